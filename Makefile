@@ -1,0 +1,40 @@
+# Clinic Log: `make run` starts the app, `make test` runs every check headless. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck contracts pytest bench screenshots clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m clinic_log
+
+test: lint typecheck contracts pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check clinic_log tests benchmarks
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+contracts: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+screenshots: $(STAMP)
+	$(PY) -m tools.screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info benchmarks/.data
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,37 @@
+"""main(): parse arguments, set up logging, then run a CLI command or start the GUI."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from logging.handlers import RotatingFileHandler
+
+from clinic_log import cli, paths
+
+
+def _setup_logging() -> None:
+    try:
+        paths.log_dir().mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(paths.log_dir() / "clinic-log.log", maxBytes=2_000_000,
+                                                       backupCount=5, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = cli.parse(argv)
+    _setup_logging()
+    location = paths.resolve_db(args.db)
+    try:
+        if args.command:
+            return cli.run_command(location, args)
+        from clinic_log.ui.gui import run_gui
+
+        return run_gui(location)
+    except Exception as exc:  # last resort: log the trace, tell the user in one line
+        logging.getLogger("clinic_log").exception("unexpected error")
+        sys.stderr.write(f"clinic-log: unexpected error: {exc} (details in {paths.log_dir()})\n")
+        return cli.EXIT_BAD_INPUT

@@ -1,0 +1,205 @@
+"""The command line: parses arguments and calls services only.
+
+Exit codes: 0 ok, 1 `check` found problems, 2 bad input or usage (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.domain.errors import InvalidValue
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="clinic-log", description="Clinic Log: microneedling treatment logbook.")
+    parser.add_argument("--db", metavar="PATH_OR_URL",
+                        help="SQLite file or SQLAlchemy URL (default: $CLINIC_LOG_DB, then the user data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("init", help="create or upgrade the database and load reference data")
+    demo = sub.add_parser("demo", help="add realistic demo data")
+    demo.add_argument("--clients", type=int, default=200)
+    demo.add_argument("--sessions", type=int, default=1000)
+    demo.add_argument("--seed", type=int, default=1)
+    imp = sub.add_parser("import", help="import a CSV file, all or nothing")
+    imp.add_argument("kind", choices=("practitioners", "clients", "sessions"))
+    imp.add_argument("file", type=Path)
+    exp = sub.add_parser("export", help="export sessions, one row per treated area")
+    exp.add_argument("what", choices=("sessions",))
+    exp.add_argument("--format", choices=("csv", "json"), required=True)
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    exp.add_argument("--from", dest="date_from", type=_date)
+    exp.add_argument("--to", dest="date_to", type=_date)
+    rec = sub.add_parser("recall", help="sessions treated with a cartridge lot, as CSV")
+    rec.add_argument("--lot", required=True)
+    after = sub.add_parser("aftercare", help="write a session's aftercare sheet as PDF")
+    after.add_argument("session_id", type=int)
+    after.add_argument("-o", "--output", type=Path, required=True)
+    bak = sub.add_parser("backup", help="consistent online copy of the database")
+    bak.add_argument("-o", "--output", type=Path, required=True)
+    res = sub.add_parser("restore", help="replace the database with a verified backup")
+    res.add_argument("file", type=Path)
+    sub.add_parser("check", help="integrity, foreign keys and the audit hash chain")
+    return parser
+
+
+def cli_actor() -> Actor:
+    """Whoever can run the CLI on the data folder acts as the owner; the audit names their OS account."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor(f"cli:{user}", UserRole.OWNER)
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def cmd_init(db: Database, args: argparse.Namespace, added: int) -> int:
+    _out(f"database ready at {db.url} (schema up to date, {added} missing reference rows added)")
+    return EXIT_OK
+
+
+def cmd_demo(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.demo import generate_demo
+
+    for name in ("clients", "sessions"):
+        if getattr(args, name) < 0:
+            raise InvalidValue(f"--{name}", getattr(args, name), "0 or more")
+    result = generate_demo(db, cli_actor(), clients=args.clients, sessions=args.sessions, seed=args.seed)
+    _out(f"demo data: {result.practitioners} practitioners, {result.clients} clients, "
+         f"{result.sessions} sessions, {result.areas} treated areas")
+    return EXIT_OK
+
+
+def cmd_import(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services import importer
+
+    run = {"practitioners": importer.import_practitioners, "clients": importer.import_clients,
+           "sessions": importer.import_sessions}[args.kind]
+    result = run(db, cli_actor(), args.file)
+    _out(f"imported {result.records} {result.kind} from {result.rows} rows of {args.file}")
+    return EXIT_OK
+
+
+def cmd_export(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.exporter import export_sessions
+
+    count = export_sessions(db, cli_actor(), args.format, args.output, args.date_from, args.date_to)
+    _out(f"exported {count} rows to {args.output}")
+    return EXIT_OK
+
+
+def cmd_recall(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.recall import RECALL_COLUMNS, recall_lot
+
+    rows = recall_lot(db, cli_actor(), args.lot)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(RECALL_COLUMNS)
+    for r in rows:
+        writer.writerow([r.session_id, r.started_at.astimezone().date().isoformat(), r.client_ref, r.client_name,
+                         r.practitioner, r.area])
+    return EXIT_OK
+
+
+def cmd_aftercare(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.aftercare import save_aftercare
+
+    sheet = save_aftercare(db, cli_actor(), args.session_id, args.output)
+    _out(f"aftercare sheet for session {sheet.session_id} (template v{sheet.template_version}) "
+         f"written to {args.output}")
+    return EXIT_OK
+
+
+def cmd_backup(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.backup import backup
+
+    result = backup(db, cli_actor(), args.output)
+    _out(f"backup written to {result.path} ({result.size_bytes:,} bytes, verified)")
+    return EXIT_OK
+
+
+def cmd_restore(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.db.migrate import upgrade
+    from clinic_log.services.backup import restore
+
+    safety = restore(db, cli_actor(), args.file)
+    upgrade(db)
+    _out(f"restored from {args.file}; the previous database was kept as {safety}")
+    return EXIT_OK
+
+
+def cmd_check(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.integrity import check_database
+
+    problems = check_database(db)
+    for problem in problems:
+        _out(problem)
+    if problems:
+        return EXIT_PROBLEMS
+    _out("ok: integrity, foreign keys and audit hash chain verified")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+    "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "recall": cmd_recall,
+    "aftercare": cmd_aftercare, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
+}
+
+
+def run_command(db_location: str, args: argparse.Namespace) -> int:
+    """Run one CLI command; domain errors become one line on stderr and exit 2."""
+    from clinic_log.domain.errors import DomainError, ImportRefused
+    from clinic_log.services.database import init_database, prepare_database
+
+    db: Database | None = None
+    try:
+        if args.command == "init":
+            db, added = init_database(db_location)
+            return cmd_init(db, args, added)
+        if args.command == "restore":
+            from clinic_log.db.engine import open_database
+
+            db = open_database(db_location)  # a broken live database must still be restorable
+        else:
+            db = prepare_database(db_location)
+        return COMMANDS[args.command](db, args)
+    except ImportRefused as exc:
+        sys.stderr.write(f"clinic-log: {args.kind} import refused, nothing was written:\n")
+        for problem in exc.problems:
+            sys.stderr.write(f"{problem}\n")
+        return EXIT_BAD_INPUT
+    except DomainError as exc:
+        sys.stderr.write(f"clinic-log: {exc}\n")
+        return EXIT_BAD_INPUT
+    finally:
+        if db is not None:
+            db.dispose()
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)

@@ -1,0 +1,333 @@
+"""SQLAlchemy 2 typed models: the whole clinical record.
+
+Clinical rows are never deleted: amendments and audit_log are append-only.
+Timestamps are stored in UTC (naive UTC in the database, aware in Python values).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+class Area(Base):
+    __tablename__ = "areas"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    region: Mapped[str] = mapped_column(String(20))
+    usual_min_mm: Mapped[float] = mapped_column(Float)
+    usual_max_mm: Mapped[float] = mapped_column(Float)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class DeviceModel(Base):
+    __tablename__ = "device_models"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    modality: Mapped[str] = mapped_column(String(20))
+    min_depth_mm: Mapped[float] = mapped_column(Float)
+    max_depth_mm: Mapped[float] = mapped_column(Float)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ContraindicationType(Base):
+    __tablename__ = "contraindication_types"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(160))
+    severity: Mapped[str] = mapped_column(String(10))
+    window: Mapped[str | None] = mapped_column(String(10))
+
+
+class ComplicationType(Base):
+    __tablename__ = "complication_types"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(160))
+    category: Mapped[str] = mapped_column(String(10))
+    instructions: Mapped[str] = mapped_column(Text)
+
+
+class AftercareTemplate(Base):
+    """Versioned aftercare content; a new version is a new row, old ones stay for printed sheets."""
+
+    __tablename__ = "aftercare_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    body_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+class Practitioner(Base):
+    __tablename__ = "practitioners"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    needs_supervision: Mapped[bool] = mapped_column(Boolean, default=False)
+    depth_cap_mm: Mapped[float | None] = mapped_column(Float)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    credentials: Mapped[list[Credential]] = relationship(back_populates="practitioner")
+
+
+class Credential(Base):
+    __tablename__ = "credentials"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(80))  # licence, microneedling certificate, device training…
+    number: Mapped[str] = mapped_column(String(80))
+    issuing_body: Mapped[str | None] = mapped_column(String(160))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    practitioner: Mapped[Practitioner] = relationship(back_populates="credentials")
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# --- clients --------------------------------------------------------------------------------
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    __table_args__ = (CheckConstraint("fitzpatrick BETWEEN 1 AND 6", name="fitzpatrick"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_ref: Mapped[str] = mapped_column(String(40), unique=True)
+    first_name: Mapped[str] = mapped_column(String(120))
+    last_name: Mapped[str] = mapped_column(String(120))
+    search_key: Mapped[str] = mapped_column(String(400), index=True)  # folded names for search
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    fitzpatrick: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MedicalHistoryEntry(Base):
+    __tablename__ = "medical_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # condition, medication, allergy, concern, outcome
+    text: Mapped[str] = mapped_column(Text)
+    noted_on: Mapped[date] = mapped_column(Date)
+
+
+class Finding(Base):
+    """A contraindication on a client's record, with its dates and any physician clearance."""
+
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    code: Mapped[str] = mapped_column(ForeignKey("contraindication_types.code"))
+    noted_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    cleared_by: Mapped[str | None] = mapped_column(String(80))
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime)
+    clearance_note: Mapped[str | None] = mapped_column(Text)
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    text_version: Mapped[int] = mapped_column(Integer)
+    text_snapshot: Mapped[str] = mapped_column(Text)
+    signed_on: Mapped[date] = mapped_column(Date)
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+# --- devices --------------------------------------------------------------------------------
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_model_id: Mapped[int] = mapped_column(ForeignKey("device_models.id"))
+    serial: Mapped[str] = mapped_column(String(80), unique=True)
+    in_service_on: Mapped[date | None] = mapped_column(Date)
+    in_service: Mapped[bool] = mapped_column(Boolean, default=True)
+    model: Mapped[DeviceModel] = relationship()
+
+
+class CartridgeLot(Base):
+    __tablename__ = "cartridge_lots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_number: Mapped[str] = mapped_column(String(80), unique=True)
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+class TreatmentSession(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'signed')", name="status"),
+        Index("ix_sessions_started_at_id", "started_at", "id"),
+        Index("ix_sessions_client_started", "client_id", "started_at"),
+        Index("ix_sessions_practitioner_started", "practitioner_id", "started_at"),
+        Index("ix_sessions_device_started", "device_id", "started_at"),
+        Index("ix_sessions_lot", "cartridge_lot_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"))
+    supervisor_presence: Mapped[str | None] = mapped_column(String(20))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    cartridge_lot_id: Mapped[int | None] = mapped_column(ForeignKey("cartridge_lots.id"))
+    course_index: Mapped[int | None] = mapped_column(Integer)
+    course_total: Mapped[int | None] = mapped_column(Integer)
+    skin_response: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    warnings_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    signed_by: Mapped[str | None] = mapped_column(String(80))
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    countersigned_by: Mapped[str | None] = mapped_column(String(80))
+    countersigned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SessionArea(Base):
+    __tablename__ = "session_areas"
+    __table_args__ = (
+        CheckConstraint("depth_mm > 0", name="depth_positive"),
+        CheckConstraint("passes >= 1", name="passes_positive"),
+        Index("ix_session_areas_area_session", "area_code", "session_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
+    depth_mm: Mapped[float] = mapped_column(Float)
+    passes: Mapped[int] = mapped_column(Integer)
+    technique: Mapped[str | None] = mapped_column(String(20))
+    endpoint: Mapped[str | None] = mapped_column(String(120))
+    rf_energy: Mapped[float | None] = mapped_column(Float)
+
+
+class SessionProduct(Base):
+    __tablename__ = "session_products"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    contact_minutes: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Complication(Base):
+    __tablename__ = "complications"
+    __table_args__ = (
+        CheckConstraint("grade BETWEEN 1 AND 5", name="ctcae_grade"),
+        Index("ix_complications_code_session", "code", "session_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    code: Mapped[str] = mapped_column(ForeignKey("complication_types.code"))
+    onset_on: Mapped[date | None] = mapped_column(Date)
+    grade: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[bool | None] = mapped_column(Boolean)
+    relatedness: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    reported: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by_amendment: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SessionWarning(Base):
+    """A warning shown when the session was saved, and the reason the practitioner gave."""
+
+    __tablename__ = "session_warnings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+# --- append-only trails ---------------------------------------------------------------------
+
+
+class Amendment(Base):
+    __tablename__ = "amendments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    amended_by: Mapped[str] = mapped_column(String(80))
+    amended_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Who did what; each row carries the SHA-256 of the previous row (tamper evidence)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

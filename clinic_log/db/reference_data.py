@@ -1,0 +1,85 @@
+"""Load the shipped reference data (resources/reference) into the database.
+
+Only missing rows are added, so values the owner has edited are kept and loading is idempotent.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.models import (
+    AftercareTemplate,
+    Area,
+    ComplicationType,
+    ContraindicationType,
+    DeviceModel,
+    Setting,
+)
+from clinic_log.paths import resources_dir
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (resources_dir() / "reference" / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _none_if_blank(value: str) -> str | None:
+    return value.strip() or None
+
+
+def load_reference_data(session: Session) -> int:
+    """Insert whatever reference rows are missing; returns how many were added."""
+    added = 0
+    existing_areas = set(session.scalars(select(Area.code)))
+    for row in _rows("areas.csv"):
+        if row["code"] not in existing_areas:
+            session.add(Area(code=row["code"], label=row["label"], region=row["region"],
+                             usual_min_mm=float(row["usual_min_mm"]), usual_max_mm=float(row["usual_max_mm"]),
+                             notes=_none_if_blank(row["notes"])))
+            added += 1
+    existing_models = set(session.scalars(select(DeviceModel.name)))
+    for row in _rows("device_models.csv"):
+        if row["name"] not in existing_models:
+            session.add(DeviceModel(name=row["name"], modality=row["modality"],
+                                    min_depth_mm=float(row["min_depth_mm"]),
+                                    max_depth_mm=float(row["max_depth_mm"]), notes=_none_if_blank(row["notes"])))
+            added += 1
+    existing_ci = set(session.scalars(select(ContraindicationType.code)))
+    for row in _rows("contraindications.csv"):
+        if row["code"] not in existing_ci:
+            session.add(ContraindicationType(code=row["code"], label=row["label"], severity=row["severity"],
+                                             window=_none_if_blank(row["window"])))
+            added += 1
+    existing_comp = set(session.scalars(select(ComplicationType.code)))
+    for row in _rows("complication_types.csv"):
+        if row["code"] not in existing_comp:
+            session.add(ComplicationType(code=row["code"], label=row["label"], category=row["category"],
+                                         instructions=row["instructions"]))
+            added += 1
+    if session.scalar(select(AftercareTemplate.id).limit(1)) is None:
+        body = (resources_dir() / "reference" / "aftercare_v1.json").read_text(encoding="utf-8")
+        session.add(AftercareTemplate(version=json.loads(body)["version"], body_json=body,
+                                      created_at=datetime.now(UTC).replace(tzinfo=None), created_by="system"))
+        added += 1
+    added += _load_clinic_settings(session)
+    session.flush()
+    return added
+
+
+def _load_clinic_settings(session: Session) -> int:
+    clinic: dict[str, Any] = json.loads(Path(resources_dir() / "reference" / "clinic.json").read_text("utf-8"))
+    existing = set(session.scalars(select(Setting.key)))
+    added = 0
+    for key, value in clinic.items():
+        full_key = f"clinic.{key}"
+        if full_key not in existing:
+            session.add(Setting(key=full_key, value=str(value)))
+            added += 1
+    return added

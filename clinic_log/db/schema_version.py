@@ -1,0 +1,21 @@
+"""The schema revision this code expects, read without importing Alembic (it is slow to import).
+
+A test checks HEAD_REVISION against the Alembic scripts so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+
+from clinic_log.db.engine import Database
+
+HEAD_REVISION = "0001_initial"
+KNOWN_REVISIONS = ("0001_initial",)
+
+
+def current_revision(db: Database) -> str | None:
+    """The revision stamped in the database, or None for an empty database."""
+    with db.engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

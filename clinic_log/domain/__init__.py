@@ -1,0 +1,1 @@
+"""Plain values and clinical rules: no I/O, no Qt, no SQLAlchemy."""

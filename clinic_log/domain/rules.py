@@ -1,0 +1,207 @@
+"""The checks a careful colleague makes on a session: errors block saving, warnings need a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from clinic_log.domain.enums import CTCAE_GRADES, Modality, Severity, SupervisorPresence, Technique
+from clinic_log.domain.suitability import finding_reason
+from clinic_log.domain.values import (
+    AreaRef,
+    Assessment,
+    ClientFacts,
+    DeviceModelRef,
+    PractitionerFacts,
+    Problem,
+    SessionInput,
+)
+from clinic_log.domain.windows import add_window
+
+DEPTH_STEP_MM = 0.05
+PIH_DEPTH_MM = 1.0
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What the services looked up so the rules can run without I/O."""
+
+    client: ClientFacts
+    practitioner: PractitionerFacts
+    supervisor: PractitionerFacts | None
+    device_model: DeviceModelRef | None
+    areas: Mapping[str, AreaRef]
+    complication_codes: frozenset[str]
+    consent_validity: str = "12m"
+
+
+def _error(code: str, field: str, message: str) -> Problem:
+    return Problem("error", code, field, message)
+
+
+def _warning(code: str, field: str, message: str) -> Problem:
+    return Problem("warning", code, field, message)
+
+
+def is_depth_step(depth_mm: float) -> bool:
+    steps = depth_mm / DEPTH_STEP_MM
+    return abs(steps - round(steps)) < 1e-6
+
+
+def assess_session(entry: SessionInput, facts: SessionFacts) -> Assessment:
+    on = entry.started_at.date()
+    problems: list[Problem] = []
+    problems += _check_people(entry, facts, on)
+    problems += _check_device_and_lot(entry, facts, on)
+    problems += _check_areas(entry, facts)
+    problems += _check_complications(entry, facts)
+    problems += _check_client(facts, on, max_depth(entry), facts.device_model)
+    return Assessment(tuple(problems))
+
+
+def max_depth(entry: SessionInput) -> float:
+    return max((a.depth_mm for a in entry.areas), default=0.0)
+
+
+def _check_people(entry: SessionInput, facts: SessionFacts, on: date) -> list[Problem]:
+    out: list[Problem] = []
+    who = facts.practitioner
+    for cred in who.credentials:
+        if cred.required and cred.expires_on is not None and cred.expires_on < on:
+            out.append(_warning(
+                "credential_expired", "practitioner",
+                f"{who.full_name}'s {cred.kind} {cred.number} expired {cred.expires_on.isoformat()}",
+            ))
+    if not any(c.required for c in who.credentials):
+        out.append(_warning(
+            "credential_missing", "practitioner", f"{who.full_name} has no licence or certificate on record"
+        ))
+    if who.needs_supervision and facts.supervisor is None:
+        out.append(_warning(
+            "supervisor_missing", "supervisor",
+            f"{who.full_name} ({who.role.value}) needs a supervising physician recorded on the session",
+        ))
+    sup = facts.supervisor
+    if sup is not None:
+        if not sup.role.is_physician:
+            out.append(_error(
+                "supervisor_not_physician", "supervisor",
+                f"{sup.full_name} is a {sup.role.value}; the supervisor must be a dermatologist or plastic surgeon",
+            ))
+        if sup.id == who.id:
+            out.append(_error("supervisor_is_practitioner", "supervisor", "a practitioner cannot supervise themself"))
+    if entry.supervisor_presence is not None and entry.supervisor_presence not in set(SupervisorPresence):
+        out.append(_error(
+            "bad_presence", "supervisor_presence",
+            f"{entry.supervisor_presence!r} is not allowed; one of on_site, reachable",
+        ))
+    return out
+
+
+def _check_device_and_lot(entry: SessionInput, facts: SessionFacts, on: date) -> list[Problem]:
+    out: list[Problem] = []
+    if entry.lot_expires is not None and entry.lot_expires < on:
+        out.append(_error(
+            "lot_expired", "cartridge_lot",
+            f"lot {entry.cartridge_lot} expired {entry.lot_expires.isoformat()}; use an unexpired cartridge",
+        ))
+    return out
+
+
+def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
+    out: list[Problem] = []
+    device = facts.device_model
+    cap = facts.practitioner.depth_cap_mm
+    seen: set[str] = set()
+    for n, area in enumerate(entry.areas, start=1):
+        field = f"areas[{n}].depth_mm"
+        ref = facts.areas.get(area.area_code)
+        if ref is None:
+            out.append(_error(
+                "unknown_area", f"areas[{n}].area",
+                f"{area.area_code!r} is not an area; one of {', '.join(sorted(facts.areas))}",
+            ))
+            continue
+        if area.area_code in seen:
+            out.append(_error("duplicate_area", f"areas[{n}].area", f"{ref.label} is listed twice"))
+        seen.add(area.area_code)
+        depth = area.depth_mm
+        if depth <= 0 or not is_depth_step(depth):
+            out.append(_error(
+                "depth_step", field, f"{depth} mm is not allowed; a positive depth in steps of 0.05 mm"
+            ))
+        if device is not None and not (device.min_depth_mm - _EPS <= depth <= device.max_depth_mm + _EPS):
+            out.append(_error(
+                "depth_device", field,
+                f"{ref.label} {depth} mm is outside the {device.name}'s range "
+                f"{device.min_depth_mm}–{device.max_depth_mm} mm",
+            ))
+        if device is None or device.modality is Modality.MECHANICAL:
+            if not (ref.usual_min_mm - _EPS <= depth <= ref.usual_max_mm + _EPS):
+                out.append(_warning(
+                    "depth_area", field,
+                    f"{ref.label} {depth} mm is outside the usual {ref.usual_min_mm}–{ref.usual_max_mm} mm",
+                ))
+        if cap is not None and depth > cap + _EPS:
+            out.append(_warning(
+                "depth_cap", field,
+                f"{ref.label} {depth} mm is over {facts.practitioner.full_name}'s cap of {cap} mm",
+            ))
+        if area.passes < 1 or area.passes > 20:
+            out.append(_error("passes", f"areas[{n}].passes", f"{area.passes} is not allowed; 1 to 20 passes"))
+        if area.technique is not None and area.technique not in set(Technique):
+            out.append(_error(
+                "technique", f"areas[{n}].technique",
+                f"{area.technique!r} is not allowed; one of stamping, gliding, rolling",
+            ))
+        if area.rf_energy is not None and (device is None or device.modality is not Modality.RF):
+            out.append(_error("rf_energy", f"areas[{n}].rf_energy", "RF energy applies only to RF devices"))
+    if not entry.areas:
+        out.append(_error("no_areas", "areas", "at least one treated area is required"))
+    return out
+
+
+def _check_complications(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
+    out: list[Problem] = []
+    for n, comp in enumerate(entry.complications, start=1):
+        if comp.code not in facts.complication_codes:
+            out.append(_error(
+                "unknown_complication", f"complications[{n}].type",
+                f"{comp.code!r} is not a complication type; one of {', '.join(sorted(facts.complication_codes))}",
+            ))
+        if comp.grade not in CTCAE_GRADES:
+            out.append(_error(
+                "ctcae_grade", f"complications[{n}].grade",
+                f"{comp.grade} is not allowed; CTCAE grade 1 to 5",
+            ))
+    return out
+
+
+def _check_client(
+    facts: SessionFacts, on: date, deepest: float, device: DeviceModelRef | None
+) -> list[Problem]:
+    out: list[Problem] = []
+    client = facts.client
+    for finding in client.findings:
+        reason = finding_reason(finding, on)
+        if reason is not None and not reason.cleared:
+            kind = "absolute" if finding.severity is Severity.ABSOLUTE else "relative"
+            out.append(_warning(f"contraindication_{finding.code}", "client", f"{reason.text} ({kind})"))
+    fitz = client.fitzpatrick
+    is_rf = device is not None and device.modality is Modality.RF
+    if fitz is not None and fitz >= 4 and (deepest > PIH_DEPTH_MM + _EPS or is_rf):
+        numeral = ("I", "II", "III", "IV", "V", "VI")[fitz - 1]
+        why = "an RF device" if is_rf else f"{deepest} mm"
+        out.append(_warning(
+            "pih_risk", "client", f"Fitzpatrick {numeral} with {why}: higher risk of hyperpigmentation (PIH)"
+        ))
+    if client.consent_signed_on is None:
+        out.append(_warning("consent_missing", "client", f"{client.client_ref} has no signed consent on record"))
+    elif add_window(client.consent_signed_on, facts.consent_validity) <= on:
+        out.append(_warning(
+            "consent_expired", "client",
+            f"consent signed {client.consent_signed_on.isoformat()} has expired (valid {facts.consent_validity})",
+        ))
+    return out

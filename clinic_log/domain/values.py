@@ -1,0 +1,148 @@
+"""Frozen value objects passed between the UI/CLI and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from clinic_log.domain.enums import Modality, PractitionerRole, Severity
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    """A treatment area and its usual needle depth range (reference data)."""
+
+    code: str
+    label: str
+    region: str
+    usual_min_mm: float
+    usual_max_mm: float
+
+
+@dataclass(frozen=True)
+class DeviceModelRef:
+    """A device model and the depth range it can physically deliver."""
+
+    name: str
+    modality: Modality
+    min_depth_mm: float
+    max_depth_mm: float
+
+
+@dataclass(frozen=True)
+class CredentialFacts:
+    kind: str
+    number: str
+    expires_on: date | None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class PractitionerFacts:
+    id: int
+    username: str
+    full_name: str
+    role: PractitionerRole
+    needs_supervision: bool
+    depth_cap_mm: float | None
+    credentials: tuple[CredentialFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindingFacts:
+    """A contraindication noted on a client's record."""
+
+    code: str
+    label: str
+    severity: Severity
+    noted_on: date
+    ends_on: date | None = None  # stopped on / resolved on
+    window: str | None = None  # e.g. "6m", "14d": time-bound findings stay active this long after ends_on
+    cleared_by: str | None = None
+    cleared_note: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    id: int
+    client_ref: str
+    fitzpatrick: int | None
+    findings: tuple[FindingFacts, ...] = ()
+    consent_signed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AreaInput:
+    area_code: str
+    depth_mm: float
+    passes: int = 1
+    technique: str | None = None
+    endpoint: str | None = None
+    rf_energy: float | None = None
+
+
+@dataclass(frozen=True)
+class ProductInput:
+    name: str
+    contact_minutes: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ComplicationInput:
+    code: str
+    grade: int
+    onset_on: date | None = None
+    expected: bool | None = None
+    relatedness: str | None = None
+    action: str | None = None
+    outcome: str | None = None
+    resolved_on: date | None = None
+    reported: bool = False
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """Everything the practitioner enters for one session."""
+
+    client_id: int
+    practitioner_id: int
+    started_at: datetime
+    device_id: int | None = None
+    cartridge_lot: str | None = None
+    lot_expires: date | None = None
+    supervisor_id: int | None = None
+    supervisor_presence: str | None = None
+    areas: tuple[AreaInput, ...] = ()
+    products: tuple[ProductInput, ...] = ()
+    complications: tuple[ComplicationInput, ...] = ()
+    course_index: int | None = None
+    course_total: int | None = None
+    skin_response: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of the session check: an error blocks saving, a warning needs a reason."""
+
+    level: str  # "error" | "warning"
+    code: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.level == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.level == "warning")

@@ -1,0 +1,38 @@
+"""Where Clinic Log keeps its data: the platform's user-data folder unless told otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "clinic-log"
+DB_ENV = "CLINIC_LOG_DB"
+DATA_DIR_ENV = "CLINIC_LOG_DATA_DIR"
+RESOURCES_ENV = "CLINIC_LOG_RESOURCES"
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return data_dir() / "clinic_log.sqlite3"
+
+
+def resolve_db(flag: str | None) -> str:
+    """The database to open: --db, then $CLINIC_LOG_DB, then the default file."""
+    return flag or os.environ.get(DB_ENV) or str(default_db_path())
+
+
+def resources_dir() -> Path:
+    override = os.environ.get(RESOURCES_ENV)
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "resources"
+
+
+def log_dir() -> Path:
+    return data_dir() / "logs"

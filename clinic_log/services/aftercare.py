@@ -1,0 +1,83 @@
+"""Assemble a session's aftercare sheet from the record and the latest template, and print it to PDF."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import AftercareTemplate, ComplicationType
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.permissions import require
+from clinic_log.reports.sheet_data import (
+    AftercareSheet,
+    ClinicInfo,
+    SheetArea,
+    SheetComplication,
+    TimelineStep,
+)
+from clinic_log.services import audit
+from clinic_log.services.audit import AuditEvent
+from clinic_log.services.session_queries import session_detail
+from clinic_log.settings import get_setting
+
+
+def clinic_info(session: Session) -> ClinicInfo:
+    logo = get_setting(session, "clinic.logo_path")
+    return ClinicInfo(get_setting(session, "clinic.name"), get_setting(session, "clinic.address"),
+                      get_setting(session, "clinic.phone"), logo or None, get_setting(session, "clinic.paper"))
+
+
+def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
+    with db.reading() as session:
+        detail = session_detail(session, session_id)
+        template = session.scalars(select(AftercareTemplate).order_by(AftercareTemplate.version.desc())).first()
+        assert template is not None, "reference data is loaded at init"
+        body = json.loads(template.body_json)
+        modality = detail.modality if detail.modality in body["modalities"] else "mechanical"
+        instructions = dict(session.execute(select(ComplicationType.code, ComplicationType.instructions)).tuples())
+        next_visit = None
+        if detail.course_total and detail.course_index and detail.course_index < detail.course_total:
+            start = detail.started_at.astimezone().date()
+            next_visit = (f"Session {detail.course_index + 1} of {detail.course_total}: between "
+                          f"{(start + timedelta(weeks=4)).strftime('%d %b %Y')} and "
+                          f"{(start + timedelta(weeks=6)).strftime('%d %b %Y')}")
+        return AftercareSheet(
+            session_id=detail.id, clinic=clinic_info(session), client_name=detail.client_name,
+            client_date_of_birth=detail.client_date_of_birth, session_started_at=detail.started_at.astimezone(),
+            practitioner_name=detail.practitioner_name, supervisor_name=detail.supervisor_name,
+            device_name=f"{detail.device_model} ({detail.device_serial})" if detail.device_model else "—",
+            areas=tuple(SheetArea(a.label, a.depth_mm, a.passes) for a in detail.areas),
+            products=tuple(p.name + (f" ({p.contact_minutes} min)" if p.contact_minutes else "")
+                           for p in detail.products),
+            complications=tuple(SheetComplication(c.label, c.grade, instructions.get(c.code, ""))
+                                for c in detail.complications),
+            timeline=tuple(TimelineStep(step["when"], step["text"]) for step in body["modalities"][modality]),
+            call_us=body["call_us"], next_appointment=next_visit, template_version=template.version,
+            title=body.get("title", "Aftercare after your microneedling treatment"),
+        )
+
+
+def render_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[AftercareSheet, bytes]:
+    """The sheet and its PDF bytes; the print is recorded in the audit log."""
+    require(actor, "print aftercare")
+    from clinic_log.reports.aftercare_pdf import build_aftercare_pdf
+
+    sheet = aftercare_sheet(db, session_id)
+    pdf = build_aftercare_pdf(sheet)
+    db.write(lambda session: audit.record(db, session, actor, AuditEvent(
+        "printed", "aftercare", str(session_id), {"template_version": sheet.template_version})))
+    return sheet, pdf
+
+
+def save_aftercare(db: Database, actor: Actor, session_id: int, out: Path) -> AftercareSheet:
+    sheet, pdf = render_aftercare(db, actor, session_id)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(pdf)
+    os.replace(tmp, out)
+    return sheet

@@ -1,0 +1,83 @@
+"""Append-only audit log with a SHA-256 hash chain, and its verification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import AuditEntry
+from clinic_log.domain.actor import Actor
+from clinic_log.services.clock import utcnow
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    action: str  # created, signed, amended, printed, exported, imported, viewed…
+    entity: str  # session, client, practitioner…
+    entity_id: str | None
+    detail: dict[str, Any]
+
+
+def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: str,
+               entity_id: str | None, detail: str) -> str:
+    canonical = json.dumps([prev_hash, at.isoformat(), actor, action, entity, entity_id, detail],
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _last_hash(session: Session) -> str:
+    return session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+
+
+def record(db: Database, session: Session, actor: Actor, event: AuditEvent) -> None:
+    record_many(db, session, actor, [event])
+
+
+def record_many(db: Database, session: Session, actor: Actor, events: Iterable[AuditEvent]) -> None:
+    """Append events inside the caller's transaction, chaining each to the previous row."""
+    db.lock_audit_chain(session)
+    prev = _last_hash(session)
+    at = utcnow()
+    rows = []
+    for event in events:
+        detail = json.dumps(event.detail, ensure_ascii=False, sort_keys=True, default=str)
+        digest = entry_hash(prev, at, actor.username, event.action, event.entity, event.entity_id, detail)
+        rows.append({"at": at, "actor": actor.username, "action": event.action, "entity": event.entity,
+                     "entity_id": event.entity_id, "detail": detail, "prev_hash": prev, "hash": digest})
+        prev = digest
+    if rows:
+        session.execute(insert(AuditEntry), rows)
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    row_id: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"audit_log row {self.row_id}: {self.problem}"
+
+
+def verify_chain(db: Database) -> Iterator[ChainProblem]:
+    """Yield each row whose hash or link to the previous row does not match."""
+    prev = GENESIS
+    with db.reading() as session:
+        rows = session.execute(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=5000))
+        for (row,) in rows:
+            if row.prev_hash != prev:
+                yield ChainProblem(row.id, "does not link to the previous row (a row was removed or altered)")
+            expected = entry_hash(row.prev_hash, row.at, row.actor, row.action, row.entity, row.entity_id,
+                                  row.detail)
+            if expected != row.hash:
+                yield ChainProblem(row.id, "content does not match its hash (the row was edited)")
+            prev = row.hash

@@ -1,0 +1,228 @@
+"""Realistic demo data: practitioners of every role, users, devices, lots, clients with findings, sessions.
+
+Bulk rows go through Core executemany in one transaction, so a million sessions take seconds, not hours.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from clinic_log.db import dialect
+from clinic_log.db.engine import Database
+from clinic_log.db.models import (
+    Area,
+    CartridgeLot,
+    Client,
+    ComplicationType,
+    Consent,
+    Credential,
+    Device,
+    DeviceModel,
+    Finding,
+    Practitioner,
+    SessionArea,
+    TreatmentSession,
+    User,
+)
+from clinic_log.db.models import Complication as ComplicationRow
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.permissions import require
+from clinic_log.domain.text import fold
+from clinic_log.services import audit
+from clinic_log.services.audit import AuditEvent
+from clinic_log.services.clock import utcnow
+from clinic_log.services.passwords import hash_password
+
+FIRST = ["Amélie", "Zofia", "Şükrü", "李", "Арина", "Ngozi", "Yuki", "Bartłomiej", "María", "Chloé", "Ingrid",
+         "Aylin", "Priya", "Olusegun", "Søren", "Émilie", "Hana", "Lucía", "Mateus", "Fatima", "Grace", "Jonas"]
+LAST = ["Durand", "Łukasiewicz", "Öztürk", "娜", "Соколова", "Okafor", "Tanaka", "Wiśniewski", "García", "Dubois",
+        "Nilsen", "Yılmaz", "Sharma", "Adeyemi", "Kjær", "Lefèvre", "Novák", "Fernández", "Silva", "Haddad",
+        "O'Brien", "Schmidt"]
+DEMO_PASSWORDS = {"owner": "owner-demo-1", "reception": "reception-demo-1", "practitioner": "practitioner-demo-1"}
+
+PRACTITIONERS = [
+    ("mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-7712001", date(2031, 3, 31)),
+    ("rkhan", "Dr Raza Khan", "plastic_surgeon", False, 3.0, "GMC-6620034", date(2030, 9, 30)),
+    ("jdoyle", "Jane Doyle", "nurse", True, 1.5, "NMC-19A2233", date(2027, 6, 30)),
+    ("tnguyen", "Thu Nguyen", "esthetician", True, 0.5, "ESTH-55012", date(2026, 12, 15)),
+    ("lpetrova", "Lena Petrova", "nurse", True, 1.5, "NMC-88C1201", date(2028, 1, 31)),
+    ("asato", "Aiko Sato", "esthetician", True, 0.5, "ESTH-61200", date(2027, 9, 30)),
+]
+DEVICES = [("Dermapen 4", "DP4-2291"), ("Dermapen 4", "DP4-3310"), ("SkinPen Precision", "SPP-00871"),
+           ("Rejuvapen NXT", "RJV-1102"), ("Morpheus8", "M8-55210"), ("Potenza", "POT-0093")]
+FINDINGS = ["active_acne", "eczema", "keloid_history", "hsv_history", "isotretinoin", "rosacea_flare",
+            "anticoagulants", "botulinum_toxin"]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    practitioners: int
+    clients: int
+    sessions: int
+    areas: int
+
+
+def generate_demo(db: Database, actor: Actor, clients: int = 200, sessions: int = 1000, seed: int = 1) -> DemoResult:
+    require(actor, "import data")
+    rng = random.Random(seed)
+
+    def work(session: Session) -> DemoResult:
+        practitioner_ids = _ensure_people(session)
+        device_ids = _ensure_devices(session)
+        lot_ids = _make_lots(session, rng)
+        client_ids = _make_clients(session, rng, clients)
+        areas = _make_sessions(session, rng, sessions, client_ids, practitioner_ids, device_ids, lot_ids)
+        audit.record(db, session, actor, AuditEvent("generated", "demo", None,
+                                                    {"clients": clients, "sessions": sessions, "seed": seed}))
+        return DemoResult(len(practitioner_ids), len(client_ids), sessions, areas)
+
+    return db.write(work)
+
+
+def _ensure_people(session: Session) -> list[tuple[int, str, float]]:
+    existing = {p.username: p for p in session.scalars(select(Practitioner))}
+    for username, name, role, supervised, cap, licence, expires in PRACTITIONERS:
+        if username not in existing:
+            p = Practitioner(username=username, full_name=name, role=role, needs_supervision=supervised,
+                             depth_cap_mm=cap, active=True)
+            session.add(p)
+            session.flush()
+            session.add(Credential(practitioner_id=p.id, kind="licence", number=licence, expires_on=expires))
+            session.add(Credential(practitioner_id=p.id, kind="microneedling certificate", number=f"MN-{p.id:04d}",
+                                   expires_on=expires - timedelta(days=200)))
+            existing[username] = p
+    users = set(session.scalars(select(User.username)))
+    for role, password in DEMO_PASSWORDS.items():
+        username = {"owner": "owner", "reception": "reception", "practitioner": "mbrandt"}[role]
+        if username not in users:
+            session.add(User(username=username, full_name=username.title(), role=role,
+                             password_hash=hash_password(password),
+                             practitioner_id=existing["mbrandt"].id if role == "practitioner" else None))
+    session.flush()
+    return [(p.id, p.role, p.depth_cap_mm or 3.0) for p in existing.values()]
+
+
+def _ensure_devices(session: Session) -> list[tuple[int, str, float, float]]:
+    models = {m.name: m for m in session.scalars(select(DeviceModel))}
+    existing = {d.serial: d for d in session.scalars(select(Device))}
+    for model_name, serial in DEVICES:
+        if serial not in existing:
+            d = Device(device_model_id=models[model_name].id, serial=serial, in_service=True,
+                       in_service_on=date(2024, 1, 15))
+            session.add(d)
+            existing[serial] = d
+    session.flush()
+    by_id = {m.id: m for m in models.values()}
+    return [(d.id, by_id[d.device_model_id].modality, by_id[d.device_model_id].min_depth_mm,
+             by_id[d.device_model_id].max_depth_mm) for d in existing.values()]
+
+
+def _make_lots(session: Session, rng: random.Random) -> list[int]:
+    start = _next_id(session, CartridgeLot)
+    today = date.today()
+    rows = [{"id": start + i, "lot_number": f"LOT-{rng.randrange(16**6):06X}-{start + i}",
+             "expires_on": today + timedelta(days=rng.randrange(-400, 700))} for i in range(60)]
+    session.execute(insert(CartridgeLot), rows)
+    dialect.after_explicit_ids(session, CartridgeLot.__table__)
+    return [r["id"] for r in rows]
+
+
+def _make_clients(session: Session, rng: random.Random, count: int) -> list[tuple[int, int]]:
+    start = _next_id(session, Client)
+    now = utcnow()
+    rows, findings, consents = [], [], []
+    contraindication_codes = FINDINGS
+    for i in range(count):
+        cid = start + i
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        ref = f"D-{cid:07d}"
+        fitz = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5, 6])
+        rows.append({"id": cid, "client_ref": ref, "first_name": first, "last_name": last,
+                     "search_key": fold(f"{first} {last} {ref}"),
+                     "date_of_birth": date(rng.randrange(1950, 2006), rng.randrange(1, 13), rng.randrange(1, 29)),
+                     "phone": f"+44 7{rng.randrange(10**8, 10**9)}", "email": f"client{cid}@example.com",
+                     "fitzpatrick": fitz, "created_at": now, "updated_at": now})
+        if rng.random() < 0.12:
+            code = rng.choice(contraindication_codes)
+            noted = date.today() - timedelta(days=rng.randrange(10, 900))
+            findings.append({"client_id": cid, "code": code, "noted_on": noted,
+                             "ends_on": noted + timedelta(days=rng.randrange(5, 120)) if code in (
+                                 "isotretinoin", "botulinum_toxin", "rosacea_flare", "active_acne") else None,
+                             "note": None})
+        if rng.random() < 0.9:
+            consents.append({"client_id": cid, "text_version": 1, "text_snapshot": "Consent to microneedling (v1)",
+                             "signed_on": date.today() - timedelta(days=rng.randrange(0, 500)),
+                             "signer_name": f"{first} {last}", "signature_png": None})
+    for table, batch in ((Client, rows), (Finding, findings), (Consent, consents)):
+        if batch:
+            session.execute(insert(table), batch)
+    dialect.after_explicit_ids(session, Client.__table__)
+    return [(r["id"], r["fitzpatrick"]) for r in rows]
+
+
+def _make_sessions(session: Session, rng: random.Random, count: int, clients: list[tuple[int, int]],
+                   practitioners: list[tuple[int, str, float]], devices: list[tuple[int, str, float, float]],
+                   lots: list[int]) -> int:
+    if count == 0 or not clients:
+        return 0
+    areas = [(a.code, a.usual_min_mm, a.usual_max_mm) for a in session.scalars(select(Area))]
+    comp_codes = list(session.scalars(select(ComplicationType.code).order_by(ComplicationType.code)))
+    expected = ["erythema", "oedema", "pinpoint_bleeding", "dryness"]
+    physicians = [p for p in practitioners if p[1] in ("dermatologist", "plastic_surgeon")]
+    start = _next_id(session, TreatmentSession)
+    now = utcnow()
+    span = 3 * 365 * 24 * 3600
+    origin = datetime.now().replace(microsecond=0) - timedelta(seconds=span)
+    area_total = 0
+    for chunk_start in range(0, count, 50_000):
+        s_rows, a_rows, c_rows = [], [], []
+        for i in range(chunk_start, min(count, chunk_start + 50_000)):
+            sid = start + i
+            pid, role, cap = rng.choice(practitioners)
+            did, modality, dmin, dmax = rng.choice(devices)
+            started = origin + timedelta(seconds=rng.randrange(span) // 900 * 900)
+            supervised = role in ("nurse", "esthetician")
+            status = "draft" if rng.random() < 0.01 else "signed"
+            s_rows.append({"id": sid, "client_id": rng.choice(clients)[0], "started_at": started,
+                           "practitioner_id": pid,
+                           "supervisor_id": rng.choice(physicians)[0] if supervised and physicians else None,
+                           "supervisor_presence": "on_site" if supervised else None, "device_id": did,
+                           "cartridge_lot_id": rng.choice(lots), "course_index": rng.randrange(1, 4),
+                           "course_total": 3, "skin_response": "mild erythema", "notes": rng.choice(NOTES),
+                           "warnings_reason": None, "status": status,
+                           "signed_by": None if status == "draft" else "demo", "signed_at": None if status == "draft"
+                           else started + timedelta(minutes=40), "countersigned_by": None,
+                           "countersigned_at": None, "created_by": "demo", "created_at": now, "updated_at": now})
+            for code, lo, hi in rng.sample(areas, rng.randrange(1, 4)):
+                depth = round(min(max(rng.uniform(lo, hi), dmin), dmax, max(cap, dmin)) / 0.05) * 0.05
+                a_rows.append({"session_id": sid, "area_code": code, "depth_mm": round(max(depth, 0.05), 2),
+                               "passes": rng.randrange(1, 5), "technique": rng.choice(["stamping", "gliding"]),
+                               "endpoint": "mild erythema", "rf_energy": rng.randrange(10, 40) if modality == "rf"
+                               else None})
+            if rng.random() < 0.06:
+                code = rng.choice(expected) if rng.random() < 0.7 else rng.choice(comp_codes)
+                c_rows.append({"session_id": sid, "code": code, "grade": 1 if code in expected else rng.randrange(1, 4),
+                               "onset_on": started.date(), "expected": code in expected, "relatedness": "device",
+                               "action": None, "outcome": None, "resolved_on": None, "reported": False,
+                               "added_by_amendment": False})
+        session.execute(insert(TreatmentSession), s_rows)
+        session.execute(insert(SessionArea), a_rows)
+        if c_rows:
+            session.execute(insert(ComplicationRow), c_rows)
+        area_total += len(a_rows)
+    dialect.after_explicit_ids(session, TreatmentSession.__table__)
+    return area_total
+
+
+NOTES = ["course going well", "client happy with texture", "slight pinpoint bleeding on cheeks",
+         "numbing 30 min before", "rolling scars both cheeks", "kept shallow on periorbital", "HA serum applied",
+         "PRP applied after needling", ""]
+
+
+def _next_id(session: Session, model: type[TreatmentSession] | type[Client] | type[CartridgeLot]) -> int:
+    return (session.scalar(select(func.max(model.id))) or 0) + 1

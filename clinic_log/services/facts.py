@@ -1,0 +1,89 @@
+"""Look up what the clinical rules need, as plain domain values, inside an open session."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.models import (
+    Area,
+    Client,
+    ComplicationType,
+    Consent,
+    ContraindicationType,
+    Credential,
+    Device,
+    DeviceModel,
+    Finding,
+    Practitioner,
+)
+from clinic_log.domain.enums import Modality, PractitionerRole, Severity
+from clinic_log.domain.errors import NotFound
+from clinic_log.domain.values import (
+    AreaRef,
+    ClientFacts,
+    CredentialFacts,
+    DeviceModelRef,
+    FindingFacts,
+    PractitionerFacts,
+)
+
+
+def area_refs(session: Session) -> Mapping[str, AreaRef]:
+    return {
+        a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm)
+        for a in session.scalars(select(Area))
+    }
+
+
+def complication_codes(session: Session) -> frozenset[str]:
+    return frozenset(session.scalars(select(ComplicationType.code)))
+
+
+def device_model_ref(model: DeviceModel) -> DeviceModelRef:
+    return DeviceModelRef(model.name, Modality(model.modality), model.min_depth_mm, model.max_depth_mm)
+
+
+def device_models_by_name(session: Session) -> dict[str, DeviceModel]:
+    return {m.name: m for m in session.scalars(select(DeviceModel))}
+
+
+def device_for(session: Session, device_id: int) -> tuple[Device, DeviceModelRef]:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise NotFound("device", device_id)
+    return device, device_model_ref(device.model)
+
+
+def practitioner_facts(session: Session, practitioner_id: int) -> PractitionerFacts:
+    row = session.get(Practitioner, practitioner_id)
+    if row is None:
+        raise NotFound("practitioner", practitioner_id)
+    credentials = tuple(
+        CredentialFacts(c.kind, c.number, c.expires_on, c.required)
+        for c in session.scalars(select(Credential).where(Credential.practitioner_id == practitioner_id))
+    )
+    return PractitionerFacts(row.id, row.username, row.full_name, PractitionerRole(row.role),
+                             row.needs_supervision, row.depth_cap_mm, credentials)
+
+
+def client_facts(session: Session, client_id: int) -> ClientFacts:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound("client", client_id)
+    findings = tuple(
+        FindingFacts(f.code, t.label, Severity(t.severity), f.noted_on, f.ends_on, t.window,
+                     f.cleared_by, f.clearance_note)
+        for f, t in session.execute(
+            select(Finding, ContraindicationType)
+            .join(ContraindicationType, ContraindicationType.code == Finding.code)
+            .where(Finding.client_id == client_id)
+            .order_by(Finding.noted_on)
+        )
+    )
+    consent_on = session.scalar(
+        select(Consent.signed_on).where(Consent.client_id == client_id).order_by(Consent.signed_on.desc()).limit(1)
+    )
+    return ClientFacts(client.id, client.client_ref, client.fitzpatrick, findings, consent_on)

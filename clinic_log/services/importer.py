@@ -1,0 +1,443 @@
+"""CSV import of practitioners, clients and sessions: all or nothing, every bad cell reported.
+
+Sessions are bulk-inserted with Core executemany in one transaction; rows sharing
+client_ref + started_at + practitioner form one session, recorded as signed by its practitioner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import (
+    CartridgeLot,
+    Client,
+    Complication,
+    Consent,
+    ContraindicationType,
+    Credential,
+    Device,
+    Finding,
+    Practitioner,
+    SessionArea,
+    SessionWarning,
+    TreatmentSession,
+)
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.errors import DomainError, InvalidValue
+from clinic_log.domain.permissions import require
+from clinic_log.domain.rules import SessionFacts, assess_session
+from clinic_log.domain.values import (
+    AreaInput,
+    ClientFacts,
+    ComplicationInput,
+    FindingFacts,
+    Problem,
+    SessionInput,
+)
+from clinic_log.services import audit, facts
+from clinic_log.services.audit import AuditEvent
+from clinic_log.services.clients import ClientDetails, parse_fitzpatrick, search_key, validate_details
+from clinic_log.services.clock import to_utc_naive, utcnow
+from clinic_log.services.csv_input import (
+    CellError,
+    CsvRow,
+    ProblemList,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_float,
+    parse_int,
+    read_rows,
+)
+from clinic_log.services.people import PractitionerDetails, validate_practitioner
+from clinic_log.settings import get_setting
+
+PRACTITIONER_COLUMNS = ("username", "full_name", "role", "needs_supervision", "depth_cap_mm", "licence_no",
+                        "licence_expires")
+CLIENT_COLUMNS = ("client_ref", "first_name", "last_name", "date_of_birth", "phone", "email", "fitzpatrick")
+SESSION_COLUMNS = ("client_ref", "started_at", "practitioner", "supervisor", "device", "device_serial",
+                   "cartridge_lot", "lot_expires", "area", "depth_mm", "passes", "complication",
+                   "complication_grade", "notes")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    rows: int
+    records: int  # practitioners, clients or sessions created
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _domain_check(problems: ProblemList, row: CsvRow, column: str, check: Callable[[], None]) -> None:
+    try:
+        check()
+    except InvalidValue as exc:
+        problems.add(row.line, exc.field if exc.field else column, f"{exc.value!r} is not allowed; {exc.allowed}")
+
+
+# --- practitioners --------------------------------------------------------------------------
+
+
+def import_practitioners(db: Database, actor: Actor, path: Path) -> ImportResult:
+    require(actor, "import data")
+    rows = read_rows(path, PRACTITIONER_COLUMNS)
+    problems = ProblemList()
+    details: list[tuple[CsvRow, PractitionerDetails]] = []
+    for row in rows:
+        role = row.get("role")
+        if role not in set(PractitionerRole):
+            problems.add(row.line, "role", f"{role!r} is not allowed; one of "
+                         + ", ".join(r.value for r in PractitionerRole))
+        item = PractitionerDetails(
+            username=row.get("username"), full_name=row.get("full_name"), role=role,
+            needs_supervision=bool(problems.cell(row, "needs_supervision", parse_bool, required=False)),
+            depth_cap_mm=problems.cell(row, "depth_cap_mm", lambda t: parse_float(t, "a depth in mm"),
+                                       required=False),
+            licence_no=row.get("licence_no") or None,
+            licence_expires=problems.cell(row, "licence_expires", parse_date, required=False),
+        )
+        if not item.full_name:
+            problems.add(row.line, "full_name", "required")
+        if role in set(PractitionerRole):
+            _domain_check(problems, row, "username", lambda item=item: validate_practitioner(item))
+        details.append((row, item))
+    _check_unique(problems, [(r, d.username) for r, d in details], "username")
+
+    def work(session: Session) -> ImportResult:
+        existing = set(session.scalars(select(Practitioner.username)))
+        for row, item in details:
+            if item.username in existing:
+                problems.add(row.line, "username", f"{item.username!r} already exists")
+        problems.raise_if_any()
+        for _, item in details:
+            p = Practitioner(username=item.username, full_name=item.full_name, role=item.role,
+                             needs_supervision=item.needs_supervision, depth_cap_mm=item.depth_cap_mm, active=True)
+            session.add(p)
+            session.flush()
+            if item.licence_no:
+                session.add(Credential(practitioner_id=p.id, kind="licence", number=item.licence_no,
+                                       expires_on=item.licence_expires, required=True))
+        audit.record(db, session, actor, AuditEvent("imported", "practitioners", None,
+                                                    {"file": path.name, "sha256": _file_digest(path),
+                                                     "count": len(details)}))
+        return ImportResult("practitioners", len(rows), len(details))
+
+    problems.raise_if_any()
+    return db.write(work)
+
+
+def _check_unique(problems: ProblemList, keyed: list[tuple[CsvRow, str]], column: str) -> None:
+    first_line: dict[str, int] = {}
+    for row, key in keyed:
+        if key in first_line:
+            problems.add(row.line, column, f"{key!r} repeats line {first_line[key]}")
+        else:
+            first_line[key] = row.line
+
+
+# --- clients --------------------------------------------------------------------------------
+
+
+def import_clients(db: Database, actor: Actor, path: Path) -> ImportResult:
+    require(actor, "import data")
+    rows = read_rows(path, CLIENT_COLUMNS)
+    problems = ProblemList()
+    details: list[tuple[CsvRow, ClientDetails]] = []
+    for row in rows:
+        fitz = problems.cell(row, "fitzpatrick", _fitzpatrick_cell, required=False)
+        item = ClientDetails(
+            client_ref=row.get("client_ref"), first_name=row.get("first_name"), last_name=row.get("last_name"),
+            date_of_birth=problems.cell(row, "date_of_birth", parse_date, required=False),
+            phone=row.get("phone") or None, email=row.get("email") or None, fitzpatrick=fitz,
+        )
+        _domain_check(problems, row, "client_ref", lambda item=item: validate_details(item))
+        details.append((row, item))
+    _check_unique(problems, [(r, d.client_ref) for r, d in details], "client_ref")
+    problems.raise_if_any()
+
+    def work(session: Session) -> ImportResult:
+        existing = set(session.scalars(select(Client.client_ref)))
+        for row, item in details:
+            if item.client_ref in existing:
+                problems.add(row.line, "client_ref", f"{item.client_ref!r} already exists")
+        problems.raise_if_any()
+        now = utcnow()
+        session.execute(insert(Client), [
+            {"client_ref": d.client_ref, "first_name": d.first_name, "last_name": d.last_name,
+             "search_key": search_key(d.first_name, d.last_name, d.client_ref), "date_of_birth": d.date_of_birth,
+             "phone": d.phone, "email": d.email, "fitzpatrick": d.fitzpatrick, "created_at": now, "updated_at": now}
+            for _, d in details
+        ])
+        audit.record(db, session, actor, AuditEvent("imported", "clients", None,
+                                                    {"file": path.name, "sha256": _file_digest(path),
+                                                     "count": len(details)}))
+        return ImportResult("clients", len(rows), len(details))
+
+    return db.write(work)
+
+
+def _fitzpatrick_cell(text: str) -> int | None:
+    try:
+        return parse_fitzpatrick(text)
+    except DomainError:
+        raise CellError(f"{text!r} is not allowed; I, II, III, IV, V or VI") from None
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    rows: list[CsvRow]
+    entry: SessionInput
+    lot_number: str | None
+    device_key: tuple[str, str] | None  # (model name, serial)
+    warnings: tuple[Problem, ...] = ()
+
+
+class _SessionLookups:
+    """Everything the rows refer to, loaded once per import."""
+
+    def __init__(self, session: Session) -> None:
+        self.clients = {ref: (cid, fitz) for cid, ref, fitz in
+                        session.execute(select(Client.id, Client.client_ref, Client.fitzpatrick))}
+        self.practitioners = {p.username: facts.practitioner_facts(session, p.id)
+                              for p in session.scalars(select(Practitioner))}
+        self.practitioners_by_id = {p.id: p for p in self.practitioners.values()}
+        self.fitzpatrick_by_id = {cid: fitz for cid, fitz in self.clients.values()}
+        self.models = facts.device_models_by_name(session)
+        self.devices = {d.serial: d for d in session.scalars(select(Device))}
+        self.lots = {lot.lot_number: lot for lot in session.scalars(select(CartridgeLot))}
+        self.areas = facts.area_refs(session)
+        self.complications = facts.complication_codes(session)
+        self.consent_validity = get_setting(session, "consent.validity")
+        self.session = session
+        self._client_facts: dict[int, ClientFacts] = {}
+
+    def client_facts(self, client_id: int, fitzpatrick: int | None) -> ClientFacts:
+        if not self._client_facts:
+            self._load_client_facts()
+        return self._client_facts.get(client_id) or ClientFacts(client_id, "", fitzpatrick, (), None)
+
+    def _load_client_facts(self) -> None:
+        findings: dict[int, list[FindingFacts]] = defaultdict(list)
+        consents: dict[int, date] = {}
+        for client_id, signed_on in self.session.execute(select(Consent.client_id, Consent.signed_on)):
+            if client_id not in consents or signed_on > consents[client_id]:
+                consents[client_id] = signed_on
+        for f, t in self.session.execute(select(Finding, ContraindicationType).join(
+                ContraindicationType, ContraindicationType.code == Finding.code)):
+            findings[f.client_id].append(FindingFacts(f.code, t.label, Severity(t.severity), f.noted_on, f.ends_on,
+                                                      t.window, f.cleared_by, f.clearance_note))
+        for ref, (cid, fitz) in self.clients.items():
+            self._client_facts[cid] = ClientFacts(cid, ref, fitz, tuple(findings.get(cid, ())), consents.get(cid))
+
+
+def import_sessions(db: Database, actor: Actor, path: Path) -> ImportResult:
+    require(actor, "import data")
+    rows = read_rows(path, SESSION_COLUMNS)
+    digest = _file_digest(path)
+
+    def work(session: Session) -> ImportResult:
+        look = _SessionLookups(session)
+        problems = ProblemList()
+        groups = _group_rows(rows, look, problems)
+        _assess_groups(groups, look, problems)
+        problems.raise_if_any()
+        count = _write_sessions(db, session, actor, groups, look, path.name, digest)
+        return ImportResult("sessions", len(rows), count)
+
+    return db.write(work)
+
+
+def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList) -> list[_Group]:
+    groups: dict[tuple[str, str, str], _Group] = {}
+    areas_of: dict[tuple[str, str, str], list[AreaInput]] = defaultdict(list)
+    comps_of: dict[tuple[str, str, str], list[ComplicationInput]] = defaultdict(list)
+    for row in rows:
+        before = len(problems.problems)
+        ref = row.get("client_ref")
+        client = look.clients.get(ref)
+        if client is None:
+            problems.add(row.line, "client_ref", f"{ref!r} is not a known client; import clients first"
+                         if ref else "required")
+        started = problems.cell(row, "started_at", parse_datetime)
+        username = row.get("practitioner")
+        practitioner = look.practitioners.get(username)
+        if practitioner is None:
+            problems.add(row.line, "practitioner", f"{username!r} is not a known practitioner username"
+                         if username else "required")
+        supervisor_name = row.get("supervisor")
+        supervisor = look.practitioners.get(supervisor_name) if supervisor_name else None
+        if supervisor_name and supervisor is None:
+            problems.add(row.line, "supervisor", f"{supervisor_name!r} is not a known practitioner username")
+        model_name = row.get("device")
+        if model_name and model_name not in look.models:
+            problems.add(row.line, "device", f"{model_name!r} is not allowed; one of {', '.join(sorted(look.models))}")
+        serial = row.get("device_serial")
+        known = look.devices.get(serial) if serial else None
+        if known is not None and model_name and known.model.name != model_name:
+            problems.add(row.line, "device_serial", f"{serial!r} is a {known.model.name}, not a {model_name}")
+        if model_name and not serial:
+            problems.add(row.line, "device_serial", "required when a device is named")
+        lot_expires = problems.cell(row, "lot_expires", parse_date, required=False)
+        area_code = row.get("area")
+        if area_code not in look.areas:
+            problems.add(row.line, "area", f"{area_code!r} is not allowed; one of {', '.join(look.areas)}"
+                         if area_code else "required")
+        depth = problems.cell(row, "depth_mm", lambda t: parse_float(t, "a depth in mm, e.g. 0.75"))
+        passes = problems.cell(row, "passes", lambda t: parse_int(t, 1, 20, "1 to 20 passes"), required=False)
+        comp_code = row.get("complication")
+        grade = problems.cell(row, "complication_grade", lambda t: parse_int(t, 1, 5, "CTCAE grade 1 to 5"),
+                              required=bool(comp_code))
+        if comp_code and comp_code not in look.complications:
+            problems.add(row.line, "complication", f"{comp_code!r} is not allowed; one of "
+                         + ", ".join(sorted(look.complications)))
+        if grade is not None and not comp_code:
+            problems.add(row.line, "complication", "required when complication_grade is given")
+        if len(problems.problems) > before or client is None or started is None or practitioner is None \
+                or depth is None:
+            continue
+        key = (ref, started.isoformat(), username)
+        areas_of[key].append(AreaInput(area_code, depth, passes or 1))
+        if comp_code and grade is not None and all(c.code != comp_code for c in comps_of[key]):
+            comps_of[key].append(ComplicationInput(comp_code, grade, onset_on=started.date()))
+        if key not in groups:
+            entry = SessionInput(
+                client_id=client[0], practitioner_id=practitioner.id, started_at=started,
+                supervisor_id=supervisor.id if supervisor else None,
+                device_id=known.id if known else None, cartridge_lot=row.get("cartridge_lot") or None,
+                lot_expires=lot_expires, notes=row.get("notes") or None,
+            )
+            groups[key] = _Group([], entry, entry.cartridge_lot, (model_name, serial) if model_name else None)
+        groups[key].rows.append(row)
+    return [replace(g, entry=replace(g.entry, areas=tuple(areas_of[k]), complications=tuple(comps_of[k])))
+            for k, g in groups.items()]
+
+
+def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: ProblemList) -> None:
+    for group in groups:
+        entry = group.entry
+        practitioner = look.practitioners_by_id[entry.practitioner_id]
+        supervisor = look.practitioners_by_id.get(entry.supervisor_id) if entry.supervisor_id else None
+        model = look.models[group.device_key[0]] if group.device_key else None
+        fitz = look.fitzpatrick_by_id[entry.client_id]
+        session_facts = SessionFacts(
+            client=look.client_facts(entry.client_id, fitz), practitioner=practitioner, supervisor=supervisor,
+            device_model=facts.device_model_ref(model) if model else None, areas=look.areas,
+            complication_codes=look.complications, consent_validity=look.consent_validity,
+        )
+        lot = look.lots.get(group.lot_number or "")
+        if lot is not None and entry.lot_expires is not None and lot.expires_on not in (None, entry.lot_expires):
+            problems.add(group.rows[0].line, "lot_expires",
+                         f"lot {lot.lot_number} is recorded with expiry {lot.expires_on}")
+        checked = entry if lot is None or entry.lot_expires else _with_expiry(entry, lot.expires_on)
+        assessment = assess_session(checked, session_facts)
+        group.warnings = assessment.warnings
+        for error in assessment.errors:
+            problems.add(*_locate(group, error.field, error.message))
+
+
+def _with_expiry(entry: SessionInput, expires: date | None) -> SessionInput:
+    return replace(entry, lot_expires=expires)
+
+
+def _locate(group: _Group, field: str, message: str) -> tuple[int, str, str]:
+    """Map a rule's field (e.g. areas[2].depth_mm) back to the file line and column."""
+    if field.startswith("areas[") and "]" in field:
+        index = int(field[len("areas["):field.index("]")]) - 1
+        column = field[field.index("]") + 2:]
+        column = {"area": "area", "depth_mm": "depth_mm", "passes": "passes"}.get(column, column)
+        return group.rows[min(index, len(group.rows) - 1)].line, column, message
+    if field.startswith("complications["):
+        return group.rows[0].line, "complication_grade" if field.endswith("grade") else "complication", message
+    column = {"cartridge_lot": "lot_expires", "supervisor": "supervisor"}.get(field, field)
+    return group.rows[0].line, column, message
+
+
+def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_Group], look: _SessionLookups,
+                    file_name: str, digest: str) -> int:
+    now = utcnow()
+    device_ids = _ensure_devices(session, groups, look)
+    lot_ids = _ensure_lots(session, groups, look)
+    session_rows = []
+    for g in groups:
+        e = g.entry
+        session_rows.append({
+            "client_id": e.client_id, "started_at": to_utc_naive(e.started_at), "practitioner_id": e.practitioner_id,
+            "supervisor_id": e.supervisor_id, "supervisor_presence": None,
+            "device_id": device_ids.get(g.device_key) if g.device_key else None,
+            "cartridge_lot_id": lot_ids.get(g.lot_number) if g.lot_number else None,
+            "course_index": None, "course_total": None, "skin_response": None, "notes": e.notes,
+            "warnings_reason": f"imported from {file_name}" if g.warnings else None,
+            "status": SessionStatus.SIGNED.value,
+            "signed_by": look.practitioners_by_id[e.practitioner_id].username,
+            "signed_at": now, "countersigned_by": None, "countersigned_at": None,
+            "created_by": actor.username, "created_at": now, "updated_at": now,
+        })
+    if not session_rows:
+        return 0
+    ids = list(session.scalars(insert(TreatmentSession).returning(TreatmentSession.id, sort_by_parameter_order=True),
+                               session_rows))
+    areas, comps, warnings = [], [], []
+    for sid, g in zip(ids, groups, strict=True):
+        areas += [{"session_id": sid, "area_code": a.area_code, "depth_mm": a.depth_mm, "passes": a.passes,
+                   "technique": None, "endpoint": None, "rf_energy": None} for a in g.entry.areas]
+        comps += [{"session_id": sid, "code": c.code, "grade": c.grade, "onset_on": c.onset_on, "expected": None,
+                   "relatedness": None, "action": None, "outcome": None, "resolved_on": None, "reported": False,
+                   "added_by_amendment": False} for c in g.entry.complications]
+        warnings += [{"session_id": sid, "code": w.code, "message": w.message,
+                      "reason": f"imported from {file_name}"} for w in g.warnings]
+    session.execute(insert(SessionArea), areas)
+    if comps:
+        session.execute(insert(Complication), comps)
+    if warnings:
+        session.execute(insert(SessionWarning), warnings)
+    audit.record_many(db, session, actor, [
+        AuditEvent("imported", "session", str(sid), {"file": file_name, "sha256": digest,
+                                                     "lines": [r.line for r in g.rows]})
+        for sid, g in zip(ids, groups, strict=True)
+    ])
+    return len(ids)
+
+
+def _ensure_devices(session: Session, groups: list[_Group], look: _SessionLookups) -> dict[tuple[str, str], int]:
+    ids: dict[tuple[str, str], int] = {}
+    for g in groups:
+        if g.device_key and g.device_key not in ids:
+            model_name, serial = g.device_key
+            device = look.devices.get(serial)
+            if device is None:
+                device = Device(device_model_id=look.models[model_name].id, serial=serial, in_service=True)
+                session.add(device)
+                session.flush()
+                look.devices[serial] = device
+            ids[g.device_key] = device.id
+    return ids
+
+
+def _ensure_lots(session: Session, groups: list[_Group], look: _SessionLookups) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for g in groups:
+        if g.lot_number and g.lot_number not in ids:
+            lot = look.lots.get(g.lot_number)
+            if lot is None:
+                lot = CartridgeLot(lot_number=g.lot_number, expires_on=g.entry.lot_expires)
+                session.add(lot)
+                session.flush()
+                look.lots[g.lot_number] = lot
+            ids[g.lot_number] = lot.id
+    return ids

@@ -1,0 +1,117 @@
+"""Frozen read models of sessions returned by the services (never ORM rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from clinic_log.domain.values import Problem
+
+
+@dataclass(frozen=True)
+class SessionSaved:
+    id: int
+    status: str
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class AreaView:
+    id: int
+    area_code: str
+    label: str
+    depth_mm: float
+    passes: int
+    technique: str | None
+    endpoint: str | None
+    rf_energy: float | None
+
+
+@dataclass(frozen=True)
+class ProductView:
+    name: str
+    contact_minutes: int | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ComplicationView:
+    id: int
+    code: str
+    label: str
+    grade: int
+    onset_on: date | None
+    expected: bool | None
+    relatedness: str | None
+    action: str | None
+    outcome: str | None
+    resolved_on: date | None
+    reported: bool
+    added_by_amendment: bool
+
+
+@dataclass(frozen=True)
+class WarningView:
+    code: str
+    message: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AmendmentView:
+    table_name: str
+    row_id: int
+    field: str
+    old_value: str | None
+    new_value: str | None
+    amended_by: str
+    amended_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    id: int
+    status: str
+    started_at: datetime  # aware, UTC
+    client_id: int
+    client_ref: str
+    client_name: str
+    client_date_of_birth: date | None
+    practitioner_id: int
+    practitioner_name: str
+    supervisor_id: int | None
+    supervisor_name: str | None
+    supervisor_presence: str | None
+    device_id: int | None
+    device_model: str | None
+    device_serial: str | None
+    modality: str | None
+    lot_number: str | None
+    lot_expires: date | None
+    course_index: int | None
+    course_total: int | None
+    skin_response: str | None
+    notes: str | None
+    signed_by: str | None
+    signed_at: datetime | None
+    areas: tuple[AreaView, ...]
+    products: tuple[ProductView, ...]
+    complications: tuple[ComplicationView, ...]
+    warnings: tuple[WarningView, ...]
+    amendments: tuple[AmendmentView, ...]
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One line of a session list."""
+
+    id: int
+    started_at: datetime  # aware, UTC
+    client_ref: str
+    client_name: str
+    practitioner_name: str
+    device_model: str | None
+    areas: str
+    complications: int
+    status: str

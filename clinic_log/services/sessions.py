@@ -1,0 +1,253 @@
+"""Log, draft, sign and amend treatment sessions. Signed sessions are never edited in place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import (
+    Amendment,
+    CartridgeLot,
+    Complication,
+    SessionArea,
+    SessionProduct,
+    SessionWarning,
+    TreatmentSession,
+)
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import SessionStatus, UserRole
+from clinic_log.domain.errors import DomainError, InvalidValue, NotFound, PermissionDenied, RecordLocked
+from clinic_log.domain.permissions import require
+from clinic_log.domain.rules import SessionFacts, assess_session
+from clinic_log.domain.values import Assessment, ComplicationInput, Problem, SessionInput
+from clinic_log.services import audit, facts
+from clinic_log.services.audit import AuditEvent
+from clinic_log.services.clock import to_utc_naive, utcnow
+from clinic_log.services.session_views import SessionSaved
+from clinic_log.settings import get_setting
+
+# Problems that the database itself cannot store, so even a draft must not have them.
+_STRUCTURAL = {"unknown_area", "duplicate_area", "unknown_complication", "ctcae_grade", "passes", "technique"}
+
+
+class SessionRejected(DomainError):
+    """The session has errors; nothing was saved."""
+
+    def __init__(self, errors: Sequence[Problem]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+class WarningsNeedReason(DomainError):
+    """The session has warnings and no reason was given to save anyway; nothing was saved."""
+
+    def __init__(self, warnings: Sequence[Problem]) -> None:
+        self.warnings = tuple(warnings)
+        super().__init__(
+            "a reason is required to save with these warnings: " + "; ".join(str(w) for w in self.warnings)
+        )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    assessment: Assessment
+    lot_id: int | None
+
+
+def _facts_for(session: Session, entry: SessionInput) -> tuple[SessionFacts, _Prepared]:
+    client = facts.client_facts(session, entry.client_id)
+    practitioner = facts.practitioner_facts(session, entry.practitioner_id)
+    supervisor = facts.practitioner_facts(session, entry.supervisor_id) if entry.supervisor_id else None
+    device_model = None
+    if entry.device_id is not None:
+        device, device_model = facts.device_for(session, entry.device_id)
+        if not device.in_service:
+            raise InvalidValue("device", device.serial, "a device that is in service")
+    lot_id = None
+    lot_expires = entry.lot_expires
+    if entry.cartridge_lot:
+        lot = session.scalar(select(CartridgeLot).where(CartridgeLot.lot_number == entry.cartridge_lot))
+        if lot is None:
+            lot = CartridgeLot(lot_number=entry.cartridge_lot, expires_on=entry.lot_expires)
+            session.add(lot)
+            session.flush()
+        elif entry.lot_expires is not None and lot.expires_on not in (None, entry.lot_expires):
+            raise InvalidValue("lot_expires", entry.lot_expires.isoformat(),
+                               f"lot {lot.lot_number} is recorded with expiry {lot.expires_on}")
+        lot_id, lot_expires = lot.id, lot.expires_on or entry.lot_expires
+    session_facts = SessionFacts(
+        client=client, practitioner=practitioner, supervisor=supervisor, device_model=device_model,
+        areas=facts.area_refs(session), complication_codes=facts.complication_codes(session),
+        consent_validity=get_setting(session, "consent.validity"),
+    )
+    checked = entry if lot_expires == entry.lot_expires else _with_lot_expiry(entry, lot_expires)
+    return session_facts, _Prepared(assess_session(checked, session_facts), lot_id)
+
+
+def _with_lot_expiry(entry: SessionInput, lot_expires: date | None) -> SessionInput:
+    return replace(entry, lot_expires=lot_expires)
+
+
+def assess(db: Database, entry: SessionInput) -> Assessment:
+    """Errors and warnings for an entry, without saving anything (for a live warnings panel)."""
+    with db.reading() as session:
+        _, prepared = _facts_for(session, entry)
+        session.rollback()  # a lot created for the check is not kept
+        return prepared.assessment
+
+
+def log_session(db: Database, actor: Actor, entry: SessionInput, reason: str | None = None,
+                sign: bool = False) -> SessionSaved:
+    """Save a complete session; errors refuse it, warnings need `reason` (stored on the session)."""
+    require(actor, "log sessions")
+
+    def work(session: Session) -> SessionSaved:
+        _, prepared = _facts_for(session, entry)
+        if prepared.assessment.errors:
+            raise SessionRejected(prepared.assessment.errors)
+        warnings = prepared.assessment.warnings
+        if warnings and not (reason and reason.strip()):
+            raise WarningsNeedReason(warnings)
+        status = SessionStatus.SIGNED if sign else SessionStatus.DRAFT
+        session_id = _insert(session, actor, entry, prepared.lot_id, status, warnings, reason)
+        audit.record(db, session, actor, AuditEvent(
+            "signed" if sign else "created", "session", str(session_id),
+            {"client_id": entry.client_id, "areas": len(entry.areas), "warnings": [w.code for w in warnings]},
+        ))
+        return SessionSaved(session_id, status.value, warnings)
+
+    return db.write(work)
+
+
+def save_draft(db: Database, actor: Actor, entry: SessionInput, session_id: int | None = None) -> SessionSaved:
+    """Keep whatever was typed as a draft; only values the record cannot hold are refused."""
+    require(actor, "log sessions")
+
+    def work(session: Session) -> SessionSaved:
+        _, prepared = _facts_for(session, entry)
+        structural = [p for p in prepared.assessment.errors if p.code in _STRUCTURAL]
+        if structural:
+            raise SessionRejected(structural)
+        if session_id is None:
+            new_id = _insert(session, actor, entry, prepared.lot_id, SessionStatus.DRAFT, (), None)
+            audit.record(db, session, actor, AuditEvent("created", "session", str(new_id), {"draft": True}))
+            return SessionSaved(new_id, SessionStatus.DRAFT.value, prepared.assessment.warnings)
+        row = _draft_row(session, session_id)
+        _replace_draft(session, row, entry, prepared.lot_id)
+        audit.record(db, session, actor, AuditEvent("updated", "session", str(session_id), {"draft": True}))
+        return SessionSaved(session_id, SessionStatus.DRAFT.value, prepared.assessment.warnings)
+
+    return db.write(work)
+
+
+def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None = None) -> SessionSaved:
+    """Sign a draft after checking it again; from then on it can only be amended."""
+    require(actor, "sign sessions")
+    from clinic_log.services.session_queries import input_from_row
+
+    def work(session: Session) -> SessionSaved:
+        row = _draft_row(session, session_id)
+        if actor.role is UserRole.PRACTITIONER and actor.practitioner_id != row.practitioner_id:
+            raise PermissionDenied(actor.role.value, "sign another practitioner's session")
+        entry = input_from_row(session, row)
+        _, prepared = _facts_for(session, entry)
+        if prepared.assessment.errors:
+            raise SessionRejected(prepared.assessment.errors)
+        given = (reason or row.warnings_reason or "").strip()
+        warnings = prepared.assessment.warnings
+        if warnings and not given:
+            raise WarningsNeedReason(warnings)
+        session.execute(delete(SessionWarning).where(SessionWarning.session_id == session_id))
+        _store_warnings(session, session_id, warnings, given)
+        now = utcnow()
+        row.status, row.signed_by, row.signed_at, row.updated_at = SessionStatus.SIGNED, actor.username, now, now
+        row.warnings_reason = given or None
+        audit.record(db, session, actor, AuditEvent("signed", "session", str(session_id),
+                                                    {"warnings": [w.code for w in warnings]}))
+        return SessionSaved(session_id, SessionStatus.SIGNED.value, warnings)
+
+    return db.write(work)
+
+
+def _draft_row(session: Session, session_id: int) -> TreatmentSession:
+    row = session.get(TreatmentSession, session_id)
+    if row is None:
+        raise NotFound("session", session_id)
+    if row.status != SessionStatus.DRAFT:
+        raise RecordLocked(f"session {session_id} is signed: it cannot be changed, only amended with a reason")
+    return row
+
+
+def _insert(session: Session, actor: Actor, entry: SessionInput, lot_id: int | None, status: SessionStatus,
+            warnings: Sequence[Problem], reason: str | None) -> int:
+    now = utcnow()
+    signed = status is SessionStatus.SIGNED
+    row = TreatmentSession(
+        client_id=entry.client_id, started_at=to_utc_naive(entry.started_at),
+        practitioner_id=entry.practitioner_id, supervisor_id=entry.supervisor_id,
+        supervisor_presence=entry.supervisor_presence, device_id=entry.device_id, cartridge_lot_id=lot_id,
+        course_index=entry.course_index, course_total=entry.course_total, skin_response=entry.skin_response,
+        notes=entry.notes, warnings_reason=(reason or "").strip() or None, status=status.value,
+        signed_by=actor.username if signed else None, signed_at=now if signed else None,
+        created_by=actor.username, created_at=now, updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    _insert_children(session, row.id, entry)
+    _store_warnings(session, row.id, warnings, reason or "")
+    return row.id
+
+
+def _insert_children(session: Session, session_id: int, entry: SessionInput) -> None:
+    if entry.areas:
+        session.execute(insert(SessionArea), [
+            {"session_id": session_id, "area_code": a.area_code, "depth_mm": a.depth_mm, "passes": a.passes,
+             "technique": a.technique, "endpoint": a.endpoint, "rf_energy": a.rf_energy}
+            for a in entry.areas
+        ])
+    if entry.products:
+        session.execute(insert(SessionProduct), [
+            {"session_id": session_id, "name": p.name, "contact_minutes": p.contact_minutes, "note": p.note}
+            for p in entry.products
+        ])
+    if entry.complications:
+        session.execute(insert(Complication), [complication_values(session_id, c) for c in entry.complications])
+
+
+def complication_values(session_id: int, c: ComplicationInput, late: bool = False) -> dict[str, object]:
+    return {"session_id": session_id, "code": c.code, "grade": c.grade, "onset_on": c.onset_on,
+            "expected": c.expected, "relatedness": c.relatedness, "action": c.action, "outcome": c.outcome,
+            "resolved_on": c.resolved_on, "reported": c.reported, "added_by_amendment": late}
+
+
+def _store_warnings(session: Session, session_id: int, warnings: Sequence[Problem], reason: str) -> None:
+    if warnings:
+        session.execute(insert(SessionWarning), [
+            {"session_id": session_id, "code": w.code, "message": w.message, "reason": reason.strip()}
+            for w in warnings
+        ])
+
+
+def _replace_draft(session: Session, row: TreatmentSession, entry: SessionInput, lot_id: int | None) -> None:
+    for table in (SessionArea, SessionProduct, Complication, SessionWarning):
+        session.execute(delete(table).where(table.session_id == row.id))
+    row.client_id, row.started_at = entry.client_id, to_utc_naive(entry.started_at)
+    row.practitioner_id, row.supervisor_id = entry.practitioner_id, entry.supervisor_id
+    row.supervisor_presence, row.device_id, row.cartridge_lot_id = entry.supervisor_presence, entry.device_id, lot_id
+    row.course_index, row.course_total = entry.course_index, entry.course_total
+    row.skin_response, row.notes, row.updated_at = entry.skin_response, entry.notes, utcnow()
+    _insert_children(session, row.id, entry)
+
+
+def record_amendment(session: Session, actor: Actor, session_id: int, table: str, row_id: int, field: str,
+                     old: object, new: object, reason: str) -> None:
+    session.add(Amendment(
+        session_id=session_id, table_name=table, row_id=row_id, field=field,
+        old_value=None if old is None else str(old), new_value=None if new is None else str(new),
+        amended_by=actor.username, amended_at=utcnow(), reason=reason,
+    ))

@@ -1,0 +1,35 @@
+"""One typed registry of the clinic's settings, stored in the `settings` table with defaults here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: str
+    description: str
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("clinic.name", "My Clinic", "clinic name printed on sheets"),
+        SettingSpec("clinic.address", "", "clinic address printed on sheets"),
+        SettingSpec("clinic.phone", "", "clinic phone printed on sheets"),
+        SettingSpec("clinic.paper", "A4", "paper size for printed sheets: A4 or Letter"),
+        SettingSpec("clinic.logo_path", "", "logo image for printed sheets"),
+        SettingSpec("consent.validity", "12m", "how long a signed consent stays valid (e.g. 12m)"),
+    )
+}
+
+
+def get_setting(session: Session, key: str) -> str:
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return value if value is not None else SETTINGS[key].default
