@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clinic_log.db.engine import Database
 from clinic_log.db.schema_version import HEAD_REVISION, KNOWN_REVISIONS, current_revision
 from clinic_log.domain.errors import DatabaseProblem
+
+if TYPE_CHECKING:  # alembic is slow to import: only when a migration runs
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -36,7 +40,7 @@ def upgrade(db: Database) -> bool:
     return True
 
 
-def alembic_config():  # type: ignore[no-untyped-def]  # alembic is imported lazily
+def alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()

@@ -138,12 +138,12 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
                 f"{ref.label} {depth} mm is outside the {device.name}'s range "
                 f"{device.min_depth_mm}–{device.max_depth_mm} mm",
             ))
-        if device is None or device.modality is Modality.MECHANICAL:
-            if not (ref.usual_min_mm - _EPS <= depth <= ref.usual_max_mm + _EPS):
-                out.append(_warning(
-                    "depth_area", field,
-                    f"{ref.label} {depth} mm is outside the usual {ref.usual_min_mm}–{ref.usual_max_mm} mm",
-                ))
+        mechanical = device is None or device.modality is Modality.MECHANICAL  # RF uses its own ranges
+        if mechanical and not (ref.usual_min_mm - _EPS <= depth <= ref.usual_max_mm + _EPS):
+            out.append(_warning(
+                "depth_area", field,
+                f"{ref.label} {depth} mm is outside the usual {ref.usual_min_mm}–{ref.usual_max_mm} mm",
+            ))
         if cap is not None and depth > cap + _EPS:
             out.append(_warning(
                 "depth_cap", field,

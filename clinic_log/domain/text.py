@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 
-# Letters that do not decompose into base + accent in Unicode.
-_SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ı": "i", "ß": "ss",
-                          "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "ð": "d"})
+# Letters (after casefold) that do not decompose into base + accent in Unicode.
+_SPECIAL = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
+                          "ħ": "h", "ŀ": "l"})
 
 
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", stripped).casefold().translate(_SPECIAL).split())

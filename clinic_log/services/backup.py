@@ -77,7 +77,7 @@ def verify_file(path: Path) -> str | None:
         if result != [("ok",)]:
             return "integrity check failed: " + "; ".join(r[0] for r in result[:5])
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not _REQUIRED_TABLES <= tables:
+        if not tables >= _REQUIRED_TABLES:
             return f"{path.name} is not a Clinic Log database"
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if revision is None or revision[0] not in KNOWN_REVISIONS:

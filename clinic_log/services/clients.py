@@ -171,7 +171,8 @@ def clear_finding(db: Database, actor: Actor, finding_id: int, note: str) -> Non
         kind = session.get(ContraindicationType, finding.code)
         if kind is None or kind.severity != Severity.RELATIVE:
             raise InvalidValue("finding", finding.code, "only relative contraindications can be cleared")
-        if actor.practitioner_id is None or not facts.practitioner_facts(session, actor.practitioner_id).role.is_physician:
+        clearer = facts.practitioner_facts(session, actor.practitioner_id) if actor.practitioner_id else None
+        if clearer is None or not clearer.role.is_physician:
             raise PermissionDenied(actor.role.value, "clear a contraindication (physicians only)")
         finding.cleared_by, finding.cleared_at, finding.clearance_note = actor.username, utcnow(), note.strip()
         audit.record(db, session, actor, AuditEvent("cleared", "finding", str(finding_id), {"note": note}))

@@ -129,19 +129,21 @@ def _make_lots(session: Session, rng: random.Random) -> list[int]:
              "expires_on": today + timedelta(days=rng.randrange(-400, 700))} for i in range(60)]
     session.execute(insert(CartridgeLot), rows)
     dialect.after_explicit_ids(session, CartridgeLot.__table__)
-    return [r["id"] for r in rows]
+    return list(range(start, start + len(rows)))
 
 
 def _make_clients(session: Session, rng: random.Random, count: int) -> list[tuple[int, int]]:
     start = _next_id(session, Client)
     now = utcnow()
     rows, findings, consents = [], [], []
+    made: list[tuple[int, int]] = []
     contraindication_codes = FINDINGS
     for i in range(count):
         cid = start + i
         first, last = rng.choice(FIRST), rng.choice(LAST)
         ref = f"D-{cid:07d}"
         fitz = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5, 6])
+        made.append((cid, fitz))
         rows.append({"id": cid, "client_ref": ref, "first_name": first, "last_name": last,
                      "search_key": fold(f"{first} {last} {ref}"),
                      "date_of_birth": date(rng.randrange(1950, 2006), rng.randrange(1, 13), rng.randrange(1, 29)),
@@ -162,7 +164,7 @@ def _make_clients(session: Session, rng: random.Random, count: int) -> list[tupl
         if batch:
             session.execute(insert(table), batch)
     dialect.after_explicit_ids(session, Client.__table__)
-    return [(r["id"], r["fitzpatrick"]) for r in rows]
+    return made
 
 
 def _make_sessions(session: Session, rng: random.Random, count: int, clients: list[tuple[int, int]],

@@ -10,6 +10,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def import_practitioners(db: Database, actor: Actor, path: Path) -> ImportResult
         if not item.full_name:
             problems.add(row.line, "full_name", "required")
         if role in set(PractitionerRole):
-            _domain_check(problems, row, "username", lambda item=item: validate_practitioner(item))
+            _domain_check(problems, row, "username", partial(validate_practitioner, item))
         details.append((row, item))
     _check_unique(problems, [(r, d.username) for r, d in details], "username")
 
@@ -163,7 +164,7 @@ def import_clients(db: Database, actor: Actor, path: Path) -> ImportResult:
             date_of_birth=problems.cell(row, "date_of_birth", parse_date, required=False),
             phone=row.get("phone") or None, email=row.get("email") or None, fitzpatrick=fitz,
         )
-        _domain_check(problems, row, "client_ref", lambda item=item: validate_details(item))
+        _domain_check(problems, row, "client_ref", partial(validate_details, item))
         details.append((row, item))
     _check_unique(problems, [(r, d.client_ref) for r, d in details], "client_ref")
     problems.raise_if_any()

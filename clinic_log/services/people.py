@@ -89,7 +89,8 @@ def list_practitioners(db: Database) -> list[PractitionerView]:
         return [_practitioner_view(p) for p in session.scalars(select(Practitioner).order_by(Practitioner.full_name))]
 
 
-def add_device(db: Database, actor: Actor, model_name: str, serial: str, in_service_on: date | None = None) -> DeviceView:
+def add_device(db: Database, actor: Actor, model_name: str, serial: str,
+               in_service_on: date | None = None) -> DeviceView:
     require(actor, "manage practitioners and devices")
 
     def work(session: Session) -> DeviceView:

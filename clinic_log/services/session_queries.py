@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar, Unpack
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, exists, func, select
@@ -38,6 +39,7 @@ from clinic_log.services.session_views import (
     WarningView,
 )
 
+
 @dataclass(frozen=True)
 class SessionFilter:
     client_id: int | None = None
@@ -50,7 +52,10 @@ class SessionFilter:
     status: str | None = None
     text: str | None = None
 
-def _filtered(stmt: Select[tuple[int]] | Select[tuple[int, datetime]], flt: SessionFilter) -> Select:  # type: ignore[type-arg]
+_Stmt = TypeVar("_Stmt", bound=Select[Unpack[tuple[Any, ...]]])
+
+
+def _filtered(stmt: _Stmt, flt: SessionFilter) -> _Stmt:
     s = TreatmentSession
     conditions = []
     if flt.client_id is not None:

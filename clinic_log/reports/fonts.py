@@ -1,0 +1,141 @@
+"""Bundled fonts for the PDF reports, and markup that picks a font per character.
+
+DejaVu Sans (regular and bold) is the body font: it covers Latin, Greek and Cyrillic,
+so names such as "Zofia Łukasiewicz", "Şükrü Öztürk" or "Арина Соколова" print as they
+are. DejaVu Sans has no Han/Kana glyphs, so runs of characters that it lacks are set in
+IPAexGothic instead (e.g. "李娜").
+
+The fonts are registered with reportlab once, lazily, on first use; the parsed TTF files
+stay cached by reportlab for the life of the process, so building many sheets does not
+re-read them.
+
+Fonts live in ``<resources>/fonts``; ``<resources>`` is the repository's ``resources``
+folder unless the environment variable ``CLINIC_LOG_RESOURCES`` names another one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped, unused-ignore]
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped, unused-ignore]
+from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unused-ignore]
+
+__all__ = [
+    "BOLD",
+    "CJK",
+    "REGULAR",
+    "RegisteredFonts",
+    "ensure_registered",
+    "is_covered",
+    "markup",
+    "resources_dir",
+]
+
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+CJK = "IPAexGothic"
+
+_FILES = {
+    REGULAR: "DejaVuSans.ttf",
+    BOLD: "DejaVuSans-Bold.ttf",
+    CJK: "ipaexg.ttf",
+}
+
+# Control characters (other than tab and newline) are not allowed in XML and would
+# make reportlab's paragraph parser fail, so markup() drops them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RegisteredFonts:
+    """What ensure_registered() set up: the folder used and the body font's code points."""
+
+    fonts_dir: Path
+    body_code_points: frozenset[int]
+
+
+_lock = threading.Lock()
+_registered: RegisteredFonts | None = None
+
+
+def resources_dir() -> Path:
+    """The resources folder: ``$CLINIC_LOG_RESOURCES`` if set, else the repository's."""
+    override = os.environ.get("CLINIC_LOG_RESOURCES")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def ensure_registered() -> RegisteredFonts:
+    """Register DejaVu Sans, DejaVu Sans Bold and IPAexGothic with reportlab (once).
+
+    Raises FileNotFoundError naming the missing file if a bundled font is absent.
+    """
+    global _registered
+    done = _registered
+    if done is not None:
+        return done
+    with _lock:
+        if _registered is not None:
+            return _registered
+        fonts_dir = resources_dir() / "fonts"
+        faces: dict[str, TTFont] = {}
+        for name, file_name in _FILES.items():
+            path = fonts_dir / file_name
+            if not path.is_file():
+                raise FileNotFoundError(f"bundled font {name} not found at {path}")
+            face = TTFont(name, str(path), asciiReadable=False)
+            pdfmetrics.registerFont(face)
+            faces[name] = face
+        # Family mappings let <b> inside a paragraph pick the bold face, and let a
+        # <font name="IPAexGothic"> run inside bold text resolve (IPAexGothic has no bold).
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(REGULAR, bold, italic, BOLD if bold else REGULAR)
+                addMapping(BOLD, bold, italic, BOLD if bold else REGULAR)
+                addMapping(CJK, bold, italic, CJK)
+        code_points = frozenset(faces[REGULAR].face.charToGlyph)
+        _registered = RegisteredFonts(fonts_dir=fonts_dir, body_code_points=code_points)
+        return _registered
+
+
+def is_covered(char: str) -> bool:
+    """True if DejaVu Sans has a glyph for this character (its code point is in the cmap)."""
+    return ord(char) in ensure_registered().body_code_points
+
+
+def markup(text: str, bold: bool = False) -> str:
+    """Paragraph markup for plain ``text``: XML-escaped, with fallback-font runs.
+
+    Each run of characters that DejaVu Sans lacks is wrapped in
+    ``<font name="IPAexGothic">…</font>``, so "李娜 Li" becomes one CJK run followed by
+    one DejaVu run. With ``bold`` the whole text is
+    wrapped in ``<b>…</b>`` (the fallback font has no bold face and stays regular).
+    """
+    covered = ensure_registered().body_code_points
+    clean = _CONTROL.sub("", text)
+    parts: list[str] = []
+    run: list[str] = []
+    run_is_fallback = False
+    for char in clean:
+        fallback = ord(char) not in covered
+        if fallback != run_is_fallback and run:
+            parts.append(_wrap("".join(run), run_is_fallback))
+            run = []
+        run_is_fallback = fallback
+        run.append(char)
+    if run:
+        parts.append(_wrap("".join(run), run_is_fallback))
+    body = "".join(parts)
+    return f"<b>{body}</b>" if bold and body else body
+
+
+def _wrap(run: str, fallback: bool) -> str:
+    escaped = escape(run)
+    return f'<font name="{CJK}">{escaped}</font>' if fallback else escaped

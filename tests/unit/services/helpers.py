@@ -1,0 +1,47 @@
+"""Small builders shared by the service tests: a clinic with people, a device and a client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.domain.values import AreaInput, SessionInput
+from clinic_log.services import clients, people
+from clinic_log.services.consents import record_consent
+
+
+@dataclass(frozen=True)
+class Clinic:
+    derm_id: int
+    nurse_id: int
+    device_id: int
+    client_id: int
+    derm: Actor
+    nurse: Actor
+
+
+def make_clinic(db: Database, owner: Actor) -> Clinic:
+    derm = people.create_practitioner(db, owner, people.PractitionerDetails(
+        "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", date(2031, 1, 1)))
+    nurse = people.create_practitioner(db, owner, people.PractitionerDetails(
+        "jdoyle", "Jane Doyle", "nurse", True, 1.5, "NMC-1", date(2031, 1, 1)))
+    device = people.add_device(db, owner, "SkinPen Precision", "SPP-1")
+    client = clients.create_client(db, owner, clients.ClientDetails("P-1", "Zofia", "Łukasiewicz",
+                                                                    date(1990, 1, 1), fitzpatrick=2))
+    record_consent(db, owner, client.id, "Zofia Łukasiewicz", date(2026, 6, 1))
+    return Clinic(derm.id, nurse.id, device.id, client.id,
+                  Actor("mbrandt", UserRole.PRACTITIONER, derm.id), Actor("jdoyle", UserRole.PRACTITIONER, nurse.id))
+
+
+def session_entry(clinic: Clinic, *areas: AreaInput, **overrides: object) -> SessionInput:
+    values: dict[str, object] = {
+        "client_id": clinic.client_id, "practitioner_id": clinic.derm_id,
+        "started_at": datetime(2026, 7, 1, 9, 30, tzinfo=UTC), "device_id": clinic.device_id,
+        "cartridge_lot": "SP14-1", "lot_expires": date(2027, 1, 31),
+        "areas": areas or (AreaInput("forehead", 0.5, 2), AreaInput("cheeks", 0.75, 3)),
+    }
+    values.update(overrides)
+    return SessionInput(**values)  # type: ignore[arg-type]
