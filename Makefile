@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck contracts pytest bench screenshots clean
+.PHONY: run test test-pg lint typecheck contracts pytest bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ contracts: $(STAMP)
 
 pytest: $(STAMP)
 	$(PY) -m pytest
+
+# Only the PostgreSQL tests (they start their own server; `make test` runs them too when it can).
+test-pg: $(STAMP)
+	$(PY) -m pytest -m postgres
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

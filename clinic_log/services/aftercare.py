@@ -40,7 +40,8 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
         assert template is not None, "reference data is loaded at init"
         body = json.loads(template.body_json)
         modality = detail.modality if detail.modality in body["modalities"] else "mechanical"
-        instructions = dict(session.execute(select(ComplicationType.code, ComplicationType.instructions)).tuples())
+        instructions = {code: text for code, text in
+                        session.execute(select(ComplicationType.code, ComplicationType.instructions))}
         next_visit = None
         if detail.course_total and detail.course_index and detail.course_index < detail.course_total:
             start = detail.started_at.astimezone().date()
