@@ -1,0 +1,88 @@
+"""Automatic backups: one a day at the first start of the day, plus one a month; old ones pruned.
+
+Backups live in a `backups/` folder beside the database file. Keeps the newest 14 daily and 12 monthly.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.services.backup import BackupResult, backup, verify_file
+
+KEEP_DAILY = 14
+KEEP_MONTHLY = 12
+SYSTEM = Actor("system:auto-backup", UserRole.OWNER)
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<kind>daily|monthly)-(?P<stamp>\d{4}-\d{2}(-\d{2})?)\.sqlite3$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    kind: str  # daily, monthly
+    stamp: str
+    size_bytes: int
+    modified: datetime
+
+
+def backups_dir(db: Database) -> Path | None:
+    live = db.sqlite_path
+    return Path(live).parent / "backups" if live else None
+
+
+def list_backups(db: Database) -> list[BackupInfo]:
+    """Newest first."""
+    folder = backups_dir(db)
+    if folder is None or not folder.exists():
+        return []
+    stem = Path(db.sqlite_path or "").stem
+    found = []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if match and match["stem"] == stem:
+            info = path.stat()
+            found.append(BackupInfo(path, match["kind"], match["stamp"], info.st_size,
+                                    datetime.fromtimestamp(info.st_mtime)))
+    return sorted(found, key=lambda b: (b.stamp, b.kind), reverse=True)
+
+
+def backup_if_due(db: Database, today: date | None = None) -> list[BackupResult]:
+    """Make today's daily (and this month's monthly) backup if missing; prune the old ones."""
+    folder = backups_dir(db)
+    if folder is None:
+        return []  # PostgreSQL: backed up on the server
+    today = today or date.today()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = Path(db.sqlite_path or "").stem
+    made: list[BackupResult] = []
+    daily = folder / f"{stem}-daily-{today.isoformat()}.sqlite3"
+    if not daily.exists():
+        made.append(backup(db, SYSTEM, daily))
+    monthly = folder / f"{stem}-monthly-{today:%Y-%m}.sqlite3"
+    if not monthly.exists():
+        shutil.copy2(daily, monthly.with_name(monthly.name + ".part"))
+        monthly.with_name(monthly.name + ".part").replace(monthly)
+        made.append(BackupResult(monthly, monthly.stat().st_size))
+    _prune(db)
+    return made
+
+
+def _prune(db: Database) -> None:
+    existing = list_backups(db)
+    for kind, keep in (("daily", KEEP_DAILY), ("monthly", KEEP_MONTHLY)):
+        for old in [b for b in existing if b.kind == kind][keep:]:
+            old.path.unlink(missing_ok=True)
+
+
+def latest_good_backup(db: Database) -> BackupInfo | None:
+    """The newest backup that passes verification (what to offer when the live file is damaged)."""
+    for candidate in sorted(list_backups(db), key=lambda b: b.modified, reverse=True):
+        if verify_file(candidate.path) is None:
+            return candidate
+    return None

@@ -1,0 +1,37 @@
+"""Automatic daily/monthly backups and their retention."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from clinic_log.db.engine import Database
+from clinic_log.services.backup import verify_file
+from clinic_log.services.backup_schedule import backup_if_due, latest_good_backup, list_backups
+
+
+def test_first_start_of_the_day_makes_a_verified_daily_and_monthly_backup(db: Database) -> None:
+    made = backup_if_due(db, date(2026, 11, 25))
+    assert [m.path.name for m in made] == ["clinic-daily-2026-11-25.sqlite3", "clinic-monthly-2026-11.sqlite3"]
+    assert all(verify_file(m.path) is None for m in made)
+    assert backup_if_due(db, date(2026, 11, 25)) == []  # second start the same day: nothing new
+
+
+def test_keeps_the_last_14_daily_and_12_monthly(db: Database) -> None:
+    day = date(2025, 1, 1)
+    for _ in range(420):
+        backup_if_due(db, day)
+        day += timedelta(days=1)
+    backups = list_backups(db)
+    daily = [b.stamp for b in backups if b.kind == "daily"]
+    monthly = [b.stamp for b in backups if b.kind == "monthly"]
+    assert len(daily) == 14 and daily[0] == "2026-02-24"
+    assert len(monthly) == 12 and monthly[0] == "2026-02"
+
+
+def test_latest_good_backup_skips_a_damaged_one(db: Database) -> None:
+    backup_if_due(db, date(2026, 11, 24))
+    newest = backup_if_due(db, date(2026, 11, 25))[0].path
+    newest.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    good = latest_good_backup(db)
+    assert good is not None and good.path != newest and verify_file(good.path) is None
+    assert good.stamp in ("2026-11-24", "2026-11")
