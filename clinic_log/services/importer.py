@@ -10,8 +10,8 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import insert, select

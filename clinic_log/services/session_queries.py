@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar, Unpack
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
@@ -52,7 +52,7 @@ class SessionFilter:
     status: str | None = None
     text: str | None = None
 
-_Stmt = TypeVar("_Stmt", bound=Select[Unpack[tuple[Any, ...]]])
+_Stmt = TypeVar("_Stmt", bound=Select[*tuple[Any, ...]])
 
 
 def _filtered(stmt: _Stmt, flt: SessionFilter) -> _Stmt:
