@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from clinic_log.reports.sheet_data import (
 )
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.files import atomic_target, check_target
 from clinic_log.services.session_queries import session_detail
 from clinic_log.settings import get_setting
 
@@ -77,8 +77,8 @@ def render_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[After
 
 
 def save_aftercare(db: Database, actor: Actor, session_id: int, out: Path) -> AftercareSheet:
+    check_target(out)
     sheet, pdf = render_aftercare(db, actor, session_id)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(pdf)
-    os.replace(tmp, out)
+    with atomic_target(out) as tmp:
+        tmp.write_bytes(pdf)
     return sheet

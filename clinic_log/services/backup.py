@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +15,7 @@ from clinic_log.domain.errors import DatabaseProblem, DomainError
 from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.files import atomic_target, check_target
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _REQUIRED_TABLES = {"sessions", "clients", "practitioners", "audit_log", "alembic_version"}
@@ -46,20 +46,19 @@ def backup(db: Database, actor: Actor, out: Path) -> BackupResult:
     """Copy the live database page by page while others keep working, then verify the copy."""
     require(actor, "back up and restore")
     live = _live_path(db)
+    check_target(out)
     db.write(lambda session: audit.record(db, session, actor, AuditEvent("backed_up", "database", None,
                                                                          {"file": out.name})))
-    tmp = out.with_name(out.name + ".part")
-    tmp.unlink(missing_ok=True)
-    source = sqlite3.connect(live, timeout=15)
-    try:
-        _copy(source, tmp)
-    finally:
-        source.close()
-    problem = verify_file(tmp)
-    if problem:
+    with atomic_target(out) as tmp:
         tmp.unlink(missing_ok=True)
-        raise DatabaseProblem(f"the backup copy failed verification: {problem}")
-    os.replace(tmp, out)
+        source = sqlite3.connect(live, timeout=15)
+        try:
+            _copy(source, tmp)
+        finally:
+            source.close()
+        problem = verify_file(tmp)
+        if problem:
+            raise DatabaseProblem(f"the backup copy failed verification: {problem}")
     return BackupResult(out, out.stat().st_size)
 
 

@@ -8,20 +8,30 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from clinic_log.db.engine import Database, open_database
 from clinic_log.db.models import Area
 from clinic_log.db.schema_version import HEAD_REVISION, current_revision
+from clinic_log.domain.errors import DatabaseProblem
 
 log = logging.getLogger(__name__)
 
 
 def prepare_database(path_or_url: str) -> Database:
-    """Open and bring up to date. Alembic is imported only when a migration is pending."""
+    """Open and bring up to date. Alembic is imported only when a migration is pending.
+
+    A file that cannot be read as a database is never touched: the error says so and names the
+    latest good backup to restore from.
+    """
     if "://" not in path_or_url:
         Path(path_or_url).parent.mkdir(parents=True, exist_ok=True)
     db = open_database(path_or_url)
-    revision = current_revision(db)
+    try:
+        revision = current_revision(db)
+    except DBAPIError as exc:
+        db.dispose()
+        raise _unreadable(db, exc) from None
     if revision != HEAD_REVISION:
         from clinic_log.db.migrate import upgrade
 
@@ -32,6 +42,17 @@ def prepare_database(path_or_url: str) -> Database:
     elif _reference_missing(db):
         _load_reference(db)
     return db
+
+
+def _unreadable(db: Database, exc: DBAPIError) -> DatabaseProblem:
+    from clinic_log.services.backup_schedule import latest_good_backup
+
+    message = f"{db.sqlite_path or db.url} cannot be used ({exc.orig}); it was left exactly as it is."
+    if db.is_sqlite:
+        good = latest_good_backup(db)
+        message += (f" Restore the latest good backup with: clinic-log restore {good.path}" if good
+                    else " No verified backup was found beside it.")
+    return DatabaseProblem(message)
 
 
 def _reference_missing(db: Database) -> bool:

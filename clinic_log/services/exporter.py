@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -31,6 +30,7 @@ from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.clock import from_utc_naive
+from clinic_log.services.files import atomic_target
 
 EXPORT_COLUMNS = ("session_id", "started_at", "status", "client_ref", "client_name", "practitioner", "supervisor",
                   "device", "device_serial", "cartridge_lot", "lot_expires", "area", "depth_mm", "passes",
@@ -82,9 +82,9 @@ def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: 
         raise InvalidValue("format", fmt, "one of " + ", ".join(FORMATS))
     if date_from and date_to and date_to < date_from:
         raise InvalidValue("to", date_to.isoformat(), f"a date on or after {date_from.isoformat()}")
-    tmp = out.with_name(out.name + ".part")
     count = 0
-    with tmp.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
+    with atomic_target(out) as tmp, tmp.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                                             newline="") as handle:
         if fmt == "csv":
             writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
@@ -97,7 +97,6 @@ def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: 
                 handle.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
                 count += 1
             handle.write("\n]\n")
-    os.replace(tmp, out)
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         "exported", "sessions", None,
         {"format": fmt, "file": out.name, "rows": count, "from": date_from, "to": date_to})))

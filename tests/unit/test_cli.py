@@ -206,3 +206,23 @@ def test_env_var_selects_the_database(db_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("CLINIC_LOG_DB", str(db_path))
     assert run(capsys, "init")[0] == 0
     assert db_path.exists()
+
+
+def test_damaged_database_is_never_overwritten(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--db", str(db_path), "init")[0] == 0
+    (db_path.parent / "backups").mkdir()
+    assert run(capsys, "--db", str(db_path), "backup", "-o", str(db_path.parent / "backups" /
+                                                                 "clinic-daily-2026-11-24.sqlite3"))[0] == 0
+    damaged = b"this file was damaged by a faulty disk" * 100
+    db_path.write_bytes(damaged)
+    for wal in db_path.parent.glob("clinic.sqlite3-*"):
+        wal.unlink()
+    code, _, err = run(capsys, "--db", str(db_path), "export", "sessions", "--format", "csv", "-o",
+                       str(db_path.parent / "x.csv"))
+    assert code == 2 and "left exactly as it is" in err and "clinic-daily-2026-11-24.sqlite3" in err
+    assert db_path.read_bytes() == damaged
+
+
+def test_backup_into_a_missing_folder_is_bad_input(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--db", str(db_path), "backup", "-o", str(db_path.parent / "nope" / "b.sqlite3"))
+    assert code == 2 and "a file in an existing folder" in err
