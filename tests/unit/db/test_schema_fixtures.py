@@ -1,0 +1,51 @@
+"""Every released schema version's fixture database upgrades to head with all its data intact."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from clinic_log.db.schema_version import HEAD_REVISION, current_revision
+from clinic_log.services.database import prepare_database
+from clinic_log.services.integrity import check_database
+
+FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures").glob("schema-*.sqlite3"))
+TABLES = ("clients", "practitioners", "sessions", "session_areas", "complications", "audit_log", "findings")
+
+
+def columns(path: Path) -> dict[str, list[str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in TABLES}
+    finally:
+        conn.close()
+
+
+def snapshot(path: Path, cols: dict[str, list[str]]) -> dict[str, list[tuple[object, ...]]]:
+    """Rows of each table, in the columns the old schema had (later versions may add columns)."""
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f"SELECT {', '.join(cols[t])} FROM {t} ORDER BY id").fetchall() for t in TABLES}
+    finally:
+        conn.close()
+
+
+def test_there_is_a_fixture_for_the_current_schema() -> None:
+    assert any(f.name == f"schema-{HEAD_REVISION}.sqlite3" for f in FIXTURES)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_fixture_upgrades_to_head_with_data_intact(fixture: Path, tmp_path: Path) -> None:
+    copy = tmp_path / fixture.name
+    shutil.copy(fixture, copy)
+    old_columns = columns(copy)
+    before = snapshot(copy, old_columns)
+    db = prepare_database(str(copy))
+    assert current_revision(db) == HEAD_REVISION
+    assert check_database(db) == []
+    db.dispose()
+    assert all(before[t] for t in TABLES), "the fixture should hold rows in every table"
+    assert snapshot(copy, old_columns) == before
