@@ -27,6 +27,7 @@ from reportlab.lib.pagesizes import A4, letter  # type: ignore[import-untyped, u
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.utils import ImageReader  # type: ignore[import-untyped, unused-ignore]
+from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     BaseDocTemplate,
@@ -57,6 +58,9 @@ _MARGIN_BOTTOM = 18 * mm
 _FOOTER_Y = 9 * mm
 _LOGO_MAX_W = 38 * mm
 _LOGO_MAX_H = 18 * mm
+_LOGO_COL = _LOGO_MAX_W + 5 * mm
+_CELL_PAD = 6
+_PANEL_PAD = 10
 _SECTION_MIN_ROOM = 30 * mm  # start a section on a new page if less room than this is left
 
 _ACCENT = colors.HexColor("#1F5F74")
@@ -221,30 +225,81 @@ def _p(text: str, style: ParagraphStyle, bold: bool = False) -> Paragraph:
     return _Para(fonts.markup(text, bold=bold), style)
 
 
-def _section(title: str, st: _Styles) -> list[Flowable]:
+class _OneLine(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """One line of plain text in a paragraph style, drawn straight onto the canvas.
+
+    It prints like a one-line Paragraph in the same style (same baseline, spacing and
+    colour) but skips the markup parser and the line breaker. Only for text that DejaVu
+    Sans covers and that fits the width; ``_line`` decides.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        leading: float = self.style.leading
+        return availWidth, leading
+
+    def draw(self) -> None:
+        style = self.style
+        canvas = self.canv
+        canvas.setFillColor(style.textColor)
+        canvas.setFont(style.fontName, style.fontSize, style.leading)
+        canvas.drawString(0, style.leading - style.fontSize, self.text)
+
+
+def _fits_plain(text: str, font: str, size: float, width: float) -> bool:
+    return text.isprintable() and fonts.covers(text) and stringWidth(text, font, size) <= width
+
+
+def _line(text: str, style: ParagraphStyle, width: float) -> Flowable:
+    """A one-line heading or label: a cheap ``_OneLine`` when it can be, else a paragraph."""
+    plain = " ".join(text.split())
+    if plain and _fits_plain(plain, style.fontName, style.fontSize, width):
+        return _OneLine(plain, style)
+    return _p(text, style)
+
+
+def _cell(text: str, style: ParagraphStyle, width: float, bold: bool = False) -> str | Paragraph:
+    """A table cell: a plain string if ``text`` is one line that DejaVu Sans covers, else a paragraph.
+
+    A plain cell string is drawn by the table in the cell's FONT (which the caller sets to
+    match ``bold``) and prints exactly like the one-line paragraph would, at a fraction of
+    the layout cost. Anything else (a fallback-font run, wrapping) gets a paragraph.
+    """
+    plain = " ".join(text.split())
+    font = fonts.BOLD if bold else fonts.REGULAR
+    if plain and _fits_plain(plain, font, style.fontSize, width - 2 * _CELL_PAD):
+        return plain
+    return _p(text, style, bold=bold)
+
+
+def _section(title: str, st: _Styles, width: float) -> list[Flowable]:
     # CondPageBreak instead of keepWithNext: it keeps a heading off the foot of a page
     # without laying out the following table twice.
-    return [CondPageBreak(_SECTION_MIN_ROOM), _p(title, st.section)]
+    return [CondPageBreak(_SECTION_MIN_ROOM), _line(title, st.section, width)]
 
 
 def _story(sheet: AftercareSheet, st: _Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = _header(sheet, st, width)
     story.append(HRFlowable(width="100%", thickness=1.2, color=_ACCENT, spaceBefore=5, spaceAfter=9))
-    story.append(_p(sheet.title, st.title))
+    story.append(_line(sheet.title, st.title, width))
     story.append(_details(sheet, st, width))
     if sheet.areas:
-        story += _section("Areas treated", st)
+        story += _section("Areas treated", st, width)
         story.append(_areas_table(sheet.areas, st, width))
     products = ", ".join(sheet.products) if sheet.products else "none"
     story.append(Spacer(1, 7))
     story.append(_Para(fonts.markup("Products applied: ", bold=True) + fonts.markup(products), st.body))
     if sheet.timeline:
-        story += _section("Looking after your skin", st)
+        story += _section("Looking after your skin", st, width)
         story.append(_timeline_table(sheet.timeline, st, width))
     story.append(Spacer(1, 10))
     story.append(_call_us_panel(sheet, st, width))
     if sheet.complications:
-        story += _section("About what we noted today", st)
+        story += _section("About what we noted today", st, width)
         story.append(_complications_table(sheet.complications, st, width))
     if sheet.next_appointment:
         story.append(Spacer(1, 9))
@@ -258,18 +313,18 @@ def _story(sheet: AftercareSheet, st: _Styles, width: float) -> list[Flowable]:
 
 def _header(sheet: AftercareSheet, st: _Styles, width: float) -> list[Flowable]:
     clinic = sheet.clinic
-    lines: list[Flowable] = [_p(clinic.name, st.clinic_name)]
-    if clinic.address:
-        lines.append(_p(clinic.address, st.clinic_line))
-    if clinic.phone:
-        lines.append(_p(f"Tel. {clinic.phone}", st.clinic_line))
     logo = _logo(clinic.logo_path)
+    text_w = width if logo is None else width - _LOGO_COL
+    lines: list[Flowable] = [_line(clinic.name, st.clinic_name, text_w)]
+    if clinic.address:
+        lines.append(_line(clinic.address, st.clinic_line, text_w))
+    if clinic.phone:
+        lines.append(_line(f"Tel. {clinic.phone}", st.clinic_line, text_w))
     if logo is None:
         return lines
-    logo_col = _LOGO_MAX_W + 5 * mm
     table = Table(
         [[logo, lines]],
-        colWidths=[logo_col, width - logo_col],
+        colWidths=[_LOGO_COL, text_w],
         style=[*_TIGHT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "LEFT")],
     )
     return [table]
@@ -304,20 +359,23 @@ def _details(sheet: AftercareSheet, st: _Styles, width: float) -> Flowable:
     ]
     # The labels are fixed ASCII text that DejaVu Sans covers: plain cell strings are much
     # cheaper to lay out than paragraphs. Everything from the sheet goes through markup().
-    data = [[label, _p(value, st.cell, bold=label == "Client")] for label, value in rows]
     label_w = 34 * mm
+    value_w = width - label_w
+    data = [[label, _cell(value, st.cell, value_w, bold=label == "Client")] for label, value in rows]
     return Table(
         data,
-        colWidths=[label_w, width - label_w],
+        colWidths=[label_w, value_w],
         hAlign="LEFT",
         style=[
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ("BACKGROUND", (0, 0), (-1, -1), _ZEBRA_BG),
             ("LINEBEFORE", (0, 0), (0, -1), 2.5, _ACCENT),
-            ("FONT", (0, 0), (0, -1), fonts.REGULAR, 9, 11.5),
+            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11.5),
+            ("FONT", (1, 0), (1, 0), fonts.BOLD, 9, 11.5),  # the client's name
             ("TEXTCOLOR", (0, 0), (0, -1), _MUTED),
         ],
     )
@@ -325,19 +383,22 @@ def _details(sheet: AftercareSheet, st: _Styles, width: float) -> Flowable:
 
 def _areas_table(areas: Sequence[SheetArea], st: _Styles, width: float) -> Flowable:
     num_w = 28 * mm
-    # Headings and numbers are plain cell strings (fixed ASCII); area labels are paragraphs.
+    label_w = width - 2 * num_w
+    # Headings and numbers are fixed ASCII text: plain cell strings.
     data: list[list[Any]] = [["Area", "Depth (mm)", "Passes"]]
-    data += [[_p(a.label, st.cell), f"{a.depth_mm:.2f}", str(a.passes)] for a in areas]
+    data += [[_cell(a.label, st.cell, label_w), f"{a.depth_mm:.2f}", str(a.passes)] for a in areas]
     style = _grid_style(len(data))
     style.add("ALIGN", (1, 0), (-1, -1), "RIGHT")
-    return Table(data, colWidths=[width - 2 * num_w, num_w, num_w], repeatRows=1, style=style)
+    return Table(data, colWidths=[label_w, num_w, num_w], repeatRows=1, style=style)
 
 
 def _timeline_table(steps: Sequence[TimelineStep], st: _Styles, width: float) -> Flowable:
     when_w = 32 * mm
     data: list[list[Any]] = [["When", "What to do"]]
-    data += [[_p(s.when, st.cell, bold=True), _p(s.text, st.cell)] for s in steps]
-    return Table(data, colWidths=[when_w, width - when_w], repeatRows=1, style=_grid_style(len(data)))
+    data += [[_cell(s.when, st.cell, when_w, bold=True), _p(s.text, st.cell)] for s in steps]
+    style = _grid_style(len(data))
+    style.add("FONT", (0, 1), (0, -1), fonts.BOLD, 9, 11.5)
+    return Table(data, colWidths=[when_w, width - when_w], repeatRows=1, style=style)
 
 
 def _complications_table(items: Sequence[SheetComplication], st: _Styles, width: float) -> Flowable:
@@ -357,17 +418,18 @@ def _complications_table(items: Sequence[SheetComplication], st: _Styles, width:
 
 
 def _call_us_panel(sheet: AftercareSheet, st: _Styles, width: float) -> Flowable:
-    content: list[Flowable] = [_p("Call us if…", st.alert_head), _p(sheet.call_us, st.body)]
+    inner = width - 2 * _PANEL_PAD
+    content: list[Flowable] = [_line("Call us if…", st.alert_head, inner), _p(sheet.call_us, st.body)]
     if sheet.clinic.phone:
-        content.append(_p(f"Call {sheet.clinic.phone}", st.alert_phone))
+        content.append(_line(f"Call {sheet.clinic.phone}", st.alert_phone, inner))
     return Table(
         [[content]],
         colWidths=[width],
         style=[
             ("BOX", (0, 0), (-1, -1), 1.5, _ALERT),
             ("BACKGROUND", (0, 0), (-1, -1), _ALERT_BG),
-            ("LEFTPADDING", (0, 0), (-1, -1), 10),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("LEFTPADDING", (0, 0), (-1, -1), _PANEL_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), _PANEL_PAD),
             ("TOPPADDING", (0, 0), (-1, -1), 7),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
         ],
@@ -386,8 +448,8 @@ def _grid_style(rows: int, header: bool = True) -> TableStyle:
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, _RULE),

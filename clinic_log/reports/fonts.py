@@ -31,6 +31,7 @@ __all__ = [
     "CJK",
     "REGULAR",
     "RegisteredFonts",
+    "covers",
     "ensure_registered",
     "is_covered",
     "markup",
@@ -110,6 +111,11 @@ def is_covered(char: str) -> bool:
     return ord(char) in ensure_registered().body_code_points
 
 
+def covers(text: str) -> bool:
+    """True if DejaVu Sans has a glyph for every character of ``text``."""
+    return ensure_registered().body_code_points.issuperset(map(ord, text))
+
+
 def markup(text: str, bold: bool = False) -> str:
     """Paragraph markup for plain ``text``: XML-escaped, with fallback-font runs.
 
@@ -120,6 +126,9 @@ def markup(text: str, bold: bool = False) -> str:
     """
     covered = ensure_registered().body_code_points
     clean = _CONTROL.sub("", text)
+    if covered.issuperset(map(ord, clean)):  # the usual case: no fallback runs
+        body = escape(clean)
+        return f"<b>{body}</b>" if bold and body else body
     parts: list[str] = []
     run: list[str] = []
     run_is_fallback = False
