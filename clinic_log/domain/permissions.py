@@ -17,6 +17,7 @@ ALLOWED: dict[str, frozenset[UserRole]] = {
     "view sessions": frozenset({_P, _R, _O}),
     "print aftercare": frozenset({_P, _R, _O}),
     "manage practitioners and devices": frozenset({_O}),
+    "edit templates and settings": frozenset({_O}),
     "import data": frozenset({_O}),
     "export data": frozenset({_O}),
     "run recalls": frozenset({_P, _O}),
