@@ -33,11 +33,49 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "clinic.sqlite3"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backend", choices=("sqlite", "postgres"), default="sqlite",
+                     help="database the `db` fixture opens (postgres starts a throw-away server)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--backend") == "postgres":
+        skip = pytest.mark.skip(reason="SQLite-specific (file, pragmas or triggers)")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg_template(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """With --backend=postgres: a server and a migrated template database each test's database copies."""
+    if request.config.getoption("--backend") != "postgres":
+        yield None
+        return
+    from tests.pg_server import running_server, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with running_server() as url:
+        template = prepare_database(url)
+        template.dispose()
+        yield url
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = prepare_database(str(db_path))
-    yield database
-    database.dispose()
+def db(db_path: Path, pg_template: str | None) -> Iterator[Database]:
+    if pg_template is None:
+        database = prepare_database(str(db_path))
+        yield database
+        database.dispose()
+        return
+    from tests.pg_server import fresh_database
+
+    with fresh_database(pg_template) as url:
+        database = prepare_database(url)
+        yield database
+        database.dispose()
 
 
 @pytest.fixture

@@ -74,9 +74,41 @@ def running_server() -> Iterator[str]:
                        check=True, capture_output=True)
         yield f"postgresql+psycopg://clinic@127.0.0.1:{port}/clinic"
     finally:
-        server.send_signal(signal.SIGINT)  # fast shutdown
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop(data, server)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def _stop(data: str, server: subprocess.Popen[bytes]) -> None:
+    """Fast shutdown of the postmaster by its pid (runuser does not pass signals on)."""
+    try:
+        with open(os.path.join(data, "postmaster.pid")) as handle:
+            pid = int(handle.readline())
+        os.kill(pid, signal.SIGINT)
+    except (OSError, ValueError):
+        server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+_counter = 0
+
+
+@contextmanager
+def fresh_database(template_url: str) -> Iterator[str]:
+    """A new database copied from the (already migrated) template database, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    global _counter
+    _counter += 1
+    name = f"test_{os.getpid()}_{_counter}"
+    admin = create_engine(template_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE clinic"))
+        yield template_url.rsplit("/", 1)[0] + f"/{name}"
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    finally:
+        admin.dispose()

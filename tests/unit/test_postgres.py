@@ -10,17 +10,16 @@ from pathlib import Path
 import pytest
 
 from clinic_log.app import main
-from tests.pg_server import running_server, unavailable_reason
+from tests.pg_server import fresh_database
 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    with running_server() as url:
+@pytest.fixture
+def pg_url(pg_template: str | None) -> Iterator[str]:
+    if pg_template is None:
+        pytest.skip("runs with --backend=postgres (make test-pg)")
+    with fresh_database(pg_template) as url:
         yield url
 
 

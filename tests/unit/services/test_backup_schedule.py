@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from clinic_log.db.engine import Database
 from clinic_log.services.backup import verify_file
 from clinic_log.services.backup_schedule import backup_if_due, latest_good_backup, list_backups
+
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_first_start_of_the_day_makes_a_verified_daily_and_monthly_backup(db: Database) -> None:

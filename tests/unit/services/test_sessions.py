@@ -134,6 +134,7 @@ def test_list_filters_by_area_and_status(db: Database, owner: Actor) -> None:
     assert count_sessions(db) == 2
 
 
+@pytest.mark.sqlite_only
 def test_a_failed_write_leaves_nothing_half_written(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     with db.engine.begin() as conn:  # make area inserts fail after the session row is written
