@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,10 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.clock import utcnow
 
 GENESIS = "0" * 64
+
+
+class _HasId(Protocol):
+    id: int
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,15 @@ def record_many(db: Database, session: Session, actor: Actor, events: Iterable[A
         prev = digest
     if rows:
         session.execute(insert(AuditEntry), rows)
+
+
+def add_created(db: Database, session: Session, actor: Actor, row: _HasId, entity: str,
+                detail: dict[str, Any]) -> int:
+    """Insert `row`, audit its creation in the same transaction, and return its new id."""
+    session.add(row)
+    session.flush()
+    record(db, session, actor, AuditEvent("created", entity, str(row.id), detail))
+    return row.id
 
 
 @dataclass(frozen=True)

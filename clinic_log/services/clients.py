@@ -92,10 +92,7 @@ def create_client(db: Database, actor: Actor, details: ClientDetails) -> ClientV
                         search_key=search_key(details.first_name, details.last_name, details.client_ref),
                         date_of_birth=details.date_of_birth, phone=details.phone, email=details.email,
                         fitzpatrick=details.fitzpatrick, created_at=now, updated_at=now)
-        session.add(client)
-        session.flush()
-        audit.record(db, session, actor, AuditEvent("created", "client", str(client.id),
-                                                    {"client_ref": client.client_ref}))
+        audit.add_created(db, session, actor, client, "client", {"client_ref": client.client_ref})
         return _view(client)
 
     return db.write(work)
@@ -149,11 +146,7 @@ def add_finding(db: Database, actor: Actor, client_id: int, code: str, noted_on:
         if ends_on is not None and ends_on < noted_on:
             raise InvalidValue("ends_on", ends_on.isoformat(), f"a date on or after {noted_on.isoformat()}")
         finding = Finding(client_id=client_id, code=code, noted_on=noted_on, ends_on=ends_on, note=note)
-        session.add(finding)
-        session.flush()
-        audit.record(db, session, actor, AuditEvent("created", "finding", str(finding.id),
-                                                    {"client_id": client_id, "code": code}))
-        return finding.id
+        return audit.add_created(db, session, actor, finding, "finding", {"client_id": client_id, "code": code})
 
     return db.write(work)
 
@@ -188,11 +181,8 @@ def add_history(db: Database, actor: Actor, client_id: int, kind: str, text: str
 
     def work(session: Session) -> int:
         entry = MedicalHistoryEntry(client_id=client_id, kind=kind, text=text, noted_on=noted_on)
-        session.add(entry)
-        session.flush()
-        audit.record(db, session, actor, AuditEvent("created", "medical_history", str(entry.id),
-                                                    {"client_id": client_id, "kind": kind}))
-        return entry.id
+        return audit.add_created(db, session, actor, entry, "medical_history",
+                                 {"client_id": client_id, "kind": kind})
 
     return db.write(work)
 

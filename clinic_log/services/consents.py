@@ -12,7 +12,6 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.permissions import require
 from clinic_log.services import audit
-from clinic_log.services.audit import AuditEvent
 
 DEFAULT_CONSENT_TEXT = (
     "I consent to microneedling (collagen induction therapy). The procedure, expected redness and swelling, "
@@ -33,10 +32,7 @@ def record_consent(db: Database, actor: Actor, client_id: int, signer_name: str,
             raise NotFound("client", client_id)
         consent = Consent(client_id=client_id, text_version=text_version, text_snapshot=text, signed_on=signed_on,
                           signer_name=signer_name.strip(), signature_png=signature_png)
-        session.add(consent)
-        session.flush()
-        audit.record(db, session, actor, AuditEvent("created", "consent", str(consent.id),
-                                                    {"client_id": client_id, "text_version": text_version}))
-        return consent.id
+        return audit.add_created(db, session, actor, consent, "consent",
+                                 {"client_id": client_id, "text_version": text_version})
 
     return db.write(work)

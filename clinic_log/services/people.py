@@ -101,10 +101,7 @@ def add_device(db: Database, actor: Actor, model_name: str, serial: str,
         if session.scalar(select(Device.id).where(Device.serial == serial)):
             raise InvalidValue("device_serial", serial, "a serial number not used by another device")
         device = Device(device_model_id=model.id, serial=serial, in_service_on=in_service_on, in_service=True)
-        session.add(device)
-        session.flush()
-        audit.record(db, session, actor, AuditEvent("created", "device", str(device.id),
-                                                    {"model": model_name, "serial": serial}))
+        audit.add_created(db, session, actor, device, "device", {"model": model_name, "serial": serial})
         return DeviceView(device.id, serial, model.name, model.modality, model.min_depth_mm, model.max_depth_mm, True)
 
     return db.write(work)
