@@ -22,14 +22,14 @@ def test_first_start_of_the_day_makes_a_verified_daily_and_monthly_backup(db: Da
 
 def test_keeps_the_last_14_daily_and_12_monthly(db: Database) -> None:
     day = date(2025, 1, 1)
-    for _ in range(420):
+    for _ in range(42):  # a start every 10 days for 14 months
         backup_if_due(db, day)
-        day += timedelta(days=1)
+        day += timedelta(days=10)
     backups = list_backups(db)
     daily = [b.stamp for b in backups if b.kind == "daily"]
     monthly = [b.stamp for b in backups if b.kind == "monthly"]
-    assert len(daily) == 14 and daily[0] == "2026-02-24"
-    assert len(monthly) == 12 and monthly[0] == "2026-02"
+    assert len(daily) == 14 and daily[0] == "2026-02-15" and daily[-1] == "2025-10-08"
+    assert len(monthly) == 12 and monthly[0] == "2026-02" and monthly[-1] == "2025-03"
 
 
 def test_latest_good_backup_skips_a_damaged_one(db: Database) -> None:
