@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db import dialect
@@ -70,10 +70,12 @@ def _filtered(stmt: _Stmt, flt: SessionFilter) -> _Stmt:
         conditions.append(s.started_at < datetime.combine(flt.date_to + timedelta(days=1), time.min))
     if flt.status is not None:
         conditions.append(s.status == flt.status)
+    # IN (subquery) rather than a correlated EXISTS: SQLite builds the id set once from the
+    # (code, session_id) index instead of probing it for every session it walks.
     if flt.area_code is not None:
-        conditions.append(exists().where(SessionArea.session_id == s.id, SessionArea.area_code == flt.area_code))
+        conditions.append(s.id.in_(select(SessionArea.session_id).where(SessionArea.area_code == flt.area_code)))
     if flt.complication_code is not None:
-        conditions.append(exists().where(Complication.session_id == s.id, Complication.code == flt.complication_code))
+        conditions.append(s.id.in_(select(Complication.session_id).where(Complication.code == flt.complication_code)))
     if flt.text:
         conditions.append(s.notes.ilike(f"%{flt.text}%"))
     return stmt.where(and_(*conditions)) if conditions else stmt
@@ -89,7 +91,7 @@ def list_sessions(db: Database, flt: SessionFilter = SessionFilter(), limit: int
 
 def count_sessions(db: Database, flt: SessionFilter = SessionFilter()) -> int:
     with db.reading() as session:
-        return session.scalar(_filtered(select(func.count(TreatmentSession.id)), flt)) or 0
+        return session.scalar(_filtered(select(func.count()).select_from(TreatmentSession), flt)) or 0
 
 def rows_for_ids(session: Session, ids: list[int]) -> list[SessionRow]:
     """Display rows for the given session ids, in the same order."""
