@@ -1,0 +1,201 @@
+"""The filter bar above the session list: practitioner, status, date range and notes text → a `SessionFilter`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+from clinic_log.domain.enums import SessionStatus
+from clinic_log.services.people import PractitionerView
+from clinic_log.services.session_queries import SessionFilter
+
+TEXT_DEBOUNCE_MS = 250
+ALL_PRACTITIONERS = "All practitioners"
+ALL_STATUSES = "All"
+
+
+class OptionalDateEdit(QDateEdit):
+    """A date that may be left out: its lowest value reads "any".
+
+    Arrow keys and the calendar start from today when no date is set; Delete or Backspace on the whole
+    text sets it back to "any".
+    """
+
+    UNSET = QDate(1900, 1, 1)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setCalendarPopup(True)
+        self.setKeyboardTracking(False)  # a typed date applies when complete (Enter or leaving the field)
+        self.setMinimumDate(self.UNSET)
+        self.setSpecialValueText("any")
+        self.setDate(self.UNSET)
+        self.calendarWidget().installEventFilter(self)
+
+    def value(self) -> date | None:
+        chosen = self.date()
+        return None if chosen == self.UNSET else date(chosen.year(), chosen.month(), chosen.day())
+
+    def set_value(self, value: date | None) -> None:
+        self.setDate(self.UNSET if value is None else QDate(value.year, value.month, value.day))
+
+    def stepBy(self, steps: int) -> None:
+        if self.value() is None and steps > 0:
+            self.setDate(QDate.currentDate())
+        else:
+            super().stepBy(steps)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        whole = self.lineEdit().selectedText() == self.lineEdit().text()
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (whole or self.value() is None):
+            self.set_value(None)
+            self.selectAll()
+            return
+        if self.value() is None and event.text().isdigit():  # typing a date over "any"
+            self.blockSignals(True)  # the filter changes once the typed date is whole, not to today first
+            self.setDate(QDate.currentDate())
+            self.blockSignals(False)
+            self.selectAll()
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        calendar = self.calendarWidget()
+        if watched is calendar and event.type() == QEvent.Type.Show and self.value() is None:
+            today = QDate.currentDate()
+            calendar.setCurrentPage(today.year(), today.month())
+        return super().eventFilter(watched, event)
+
+
+class HistoryFilterBar(QWidget):
+    """Inputs that narrow the session list; emits `filter_changed` with the new `SessionFilter`."""
+
+    filter_changed = Signal(object)  # SessionFilter
+
+    def __init__(self, practitioners: Sequence[PractitionerView] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.practitioner_combo = QComboBox()
+        self.practitioner_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.set_practitioners(practitioners)
+
+        self.status_combo = QComboBox()
+        self.status_combo.addItem(ALL_STATUSES, None)
+        self.status_combo.addItem("Draft", SessionStatus.DRAFT.value)
+        self.status_combo.addItem("Signed", SessionStatus.SIGNED.value)
+
+        self.from_edit = OptionalDateEdit()
+        self.from_edit.setToolTip("Sessions on or after this day; Delete sets it back to any")
+        self.to_edit = OptionalDateEdit()
+        self.to_edit.setToolTip("Sessions on or before this day; Delete sets it back to any")
+
+        self.notes_edit = QLineEdit()
+        self.notes_edit.setPlaceholderText("words in the session notes (Ctrl+F)")
+        self.notes_edit.setClearButtonEnabled(True)
+        self.notes_edit.setMinimumWidth(180)
+        self.notes_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.setAccessibleName("Clear filters")
+        self.clear_button.setToolTip("Show every session again")
+        self.clear_button.clicked.connect(self.clear)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for text, widget in (("&Practitioner", self.practitioner_combo), ("S&tatus", self.status_combo),
+                             ("Fro&m", self.from_edit), ("T&o", self.to_edit),
+                             ("&Notes contain", self.notes_edit)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            widget.setAccessibleName(label.text().replace("&", ""))
+            layout.addWidget(label)
+            layout.addWidget(widget)
+            layout.addSpacing(6)
+        layout.addWidget(self.clear_button)
+        self.setTabOrder(self.practitioner_combo, self.status_combo)
+        self.setTabOrder(self.status_combo, self.from_edit)
+        self.setTabOrder(self.from_edit, self.to_edit)
+        self.setTabOrder(self.to_edit, self.notes_edit)
+        self.setTabOrder(self.notes_edit, self.clear_button)
+
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_DEBOUNCE_MS)
+        self._text_timer.timeout.connect(self._apply)
+        self._last = self.current_filter()
+
+        self.practitioner_combo.currentIndexChanged.connect(self._apply)
+        self.status_combo.currentIndexChanged.connect(self._apply)
+        self.from_edit.dateChanged.connect(self._apply)
+        self.to_edit.dateChanged.connect(self._apply)
+        self.notes_edit.textChanged.connect(self._restart_text_timer)
+        self.notes_edit.returnPressed.connect(self._apply)
+
+    def inputs(self) -> list[QWidget]:
+        """The filter inputs, in tab order."""
+        return [self.practitioner_combo, self.status_combo, self.from_edit, self.to_edit, self.notes_edit]
+
+    def set_practitioners(self, practitioners: Sequence[PractitionerView]) -> None:
+        """Fill the practitioner list, keeping the chosen practitioner when they are still listed."""
+        combo = self.practitioner_combo
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem(ALL_PRACTITIONERS, None)
+            for p in practitioners:
+                combo.addItem(p.full_name, p.id)
+            index = combo.findData(chosen) if chosen is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+        finally:
+            combo.blockSignals(False)
+        if chosen is not None and combo.currentData() != chosen:
+            self._apply()
+
+    def current_filter(self) -> SessionFilter:
+        text = self.notes_edit.text().strip()
+        return SessionFilter(practitioner_id=self.practitioner_combo.currentData(),
+                             status=self.status_combo.currentData(), date_from=self.from_edit.value(),
+                             date_to=self.to_edit.value(), text=text or None)
+
+    def focus_notes(self) -> None:
+        self.notes_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.notes_edit.selectAll()
+
+    def clear(self) -> None:
+        """Back to every session (one filter change, not one per input)."""
+        widgets = (self.practitioner_combo, self.status_combo, self.from_edit, self.to_edit, self.notes_edit)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.practitioner_combo.setCurrentIndex(0)
+            self.status_combo.setCurrentIndex(0)
+            self.from_edit.set_value(None)
+            self.to_edit.set_value(None)
+            self.notes_edit.clear()
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._apply()
+
+    def _restart_text_timer(self, _text: str) -> None:
+        self._text_timer.start()
+
+    def _apply(self) -> None:
+        self._text_timer.stop()
+        flt = self.current_filter()
+        if flt != self._last:
+            self._last = flt
+            self.filter_changed.emit(flt)

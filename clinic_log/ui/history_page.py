@@ -1,0 +1,118 @@
+"""The session history page: the filter bar over a lazy table of sessions, newest first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QVBoxLayout, QWidget
+
+from clinic_log.db.engine import Database
+from clinic_log.services.people import list_practitioners
+from clinic_log.services.session_queries import SessionFilter, count_sessions
+from clinic_log.ui.history_filter_bar import HistoryFilterBar
+from clinic_log.ui.session_table_model import HEADERS, Column, SessionTableModel
+
+EMPTY_DATABASE = "No sessions yet — import or log one (clinic-log import …)"
+NO_MATCH = "No sessions match these filters"
+_WIDEST = 280  # px: one long name must not push the other columns off screen
+
+
+def summary_text(count: int, flt: SessionFilter) -> str:
+    """Status-bar text for `count` sessions shown under the filter `flt`."""
+    if count == 0:
+        return EMPTY_DATABASE if flt == SessionFilter() else NO_MATCH
+    number = QLocale().toString(count)
+    return f"{number} session" if count == 1 else f"{number} sessions"
+
+
+class SessionHistoryPage(QWidget):
+    """Filter bar + session table. Emits `session_activated(id)` on double-click or Enter."""
+
+    session_activated = Signal(int)
+    summary_changed = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.filter_bar = HistoryFilterBar(list_practitioners(db))
+        self.model = SessionTableModel(db, self.filter_bar.current_filter(), parent=self)
+        self.view = QTableView()
+        self.view.setObjectName("sessionTable")
+        self.view.setAccessibleName("Sessions")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(False)  # the SQL order (newest first) is the order
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move within it
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._size_columns()
+        self.view.activated.connect(self._on_activated)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.view, 1)
+        self.setTabOrder(self.filter_bar.clear_button, self.view)
+
+        self.filter_bar.filter_changed.connect(self.apply_filter)
+        self._summary = ""
+        self._select_first_row()
+
+    @property
+    def summary(self) -> str:
+        return self._summary
+
+    def apply_filter(self, flt: SessionFilter) -> None:
+        self.model.set_filter(flt)
+        self._after_reload()
+
+    def refresh(self) -> None:
+        """Re-read practitioners, sessions and the count (after an import or another workstation's change)."""
+        self.filter_bar.set_practitioners(list_practitioners(self._db))
+        self.model.set_filter(self.filter_bar.current_filter())
+        self._after_reload()
+
+    def update_summary(self) -> None:
+        flt = self.model.session_filter
+        self._summary = summary_text(count_sessions(self._db, flt), flt)
+        self.summary_changed.emit(self._summary)
+
+    def _after_reload(self) -> None:
+        self._select_first_row()
+        self.update_summary()
+
+    def _select_first_row(self) -> None:
+        if self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0, 0))
+            self.view.scrollToTop()
+
+    def _size_columns(self) -> None:
+        """Fit each column to its header and the first page's text (measured here: asking the view costs a
+        data() call per cell and role), at most _WIDEST; the Areas column takes the remaining width."""
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        cell_metrics = self.view.fontMetrics()
+        bold = QFont(self.view.font())
+        bold.setBold(True)
+        header_metrics = QFontMetrics(bold)  # most styles draw headers at most in bold
+        padding = 2 * self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.view) + 16
+        rows = range(min(self.model.rowCount(), 200))
+        for column in Column:
+            widest = max((cell_metrics.horizontalAdvance(self.model.display_text(r, column)) for r in rows),
+                         default=0)
+            title = header_metrics.horizontalAdvance(HEADERS[column])
+            self.view.setColumnWidth(column, min(max(widest, title) + padding, _WIDEST))
+        header.setSectionResizeMode(Column.AREAS, QHeaderView.ResizeMode.Stretch)
+
+    def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        session_id = index.data(Qt.ItemDataRole.UserRole)
+        if isinstance(session_id, int):
+            self.session_activated.emit(session_id)

@@ -1,0 +1,269 @@
+"""Lazy table model of treatment sessions: rows come from the services in pages, filtered and ordered in SQL.
+
+Only the first page is loaded when the model is built or its filter changes; views ask for more through
+``canFetchMore``/``fetchMore`` as the user scrolls, so a database with a million sessions opens as fast as
+one with a hundred.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.enums import SessionStatus
+from clinic_log.services.facts import area_refs
+from clinic_log.services.session_queries import SessionFilter, list_sessions
+from clinic_log.services.session_views import SessionRow
+
+PAGE_SIZE = 200
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    STARTED = 0
+    CLIENT_REF = 1
+    CLIENT = 2
+    PRACTITIONER = 3
+    DEVICE = 4
+    AREAS = 5
+    COMPLICATIONS = 6
+    STATUS = 7
+
+
+HEADERS = {
+    Column.STARTED: "Date/time",
+    Column.CLIENT_REF: "Client ref",
+    Column.CLIENT: "Client",
+    Column.PRACTITIONER: "Practitioner",
+    Column.DEVICE: "Device",
+    Column.AREAS: "Areas",
+    Column.COMPLICATIONS: "Complications",
+    Column.STATUS: "Status",
+}
+
+STATUS_LABELS = {SessionStatus.DRAFT.value: "Draft", SessionStatus.SIGNED.value: "Signed"}
+NO_VALUE = "—"
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT_INT, _RIGHT_INT = int(_LEFT.value), int(_RIGHT.value)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+
+
+def load_area_labels(db: Database) -> dict[str, str]:
+    """Treatment-area code → label ("acne_scars" → "Acne scars (atrophic)"), from the reference data."""
+    with db.reading() as session:
+        return {code: ref.label for code, ref in area_refs(session).items()}
+
+
+def local_time_text(row: SessionRow) -> str:
+    """The session's start in the computer's local time, as YYYY-MM-DD HH:MM."""
+    return row.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+_COLUMNS = len(Column)
+
+
+class SessionTableModel(QAbstractTableModel):
+    """Sessions matching a `SessionFilter`, newest first, fetched ``page_size`` rows at a time."""
+
+    def __init__(self, db: Database, flt: SessionFilter | None = None, *, page_size: int = PAGE_SIZE,
+                 area_labels: Mapping[str, str] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._filter = flt or SessionFilter()
+        self._page_size = page_size
+        self._area_labels = dict(area_labels) if area_labels is not None else load_area_labels(db)
+        self._rows: list[SessionRow] = []
+        self._cells: list[tuple[str, ...]] = []  # display text, computed once per row
+        self._ids: set[int] = set()
+        self._offset = 0  # rows read from the database so far, repeats included
+        self._exhausted = False
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._take(self._fetch_page(0))
+        self.first_page_loaded = True  # the first page is read synchronously, before any view asks
+
+    # --- paging -------------------------------------------------------------------------------
+
+    @property
+    def session_filter(self) -> SessionFilter:
+        return self._filter
+
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
+    def set_filter(self, flt: SessionFilter) -> None:
+        """Show the sessions matching `flt`: the model is reset and holds only their first page."""
+        self._filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload from the database (first page only) with the current filter."""
+        page = self._fetch_page(0)  # query before the reset, so a failing query leaves the model as it was
+        self.beginResetModel()
+        self._clear()
+        self._take(page)
+        self.endResetModel()
+
+    def _clear(self) -> None:
+        self._rows = []
+        self._cells = []
+        self._ids = set()
+        self._offset = 0
+        self._exhausted = False
+
+    def _fetch_page(self, offset: int) -> list[SessionRow]:
+        return list_sessions(self._db, self._filter, limit=self._page_size, offset=offset)
+
+    def _fresh(self, page: list[SessionRow]) -> list[SessionRow]:
+        """Rows of `page` not shown yet (offset paging repeats a row when a session was added meanwhile)."""
+        return [row for row in page if row.id not in self._ids]
+
+    def _take(self, page: list[SessionRow]) -> None:
+        fresh = self._fresh(page)
+        self._offset += len(page)
+        self._exhausted = len(page) < self._page_size
+        self._rows.extend(fresh)
+        self._cells.extend(self._cells_of(row) for row in fresh)
+        self._ids.update(row.id for row in fresh)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 (Qt's signature)
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 (Qt's signature)
+        if parent.isValid() or self._exhausted:
+            return
+        page = self._fetch_page(self._offset)
+        fresh = self._fresh(page)
+        if not fresh:
+            self._take(page)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        self._take(page)
+        self.endInsertRows()
+
+    # --- access ------------------------------------------------------------------------------
+
+    def session_id(self, row: int) -> int:
+        return self._rows[row].id
+
+    def session_row(self, row: int) -> SessionRow:
+        return self._rows[row]
+
+    # --- Qt model ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(Column):
+                return None
+            column = Column(section)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[column]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _RIGHT_INT if column == Column.COMPLICATIONS else _LEFT_INT
+            if role == Qt.ItemDataRole.ToolTipRole and column == Column.STARTED:
+                return "Start of the session, in this computer's local time"
+            return None
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
+            return section + 1
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # called for every visible cell and role on each repaint: plain ints, precomputed text
+        r, c, role = index.row(), index.column(), int(role)
+        if not (index.isValid() and 0 <= r < len(self._rows) and 0 <= c < _COLUMNS):
+            return None
+        if role == _DISPLAY:
+            return self._cells[r][c]
+        if role == _USER:
+            return self._rows[r].id
+        if role == _ALIGN:
+            return _RIGHT_INT if c == Column.COMPLICATIONS else _LEFT_INT
+        if role == _FONT:
+            row = self._rows[r]
+            if c == Column.COMPLICATIONS and row.complications:
+                return self._bold
+            if c == Column.STATUS and row.status == SessionStatus.DRAFT:
+                return self._italic
+            return None
+        if role == _TOOLTIP:
+            return self._tooltip(self._rows[r], Column(c))
+        return None
+
+    def display_text(self, row: int, column: int) -> str:
+        """The text shown in a cell."""
+        return self._cells[row][column]
+
+    def _cells_of(self, row: SessionRow) -> tuple[str, ...]:
+        return tuple(self._display(row, column) for column in Column)
+
+    def _display(self, row: SessionRow, column: Column) -> str:
+        match column:
+            case Column.STARTED:
+                return local_time_text(row)
+            case Column.CLIENT_REF:
+                return row.client_ref
+            case Column.CLIENT:
+                return row.client_name
+            case Column.PRACTITIONER:
+                return row.practitioner_name
+            case Column.DEVICE:
+                return row.device_model or NO_VALUE
+            case Column.AREAS:
+                return self._areas_text(row)
+            case Column.COMPLICATIONS:
+                return str(row.complications)
+            case Column.STATUS:
+                return STATUS_LABELS.get(row.status, row.status)
+
+    def _tooltip(self, row: SessionRow, column: Column) -> str | None:
+        match column:
+            case Column.STARTED:
+                return row.started_at.astimezone().strftime("%A %d %B %Y, %H:%M (%Z)")
+            case Column.CLIENT | Column.CLIENT_REF:
+                return f"{row.client_name} ({row.client_ref})"
+            case Column.AREAS:
+                return self._areas_text(row) or None
+            case Column.COMPLICATIONS:
+                if not row.complications:
+                    return "No complication recorded"
+                return "1 complication recorded" if row.complications == 1 else (
+                    f"{row.complications} complications recorded")
+            case Column.STATUS:
+                return "Signed and locked; changes are amendments" if row.status == SessionStatus.SIGNED else (
+                    "Draft: not signed yet")
+            case Column.DEVICE:
+                return row.device_model or "No device recorded"
+            case _:
+                return None
+
+    def _areas_text(self, row: SessionRow) -> str:
+        codes = [code.strip() for code in row.areas.split(",") if code.strip()]
+        return ", ".join(self._area_labels.get(code, code.replace("_", " ")) for code in codes)

@@ -1,0 +1,38 @@
+"""Fixtures for the GUI tests: real SQLite files filled with demo data or the sample CSVs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.services.demo import generate_demo
+from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
+
+
+@pytest.fixture
+def demo_db(db: Database, owner: Actor) -> Database:
+    """500 demo sessions of 30 clients, six practitioners, a few drafts and complications."""
+    generate_demo(db, owner, clients=30, sessions=500, seed=3)
+    return db
+
+
+@pytest.fixture
+def sample_db(db: Database, owner: Actor, samples: Path) -> Database:
+    """The five sample sessions (known clients, depths, complications and warnings)."""
+    import_practitioners(db, owner, samples / "practitioners.csv")
+    import_clients(db, owner, samples / "clients.csv")
+    import_sessions(db, owner, samples / "sessions.csv")
+    return db
+
+
+@pytest.fixture
+def raw(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to the same file: the truth the GUI is checked against, without our SQL."""
+    connection = sqlite3.connect(db_path)
+    yield connection
+    connection.close()

@@ -1,0 +1,210 @@
+"""Main window: filters narrow the list, the status bar counts, a row opens its read-only detail dialog."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QTextEdit,
+)
+from pytestqt.qtbot import QtBot
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.services.amendments import amend_session_field
+from clinic_log.services.demo import generate_demo
+from clinic_log.ui.history_page import EMPTY_DATABASE
+from clinic_log.ui.main_window import MainWindow
+from clinic_log.ui.session_detail_dialog import SessionDetailDialog
+from clinic_log.ui.session_table_model import Column
+
+# Qt's offscreen platform warns that it cannot pass a window's size limits to a window system it does not have.
+
+
+def make_window(qtbot: QtBot, db: Database, db_path: Path) -> MainWindow:
+    window = MainWindow(db, str(db_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def shown_ids(window: MainWindow) -> set[int]:
+    model = window.page.model
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    return {model.session_id(r) for r in range(model.rowCount())}
+
+
+def row_of(window: MainWindow, client_ref: str) -> int:
+    model = window.page.model
+    return next(r for r in range(model.rowCount()) if model.index(r, Column.CLIENT_REF).data() == client_ref)
+
+
+def dialog_texts(dialog: SessionDetailDialog) -> list[str]:
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    for table in dialog.findChildren(QTableWidget):
+        texts += [table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())]
+    return texts
+
+
+def test_title_and_status_bar_name_the_database_and_count(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    assert window.windowTitle() == "Clinic Log — clinic.sqlite3"
+    assert window.session_count_text == "500 sessions"
+    assert str(db_path) in window.location_label.text()
+    assert window.page.model.rowCount() == 200
+
+
+def test_typing_in_the_notes_filter_narrows_the_table(qtbot: QtBot, demo_db: Database, db_path: Path,
+                                                      raw: sqlite3.Connection) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE notes LIKE '%scars%'")}
+    assert 0 < len(expected) < 200
+
+    qtbot.keyClicks(window.page.filter_bar.notes_edit, "scars")
+
+    qtbot.waitUntil(lambda: window.page.model.rowCount() == len(expected))
+    assert shown_ids(window) == expected
+    assert window.session_count_text == f"{len(expected)} sessions"
+
+
+def test_practitioner_and_status_combos_filter_the_table(qtbot: QtBot, demo_db: Database, db_path: Path,
+                                                         raw: sqlite3.Connection) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    bar = window.page.filter_bar
+    bar.practitioner_combo.setCurrentIndex(bar.practitioner_combo.findText("Dr Raza Khan"))
+    bar.status_combo.setCurrentIndex(bar.status_combo.findText("Signed"))
+    expected = {r[0] for r in raw.execute(
+        "SELECT s.id FROM sessions s JOIN practitioners p ON p.id = s.practitioner_id "
+        "WHERE p.full_name = 'Dr Raza Khan' AND s.status = 'signed'")}
+    assert 0 < len(expected) < 500
+    assert shown_ids(window) == expected
+    assert window.session_count_text == f"{len(expected)} sessions"
+
+    window.page.filter_bar.clear()
+    assert window.session_count_text == "500 sessions"
+
+
+def test_date_filter_is_optional_and_applies_when_set(qtbot: QtBot, demo_db: Database, db_path: Path,
+                                                       raw: sqlite3.Connection) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    bar = window.page.filter_bar
+    assert bar.from_edit.value() is None and bar.from_edit.text() == "any"
+    bar.from_edit.set_value(date(2026, 1, 1))
+    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE started_at >= '2026-01-01'")}
+    assert 0 < len(expected) < 500
+    assert shown_ids(window) == expected
+    bar.from_edit.set_value(None)
+    assert window.session_count_text == "500 sessions"
+
+
+def test_each_filter_input_is_named_after_its_label(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    labelled = {label.text().replace("&", ""): label.buddy()
+                for label in window.page.filter_bar.findChildren(QLabel) if label.buddy() is not None}
+    assert set(labelled) == {"Practitioner", "Status", "From", "To", "Notes contain"}
+    for text, widget in labelled.items():
+        assert widget.accessibleName() == text
+    assert set(labelled.values()) == set(window.page.filter_bar.inputs())
+
+
+def test_double_click_opens_the_session_read_only(qtbot: QtBot, sample_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, sample_db, db_path)
+    view = window.page.view
+    index = window.page.model.index(row_of(window, "P-1001"), Column.CLIENT)
+    view.scrollTo(index)
+    where = view.visualRect(index).center()
+
+    with qtbot.waitSignal(window.detail_dialog_opened) as opened:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    dialog = opened.args[0]
+    assert isinstance(dialog, SessionDetailDialog)
+    qtbot.waitExposed(dialog)
+
+    assert "Amélie Durand" in dialog.value_text("Client")
+    areas = dialog.areas_table
+    rows = {areas.item(r, 0).text(): areas.item(r, 1).text() for r in range(areas.rowCount())}
+    assert rows == {"Forehead": "0.50 mm", "Cheeks": "1.00 mm"}
+    assert "Erythema" in dialog.value_text("Complications")
+    assert "CTCAE grade 1" in dialog.value_text("Complications")
+    assert "reason given: “imported from sessions.csv”" in dialog.value_text("Warnings")
+    assert dialog.value_text("Device") == "Dermapen 4, serial DP4-2291 (mechanical)"
+    assert dialog.value_text("Cartridge lot") == "DP16-240117, expires 2027-01-31"
+
+    for editor in (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox):
+        assert dialog.findChildren(editor) == []
+    assert all(t.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+               for t in dialog.findChildren(QTableWidget))
+
+
+def test_enter_on_a_row_opens_its_session(qtbot: QtBot, sample_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, sample_db, db_path)
+    view = window.page.view
+    row = row_of(window, "P-1002")
+    view.setFocus()
+    view.setCurrentIndex(window.page.model.index(row, 0))
+    with qtbot.waitSignal(window.detail_dialog_opened) as opened:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    dialog = opened.args[0]
+    assert dialog.value_text("Client").startswith("Bartłomiej Wiśniewski (P-1002)")
+    assert dialog.value_text("Supervisor") == "Dr Maria Brandt"
+
+
+def test_detail_dialog_lists_amendments_with_old_and_new_values(qtbot: QtBot, sample_db: Database, db_path: Path,
+                                                                owner: Actor) -> None:
+    window = make_window(qtbot, sample_db, db_path)
+    session_id = window.page.model.session_id(row_of(window, "P-1005"))
+    amend_session_field(sample_db, owner, session_id, "notes", "swab negative; healed", "follow-up call on day 10")
+    dialog = window.open_session(session_id)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.amendments_table is not None
+    texts = dialog_texts(dialog)
+    assert "swab taken day 3; oral antibiotics → swab negative; healed" in texts
+    assert "follow-up call on day 10" in texts
+    assert "owner" in texts
+    assert dialog.value_text("Notes") == "swab negative; healed"
+    assert "Ольга Петрова" in dialog.value_text("Client")
+
+
+def test_empty_database_says_how_to_add_sessions(qtbot: QtBot, db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, db, db_path)
+    assert window.page.model.rowCount() == 0
+    assert window.session_count_text == EMPTY_DATABASE
+
+
+def test_filters_that_match_nothing_say_so(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    window.page.filter_bar.notes_edit.setText("no such words anywhere")
+    qtbot.waitUntil(lambda: window.page.model.rowCount() == 0)
+    assert window.session_count_text == "No sessions match these filters"
+
+
+def test_shortcuts_find_refresh_and_quit(qtbot: QtBot, demo_db: Database, db_path: Path, owner: Actor) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.page.view.setFocus()
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.page.filter_bar.notes_edit.hasFocus)
+
+    generate_demo(demo_db, owner, clients=2, sessions=7, seed=9)  # as if another workstation added sessions
+    assert window.session_count_text == "500 sessions"
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.session_count_text == "507 sessions"
+
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
