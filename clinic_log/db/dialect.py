@@ -23,3 +23,20 @@ def after_explicit_ids(session: Session, table: Any) -> None:
         session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {name}))"
         ))
+
+
+def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
+    """Ids for `count` new rows of `table`, taken before a bulk insert so children can point to them.
+
+    On SQLite the caller's write transaction (BEGIN IMMEDIATE) keeps max(id) ours until commit;
+    on PostgreSQL the ids come from the table's own sequence.
+    """
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(text(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"
+        ), {"n": count})
+        return [int(r[0]) for r in rows]
+    start = int(session.execute(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}")).scalar_one())
+    return list(range(start, start + count))

@@ -60,7 +60,7 @@ def record_many(db: Database, session: Session, actor: Actor, events: Iterable[A
                      "entity_id": event.entity_id, "detail": detail, "prev_hash": prev, "hash": digest})
         prev = digest
     if rows:
-        session.execute(insert(AuditEntry), rows)
+        session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
 def add_created(db: Database, session: Session, actor: Actor, row: _HasId, entity: str,

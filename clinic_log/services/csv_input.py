@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -48,6 +49,7 @@ class CellError(ValueError):
     """A cell could not be parsed; the message says what is allowed."""
 
 
+@lru_cache(maxsize=4096)  # imports repeat the same dates on many rows
 def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -55,6 +57,7 @@ def parse_date(text: str) -> date:
         raise CellError(f"{text!r} is not a date; use YYYY-MM-DD") from None
 
 
+@lru_cache(maxsize=4096)
 def parse_datetime(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)

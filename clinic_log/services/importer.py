@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from clinic_log.db import dialect
 from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     CartridgeLot,
@@ -374,11 +375,12 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     now = utcnow()
     device_ids = _ensure_devices(session, groups, look)
     lot_ids = _ensure_lots(session, groups, look)
+    ids = dialect.reserve_ids(session, TreatmentSession.__table__, len(groups))
     session_rows = []
-    for g in groups:
+    for sid, g in zip(ids, groups, strict=True):
         e = g.entry
         session_rows.append({
-            "client_id": e.client_id, "started_at": to_utc_naive(e.started_at), "practitioner_id": e.practitioner_id,
+            "id": sid, "client_id": e.client_id, "started_at": to_utc_naive(e.started_at), "practitioner_id": e.practitioner_id,
             "supervisor_id": e.supervisor_id, "supervisor_presence": None,
             "device_id": device_ids.get(g.device_key) if g.device_key else None,
             "cartridge_lot_id": lot_ids.get(g.lot_number) if g.lot_number else None,
@@ -391,8 +393,9 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
         })
     if not session_rows:
         return 0
-    ids = list(session.scalars(insert(TreatmentSession).returning(TreatmentSession.id, sort_by_parameter_order=True),
-                               session_rows))
+    # Core inserts of plain tables: executemany straight to the driver, no ORM bookkeeping per row.
+    connection = session.connection()
+    connection.execute(insert(TreatmentSession.__table__), session_rows)
     areas, comps, warnings = [], [], []
     for sid, g in zip(ids, groups, strict=True):
         areas += [{"session_id": sid, "area_code": a.area_code, "depth_mm": a.depth_mm, "passes": a.passes,
@@ -402,11 +405,11 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
                    "added_by_amendment": False} for c in g.entry.complications]
         warnings += [{"session_id": sid, "code": w.code, "message": w.message,
                       "reason": f"imported from {file_name}"} for w in g.warnings]
-    session.execute(insert(SessionArea), areas)
+    connection.execute(insert(SessionArea.__table__), areas)
     if comps:
-        session.execute(insert(Complication), comps)
+        connection.execute(insert(Complication.__table__), comps)
     if warnings:
-        session.execute(insert(SessionWarning), warnings)
+        connection.execute(insert(SessionWarning.__table__), warnings)
     audit.record_many(db, session, actor, [
         AuditEvent("imported", "session", str(sid), {"file": file_name, "sha256": digest,
                                                      "lines": [r.line for r in g.rows]})
