@@ -380,7 +380,8 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     for sid, g in zip(ids, groups, strict=True):
         e = g.entry
         session_rows.append({
-            "id": sid, "client_id": e.client_id, "started_at": to_utc_naive(e.started_at), "practitioner_id": e.practitioner_id,
+            "id": sid, "client_id": e.client_id, "started_at": to_utc_naive(e.started_at),
+            "practitioner_id": e.practitioner_id,
             "supervisor_id": e.supervisor_id, "supervisor_presence": None,
             "device_id": device_ids.get(g.device_key) if g.device_key else None,
             "cartridge_lot_id": lot_ids.get(g.lot_number) if g.lot_number else None,
