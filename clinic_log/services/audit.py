@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import AuditEntry
+from clinic_log.db.models import AuditEntry, table_of
 from clinic_log.domain.actor import Actor
 from clinic_log.services.clock import utcnow
 
@@ -60,7 +60,7 @@ def record_many(db: Database, session: Session, actor: Actor, events: Iterable[A
                      "entity_id": event.entity_id, "detail": detail, "prev_hash": prev, "hash": digest})
         prev = digest
     if rows:
-        session.connection().execute(insert(AuditEntry.__table__), rows)
+        session.connection().execute(insert(table_of(AuditEntry)), rows)
 
 
 def add_created(db: Database, session: Session, actor: Actor, row: _HasId, entity: str,

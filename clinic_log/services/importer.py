@@ -32,6 +32,7 @@ from clinic_log.db.models import (
     SessionArea,
     SessionWarning,
     TreatmentSession,
+    table_of,
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PractitionerRole, SessionStatus, Severity
@@ -375,7 +376,7 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     now = utcnow()
     device_ids = _ensure_devices(session, groups, look)
     lot_ids = _ensure_lots(session, groups, look)
-    ids = dialect.reserve_ids(session, TreatmentSession.__table__, len(groups))
+    ids = dialect.reserve_ids(session, table_of(TreatmentSession), len(groups))
     session_rows = []
     for sid, g in zip(ids, groups, strict=True):
         e = g.entry
@@ -396,7 +397,7 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
         return 0
     # Core inserts of plain tables: executemany straight to the driver, no ORM bookkeeping per row.
     connection = session.connection()
-    connection.execute(insert(TreatmentSession.__table__), session_rows)
+    connection.execute(insert(table_of(TreatmentSession)), session_rows)
     areas, comps, warnings = [], [], []
     for sid, g in zip(ids, groups, strict=True):
         areas += [{"session_id": sid, "area_code": a.area_code, "depth_mm": a.depth_mm, "passes": a.passes,
@@ -406,11 +407,11 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
                    "added_by_amendment": False} for c in g.entry.complications]
         warnings += [{"session_id": sid, "code": w.code, "message": w.message,
                       "reason": f"imported from {file_name}"} for w in g.warnings]
-    connection.execute(insert(SessionArea.__table__), areas)
+    connection.execute(insert(table_of(SessionArea)), areas)
     if comps:
-        connection.execute(insert(Complication.__table__), comps)
+        connection.execute(insert(table_of(Complication)), comps)
     if warnings:
-        connection.execute(insert(SessionWarning.__table__), warnings)
+        connection.execute(insert(table_of(SessionWarning)), warnings)
     audit.record_many(db, session, actor, [
         AuditEvent("imported", "session", str(sid), {"file": file_name, "sha256": digest,
                                                      "lines": [r.line for r in g.rows]})

@@ -61,7 +61,7 @@ def dialog_texts(dialog: SessionDetailDialog) -> list[str]:
 def test_title_and_status_bar_name_the_database_and_count(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
     window = make_window(qtbot, demo_db, db_path)
     assert window.windowTitle() == "Clinic Log — clinic.sqlite3"
-    assert window.session_count_text == "500 sessions"
+    qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
     assert str(db_path) in window.location_label.text()
     assert window.page.model.rowCount() == 200
 
@@ -76,7 +76,7 @@ def test_typing_in_the_notes_filter_narrows_the_table(qtbot: QtBot, demo_db: Dat
 
     qtbot.waitUntil(lambda: window.page.model.rowCount() == len(expected))
     assert shown_ids(window) == expected
-    assert window.session_count_text == f"{len(expected)} sessions"
+    qtbot.waitUntil(lambda: window.session_count_text == f"{len(expected)} sessions")
 
 
 def test_practitioner_and_status_combos_filter_the_table(qtbot: QtBot, demo_db: Database, db_path: Path,
@@ -90,10 +90,10 @@ def test_practitioner_and_status_combos_filter_the_table(qtbot: QtBot, demo_db: 
         "WHERE p.full_name = 'Dr Raza Khan' AND s.status = 'signed'")}
     assert 0 < len(expected) < 500
     assert shown_ids(window) == expected
-    assert window.session_count_text == f"{len(expected)} sessions"
+    qtbot.waitUntil(lambda: window.session_count_text == f"{len(expected)} sessions")
 
     window.page.filter_bar.clear()
-    assert window.session_count_text == "500 sessions"
+    qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
 
 
 def test_date_filter_is_optional_and_applies_when_set(qtbot: QtBot, demo_db: Database, db_path: Path,
@@ -106,7 +106,7 @@ def test_date_filter_is_optional_and_applies_when_set(qtbot: QtBot, demo_db: Dat
     assert 0 < len(expected) < 500
     assert shown_ids(window) == expected
     bar.from_edit.set_value(None)
-    assert window.session_count_text == "500 sessions"
+    qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
 
 
 def test_each_filter_input_is_named_after_its_label(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
@@ -182,14 +182,14 @@ def test_detail_dialog_lists_amendments_with_old_and_new_values(qtbot: QtBot, sa
 def test_empty_database_says_how_to_add_sessions(qtbot: QtBot, db: Database, db_path: Path) -> None:
     window = make_window(qtbot, db, db_path)
     assert window.page.model.rowCount() == 0
-    assert window.session_count_text == EMPTY_DATABASE
+    qtbot.waitUntil(lambda: window.session_count_text == EMPTY_DATABASE)
 
 
 def test_filters_that_match_nothing_say_so(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
     window = make_window(qtbot, demo_db, db_path)
     window.page.filter_bar.notes_edit.setText("no such words anywhere")
     qtbot.waitUntil(lambda: window.page.model.rowCount() == 0)
-    assert window.session_count_text == "No sessions match these filters"
+    qtbot.waitUntil(lambda: window.session_count_text == "No sessions match these filters")
 
 
 def test_shortcuts_find_refresh_and_quit(qtbot: QtBot, demo_db: Database, db_path: Path, owner: Actor) -> None:
@@ -202,9 +202,9 @@ def test_shortcuts_find_refresh_and_quit(qtbot: QtBot, demo_db: Database, db_pat
     qtbot.waitUntil(window.page.filter_bar.notes_edit.hasFocus)
 
     generate_demo(demo_db, owner, clients=2, sessions=7, seed=9)  # as if another workstation added sessions
-    assert window.session_count_text == "500 sessions"
+    qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
     qtbot.keyClick(window, Qt.Key.Key_F5)
-    assert window.session_count_text == "507 sessions"
+    qtbot.waitUntil(lambda: window.session_count_text == "507 sessions")
 
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible())

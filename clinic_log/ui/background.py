@@ -1,0 +1,78 @@
+"""Run slow service calls off the GUI thread and deliver the result by signal (one helper for the app).
+
+Usage: ``run_in_background(lambda: count_sessions(db, flt), on_done, on_error)``. Callbacks run on the GUI
+thread. A later call with the same ``key`` supersedes an earlier one still running: its result is dropped,
+so a fast typist only ever sees the count for the filter now on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Bridge(QObject):
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], bridge: _Bridge) -> None:
+        super().__init__()
+        self._work = work
+        self._bridge = bridge
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as exc:  # delivered to the GUI thread, which decides what to show
+            log.exception("background job failed")
+            self._emit(self._bridge.failed, exc)
+        else:
+            self._emit(self._bridge.finished, result)
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the app is shutting down and the receiver is gone: nobody to tell
+            log.info("background result dropped at shutdown")
+
+
+class BackgroundRunner(QObject):
+    """Owns the bridges of running jobs so their signals survive until delivered."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._latest: dict[str, int] = {}
+        self._bridges: set[_Bridge] = set()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # one database worker: jobs run in the order asked
+
+    def run(self, key: str, work: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[Exception], None]) -> None:
+        ticket = self._latest.get(key, 0) + 1
+        self._latest[key] = ticket
+        bridge = _Bridge()  # created on the GUI thread, so its slots run there
+        self._bridges.add(bridge)
+
+        def deliver(result: Any, callback: Callable[[Any], None]) -> None:
+            if not shiboken6.isValid(self):  # the page that asked was closed meanwhile
+                return
+            self._bridges.discard(bridge)
+            if self._latest.get(key) == ticket:
+                callback(result)
+
+        bridge.finished.connect(lambda result: deliver(result, on_done))
+        bridge.failed.connect(lambda exc: deliver(exc, on_error))
+        self._pool.start(_Job(work, bridge))
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until queued jobs finish (used at shutdown and by tests)."""
+        return self._pool.waitForDone(msecs)
