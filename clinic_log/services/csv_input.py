@@ -21,7 +21,8 @@ class CsvRow:
     values: dict[str, str]
 
     def get(self, column: str) -> str:
-        return (self.values.get(column) or "").strip()
+        """The cell's text, stripped (read_rows strips every cell once)."""
+        return self.values.get(column, "")
 
 
 def read_rows(path: Path, columns: Sequence[str]) -> list[CsvRow]:
@@ -37,7 +38,7 @@ def read_rows(path: Path, columns: Sequence[str]) -> list[CsvRow]:
             for values in reader:
                 if not any(v.strip() for v in values):
                     continue
-                rows.append(CsvRow(reader.line_num, dict(zip(header, values, strict=False))))
+                rows.append(CsvRow(reader.line_num, dict(zip(header, (v.strip() for v in values), strict=False))))
             return rows
     except UnicodeDecodeError as exc:
         raise ImportRefused([LineProblem(0, "file", f"not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None

@@ -222,6 +222,7 @@ class _SessionLookups:
         self.practitioners_by_id = {p.id: p for p in self.practitioners.values()}
         self.fitzpatrick_by_id = {cid: fitz for cid, fitz in self.clients.values()}
         self.models = facts.device_models_by_name(session)
+        self.model_refs = {name: facts.device_model_ref(model) for name, model in self.models.items()}
         self.devices = {d.serial: d for d in session.scalars(select(Device))}
         self.lots = {lot.lot_number: lot for lot in session.scalars(select(CartridgeLot))}
         self.areas = facts.area_refs(session)
@@ -266,6 +267,18 @@ def import_sessions(db: Database, actor: Actor, path: Path) -> ImportResult:
     return db.write(work)
 
 
+def _depth_cell(text: str) -> float:
+    return parse_float(text, "a depth in mm, e.g. 0.75")
+
+
+def _passes_cell(text: str) -> int:
+    return parse_int(text, 1, 20, "1 to 20 passes")
+
+
+def _grade_cell(text: str) -> int:
+    return parse_int(text, 1, 5, "CTCAE grade 1 to 5")
+
+
 def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList) -> list[_Group]:
     groups: dict[tuple[str, str, str], _Group] = {}
     areas_of: dict[tuple[str, str, str], list[AreaInput]] = defaultdict(list)
@@ -301,11 +314,10 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
         if area_code not in look.areas:
             problems.add(row.line, "area", f"{area_code!r} is not allowed; one of {', '.join(look.areas)}"
                          if area_code else "required")
-        depth = problems.cell(row, "depth_mm", lambda t: parse_float(t, "a depth in mm, e.g. 0.75"))
-        passes = problems.cell(row, "passes", lambda t: parse_int(t, 1, 20, "1 to 20 passes"), required=False)
+        depth = problems.cell(row, "depth_mm", _depth_cell)
+        passes = problems.cell(row, "passes", _passes_cell, required=False)
         comp_code = row.get("complication")
-        grade = problems.cell(row, "complication_grade", lambda t: parse_int(t, 1, 5, "CTCAE grade 1 to 5"),
-                              required=bool(comp_code))
+        grade = problems.cell(row, "complication_grade", _grade_cell, required=bool(comp_code))
         if comp_code and comp_code not in look.complications:
             problems.add(row.line, "complication", f"{comp_code!r} is not allowed; one of "
                          + ", ".join(sorted(look.complications)))
@@ -327,8 +339,9 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
             )
             groups[key] = _Group([], entry, entry.cartridge_lot, (model_name, serial) if model_name else None)
         groups[key].rows.append(row)
-    return [replace(g, entry=replace(g.entry, areas=tuple(areas_of[k]), complications=tuple(comps_of[k])))
-            for k, g in groups.items()]
+    for key, group in groups.items():
+        group.entry = replace(group.entry, areas=tuple(areas_of[key]), complications=tuple(comps_of[key]))
+    return list(groups.values())
 
 
 def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: ProblemList) -> None:
@@ -340,7 +353,7 @@ def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: Proble
         fitz = look.fitzpatrick_by_id[entry.client_id]
         session_facts = SessionFacts(
             client=look.client_facts(entry.client_id, fitz), practitioner=practitioner, supervisor=supervisor,
-            device_model=facts.device_model_ref(model) if model else None, areas=look.areas,
+            device_model=look.model_refs[model.name] if model else None, areas=look.areas,
             complication_codes=look.complications, consent_validity=look.consent_validity,
         )
         lot = look.lots.get(group.lot_number or "")
