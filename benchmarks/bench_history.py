@@ -1,0 +1,289 @@
+"""Benchmark: the session history queries (`list_sessions`, `count_sessions`) against hand-written SQL.
+
+Run from the repository root::
+
+    python benchmarks/bench_history.py [--quick] [--plans]
+
+Uses the demo database with 1,000,000 sessions (100,000 with --quick), generated once through the CLI
+and kept in benchmarks/.data. For each filter (none, a practitioner, an area within one month, a
+common and a rare complication):
+
+* page of ids: the SQL `list_sessions(limit=200)` emits for its ids, captured from the engine and
+  re-run on a plain sqlite3 connection, against the fastest of a few hand-written queries returning
+  the same 200 ids in the same order (started_at DESC, id DESC) — goal ≤ 1.5×;
+* whole page: `list_sessions` itself (ids, display rows, SQLAlchemy and Python row building) against
+  raw sqlite3 running the best id query plus one display-row query for those ids;
+* count: `count_sessions` against the fastest correct raw `COUNT`.
+
+Then a per-practitioner complication-rate aggregate in raw SQL only (the app's aggregate lands with the
+history issue). Every timing is the best of several samples after a warm-up, the app and the raw
+queries sampled in turn so drift hits both alike; a sample repeats a fast query for about 5 ms and
+averages. --plans prints EXPLAIN QUERY PLAN for the app's and the best raw id queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from _common import ensure_sessions_db, print_table, ratio, raw_connect, verdict
+from sqlalchemy import event
+
+from clinic_log.db.engine import Database
+from clinic_log.services.database import prepare_database
+from clinic_log.services.session_queries import SessionFilter, count_sessions, list_sessions
+
+FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
+PAGE = 200
+GOAL_IDS = 1.5
+ORDER = "ORDER BY s.started_at DESC, s.id DESC LIMIT 200"
+ROWS_SQL = """
+SELECT s.id, s.started_at, c.client_ref, c.first_name, c.last_name, p.full_name, m.name,
+       (SELECT group_concat(a.area_code, ',') FROM session_areas a WHERE a.session_id = s.id),
+       (SELECT COUNT(*) FROM complications k WHERE k.session_id = s.id), s.status
+FROM sessions s JOIN clients c ON c.id = s.client_id JOIN practitioners p ON p.id = s.practitioner_id
+LEFT JOIN devices d ON d.id = s.device_id LEFT JOIN device_models m ON m.id = d.device_model_id
+WHERE s.id IN (SELECT value FROM json_each(?))
+"""
+
+
+@dataclass
+class Case:
+    label: str
+    flt: SessionFilter
+    params: dict[str, Any]
+    ids: list[str]  # candidate raw id queries
+    counts: list[str]  # candidate raw count queries
+    app_sql: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def _stamp(day: date) -> str:
+    return datetime.combine(day, datetime.min.time()).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _month_before_last(con: sqlite3.Connection) -> tuple[date, date]:
+    """A whole calendar month about six months before the newest session."""
+    newest = date.fromisoformat(con.execute("SELECT MAX(started_at) FROM sessions").fetchone()[0][:10])
+    first = (newest - timedelta(days=180)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def build_cases(con: sqlite3.Connection) -> list[Case]:
+    practitioner = con.execute("SELECT id FROM practitioners WHERE username = 'tnguyen'").fetchone()[0]
+    first, last = _month_before_last(con)
+    month = {"area": "neck", "d0": _stamp(first), "d1": _stamp(last + timedelta(days=1))}
+    exists_area = "EXISTS (SELECT 1 FROM session_areas a WHERE a.session_id = s.id AND a.area_code = :area)"
+    join_area = "session_areas a JOIN sessions s ON s.id = a.session_id WHERE a.area_code = :area"
+    in_range = "s.started_at >= :d0 AND s.started_at < :d1"
+    exists_comp = "EXISTS (SELECT 1 FROM complications k WHERE k.session_id = s.id AND k.code = :code)"
+    in_comp = "s.id IN (SELECT session_id FROM complications WHERE code = :code)"
+    comp_ids = [f"SELECT s.id FROM sessions s WHERE {in_comp} {ORDER}",
+                f"SELECT s.id FROM sessions s WHERE {exists_comp} {ORDER}",
+                f"SELECT s.id FROM complications k CROSS JOIN sessions s ON s.id = k.session_id "
+                f"WHERE k.code = :code {ORDER}"]
+    comp_counts = ["SELECT COUNT(DISTINCT session_id) FROM complications WHERE code = :code",
+                   f"SELECT COUNT(*) FROM sessions s WHERE {in_comp}"]
+    return [
+        Case("first page, no filter", SessionFilter(), {}, [f"SELECT s.id FROM sessions s {ORDER}"],
+             ["SELECT COUNT(*) FROM sessions"]),
+        Case("practitioner (tnguyen)", SessionFilter(practitioner_id=practitioner), {"p": practitioner},
+             [f"SELECT s.id FROM sessions s WHERE s.practitioner_id = :p {ORDER}"],
+             ["SELECT COUNT(*) FROM sessions WHERE practitioner_id = :p"]),
+        Case(f"area neck + {first:%B %Y}", SessionFilter(area_code="neck", date_from=first, date_to=last), month,
+             [f"SELECT s.id FROM sessions s WHERE {in_range} AND {exists_area} {ORDER}",
+              f"SELECT s.id FROM {join_area} AND {in_range} {ORDER}"],
+             [f"SELECT COUNT(*) FROM {join_area} AND {in_range}",
+              f"SELECT COUNT(*) FROM sessions s WHERE {in_range} AND {exists_area}"]),
+        Case("complication erythema (common)", SessionFilter(complication_code="erythema"), {"code": "erythema"},
+             comp_ids, comp_counts),
+        Case("complication granuloma (rare)", SessionFilter(complication_code="granuloma"), {"code": "granuloma"},
+             comp_ids, comp_counts),
+    ]
+
+
+# --- timing ---------------------------------------------------------------------------------
+
+
+def best_ms(actions: dict[str, Callable[[], object]], runs: int, min_sample_s: float = 0.005) -> dict[str, float]:
+    """Best time in ms of each action over `runs` samples taken in turn (so drift hits all alike), after a
+    warm-up; a fast action is repeated within a sample to last about `min_sample_s`, and averaged."""
+    repeats = {}
+    for name, action in actions.items():
+        start = time.perf_counter()
+        action()
+        repeats[name] = max(1, int(min_sample_s / max(time.perf_counter() - start, 1e-6)))
+    best = dict.fromkeys(actions, float("inf"))
+    for _ in range(runs):
+        for name, action in actions.items():
+            start = time.perf_counter()
+            for _ in range(repeats[name]):
+                action()
+            best[name] = min(best[name], (time.perf_counter() - start) / repeats[name])
+    return {name: seconds * 1000 for name, seconds in best.items()}
+
+
+def capture_sql(db: Database, action: Callable[[], object]) -> list[tuple[str, Any]]:
+    """The SELECT statements and parameters the engine sends to the driver while `action` runs."""
+    seen: list[tuple[str, Any]] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return seen
+
+
+def query(con: sqlite3.Connection, sql: str, params: Any) -> Callable[[], list[Any]]:
+    return lambda: con.execute(sql, params).fetchall()
+
+
+def fastest(con: sqlite3.Connection, candidates: list[str], params: dict[str, Any], expected: object,
+            others: dict[str, Callable[[], object]], runs: int) -> tuple[str, float, dict[str, float]]:
+    """Time the raw candidates whose result equals `expected` together with `others`;
+    returns the quickest candidate, its time and the times of `others`."""
+    valid = [sql for sql in candidates if con.execute(sql, params).fetchall() == expected]
+    if not valid:
+        raise SystemExit(f"no raw query matches the app's result; candidates: {candidates}")
+    times = best_ms({**others, **{sql: query(con, sql, params) for sql in valid}}, runs)
+    best_sql = min(valid, key=times.__getitem__)
+    return best_sql, times[best_sql], {name: times[name] for name in others}
+
+
+def raw_page(con: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The raw equivalent of a history page: the ids, then one query for their display rows, in order."""
+    ids = [r[0] for r in con.execute(sql, params)]
+    by_id = {r[0]: r for r in con.execute(ROWS_SQL, (str(ids),))}
+    return [by_id[i] for i in ids]
+
+
+@dataclass
+class Measured:
+    matches: int
+    raw_ids: float
+    app_ids_sql: float
+    app_rows_sql: float | None
+    app_page: float
+    raw_page: float
+    app_count: float
+    raw_count: float
+    best_ids_sql: str
+
+
+def measure(db: Database, con: sqlite3.Connection, case: Case, runs: int) -> Measured:
+    app_ids = [r.id for r in list_sessions(db, case.flt, limit=PAGE)]
+    case.app_sql = capture_sql(db, lambda: list_sessions(db, case.flt, limit=PAGE))
+    ids_sql, ids_params = case.app_sql[0]
+    if [r[0] for r in con.execute(ids_sql, ids_params)] != app_ids:
+        raise SystemExit(f"{case.label}: the captured id SQL does not return the app's page")
+    app_sql = {"ids": query(con, ids_sql, ids_params)}
+    if len(case.app_sql) > 1:
+        app_sql["rows"] = query(con, *case.app_sql[1])
+    best_sql, raw_ids, app = fastest(con, case.ids, case.params, [(i,) for i in app_ids], app_sql, runs)
+    if [r[0] for r in raw_page(con, best_sql, case.params)] != app_ids:
+        raise SystemExit(f"{case.label}: the raw page differs from the app's")
+    pages = best_ms({"app": lambda: list_sessions(db, case.flt, limit=PAGE),
+                     "raw": lambda: raw_page(con, best_sql, case.params)}, runs)
+    count = count_sessions(db, case.flt)
+    _, raw_count, app_count = fastest(con, case.counts, case.params, [(count,)],
+                                      {"app": lambda: count_sessions(db, case.flt)}, runs)
+    return Measured(matches=count, raw_ids=raw_ids, app_ids_sql=app["ids"], app_rows_sql=app.get("rows"),
+                    app_page=pages["app"], raw_page=pages["raw"], app_count=app_count["app"], raw_count=raw_count,
+                    best_ids_sql=best_sql)
+
+
+# --- the aggregate (raw only for now) -------------------------------------------------------
+
+RATE_SQL = """
+SELECT p.username, t.n, COALESCE(k.any_n, 0), COALESCE(k.adverse_n, 0)
+FROM (SELECT practitioner_id, COUNT(*) AS n FROM sessions GROUP BY practitioner_id) t
+JOIN practitioners p ON p.id = t.practitioner_id
+LEFT JOIN (
+    SELECT s.practitioner_id, COUNT(DISTINCT c.session_id) AS any_n,
+           COUNT(DISTINCT CASE WHEN ct.category = 'adverse' THEN c.session_id END) AS adverse_n
+    FROM complications c JOIN sessions s ON s.id = c.session_id JOIN complication_types ct ON ct.code = c.code
+    GROUP BY s.practitioner_id
+) k ON k.practitioner_id = t.practitioner_id
+ORDER BY p.username
+"""
+
+
+def aggregate(con: sqlite3.Connection, runs: int) -> None:
+    ms = best_ms({"rate": query(con, RATE_SQL, ())}, runs)["rate"]
+    rows = [[user, f"{n:,}", f"{any_n:,}", f"{100 * any_n / n:.2f}%", f"{100 * adverse / n:.2f}%"]
+            for user, n, any_n, adverse in con.execute(RATE_SQL)]
+    print_table(f"Per-practitioner complication rate — raw SQL only ({ms:.0f} ms, best of {runs})",
+                ["practitioner", "sessions", "with complication", "rate", "adverse rate"], rows,
+                ["raw only, app aggregate lands with the history issue"])
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def print_plans(con: sqlite3.Connection, case: Case, best_sql: str) -> None:
+    print(f"\n#### Query plans: {case.label}\n\n```")
+    for name, sql, params in (("app", *case.app_sql[0]), ("raw", best_sql, case.params)):
+        print(f"{name}: {' '.join(sql.split())}")
+        for row in con.execute(f"EXPLAIN QUERY PLAN {sql}", params):
+            print(f"    {row[-1]}")
+    print("```")
+
+
+def report(results: list[tuple[Case, Measured]], sessions: int, runs: int) -> None:
+    print_table(
+        f"History page of {PAGE} ids on {sessions:,} sessions (best of {runs}, ms)",
+        ["filter", "matches", "raw ids", "app ids SQL", "ids ratio", "app rows SQL", "app list_sessions",
+         "raw page", "page ratio"],
+        [[c.label, f"{m.matches:,}", f"{m.raw_ids:.2f}", f"{m.app_ids_sql:.2f}",
+          f"{ratio(m.app_ids_sql, m.raw_ids)} {verdict(m.app_ids_sql / m.raw_ids, GOAL_IDS)}",
+          "n/a" if m.app_rows_sql is None else f"{m.app_rows_sql:.2f}", f"{m.app_page:.2f}", f"{m.raw_page:.2f}",
+          ratio(m.app_page, m.raw_page)] for c, m in results],
+        [f"ids ratio = the app's emitted id SQL (run on plain sqlite3) / the fastest hand-written query with the "
+         f"same result; goal ≤ {GOAL_IDS}×",
+         "app rows SQL = the app's display-row query alone; app list_sessions = the whole call (both queries, "
+         "SQLAlchemy, building SessionRow objects); raw page = best id query + one row query + a dict, plain sqlite3"],
+    )
+    print_table(
+        f"Count with the same filters (best of {runs}, ms)",
+        ["filter", "count", "app count_sessions", "raw COUNT", "ratio"],
+        [[c.label, f"{m.matches:,}", f"{m.app_count:.2f}", f"{m.raw_count:.2f}", ratio(m.app_count, m.raw_count)]
+         for c, m in results],
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SESSIONS:,} sessions instead of "
+                        f"{FULL_SESSIONS:,}")
+    parser.add_argument("--plans", action="store_true", help="print EXPLAIN QUERY PLAN for the id queries")
+    args = parser.parse_args()
+    sessions, runs = (QUICK_SESSIONS, 5) if args.quick else (FULL_SESSIONS, 11)
+    path: Path = ensure_sessions_db(sessions)
+    db = prepare_database(str(path))
+    con = raw_connect(path)
+    try:
+        results = [(case, measure(db, con, case, runs)) for case in build_cases(con)]
+        report(results, sessions, runs)
+        aggregate(con, runs)
+        if args.plans:
+            for case, m in results:
+                print_plans(con, case, m.best_ids_sql)
+    finally:
+        con.close()
+        db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,409 @@
+"""Benchmark: `import_sessions` against raw sqlite3 inserting the same rows.
+
+Run from the repository root::
+
+    python benchmarks/bench_import.py [--quick] [--profile]
+
+Data (cached in benchmarks/.data, keyed by a version string): a database made by `prepare_database`
+plus `generate_demo(clients=2000, sessions=0)`, and a sessions CSV of 100,000 session-area rows
+(10,000 with --quick), about 2.5 areas per session, that refers to that database's clients, demo
+practitioners (supervisors for those who need one), devices and unexpired cartridge lots, with depths
+inside both the device's range, the area's usual range and the practitioner's cap.
+
+Each run imports into a fresh copy of the prepared database. The raw baseline, on another fresh copy,
+hashes the file, reads it with `csv.reader`, groups rows into sessions and inserts exactly the rows the
+import writes (sessions, session_areas, complications, session_warnings, audit_log with its hash chain)
+with `executemany` in one transaction, under the app's pragmas (WAL, synchronous=FULL, foreign keys).
+The warnings need the clinical rules, so the baseline takes them from a reference import made before
+timing; everything else it derives from the CSV inside the timed region. Both results are compared
+row for row, and the baseline's audit chain is verified. Best of 3 runs each (an app import slower than
+30 s is not repeated, to keep `make bench` near ten minutes); goal app/raw ≤ 2×.
+With --profile, one extra import runs under cProfile and the top functions are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import hashlib
+import io
+import json
+import math
+import pstats
+import random
+import sqlite3
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from _common import (
+    copy_db,
+    data_dir,
+    data_version,
+    is_cached,
+    mark_cached,
+    print_table,
+    ratio,
+    raw_connect,
+    remove_db,
+    source_digest,
+    table_counts,
+    timed,
+    verdict,
+)
+
+from clinic_log.db.engine import open_database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.services.audit import GENESIS, verify_chain
+from clinic_log.services.database import prepare_database
+from clinic_log.services.demo import PRACTITIONERS, generate_demo
+from clinic_log.services.importer import SESSION_COLUMNS, import_sessions
+
+FULL_ROWS, QUICK_ROWS = 100_000, 10_000
+RUNS = 3
+REPEAT_LIMIT_S = 30.0  # an app import slower than this is not repeated (best of fewer runs)
+GOAL = 2.0
+BASE_CLIENTS = 2000
+ACTOR = Actor("bench", UserRole.OWNER)
+NOTES = ["course going well", "client happy, texture improved", "numbing 30 min before", "HA serum applied",
+         'client said "much smoother"', "", "", ""]
+STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime on SQLite
+SESSION_FIELDS = ("id, client_id, started_at, practitioner_id, supervisor_id, supervisor_presence, device_id, "
+                  "cartridge_lot_id, course_index, course_total, skin_response, notes, warnings_reason, status, "
+                  "signed_by, signed_at, countersigned_by, countersigned_at, created_by, created_at, updated_at")
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def prepared_files(rows: int) -> tuple[Path, Path]:
+    """The prepared database and the CSV that refers to it, generated together when missing or stale."""
+    folder = data_dir()
+    db_path, csv_path = folder / f"import-base-{rows}.sqlite3", folder / f"import-{rows}.csv"
+    version = data_version(f"demo={source_digest('clinic_log/services/demo.py')}", f"rows={rows}")
+    if not (is_cached(db_path, version) and is_cached(csv_path, version)):
+        remove_db(db_path)
+        db = prepare_database(str(db_path))
+        generate_demo(db, ACTOR, clients=BASE_CLIENTS, sessions=0, seed=1)
+        db.dispose()
+        write_sessions_csv(db_path, csv_path, rows)
+        mark_cached(db_path, version)
+        mark_cached(csv_path, version)
+    return db_path, csv_path
+
+
+@dataclass
+class _Refs:
+    clients: list[str]
+    devices: list[tuple[str, str, float, float]]  # serial, model, min, max
+    lots: list[tuple[str, str]]  # (expires_on, lot_number), sorted
+    areas: list[tuple[str, float, float]]
+    complications: list[str]
+
+
+def _load_refs(db_path: Path) -> _Refs:
+    con = sqlite3.connect(db_path)
+    try:
+        return _Refs(
+            clients=[r[0] for r in con.execute("SELECT client_ref FROM clients ORDER BY id")],
+            devices=list(con.execute("SELECT d.serial, m.name, m.min_depth_mm, m.max_depth_mm FROM devices d "
+                                     "JOIN device_models m ON m.id = d.device_model_id ORDER BY d.id")),
+            lots=sorted(con.execute("SELECT expires_on, lot_number FROM cartridge_lots "
+                                    "WHERE expires_on IS NOT NULL")),
+            areas=list(con.execute("SELECT code, usual_min_mm, usual_max_mm FROM areas ORDER BY code")),
+            complications=[r[0] for r in con.execute("SELECT code FROM complication_types ORDER BY code")],
+        )
+    finally:
+        con.close()
+
+
+def _depth_choices(lo: float, hi: float) -> range:
+    """Depths in 0.05 mm steps (as step counts) inside [lo, hi]."""
+    return range(math.ceil(lo / 0.05 - 1e-9), math.floor(hi / 0.05 + 1e-9) + 1)
+
+
+def _session_rows(rng: random.Random, refs: _Refs, started: datetime, n_areas: int) -> list[list[str]]:
+    username, _, _, supervised, cap, _, _ = rng.choice(PRACTITIONERS)
+    physicians = [p[0] for p in PRACTITIONERS if not p[3]]
+    serial, model, dmin, dmax = rng.choice(refs.devices)
+    usable = refs.lots[bisect_left(refs.lots, (started.date().isoformat(), "")):]
+    lot_expires, lot = rng.choice(usable)
+    fitting = [(code, steps) for code, amin, amax in refs.areas
+               if (steps := _depth_choices(max(amin, dmin), min(amax, dmax, cap)))]
+    base = [rng.choice(refs.clients), started.strftime("%Y-%m-%dT%H:%M"), username,
+            rng.choice(physicians) if supervised else "", model, serial, lot, lot_expires]
+    complication = [rng.choice(refs.complications), str(rng.randint(1, 3))] if rng.random() < 0.06 else ["", ""]
+    rows = []
+    for n, (code, steps) in enumerate(rng.sample(fitting, min(n_areas, len(fitting)))):
+        depth = f"{rng.choice(steps) * 0.05:.2f}"
+        extra = [*complication, rng.choice(NOTES)] if n == 0 else ["", "", ""]
+        rows.append([*base, code, depth, str(rng.randint(1, 4)), *extra])
+    return rows
+
+
+def write_sessions_csv(db_path: Path, csv_path: Path, rows: int, seed: int = 7) -> None:
+    """Sessions over the past year, 1–4 areas each, sorted by start time, `rows` lines in total."""
+    rng = random.Random(seed)
+    refs = _load_refs(db_path)
+    first_day = datetime.combine(date.today() - timedelta(days=365), datetime.min.time())
+    sessions: dict[tuple[str, datetime], list[list[str]]] = {}
+    total = 0
+    while total < rows:
+        started = first_day + timedelta(days=rng.randrange(364), minutes=15 * rng.randrange(8 * 4, 19 * 4))
+        block = _session_rows(rng, refs, started, min(rng.randint(1, 4), rows - total))
+        key = (block[0][0], started) if block else None
+        if key is None or key in sessions:
+            continue
+        sessions[key] = block
+        total += len(block)
+    with csv_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SESSION_COLUMNS)
+        for key in sorted(sessions, key=lambda k: (k[1], k[0])):
+            writer.writerows(sessions[key])
+
+
+# --- the raw baseline -----------------------------------------------------------------------
+
+
+_Key = tuple[str, str, str]  # client_ref, started_at as stored, practitioner username
+_Warnings = dict[_Key, list[tuple[str, str, str]]]  # key -> [(code, message, reason)]
+
+
+def reference_warnings(db_path: Path) -> _Warnings:
+    """Warnings a reference import stored, by (client_ref, started_at as stored, practitioner username)."""
+    con = sqlite3.connect(db_path)
+    try:
+        out: _Warnings = {}
+        for ref, started, username, code, message, reason in con.execute(
+                "SELECT c.client_ref, s.started_at, p.username, w.code, w.message, w.reason FROM session_warnings w "
+                "JOIN sessions s ON s.id = w.session_id JOIN clients c ON c.id = s.client_id "
+                "JOIN practitioners p ON p.id = s.practitioner_id ORDER BY w.id"):
+            out.setdefault((ref, started, username), []).append((code, message, reason))
+        return out
+    finally:
+        con.close()
+
+
+@dataclass
+class _RawSession:
+    row: list[object]
+    areas: list[tuple[str, float, int]] = field(default_factory=list)
+    complications: dict[str, tuple[int, str]] = field(default_factory=dict)
+    lines: list[int] = field(default_factory=list)
+
+
+def _lookup(con: sqlite3.Connection, sql: str) -> dict[str, int]:
+    return dict(con.execute(sql).fetchall())
+
+
+def _utc_text(text: str) -> tuple[str, str]:
+    """(stored UTC timestamp, local onset date) for a CSV start time, as the import converts it."""
+    local = datetime.fromisoformat(text)
+    local = local if local.tzinfo else local.astimezone()
+    return local.astimezone(UTC).strftime(STAMP), local.date().isoformat()
+
+
+def _raw_groups(con: sqlite3.Connection, csv_path: Path, actor: str, now: str) -> dict[_Key, _RawSession]:
+    clients = _lookup(con, "SELECT client_ref, id FROM clients")
+    people = _lookup(con, "SELECT username, id FROM practitioners")
+    devices = _lookup(con, "SELECT serial, id FROM devices")
+    lots = _lookup(con, "SELECT lot_number, id FROM cartridge_lots")
+    groups: dict[_Key, _RawSession] = {}
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        col = {name.strip(): i for i, name in enumerate(next(reader))}
+        c_ref, c_start, c_user, c_sup = col["client_ref"], col["started_at"], col["practitioner"], col["supervisor"]
+        c_serial, c_lot, c_area, c_depth = col["device_serial"], col["cartridge_lot"], col["area"], col["depth_mm"]
+        c_passes, c_comp, c_grade, c_notes = col["passes"], col["complication"], col["complication_grade"], col["notes"]
+        for values in reader:
+            started, onset = _utc_text(values[c_start])
+            key = (values[c_ref], started, values[c_user])
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _RawSession([
+                    None, clients[values[c_ref]], started, people[values[c_user]],
+                    people.get(values[c_sup]), None, devices.get(values[c_serial]), lots.get(values[c_lot]),
+                    None, None, None, values[c_notes] or None, None, "signed", values[c_user], now, None, None,
+                    actor, now, now])
+            group.areas.append((values[c_area], float(values[c_depth]), int(values[c_passes] or 1)))
+            if values[c_comp] and values[c_comp] not in group.complications:
+                group.complications[values[c_comp]] = (int(values[c_grade]), onset)
+            group.lines.append(reader.line_num)
+    return groups
+
+
+def _audit_rows(groups: list[_RawSession], first_id: int, prev: str, actor: str, at: datetime, file_name: str,
+                digest: str) -> Iterator[tuple[object, ...]]:
+    at_iso, at_text = at.isoformat(), at.strftime(STAMP)
+    for sid, group in enumerate(groups, start=first_id):
+        detail = json.dumps({"file": file_name, "lines": group.lines, "sha256": digest}, ensure_ascii=False)
+        canonical = json.dumps([prev, at_iso, actor, "imported", "session", str(sid), detail], ensure_ascii=False,
+                               separators=(",", ":"))
+        digest_row = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        yield at_text, actor, "imported", "session", str(sid), detail, prev, digest_row
+        prev = digest_row
+
+
+def raw_import(db_path: Path, csv_path: Path, warnings: _Warnings, actor: str = ACTOR.username) -> int:
+    """Insert what `import_sessions` inserts, with plain sqlite3 and as little Python as possible."""
+    digest = hashlib.sha256(csv_path.read_bytes()).hexdigest()
+    con = raw_connect(db_path)
+    try:
+        at = datetime.now(UTC).replace(tzinfo=None)
+        now = at.strftime(STAMP)
+        con.execute("BEGIN IMMEDIATE")
+        groups = _raw_groups(con, csv_path, actor, now)
+        first_id = (con.execute("SELECT MAX(id) FROM sessions").fetchone()[0] or 0) + 1
+        reason = f"imported from {csv_path.name}"
+        area_rows, comp_rows, warning_rows = [], [], []
+        for sid, (key, group) in enumerate(groups.items(), start=first_id):
+            group.row[0] = sid
+            area_rows += [(sid, code, depth, passes) for code, depth, passes in group.areas]
+            comp_rows += [(sid, code, grade, onset) for code, (grade, onset) in group.complications.items()]
+            found = warnings.get(key)
+            if found:
+                group.row[12] = reason
+                warning_rows += [(sid, code, message, reason) for code, message, _ in found]
+        ordered = list(groups.values())
+        con.executemany(f"INSERT INTO sessions ({SESSION_FIELDS}) VALUES ({', '.join('?' * 21)})",
+                        [g.row for g in ordered])
+        con.executemany("INSERT INTO session_areas (session_id, area_code, depth_mm, passes) VALUES (?, ?, ?, ?)",
+                        area_rows)
+        con.executemany("INSERT INTO complications (session_id, code, grade, onset_on, reported, added_by_amendment) "
+                        "VALUES (?, ?, ?, ?, 0, 0)", comp_rows)
+        con.executemany("INSERT INTO session_warnings (session_id, code, message, reason) VALUES (?, ?, ?, ?)",
+                        warning_rows)
+        prev = (con.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone() or [GENESIS])[0]
+        con.executemany("INSERT INTO audit_log (at, actor, action, entity, entity_id, detail, prev_hash, hash) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        _audit_rows(ordered, first_id, prev, actor, at, csv_path.name, digest))
+        con.execute("COMMIT")
+        return len(ordered)
+    finally:
+        con.close()
+
+
+# --- runs and checks ------------------------------------------------------------------------
+
+
+def app_import(base: Path, target: Path, csv_path: Path) -> float:
+    copy_db(base, target)
+    db = prepare_database(str(target))  # already at head: only checks the revision and reference rows
+    try:
+        seconds, _ = timed(lambda: import_sessions(db, ACTOR, csv_path))
+        return seconds
+    finally:
+        db.dispose()
+
+
+def baseline_import(base: Path, target: Path, csv_path: Path, warnings: _Warnings) -> float:
+    copy_db(base, target)
+    seconds, _ = timed(lambda: raw_import(target, csv_path, warnings))
+    return seconds
+
+
+COMPARED = {
+    "sessions": "client_id, started_at, practitioner_id, supervisor_id, supervisor_presence, device_id, "
+                "cartridge_lot_id, course_index, course_total, skin_response, notes, warnings_reason, status, "
+                "signed_by, countersigned_by, created_by",
+    "session_areas": "session_id, area_code, depth_mm, passes, technique, endpoint, rf_energy",
+    "complications": "session_id, code, onset_on, grade, expected, relatedness, action, outcome, resolved_on, "
+                     "reported, added_by_amendment",
+    "session_warnings": "session_id, code, message, reason",
+    "audit_log": "actor, action, entity, entity_id, detail",
+}
+
+
+def same_rows(app_db: Path, raw_db: Path) -> list[str]:
+    """Tables whose rows differ between the two databases (timestamps and hashes aside)."""
+    con = sqlite3.connect(app_db)
+    try:
+        con.execute("ATTACH DATABASE ? AS raw", (str(raw_db),))
+        differing = []
+        for table, columns in COMPARED.items():
+            ours = con.execute(f"SELECT {columns} FROM main.{table} ORDER BY id").fetchall()
+            theirs = con.execute(f"SELECT {columns} FROM raw.{table} ORDER BY id").fetchall()
+            if ours != theirs:
+                differing.append(table)
+        return differing
+    finally:
+        con.close()
+
+
+def check_baseline(base: Path, csv_path: Path, scratch: Path) -> tuple[dict[str, int], float]:
+    """Reference import (also the first timed app run), then the baseline on its own copy: both must write
+    the same rows. Returns the rows written per table and the import's time."""
+    app_db, raw_db = scratch / "ref-app.sqlite3", scratch / "ref-raw.sqlite3"
+    app_seconds = app_import(base, app_db, csv_path)
+    raw_import(copy_db(base, raw_db), csv_path, reference_warnings(app_db))
+    before, after_app, after_raw = table_counts(base), table_counts(app_db), table_counts(raw_db)
+    written = {t: after_app[t] - before[t] for t in after_app if after_app[t] != before[t]}
+    written_raw = {t: after_raw[t] - before[t] for t in after_raw if after_raw[t] != before[t]}
+    differing = same_rows(app_db, raw_db)
+    if written != written_raw or differing:
+        raise SystemExit(f"baseline is not equivalent: app wrote {written}, raw wrote {written_raw}, "
+                         f"differing tables {differing}")
+    chain_problems = list(verify_chain(open_database(str(raw_db))))
+    if chain_problems:
+        raise SystemExit(f"baseline audit chain is broken: {chain_problems[0]}")
+    return written, app_seconds
+
+
+def profile_import(base: Path, csv_path: Path, scratch: Path, top: int = 25) -> None:
+    target = copy_db(base, scratch / "profile.sqlite3")
+    db = prepare_database(str(target))
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(import_sessions, db, ACTOR, csv_path)
+    finally:
+        db.dispose()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
+        print(f"\n#### cProfile of one import, top {top} by {order}\n\n```")
+        print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[-6000:])
+        print("```")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_ROWS:,} rows instead of {FULL_ROWS:,}")
+    parser.add_argument("--profile", action="store_true", help="also profile one import with cProfile")
+    args = parser.parse_args()
+    rows = QUICK_ROWS if args.quick else FULL_ROWS
+    base, csv_path = prepared_files(rows)
+    scratch = data_dir()
+    written, first = check_baseline(base, csv_path, scratch)
+    warnings = reference_warnings(scratch / "ref-app.sqlite3")
+    app_times, raw_times = [first], []
+    for _ in range(RUNS):
+        raw_times.append(baseline_import(base, scratch / "run-raw.sqlite3", csv_path, warnings))
+        if len(app_times) < RUNS and max(app_times) <= REPEAT_LIMIT_S:
+            app_times.append(app_import(base, scratch / "run-app.sqlite3", csv_path))
+    for name in ("ref-app", "ref-raw", "run-app", "run-raw"):
+        remove_db(scratch / f"{name}.sqlite3")
+    app, raw = min(app_times), min(raw_times)
+    print_table(
+        f"Session import: {rows:,} CSV rows → {written['sessions']:,} sessions (best of {RUNS}"
+        + (f"; app run {len(app_times)}× only, it took over {REPEAT_LIMIT_S:.0f} s)" if len(app_times) < RUNS else ")"),
+        ["path", "best s", "rows/s", "runs s"],
+        [["app import_sessions", f"{app:.2f}", f"{rows / app:,.0f}", " / ".join(f"{t:.2f}" for t in app_times)],
+         ["raw sqlite3 executemany", f"{raw:.2f}", f"{rows / raw:,.0f}", " / ".join(f"{t:.2f}" for t in raw_times)]],
+        [f"ratio app/raw: {ratio(app, raw)} (goal ≤ {GOAL:.0f}×: {verdict(app / raw, GOAL)})",
+         "rows written by both (checked identical): " + ", ".join(f"{t} {n:,}" for t, n in sorted(written.items())),
+         "raw path: sha256 + csv.reader + grouping + executemany in one transaction, app pragmas; warnings "
+         "precomputed by a reference import (they need the clinical rules)"],
+    )
+    if args.profile:
+        profile_import(base, csv_path, scratch)
+        remove_db(scratch / "profile.sqlite3")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""Benchmark: time from launching the GUI until its main window is shown with its first rows.
+
+Run from the repository root::
+
+    python benchmarks/bench_startup.py [--quick]
+
+Runs ``python -m clinic_log --db <demo database with 1,000,000 sessions>`` (100,000 with --quick)
+headless (QT_QPA_PLATFORM=offscreen) with CLINIC_LOG_EXIT_AFTER_SHOWN=1, which makes the GUI print
+``shown <seconds>`` and exit once the window shows its first rows; CLINIC_LOG_T0 carries the spawn
+time so that printed value is seconds since spawn. Measured: the whole process, spawn to exit, with
+its own peak RSS from os.wait4. Baseline, in the same run and measured the same way: a bare PySide6
+process that creates a QApplication and a QMainWindow, shows it and quits from the event loop.
+One unmeasured warm-up each, then best of 5 (3 with --quick), interleaved. Budget: app/bare ≤ 3.5×.
+If clinic_log/ui/gui.py does not exist yet, says "GUI not available" and skips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+
+from _common import PYTHON, ROOT, Finished, app_env, ensure_sessions_db, print_table, ratio, run_measured, verdict
+
+FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
+BUDGET = 3.5
+TIMEOUT_S = 120.0
+BARE_QT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+QTimer.singleShot(0, app.quit)
+sys.exit(app.exec())
+"""
+
+
+@dataclass
+class Series:
+    """The runs of one kind of process."""
+
+    name: str
+    runs: list[Finished]
+
+    @property
+    def best(self) -> Finished:
+        return min(self.runs, key=lambda r: r.seconds)
+
+    def shown(self) -> str:
+        """The `shown <seconds>` value printed by the fastest run, if any."""
+        match = re.search(r"^shown\s+([0-9.]+)", self.best.stdout, re.MULTILINE)
+        return f"{float(match.group(1)):.2f}" if match else ""
+
+
+def gui_available() -> bool:
+    return (ROOT / "clinic_log" / "ui" / "gui.py").exists()
+
+
+def run_app(db_path: str) -> Finished:
+    env = app_env(QT_QPA_PLATFORM="offscreen", CLINIC_LOG_EXIT_AFTER_SHOWN="1")
+    return run_measured([PYTHON, "-m", "clinic_log", "--db", db_path], env, timeout=TIMEOUT_S, set_t0=True)
+
+
+def run_bare() -> Finished:
+    return run_measured([PYTHON, "-c", BARE_QT], app_env(QT_QPA_PLATFORM="offscreen"), timeout=TIMEOUT_S)
+
+
+def failure(finished: Finished) -> str | None:
+    if finished.returncode == -9:
+        return f"did not exit within {TIMEOUT_S:.0f} s (killed)"
+    if finished.returncode != 0:
+        lines = finished.stderr.strip().splitlines() or ["no output on stderr"]
+        return f"exit code {finished.returncode}: {lines[-1]}"
+    return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SESSIONS:,} sessions, 3 runs")
+    quick = parser.parse_args().quick
+    sessions, runs = (QUICK_SESSIONS, 3) if quick else (FULL_SESSIONS, 5)
+    title = f"Start-up to main window shown, {sessions:,} sessions (best of {runs}, offscreen)"
+    if not gui_available():
+        print_table(title, ["process", "result"], [["python -m clinic_log", "GUI not available (skipped)"]])
+        return 0
+    db_path = str(ensure_sessions_db(sessions))
+    app, bare = Series("app: python -m clinic_log --db …", []), Series("bare PySide6 QMainWindow", [])
+    for n in range(runs + 1):  # run 0 warms the file cache and is not counted
+        results = (run_app(db_path), run_bare())
+        for series, finished in zip((app, bare), results, strict=True):
+            problem = failure(finished)
+            if problem:
+                print_table(title, ["process", "result"], [[series.name, f"failed: {problem}"]])
+                return 1
+            if n:
+                series.runs.append(finished)
+    rows = [[s.name, f"{s.best.seconds:.2f}", s.shown(), " / ".join(f"{r.seconds:.2f}" for r in s.runs),
+             f"{max(r.max_rss_mb for r in s.runs):.0f}"] for s in (app, bare)]
+    factor = app.best.seconds / bare.best.seconds
+    print_table(title, ["process", "best wall s", "printed 'shown' s", "runs s", "peak RSS MB"], rows,
+                [f"ratio app/bare (wall, spawn to exit): {ratio(app.best.seconds, bare.best.seconds)} "
+                 f"(budget ≤ {BUDGET}×: {verdict(factor, BUDGET)})",
+                 f"RSS: app {app.best.max_rss_mb:.0f} MB vs bare {bare.best.max_rss_mb:.0f} MB in the best runs "
+                 f"({ratio(app.best.max_rss_mb, bare.best.max_rss_mb)})"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
