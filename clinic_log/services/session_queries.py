@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db import dialect
@@ -70,10 +70,11 @@ def _filtered(stmt: _Stmt, flt: SessionFilter) -> _Stmt:
         conditions.append(s.started_at < datetime.combine(flt.date_to + timedelta(days=1), time.min))
     if flt.status is not None:
         conditions.append(s.status == flt.status)
-    # IN (subquery) rather than a correlated EXISTS: SQLite builds the id set once from the
-    # (code, session_id) index instead of probing it for every session it walks.
+    # Every area is common: walk sessions newest first (or within the date range) and probe the
+    # (area_code, session_id) index. Complications can be rare: IN (subquery) builds the id set once
+    # instead of probing for every session walked (95 rows of 100k: 41 ms → 0.1 ms).
     if flt.area_code is not None:
-        conditions.append(s.id.in_(select(SessionArea.session_id).where(SessionArea.area_code == flt.area_code)))
+        conditions.append(exists().where(SessionArea.session_id == s.id, SessionArea.area_code == flt.area_code))
     if flt.complication_code is not None:
         conditions.append(s.id.in_(select(Complication.session_id).where(Complication.code == flt.complication_code)))
     if flt.text:
