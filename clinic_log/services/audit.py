@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clinic_log.db.bulk import insert_rows
 from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry, table_of
 from clinic_log.domain.actor import Actor
@@ -60,7 +61,7 @@ def record_many(db: Database, session: Session, actor: Actor, events: Iterable[A
                      "entity_id": event.entity_id, "detail": detail, "prev_hash": prev, "hash": digest})
         prev = digest
     if rows:
-        session.connection().execute(insert(table_of(AuditEntry)), rows)
+        insert_rows(session, table_of(AuditEntry), rows)
 
 
 def add_created(db: Database, session: Session, actor: Actor, row: _HasId, entity: str,

@@ -36,9 +36,9 @@ def read_rows(path: Path, columns: Sequence[str]) -> list[CsvRow]:
                                                  f"missing column(s); the header must name {', '.join(columns)}")])
             rows = []
             for values in reader:
-                if not any(v.strip() for v in values):
-                    continue
-                rows.append(CsvRow(reader.line_num, dict(zip(header, (v.strip() for v in values), strict=False))))
+                cells = [v.strip() for v in values]
+                if any(cells):
+                    rows.append(CsvRow(reader.line_num, dict(zip(header, cells, strict=False))))
             return rows
     except UnicodeDecodeError as exc:
         raise ImportRefused([LineProblem(0, "file", f"not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None

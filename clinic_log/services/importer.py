@@ -9,15 +9,17 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db import dialect
+from clinic_log.db.bulk import insert_rows
 from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     CartridgeLot,
@@ -205,9 +207,10 @@ def _fitzpatrick_cell(text: str) -> int | None:
 @dataclass
 class _Group:
     rows: list[CsvRow]
-    entry: SessionInput
+    fields: dict[str, Any]  # the session's own fields, from its first row
     lot_number: str | None
     device_key: tuple[str, str] | None  # (model name, serial)
+    entry: SessionInput = field(init=False)
     warnings: tuple[Problem, ...] = ()
 
 
@@ -280,9 +283,9 @@ def _grade_cell(text: str) -> int:
 
 
 def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList) -> list[_Group]:
-    groups: dict[tuple[str, str, str], _Group] = {}
-    areas_of: dict[tuple[str, str, str], list[AreaInput]] = defaultdict(list)
-    comps_of: dict[tuple[str, str, str], list[ComplicationInput]] = defaultdict(list)
+    groups: dict[tuple[str, datetime, str], _Group] = {}
+    areas_of: dict[tuple[str, datetime, str], list[AreaInput]] = defaultdict(list)
+    comps_of: dict[tuple[str, datetime, str], list[ComplicationInput]] = defaultdict(list)
     for row in rows:
         before = len(problems.problems)
         ref = row.get("client_ref")
@@ -326,21 +329,21 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
         if len(problems.problems) > before or client is None or started is None or practitioner is None \
                 or depth is None:
             continue
-        key = (ref, started.isoformat(), username)
+        key = (ref, started, username)
         areas_of[key].append(AreaInput(area_code, depth, passes or 1))
         if comp_code and grade is not None and all(c.code != comp_code for c in comps_of[key]):
             comps_of[key].append(ComplicationInput(comp_code, grade, onset_on=started.date()))
         if key not in groups:
-            entry = SessionInput(
-                client_id=client[0], practitioner_id=practitioner.id, started_at=started,
-                supervisor_id=supervisor.id if supervisor else None,
-                device_id=known.id if known else None, cartridge_lot=row.get("cartridge_lot") or None,
-                lot_expires=lot_expires, notes=row.get("notes") or None,
-            )
-            groups[key] = _Group([], entry, entry.cartridge_lot, (model_name, serial) if model_name else None)
+            # The session's own fields come from its first row; the entry is built once all rows are seen.
+            lot_number = row.get("cartridge_lot") or None
+            fields = {"client_id": client[0], "practitioner_id": practitioner.id, "started_at": started,
+                      "supervisor_id": supervisor.id if supervisor else None,
+                      "device_id": known.id if known else None, "cartridge_lot": lot_number,
+                      "lot_expires": lot_expires, "notes": row.get("notes") or None}
+            groups[key] = _Group([], fields, lot_number, (model_name, serial) if model_name else None)
         groups[key].rows.append(row)
     for key, group in groups.items():
-        group.entry = replace(group.entry, areas=tuple(areas_of[key]), complications=tuple(comps_of[key]))
+        group.entry = SessionInput(**group.fields, areas=tuple(areas_of[key]), complications=tuple(comps_of[key]))
     return list(groups.values())
 
 
@@ -408,9 +411,7 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
         })
     if not session_rows:
         return 0
-    # Core inserts of plain tables: executemany straight to the driver, no ORM bookkeeping per row.
-    connection = session.connection()
-    connection.execute(insert(table_of(TreatmentSession)), session_rows)
+    insert_rows(session, table_of(TreatmentSession), session_rows)
     areas, comps, warnings = [], [], []
     for sid, g in zip(ids, groups, strict=True):
         areas += [{"session_id": sid, "area_code": a.area_code, "depth_mm": a.depth_mm, "passes": a.passes,
@@ -420,11 +421,11 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
                    "added_by_amendment": False} for c in g.entry.complications]
         warnings += [{"session_id": sid, "code": w.code, "message": w.message,
                       "reason": f"imported from {file_name}"} for w in g.warnings]
-    connection.execute(insert(table_of(SessionArea)), areas)
+    insert_rows(session, table_of(SessionArea), areas)
     if comps:
-        connection.execute(insert(table_of(Complication)), comps)
+        insert_rows(session, table_of(Complication), comps)
     if warnings:
-        connection.execute(insert(table_of(SessionWarning)), warnings)
+        insert_rows(session, table_of(SessionWarning), warnings)
     audit.record_many(db, session, actor, [
         AuditEvent("imported", "session", str(sid), {"file": file_name, "sha256": digest,
                                                      "lines": [r.line for r in g.rows]})
