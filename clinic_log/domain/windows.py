@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from clinic_log.domain.errors import InvalidValue
 
@@ -12,6 +13,7 @@ _WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$")
 _UNIT_WORDS = {"d": "day", "w": "week", "m": "month"}
 
 
+@lru_cache(maxsize=64)  # a handful of distinct windows, checked for every session
 def parse_window(text: str) -> tuple[int, str]:
     match = _WINDOW.match(text)
     if not match:

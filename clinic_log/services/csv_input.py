@@ -99,7 +99,7 @@ class ProblemList:
         self.problems.append(LineProblem(line, column, problem))
 
     def cell(self, row: CsvRow, column: str, parse: Callable[[str], T], required: bool = True) -> T | None:
-        text = row.get(column)
+        text = row.values.get(column, "")
         if not text:
             if required:
                 self.add(row.line, column, "required")

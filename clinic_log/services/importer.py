@@ -271,7 +271,10 @@ def import_sessions(db: Database, actor: Actor, path: Path) -> ImportResult:
 
 
 def _depth_cell(text: str) -> float:
-    return parse_float(text, "a depth in mm, e.g. 0.75")
+    try:
+        return float(text)
+    except ValueError:
+        raise CellError(f"{text!r} is not a number; a depth in mm, e.g. 0.75") from None
 
 
 def _passes_cell(text: str) -> int:
@@ -287,39 +290,40 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
     areas_of: dict[tuple[str, datetime, str], list[AreaInput]] = defaultdict(list)
     comps_of: dict[tuple[str, datetime, str], list[ComplicationInput]] = defaultdict(list)
     for row in rows:
+        get = row.values.get  # hot loop: cells are already stripped by read_rows
         before = len(problems.problems)
-        ref = row.get("client_ref")
+        ref = get("client_ref", "")
         client = look.clients.get(ref)
         if client is None:
             problems.add(row.line, "client_ref", f"{ref!r} is not a known client; import clients first"
                          if ref else "required")
         started = problems.cell(row, "started_at", parse_datetime)
-        username = row.get("practitioner")
+        username = get("practitioner", "")
         practitioner = look.practitioners.get(username)
         if practitioner is None:
             problems.add(row.line, "practitioner", f"{username!r} is not a known practitioner username"
                          if username else "required")
-        supervisor_name = row.get("supervisor")
+        supervisor_name = get("supervisor", "")
         supervisor = look.practitioners.get(supervisor_name) if supervisor_name else None
         if supervisor_name and supervisor is None:
             problems.add(row.line, "supervisor", f"{supervisor_name!r} is not a known practitioner username")
-        model_name = row.get("device")
+        model_name = get("device", "")
         if model_name and model_name not in look.models:
             problems.add(row.line, "device", f"{model_name!r} is not allowed; one of {', '.join(sorted(look.models))}")
-        serial = row.get("device_serial")
+        serial = get("device_serial", "")
         known = look.devices.get(serial) if serial else None
         if known is not None and model_name and known.model.name != model_name:
             problems.add(row.line, "device_serial", f"{serial!r} is a {known.model.name}, not a {model_name}")
         if model_name and not serial:
             problems.add(row.line, "device_serial", "required when a device is named")
         lot_expires = problems.cell(row, "lot_expires", parse_date, required=False)
-        area_code = row.get("area")
+        area_code = get("area", "")
         if area_code not in look.areas:
             problems.add(row.line, "area", f"{area_code!r} is not allowed; one of {', '.join(look.areas)}"
                          if area_code else "required")
         depth = problems.cell(row, "depth_mm", _depth_cell)
         passes = problems.cell(row, "passes", _passes_cell, required=False)
-        comp_code = row.get("complication")
+        comp_code = get("complication", "")
         grade = problems.cell(row, "complication_grade", _grade_cell, required=bool(comp_code))
         if comp_code and comp_code not in look.complications:
             problems.add(row.line, "complication", f"{comp_code!r} is not allowed; one of "
@@ -335,11 +339,11 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
             comps_of[key].append(ComplicationInput(comp_code, grade, onset_on=started.date()))
         if key not in groups:
             # The session's own fields come from its first row; the entry is built once all rows are seen.
-            lot_number = row.get("cartridge_lot") or None
+            lot_number = get("cartridge_lot", "") or None
             fields = {"client_id": client[0], "practitioner_id": practitioner.id, "started_at": started,
                       "supervisor_id": supervisor.id if supervisor else None,
                       "device_id": known.id if known else None, "cartridge_lot": lot_number,
-                      "lot_expires": lot_expires, "notes": row.get("notes") or None}
+                      "lot_expires": lot_expires, "notes": get("notes", "") or None}
             groups[key] = _Group([], fields, lot_number, (model_name, serial) if model_name else None)
         groups[key].rows.append(row)
     for key, group in groups.items():
