@@ -18,8 +18,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.database import prepare_database
+from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.main_window import APP_NAME, MainWindow
+from clinic_log.ui.startup_checks import start_background_checks
 
 EXIT_AFTER_SHOWN_ENV = "CLINIC_LOG_EXIT_AFTER_SHOWN"
 T0_ENV = "CLINIC_LOG_T0"
@@ -42,6 +44,7 @@ def run_gui(db_location: str) -> int:
     try:
         window = MainWindow(db, db_location)
         window.show()
+        start_background_checks(window, db, BackgroundRunner(window))
         if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
             deadline = time.monotonic() + _EXPOSE_WAIT_S
             QTimer.singleShot(0, lambda: _report_when_shown(window, deadline))
