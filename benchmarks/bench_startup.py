@@ -26,14 +26,17 @@ FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 BUDGET = 3.5
 TIMEOUT_S = 120.0
 BARE_QT = """
-import sys
+import os, sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv)
 window = QMainWindow()
 window.resize(1280, 800)
 window.show()
-QTimer.singleShot(0, app.quit)
+def shown():
+    print(f"shown {time.time() - float(os.environ['CLINIC_LOG_T0']):.3f}", flush=True)
+    app.quit()
+QTimer.singleShot(0, shown)
 sys.exit(app.exec())
 """
 
@@ -49,10 +52,17 @@ class Series:
     def best(self) -> Finished:
         return min(self.runs, key=lambda r: r.seconds)
 
-    def shown(self) -> str:
-        """The `shown <seconds>` value printed by the fastest run, if any."""
-        match = re.search(r"^shown\s+([0-9.]+)", self.best.stdout, re.MULTILINE)
-        return f"{float(match.group(1)):.2f}" if match else ""
+    @property
+    def best_shown(self) -> float:
+        """Spawn to window shown (with its first rows, for the app), best run: what the budget measures."""
+        return min(shown_seconds(r) for r in self.runs)
+
+
+def shown_seconds(finished: Finished) -> float:
+    match = re.search(r"^shown\s+([0-9.]+)", finished.stdout, re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"no 'shown' line in the output: {finished.stdout[-200:]!r}")
+    return float(match.group(1))
 
 
 def gui_available() -> bool:
@@ -65,7 +75,8 @@ def run_app(db_path: str) -> Finished:
 
 
 def run_bare() -> Finished:
-    return run_measured([PYTHON, "-c", BARE_QT], app_env(QT_QPA_PLATFORM="offscreen"), timeout=TIMEOUT_S)
+    return run_measured([PYTHON, "-c", BARE_QT], app_env(QT_QPA_PLATFORM="offscreen"), timeout=TIMEOUT_S,
+                        set_t0=True)
 
 
 def failure(finished: Finished) -> str | None:
@@ -97,12 +108,13 @@ def main() -> int:
                 return 1
             if n:
                 series.runs.append(finished)
-    rows = [[s.name, f"{s.best.seconds:.2f}", s.shown(), " / ".join(f"{r.seconds:.2f}" for r in s.runs),
-             f"{max(r.max_rss_mb for r in s.runs):.0f}"] for s in (app, bare)]
-    factor = app.best.seconds / bare.best.seconds
-    print_table(title, ["process", "best wall s", "printed 'shown' s", "runs s", "peak RSS MB"], rows,
-                [f"ratio app/bare (wall, spawn to exit): {ratio(app.best.seconds, bare.best.seconds)} "
-                 f"(budget ≤ {BUDGET}×: {verdict(factor, BUDGET)})",
+    rows = [[s.name, f"{s.best_shown:.2f}", " / ".join(f"{shown_seconds(r):.2f}" for r in s.runs),
+             f"{s.best.seconds:.2f}", f"{max(r.max_rss_mb for r in s.runs):.0f}"] for s in (app, bare)]
+    factor = app.best_shown / bare.best_shown
+    print_table(title, ["process", "best spawn→shown s", "runs s", "best spawn→exit s", "peak RSS MB"], rows,
+                [f"ratio app/bare (spawn to main window shown, the app with its first rows): "
+                 f"{ratio(app.best_shown, bare.best_shown)} (budget ≤ {BUDGET}×: {verdict(factor, BUDGET)})",
+                 f"ratio app/bare (spawn to exit): {ratio(app.best.seconds, bare.best.seconds)}",
                  f"RSS: app {app.best.max_rss_mb:.0f} MB vs bare {bare.best.max_rss_mb:.0f} MB in the best runs "
                  f"({ratio(app.best.max_rss_mb, bare.best.max_rss_mb)})"])
     return 0
