@@ -9,10 +9,11 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db import dialect
+from clinic_log.db.bulk import insert_rows
 from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     Area,
@@ -28,6 +29,7 @@ from clinic_log.db.models import (
     SessionArea,
     TreatmentSession,
     User,
+    table_of,
 )
 from clinic_log.db.models import Complication as ComplicationRow
 from clinic_log.domain.actor import Actor
@@ -127,7 +129,7 @@ def _make_lots(session: Session, rng: random.Random) -> list[int]:
     today = date.today()
     rows = [{"id": start + i, "lot_number": f"LOT-{rng.randrange(16**6):06X}-{start + i}",
              "expires_on": today + timedelta(days=rng.randrange(-400, 700))} for i in range(60)]
-    session.execute(insert(CartridgeLot), rows)
+    insert_rows(session, table_of(CartridgeLot), rows)
     dialect.after_explicit_ids(session, CartridgeLot.__table__)
     return list(range(start, start + len(rows)))
 
@@ -162,7 +164,7 @@ def _make_clients(session: Session, rng: random.Random, count: int) -> list[tupl
                              "signer_name": f"{first} {last}", "signature_png": None})
     for table, batch in ((Client, rows), (Finding, findings), (Consent, consents)):
         if batch:
-            session.execute(insert(table), batch)
+            insert_rows(session, table_of(table), batch)
     dialect.after_explicit_ids(session, Client.__table__)
     return made
 
@@ -212,10 +214,10 @@ def _make_sessions(session: Session, rng: random.Random, count: int, clients: li
                                "onset_on": started.date(), "expected": code in expected, "relatedness": "device",
                                "action": None, "outcome": None, "resolved_on": None, "reported": False,
                                "added_by_amendment": False})
-        session.execute(insert(TreatmentSession), s_rows)
-        session.execute(insert(SessionArea), a_rows)
+        insert_rows(session, table_of(TreatmentSession), s_rows)
+        insert_rows(session, table_of(SessionArea), a_rows)
         if c_rows:
-            session.execute(insert(ComplicationRow), c_rows)
+            insert_rows(session, table_of(ComplicationRow), c_rows)
         area_total += len(a_rows)
     dialect.after_explicit_ids(session, TreatmentSession.__table__)
     return area_total
