@@ -40,6 +40,33 @@ QTimer.singleShot(0, shown)
 sys.exit(app.exec())
 """
 
+# The framework floor: SQLAlchemy ORM + the typed models + one page of 200 rows in a Qt table, no app code.
+ORM_FLOOR = """
+import os, sys, time
+import sqlalchemy.orm
+from sqlalchemy import create_engine, select
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget, QTableWidgetItem
+from clinic_log.db.models import TreatmentSession as S
+engine = create_engine("sqlite:///" + sys.argv[1])
+with sqlalchemy.orm.Session(engine) as session:
+    rows = session.execute(select(S.id, S.started_at, S.notes).order_by(S.started_at.desc()).limit(200)).all()
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+table = QTableWidget(len(rows), 3)
+for i, row in enumerate(rows):
+    for j, value in enumerate(row):
+        table.setItem(i, j, QTableWidgetItem(str(value)))
+window.setCentralWidget(table)
+window.resize(1280, 800)
+window.show()
+def shown():
+    print(f"shown {time.time() - float(os.environ['CLINIC_LOG_T0']):.3f}", flush=True)
+    app.quit()
+QTimer.singleShot(0, shown)
+sys.exit(app.exec())
+"""
+
 
 @dataclass
 class Series:
@@ -79,6 +106,11 @@ def run_bare() -> Finished:
                         set_t0=True)
 
 
+def run_floor(db_path: str) -> Finished:
+    return run_measured([PYTHON, "-c", ORM_FLOOR, db_path], app_env(QT_QPA_PLATFORM="offscreen"),
+                        timeout=TIMEOUT_S, set_t0=True)
+
+
 def failure(finished: Finished) -> str | None:
     if finished.returncode == -9:
         return f"did not exit within {TIMEOUT_S:.0f} s (killed)"
@@ -99,9 +131,10 @@ def main() -> int:
         return 0
     db_path = str(ensure_sessions_db(sessions))
     app, bare = Series("app: python -m clinic_log --db …", []), Series("bare PySide6 QMainWindow", [])
+    floor = Series("floor: SQLAlchemy ORM + models + 200 rows in a Qt table", [])
     for n in range(runs + 1):  # run 0 warms the file cache and is not counted
-        results = (run_app(db_path), run_bare())
-        for series, finished in zip((app, bare), results, strict=True):
+        results = (run_app(db_path), run_bare(), run_floor(db_path))
+        for series, finished in zip((app, bare, floor), results, strict=True):
             problem = failure(finished)
             if problem:
                 print_table(title, ["process", "result"], [[series.name, f"failed: {problem}"]])
@@ -109,12 +142,14 @@ def main() -> int:
             if n:
                 series.runs.append(finished)
     rows = [[s.name, f"{s.best_shown:.2f}", " / ".join(f"{shown_seconds(r):.2f}" for r in s.runs),
-             f"{s.best.seconds:.2f}", f"{max(r.max_rss_mb for r in s.runs):.0f}"] for s in (app, bare)]
+             f"{s.best.seconds:.2f}", f"{max(r.max_rss_mb for r in s.runs):.0f}"] for s in (app, bare, floor)]
     factor = app.best_shown / bare.best_shown
     print_table(title, ["process", "best spawn→shown s", "runs s", "best spawn→exit s", "peak RSS MB"], rows,
                 [f"ratio app/bare (spawn to main window shown, the app with its first rows): "
                  f"{ratio(app.best_shown, bare.best_shown)} (budget ≤ {BUDGET}×: {verdict(factor, BUDGET)})",
                  f"ratio app/bare (spawn to exit): {ratio(app.best.seconds, bare.best.seconds)}",
+                 f"framework floor/bare: {ratio(floor.best_shown, bare.best_shown)} — what SQLAlchemy's ORM and "
+                 f"one page of rows cost before any app code; app/floor: {ratio(app.best_shown, floor.best_shown)}",
                  f"RSS: app {app.best.max_rss_mb:.0f} MB vs bare {bare.best.max_rss_mb:.0f} MB in the best runs "
                  f"({ratio(app.best.max_rss_mb, bare.best.max_rss_mb)})"])
     return 0
