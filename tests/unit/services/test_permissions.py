@@ -1,0 +1,75 @@
+"""Every service checks the acting role itself: reception never changes clinical records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.domain.errors import PermissionDenied
+from clinic_log.domain.values import ComplicationInput
+from clinic_log.services import amendments, clients, exporter, importer, people, recall, sessions, templates
+from clinic_log.services.aftercare import render_aftercare
+from clinic_log.services.backup import backup
+from clinic_log.services.consents import record_consent
+from clinic_log.services.demo import generate_demo
+from tests.unit.services.helpers import Clinic, make_clinic, session_entry
+
+Call = Callable[[Database, Actor, Clinic, int, Path], object]
+
+# service call, roles allowed (the rest must be refused with PermissionDenied)
+MATRIX: list[tuple[str, Call, set[UserRole]]] = [
+    ("create client", lambda db, a, c, s, t: clients.create_client(db, a, clients.ClientDetails("N-1", "A", "B")),
+     {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("update contact", lambda db, a, c, s, t: clients.update_contact(db, a, c.client_id, "+1", None),
+     {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("add finding", lambda db, a, c, s, t: clients.add_finding(db, a, c.client_id, "eczema", date(2026, 1, 1)),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("add history", lambda db, a, c, s, t: clients.add_history(db, a, c.client_id, "allergy", "nickel",
+                                                                date(2026, 1, 1)),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("record consent", lambda db, a, c, s, t: record_consent(db, a, c.client_id, "Zofia", date(2026, 7, 1)),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("log session", lambda db, a, c, s, t: sessions.log_session(db, a, session_entry(c), sign=False),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("save draft", lambda db, a, c, s, t: sessions.save_draft(db, a, session_entry(c)),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("amend session", lambda db, a, c, s, t: amendments.amend_session_field(db, a, s, "notes", "x", "why"),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("add late complication", lambda db, a, c, s, t: amendments.add_late_complication(
+        db, a, s, ComplicationInput("infection", 2), "follow-up call"), {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("print aftercare", lambda db, a, c, s, t: render_aftercare(db, a, s),
+     {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("recall", lambda db, a, c, s, t: recall.recall_lot(db, a, "SP14-1"), {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("export", lambda db, a, c, s, t: exporter.export_sessions(db, a, "csv", t / "e.csv"), {UserRole.OWNER}),
+    ("import", lambda db, a, c, s, t: importer.import_clients(db, a, t / "none.csv"), {UserRole.OWNER}),
+    ("demo", lambda db, a, c, s, t: generate_demo(db, a, clients=1, sessions=1), {UserRole.OWNER}),
+    ("backup", lambda db, a, c, s, t: backup(db, a, t / "b.sqlite3"), {UserRole.OWNER}),
+    ("add device", lambda db, a, c, s, t: people.add_device(db, a, "Dermapen 4", "NEW-1"), {UserRole.OWNER}),
+    ("edit template", lambda db, a, c, s, t: templates.save_template(db, a, templates.latest_template(db).body),
+     {UserRole.OWNER}),
+]
+
+
+@pytest.mark.parametrize("role", list(UserRole), ids=[r.value for r in UserRole])
+@pytest.mark.parametrize(("name", "call", "allowed"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_permission_matrix(db: Database, owner: Actor, tmp_path: Path, role: UserRole, name: str, call: Call,
+                           allowed: set[UserRole]) -> None:
+    clinic = make_clinic(db, owner)
+    signed = sessions.log_session(db, clinic.derm, session_entry(clinic), sign=True).id
+    actor = Actor(f"someone-{role.value}", role, clinic.derm_id if role is UserRole.PRACTITIONER else None)
+    if role in allowed:
+        try:
+            call(db, actor, clinic, signed, tmp_path)
+        except PermissionDenied as exc:  # pragma: no cover - the failure message is the point
+            pytest.fail(f"{role.value} should be allowed to {name}: {exc}")
+        except Exception:  # other errors (e.g. a missing import file) mean the role check already passed
+            pass
+    else:
+        with pytest.raises(PermissionDenied):
+            call(db, actor, clinic, signed, tmp_path)
