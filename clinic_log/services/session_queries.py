@@ -167,6 +167,8 @@ def session_detail(session: Session, session_id: int) -> SessionDetail:
         course_index=row.course_index, course_total=row.course_total, skin_response=row.skin_response,
         notes=row.notes, signed_by=row.signed_by,
         signed_at=from_utc_naive(row.signed_at) if row.signed_at else None,
+        countersigned_by=row.countersigned_by,
+        countersigned_at=from_utc_naive(row.countersigned_at) if row.countersigned_at else None,
         areas=areas, products=products, complications=comps, warnings=warnings, amendments=amendments,
     )
 

@@ -95,11 +95,17 @@ class SessionDetail:
     notes: str | None
     signed_by: str | None
     signed_at: datetime | None
+    countersigned_by: str | None
+    countersigned_at: datetime | None
     areas: tuple[AreaView, ...]
     products: tuple[ProductView, ...]
     complications: tuple[ComplicationView, ...]
     warnings: tuple[WarningView, ...]
     amendments: tuple[AmendmentView, ...]
+
+    @property
+    def awaiting_countersignature(self) -> bool:
+        return self.status == "signed" and self.supervisor_id is not None and self.countersigned_by is None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,20 @@ class SessionRejected(DomainError):
         super().__init__("; ".join(str(e) for e in self.errors))
 
 
+class CredentialBlocksSigning(DomainError):
+    """An expired required credential: only the owner may sign, with a reason (which is recorded)."""
+
+
+def _check_signer(actor: Actor, practitioner_id: int, warnings: Sequence[Problem]) -> None:
+    if actor.role is UserRole.PRACTITIONER and actor.practitioner_id != practitioner_id:
+        raise PermissionDenied(actor.role.value, "sign another practitioner's session")
+    expired = [w for w in warnings if w.code == "credential_expired"]
+    if expired and actor.role is not UserRole.OWNER:
+        raise CredentialBlocksSigning(
+            f"{expired[0].message}: the session can be saved as a draft; only the owner can sign it, with a reason"
+        )
+
+
 class WarningsNeedReason(DomainError):
     """The session has warnings and no reason was given to save anyway; nothing was saved."""
 
@@ -113,6 +127,8 @@ def log_session(db: Database, actor: Actor, entry: SessionInput, reason: str | N
         warnings = prepared.assessment.warnings
         if warnings and not (reason and reason.strip()):
             raise WarningsNeedReason(warnings)
+        if sign:
+            _check_signer(actor, entry.practitioner_id, warnings)
         status = SessionStatus.SIGNED if sign else SessionStatus.DRAFT
         session_id = _insert(session, actor, entry, prepared.lot_id, status, warnings, reason)
         audit.record(db, session, actor, AuditEvent(
@@ -152,8 +168,6 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
 
     def work(session: Session) -> SessionSaved:
         row = _draft_row(session, session_id)
-        if actor.role is UserRole.PRACTITIONER and actor.practitioner_id != row.practitioner_id:
-            raise PermissionDenied(actor.role.value, "sign another practitioner's session")
         entry = input_from_row(session, row)
         _, prepared = _facts_for(session, entry)
         if prepared.assessment.errors:
@@ -162,6 +176,7 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
         warnings = prepared.assessment.warnings
         if warnings and not given:
             raise WarningsNeedReason(warnings)
+        _check_signer(actor, row.practitioner_id, warnings)
         session.execute(delete(SessionWarning).where(SessionWarning.session_id == session_id))
         _store_warnings(session, session_id, warnings, given)
         now = utcnow()
@@ -172,6 +187,29 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
         return SessionSaved(session_id, SessionStatus.SIGNED.value, warnings)
 
     return db.write(work)
+
+
+def countersign_session(db: Database, actor: Actor, session_id: int) -> None:
+    """The supervising physician countersigns a signed session of a practitioner who needs supervision."""
+    require(actor, "sign sessions")
+
+    def work(session: Session) -> None:
+        row = session.get(TreatmentSession, session_id)
+        if row is None:
+            raise NotFound("session", session_id)
+        if row.status != SessionStatus.SIGNED:
+            raise RecordLocked(f"session {session_id} is a draft: its practitioner signs it first")
+        if row.supervisor_id is None:
+            raise InvalidValue("supervisor", None, "a session with a supervising physician to countersign")
+        if row.countersigned_by is not None:
+            raise RecordLocked(f"session {session_id} was already countersigned by {row.countersigned_by}")
+        if actor.practitioner_id != row.supervisor_id:
+            raise PermissionDenied(actor.role.value, "countersign: only the supervising physician named on "
+                                                     "the session can")
+        row.countersigned_by, row.countersigned_at = actor.username, utcnow()
+        audit.record(db, session, actor, AuditEvent("countersigned", "session", str(session_id), {}))
+
+    db.write(work)
 
 
 def _draft_row(session: Session, session_id: int) -> TreatmentSession:

@@ -16,9 +16,11 @@ from clinic_log.domain.values import AreaInput, ComplicationInput
 from clinic_log.services.amendments import add_late_complication, amend_area_field, amend_session_field
 from clinic_log.services.session_queries import SessionFilter, count_sessions, get_session, list_sessions
 from clinic_log.services.sessions import (
+    CredentialBlocksSigning,
     SessionRejected,
     WarningsNeedReason,
     assess,
+    countersign_session,
     log_session,
     save_draft,
     sign_session,
@@ -144,3 +146,33 @@ def test_a_failed_write_leaves_nothing_half_written(db: Database, owner: Actor) 
         log_session(db, clinic.derm, session_entry(clinic), sign=True)
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(TreatmentSession)) == 0
+
+
+def test_supervised_session_awaits_countersignature_by_its_supervisor(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    entry = session_entry(clinic, practitioner_id=clinic.nurse_id, supervisor_id=clinic.derm_id)
+    saved = log_session(db, clinic.nurse, entry, sign=True)
+    assert get_session(db, saved.id).awaiting_countersignature
+    with pytest.raises(PermissionDenied, match="only the supervising physician"):
+        countersign_session(db, clinic.nurse, saved.id)
+    countersign_session(db, clinic.derm, saved.id)
+    detail = get_session(db, saved.id)
+    assert detail.countersigned_by == "mbrandt" and not detail.awaiting_countersignature
+    with pytest.raises(RecordLocked, match="already countersigned"):
+        countersign_session(db, clinic.derm, saved.id)
+
+
+def test_expired_credential_blocks_signing_except_by_the_owner_with_a_reason(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    with db.writing() as session:
+        session.execute(text("UPDATE credentials SET expires_on = '2026-06-30' WHERE practitioner_id = :p"),
+                        {"p": clinic.derm_id})
+    entry = session_entry(clinic)  # 2026-07-01: the licence expired the day before
+    with pytest.raises(CredentialBlocksSigning, match="expired 2026-06-30"):
+        log_session(db, clinic.derm, entry, reason="renewal in the post", sign=True)
+    draft = save_draft(db, clinic.derm, entry)  # nothing typed is lost: it stays a draft
+    with pytest.raises(CredentialBlocksSigning):
+        sign_session(db, clinic.derm, draft.id, reason="renewal in the post")
+    signed = sign_session(db, owner, draft.id, reason="renewal confirmed by the council by phone")
+    assert signed.status == "signed"
+    assert {w.reason for w in get_session(db, draft.id).warnings} == {"renewal confirmed by the council by phone"}
