@@ -1,0 +1,63 @@
+"""Read the audit trail for the owner: filtered pages, and where the hash chain first breaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import AuditEntry
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.permissions import require
+from clinic_log.services.audit import ChainProblem, verify_chain
+from clinic_log.services.clock import from_utc_naive
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    entity: str | None = None
+    entity_id: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime  # aware, UTC
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    detail: str
+
+
+def list_audit(db: Database, actor: Actor, flt: AuditFilter = AuditFilter(), limit: int = 200,
+               before_id: int | None = None) -> list[AuditRow]:
+    """Newest first; pass the last row's id as `before_id` for the next page."""
+    require(actor, "view the audit log")
+    a = AuditEntry
+    stmt = select(a).order_by(a.id.desc()).limit(limit)
+    for column, value in ((a.actor, flt.actor), (a.action, flt.action), (a.entity, flt.entity),
+                          (a.entity_id, flt.entity_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if flt.date_from is not None:
+        stmt = stmt.where(a.at >= datetime.combine(flt.date_from, time.min))
+    if flt.date_to is not None:
+        stmt = stmt.where(a.at < datetime.combine(flt.date_to + timedelta(days=1), time.min))
+    if before_id is not None:
+        stmt = stmt.where(a.id < before_id)
+    with db.reading() as session:
+        return [AuditRow(r.id, from_utc_naive(r.at), r.actor, r.action, r.entity, r.entity_id, r.detail)
+                for r in session.scalars(stmt)]
+
+
+def first_broken_row(db: Database, actor: Actor) -> ChainProblem | None:
+    """The first audit row whose hash or link does not match, or None when the chain is intact."""
+    require(actor, "view the audit log")
+    return next(iter(verify_chain(db)), None)

@@ -1,0 +1,51 @@
+"""Expiry reminders at 90/60/30 days, and the audit trail as the owner reads it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.domain.errors import PermissionDenied
+from clinic_log.services.audit_queries import AuditFilter, first_broken_row, list_audit
+from clinic_log.services.reminders import expiring_credentials, expiring_lots
+from clinic_log.services.sessions import log_session
+from tests.unit.services.helpers import make_clinic, session_entry
+
+
+def test_credentials_are_reminded_in_bands(db: Database, owner: Actor) -> None:
+    make_clinic(db, owner)  # both licences expire 2031-01-01
+    today = date(2030, 10, 1)  # 92 days before
+    assert expiring_credentials(db, today) == []
+    bands = {c.username: c.band for c in expiring_credentials(db, date(2030, 11, 5))}  # 57 days
+    assert bands == {"mbrandt": 60, "jdoyle": 60}
+    [mine] = expiring_credentials(db, date(2030, 12, 10), username="jdoyle")  # 22 days
+    assert (mine.days_left, mine.band, mine.number) == (22, 30, "NMC-1")
+    assert expiring_credentials(db, date(2031, 1, 2))[0].band == 0  # expired
+
+
+def test_lots_expiring_within_90_days(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    log_session(db, clinic.derm, session_entry(clinic), sign=True)  # lot SP14-1 expires 2027-01-31
+    assert [lot.lot_number for lot in expiring_lots(db, date(2026, 11, 25))] == ["SP14-1"]
+    assert expiring_lots(db, date(2026, 10, 1)) == []
+
+
+def test_audit_trail_filters_and_finds_the_first_broken_row(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    saved = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    rows = list_audit(db, owner, AuditFilter(entity="session", entity_id=str(saved.id)))
+    assert [(r.actor, r.action) for r in rows] == [("mbrandt", "signed")]
+    page = list_audit(db, owner, limit=2)
+    assert len(page) == 2 and list_audit(db, owner, limit=2, before_id=page[-1].id)[0].id < page[-1].id
+    assert first_broken_row(db, owner) is None
+    with db.writing() as session:
+        session.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE id = :i"), {"i": rows[0].id})
+    broken = first_broken_row(db, owner)
+    assert broken is not None and broken.row_id == rows[0].id
+    with pytest.raises(PermissionDenied):
+        list_audit(db, Actor("desk", UserRole.RECEPTION))
