@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from clinic_log.db.engine import Database
+from clinic_log.db.migrate import upgrade
 from clinic_log.db.schema_version import KNOWN_REVISIONS
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DatabaseProblem, DomainError
@@ -115,4 +116,15 @@ def restore(db: Database, actor: Actor, source: Path) -> Path:
     with contextlib.suppress(Exception):
         db.write(lambda session: audit.record(db, session, actor, AuditEvent(
             "restored", "database", None, {"from": source.name, "safety_copy": safety.name})))
+    return safety
+
+
+def restore_and_upgrade(db: Database, actor: Actor, source: Path) -> Path:
+    """`restore`, then bring an older backup's schema up to date; returns the safety copy of the old file."""
+    safety = restore(db, actor, source)
+    try:
+        upgrade(db)
+    except Exception as exc:
+        raise DatabaseProblem(f"the backup was restored but its schema could not be upgraded ({exc}); "
+                              f"the database as it was before is kept as {safety}") from exc
     return safety

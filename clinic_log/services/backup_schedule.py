@@ -1,6 +1,7 @@
 """Automatic backups: one a day at the first start of the day, plus one a month; old ones pruned.
 
-Backups live in a `backups/` folder beside the database file. Keeps the newest 14 daily and 12 monthly.
+Backups live in a `backups/` folder beside the database file. Keeps the newest 14 daily and 12 monthly;
+manual backups (made on request) are listed with them but never pruned.
 """
 
 from __future__ import annotations
@@ -14,21 +15,33 @@ from pathlib import Path
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
+from clinic_log.domain.errors import DomainError
 from clinic_log.services.backup import BackupResult, backup, verify_file
 
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12
 SYSTEM = Actor("system:auto-backup", UserRole.OWNER)
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<kind>daily|monthly)-(?P<stamp>\d{4}-\d{2}(-\d{2})?)\.sqlite3$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?:(?P<kind>daily|monthly)-(?P<stamp>\d{4}-\d{2}(-\d{2})?)"
+                   r"|(?P<manual>manual)-(?P<moment>\d{8}-\d{6}))\.sqlite3$")
+_MANUAL_STAMP = "%Y%m%d-%H%M%S"
 
 
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
-    kind: str  # daily, monthly
-    stamp: str
+    kind: str  # daily, monthly, manual
+    stamp: str  # 2026-11-25 (daily), 2026-11 (monthly), 20261125-143005 (manual)
     size_bytes: int
     modified: datetime
+
+    @property
+    def taken(self) -> datetime:
+        """When the backup was made as its name says (a monthly one: the first of its month)."""
+        if self.kind == "manual":
+            return datetime.strptime(self.stamp, _MANUAL_STAMP)
+        if self.kind == "monthly":
+            return datetime.strptime(self.stamp, "%Y-%m")
+        return datetime.strptime(self.stamp, "%Y-%m-%d")
 
 
 def backups_dir(db: Database) -> Path | None:
@@ -47,9 +60,20 @@ def list_backups(db: Database) -> list[BackupInfo]:
         match = _NAME.match(path.name)
         if match and match["stem"] == stem:
             info = path.stat()
-            found.append(BackupInfo(path, match["kind"], match["stamp"], info.st_size,
-                                    datetime.fromtimestamp(info.st_mtime)))
-    return sorted(found, key=lambda b: (b.stamp, b.kind), reverse=True)
+            kind, stamp = (match["kind"], match["stamp"]) if match["kind"] else ("manual", match["moment"])
+            found.append(BackupInfo(path, kind, stamp, info.st_size, datetime.fromtimestamp(info.st_mtime)))
+    return sorted(found, key=lambda b: (b.taken, b.kind), reverse=True)
+
+
+def backup_now(db: Database, actor: Actor, now: datetime | None = None) -> BackupResult:
+    """A manual backup, `<stem>-manual-<YYYYmmdd-HHMMSS>.sqlite3` in the backups folder (never pruned)."""
+    folder = backups_dir(db)
+    if folder is None:
+        raise DomainError("backups of a PostgreSQL database are made with pg_dump on the server")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = Path(db.sqlite_path or "").stem
+    moment = (now or datetime.now()).strftime(_MANUAL_STAMP)
+    return backup(db, actor, folder / f"{stem}-manual-{moment}.sqlite3")
 
 
 def backup_if_due(db: Database, today: date | None = None) -> list[BackupResult]:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from clinic_log.db.engine import Database
+from clinic_log.db.engine import Database, open_database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.errors import DomainError
 from clinic_log.services.backup import verify_file
-from clinic_log.services.backup_schedule import backup_if_due, latest_good_backup, list_backups
+from clinic_log.services.backup_schedule import (
+    KEEP_DAILY,
+    backup_if_due,
+    backup_now,
+    latest_good_backup,
+    list_backups,
+)
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -39,3 +47,25 @@ def test_latest_good_backup_skips_a_damaged_one(db: Database) -> None:
     good = latest_good_backup(db)
     assert good is not None and good.path != newest and verify_file(good.path) is None
     assert good.stamp in ("2026-11-24", "2026-11")
+
+
+def test_manual_backups_are_listed_newest_first_and_never_pruned(db: Database, owner: Actor) -> None:
+    manual = backup_now(db, owner, datetime(2024, 12, 31, 9, 30, 5))
+    assert manual.path.name == "clinic-manual-20241231-093005.sqlite3" and verify_file(manual.path) is None
+    day = date(2025, 1, 2)
+    for _ in range(20):  # enough daily backups to prune the oldest ones
+        backup_if_due(db, day)
+        day += timedelta(days=1)
+    later = backup_now(db, owner, datetime(2025, 1, 21, 18, 0, 0))
+    backups = list_backups(db)
+    assert backups[0].path == later.path and backups[0].kind == "manual"
+    assert backups[0].taken == datetime(2025, 1, 21, 18, 0, 0)
+    assert backups[-1].path == manual.path  # older than every daily kept, still there
+    assert len([b for b in backups if b.kind == "daily"]) == KEEP_DAILY
+    assert [b.taken for b in backups] == sorted((b.taken for b in backups), reverse=True)
+
+
+def test_backup_now_on_postgresql_says_where_backups_are_made(owner: Actor) -> None:
+    server = open_database("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connects
+    with pytest.raises(DomainError, match="pg_dump"):
+        backup_now(server, owner)

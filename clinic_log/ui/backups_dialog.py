@@ -1,0 +1,325 @@
+"""The Backups dialog: the backups kept beside the database, with Back up now, Verify and Restore….
+
+Backing up, verifying and restoring run off the GUI thread through BackgroundRunner; on PostgreSQL the
+dialog only says that backups are made on the server.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.domain.errors import DomainError
+from clinic_log.services.backup import BackupResult, restore_and_upgrade, verify_file
+from clinic_log.services.backup_schedule import (
+    KEEP_DAILY,
+    KEEP_MONTHLY,
+    BackupInfo,
+    backup_now,
+    backups_dir,
+    list_backups,
+)
+from clinic_log.ui.background import BackgroundRunner
+
+COLUMNS = ("Kind", "Date", "Size", "File")
+_BYTES_PER_MB = 1024 * 1024
+_COLUMN_PADDING = 18
+_POSTGRES_TEXT = ("This database is on a PostgreSQL server: backups are made on the server with pg_dump "
+                  "(ask whoever looks after the server). Back up now, Verify and Restore work only with a "
+                  "database file.")
+
+
+def gui_actor() -> Actor:
+    """Who acts from the GUI until login exists.
+
+    There is no clinic_log.ui.current_user yet: the person at the desktop acts as the owner and the audit
+    trail names their OS account (as the CLI does). Replace with current_user.current_actor() when it lands.
+    """
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor(f"gui:{user}", UserRole.OWNER)
+
+
+def size_text(size_bytes: int) -> str:
+    return f"{size_bytes / _BYTES_PER_MB:.1f} MB"
+
+
+def date_text(info: BackupInfo) -> str:
+    """The day a backup holds, as its file name says (a monthly backup: its month)."""
+    if info.kind == "monthly":
+        return info.taken.strftime("%B %Y")
+    if info.kind == "manual":
+        return info.taken.strftime("%Y-%m-%d %H:%M:%S")
+    return info.taken.strftime("%Y-%m-%d")
+
+
+def describe(info: BackupInfo) -> str:
+    """'the daily backup of 2026-11-25', for messages."""
+    return f"the {info.kind} backup of {date_text(info)}"
+
+
+def error_text(exc: Exception) -> str:
+    """A domain error says what is wrong in words; anything else is named and logged by the runner."""
+    if isinstance(exc, DomainError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc} (details are in the log file)"
+
+
+def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _button(label: str) -> QPushButton:
+    """A push button whose accessible name is its visible label (without the & of the shortcut)."""
+    button = QPushButton(label)
+    button.setAccessibleName(label.replace("&", ""))
+    button.setAutoDefault(False)  # Enter must never start a restore
+    return button
+
+
+class BackupsDialog(QDialog):
+    """Lists the backups beside the database and makes, verifies or restores one."""
+
+    restored = Signal()  # the live database was replaced: the main window reloads everything
+
+    def __init__(self, db: Database, runner: BackgroundRunner | None = None, actor: Actor | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._runner = runner or BackgroundRunner(self)
+        self._actor = actor or gui_actor()
+        self._backups: list[BackupInfo] = []
+        self._busy = False
+        self.setWindowTitle("Backups")
+        self.setAccessibleName("Backups")
+        self._build()
+        if self._on_server:
+            self._show_postgres()
+        else:
+            self._show_folder()
+            self.refresh()
+
+    @property
+    def _on_server(self) -> bool:
+        return self._db.sqlite_path is None
+
+    # building ------------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self._where = QLabel()
+        self._where.setWordWrap(True)
+        self._where.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._table = self._build_table()
+        self._status = QLabel()
+        self._status.setWordWrap(True)
+        self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._backup_button = _button("&Back up now")
+        self._verify_button = _button("&Verify")
+        self._restore_button = _button("&Restore…")
+        self._close_button = _button("Close")
+        self._close_button.setDefault(True)
+        self._backup_button.clicked.connect(self.back_up_now)
+        self._verify_button.clicked.connect(self.verify_selected)
+        self._restore_button.clicked.connect(self.restore_selected)
+        self._close_button.clicked.connect(self.reject)
+        self.setLayout(self._layout())
+        self.setTabOrder(self._table, self._backup_button)
+        self.setTabOrder(self._backup_button, self._verify_button)
+        self.setTabOrder(self._verify_button, self._restore_button)
+        self.setTabOrder(self._restore_button, self._close_button)
+        self.resize(760, 460)
+
+    def _build_table(self) -> QTableWidget:
+        table = QTableWidget(0, len(COLUMNS))
+        table.setAccessibleName("Backups")
+        table.setHorizontalHeaderLabels(list(COLUMNS))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        table.itemSelectionChanged.connect(self._update_buttons)
+        return table
+
+    def _layout(self) -> QVBoxLayout:
+        buttons = QHBoxLayout()
+        for button in (self._backup_button, self._verify_button, self._restore_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self._close_button)
+        layout = QVBoxLayout()
+        layout.addWidget(self._where)
+        layout.addWidget(self._table, 1)
+        layout.addWidget(self._status)
+        layout.addLayout(buttons)
+        return layout
+
+    def _show_postgres(self) -> None:
+        self._set_label(self._where, _POSTGRES_TEXT)
+        self._table.hide()
+        self._update_buttons()
+        self.resize(self.width(), self.sizeHint().height())
+
+    def _show_folder(self) -> None:
+        self._set_label(self._where, (
+            f"Backups are kept in {backups_dir(self._db)}. The newest {KEEP_DAILY} daily and {KEEP_MONTHLY} "
+            "monthly backups are kept, older ones are deleted automatically; backups made with Back up now "
+            "are kept until you delete them."))
+
+    # the list ------------------------------------------------------------------------------------------
+
+    def refresh(self, select: Path | None = None) -> None:
+        """Re-read the backups folder (a few file stats) and select `select`, else the newest backup."""
+        self._backups = list_backups(self._db)
+        self._table.setRowCount(len(self._backups))
+        for row, info in enumerate(self._backups):
+            self._fill_row(row, info)
+        self._fit_columns()
+        rows = [i for i, b in enumerate(self._backups) if b.path == select] or [0]
+        if self._backups:
+            self._table.selectRow(rows[0])
+        elif not self._busy:
+            self._set_status("No backups yet. One is made at the first start of each day, or now with "
+                             "Back up now.")
+        self._update_buttons()
+
+    def _fill_row(self, row: int, info: BackupInfo) -> None:
+        values = (info.kind.capitalize(), date_text(info), size_text(info.size_bytes), info.path.name)
+        for column, value in enumerate(values):
+            self._table.setItem(row, column, _item(value, align_right=COLUMNS[column] == "Size"))
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its widest cell plus some air (the file name takes the rest)."""
+        for column in range(len(COLUMNS) - 1):
+            self._table.resizeColumnToContents(column)
+            self._table.setColumnWidth(column, self._table.columnWidth(column) + _COLUMN_PADDING)
+
+    def selected_backup(self) -> BackupInfo | None:
+        rows = self._table.selectionModel().selectedRows()
+        return self._backups[rows[0].row()] if rows else None
+
+    # actions -------------------------------------------------------------------------------------------
+
+    def back_up_now(self) -> None:
+        if self._busy or self._on_server:
+            return
+        self._start("Backing up… the database stays usable meanwhile.")
+        self._runner.run("backups:backup", lambda: backup_now(self._db, self._actor),
+                         self._backed_up, lambda exc: self._failed("The backup could not be made", exc))
+
+    def _backed_up(self, result: BackupResult) -> None:
+        self._finish(f"Backed up and verified: {result.path.name} ({size_text(result.size_bytes)}).")
+        self.refresh(select=result.path)
+
+    def verify_selected(self) -> None:
+        info = self.selected_backup()
+        if self._busy or info is None:
+            return
+        self._start(f"Verifying {info.path.name}…")
+        self._runner.run("backups:verify", lambda: verify_file(info.path),
+                         lambda problem: self._verified(info, problem),
+                         lambda exc: self._failed("The backup could not be verified", exc))
+
+    def _verified(self, info: BackupInfo, problem: str | None) -> None:
+        if problem is None:
+            self._finish(f"OK: {info.path.name} is a complete Clinic Log database that can be restored.")
+        else:
+            self._finish(f"Not usable: {problem}. Do not restore from {info.path.name}.")
+
+    def restore_selected(self) -> None:
+        info = self.selected_backup()
+        if self._busy or info is None or not self._confirm_restore(info):
+            return
+        self._start(f"Restoring {describe(info)}… please wait.")
+        self._runner.run("backups:restore", lambda: restore_and_upgrade(self._db, self._actor, info.path),
+                         lambda safety: self._restored(info, safety),
+                         lambda exc: self._failed("The backup was not restored", exc))
+
+    def _confirm_restore(self, info: BackupInfo) -> bool:
+        answer = QMessageBox.question(
+            self, "Restore backup",
+            f"Replace the current database with {describe(info)}?\n\n"
+            f"Everything entered after that backup was made will no longer be shown. The current database "
+            f"will be kept as a safety copy beside it, so nothing is lost.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _restored(self, info: BackupInfo, safety: Path) -> None:
+        self._finish(f"Restored {describe(info)}. The previous database is kept as {safety}.")
+        self.restored.emit()
+        self.refresh(select=info.path)
+        QMessageBox.information(
+            self, "Restore finished",
+            f"The database now holds {describe(info)}.\n\nThe database as it was before the restore is kept "
+            f"as a safety copy:\n{safety}")
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        message = f"{what}: {error_text(exc)}"
+        self._finish(message)
+        QMessageBox.warning(self, "Backups", message)
+
+    # state ---------------------------------------------------------------------------------------------
+
+    def _start(self, message: str) -> None:
+        self._busy = True
+        self._set_status(message)
+        self._update_buttons()
+
+    def _finish(self, message: str) -> None:
+        self._busy = False
+        self._set_status(message)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        usable = not self._busy and not self._on_server
+        chosen = usable and self.selected_backup() is not None
+        self._backup_button.setEnabled(usable)
+        self._verify_button.setEnabled(chosen)
+        self._restore_button.setEnabled(chosen)
+        self._close_button.setEnabled(not self._busy)
+
+    def _set_status(self, text: str) -> None:
+        self._set_label(self._status, text)
+
+    @staticmethod
+    def _set_label(label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setAccessibleName(text)
+
+    def status_text(self) -> str:
+        return self._status.text()
+
+    def reject(self) -> None:
+        """Escape and Close do nothing while a backup or restore is running (it must finish first)."""
+        if not self._busy:
+            super().reject()
