@@ -9,16 +9,21 @@ widget to grab, so a new screen is one function and one line. `QT_SCALE_FACTOR=2
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
+from PySide6.QtCore import QEventLoop
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_log.db.engine import Database
@@ -30,6 +35,7 @@ from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.services.session_queries import SessionFilter, get_session, list_sessions
 from clinic_log.ui.fonts import add_fallback_fonts
+from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,8 +66,26 @@ def build_database(folder: Path) -> tuple[Database, str]:
     import_practitioners(db, ACTOR, samples / "practitioners.csv")
     import_clients(db, ACTOR, samples / "clients.csv")
     import_sessions(db, ACTOR, samples / "sessions.csv")
+    import_sessions(db, ACTOR, todays_sessions(samples / "sessions.csv", folder / "today.csv"))
     generate_demo(db, ACTOR, clients=40, sessions=400, seed=7)
     return db, location
+
+
+def todays_sessions(sessions_csv: Path, out: Path) -> Path:
+    """The sample sessions again, as if treated this morning (for the Today filter and the aftercare preview)."""
+    with sessions_csv.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.DictReader(source))
+    starts = sorted({row["started_at"] for row in rows})
+    now = datetime.now().replace(second=0, microsecond=0)
+    midnight = now.replace(hour=0, minute=0)
+    moved = {start: max(now - timedelta(minutes=40 * (len(starts) - n)), midnight + timedelta(minutes=n))
+             for n, start in enumerate(starts)}
+    with out.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "started_at": moved[row["started_at"]].isoformat(timespec="minutes")})
+    return out
 
 
 def settle(app: QApplication) -> None:
@@ -69,17 +93,68 @@ def settle(app: QApplication) -> None:
         app.processEvents()
 
 
+def wait_until(app: QApplication, done: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
+    """Run the event loop until `done()` (background work, QtPdf rendering) or fail after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"gave up waiting for {what}")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def counted(page: SessionHistoryPage) -> bool:
+    return bool(page.summary) and not page.summary.startswith("Counting")
+
+
+def has_dark_pixels(widget: QWidget) -> bool:
+    """True once `widget` shows some text (dark pixels): the PDF view paints its pages in the background."""
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    return min(image.constBits().tobytes(), default=255) < 80
+
+
 # --- screens -------------------------------------------------------------------------------------
 
 
 def main_window(scene: Scene) -> QWidget:
+    wait_until(scene.app, lambda: counted(scene.window.page), "the session count")
     return scene.window
 
 
+def main_window_today(scene: Scene) -> QWidget:
+    """Reception's view: Today pressed, the session of the client at the desk selected."""
+    page = scene.window.page
+    page.filter_bar.today_button.click()
+    wait_until(scene.app, lambda: counted(page), "the session count")
+    page.view.selectRow(min(2, page.model.rowCount() - 1))
+    return scene.window
+
+
+def aftercare_preview(scene: Scene) -> QWidget:
+    """The sheet of today's session with a complication (its instructions print on the sheet)."""
+    page = scene.window.page
+    if not page.filter_bar.today_button.isChecked():
+        page.filter_bar.today_button.click()
+    rows = [page.model.session_row(r) for r in range(page.model.rowCount())]
+    chosen = next((row for row in rows if row.complications), rows[0])
+    dialog = scene.window.open_aftercare(chosen)
+    wait_until(scene.app, lambda: dialog.is_ready, "the aftercare sheet")
+    wait_until(scene.app, lambda: has_dark_pixels(dialog.view.viewport()), "the PDF view to paint the sheet")
+    return dialog
+
+
+def aftercare_template(scene: Scene) -> QWidget:
+    dialog = scene.window.open_template_editor()
+    if dialog is None:
+        raise RuntimeError("the aftercare template dialog could not be opened")
+    return dialog
+
+
 def session_detail(scene: Scene) -> QWidget:
-    """The detail dialog of a session with a complication: the newest one that also has a warning (a sample
-    session), amended once so the amendment table shows."""
-    rows = [row for row in list_sessions(scene.db, SessionFilter(), limit=5000) if row.complications]
+    """The detail dialog of a session with a complication: the newest one before today that also has a warning
+    (a sample session), amended once so the amendment table shows."""
+    today = datetime.now().astimezone().date()  # this morning's copies of the samples are for the Today screens
+    rows = [row for row in list_sessions(scene.db, SessionFilter(), limit=5000)
+            if row.complications and row.started_at.astimezone().date() < today]
     details = (get_session(scene.db, row.id) for row in rows)
     chosen = next((d for d in details if d.warnings), None) or get_session(scene.db, rows[0].id)
     if chosen.status == "signed":
@@ -93,7 +168,10 @@ def session_detail(scene: Scene) -> QWidget:
 
 SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("main_window", main_window),
+    ("main_window_today", main_window_today),
     ("session_detail", session_detail),
+    ("aftercare_preview", aftercare_preview),
+    ("aftercare_template", aftercare_template),
 ]
 
 

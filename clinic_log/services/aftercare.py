@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,15 +65,35 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
         )
 
 
-def render_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[AftercareSheet, bytes]:
-    """The sheet and its PDF bytes; the print is recorded in the audit log."""
+def preview_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[AftercareSheet, bytes]:
+    """The sheet and its PDF bytes for showing on screen; nothing is recorded until it is printed or saved."""
     require(actor, "print aftercare")
     from clinic_log.reports.aftercare_pdf import build_aftercare_pdf
 
     sheet = aftercare_sheet(db, session_id)
-    pdf = build_aftercare_pdf(sheet)
+    return sheet, build_aftercare_pdf(sheet)
+
+
+def audit_aftercare_output(db: Database, actor: Actor, session_id: int, how: Literal["printed", "saved"],
+                           template_version: int) -> None:
+    """Record that a session's aftercare sheet was printed or saved to a file, with the template version used."""
+    require(actor, "print aftercare")
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
-        "printed", "aftercare", str(session_id), {"template_version": sheet.template_version})))
+        how, "aftercare", str(session_id), {"template_version": template_version})))
+
+
+def write_aftercare_pdf(db: Database, actor: Actor, sheet: AftercareSheet, pdf: bytes, out: Path) -> None:
+    """Write an already rendered sheet to `out` (whole or not at all) and record the save."""
+    require(actor, "print aftercare")
+    with atomic_target(out) as tmp:
+        tmp.write_bytes(pdf)
+    audit_aftercare_output(db, actor, sheet.session_id, "saved", sheet.template_version)
+
+
+def render_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[AftercareSheet, bytes]:
+    """The sheet and its PDF bytes; the print is recorded in the audit log."""
+    sheet, pdf = preview_aftercare(db, actor, session_id)
+    audit_aftercare_output(db, actor, session_id, "printed", sheet.template_version)
     return sheet, pdf
 
 

@@ -1,4 +1,4 @@
-"""The filter bar above the session list: practitioner, status, date range and notes text → a `SessionFilter`."""
+"""The filter bar above the session list: practitioner, status, Today or a date range, notes → a `SessionFilter`."""
 
 from __future__ import annotations
 
@@ -96,6 +96,11 @@ class HistoryFilterBar(QWidget):
         self.status_combo.addItem("Draft", SessionStatus.DRAFT.value)
         self.status_combo.addItem("Signed", SessionStatus.SIGNED.value)
 
+        self.today_button = QPushButton("To&day")
+        self.today_button.setCheckable(True)
+        self.today_button.setAccessibleName("Today")
+        self.today_button.setToolTip("Only today's sessions, e.g. to print aftercare sheets (Alt+D)")
+
         self.from_edit = OptionalDateEdit()
         self.from_edit.setToolTip("Sessions on or after this day; Delete sets it back to any")
         self.to_edit = OptionalDateEdit()
@@ -117,6 +122,9 @@ class HistoryFilterBar(QWidget):
         for text, widget in (("&Practitioner", self.practitioner_combo), ("S&tatus", self.status_combo),
                              ("Fro&m", self.from_edit), ("T&o", self.to_edit),
                              ("&Notes contain", self.notes_edit)):
+            if widget is self.from_edit:
+                layout.addWidget(self.today_button)
+                layout.addSpacing(6)
             label = QLabel(text)
             label.setBuddy(widget)
             widget.setAccessibleName(label.text().replace("&", ""))
@@ -125,7 +133,8 @@ class HistoryFilterBar(QWidget):
             layout.addSpacing(6)
         layout.addWidget(self.clear_button)
         self.setTabOrder(self.practitioner_combo, self.status_combo)
-        self.setTabOrder(self.status_combo, self.from_edit)
+        self.setTabOrder(self.status_combo, self.today_button)
+        self.setTabOrder(self.today_button, self.from_edit)
         self.setTabOrder(self.from_edit, self.to_edit)
         self.setTabOrder(self.to_edit, self.notes_edit)
         self.setTabOrder(self.notes_edit, self.clear_button)
@@ -138,13 +147,14 @@ class HistoryFilterBar(QWidget):
 
         self.practitioner_combo.currentIndexChanged.connect(self._apply)
         self.status_combo.currentIndexChanged.connect(self._apply)
+        self.today_button.toggled.connect(self.show_today)
         self.from_edit.dateChanged.connect(self._apply)
         self.to_edit.dateChanged.connect(self._apply)
         self.notes_edit.textChanged.connect(self._restart_text_timer)
         self.notes_edit.returnPressed.connect(self._apply)
 
     def inputs(self) -> list[QWidget]:
-        """The filter inputs, in tab order."""
+        """The labelled filter inputs, in tab order (the Today button sits between Status and From)."""
         return [self.practitioner_combo, self.status_combo, self.from_edit, self.to_edit, self.notes_edit]
 
     def set_practitioners(self, practitioners: Sequence[PractitionerView]) -> None:
@@ -170,13 +180,27 @@ class HistoryFilterBar(QWidget):
                              status=self.status_combo.currentData(), date_from=self.from_edit.value(),
                              date_to=self.to_edit.value(), text=text or None)
 
+    def show_today(self, today_only: bool = True) -> None:
+        """Only sessions of today (From = To = today), or back to any date; one filter change either way."""
+        day = date.today() if today_only else None
+        for widget in (self.from_edit, self.to_edit):
+            widget.blockSignals(True)
+        try:
+            self.from_edit.set_value(day)
+            self.to_edit.set_value(day)
+        finally:
+            for widget in (self.from_edit, self.to_edit):
+                widget.blockSignals(False)
+        self._apply()
+
     def focus_notes(self) -> None:
         self.notes_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.notes_edit.selectAll()
 
     def clear(self) -> None:
         """Back to every session (one filter change, not one per input)."""
-        widgets = (self.practitioner_combo, self.status_combo, self.from_edit, self.to_edit, self.notes_edit)
+        widgets = (self.practitioner_combo, self.status_combo, self.from_edit, self.to_edit, self.notes_edit,
+                   self.today_button)
         for widget in widgets:
             widget.blockSignals(True)
         try:
@@ -185,6 +209,7 @@ class HistoryFilterBar(QWidget):
             self.from_edit.set_value(None)
             self.to_edit.set_value(None)
             self.notes_edit.clear()
+            self.today_button.setChecked(False)
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
@@ -196,6 +221,10 @@ class HistoryFilterBar(QWidget):
     def _apply(self) -> None:
         self._text_timer.stop()
         flt = self.current_filter()
+        today = date.today()
+        self.today_button.blockSignals(True)  # checked exactly when the dates say "today", however they were set
+        self.today_button.setChecked(flt.date_from == today and flt.date_to == today)
+        self.today_button.blockSignals(False)
         if flt != self._last:
             self._last = flt
             self.filter_changed.emit(flt)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 from clinic_log.db.engine import Database
 from clinic_log.services.people import list_practitioners
 from clinic_log.services.session_queries import SessionFilter, count_sessions
+from clinic_log.services.session_views import SessionRow
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.history_filter_bar import HistoryFilterBar
 from clinic_log.ui.session_table_model import HEADERS, Column, SessionTableModel
@@ -27,10 +28,12 @@ def summary_text(count: int, flt: SessionFilter) -> str:
 
 
 class SessionHistoryPage(QWidget):
-    """Filter bar + session table. Emits `session_activated(id)` on double-click or Enter."""
+    """Filter bar + session table. Emits `session_activated(id)` on double-click or Enter, and
+    `selection_changed(bool)` when a row becomes selected (True) or none is (False)."""
 
     session_activated = Signal(int)
     summary_changed = Signal(str)
+    selection_changed = Signal(bool)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +60,9 @@ class SessionHistoryPage(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._size_columns()
         self.view.activated.connect(self._on_activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)  # the window adds the actions
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.model.modelReset.connect(self._on_selection_changed)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter_bar)
@@ -70,6 +76,11 @@ class SessionHistoryPage(QWidget):
     @property
     def summary(self) -> str:
         return self._summary
+
+    def selected_session(self) -> SessionRow | None:
+        """The selected row's session, if a row is selected."""
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.session_row(rows[0].row()) if rows else None
 
     def apply_filter(self, flt: SessionFilter) -> None:
         self.model.set_filter(flt)
@@ -120,6 +131,9 @@ class SessionHistoryPage(QWidget):
             title = header_metrics.horizontalAdvance(HEADERS[column])
             self.view.setColumnWidth(column, min(max(widest, title) + padding, _WIDEST))
         header.setSectionResizeMode(Column.AREAS, QHeaderView.ResizeMode.Stretch)
+
+    def _on_selection_changed(self) -> None:
+        self.selection_changed.emit(self.view.selectionModel().hasSelection())
 
     def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         session_id = index.data(Qt.ItemDataRole.UserRole)

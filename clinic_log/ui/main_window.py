@@ -1,19 +1,29 @@
-"""The main window: wires the session history page, the menus, shortcuts and the status bar."""
+"""The main window: wires the session history page, the menus, toolbar, shortcuts and the status bar.
+
+The aftercare preview and template dialogs are imported when first opened (QtPdf, QtPrintSupport and reportlab
+would slow the start).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QToolBar, QToolButton, QWidget
 from sqlalchemy.engine import make_url
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.session_queries import get_session
+from clinic_log.services.session_views import SessionDetail, SessionRow
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
+
+if TYPE_CHECKING:
+    from clinic_log.ui.aftercare_preview import AftercarePreviewDialog
+    from clinic_log.ui.aftercare_template_dialog import AftercareTemplateDialog
 
 APP_NAME = "Clinic Log"
 
@@ -33,10 +43,17 @@ def database_location(location: str) -> str:
     return str(Path(location).resolve())
 
 
+def shortcut_text(keys: QKeySequence) -> str:
+    return keys.toString(QKeySequence.SequenceFormat.NativeText)
+
+
 class MainWindow(QMainWindow):
-    """Clinic Log's main window. Emits `detail_dialog_opened` with each session dialog it opens."""
+    """Clinic Log's main window. Emits `detail_dialog_opened`, `aftercare_dialog_opened` and
+    `template_dialog_opened` with each dialog it opens."""
 
     detail_dialog_opened = Signal(object)  # SessionDetailDialog
+    aftercare_dialog_opened = Signal(object)  # AftercarePreviewDialog
+    template_dialog_opened = Signal(object)  # AftercareTemplateDialog
 
     def __init__(self, db: Database, location: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +72,7 @@ class MainWindow(QMainWindow):
         self.page.summary_changed.connect(self.summary_label.setText)
         self.page.session_activated.connect(self.open_session)
         self._build_menus()
+        self._build_toolbar()
         self.page.update_summary()
         self.page.view.setFocus()  # arrows and Enter work at once; Ctrl+F jumps to the notes filter
 
@@ -83,9 +101,79 @@ class MainWindow(QMainWindow):
         for action in (self.find_action, self.refresh_action, self.clear_action):
             view_menu.addAction(action)
 
+        self.open_action = QAction("&Open session", self)  # Enter or a double-click on a row does the same
+        self.open_action.triggered.connect(self.open_selected_session)
+        self.aftercare_action = QAction("&Aftercare…", self)
+        self.aftercare_action.setIconText("Aftercare…")  # tool buttons would drop the "…" of the text
+        self.aftercare_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        self.aftercare_action.setToolTip("Preview, print or save the selected session's aftercare sheet "
+                                         f"({shortcut_text(self.aftercare_action.shortcut())})")
+        self.aftercare_action.triggered.connect(self.open_aftercare_for_selection)
+        session_menu = self.menuBar().addMenu("&Session")
+        session_menu.addAction(self.open_action)
+        session_menu.addAction(self.aftercare_action)
+        self.page.view.addActions([self.open_action, self.aftercare_action])  # its context menu
+        self.page.selection_changed.connect(self._on_selection_changed)
+        self._on_selection_changed(self.page.selected_session() is not None)
+
+        settings_menu = self.menuBar().addMenu("Se&ttings")
+        self.template_action = QAction("Aftercare &template…", self)
+        self.template_action.triggered.connect(self.open_template_editor)
+        settings_menu.addAction(self.template_action)
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Actions")
+        self.toolbar.setObjectName("actionsToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.addAction(self.aftercare_action)
+        self.addToolBar(self.toolbar)
+        button = self.toolbar.widgetForAction(self.aftercare_action)
+        assert isinstance(button, QToolButton)
+        button.setAutoRaise(False)  # framed: reception should see at once that it is a button
+        button.setAccessibleName("Aftercare…")
+        self.aftercare_button = button
+
+    def _on_selection_changed(self, selected: bool) -> None:
+        self.open_action.setEnabled(selected)
+        self.aftercare_action.setEnabled(selected)
+
     @property
     def session_count_text(self) -> str:
         return self.summary_label.text()
+
+    def open_selected_session(self) -> None:
+        row = self.page.selected_session()
+        if row is not None:
+            self.open_session(row.id)
+
+    def open_aftercare_for_selection(self) -> AftercarePreviewDialog | None:
+        row = self.page.selected_session()
+        return self.open_aftercare(row) if row is not None else None
+
+    def open_aftercare(self, session: SessionRow | SessionDetail,
+                       parent: QWidget | None = None) -> AftercarePreviewDialog:
+        """Preview the session's aftercare sheet, ready to print or save (window-modal over `parent`)."""
+        from clinic_log.ui.aftercare_preview import AftercarePreviewDialog
+
+        dialog = AftercarePreviewDialog(self._db, session, parent=parent or self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.aftercare_dialog_opened.emit(dialog)
+        return dialog
+
+    def open_template_editor(self) -> AftercareTemplateDialog | None:
+        from clinic_log.ui.aftercare_template_dialog import AftercareTemplateDialog
+
+        try:
+            dialog = AftercareTemplateDialog(self._db, parent=self)
+        except DomainError as exc:
+            QMessageBox.warning(self, APP_NAME, f"The aftercare template cannot be edited: {exc}")
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.template_dialog_opened.emit(dialog)
+        return dialog
 
     def open_session(self, session_id: int) -> SessionDetailDialog | None:
         """Show one session read-only (window-modal, so the list stays readable behind it)."""
@@ -96,6 +184,7 @@ class MainWindow(QMainWindow):
             return None
         dialog = SessionDetailDialog(detail, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.aftercare_requested.connect(lambda: self.open_aftercare(detail, parent=dialog))
         dialog.open()
         self.detail_dialog_opened.emit(dialog)
         return dialog

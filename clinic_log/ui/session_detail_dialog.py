@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -72,7 +73,12 @@ def _value(text: str | None) -> str:
 
 
 class SessionDetailDialog(QDialog):
-    """Everything recorded about one session; nothing here can be edited (signed records change by amendment)."""
+    """Everything recorded about one session; nothing here can be edited (signed records change by amendment).
+
+    Its Aftercare… button (Ctrl+P) emits `aftercare_requested`; the window that opened the dialog shows the sheet.
+    """
+
+    aftercare_requested = Signal()
 
     def __init__(self, detail: SessionDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,6 +143,16 @@ class SessionDetailDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(close.text().replace("&", ""))
+        keys = QKeySequence(QKeySequence.StandardKey.Print)
+        self.aftercare_button = buttons.addButton("Aftercare…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.aftercare_button.setAccessibleName("Aftercare…")
+        self.aftercare_button.setShortcut(keys)
+        self.aftercare_button.setToolTip("Preview, print or save this session's aftercare sheet "
+                                         f"({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.aftercare_button.setAutoDefault(False)
+        self.aftercare_button.clicked.connect(self.aftercare_requested)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(scroll)

@@ -21,7 +21,8 @@ from clinic_log.ui import gui
 # Qt's offscreen platform warns that it cannot pass a window's size limits to a window system it does not have.
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("reportlab", "alembic", "PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets")
+HEAVY = ("reportlab", "alembic", "PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport",
+         "clinic_log.ui.aftercare_preview", "clinic_log.reports.aftercare_pdf")
 
 # Runs the app as `clinic-log` would, then lists heavy modules that got imported along the way.
 START = f"""

@@ -67,3 +67,27 @@ def test_clear_resets_every_input_in_one_change(qtbot: QtBot) -> None:
     assert len(emitted) == 4
     assert emitted[-1] == SessionFilter()
     assert bar.to_edit.text() == "any" and bar.notes_edit.text() == ""
+
+
+def test_today_sets_both_dates_to_today_in_one_change_and_clear_undoes_it(qtbot: QtBot) -> None:
+    bar, emitted = make_bar(qtbot)
+    assert bar.today_button.accessibleName() == "Today" and "Alt+D" in bar.today_button.toolTip()
+    qtbot.mouseClick(bar.today_button, Qt.MouseButton.LeftButton)
+    today = date.today()
+    assert emitted == [SessionFilter(date_from=today, date_to=today)]
+    assert bar.today_button.isChecked()
+
+    bar.clear()
+    assert emitted[-1] == SessionFilter()
+    assert not bar.today_button.isChecked()
+
+
+def test_today_is_checked_exactly_when_the_dates_say_today(qtbot: QtBot) -> None:
+    bar, emitted = make_bar(qtbot)
+    bar.from_edit.set_value(date.today())
+    assert not bar.today_button.isChecked()
+    bar.to_edit.set_value(date.today())
+    assert bar.today_button.isChecked()
+    bar.from_edit.set_value(date(2026, 1, 5))
+    assert not bar.today_button.isChecked()
+    assert emitted[-1] == SessionFilter(date_from=date(2026, 1, 5), date_to=date.today())
