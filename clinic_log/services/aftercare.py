@@ -98,8 +98,8 @@ def render_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[After
 
 
 def save_aftercare(db: Database, actor: Actor, session_id: int, out: Path) -> AftercareSheet:
+    """Build and write a session's sheet to `out` (the CLI's `aftercare`); recorded as saved."""
     check_target(out)
-    sheet, pdf = render_aftercare(db, actor, session_id)
-    with atomic_target(out) as tmp:
-        tmp.write_bytes(pdf)
+    sheet, pdf = preview_aftercare(db, actor, session_id)
+    write_aftercare_pdf(db, actor, sheet, pdf, out)
     return sheet

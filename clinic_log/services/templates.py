@@ -47,6 +47,8 @@ def template_versions(db: Database) -> list[TemplateVersion]:
 
 
 def validate_body(body: dict[str, Any]) -> None:
+    if not str(body.get("title", "")).strip():
+        raise InvalidValue("title", body.get("title"), "the heading printed at the top of the sheet")
     modalities = body.get("modalities")
     if not isinstance(modalities, dict) or set(modalities) != {m.value for m in Modality}:
         raise InvalidValue("modalities", sorted(modalities or {}), "a timeline for each of mechanical, rf")

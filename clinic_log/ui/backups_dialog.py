@@ -6,7 +6,6 @@ dialog only says that backups are made on the server.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.backup import BackupResult, restore_and_upgrade, verify_file
 from clinic_log.services.backup_schedule import (
@@ -38,6 +36,7 @@ from clinic_log.services.backup_schedule import (
     list_backups,
 )
 from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.current_user import current_actor
 
 COLUMNS = ("Kind", "Date", "Size", "File")
 _BYTES_PER_MB = 1024 * 1024
@@ -45,19 +44,6 @@ _COLUMN_PADDING = 18
 _POSTGRES_TEXT = ("This database is on a PostgreSQL server: backups are made on the server with pg_dump "
                   "(ask whoever looks after the server). Back up now, Verify and Restore work only with a "
                   "database file.")
-
-
-def gui_actor() -> Actor:
-    """Who acts from the GUI until login exists.
-
-    There is no clinic_log.ui.current_user yet: the person at the desktop acts as the owner and the audit
-    trail names their OS account (as the CLI does). Replace with current_user.current_actor() when it lands.
-    """
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return Actor(f"gui:{user}", UserRole.OWNER)
 
 
 def size_text(size_bytes: int) -> str:
@@ -111,7 +97,7 @@ class BackupsDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self._runner = runner or BackgroundRunner(self)
-        self._actor = actor or gui_actor()
+        self._actor = actor or current_actor()
         self._backups: list[BackupInfo] = []
         self._busy = False
         self.setWindowTitle("Backups")

@@ -87,6 +87,10 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
+        self.backups_action = QAction("&Backups…", self)
+        self.backups_action.triggered.connect(self.open_backups)
+        file_menu.addAction(self.backups_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         view_menu = self.menuBar().addMenu("&View")
@@ -120,6 +124,14 @@ class MainWindow(QMainWindow):
         self.template_action = QAction("Aftercare &template…", self)
         self.template_action.triggered.connect(self.open_template_editor)
         settings_menu.addAction(self.template_action)
+
+    def open_backups(self) -> None:
+        """List, make, verify and restore backups; after a restore every view reloads."""
+        from clinic_log.ui.backups_dialog import BackupsDialog  # loaded when first used
+
+        dialog = BackupsDialog(self._db, parent=self)
+        dialog.restored.connect(self.page.refresh)
+        dialog.exec()
 
     def _build_toolbar(self) -> None:
         self.toolbar = QToolBar("Actions")

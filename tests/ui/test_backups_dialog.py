@@ -209,3 +209,15 @@ def _damaged_copy(good: Path) -> Path:
     data[4096:12288] = b"\xde\xad\xbe\xef" * 2048
     damaged.write_bytes(bytes(data))
     return damaged
+
+
+def test_file_menu_opens_the_backups_dialog(qtbot: QtBot, db: Database, db_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_log.ui.main_window import MainWindow
+
+    opened: list[object] = []
+    monkeypatch.setattr(backups_dialog.BackupsDialog, "exec", lambda self: opened.append(self) or 0)
+    window = MainWindow(db, str(db_path))
+    qtbot.addWidget(window)
+    window.backups_action.trigger()
+    assert len(opened) == 1 and isinstance(opened[0], backups_dialog.BackupsDialog)

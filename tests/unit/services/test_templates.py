@@ -45,3 +45,9 @@ def test_only_the_owner_edits_templates_and_empty_steps_are_refused(db: Database
     body["modalities"] = {"mechanical": [{"when": "Day 0", "text": ""}], "rf": body["modalities"]["rf"]}
     with pytest.raises(InvalidValue, match="mechanical step 1"):
         save_template(db, owner, body)
+
+
+def test_a_template_without_a_title_is_refused(db: Database, owner: Actor) -> None:
+    body = dict(latest_template(db).body, title=" ")
+    with pytest.raises(InvalidValue, match="title"):
+        save_template(db, owner, body)
