@@ -26,6 +26,7 @@ from clinic_log.ui.startup_checks import start_background_checks
 EXIT_AFTER_SHOWN_ENV = "CLINIC_LOG_EXIT_AFTER_SHOWN"
 T0_ENV = "CLINIC_LOG_T0"
 EXIT_CANNOT_OPEN = 2
+STARTUP_CHECKS_DELAY_MS = 3000
 _EXPOSE_WAIT_S = 10.0  # give up waiting for the window system after this long, and report anyway
 
 
@@ -44,7 +45,10 @@ def run_gui(db_location: str) -> int:
     try:
         window = MainWindow(db, db_location)
         window.show()
-        start_background_checks(window, db, BackgroundRunner(window))
+        # Wait until the user has the window: on a large file the check and the backup read every page,
+        # and doing that during start-up slowed the first second and held up a quick exit.
+        runner = BackgroundRunner(window)
+        QTimer.singleShot(STARTUP_CHECKS_DELAY_MS, lambda: start_background_checks(window, db, runner))
         if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
             deadline = time.monotonic() + _EXPOSE_WAIT_S
             QTimer.singleShot(0, lambda: _report_when_shown(window, deadline))
