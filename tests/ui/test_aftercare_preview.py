@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QAbstractButton, QFileDialog
@@ -28,22 +28,8 @@ from clinic_log.ui.aftercare_preview import PREPARING, AftercarePreviewDialog
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.main_window import MainWindow
 from clinic_log.ui.session_table_model import Column
+from tests.ui.window_helpers import make_window, shown_ids
 from tests.unit.services.helpers import make_clinic, session_entry
-
-
-def make_window(qtbot: QtBot, db: Database, db_path: Path) -> MainWindow:
-    window = MainWindow(db, str(db_path))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def shown_ids(window: MainWindow) -> set[int]:
-    model = window.page.model
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    return {model.session_id(r) for r in range(model.rowCount())}
 
 
 def click_row(qtbot: QtBot, window: MainWindow, client_ref: str) -> int:

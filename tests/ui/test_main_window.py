@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -27,23 +27,7 @@ from clinic_log.ui.history_page import EMPTY_DATABASE
 from clinic_log.ui.main_window import MainWindow
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_table_model import Column
-
-# Qt's offscreen platform warns that it cannot pass a window's size limits to a window system it does not have.
-
-
-def make_window(qtbot: QtBot, db: Database, db_path: Path) -> MainWindow:
-    window = MainWindow(db, str(db_path))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def shown_ids(window: MainWindow) -> set[int]:
-    model = window.page.model
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    return {model.session_id(r) for r in range(model.rowCount())}
+from tests.ui.window_helpers import make_window, shown_ids
 
 
 def row_of(window: MainWindow, client_ref: str) -> int:
