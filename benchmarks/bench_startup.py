@@ -25,12 +25,8 @@ from _common import PYTHON, ROOT, Finished, app_env, ensure_sessions_db, print_t
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 BUDGET = 3.5
 TIMEOUT_S = 120.0
-BARE_QT = """
-import os, sys, time
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv)
-window = QMainWindow()
+# Shared tail of the baseline scripts: show the window, then print spawn→shown like the app does.
+SHOW_AND_REPORT = """
 window.resize(1280, 800)
 window.show()
 def shown():
@@ -39,6 +35,13 @@ def shown():
 QTimer.singleShot(0, shown)
 sys.exit(app.exec())
 """
+BARE_QT = """
+import os, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+""" + SHOW_AND_REPORT
 
 # The framework floor: SQLAlchemy ORM + the typed models + one page of 200 rows in a Qt table, no app code.
 ORM_FLOOR = """
@@ -58,14 +61,7 @@ for i, row in enumerate(rows):
     for j, value in enumerate(row):
         table.setItem(i, j, QTableWidgetItem(str(value)))
 window.setCentralWidget(table)
-window.resize(1280, 800)
-window.show()
-def shown():
-    print(f"shown {time.time() - float(os.environ['CLINIC_LOG_T0']):.3f}", flush=True)
-    app.quit()
-QTimer.singleShot(0, shown)
-sys.exit(app.exec())
-"""
+""" + SHOW_AND_REPORT
 
 
 @dataclass

@@ -367,15 +367,11 @@ def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: Proble
         if lot is not None and entry.lot_expires is not None and lot.expires_on not in (None, entry.lot_expires):
             problems.add(group.rows[0].line, "lot_expires",
                          f"lot {lot.lot_number} is recorded with expiry {lot.expires_on}")
-        checked = entry if lot is None or entry.lot_expires else _with_expiry(entry, lot.expires_on)
+        checked = entry if lot is None or entry.lot_expires else replace(entry, lot_expires=lot.expires_on)
         assessment = assess_session(checked, session_facts)
         group.warnings = assessment.warnings
         for error in assessment.errors:
             problems.add(*_locate(group, error.field, error.message))
-
-
-def _with_expiry(entry: SessionInput, expires: date | None) -> SessionInput:
-    return replace(entry, lot_expires=expires)
 
 
 def _locate(group: _Group, field: str, message: str) -> tuple[int, str, str]:

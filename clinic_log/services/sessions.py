@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -99,12 +98,8 @@ def _facts_for(session: Session, entry: SessionInput) -> tuple[SessionFacts, _Pr
         areas=facts.area_refs(session), complication_codes=facts.complication_codes(session),
         consent_validity=get_setting(session, "consent.validity"),
     )
-    checked = entry if lot_expires == entry.lot_expires else _with_lot_expiry(entry, lot_expires)
+    checked = entry if lot_expires == entry.lot_expires else replace(entry, lot_expires=lot_expires)
     return session_facts, _Prepared(assess_session(checked, session_facts), lot_id)
-
-
-def _with_lot_expiry(entry: SessionInput, lot_expires: date | None) -> SessionInput:
-    return replace(entry, lot_expires=lot_expires)
 
 
 def assess(db: Database, entry: SessionInput) -> Assessment:
