@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -191,6 +192,17 @@ class Consent(Base):
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
+class ConsentText(Base):
+    """The clinic's consent wording; editing it adds a version, signed consents keep their own snapshot."""
+
+    __tablename__ = "consent_texts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
 # --- devices --------------------------------------------------------------------------------
 
 
@@ -242,6 +254,10 @@ class TreatmentSession(Base):
     signed_at: Mapped[datetime | None] = mapped_column(DateTime)
     countersigned_by: Mapped[str | None] = mapped_column(String(80))
     countersigned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A signed session is never deleted; voiding keeps it, marked, with who, when and why.
+    voided_by: Mapped[str | None] = mapped_column(String(80))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -302,6 +318,21 @@ class SessionWarning(Base):
     code: Mapped[str] = mapped_column(String(60))
     message: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class FormDraft(Base):
+    """What a user has typed into a form that is not saved yet (autosaved), so a crash or restart loses nothing.
+
+    One row per (user, form key); the UI deletes it once the record itself is saved.
+    """
+
+    __tablename__ = "form_drafts"
+    __table_args__ = (UniqueConstraint("username", "form_key", name="user_form"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    form_key: Mapped[str] = mapped_column(String(120))  # e.g. "session:new:client=42" or "session:17"
+    state_json: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # --- append-only trails ---------------------------------------------------------------------

@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from clinic_log.db.engine import Database
 
-HEAD_REVISION = "0001_initial"
-KNOWN_REVISIONS = ("0001_initial",)
+HEAD_REVISION = "0002_consent_drafts_void"
+KNOWN_REVISIONS = ("0001_initial", "0002_consent_drafts_void")
 
 
 def current_revision(db: Database) -> str | None:

@@ -19,6 +19,7 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.services.session_queries import get_session
 from clinic_log.services.session_views import SessionDetail, SessionRow
 from clinic_log.ui.history_page import SessionHistoryPage
+from clinic_log.ui.page_host import PageHost, PageSpec
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 
 if TYPE_CHECKING:
@@ -59,8 +60,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._db = db
         self.setWindowTitle(f"{APP_NAME} — {database_name(location)}")
-        self.page = SessionHistoryPage(db)
-        self.setCentralWidget(self.page)
+        self.pages = PageHost()
+        self._register_pages()
+        history = self.pages.show_page("sessions")
+        assert isinstance(history, SessionHistoryPage)
+        self.page = history
+        self.setCentralWidget(self.pages)
 
         self.summary_label = QLabel()
         self.summary_label.setAccessibleName("Session count")
@@ -81,6 +86,10 @@ class MainWindow(QMainWindow):
         if screen is not None:
             available = screen.availableGeometry()
             self.resize(min(1280, available.width()), min(760, available.height()))
+
+    def _register_pages(self) -> None:
+        """Every page of the window, in tab order. A page is built the first time its tab is shown."""
+        self.pages.add_page(PageSpec("sessions", "&Sessions", lambda: SessionHistoryPage(self._db)))
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

@@ -1,0 +1,93 @@
+"""The main window's pages as tabs, each built the first time it is shown (so start-up only pays for the first).
+
+A page is registered with a title, a factory and the roles that may see it; `PageHost.show_roles` hides the
+tabs the logged-in user's role may not use (the services refuse them anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from clinic_log.domain.enums import UserRole
+
+ALL_ROLES = frozenset(UserRole)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its tab title (with & mnemonic), how to build it, and who may see it."""
+
+    key: str
+    title: str
+    factory: Callable[[], QWidget]
+    roles: frozenset[UserRole] = ALL_ROLES
+
+
+class _LazyPage(QWidget):
+    """Holds a page's place in the tabs until it is first shown, then builds and keeps it."""
+
+    def __init__(self, spec: PageSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        self.content: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def build(self) -> QWidget:
+        if self.content is None:
+            self.content = self.spec.factory()
+            layout = self.layout()
+            assert layout is not None
+            layout.addWidget(self.content)
+        return self.content
+
+
+class PageHost(QTabWidget):
+    """Tabs of pages; emits `page_built(key, widget)` when a page is first built."""
+
+    page_built = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self._pages: dict[str, _LazyPage] = {}
+        self.currentChanged.connect(self._on_current_changed)
+
+    def add_page(self, spec: PageSpec) -> None:
+        holder = _LazyPage(spec)
+        self._pages[spec.key] = holder
+        self.addTab(holder, spec.title)
+
+    def page(self, key: str) -> QWidget:
+        """The page's widget, built now if it was not yet."""
+        holder = self._pages[key]
+        was_built = holder.content is not None
+        content = holder.build()
+        if not was_built:
+            self.page_built.emit(key, content)
+        return content
+
+    def show_page(self, key: str) -> QWidget:
+        content = self.page(key)
+        self.setCurrentWidget(self._pages[key])
+        return content
+
+    def keys(self) -> Iterable[str]:
+        return self._pages.keys()
+
+    def is_built(self, key: str) -> bool:
+        return self._pages[key].content is not None
+
+    def show_roles(self, role: UserRole) -> None:
+        """Show only the tabs this role may use."""
+        for holder in self._pages.values():
+            self.setTabVisible(self.indexOf(holder), role in holder.spec.roles)
+
+    def _on_current_changed(self, index: int) -> None:
+        holder = self.widget(index)
+        if isinstance(holder, _LazyPage):
+            self.page(holder.spec.key)
