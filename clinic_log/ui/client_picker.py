@@ -64,6 +64,7 @@ class ClientPickerDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.results, 1)
         layout.addWidget(buttons)
+        self._taken = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -92,11 +93,14 @@ class ClientPickerDialog(QDialog):
                           "highlighted one" if found else f"No client matches “{text}”.")
 
     def take(self) -> None:
+        if self._taken:  # Enter reaches both the search box and the dialog's OK button
+            return
         if self._timer.isActive():  # Enter typed before the search ran: search now
             self.refresh()
         item = self.results.currentItem()
         if item is None:
             return
+        self._taken = True
         self.client_chosen.emit(int(item.data(_ID_ROLE)))
         self.accept()
 
