@@ -12,7 +12,8 @@ import itertools
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -153,6 +154,9 @@ class SessionFormDialog(QDialog):
         if restored:
             self.panel.set_status(restored)
         self._check_timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting with the form open (the main window closed) keeps the last keystrokes too
+            app.aboutToQuit.connect(self._keep_typing)
         screen = self.screen()
         width, height = 1280, 740
         if screen is not None:
@@ -231,7 +235,7 @@ class SessionFormDialog(QDialog):
         form.addRow(self._label("Cartridge &lot", self.lot), self._hbox(
             self.lot, self._label("Lot expiry", self.lot_expires), self.lot_expires, self.lot_status))
 
-        areas_box = QGroupBox("Areas")
+        areas_box = self.areas_box = QGroupBox("Areas")
         top = QHBoxLayout()
         top.addWidget(self.picker, 2)
         top.addWidget(self.face_map, 3)
@@ -418,7 +422,7 @@ class SessionFormDialog(QDialog):
             "areas": [row.state() for row in self.area_rows.rows], "products": self.products.state(),
             "course": [self.course_index.value(), self.course_total.value()],
             "skin_response": self.skin_response.currentText(), "complications": self.complications.state(),
-            "notes": self.notes.toPlainText(), "reason": self.panel.reason.text(),
+            "notes": self.notes.toPlainText(), "reason": self.panel.reason.toPlainText(),
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -451,7 +455,7 @@ class SessionFormDialog(QDialog):
             self.skin_response.setCurrentText(str(state.get("skin_response") or ""))
             self.complications.restore(list(state.get("complications") or []))
             self.notes.setPlainText(str(state.get("notes") or ""))
-            self.panel.reason.setText(str(state.get("reason") or ""))
+            self.panel.reason.setPlainText(str(state.get("reason") or ""))
         finally:
             self._loading = loading
 
@@ -635,7 +639,7 @@ class SessionFormDialog(QDialog):
             self.practitioner.setFocus()
             return False
         actor = current_user.current_actor()
-        reason = self.panel.reason.text().strip() or None
+        reason = self.panel.reason_text() or None
         try:
             if self.session_id is None:
                 saved = log_session(self._db, actor, entry, reason=reason, sign=True)
@@ -674,6 +678,8 @@ class SessionFormDialog(QDialog):
 
     def _keep_typing(self) -> None:
         """On close: keep the last keystrokes too, then let running checks and saves finish."""
+        if not shiboken6.isValid(self):
+            return
         self._check_timer.stop()
         if self._dirty and not self._finished:
             self._autosave_timer.stop()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QVBoxLayout, QWidget
 
 from clinic_log.domain.values import Problem
 
@@ -36,7 +36,9 @@ class WarningsPanel(QWidget):
         self.list.setAccessibleName("Warnings and errors")
         self.list.setWordWrap(True)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.reason = QLineEdit()
+        self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.reason.setAccessibleName("Reason for saving with warnings")
         self.reason.setPlaceholderText("why it is right to go ahead")
         self.reason.setToolTip("Required when there are warnings; stored on the session (Alt+R)")
@@ -56,7 +58,7 @@ class WarningsPanel(QWidget):
         layout.addWidget(self.reason)
         layout.addWidget(self.status)
         self.problems: tuple[Problem, ...] = ()
-        self.reason.textChanged.connect(self.reason_changed)
+        self.reason.textChanged.connect(lambda: self.reason_changed.emit(self.reason.toPlainText()))
         self._sync_reason()
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
@@ -88,6 +90,9 @@ class WarningsPanel(QWidget):
         item.setForeground(QBrush(ERROR_COLOUR))
         self.list.addItem(item)
         self.summary.setText("The session cannot be checked as it is.")
+
+    def reason_text(self) -> str:
+        return self.reason.toPlainText().strip()
 
     def messages(self) -> list[str]:
         return [item.text() for n in range(self.list.count()) if (item := self.list.item(n)) is not None]

@@ -277,7 +277,7 @@ def test_warnings_need_a_typed_reason_which_is_stored(qtbot: QtBot, db: Database
     assert not form.sign()
     assert count_sessions(db) == before
     assert "type a reason" in form.panel.status.text() and form.panel.reason.hasFocus()
-    form.panel.reason.setText("thick skin, test patch tolerated")
+    form.panel.reason.setPlainText("thick skin, test patch tolerated")
     with qtbot.waitSignal(form.signed) as signed:
         form.sign()
     assert stored(db_path, "SELECT code, reason FROM session_warnings WHERE session_id = ?", signed.args[0]) == [
@@ -300,7 +300,7 @@ def _fill_everything(form: SessionFormDialog, clinic: Clinic) -> None:
     form.skin_response.setCurrentText("mild erythema")
     form.complications.add().action.setText("cool compress")
     form.notes.setPlainText("Łukasiewicz asked about PRP")
-    form.panel.reason.setText("scar tissue on cheeks")
+    form.panel.reason.setPlainText("scar tissue on cheeks")
 
 
 def test_everything_typed_survives_closing_and_reopening_the_form(qtbot: QtBot, db: Database,
