@@ -116,6 +116,12 @@ def next_course_position(db: Database, client_id: int) -> tuple[int | None, int 
     return index + 1, total
 
 
+def session_status(db: Database, session_id: int) -> str | None:
+    """'draft' or 'signed', or None for a session that does not exist."""
+    with db.reading() as session:
+        return session.scalar(select(TreatmentSession.status).where(TreatmentSession.id == session_id))
+
+
 def find_lot(db: Database, lot_number: str) -> LotView | None:
     """The cartridge lot as recorded (its expiry), or None for a lot not seen before."""
     with db.reading() as session:

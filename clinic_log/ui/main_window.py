@@ -21,6 +21,7 @@ from clinic_log.services.session_views import SessionDetail, SessionRow
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.page_host import PageHost, PageSpec
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
+from clinic_log.ui.session_launcher import SessionLauncher
 
 if TYPE_CHECKING:
     from clinic_log.ui.aftercare_preview import AftercarePreviewDialog
@@ -57,8 +58,6 @@ class MainWindow(QMainWindow):
     detail_dialog_opened = Signal(object)  # SessionDetailDialog
     aftercare_dialog_opened = Signal(object)  # AftercarePreviewDialog
     template_dialog_opened = Signal(object)  # AftercareTemplateDialog
-    session_form_opened = Signal(object)  # SessionFormDialog
-    client_picker_opened = Signal(object)  # ClientPickerDialog
 
     def __init__(self, db: Database, location: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,8 +84,10 @@ class MainWindow(QMainWindow):
         self.page.update_summary()
         self.page.view.setFocus()  # arrows and Enter work at once; Ctrl+F jumps to the notes filter
 
-        self._session_forms: dict[int, SessionFormDialog] = {}
-        QTimer.singleShot(0, self, self.offer_unsaved_sessions)
+        self.session_launcher = SessionLauncher(self._db, self)
+        self.session_launcher.draft_saved.connect(lambda _: self.page.refresh())
+        self.session_launcher.signed.connect(self._on_session_signed)
+        QTimer.singleShot(0, self.session_launcher, self.session_launcher.offer_unsaved_sessions)
 
         self.resize(1280, 760)
         screen = self.screen()
@@ -226,63 +227,9 @@ class MainWindow(QMainWindow):
         return dialog
 
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
-        """Log a session: without a client first a quick picker, then the form (one per client, raised if open)."""
-        if client_id is None:
-            from clinic_log.ui.client_picker import ClientPickerDialog
-
-            picker = ClientPickerDialog(self._db, self)
-            picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            picker.client_chosen.connect(self.new_session)
-            picker.open()
-            self.client_picker_opened.emit(picker)
-            return picker
-        from clinic_log.ui.session_form import SessionFormDialog
-
-        if client_id in self._session_forms:
-            form = self._session_forms[client_id]
-            form.activateWindow()
-            return form
-        try:
-            form = SessionFormDialog(self._db, client_id, self)
-        except DomainError as exc:
-            QMessageBox.warning(self, APP_NAME, f"The session form cannot be opened: {exc}")
-            return None
-        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._session_forms[client_id] = form
-        form.finished.connect(lambda _: self._session_forms.pop(client_id, None))
-        form.draft_saved.connect(lambda _: self.page.refresh())
-        form.signed.connect(self._on_session_signed)
-        form.show()
-        form.activateWindow()
-        self.session_form_opened.emit(form)
-        return form
+        """Log a session: without a client first a quick picker, then the form (one per client)."""
+        return self.session_launcher.new_session(client_id)
 
     def _on_session_signed(self, session_id: int) -> None:
         self.page.refresh()
         self.open_session(session_id)  # a signed session opens read-only
-
-    def offer_unsaved_sessions(self) -> QMessageBox | None:
-        """At start: offer to resume the newest session form left unsaved by this user."""
-        from clinic_log.services.clients import get_client
-        from clinic_log.services.form_drafts import list_form_drafts
-        from clinic_log.ui.current_user import current_actor
-        from clinic_log.ui.session_form import FORM_KEY_PREFIX, client_of_key
-
-        try:
-            drafts = list_form_drafts(self._db, current_actor(), FORM_KEY_PREFIX)
-            client_id = next((c for d in drafts if (c := client_of_key(d.form_key)) is not None), None)
-            client = get_client(self._db, client_id) if client_id is not None else None
-        except DomainError:  # e.g. a client removed meanwhile: nothing to resume
-            return None
-        if client is None:
-            return None
-        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
-                          f"Resume unsaved session for {client.full_name} ({client.client_ref})?",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setInformativeText("What was typed is kept until the session is signed.")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: box.standardButton(button) == QMessageBox.StandardButton.Yes
-                                  and self.new_session(client.id))
-        box.open()
-        self.resume_box = box
-        return box

@@ -46,6 +46,7 @@ from clinic_log.services.session_form_data import (
     form_choices,
     next_course_position,
     practitioner_defaults,
+    session_status,
 )
 from clinic_log.services.sessions import (
     CredentialBlocksSigning,
@@ -63,9 +64,9 @@ from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.complications_section import ComplicationsSection
 from clinic_log.ui.face_map import FaceMap
 from clinic_log.ui.products_section import ProductsSection
+from clinic_log.ui.session_launcher import FORM_KEY_PREFIX
 from clinic_log.ui.warnings_panel import WarningsPanel
 
-FORM_KEY_PREFIX = "session:client="
 DEFAULTS_KEY = "session:defaults"
 CHECK_DELAY_MS = 150
 AUTOSAVE_DELAY_MS = 400
@@ -77,11 +78,6 @@ SIGN_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 
 def form_key(client_id: int) -> str:
     return f"{FORM_KEY_PREFIX}{client_id}"
-
-
-def client_of_key(key: str) -> int | None:
-    rest = key.removeprefix(FORM_KEY_PREFIX)
-    return int(rest) if key.startswith(FORM_KEY_PREFIX) and rest.isdigit() else None
 
 
 def next_session_text(on: date) -> str:
@@ -408,6 +404,10 @@ class SessionFormDialog(QDialog):
         if draft is None:
             return None
         self.restore(draft.state)
+        if self.session_id is not None and session_status(self._db, self.session_id) != "draft":
+            gone, self.session_id = self.session_id, None  # signed or removed meanwhile: never overwritten
+            return (f"Restored what you typed; session {gone} was signed meanwhile, so saving makes a new "
+                    "session (check it is not the same treatment twice).")
         return f"Restored what you typed at {draft.saved_at.astimezone():%Y-%m-%d %H:%M} (not signed yet)."
 
     def state(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
@@ -29,7 +30,7 @@ from clinic_log.services import clients, people
 from clinic_log.services.consents import record_consent
 from clinic_log.services.form_drafts import load_form_draft
 from clinic_log.services.session_queries import count_sessions, get_session
-from clinic_log.services.sessions import log_session
+from clinic_log.services.sessions import log_session, sign_session
 from clinic_log.ui.session_form import SessionFormDialog, form_key
 from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form
 from tests.ui.window_helpers import make_window
@@ -326,10 +327,12 @@ def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db:
     form.close()
 
     again = make_window(qtbot, db, db_path)
-    qtbot.waitUntil(lambda: hasattr(again, "resume_box"))
-    assert again.resume_box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
-    with qtbot.waitSignal(again.session_form_opened) as opened:
-        yes = again.resume_box.button(again.resume_box.StandardButton.Yes)
+    qtbot.waitUntil(lambda: again.session_launcher.offer_box is not None)
+    box = again.session_launcher.offer_box
+    assert box is not None
+    assert box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
+    with qtbot.waitSignal(again.session_launcher.form_opened) as opened:
+        yes = box.button(QMessageBox.StandardButton.Yes)
         assert yes is not None
         yes.click()
     resumed = opened.args[0]
@@ -449,11 +452,11 @@ def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Datab
                                                           clinic: Clinic) -> None:
     window = make_window(qtbot, db, db_path)
     assert window.new_session_action.shortcut().toString() == "Ctrl+N"
-    with qtbot.waitSignal(window.client_picker_opened) as opened:
+    with qtbot.waitSignal(window.session_launcher.picker_opened) as opened:
         window.new_session_action.trigger()
     picker = opened.args[0]
     qtbot.keyClicks(picker.search, "zof")
-    with qtbot.waitSignal(window.session_form_opened) as shown:
+    with qtbot.waitSignal(window.session_launcher.form_opened) as shown:
         qtbot.keyClick(picker.search, Qt.Key.Key_Return)
     form = shown.args[0]
     qtbot.addWidget(form)
@@ -474,3 +477,34 @@ def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, db: Datab
     qtbot.keyClicks(form.lot, "NEW-9")
     qtbot.keyClick(form.lot, Qt.Key.Key_Return)
     assert form.lot_status.text() == "new lot: enter its expiry"
+
+
+def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, db: Database, db_path: Path,
+                                                           clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("nose")
+    form.close()
+    assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is not None
+    window = make_window(qtbot, db, db_path)
+    qtbot.waitUntil(lambda: window.session_launcher.offer_box is not None)
+    box = window.session_launcher.offer_box
+    assert box is not None
+    discard = box.button(QMessageBox.StandardButton.Discard)
+    assert discard is not None
+    discard.click()
+    assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is None
+    assert count_sessions(db) == 1  # only the session logged before: nothing was saved
+
+
+def test_restored_form_of_a_session_signed_meanwhile_does_not_touch_it(qtbot: QtBot, db: Database, db_path: Path,
+                                                                      clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("nose")
+    assert form.save_draft_now()
+    draft_id = form.session_id
+    assert draft_id is not None
+    form.close()
+    sign_session(db, clinic.derm, draft_id)  # e.g. from another workstation
+    again = open_form(qtbot, db, clinic)
+    assert again.session_id is None and f"session {draft_id} was signed meanwhile" in again.panel.status.text()
+    assert again.area_rows.codes() == ["nose"]
