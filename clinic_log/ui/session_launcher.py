@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.errors import DomainError
+from clinic_log.domain.errors import DomainError, PermissionDenied
+from clinic_log.domain.permissions import require
 from clinic_log.services.clients import get_client
 from clinic_log.services.form_drafts import delete_form_draft, list_form_drafts
 from clinic_log.ui import current_user
@@ -46,9 +47,19 @@ class SessionLauncher(QObject):
         self._window = window
         self._forms: dict[int, SessionFormDialog] = {}
         self.offer_box: QMessageBox | None = None  # the last resume question asked
+        self.refused: QMessageBox | None = None  # the last "may not log sessions" message
 
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
         """Without a client, the quick picker first; then the form (an open form for the client is reused)."""
+        try:
+            require(current_user.current_actor(), "log sessions")
+        except PermissionDenied as exc:  # reception: say so at once rather than after typing a whole session
+            box = QMessageBox(QMessageBox.Icon.Information, TITLE, f"Sessions cannot be logged here: {exc}.",
+                              QMessageBox.StandardButton.Ok, self._window)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.refused = box
+            return None
         if client_id is None:
             from clinic_log.ui.client_picker import ClientPickerDialog
 

@@ -25,6 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database, translate_operational_error
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
 from clinic_log.domain.values import AreaInput
 from clinic_log.services import clients, people
 from clinic_log.services.consents import record_consent
@@ -508,3 +509,12 @@ def test_restored_form_of_a_session_signed_meanwhile_does_not_touch_it(qtbot: Qt
     again = open_form(qtbot, db, clinic)
     assert again.session_id is None and f"session {draft_id} was signed meanwhile" in again.panel.status.text()
     assert again.area_rows.codes() == ["nose"]
+
+
+def test_reception_is_told_at_once_that_it_cannot_log_sessions(qtbot: QtBot, db: Database, db_path: Path,
+                                                               clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+    window = make_window(qtbot, db, db_path)
+    assert window.new_session(clinic.client_id) is None
+    refused = window.session_launcher.refused
+    assert refused is not None and "role 'reception' may not log sessions" in refused.text()
