@@ -30,6 +30,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.amendments import amend_session_field
+from clinic_log.services.clients import find_clients
 from clinic_log.services.database import prepare_database
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
@@ -37,6 +38,7 @@ from clinic_log.services.session_queries import SessionFilter, get_session, list
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.main_window import MainWindow
+from clinic_log.ui.session_form import SessionFormDialog
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -166,12 +168,74 @@ def session_detail(scene: Scene) -> QWidget:
     return dialog
 
 
+def _session_form(scene: Scene, client_ref: str, practitioner: str) -> SessionFormDialog:
+    """A new-session form for a sample client, the practitioner chosen by username."""
+    client = next(c for c in find_clients(scene.db, client_ref) if c.client_ref == client_ref)
+    form = scene.window.new_session(client.id)
+    if not isinstance(form, SessionFormDialog):
+        raise RuntimeError(f"no session form for {client_ref}")
+    form.resize(*SIZE)
+    chosen = next(p for p in form.choices.practitioners if p.username == practitioner)
+    form.practitioner.setCurrentIndex(form.practitioner.findData(chosen.id))
+    if form.device.currentData() is None:
+        form.device.setCurrentIndex(1)
+    return form
+
+
+def _checked(scene: Scene, form: SessionFormDialog) -> None:
+    done: list[bool] = []
+    form.checked.connect(lambda: done.append(True))
+    form.check_now()
+    wait_until(scene.app, lambda: bool(done), "the session check")
+
+
+def session_form_warnings(scene: Scene) -> QWidget:
+    """A nurse logging three areas for a Fitzpatrick VI client without naming her supervisor: the checks warn."""
+    form = _session_form(scene, "P-1003", "jdoyle")
+    form.supervisor.setCurrentIndex(0)  # not chosen yet
+    for code, depth in (("forehead", 0.4), ("cheeks", 1.5), ("chin_jaw", 0.75)):
+        form.toggle_area(code)
+        form.area_rows.rows[-1].depth.setValue(depth)
+    form.products.numbing.setChecked(True)
+    form.panel.reason.setPlainText("test patch on 1 Oct tolerated; Dr Brandt reachable by phone")
+    _checked(scene, form)
+    return form
+
+
+def session_form_face_map(scene: Scene) -> QWidget:
+    """The areas part of the form: five face areas chosen on the map, each with its row."""
+    form = _session_form(scene, "P-1001", "mbrandt")
+    for code in ("forehead", "periorbital", "cheeks", "perioral", "neck"):
+        form.toggle_area(code)
+    _checked(scene, form)
+    form.form_scroll.ensureWidgetVisible(form.areas_box, 0, 0)
+    form.form_scroll.verticalScrollBar().setValue(form.areas_box.y())
+    return form
+
+
+def session_signed(scene: Scene) -> QWidget:
+    """A session signed from the form opens read-only."""
+    form = _session_form(scene, "P-1004", "mbrandt")
+    for code in ("forehead", "cheeks", "neck"):
+        form.toggle_area(code)
+    form.panel.reason.setPlainText("consent signed on paper today, scanned after the session")
+    opened: list[QWidget] = []
+    scene.window.detail_dialog_opened.connect(opened.append)
+    if not form.sign():
+        raise RuntimeError(f"the session could not be signed: {form.panel.status.text()}")
+    wait_until(scene.app, lambda: bool(opened), "the signed session's detail dialog")
+    return opened[0]
+
+
 SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("main_window", main_window),
     ("main_window_today", main_window_today),
     ("session_detail", session_detail),
     ("aftercare_preview", aftercare_preview),
     ("aftercare_template", aftercare_template),
+    ("session_form_warnings", session_form_warnings),
+    ("session_form_face_map", session_form_face_map),
+    ("session_signed", session_signed),
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QToolBar, QToolButton, QWidget
 from sqlalchemy.engine import make_url
@@ -21,10 +21,13 @@ from clinic_log.services.session_views import SessionDetail, SessionRow
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.page_host import PageHost, PageSpec
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
+from clinic_log.ui.session_launcher import SessionLauncher
 
 if TYPE_CHECKING:
     from clinic_log.ui.aftercare_preview import AftercarePreviewDialog
     from clinic_log.ui.aftercare_template_dialog import AftercareTemplateDialog
+    from clinic_log.ui.client_picker import ClientPickerDialog
+    from clinic_log.ui.session_form import SessionFormDialog
 
 APP_NAME = "Clinic Log"
 
@@ -81,6 +84,11 @@ class MainWindow(QMainWindow):
         self.page.update_summary()
         self.page.view.setFocus()  # arrows and Enter work at once; Ctrl+F jumps to the notes filter
 
+        self.session_launcher = SessionLauncher(self._db, self)
+        self.session_launcher.draft_saved.connect(lambda _: self.page.refresh())
+        self.session_launcher.signed.connect(self._on_session_signed)
+        QTimer.singleShot(0, self.session_launcher, self.session_launcher.offer_unsaved_sessions)
+
         self.resize(1280, 760)
         screen = self.screen()
         if screen is not None:
@@ -122,7 +130,14 @@ class MainWindow(QMainWindow):
         self.aftercare_action.setToolTip("Preview, print or save the selected session's aftercare sheet "
                                          f"({shortcut_text(self.aftercare_action.shortcut())})")
         self.aftercare_action.triggered.connect(self.open_aftercare_for_selection)
+        self.new_session_action = QAction("&New session…", self)
+        self.new_session_action.setIconText("New session…")
+        self.new_session_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.new_session_action.setToolTip("Log a treatment: choose the client, then the form opens "
+                                           f"({shortcut_text(self.new_session_action.shortcut())})")
+        self.new_session_action.triggered.connect(lambda: self.new_session())
         session_menu = self.menuBar().addMenu("&Session")
+        session_menu.addAction(self.new_session_action)
         session_menu.addAction(self.open_action)
         session_menu.addAction(self.aftercare_action)
         self.page.view.addActions([self.open_action, self.aftercare_action])  # its context menu
@@ -147,6 +162,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("actionsToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.addAction(self.new_session_action)
         self.toolbar.addAction(self.aftercare_action)
         self.addToolBar(self.toolbar)
         button = self.toolbar.widgetForAction(self.aftercare_action)
@@ -209,3 +225,11 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.detail_dialog_opened.emit(dialog)
         return dialog
+
+    def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
+        """Log a session: without a client first a quick picker, then the form (one per client)."""
+        return self.session_launcher.new_session(client_id)
+
+    def _on_session_signed(self, session_id: int) -> None:
+        self.page.refresh()
+        self.open_session(session_id)  # a signed session opens read-only

@@ -1,0 +1,87 @@
+"""Autosaved form state (what a user typed but has not saved yet), one row per user and form key.
+
+The state is whatever the form hands over as JSON-able values, valid or not: a crash or a restart loses nothing.
+Each user only ever sees their own drafts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import FormDraft
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.permissions import require
+from clinic_log.services.clock import from_utc_naive, utcnow
+
+_ACTION = "keep unsaved form drafts"
+MAX_KEY_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class FormDraftView:
+    form_key: str
+    state: dict[str, Any]
+    saved_at: datetime  # aware, UTC
+
+
+def _check_key(form_key: str) -> None:
+    if not form_key or len(form_key) > MAX_KEY_LENGTH:
+        raise InvalidValue("form_key", form_key, f"a key of 1 to {MAX_KEY_LENGTH} characters")
+
+
+def save_form_draft(db: Database, actor: Actor, form_key: str, state: dict[str, Any]) -> None:
+    """Keep `state` as the actor's draft of `form_key`, replacing any earlier one."""
+    require(actor, _ACTION)
+    _check_key(form_key)
+    encoded = json.dumps(state, ensure_ascii=False, sort_keys=True)
+
+    def work(session: Session) -> None:
+        row = session.scalar(select(FormDraft).where(FormDraft.username == actor.username,
+                                                     FormDraft.form_key == form_key))
+        if row is None:
+            session.add(FormDraft(username=actor.username, form_key=form_key, state_json=encoded, saved_at=utcnow()))
+        else:
+            row.state_json, row.saved_at = encoded, utcnow()
+
+    db.write(work)
+
+
+def load_form_draft(db: Database, actor: Actor, form_key: str) -> FormDraftView | None:
+    require(actor, _ACTION)
+    with db.reading() as session:
+        row = session.scalar(select(FormDraft).where(FormDraft.username == actor.username,
+                                                     FormDraft.form_key == form_key))
+        return None if row is None else _view(row)
+
+
+def delete_form_draft(db: Database, actor: Actor, form_key: str) -> None:
+    """Forget the draft once the record itself is saved (no error if there is none)."""
+    require(actor, _ACTION)
+    db.write(lambda session: session.execute(
+        delete(FormDraft).where(FormDraft.username == actor.username, FormDraft.form_key == form_key)))
+
+
+def list_form_drafts(db: Database, actor: Actor, prefix: str = "") -> list[FormDraftView]:
+    """The actor's drafts whose key starts with `prefix`, newest first."""
+    require(actor, _ACTION)
+    with db.reading() as session:
+        stmt = select(FormDraft).where(FormDraft.username == actor.username)
+        if prefix:
+            stmt = stmt.where(FormDraft.form_key.startswith(prefix, autoescape=True))
+        return [_view(row) for row in session.scalars(stmt.order_by(FormDraft.saved_at.desc(), FormDraft.id.desc()))]
+
+
+def _view(row: FormDraft) -> FormDraftView:
+    try:
+        state = json.loads(row.state_json)
+    except ValueError:  # a half-written value from an old version: better an empty form than a crash
+        state = {}
+    return FormDraftView(row.form_key, state if isinstance(state, dict) else {}, from_utc_naive(row.saved_at))

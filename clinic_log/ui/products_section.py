@@ -1,0 +1,91 @@
+"""Products and topicals applied: numbing cream with its contact time, a serum, PRP and anything else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from clinic_log.domain.values import ProductInput
+
+NUMBING = "Numbing cream"
+PRP = "PRP (platelet-rich plasma)"
+SERUMS = ("", "Hyaluronic acid serum", "Growth factor serum", "Peptide serum", "Exosome serum")
+DEFAULT_CONTACT_MIN = 30
+
+
+class ProductsSection(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.numbing = QCheckBox(NUMBING)
+        self.numbing.setAccessibleName(NUMBING)
+        self.contact = QSpinBox()
+        self.contact.setRange(0, 120)
+        self.contact.setValue(DEFAULT_CONTACT_MIN)
+        self.contact.setSuffix(" min")
+        self.contact.setAccessibleName("Contact time")
+        self.contact.setToolTip("How long the numbing cream stayed on the skin")
+        self.serum = QComboBox()
+        self.serum.setEditable(True)
+        self.serum.addItems(SERUMS)
+        self.serum.setAccessibleName("Serum")
+        self.prp = QCheckBox("PRP")
+        self.prp.setAccessibleName("PRP")
+        self.prp.setToolTip(PRP)
+        self.other = QLineEdit()
+        self.other.setAccessibleName("Other products")
+        self.other.setPlaceholderText("comma-separated, e.g. post-procedure balm")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.numbing, 0, 0)
+        contact_label = QLabel("Contact time")
+        contact_label.setBuddy(self.contact)
+        grid.addWidget(contact_label, 0, 1)
+        grid.addWidget(self.contact, 0, 2)
+        serum_label = QLabel("Serum")
+        serum_label.setBuddy(self.serum)
+        grid.addWidget(serum_label, 0, 3)
+        grid.addWidget(self.serum, 0, 4)
+        grid.addWidget(self.prp, 0, 5)
+        other_label = QLabel("Other products")
+        other_label.setBuddy(self.other)
+        grid.addWidget(other_label, 1, 0)
+        grid.addWidget(self.other, 1, 1, 1, 5)
+        grid.setColumnStretch(4, 1)
+        self.numbing.toggled.connect(self._sync)
+        for signal in (self.numbing.toggled, self.contact.valueChanged, self.serum.currentTextChanged,
+                       self.prp.toggled, self.other.textChanged):
+            signal.connect(self.changed)
+        self._sync()
+
+    def _sync(self) -> None:
+        self.contact.setEnabled(self.numbing.isChecked())
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [self.numbing, self.contact, self.serum, self.prp, self.other]
+
+    def values(self) -> tuple[ProductInput, ...]:
+        out = []
+        if self.numbing.isChecked():
+            out.append(ProductInput(NUMBING, self.contact.value()))
+        if self.serum.currentText().strip():
+            out.append(ProductInput(self.serum.currentText().strip()))
+        if self.prp.isChecked():
+            out.append(ProductInput(PRP))
+        out += [ProductInput(name.strip()) for name in self.other.text().split(",") if name.strip()]
+        return tuple(out)
+
+    def state(self) -> dict[str, Any]:
+        return {"numbing": self.numbing.isChecked(), "contact": self.contact.value(),
+                "serum": self.serum.currentText(), "prp": self.prp.isChecked(), "other": self.other.text()}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.numbing.setChecked(bool(state.get("numbing")))
+        if isinstance(state.get("contact"), int):
+            self.contact.setValue(state["contact"])
+        self.serum.setCurrentText(str(state.get("serum") or ""))
+        self.prp.setChecked(bool(state.get("prp")))
+        self.other.setText(str(state.get("other") or ""))

@@ -1,0 +1,699 @@
+"""The chairside session form: log a full treatment in under a minute, with live warnings.
+
+Opens pre-filled (now, the practitioner, the device, supervisor and cartridge lot they used last, the client's next
+course position). Every change is checked by the services' `assess` off the GUI thread (150 ms after the last
+keystroke) and autosaved into the user's form drafts, so closing the window or a crash loses nothing: opening the
+form for the same client again restores every field. Ctrl+S saves a draft session, Ctrl+Enter signs it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.enums import FITZPATRICK_NUMERALS, PractitionerRole, SupervisorPresence
+from clinic_log.domain.errors import DomainError
+from clinic_log.domain.values import Assessment, SessionInput
+from clinic_log.services.clients import get_client
+from clinic_log.services.form_drafts import delete_form_draft, load_form_draft, save_form_draft
+from clinic_log.services.session_form_data import (
+    FormChoices,
+    find_lot,
+    form_choices,
+    next_course_position,
+    practitioner_defaults,
+    session_status,
+)
+from clinic_log.services.sessions import (
+    CredentialBlocksSigning,
+    SessionRejected,
+    WarningsNeedReason,
+    assess,
+    log_session,
+    save_draft,
+    sign_session,
+)
+from clinic_log.ui import current_user
+from clinic_log.ui.area_picker import AreaPicker
+from clinic_log.ui.area_rows import AreaRows
+from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.complications_section import ComplicationsSection
+from clinic_log.ui.face_map import FaceMap
+from clinic_log.ui.products_section import ProductsSection
+from clinic_log.ui.session_launcher import FORM_KEY_PREFIX
+from clinic_log.ui.warnings_panel import WarningsPanel
+
+DEFAULTS_KEY = "session:defaults"
+CHECK_DELAY_MS = 150
+AUTOSAVE_DELAY_MS = 400
+NO_DATE = QDate(2000, 1, 1)  # the lot-expiry box's "not set" value
+SKIN_RESPONSES = ("", "mild erythema", "moderate erythema", "pinpoint bleeding", "oedema", "uniform erythema")
+NEXT_SESSION_WEEKS = (4, 6)
+SIGN_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
+
+
+def form_key(client_id: int) -> str:
+    return f"{FORM_KEY_PREFIX}{client_id}"
+
+
+def next_session_text(on: date) -> str:
+    first, last = (on + timedelta(weeks=w) for w in NEXT_SESSION_WEEKS)
+    return f"next session suggested {first.isoformat()} to {last.isoformat()} (4–6 weeks)"
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _py_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _py_datetime(value: QDateTime) -> datetime:
+    """A QDateTime in local time as an aware datetime."""
+    return datetime.fromtimestamp(value.toSecsSinceEpoch()).astimezone()
+
+
+class TabLeavesDateEdit(QDateEdit):
+    """Tab goes to the next field (Qt's date box would step through its year/month/day first: arrows do that)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
+class TabLeavesDateTimeEdit(QDateTimeEdit):
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
+def _no_auto_default(button: QPushButton) -> QPushButton:
+    button.setAutoDefault(False)  # Enter in a field must never press a button of the form
+    button.setDefault(False)
+    return button
+
+
+class SessionFormDialog(QDialog):
+    """One session being logged for one client. Emits `signed(session_id)`, `draft_saved(session_id)` and
+    `checked()` each time the warnings panel has been brought up to date."""
+
+    signed = Signal(int)
+    draft_saved = Signal(int)
+    checked = Signal()
+
+    def __init__(self, db: Database, client_id: int, parent: QWidget | None = None,
+                 choices: FormChoices | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.client = get_client(db, client_id)
+        self.choices = choices or form_choices(db)
+        self.form_key = form_key(client_id)
+        self.session_id: int | None = None
+        self.assessment: Assessment | None = None
+        self._loading = True
+        self._finished = False
+        self._dirty = False
+        self._runner = BackgroundRunner(self)
+        self.setWindowTitle(f"New session — {self.client.full_name} ({self.client.client_ref})")
+        self.setObjectName("sessionForm")
+        self._build()
+        self._prefill()
+        restored = self._restore_autosaved()
+        self._loading = False
+        self._sync_people()
+        self._update_next_session()
+        self.set_tab_order()
+        self.picker.filter_edit.setFocus()
+        if restored:
+            self.panel.set_status(restored)
+        self._check_timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting with the form open (the main window closed) keeps the last keystrokes too
+            app.aboutToQuit.connect(self._keep_typing)
+        screen = self.screen()
+        width, height = 1280, 740
+        if screen is not None:
+            available = screen.availableGeometry()
+            width, height = min(width, available.width()), min(height, available.height())
+        self.resize(width, height)
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        c = self.choices
+        self.started = TabLeavesDateTimeEdit(QDateTime.currentDateTime())
+        self.started.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.started.setToolTip("Date and time of the session: Left/Right move between its parts, Up/Down change one")
+        self.started.setCalendarPopup(True)
+        self.practitioner = QComboBox()
+        self.practitioner.addItem("Choose…", None)
+        for p in c.practitioners:
+            self.practitioner.addItem(f"{p.full_name} ({p.role.replace('_', ' ')})", p.id)
+        self.supervisor = QComboBox()
+        self.supervisor_hint = QLabel()
+        self.presence = QComboBox()
+        self.presence.addItem("—", None)
+        for presence in SupervisorPresence:
+            self.presence.addItem(presence.value.replace("_", " "), presence.value)
+        self.device = QComboBox()
+        self.device.addItem("—", None)
+        for d in c.devices:
+            self.device.addItem(f"{d.model} — {d.serial} ({d.min_depth_mm:g}–{d.max_depth_mm:g} mm)", d.id)
+        self.lot = QLineEdit()
+        self.lot.setPlaceholderText("type or scan, Enter")
+        self.lot.setToolTip("Type or scan the cartridge lot number and press Enter to look up its expiry")
+        self.lot_expires = TabLeavesDateEdit()
+        self.lot_expires.setDisplayFormat("yyyy-MM-dd")
+        self.lot_expires.setMinimumDate(NO_DATE)
+        self.lot_expires.setSpecialValueText("not set")
+        self.lot_expires.setDate(NO_DATE)
+        self.lot_expires.setCalendarPopup(True)
+        self.lot_status = QLabel()
+        self.lot_status.setAccessibleName("Lot status")
+
+        self.picker = AreaPicker(c.areas)
+        self.face_map = FaceMap({a.code: a.label for a in c.areas})
+        self.area_rows = AreaRows()
+        self.products = ProductsSection()
+        self.course_index = QSpinBox()
+        self.course_total = QSpinBox()
+        for spin in (self.course_index, self.course_total):
+            spin.setRange(0, 12)
+            spin.setSpecialValueText("—")
+        self.next_session = QLabel()
+        self.next_session.setAccessibleName("Next session")
+        self.skin_response = QComboBox()
+        self.skin_response.setEditable(True)
+        self.skin_response.addItems(SKIN_RESPONSES)
+        self.complications = ComplicationsSection(c.complication_types)
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.panel = WarningsPanel()
+
+        names = {self.started: "Date/time", self.practitioner: "Practitioner", self.supervisor: "Supervisor",
+                 self.presence: "Supervisor presence", self.device: "Device", self.lot: "Cartridge lot",
+                 self.lot_expires: "Lot expiry", self.course_index: "Session number",
+                 self.course_total: "Sessions in course", self.skin_response: "Skin response", self.notes: "Notes"}
+        for widget, name in names.items():
+            widget.setAccessibleName(name)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self._label("&Date/time", self.started), self.started)
+        form.addRow(self._label("&Practitioner", self.practitioner), self.practitioner)
+        form.addRow(self._label("S&upervisor", self.supervisor), self._hbox(self.supervisor, self.supervisor_hint))
+        form.addRow(self._label("Supervisor presence", self.presence), self.presence)
+        form.addRow(self._label("D&evice", self.device), self.device)
+        form.addRow(self._label("Cartridge &lot", self.lot), self._hbox(
+            self.lot, self._label("Lot expiry", self.lot_expires), self.lot_expires, self.lot_status))
+
+        areas_box = self.areas_box = QGroupBox("Areas")
+        top = QHBoxLayout()
+        top.addWidget(self.picker, 2)
+        top.addWidget(self.face_map, 3)
+        areas_layout = QVBoxLayout(areas_box)
+        areas_layout.addLayout(top)
+        areas_layout.addWidget(self.area_rows)
+
+        products_box = QGroupBox("Products and topicals")
+        QVBoxLayout(products_box).addWidget(self.products)
+        complications_box = QGroupBox("Complications")
+        QVBoxLayout(complications_box).addWidget(self.complications)
+        more = QFormLayout()
+        more.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        more.addRow(self._label("Session number", self.course_index), self._hbox(
+            self.course_index, self._label("Sessions in course", self.course_total), self.course_total,
+            self.next_session))
+        more.addRow(self._label("S&kin response", self.skin_response), self.skin_response)
+        notes_label = self._label("&Notes", self.notes)
+        more.addRow(notes_label, self.notes)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addLayout(form)
+        column.addWidget(areas_box)
+        column.addWidget(products_box)
+        column.addLayout(more)
+        column.addWidget(complications_box)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll = scroll
+
+        heading = QLabel(self._client_heading())
+        heading.setObjectName("heading")
+        heading.setAccessibleName("Client")
+        heading.setWordWrap(True)
+
+        self.save_button = _no_auto_default(QPushButton("Sa&ve draft"))
+        self.sign_button = _no_auto_default(QPushButton("&Sign"))
+        self.close_button = _no_auto_default(QPushButton("Close"))
+        self.save_action = QAction("Save draft", self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.sign_action = QAction("Sign", self)
+        self.sign_action.setShortcuts(list(SIGN_KEYS))
+        for action in (self.save_action, self.sign_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        self.save_action.triggered.connect(self.save_draft_now)
+        self.sign_action.triggered.connect(self.sign)
+        self.save_button.clicked.connect(self.save_draft_now)
+        self.sign_button.clicked.connect(self.sign)
+        self.close_button.clicked.connect(self.close)
+        self.save_button.setToolTip("Save as a draft session; sign it later (Ctrl+S)")
+        self.sign_button.setToolTip("Sign the session: it is locked from then on (Ctrl+Enter)")
+        self.close_button.setToolTip("Close: what you typed is kept and comes back next time (Esc)")
+        for button in (self.save_button, self.sign_button, self.close_button):
+            button.setAccessibleName(button.text().replace("&", ""))
+
+        side = QVBoxLayout()
+        side.addWidget(self.panel, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.sign_button)
+        buttons.addWidget(self.close_button)
+        side.addLayout(buttons)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMinimumWidth(300)
+
+        columns = QHBoxLayout()
+        columns.addWidget(scroll, 3)
+        columns.addWidget(side_widget, 1)
+        outer = QVBoxLayout(self)
+        outer.addWidget(heading)
+        outer.addLayout(columns, 1)
+
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.check_now)
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setSingleShot(True)
+        self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave_timer.timeout.connect(self.autosave_now)
+
+        self.picker.area_toggled.connect(self.toggle_area)
+        self.face_map.area_clicked.connect(self.toggle_area)
+        self.area_rows.remove_requested.connect(self.toggle_area)
+        self.practitioner.currentIndexChanged.connect(self._on_practitioner_changed)
+        self.device.currentIndexChanged.connect(self._on_device_changed)
+        self.lot.returnPressed.connect(self.look_up_lot)
+        self.lot.editingFinished.connect(self.look_up_lot)
+        self.started.dateTimeChanged.connect(self._update_next_session)
+        for signal in (self.started.dateTimeChanged, self.practitioner.currentIndexChanged,
+                       self.supervisor.currentIndexChanged, self.presence.currentIndexChanged,
+                       self.device.currentIndexChanged, self.lot.textChanged, self.lot_expires.dateChanged,
+                       self.area_rows.changed, self.products.changed, self.course_index.valueChanged,
+                       self.course_total.valueChanged, self.skin_response.currentTextChanged,
+                       self.complications.changed, self.notes.textChanged, self.panel.reason_changed):
+            signal.connect(self._on_changed)
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    @staticmethod
+    def _hbox(*widgets: QWidget) -> QWidget:
+        holder = QWidget()
+        layout = QHBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        return holder
+
+    def _client_heading(self) -> str:
+        c = self.client
+        parts = [f"<b>{c.full_name}</b> ({c.client_ref})"]
+        if c.date_of_birth:
+            parts.append(f"born {c.date_of_birth.isoformat()}")
+        parts.append(f"Fitzpatrick {FITZPATRICK_NUMERALS[c.fitzpatrick - 1]}" if c.fitzpatrick else
+                     "Fitzpatrick not recorded")
+        return ", ".join(parts)
+
+    def set_tab_order(self) -> None:
+        """Tab follows the form top to bottom, then the reason and the buttons."""
+        chain: list[QWidget] = [self.started, self.practitioner, self.supervisor, self.presence, self.device,
+                                self.lot, self.lot_expires, self.picker.filter_edit, self.picker.list,
+                                *self.area_rows.focus_widgets(), *self.products.focus_widgets(),
+                                self.course_index, self.course_total, self.skin_response, self.notes,
+                                *self.complications.focus_widgets(), self.panel.reason,
+                                self.save_button, self.sign_button, self.close_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # --- defaults and restoring --------------------------------------------------------------
+
+    def _prefill(self) -> None:
+        actor = current_user.current_actor()
+        practitioner_id = actor.practitioner_id
+        if practitioner_id is None:
+            remembered = load_form_draft(self._db, actor, DEFAULTS_KEY)
+            practitioner_id = _int(remembered.state.get("practitioner_id")) if remembered else None
+        self._select(self.practitioner, practitioner_id)
+        self._sync_people()
+        self._apply_practitioner_defaults()
+        index, total = next_course_position(self._db, self.client.id)
+        self.course_index.setValue(index or 0)
+        self.course_total.setValue(total or 0)
+
+    def _apply_practitioner_defaults(self) -> None:
+        practitioner_id = self.practitioner.currentData()
+        if practitioner_id is None:
+            return
+        defaults = practitioner_defaults(self._db, practitioner_id)
+        if defaults.device_id is not None:
+            self._select(self.device, defaults.device_id)
+        if defaults.supervisor_id is not None:
+            self._select(self.supervisor, defaults.supervisor_id)
+        if defaults.lot_number and not self.lot.text():
+            self.lot.setText(defaults.lot_number)
+            self._show_lot(defaults.lot_expires, known=True)
+
+    def _restore_autosaved(self) -> str | None:
+        draft = load_form_draft(self._db, current_user.current_actor(), self.form_key)
+        if draft is None:
+            return None
+        self.restore(draft.state)
+        if self.session_id is not None and session_status(self._db, self.session_id) != "draft":
+            gone, self.session_id = self.session_id, None  # signed or removed meanwhile: never overwritten
+            return (f"Restored what you typed; session {gone} was signed meanwhile, so saving makes a new "
+                    "session (check it is not the same treatment twice).")
+        return f"Restored what you typed at {draft.saved_at.astimezone():%Y-%m-%d %H:%M} (not signed yet)."
+
+    def state(self) -> dict[str, Any]:
+        """Everything typed, as JSON-able values (valid or not), for the autosaved form draft."""
+        expires = self.lot_expires.date()
+        return {
+            "session_id": self.session_id, "started_at": self.started.dateTime().toString(Qt.DateFormat.ISODate),
+            "practitioner_id": self.practitioner.currentData(), "supervisor_id": self.supervisor.currentData(),
+            "presence": self.presence.currentData(), "device_id": self.device.currentData(),
+            "lot": self.lot.text(),
+            "lot_expires": None if expires == NO_DATE else expires.toString(Qt.DateFormat.ISODate),
+            "areas": [row.state() for row in self.area_rows.rows], "products": self.products.state(),
+            "course": [self.course_index.value(), self.course_total.value()],
+            "skin_response": self.skin_response.currentText(), "complications": self.complications.state(),
+            "notes": self.notes.toPlainText(), "reason": self.panel.reason.toPlainText(),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        loading, self._loading = self._loading, True
+        try:
+            self.session_id = _int(state.get("session_id"))
+            started = QDateTime.fromString(str(state.get("started_at") or ""), Qt.DateFormat.ISODate)
+            if started.isValid():
+                self.started.setDateTime(started)
+            self._select(self.practitioner, state.get("practitioner_id"))
+            self._sync_people()
+            self._select(self.supervisor, state.get("supervisor_id"))
+            self._select(self.presence, state.get("presence"))
+            self._select(self.device, state.get("device_id"))
+            self.area_rows.set_device(self.choices.device(self.device.currentData()))
+            self.lot.setText(str(state.get("lot") or ""))
+            expires = QDate.fromString(str(state.get("lot_expires") or ""), Qt.DateFormat.ISODate)
+            self.lot_expires.setDate(expires if expires.isValid() else NO_DATE)
+            for code in list(self.area_rows.codes()):
+                self.area_rows.remove(code)
+            for row_state in state.get("areas") or []:
+                area = self.choices.area(str(row_state.get("code")))
+                if area is not None:
+                    self.area_rows.add(area).restore(row_state)
+            self._sync_area_views()
+            self.products.restore(state.get("products") or {})
+            course = state.get("course") or [0, 0]
+            self.course_index.setValue(_int(course[0]) or 0)
+            self.course_total.setValue(_int(course[1]) or 0)
+            self.skin_response.setCurrentText(str(state.get("skin_response") or ""))
+            self.complications.restore(list(state.get("complications") or []))
+            self.notes.setPlainText(str(state.get("notes") or ""))
+            self.panel.reason.setPlainText(str(state.get("reason") or ""))
+        finally:
+            self._loading = loading
+
+    @staticmethod
+    def _select(combo: QComboBox, value: object) -> None:
+        index = combo.findData(value)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    # --- reacting to edits -------------------------------------------------------------------
+
+    def _on_changed(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        self._check_timer.start()
+        self._autosave_timer.start()
+
+    def _on_practitioner_changed(self) -> None:
+        if self._loading:
+            return
+        self._sync_people()
+        self._apply_practitioner_defaults()
+
+    def _sync_people(self) -> None:
+        """Supervisors are physicians other than the practitioner; required when the practitioner needs one."""
+        chosen = self.choices.practitioner(self.practitioner.currentData())
+        previous = self.supervisor.currentData()
+        blocked = self.supervisor.blockSignals(True)
+        self.supervisor.clear()
+        needs = chosen is not None and chosen.needs_supervision
+        self.supervisor.addItem("Choose… (required)" if needs else "—", None)
+        for p in self.choices.practitioners:
+            if PractitionerRole(p.role).is_physician and (chosen is None or p.id != chosen.id):
+                self.supervisor.addItem(f"{p.full_name} ({p.role.replace('_', ' ')})", p.id)
+        self._select(self.supervisor, previous)
+        self.supervisor.blockSignals(blocked)
+        self.supervisor_hint.setText(f"required: {chosen.full_name} works under supervision"
+                                     if needs and chosen is not None else "")
+
+    def _on_device_changed(self) -> None:
+        self.area_rows.set_device(self.choices.device(self.device.currentData()))
+
+    def toggle_area(self, code: str) -> None:
+        if code in self.area_rows.codes():
+            self.area_rows.remove(code)
+        else:
+            area = self.choices.area(code)
+            if area is None:
+                return
+            self.area_rows.add(area)
+        self._sync_area_views()
+        self.set_tab_order()
+
+    def _sync_area_views(self) -> None:
+        codes = self.area_rows.codes()
+        self.picker.set_chosen(codes)
+        self.face_map.set_chosen(codes)
+
+    def look_up_lot(self) -> None:
+        number = self.lot.text().strip()
+        if not number:
+            self.lot_status.setText("")
+            return
+        try:
+            lot = find_lot(self._db, number)
+        except DomainError as exc:
+            self.lot_status.setText(f"cannot look up the lot: {exc}")
+            return
+        if lot is None:
+            self.lot_status.setText("new lot: enter its expiry")
+            return
+        self._show_lot(lot.expires_on, known=True)
+
+    def _show_lot(self, expires: date | None, known: bool) -> None:
+        self.lot_expires.setDate(QDate(expires.year, expires.month, expires.day) if expires else NO_DATE)
+        self._update_lot_status(known)
+
+    def _update_lot_status(self, known: bool = False) -> None:
+        expires = self.lot_expires.date()
+        if expires == NO_DATE:
+            self.lot_status.setText("expiry not recorded" if known else "")
+            return
+        on = self.started.date()
+        expired = expires < on
+        self.lot_status.setText("EXPIRED" if expired else f"expires {expires.toString(Qt.DateFormat.ISODate)}")
+        self.lot_status.setStyleSheet("color: #b00020; font-weight: bold;" if expired else "")
+
+    def _update_next_session(self) -> None:
+        self.next_session.setText(next_session_text(_py_date(self.started.date())))
+
+    # --- checking ----------------------------------------------------------------------------
+
+    def entry(self) -> SessionInput | None:
+        """The session as typed, or None while no practitioner is chosen."""
+        practitioner_id = self.practitioner.currentData()
+        if practitioner_id is None:
+            return None
+        expires = self.lot_expires.date()
+        started = _py_datetime(self.started.dateTime())
+        return SessionInput(
+            client_id=self.client.id, practitioner_id=practitioner_id, started_at=started,
+            device_id=self.device.currentData(), cartridge_lot=self.lot.text().strip() or None,
+            lot_expires=None if expires == NO_DATE else _py_date(expires),
+            supervisor_id=self.supervisor.currentData(), supervisor_presence=self.presence.currentData(),
+            areas=self.area_rows.values(), products=self.products.values(),
+            complications=self.complications.values(), course_index=self.course_index.value() or None,
+            course_total=self.course_total.value() or None,
+            skin_response=self.skin_response.currentText().strip() or None,
+            notes=self.notes.toPlainText().strip() or None,
+        )
+
+    def check_now(self) -> None:
+        self._check_timer.stop()
+        self._update_lot_status()
+        entry = self.entry()
+        if entry is None:
+            self.assessment = None
+            self.panel.show_failure("Practitioner: choose who performs the session")
+            self.checked.emit()
+            return
+        db = self._db
+        self._runner.run("assess", lambda: assess(db, entry), self._on_checked, self._on_check_failed)
+
+    def _on_checked(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+        self.panel.show_problems(assessment.problems)
+        self.sign_button.setEnabled(not assessment.errors)
+        self.checked.emit()
+
+    def _on_check_failed(self, exc: Exception) -> None:
+        self.assessment = None
+        self.panel.show_failure(str(exc))
+        self.checked.emit()
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def autosave_now(self) -> None:
+        self._autosave_timer.stop()
+        if self._finished or not self._dirty:
+            return
+        db, actor, key, state = self._db, current_user.current_actor(), self.form_key, self.state()
+        self._runner.run("autosave", lambda: save_form_draft(db, actor, key, state),
+                         lambda _: None, self._on_autosave_failed)
+
+    def _on_autosave_failed(self, exc: Exception) -> None:
+        self.panel.set_status(f"What you typed could not be kept in the database ({exc}); it is still here in the "
+                              "form — do not close it before saving.", error=True)
+
+    def _remember_practitioner(self) -> None:
+        actor = current_user.current_actor()
+        if actor.practitioner_id is None and self.practitioner.currentData() is not None:
+            save_form_draft(self._db, actor, DEFAULTS_KEY, {"practitioner_id": self.practitioner.currentData()})
+
+    def save_draft_now(self) -> bool:
+        """Save the session as a draft (Ctrl+S); on failure everything stays in the form."""
+        self.check_now()
+        entry = self.entry()
+        if entry is None:
+            self.panel.set_status("Not saved: choose the practitioner first.", error=True)
+            self.practitioner.setFocus()
+            return False
+        try:
+            saved = save_draft(self._db, current_user.current_actor(), entry, self.session_id)
+            self.session_id = saved.id
+            self._remember_practitioner()
+            save_form_draft(self._db, current_user.current_actor(), self.form_key, self.state())
+        except DomainError as exc:
+            self._show_not_saved("Not saved", exc)
+            return False
+        self._dirty = False
+        self.panel.set_status(f"Saved as draft session {saved.id} at {datetime.now():%H:%M}; sign it with Ctrl+Enter.")
+        self.draft_saved.emit(saved.id)
+        return True
+
+    def sign(self) -> bool:
+        """Sign (Ctrl+Enter): errors refuse it, warnings need the reason; a failure keeps everything in the form."""
+        entry = self.entry()
+        if entry is None:
+            self.panel.set_status("Not signed: choose the practitioner first.", error=True)
+            self.practitioner.setFocus()
+            return False
+        actor = current_user.current_actor()
+        reason = self.panel.reason_text() or None
+        try:
+            if self.session_id is None:
+                saved = log_session(self._db, actor, entry, reason=reason, sign=True)
+            else:
+                save_draft(self._db, actor, entry, self.session_id)
+                saved = sign_session(self._db, actor, self.session_id, reason=reason)
+        except WarningsNeedReason as exc:
+            self.panel.set_status(f"Not signed: type a reason to go ahead with {len(exc.warnings)} warning"
+                                  f"{'s' * (len(exc.warnings) != 1)}.", error=True)
+            self.panel.reason.setFocus()
+            return False
+        except SessionRejected as exc:
+            self.panel.set_status("Not signed: fix the errors first — " + "; ".join(p.message for p in exc.errors),
+                                  error=True)
+            self.check_now()
+            return False
+        except (CredentialBlocksSigning, DomainError) as exc:
+            self._show_not_saved("Not signed", exc)
+            return False
+        self._finished = True
+        self._autosave_timer.stop()
+        try:
+            self._remember_practitioner()
+            delete_form_draft(self._db, actor, self.form_key)
+        except DomainError:  # the session itself is signed; a stale form draft is only restored, never saved
+            pass
+        self.session_id = saved.id
+        self.signed.emit(saved.id)
+        self.accept()
+        return True
+
+    def _show_not_saved(self, what: str, exc: Exception) -> None:
+        self.panel.set_status(f"{what}: {exc}. Everything you typed is still in the form.", error=True)
+
+    # --- closing -----------------------------------------------------------------------------
+
+    def _keep_typing(self) -> None:
+        """On close: keep the last keystrokes too, then let running checks and saves finish."""
+        if not shiboken6.isValid(self):
+            return
+        self._check_timer.stop()
+        if self._dirty and not self._finished:
+            self._autosave_timer.stop()
+            try:
+                save_form_draft(self._db, current_user.current_actor(), self.form_key, self.state())
+                self._dirty = False
+            except DomainError as exc:
+                self._on_autosave_failed(exc)
+        self._runner.wait()
+
+    def done(self, result: int) -> None:
+        self._keep_typing()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._keep_typing()
+        super().closeEvent(event)

@@ -1,0 +1,128 @@
+"""Starting session forms for the main window: the quick client picker, one form per client, and at start the
+offer to resume a form left unsaved (resume, later, or discard what was typed).
+
+The form and picker modules are imported when first used, so start-up does not pay for them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.errors import DomainError, PermissionDenied
+from clinic_log.domain.permissions import require
+from clinic_log.services.clients import get_client
+from clinic_log.services.form_drafts import delete_form_draft, list_form_drafts
+from clinic_log.ui import current_user
+
+if TYPE_CHECKING:
+    from clinic_log.ui.client_picker import ClientPickerDialog
+    from clinic_log.ui.session_form import SessionFormDialog
+
+FORM_KEY_PREFIX = "session:client="  # the session form's autosave keys: session:client=<id>
+TITLE = "Clinic Log"
+
+
+def client_of_key(key: str) -> int | None:
+    rest = key.removeprefix(FORM_KEY_PREFIX)
+    return int(rest) if key.startswith(FORM_KEY_PREFIX) and rest.isdigit() else None
+
+
+class SessionLauncher(QObject):
+    """Emits `form_opened(form)`, `picker_opened(picker)`, `resume_offered(box)`, and for any of its forms
+    `draft_saved(session_id)` and `signed(session_id)`."""
+
+    form_opened = Signal(object)
+    picker_opened = Signal(object)
+    resume_offered = Signal(object)
+    draft_saved = Signal(int)
+    signed = Signal(int)
+
+    def __init__(self, db: Database, window: QWidget) -> None:
+        super().__init__(window)
+        self._db = db
+        self._window = window
+        self._forms: dict[int, SessionFormDialog] = {}
+        self.offer_box: QMessageBox | None = None  # the last resume question asked
+        self.refused: QMessageBox | None = None  # the last "may not log sessions" message
+
+    def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
+        """Without a client, the quick picker first; then the form (an open form for the client is reused)."""
+        try:
+            require(current_user.current_actor(), "log sessions")
+        except PermissionDenied as exc:  # reception: say so at once rather than after typing a whole session
+            box = QMessageBox(QMessageBox.Icon.Information, TITLE, f"Sessions cannot be logged here: {exc}.",
+                              QMessageBox.StandardButton.Ok, self._window)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.refused = box
+            return None
+        if client_id is None:
+            from clinic_log.ui.client_picker import ClientPickerDialog
+
+            picker = ClientPickerDialog(self._db, self._window)
+            picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            picker.client_chosen.connect(self.new_session)
+            picker.open()
+            self.picker_opened.emit(picker)
+            return picker
+        from clinic_log.ui.session_form import SessionFormDialog
+
+        if client_id in self._forms:
+            form = self._forms[client_id]
+            form.activateWindow()
+            return form
+        try:
+            form = SessionFormDialog(self._db, client_id, self._window)
+        except DomainError as exc:
+            QMessageBox.warning(self._window, TITLE, f"The session form cannot be opened: {exc}")
+            return None
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._forms[client_id] = form
+        form.finished.connect(lambda _: self._forms.pop(client_id, None))
+        form.draft_saved.connect(self.draft_saved)
+        form.signed.connect(self.signed)
+        form.show()
+        form.activateWindow()
+        self.form_opened.emit(form)
+        return form
+
+    def offer_unsaved_sessions(self) -> QMessageBox | None:
+        """Ask whether to resume the newest session form this user left unsaved (Yes), later (No) or discard it."""
+        actor = current_user.current_actor()
+        try:
+            drafts = list_form_drafts(self._db, actor, FORM_KEY_PREFIX)
+            key, client_id = next(((d.form_key, c) for d in drafts if (c := client_of_key(d.form_key)) is not None),
+                                  ("", None))
+            client = get_client(self._db, client_id) if client_id is not None else None
+        except DomainError:  # e.g. the client was removed meanwhile: nothing to resume
+            return None
+        if client is None:
+            return None
+        buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                   | QMessageBox.StandardButton.Discard)
+        question = f"Resume unsaved session for {client.full_name} ({client.client_ref})?"
+        box = QMessageBox(QMessageBox.Icon.Question, TITLE, question, buttons, self._window)
+        box.setInformativeText("Yes opens the form as it was left; No keeps it for later; Discard forgets what was "
+                               "typed (a draft already saved with Ctrl+S stays in the history).")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            choice = box.standardButton(button)
+            if choice == QMessageBox.StandardButton.Yes:
+                self.new_session(client.id)
+            elif choice == QMessageBox.StandardButton.Discard:
+                try:
+                    delete_form_draft(self._db, current_user.current_actor(), key)
+                except DomainError as exc:
+                    QMessageBox.warning(self._window, TITLE, f"What was typed could not be discarded: {exc}")
+
+        box.buttonClicked.connect(answered)
+        box.open()
+        self.offer_box = box
+        self.resume_offered.emit(box)
+        return box

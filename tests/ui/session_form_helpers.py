@@ -1,0 +1,67 @@
+"""Helpers for the session-form tests: a clinic acting as its dermatologist, a form, and counted key presses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.ui import current_user
+from clinic_log.ui.session_form import SessionFormDialog
+from tests.unit.services.helpers import Clinic
+
+
+def act_as(monkeypatch: pytest.MonkeyPatch, actor: Actor) -> None:
+    """The GUI acts as `actor` (what the login will do)."""
+    monkeypatch.setattr(current_user, "current_actor", lambda: actor)
+
+
+def open_form(qtbot: QtBot, db: Database, clinic: Clinic) -> SessionFormDialog:
+    form = SessionFormDialog(db, clinic.client_id)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    qtbot.waitUntil(lambda: form.assessment is not None or form.panel.messages() != [])
+    return form
+
+
+def checked(qtbot: QtBot, form: SessionFormDialog, condition: Callable[[], bool] | None = None) -> None:
+    """Wait for the debounced check to run and the panel to satisfy `condition`."""
+    with qtbot.waitSignal(form.checked, timeout=5000):
+        form.check_now()
+    if condition is not None:
+        qtbot.waitUntil(condition)
+
+
+@dataclass
+class Keyboard:
+    """Sends key presses to whatever has the focus, and counts them (a chord such as Ctrl+Enter counts once)."""
+
+    qtbot: QtBot
+    presses: int = 0
+
+    def focus(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        return widget
+
+    def type(self, text: str) -> None:
+        for ch in text:
+            QTest.keyClick(self.focus(), ch)
+            self.presses += 1
+            QApplication.processEvents()
+
+    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+              times: int = 1) -> None:
+        for _ in range(times):
+            QTest.keyClick(self.focus(), key, modifier)
+            self.presses += 1
+            QApplication.processEvents()

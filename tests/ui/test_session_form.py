@@ -1,0 +1,520 @@
+"""The chairside session form: keyboard-only logging, live warnings and errors, reasons, drafts, signing."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from clinic_log.db.engine import Database, translate_operational_error
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.domain.values import AreaInput
+from clinic_log.services import clients, people
+from clinic_log.services.consents import record_consent
+from clinic_log.services.form_drafts import load_form_draft
+from clinic_log.services.session_queries import count_sessions, get_session
+from clinic_log.services.sessions import log_session, sign_session
+from clinic_log.ui.session_form import SessionFormDialog, form_key
+from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form
+from tests.ui.window_helpers import make_window
+from tests.unit.services.helpers import Clinic, make_clinic, session_entry
+
+
+@pytest.fixture
+def clinic(db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> Clinic:
+    """A clinic whose dermatologist is logged in and has logged one session before (device SPP-1, lot SP14-1)."""
+    made = make_clinic(db, owner)
+    log_session(db, made.derm, session_entry(made), sign=True)
+    act_as(monkeypatch, made.derm)
+    return made
+
+
+def stored(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db_path) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def newest_session_id(db_path: Path) -> int:
+    return int(stored(db_path, "SELECT max(id) FROM sessions")[0][0])
+
+
+def test_complete_session_logged_keyboard_only_is_stored(qtbot: QtBot, db: Database, db_path: Path,
+                                                         clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    keys = Keyboard(qtbot)
+    assert keys.focus() is form.picker.filter_edit  # the form opens ready for the first area
+    keys.type("fo")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("ch")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_Tab, times=2)  # the area list, then the forehead's depth
+    assert keys.focus() is form.area_rows.rows[0].depth
+    keys.press(Qt.Key.Key_Down)  # 0.40 → 0.35 mm
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Up)  # 2 passes
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Down)  # technique: stamping
+    keys.press(Qt.Key.Key_Tab, times=3)  # endpoint, remove (RF energy is disabled: skipped), cheeks depth
+    assert keys.focus() is form.area_rows.rows[1].depth
+    keys.press(Qt.Key.Key_Up, times=2)  # 0.75 → 0.85 mm
+    keys.press(Qt.Key.Key_Tab, times=5)  # passes, technique, endpoint, remove, numbing cream
+    assert keys.focus() is form.products.numbing
+    keys.press(Qt.Key.Key_Space)
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Up, times=5)  # contact 35 min
+    keys.press(Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Alt+N: the notes
+    assert keys.focus() is form.notes
+    keys.type("Tolerated well")
+    keys.press(Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # Alt+C: add a complication (erythema, grade 1)
+    qtbot.waitUntil(lambda: bool(form.complications.rows))  # a mnemonic "animates" the button's click
+    assert keys.focus() is form.complications.rows[0].kind
+    with qtbot.waitSignal(form.signed) as signed:
+        keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    session_id = signed.args[0]
+    assert stored(db_path, "SELECT status, signed_by, practitioner_id, device_id, notes FROM sessions WHERE id = ?",
+                  session_id) == [("signed", "mbrandt", clinic.derm_id, clinic.device_id, "Tolerated well")]
+    assert stored(db_path, "SELECT area_code, depth_mm, passes, technique FROM session_areas WHERE session_id = ? "
+                  "ORDER BY id", session_id) == [("forehead", 0.35, 2, "stamping"), ("cheeks", 0.85, 1, None)]
+    assert stored(db_path, "SELECT name, contact_minutes FROM session_products WHERE session_id = ?",
+                  session_id) == [("Numbing cream", 35)]
+    assert stored(db_path, "SELECT code, grade, expected FROM complications WHERE session_id = ?",
+                  session_id) == [(form.choices.complication_types[0].code, 1, 1)]
+    assert stored(db_path, "SELECT l.lot_number FROM sessions s JOIN cartridge_lots l ON l.id = s.cartridge_lot_id "
+                  "WHERE s.id = ?", session_id) == [("SP14-1",)]
+    assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is None  # signed: nothing left unsaved
+
+
+def test_typical_three_area_session_takes_at_most_25_key_presses(qtbot: QtBot, db: Database, db_path: Path,
+                                                                 clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    keys = Keyboard(qtbot)
+    for start in ("fo", "ch", "ne"):
+        keys.type(start)
+        keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_Tab, times=2)
+    keys.press(Qt.Key.Key_Up)  # forehead a little deeper
+    with qtbot.waitSignal(form.signed) as signed:
+        keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert keys.presses <= 25, keys.presses
+    assert stored(db_path, "SELECT area_code, depth_mm FROM session_areas WHERE session_id = ? ORDER BY id",
+                  signed.args[0]) == [("forehead", 0.45), ("cheeks", 0.75), ("neck", 0.75)]
+
+
+def test_form_is_prefilled_with_practitioner_last_device_lot_and_course(qtbot: QtBot, db: Database,
+                                                                        clinic: Clinic) -> None:
+    log_session(db, clinic.derm, session_entry(clinic, course_index=1, course_total=4), sign=True)
+    form = open_form(qtbot, db, clinic)
+    assert form.practitioner.currentData() == clinic.derm_id
+    assert form.device.currentData() == clinic.device_id
+    assert form.lot.text() == "SP14-1" and form.lot_expires.date() == QDate(2027, 1, 31)
+    assert (form.course_index.value(), form.course_total.value()) == (2, 4)
+    assert "next session suggested" in form.next_session.text()
+
+
+def test_owner_without_practitioner_gets_the_practitioner_they_used_last(
+        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    act_as(monkeypatch, owner)
+    form = open_form(qtbot, db, clinic)
+    assert form.practitioner.currentData() is None
+    form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
+    form.toggle_area("forehead")
+    form.supervisor.setCurrentIndex(form.supervisor.findData(clinic.derm_id))
+    assert form.save_draft_now()
+    form.close()
+    again = open_form(qtbot, db, Clinic(**{**clinic.__dict__, "client_id": _second_client(db, owner)}))
+    assert again.practitioner.currentData() == clinic.nurse_id
+
+
+def _second_client(db: Database, owner: Actor, fitzpatrick: int | None = 2, consent: date | None = date(2026, 6, 1),
+                   ref: str = "P-2") -> int:
+    client = clients.create_client(db, owner, clients.ClientDetails(ref, "Amara", "Okafor", fitzpatrick=fitzpatrick))
+    if consent is not None:
+        record_consent(db, owner, client.id, "Amara Okafor", consent)
+    return client.id
+
+
+def test_device_caps_depth_and_enables_rf_energy_only_for_rf(qtbot: QtBot, db: Database, owner: Actor,
+                                                             clinic: Clinic) -> None:
+    rf = people.add_device(db, owner, "Morpheus8", "M8-1")
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("stretch_marks")
+    row = form.area_rows.rows[0]
+    assert row.depth.value() == 1.75  # middle of 1.0–2.5
+    assert row.depth.maximum() == 2.5 and not row.rf_energy.isEnabled()  # SkinPen Precision
+    form.device.setCurrentIndex(form.device.findData(rf.id))
+    assert row.depth.maximum() == 4.0 and row.rf_energy.isEnabled()
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str
+    text: str  # what the panel must show
+    prepare: Callable[[Database, Actor, Clinic], int]  # returns the client to open the form for
+    fill: Callable[[SessionFormDialog, Clinic], None]
+
+
+def _depth(code: str, mm: float) -> Callable[[SessionFormDialog, Clinic], None]:
+    def fill(form: SessionFormDialog, clinic: Clinic) -> None:
+        form.toggle_area(code)
+        form.area_rows.rows[-1].depth.setValue(mm)
+    return fill
+
+
+def _as_nurse(depth_mm: float, supervised: bool) -> Callable[[SessionFormDialog, Clinic], None]:
+    def fill(form: SessionFormDialog, clinic: Clinic) -> None:
+        form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
+        if supervised:
+            form.supervisor.setCurrentIndex(form.supervisor.findData(clinic.derm_id))
+        form.device.setCurrentIndex(form.device.findData(clinic.device_id))
+        _depth("cheeks", depth_mm)(form, clinic)
+    return fill
+
+
+def _new_practitioner(licence_expires: date | None) -> Callable[[SessionFormDialog, Clinic], None]:
+    def fill(form: SessionFormDialog, clinic: Clinic) -> None:
+        form.practitioner.setCurrentIndex(form.practitioner.findText("Eve Park", Qt.MatchFlag.MatchStartsWith))
+        form.device.setCurrentIndex(form.device.findData(clinic.device_id))
+        _depth("forehead", 0.4)(form, clinic)
+    return fill
+
+
+def _with_practitioner(licence_expires: date | None) -> Callable[[Database, Actor, Clinic], int]:
+    def prepare(db: Database, owner: Actor, clinic: Clinic) -> int:
+        people.create_practitioner(db, owner, people.PractitionerDetails(
+            "epark", "Eve Park", "dermatologist", False, None, "GMC-9" if licence_expires else None,
+            licence_expires))
+        return clinic.client_id
+    return prepare
+
+
+def _lot(number: str, expires: QDate) -> Callable[[SessionFormDialog, Clinic], None]:
+    def fill(form: SessionFormDialog, clinic: Clinic) -> None:
+        _depth("forehead", 0.4)(form, clinic)
+        form.lot.setText(number)
+        form.lot_expires.setDate(expires)
+    return fill
+
+
+def _same(db: Database, owner: Actor, clinic: Clinic) -> int:
+    return clinic.client_id
+
+
+def _eczema(db: Database, owner: Actor, clinic: Clinic) -> int:
+    clients.add_finding(db, owner, clinic.client_id, "eczema", date(2026, 1, 5))
+    return clinic.client_id
+
+
+CASES = [
+    Case("depth_area", "Warning: Forehead 1.0 mm is outside the usual 0.25–0.5 mm", _same, _depth("forehead", 1.0)),
+    Case("depth_cap", "Warning: Cheeks 2.0 mm is over Jane Doyle's cap of 1.5 mm", _same, _as_nurse(2.0, True)),
+    Case("supervisor_missing", "Warning: Jane Doyle (nurse) needs a supervising physician recorded on the session",
+         _same, _as_nurse(0.75, False)),
+    Case("pih_risk", "Warning: Fitzpatrick V with 1.5 mm: higher risk of hyperpigmentation (PIH)",
+         lambda db, owner, clinic: _second_client(db, owner, fitzpatrick=5), _depth("cheeks", 1.5)),
+    Case("contraindication", "Warning: Eczema", _eczema, _depth("forehead", 0.4)),
+    Case("credential_expired", "Warning: Eve Park's licence GMC-9 expired 2025-03-01",
+         _with_practitioner(date(2025, 3, 1)), _new_practitioner(date(2025, 3, 1))),
+    Case("credential_missing", "Warning: Eve Park has no licence or certificate on record",
+         _with_practitioner(None), _new_practitioner(None)),
+    Case("consent_expired", "Warning: consent signed 2024-01-02 has expired (valid 12m)",
+         lambda db, owner, clinic: _second_client(db, owner, consent=date(2024, 1, 2)), _depth("forehead", 0.4)),
+    Case("consent_missing", "Warning: P-2 has no signed consent on record",
+         lambda db, owner, clinic: _second_client(db, owner, consent=None), _depth("forehead", 0.4)),
+    Case("depth_device", "Error: Periorbital (around the eyes) 0.1 mm is outside the SkinPen Precision's range "
+         "0.25–2.5 mm", _same, _depth("periorbital", 0.1)),
+    Case("lot_expired", "Error: lot OLD-7 expired 2025-12-31; use an unexpired cartridge", _same,
+         _lot("OLD-7", QDate(2025, 12, 31))),
+    Case("no_areas", "Error: at least one treated area is required", _same, lambda form, clinic: None),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.code for c in CASES])
+def test_each_warning_and_error_is_shown_with_its_message(qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic,
+                                                          case: Case) -> None:
+    client_id = case.prepare(db, owner, clinic)
+    form = open_form(qtbot, db, Clinic(**{**clinic.__dict__, "client_id": client_id}))
+    case.fill(form, clinic)
+    checked(qtbot, form, lambda: any(m.startswith(case.text) for m in form.panel.messages()))
+    if case.text.startswith("Error"):
+        assert not form.sign_button.isEnabled()
+        assert "must be fixed before saving" in form.panel.summary.text()
+
+
+def test_errors_block_signing_and_nothing_is_stored(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    _lot("OLD-7", QDate(2025, 12, 31))(form, clinic)
+    before = count_sessions(db)
+    assert not form.sign()
+    assert count_sessions(db) == before
+    assert "Not signed: fix the errors first — lot OLD-7 expired 2025-12-31" in form.panel.status.text()
+    assert form.isVisible() and form.lot.text() == "OLD-7"
+
+
+def test_warnings_need_a_typed_reason_which_is_stored(qtbot: QtBot, db: Database, db_path: Path,
+                                                       clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    _depth("forehead", 1.0)(form, clinic)
+    checked(qtbot, form, lambda: "reason" in form.panel.summary.text())
+    assert "(required)" in form.panel.reason_label.text()
+    before = count_sessions(db)
+    assert not form.sign()
+    assert count_sessions(db) == before
+    assert "type a reason" in form.panel.status.text() and form.panel.reason.hasFocus()
+    form.panel.reason.setPlainText("thick skin, test patch tolerated")
+    with qtbot.waitSignal(form.signed) as signed:
+        form.sign()
+    assert stored(db_path, "SELECT code, reason FROM session_warnings WHERE session_id = ?", signed.args[0]) == [
+        ("depth_area", "thick skin, test patch tolerated")]
+    assert stored(db_path, "SELECT warnings_reason FROM sessions WHERE id = ?", signed.args[0]) == [
+        ("thick skin, test patch tolerated",)]
+
+
+def _fill_everything(form: SessionFormDialog, clinic: Clinic) -> None:
+    form.toggle_area("forehead")
+    form.toggle_area("cheeks")
+    form.area_rows.rows[1].depth.setValue(1.1)
+    form.area_rows.rows[1].passes.setValue(3)
+    form.area_rows.rows[1].endpoint.setCurrentText("pinpoint bleeding")
+    form.lot.setText("HALF-TYPED")
+    form.products.numbing.setChecked(True)
+    form.products.serum.setCurrentText("Hyaluronic acid serum")
+    form.course_index.setValue(2)
+    form.course_total.setValue(4)
+    form.skin_response.setCurrentText("mild erythema")
+    form.complications.add().action.setText("cool compress")
+    form.notes.setPlainText("Łukasiewicz asked about PRP")
+    form.panel.reason.setPlainText("scar tissue on cheeks")
+
+
+def test_everything_typed_survives_closing_and_reopening_the_form(qtbot: QtBot, db: Database,
+                                                                 clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    _fill_everything(form, clinic)
+    typed = form.state()
+    form.close()  # no save pressed: the autosave keeps it
+    again = open_form(qtbot, db, clinic)
+    assert again.state() == typed
+    assert again.area_rows.codes() == ["forehead", "cheeks"] and again.face_map.chosen == {"forehead", "cheeks"}
+    assert "Restored what you typed" in again.panel.status.text()
+
+
+def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db: Database, db_path: Path,
+                                                              clinic: Clinic) -> None:
+    window = make_window(qtbot, db, db_path)
+    form = window.new_session(clinic.client_id)
+    assert isinstance(form, SessionFormDialog)
+    _fill_everything(form, clinic)
+    typed = form.state()
+    window.close()  # closes the form with it: the app quits with a session half-typed
+    form.close()
+
+    again = make_window(qtbot, db, db_path)
+    qtbot.waitUntil(lambda: again.session_launcher.offer_box is not None)
+    box = again.session_launcher.offer_box
+    assert box is not None
+    assert box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
+    with qtbot.waitSignal(again.session_launcher.form_opened) as opened:
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        assert yes is not None
+        yes.click()
+    resumed = opened.args[0]
+    qtbot.addWidget(resumed)
+    assert resumed.state() == typed
+
+
+def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, db: Database, db_path: Path,
+                                                         clinic: Clinic) -> None:
+    window = make_window(qtbot, db, db_path)
+    form = window.new_session(clinic.client_id)
+    assert isinstance(form, SessionFormDialog)
+    form.toggle_area("neck")
+    qtbot.waitUntil(form.isActiveWindow)
+    with qtbot.waitSignal(form.draft_saved) as saved:
+        qtbot.keyClick(form.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    draft_id = saved.args[0]
+    assert stored(db_path, "SELECT status FROM sessions WHERE id = ?", draft_id) == [("draft",)]
+    assert "Saved as draft session" in form.panel.status.text()
+    form.area_rows.rows[0].passes.setValue(4)
+    with qtbot.waitSignal(window.detail_dialog_opened) as opened:
+        form.sign()
+    dialog = opened.args[0]
+    assert dialog.detail.id == draft_id and dialog.detail.status == "signed"
+    assert not dialog.findChildren(QLineEdit) and not dialog.findChildren(QAbstractSpinBox)  # read-only
+    assert [(a.area_code, a.passes) for a in get_session(db, draft_id).areas] == [("neck", 4)]
+
+
+def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, db: Database, db_path: Path,
+                                                        clinic: Clinic) -> None:
+    signed_id = newest_session_id(db_path)
+    form = open_form(qtbot, db, clinic)
+    state = form.state()
+    form.restore({**state, "session_id": signed_id, "areas": [{"code": "nose", "depth": 0.3}]})
+    assert not form.save_draft_now()
+    assert f"session {signed_id} is signed: it cannot be changed, only amended" in form.panel.status.text()
+    assert [a.area_code for a in get_session(db, signed_id).areas] == ["forehead", "cheeks"]
+
+
+def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    form = open_form(qtbot, db, clinic)
+    _fill_everything(form, clinic)
+    typed = form.state()
+
+    def disk_full(action: object, attempts: int = 5) -> object:
+        from sqlalchemy.exc import OperationalError
+        raise translate_operational_error(OperationalError("INSERT", {}, sqlite3.OperationalError(
+            "database or disk is full")))
+
+    monkeypatch.setattr(db, "write", disk_full)
+    assert not form.save_draft_now()
+    assert "Not saved: the disk is full: nothing was saved" in form.panel.status.text()
+    assert not form.sign()
+    assert "Everything you typed is still in the form" in form.panel.status.text()
+    assert form.isVisible() and form.state() == typed
+
+
+def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    for code in ("nose", "cheeks", "stretch_marks"):
+        qtbot.mouseClick(form.face_map, Qt.MouseButton.LeftButton, pos=form.face_map.area_center(code).toPoint())
+    assert form.area_rows.codes() == ["nose", "cheeks", "stretch_marks"]
+    assert form.face_map.chosen == {"nose", "cheeks", "stretch_marks"}
+    qtbot.mouseClick(form.face_map, Qt.MouseButton.LeftButton, pos=form.face_map.area_center("nose").toPoint())
+    assert form.area_rows.codes() == ["cheeks", "stretch_marks"]
+    checked_items = [form.picker.list.item(n).text() for n in range(form.picker.list.count())
+                     if form.picker.list.item(n).checkState() == Qt.CheckState.Checked]
+    assert [t.split("  ")[0] for t in checked_items] == ["Cheeks", "Stretch marks (striae)"]
+
+
+def test_every_area_code_has_a_shape_on_the_map(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    assert sorted(form.face_map.area_codes) == sorted(a.code for a in form.choices.areas)
+    for code in form.face_map.area_codes:  # each shape is hit at its own centre, not a neighbour's
+        assert form.face_map.area_at(form.face_map.area_center(code)) == code
+
+
+def test_supervisor_is_required_and_only_physicians_are_offered_for_a_nurse(qtbot: QtBot, db: Database,
+                                                                           clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
+    offered = [form.supervisor.itemData(n) for n in range(form.supervisor.count())]
+    assert offered == [None, clinic.derm_id]
+    assert form.supervisor.itemText(0) == "Choose… (required)"
+    assert "required" in form.supervisor_hint.text()
+
+
+def test_every_input_is_named_like_its_label_and_tab_follows_the_form(qtbot: QtBot, db: Database,
+                                                                     clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("forehead")
+    form.complications.add()
+    inputs: list[QWidget] = [w for kind in (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QCheckBox,
+                                            QAbstractButton) for w in form.findChildren(kind)
+                             if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+                             and not (isinstance(w.parent(), QComboBox | QAbstractSpinBox))]
+    unnamed = [w for w in inputs if not w.accessibleName()]
+    assert not unnamed, [type(w).__name__ for w in unnamed]
+    for label in form.findChildren(QLabel):
+        buddy = label.buddy()
+        if buddy is not None:
+            assert buddy.accessibleName() == label.text().replace("&", "").removesuffix(" (required)")
+    form.started.setFocus()
+    keys = Keyboard(qtbot)
+    order = [keys.focus()]
+    for _ in range(10):
+        keys.press(Qt.Key.Key_Tab)
+        order.append(keys.focus())
+    assert [w.accessibleName() for w in order] == [
+        "Date/time", "Practitioner", "Supervisor", "Supervisor presence", "Device", "Cartridge lot", "Lot expiry",
+        "Add area", "Areas", "Forehead depth (mm)", "Forehead passes"]
+    assert "Ctrl+Enter" in form.sign_button.toolTip() and "Ctrl+S" in form.save_button.toolTip()
+
+
+def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Database, db_path: Path,
+                                                          clinic: Clinic) -> None:
+    window = make_window(qtbot, db, db_path)
+    assert window.new_session_action.shortcut().toString() == "Ctrl+N"
+    with qtbot.waitSignal(window.session_launcher.picker_opened) as opened:
+        window.new_session_action.trigger()
+    picker = opened.args[0]
+    qtbot.keyClicks(picker.search, "zof")
+    with qtbot.waitSignal(window.session_launcher.form_opened) as shown:
+        qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    form = shown.args[0]
+    qtbot.addWidget(form)
+    assert form.client.client_ref == "P-1" and "Zofia Łukasiewicz" in form.windowTitle()
+    assert window.new_session(clinic.client_id) is form  # one form per client
+
+
+def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+    log_session(db, clinic.derm, session_entry(clinic, AreaInput("neck", 0.75), cartridge_lot="OLD-1",
+                                               lot_expires=date(2026, 12, 1)), sign=True)
+    form = open_form(qtbot, db, clinic)
+    form.lot.clear()
+    qtbot.keyClicks(form.lot, "OLD-1")
+    qtbot.keyClick(form.lot, Qt.Key.Key_Return)
+    assert form.lot_expires.date() == QDate(2026, 12, 1)
+    assert form.lot_status.text() == "expires 2026-12-01"
+    form.lot.clear()
+    qtbot.keyClicks(form.lot, "NEW-9")
+    qtbot.keyClick(form.lot, Qt.Key.Key_Return)
+    assert form.lot_status.text() == "new lot: enter its expiry"
+
+
+def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, db: Database, db_path: Path,
+                                                           clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("nose")
+    form.close()
+    assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is not None
+    window = make_window(qtbot, db, db_path)
+    qtbot.waitUntil(lambda: window.session_launcher.offer_box is not None)
+    box = window.session_launcher.offer_box
+    assert box is not None
+    discard = box.button(QMessageBox.StandardButton.Discard)
+    assert discard is not None
+    discard.click()
+    assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is None
+    assert count_sessions(db) == 1  # only the session logged before: nothing was saved
+
+
+def test_restored_form_of_a_session_signed_meanwhile_does_not_touch_it(qtbot: QtBot, db: Database, db_path: Path,
+                                                                      clinic: Clinic) -> None:
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("nose")
+    assert form.save_draft_now()
+    draft_id = form.session_id
+    assert draft_id is not None
+    form.close()
+    sign_session(db, clinic.derm, draft_id)  # e.g. from another workstation
+    again = open_form(qtbot, db, clinic)
+    assert again.session_id is None and f"session {draft_id} was signed meanwhile" in again.panel.status.text()
+    assert again.area_rows.codes() == ["nose"]
+
+
+def test_reception_is_told_at_once_that_it_cannot_log_sessions(qtbot: QtBot, db: Database, db_path: Path,
+                                                               clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+    window = make_window(qtbot, db, db_path)
+    assert window.new_session(clinic.client_id) is None
+    refused = window.session_launcher.refused
+    assert refused is not None and "role 'reception' may not log sessions" in refused.text()
