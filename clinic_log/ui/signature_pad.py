@@ -161,6 +161,6 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self.image().save(buffer, b"PNG")
+        self.image().save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes, the binding a str
         buffer.close()
         return bytes(data.data())
