@@ -99,7 +99,7 @@ class HistoryList(QGroupBox):
         self.list = QListWidget()
         self.list.setAccessibleName(title)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.list.setMaximumHeight(self.fontMetrics().height() * 3 + 12)
         self.new_edit = QLineEdit()
         self.new_edit.setAccessibleName(f"New {singular}")
         self.new_edit.setPlaceholderText(f"New {singular} — Enter adds it")

@@ -20,6 +20,8 @@ VERDICT_COLOURS = {SUITABLE: ("#e3f4e6", "#2e7d32"), CAUTIONS: ("#fff4d6", "#b26
 
 
 def reason_prefix(reason: Reason) -> str:
+    if reason.code == "fitzpatrick_pih":
+        return "!"  # a caution that never blocks (marked cleared in the domain), not a clearance
     if reason.cleared:
         return "✓"
     return "✕" if reason.severity is Severity.ABSOLUTE else "!"
