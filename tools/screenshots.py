@@ -184,6 +184,7 @@ def _clients_page(scene: Scene) -> ClientsPage:
 
 def client_list(scene: Scene) -> QWidget:
     """The Clients tab with a search typed: accent-free "o" finds names in any script."""
+    _consultation_client(scene)
     page = _clients_page(scene)
     page.show_list()
     page.search_edit.setText("zofia")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -65,16 +66,23 @@ class ClientPage(QWidget):
         self.ref_edit, self.first_edit, self.last_edit = QLineEdit(), QLineEdit(), QLineEdit()
         self.born_edit, self.phone_edit, self.email_edit = QLineEdit(), QLineEdit(), QLineEdit()
         self.born_edit.setPlaceholderText(DATE_HINT)
-        form = QFormLayout(contact)
-        for label, edit in (("Client &ref", self.ref_edit), ("&First name", self.first_edit),
-                            ("&Last name", self.last_edit), ("Date of &birth", self.born_edit),
-                            ("&Phone", self.phone_edit), ("E-&mail", self.email_edit)):
+        grid = QGridLayout(contact)
+        fields = (("Client &ref", self.ref_edit), ("Date of &birth", self.born_edit),
+                  ("&First name", self.first_edit), ("&Last name", self.last_edit),
+                  ("&Phone", self.phone_edit), ("E-&mail", self.email_edit))
+        for n, (label, edit) in enumerate(fields):
             edit.setAccessibleName(label.replace("&", ""))
-            form.addRow(label, edit)
+            caption = QLabel(label)
+            caption.setBuddy(edit)
+            grid.addWidget(caption, n // 2, (n % 2) * 2)
+            grid.addWidget(edit, n // 2, (n % 2) * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.save_contact_button = QPushButton("Save contact details")
         self.save_contact_button.setAccessibleName("Save contact details")
+        self.save_contact_button.setToolTip("Any role may change contact details")
         self.save_contact_button.clicked.connect(self.save_contact)
-        form.addRow("", self.save_contact_button)
+        grid.addWidget(self.save_contact_button, 3, 3, Qt.AlignmentFlag.AlignRight)
 
         consultation = QGroupBox("Consultation")
         self.read_only_label = QLabel(READ_ONLY_NOTE)
@@ -99,14 +107,12 @@ class ClientPage(QWidget):
         consent_layout.addWidget(self.sign_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.new_session_button = QPushButton("New session…")
         self.new_session_button.setAccessibleName("New session…")
-        self.new_session_button.setToolTip("Log a treatment session for this client (Ctrl+N)")
-        self.new_session_button.setShortcut("Ctrl+N")
+        self.new_session_button.setToolTip("Log a treatment session for this client")
         self.new_session_button.clicked.connect(self._request_session)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(contact)
         left_layout.addWidget(consultation)
         left_layout.addStretch(1)
         scroll = QScrollArea()
@@ -118,6 +124,7 @@ class ClientPage(QWidget):
         right.addWidget(self.suitability)
         right.addWidget(consent)
         right.addWidget(self.new_session_button, 0, Qt.AlignmentFlag.AlignLeft)
+        right.addWidget(contact)
         right.addStretch(1)
         columns = QHBoxLayout()
         columns.addWidget(scroll, 3)
@@ -126,6 +133,11 @@ class ClientPage(QWidget):
         layout.addWidget(self.name_label)
         layout.addWidget(self.problem_label)
         layout.addLayout(columns, 1)
+        # keyboard order: what is checked before a session first, then the consultation
+        order = [self.sign_button, self.new_session_button, *(edit for _, edit in fields),
+                 self.save_contact_button, self.scroll_area]
+        for before, after in pairwise(order):
+            self.setTabOrder(before, after)
 
     @property
     def client_id(self) -> int | None:

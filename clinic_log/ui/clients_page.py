@@ -43,7 +43,7 @@ class ClientsPage(QWidget):
         self.search_edit.setAccessibleName("Search clients")
         self.search_edit.setPlaceholderText(SEARCH_HINT)
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setToolTip(f"{SEARCH_HINT} (Ctrl+F)")
+        self.search_edit.setToolTip(SEARCH_HINT)
         self.new_button = QPushButton("&New client…")
         self.new_button.setAccessibleName("New client…")
         self.new_button.setToolTip("Add a client (Ctrl+Shift+N)")
@@ -102,8 +102,6 @@ class ClientsPage(QWidget):
         self.setTabOrder(self.search_edit, self.new_button)
         self.setTabOrder(self.new_button, self.view)
         QShortcut(QKeySequence("Esc"), client_holder, self.show_list,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence.StandardKey.Find, list_page, self.search_edit.setFocus,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.search_edit.textChanged.connect(self.search)

@@ -99,6 +99,8 @@ class HistoryList(QGroupBox):
         self.list = QListWidget()
         self.list.setAccessibleName(title)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMaximumHeight(self.fontMetrics().height() * 3 + 12)
         self.new_edit = QLineEdit()
         self.new_edit.setAccessibleName(f"New {singular}")
@@ -169,8 +171,8 @@ class ConsultationForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(skin)
+        layout.addWidget(self.findings_box)  # first: what decides suitability
         layout.addLayout(history_grid)
-        layout.addWidget(self.findings_box)
 
     def _build_findings(self) -> QGroupBox:
         box = QGroupBox("Contraindications")
@@ -197,6 +199,8 @@ class ConsultationForm(QWidget):
         self.findings_list = QListWidget()
         self.findings_list.setAccessibleName("Contraindications on record")
         self.findings_list.setWordWrap(True)
+        self.findings_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.findings_list.setMinimumHeight(self.fontMetrics().height() * 5)
         self.findings_list.currentRowChanged.connect(self._on_finding_selected)
         self.set_end_button = QPushButton("Set stopped / done date")
         self.set_end_button.setAccessibleName("Set stopped / done date")
