@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
+from clinic_log.domain.permissions import ALLOWED
 from clinic_log.domain.windows import parse_window
 from clinic_log.services.consent_texts import (
     consent_validity,
@@ -24,6 +25,8 @@ from clinic_log.services.consent_texts import (
     set_consent_validity,
 )
 from clinic_log.ui import current_user
+
+EDIT = "edit templates and settings"
 
 
 def validity_months(window: str) -> int:
@@ -56,6 +59,10 @@ class ConsentTextDialog(QDialog):
         self.validity_spin.setValue(validity_months(self._validity))
         self.validity_spin.setAccessibleName("Consent valid for")
         self.problem_label = QLabel()
+        if current_user.current_actor().role not in ALLOWED[EDIT]:
+            self.body_edit.setReadOnly(True)
+            self.validity_spin.setEnabled(False)
+            self.version_label.setText(f"Version {latest.version}. Only the owner can change the consent text.")
         self.problem_label.setAccessibleName("Problem")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
@@ -64,6 +71,7 @@ class ConsentTextDialog(QDialog):
         self.save_button.setAccessibleName("Save")
         self.save_button.setToolTip("Save as a new version (Ctrl+S)")
         self.save_button.setShortcut("Ctrl+S")
+        self.save_button.setEnabled(not self.body_edit.isReadOnly())
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()

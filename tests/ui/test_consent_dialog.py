@@ -15,10 +15,12 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
 from clinic_log.services import clients
 from clinic_log.services.clients import ClientDetails
 from clinic_log.services.consent_texts import latest_consent_text
 from clinic_log.services.consents import PNG_MAGIC, record_consent
+from clinic_log.ui import current_user
 from clinic_log.ui.client_page import ClientPage
 from clinic_log.ui.consent_dialog import ConsentDialog
 from clinic_log.ui.consent_text_dialog import ConsentTextDialog
@@ -147,3 +149,14 @@ def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Databas
     assert [v for v, _ in versions] == [1, 2]
     assert raw.execute("SELECT body FROM consent_texts WHERE version = 2").fetchone()[0].endswith("clinic's audit.")
     assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() == ("6m",)
+
+
+def test_consent_text_is_read_only_for_a_practitioner(qtbot: QtBot, db: Database,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(current_user, "current_actor", lambda: Actor("p", UserRole.PRACTITIONER))
+    dialog = ConsentTextDialog(db)
+    qtbot.addWidget(dialog)
+    body = named(dialog, "Consent text")
+    assert isinstance(body, QPlainTextEdit) and body.isReadOnly()
+    assert not named(dialog, "Save").isEnabled()
+    assert "Only the owner" in dialog.version_label.text()
