@@ -47,7 +47,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.text import fold
-from clinic_log.services.client_search import PAGE_SIZE, search_clients
+from clinic_log.services.client_search import PAGE_SIZE, parse_typed_date, phone_needle, search_clients
 from clinic_log.services.database import prepare_database
 from clinic_log.services.demo import generate_demo
 
@@ -112,6 +112,16 @@ def raw_candidates(query: str) -> list[tuple[str, tuple[Any, ...]]]:
     words = fold(query).split()
     order = f"ORDER BY search_key, id LIMIT {PAGE_SIZE}"
     out: list[tuple[str, tuple[Any, ...]]] = []
+    if (born := parse_typed_date(query)) is not None:
+        for hint in ("", "NOT INDEXED"):
+            out.append((f"SELECT {COLUMNS} FROM clients {hint} WHERE date_of_birth = ? {order}", (born.isoformat(),)))
+        return out
+    if (phone := phone_needle(query)) is not None:
+        names = " AND ".join("instr(search_key, ?) > 0" for _ in words)
+        for hint in ("", "NOT INDEXED"):
+            out.append((f"SELECT {COLUMNS} FROM clients {hint} WHERE instr(replace(phone, ' ', ''), ?) > 0 "
+                        f"OR ({names}) {order}", (phone, *words)))
+        return out
     if words:
         instr = " AND ".join("instr(search_key, ?) > 0" for _ in words)
         out.append((f"SELECT {COLUMNS} FROM clients WHERE {instr} {order}", tuple(words)))

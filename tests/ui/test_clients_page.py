@@ -207,6 +207,13 @@ def test_reception_edits_contact_details_but_the_consultation_is_read_only(
     button(client_page, "Save contact details").click()
     assert raw.execute("SELECT phone FROM clients WHERE client_ref = 'P-2'").fetchone() == ("+86 139 1111 2222",)
 
+    # even if the form let them, the service refuses and the page says why
+    client_page.consultation.history["medication"].setEnabled(True)
+    type_text(edit(client_page, "New medication"), "Doxycycline")
+    button(client_page, "Add medication").click()
+    assert client_page.problem_label.text() == "role 'reception' may not edit clinical client records"
+    assert raw.execute("SELECT COUNT(*) FROM medical_history").fetchone() == (0,)
+
 
 def test_only_a_physician_sees_clear_and_the_clearance_is_recorded(
         page: ClientsPage, people: dict[str, int], db: Database, owner: Actor, raw: sqlite3.Connection,
