@@ -8,7 +8,7 @@ from datetime import date
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -26,7 +26,7 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED
 from clinic_log.services.client_record import ClientRecord, client_record
 from clinic_log.services.clients import can_clear_findings, update_details
-from clinic_log.services.consents import EXPIRED, NONE
+from clinic_log.services.consents import EXPIRED, NONE, consents_of
 from clinic_log.ui import current_user
 from clinic_log.ui.client_dialog import DATE_HINT, details_from
 from clinic_log.ui.consent_dialog import ConsentDialog
@@ -102,8 +102,12 @@ class ClientPage(QWidget):
         self.sign_button = QPushButton("Sign consent…")
         self.sign_button.setAccessibleName("Sign consent…")
         self.sign_button.clicked.connect(self.open_consent)
+        self.signature_label = QLabel()
+        self.signature_label.setAccessibleName("Signature")
+        self.signature_label.setToolTip("The latest consent's drawn signature, as stored")
         consent_layout = QVBoxLayout(consent)
         consent_layout.addWidget(self.consent_label)
+        consent_layout.addWidget(self.signature_label)
         consent_layout.addWidget(self.sign_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.new_session_button = QPushButton("New session…")
         self.new_session_button.setAccessibleName("New session…")
@@ -171,8 +175,22 @@ class ClientPage(QWidget):
         self.consent_label.setText(record.consent.words)
         colour = {EXPIRED: "#b00020", NONE: "#b26a00"}.get(record.consent.state)
         self.consent_label.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        self._show_signature(client_id)
         self.sign_button.setEnabled(clinical)
         self.new_session_button.setEnabled(clinical)
+
+    def _show_signature(self, client_id: int) -> None:
+        signed = consents_of(self._db, client_id)
+        png = signed[0].signature_png if signed else None
+        pixmap = QPixmap()
+        if png is None or not pixmap.loadFromData(png, "PNG"):
+            self.signature_label.clear()
+            self.signature_label.hide()
+            return
+        height = self.fontMetrics().height() * 3
+        self.signature_label.setPixmap(pixmap.scaledToHeight(round(height * pixmap.devicePixelRatio()),
+                                                             Qt.TransformationMode.SmoothTransformation))
+        self.signature_label.show()
 
     def save_contact(self) -> None:
         if self.record is None:

@@ -93,6 +93,7 @@ def test_consent_signed_by_drawing_stores_the_image_text_version_and_date(
                                                      "Zófia Łukasiewicz")
     assert png.startswith(PNG_MAGIC) and len(png) > 200
     assert page.consent_label.text().startswith("Consent valid until 2027-09-01 (version 1, signed 2026-09-01")
+    assert page.signature_label.isVisible() and not page.signature_label.pixmap().isNull()
 
 
 def test_consent_signed_by_typed_name_has_no_image(qtbot: QtBot, page: ClientPage, raw: sqlite3.Connection) -> None:
@@ -110,6 +111,7 @@ def test_consent_signed_by_typed_name_has_no_image(qtbot: QtBot, page: ClientPag
     assert raw.execute("SELECT signer_name, signature_png FROM consents").fetchone() == (
         "Anna Nowak (guardian)", None)
     assert "signed by typed name" in page.consent_label.text()
+    assert not page.signature_label.isVisible()
 
 
 def test_consent_older_than_the_validity_period_shows_expired(
