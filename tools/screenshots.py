@@ -17,24 +17,33 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
-from PySide6.QtCore import QEventLoop
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.amendments import amend_session_field
-from clinic_log.services.clients import find_clients
+from clinic_log.services.clients import (
+    ClientDetails,
+    add_finding,
+    add_history,
+    create_client,
+    find_clients,
+    set_fitzpatrick,
+)
+from clinic_log.services.consents import record_consent
 from clinic_log.services.database import prepare_database
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.services.session_queries import SessionFilter, get_session, list_sessions
+from clinic_log.ui.clients_page import ClientsPage
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.main_window import MainWindow
@@ -225,6 +234,72 @@ def session_signed(scene: Scene) -> QWidget:
         raise RuntimeError(f"the session could not be signed: {form.panel.status.text()}")
     wait_until(scene.app, lambda: bool(opened), "the signed session's detail dialog")
     return opened[0]
+def _clients_page(scene: Scene) -> ClientsPage:
+    page = scene.window.pages.show_page("clients")
+    assert isinstance(page, ClientsPage)
+    return page
+
+
+def client_list(scene: Scene) -> QWidget:
+    """The Clients tab with a search typed: accent-free "o" finds names in any script."""
+    _consultation_client(scene)
+    page = _clients_page(scene)
+    page.show_list()
+    page.search_edit.setText("zofia")
+    return scene.window
+
+
+def _consultation_client(scene: Scene) -> int:
+    """A client with a full consultation: history, an isotretinoin course, keloid history, skin type V."""
+    found = find_clients(scene.db, "SHOT-1")
+    if found:
+        return found[0].id
+    client = create_client(scene.db, ACTOR, ClientDetails("SHOT-1", "Zófia", "Łukasiewicz", date(1990, 1, 1),
+                                                          "+48 501 234 567", "zofia@example.com"))
+    today = date.today()
+    set_fitzpatrick(scene.db, ACTOR, client.id, 5)
+    for kind, text in (("condition", "Mild asthma"), ("medication", "Isotretinoin 20 mg daily (stopped)"),
+                       ("allergy", "Nickel"), ("concern", "Atrophic acne scars on both cheeks"),
+                       ("outcome", "Smoother texture before her wedding in spring")):
+        add_history(scene.db, ACTOR, client.id, kind, text, today)
+    add_finding(scene.db, ACTOR, client.id, "isotretinoin", today - timedelta(days=200),
+                today - timedelta(days=40), "20 mg daily")
+    add_finding(scene.db, ACTOR, client.id, "keloid_history", today - timedelta(days=30), None, "left ear lobe")
+    record_consent(scene.db, ACTOR, client.id, "Zófia Łukasiewicz", today - timedelta(days=400))
+    return client.id
+
+
+def consultation_form(scene: Scene) -> QWidget:
+    page = _clients_page(scene)
+    page.open_client(_consultation_client(scene))
+    return scene.window
+
+
+def suitability_panel(scene: Scene) -> QWidget:
+    page = _clients_page(scene)
+    page.open_client(_consultation_client(scene))
+    return page.client_page.suitability
+
+
+def consent_dialog(scene: Scene) -> QWidget:
+    page = _clients_page(scene)
+    client_page = page.open_client(_consultation_client(scene))
+    dialog = client_page.open_consent()
+    if dialog is None:
+        raise RuntimeError("the consent dialog could not be opened")
+    dialog.show()
+    settle(scene.app)
+    pad = dialog.pad
+    height = pad.height()
+    stroke = [(40 + i * 6, int(height * 0.55 + (12 if i % 4 < 2 else -14) * (1 + i % 3) / 2)) for i in range(40)]
+    for n, (x, y) in enumerate(stroke):
+        kind = QEvent.Type.MouseButtonPress if n == 0 else QEvent.Type.MouseMove
+        QApplication.sendEvent(pad, QMouseEvent(kind, QPointF(x, y), QPointF(x, y), Qt.MouseButton.LeftButton,
+                                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(pad, QMouseEvent(QEvent.Type.MouseButtonRelease, QPointF(*stroke[-1]),
+                                            QPointF(*stroke[-1]), Qt.MouseButton.LeftButton,
+                                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    return dialog
 
 
 SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
@@ -236,6 +311,10 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("session_form_warnings", session_form_warnings),
     ("session_form_face_map", session_form_face_map),
     ("session_signed", session_signed),
+    ("client_list", client_list),
+    ("consultation_form", consultation_form),
+    ("suitability_panel", suitability_panel),
+    ("consent_dialog", consent_dialog),
 ]
 
 

@@ -18,6 +18,7 @@ from clinic_log.db.models import (
     AftercareTemplate,
     Area,
     ComplicationType,
+    ConsentText,
     ContraindicationType,
     DeviceModel,
     Setting,
@@ -68,9 +69,25 @@ def load_reference_data(session: Session) -> int:
         session.add(AftercareTemplate(version=json.loads(body)["version"], body_json=body,
                                       created_at=datetime.now(UTC).replace(tzinfo=None), created_by="system"))
         added += 1
+    added += load_consent_text(session)
     added += _load_clinic_settings(session)
     session.flush()
     return added
+
+
+def shipped_consent_text() -> str:
+    """The consent wording shipped with the app (version 1), used until the owner edits it."""
+    return (resources_dir() / "reference" / "consent_v1.txt").read_text(encoding="utf-8").strip()
+
+
+def load_consent_text(session: Session) -> int:
+    """Store the shipped consent wording as version 1 when the clinic has none yet; 1 if added, else 0."""
+    if session.scalar(select(ConsentText.id).limit(1)) is not None:
+        return 0
+    session.add(ConsentText(version=1, body=shipped_consent_text(),
+                            created_at=datetime.now(UTC).replace(tzinfo=None), created_by="system"))
+    session.flush()
+    return 1
 
 
 def _load_clinic_settings(session: Session) -> int:

@@ -86,3 +86,14 @@ def assess_suitability(
     else:
         verdict = SUITABLE
     return Suitability(verdict, tuple(reasons))
+
+
+# One line for each Fitzpatrick skin type (shown beside the choice in the consultation form).
+FITZPATRICK_DESCRIPTIONS = {
+    1: "pale white skin; always burns, never tans",
+    2: "white skin; usually burns, tans minimally",
+    3: "light brown skin; sometimes burns mildly, tans gradually",
+    4: "moderate brown skin; rarely burns, tans well — PIH risk",
+    5: "dark brown skin; very rarely burns, tans easily — PIH risk",
+    6: "deeply pigmented dark brown to black skin; never burns — PIH risk",
+}

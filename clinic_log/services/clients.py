@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Severity
-from clinic_log.domain.errors import InvalidValue, NotFound, PermissionDenied
-from clinic_log.domain.permissions import require
+from clinic_log.domain.errors import DomainError, InvalidValue, NotFound, PermissionDenied
+from clinic_log.domain.permissions import ALLOWED, require
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.text import fold
 from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.client_search import search_clients
 from clinic_log.services.clock import utcnow
 
 
@@ -48,6 +49,19 @@ class ClientView:
         return f"{self.first_name} {self.last_name}"
 
 
+class PossibleDuplicate(DomainError):
+    """A client of the same name and date of birth is already on file."""
+
+    def __init__(self, matches: tuple[ClientView, ...]) -> None:
+        self.matches = matches
+        names = "; ".join(f"{m.client_ref} {m.full_name}" for m in matches)
+        super().__init__(f"name and date of birth: a client with the same ones exists ({names}); "
+                         "open that record, or confirm to create a new one")
+
+
+HISTORY_KINDS = ("condition", "medication", "allergy", "concern", "outcome")
+
+
 def search_key(first_name: str, last_name: str, client_ref: str) -> str:
     return fold(f"{first_name} {last_name} {client_ref}")
 
@@ -74,14 +88,19 @@ def validate_details(details: ClientDetails) -> None:
         raise InvalidValue("date_of_birth", details.date_of_birth.isoformat(), "a date in the past")
 
 
-def _view(c: Client) -> ClientView:
+def view_of(c: Client) -> ClientView:
     return ClientView(c.id, c.client_ref, c.first_name, c.last_name, c.date_of_birth, c.phone, c.email,
                       c.fitzpatrick)
 
 
-def create_client(db: Database, actor: Actor, details: ClientDetails) -> ClientView:
+def create_client(db: Database, actor: Actor, details: ClientDetails, allow_duplicate: bool = True) -> ClientView:
+    """Add a client. With `allow_duplicate=False`, a client of the same name and date of birth refuses it
+    (`PossibleDuplicate`, naming them) so the user can open that record or confirm and create anyway."""
     require(actor, "edit client contact details")
     validate_details(details)
+    if not allow_duplicate and (twins := possible_duplicates(db, details.first_name, details.last_name,
+                                                             details.date_of_birth)):
+        raise PossibleDuplicate(tuple(twins))
 
     def work(session: Session) -> ClientView:
         if session.scalar(select(Client.id).where(Client.client_ref == details.client_ref)) is not None:
@@ -93,7 +112,7 @@ def create_client(db: Database, actor: Actor, details: ClientDetails) -> ClientV
                         date_of_birth=details.date_of_birth, phone=details.phone, email=details.email,
                         fitzpatrick=details.fitzpatrick, created_at=now, updated_at=now)
         audit.add_created(db, session, actor, client, "client", {"client_ref": client.client_ref})
-        return _view(client)
+        return view_of(client)
 
     return db.write(work)
 
@@ -109,9 +128,62 @@ def update_contact(db: Database, actor: Actor, client_id: int, phone: str | None
         client.phone, client.email, client.updated_at = phone, email, utcnow()
         audit.record(db, session, actor, AuditEvent("changed", "client", str(client_id),
                                                     {"before": before, "after": {"phone": phone, "email": email}}))
-        return _view(client)
+        return view_of(client)
 
     return db.write(work)
+
+
+def update_details(db: Database, actor: Actor, client_id: int, details: ClientDetails) -> ClientView:
+    """Change name, reference, date of birth, phone and e-mail (any role); the skin type is clinical and kept."""
+    require(actor, "edit client contact details")
+    validate_details(details)
+
+    def work(session: Session) -> ClientView:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise NotFound("client", client_id)
+        ref = details.client_ref.strip()
+        if session.scalar(select(Client.id).where(Client.client_ref == ref, Client.id != client_id)) is not None:
+            raise InvalidValue("client_ref", ref, "a reference not used by another client")
+        fields = ("client_ref", "first_name", "last_name", "date_of_birth", "phone", "email")
+        before = {f: _jsonable(getattr(client, f)) for f in fields}
+        client.client_ref, client.first_name, client.last_name = ref, details.first_name.strip(), \
+            details.last_name.strip()
+        client.date_of_birth = details.date_of_birth
+        client.phone = (details.phone or "").strip() or None
+        client.email = (details.email or "").strip() or None
+        client.search_key = search_key(client.first_name, client.last_name, ref)
+        client.updated_at = utcnow()
+        after = {f: _jsonable(getattr(client, f)) for f in fields}
+        changed = {f: [before[f], after[f]] for f in fields if before[f] != after[f]}
+        if changed:
+            audit.record(db, session, actor, AuditEvent("changed", "client", str(client_id), changed))
+        return view_of(client)
+
+    return db.write(work)
+
+
+def set_fitzpatrick(db: Database, actor: Actor, client_id: int, fitzpatrick: int | None) -> ClientView:
+    """Record the client's Fitzpatrick skin type (I–VI), a clinical judgement: practitioners and owners."""
+    require(actor, "edit clinical client records")
+    if fitzpatrick is not None and not 1 <= fitzpatrick <= 6:
+        raise InvalidValue("fitzpatrick", fitzpatrick, "1 to 6 (I–VI)")
+
+    def work(session: Session) -> ClientView:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise NotFound("client", client_id)
+        if client.fitzpatrick != fitzpatrick:
+            audit.record(db, session, actor, AuditEvent("changed", "client", str(client_id),
+                                                        {"fitzpatrick": [client.fitzpatrick, fitzpatrick]}))
+            client.fitzpatrick, client.updated_at = fitzpatrick, utcnow()
+        return view_of(client)
+
+    return db.write(work)
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def get_client(db: Database, client_id: int) -> ClientView:
@@ -119,18 +191,31 @@ def get_client(db: Database, client_id: int) -> ClientView:
         client = session.get(Client, client_id)
         if client is None:
             raise NotFound("client", client_id)
-        return _view(client)
+        return view_of(client)
 
 
 def find_clients(db: Database, query: str, limit: int = 50) -> list[ClientView]:
-    """Clients whose folded name or reference contains the folded query, or whose phone contains it."""
-    needle = fold(query)
+    """Clients matching `query` by name, reference, phone or date of birth (see `client_search`)."""
+    ids = [row.id for row in search_clients(db, query, limit=limit)]
     with db.reading() as session:
-        stmt = (select(Client)
-                .where(or_(Client.search_key.contains(needle, autoescape=True),
-                           Client.phone.contains(query.strip(), autoescape=True)))
-                .order_by(Client.last_name, Client.first_name).limit(limit))
-        return [_view(c) for c in session.scalars(stmt)]
+        found = {c.id: view_of(c) for c in session.scalars(select(Client).where(Client.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids]
+
+
+def folded_name(first_name: str, last_name: str) -> str:
+    return fold(f"{first_name} {last_name}")
+
+
+def possible_duplicates(db: Database, first_name: str, last_name: str, born: date | None,
+                        excluding: int | None = None) -> list[ClientView]:
+    """Clients with the same name (folded: "Zofia" = "ZÓFIA") and the same date of birth."""
+    if born is None:
+        return []
+    name = folded_name(first_name, last_name)
+    with db.reading() as session:
+        same_day = session.scalars(select(Client).where(Client.date_of_birth == born).order_by(Client.id))
+        return [view_of(c) for c in same_day
+                if c.id != excluding and folded_name(c.first_name, c.last_name) == name]
 
 
 def add_finding(db: Database, actor: Actor, client_id: int, code: str, noted_on: date,
@@ -174,17 +259,82 @@ def clear_finding(db: Database, actor: Actor, finding_id: int, note: str) -> Non
 
 
 def add_history(db: Database, actor: Actor, client_id: int, kind: str, text: str, noted_on: date) -> int:
+    """One line of the consultation: a condition, medication, allergy, skin concern or desired outcome."""
     require(actor, "edit clinical client records")
-    kinds = ("condition", "medication", "allergy", "concern", "outcome")
-    if kind not in kinds:
-        raise InvalidValue("kind", kind, "one of " + ", ".join(kinds))
+    if kind not in HISTORY_KINDS:
+        raise InvalidValue("kind", kind, "one of " + ", ".join(HISTORY_KINDS))
+    if not text.strip():
+        raise InvalidValue(kind, text, "a few words describing it")
 
     def work(session: Session) -> int:
-        entry = MedicalHistoryEntry(client_id=client_id, kind=kind, text=text, noted_on=noted_on)
+        if session.get(Client, client_id) is None:
+            raise NotFound("client", client_id)
+        entry = MedicalHistoryEntry(client_id=client_id, kind=kind, text=text.strip(), noted_on=noted_on)
         return audit.add_created(db, session, actor, entry, "medical_history",
                                  {"client_id": client_id, "kind": kind})
 
     return db.write(work)
+
+
+def remove_history(db: Database, actor: Actor, entry_id: int) -> None:
+    """Take a line off the consultation (entered by mistake, or no longer true); the audit keeps its text."""
+    require(actor, "edit clinical client records")
+
+    def work(session: Session) -> None:
+        entry = session.get(MedicalHistoryEntry, entry_id)
+        if entry is None:
+            raise NotFound("medical history entry", entry_id)
+        audit.record(db, session, actor, AuditEvent("removed", "medical_history", str(entry_id), {
+            "client_id": entry.client_id, "kind": entry.kind, "text": entry.text,
+            "noted_on": entry.noted_on.isoformat()}))
+        session.delete(entry)
+
+    db.write(work)
+
+
+def set_finding_end(db: Database, actor: Actor, finding_id: int, ends_on: date | None) -> None:
+    """Record when a finding ended ("stopped on" for isotretinoin, the procedure date for a peel or toxin)."""
+    require(actor, "edit clinical client records")
+
+    def work(session: Session) -> None:
+        finding = session.get(Finding, finding_id)
+        if finding is None:
+            raise NotFound("finding", finding_id)
+        if ends_on is not None and ends_on < finding.noted_on:
+            raise InvalidValue("ends_on", ends_on.isoformat(), f"a date on or after {finding.noted_on.isoformat()}")
+        audit.record(db, session, actor, AuditEvent("changed", "finding", str(finding_id), {
+            "ends_on": [_jsonable(finding.ends_on), _jsonable(ends_on)]}))
+        finding.ends_on = ends_on
+
+    db.write(work)
+
+
+def remove_finding(db: Database, actor: Actor, finding_id: int) -> None:
+    """Take a finding entered by mistake off the record; the audit keeps what it said."""
+    require(actor, "edit clinical client records")
+
+    def work(session: Session) -> None:
+        finding = session.get(Finding, finding_id)
+        if finding is None:
+            raise NotFound("finding", finding_id)
+        audit.record(db, session, actor, AuditEvent("removed", "finding", str(finding_id), {
+            "client_id": finding.client_id, "code": finding.code, "noted_on": finding.noted_on.isoformat(),
+            "ends_on": _jsonable(finding.ends_on), "cleared_by": finding.cleared_by}))
+        session.delete(finding)
+
+    db.write(work)
+
+
+def can_clear_findings(db: Database, actor: Actor) -> bool:
+    """True when `actor` may clear relative contraindications: a physician practitioner (what clear_finding
+    enforces), so the UI offers the button only to them."""
+    if actor.practitioner_id is None or actor.role not in ALLOWED["edit clinical client records"]:
+        return False
+    with db.reading() as session:
+        try:
+            return facts.practitioner_facts(session, actor.practitioner_id).role.is_physician
+        except NotFound:
+            return False
 
 
 def suitability(db: Database, client_id: int, on: date) -> Suitability:

@@ -98,6 +98,14 @@ class MainWindow(QMainWindow):
     def _register_pages(self) -> None:
         """Every page of the window, in tab order. A page is built the first time its tab is shown."""
         self.pages.add_page(PageSpec("sessions", "&Sessions", lambda: SessionHistoryPage(self._db)))
+        self.pages.add_page(PageSpec("clients", "&Clients", self._build_clients_page))
+
+    def _build_clients_page(self) -> QWidget:
+        from clinic_log.ui.clients_page import ClientsPage  # built when the tab is first shown
+
+        page = ClientsPage(self._db)
+        page.new_session_requested.connect(self.new_session)  # "New session…" on a client's page
+        return page
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -148,6 +156,18 @@ class MainWindow(QMainWindow):
         self.template_action = QAction("Aftercare &template…", self)
         self.template_action.triggered.connect(self.open_template_editor)
         settings_menu.addAction(self.template_action)
+        self.consent_text_action = QAction("&Consent text…", self)
+        self.consent_text_action.triggered.connect(self.open_consent_text_editor)
+        settings_menu.addAction(self.consent_text_action)
+
+    def open_consent_text_editor(self) -> QWidget:
+        """The owner edits the consent wording (a new version each save) and its validity period."""
+        from clinic_log.ui.consent_text_dialog import ConsentTextDialog
+
+        dialog = ConsentTextDialog(self._db, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_backups(self) -> None:
         """List, make, verify and restore backups; after a restore every view reloads."""

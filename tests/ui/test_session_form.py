@@ -518,3 +518,13 @@ def test_reception_is_told_at_once_that_it_cannot_log_sessions(qtbot: QtBot, db:
     assert window.new_session(clinic.client_id) is None
     refused = window.session_launcher.refused
     assert refused is not None and "role 'reception' may not log sessions" in refused.text()
+
+
+def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBot, db: Database, db_path: Path,
+                                                                     clinic: Clinic) -> None:
+    window = make_window(qtbot, db, db_path)
+    clients_page = window.pages.show_page("clients")
+    client_page = clients_page.open_client(clinic.client_id)  # type: ignore[attr-defined]
+    qtbot.mouseClick(client_page.new_session_button, Qt.MouseButton.LeftButton)
+    forms = [w for w in window.findChildren(SessionFormDialog) if w.isVisible()]
+    assert [f.client.id for f in forms] == [clinic.client_id]

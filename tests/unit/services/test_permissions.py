@@ -16,11 +16,22 @@ from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import amendments, clients, exporter, importer, people, recall, sessions, templates
 from clinic_log.services.aftercare import render_aftercare
 from clinic_log.services.backup import backup
+from clinic_log.services.consent_texts import save_consent_text, set_consent_validity
 from clinic_log.services.consents import record_consent
 from clinic_log.services.demo import generate_demo
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
 Call = Callable[[Database, Actor, Clinic, int, Path], object]
+SETUP = Actor("setup", UserRole.OWNER)
+
+
+def _finding(db: Database, clinic: Clinic, code: str = "keloid_history") -> int:
+    return clients.add_finding(db, SETUP, clinic.client_id, code, date(2026, 1, 1))
+
+
+def _history(db: Database, clinic: Clinic) -> int:
+    return clients.add_history(db, SETUP, clinic.client_id, "allergy", "nickel", date(2026, 1, 1))
+
 
 # service call, roles allowed (the rest must be refused with PermissionDenied)
 MATRIX: list[tuple[str, Call, set[UserRole]]] = [
@@ -33,6 +44,24 @@ MATRIX: list[tuple[str, Call, set[UserRole]]] = [
     ("add history", lambda db, a, c, s, t: clients.add_history(db, a, c.client_id, "allergy", "nickel",
                                                                 date(2026, 1, 1)),
      {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("update details", lambda db, a, c, s, t: clients.update_details(
+        db, a, c.client_id, clients.ClientDetails("P-1", "Zofia", "Nowak", date(1990, 1, 1), "+48 1")),
+     {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("set fitzpatrick", lambda db, a, c, s, t: clients.set_fitzpatrick(db, a, c.client_id, 4),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("remove history", lambda db, a, c, s, t: clients.remove_history(db, a, _history(db, c)),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("set finding end", lambda db, a, c, s, t: clients.set_finding_end(db, a, _finding(db, c, "isotretinoin"),
+                                                                        date(2026, 2, 1)),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("remove finding", lambda db, a, c, s, t: clients.remove_finding(db, a, _finding(db, c)),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
+    # a physician practitioner only: the owner's user is not a practitioner
+    ("clear finding", lambda db, a, c, s, t: clients.clear_finding(db, a, _finding(db, c), "patch test fine"),
+     {UserRole.PRACTITIONER}),
+    ("edit consent text", lambda db, a, c, s, t: save_consent_text(db, a, "I consent to microneedling. " * 3),
+     {UserRole.OWNER}),
+    ("set consent validity", lambda db, a, c, s, t: set_consent_validity(db, a, "6m"), {UserRole.OWNER}),
     ("record consent", lambda db, a, c, s, t: record_consent(db, a, c.client_id, "Zofia", date(2026, 7, 1)),
      {UserRole.PRACTITIONER, UserRole.OWNER}),
     ("log session", lambda db, a, c, s, t: sessions.log_session(db, a, session_entry(c), sign=False),

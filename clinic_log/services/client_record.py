@@ -1,0 +1,100 @@
+"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
+from clinic_log.domain.enums import Severity
+from clinic_log.domain.errors import NotFound
+from clinic_log.domain.suitability import Suitability, assess_suitability
+from clinic_log.domain.values import FindingFacts
+from clinic_log.services.clients import ClientView, view_of
+from clinic_log.services.clock import from_utc_naive
+from clinic_log.services.consents import ConsentStatus, consent_status_in
+
+
+@dataclass(frozen=True)
+class ContraindicationKind:
+    """One contraindication of the clinic's reference list."""
+
+    code: str
+    label: str
+    severity: Severity
+    window: str | None  # time-bound ones ("6m", "14d") take an end / "stopped on" date
+
+    @property
+    def time_bound(self) -> bool:
+        return self.window is not None
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    id: int
+    kind: str
+    text: str
+    noted_on: date
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    id: int
+    kind: ContraindicationKind
+    noted_on: date
+    ends_on: date | None
+    note: str | None
+    cleared_by: str | None
+    cleared_at: datetime | None
+    clearance_note: str | None
+
+    def facts(self) -> FindingFacts:
+        return FindingFacts(self.kind.code, self.kind.label, self.kind.severity, self.noted_on, self.ends_on,
+                            self.kind.window, self.cleared_by, self.clearance_note)
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    client: ClientView
+    history: tuple[HistoryLine, ...]
+    findings: tuple[FindingLine, ...]
+    consent: ConsentStatus
+    suitability: Suitability
+    on: date
+
+    def history_of(self, kind: str) -> tuple[HistoryLine, ...]:
+        return tuple(h for h in self.history if h.kind == kind)
+
+
+def contraindication_kinds(db: Database) -> list[ContraindicationKind]:
+    """The reference list: absolute ones first, then relative, each in the order of their labels."""
+    with db.reading() as session:
+        rows = session.scalars(select(ContraindicationType))
+        kinds = [ContraindicationKind(r.code, r.label, Severity(r.severity), r.window) for r in rows]
+    return sorted(kinds, key=lambda k: (k.severity is not Severity.ABSOLUTE, k.label.casefold()))
+
+
+def client_record(db: Database, client_id: int, on: date) -> ClientRecord:
+    """The client's record as of `on` (suitability and consent are judged for that day)."""
+    with db.reading() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise NotFound("client", client_id)
+        history = tuple(HistoryLine(h.id, h.kind, h.text, h.noted_on) for h in session.scalars(
+            select(MedicalHistoryEntry).where(MedicalHistoryEntry.client_id == client_id)
+            .order_by(MedicalHistoryEntry.noted_on, MedicalHistoryEntry.id)))
+        findings = tuple(
+            FindingLine(f.id, ContraindicationKind(t.code, t.label, Severity(t.severity), t.window), f.noted_on,
+                        f.ends_on, f.note, f.cleared_by,
+                        from_utc_naive(f.cleared_at) if f.cleared_at else None, f.clearance_note)
+            for f, t in session.execute(
+                select(Finding, ContraindicationType)
+                .join(ContraindicationType, ContraindicationType.code == Finding.code)
+                .where(Finding.client_id == client_id).order_by(Finding.noted_on, Finding.id)))
+        consent = consent_status_in(session, client_id, on)
+        view = view_of(client)
+    suitability = assess_suitability(tuple(f.facts() for f in findings), view.fitzpatrick, on)
+    return ClientRecord(view, history, findings, consent, suitability, on)

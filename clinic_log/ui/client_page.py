@@ -1,0 +1,224 @@
+"""One client's page: contact details (any role), the consultation form (practitioners and owners), the
+suitability panel for today, consent (status, sign) and "New session…"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from itertools import pairwise
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.errors import DomainError
+from clinic_log.domain.permissions import ALLOWED
+from clinic_log.services.client_record import ClientRecord, client_record
+from clinic_log.services.clients import can_clear_findings, update_details
+from clinic_log.services.consents import EXPIRED, NONE, consents_of
+from clinic_log.ui import current_user
+from clinic_log.ui.client_dialog import DATE_HINT, details_from
+from clinic_log.ui.consent_dialog import ConsentDialog
+from clinic_log.ui.consultation_form import ConsultationForm
+from clinic_log.ui.suitability_panel import SuitabilityPanel
+
+CLINICAL = "edit clinical client records"
+READ_ONLY_NOTE = "Only practitioners and owners can change the consultation; reception can edit contact details."
+
+
+class ClientPage(QWidget):
+    """Emits `new_session_requested(client_id)`, `consent_dialog_opened(dialog)` and `client_changed(id)`."""
+
+    new_session_requested = Signal(int)
+    consent_dialog_opened = Signal(object)
+    client_changed = Signal(int)
+
+    def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._today = today
+        self.record: ClientRecord | None = None
+
+        self.name_label = QLabel()
+        self.name_label.setAccessibleName("Client")
+        font = QFont(self.name_label.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.name_label.setFont(font)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_label = QLabel()
+        self.problem_label.setAccessibleName("Problem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("color: #b00020;")
+
+        contact = QGroupBox("Contact details")
+        self.ref_edit, self.first_edit, self.last_edit = QLineEdit(), QLineEdit(), QLineEdit()
+        self.born_edit, self.phone_edit, self.email_edit = QLineEdit(), QLineEdit(), QLineEdit()
+        self.born_edit.setPlaceholderText(DATE_HINT)
+        grid = QGridLayout(contact)
+        fields = (("Client &ref", self.ref_edit), ("Date of &birth", self.born_edit),
+                  ("&First name", self.first_edit), ("&Last name", self.last_edit),
+                  ("&Phone", self.phone_edit), ("E-&mail", self.email_edit))
+        for n, (label, edit) in enumerate(fields):
+            edit.setAccessibleName(label.replace("&", ""))
+            caption = QLabel(label)
+            caption.setBuddy(edit)
+            grid.addWidget(caption, n // 2, (n % 2) * 2)
+            grid.addWidget(edit, n // 2, (n % 2) * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.save_contact_button = QPushButton("Save contact details")
+        self.save_contact_button.setAccessibleName("Save contact details")
+        self.save_contact_button.setToolTip("Any role may change contact details")
+        self.save_contact_button.clicked.connect(self.save_contact)
+        grid.addWidget(self.save_contact_button, 3, 3, Qt.AlignmentFlag.AlignRight)
+
+        consultation = QGroupBox("Consultation")
+        self.read_only_label = QLabel(READ_ONLY_NOTE)
+        self.read_only_label.setWordWrap(True)
+        self.consultation = ConsultationForm(db, today)
+        self.consultation.changed.connect(self.reload)
+        self.consultation.problem.connect(self.problem_label.setText)
+        consultation_layout = QVBoxLayout(consultation)
+        consultation_layout.addWidget(self.read_only_label)
+        consultation_layout.addWidget(self.consultation)
+
+        self.suitability = SuitabilityPanel()
+        consent = QGroupBox("Consent")
+        self.consent_label = QLabel()
+        self.consent_label.setAccessibleName("Consent status")
+        self.consent_label.setWordWrap(True)
+        self.sign_button = QPushButton("Sign consent…")
+        self.sign_button.setAccessibleName("Sign consent…")
+        self.sign_button.clicked.connect(self.open_consent)
+        self.signature_label = QLabel()
+        self.signature_label.setAccessibleName("Signature")
+        self.signature_label.setToolTip("The latest consent's drawn signature, as stored")
+        consent_layout = QVBoxLayout(consent)
+        consent_layout.addWidget(self.consent_label)
+        consent_layout.addWidget(self.signature_label)
+        consent_layout.addWidget(self.sign_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.new_session_button = QPushButton("New session…")
+        self.new_session_button.setAccessibleName("New session…")
+        self.new_session_button.setToolTip("Log a treatment session for this client")
+        self.new_session_button.clicked.connect(self._request_session)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(consultation)
+        left_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(left)
+        self.scroll_area = scroll
+        right = QVBoxLayout()
+        right.addWidget(self.suitability)
+        right.addWidget(consent)
+        right.addWidget(self.new_session_button, 0, Qt.AlignmentFlag.AlignLeft)
+        right.addWidget(contact)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addWidget(scroll, 3)
+        columns.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.problem_label)
+        layout.addLayout(columns, 1)
+        # keyboard order: what is checked before a session first, then the consultation
+        order = [self.sign_button, self.new_session_button, *(edit for _, edit in fields),
+                 self.save_contact_button, self.scroll_area]
+        for before, after in pairwise(order):
+            self.setTabOrder(before, after)
+
+    @property
+    def client_id(self) -> int | None:
+        return self.record.client.id if self.record else None
+
+    def show_client(self, client_id: int) -> None:
+        self.problem_label.clear()
+        self._load(client_id)
+
+    def reload(self) -> None:
+        if self.record is not None:
+            self.problem_label.clear()
+            self._load(self.record.client.id)
+            self.client_changed.emit(self.record.client.id)
+
+    def _load(self, client_id: int) -> None:
+        record = client_record(self._db, client_id, self._today())
+        self.record = record
+        actor = current_user.current_actor()
+        clinical = actor.role in ALLOWED[CLINICAL]
+        client = record.client
+        self.name_label.setText(f"{client.full_name}   ·   {client.client_ref}")
+        for edit, value in ((self.ref_edit, client.client_ref), (self.first_edit, client.first_name),
+                            (self.last_edit, client.last_name),
+                            (self.born_edit, client.date_of_birth.isoformat() if client.date_of_birth else ""),
+                            (self.phone_edit, client.phone or ""), (self.email_edit, client.email or "")):
+            edit.setText(value)
+        self.consultation.set_record(record, clinical, clinical and can_clear_findings(self._db, actor))
+        self.read_only_label.setVisible(not clinical)
+        self.suitability.show_result(record.suitability)
+        self.consent_label.setText(record.consent.words)
+        colour = {EXPIRED: "#b00020", NONE: "#b26a00"}.get(record.consent.state)
+        self.consent_label.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        self._show_signature(client_id)
+        self.sign_button.setEnabled(clinical)
+        self.new_session_button.setEnabled(clinical)
+
+    def _show_signature(self, client_id: int) -> None:
+        signed = consents_of(self._db, client_id)
+        png = signed[0].signature_png if signed else None
+        pixmap = QPixmap()
+        if png is None or not pixmap.loadFromData(png, "PNG"):
+            self.signature_label.clear()
+            self.signature_label.hide()
+            return
+        height = self.fontMetrics().height() * 3
+        self.signature_label.setPixmap(pixmap.scaledToHeight(round(height * pixmap.devicePixelRatio()),
+                                                             Qt.TransformationMode.SmoothTransformation))
+        self.signature_label.show()
+
+    def save_contact(self) -> None:
+        if self.record is None:
+            return
+        try:
+            details = details_from(self.ref_edit, self.first_edit, self.last_edit, self.born_edit,
+                                   self.phone_edit, self.email_edit)
+            update_details(self._db, current_user.current_actor(), self.record.client.id, details)
+        except DomainError as exc:
+            self.problem_label.setText(str(exc))
+            return
+        self.reload()
+
+    def open_consent(self) -> ConsentDialog | None:
+        if self.record is None:
+            return None
+        try:
+            dialog = ConsentDialog(self._db, self.record.client.id, self.record.client.full_name, self._today(),
+                                   parent=self)
+        except DomainError as exc:
+            self.problem_label.setText(f"Consent cannot be signed: {exc}")
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.signed.connect(lambda _id: self.reload())
+        dialog.open()
+        self.consent_dialog_opened.emit(dialog)
+        return dialog
+
+    def _request_session(self) -> None:
+        if self.record is not None:
+            self.new_session_requested.emit(self.record.client.id)
