@@ -1,4 +1,8 @@
-"""Assemble a session's aftercare sheet from the record and the latest template, and print it to PDF."""
+"""Assemble a session's aftercare sheet from the record and the latest template, and print it to PDF.
+
+The timeline is the template's for the modality of the session's device (an RF device gets the RF timeline;
+no device, the mechanical one); each complication gets the template's paragraph for its code.
+"""
 
 from __future__ import annotations
 
@@ -41,8 +45,13 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
         assert template is not None, "reference data is loaded at init"
         body = json.loads(template.body_json)
         modality = detail.modality if detail.modality in body["modalities"] else "mechanical"
-        instructions = {code: text for code, text in
-                        session.execute(select(ComplicationType.code, ComplicationType.instructions))}
+        # The template's paragraph for a complication; the type's own instructions only for a code it lacks.
+        instructions: dict[str, str] = body.get("complications") or {}
+        missing = {c.code for c in detail.complications} - set(instructions)
+        if missing:
+            instructions = dict(instructions)
+            instructions.update({code: text for code, text in session.execute(
+                select(ComplicationType.code, ComplicationType.instructions).where(ComplicationType.code.in_(missing)))})
         next_visit = None
         if detail.course_total and detail.course_index and detail.course_index < detail.course_total:
             start = detail.started_at.astimezone().date()
