@@ -24,7 +24,6 @@ from clinic_log.db.models import (
 )
 from clinic_log.paths import resources_dir
 
-
 SYSTEM_AUTHOR = "system"  # created_by of the shipped aftercare templates
 
 

@@ -105,7 +105,8 @@ def _check_complication_codes(session: Session, body: dict[str, Any]) -> None:
     known = set(session.scalars(select(ComplicationType.code)))
     for code in body.get("complications", {}):
         if code not in known:
-            raise InvalidValue(f"complication {code}", code, f"one of the complication types: {', '.join(sorted(known))}")
+            raise InvalidValue(f"complication {code}", code,
+                               f"one of the complication types: {', '.join(sorted(known))}")
 
 
 def save_template(db: Database, actor: Actor, body: dict[str, Any]) -> TemplateVersion:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clinic_log.services.templates import ComplicationParagraph
 
@@ -74,7 +82,9 @@ class ComplicationsEditor(QWidget):
 
     def set_paragraph(self, code: str, text: str) -> None:
         """Replace the paragraph of `code` (as typing it in would)."""
-        self.table.item(self.row_of(code), TEXT).setText(text)
+        item = self.table.item(self.row_of(code), TEXT)
+        if item is not None:
+            item.setText(text)
 
     def row_of(self, code: str) -> int:
         for row in range(self.table.rowCount()):
@@ -90,5 +100,7 @@ class ComplicationsEditor(QWidget):
             self.table.setFocus()
             return
         self.table.setCurrentCell(row, TEXT)
-        self.table.scrollToItem(self.table.item(row, TEXT))
+        item = self.table.item(row, TEXT)
+        if item is not None:
+            self.table.scrollToItem(item)
         self.table.setFocus()

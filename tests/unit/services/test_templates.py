@@ -11,10 +11,10 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue, PermissionDenied
-from clinic_log.services.aftercare import render_aftercare
-from clinic_log.services.sessions import log_session
 from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import people
+from clinic_log.services.aftercare import render_aftercare
+from clinic_log.services.sessions import log_session
 from clinic_log.services.templates import complication_paragraphs, latest_template, save_template, template_versions
 from tests.unit.services.helpers import make_clinic, session_entry
 
@@ -131,5 +131,6 @@ def test_complication_paragraphs_show_the_template_text_or_the_fallback(db: Data
     version = save_template(db, owner, body)
     by_code = {p.code: p for p in complication_paragraphs(db, version)}
     assert by_code["granuloma"].text == "Our own granuloma paragraph." and by_code["granuloma"].from_template
-    assert by_code["scarring"].text.startswith("Please book a physician review") and not by_code["scarring"].from_template
+    assert by_code["scarring"].text.startswith("Please book a physician review")
+    assert not by_code["scarring"].from_template
     assert by_code["pih"].label == "Post-inflammatory hyperpigmentation"
