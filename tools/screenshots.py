@@ -149,6 +149,15 @@ def aftercare_template(scene: Scene) -> QWidget:
     return dialog
 
 
+def aftercare_template_complications(scene: Scene) -> QWidget:
+    """The template dialog on its Complications tab: the paragraph each complication type prints."""
+    dialog = scene.window.open_template_editor()
+    if dialog is None:
+        raise RuntimeError("the aftercare template dialog could not be opened")
+    dialog.tabs.setCurrentWidget(dialog.complications)
+    return dialog
+
+
 def session_detail(scene: Scene) -> QWidget:
     """The detail dialog of a session with a complication: the newest one before today that also has a warning
     (a sample session), amended once so the amendment table shows."""
@@ -172,6 +181,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("session_detail", session_detail),
     ("aftercare_preview", aftercare_preview),
     ("aftercare_template", aftercare_template),
+    ("aftercare_template_complications", aftercare_template_complications),
 ]
 
 
