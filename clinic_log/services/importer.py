@@ -298,6 +298,8 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
     cell = problems.cell
     clients, practitioners, models, devices = look.clients, look.practitioners, look.models, look.devices
     areas, complications = look.areas, look.complications
+    area_inputs: dict[tuple[str, float, int], AreaInput] = {}
+    model_of = {serial: device.model.name for serial, device in devices.items()}
     for row in rows:
         get = row.values.get  # cells are already stripped by read_rows
         line = row.line
@@ -322,8 +324,8 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
         if model_name:
             if model_name not in models:
                 add(line, "device", f"{model_name!r} is not allowed; one of {', '.join(sorted(models))}")
-            if known is not None and known.model.name != model_name:
-                add(line, "device_serial", f"{serial!r} is a {known.model.name}, not a {model_name}")
+            if known is not None and model_of[serial] != model_name:
+                add(line, "device_serial", f"{serial!r} is a {model_of[serial]}, not a {model_name}")
             if not serial:
                 add(line, "device_serial", "required when a device is named")
         lot_expires = cell(row, "lot_expires", parse_date, required=False)
@@ -342,7 +344,11 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
         if len(found) > before or client is None or started is None or practitioner is None or depth is None:
             continue
         key = (ref, started, username)
-        areas_of[key].append(AreaInput(area_code, depth, passes or 1))
+        area_key = (area_code, depth, passes or 1)
+        area = area_inputs.get(area_key)
+        if area is None:  # AreaInput is an immutable value: one object per distinct area, depth and passes
+            area = area_inputs[area_key] = AreaInput(*area_key)
+        areas_of[key].append(area)
         if comp_code and grade is not None and all(c.code != comp_code for c in comps_of[key]):
             comps_of[key].append(ComplicationInput(comp_code, grade, onset_on=started.date()))
         group = groups.get(key)
