@@ -308,7 +308,16 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
         client = clients.get(ref)
         if client is None:
             add(line, "client_ref", f"{ref!r} is not a known client; import clients first" if ref else "required")
-        started = cell(row, "started_at", parse_datetime)
+        # problems.cell inlined for the cells every row has (start, depth, passes): this loop runs per CSV row.
+        text = get("started_at", "")
+        started: datetime | None = None
+        if not text:
+            add(line, "started_at", "required")
+        else:
+            try:
+                started = parse_datetime(text)
+            except CellError as exc:
+                add(line, "started_at", str(exc))
         username = get("practitioner", "")
         practitioner = practitioners.get(username)
         if practitioner is None:
@@ -332,8 +341,22 @@ def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList
         area_code = get("area", "")
         if area_code not in areas:
             add(line, "area", f"{area_code!r} is not allowed; one of {', '.join(areas)}" if area_code else "required")
-        depth = cell(row, "depth_mm", _depth_cell)
-        passes = cell(row, "passes", _passes_cell, required=False)
+        text = get("depth_mm", "")
+        depth: float | None = None
+        if not text:
+            add(line, "depth_mm", "required")
+        else:
+            try:
+                depth = _depth_cell(text)
+            except CellError as exc:
+                add(line, "depth_mm", str(exc))
+        text = get("passes", "")
+        passes: int | None = None
+        if text:
+            try:
+                passes = _passes_cell(text)
+            except CellError as exc:
+                add(line, "passes", str(exc))
         comp_code = get("complication", "")
         grade = cell(row, "complication_grade", _grade_cell, required=bool(comp_code)) \
             if comp_code or get("complication_grade") else None
@@ -407,9 +430,9 @@ _SESSION_COLUMNS = (
     "cartridge_lot_id", "course_index", "course_total", "skin_response", "notes", "warnings_reason", "status",
     "signed_by", "signed_at", "countersigned_by", "countersigned_at", "created_by", "created_at", "updated_at",
 )
-_AREA_COLUMNS = ("session_id", "area_code", "depth_mm", "passes", "technique", "endpoint", "rf_energy")
-_COMPLICATION_COLUMNS = ("session_id", "code", "grade", "onset_on", "expected", "relatedness", "action", "outcome",
-                         "resolved_on", "reported", "added_by_amendment")
+# A CSV has no technique, endpoint, RF energy or complication outcome: those columns are left to be NULL.
+_AREA_COLUMNS = ("session_id", "area_code", "depth_mm", "passes")
+_COMPLICATION_COLUMNS = ("session_id", "code", "grade", "onset_on", "reported", "added_by_amendment")
 _WARNING_COLUMNS = ("session_id", "code", "message", "reason")
 
 
@@ -441,9 +464,8 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     comps: list[tuple[Any, ...]] = []
     warnings: list[tuple[Any, ...]] = []
     for sid, g in zip(ids, groups, strict=True):
-        areas += [(sid, a.area_code, a.depth_mm, a.passes, None, None, None) for a in g.entry.areas]
-        comps += [(sid, c.code, c.grade, c.onset_on, None, None, None, None, None, False, False)
-                  for c in g.entry.complications]
+        areas += [(sid, a.area_code, a.depth_mm, a.passes) for a in g.entry.areas]
+        comps += [(sid, c.code, c.grade, c.onset_on, False, False) for c in g.entry.complications]
         warnings += [(sid, w.code, w.message, imported) for w in g.warnings]
     insert_values(session, table_of(SessionArea), _AREA_COLUMNS, areas)
     insert_values(session, table_of(Complication), _COMPLICATION_COLUMNS, comps)
