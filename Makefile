@@ -44,6 +44,7 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	$(PY) -m tools.screenshots
+	$(PY) -m tools.aftercare_samples  # sample aftercare sheets (needs pdftoppm: apt-get install poppler-utils)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info benchmarks/.data

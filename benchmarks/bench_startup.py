@@ -10,7 +10,9 @@ headless (QT_QPA_PLATFORM=offscreen) with CLINIC_LOG_EXIT_AFTER_SHOWN=1, which m
 time so that printed value is seconds since spawn. Measured: the whole process, spawn to exit, with
 its own peak RSS from os.wait4. Baseline, in the same run and measured the same way: a bare PySide6
 process that creates a QApplication and a QMainWindow, shows it and quits from the event loop.
-One unmeasured warm-up each, then best of 5 (3 with --quick), interleaved. Budget: app/bare ≤ 3.5×.
+Two floors are shown for context: SQLAlchemy's ORM + models + 200 rows in a Qt table, and plain sqlite3 +
+200 rows (the route the app's first screen takes). One unmeasured warm-up each, then best of 5 (3 with
+--quick), interleaved. Budget: app/bare ≤ 3.5×.
 If clinic_log/ui/gui.py does not exist yet, says "GUI not available" and skips.
 """
 
@@ -54,6 +56,23 @@ from clinic_log.db.models import TreatmentSession as S
 engine = create_engine("sqlite:///" + sys.argv[1])
 with sqlalchemy.orm.Session(engine) as session:
     rows = session.execute(select(S.id, S.started_at, S.notes).order_by(S.started_at.desc()).limit(200)).all()
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+table = QTableWidget(len(rows), 3)
+for i, row in enumerate(rows):
+    for j, value in enumerate(row):
+        table.setItem(i, j, QTableWidgetItem(str(value)))
+window.setCentralWidget(table)
+""" + SHOW_AND_REPORT
+
+# The physical floor of the app's design: plain sqlite3 (as services/startup_queries.py reads the first screen) +
+# one page of 200 rows in a Qt table, no app code.
+SQLITE_FLOOR = """
+import os, sqlite3, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget, QTableWidgetItem
+con = sqlite3.connect(sys.argv[1])
+rows = con.execute("SELECT id, started_at, notes FROM sessions ORDER BY started_at DESC, id DESC LIMIT 200").fetchall()
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 table = QTableWidget(len(rows), 3)
@@ -107,6 +126,11 @@ def run_floor(db_path: str) -> Finished:
                         timeout=TIMEOUT_S, set_t0=True)
 
 
+def run_sqlite_floor(db_path: str) -> Finished:
+    return run_measured([PYTHON, "-c", SQLITE_FLOOR, db_path], app_env(QT_QPA_PLATFORM="offscreen"),
+                        timeout=TIMEOUT_S, set_t0=True)
+
+
 def failure(finished: Finished) -> str | None:
     if finished.returncode == -9:
         return f"did not exit within {TIMEOUT_S:.0f} s (killed)"
@@ -128,9 +152,10 @@ def main() -> int:
     db_path = str(ensure_sessions_db(sessions))
     app, bare = Series("app: python -m clinic_log --db …", []), Series("bare PySide6 QMainWindow", [])
     floor = Series("floor: SQLAlchemy ORM + models + 200 rows in a Qt table", [])
+    plain = Series("floor: sqlite3 + 200 rows in a Qt table", [])
     for n in range(runs + 1):  # run 0 warms the file cache and is not counted
-        results = (run_app(db_path), run_bare(), run_floor(db_path))
-        for series, finished in zip((app, bare, floor), results, strict=True):
+        results = (run_app(db_path), run_bare(), run_floor(db_path), run_sqlite_floor(db_path))
+        for series, finished in zip((app, bare, floor, plain), results, strict=True):
             problem = failure(finished)
             if problem:
                 print_table(title, ["process", "result"], [[series.name, f"failed: {problem}"]])
@@ -138,7 +163,7 @@ def main() -> int:
             if n:
                 series.runs.append(finished)
     rows = [[s.name, f"{s.best_shown:.2f}", " / ".join(f"{shown_seconds(r):.2f}" for r in s.runs),
-             f"{s.best.seconds:.2f}", f"{max(r.max_rss_mb for r in s.runs):.0f}"] for s in (app, bare, floor)]
+             f"{s.best.seconds:.2f}", f"{max(r.max_rss_mb for r in s.runs):.0f}"] for s in (app, bare, floor, plain)]
     factor = app.best_shown / bare.best_shown
     print_table(title, ["process", "best spawn→shown s", "runs s", "best spawn→exit s", "peak RSS MB"], rows,
                 [f"ratio app/bare (spawn to main window shown, the app with its first rows): "
@@ -146,6 +171,9 @@ def main() -> int:
                  f"ratio app/bare (spawn to exit): {ratio(app.best.seconds, bare.best.seconds)}",
                  f"framework floor/bare: {ratio(floor.best_shown, bare.best_shown)} — what SQLAlchemy's ORM and "
                  f"one page of rows cost before any app code; app/floor: {ratio(app.best_shown, floor.best_shown)}",
+                 f"sqlite3 floor/bare: {ratio(plain.best_shown, bare.best_shown)} — the app shows its first screen "
+                 f"through plain sqlite3 and loads the ORM after the window is up; "
+                 f"app/sqlite3 floor: {ratio(app.best_shown, plain.best_shown)}",
                  f"RSS: app {app.best.max_rss_mb:.0f} MB vs bare {bare.best.max_rss_mb:.0f} MB in the best runs "
                  f"({ratio(app.best.max_rss_mb, bare.best.max_rss_mb)})"])
     return 0

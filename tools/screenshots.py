@@ -160,6 +160,15 @@ def aftercare_template(scene: Scene) -> QWidget:
     return dialog
 
 
+def aftercare_template_complications(scene: Scene) -> QWidget:
+    """The template dialog on its Complications tab: the paragraph each complication type prints."""
+    dialog = scene.window.open_template_editor()
+    if dialog is None:
+        raise RuntimeError("the aftercare template dialog could not be opened")
+    dialog.tabs.setCurrentWidget(dialog.complications)
+    return dialog
+
+
 def session_detail(scene: Scene) -> QWidget:
     """The detail dialog of a session with a complication: the newest one before today that also has a warning
     (a sample session), amended once so the amendment table shows."""
@@ -315,6 +324,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("consultation_form", consultation_form),
     ("suitability_panel", suitability_panel),
     ("consent_dialog", consent_dialog),
+    ("aftercare_template_complications", aftercare_template_complications),
 ]
 
 

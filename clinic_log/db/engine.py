@@ -2,6 +2,9 @@
 
 All SQLite-only SQL lives here. Write transactions on SQLite start with BEGIN IMMEDIATE so two
 workstations never deadlock upgrading a read lock; they wait up to busy_timeout instead.
+
+SQLAlchemy is imported when a `Database` is first used, not when it is opened: the GUI shows its first
+screen through plain sqlite3 (services/startup_queries.py) before SQLAlchemy has loaded.
 """
 
 from __future__ import annotations
@@ -9,15 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from clinic_log.domain.errors import DatabaseProblem
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 15000
 _AUDIT_LOCK_KEY = 0x0C11_1C06  # PostgreSQL advisory lock serialising the audit hash chain
@@ -32,7 +34,17 @@ def url_for(path_or_url: str) -> str:
     return f"sqlite:///{path_or_url}"
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of an SQLite URL ("sqlite:///clinic.sqlite3" → "clinic.sqlite3"); None for other URLs or memory."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    return url[len(prefix):].split("?", 1)[0] or None
+
+
 def _install_sqlite_hooks(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
@@ -49,39 +61,59 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-@dataclass
 class Database:
-    """One open database: an engine plus read and write session factories."""
+    """One open database: an engine plus read and write session factories, made on first use."""
 
-    engine: Engine
-    url: str
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+        self._read: sessionmaker[Session] | None = None
+        self._write: sessionmaker[Session] | None = None
 
-    def __post_init__(self) -> None:
-        write_engine = self.engine.execution_options(clinic_log_write=True)
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(write_engine, expire_on_commit=False)
+    def __repr__(self) -> str:
+        return f"Database({self.url!r})"
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = _create_engine(self.url)
+        return self._engine
+
+    def _sessions(self, write: bool) -> sessionmaker[Session]:
+        if self._read is None or self._write is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._read = sessionmaker(self.engine, expire_on_commit=False)
+            self._write = sessionmaker(self.engine.execution_options(clinic_log_write=True), expire_on_commit=False)
+        return self._write if write else self._read
 
     @property
     def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
+        return self.url.startswith("sqlite")
 
     @property
     def sqlite_path(self) -> str | None:
-        return make_url(self.url).database if self.is_sqlite else None
+        if not self.is_sqlite:
+            return None
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).database
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
+        with self._sessions(write=False)() as session, session.begin():
             yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One transaction: everything inside commits together or not at all."""
-        with self._write() as session, session.begin():
+        with self._sessions(write=True)() as session, session.begin():
             yield session
 
     def write(self, action: Callable[[Session], T], attempts: int = 5) -> T:
         """Run `action` in one write transaction, retrying the whole of it while the database is busy."""
+        from sqlalchemy.exc import OperationalError
+
         for attempt in range(attempts):
             try:
                 with self.writing() as session:
@@ -97,10 +129,13 @@ class Database:
     def lock_audit_chain(self, session: Session) -> None:
         """Serialise appends to the audit chain (SQLite's BEGIN IMMEDIATE already does)."""
         if self.engine.dialect.name == "postgresql":
+            from sqlalchemy import text
+
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def translate_operational_error(exc: OperationalError) -> DatabaseProblem:
@@ -116,10 +151,16 @@ def translate_operational_error(exc: OperationalError) -> DatabaseProblem:
 
 
 def open_database(path_or_url: str) -> Database:
-    url = url_for(path_or_url)
+    """The database at a file path or URL; nothing is connected (or imported) until it is first used."""
+    return Database(url_for(path_or_url))
+
+
+def _create_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _install_sqlite_hooks(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    return Database(engine, url)
+    return engine

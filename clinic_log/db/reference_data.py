@@ -25,6 +25,8 @@ from clinic_log.db.models import (
 )
 from clinic_log.paths import resources_dir
 
+SYSTEM_AUTHOR = "system"  # created_by of the shipped aftercare templates
+
 
 def _rows(name: str) -> list[dict[str, str]]:
     with (resources_dir() / "reference" / name).open(encoding="utf-8", newline="") as handle:
@@ -64,11 +66,7 @@ def load_reference_data(session: Session) -> int:
             session.add(ComplicationType(code=row["code"], label=row["label"], category=row["category"],
                                          instructions=row["instructions"]))
             added += 1
-    if session.scalar(select(AftercareTemplate.id).limit(1)) is None:
-        body = (resources_dir() / "reference" / "aftercare_v1.json").read_text(encoding="utf-8")
-        session.add(AftercareTemplate(version=json.loads(body)["version"], body_json=body,
-                                      created_at=datetime.now(UTC).replace(tzinfo=None), created_by="system"))
-        added += 1
+    added += _load_aftercare_templates(session)
     added += load_consent_text(session)
     added += _load_clinic_settings(session)
     session.flush()
@@ -88,6 +86,31 @@ def load_consent_text(session: Session) -> int:
                             created_at=datetime.now(UTC).replace(tzinfo=None), created_by="system"))
     session.flush()
     return 1
+def _shipped_templates() -> dict[int, str]:
+    """The aftercare template bodies under resources/reference (aftercare_v<N>.json), by version."""
+    bodies = {}
+    for path in (resources_dir() / "reference").glob("aftercare_v*.json"):
+        body = path.read_text(encoding="utf-8")
+        bodies[int(json.loads(body)["version"])] = body
+    return bodies
+
+
+def _load_aftercare_templates(session: Session) -> int:
+    """A new database gets the newest shipped template; one that only holds shipped versions gets the newer ones.
+
+    Once the owner has saved a version of their own, shipped wording is never added on top of it (their
+    numbering continues from theirs). Versions already stored are never changed: printed sheets name them.
+    """
+    stored = session.execute(select(AftercareTemplate.version, AftercareTemplate.created_by)).all()
+    if any(by != SYSTEM_AUTHOR for _, by in stored):
+        return 0
+    shipped = _shipped_templates()
+    newest_stored = max((version for version, _ in stored), default=None)
+    wanted = [max(shipped)] if newest_stored is None else [v for v in sorted(shipped) if v > newest_stored]
+    for version in wanted:
+        session.add(AftercareTemplate(version=version, body_json=shipped[version],
+                                      created_at=datetime.now(UTC).replace(tzinfo=None), created_by=SYSTEM_AUTHOR))
+    return len(wanted)
 
 
 def _load_clinic_settings(session: Session) -> int:

@@ -5,9 +5,10 @@ A test checks HEAD_REVISION against the Alembic scripts so the two cannot drift 
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from typing import TYPE_CHECKING
 
-from clinic_log.db.engine import Database
+if TYPE_CHECKING:
+    from clinic_log.db.engine import Database
 
 HEAD_REVISION = "0002_consent_drafts_void"
 KNOWN_REVISIONS = ("0001_initial", "0002_consent_drafts_void")
@@ -15,6 +16,8 @@ KNOWN_REVISIONS = ("0001_initial", "0002_consent_drafts_void")
 
 def current_revision(db: Database) -> str | None:
     """The revision stamped in the database, or None for an empty database."""
+    from sqlalchemy import text  # here, not at the top: the GUI's start reads HEAD_REVISION without SQLAlchemy
+
     with db.engine.connect() as conn:
         if not conn.dialect.has_table(conn, "alembic_version"):  # no Inspector: it costs at start-up
             return None

@@ -2,8 +2,10 @@
 
 DejaVu Sans (regular and bold) is the body font: it covers Latin, Greek and Cyrillic,
 so names such as "Zofia Łukasiewicz", "Şükrü Öztürk" or "Арина Соколова" print as they
-are. DejaVu Sans has no Han/Kana glyphs, so runs of characters that it lacks are set in
-IPAexGothic instead (e.g. "李娜").
+are. DejaVu Sans has no Han/Kana glyphs, so each run of characters that it lacks is set in
+a fallback font chosen for the whole run: IPAexGothic (Japanese; also the common Han
+characters, e.g. "李娜") when it has every character of the run, else WenQuanYi Micro Hei
+(simplified Chinese: "张设备", "护理"), so one name is never set in two CJK designs.
 
 The fonts are registered with reportlab once, lazily, on first use; the parsed TTF files
 stay cached by reportlab for the life of the process, so building many sheets does not
@@ -29,10 +31,13 @@ from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unu
 __all__ = [
     "BOLD",
     "CJK",
+    "FALLBACKS",
     "REGULAR",
+    "SC",
     "RegisteredFonts",
     "covers",
     "ensure_registered",
+    "fallback_font_for",
     "is_covered",
     "markup",
     "resources_dir",
@@ -41,11 +46,14 @@ __all__ = [
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 CJK = "IPAexGothic"
+SC = "WenQuanYiMicroHei"
+FALLBACKS = (CJK, SC)  # in order of preference for a run DejaVu Sans lacks
 
 _FILES = {
     REGULAR: "DejaVuSans.ttf",
     BOLD: "DejaVuSans-Bold.ttf",
     CJK: "ipaexg.ttf",
+    SC: "wqy-microhei.ttc",  # a TrueType collection: face 0 is the proportional Micro Hei
 }
 
 # Control characters (other than tab and newline) are not allowed in XML and would
@@ -55,10 +63,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class RegisteredFonts:
-    """What ensure_registered() set up: the folder used and the body font's code points."""
+    """What ensure_registered() set up: the folder used and each font's code points."""
 
     fonts_dir: Path
     body_code_points: frozenset[int]
+    fallback_code_points: dict[str, frozenset[int]]
 
 
 _lock = threading.Lock()
@@ -74,7 +83,7 @@ def resources_dir() -> Path:
 
 
 def ensure_registered() -> RegisteredFonts:
-    """Register DejaVu Sans, DejaVu Sans Bold and IPAexGothic with reportlab (once).
+    """Register DejaVu Sans, DejaVu Sans Bold, IPAexGothic and WenQuanYi Micro Hei with reportlab (once).
 
     Raises FileNotFoundError naming the missing file if a bundled font is absent.
     """
@@ -91,7 +100,7 @@ def ensure_registered() -> RegisteredFonts:
             path = fonts_dir / file_name
             if not path.is_file():
                 raise FileNotFoundError(f"bundled font {name} not found at {path}")
-            face = TTFont(name, str(path), asciiReadable=False)
+            face = TTFont(name, str(path), asciiReadable=False, subfontIndex=0)
             pdfmetrics.registerFont(face)
             faces[name] = face
         # Family mappings let <b> inside a paragraph pick the bold face, and let a
@@ -100,9 +109,13 @@ def ensure_registered() -> RegisteredFonts:
             for italic in (0, 1):
                 addMapping(REGULAR, bold, italic, BOLD if bold else REGULAR)
                 addMapping(BOLD, bold, italic, BOLD if bold else REGULAR)
-                addMapping(CJK, bold, italic, CJK)
-        code_points = frozenset(faces[REGULAR].face.charToGlyph)
-        _registered = RegisteredFonts(fonts_dir=fonts_dir, body_code_points=code_points)
+                for fallback in FALLBACKS:
+                    addMapping(fallback, bold, italic, fallback)
+        _registered = RegisteredFonts(
+            fonts_dir=fonts_dir,
+            body_code_points=frozenset(faces[REGULAR].face.charToGlyph),
+            fallback_code_points={name: frozenset(faces[name].face.charToGlyph) for name in FALLBACKS},
+        )
         return _registered
 
 
@@ -116,13 +129,27 @@ def covers(text: str) -> bool:
     return ensure_registered().body_code_points.issuperset(map(ord, text))
 
 
+def fallback_font_for(run: str) -> str:
+    """The fallback font for a run of characters DejaVu Sans lacks: the first of FALLBACKS that has them all.
+
+    If none has them all, the one that has the most (the others print as empty boxes either way).
+    """
+    fallbacks = ensure_registered().fallback_code_points
+    points = set(map(ord, run))
+    for name in FALLBACKS:
+        if fallbacks[name].issuperset(points):
+            return name
+    return max(FALLBACKS, key=lambda name: len(points & fallbacks[name]))
+
+
 def markup(text: str, bold: bool = False) -> str:
     """Paragraph markup for plain ``text``: XML-escaped, with fallback-font runs.
 
-    Each run of characters that DejaVu Sans lacks is wrapped in
-    ``<font name="IPAexGothic">…</font>``, so "李娜 Li" becomes one CJK run followed by
-    one DejaVu run. With ``bold`` the whole text is
-    wrapped in ``<b>…</b>`` (the fallback font has no bold face and stays regular).
+    Each run of characters that DejaVu Sans lacks is wrapped in ``<font name="…">…</font>``
+    with the font :func:`fallback_font_for` picks for the run, so "李娜 Li" becomes one
+    IPAexGothic run followed by one DejaVu run, and "张设备" one WenQuanYi run. With
+    ``bold`` the whole text is wrapped in ``<b>…</b>`` (the fallback fonts have no bold
+    face and stay regular).
     """
     covered = ensure_registered().body_code_points
     clean = _CONTROL.sub("", text)
@@ -147,4 +174,4 @@ def markup(text: str, bold: bool = False) -> str:
 
 def _wrap(run: str, fallback: bool) -> str:
     escaped = escape(run)
-    return f'<font name="{CJK}">{escaped}</font>' if fallback else escaped
+    return f'<font name="{fallback_font_for(run)}">{escaped}</font>' if fallback else escaped

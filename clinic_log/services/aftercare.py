@@ -1,4 +1,8 @@
-"""Assemble a session's aftercare sheet from the record and the latest template, and print it to PDF."""
+"""Assemble a session's aftercare sheet from the record and the latest template, and print it to PDF.
+
+The timeline is the template's for the modality of the session's device (an RF device gets the RF timeline;
+no device, the mechanical one); each complication gets the template's paragraph for its code.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import AftercareTemplate, ComplicationType
+from clinic_log.db.models import AftercareTemplate, ComplicationType, Setting
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.permissions import require
 from clinic_log.reports.sheet_data import (
@@ -25,13 +29,17 @@ from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.files import atomic_target, check_target
 from clinic_log.services.session_queries import session_detail
-from clinic_log.settings import get_setting
+from clinic_log.settings import SETTINGS
+
+_CLINIC_KEYS = ("clinic.name", "clinic.address", "clinic.phone", "clinic.logo_path", "clinic.paper")
 
 
 def clinic_info(session: Session) -> ClinicInfo:
-    logo = get_setting(session, "clinic.logo_path")
-    return ClinicInfo(get_setting(session, "clinic.name"), get_setting(session, "clinic.address"),
-                      get_setting(session, "clinic.phone"), logo or None, get_setting(session, "clinic.paper"))
+    """The clinic's details for the sheet header, read in one query (defaults for keys never set)."""
+    stored = {key: value for key, value in
+              session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_CLINIC_KEYS)))}
+    name, address, phone, logo, paper = (stored.get(key, SETTINGS[key].default) for key in _CLINIC_KEYS)
+    return ClinicInfo(name, address, phone, logo or None, paper)
 
 
 def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
@@ -41,8 +49,14 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
         assert template is not None, "reference data is loaded at init"
         body = json.loads(template.body_json)
         modality = detail.modality if detail.modality in body["modalities"] else "mechanical"
-        instructions = {code: text for code, text in
-                        session.execute(select(ComplicationType.code, ComplicationType.instructions))}
+        # The template's paragraph for a complication; the type's own instructions only for a code it lacks.
+        instructions: dict[str, str] = body.get("complications") or {}
+        missing = {c.code for c in detail.complications} - set(instructions)
+        if missing:
+            instructions = dict(instructions)
+            fallback = select(ComplicationType.code, ComplicationType.instructions).where(
+                ComplicationType.code.in_(missing))
+            instructions.update({code: text for code, text in session.execute(fallback)})
         next_visit = None
         if detail.course_total and detail.course_index and detail.course_index < detail.course_total:
             start = detail.started_at.astimezone().date()

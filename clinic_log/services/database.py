@@ -6,14 +6,14 @@ import logging
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING
 
 from clinic_log.db.engine import Database, open_database
-from clinic_log.db.models import Area
-from clinic_log.db.schema_version import HEAD_REVISION, current_revision
 from clinic_log.domain.errors import DatabaseProblem
+from clinic_log.services.startup_queries import sqlite_ready
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +22,18 @@ def prepare_database(path_or_url: str) -> Database:
     """Open and bring up to date. Alembic is imported only when a migration is pending.
 
     A file that cannot be read as a database is never touched: the error says so and names the
-    latest good backup to restore from.
+    latest good backup to restore from. An SQLite file already at the current schema with its reference data
+    is checked with plain sqlite3, so opening it loads no SQLAlchemy (the GUI's first screen does not need it).
     """
     if "://" not in path_or_url:
         Path(path_or_url).parent.mkdir(parents=True, exist_ok=True)
     db = open_database(path_or_url)
+    if sqlite_ready(db):
+        return db
+    from sqlalchemy.exc import DBAPIError
+
+    from clinic_log.db.schema_version import HEAD_REVISION, current_revision
+
     try:
         revision = current_revision(db)
     except DBAPIError as exc:
@@ -56,6 +63,10 @@ def _unreadable(db: Database, exc: DBAPIError) -> DatabaseProblem:
 
 
 def _reference_missing(db: Database) -> bool:
+    from sqlalchemy import func, select
+
+    from clinic_log.db.models import Area
+
     with db.reading() as session:
         return not session.scalar(select(func.count()).select_from(Area))
 

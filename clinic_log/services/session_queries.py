@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, exists, func, select
@@ -29,6 +28,7 @@ from clinic_log.db.models import (
 from clinic_log.domain.errors import NotFound
 from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
 from clinic_log.services.clock import from_utc_naive
+from clinic_log.services.session_filter import SessionFilter as SessionFilter  # apart: the UI imports it cheaply
 from clinic_log.services.session_views import (
     AmendmentView,
     AreaView,
@@ -38,19 +38,6 @@ from clinic_log.services.session_views import (
     SessionRow,
     WarningView,
 )
-
-
-@dataclass(frozen=True)
-class SessionFilter:
-    client_id: int | None = None
-    practitioner_id: int | None = None
-    device_id: int | None = None
-    area_code: str | None = None
-    date_from: date | None = None  # inclusive, UTC day
-    date_to: date | None = None  # inclusive, UTC day
-    complication_code: str | None = None
-    status: str | None = None
-    text: str | None = None
 
 _Stmt = TypeVar("_Stmt", bound=Select[*tuple[Any, ...]])
 

@@ -1,4 +1,10 @@
-"""Aftercare templates: owners edit them; every edit is a new version, old versions stay for printed sheets."""
+"""Aftercare templates: owners edit them; every edit is a new version, old versions stay for printed sheets.
+
+A template body (``aftercare_templates.body_json``) holds the title, the "Call us if…" text, a timeline per
+modality (``modalities``: ``mechanical`` and ``rf``, each a list of ``{"when", "text"}`` steps) and the paragraph
+printed for each complication type (``complications``: code → text; optional, a code without one falls back to
+``complication_types.instructions``). ``validate_body`` names the field that is wrong.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import AftercareTemplate
+from clinic_log.db.models import AftercareTemplate, ComplicationType
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Modality
 from clinic_log.domain.errors import InvalidValue
@@ -46,8 +52,34 @@ def template_versions(db: Database) -> list[TemplateVersion]:
         return [_view(r) for r in session.scalars(select(AftercareTemplate).order_by(AftercareTemplate.version))]
 
 
+@dataclass(frozen=True)
+class ComplicationParagraph:
+    """What a sheet prints for one complication type: the template's paragraph, else the type's own text."""
+
+    code: str
+    label: str
+    text: str
+    from_template: bool
+
+
+def complication_paragraphs(db: Database, version: TemplateVersion | None = None) -> list[ComplicationParagraph]:
+    """Every complication type with the paragraph the given (default: latest) template prints for it."""
+    body = (version or latest_template(db)).body
+    paragraphs: dict[str, str] = body.get("complications") or {}
+    with db.reading() as session:
+        types = session.execute(select(ComplicationType.code, ComplicationType.label, ComplicationType.instructions)
+                                .order_by(ComplicationType.category.desc(), ComplicationType.label)).all()
+    return [ComplicationParagraph(code, label, paragraphs.get(code) or fallback, code in paragraphs)
+            for code, label, fallback in types]
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
 def validate_body(body: dict[str, Any]) -> None:
-    if not str(body.get("title", "")).strip():
+    """Check a template body's shape; the error names the wrong field ("rf step 2", "complication pih", …)."""
+    if not _text(body.get("title")):
         raise InvalidValue("title", body.get("title"), "the heading printed at the top of the sheet")
     modalities = body.get("modalities")
     if not isinstance(modalities, dict) or set(modalities) != {m.value for m in Modality}:
@@ -56,10 +88,25 @@ def validate_body(body: dict[str, Any]) -> None:
         if not isinstance(steps, list) or not steps:
             raise InvalidValue(f"{modality} timeline", steps, "at least one step")
         for n, step in enumerate(steps, start=1):
-            if not str(step.get("when", "")).strip() or not str(step.get("text", "")).strip():
+            if not isinstance(step, dict) or not _text(step.get("when")) or not _text(step.get("text")):
                 raise InvalidValue(f"{modality} step {n}", step, "both 'when' and 'text' filled in")
-    if not str(body.get("call_us", "")).strip():
+    if not _text(body.get("call_us")):
         raise InvalidValue("call_us", body.get("call_us"), "the text of the 'Call us if…' box")
+    complications = body.get("complications", {})
+    if not isinstance(complications, dict):
+        raise InvalidValue("complications", complications, "a paragraph for each complication code")
+    for code, text in complications.items():
+        if not _text(text):
+            raise InvalidValue(f"complication {code}", text, "the paragraph printed for it, or no entry at all "
+                               "(the complication type's own instructions are printed then)")
+
+
+def _check_complication_codes(session: Session, body: dict[str, Any]) -> None:
+    known = set(session.scalars(select(ComplicationType.code)))
+    for code in body.get("complications", {}):
+        if code not in known:
+            raise InvalidValue(f"complication {code}", code,
+                               f"one of the complication types: {', '.join(sorted(known))}")
 
 
 def save_template(db: Database, actor: Actor, body: dict[str, Any]) -> TemplateVersion:
@@ -68,6 +115,7 @@ def save_template(db: Database, actor: Actor, body: dict[str, Any]) -> TemplateV
     validate_body(body)
 
     def work(session: Session) -> TemplateVersion:
+        _check_complication_codes(session, body)
         version = (session.scalar(select(func.max(AftercareTemplate.version))) or 0) + 1
         stored = dict(body, version=version)
         row = AftercareTemplate(version=version, body_json=json.dumps(stored, ensure_ascii=False, indent=1),

@@ -1,4 +1,5 @@
-"""The owner edits the aftercare template: title, "Call us if…" text and each modality's steps; Save adds a version."""
+"""The owner edits the aftercare template: title, "Call us if…", each modality's steps and the complication
+paragraphs; Save adds a version."""
 
 from __future__ import annotations
 
@@ -31,12 +32,20 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Modality
 from clinic_log.domain.errors import DomainError, InvalidValue
 from clinic_log.domain.permissions import ALLOWED
-from clinic_log.services.templates import TemplateVersion, latest_template, save_template, template_versions
+from clinic_log.services.templates import (
+    TemplateVersion,
+    complication_paragraphs,
+    latest_template,
+    save_template,
+    template_versions,
+)
+from clinic_log.ui.complications_editor import ComplicationsEditor
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.steps_editor import StepsEditor
 
 MODALITY_LABELS = {Modality.MECHANICAL.value: "Mechanical", Modality.RF.value: "RF"}
 CALL_US = "Call us if…"
+_COMPLICATION_FIELD = re.compile(r"^complication (?P<code>\S+)$")
 _STEP_FIELD = re.compile(r"^(?P<modality>\w+) (?:step (?P<number>\d+)|(?P<timeline>timeline))$")
 _ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
@@ -85,6 +94,8 @@ class AftercareTemplateDialog(QDialog):
             editor = StepsEditor(label)
             self.editors[code] = editor
             self.tabs.addTab(editor, label)
+        self.complications = ComplicationsEditor()
+        self.tabs.addTab(self.complications, "Complications")
 
         self.history = QTableWidget(0, 3)
         self.history.setAccessibleName("Versions")
@@ -145,6 +156,7 @@ class AftercareTemplateDialog(QDialog):
         body["title"] = self.title_edit.text().strip()
         body["call_us"] = self.call_us_edit.toPlainText().strip()
         body["modalities"] = {code: editor.steps() for code, editor in self.editors.items()}
+        body["complications"] = self.complications.paragraphs()
         return body
 
     def save(self) -> TemplateVersion | None:
@@ -171,6 +183,7 @@ class AftercareTemplateDialog(QDialog):
         self.call_us_edit.setPlainText(str(body.get("call_us", "")))
         for code, editor in self.editors.items():
             editor.set_steps(body.get("modalities", {}).get(code, []))
+        self.complications.set_paragraphs(complication_paragraphs(self._db, version))
 
     def _fill_history(self, versions: list[TemplateVersion]) -> None:
         self.history.setRowCount(0)
@@ -205,6 +218,12 @@ class AftercareTemplateDialog(QDialog):
                       "Nothing was saved.", error=True)
             editor.select_step(number)
             return
+        complication = _COMPLICATION_FIELD.match(exc.field)
+        if complication:
+            self.tabs.setCurrentWidget(self.complications)
+            self._say(f"{exc}. Nothing was saved.", error=True)
+            self.complications.select_paragraph(complication["code"])
+            return
         if exc.field == "call_us":
             self._say(f"“{CALL_US}” must not be empty: write what should make the client call. Nothing was saved.",
                       error=True)
@@ -221,6 +240,7 @@ class AftercareTemplateDialog(QDialog):
         self.call_us_edit.setReadOnly(True)
         for editor in self.editors.values():
             editor.setEnabled(False)
+        self.complications.setEnabled(False)
         self.save_button.setEnabled(False)
         self._say("Only the owner can change the aftercare template.")
 

@@ -1,4 +1,8 @@
-"""Fonts for the interface: a bundled fallback for Han/Kana when the system has none (e.g. a bare Linux box)."""
+"""Fonts for the interface: bundled fallbacks for Japanese and simplified Chinese when the system has none.
+
+The same files print the PDF reports: IPAexGothic (Japanese, and the common Han characters) and WenQuanYi Micro
+Hei (simplified Chinese: 设, 备, 护 … that IPAexGothic lacks).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,28 @@ from PySide6.QtGui import QFontDatabase
 
 from clinic_log.paths import resources_dir
 
-CJK_FALLBACK = "ipaexg.ttf"  # IPAexGothic, also used by the PDF reports
+CJK_FALLBACK = "ipaexg.ttf"  # IPAexGothic
+SC_FALLBACK = "wqy-microhei.ttc"  # WenQuanYi Micro Hei (a collection: Micro Hei and Micro Hei Mono)
+
+_FALLBACKS = (
+    (QFontDatabase.WritingSystem.Japanese, CJK_FALLBACK),
+    (QFontDatabase.WritingSystem.SimplifiedChinese, SC_FALLBACK),
+)
 
 
 def add_fallback_fonts() -> list[str]:
-    """Register the bundled CJK font if no installed font writes Chinese or Japanese; returns the families added.
+    """Register each bundled font whose writing system no installed font covers; returns the families added.
 
-    Needs a QGuiApplication. Cheap when the system already has such a font (nothing is loaded).
+    Needs a QGuiApplication. Cheap when the system already has such fonts (nothing is loaded).
     """
-    systems = (QFontDatabase.WritingSystem.SimplifiedChinese, QFontDatabase.WritingSystem.Japanese)
-    if any(QFontDatabase.families(system) for system in systems):
-        return []
-    path = resources_dir() / "fonts" / CJK_FALLBACK
-    if not path.is_file():
-        return []
-    font_id = QFontDatabase.addApplicationFont(str(path))
-    return QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    added: list[str] = []
+    for system, file_name in _FALLBACKS:
+        if QFontDatabase.families(system):
+            continue
+        path = resources_dir() / "fonts" / file_name
+        if not path.is_file():
+            continue
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            added += QFontDatabase.applicationFontFamilies(font_id)
+    return added

@@ -1,6 +1,7 @@
 """Start the desktop app: QApplication, the database, the main window, then the event loop.
 
-Start-up stays light: Qt Core/Gui/Widgets and the SQLAlchemy services only (no reportlab, Alembic unless a
+Start-up stays light: Qt Core/Gui/Widgets and plain sqlite3 for the first screen (services/startup_queries.py);
+SQLAlchemy's ORM and the services load off the GUI thread once the window is up (no reportlab, Alembic unless a
 migration is pending, QtCharts or QtPdf). With ``CLINIC_LOG_EXIT_AFTER_SHOWN=1`` the app prints
 ``shown <seconds>`` once the main window is on screen with its first rows, then exits with 0; the seconds
 count from ``CLINIC_LOG_T0`` (a ``time.time()`` value the caller took before starting the process). Without
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.database import prepare_database
+from clinic_log.services.startup_queries import load_services
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.main_window import APP_NAME, MainWindow
@@ -48,6 +50,7 @@ def run_gui(db_location: str) -> int:
         # Wait until the user has the window: on a large file the check and the backup read every page,
         # and doing that during start-up slowed the first second and held up a quick exit.
         runner = BackgroundRunner(window)
+        QTimer.singleShot(0, lambda: runner.run("load-services", load_services, lambda _: None, lambda _exc: None))
         QTimer.singleShot(STARTUP_CHECKS_DELAY_MS, lambda: start_background_checks(window, db, runner))
         if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
             deadline = time.monotonic() + _EXPOSE_WAIT_S

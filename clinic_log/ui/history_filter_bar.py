@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.domain.enums import SessionStatus
-from clinic_log.services.people import PractitionerView
-from clinic_log.services.session_queries import SessionFilter
+from clinic_log.services.session_filter import SessionFilter
+from clinic_log.services.startup_queries import NamedPractitioner
 
 TEXT_DEBOUNCE_MS = 250
 ALL_PRACTITIONERS = "All practitioners"
@@ -85,7 +85,7 @@ class HistoryFilterBar(QWidget):
 
     filter_changed = Signal(object)  # SessionFilter
 
-    def __init__(self, practitioners: Sequence[PractitionerView] = (), parent: QWidget | None = None) -> None:
+    def __init__(self, practitioners: Sequence[NamedPractitioner] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.practitioner_combo = QComboBox()
         self.practitioner_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -157,7 +157,7 @@ class HistoryFilterBar(QWidget):
         """The labelled filter inputs, in tab order (the Today button sits between Status and From)."""
         return [self.practitioner_combo, self.status_combo, self.from_edit, self.to_edit, self.notes_edit]
 
-    def set_practitioners(self, practitioners: Sequence[PractitionerView]) -> None:
+    def set_practitioners(self, practitioners: Sequence[NamedPractitioner]) -> None:
         """Fill the practitioner list, keeping the chosen practitioner when they are still listed."""
         combo = self.practitioner_combo
         chosen = combo.currentData()

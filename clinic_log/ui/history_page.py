@@ -7,9 +7,9 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QVBoxLayout, QWidget
 
 from clinic_log.db.engine import Database
-from clinic_log.services.people import list_practitioners
-from clinic_log.services.session_queries import SessionFilter, count_sessions
+from clinic_log.services.session_filter import SessionFilter
 from clinic_log.services.session_views import SessionRow
+from clinic_log.services.startup_queries import count_sessions, practitioner_names
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.history_filter_bar import HistoryFilterBar
 from clinic_log.ui.session_table_model import HEADERS, Column, SessionTableModel
@@ -39,7 +39,7 @@ class SessionHistoryPage(QWidget):
         super().__init__(parent)
         self._db = db
         self._background = BackgroundRunner(self)
-        self.filter_bar = HistoryFilterBar(list_practitioners(db))
+        self.filter_bar = HistoryFilterBar(practitioner_names(db))
         self.model = SessionTableModel(db, self.filter_bar.current_filter(), parent=self)
         self.view = QTableView()
         self.view.setObjectName("sessionTable")
@@ -88,7 +88,7 @@ class SessionHistoryPage(QWidget):
 
     def refresh(self) -> None:
         """Re-read practitioners, sessions and the count (after an import or another workstation's change)."""
-        self.filter_bar.set_practitioners(list_practitioners(self._db))
+        self.filter_bar.set_practitioners(practitioner_names(self._db))
         self.model.set_filter(self.filter_bar.current_filter())
         self._after_reload()
 

@@ -12,11 +12,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QToolBar, QToolButton, QWidget
-from sqlalchemy.engine import make_url
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
-from clinic_log.services.session_queries import get_session
 from clinic_log.services.session_views import SessionDetail, SessionRow
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.page_host import PageHost, PageSpec
@@ -35,6 +33,8 @@ APP_NAME = "Clinic Log"
 def database_name(location: str) -> str:
     """Short name for the title bar: the file name, or the database name of a URL."""
     if "://" in location:
+        from sqlalchemy.engine import make_url  # only for URLs: a file path starts without SQLAlchemy
+
         url = make_url(location)
         return url.database or url.host or url.drivername
     return Path(location).name
@@ -43,6 +43,8 @@ def database_name(location: str) -> str:
 def database_location(location: str) -> str:
     """Full location for the status bar, without any password."""
     if "://" in location:
+        from sqlalchemy.engine import make_url
+
         return make_url(location).render_as_string(hide_password=True)
     return str(Path(location).resolve())
 
@@ -234,6 +236,8 @@ class MainWindow(QMainWindow):
 
     def open_session(self, session_id: int) -> SessionDetailDialog | None:
         """Show one session read-only (window-modal, so the list stays readable behind it)."""
+        from clinic_log.services.session_queries import get_session  # the ORM loads after the window shows
+
         try:
             detail = get_session(self._db, session_id)
         except DomainError as exc:  # e.g. deleted meanwhile by another workstation

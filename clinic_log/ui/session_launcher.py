@@ -1,7 +1,8 @@
 """Starting session forms for the main window: the quick client picker, one form per client, and at start the
 offer to resume a form left unsaved (resume, later, or discard what was typed).
 
-The form and picker modules are imported when first used, so start-up does not pay for them.
+The form and picker modules, and the services (SQLAlchemy), are imported when first used, so start-up does not
+pay for them; the look for unsaved forms runs on the background worker.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError, PermissionDenied
 from clinic_log.domain.permissions import require
-from clinic_log.services.clients import get_client
-from clinic_log.services.form_drafts import delete_form_draft, list_form_drafts
 from clinic_log.ui import current_user
+from clinic_log.ui.background import BackgroundRunner
 
 if TYPE_CHECKING:
+    from clinic_log.services.clients import ClientView
     from clinic_log.ui.client_picker import ClientPickerDialog
     from clinic_log.ui.session_form import SessionFormDialog
 
@@ -48,6 +50,7 @@ class SessionLauncher(QObject):
         self._forms: dict[int, SessionFormDialog] = {}
         self.offer_box: QMessageBox | None = None  # the last resume question asked
         self.refused: QMessageBox | None = None  # the last "may not log sessions" message
+        self._runner = BackgroundRunner(self)
 
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
         """Without a client, the quick picker first; then the form (an open form for the client is reused)."""
@@ -90,18 +93,28 @@ class SessionLauncher(QObject):
         self.form_opened.emit(form)
         return form
 
-    def offer_unsaved_sessions(self) -> QMessageBox | None:
-        """Ask whether to resume the newest session form this user left unsaved (Yes), later (No) or discard it."""
+    def offer_unsaved_sessions(self) -> None:
+        """Look (off the GUI thread) for a session form this user left unsaved, then offer to resume it."""
         actor = current_user.current_actor()
+        self._runner.run("unsaved-forms", lambda: self._newest_unsaved(actor), self._offer, lambda _exc: None)
+
+    def _newest_unsaved(self, actor: Actor) -> tuple[str, ClientView] | None:
+        from clinic_log.services.clients import get_client
+        from clinic_log.services.form_drafts import list_form_drafts
+
         try:
             drafts = list_form_drafts(self._db, actor, FORM_KEY_PREFIX)
             key, client_id = next(((d.form_key, c) for d in drafts if (c := client_of_key(d.form_key)) is not None),
                                   ("", None))
-            client = get_client(self._db, client_id) if client_id is not None else None
+            return (key, get_client(self._db, client_id)) if client_id is not None else None
         except DomainError:  # e.g. the client was removed meanwhile: nothing to resume
             return None
-        if client is None:
-            return None
+
+    def _offer(self, found: tuple[str, ClientView] | None) -> None:
+        """Ask whether to resume the form (Yes), keep it for later (No) or discard what was typed."""
+        if found is None:
+            return
+        key, client = found
         buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
                    | QMessageBox.StandardButton.Discard)
         question = f"Resume unsaved session for {client.full_name} ({client.client_ref})?"
@@ -116,6 +129,8 @@ class SessionLauncher(QObject):
             if choice == QMessageBox.StandardButton.Yes:
                 self.new_session(client.id)
             elif choice == QMessageBox.StandardButton.Discard:
+                from clinic_log.services.form_drafts import delete_form_draft
+
                 try:
                     delete_form_draft(self._db, current_user.current_actor(), key)
                 except DomainError as exc:
@@ -125,4 +140,3 @@ class SessionLauncher(QObject):
         box.open()
         self.offer_box = box
         self.resume_offered.emit(box)
-        return box

@@ -16,9 +16,9 @@ from PySide6.QtGui import QFont
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import SessionStatus
-from clinic_log.services.facts import area_refs
-from clinic_log.services.session_queries import SessionFilter, list_sessions
+from clinic_log.services.session_filter import SessionFilter
 from clinic_log.services.session_views import SessionRow
+from clinic_log.services.startup_queries import area_labels, list_sessions
 
 PAGE_SIZE = 200
 
@@ -62,8 +62,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 
 def load_area_labels(db: Database) -> dict[str, str]:
     """Treatment-area code → label ("acne_scars" → "Acne scars (atrophic)"), from the reference data."""
-    with db.reading() as session:
-        return {code: ref.label for code, ref in area_refs(session).items()}
+    return area_labels(db)
 
 
 def local_time_text(row: SessionRow) -> str:

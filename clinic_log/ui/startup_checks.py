@@ -10,11 +10,8 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy.exc import DBAPIError
 
 from clinic_log.db.engine import Database
-from clinic_log.services.backup_schedule import backup_if_due, latest_good_backup
-from clinic_log.services.integrity import quick_check
 from clinic_log.ui.background import BackgroundRunner
 
 log = logging.getLogger(__name__)
@@ -28,6 +25,12 @@ class StartupReport:
 
 
 def _run_checks(db: Database) -> StartupReport:
+    # Imported here, in the worker thread: they load SQLAlchemy, which the window's first screen does without.
+    from sqlalchemy.exc import DBAPIError
+
+    from clinic_log.services.backup_schedule import backup_if_due, latest_good_backup
+    from clinic_log.services.integrity import quick_check
+
     try:
         problems = tuple(quick_check(db))
     except DBAPIError as exc:  # damaged so badly that SQLite cannot even open it

@@ -324,6 +324,44 @@ def test_markup_wraps_only_uncovered_runs() -> None:
     assert fonts.markup("Ms 李娜") == 'Ms <font name="IPAexGothic">李娜</font>'
 
 
+def test_simplified_chinese_runs_use_wenquanyi_and_japanese_runs_ipaexgothic() -> None:
+    assert fonts.markup("张设备") == '<font name="WenQuanYiMicroHei">张设备</font>'
+    assert fonts.markup("李娜 张设备") == ('<font name="IPAexGothic">李娜</font> '
+                                       '<font name="WenQuanYiMicroHei">张设备</font>')
+    assert fonts.markup("術後ケア") == '<font name="IPAexGothic">術後ケア</font>'
+
+
+# A simplified-Chinese complication paragraph: 设, 护, 疱, 联, 系 … are not in IPAexGothic.
+CHINESE_NOTE = "请每天涂抹防晒霜，避免日晒。如出现水疱或发热，请立即联系我们，我们会安排医生护理。"
+
+
+def _font_cmaps() -> dict[str, frozenset[int]]:
+    """Each bundled font's code points, read straight from its file's cmap (not through fonts.py)."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    folder = fonts.resources_dir() / "fonts"
+    files = {"DejaVuSans-Bold": "DejaVuSans-Bold.ttf", "DejaVuSans": "DejaVuSans.ttf",
+             "IPAexGothic": "ipaexg.ttf", "WenQuanYiMicroHei": "wqy-microhei.ttc"}
+    return {name: frozenset(TTFontFile(str(folder / file), subfontIndex=0).charToGlyph) for name, file in files.items()}
+
+
+def test_simplified_chinese_name_and_note_extract_whole_and_each_glyph_is_in_its_font() -> None:
+    sheet = typical_sheet(client_name="张设备",
+                          complications=(SheetComplication("Erythema (redness)", 1, CHINESE_NOTE),))
+    page = reader(sheet).pages[0]
+    text = page.extract_text()
+    assert "张设备" in text
+    assert CHINESE_NOTE in "".join(text.split())
+    cmaps = _font_cmaps()
+    drawn_in = _fonts_drawing(page)
+    for char in set("张设备" + CHINESE_NOTE):
+        assert drawn_in.get(char), f"{char} not drawn"
+        for base_font in drawn_in[char]:
+            font = next(name for name in cmaps if name in base_font)
+            assert ord(char) in cmaps[font], f"{char} drawn in {font}, which has no glyph for it"
+    assert all("WenQuanYiMicroHei" in f for f in drawn_in["设"] | drawn_in["护"])
+
+
 def test_markup_escapes_and_bolds() -> None:
     assert fonts.markup("a<b & c>") == "a&lt;b &amp; c&gt;"
     assert fonts.markup("x", bold=True) == "<b>x</b>"
@@ -336,7 +374,7 @@ def test_coverage_comes_from_dejavu_cmap() -> None:
     assert not fonts.is_covered("李")
 
 
-_TAG = re.compile(r"</?(?:b|font)(?: name=\"IPAexGothic\")?>")
+_TAG = re.compile(r"</?(?:b|font)(?: name=\"(?:IPAexGothic|WenQuanYiMicroHei)\")?>")
 
 
 @settings(max_examples=150, deadline=None)

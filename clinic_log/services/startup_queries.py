@@ -1,0 +1,172 @@
+"""The first screen's data through plain sqlite3, before SQLAlchemy has loaded: start-up time is budgeted.
+
+Importing SQLAlchemy's ORM and the models takes longer than everything else the GUI does before its window shows.
+So while the ORM is not loaded yet, the calls below answer from an SQLite file with the standard library's sqlite3
+and the same SQL the ORM services emit: the first page of sessions with no filter, their count, the practitioners'
+names and the area labels. Once the ORM is loaded (`load_services`, run off the GUI thread just after the window
+shows), on PostgreSQL, or with a filter set, each call goes to the ORM service (session_queries, people, facts).
+A test checks that both answer alike.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from clinic_log.db.engine import BUSY_TIMEOUT_MS, Database, sqlite_file
+from clinic_log.db.schema_version import HEAD_REVISION
+from clinic_log.services.clock import from_utc_naive
+from clinic_log.services.session_filter import SessionFilter
+from clinic_log.services.session_views import SessionRow
+
+_NO_FILTER = SessionFilter()
+
+_PAGE_IDS = "SELECT id FROM sessions ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?"
+_ROWS = """
+SELECT s.id, s.started_at, c.client_ref, c.first_name, c.last_name, p.full_name, dm.name,
+       (SELECT group_concat(sa.area_code, ',') FROM session_areas sa WHERE sa.session_id = s.id),
+       (SELECT count(x.id) FROM complications x WHERE x.session_id = s.id),
+       s.status
+FROM sessions s
+JOIN clients c ON c.id = s.client_id
+JOIN practitioners p ON p.id = s.practitioner_id
+LEFT JOIN devices d ON d.id = s.device_id
+LEFT JOIN device_models dm ON dm.id = d.device_model_id
+WHERE s.id IN ({marks})
+"""
+
+
+class NamedPractitioner(Protocol):
+    """What a practitioner picker shows: people.PractitionerView or a PractitionerName."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PractitionerName:
+    id: int
+    full_name: str
+
+
+def orm_loaded() -> bool:
+    return "sqlalchemy.orm" in sys.modules
+
+
+def plain_sqlite_file(db: Database) -> str | None:
+    """The database's file when it is an existing SQLite file, else None."""
+    path = sqlite_file(db.url)
+    return path if path is not None and os.path.isfile(path) else None
+
+
+@contextmanager
+def _connect(path: str) -> Iterator[sqlite3.Connection]:
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def sqlite_ready(db: Database) -> bool:
+    """True when `db` is an SQLite file at the current schema revision with its reference data loaded.
+
+    Anything else (a new file, a pending migration, a file that is not a database) is False: the caller then
+    opens it the full way, which upgrades it or reports what is wrong. Nothing is written here.
+    """
+    path = plain_sqlite_file(db)
+    if path is None:
+        return False
+    try:
+        with _connect(path) as con:
+            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            if revision is None or revision[0] != HEAD_REVISION:
+                return False
+            return con.execute("SELECT 1 FROM areas LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return False
+
+
+def _plain(db: Database, flt: SessionFilter | None = None) -> str | None:
+    if orm_loaded() or (flt is not None and flt != _NO_FILTER):
+        return None
+    return plain_sqlite_file(db)
+
+
+def list_sessions(db: Database, flt: SessionFilter = _NO_FILTER, limit: int = 200, offset: int = 0) -> list[SessionRow]:
+    """session_queries.list_sessions, answered plainly at start-up (see the module's docstring)."""
+    path = _plain(db, flt)
+    if path is None:
+        from clinic_log.services import session_queries
+
+        return session_queries.list_sessions(db, flt, limit=limit, offset=offset)
+    return plain_sessions_page(path, limit, offset)
+
+
+def count_sessions(db: Database, flt: SessionFilter = _NO_FILTER) -> int:
+    """session_queries.count_sessions, answered plainly at start-up."""
+    path = _plain(db, flt)
+    if path is None:
+        from clinic_log.services import session_queries
+
+        return session_queries.count_sessions(db, flt)
+    with _connect(path) as con:
+        count: int = con.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        return count
+
+
+def practitioner_names(db: Database) -> Sequence[NamedPractitioner]:
+    """Every practitioner by name (people.list_practitioners), answered plainly at start-up."""
+    path = _plain(db)
+    if path is None:
+        from clinic_log.services.people import list_practitioners
+
+        return list_practitioners(db)
+    with _connect(path) as con:
+        return [PractitionerName(id_, name) for id_, name in
+                con.execute("SELECT id, full_name FROM practitioners ORDER BY full_name")]
+
+
+def area_labels(db: Database) -> dict[str, str]:
+    """Treatment-area code → label ("acne_scars" → "Acne scars (atrophic)"), answered plainly at start-up."""
+    path = _plain(db)
+    if path is None:
+        from clinic_log.services.facts import area_refs
+
+        with db.reading() as session:
+            return {code: ref.label for code, ref in area_refs(session).items()}
+    with _connect(path) as con:
+        return dict(con.execute("SELECT code, label FROM areas"))
+
+
+def plain_sessions_page(path: str, limit: int, offset: int = 0) -> list[SessionRow]:
+    """A page of session rows, newest first, with no filter: the SQL session_queries.list_sessions emits."""
+    with _connect(path) as con:
+        ids = [row[0] for row in con.execute(_PAGE_IDS, (limit, offset))]
+        if not ids:
+            return []
+        by_id = {
+            r[0]: SessionRow(r[0], from_utc_naive(datetime.fromisoformat(r[1])), r[2], f"{r[3]} {r[4]}", r[5], r[6],
+                             (r[7] or "").replace(",", ", "), r[8] or 0, r[9])
+            for r in con.execute(_ROWS.format(marks=",".join("?" * len(ids))), ids)
+        }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def load_services() -> None:
+    """Import the ORM services and configure the mappers (off the GUI thread, after the window shows), so the
+    first filter or the first opened session does not wait for them."""
+    from sqlalchemy.orm import configure_mappers
+
+    from clinic_log.services import facts, people, session_queries  # noqa: F401  (imported to load them)
+
+    configure_mappers()

@@ -1,0 +1,71 @@
+"""The first screen read with plain sqlite3 (before SQLAlchemy loads) shows exactly what the ORM services show."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from clinic_log.db.engine import Database, open_database
+from clinic_log.domain.actor import Actor
+from clinic_log.services import startup_queries
+from clinic_log.services.demo import generate_demo
+from clinic_log.services.facts import area_refs
+from clinic_log.services.people import list_practitioners
+from clinic_log.services.session_filter import SessionFilter
+from clinic_log.services.session_queries import count_sessions, list_sessions
+
+pytestmark = pytest.mark.sqlite_only
+
+
+@pytest.fixture
+def demo(db: Database, owner: Actor) -> Database:
+    generate_demo(db, owner, clients=25, sessions=300, seed=5)
+    return db
+
+
+def _file(db: Database) -> str:
+    path = startup_queries.plain_sqlite_file(db)
+    assert path is not None
+    return path
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(200, 0), (50, 100), (200, 250), (10, 400)])
+def test_a_plain_page_is_the_orm_page(demo: Database, limit: int, offset: int) -> None:
+    assert startup_queries.plain_sessions_page(_file(demo), limit, offset) == list_sessions(
+        demo, SessionFilter(), limit=limit, offset=offset)
+
+
+def test_plain_count_practitioners_and_area_labels_match_the_orm(demo: Database, monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    monkeypatch.setattr(startup_queries, "orm_loaded", lambda: False)  # answer as at start-up
+    assert startup_queries.count_sessions(demo, SessionFilter()) == count_sessions(demo) == 300
+    assert [(p.id, p.full_name) for p in startup_queries.practitioner_names(demo)] == [
+        (p.id, p.full_name) for p in list_practitioners(demo)]
+    with demo.reading() as session:
+        assert startup_queries.area_labels(demo) == {code: ref.label for code, ref in area_refs(session).items()}
+    assert startup_queries.list_sessions(demo, SessionFilter(), 20) == list_sessions(demo, limit=20)
+
+
+def test_a_filtered_list_always_goes_to_the_orm_service(demo: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(startup_queries, "orm_loaded", lambda: False)
+    monkeypatch.setattr(startup_queries, "plain_sessions_page", lambda *_: pytest.fail("plain path used"))
+    flt = SessionFilter(status="draft")
+    assert startup_queries.list_sessions(demo, flt, 50) == list_sessions(demo, flt, limit=50)
+    assert all(row.status == "draft" for row in startup_queries.list_sessions(demo, flt, 50))
+
+
+def test_only_a_current_database_with_reference_data_is_ready(db: Database, tmp_path: Path) -> None:
+    assert startup_queries.sqlite_ready(db)
+    assert not startup_queries.sqlite_ready(open_database(str(tmp_path / "missing.sqlite3")))
+    assert not (tmp_path / "missing.sqlite3").exists()  # looking did not create it
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all" * 100)
+    assert not startup_queries.sqlite_ready(open_database(str(junk)))
+    assert junk.read_bytes() == b"not a database at all" * 100
+    old = sqlite3.connect(_file(db))
+    old.execute("UPDATE alembic_version SET version_num = '0001_initial'")
+    old.commit()
+    old.close()
+    assert not startup_queries.sqlite_ready(db)  # a pending migration takes the full path

@@ -1,0 +1,123 @@
+"""Sample aftercare sheets, made the way the app makes them (database → services → PDF), rendered to PNG.
+
+    python -m tools.aftercare_samples [--out docs/screenshots]
+
+Writes ``aftercare_sheet_<name>.pdf`` into a temporary folder (or ``--pdf-dir``) and, when poppler's
+``pdftoppm`` is installed, ``aftercare_sheet_<name>-<page>.png`` at 60 dpi into ``--out``: a Latin name, a
+simplified-Chinese name with a Chinese complication paragraph, a Cyrillic name, a 12-area session with three
+complications (two pages) and an RF (Morpheus8) session, which prints the RF timeline. Look at every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.domain.values import AreaInput, ComplicationInput, SessionInput
+from clinic_log.reports.aftercare_pdf import build_aftercare_pdf
+from clinic_log.services import clients, people
+from clinic_log.services.aftercare import aftercare_sheet
+from clinic_log.services.consents import record_consent
+from clinic_log.services.database import init_database
+from clinic_log.services.sessions import log_session
+
+OWNER = Actor("owner", UserRole.OWNER)
+CHINESE_NOTE = ("轻微发红是正常的，通常一到三天消退。请保持皮肤凉爽，只使用我们给您的修护霜；"
+                "如出现水疱或发热，请立即联系我们。")
+TWELVE_AREAS = (
+    AreaInput("forehead", 0.5, 2), AreaInput("periorbital", 0.25, 1), AreaInput("nose", 0.5, 2),
+    AreaInput("cheeks", 1.0, 3), AreaInput("perioral", 0.5, 2), AreaInput("chin_jaw", 1.0, 2),
+    AreaInput("neck", 0.75, 2), AreaInput("decolletage", 0.75, 2), AreaInput("hands", 0.5, 2),
+    AreaInput("scalp", 0.75, 2), AreaInput("acne_scars", 1.5, 3), AreaInput("scars", 1.5, 3),
+)
+
+
+def _client(db: Database, ref: str, first: str, last: str) -> int:
+    client = clients.create_client(db, OWNER, clients.ClientDetails(ref, first, last, date(1988, 3, 14),
+                                                                    fitzpatrick=2))
+    record_consent(db, OWNER, client.id, f"{first} {last}", date(2026, 6, 1))
+    return client.id
+
+
+def sample_sheets(folder: Path) -> dict[str, bytes]:
+    """Build the sample sheets in a fresh database under `folder`; name → PDF bytes."""
+    db, _ = init_database(str(folder / "samples.sqlite3"))
+    try:
+        derm = people.create_practitioner(db, OWNER, people.PractitionerDetails(
+            "ahart", "Dr Amelia Hart", "dermatologist", False, 4.0, "GMC-1", date(2031, 1, 1)))
+        pen = people.add_device(db, OWNER, "Dermapen 4", "DP4-2291")
+        rf = people.add_device(db, OWNER, "Morpheus8", "M8-0042")
+        actor = Actor("ahart", UserRole.PRACTITIONER, derm.id)
+        started = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+
+        def session(client_id: int, device_id: int, lot: str, areas: Sequence[AreaInput] = (),
+                    complications: Sequence[ComplicationInput] = ()) -> int:
+            entry = SessionInput(client_id=client_id, practitioner_id=derm.id, started_at=started,
+                                 device_id=device_id, cartridge_lot=lot, lot_expires=date(2027, 6, 30),
+                                 areas=tuple(areas) or (AreaInput("forehead", 0.5, 2), AreaInput("cheeks", 1.0, 3)),
+                                 complications=tuple(complications), course_index=1, course_total=3)
+            return log_session(db, actor, entry, reason="sample sheet", sign=True).id
+
+        sheets = {
+            "latin": aftercare_sheet(db, session(_client(db, "S-1", "Zofia", "Łukasiewicz"), pen.id, "DP16-1",
+                                                 complications=(ComplicationInput("erythema", 1),))),
+            "cjk": aftercare_sheet(db, session(_client(db, "S-2", "张", "设备"), pen.id, "DP16-1",
+                                               complications=(ComplicationInput("erythema", 1),))),
+            "cyrillic": aftercare_sheet(db, session(_client(db, "S-3", "Арина", "Соколова"), pen.id, "DP16-1")),
+            "two_pages": aftercare_sheet(db, session(
+                _client(db, "S-4", "Şükrü", "Öztürk"), pen.id, "DP16-1", TWELVE_AREAS,
+                (ComplicationInput("erythema", 1), ComplicationInput("pih", 2),
+                 ComplicationInput("hsv_reactivation", 2)))),
+            "rf": aftercare_sheet(db, session(_client(db, "S-5", "Li", "Na 李娜"), rf.id, "M8T-24",
+                                              (AreaInput("cheeks", 2.0, 2), AreaInput("chin_jaw", 2.5, 2)))),
+        }
+        # A complication paragraph in simplified Chinese, as a clinic serving Chinese clients would write it.
+        cjk = sheets["cjk"]
+        sheets["cjk"] = replace(cjk, complications=tuple(replace(c, instructions=CHINESE_NOTE)
+                                                         for c in cjk.complications))
+        return {name: build_aftercare_pdf(sheet) for name, sheet in sheets.items()}
+    finally:
+        db.dispose()
+
+
+def render(pdf: Path, out: Path) -> list[Path]:
+    """Each page of `pdf` as PNG at 60 dpi in `out` (needs pdftoppm); the files written."""
+    prefix = out / pdf.stem
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(prefix)], check=True)
+    return sorted(out.glob(f"{pdf.stem}-*.png"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"), help="folder for the PNG pages")
+    parser.add_argument("--pdf-dir", type=Path, help="keep the PDFs here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        pdf_dir = args.pdf_dir or Path(scratch)
+        pdf_dir.mkdir(parents=True, exist_ok=True)
+        for name, pdf in sample_sheets(Path(scratch)).items():
+            path = pdf_dir / f"aftercare_sheet_{name}.pdf"
+            path.write_bytes(pdf)
+            if shutil.which("pdftoppm") is None:
+                print(f"{path} ({len(pdf) // 1024} KB); pdftoppm not found: apt-get install poppler-utils")
+                continue
+            for old in args.out.glob(f"{path.stem}-*.png"):
+                old.unlink()
+            pages = render(path, args.out)
+            print(f"{name}: {len(pdf) // 1024} KB, {len(pages)} page(s): {', '.join(p.name for p in pages)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
