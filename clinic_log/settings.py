@@ -26,6 +26,8 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("clinic.paper", "A4", "paper size for printed sheets: A4 or Letter"),
         SettingSpec("clinic.logo_path", "", "logo image for printed sheets"),
         SettingSpec("consent.validity", "12m", "how long a signed consent stays valid (e.g. 12m)"),
+        SettingSpec("security.idle_lock_minutes", "10",
+                    "minutes without keyboard or mouse use before the app locks and asks for a password again"),
     )
 }
 
@@ -33,3 +35,15 @@ SETTINGS: dict[str, SettingSpec] = {
 def get_setting(session: Session, key: str) -> str:
     value = session.scalar(select(Setting.value).where(Setting.key == key))
     return value if value is not None else SETTINGS[key].default
+
+IDLE_LOCK_MINUTES = (1, 240)  # allowed range of security.idle_lock_minutes
+
+
+def idle_lock_minutes(value: str) -> int:
+    """The stored idle-lock setting as minutes, the default when the stored text is unusable."""
+    try:
+        minutes = int(value)
+    except ValueError:
+        return int(SETTINGS["security.idle_lock_minutes"].default)
+    low, high = IDLE_LOCK_MINUTES
+    return min(max(minutes, low), high)

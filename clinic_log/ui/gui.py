@@ -1,4 +1,8 @@
-"""Start the desktop app: QApplication, the database, the main window, then the event loop.
+"""Start the desktop app: QApplication, the database, a login (or the first-start wizard on an empty database),
+the main window, then the event loop.
+
+Unattended starts log in with CLINIC_LOG_LOGIN_USER / CLINIC_LOG_LOGIN_PASSWORD (see `login_dialog`): the
+password is checked as in the dialog.
 
 Start-up stays light: Qt Core/Gui/Widgets and the SQLAlchemy services only (no reportlab, Alembic unless a
 migration is pending, QtCharts or QtPdf). With ``CLINIC_LOG_EXIT_AFTER_SHOWN=1`` the app prints
@@ -12,13 +16,21 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
+from clinic_log.services.auth import has_users
+from clinic_log.services.clinic_settings import read_clinic_name
 from clinic_log.services.database import prepare_database
+from clinic_log.services.reminders import expiring_credentials
 from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.main_window import APP_NAME, MainWindow
 from clinic_log.ui.startup_checks import start_background_checks
@@ -43,6 +55,10 @@ def run_gui(db_location: str) -> int:
         show_open_error(db_location, exc)
         return EXIT_CANNOT_OPEN
     try:
+        actor = log_in_at_start(db)
+        if actor is None:
+            return 0
+        sign_in(actor)
         window = MainWindow(db, db_location)
         window.show()
         # Wait until the user has the window: on a large file the check and the backup read every page,
@@ -55,6 +71,47 @@ def run_gui(db_location: str) -> int:
         return app.exec()
     finally:
         db.dispose()
+
+
+def log_in_at_start(db: Database) -> Actor | None:
+    """The first-start wizard on a database without users, else the login; None when the user gave up."""
+    from clinic_log.ui.login_dialog import LoginDialog, login_from_environment
+
+    if not has_users(db):
+        from clinic_log.ui.first_start_wizard import FirstStartWizard
+
+        wizard = FirstStartWizard(db)
+        return wizard.actor if wizard.exec() == FirstStartWizard.DialogCode.Accepted else None
+    prompt = "Log in to continue."
+    try:
+        actor = login_from_environment(db)
+    except DomainError as exc:
+        actor, prompt = None, f"The login from the environment was refused: {exc}"
+    if actor is None:
+        dialog = LoginDialog(db, clinic_name=read_clinic_name(db), prompt=prompt)
+        if dialog.exec() != LoginDialog.DialogCode.Accepted:
+            return None
+        actor = dialog.actor
+    if actor is not None:
+        remind_credentials(db, actor)
+    return actor
+
+
+def remind_credentials(db: Database, actor: Actor, parent: QWidget | None = None) -> QMessageBox | None:
+    """At a practitioner's login: their credentials expiring within 90 days (or expired), if any."""
+    if actor.role is not UserRole.PRACTITIONER or actor.practitioner_id is None:
+        return None
+    due = expiring_credentials(db, date.today(), practitioner_id=actor.practitioner_id)
+    if not due:
+        return None
+    lines = [f"• {c.kind} {c.number}: " + (f"expired on {c.expires_on.isoformat()}" if c.days_left < 0
+                                           else f"expires on {c.expires_on.isoformat()} ({c.days_left} days)")
+             for c in due]
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, "Your credentials need renewing:", parent=parent)
+    box.setInformativeText("\n".join(lines) + "\n\nAn expired required credential blocks signing sessions. "
+                           "Give the renewed document to the owner.")
+    box.exec()
+    return box
 
 
 def show_open_error(location: str, exc: Exception) -> None:
