@@ -13,7 +13,7 @@ ALLOWED: dict[str, frozenset[UserRole]] = {
     "edit clinical client records": frozenset({_P, _O}),
     "log sessions": frozenset({_P, _O}),
     "sign sessions": frozenset({_P, _O}),
-    "countersign sessions": frozenset({_P}),  # only the supervising physician named on the session
+    "countersign sessions": frozenset({_P, _O}),  # and only the supervising physician named on the session
     "void sessions": frozenset({_P, _O}),
     "amend sessions": frozenset({_P, _O}),
     "view sessions": frozenset({_P, _R, _O}),

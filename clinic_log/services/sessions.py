@@ -191,7 +191,7 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
 
 def countersign_session(db: Database, actor: Actor, session_id: int) -> None:
     """The supervising physician countersigns a signed session of a practitioner who needs supervision."""
-    require(actor, "sign sessions")
+    require(actor, "countersign sessions")
 
     def work(session: Session) -> None:
         row = session.get(TreatmentSession, session_id)

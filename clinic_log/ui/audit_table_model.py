@@ -37,17 +37,19 @@ class AuditTableModel(QAbstractTableModel):
         self._rows: list[AuditRow] = []
         self._filter = AuditFilter()
         self._more = True
+        self._fetching = False
 
     @property
     def audit_filter(self) -> AuditFilter:
         return self._filter
 
     def set_filter(self, flt: AuditFilter) -> None:
+        """Show the first page of rows matching `flt` (loaded inside the reset, so views see one change)."""
         self.beginResetModel()
-        self._filter, self._rows, self._more = flt, [], True
+        self._filter = flt
+        self._rows = list_audit(self._db, current_actor(), flt, limit=self._page)
+        self._more = len(self._rows) == self._page
         self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
 
     def reload(self) -> None:
         self.set_filter(self._filter)
@@ -72,18 +74,22 @@ class AuditTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and self._more
+        return not parent.isValid() and self._more and not self._fetching
 
     def fetchMore(self, parent: _Index) -> None:
-        if parent.isValid() or not self._more:
+        if parent.isValid() or not self._more or self._fetching:
             return
-        before = self._rows[-1].id if self._rows else None
-        page = list_audit(self._db, current_actor(), self._filter, limit=self._page, before_id=before)
-        self._more = len(page) == self._page
-        if page:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
+        self._fetching = True  # views may ask again from inside the insert signals
+        try:
+            before = self._rows[-1].id if self._rows else None
+            page = list_audit(self._db, current_actor(), self._filter, limit=self._page, before_id=before)
+            self._more = len(page) == self._page
+            if page:
+                self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+                self._rows.extend(page)
+                self.endInsertRows()
+        finally:
+            self._fetching = False
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

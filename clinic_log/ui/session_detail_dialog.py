@@ -246,10 +246,15 @@ class SessionDetailDialog(QDialog):
                 reason = self.ask_reason("Owner override", f"{exc}.\n\nThe reason is kept with the session.",
                                          "Sign anyway")
             except sessions.WarningsNeedReason as exc:
-                if reason:
-                    self.tell(str(exc))
+                expired = any(w.code == "credential_expired" for w in exc.warnings)
+                owner = current_actor().role is UserRole.OWNER
+                if reason or (expired and not owner):
+                    self.tell(f"This session cannot be signed: {exc}" + (
+                        "; only the owner can sign it, with a reason" if expired and not owner else ""))
                     return
-                reason = self.ask_reason("Sign with warnings", str(exc), "Sign")
+                reason = self.ask_reason("Owner override" if expired else "Sign with warnings",
+                                         f"{exc}.\n\nThe reason is kept with the session.",
+                                         "Sign anyway" if expired else "Sign")
             except DomainError as exc:
                 self.tell(f"This session cannot be signed: {exc}")
                 return
