@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -163,3 +163,46 @@ def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, db
     attempt(qtbot, dialog, "owner", "owner-pass-1")
     assert window.pages.isVisible() and not window.guard.locked
     assert audit.actor_edit.text() == "half-typed"  # type: ignore[attr-defined]
+
+
+def test_a_practitioner_is_told_at_login_which_credentials_expire(qtbot: QtBot, db: Database, owner: Actor,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from clinic_log.services import people
+    from clinic_log.ui import gui
+    from tests.unit.services.helpers import make_clinic
+
+    clinic = make_clinic(db, owner)
+    soon = date.today() + timedelta(days=20)
+    people.add_credential(db, owner, clinic.nurse_id, people.CredentialInput("microneedling certificate", "MN-9",
+                                                                            soon))
+    assert gui.remind_credentials(db, owner) is None  # the owner sees reminders on the Practitioners tab
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.informativeText())
+        box.accept()
+
+    QTimer.singleShot(0, read_and_close)
+    assert gui.remind_credentials(db, clinic.nurse) is not None
+    assert seen and f"• microneedling certificate MN-9: expires on {soon.isoformat()} (20 days)" in seen[0]
+
+
+def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, db: Database,
+                                                                 db_path: Path) -> None:
+    from clinic_log.services.clinic_settings import read_idle_lock_minutes
+    from clinic_log.ui.clinic_settings_dialog import ClinicSettingsDialog
+
+    window = make_window(qtbot, db, db_path)
+    dialog = ClinicSettingsDialog(db, window)
+    qtbot.addWidget(dialog)
+    dialog.idle_spin.setValue(3)
+    dialog._save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert read_idle_lock_minutes(db) == 3
+    window.guard.set_idle_minutes(dialog.idle_minutes)
+    assert window.guard.timer.interval() == 3 * 60_000

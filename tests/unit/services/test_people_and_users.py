@@ -164,3 +164,13 @@ def test_a_physician_may_amend_another_practitioners_session_but_not_a_nurse(db:
     assert not amendments.may_amend(clinic.nurse, clinic.derm_id, actor_is_physician=False)
     assert not amendments.may_amend(Actor("desk", UserRole.RECEPTION), clinic.derm_id, False)
     assert amendments.is_physician(db, clinic.derm_id) and not amendments.is_physician(db, clinic.nurse_id)
+
+
+def test_every_demo_user_logs_in_with_the_documented_password(db: Database, owner: Actor) -> None:
+    from clinic_log.services.demo import DEMO_PASSWORDS, generate_demo
+
+    generate_demo(db, owner, clients=2, sessions=2)
+    roles = {role: auth.login(db, {"practitioner": "mbrandt"}.get(role, role), password, now=T0).role
+             for role, password in DEMO_PASSWORDS.items()}
+    assert roles == {"owner": UserRole.OWNER, "reception": UserRole.RECEPTION,
+                     "practitioner": UserRole.PRACTITIONER}
