@@ -45,7 +45,7 @@ class ClinicPage(QWizardPage):
         super().__init__()
         self.setTitle("Your clinic")
         self.setSubTitle("Printed on every aftercare sheet. The owner can change these later under "
-                         "Settings → Clinic settings….")
+                         "Settings → Clinic settings")
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Clinic name")
         self.address_edit = QPlainTextEdit()
@@ -69,7 +69,9 @@ class ClinicPage(QWizardPage):
         form.addRow("Clinic &name", self.name_edit)
         form.addRow("&Address", self.address_edit)
         form.addRow("P&hone", self.phone_edit)
-        form.addRow("&Logo", logo_row)
+        logo_label = QLabel("&Logo")
+        logo_label.setBuddy(self.logo_edit)  # a row holding a layout gets no buddy of its own
+        form.addRow(logo_label, logo_row)
         form.addRow(self.error_label)
         self.registerField("clinic_name*", self.name_edit)
 
