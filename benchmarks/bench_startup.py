@@ -5,7 +5,9 @@ Run from the repository root::
     python benchmarks/bench_startup.py [--quick]
 
 Runs ``python -m clinic_log --db <demo database with 1,000,000 sessions>`` (100,000 with --quick)
-headless (QT_QPA_PLATFORM=offscreen) with CLINIC_LOG_EXIT_AFTER_SHOWN=1, which makes the GUI print
+headless (QT_QPA_PLATFORM=offscreen), logged in as the demo owner through CLINIC_LOG_LOGIN_USER /
+CLINIC_LOG_LOGIN_PASSWORD (the login checks that password with argon2 as the dialog would, so the time
+includes a real login), with CLINIC_LOG_EXIT_AFTER_SHOWN=1, which makes the GUI print
 ``shown <seconds>`` and exit once the window shows its first rows; CLINIC_LOG_T0 carries the spawn
 time so that printed value is seconds since spawn. Measured: the whole process, spawn to exit, with
 its own peak RSS from os.wait4. Baseline, in the same run and measured the same way: a bare PySide6
@@ -23,6 +25,8 @@ import re
 from dataclasses import dataclass
 
 from _common import PYTHON, ROOT, Finished, app_env, ensure_sessions_db, print_table, ratio, run_measured, verdict
+
+from clinic_log.services.demo import DEMO_PASSWORDS
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 BUDGET = 3.5
@@ -112,7 +116,8 @@ def gui_available() -> bool:
 
 
 def run_app(db_path: str) -> Finished:
-    env = app_env(QT_QPA_PLATFORM="offscreen", CLINIC_LOG_EXIT_AFTER_SHOWN="1")
+    env = app_env(QT_QPA_PLATFORM="offscreen", CLINIC_LOG_EXIT_AFTER_SHOWN="1", CLINIC_LOG_LOGIN_USER="owner",
+                  CLINIC_LOG_LOGIN_PASSWORD=DEMO_PASSWORDS["owner"])
     return run_measured([PYTHON, "-m", "clinic_log", "--db", db_path], env, timeout=TIMEOUT_S, set_t0=True)
 
 
@@ -162,12 +167,17 @@ def main() -> int:
                 return 1
             if n:
                 series.runs.append(finished)
+    unlocked = min(float(m.group(1)) for r in app.runs
+                   if (m := re.search(r"^unlocked\s+([0-9.]+)", r.stdout, re.MULTILINE)))
     rows = [[s.name, f"{s.best_shown:.2f}", " / ".join(f"{shown_seconds(r):.2f}" for r in s.runs),
              f"{s.best.seconds:.2f}", f"{max(r.max_rss_mb for r in s.runs):.0f}"] for s in (app, bare, floor, plain)]
     factor = app.best_shown / bare.best_shown
     print_table(title, ["process", "best spawn→shown s", "runs s", "best spawn→exit s", "peak RSS MB"], rows,
                 [f"ratio app/bare (spawn to main window shown, the app with its first rows): "
                  f"{ratio(app.best_shown, bare.best_shown)} (budget ≤ {BUDGET}×: {verdict(factor, BUDGET)})",
+                 f"the app's window shows its first rows behind the login; the automated login (argon2id, "
+                 f"19 MiB × 2 passes, slow by design) is accepted at {unlocked:.2f} s: "
+                 f"{ratio(unlocked, bare.best_shown)} the bare window",
                  f"ratio app/bare (spawn to exit): {ratio(app.best.seconds, bare.best.seconds)}",
                  f"framework floor/bare: {ratio(floor.best_shown, bare.best_shown)} — what SQLAlchemy's ORM and "
                  f"one page of rows cost before any app code; app/floor: {ratio(app.best_shown, floor.best_shown)}",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from clinic_log.db.models import Setting
+if TYPE_CHECKING:  # SQLAlchemy loads only where a setting is read through it (start-up reads them plainly)
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,28 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("clinic.paper", "A4", "paper size for printed sheets: A4 or Letter"),
         SettingSpec("clinic.logo_path", "", "logo image for printed sheets"),
         SettingSpec("consent.validity", "12m", "how long a signed consent stays valid (e.g. 12m)"),
+        SettingSpec("security.idle_lock_minutes", "10",
+                    "minutes without keyboard or mouse use before the app locks and asks for a password again"),
     )
 }
 
 
 def get_setting(session: Session, key: str) -> str:
+    from sqlalchemy import select
+
+    from clinic_log.db.models import Setting
+
     value = session.scalar(select(Setting.value).where(Setting.key == key))
     return value if value is not None else SETTINGS[key].default
+
+IDLE_LOCK_MINUTES = (1, 240)  # allowed range of security.idle_lock_minutes
+
+
+def idle_lock_minutes(value: str) -> int:
+    """The stored idle-lock setting as minutes, the default when the stored text is unusable."""
+    try:
+        minutes = int(value)
+    except ValueError:
+        return int(SETTINGS["security.idle_lock_minutes"].default)
+    low, high = IDLE_LOCK_MINUTES
+    return min(max(minutes, low), high)

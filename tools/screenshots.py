@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
@@ -44,6 +44,7 @@ from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.services.session_queries import SessionFilter, get_session, list_sessions
 from clinic_log.ui.clients_page import ClientsPage
+from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.main_window import MainWindow
@@ -311,6 +312,93 @@ def consent_dialog(scene: Scene) -> QWidget:
     return dialog
 
 
+def login(scene: Scene) -> QWidget:
+    """The login at start, after five wrong passwords: it says until when the account is locked."""
+    from clinic_log.services.auth import AccountLocked
+    from clinic_log.services.clinic_settings import read_clinic_name
+    from clinic_log.ui.login_dialog import LoginDialog, locked_message
+
+    dialog = LoginDialog(scene.db, clinic_name=read_clinic_name(scene.db), username="reception")
+    until = datetime.now(UTC).replace(tzinfo=None) + timedelta(minutes=5)
+    dialog.message_label.setText(locked_message(AccountLocked("reception", until)))
+    dialog.show()
+    return dialog
+
+
+def first_start_wizard(scene: Scene) -> QWidget:
+    """First start on an empty database: the clinic's details (the owner account is the next page)."""
+    from clinic_log.ui.first_start_wizard import FirstStartWizard
+
+    wizard = FirstStartWizard(scene.db)
+    page = wizard.clinic_page
+    page.name_edit.setText("Harley Skin Studio")
+    page.address_edit.setPlainText("12 Harley Street\nLondon W1G 9PF")
+    page.phone_edit.setText("+44 20 7946 0000")
+    wizard.show()
+    return wizard
+
+
+def practitioners_page(scene: Scene) -> QWidget:
+    """The owner's Practitioners tab: reminders on top, a supervised nurse selected with her credentials."""
+    from clinic_log.ui.practitioners_page import PractitionersPage
+
+    page = scene.window.pages.show_page("practitioners")
+    assert isinstance(page, PractitionersPage)
+    nurse = next((p for p in page.model.records() if p.needs_supervision), None)
+    if nurse is not None:
+        page.select_practitioner(nurse.id)
+    return scene.window
+
+
+def users_page(scene: Scene) -> QWidget:
+    scene.window.pages.show_page("users")
+    return scene.window
+
+
+def amendment_history(scene: Scene) -> QWidget:
+    """A signed session amended twice (a depth and a late complication), its History panel in view."""
+    from clinic_log.domain.values import ComplicationInput
+    from clinic_log.services.amendments import add_late_complication, amend_area_field
+
+    rows = list_sessions(scene.db, SessionFilter(status="signed"), limit=50)
+    chosen = next(get_session(scene.db, r.id) for r in rows if r.complications == 0)
+    amend_area_field(scene.db, ACTOR, chosen.areas[0].id, "depth_mm", f"{chosen.areas[0].depth_mm + 0.25:.2f}",
+                     "depth misread from the pen display")
+    add_late_complication(scene.db, ACTOR, chosen.id, ComplicationInput("pih", 1), "follow-up call on day 12")
+    dialog = scene.window.open_session(chosen.id)
+    if dialog is None:
+        raise RuntimeError(f"session {chosen.id} could not be opened")
+    settle(scene.app)
+    bar = dialog.body_scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    return dialog
+
+
+def amend_dialog(scene: Scene) -> QWidget:
+    from clinic_log.ui.amend_dialog import AmendDialog
+
+    row = list_sessions(scene.db, SessionFilter(status="signed"), limit=1)[0]
+    dialog = AmendDialog(scene.db, get_session(scene.db, row.id), scene.window)
+    dialog.choose(dialog.field_combo.itemText(4))  # the first area's depth
+    dialog.value_edit.setText("0.75")
+    dialog.reason_edit.setPlainText("depth misread from the pen display")
+    dialog.show()
+    return dialog
+
+
+def audit_viewer(scene: Scene) -> QWidget:
+    """The owner's Audit tab after Verify."""
+    from clinic_log.ui.audit_page import AuditPage
+
+    page = scene.window.pages.show_page("audit")
+    assert isinstance(page, AuditPage)
+    done: list[str] = []
+    page.verified.connect(done.append)
+    page.verify()
+    wait_until(scene.app, lambda: bool(done), "the audit chain check")
+    return scene.window
+
+
 SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("main_window", main_window),
     ("main_window_today", main_window_today),
@@ -325,6 +413,13 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("suitability_panel", suitability_panel),
     ("consent_dialog", consent_dialog),
     ("aftercare_template_complications", aftercare_template_complications),
+    ("login", login),
+    ("first_start_wizard", first_start_wizard),
+    ("practitioners_page", practitioners_page),
+    ("users_page", users_page),
+    ("amendment_history", amendment_history),
+    ("amend_dialog", amend_dialog),
+    ("audit_viewer", audit_viewer),
 ]
 
 
@@ -357,6 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         add_fallback_fonts()
         db, location = build_database(Path(tmp))
         try:
+            sign_in(ACTOR)  # the window is built after a login
             window = MainWindow(db, location)
             window.resize(*SIZE)
             window.show()

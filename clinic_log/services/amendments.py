@@ -1,14 +1,18 @@
-"""Amend a signed session: each change keeps the original value, who, when and why."""
+"""Amend or void a signed session: each change keeps the original value, who, when and why.
+
+Who may: the owner, the session's own practitioner, or a physician (dermatologist, plastic surgeon).
+A voided session stays readable and is never deleted; it can no longer be amended.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import Complication, SessionArea, TreatmentSession
+from clinic_log.db.models import Complication, ComplicationType, Practitioner, SessionArea, TreatmentSession
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import SessionStatus, Technique, UserRole
 from clinic_log.domain.errors import InvalidValue, NotFound, PermissionDenied, RecordLocked
@@ -17,6 +21,7 @@ from clinic_log.domain.rules import is_depth_step
 from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.clock import utcnow
 from clinic_log.services.sessions import complication_values, record_amendment
 
 
@@ -48,6 +53,8 @@ def _signed_session(session: Session, actor: Actor, session_id: int) -> Treatmen
         raise NotFound("session", session_id)
     if row.status != SessionStatus.SIGNED:
         raise RecordLocked(f"session {session_id} is a draft: edit it directly instead of amending")
+    if row.voided_at is not None:
+        raise RecordLocked(f"session {session_id} was voided by {row.voided_by}: it can no longer be changed")
     if actor.role is UserRole.PRACTITIONER and actor.practitioner_id != row.practitioner_id:
         author = facts.practitioner_facts(session, actor.practitioner_id) if actor.practitioner_id else None
         if author is None or not author.role.is_physician:
@@ -55,10 +62,50 @@ def _signed_session(session: Session, actor: Actor, session_id: int) -> Treatmen
     return row
 
 
-def _need_reason(reason: str) -> str:
+def _need_reason(reason: str, what: str = "amendment") -> str:
     if not reason.strip():
-        raise InvalidValue("reason", reason, "a reason for the amendment is required")
+        raise InvalidValue("reason", reason, f"a reason for the {what} is required")
     return reason.strip()
+
+
+def may_amend(actor: Actor, practitioner_id: int, actor_is_physician: bool) -> bool:
+    """Whether the UI should offer Amend…/Void… (the services check again)."""
+    if actor.role is UserRole.OWNER:
+        return True
+    if actor.role is not UserRole.PRACTITIONER:
+        return False
+    return actor.practitioner_id == practitioner_id or actor_is_physician
+
+
+def complication_types(db: Database) -> list[tuple[str, str]]:
+    """(code, label) of every complication type, for choosing a late complication."""
+    with db.reading() as session:
+        return [(code, label) for code, label in session.execute(
+            select(ComplicationType.code, ComplicationType.label).order_by(ComplicationType.label))]
+
+
+def is_physician(db: Database, practitioner_id: int | None) -> bool:
+    """Whether a practitioner is a dermatologist or plastic surgeon (who may amend others' sessions)."""
+    if practitioner_id is None:
+        return False
+    with db.reading() as session:
+        role = session.scalar(select(Practitioner.role).where(Practitioner.id == practitioner_id))
+    return role in ("dermatologist", "plastic_surgeon")
+
+
+def void_session(db: Database, actor: Actor, session_id: int, reason: str) -> None:
+    """Mark a signed session void (entered in error, wrong client…): it stays, shown as VOID, with who and why."""
+    require(actor, "void sessions")
+    why = _need_reason(reason, "void")
+
+    def work(session: Session) -> None:
+        row = _signed_session(session, actor, session_id)
+        now = utcnow()
+        row.voided_by, row.voided_at, row.void_reason = actor.username, now, why
+        record_amendment(session, actor, session_id, "sessions", session_id, "status", "signed", "void", why)
+        audit.record(db, session, actor, AuditEvent("voided", "session", str(session_id), {"reason": why}))
+
+    db.write(work)
 
 
 def amend_session_field(db: Database, actor: Actor, session_id: int, field: str, value: str, reason: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry
@@ -61,3 +61,9 @@ def first_broken_row(db: Database, actor: Actor) -> ChainProblem | None:
     """The first audit row whose hash or link does not match, or None when the chain is intact."""
     require(actor, "view the audit log")
     return next(iter(verify_chain(db)), None)
+
+
+def count_audit_rows(db: Database, actor: Actor) -> int:
+    require(actor, "view the audit log")
+    with db.reading() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry)) or 0

@@ -48,15 +48,102 @@ class UserView:
     full_name: str
     role: str
     practitioner_id: int | None
+    active: bool = True
+    locked_until: datetime | None = None  # naive UTC, as stored
+    practitioner_name: str | None = None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidValue("password", "(hidden)", f"at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def has_users(db: Database) -> bool:
+    """False only on a brand-new database, before the first-start wizard created the owner."""
+    with db.reading() as session:
+        return session.scalar(select(User.id).limit(1)) is not None
+
+
+def list_users(db: Database, actor: Actor) -> list[UserView]:
+    """Every login, active ones first, by username."""
+    require(actor, "manage users")
+    stmt = (select(User, Practitioner.full_name).outerjoin(Practitioner, Practitioner.id == User.practitioner_id)
+            .order_by(User.active.desc(), User.username))
+    with db.reading() as session:
+        return [UserView(u.id, u.username, u.full_name, u.role, u.practitioner_id, u.active, u.locked_until, name)
+                for u, name in session.execute(stmt)]
+
+
+def _user_row(session: Session, user_id: int) -> User:
+    row = session.get(User, user_id)
+    if row is None:
+        raise NotFound("user", user_id)
+    return row
+
+
+def deactivate_user(db: Database, actor: Actor, user_id: int) -> None:
+    """The user can no longer log in; their name stays on everything they recorded."""
+    require(actor, "manage users")
+
+    def work(session: Session) -> None:
+        row = _user_row(session, user_id)
+        if row.username == actor.username:
+            raise InvalidValue("user", row.username, "another user: you cannot deactivate your own login")
+        if not row.active:
+            raise InvalidValue("user", row.username, "an active user (this one is already deactivated)")
+        if row.role == UserRole.OWNER and _active_owners(session) <= 1:
+            raise InvalidValue("user", row.username, "a user other than the last active owner")
+        row.active = False
+        audit.record(db, session, actor, AuditEvent("deactivated", "user", str(user_id), {"username": row.username}))
+
+    db.write(work)
+
+
+def _active_owners(session: Session) -> int:
+    return len(list(session.scalars(select(User.id).where(User.role == UserRole.OWNER, User.active.is_(True)))))
+
+
+def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
+    """Set a new password (the owner tells it to the user) and lift any lockout."""
+    require(actor, "manage users")
+    _check_password(new_password)
+    hashed = hash_password(new_password)
+
+    def work(session: Session) -> None:
+        row = _user_row(session, user_id)
+        row.password_hash, row.failed_logins, row.locked_until = hashed, 0, None
+        audit.record(db, session, actor, AuditEvent("password_reset", "user", str(user_id),
+                                                    {"username": row.username}))
+
+    db.write(work)
+
+
+def create_first_owner(db: Database, username: str, full_name: str, password: str) -> Actor:
+    """The first start's owner account; refused once any user exists (then the owner adds users)."""
+    _check_password(password)
+    if not username.strip():
+        raise InvalidValue("username", username, "a login name")
+    hashed = hash_password(password)
+    first = Actor(username.strip(), UserRole.OWNER)
+
+    def work(session: Session) -> Actor:
+        if session.scalar(select(User.id).limit(1)) is not None:
+            raise InvalidValue("owner", username, "only on a new database: users already exist, log in instead")
+        user = User(username=first.username, full_name=full_name.strip() or first.username, role=UserRole.OWNER,
+                    password_hash=hashed, practitioner_id=None, active=True, failed_logins=0)
+        audit.add_created(db, session, first, user, "user", {"username": first.username, "role": "owner",
+                                                             "first_start": True})
+        return first
+
+    return db.write(work)
 
 
 def create_user(db: Database, actor: Actor, username: str, full_name: str, role: str, password: str,
                 practitioner_username: str | None = None) -> UserView:
-    require(actor, "manage practitioners and devices")
+    require(actor, "manage users")
     if role not in set(UserRole):
         raise InvalidValue("role", role, allowed(UserRole))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidValue("password", "(hidden)", f"at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if not username.strip():
         raise InvalidValue("username", username, "a login name")
     hashed = hash_password(password)  # slow by design: outside the write transaction
@@ -89,6 +176,7 @@ def login(db: Database, username: str, password: str, now: datetime | None = Non
         _record(db, "login_failed", username, {"reason": "unknown user"})
         raise LoginFailed("the username or password is wrong")
     if user.locked_until is not None and user.locked_until > moment:
+        _record(db, "login_refused", str(user.id), {"reason": "locked", "locked_until": user.locked_until})
         raise AccountLocked(username, user.locked_until)
     if not verify_password(user.password_hash, password):
         _failed(db, user.id, moment)

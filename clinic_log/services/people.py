@@ -12,7 +12,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Credential, Device, DeviceModel, Practitioner
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PractitionerRole, allowed
-from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
@@ -37,6 +37,42 @@ class PractitionerView:
     role: str
     needs_supervision: bool
     depth_cap_mm: float | None
+
+
+@dataclass(frozen=True)
+class CredentialView:
+    id: int
+    practitioner_id: int
+    kind: str
+    number: str
+    issuing_body: str | None
+    issued_on: date | None
+    expires_on: date | None
+    required: bool
+
+
+@dataclass(frozen=True)
+class CredentialInput:
+    kind: str  # licence, microneedling certificate, device training…
+    number: str
+    expires_on: date | None
+    issuing_body: str | None = None
+    issued_on: date | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class PractitionerRecord:
+    """A practitioner with every credential, for the practitioners page."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    needs_supervision: bool
+    depth_cap_mm: float | None
+    active: bool
+    credentials: tuple[CredentialView, ...]
 
 
 @dataclass(frozen=True)
@@ -114,3 +150,118 @@ def list_devices(db: Database, in_service_only: bool = True) -> list[DeviceView]
             stmt = stmt.where(Device.in_service.is_(True))
         return [DeviceView(d.id, d.serial, m.name, m.modality, m.min_depth_mm, m.max_depth_mm, d.in_service)
                 for d, m in session.execute(stmt.order_by(DeviceModel.name, Device.serial))]
+
+
+def _credential_view(c: Credential) -> CredentialView:
+    return CredentialView(c.id, c.practitioner_id, c.kind, c.number, c.issuing_body, c.issued_on, c.expires_on,
+                          c.required)
+
+
+def practitioner_records(db: Database, actor: Actor, include_inactive: bool = True) -> list[PractitionerRecord]:
+    """Every practitioner with their credentials (any role may look; only the owner changes them)."""
+    require(actor, "view practitioners")
+    stmt = select(Practitioner).order_by(Practitioner.active.desc(), Practitioner.full_name)
+    if not include_inactive:
+        stmt = stmt.where(Practitioner.active.is_(True))
+    with db.reading() as session:
+        people = list(session.scalars(stmt))
+        by_owner: dict[int, list[CredentialView]] = {}
+        for c in session.scalars(select(Credential).order_by(Credential.expires_on, Credential.id)):
+            by_owner.setdefault(c.practitioner_id, []).append(_credential_view(c))
+        return [PractitionerRecord(p.id, p.username, p.full_name, p.role, p.needs_supervision, p.depth_cap_mm,
+                                   p.active, tuple(by_owner.get(p.id, ()))) for p in people]
+
+
+def _practitioner_row(session: Session, practitioner_id: int) -> Practitioner:
+    row = session.get(Practitioner, practitioner_id)
+    if row is None:
+        raise NotFound("practitioner", practitioner_id)
+    return row
+
+
+def update_practitioner(db: Database, actor: Actor, practitioner_id: int, full_name: str, role: str,
+                        needs_supervision: bool, depth_cap_mm: float | None) -> PractitionerView:
+    """Change name, role, supervision flag and depth cap; each change is audited with old and new values."""
+    require(actor, "manage practitioners and devices")
+    if not full_name.strip():
+        raise InvalidValue("full name", full_name, "the practitioner's name as shown on sessions")
+
+    def work(session: Session) -> PractitionerView:
+        row = _practitioner_row(session, practitioner_id)
+        validate_practitioner(PractitionerDetails(row.username, full_name, role, needs_supervision, depth_cap_mm))
+        new = {"full_name": full_name.strip(), "role": role, "needs_supervision": needs_supervision,
+               "depth_cap_mm": depth_cap_mm}
+        changes = {k: {"old": getattr(row, k), "new": v} for k, v in new.items() if getattr(row, k) != v}
+        for key, value in new.items():
+            setattr(row, key, value)
+        if changes:
+            audit.record(db, session, actor, AuditEvent("updated", "practitioner", str(row.id), changes))
+        return _practitioner_view(row)
+
+    return db.write(work)
+
+
+def set_practitioner_active(db: Database, actor: Actor, practitioner_id: int, active: bool) -> None:
+    """Deactivate (or bring back) a practitioner: their sessions stay; they are no longer offered or reminded."""
+    require(actor, "manage practitioners and devices")
+
+    def work(session: Session) -> None:
+        row = _practitioner_row(session, practitioner_id)
+        if row.active == active:
+            return
+        row.active = active
+        audit.record(db, session, actor, AuditEvent("activated" if active else "deactivated", "practitioner",
+                                                    str(row.id), {"username": row.username}))
+
+    db.write(work)
+
+
+def _validate_credential(credential: CredentialInput) -> None:
+    if not credential.kind.strip():
+        raise InvalidValue("credential kind", credential.kind, "e.g. licence or microneedling certificate")
+    if not credential.number.strip():
+        raise InvalidValue("credential number", credential.number, "the licence or certificate number")
+    if credential.issued_on and credential.expires_on and credential.expires_on < credential.issued_on:
+        raise InvalidValue("expires on", credential.expires_on.isoformat(),
+                           f"a date on or after the issue date {credential.issued_on.isoformat()}")
+
+
+def _credential_values(credential: CredentialInput) -> dict[str, object]:
+    return {"kind": credential.kind.strip(), "number": credential.number.strip(),
+            "issuing_body": (credential.issuing_body or "").strip() or None, "issued_on": credential.issued_on,
+            "expires_on": credential.expires_on, "required": credential.required}
+
+
+def add_credential(db: Database, actor: Actor, practitioner_id: int, credential: CredentialInput) -> CredentialView:
+    require(actor, "manage practitioners and devices")
+    _validate_credential(credential)
+
+    def work(session: Session) -> CredentialView:
+        _practitioner_row(session, practitioner_id)
+        values = _credential_values(credential)
+        row = Credential(practitioner_id=practitioner_id, **values)
+        audit.add_created(db, session, actor, row, "credential",
+                          {"practitioner_id": practitioner_id, **values})
+        return _credential_view(row)
+
+    return db.write(work)
+
+
+def update_credential(db: Database, actor: Actor, credential_id: int, credential: CredentialInput) -> CredentialView:
+    """Renew or correct a credential (e.g. a new expiry date); old and new values go to the audit trail."""
+    require(actor, "manage practitioners and devices")
+    _validate_credential(credential)
+
+    def work(session: Session) -> CredentialView:
+        row = session.get(Credential, credential_id)
+        if row is None:
+            raise NotFound("credential", credential_id)
+        values = _credential_values(credential)
+        changes = {k: {"old": getattr(row, k), "new": v} for k, v in values.items() if getattr(row, k) != v}
+        for key, value in values.items():
+            setattr(row, key, value)
+        if changes:
+            audit.record(db, session, actor, AuditEvent("updated", "credential", str(row.id), changes))
+        return _credential_view(row)
+
+    return db.write(work)

@@ -38,7 +38,8 @@ class ExpiringLot:
 
 
 def expiring_credentials(db: Database, today: date, within_days: int = max(REMINDER_DAYS),
-                         username: str | None = None) -> list[ExpiringCredential]:
+                         username: str | None = None,
+                         practitioner_id: int | None = None) -> list[ExpiringCredential]:
     """Required credentials expiring within `within_days` (or already expired), soonest first."""
     stmt = (select(Practitioner.full_name, Practitioner.username, Credential.kind, Credential.number,
                    Credential.expires_on)
@@ -48,6 +49,8 @@ def expiring_credentials(db: Database, today: date, within_days: int = max(REMIN
             .order_by(Credential.expires_on))
     if username is not None:
         stmt = stmt.where(Practitioner.username == username)
+    if practitioner_id is not None:
+        stmt = stmt.where(Practitioner.id == practitioner_id)
     with db.reading() as session:
         return [ExpiringCredential(name, user, kind, number, expires, (expires - today).days)
                 for name, user, kind, number, expires in session.execute(stmt)

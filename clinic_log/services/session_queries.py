@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db import dialect
@@ -91,7 +91,7 @@ def rows_for_ids(session: Session, ids: list[int]) -> list[SessionRow]:
     comp_count = select(func.count(Complication.id)).where(Complication.session_id == s.id).scalar_subquery()
     stmt = (
         select(s.id, s.started_at, Client.client_ref, Client.first_name, Client.last_name, Practitioner.full_name,
-               DeviceModel.name, area_list, comp_count, s.status)
+               DeviceModel.name, area_list, comp_count, case((s.voided_at.is_not(None), "void"), else_=s.status))
         .join(Client, Client.id == s.client_id)
         .join(Practitioner, Practitioner.id == s.practitioner_id)
         .outerjoin(Device, Device.id == s.device_id)
@@ -157,6 +157,8 @@ def session_detail(session: Session, session_id: int) -> SessionDetail:
         countersigned_by=row.countersigned_by,
         countersigned_at=from_utc_naive(row.countersigned_at) if row.countersigned_at else None,
         areas=areas, products=products, complications=comps, warnings=warnings, amendments=amendments,
+        created_by=row.created_by, created_at=from_utc_naive(row.created_at), voided_by=row.voided_by,
+        voided_at=from_utc_naive(row.voided_at) if row.voided_at else None, void_reason=row.void_reason,
     )
 
 def input_from_row(session: Session, row: TreatmentSession) -> SessionInput:

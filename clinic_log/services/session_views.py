@@ -102,10 +102,34 @@ class SessionDetail:
     complications: tuple[ComplicationView, ...]
     warnings: tuple[WarningView, ...]
     amendments: tuple[AmendmentView, ...]
+    created_by: str | None = None
+    created_at: datetime | None = None
+    voided_by: str | None = None
+    voided_at: datetime | None = None  # aware, UTC
+    void_reason: str | None = None
 
     @property
     def awaiting_countersignature(self) -> bool:
-        return self.status == "signed" and self.supervisor_id is not None and self.countersigned_by is None
+        return (self.status == "signed" and self.supervisor_id is not None and self.countersigned_by is None
+                and not self.is_void)
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def status_text(self) -> str:
+        """One line for people: VOID, Draft, Signed, and whether a countersignature is still due."""
+        if self.is_void:
+            return f"VOID — voided by {self.voided_by}: {self.void_reason}"
+        if self.status != "signed":
+            return "Draft (not signed)"
+        text = "Signed" + (f" by {self.signed_by}" if self.signed_by else "")
+        if self.countersigned_by:
+            text += f", countersigned by {self.countersigned_by}"
+        elif self.awaiting_countersignature:
+            text += f"; awaiting countersignature by {self.supervisor_name}"
+        return text
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ class CredentialBlocksSigning(DomainError):
     """An expired required credential: only the owner may sign, with a reason (which is recorded)."""
 
 
-def _check_signer(actor: Actor, practitioner_id: int, warnings: Sequence[Problem]) -> None:
+def _check_signer(actor: Actor, practitioner_id: int, warnings: Sequence[Problem], reason: str | None) -> None:
     if actor.role is UserRole.PRACTITIONER and actor.practitioner_id != practitioner_id:
         raise PermissionDenied(actor.role.value, "sign another practitioner's session")
     expired = [w for w in warnings if w.code == "credential_expired"]
@@ -54,6 +54,9 @@ def _check_signer(actor: Actor, practitioner_id: int, warnings: Sequence[Problem
         raise CredentialBlocksSigning(
             f"{expired[0].message}: the session can be saved as a draft; only the owner can sign it, with a reason"
         )
+    if expired and not (reason and reason.strip()):  # the owner's override is given at signing, never inherited
+        raise CredentialBlocksSigning(f"{expired[0].message}: the owner may sign anyway, with a reason for the "
+                                      "override (recorded)")
 
 
 class WarningsNeedReason(DomainError):
@@ -123,7 +126,7 @@ def log_session(db: Database, actor: Actor, entry: SessionInput, reason: str | N
         if warnings and not (reason and reason.strip()):
             raise WarningsNeedReason(warnings)
         if sign:
-            _check_signer(actor, entry.practitioner_id, warnings)
+            _check_signer(actor, entry.practitioner_id, warnings, reason)
         status = SessionStatus.SIGNED if sign else SessionStatus.DRAFT
         session_id = _insert(session, actor, entry, prepared.lot_id, status, warnings, reason)
         audit.record(db, session, actor, AuditEvent(
@@ -171,14 +174,16 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
         warnings = prepared.assessment.warnings
         if warnings and not given:
             raise WarningsNeedReason(warnings)
-        _check_signer(actor, row.practitioner_id, warnings)
+        _check_signer(actor, row.practitioner_id, warnings, reason)
         session.execute(delete(SessionWarning).where(SessionWarning.session_id == session_id))
         _store_warnings(session, session_id, warnings, given)
         now = utcnow()
         row.status, row.signed_by, row.signed_at, row.updated_at = SessionStatus.SIGNED, actor.username, now, now
         row.warnings_reason = given or None
-        audit.record(db, session, actor, AuditEvent("signed", "session", str(session_id),
-                                                    {"warnings": [w.code for w in warnings]}))
+        detail: dict[str, object] = {"warnings": [w.code for w in warnings]}
+        if given:
+            detail["reason"] = given
+        audit.record(db, session, actor, AuditEvent("signed", "session", str(session_id), detail))
         return SessionSaved(session_id, SessionStatus.SIGNED.value, warnings)
 
     return db.write(work)
@@ -186,7 +191,7 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
 
 def countersign_session(db: Database, actor: Actor, session_id: int) -> None:
     """The supervising physician countersigns a signed session of a practitioner who needs supervision."""
-    require(actor, "sign sessions")
+    require(actor, "countersign sessions")
 
     def work(session: Session) -> None:
         row = session.get(TreatmentSession, session_id)

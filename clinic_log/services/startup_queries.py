@@ -3,8 +3,9 @@
 Importing SQLAlchemy's ORM and the models takes longer than everything else the GUI does before its window shows.
 So while the ORM is not loaded yet, the calls below answer from an SQLite file with the standard library's sqlite3
 and the same SQL the ORM services emit: the first page of sessions with no filter, their count, the practitioners'
-names and the area labels. Once the ORM is loaded (`load_services`, run off the GUI thread just after the window
-shows), on PostgreSQL, or with a filter set, each call goes to the ORM service (session_queries, people, facts).
+names, the area labels, whether any user exists and the settings the login screen shows. Once the ORM is
+loaded (`load_services`, run off the GUI thread just after the window shows), on PostgreSQL, or with a filter
+set, each call goes to the ORM service (session_queries, people, facts, auth, settings).
 A test checks that both answer alike.
 """
 
@@ -24,6 +25,7 @@ from clinic_log.db.schema_version import HEAD_REVISION
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.session_filter import SessionFilter
 from clinic_log.services.session_views import SessionRow
+from clinic_log.settings import SETTINGS
 
 _NO_FILTER = SessionFilter()
 
@@ -146,6 +148,31 @@ def area_labels(db: Database) -> dict[str, str]:
             return {code: ref.label for code, ref in area_refs(session).items()}
     with _connect(path) as con:
         return dict(con.execute("SELECT code, label FROM areas"))
+
+
+def has_users(db: Database) -> bool:
+    """auth.has_users (False only before the first-start wizard), answered plainly at start-up."""
+    path = _plain(db)
+    if path is None:
+        from clinic_log.services.auth import has_users as orm_has_users
+
+        return orm_has_users(db)
+    with _connect(path) as con:
+        return con.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+
+def setting(db: Database, key: str) -> str:
+    """A clinic setting (stored value or its default), answered plainly at start-up; the login screen needs the
+    clinic's name and the idle-lock minutes before the ORM is loaded."""
+    path = _plain(db)
+    if path is None:
+        from clinic_log.settings import get_setting
+
+        with db.reading() as session:
+            return get_setting(session, key)
+    with _connect(path) as con:
+        row = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row is not None else SETTINGS[key].default
 
 
 def plain_sessions_page(path: str, limit: int, offset: int = 0) -> list[SessionRow]:

@@ -1,9 +1,14 @@
-"""Start the desktop app: QApplication, the database, the main window, then the event loop.
+"""Start the desktop app: QApplication, the database, a login (or the first-start wizard on an empty database),
+the main window, then the event loop.
+
+Unattended starts log in with CLINIC_LOG_LOGIN_USER / CLINIC_LOG_LOGIN_PASSWORD (see `login_dialog`): the
+password is checked as in the dialog.
 
 Start-up stays light: Qt Core/Gui/Widgets and plain sqlite3 for the first screen (services/startup_queries.py);
 SQLAlchemy's ORM and the services load off the GUI thread once the window is up (no reportlab, Alembic unless a
 migration is pending, QtCharts or QtPdf). With ``CLINIC_LOG_EXIT_AFTER_SHOWN=1`` the app prints
-``shown <seconds>`` once the main window is on screen with its first rows, then exits with 0; the seconds
+``shown <seconds>`` once the main window is on screen with its first rows (behind the login when nobody is
+logged in yet, then also ``unlocked <seconds>`` once the login is accepted), then exits with 0; the seconds
 count from ``CLINIC_LOG_T0`` (a ``time.time()`` value the caller took before starting the process). Without
 ``CLINIC_LOG_T0`` it prints ``shown`` alone. Benchmarks use this to time start-up.
 """
@@ -13,14 +18,19 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.database import prepare_database
-from clinic_log.services.startup_queries import load_services
+from clinic_log.services.startup_queries import has_users, load_services
 from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.current_user import sign_in, user_session
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.main_window import APP_NAME, MainWindow
 from clinic_log.ui.startup_checks import start_background_checks
@@ -45,8 +55,16 @@ def run_gui(db_location: str) -> int:
         show_open_error(db_location, exc)
         return EXIT_CANNOT_OPEN
     try:
+        if not has_users(db):  # a new clinic: the wizard creates it and its owner, who is then logged in
+            owner = first_start(db)
+            if owner is None:
+                return 0
+            sign_in(owner)
         window = MainWindow(db, db_location)
         window.show()
+        if user_session().actor is None:  # the window and its first rows wait behind the login
+            window.guard.first_login.connect(lambda actor: remind_credentials(db, actor, window))
+            window.guard.lock_at_start()
         # Wait until the user has the window: on a large file the check and the backup read every page,
         # and doing that during start-up slowed the first second and held up a quick exit.
         runner = BackgroundRunner(window)
@@ -58,6 +76,33 @@ def run_gui(db_location: str) -> int:
         return app.exec()
     finally:
         db.dispose()
+
+
+def first_start(db: Database) -> Actor | None:
+    """The first-start wizard (clinic details and the owner's account); None when the user gave up."""
+    from clinic_log.ui.first_start_wizard import FirstStartWizard
+
+    wizard = FirstStartWizard(db)
+    return wizard.actor if wizard.exec() == FirstStartWizard.DialogCode.Accepted else None
+
+
+def remind_credentials(db: Database, actor: Actor, parent: QWidget | None = None) -> QMessageBox | None:
+    """At a practitioner's login: their credentials expiring within 90 days (or expired), if any."""
+    if actor.role is not UserRole.PRACTITIONER or actor.practitioner_id is None:
+        return None
+    from clinic_log.services.reminders import expiring_credentials
+
+    due = expiring_credentials(db, date.today(), practitioner_id=actor.practitioner_id)
+    if not due:
+        return None
+    lines = [f"• {c.kind} {c.number}: " + (f"expired on {c.expires_on.isoformat()}" if c.days_left < 0
+                                           else f"expires on {c.expires_on.isoformat()} ({c.days_left} days)")
+             for c in due]
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, "Your credentials need renewing:", parent=parent)
+    box.setInformativeText("\n".join(lines) + "\n\nAn expired required credential blocks signing sessions. "
+                           "Give the renewed document to the owner.")
+    box.exec()
+    return box
 
 
 def show_open_error(location: str, exc: Exception) -> None:
@@ -74,6 +119,15 @@ def _report_when_shown(window: MainWindow, deadline: float) -> None:
     if not ready and time.monotonic() < deadline:
         QTimer.singleShot(1, lambda: _report_when_shown(window, deadline))
         return
-    t0 = os.environ.get(T0_ENV)
-    print(f"shown {time.time() - float(t0):.3f}" if t0 else "shown", flush=True)
+    _report("shown")
+    if window.guard.locked:  # behind the first login: also report when the password was accepted
+        window.guard.first_login.connect(lambda _actor: _report("unlocked", then_exit=True))
+        return
     QCoreApplication.exit(0)
+
+
+def _report(event: str, then_exit: bool = False) -> None:
+    t0 = os.environ.get(T0_ENV)
+    print(f"{event} {time.time() - float(t0):.3f}" if t0 else event, flush=True)
+    if then_exit:
+        QCoreApplication.exit(0)

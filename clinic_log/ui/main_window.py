@@ -14,17 +14,22 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QToolBar, QToolButton, QWidget
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
+from clinic_log.domain.permissions import ALLOWED
 from clinic_log.services.session_views import SessionDetail, SessionRow
+from clinic_log.ui.current_user import user_session
 from clinic_log.ui.history_page import SessionHistoryPage
+from clinic_log.ui.idle_lock import SessionGuard
 from clinic_log.ui.page_host import PageHost, PageSpec
-from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_launcher import SessionLauncher
 
 if TYPE_CHECKING:
     from clinic_log.ui.aftercare_preview import AftercarePreviewDialog
     from clinic_log.ui.aftercare_template_dialog import AftercareTemplateDialog
     from clinic_log.ui.client_picker import ClientPickerDialog
+    from clinic_log.ui.session_detail_dialog import SessionDetailDialog
     from clinic_log.ui.session_form import SessionFormDialog
 
 APP_NAME = "Clinic Log"
@@ -78,6 +83,10 @@ class MainWindow(QMainWindow):
         self.location_label.setToolTip("The database this window shows")
         self.location_label.setAccessibleName("Database")
         self.statusBar().addWidget(self.summary_label, 1)
+        self.user_label = QLabel()
+        self.user_label.setToolTip("Who is logged in (File → Switch user…, Ctrl+L)")
+        self.user_label.setAccessibleName("Logged in as")
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.location_label)
         self.page.summary_changed.connect(self.summary_label.setText)
         self.page.session_activated.connect(self.open_session)
@@ -85,11 +94,22 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.page.update_summary()
         self.page.view.setFocus()  # arrows and Enter work at once; Ctrl+F jumps to the notes filter
+        self.guard = SessionGuard(self, db)  # idle auto-lock and File → Switch user…
+        self.switch_user_action.triggered.connect(self.guard.switch_user)
+        user_session().changed.connect(self.apply_actor)
 
         self.session_launcher = SessionLauncher(self._db, self)
         self.session_launcher.draft_saved.connect(lambda _: self.page.refresh())
         self.session_launcher.signed.connect(self._on_session_signed)
-        QTimer.singleShot(0, self.session_launcher, self.session_launcher.offer_unsaved_sessions)
+        actor = user_session().actor
+        if actor is not None:
+            self.apply_actor(actor)
+            QTimer.singleShot(0, self.session_launcher, self.session_launcher.offer_unsaved_sessions)
+        else:  # opened before the first login (see gui.run_gui): nothing shown or usable until someone logs in
+            self.pages.setVisible(False)
+            self.menuBar().setEnabled(False)
+            self.toolbar.setEnabled(False)
+            self.guard.first_login.connect(self._after_first_login)
 
         self.resize(1280, 760)
         screen = self.screen()
@@ -99,8 +119,13 @@ class MainWindow(QMainWindow):
 
     def _register_pages(self) -> None:
         """Every page of the window, in tab order. A page is built the first time its tab is shown."""
+        from clinic_log.ui.people_pages import audit_page, practitioners_page, users_page
+
         self.pages.add_page(PageSpec("sessions", "&Sessions", lambda: SessionHistoryPage(self._db)))
         self.pages.add_page(PageSpec("clients", "&Clients", self._build_clients_page))
+        self.pages.add_page(PageSpec("practitioners", "&Practitioners", lambda: practitioners_page(self._db)))
+        self.pages.add_page(PageSpec("users", "&Users", lambda: users_page(self._db), frozenset({UserRole.OWNER})))
+        self.pages.add_page(PageSpec("audit", "&Audit", lambda: audit_page(self._db), frozenset({UserRole.OWNER})))
 
     def _build_clients_page(self) -> QWidget:
         from clinic_log.ui.clients_page import ClientsPage  # built when the tab is first shown
@@ -117,6 +142,10 @@ class MainWindow(QMainWindow):
         self.backups_action = QAction("&Backups…", self)
         self.backups_action.triggered.connect(self.open_backups)
         file_menu.addAction(self.backups_action)
+        self.switch_user_action = QAction("S&witch user…", self)
+        self.switch_user_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.switch_user_action.setToolTip("Lock and log in as another user (Ctrl+L)")
+        file_menu.addAction(self.switch_user_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -161,6 +190,10 @@ class MainWindow(QMainWindow):
         self.consent_text_action = QAction("&Consent text…", self)
         self.consent_text_action.triggered.connect(self.open_consent_text_editor)
         settings_menu.addAction(self.consent_text_action)
+        self.clinic_settings_action = QAction("&Clinic settings…", self)
+        self.clinic_settings_action.triggered.connect(self.open_clinic_settings)
+        settings_menu.addAction(self.clinic_settings_action)
+        self._settings_menu = settings_menu
 
     def open_consent_text_editor(self) -> QWidget:
         """The owner edits the consent wording (a new version each save) and its validity period."""
@@ -170,6 +203,31 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _after_first_login(self, actor: Actor) -> None:
+        self.menuBar().setEnabled(True)
+        self.toolbar.setEnabled(True)
+        self.session_launcher.offer_unsaved_sessions()
+
+    def apply_actor(self, actor: Actor) -> None:
+        """Show the tabs and menu actions the logged-in user's role may use (the services refuse the rest)."""
+        self.pages.show_roles(actor.role)
+        current = self.pages.currentWidget()
+        if current is not None and not self.pages.isTabVisible(self.pages.indexOf(current)):
+            self.pages.show_page("sessions")
+        for action, permission in ((self.backups_action, "back up and restore"),
+                                   (self.template_action, "edit templates and settings"),
+                                   (self.clinic_settings_action, "edit templates and settings")):
+            action.setVisible(actor.role in ALLOWED[permission])
+        self._settings_menu.menuAction().setVisible(actor.role in ALLOWED["edit templates and settings"])
+        self.user_label.setText(f"{actor.username} ({actor.role.value})")
+
+    def open_clinic_settings(self) -> None:
+        from clinic_log.ui.clinic_settings_dialog import ClinicSettingsDialog
+
+        dialog = ClinicSettingsDialog(self._db, parent=self)
+        if dialog.exec() == ClinicSettingsDialog.DialogCode.Accepted:
+            self.guard.set_idle_minutes(dialog.idle_minutes)
 
     def open_backups(self) -> None:
         """List, make, verify and restore backups; after a restore every view reloads."""
@@ -243,9 +301,12 @@ class MainWindow(QMainWindow):
         except DomainError as exc:  # e.g. deleted meanwhile by another workstation
             QMessageBox.warning(self, APP_NAME, f"Session {session_id} cannot be shown: {exc}")
             return None
-        dialog = SessionDetailDialog(detail, self)
+        from clinic_log.ui.session_detail_dialog import SessionDetailDialog
+
+        dialog = SessionDetailDialog(detail, self, db=self._db)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.aftercare_requested.connect(lambda: self.open_aftercare(detail, parent=dialog))
+        dialog.aftercare_requested.connect(lambda: self.open_aftercare(dialog.detail, parent=dialog))
+        dialog.changed.connect(lambda _id: self.page.refresh())
         dialog.open()
         self.detail_dialog_opened.emit(dialog)
         return dialog

@@ -1,8 +1,10 @@
-"""Read-only view of one treatment session (a `SessionDetail` from the services; the dialog runs no queries)."""
+"""View of one treatment session (a `SessionDetail` from the services) with its history, and the record's
+lifecycle actions for whoever may use them: Sign (drafts), Countersign (the supervising physician), Amend…
+and Void… (signed sessions; a reason is always required). The services check every action again."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -22,8 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_log.domain.enums import CTCAE_GRADES, SessionStatus
+from clinic_log.db.engine import Database
+from clinic_log.domain.enums import CTCAE_GRADES, SessionStatus, UserRole
+from clinic_log.domain.errors import DomainError
+from clinic_log.domain.permissions import ALLOWED
+from clinic_log.services import amendments, sessions
+from clinic_log.services.session_queries import get_session
 from clinic_log.services.session_views import AmendmentView, AreaView, ComplicationView, SessionDetail
+from clinic_log.ui.current_user import current_actor
 
 NONE = "—"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -79,20 +89,82 @@ class SessionDetailDialog(QDialog):
     """
 
     aftercare_requested = Signal()
+    changed = Signal(int)  # the session id, after a sign, countersign, amendment or void
+    amend_dialog_opened = Signal(object)  # AmendDialog
 
-    def __init__(self, detail: SessionDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, detail: SessionDetail, parent: QWidget | None = None, db: Database | None = None) -> None:
         super().__init__(parent)
-        self.detail = detail
-        self.setWindowTitle(f"Session — {detail.client_name}, {local(detail.started_at)}")
+        self._db = db
         self.setObjectName("sessionDetailDialog")
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.heading.setFont(font)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(close.text().replace("&", ""))
+        keys = QKeySequence(QKeySequence.StandardKey.Print)
+        self.aftercare_button = buttons.addButton("Aftercare…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.aftercare_button.setAccessibleName("Aftercare…")
+        self.aftercare_button.setShortcut(keys)
+        self.aftercare_button.setToolTip("Preview, print or save this session's aftercare sheet "
+                                         f"({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.aftercare_button.setAutoDefault(False)
+        self.aftercare_button.clicked.connect(self.aftercare_requested)
+        self.sign_button = self._action_button(buttons, "&Sign", "Sign",
+                                               "Sign this draft: from then on it changes only by amendment", self.sign)
+        self.countersign_button = self._action_button(buttons, "&Countersign", "Countersign",
+                                                      "Countersign as the supervising physician", self.countersign)
+        self.amend_button = self._action_button(buttons, "A&mend…", "Amend…",
+                                                "Change a field or add a late complication, with a reason",
+                                                self.amend)
+        self.void_button = self._action_button(buttons, "&Void…", "Void…",
+                                               "Mark the session void (it stays readable), with a reason", self.void)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body_scroll)
+        layout.addWidget(buttons)
+        self._show(detail)
+        body = self.body_scroll.widget()
+        if body is not None:
+            self._fit(body)
+
+    def _action_button(self, box: QDialogButtonBox, text: str, name: str, tip: str,
+                       slot: Callable[[], object]) -> QPushButton:
+        button = box.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setAccessibleName(name)
+        button.setToolTip(tip)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        button.setVisible(False)
+        return button
+
+    def _show(self, detail: SessionDetail) -> None:
+        """Fill the dialog from `detail` (again after each change)."""
+        self.detail = detail
+        self.setWindowTitle(f"Session — {detail.client_name}, {local(detail.started_at)}"
+                            + (" — VOID" if detail.is_void else ""))
+        self.heading.setText(f"{detail.client_name} — {local(detail.started_at)}" + ("  [VOID]" if detail.is_void
+                                                                                     else ""))
         self.areas_table = self._areas_table(detail.areas)
-        self.amendments_table = self._amendments_table(detail.amendments) if detail.amendments else None
+        self.history_table = self._history_table(detail)
+        self.amendments_table = self.history_table if detail.amendments else None
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self._form = form
+        self._row("Status", self._status_text(detail))
         client = f"{detail.client_name} ({detail.client_ref})"
         if detail.client_date_of_birth:
             client += f", born {detail.client_date_of_birth.isoformat()}"
@@ -119,45 +191,111 @@ class SessionDetailDialog(QDialog):
         self._row("Warnings", self._lines([f"{w.message} — reason given: “{w.reason}”" for w in detail.warnings],
                                           empty="None"))
         self._row("Notes", _value(detail.notes))
-        self._row("Status", self._status_text(detail))
-        if self.amendments_table is not None:
-            form.addRow(self._label("Amendments"), self.amendments_table)
-        else:
-            self._row("Amendments", "None")
+        form.addRow(self._label("History"), self.history_table)
 
         body = QWidget()
         body.setLayout(form)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setWidget(body)  # the previous body, if any, is deleted by the scroll area
+        self._update_actions()
 
-        heading = QLabel(f"{detail.client_name} — {local(detail.started_at)}")
-        heading.setObjectName("heading")
-        font = heading.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        heading.setFont(font)
-        heading.setTextFormat(Qt.TextFormat.PlainText)
-        heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # --- actions ---------------------------------------------------------------------------------
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        close = buttons.button(QDialogButtonBox.StandardButton.Close)
-        close.setAccessibleName(close.text().replace("&", ""))
-        keys = QKeySequence(QKeySequence.StandardKey.Print)
-        self.aftercare_button = buttons.addButton("Aftercare…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.aftercare_button.setAccessibleName("Aftercare…")
-        self.aftercare_button.setShortcut(keys)
-        self.aftercare_button.setToolTip("Preview, print or save this session's aftercare sheet "
-                                         f"({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
-        self.aftercare_button.setAutoDefault(False)
-        self.aftercare_button.clicked.connect(self.aftercare_requested)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(scroll)
-        layout.addWidget(buttons)
-        self._fit(body)
+    def _update_actions(self) -> None:
+        d = self.detail
+        if self._db is None:  # a view only (e.g. previews), no lifecycle actions
+            return
+        actor = current_actor()
+        own = actor.role is UserRole.OWNER or actor.practitioner_id == d.practitioner_id
+        signed = d.status == SessionStatus.SIGNED and not d.is_void
+        self.sign_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
+                                    and actor.role in ALLOWED["sign sessions"] and own)
+        self.countersign_button.setVisible(d.awaiting_countersignature and actor.practitioner_id is not None
+                                           and actor.practitioner_id == d.supervisor_id)
+        may_change = signed and actor.role in ALLOWED["amend sessions"] and amendments.may_amend(
+            actor, d.practitioner_id, amendments.is_physician(self._db, actor.practitioner_id))
+        self.amend_button.setVisible(may_change)
+        self.void_button.setVisible(may_change)
+
+    def ask_reason(self, title: str, text: str, action: str) -> str | None:
+        """A required reason from the user, or None if they cancel (tests replace this)."""
+        from clinic_log.ui.amend_dialog import ReasonDialog
+
+        dialog = ReasonDialog(title, text, action, self)
+        return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def tell(self, text: str) -> None:
+        """Show a refusal or problem to the user (tests replace this)."""
+        QMessageBox.warning(self, "Clinic Log", text)
+
+    def _reload(self) -> None:
+        assert self._db is not None
+        self._show(get_session(self._db, self.detail.id))
+        self.changed.emit(self.detail.id)
+
+    def sign(self) -> None:
+        """Sign the draft; warnings and an expired credential (owner only) need a reason, asked for here."""
+        assert self._db is not None
+        reason: str | None = None
+        while True:
+            try:
+                sessions.sign_session(self._db, current_actor(), self.detail.id, reason)
+            except sessions.CredentialBlocksSigning as exc:
+                if current_actor().role is not UserRole.OWNER or reason:
+                    self.tell(f"This session cannot be signed: {exc}")
+                    return
+                reason = self.ask_reason("Owner override", f"{exc}.\n\nThe reason is kept with the session.",
+                                         "Sign anyway")
+            except sessions.WarningsNeedReason as exc:
+                expired = any(w.code == "credential_expired" for w in exc.warnings)
+                owner = current_actor().role is UserRole.OWNER
+                if reason or (expired and not owner):
+                    self.tell(f"This session cannot be signed: {exc}" + (
+                        "; only the owner can sign it, with a reason" if expired and not owner else ""))
+                    return
+                reason = self.ask_reason("Owner override" if expired else "Sign with warnings",
+                                         f"{exc}.\n\nThe reason is kept with the session.",
+                                         "Sign anyway" if expired else "Sign")
+            except DomainError as exc:
+                self.tell(f"This session cannot be signed: {exc}")
+                return
+            else:
+                self._reload()
+                return
+            if reason is None:
+                return
+
+    def countersign(self) -> None:
+        assert self._db is not None
+        try:
+            sessions.countersign_session(self._db, current_actor(), self.detail.id)
+        except DomainError as exc:
+            self.tell(f"This session cannot be countersigned: {exc}")
+            return
+        self._reload()
+
+    def amend(self) -> QDialog:
+        from clinic_log.ui.amend_dialog import AmendDialog
+
+        assert self._db is not None
+        dialog = AmendDialog(self._db, self.detail, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._reload)
+        dialog.open()
+        self.amend_dialog_opened.emit(dialog)
+        return dialog
+
+    def void(self) -> None:
+        assert self._db is not None
+        reason = self.ask_reason("Void session", "A voided session stays in the record, marked VOID, with who, "
+                                 "when and why. Nothing is deleted.", "Void session")
+        if reason is None:
+            return
+        try:
+            amendments.void_session(self._db, current_actor(), self.detail.id, reason)
+        except DomainError as exc:
+            self.tell(f"This session cannot be voided: {exc}")
+            return
+        self._reload()
 
     # --- rows ------------------------------------------------------------------------------------
 
@@ -216,13 +354,19 @@ class SessionDetailDialog(QDialog):
 
     @staticmethod
     def _status_text(detail: SessionDetail) -> str:
-        if detail.status != SessionStatus.SIGNED:
-            return "Draft (not signed)"
+        if detail.is_void or detail.status != SessionStatus.SIGNED:
+            return detail.status_text
         text = "Signed"
         if detail.signed_by:
             text += f" by {detail.signed_by}"
         if detail.signed_at:
             text += f" on {local(detail.signed_at)}"
+        if detail.countersigned_by:
+            text += f"; countersigned by {detail.countersigned_by}"
+            if detail.countersigned_at:
+                text += f" on {local(detail.countersigned_at)}"
+        elif detail.awaiting_countersignature:
+            text += f"\nAwaiting countersignature by {detail.supervisor_name}"
         return text
 
     # --- small tables ----------------------------------------------------------------------------
@@ -278,16 +422,44 @@ class SessionDetailDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         return table
 
-    def _amendments_table(self, amendments: Sequence[AmendmentView]) -> QTableWidget:
-        changes = [f"{_value(a.old_value)} → {_value(a.new_value)}" for a in amendments]
-        rows = [[local(a.amended_at), a.amended_by, self._field_name(a), change, a.reason]
-                for a, change in zip(amendments, changes, strict=True)]
-        tips = {(r, 4): a.reason for r, a in enumerate(amendments)}
-        tips.update({(r, 3): change for r, change in enumerate(changes)})
-        table = self._table(["When", "Who", "Field", "Old → new", "Why"], rows, tooltips=tips)
-        table.setObjectName("amendmentsTable")
-        table.setAccessibleName("Amendments")
+    def _history_table(self, detail: SessionDetail) -> QTableWidget:
+        """Each version of the record: created, signed, countersigned, every amendment and a void, oldest first."""
+        events: list[tuple[datetime, list[str]]] = []
+        if detail.created_at is not None:
+            events.append((detail.created_at, [local(detail.created_at), detail.created_by or NONE, "created",
+                                               "draft", ""]))
+        if detail.signed_at is not None:
+            events.append((detail.signed_at, [local(detail.signed_at), detail.signed_by or NONE, "signed",
+                                              "draft → signed", ""]))
+        if detail.countersigned_at is not None:
+            events.append((detail.countersigned_at, [local(detail.countersigned_at), detail.countersigned_by or NONE,
+                                                     "countersigned", "", ""]))
+        for a in detail.amendments:
+            if a.field == "status" and a.new_value == "void":
+                continue  # shown once, as the void itself below
+            events.append((a.amended_at, [local(a.amended_at), a.amended_by, self._field_name(a),
+                                          f"{_value(a.old_value)} → {_value(a.new_value)}", a.reason]))
+        if detail.voided_at is not None:
+            events.append((detail.voided_at, [local(detail.voided_at), detail.voided_by or NONE, "VOID",
+                                              "signed → void", detail.void_reason or ""]))
+        events.sort(key=lambda e: e[0])
+        rows = [cells for _, cells in events]
+        table = self._table(["When", "Who", "What", "Old → new", "Why"], rows)
+        table.setObjectName("historyTable")
+        table.setAccessibleName("History")
         return table
+
+    def history_rows(self) -> list[list[str]]:
+        """The History panel's cells, row by row (what a user reads there)."""
+        table = self.history_table
+        rows = []
+        for r in range(table.rowCount()):
+            cells = []
+            for c in range(table.columnCount()):
+                item = table.item(r, c)
+                cells.append(item.text() if item is not None else "")
+            rows.append(cells)
+        return rows
 
     @staticmethod
     def _field_name(a: AmendmentView) -> str:

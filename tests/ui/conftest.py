@@ -12,6 +12,15 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
+from clinic_log.ui.current_user import sign_in, sign_out
+
+
+@pytest.fixture(autouse=True)
+def _logged_in_owner(owner: Actor) -> Iterator[None]:
+    """GUI tests act as a logged-in owner unless they log in otherwise (the window is built after a login)."""
+    sign_in(owner)
+    yield
+    sign_out()
 
 
 @pytest.fixture

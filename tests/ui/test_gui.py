@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.services.demo import generate_demo
+from clinic_log.services.auth import create_user
+from clinic_log.services.demo import DEMO_PASSWORDS, generate_demo
 from clinic_log.ui import gui
 
 # Qt's offscreen platform warns that it cannot pass a window's size limits to a window system it does not have.
@@ -35,9 +36,13 @@ raise SystemExit(code)
 """
 
 
+OWNER_LOGIN = {"CLINIC_LOG_LOGIN_USER": "owner", "CLINIC_LOG_LOGIN_PASSWORD": DEMO_PASSWORDS["owner"]}
+
+
 def start_app(location: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Start the app logged in as the demo owner (the login dialog checks the password from the environment)."""
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CLINIC_LOG_DATA_DIR": str(tmp_path / "data"),
-                   "CLINIC_LOG_EXIT_AFTER_SHOWN": "1", **env}
+                   "CLINIC_LOG_EXIT_AFTER_SHOWN": "1", **OWNER_LOGIN, **env}
     return subprocess.run([sys.executable, "-c", START, location], cwd=REPO, env=environment, capture_output=True,
                           text=True, timeout=120, check=False)
 
@@ -58,7 +63,8 @@ def test_exit_after_shown_prints_the_start_up_time_and_imports_nothing_heavy(
     assert "heavy []" in lines
 
 
-def test_without_t0_it_prints_shown_alone(db: Database, db_path: Path, tmp_path: Path) -> None:
+def test_without_t0_it_prints_shown_alone(db: Database, db_path: Path, owner: Actor, tmp_path: Path) -> None:
+    create_user(db, owner, "owner", "Owner", "owner", DEMO_PASSWORDS["owner"])
     db.dispose()
     done = start_app(str(db_path), tmp_path)
     assert done.returncode == 0, done.stderr

@@ -1,0 +1,108 @@
+"""Benchmark: signing a session (re-check, status, warnings, audit row with its SHA-256 link) against a raw
+single-row INSERT + COMMIT through sqlite3 on the same database file, same pragmas, in the same run.
+
+Run from the repository root::
+
+    python benchmarks/bench_sign.py [--quick]
+
+Prepares a fresh database with one clinic and N drafts (200; 40 with --quick), then signs them one by one
+through `sign_session` — one write transaction each, as the app does — and, interleaved, does one raw
+``INSERT`` + ``COMMIT`` per draft into a scratch table of the same file (WAL, synchronous=FULL, so both pay
+one fsync per commit). Reports median and p90 per operation. Goal: sign/raw ≤ 3× (medians).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from _common import print_table, ratio, raw_connect, verdict
+
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.domain.values import AreaInput, SessionInput
+from clinic_log.services import clients, people
+from clinic_log.services.consents import record_consent
+from clinic_log.services.database import prepare_database
+from clinic_log.services.sessions import save_draft, sign_session
+
+GOAL = 3.0
+OWNER = Actor("owner", UserRole.OWNER)
+
+
+def prepare(path: Path, drafts: int) -> tuple[list[int], Actor]:
+    db = prepare_database(str(path))
+    try:
+        derm = people.create_practitioner(db, OWNER, people.PractitionerDetails(
+            "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", date(2031, 1, 1)))
+        device = people.add_device(db, OWNER, "SkinPen Precision", "SPP-1")
+        client = clients.create_client(db, OWNER, clients.ClientDetails("P-1", "Zofia", "Łukasiewicz",
+                                                                        date(1990, 1, 1), fitzpatrick=2))
+        record_consent(db, OWNER, client.id, "Zofia Łukasiewicz", date(2026, 6, 1))
+        start = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+        actor = Actor("mbrandt", UserRole.PRACTITIONER, derm.id)
+        ids = [save_draft(db, actor, SessionInput(
+            client_id=client.id, practitioner_id=derm.id, started_at=start + timedelta(hours=i),
+            device_id=device.id, cartridge_lot="SP14-1", lot_expires=date(2027, 1, 31),
+            areas=(AreaInput("forehead", 0.5, 2), AreaInput("cheeks", 0.75, 3)))).id for i in range(drafts)]
+        return ids, actor
+    finally:
+        db.dispose()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="40 drafts instead of 200")
+    drafts = 40 if parser.parse_args().quick else 200
+    with tempfile.TemporaryDirectory(prefix="bench-sign-") as tmp:
+        path = Path(tmp) / "sign.sqlite3"
+        ids, actor = prepare(path, drafts)
+        db = prepare_database(str(path))
+        raw = raw_connect(path)
+        raw.execute("CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, "
+                    "note TEXT)")
+        signed: list[float] = []
+        inserted: list[float] = []
+        try:
+            sign_session(db, actor, ids[0])  # warm-up: first statements compiled, caches filled (not counted)
+            raw.execute("BEGIN")
+            raw.execute("INSERT INTO bench_raw (at, actor, note) VALUES ('w', 'w', 'w')")
+            raw.execute("COMMIT")
+            for n, session_id in enumerate(ids[1:]):
+                start = time.perf_counter()
+                sign_session(db, actor, session_id)
+                signed.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                raw.execute("BEGIN")
+                raw.execute("INSERT INTO bench_raw (at, actor, note) VALUES (?, ?, ?)",
+                            (datetime.now(UTC).isoformat(), "mbrandt", f"row {n}"))
+                raw.execute("COMMIT")
+                inserted.append(time.perf_counter() - start)
+        finally:
+            raw.close()
+            db.dispose()
+    sign_median, raw_median = statistics.median(signed), statistics.median(inserted)
+    factor = sign_median / raw_median
+    rows = [["sign_session (re-check + audit row with hash), one transaction", f"{sign_median * 1000:.2f}",
+             f"{percentile(signed, 0.9) * 1000:.2f}", len(signed)],
+            ["raw sqlite3: one INSERT + COMMIT", f"{raw_median * 1000:.2f}", f"{percentile(inserted, 0.9) * 1000:.2f}",
+             len(inserted)]]
+    print_table(f"Sign a session vs a raw single-row insert + commit ({len(signed)} each, interleaved, same file)",
+                ["operation", "median ms", "p90 ms", "n"], rows,
+                [f"ratio sign/raw (medians): {ratio(sign_median, raw_median)} (goal ≤ {GOAL}×: "
+                 f"{verdict(factor, GOAL)})",
+                 "both commit with WAL + synchronous=FULL (the app's pragmas), so each pays one fsync"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""Read and change the clinic's settings (name, address, phone, logo, idle lock), audited, owner only."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import Setting
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.permissions import require
+from clinic_log.paths import data_dir
+from clinic_log.services import audit
+from clinic_log.services.audit import AuditEvent
+from clinic_log.settings import IDLE_LOCK_MINUTES, SETTINGS, get_setting, idle_lock_minutes
+
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+@dataclass(frozen=True)
+class ClinicDetails:
+    name: str
+    address: str
+    phone: str
+    logo_source: str | None = None  # an image file chosen by the owner; copied into the data folder
+
+
+def read_settings(db: Database) -> dict[str, str]:
+    """Every known setting, stored value or default."""
+    with db.reading() as session:
+        return {key: get_setting(session, key) for key in SETTINGS}
+
+
+def read_idle_lock_minutes(db: Database) -> int:
+    with db.reading() as session:
+        return idle_lock_minutes(get_setting(session, "security.idle_lock_minutes"))
+
+
+def read_clinic_name(db: Database) -> str:
+    with db.reading() as session:
+        return get_setting(session, "clinic.name")
+
+
+def _validate(key: str, value: str) -> str:
+    if key not in SETTINGS:
+        raise InvalidValue("setting", key, "one of " + ", ".join(SETTINGS))
+    if key == "security.idle_lock_minutes":
+        low, high = IDLE_LOCK_MINUTES
+        if not value.strip().isdigit() or not low <= int(value) <= high:
+            raise InvalidValue("idle lock minutes", value, f"a whole number of minutes from {low} to {high}")
+        return str(int(value))
+    if key == "clinic.name" and not value.strip():
+        raise InvalidValue("clinic name", value, "the clinic's name, as printed on aftercare sheets")
+    return value.strip()
+
+
+def save_settings(db: Database, actor: Actor, values: dict[str, str]) -> dict[str, str]:
+    """Store the given settings in one transaction; returns what changed (key → new value)."""
+    require(actor, "edit templates and settings")
+    clean = {key: _validate(key, value) for key, value in values.items()}
+
+    def work(session: Session) -> dict[str, str]:
+        changed: dict[str, str] = {}
+        for key, value in clean.items():
+            old = get_setting(session, key)
+            if old == value:
+                continue
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+            changed[key] = value
+        if changed:
+            audit.record(db, session, actor, AuditEvent("changed", "settings", None, dict(changed)))
+        return changed
+
+    return db.write(work)
+
+
+def validate_clinic(details: ClinicDetails) -> None:
+    _validate("clinic.name", details.name)
+    if details.logo_source:
+        source = Path(details.logo_source)
+        if source.suffix.lower() not in LOGO_SUFFIXES or not source.is_file():
+            raise InvalidValue("logo", details.logo_source, "an existing PNG or JPEG image file")
+
+
+def save_clinic(db: Database, actor: Actor, details: ClinicDetails) -> dict[str, str]:
+    """Name, address and phone into the settings the aftercare sheet prints; the logo copied into the data
+    folder (so moving the original does not lose it) and its path stored."""
+    require(actor, "edit templates and settings")
+    validate_clinic(details)
+    values = {"clinic.name": details.name, "clinic.address": details.address, "clinic.phone": details.phone}
+    if details.logo_source:
+        source = Path(details.logo_source)
+        target = data_dir() / f"clinic_logo{source.suffix.lower()}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        values["clinic.logo_path"] = str(target)
+    return save_settings(db, actor, values)

@@ -1,0 +1,214 @@
+"""Amend a signed session: choose a field (session or area) or a late complication, give the new value and a
+required reason. The original stays in the session's history. Also the one-line reason dialog (void, override)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.errors import DomainError
+from clinic_log.domain.values import ComplicationInput
+from clinic_log.services import amendments
+from clinic_log.services.session_views import SessionDetail
+from clinic_log.ui.current_user import current_actor
+
+LATE_COMPLICATION = "late complication"
+_SESSION_FIELDS = (("notes", "Notes"), ("skin_response", "Skin response"), ("course_index", "Course: session number"),
+                   ("course_total", "Course: sessions planned"))
+_AREA_FIELDS = (("depth_mm", "depth (mm)"), ("passes", "passes"), ("technique", "technique"),
+                ("endpoint", "endpoint"))
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing that can be amended: a session field, an area field, or a new complication."""
+
+    kind: str  # "session", "area" or LATE_COMPLICATION
+    field: str
+    current: str
+    area_id: int | None = None
+
+
+def _text(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def targets(detail: SessionDetail) -> list[tuple[str, Target]]:
+    """(label, target) for every amendable field of the session, then the late complication."""
+    found = [(label, Target("session", field, _text(getattr(detail, field)))) for field, label in _SESSION_FIELDS]
+    for area in detail.areas:
+        for field, label in _AREA_FIELDS:
+            found.append((f"{area.label}: {label}", Target("area", field, _text(getattr(area, field)), area.id)))
+    found.append(("Add a late complication", Target(LATE_COMPLICATION, "complication", "")))
+    return found
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    label.setAccessibleName("Problem")
+    return label
+
+
+class AmendDialog(QDialog):
+    """Pick what to change, type the new value and why; Save amends through the services (who, when, why kept)."""
+
+    def __init__(self, db: Database, detail: SessionDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._detail = db, detail
+        self.setWindowTitle(f"Amend session — {detail.client_name}")
+        self.setObjectName("amendDialog")
+        self.field_combo = QComboBox()
+        self.field_combo.setAccessibleName("Change")
+        for label, target in targets(detail):
+            self.field_combo.addItem(label, target)
+        self.current_label = QLabel()
+        self.current_label.setAccessibleName("Current value")
+        self.current_label.setWordWrap(True)
+        self.value_edit = QLineEdit()
+        self.value_edit.setAccessibleName("New value")
+        self.complication_combo = QComboBox()
+        self.complication_combo.setAccessibleName("Complication")
+        for code, label in amendments.complication_types(db):
+            self.complication_combo.addItem(label, code)
+        self.grade_spin = QSpinBox()
+        self.grade_spin.setRange(1, 5)
+        self.grade_spin.setAccessibleName("CTCAE grade")
+        self.onset_edit = QDateEdit(QDate.currentDate())
+        self.onset_edit.setCalendarPopup(True)
+        self.onset_edit.setDisplayFormat("yyyy-MM-dd")
+        self.onset_edit.setAccessibleName("Onset")
+        value_page = QWidget()
+        value_form = QFormLayout(value_page)
+        value_form.setContentsMargins(0, 0, 0, 0)
+        value_form.addRow("Now", self.current_label)
+        value_form.addRow("&New value", self.value_edit)
+        complication_page = QWidget()
+        comp_form = QFormLayout(complication_page)
+        comp_form.setContentsMargins(0, 0, 0, 0)
+        comp_form.addRow("Com&plication", self.complication_combo)
+        comp_form.addRow("CTCAE &grade", self.grade_spin)
+        comp_form.addRow("&Onset", self.onset_edit)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(value_page)
+        self.stack.addWidget(complication_page)
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setAccessibleName("Reason")
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setPlaceholderText("Required: why the record changes (e.g. follow-up call on day 3)")
+        self.reason_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.error_label = _error_label()
+        form = QFormLayout()
+        form.addRow("&Change", self.field_combo)
+        form.addRow(self.stack)
+        form.addRow("&Reason", self.reason_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save amendment")
+        self.save_button.setAccessibleName("Save amendment")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("The original stays readable in the session's history, with who, when and why."))
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.field_combo.currentIndexChanged.connect(self._target_changed)
+        self._target_changed()
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 40)
+
+    def target(self) -> Target:
+        target = self.field_combo.currentData()
+        assert isinstance(target, Target)
+        return target
+
+    def choose(self, label: str) -> None:
+        """Select the field called `label` (as listed in the Change box)."""
+        index = self.field_combo.findText(label)
+        if index < 0:
+            raise KeyError(label)
+        self.field_combo.setCurrentIndex(index)
+
+    def _target_changed(self) -> None:
+        target = self.target()
+        late = target.kind == LATE_COMPLICATION
+        self.stack.setCurrentIndex(1 if late else 0)
+        self.current_label.setText(target.current or "(empty)")
+        self.value_edit.setText(target.current)
+
+    def save(self) -> None:
+        target, reason, actor = self.target(), self.reason_edit.toPlainText(), current_actor()
+        try:
+            if target.kind == "session":
+                amendments.amend_session_field(self._db, actor, self._detail.id, target.field, self.value_edit.text(),
+                                               reason)
+            elif target.kind == "area":
+                assert target.area_id is not None
+                amendments.amend_area_field(self._db, actor, target.area_id, target.field, self.value_edit.text(),
+                                            reason)
+            else:
+                onset: date = self.onset_edit.date().toPython()  # type: ignore[assignment]
+                amendments.add_late_complication(self._db, actor, self._detail.id, ComplicationInput(
+                    self.complication_combo.currentData(), self.grade_spin.value(), onset_on=onset), reason)
+        except DomainError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.accept()
+
+
+class ReasonDialog(QDialog):
+    """Ask for a required reason (void, owner override, warnings); `reason` holds it once accepted."""
+
+    def __init__(self, title: str, text: str, action: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.reason = ""
+        message = QLabel(text)
+        message.setWordWrap(True)
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setAccessibleName("Reason")
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        self.error_label = _error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(action)
+        ok.setAccessibleName(action)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        label = QLabel("&Reason")
+        label.setBuddy(self.reason_edit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(message)
+        layout.addWidget(label)
+        layout.addWidget(self.reason_edit)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 36)
+
+    def _accept(self) -> None:
+        if not self.reason_edit.toPlainText().strip():
+            self.error_label.setText("Reason: required; say why, it is kept with the record.")
+            return
+        self.reason = self.reason_edit.toPlainText().strip()
+        self.accept()

@@ -1,0 +1,186 @@
+"""The owner's audit viewer: who did what and when, filtered by actor, action, entity and dates; and Verify,
+which checks the hash chain off the GUI thread and selects the first broken row if there is one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.services.audit import ChainProblem
+from clinic_log.services.audit_queries import AuditFilter, count_audit_rows, first_broken_row
+from clinic_log.ui.audit_table_model import AuditTableModel
+from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.current_user import current_actor
+
+_BAD = "color: #b00020; font-weight: bold;"
+_GOOD = "color: #1b5e20; font-weight: bold;"
+
+
+def _text_filter(label: str, tip: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(label)
+    edit.setPlaceholderText("any")
+    edit.setToolTip(tip)
+    edit.setClearButtonEnabled(True)
+    return edit
+
+
+class AuditPage(QWidget):
+    """Filter bar, paged table, Verify button and its result. Emits `verified(text)` when a check ends."""
+
+    verified = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._runner = BackgroundRunner(self)
+        self.model = AuditTableModel(db)
+        self.actor_edit = _text_filter("Who", "Exact username, e.g. owner or mbrandt")
+        self.action_edit = _text_filter("Action", "e.g. login_failed, signed, amended, printed, exported, voided")
+        self.entity_edit = _text_filter("Entity", "e.g. session, client, user, practitioner, settings")
+        self.from_check = QCheckBox("&From")
+        self.from_check.setAccessibleName("From")
+        self.from_date = QDateEdit(QDate.currentDate().addDays(-30))
+        self.from_date.setCalendarPopup(True)
+        self.from_date.setAccessibleName("From date")
+        self.to_check = QCheckBox("&To")
+        self.to_check.setAccessibleName("To")
+        self.to_date = QDateEdit(QDate.currentDate())
+        self.to_date.setCalendarPopup(True)
+        self.to_date.setAccessibleName("To date")
+        for box in (self.from_date, self.to_date):
+            box.setDisplayFormat("yyyy-MM-dd")
+        self.apply_button = QPushButton("&Apply")
+        self.apply_button.setAccessibleName("Apply")
+        self.apply_button.setToolTip("Show the rows that match these filters (Enter in a filter does the same)")
+        self.clear_button = QPushButton("C&lear")
+        self.clear_button.setAccessibleName("Clear")
+        self.verify_button = QPushButton("&Verify")
+        self.verify_button.setAccessibleName("Verify")
+        self.verify_button.setToolTip("Check the audit trail's hash chain: any edited or removed row is found")
+        self.result_label = QLabel("Verify checks that no audit row was changed or removed.")
+        self.result_label.setAccessibleName("Verify result")
+        self.result_label.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        for text, widget in (("W&ho", self.actor_edit), ("A&ction", self.action_edit),
+                             ("&Entity", self.entity_edit)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget, 1)
+        for extra in (self.from_check, self.from_date, self.to_check, self.to_date, self.apply_button,
+                      self.clear_button):
+            bar.addWidget(extra)
+
+        self.view = QTableView()
+        self.view.setAccessibleName("Audit trail")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        width = self.fontMetrics().horizontalAdvance("0000-00-00 00:00:00  ")
+        for column, chars in ((0, 0), (1, 14), (2, 16), (3, 14)):
+            header.resizeSection(column, width if column == 0 else self.fontMetrics().horizontalAdvance("m") * chars)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+        verify_row = QHBoxLayout()
+        verify_row.addWidget(self.verify_button)
+        verify_row.addWidget(self.result_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(verify_row)
+
+        for edit in (self.actor_edit, self.action_edit, self.entity_edit):
+            edit.returnPressed.connect(self.apply_filters)
+        self.apply_button.clicked.connect(self.apply_filters)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.verify_button.clicked.connect(self.verify)
+        self.setTabOrder(self.actor_edit, self.action_edit)
+        self.setTabOrder(self.action_edit, self.entity_edit)
+        self.model.reload()
+
+    def current_filter(self) -> AuditFilter:
+        def text(edit: QLineEdit) -> str | None:
+            return edit.text().strip() or None
+
+        def day(check: QCheckBox, edit: QDateEdit) -> date | None:
+            return edit.date().toPython() if check.isChecked() else None  # type: ignore[return-value]
+
+        return AuditFilter(actor=text(self.actor_edit), action=text(self.action_edit), entity=text(self.entity_edit),
+                           date_from=day(self.from_check, self.from_date), date_to=day(self.to_check, self.to_date))
+
+    def apply_filters(self) -> None:
+        self.model.set_filter(self.current_filter())
+
+    def clear_filters(self) -> None:
+        for edit in (self.actor_edit, self.action_edit, self.entity_edit):
+            edit.clear()
+        self.from_check.setChecked(False)
+        self.to_check.setChecked(False)
+        self.apply_filters()
+
+    def verify(self) -> None:
+        """Run the hash-chain check in the background; the button is off until it answers."""
+        actor = current_actor()
+        self.verify_button.setEnabled(False)
+        self.result_label.setStyleSheet("")
+        self.result_label.setText("Verifying the audit trail…")
+        self._runner.run("verify", lambda: (first_broken_row(self._db, actor), count_audit_rows(self._db, actor)),
+                         self._verified, self._failed)
+
+    def _verified(self, result: tuple[ChainProblem | None, int]) -> None:
+        problem, rows = result
+        self.verify_button.setEnabled(True)
+        if problem is None:
+            self.result_label.setStyleSheet(_GOOD)
+            self.result_label.setText(f"Chain intact ({rows:,} rows)")
+        else:
+            self.result_label.setStyleSheet(_BAD)
+            self.result_label.setText(f"Chain broken at audit row {problem.row_id}: {problem.problem}. "
+                                      "Rows from there on cannot be trusted; restore a backup or investigate.")
+            self.select_audit_row(problem.row_id)
+        self.verified.emit(self.result_label.text())
+
+    def _failed(self, exc: Exception) -> None:
+        self.verify_button.setEnabled(True)
+        self.result_label.setStyleSheet(_BAD)
+        self.result_label.setText(f"The check could not run: {exc}")
+        self.verified.emit(self.result_label.text())
+
+    def select_audit_row(self, audit_id: int) -> None:
+        row = self.model.row_of_id(audit_id)
+        if row is None:  # hidden by the filters: show everything, then find it
+            self.clear_filters()
+            row = self.model.row_of_id(audit_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        self.view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                          | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def selected_audit_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()).id if rows else None

@@ -1,0 +1,58 @@
+"""Settings → Clinic settings…: the clinic's details for printed sheets and the idle auto-lock minutes (owner)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.errors import DomainError
+from clinic_log.services.clinic_settings import ClinicDetails, read_settings, save_clinic, save_settings
+from clinic_log.settings import IDLE_LOCK_MINUTES, idle_lock_minutes
+from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.first_start_wizard import ClinicPage
+
+
+class ClinicSettingsDialog(QDialog):
+    """Edit name, address, phone, logo and idle lock; `idle_minutes` holds the saved value once accepted."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.setWindowTitle("Clinic settings")
+        values = read_settings(db)
+        self.clinic = ClinicPage()
+        self.clinic.setTitle("")
+        self.clinic.name_edit.setText(values["clinic.name"])
+        self.clinic.address_edit.setPlainText(values["clinic.address"])
+        self.clinic.phone_edit.setText(values["clinic.phone"])
+        self._stored_logo = values["clinic.logo_path"]
+        self.clinic.logo_edit.setText(self._stored_logo)
+        self.idle_minutes = idle_lock_minutes(values["security.idle_lock_minutes"])
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setRange(*IDLE_LOCK_MINUTES)
+        self.idle_spin.setSuffix(" min")
+        self.idle_spin.setValue(self.idle_minutes)
+        self.idle_spin.setAccessibleName("Lock after idle")
+        self.idle_spin.setToolTip("Minutes without keyboard or mouse use before the app asks for a password again")
+        form = QFormLayout()
+        form.addRow("Lock after &idle", self.idle_spin)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.clinic)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _save(self) -> None:
+        details = self.clinic.details()
+        if details.logo_source == self._stored_logo:  # unchanged: no need to copy it onto itself
+            details = ClinicDetails(details.name, details.address, details.phone, None)
+        try:
+            save_clinic(self._db, current_actor(), details)
+            save_settings(self._db, current_actor(), {"security.idle_lock_minutes": str(self.idle_spin.value())})
+        except DomainError as exc:
+            self.clinic.error_label.setText(str(exc))
+            return
+        self.idle_minutes = self.idle_spin.value()
+        self.accept()

@@ -1,0 +1,125 @@
+"""Lock the app after the clinic's set number of idle minutes, and let another user take over (Ctrl+L).
+
+`SessionGuard` watches keyboard and mouse use across the application. When the time is up it hides the
+window's pages and shows the login dialog over the window; open forms and dialogs keep what was typed.
+Whoever logs in then (the same user, or another one: a switch) becomes the current actor, and the window
+shows the tabs and actions of that user's role.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+
+from clinic_log.db.engine import Database
+from clinic_log.services.startup_queries import setting
+from clinic_log.settings import idle_lock_minutes
+from clinic_log.ui.current_user import current_actor, sign_in
+from clinic_log.ui.login_dialog import LoginDialog
+
+_ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+             QEvent.Type.TouchBegin}
+
+
+class SessionGuard(QObject):
+    """Idle auto-lock and quick user switch for one main window. Emits `login_dialog_opened(dialog)`."""
+
+    login_dialog_opened = Signal(object)  # LoginDialog
+    locked_changed = Signal(bool)
+    first_login = Signal(object)  # the Actor who unlocked a window opened locked at start
+
+    def __init__(self, window: QMainWindow, db: Database) -> None:
+        super().__init__(window)
+        self._window = window
+        self._db = db
+        self.locked = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.lock)
+        self.set_idle_minutes(idle_lock_minutes(setting(db, "security.idle_lock_minutes")))
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.timer.start()
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        self.idle_minutes = minutes
+        self.timer.setInterval(minutes * 60_000)
+        if self.timer.isActive():
+            self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY and not self.locked:
+            self.timer.start()  # restart the countdown
+        return False
+
+    def _dialog(self, prompt: str, username: str, cancel_text: str) -> LoginDialog:
+        dialog = LoginDialog(self._db, self._window, clinic_name=setting(self._db, "clinic.name"), prompt=prompt,
+                             username=username, cancel_text=cancel_text)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        return dialog
+
+    def lock(self) -> LoginDialog | None:
+        """Hide the pages and ask for a password; nothing typed in open forms is lost."""
+        if self.locked:
+            return None
+        self.locked = True
+        self.timer.stop()
+        central = self._window.centralWidget()
+        if central is not None:
+            central.setVisible(False)
+        self.locked_changed.emit(True)
+        user = current_actor().username
+        dialog = self._dialog(f"Locked after {self.idle_minutes} minutes without use. Log in to continue "
+                              "(another user may log in instead).", user, "&Quit")
+        dialog.finished.connect(lambda result: self._unlocked(dialog, result))
+        dialog.open()
+        self.login_dialog_opened.emit(dialog)
+        return dialog
+
+    def lock_at_start(self) -> LoginDialog:
+        """The window was opened before anyone logged in: keep its pages hidden and ask for the first login.
+
+        The window and its first page are ready behind the dialog, so the user sees them the moment the password
+        is accepted. CLINIC_LOG_LOGIN_USER / _PASSWORD, when set, are submitted at once (checked like typed ones).
+        """
+        self.locked = True
+        self.timer.stop()
+        central = self._window.centralWidget()
+        if central is not None:
+            central.setVisible(False)
+        self.locked_changed.emit(True)
+        dialog = self._dialog("Log in to continue.", "", "&Quit")
+        dialog.finished.connect(lambda result: self._unlocked(dialog, result, first=True))
+        dialog.open()
+        self.login_dialog_opened.emit(dialog)
+        dialog.submit_from_environment()
+        return dialog
+
+    def _unlocked(self, dialog: LoginDialog, result: int, first: bool = False) -> None:
+        if result != QDialog.DialogCode.Accepted or dialog.actor is None:
+            self._window.close()  # quitting from the lock screen: nobody may use the window unlocked
+            return
+        sign_in(dialog.actor)
+        if first:
+            self.first_login.emit(dialog.actor)
+        self.locked = False
+        central = self._window.centralWidget()
+        if central is not None:
+            central.setVisible(True)
+        self.locked_changed.emit(False)
+        self.timer.start()
+
+    def switch_user(self) -> LoginDialog:
+        """Ask for another user's login; cancelling keeps the current user."""
+        dialog = self._dialog(f"Logged in as {current_actor().username}. Log in as another user.", "", "Cancel")
+        dialog.finished.connect(lambda result: self._switched(dialog, result))
+        dialog.open()
+        self.login_dialog_opened.emit(dialog)
+        return dialog
+
+    def _switched(self, dialog: LoginDialog, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted and dialog.actor is not None:
+            sign_in(dialog.actor)
+        self.timer.start()
+

@@ -1,0 +1,448 @@
+"""The Practitioners tab: role, supervision, depth cap and credentials with their expiry.
+
+Every role may look; only the owner edits (the services refuse others anyway). The owner also sees the
+credentials due within 90/60/30 days, or expired, at the top.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.enums import PractitionerRole, UserRole
+from clinic_log.domain.errors import DomainError
+from clinic_log.services import people
+from clinic_log.services.people import CredentialInput, CredentialView, PractitionerDetails, PractitionerRecord
+from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
+from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.record_table_model import RecordTableModel
+
+ROLE_LABELS = {PractitionerRole.ESTHETICIAN: "Esthetician", PractitionerRole.NURSE: "Nurse",
+               PractitionerRole.DERMATOLOGIST: "Dermatologist", PractitionerRole.PLASTIC_SURGEON: "Plastic surgeon"}
+NO_CAP = "device maximum"
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(PractitionerRole(role), role) if role in set(PractitionerRole) else role
+
+
+def expiry_text(expires: date | None, today: date) -> str:
+    if expires is None:
+        return "no expiry"
+    days = (expires - today).days
+    if days < 0:
+        return f"{expires.isoformat()} — EXPIRED"
+    if days <= max(REMINDER_DAYS):
+        return f"{expires.isoformat()} — in {days} days"
+    return expires.isoformat()
+
+
+def _role_combo() -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName("Role")
+    for role, label in ROLE_LABELS.items():
+        combo.addItem(label, role.value)
+    return combo
+
+
+def _cap_spin() -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setAccessibleName("Depth cap")
+    spin.setRange(0.0, 7.0)
+    spin.setSingleStep(0.05)
+    spin.setDecimals(2)
+    spin.setSuffix(" mm")
+    spin.setSpecialValueText(NO_CAP)  # 0 = no cap of their own: the device's maximum applies
+    spin.setToolTip("The deepest this practitioner may treat; the lowest value means the device maximum")
+    return spin
+
+
+def _date_edit(name: str) -> tuple[QCheckBox, QDateEdit]:
+    check = QCheckBox()
+    check.setAccessibleName(f"Has {name.lower()}")
+    edit = QDateEdit(QDate.currentDate())
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setAccessibleName(name)
+    edit.setEnabled(False)
+    check.toggled.connect(edit.setEnabled)
+    return check, edit
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    label.setAccessibleName("Problem")
+    return label
+
+
+class CredentialDialog(QDialog):
+    """Add or edit one credential: kind, number, issuing body, issue and expiry dates, required for signing."""
+
+    def __init__(self, db: Database, practitioner: PractitionerRecord, credential: CredentialView | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._practitioner, self._credential = db, practitioner, credential
+        self.setWindowTitle(f"{'Edit' if credential else 'Add'} credential — {practitioner.full_name}")
+        self.kind_combo = QComboBox()
+        self.kind_combo.setEditable(True)
+        self.kind_combo.setAccessibleName("Kind")
+        self.kind_combo.addItems(["licence", "microneedling certificate", "device training"])
+        self.number_edit = QLineEdit()
+        self.number_edit.setAccessibleName("Number")
+        self.body_edit = QLineEdit()
+        self.body_edit.setAccessibleName("Issuing body")
+        self.issued_check, self.issued_edit = _date_edit("Issued on")
+        self.expires_check, self.expires_edit = _date_edit("Expires on")
+        self.required_check = QCheckBox("Required for signing sessions")
+        self.required_check.setAccessibleName("Required for signing sessions")
+        self.required_check.setChecked(True)
+        if credential is not None:
+            self.kind_combo.setCurrentText(credential.kind)
+            self.number_edit.setText(credential.number)
+            self.body_edit.setText(credential.issuing_body or "")
+            for check, edit, value in ((self.issued_check, self.issued_edit, credential.issued_on),
+                                       (self.expires_check, self.expires_edit, credential.expires_on)):
+                check.setChecked(value is not None)
+                if value is not None:
+                    edit.setDate(QDate(value.year, value.month, value.day))
+            self.required_check.setChecked(credential.required)
+        else:
+            self.expires_check.setChecked(True)
+        self.error_label = _error_label()
+        form = QFormLayout()
+        form.addRow("&Kind", self.kind_combo)
+        form.addRow("&Number", self.number_edit)
+        form.addRow("Issuing &body", self.body_edit)
+        for text, check, edit in (("&Issued on", self.issued_check, self.issued_edit),
+                                  ("&Expires on", self.expires_check, self.expires_edit)):
+            row = QHBoxLayout()
+            row.addWidget(check)
+            row.addWidget(edit, 1)
+            label = QLabel(text)
+            label.setBuddy(check)
+            form.addRow(label, row)
+        form.addRow("", self.required_check)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def _input(self) -> CredentialInput:
+        def day(check: QCheckBox, edit: QDateEdit) -> date | None:
+            return edit.date().toPython() if check.isChecked() else None  # type: ignore[return-value]
+
+        return CredentialInput(self.kind_combo.currentText(), self.number_edit.text(),
+                               day(self.expires_check, self.expires_edit), self.body_edit.text(),
+                               day(self.issued_check, self.issued_edit), self.required_check.isChecked())
+
+    def _save(self) -> None:
+        try:
+            if self._credential is None:
+                people.add_credential(self._db, current_actor(), self._practitioner.id, self._input())
+            else:
+                people.update_credential(self._db, current_actor(), self._credential.id, self._input())
+        except DomainError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.accept()
+
+
+class NewPractitionerDialog(QDialog):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.setWindowTitle("New practitioner")
+        self.username_edit = QLineEdit()
+        self.username_edit.setAccessibleName("Username")
+        self.full_name_edit = QLineEdit()
+        self.full_name_edit.setAccessibleName("Full name")
+        self.role_combo = _role_combo()
+        self.supervision_check = QCheckBox("Needs supervision")
+        self.supervision_check.setAccessibleName("Needs supervision")
+        self.cap_spin = _cap_spin()
+        self.error_label = _error_label()
+        form = QFormLayout()
+        form.addRow("&Username", self.username_edit)
+        form.addRow("&Full name", self.full_name_edit)
+        form.addRow("&Role", self.role_combo)
+        form.addRow("", self.supervision_check)
+        form.addRow("&Depth cap", self.cap_spin)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.created_id: int | None = None
+
+    def _save(self) -> None:
+        cap = self.cap_spin.value() or None
+        try:
+            created = people.create_practitioner(self._db, current_actor(), PractitionerDetails(
+                self.username_edit.text().strip(), self.full_name_edit.text().strip(), self.role_combo.currentData(),
+                self.supervision_check.isChecked(), cap))
+        except DomainError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.created_id = created.id
+        self.accept()
+
+
+class PractitionersPage(QWidget):
+    """List on the left, the selected practitioner's details and credentials on the right.
+
+    Emits `dialog_opened(dialog)` for each dialog it opens and `saved()` after each change."""
+
+    dialog_opened = Signal(object)
+    saved = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._today = today or date.today()
+        self.editable = current_actor().role is UserRole.OWNER
+
+        self.reminders_label = QLabel()
+        self.reminders_label.setObjectName("credentialReminders")
+        self.reminders_label.setAccessibleName("Credential reminders")
+        self.reminders_label.setWordWrap(True)
+        self.reminders_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.model: RecordTableModel[PractitionerRecord] = RecordTableModel([
+            ("Name", lambda p: p.full_name), ("Role", lambda p: role_label(p.role)),
+            ("Supervision", lambda p: "needed" if p.needs_supervision else "—"),
+            ("Depth cap", lambda p: f"{p.depth_cap_mm:.2f} mm" if p.depth_cap_mm else NO_CAP),
+            ("Status", lambda p: "active" if p.active else "deactivated"),
+        ], muted=lambda p: not p.active)
+        self.view = QTableView()
+        self.view.setAccessibleName("Practitioners")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+
+        self.full_name_edit = QLineEdit()
+        self.full_name_edit.setAccessibleName("Full name")
+        self.role_combo = _role_combo()
+        self.supervision_check = QCheckBox("Needs supervision (a physician is named on each session)")
+        self.supervision_check.setAccessibleName("Needs supervision")
+        self.cap_spin = _cap_spin()
+        self.save_button = QPushButton("&Save changes")
+        self.save_button.setAccessibleName("Save changes")
+        self.active_button = QPushButton("&Deactivate")
+        self.active_button.setAccessibleName("Deactivate")
+        self.new_button = QPushButton("&New practitioner…")
+        self.new_button.setAccessibleName("New practitioner…")
+        self.message_label = QLabel()
+        self.message_label.setAccessibleName("Message")
+        self.message_label.setWordWrap(True)
+
+        self.credentials_model: RecordTableModel[CredentialView] = RecordTableModel([
+            ("Kind", lambda c: c.kind), ("Number", lambda c: c.number), ("Issued by", lambda c: c.issuing_body or "—"),
+            ("Expires", lambda c: expiry_text(c.expires_on, self._today)),
+            ("Required", lambda c: "yes" if c.required else "no"),
+        ])
+        self.credentials_view = QTableView()
+        self.credentials_view.setAccessibleName("Credentials")
+        self.credentials_view.setModel(self.credentials_model)
+        self.credentials_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.credentials_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.credentials_view.verticalHeader().setVisible(False)
+        self.credentials_view.horizontalHeader().setStretchLastSection(True)
+        self.add_credential_button = QPushButton("&Add credential…")
+        self.add_credential_button.setAccessibleName("Add credential…")
+        self.edit_credential_button = QPushButton("&Edit credential…")
+        self.edit_credential_button.setAccessibleName("Edit credential…")
+
+        details = QGroupBox("Details")
+        form = QFormLayout(details)
+        form.addRow("Full &name", self.full_name_edit)
+        form.addRow("&Role", self.role_combo)
+        form.addRow("", self.supervision_check)
+        form.addRow("Depth &cap", self.cap_spin)
+        actions = QHBoxLayout()
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.active_button)
+        actions.addStretch(1)
+        form.addRow(actions)
+        credentials = QGroupBox("Licence and certifications")
+        cred_layout = QVBoxLayout(credentials)
+        cred_layout.addWidget(self.credentials_view)
+        cred_buttons = QHBoxLayout()
+        cred_buttons.addWidget(self.add_credential_button)
+        cred_buttons.addWidget(self.edit_credential_button)
+        cred_buttons.addStretch(1)
+        cred_layout.addLayout(cred_buttons)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(details)
+        right_layout.addWidget(credentials, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.view, 1)
+        left_layout.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignLeft)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.reminders_label)
+        layout.addWidget(self.message_label)
+        layout.addWidget(splitter, 1)
+
+        for widget in (self.full_name_edit, self.role_combo, self.supervision_check, self.cap_spin):
+            widget.setEnabled(self.editable)
+        for button in (self.save_button, self.active_button, self.new_button, self.add_credential_button,
+                       self.edit_credential_button):
+            button.setVisible(self.editable)
+        self.save_button.clicked.connect(self.save_selected)
+        self.active_button.clicked.connect(self.toggle_active)
+        self.new_button.clicked.connect(self.new_practitioner)
+        self.add_credential_button.clicked.connect(lambda: self.edit_credential(None))
+        self.edit_credential_button.clicked.connect(self._edit_selected_credential)
+        self.credentials_view.doubleClicked.connect(self._edit_selected_credential)
+        self.refresh()
+        self.view.selectionModel().selectionChanged.connect(self._show_selected)
+        if self.model.rowCount():
+            self.view.selectRow(0)
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def refresh(self, keep_id: int | None = None) -> None:
+        self.model.set_records(people.practitioner_records(self._db, current_actor()))
+        self.view.resizeColumnsToContents()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._show_reminders()
+        if keep_id is not None:
+            self.select_practitioner(keep_id)
+
+    def _show_reminders(self) -> None:
+        if not self.editable:
+            self.reminders_label.setVisible(False)
+            return
+        due = expiring_credentials(self._db, self._today)
+        if not due:
+            self.reminders_label.setText("No credential expires within 90 days.")
+            self.reminders_label.setStyleSheet("")
+            return
+        lines = [f"{c.practitioner}: {c.kind} {c.number} — " + (
+            f"EXPIRED on {c.expires_on.isoformat()}" if c.days_left < 0 else
+            f"expires {c.expires_on.isoformat()} (within {c.band} days: {c.days_left} left)") for c in due]
+        self.reminders_label.setText("Credentials to renew:\n" + "\n".join(lines))
+        self.reminders_label.setStyleSheet("color: #8a4b00;")
+
+    def select_practitioner(self, practitioner_id: int) -> None:
+        for row, record in enumerate(self.model.records()):
+            if record.id == practitioner_id:
+                self.view.selectRow(row)
+                return
+
+    def selected(self) -> PractitionerRecord | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def _show_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            self.credentials_model.set_records([])
+            return
+        self.full_name_edit.setText(record.full_name)
+        self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(record.role)))
+        self.supervision_check.setChecked(record.needs_supervision)
+        self.cap_spin.setValue(record.depth_cap_mm or 0.0)
+        self.active_button.setText("&Deactivate" if record.active else "Re&activate")
+        self.active_button.setAccessibleName("Deactivate" if record.active else "Reactivate")
+        self.credentials_model.set_records(record.credentials)
+        self.credentials_view.resizeColumnsToContents()
+        self.credentials_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    # --- changes ---------------------------------------------------------------------------------
+
+    def _done(self, text: str, keep_id: int | None) -> None:
+        self.refresh(keep_id)
+        self.message_label.setStyleSheet("")
+        self.message_label.setText(text)
+        self.saved.emit()
+
+    def _refused(self, exc: DomainError) -> None:
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setText(str(exc))
+
+    def save_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        try:
+            people.update_practitioner(self._db, current_actor(), record.id, self.full_name_edit.text(),
+                                       self.role_combo.currentData(), self.supervision_check.isChecked(),
+                                       self.cap_spin.value() or None)
+        except DomainError as exc:
+            self._refused(exc)
+            return
+        self._done(f"Saved {self.full_name_edit.text().strip()}.", record.id)
+
+    def toggle_active(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        try:
+            people.set_practitioner_active(self._db, current_actor(), record.id, not record.active)
+        except DomainError as exc:
+            self._refused(exc)
+            return
+        self._done(f"{record.full_name} is {'deactivated' if record.active else 'active again'}.", record.id)
+
+    def new_practitioner(self) -> NewPractitionerDialog:
+        dialog = NewPractitionerDialog(self._db, self)
+        dialog.accepted.connect(lambda: self._done("Practitioner added.", dialog.created_id))
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+        return dialog
+
+    def _edit_selected_credential(self) -> None:
+        rows = self.credentials_view.selectionModel().selectedRows()
+        if rows:
+            self.edit_credential(self.credentials_model.record(rows[0].row()))
+
+    def edit_credential(self, credential: CredentialView | None) -> CredentialDialog | None:
+        record = self.selected()
+        if record is None or not self.editable:
+            return None
+        dialog = CredentialDialog(self._db, record, credential, self)
+        dialog.accepted.connect(lambda: self._done("Credential saved.", record.id))
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+        return dialog

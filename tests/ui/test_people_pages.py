@@ -1,0 +1,134 @@
+"""Practitioners and Users pages: the owner edits, others only look; reminders and every change stored."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.services import auth
+from clinic_log.ui.current_user import sign_in
+from clinic_log.ui.practitioners_page import CredentialDialog, PractitionersPage
+from clinic_log.ui.users_page import NewUserDialog, UsersPage
+from tests.unit.services.helpers import Clinic, make_clinic
+
+
+@pytest.fixture
+def clinic(db: Database, owner: Actor) -> Clinic:
+    return make_clinic(db, owner)  # both licences expire 2031-01-01
+
+
+def open_page(qtbot: QtBot, db: Database, today: date = date(2026, 11, 25)) -> PractitionersPage:
+    page = PractitionersPage(db, today=today)
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def test_practitioner_models_pass_the_model_tester(qtmodeltester: ModelTester, qtbot: QtBot, db: Database,
+                                                   clinic: Clinic) -> None:
+    page = open_page(qtbot, db)
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.credentials_model)
+
+
+def test_the_owner_edits_a_practitioner_and_it_is_stored(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                         raw: sqlite3.Connection) -> None:
+    page = open_page(qtbot, db)
+    page.select_practitioner(clinic.nurse_id)
+    assert page.full_name_edit.text() == "Jane Doyle" and page.supervision_check.isChecked()
+    page.cap_spin.setValue(1.0)
+    page.role_combo.setCurrentIndex(page.role_combo.findText("Esthetician"))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message_label.text() == "Saved Jane Doyle."
+    assert raw.execute("SELECT role, depth_cap_mm FROM practitioners WHERE id = ?",
+                       (clinic.nurse_id,)).fetchone() == ("esthetician", 1.0)
+    page.full_name_edit.clear()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message_label.text().startswith("full name: (empty) is not allowed")
+
+
+def test_reminders_list_credentials_due_within_90_days(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+    assert open_page(qtbot, db).reminders_label.text() == "No credential expires within 90 days."
+    page = open_page(qtbot, db, today=date(2030, 12, 10))
+    text = page.reminders_label.text()
+    assert "Jane Doyle: licence NMC-1 — expires 2031-01-01 (within 30 days: 22 left)" in text
+    assert "Dr Maria Brandt: licence GMC-1" in text
+
+
+def test_adding_a_credential_through_the_dialog(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                raw: sqlite3.Connection) -> None:
+    page = open_page(qtbot, db)
+    page.select_practitioner(clinic.nurse_id)
+    opened: list[CredentialDialog] = []
+    page.dialog_opened.connect(opened.append)
+    qtbot.mouseClick(page.add_credential_button, Qt.MouseButton.LeftButton)
+    [dialog] = opened
+    dialog.kind_combo.setCurrentText("microneedling certificate")
+    qtbot.keyClicks(dialog.number_edit, "MN-2026-7")
+    dialog.expires_edit.setDate(QDate(2027, 2, 1))
+    dialog._save()
+    assert raw.execute("SELECT kind, expires_on FROM credentials WHERE number = 'MN-2026-7'").fetchone() == (
+        "microneedling certificate", "2027-02-01")
+    assert "2027-02-01 — in 68 days" in [page.credentials_model.index(r, 3).data()
+                                        for r in range(page.credentials_model.rowCount())]
+
+
+def test_reception_sees_practitioners_but_cannot_edit(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+    sign_in(Actor("desk", UserRole.RECEPTION))
+    page = open_page(qtbot, db)
+    assert page.model.rowCount() == 2
+    assert not page.full_name_edit.isEnabled() and not page.save_button.isVisible()
+    assert not page.add_credential_button.isVisible() and not page.reminders_label.isVisible()
+
+
+def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, clinic: Clinic, owner: Actor,
+                                                   qtmodeltester: ModelTester,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    auth.create_user(db, owner, "owner", "Owner", "owner", "owner-pass-1")
+    page = UsersPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    qtmodeltester.check(page.model)
+    opened: list[NewUserDialog] = []
+    page.dialog_opened.connect(opened.append)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    [dialog] = opened
+    qtbot.keyClicks(dialog.username_edit, "jdoyle")
+    qtbot.keyClicks(dialog.full_name_edit, "Jane Doyle")
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findText("Practitioner"))
+    dialog.practitioner_combo.setCurrentIndex(dialog.practitioner_combo.findData("jdoyle"))
+    qtbot.keyClicks(dialog.password_edit, "short")
+    qtbot.keyClicks(dialog.confirm_edit, "short")
+    dialog._create()
+    assert "at least 8 characters" in dialog.error_label.text()
+    for edit in (dialog.password_edit, dialog.confirm_edit):
+        edit.setText("jane-password-1")
+    dialog._create()
+    assert page.message_label.text() == "Created jdoyle."
+    assert auth.login(db, "jdoyle", "jane-password-1") == Actor("jdoyle", UserRole.PRACTITIONER, clinic.nurse_id)
+
+    page.select_username("jdoyle")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(page.deactivate_button, Qt.MouseButton.LeftButton)
+    assert page.message_label.text() == "jdoyle is deactivated."
+    assert [page.model.index(r, 4).data() for r in range(page.model.rowCount())
+            if page.model.index(r, 0).data() == "jdoyle"] == ["Deactivated"]
+    assert not page.deactivate_button.isEnabled()
+
+    page.select_username("owner")
+    reset = page.reset_selected()
+    assert reset is not None
+    reset.password_edit.setText("owner-pass-2")
+    reset.confirm_edit.setText("owner-pass-2")
+    reset._reset()
+    assert page.message_label.text() == "New password set for owner."
+    assert auth.login(db, "owner", "owner-pass-2").username == "owner"
