@@ -23,6 +23,7 @@ ALLOWED: dict[str, frozenset[UserRole]] = {
     "run recalls": frozenset({_P, _O}),
     "back up and restore": frozenset({_O}),
     "view the audit log": frozenset({_O}),
+    "view the dashboard": frozenset({_O}),
 }
 
 
