@@ -150,7 +150,7 @@ class HistoryFilterBar(QWidget):
         for layout, items in (
             (first, (("C&lient ref", self.client_edit), ("&Practitioner", self.practitioner_combo),
                      ("D&evice", self.device_combo), ("&Area", self.area_combo),
-                     ("Com&plication", self.complication_combo), ("&Grade", self.grade_combo))),
+                     ("Complicat&ion", self.complication_combo), ("&Grade", self.grade_combo))),
             (second, (("S&tatus", self.status_combo), ("Fro&m", self.from_edit), ("T&o", self.to_edit),
                       ("&Notes contain", self.notes_edit))),
         ):

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QToolBar, QToolB
 from sqlalchemy.engine import make_url
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.session_queries import get_session
 from clinic_log.services.session_views import SessionDetail, SessionRow
+from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.page_host import PageHost, PageSpec
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
@@ -25,6 +27,8 @@ from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 if TYPE_CHECKING:
     from clinic_log.ui.aftercare_preview import AftercarePreviewDialog
     from clinic_log.ui.aftercare_template_dialog import AftercareTemplateDialog
+    from clinic_log.ui.client_timeline import ClientTimelineDialog
+    from clinic_log.ui.export_dialog import ExportDialog
 
 APP_NAME = "Clinic Log"
 
@@ -55,6 +59,8 @@ class MainWindow(QMainWindow):
     detail_dialog_opened = Signal(object)  # SessionDetailDialog
     aftercare_dialog_opened = Signal(object)  # AftercarePreviewDialog
     template_dialog_opened = Signal(object)  # AftercareTemplateDialog
+    export_dialog_opened = Signal(object)  # ExportDialog
+    timeline_dialog_opened = Signal(object)  # ClientTimelineDialog
 
     def __init__(self, db: Database, location: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +96,22 @@ class MainWindow(QMainWindow):
     def _register_pages(self) -> None:
         """Every page of the window, in tab order. A page is built the first time its tab is shown."""
         self.pages.add_page(PageSpec("sessions", "&Sessions", lambda: SessionHistoryPage(self._db)))
+        self.pages.add_page(PageSpec("recall", "&Recall", self._build_recall_page,
+                                     frozenset({UserRole.PRACTITIONER, UserRole.OWNER})))
+        self.pages.add_page(PageSpec("dashboard", "&Dashboard", self._build_dashboard_page,
+                                     frozenset({UserRole.OWNER})))
+
+    def _build_recall_page(self) -> QWidget:
+        from clinic_log.ui.recall_page import RecallPage  # review pages load when first shown
+
+        page = RecallPage(self._db)
+        page.session_activated.connect(self.open_session)
+        return page
+
+    def _build_dashboard_page(self) -> QWidget:
+        from clinic_log.ui.dashboard_page import DashboardPage
+
+        return DashboardPage(self._db)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -99,6 +121,11 @@ class MainWindow(QMainWindow):
         self.backups_action = QAction("&Backups…", self)
         self.backups_action.triggered.connect(self.open_backups)
         file_menu.addAction(self.backups_action)
+        self.export_action = QAction("&Export…", self)
+        self.export_action.setToolTip("Export sessions (CSV, JSON, FHIR) or one client's data; owner only")
+        self.export_action.triggered.connect(self.open_export)
+        self.export_action.setEnabled(current_actor().role == UserRole.OWNER)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -125,7 +152,11 @@ class MainWindow(QMainWindow):
         session_menu = self.menuBar().addMenu("&Session")
         session_menu.addAction(self.open_action)
         session_menu.addAction(self.aftercare_action)
-        self.page.view.addActions([self.open_action, self.aftercare_action])  # its context menu
+        self.timeline_action = QAction("Client &timeline…", self)
+        self.timeline_action.setToolTip("All sessions of the selected session's client, with depths over time")
+        self.timeline_action.triggered.connect(self.open_timeline_for_selection)
+        session_menu.addAction(self.timeline_action)
+        self.page.view.addActions([self.open_action, self.aftercare_action, self.timeline_action])  # context menu
         self.page.selection_changed.connect(self._on_selection_changed)
         self._on_selection_changed(self.page.selected_session() is not None)
 
@@ -158,6 +189,7 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self, selected: bool) -> None:
         self.open_action.setEnabled(selected)
         self.aftercare_action.setEnabled(selected)
+        self.timeline_action.setEnabled(selected)
 
     @property
     def session_count_text(self) -> str:
@@ -181,6 +213,30 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.aftercare_dialog_opened.emit(dialog)
+        return dialog
+
+    def open_export(self) -> ExportDialog:
+        from clinic_log.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self._db, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.export_dialog_opened.emit(dialog)
+        return dialog
+
+    def open_timeline_for_selection(self) -> ClientTimelineDialog | None:
+        row = self.page.selected_session()
+        return self.open_client_timeline(session_id=row.id) if row is not None else None
+
+    def open_client_timeline(self, client_id: int | None = None,
+                             session_id: int | None = None) -> ClientTimelineDialog | None:
+        """All sessions of a client (or of a session's client) with depths over time; the client page may call it."""
+        from clinic_log.ui.client_timeline import show_client_timeline
+
+        dialog = show_client_timeline(self._db, self, client_id=client_id, session_id=session_id)
+        if dialog is not None:
+            dialog.session_activated.connect(self.open_session)
+            self.timeline_dialog_opened.emit(dialog)
         return dialog
 
     def open_template_editor(self) -> AftercareTemplateDialog | None:

@@ -42,7 +42,8 @@ class JobProgressDialog(QProgressDialog):
 
 def run_with_progress(runner: BackgroundRunner, parent: QWidget | None, title: str, text: str,
                       work: Callable[[Progress], Any], on_done: Callable[[Any], None],
-                      on_error: Callable[[Exception], None], key: str | None = None) -> JobProgressDialog:
+                      on_error: Callable[[Exception], None], key: str | None = None,
+                      on_cancel: Callable[[], None] | None = None) -> JobProgressDialog:
     """Start `work(progress)` off the GUI thread; `on_done`/`on_error` run on the GUI thread after the dialog
     closes. Cancel (or Esc) stops the job and neither callback runs."""
     dialog = JobProgressDialog(title, text, parent)
@@ -57,5 +58,7 @@ def run_with_progress(runner: BackgroundRunner, parent: QWidget | None, title: s
                                     lambda e: finish(on_error, e), dialog.show_progress)
     dialog.handle = handle
     dialog.canceled.connect(handle.cancel)
+    if on_cancel is not None:
+        dialog.canceled.connect(on_cancel)
     dialog.canceled.connect(dialog.deleteLater)
     return dialog
