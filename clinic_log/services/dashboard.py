@@ -95,11 +95,11 @@ def _session_group_rates(session: Session, column: Any, labels: dict[Any, tuple[
     one pass over the complications joined to their sessions."""
     s = TreatmentSession
     grouped = select(column, func.count()).select_from(s).group_by(column)
-    totals: dict[Any, int] = dict(session.execute(grouped).tuples().all())
+    totals: dict[Any, int] = dict(session.execute(grouped).all())
     x = _sessions_with_complications()
     counts = session.execute(
         select(column, func.count(), func.sum(x.c.adv)).select_from(x).join(s, s.id == x.c.sid)
-        .group_by(column)).tuples().all()
+        .group_by(column)).all()
     return _rates(totals, {g: a for g, a, _ in counts}, {g: b for g, _, b in counts}, labels)
 
 
@@ -117,11 +117,11 @@ def rates_by_device(session: Session) -> tuple[GroupRate, ...]:
 
 def rates_by_area(session: Session, area_labels: dict[str, str]) -> tuple[GroupRate, ...]:
     a = SessionArea
-    totals = dict(session.execute(select(a.area_code, func.count()).group_by(a.area_code)).tuples().all())
+    totals = dict(session.execute(select(a.area_code, func.count()).group_by(a.area_code)).all())
     x = _sessions_with_complications()
     counts = session.execute(
         select(a.area_code, func.count(), func.sum(x.c.adv)).select_from(x).join(a, a.session_id == x.c.sid)
-        .group_by(a.area_code)).tuples().all()
+        .group_by(a.area_code)).all()
     labels: dict[Any, tuple[str, str]] = {code: (code, area_labels.get(code, code)) for code in totals}
     return _rates(totals, {g: x for g, x, _ in counts}, {g: y for g, _, y in counts}, labels)
 
@@ -129,7 +129,7 @@ def rates_by_area(session: Session, area_labels: dict[str, str]) -> tuple[GroupR
 def _area_labels(session: Session) -> dict[str, str]:
     from clinic_log.db.models import Area
 
-    return dict(session.execute(select(Area.code, Area.label)).tuples().all())
+    return dict(session.execute(select(Area.code, Area.label)).all())
 
 
 def load_dashboard(db: Database, actor: Actor, today: date, progress: Progress = no_progress) -> Dashboard:

@@ -186,8 +186,8 @@ def bundle_entries(session: Session, started_from: datetime | None = None, start
                    client_id: int | None = None, progress: Progress = no_progress) -> Iterator[dict[str, Any]]:
     """Procedure and AdverseEvent entries session by session, then the Patients, Practitioners and Devices
     they reference."""
-    labels = dict(session.execute(select(Area.code, Area.label)).tuples().all())
-    comp_labels = dict(session.execute(select(ComplicationType.code, ComplicationType.label)).tuples().all())
+    labels = dict(session.execute(select(Area.code, Area.label)).all())
+    comp_labels = dict(session.execute(select(ComplicationType.code, ComplicationType.label)).all())
     lots = {i: (n, e) for i, n, e in session.execute(
         select(CartridgeLot.id, CartridgeLot.lot_number, CartridgeLot.expires_on))}
     clients: set[int] = set()
@@ -225,7 +225,7 @@ def bundle_entries(session: Session, started_from: datetime | None = None, start
         yield practitioner_resource(p)
     for device, model in session.execute(
             select(Device, DeviceModel).join(DeviceModel, DeviceModel.id == Device.device_model_id)
-            .where(Device.id.in_(sorted(devices))).order_by(Device.id)).tuples():
+            .where(Device.id.in_(sorted(devices))).order_by(Device.id)):
         yield device_resource(device, model)
 
 

@@ -33,7 +33,10 @@ def wilson_interval(events: int, total: int, z: float = Z_95) -> tuple[float, fl
     z2 = z * z
     centre = (p + z2 / (2 * total)) / (1 + z2 / total)
     half = z * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total)) / (1 + z2 / total)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # at 0 or all events the bound is exactly 0 or 1; floating point would leave a 1e-18 that reads as > 0
+    low = 0.0 if events == 0 else max(0.0, centre - half)
+    high = 1.0 if events == total else min(1.0, centre + half)
+    return low, high
 
 
 def rate(events: int, total: int) -> Rate:
