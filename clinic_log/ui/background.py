@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from clinic_log.services.progress import JobCancelled, Progress
 
 log = logging.getLogger(__name__)
+PROGRESS_INTERVAL_S = 0.05
 
 
 class _Bridge(QObject):
@@ -115,9 +117,15 @@ class BackgroundRunner(QObject):
 
         handle = CancelHandle(supersede)
 
+        last_report = [0.0]
+
         def progress(done: int, total: int) -> None:
             if handle.cancelled:
                 raise JobCancelled
+            now = time.monotonic()
+            if now - last_report[0] < PROGRESS_INTERVAL_S and done != total:
+                return  # a job reporting every row must not flood the GUI thread with signals
+            last_report[0] = now
             with contextlib.suppress(RuntimeError):  # shutting down: nobody watches
                 bridge.progressed.emit(done, total)
 
