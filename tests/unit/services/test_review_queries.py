@@ -188,3 +188,13 @@ def test_client_timeline_lists_sessions_oldest_first_with_course_and_depths(db: 
     series = timeline.depth_series()
     assert [d for _, d in series["Forehead"]] == [0.5, 0.5]
     assert timeline.client_name == "Zofia Łukasiewicz"
+
+
+def test_notes_filter_ignores_case_and_takes_percent_and_underscore_literally(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    reduced = log_session(db, clinic.derm, session_entry(clinic, notes="Redness Reduced 50% by day 2"), sign=True)
+    log_session(db, clinic.derm, session_entry(clinic, notes="reduced 50 percent; PRP_2 used"), sign=True)
+    assert [r.id for r in list_sessions(db, SessionFilter(text="reduced 50%"))] == [reduced.id]
+    assert count_sessions(db, SessionFilter(text="REDUCED")) == 2
+    assert count_sessions(db, SessionFilter(text="prp_2")) == 1
+    assert count_sessions(db, SessionFilter(text="p_p")) == 0
