@@ -208,9 +208,11 @@ class DashboardPage(QWidget):
         series.append(bars)
         chart.addSeries(series)
         x = QBarCategoryAxis()
-        x.append([_month_label(m.month, i) for i, m in enumerate(months)])
+        x.append([_month_label(m.month) for m in months])
+        x.setLabelsAngle(-90)  # 24 month names side by side would be elided to "…"
         y = QValueAxis()
-        y.setRange(0, max((m.sessions for m in months), default=1) * 1.1)
+        y.setRange(0, max((m.sessions for m in months), default=1))
+        y.applyNiceNumbers()
         y.setLabelFormat("%d")
         _attach(chart, series, x, Qt.AlignmentFlag.AlignBottom)
         _attach(chart, series, y, Qt.AlignmentFlag.AlignLeft)
@@ -226,7 +228,7 @@ class DashboardPage(QWidget):
             self._rate_view.setAccessibleName("Complication rate chart")
         chart = self._rate_view.chart()
         chart.setTitle(f"Adverse complication rate by {self.grouping_combo.currentText().lower()} "
-                       "(bar: rate; pale band: 95 % interval)")
+                       "(dark: rate; pale: up to its upper 95 % limit)")
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
@@ -244,8 +246,9 @@ class DashboardPage(QWidget):
         x = QBarCategoryAxis()
         x.append([_short(r.label) for r in rows])
         y = QValueAxis()
-        y.setRange(0, max((100 * r.adverse_rate.high for r in rows), default=1.0) * 1.1 or 1.0)
-        y.setLabelFormat("%.1f %%")
+        y.setRange(0, max((100 * r.adverse_rate.high for r in rows), default=1.0) or 1.0)
+        y.applyNiceNumbers()
+        y.setLabelFormat("%.0f %%")
         _attach(chart, series, x, Qt.AlignmentFlag.AlignBottom)
         _attach(chart, series, y, Qt.AlignmentFlag.AlignLeft)
 
@@ -258,11 +261,9 @@ def _attach(chart: Any, series: Any, axis: Any, where: Qt.AlignmentFlag) -> None
     series.attachAxis(axis)
 
 
-def _month_label(month: str, index: int) -> str:
-    """"Jan 26" for January and every third month, blank otherwise (24 labels would overlap)."""
+def _month_label(month: str) -> str:
+    """"Jan 26" for "2026-01"."""
     year, number = month.split("-")
-    if index % 3 and number != "01":
-        return "\u200b" * (index + 1)  # invisible, and unique as category labels must be
     names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     return f"{names[int(number) - 1]} {year[2:]}"
 

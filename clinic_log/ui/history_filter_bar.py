@@ -31,6 +31,7 @@ ALL_STATUSES = "All"
 ALL_DEVICES = "All devices"
 ALL_AREAS = "All areas"
 ANY_COMPLICATION = "Any or none"
+COMBO_CHARS = 13
 GRADES = ((1, "mild"), (2, "moderate"), (3, "severe"), (4, "life-threatening"), (5, "death"))
 
 
@@ -101,7 +102,8 @@ class HistoryFilterBar(QWidget):
         self.client_edit.setPlaceholderText("e.g. P-1001")
         self.client_edit.setClearButtonEnabled(True)
         self.client_edit.setToolTip("Only this client's sessions (the exact client reference)")
-        self.client_edit.setMaximumWidth(140)
+        self.client_edit.setMinimumWidth(self.client_edit.fontMetrics().horizontalAdvance("D-0000000") + 30)
+        self.client_edit.setMaximumWidth(160)
 
         self.practitioner_combo = QComboBox()
         self.practitioner_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -109,10 +111,7 @@ class HistoryFilterBar(QWidget):
         self.device_combo = self._combo(ALL_DEVICES, choices.devices if choices else ())
         self.area_combo = self._combo(ALL_AREAS, choices.areas if choices else ())
         self.complication_combo = self._combo(ANY_COMPLICATION, choices.complications if choices else ())
-        self.grade_combo = QComboBox()
-        self.grade_combo.addItem("any", None)
-        for grade, meaning in GRADES:
-            self.grade_combo.addItem(f"≥ {grade} ({meaning})", grade)
+        self.grade_combo = self._combo("any", [Choice(g, f"≥ {g} ({meaning})") for g, meaning in GRADES], 10)
         self.grade_combo.setToolTip("Sessions with a complication of at least this CTCAE grade")
 
         self.status_combo = QComboBox()
@@ -188,12 +187,16 @@ class HistoryFilterBar(QWidget):
             edit.returnPressed.connect(self._apply)
 
     @staticmethod
-    def _combo(everything: str, choices: Sequence[Choice]) -> QComboBox:
+    def _combo(everything: str, choices: Sequence[Choice], chars: int = COMBO_CHARS) -> QComboBox:
+        """A list sized for `chars` characters (long labels elide; the open list shows them whole), so six
+        lists fit in a row at 1366 px."""
         combo = QComboBox()
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(chars)
         combo.addItem(everything, None)
         for choice in choices:
             combo.addItem(choice.label, choice.value)
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
         return combo
 
     def _combos(self) -> tuple[QComboBox, ...]:

@@ -23,8 +23,9 @@ from clinic_log.services.recall import RecallRow, recall_lot
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.rows_table_model import RowsTableModel, fit_columns, make_table_view
+from clinic_log.ui.session_table_model import load_area_labels
 
-HEADERS = ("Date", "Client ref", "Client", "Practitioner", "Area", "Session")
+HEADERS = ("Session", "Date", "Client ref", "Client", "Practitioner", "Area")
 
 
 def recall_summary(rows: list[RecallRow], lot: str) -> str:
@@ -61,7 +62,8 @@ class RecallPage(QWidget):
         self.summary_label = QLabel("Enter a cartridge lot number to list every session and client treated with it.")
         self.summary_label.setAccessibleName("Recall result")
         self.summary_label.setWordWrap(True)
-        self.model = RowsTableModel(HEADERS, numeric=(5,), parent=self)
+        self.model = RowsTableModel(HEADERS, numeric=(0,), parent=self)
+        self._area_labels = load_area_labels(db)
         self.view = make_table_view(self.model, "Recalled sessions")
 
         label = QLabel("Cartridge &lot")
@@ -69,9 +71,11 @@ class RecallPage(QWidget):
         self.lot_edit.setAccessibleName("Cartridge lot")
         top = QHBoxLayout()
         top.addWidget(label)
-        top.addWidget(self.lot_edit, 1)
+        top.addWidget(self.lot_edit)
         top.addWidget(self.find_button)
         top.addWidget(self.export_button)
+        top.addStretch(1)
+        self.lot_edit.setMinimumWidth(self.lot_edit.fontMetrics().horizontalAdvance("LOT-0000000-000") + 40)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary_label)
@@ -105,8 +109,8 @@ class RecallPage(QWidget):
         self.find_button.setEnabled(True)
         self._rows, self._lot = rows, lot
         self.model.set_rows(
-            [(r.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), r.client_ref, r.client_name, r.practitioner,
-              r.area.replace("_", " "), str(r.session_id)) for r in rows],
+            [(str(r.session_id), r.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), r.client_ref, r.client_name,
+              r.practitioner, self._area_labels.get(r.area, r.area)) for r in rows],
             keys=[r.session_id for r in rows])
         fit_columns(self.view)
         self.export_button.setEnabled(bool(rows) and current_actor().role == UserRole.OWNER)
