@@ -75,14 +75,14 @@ class DashboardPage(QWidget):
 
         self.status_label = QLabel("Loading the figures…")
         self.status_label.setAccessibleName("Dashboard status")
-        self.refresh_button = QPushButton("&Refresh figures")
+        self.refresh_button = QPushButton("Refresh fi&gures")
         self.refresh_button.setAccessibleName("Refresh figures")
         self.refresh_button.setToolTip("Compute the figures again from the database")
         self.refresh_button.clicked.connect(self.reload)
         self.grouping_combo = QComboBox()
         for key, label in GROUPINGS:
             self.grouping_combo.addItem(label, key)
-        grouping_label = QLabel("Complication rate &by")
+        grouping_label = QLabel("Complication rate b&y")
         grouping_label.setBuddy(self.grouping_combo)
         self.grouping_combo.setAccessibleName("Complication rate by")
         self.grouping_combo.currentIndexChanged.connect(self._show_rates)

@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.pages.add_page(PageSpec("sessions", "&Sessions", lambda: SessionHistoryPage(self._db)))
         self.pages.add_page(PageSpec("recall", "&Recall", self._build_recall_page,
                                      frozenset({UserRole.PRACTITIONER, UserRole.OWNER})))
-        self.pages.add_page(PageSpec("dashboard", "&Dashboard", self._build_dashboard_page,
+        self.pages.add_page(PageSpec("dashboard", "Dash&board", self._build_dashboard_page,
                                      frozenset({UserRole.OWNER})))
 
     def _build_recall_page(self) -> QWidget:

@@ -53,7 +53,7 @@ class RecallPage(QWidget):
         self.lot_edit = QLineEdit()
         self.lot_edit.setPlaceholderText("e.g. DP16-240117")
         self.lot_edit.setToolTip("The lot number printed on the cartridge box; Enter searches")
-        self.find_button = QPushButton("&Find sessions")
+        self.find_button = QPushButton("F&ind sessions")
         self.find_button.setAccessibleName("Find sessions")
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.setAccessibleName("Export CSV…")

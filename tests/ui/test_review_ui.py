@@ -255,3 +255,14 @@ def test_cancel_stops_a_long_job_and_drops_its_result(qtbot: QtBot) -> None:
     qtbot.waitUntil(stopped.is_set)
     runner.wait()
     assert cancelled == [True] and results == []
+
+
+def test_new_tabs_keep_alt_d_for_today(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.page.view.setFocus()
+    titles = [window.pages.tabText(i) for i in range(window.pages.count())]
+    assert titles[1:] == ["&Recall", "Dash&board"]  # "&Dashboard" would make Alt+D ambiguous
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(window.page.filter_bar.today_button.isChecked)
