@@ -59,7 +59,7 @@ def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], small: Par
            width: float) -> Table:
     header = [Paragraph(fonts.markup(c.replace("_", " "), bold=True), small) for c in columns]
     body = [[Paragraph(fonts.markup(_text(row.get(c))), small) for c in columns] for row in rows]
-    table = Table([header, *body], colWidths=[width / len(columns)] * len(columns), repeatRows=1)
+    table = Table([header, *body], colWidths=[width / len(columns)] * len(columns), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),

@@ -39,7 +39,8 @@ CLIENT_FORMATS = (("json", "JSON: every stored row", ".json"), ("pdf", "PDF summ
 
 
 class ExportDialog(QDialog):
-    """Emits `exported(text)` with the result line once a file is written."""
+    """Emits `exported(text)` with the result line once a file is written. `client_ref` prefills the client
+    for a subject-access export (sessions stay the default kind)."""
 
     exported = Signal(str)
 
@@ -102,8 +103,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         self._on_kind_changed()
-        if client_ref:
-            self.kind_combo.setCurrentIndex(1)
         self.resize(max(560, self.sizeHint().width()), self.sizeHint().height())
 
     def kind(self) -> str:

@@ -218,7 +218,8 @@ class MainWindow(QMainWindow):
     def open_export(self) -> ExportDialog:
         from clinic_log.ui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self._db, parent=self)
+        row = self.page.selected_session()  # a subject-access export starts from the selected client
+        dialog = ExportDialog(self._db, parent=self, client_ref=row.client_ref if row is not None else "")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.export_dialog_opened.emit(dialog)

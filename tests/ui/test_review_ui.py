@@ -228,6 +228,14 @@ def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, demo_db: Database,
     assert done.args[0].startswith("Exported ") and out.exists()
     choose(dialog.kind_combo, "client")
     assert [dialog.format_combo.itemData(i) for i in range(dialog.format_combo.count())] == ["json", "pdf"]
+    selected = window.page.selected_session()
+    assert selected is not None and dialog.client_edit.text() == selected.client_ref  # prefilled
+    choose(dialog.format_combo, "pdf")
+    pdf = tmp_path / "client.pdf"
+    dialog.file_edit.setText(str(pdf))
+    with qtbot.waitSignal(dialog.exported, timeout=20000) as done:
+        dialog.export_button.click()
+    assert selected.client_name in done.args[0] and pdf.read_bytes().startswith(b"%PDF")
     dialog.close()
 
 
@@ -266,3 +274,19 @@ def test_new_tabs_keep_alt_d_for_today(qtbot: QtBot, demo_db: Database, db_path:
     assert titles[1:] == ["&Recall", "Dash&board"]  # "&Dashboard" would make Alt+D ambiguous
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(window.page.filter_bar.today_button.isChecked)
+
+
+def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, demo_db: Database,
+                                                                  raw: sqlite3.Connection) -> None:
+    from clinic_log.ui.session_table_model import TEXT_FIRST_PAGE, SessionTableModel
+
+    expected = [r[0] for r in raw.execute(
+        "SELECT id FROM sessions WHERE notes LIKE '%client%' ORDER BY started_at DESC, id DESC")]
+    assert len(expected) > TEXT_FIRST_PAGE
+    model = SessionTableModel(demo_db, SessionFilter(text="Client"), page_size=100)
+    assert model.rowCount() == TEXT_FIRST_PAGE
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == min(len(expected), TEXT_FIRST_PAGE + 100)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert [model.session_id(r) for r in range(model.rowCount())] == expected
