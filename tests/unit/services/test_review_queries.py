@@ -198,3 +198,19 @@ def test_notes_filter_ignores_case_and_takes_percent_and_underscore_literally(db
     assert count_sessions(db, SessionFilter(text="REDUCED")) == 2
     assert count_sessions(db, SessionFilter(text="prp_2")) == 1
     assert count_sessions(db, SessionFilter(text="p_p")) == 0
+
+
+@pytest.mark.parametrize("walk", [1, 7, 10_000])
+def test_notes_search_pages_are_the_same_whether_walked_or_scanned(db: Database, owner: Actor,
+                                                                   monkeypatch: pytest.MonkeyPatch, walk: int) -> None:
+    from clinic_log.services import session_queries
+
+    generate_demo(db, owner, clients=10, sessions=300, seed=4)
+    monkeypatch.setattr(session_queries, "TEXT_WALK_ROWS", walk)
+    for word in ("cheeks", "applied", "no such words"):
+        expected = [r[0] for r in sql(db, "SELECT id FROM sessions WHERE LOWER(notes) LIKE :w "
+                                          "ORDER BY started_at DESC, id DESC", w=f"%{word}%")]
+        assert all_pages(db, SessionFilter(text=word), 13) == expected, word
+        assert all_pages(db, SessionFilter(text=word, status="signed"), 50) == [
+            r[0] for r in sql(db, "SELECT id FROM sessions WHERE LOWER(notes) LIKE :w AND status = 'signed' "
+                                  "ORDER BY started_at DESC, id DESC", w=f"%{word}%")]
