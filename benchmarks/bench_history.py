@@ -15,20 +15,24 @@ common and a rare complication):
   raw sqlite3 running the best id query plus one display-row query for those ids;
 * count: `count_sessions` against the fastest correct raw `COUNT`.
 
-Then a per-practitioner complication-rate aggregate in raw SQL only (the app's aggregate lands with the
-history issue). Every timing is the best of several samples after a warm-up, the app and the raw
-queries sampled in turn so drift hits both alike; a sample repeats a fast query for about 5 ms and
-averages. --plans prints EXPLAIN QUERY PLAN for the app's and the best raw id queries.
+* rows in the model: `SessionTableModel.set_filter` (the first page read into the Qt model, what a user
+  waits for after changing a filter) — budget 20 ms;
+* deep page: the page after 10,000 rows (keyset paging) against the first page.
+
+The dashboard aggregates are in bench_dashboard.py. Every timing is the best of several samples after a
+warm-up, the app and the raw queries sampled in turn so drift hits both alike; a sample repeats a fast
+query for about 5 ms and averages. --plans prints EXPLAIN QUERY PLAN for the app's and the best raw id queries.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +41,15 @@ from sqlalchemy import event
 
 from clinic_log.db.engine import Database
 from clinic_log.services.database import prepare_database
-from clinic_log.services.session_queries import SessionFilter, count_sessions, list_sessions
+from clinic_log.services.session_queries import PageKey, SessionFilter, count_sessions, list_sessions
+from clinic_log.ui.session_table_model import TEXT_FIRST_PAGE, SessionTableModel, load_area_labels
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
+DEEP_PAGES = 50
+AREA_LABELS: dict[str, str] = {}
 PAGE = 200
 GOAL_IDS = 1.5
+BUDGET_MODEL_MS = 20.0
 ORDER = "ORDER BY s.started_at DESC, s.id DESC LIMIT 200"
 ROWS_SQL = """
 SELECT s.id, s.started_at, c.client_ref, c.first_name, c.last_name, p.full_name, m.name,
@@ -90,13 +98,18 @@ def build_cases(con: sqlite3.Connection) -> list[Case]:
                 f"WHERE k.code = :code {ORDER}"]
     comp_counts = ["SELECT COUNT(DISTINCT session_id) FROM complications WHERE code = :code",
                    f"SELECT COUNT(*) FROM sessions s WHERE {in_comp}"]
+    signed_month = {"p": practitioner, "d0": month["d0"], "d1": month["d1"]}
+    graded = ("s.id IN (SELECT session_id FROM complications WHERE code = :code AND grade >= 2) AND "
+              "s.status = 'signed'")
+    graded_exists = ("EXISTS (SELECT 1 FROM complications k WHERE k.session_id = s.id AND k.code = :code "
+                     "AND k.grade >= 2) AND s.status = 'signed'")
     return [
         Case("first page, no filter", SessionFilter(), {}, [f"SELECT s.id FROM sessions s {ORDER}"],
              ["SELECT COUNT(*) FROM sessions"]),
         Case("practitioner (tnguyen)", SessionFilter(practitioner_id=practitioner), {"p": practitioner},
              [f"SELECT s.id FROM sessions s WHERE s.practitioner_id = :p {ORDER}"],
              ["SELECT COUNT(*) FROM sessions WHERE practitioner_id = :p"]),
-        Case(f"area neck + {first:%B %Y}", SessionFilter(area_code="neck", date_from=first, date_to=last), month,
+        Case(f"area neck + {first:%B %Y}", SessionFilter(area_code="neck").with_days(first, last, UTC), month,
              [f"SELECT s.id FROM sessions s WHERE {in_range} AND {exists_area} {ORDER}",
               f"SELECT s.id FROM {join_area} AND {in_range} {ORDER}"],
              [f"SELECT COUNT(*) FROM {join_area} AND {in_range}",
@@ -105,6 +118,29 @@ def build_cases(con: sqlite3.Connection) -> list[Case]:
              comp_ids, comp_counts),
         Case("complication granuloma (rare)", SessionFilter(complication_code="granuloma"), {"code": "granuloma"},
              comp_ids, comp_counts),
+        Case(f"combo: tnguyen + signed + {first:%b %Y}",
+             SessionFilter(practitioner_id=practitioner, status="signed").with_days(first, last, UTC), signed_month,
+             [f"SELECT s.id FROM sessions s WHERE s.practitioner_id = :p AND s.status = 'signed' AND {in_range} "
+              f"{ORDER}",
+              f"SELECT s.id FROM sessions s INDEXED BY ix_sessions_practitioner_started WHERE s.practitioner_id = :p "
+              f"AND s.status = 'signed' AND {in_range} {ORDER}"],
+             [f"SELECT COUNT(*) FROM sessions s WHERE s.practitioner_id = :p AND s.status = 'signed' AND {in_range}"]),
+        Case("combo: erythema grade ≥ 2 + signed",
+             SessionFilter(complication_code="erythema", min_grade=2, status="signed"), {"code": "erythema"},
+             [f"SELECT s.id FROM sessions s WHERE {graded} {ORDER}",
+              f"SELECT s.id FROM sessions s WHERE {graded_exists} {ORDER}"],
+             ["SELECT COUNT(*) FROM (SELECT DISTINCT k.session_id FROM complications k WHERE k.code = :code AND "
+              "k.grade >= 2) x JOIN sessions s ON s.id = x.session_id WHERE s.status = 'signed'",
+              f"SELECT COUNT(*) FROM sessions s WHERE {graded}"]),
+        Case("combo: area neck + notes 'scars'", SessionFilter(area_code="neck", text="scars"), {"area": "neck"},
+             [f"SELECT s.id FROM sessions s WHERE {exists_area} AND s.notes LIKE '%scars%' {ORDER}",
+              f"SELECT s.id FROM sessions s NOT INDEXED WHERE {exists_area} AND s.notes LIKE '%scars%' {ORDER}"],
+             [f"SELECT COUNT(*) FROM sessions s WHERE {exists_area} AND s.notes LIKE '%scars%'",
+              f"SELECT COUNT(*) FROM {join_area} AND s.notes LIKE '%scars%'"]),
+        Case("worst case: notes 'keloid' (in none)", SessionFilter(text="keloid"), {},
+             [f"SELECT s.id FROM sessions s WHERE s.notes LIKE '%keloid%' {ORDER}",
+              f"SELECT s.id FROM sessions s NOT INDEXED WHERE s.notes LIKE '%keloid%' {ORDER}"],
+             ["SELECT COUNT(*) FROM sessions WHERE notes LIKE '%keloid%'"]),
     ]
 
 
@@ -179,17 +215,23 @@ class Measured:
     app_count: float
     raw_count: float
     best_ids_sql: str
+    in_model: float
+    deep_page: float | None
 
 
 def measure(db: Database, con: sqlite3.Connection, case: Case, runs: int) -> Measured:
     app_ids = [r.id for r in list_sessions(db, case.flt, limit=PAGE)]
     case.app_sql = capture_sql(db, lambda: list_sessions(db, case.flt, limit=PAGE))
-    ids_sql, ids_params = case.app_sql[0]
-    if [r[0] for r in con.execute(ids_sql, ids_params)] != app_ids:
+    # the statements before the display-row query: the page of ids, with any probe (how common a complication
+    # is) or, for a notes search, the walk bound, the walk and the scan of older sessions
+    rows_at = next((i for i, (sql, _) in enumerate(case.app_sql) if "group_concat" in sql), len(case.app_sql))
+    id_statements = [query(con, *stmt) for stmt in case.app_sql[:rows_at]]
+    last_sql, last_params = case.app_sql[rows_at - 1]
+    if len(id_statements) == 1 and [r[0] for r in con.execute(last_sql, last_params)] != app_ids:
         raise SystemExit(f"{case.label}: the captured id SQL does not return the app's page")
-    app_sql = {"ids": query(con, ids_sql, ids_params)}
-    if len(case.app_sql) > 1:
-        app_sql["rows"] = query(con, *case.app_sql[1])
+    app_sql = {"ids": lambda: [statement() for statement in id_statements]}
+    if rows_at < len(case.app_sql):
+        app_sql["rows"] = query(con, *case.app_sql[rows_at])
     best_sql, raw_ids, app = fastest(con, case.ids, case.params, [(i,) for i in app_ids], app_sql, runs)
     if [r[0] for r in raw_page(con, best_sql, case.params)] != app_ids:
         raise SystemExit(f"{case.label}: the raw page differs from the app's")
@@ -198,34 +240,20 @@ def measure(db: Database, con: sqlite3.Connection, case: Case, runs: int) -> Mea
     count = count_sessions(db, case.flt)
     _, raw_count, app_count = fastest(con, case.counts, case.params, [(count,)],
                                       {"app": lambda: count_sessions(db, case.flt)}, runs)
+    model = SessionTableModel(db, case.flt, area_labels=AREA_LABELS)
+    in_model = best_ms({"model": lambda: model.set_filter(case.flt)}, runs)["model"]
+    deep = list_sessions(db, case.flt, limit=PAGE)
+    for _ in range(DEEP_PAGES - 1):
+        if len(deep) < PAGE:
+            break
+        deep = list_sessions(db, case.flt, limit=PAGE, after=PageKey.after(deep[-1]))
+    deep_ms = None
+    if len(deep) == PAGE:
+        key = PageKey.after(deep[-1])
+        deep_ms = best_ms({"deep": lambda: list_sessions(db, case.flt, limit=PAGE, after=key)}, runs)["deep"]
     return Measured(matches=count, raw_ids=raw_ids, app_ids_sql=app["ids"], app_rows_sql=app.get("rows"),
                     app_page=pages["app"], raw_page=pages["raw"], app_count=app_count["app"], raw_count=raw_count,
-                    best_ids_sql=best_sql)
-
-
-# --- the aggregate (raw only for now) -------------------------------------------------------
-
-RATE_SQL = """
-SELECT p.username, t.n, COALESCE(k.any_n, 0), COALESCE(k.adverse_n, 0)
-FROM (SELECT practitioner_id, COUNT(*) AS n FROM sessions GROUP BY practitioner_id) t
-JOIN practitioners p ON p.id = t.practitioner_id
-LEFT JOIN (
-    SELECT s.practitioner_id, COUNT(DISTINCT c.session_id) AS any_n,
-           COUNT(DISTINCT CASE WHEN ct.category = 'adverse' THEN c.session_id END) AS adverse_n
-    FROM complications c JOIN sessions s ON s.id = c.session_id JOIN complication_types ct ON ct.code = c.code
-    GROUP BY s.practitioner_id
-) k ON k.practitioner_id = t.practitioner_id
-ORDER BY p.username
-"""
-
-
-def aggregate(con: sqlite3.Connection, runs: int) -> None:
-    ms = best_ms({"rate": query(con, RATE_SQL, ())}, runs)["rate"]
-    rows = [[user, f"{n:,}", f"{any_n:,}", f"{100 * any_n / n:.2f}%", f"{100 * adverse / n:.2f}%"]
-            for user, n, any_n, adverse in con.execute(RATE_SQL)]
-    print_table(f"Per-practitioner complication rate — raw SQL only ({ms:.0f} ms, best of {runs})",
-                ["practitioner", "sessions", "with complication", "rate", "adverse rate"], rows,
-                ["raw only, app aggregate lands with the history issue"])
+                    best_ids_sql=best_sql, in_model=in_model, deep_page=deep_ms)
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -233,7 +261,8 @@ def aggregate(con: sqlite3.Connection, runs: int) -> None:
 
 def print_plans(con: sqlite3.Connection, case: Case, best_sql: str) -> None:
     print(f"\n#### Query plans: {case.label}\n\n```")
-    for name, sql, params in (("app", *case.app_sql[0]), ("raw", best_sql, case.params)):
+    rows_at = next((i for i, (sql, _) in enumerate(case.app_sql) if "group_concat" in sql), len(case.app_sql))
+    for name, sql, params in (*(("app", *stmt) for stmt in case.app_sql[:rows_at]), ("raw", best_sql, case.params)):
         print(f"{name}: {' '.join(sql.split())}")
         for row in con.execute(f"EXPLAIN QUERY PLAN {sql}", params):
             print(f"    {row[-1]}")
@@ -249,10 +278,22 @@ def report(results: list[tuple[Case, Measured]], sessions: int, runs: int) -> No
           f"{ratio(m.app_ids_sql, m.raw_ids)} {verdict(m.app_ids_sql / m.raw_ids, GOAL_IDS)}",
           "n/a" if m.app_rows_sql is None else f"{m.app_rows_sql:.2f}", f"{m.app_page:.2f}", f"{m.raw_page:.2f}",
           ratio(m.app_page, m.raw_page)] for c, m in results],
-        [f"ids ratio = the app's emitted id SQL (run on plain sqlite3) / the fastest hand-written query with the "
-         f"same result; goal ≤ {GOAL_IDS}×",
+        [f"ids ratio = the app's emitted id SQL (run on plain sqlite3; with a complication probe, or a notes "
+         f"search's bounded walk + scan) / the fastest hand-written query with the same result; goal ≤ {GOAL_IDS}×",
          "app rows SQL = the app's display-row query alone; app list_sessions = the whole call (both queries, "
          "SQLAlchemy, building SessionRow objects); raw page = best id query + one row query + a dict, plain sqlite3"],
+    )
+    print_table(
+        f"Rows in the model and deep scrolling (best of {runs}, ms)",
+        ["filter", "set_filter → rows in model", "budget", "first page", f"page after {DEEP_PAGES * PAGE:,} rows"],
+        [[c.label, f"{m.in_model:.2f}", verdict(m.in_model / BUDGET_MODEL_MS, 1.0), f"{m.app_page:.2f}",
+          "fewer rows" if m.deep_page is None else f"{m.deep_page:.2f}"] for c, m in results],
+        [f"set_filter = SessionTableModel.set_filter: the first page's query, rows and cell text, model reset "
+         f"(offscreen Qt); budget {BUDGET_MODEL_MS:.0f} ms. A notes search reads a first page of "
+         f"{TEXT_FIRST_PAGE} rows, the others {PAGE}; first page = list_sessions(limit={PAGE})",
+         "a word in no note makes SQLite read every note (no full-text index without a schema change): the app "
+         "walks the newest 20,000 sessions by index, then scans the rest in table order",
+         "deep page: keyset paging continues below the last row shown, so it costs what the first page does"],
     )
     print_table(
         f"Count with the same filters (best of {runs}, ms)",
@@ -260,6 +301,13 @@ def report(results: list[tuple[Case, Measured]], sessions: int, runs: int) -> No
         [[c.label, f"{m.matches:,}", f"{m.app_count:.2f}", f"{m.raw_count:.2f}", ratio(m.app_count, m.raw_count)]
          for c, m in results],
     )
+
+
+def _qt_app() -> object:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
 
 
 def main() -> int:
@@ -272,10 +320,12 @@ def main() -> int:
     path: Path = ensure_sessions_db(sessions)
     db = prepare_database(str(path))
     con = raw_connect(path)
+    _app = _qt_app()  # the model needs a QApplication; kept alive for the run
+    global AREA_LABELS
+    AREA_LABELS = load_area_labels(db)
     try:
         results = [(case, measure(db, con, case, runs)) for case in build_cases(con)]
         report(results, sessions, runs)
-        aggregate(con, runs)
         if args.plans:
             for case, m in results:
                 print_plans(con, case, m.best_ids_sql)

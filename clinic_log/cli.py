@@ -47,14 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import a CSV file, all or nothing")
     imp.add_argument("kind", choices=("practitioners", "clients", "sessions"))
     imp.add_argument("file", type=Path)
-    exp = sub.add_parser("export", help="export sessions, one row per treated area")
-    exp.add_argument("what", choices=("sessions",))
-    exp.add_argument("--format", choices=("csv", "json"), required=True)
+    exp = sub.add_parser("export", help="export sessions (csv, json, fhir) or one client's data (json, pdf)",
+                         description="export sessions --format csv|json|fhir -o FILE [--from DAY] [--to DAY]; "
+                                     "export client REF --format json|pdf -o FILE (subject access)")
+    exp.add_argument("what", choices=("sessions", "client"))
+    exp.add_argument("ref", nargs="?", help="the client reference (export client only)")
+    exp.add_argument("--format", choices=("csv", "json", "fhir", "pdf"), required=True)
     exp.add_argument("-o", "--output", type=Path, required=True)
-    exp.add_argument("--from", dest="date_from", type=_date)
-    exp.add_argument("--to", dest="date_to", type=_date)
+    exp.add_argument("--from", dest="date_from", type=_date, help="first local day (sessions only)")
+    exp.add_argument("--to", dest="date_to", type=_date, help="last local day (sessions only)")
     rec = sub.add_parser("recall", help="sessions treated with a cartridge lot, as CSV")
     rec.add_argument("--lot", required=True)
+    rec.add_argument("-o", "--output", type=Path, help="write the CSV (UTF-8 with BOM) here instead of stdout")
     after = sub.add_parser("aftercare", help="write a session's aftercare sheet as PDF")
     after.add_argument("session_id", type=int)
     after.add_argument("-o", "--output", type=Path, required=True)
@@ -107,16 +111,38 @@ def cmd_import(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_export(db: Database, args: argparse.Namespace) -> int:
+    if args.what == "client":
+        from clinic_log.services.subject_access import SUBJECT_FORMATS, export_client
+
+        if not args.ref:
+            raise InvalidValue("REF", "", "the client reference, e.g. export client P-1001 --format json -o FILE")
+        if args.format not in SUBJECT_FORMATS:
+            raise InvalidValue("--format", args.format, "json or pdf for export client")
+        data = export_client(db, cli_actor(), args.ref, args.format, args.output)
+        rows = sum(len(r) for r in data.tables.values())
+        _out(f"exported {rows} rows about client {data.client_ref} to {args.output}")
+        return EXIT_OK
     from clinic_log.services.exporter import export_sessions
 
+    if args.ref:
+        raise InvalidValue("REF", args.ref, "nothing after 'export sessions' (use --from/--to to narrow it)")
+    if args.format == "pdf":
+        raise InvalidValue("--format", "pdf", "csv, json or fhir for export sessions")
     count = export_sessions(db, cli_actor(), args.format, args.output, args.date_from, args.date_to)
-    _out(f"exported {count} rows to {args.output}")
+    unit = "bundle entries" if args.format == "fhir" else "rows"
+    _out(f"exported {count} {unit} to {args.output}")
     return EXIT_OK
 
 
 def cmd_recall(db: Database, args: argparse.Namespace) -> int:
     from clinic_log.services.recall import RECALL_COLUMNS, recall_lot
 
+    if args.output is not None:
+        from clinic_log.services.recall import export_recall
+
+        count = export_recall(db, cli_actor(), args.lot, args.output)
+        _out(f"exported {count} recall rows to {args.output}")
+        return EXIT_OK
     rows = recall_lot(db, cli_actor(), args.lot)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(RECALL_COLUMNS)

@@ -396,6 +396,58 @@ def audit_viewer(scene: Scene) -> QWidget:
     page.verified.connect(done.append)
     page.verify()
     wait_until(scene.app, lambda: bool(done), "the audit chain check")
+def history_filters(scene: Scene) -> QWidget:
+    """The history narrowed by practitioner, area and status."""
+    page = scene.window.pages.show_page("sessions")
+    assert isinstance(page, SessionHistoryPage)
+    bar = page.filter_bar
+    bar.clear()
+    bar.practitioner_combo.setCurrentIndex(bar.practitioner_combo.findText("Dr Maria Brandt"))
+    bar.area_combo.setCurrentIndex(bar.area_combo.findData("cheeks"))
+    bar.status_combo.setCurrentIndex(bar.status_combo.findData("signed"))
+    wait_until(scene.app, lambda: counted(page), "the session count")
+    return scene.window
+
+
+def dashboard(scene: Scene) -> QWidget:
+    from clinic_log.ui.dashboard_page import DashboardPage
+
+    page = scene.window.pages.show_page("dashboard")
+    assert isinstance(page, DashboardPage)
+    wait_until(scene.app, lambda: page.dashboard is not None, "the dashboard figures")
+    return scene.window
+
+
+def client_timeline(scene: Scene) -> QWidget:
+    """The timeline of the client with the most sessions, opened from a history row."""
+    page = scene.window.pages.show_page("sessions")
+    assert isinstance(page, SessionHistoryPage)
+    page.filter_bar.clear()
+    with scene.db.reading() as session:
+        from sqlalchemy import func, select
+
+        from clinic_log.db.models import Client, TreatmentSession
+
+        ref = session.scalar(select(Client.client_ref).join(TreatmentSession, TreatmentSession.client_id == Client.id)
+                             .group_by(Client.id).order_by(func.count().desc()).limit(1))
+    page.filter_bar.client_edit.setText(ref or "")
+    page.filter_bar.client_edit.returnPressed.emit()
+    page.view.selectRow(0)
+    dialog = scene.window.open_timeline_for_selection()
+    if dialog is None:
+        raise RuntimeError("the client timeline could not be opened")
+    page.filter_bar.clear()
+    return dialog
+
+
+def recall_result(scene: Scene) -> QWidget:
+    from clinic_log.ui.recall_page import RecallPage
+
+    page = scene.window.pages.show_page("recall")
+    assert isinstance(page, RecallPage)
+    page.lot_edit.setText("DP16-240117")
+    page.search()
+    wait_until(scene.app, lambda: page.rows != [], "the recall result")
     return scene.window
 
 
@@ -420,6 +472,10 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("amendment_history", amendment_history),
     ("amend_dialog", amend_dialog),
     ("audit_viewer", audit_viewer),
+    ("history_filters", history_filters),
+    ("dashboard", dashboard),
+    ("client_timeline", client_timeline),
+    ("recall", recall_result),
 ]
 
 

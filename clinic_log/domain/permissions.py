@@ -28,6 +28,7 @@ ALLOWED: dict[str, frozenset[UserRole]] = {
     "back up and restore": frozenset({_O}),
     "view the audit log": frozenset({_O}),
     "keep unsaved form drafts": frozenset({_P, _R, _O}),
+    "view the dashboard": frozenset({_O}),
 }
 
 

@@ -1,11 +1,12 @@
-"""Export sessions as CSV (UTF-8 with BOM, opens in Excel) or JSON: one row per treated area."""
+"""Export sessions as CSV (UTF-8 with BOM, opens in Excel) or JSON (one row per treated area), or as a FHIR R4
+Bundle (clinic_log.services.fhir_export). Dates are the clinic's local days. Owner only; each export is audited."""
 
 from __future__ import annotations
 
 import csv
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +30,21 @@ from clinic_log.domain.errors import InvalidValue
 from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
-from clinic_log.services.clock import from_utc_naive
+from clinic_log.services.clock import from_utc_naive, to_utc_naive, utcnow
+from clinic_log.services.fhir_export import bundle_entries, write_bundle
 from clinic_log.services.files import atomic_target
+from clinic_log.services.progress import Progress, no_progress
+from clinic_log.services.session_queries import local_day_bounds
 
 EXPORT_COLUMNS = ("session_id", "started_at", "status", "client_ref", "client_name", "practitioner", "supervisor",
                   "device", "device_serial", "cartridge_lot", "lot_expires", "area", "depth_mm", "passes",
                   "technique", "complications", "notes", "signed_by", "signed_at")
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "fhir")
+PROGRESS_EVERY = 2000
 
 
-def _rows(db: Database, date_from: date | None, date_to: date | None) -> Iterator[dict[str, Any]]:
+def _rows(db: Database, date_from: date | None, date_to: date | None, zone: tzinfo | None = None
+          ) -> Iterator[dict[str, Any]]:
     s = TreatmentSession
     supervisor = aliased(Practitioner)
     with db.reading() as session:
@@ -58,10 +64,11 @@ def _rows(db: Database, date_from: date | None, date_to: date | None) -> Iterato
             .outerjoin(CartridgeLot, CartridgeLot.id == s.cartridge_lot_id)
             .order_by(s.started_at, s.id, SessionArea.id)
         )
-        if date_from is not None:
-            stmt = stmt.where(s.started_at >= datetime.combine(date_from, time.min))
-        if date_to is not None:
-            stmt = stmt.where(s.started_at < datetime.combine(date_to + timedelta(days=1), time.min))
+        started_from, started_before = local_day_bounds(date_from, date_to, zone)
+        if started_from is not None:
+            stmt = stmt.where(s.started_at >= to_utc_naive(started_from))
+        if started_before is not None:
+            stmt = stmt.where(s.started_at < to_utc_naive(started_before))
         for r in session.execute(stmt.execution_options(yield_per=2000)):
             yield {
                 "session_id": r[0], "started_at": from_utc_naive(r[1]).isoformat(), "status": r[2],
@@ -75,8 +82,10 @@ def _rows(db: Database, date_from: date | None, date_to: date | None) -> Iterato
 
 
 def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: date | None = None,
-                    date_to: date | None = None) -> int:
-    """Write the file (atomically: a temp file renamed into place) and return the number of rows."""
+                    date_to: date | None = None, *, zone: tzinfo | None = None,
+                    progress: Progress = no_progress) -> int:
+    """Write the file (atomically: a temp file renamed into place) and return the number of rows (for FHIR:
+    bundle entries). `progress` is told the rows written so far and may cancel (`JobCancelled`)."""
     require(actor, "export data")
     if fmt not in FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(FORMATS))
@@ -88,15 +97,25 @@ def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: 
         if fmt == "csv":
             writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
-            for row in _rows(db, date_from, date_to):
+            for row in _rows(db, date_from, date_to, zone):
                 writer.writerow({k: "" if v is None else v for k, v in row.items()})
                 count += 1
-        else:
+                if count % PROGRESS_EVERY == 0:
+                    progress(count, 0)
+        elif fmt == "json":
             handle.write("[")
-            for row in _rows(db, date_from, date_to):
+            for row in _rows(db, date_from, date_to, zone):
                 handle.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
                 count += 1
+                if count % PROGRESS_EVERY == 0:
+                    progress(count, 0)
             handle.write("\n]\n")
+        else:
+            started_from, started_before = local_day_bounds(date_from, date_to, zone)
+            with db.reading() as session:
+                entries = bundle_entries(session, started_from, started_before, progress=progress)
+                count = write_bundle(handle, entries, f"clinic-log-export-{utcnow():%Y%m%dT%H%M%S}",
+                                     from_utc_naive(utcnow()))
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         "exported", "sessions", None,
         {"format": fmt, "file": out.name, "rows": count, "from": date_from, "to": date_to})))

@@ -23,7 +23,7 @@ from typing import Protocol
 from clinic_log.db.engine import BUSY_TIMEOUT_MS, Database, sqlite_file
 from clinic_log.db.schema_version import HEAD_REVISION
 from clinic_log.services.clock import from_utc_naive
-from clinic_log.services.session_filter import SessionFilter
+from clinic_log.services.session_filter import Choice, FilterChoices, PageKey, SessionFilter
 from clinic_log.services.session_views import SessionRow
 from clinic_log.settings import SETTINGS
 
@@ -34,7 +34,7 @@ _ROWS = """
 SELECT s.id, s.started_at, c.client_ref, c.first_name, c.last_name, p.full_name, dm.name,
        (SELECT group_concat(sa.area_code, ',') FROM session_areas sa WHERE sa.session_id = s.id),
        (SELECT count(x.id) FROM complications x WHERE x.session_id = s.id),
-       s.status
+       CASE WHEN s.voided_at IS NOT NULL THEN 'void' ELSE s.status END
 FROM sessions s
 JOIN clients c ON c.id = s.client_id
 JOIN practitioners p ON p.id = s.practitioner_id
@@ -104,14 +104,15 @@ def _plain(db: Database, flt: SessionFilter | None = None) -> str | None:
     return plain_sqlite_file(db)
 
 
-def list_sessions(db: Database, flt: SessionFilter = _NO_FILTER, limit: int = 200, offset: int = 0) -> list[SessionRow]:
-    """session_queries.list_sessions, answered plainly at start-up (see the module's docstring)."""
-    path = _plain(db, flt)
+def list_sessions(db: Database, flt: SessionFilter = _NO_FILTER, limit: int = 200,
+                  after: PageKey | None = None) -> list[SessionRow]:
+    """session_queries.list_sessions, answered plainly at start-up for the first page (see the module's docstring)."""
+    path = _plain(db, flt) if after is None else None
     if path is None:
         from clinic_log.services import session_queries
 
-        return session_queries.list_sessions(db, flt, limit=limit, offset=offset)
-    return plain_sessions_page(path, limit, offset)
+        return session_queries.list_sessions(db, flt, limit=limit, after=after)
+    return plain_sessions_page(path, limit)
 
 
 def count_sessions(db: Database, flt: SessionFilter = _NO_FILTER) -> int:
@@ -136,6 +137,25 @@ def practitioner_names(db: Database) -> Sequence[NamedPractitioner]:
     with _connect(path) as con:
         return [PractitionerName(id_, name) for id_, name in
                 con.execute("SELECT id, full_name FROM practitioners ORDER BY full_name")]
+
+
+def filter_choices(db: Database) -> FilterChoices:
+    """session_queries.filter_choices (the history filters' lists), answered plainly at start-up."""
+    path = _plain(db)
+    if path is None:
+        from clinic_log.services import session_queries
+
+        return session_queries.filter_choices(db)
+    with _connect(path) as con:
+        def choices(sql: str) -> tuple[Choice, ...]:
+            return tuple(Choice(value, label) for value, label in con.execute(sql))
+
+        return FilterChoices(
+            choices("SELECT id, full_name FROM practitioners ORDER BY full_name"),
+            choices("SELECT d.id, dm.name || ' (' || d.serial || ')' FROM devices d "
+                    "JOIN device_models dm ON dm.id = d.device_model_id ORDER BY dm.name, d.serial"),
+            choices("SELECT code, label FROM areas ORDER BY label"),
+            choices("SELECT code, label FROM complication_types ORDER BY label"))
 
 
 def area_labels(db: Database) -> dict[str, str]:

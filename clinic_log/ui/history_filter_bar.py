@@ -1,9 +1,11 @@
-"""The filter bar above the session list: practitioner, status, Today or a date range, notes → a `SessionFilter`."""
+"""The filter bar above the session list: client, practitioner, device, area, complication and grade, status,
+Today or a date range (local days), notes → a `SessionFilter`."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -15,16 +17,22 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
 from clinic_log.domain.enums import SessionStatus
-from clinic_log.services.session_filter import SessionFilter
+from clinic_log.services.session_filter import Choice, FilterChoices, SessionFilter
 from clinic_log.services.startup_queries import NamedPractitioner
 
 TEXT_DEBOUNCE_MS = 250
 ALL_PRACTITIONERS = "All practitioners"
 ALL_STATUSES = "All"
+ALL_DEVICES = "All devices"
+ALL_AREAS = "All areas"
+ANY_COMPLICATION = "Any or none"
+COMBO_CHARS = 13
+GRADES = ((1, "mild"), (2, "moderate"), (3, "severe"), (4, "life-threatening"), (5, "death"))
 
 
 class OptionalDateEdit(QDateEdit):
@@ -81,15 +89,30 @@ class OptionalDateEdit(QDateEdit):
 
 
 class HistoryFilterBar(QWidget):
-    """Inputs that narrow the session list; emits `filter_changed` with the new `SessionFilter`."""
+    """Inputs that narrow the session list, in two rows (who/what, then when/how); emits `filter_changed` with
+    the new `SessionFilter`. Dates are local days of `zone` (None: this computer's zone)."""
 
     filter_changed = Signal(object)  # SessionFilter
 
-    def __init__(self, practitioners: Sequence[NamedPractitioner] = (), parent: QWidget | None = None) -> None:
+    def __init__(self, practitioners: Sequence[NamedPractitioner] = (), parent: QWidget | None = None, *,
+                 choices: FilterChoices | None = None, zone: tzinfo | None = None) -> None:
         super().__init__(parent)
+        self.zone = zone
+        self.client_edit = QLineEdit()
+        self.client_edit.setPlaceholderText("e.g. P-1001")
+        self.client_edit.setClearButtonEnabled(True)
+        self.client_edit.setToolTip("Only this client's sessions (the exact client reference)")
+        self.client_edit.setMinimumWidth(self.client_edit.fontMetrics().horizontalAdvance("D-0000000") + 30)
+        self.client_edit.setMaximumWidth(160)
+
         self.practitioner_combo = QComboBox()
         self.practitioner_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.set_practitioners(practitioners)
+        self.device_combo = self._combo(ALL_DEVICES, choices.devices if choices else ())
+        self.area_combo = self._combo(ALL_AREAS, choices.areas if choices else ())
+        self.complication_combo = self._combo(ANY_COMPLICATION, choices.complications if choices else ())
+        self.grade_combo = self._combo("any", [Choice(g, f"≥ {g} ({meaning})") for g, meaning in GRADES], 10)
+        self.grade_combo.setToolTip("Sessions with a complication of at least this CTCAE grade")
 
         self.status_combo = QComboBox()
         self.status_combo.addItem(ALL_STATUSES, None)
@@ -109,7 +132,7 @@ class HistoryFilterBar(QWidget):
         self.notes_edit = QLineEdit()
         self.notes_edit.setPlaceholderText("words in the session notes (Ctrl+F)")
         self.notes_edit.setClearButtonEnabled(True)
-        self.notes_edit.setMinimumWidth(180)
+        self.notes_edit.setMinimumWidth(160)
         self.notes_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         self.clear_button = QPushButton("Clear filters")
@@ -117,27 +140,36 @@ class HistoryFilterBar(QWidget):
         self.clear_button.setToolTip("Show every session again")
         self.clear_button.clicked.connect(self.clear)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for text, widget in (("&Practitioner", self.practitioner_combo), ("S&tatus", self.status_combo),
-                             ("Fro&m", self.from_edit), ("T&o", self.to_edit),
-                             ("&Notes contain", self.notes_edit)):
-            if widget is self.from_edit:
-                layout.addWidget(self.today_button)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(4)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        rows.addLayout(first)
+        rows.addLayout(second)
+        for layout, items in (
+            (first, (("C&lient ref", self.client_edit), ("&Practitioner", self.practitioner_combo),
+                     ("D&evice", self.device_combo), ("&Area", self.area_combo),
+                     ("Complicat&ion", self.complication_combo), ("&Grade", self.grade_combo))),
+            (second, (("S&tatus", self.status_combo), ("Fro&m", self.from_edit), ("T&o", self.to_edit),
+                      ("&Notes contain", self.notes_edit))),
+        ):
+            for text, widget in items:
+                if widget is self.from_edit:
+                    layout.addWidget(self.today_button)
+                    layout.addSpacing(6)
+                label = QLabel(text)
+                label.setBuddy(widget)
+                widget.setAccessibleName(label.text().replace("&", ""))
+                layout.addWidget(label)
+                layout.addWidget(widget)
                 layout.addSpacing(6)
-            label = QLabel(text)
-            label.setBuddy(widget)
-            widget.setAccessibleName(label.text().replace("&", ""))
-            layout.addWidget(label)
-            layout.addWidget(widget)
-            layout.addSpacing(6)
-        layout.addWidget(self.clear_button)
-        self.setTabOrder(self.practitioner_combo, self.status_combo)
-        self.setTabOrder(self.status_combo, self.today_button)
-        self.setTabOrder(self.today_button, self.from_edit)
-        self.setTabOrder(self.from_edit, self.to_edit)
-        self.setTabOrder(self.to_edit, self.notes_edit)
-        self.setTabOrder(self.notes_edit, self.clear_button)
+        first.addStretch(1)
+        second.addWidget(self.clear_button)
+        order = [self.client_edit, self.practitioner_combo, self.device_combo, self.area_combo,
+                 self.complication_combo, self.grade_combo, self.status_combo, self.today_button, self.from_edit,
+                 self.to_edit, self.notes_edit, self.clear_button]
+        for before, after in itertools.pairwise(order):
+            self.setTabOrder(before, after)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
@@ -145,17 +177,37 @@ class HistoryFilterBar(QWidget):
         self._text_timer.timeout.connect(self._apply)
         self._last = self.current_filter()
 
-        self.practitioner_combo.currentIndexChanged.connect(self._apply)
-        self.status_combo.currentIndexChanged.connect(self._apply)
+        for combo in self._combos():
+            combo.currentIndexChanged.connect(self._apply)
         self.today_button.toggled.connect(self.show_today)
         self.from_edit.dateChanged.connect(self._apply)
         self.to_edit.dateChanged.connect(self._apply)
-        self.notes_edit.textChanged.connect(self._restart_text_timer)
-        self.notes_edit.returnPressed.connect(self._apply)
+        for edit in (self.notes_edit, self.client_edit):
+            edit.textChanged.connect(self._restart_text_timer)
+            edit.returnPressed.connect(self._apply)
+
+    @staticmethod
+    def _combo(everything: str, choices: Sequence[Choice], chars: int = COMBO_CHARS) -> QComboBox:
+        """A list sized for `chars` characters (long labels elide; the open list shows them whole), so six
+        lists fit in a row at 1366 px."""
+        combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(chars)
+        combo.addItem(everything, None)
+        for choice in choices:
+            combo.addItem(choice.label, choice.value)
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+        return combo
+
+    def _combos(self) -> tuple[QComboBox, ...]:
+        return (self.practitioner_combo, self.device_combo, self.area_combo, self.complication_combo,
+                self.grade_combo, self.status_combo)
 
     def inputs(self) -> list[QWidget]:
         """The labelled filter inputs, in tab order (the Today button sits between Status and From)."""
-        return [self.practitioner_combo, self.status_combo, self.from_edit, self.to_edit, self.notes_edit]
+        return [self.client_edit, self.practitioner_combo, self.device_combo, self.area_combo,
+                self.complication_combo, self.grade_combo, self.status_combo, self.from_edit, self.to_edit,
+                self.notes_edit]
 
     def set_practitioners(self, practitioners: Sequence[NamedPractitioner]) -> None:
         """Fill the practitioner list, keeping the chosen practitioner when they are still listed."""
@@ -176,13 +228,21 @@ class HistoryFilterBar(QWidget):
 
     def current_filter(self) -> SessionFilter:
         text = self.notes_edit.text().strip()
-        return SessionFilter(practitioner_id=self.practitioner_combo.currentData(),
-                             status=self.status_combo.currentData(), date_from=self.from_edit.value(),
-                             date_to=self.to_edit.value(), text=text or None)
+        client = self.client_edit.text().strip()
+        return SessionFilter(
+            client_ref=client or None, practitioner_id=self.practitioner_combo.currentData(),
+            device_id=self.device_combo.currentData(), area_code=self.area_combo.currentData(),
+            complication_code=self.complication_combo.currentData(), min_grade=self.grade_combo.currentData(),
+            status=self.status_combo.currentData(), text=text or None,
+        ).with_days(self.from_edit.value(), self.to_edit.value(), self.zone)
+
+    def today(self) -> date:
+        """Today in the bar's zone."""
+        return datetime.now(self.zone).date() if self.zone is not None else date.today()
 
     def show_today(self, today_only: bool = True) -> None:
         """Only sessions of today (From = To = today), or back to any date; one filter change either way."""
-        day = date.today() if today_only else None
+        day = self.today() if today_only else None
         for widget in (self.from_edit, self.to_edit):
             widget.blockSignals(True)
         try:
@@ -199,16 +259,17 @@ class HistoryFilterBar(QWidget):
 
     def clear(self) -> None:
         """Back to every session (one filter change, not one per input)."""
-        widgets = (self.practitioner_combo, self.status_combo, self.from_edit, self.to_edit, self.notes_edit,
-                   self.today_button)
+        widgets: tuple[QWidget, ...] = (*self._combos(), self.from_edit, self.to_edit, self.notes_edit,
+                                        self.client_edit, self.today_button)
         for widget in widgets:
             widget.blockSignals(True)
         try:
-            self.practitioner_combo.setCurrentIndex(0)
-            self.status_combo.setCurrentIndex(0)
+            for combo in self._combos():
+                combo.setCurrentIndex(0)
             self.from_edit.set_value(None)
             self.to_edit.set_value(None)
             self.notes_edit.clear()
+            self.client_edit.clear()
             self.today_button.setChecked(False)
         finally:
             for widget in widgets:
@@ -221,9 +282,9 @@ class HistoryFilterBar(QWidget):
     def _apply(self) -> None:
         self._text_timer.stop()
         flt = self.current_filter()
-        today = date.today()
+        today = self.today()
         self.today_button.blockSignals(True)  # checked exactly when the dates say "today", however they were set
-        self.today_button.setChecked(flt.date_from == today and flt.date_to == today)
+        self.today_button.setChecked(self.from_edit.value() == today and self.to_edit.value() == today)
         self.today_button.blockSignals(False)
         if flt != self._last:
             self._last = flt

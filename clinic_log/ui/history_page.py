@@ -1,15 +1,20 @@
-"""The session history page: the filter bar over a lazy table of sessions, newest first."""
+"""The session history page: the filter bar over a lazy table of sessions, newest first.
+
+Right-click the column headers to show or hide columns; the choice is remembered per computer (ui.ini in
+the data folder).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QStyle, QTableView, QVBoxLayout, QWidget
 
 from clinic_log.db.engine import Database
+from clinic_log.paths import data_dir
 from clinic_log.services.session_filter import SessionFilter
 from clinic_log.services.session_views import SessionRow
-from clinic_log.services.startup_queries import count_sessions, practitioner_names
+from clinic_log.services.startup_queries import count_sessions, filter_choices, practitioner_names
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.history_filter_bar import HistoryFilterBar
 from clinic_log.ui.session_table_model import HEADERS, Column, SessionTableModel
@@ -17,6 +22,12 @@ from clinic_log.ui.session_table_model import HEADERS, Column, SessionTableModel
 EMPTY_DATABASE = "No sessions yet — import or log one (clinic-log import …)"
 NO_MATCH = "No sessions match these filters"
 _WIDEST = 280  # px: one long name must not push the other columns off screen
+HIDDEN_COLUMNS_KEY = "history/hidden_columns"
+
+
+def ui_settings() -> QSettings:
+    """Per-computer view preferences, kept beside the data (so tests and portable installs stay isolated)."""
+    return QSettings(str(data_dir() / "ui.ini"), QSettings.Format.IniFormat)
 
 
 def summary_text(count: int, flt: SessionFilter) -> str:
@@ -39,7 +50,7 @@ class SessionHistoryPage(QWidget):
         super().__init__(parent)
         self._db = db
         self._background = BackgroundRunner(self)
-        self.filter_bar = HistoryFilterBar(practitioner_names(db))
+        self.filter_bar = HistoryFilterBar(practitioner_names(db), choices=filter_choices(db))
         self.model = SessionTableModel(db, self.filter_bar.current_filter(), parent=self)
         self.view = QTableView()
         self.view.setObjectName("sessionTable")
@@ -59,6 +70,9 @@ class SessionHistoryPage(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._size_columns()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_column_menu)
+        self._restore_hidden_columns()
         self.view.activated.connect(self._on_activated)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)  # the window adds the actions
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -131,6 +145,42 @@ class SessionHistoryPage(QWidget):
             title = header_metrics.horizontalAdvance(HEADERS[column])
             self.view.setColumnWidth(column, min(max(widest, title) + padding, _WIDEST))
         header.setSectionResizeMode(Column.AREAS, QHeaderView.ResizeMode.Stretch)
+
+    # --- configurable columns ---------------------------------------------------------------------
+
+    def column_menu(self) -> QMenu:
+        """A checkable entry per column; at least one column stays visible."""
+        menu = QMenu(self)
+        menu.setAccessibleName("Columns")
+        visible = [c for c in Column if not self.view.isColumnHidden(c)]
+        for column in Column:
+            action = QAction(HEADERS[column], menu)
+            action.setCheckable(True)
+            action.setChecked(not self.view.isColumnHidden(column))
+            action.setEnabled(not (len(visible) == 1 and column in visible))
+            action.toggled.connect(lambda shown, c=column: self.set_column_visible(c, shown))
+            menu.addAction(action)
+        return menu
+
+    def _show_column_menu(self, pos: QPoint) -> None:
+        self.column_menu().exec(self.view.horizontalHeader().mapToGlobal(pos))
+
+    def set_column_visible(self, column: Column, visible: bool) -> None:
+        self.view.setColumnHidden(column, not visible)
+        hidden = [c.name for c in Column if self.view.isColumnHidden(c)]
+        settings = ui_settings()
+        settings.setValue(HIDDEN_COLUMNS_KEY, ",".join(hidden))
+        settings.sync()
+
+    def hidden_columns(self) -> list[Column]:
+        return [c for c in Column if self.view.isColumnHidden(c)]
+
+    def _restore_hidden_columns(self) -> None:
+        names = str(ui_settings().value(HIDDEN_COLUMNS_KEY, "") or "")
+        hidden = {c for c in Column if c.name in names.split(",")}
+        if len(hidden) < len(Column):
+            for column in hidden:
+                self.view.setColumnHidden(column, True)
 
     def _on_selection_changed(self) -> None:
         self.selection_changed.emit(self.view.selectionModel().hasSelection())

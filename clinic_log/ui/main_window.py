@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from clinic_log.ui.aftercare_preview import AftercarePreviewDialog
     from clinic_log.ui.aftercare_template_dialog import AftercareTemplateDialog
     from clinic_log.ui.client_picker import ClientPickerDialog
+    from clinic_log.ui.client_timeline import ClientTimelineDialog
+    from clinic_log.ui.export_dialog import ExportDialog
     from clinic_log.ui.session_detail_dialog import SessionDetailDialog
     from clinic_log.ui.session_form import SessionFormDialog
 
@@ -65,12 +67,15 @@ class MainWindow(QMainWindow):
     detail_dialog_opened = Signal(object)  # SessionDetailDialog
     aftercare_dialog_opened = Signal(object)  # AftercarePreviewDialog
     template_dialog_opened = Signal(object)  # AftercareTemplateDialog
+    export_dialog_opened = Signal(object)  # ExportDialog
+    timeline_dialog_opened = Signal(object)  # ClientTimelineDialog
 
     def __init__(self, db: Database, location: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self.setWindowTitle(f"{APP_NAME} — {database_name(location)}")
         self.pages = PageHost()
+        self.pages.install_shortcuts(self)  # Ctrl+1… for the tabs (Alt mnemonics belong to the filters and menus)
         self._register_pages()
         history = self.pages.show_page("sessions")
         assert isinstance(history, SessionHistoryPage)
@@ -121,11 +126,15 @@ class MainWindow(QMainWindow):
         """Every page of the window, in tab order. A page is built the first time its tab is shown."""
         from clinic_log.ui.people_pages import audit_page, practitioners_page, users_page
 
-        self.pages.add_page(PageSpec("sessions", "&Sessions", lambda: SessionHistoryPage(self._db)))
-        self.pages.add_page(PageSpec("clients", "&Clients", self._build_clients_page))
-        self.pages.add_page(PageSpec("practitioners", "&Practitioners", lambda: practitioners_page(self._db)))
-        self.pages.add_page(PageSpec("users", "&Users", lambda: users_page(self._db), frozenset({UserRole.OWNER})))
-        self.pages.add_page(PageSpec("audit", "&Audit", lambda: audit_page(self._db), frozenset({UserRole.OWNER})))
+        self.pages.add_page(PageSpec("sessions", "Sessions", lambda: SessionHistoryPage(self._db)))
+        self.pages.add_page(PageSpec("clients", "Clients", self._build_clients_page))
+        self.pages.add_page(PageSpec("recall", "Recall", self._build_recall_page,
+                                     frozenset({UserRole.PRACTITIONER, UserRole.OWNER})))
+        self.pages.add_page(PageSpec("dashboard", "Dashboard", self._build_dashboard_page,
+                                     frozenset({UserRole.OWNER})))
+        self.pages.add_page(PageSpec("practitioners", "Practitioners", lambda: practitioners_page(self._db)))
+        self.pages.add_page(PageSpec("users", "Users", lambda: users_page(self._db), frozenset({UserRole.OWNER})))
+        self.pages.add_page(PageSpec("audit", "Audit", lambda: audit_page(self._db), frozenset({UserRole.OWNER})))
 
     def _build_clients_page(self) -> QWidget:
         from clinic_log.ui.clients_page import ClientsPage  # built when the tab is first shown
@@ -133,6 +142,18 @@ class MainWindow(QMainWindow):
         page = ClientsPage(self._db)
         page.new_session_requested.connect(self.new_session)  # "New session…" on a client's page
         return page
+
+    def _build_recall_page(self) -> QWidget:
+        from clinic_log.ui.recall_page import RecallPage  # review pages load when first shown
+
+        page = RecallPage(self._db)
+        page.session_activated.connect(self.open_session)
+        return page
+
+    def _build_dashboard_page(self) -> QWidget:
+        from clinic_log.ui.dashboard_page import DashboardPage
+
+        return DashboardPage(self._db)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -146,6 +167,10 @@ class MainWindow(QMainWindow):
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+L"))
         self.switch_user_action.setToolTip("Lock and log in as another user (Ctrl+L)")
         file_menu.addAction(self.switch_user_action)
+        self.export_action = QAction("&Export…", self)
+        self.export_action.setToolTip("Export sessions (CSV, JSON, FHIR) or one client's data; owner only")
+        self.export_action.triggered.connect(self.open_export)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -179,7 +204,11 @@ class MainWindow(QMainWindow):
         session_menu.addAction(self.new_session_action)
         session_menu.addAction(self.open_action)
         session_menu.addAction(self.aftercare_action)
-        self.page.view.addActions([self.open_action, self.aftercare_action])  # its context menu
+        self.timeline_action = QAction("Client &timeline…", self)
+        self.timeline_action.setToolTip("All sessions of the selected session's client, with depths over time")
+        self.timeline_action.triggered.connect(self.open_timeline_for_selection)
+        session_menu.addAction(self.timeline_action)
+        self.page.view.addActions([self.open_action, self.aftercare_action, self.timeline_action])  # context menu
         self.page.selection_changed.connect(self._on_selection_changed)
         self._on_selection_changed(self.page.selected_session() is not None)
 
@@ -217,7 +246,8 @@ class MainWindow(QMainWindow):
             self.pages.show_page("sessions")
         for action, permission in ((self.backups_action, "back up and restore"),
                                    (self.template_action, "edit templates and settings"),
-                                   (self.clinic_settings_action, "edit templates and settings")):
+                                   (self.clinic_settings_action, "edit templates and settings"),
+                                   (self.export_action, "export data")):
             action.setVisible(actor.role in ALLOWED[permission])
         self._settings_menu.menuAction().setVisible(actor.role in ALLOWED["edit templates and settings"])
         self.user_label.setText(f"{actor.username} ({actor.role.value})")
@@ -254,6 +284,7 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self, selected: bool) -> None:
         self.open_action.setEnabled(selected)
         self.aftercare_action.setEnabled(selected)
+        self.timeline_action.setEnabled(selected)
 
     @property
     def session_count_text(self) -> str:
@@ -277,6 +308,31 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.aftercare_dialog_opened.emit(dialog)
+        return dialog
+
+    def open_export(self) -> ExportDialog:
+        from clinic_log.ui.export_dialog import ExportDialog
+
+        row = self.page.selected_session()  # a subject-access export starts from the selected client
+        dialog = ExportDialog(self._db, parent=self, client_ref=row.client_ref if row is not None else "")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.export_dialog_opened.emit(dialog)
+        return dialog
+
+    def open_timeline_for_selection(self) -> ClientTimelineDialog | None:
+        row = self.page.selected_session()
+        return self.open_client_timeline(session_id=row.id) if row is not None else None
+
+    def open_client_timeline(self, client_id: int | None = None,
+                             session_id: int | None = None) -> ClientTimelineDialog | None:
+        """All sessions of a client (or of a session's client) with depths over time; the client page may call it."""
+        from clinic_log.ui.client_timeline import show_client_timeline
+
+        dialog = show_client_timeline(self._db, self, client_id=client_id, session_id=session_id)
+        if dialog is not None:
+            dialog.session_activated.connect(self.open_session)
+            self.timeline_dialog_opened.emit(dialog)
         return dialog
 
     def open_template_editor(self) -> AftercareTemplateDialog | None:

@@ -1,7 +1,8 @@
 """The main window's pages as tabs, each built the first time it is shown (so start-up only pays for the first).
 
 A page is registered with a title, a factory and the roles that may see it; `PageHost.show_roles` hides the
-tabs the logged-in user's role may not use (the services refuse them anyway).
+tabs the logged-in user's role may not use (the services refuse them anyway). Ctrl+1, Ctrl+2… go to the first,
+second… visible tab; titles carry no Alt mnemonic, since the history filters and the menus use those letters.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from clinic_log.domain.enums import UserRole
@@ -61,6 +63,7 @@ class PageHost(QTabWidget):
         holder = _LazyPage(spec)
         self._pages[spec.key] = holder
         self.addTab(holder, spec.title)
+        self._number_tabs()
 
     def page(self, key: str) -> QWidget:
         """The page's widget, built now if it was not yet."""
@@ -86,6 +89,28 @@ class PageHost(QTabWidget):
         """Show only the tabs this role may use."""
         for holder in self._pages.values():
             self.setTabVisible(self.indexOf(holder), role in holder.spec.roles)
+        self._number_tabs()
+
+    def install_shortcuts(self, window: QWidget) -> None:
+        """Ctrl+1 … Ctrl+9 anywhere in `window` show the 1st … 9th visible tab."""
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), window)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda n=n: self.show_visible_tab(n))
+
+    def visible_indexes(self) -> list[int]:
+        return [i for i in range(self.count()) if self.isTabVisible(i)]
+
+    def show_visible_tab(self, number: int) -> None:
+        """Show the `number`-th visible tab (1-based); nothing when there are fewer."""
+        visible = self.visible_indexes()
+        if 0 < number <= len(visible):
+            self.setCurrentIndex(visible[number - 1])
+
+    def _number_tabs(self) -> None:
+        for position, index in enumerate(self.visible_indexes(), start=1):
+            if position <= 9:
+                self.setTabToolTip(index, f"Ctrl+{position}")
 
     def _on_current_changed(self, index: int) -> None:
         holder = self.widget(index)

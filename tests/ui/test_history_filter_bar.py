@@ -49,7 +49,7 @@ def test_a_date_typed_over_any_applies_on_enter_and_delete_clears_it(qtbot: QtBo
     edit.selectAll()
     qtbot.keyClicks(edit, "2026-01-05")
     qtbot.keyClick(edit, Qt.Key.Key_Return)
-    assert emitted == [SessionFilter(date_from=date(2026, 1, 5))]
+    assert emitted == [SessionFilter().with_days(date(2026, 1, 5), None)]
 
     edit.selectAll()
     qtbot.keyClick(edit, Qt.Key.Key_Delete)
@@ -74,7 +74,7 @@ def test_today_sets_both_dates_to_today_in_one_change_and_clear_undoes_it(qtbot:
     assert bar.today_button.accessibleName() == "Today" and "Alt+D" in bar.today_button.toolTip()
     qtbot.mouseClick(bar.today_button, Qt.MouseButton.LeftButton)
     today = date.today()
-    assert emitted == [SessionFilter(date_from=today, date_to=today)]
+    assert emitted == [SessionFilter().with_days(today, today)]
     assert bar.today_button.isChecked()
 
     bar.clear()
@@ -90,4 +90,4 @@ def test_today_is_checked_exactly_when_the_dates_say_today(qtbot: QtBot) -> None
     assert bar.today_button.isChecked()
     bar.from_edit.set_value(date(2026, 1, 5))
     assert not bar.today_button.isChecked()
-    assert emitted[-1] == SessionFilter(date_from=date(2026, 1, 5), date_to=date.today())
+    assert emitted[-1] == SessionFilter().with_days(date(2026, 1, 5), date.today())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -40,3 +41,22 @@ def test_tabs_a_role_may_not_use_are_hidden(qtbot: QtBot) -> None:
     assert [host.isTabVisible(i) for i in range(2)] == [True, False]
     host.show_roles(UserRole.OWNER)
     assert [host.isTabVisible(i) for i in range(2)] == [True, True]
+
+
+def test_ctrl_and_a_number_shows_that_visible_tab(qtbot: QtBot) -> None:
+    host = PageHost()
+    qtbot.addWidget(host)
+    host.install_shortcuts(host)
+    for key in ("history", "audit", "clients"):
+        host.add_page(PageSpec(key, key.title(), QWidget,
+                               frozenset({UserRole.OWNER}) if key == "audit" else frozenset(UserRole)))
+    host.show_roles(UserRole.RECEPTION)
+    host.show()
+    qtbot.waitExposed(host)
+    host.activateWindow()
+    qtbot.waitUntil(host.isActiveWindow)
+    qtbot.keyClick(host, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert host.tabText(host.currentIndex()) == "Clients"  # the 2nd visible tab: Audit is hidden
+    assert host.tabToolTip(host.currentIndex()) == "Ctrl+2"
+    qtbot.keyClick(host, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert host.tabText(host.currentIndex()) == "History"

@@ -15,7 +15,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services import session_queries
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.people import list_practitioners
-from clinic_log.services.session_queries import SessionFilter
+from clinic_log.services.session_queries import PageKey, SessionFilter
 from clinic_log.services.session_views import SessionRow
 from clinic_log.ui import session_table_model
 from clinic_log.ui.session_table_model import PAGE_SIZE, Column, SessionTableModel
@@ -47,9 +47,9 @@ def test_only_the_first_page_is_loaded_until_more_is_fetched(db: Database, owner
     limits: list[int] = []
     real = session_queries.list_sessions
 
-    def spy(db: Database, flt: SessionFilter, limit: int, offset: int) -> list[SessionRow]:
+    def spy(db: Database, flt: SessionFilter, limit: int, after: PageKey | None) -> list[SessionRow]:
         limits.append(limit)
-        return real(db, flt, limit, offset)
+        return real(db, flt, limit, after)
 
     monkeypatch.setattr(session_table_model, "list_sessions", spy)
 
@@ -115,7 +115,7 @@ def test_notes_filter_matches_text_inside_the_notes(demo_db: Database, raw: sqli
 
 def test_date_range_filter_keeps_sessions_inside_the_range(demo_db: Database, raw: sqlite3.Connection) -> None:
     start, end = date(2025, 1, 1), date(2025, 3, 31)
-    model = SessionTableModel(demo_db, SessionFilter(date_from=start, date_to=end))
+    model = SessionTableModel(demo_db, SessionFilter().with_days(start, end, UTC))
     fetch_all(model)
     expected = {r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE started_at >= '2025-01-01' AND started_at < '2025-04-01'")}

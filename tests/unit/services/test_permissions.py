@@ -19,6 +19,7 @@ from clinic_log.services import (
     auth,
     clients,
     clinic_settings,
+    dashboard,
     exporter,
     form_drafts,
     importer,
@@ -128,6 +129,8 @@ MATRIX: list[tuple[str, Call, set[UserRole]]] = [
     ("read audit", lambda db, a, c, s, t: audit_queries.list_audit(db, a), {UserRole.OWNER}),
     ("verify audit chain", lambda db, a, c, s, t: audit_queries.first_broken_row(db, a), {UserRole.OWNER}),
     ("count audit rows", lambda db, a, c, s, t: audit_queries.count_audit_rows(db, a), {UserRole.OWNER}),
+    ("load the dashboard", lambda db, a, c, s, t: dashboard.load_dashboard(db, a, date(2026, 11, 25)),
+     {UserRole.OWNER}),
     ("autosave a form", lambda db, a, c, s, t: form_drafts.save_form_draft(db, a, "session:client=1", {"notes": "x"}),
      {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
 ]
@@ -167,5 +170,6 @@ def test_every_permission_of_the_table_is_exercised_by_the_matrix() -> None:
         "manage practitioners and devices",
         "view practitioners", "manage users", "edit templates and settings", "import data", "export data",
         "run recalls", "back up and restore", "view the audit log", "keep unsaved form drafts",
+        "view the dashboard",
     }
     assert set(ALLOWED) - covered <= {"view sessions"}  # reading sessions takes no actor (any logged-in user)

@@ -9,12 +9,16 @@ import pytest
 
 from clinic_log.db.engine import Database, open_database
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
 from clinic_log.services import startup_queries
+from clinic_log.services.amendments import void_session
+from clinic_log.services.auth import has_users
+from clinic_log.services.clinic_settings import read_settings, save_settings
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.facts import area_refs
 from clinic_log.services.people import list_practitioners
 from clinic_log.services.session_filter import SessionFilter
-from clinic_log.services.session_queries import count_sessions, list_sessions
+from clinic_log.services.session_queries import count_sessions, filter_choices, list_sessions
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -25,6 +29,10 @@ def demo(db: Database, owner: Actor) -> Database:
     return db
 
 
+def owner_actor() -> Actor:
+    return Actor("owner", UserRole.OWNER)
+
+
 def _file(db: Database) -> str:
     path = startup_queries.plain_sqlite_file(db)
     assert path is not None
@@ -32,9 +40,12 @@ def _file(db: Database) -> str:
 
 
 @pytest.mark.parametrize(("limit", "offset"), [(200, 0), (50, 100), (200, 250), (10, 400)])
-def test_a_plain_page_is_the_orm_page(demo: Database, limit: int, offset: int) -> None:
-    assert startup_queries.plain_sessions_page(_file(demo), limit, offset) == list_sessions(
-        demo, SessionFilter(), limit=limit, offset=offset)
+def test_a_plain_page_is_the_orm_page(demo: Database, owner: Actor, limit: int, offset: int) -> None:
+    newest = list_sessions(demo, SessionFilter(), limit=1)[0]
+    void_session(demo, owner, newest.id, "logged for the wrong client")  # shown as "void" by both
+    everything = list_sessions(demo, SessionFilter(), limit=1000)
+    assert everything[0].status == "void"
+    assert startup_queries.plain_sessions_page(_file(demo), limit, offset) == everything[offset:offset + limit]
 
 
 def test_plain_count_practitioners_and_area_labels_match_the_orm(demo: Database, monkeypatch: pytest.MonkeyPatch
@@ -46,6 +57,11 @@ def test_plain_count_practitioners_and_area_labels_match_the_orm(demo: Database,
     with demo.reading() as session:
         assert startup_queries.area_labels(demo) == {code: ref.label for code, ref in area_refs(session).items()}
     assert startup_queries.list_sessions(demo, SessionFilter(), 20) == list_sessions(demo, limit=20)
+    assert startup_queries.filter_choices(demo) == filter_choices(demo)
+    assert startup_queries.has_users(demo) == has_users(demo)
+    save_settings(demo, owner_actor(), {"security.idle_lock_minutes": "25"})
+    assert startup_queries.setting(demo, "security.idle_lock_minutes") == "25"
+    assert startup_queries.setting(demo, "clinic.paper") == read_settings(demo)["clinic.paper"]
 
 
 def test_a_filtered_list_always_goes_to_the_orm_service(demo: Database, monkeypatch: pytest.MonkeyPatch) -> None:

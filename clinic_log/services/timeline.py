@@ -1,0 +1,108 @@
+"""A client's timeline: every session, oldest first, with the depth used per area and the course position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import (
+    Area,
+    Client,
+    Complication,
+    Device,
+    DeviceModel,
+    Practitioner,
+    SessionArea,
+    TreatmentSession,
+)
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.errors import NotFound
+from clinic_log.domain.permissions import require
+from clinic_log.services.clock import from_utc_naive
+
+
+@dataclass(frozen=True)
+class TimelineArea:
+    area_code: str
+    label: str
+    depth_mm: float
+    passes: int
+
+
+@dataclass(frozen=True)
+class TimelineSession:
+    id: int
+    started_at: datetime
+    practitioner: str
+    device: str | None
+    status: str
+    course_index: int | None
+    course_total: int | None
+    areas: tuple[TimelineArea, ...]
+    complications: int
+
+    @property
+    def course_text(self) -> str:
+        """"2 of 4", "2", or "" when no course position was recorded."""
+        if self.course_index is None:
+            return ""
+        return f"{self.course_index} of {self.course_total}" if self.course_total else str(self.course_index)
+
+
+@dataclass(frozen=True)
+class ClientTimeline:
+    client_id: int
+    client_ref: str
+    client_name: str
+    sessions: tuple[TimelineSession, ...]
+
+    def depth_series(self) -> dict[str, list[tuple[datetime, float]]]:
+        """Area label → [(session start, depth mm)], oldest first: one line per area on the chart."""
+        series: dict[str, list[tuple[datetime, float]]] = {}
+        for s in self.sessions:
+            for a in s.areas:
+                series.setdefault(a.label, []).append((s.started_at, a.depth_mm))
+        return series
+
+
+def client_timeline(db: Database, actor: Actor, client_id: int) -> ClientTimeline:
+    """Uses the (client_id, started_at) index: a client's few dozen sessions whatever the database size."""
+    require(actor, "view sessions")
+    s = TreatmentSession
+    with db.reading() as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise NotFound("client", client_id)
+        rows = session.execute(
+            select(s.id, s.started_at, Practitioner.full_name, DeviceModel.name, s.status, s.course_index,
+                   s.course_total)
+            .join(Practitioner, Practitioner.id == s.practitioner_id)
+            .outerjoin(Device, Device.id == s.device_id)
+            .outerjoin(DeviceModel, DeviceModel.id == Device.device_model_id)
+            .where(s.client_id == client_id).order_by(s.started_at, s.id)).all()
+        ids = [r[0] for r in rows]
+        areas: dict[int, list[TimelineArea]] = {}
+        for sid, code, label, depth, passes in session.execute(
+                select(SessionArea.session_id, SessionArea.area_code, Area.label, SessionArea.depth_mm,
+                       SessionArea.passes).join(Area, Area.code == SessionArea.area_code)
+                .where(SessionArea.session_id.in_(ids)).order_by(SessionArea.id)):
+            areas.setdefault(sid, []).append(TimelineArea(code, label, depth, passes))
+        complications: dict[int, int] = {}
+        for (sid,) in session.execute(select(Complication.session_id).where(Complication.session_id.in_(ids))):
+            complications[sid] = complications.get(sid, 0) + 1
+        sessions = tuple(
+            TimelineSession(sid, from_utc_naive(started), practitioner, device, status, k, n,
+                            tuple(areas.get(sid, ())), complications.get(sid, 0))
+            for sid, started, practitioner, device, status, k, n in rows)
+        return ClientTimeline(client.id, client.client_ref, f"{client.first_name} {client.last_name}", sessions)
+
+
+def client_id_for_session(db: Database, session_id: int) -> int:
+    with db.reading() as session:
+        client_id = session.scalar(select(TreatmentSession.client_id).where(TreatmentSession.id == session_id))
+    if client_id is None:
+        raise NotFound("session", session_id)
+    return client_id
