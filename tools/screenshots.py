@@ -396,6 +396,9 @@ def audit_viewer(scene: Scene) -> QWidget:
     page.verified.connect(done.append)
     page.verify()
     wait_until(scene.app, lambda: bool(done), "the audit chain check")
+    return scene.window
+
+
 def history_filters(scene: Scene) -> QWidget:
     """The history narrowed by practitioner, area and status."""
     page = scene.window.pages.show_page("sessions")

@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.location_label)
         self.page.summary_changed.connect(self.summary_label.setText)
+        # the count describes the Sessions tab's list: shown only with it
+        self.pages.currentChanged.connect(lambda _: self.summary_label.setVisible(self.pages.currentWidget()
+                                                                                  is self.page.parentWidget()))
         self.page.session_activated.connect(self.open_session)
         self._build_menus()
         self._build_toolbar()

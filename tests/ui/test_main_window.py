@@ -193,3 +193,13 @@ def test_shortcuts_find_refresh_and_quit(qtbot: QtBot, demo_db: Database, db_pat
 
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_the_session_count_shows_only_with_the_sessions_tab(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
+    assert window.summary_label.isVisible()
+    window.pages.show_page("practitioners")
+    assert not window.summary_label.isVisible()
+    window.pages.show_page("sessions")
+    assert window.summary_label.isVisible()
