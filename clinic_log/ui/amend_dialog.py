@@ -28,6 +28,7 @@ from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import amendments
 from clinic_log.services.session_views import SessionDetail
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.widgets import problem_label
 
 LATE_COMPLICATION = "late complication"
 _SESSION_FIELDS = (("notes", "Notes"), ("skin_response", "Skin response"), ("course_index", "Course: session number"),
@@ -61,13 +62,6 @@ def targets(detail: SessionDetail) -> list[tuple[str, Target]]:
     found.append(("Add a late complication", Target(LATE_COMPLICATION, "complication", "")))
     return found
 
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020;")
-    label.setAccessibleName("Problem")
-    return label
 
 
 class AmendDialog(QDialog):
@@ -117,7 +111,7 @@ class AmendDialog(QDialog):
         self.reason_edit.setTabChangesFocus(True)
         self.reason_edit.setPlaceholderText("Required: why the record changes (e.g. follow-up call on day 3)")
         self.reason_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
-        self.error_label = _error_label()
+        self.error_label = problem_label()
         form = QFormLayout()
         form.addRow("&Change", self.field_combo)
         form.addRow(self.stack)
@@ -189,7 +183,7 @@ class ReasonDialog(QDialog):
         self.reason_edit.setAccessibleName("Reason")
         self.reason_edit.setTabChangesFocus(True)
         self.reason_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
-        self.error_label = _error_label()
+        self.error_label = problem_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(action)

@@ -26,16 +26,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
 from clinic_log.services import auth
 from clinic_log.services.clinic_settings import ClinicDetails, save_clinic, validate_clinic
-
-_ERROR_STYLE = "color: #b00020;"
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(_ERROR_STYLE)
-    label.setAccessibleName("Problem")
-    return label
+from clinic_log.ui.widgets import problem_label
 
 
 class ClinicPage(QWizardPage):
@@ -64,7 +55,7 @@ class ClinicPage(QWizardPage):
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo_edit, 1)
         logo_row.addWidget(self.browse_button)
-        self.error_label = _error_label()
+        self.error_label = problem_label()
         form = QFormLayout(self)
         form.addRow("Clinic &name", self.name_edit)
         form.addRow("&Address", self.address_edit)
@@ -112,7 +103,7 @@ class OwnerPage(QWizardPage):
         self.confirm_edit = QLineEdit()
         self.confirm_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm_edit.setAccessibleName("Repeat password")
-        self.error_label = _error_label()
+        self.error_label = problem_label()
         form = QFormLayout(self)
         form.addRow("&Username", self.username_edit)
         form.addRow("&Full name", self.full_name_edit)

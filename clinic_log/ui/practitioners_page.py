@@ -10,7 +10,6 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +36,7 @@ from clinic_log.services.people import CredentialInput, CredentialView, Practiti
 from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.record_table_model import RecordTableModel
+from clinic_log.ui.widgets import problem_label, record_table
 
 ROLE_LABELS = {PractitionerRole.ESTHETICIAN: "Esthetician", PractitionerRole.NURSE: "Nurse",
                PractitionerRole.DERMATOLOGIST: "Dermatologist", PractitionerRole.PLASTIC_SURGEON: "Plastic surgeon"}
@@ -91,13 +90,6 @@ def _date_edit(name: str) -> tuple[QCheckBox, QDateEdit]:
     return check, edit
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020;")
-    label.setAccessibleName("Problem")
-    return label
-
 
 class CredentialDialog(QDialog):
     """Add or edit one credential: kind, number, issuing body, issue and expiry dates, required for signing."""
@@ -132,7 +124,7 @@ class CredentialDialog(QDialog):
             self.required_check.setChecked(credential.required)
         else:
             self.expires_check.setChecked(True)
-        self.error_label = _error_label()
+        self.error_label = problem_label()
         form = QFormLayout()
         form.addRow("&Kind", self.kind_combo)
         form.addRow("&Number", self.number_edit)
@@ -187,7 +179,7 @@ class NewPractitionerDialog(QDialog):
         self.supervision_check = QCheckBox("Needs supervision")
         self.supervision_check.setAccessibleName("Needs supervision")
         self.cap_spin = _cap_spin()
-        self.error_label = _error_label()
+        self.error_label = problem_label()
         form = QFormLayout()
         form.addRow("&Username", self.username_edit)
         form.addRow("&Full name", self.full_name_edit)
@@ -242,13 +234,7 @@ class PractitionersPage(QWidget):
             ("Depth cap", lambda p: f"{p.depth_cap_mm:.2f} mm" if p.depth_cap_mm else NO_CAP),
             ("Status", lambda p: "active" if p.active else "deactivated"),
         ], muted=lambda p: not p.active)
-        self.view = QTableView()
-        self.view.setAccessibleName("Practitioners")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = record_table(self.model, "Practitioners")
 
         self.full_name_edit = QLineEdit()
         self.full_name_edit.setAccessibleName("Full name")
@@ -271,13 +257,7 @@ class PractitionersPage(QWidget):
             ("Expires", lambda c: expiry_text(c.expires_on, self._today)),
             ("Required", lambda c: "yes" if c.required else "no"),
         ])
-        self.credentials_view = QTableView()
-        self.credentials_view.setAccessibleName("Credentials")
-        self.credentials_view.setModel(self.credentials_model)
-        self.credentials_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.credentials_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.credentials_view.verticalHeader().setVisible(False)
-        self.credentials_view.horizontalHeader().setStretchLastSection(True)
+        self.credentials_view = record_table(self.credentials_model, "Credentials")
         self.add_credential_button = QPushButton("&Add credential…")
         self.add_credential_button.setAccessibleName("Add credential…")
         self.edit_credential_button = QPushButton("&Edit credential…")

@@ -6,7 +6,6 @@ from datetime import UTC
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +27,7 @@ from clinic_log.services import auth, people
 from clinic_log.services.auth import UserView
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.record_table_model import RecordTableModel
+from clinic_log.ui.widgets import problem_label, record_table
 
 ROLE_LABELS = {UserRole.OWNER: "Owner", UserRole.PRACTITIONER: "Practitioner", UserRole.RECEPTION: "Reception"}
 
@@ -48,13 +47,6 @@ def _password_edit(name: str) -> QLineEdit:
     edit.setAccessibleName(name)
     return edit
 
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020;")
-    label.setAccessibleName("Problem")
-    return label
 
 
 class NewUserDialog(QDialog):
@@ -79,7 +71,7 @@ class NewUserDialog(QDialog):
             self.practitioner_combo.addItem(f"{p.full_name} ({p.username})", p.username)
         self.password_edit = _password_edit("Password")
         self.confirm_edit = _password_edit("Repeat password")
-        self.error_label = _error_label()
+        self.error_label = problem_label()
         form = QFormLayout()
         form.addRow("&Username", self.username_edit)
         form.addRow("&Full name", self.full_name_edit)
@@ -119,7 +111,7 @@ class ResetPasswordDialog(QDialog):
         self.setWindowTitle(f"Reset password — {user.username}")
         self.password_edit = _password_edit("New password")
         self.confirm_edit = _password_edit("Repeat password")
-        self.error_label = _error_label()
+        self.error_label = problem_label()
         form = QFormLayout()
         form.addRow("&New password", self.password_edit)
         form.addRow("&Repeat password", self.confirm_edit)
@@ -158,13 +150,7 @@ class UsersPage(QWidget):
             ("Role", lambda u: ROLE_LABELS.get(UserRole(u.role), u.role)),
             ("Practitioner", lambda u: u.practitioner_name or "—"), ("Status", _status),
         ], muted=lambda u: not u.active)
-        self.view = QTableView()
-        self.view.setAccessibleName("Users")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = record_table(self.model, "Users")
         self.new_button = QPushButton("&New user…")
         self.new_button.setAccessibleName("New user…")
         self.deactivate_button = QPushButton("&Deactivate")

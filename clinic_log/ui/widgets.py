@@ -1,0 +1,29 @@
+"""Small widget builders the pages and dialogs share: the red problem line and a one-row-at-a-time record table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def problem_label(name: str = "Problem") -> QLabel:
+    """A word-wrapped red line for what is wrong with the input (empty until there is something to say)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setAccessibleName(name)
+    return label
+
+
+def record_table(model: QAbstractItemModel, name: str) -> QTableView:
+    """A read-only table of records where one whole row is selected at a time."""
+    view = QTableView()
+    view.setAccessibleName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
