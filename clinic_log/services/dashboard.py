@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Subquery, case, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, Subquery, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
@@ -76,9 +76,25 @@ def _sessions_with_complications() -> Subquery:
             .group_by(k.session_id).subquery())
 
 
-def _voided() -> ColumnElement[bool]:
-    """Voided sessions stay in the record but not in the figures; this condition uses the small partial index."""
-    return TreatmentSession.voided_at.is_not(None)
+MANY_VOIDED = 5000  # beyond this many voided sessions, name them by condition rather than by id
+
+
+def _voided(session: Session) -> ColumnElement[bool] | None:
+    """Which sessions are voided: they stay in the record but not in the figures. Their ids come from the small
+    partial index first, so the grouped counts below look up only those rows whatever plan SQLite would pick.
+    None when no session is voided (the usual case): nothing to take away."""
+    ids = list(session.scalars(select(TreatmentSession.id).where(TreatmentSession.voided_at.is_not(None))
+                               .limit(MANY_VOIDED + 1)))
+    if not ids:
+        return None
+    if len(ids) > MANY_VOIDED:
+        return TreatmentSession.voided_at.is_not(None)
+    return TreatmentSession.id.in_(ids)
+
+
+def _rows(session: Session, stmt: Select[*tuple[Any, ...]], voided: ColumnElement[bool] | None) -> list[Any]:
+    """The voided sessions' part of a grouped count (empty when none is voided)."""
+    return [] if voided is None else list(session.execute(stmt.where(voided)).all())
 
 
 def _minus(totals: dict[Any, int], voided: dict[Any, int]) -> dict[Any, int]:
@@ -91,7 +107,7 @@ def _minus(totals: dict[Any, int], voided: dict[Any, int]) -> dict[Any, int]:
 def sessions_per_month(session: Session) -> tuple[MonthCount, ...]:
     month = _month()
     stmt = select(month, func.count()).select_from(TreatmentSession).group_by(month)
-    voided = dict(session.execute(stmt.where(_voided())).all())
+    voided = dict(_rows(session, stmt, _voided(session)))
     counts = _minus(dict(session.execute(stmt).all()), voided)
     return tuple(MonthCount(m, counts[m]) for m in sorted(counts))
 
@@ -109,12 +125,13 @@ def _session_group_rates(session: Session, column: Any, labels: dict[Any, tuple[
     one pass over the complications joined to their sessions."""
     s = TreatmentSession
     grouped = select(column, func.count()).select_from(s).group_by(column)
-    totals = _minus(dict(session.execute(grouped).all()), dict(session.execute(grouped.where(_voided())).all()))
+    voided_ids = _voided(session)
+    totals = _minus(dict(session.execute(grouped).all()), dict(_rows(session, grouped, voided_ids)))
     x = _sessions_with_complications()
     with_complications = (select(column, func.count(), func.sum(x.c.adv)).select_from(x)
                           .join(s, s.id == x.c.sid).group_by(column))
     counts = session.execute(with_complications).all()
-    voided = session.execute(with_complications.where(_voided())).all()
+    voided = _rows(session, with_complications, voided_ids)
     return _rates(totals, _minus({g: a for g, a, _ in counts}, {g: a for g, a, _ in voided}),
                   _minus({g: b or 0 for g, _, b in counts}, {g: b or 0 for g, _, b in voided}), labels)
 
@@ -134,13 +151,14 @@ def rates_by_device(session: Session) -> tuple[GroupRate, ...]:
 def rates_by_area(session: Session, area_labels: dict[str, str]) -> tuple[GroupRate, ...]:
     a, s = SessionArea, TreatmentSession
     per_area = select(a.area_code, func.count()).group_by(a.area_code)
-    voided_areas = per_area.join(s, s.id == a.session_id).where(_voided())
-    totals = _minus(dict(session.execute(per_area).all()), dict(session.execute(voided_areas).all()))
+    voided_ids = _voided(session)
+    voided_areas = per_area.join(s, s.id == a.session_id)
+    totals = _minus(dict(session.execute(per_area).all()), dict(_rows(session, voided_areas, voided_ids)))
     x = _sessions_with_complications()
     with_complications = (select(a.area_code, func.count(), func.sum(x.c.adv)).select_from(x)
                           .join(a, a.session_id == x.c.sid).group_by(a.area_code))
     counts = session.execute(with_complications).all()
-    voided = session.execute(with_complications.join(s, s.id == a.session_id).where(_voided())).all()
+    voided = _rows(session, with_complications.join(s, s.id == a.session_id), voided_ids)
     labels: dict[Any, tuple[str, str]] = {code: (code, area_labels.get(code, code)) for code in totals}
     return _rates(totals, _minus({g: n for g, n, _ in counts}, {g: n for g, n, _ in voided}),
                   _minus({g: y or 0 for g, _, y in counts}, {g: y or 0 for g, _, y in voided}), labels)
