@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Subquery, case, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, Subquery, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
@@ -76,10 +76,40 @@ def _sessions_with_complications() -> Subquery:
             .group_by(k.session_id).subquery())
 
 
+MANY_VOIDED = 5000  # beyond this many voided sessions, name them by condition rather than by id
+
+
+def _voided(session: Session) -> ColumnElement[bool] | None:
+    """Which sessions are voided: they stay in the record but not in the figures. Their ids come from the small
+    partial index first, so the grouped counts below look up only those rows whatever plan SQLite would pick.
+    None when no session is voided (the usual case): nothing to take away."""
+    ids = list(session.scalars(select(TreatmentSession.id).where(TreatmentSession.voided_at.is_not(None))
+                               .limit(MANY_VOIDED + 1)))
+    if not ids:
+        return None
+    if len(ids) > MANY_VOIDED:
+        return TreatmentSession.voided_at.is_not(None)
+    return TreatmentSession.id.in_(ids)
+
+
+def _rows(session: Session, stmt: Select[*tuple[Any, ...]], voided: ColumnElement[bool] | None) -> list[Any]:
+    """The voided sessions' part of a grouped count (empty when none is voided)."""
+    return [] if voided is None else list(session.execute(stmt.where(voided)).all())
+
+
+def _minus(totals: dict[Any, int], voided: dict[Any, int]) -> dict[Any, int]:
+    """Counts without the voided sessions. Counting all (a covering index) and taking the few voided away is
+    far cheaper than testing each of a million rows for voided_at."""
+    left = {key: n - voided.get(key, 0) for key, n in totals.items()}
+    return {key: n for key, n in left.items() if n > 0}
+
+
 def sessions_per_month(session: Session) -> tuple[MonthCount, ...]:
     month = _month()
-    stmt = select(month, func.count()).select_from(TreatmentSession).group_by(month).order_by(month)
-    return tuple(MonthCount(m, n) for m, n in session.execute(stmt))
+    stmt = select(month, func.count()).select_from(TreatmentSession).group_by(month)
+    voided = dict(_rows(session, stmt, _voided(session)))
+    counts = _minus(dict(session.execute(stmt).all()), voided)
+    return tuple(MonthCount(m, counts[m]) for m in sorted(counts))
 
 
 def _rates(totals: dict[Any, int], any_counts: dict[Any, int], adverse_counts: dict[Any, int],
@@ -95,12 +125,15 @@ def _session_group_rates(session: Session, column: Any, labels: dict[Any, tuple[
     one pass over the complications joined to their sessions."""
     s = TreatmentSession
     grouped = select(column, func.count()).select_from(s).group_by(column)
-    totals: dict[Any, int] = dict(session.execute(grouped).all())
+    voided_ids = _voided(session)
+    totals = _minus(dict(session.execute(grouped).all()), dict(_rows(session, grouped, voided_ids)))
     x = _sessions_with_complications()
-    counts = session.execute(
-        select(column, func.count(), func.sum(x.c.adv)).select_from(x).join(s, s.id == x.c.sid)
-        .group_by(column)).all()
-    return _rates(totals, {g: a for g, a, _ in counts}, {g: b for g, _, b in counts}, labels)
+    with_complications = (select(column, func.count(), func.sum(x.c.adv)).select_from(x)
+                          .join(s, s.id == x.c.sid).group_by(column))
+    counts = session.execute(with_complications).all()
+    voided = _rows(session, with_complications, voided_ids)
+    return _rates(totals, _minus({g: a for g, a, _ in counts}, {g: a for g, a, _ in voided}),
+                  _minus({g: b or 0 for g, _, b in counts}, {g: b or 0 for g, _, b in voided}), labels)
 
 
 def rates_by_practitioner(session: Session) -> tuple[GroupRate, ...]:
@@ -116,14 +149,19 @@ def rates_by_device(session: Session) -> tuple[GroupRate, ...]:
 
 
 def rates_by_area(session: Session, area_labels: dict[str, str]) -> tuple[GroupRate, ...]:
-    a = SessionArea
-    totals = dict(session.execute(select(a.area_code, func.count()).group_by(a.area_code)).all())
+    a, s = SessionArea, TreatmentSession
+    per_area = select(a.area_code, func.count()).group_by(a.area_code)
+    voided_ids = _voided(session)
+    voided_areas = per_area.join(s, s.id == a.session_id)
+    totals = _minus(dict(session.execute(per_area).all()), dict(_rows(session, voided_areas, voided_ids)))
     x = _sessions_with_complications()
-    counts = session.execute(
-        select(a.area_code, func.count(), func.sum(x.c.adv)).select_from(x).join(a, a.session_id == x.c.sid)
-        .group_by(a.area_code)).all()
+    with_complications = (select(a.area_code, func.count(), func.sum(x.c.adv)).select_from(x)
+                          .join(a, a.session_id == x.c.sid).group_by(a.area_code))
+    counts = session.execute(with_complications).all()
+    voided = _rows(session, with_complications.join(s, s.id == a.session_id), voided_ids)
     labels: dict[Any, tuple[str, str]] = {code: (code, area_labels.get(code, code)) for code in totals}
-    return _rates(totals, {g: x for g, x, _ in counts}, {g: y for g, _, y in counts}, labels)
+    return _rates(totals, _minus({g: n for g, n, _ in counts}, {g: n for g, n, _ in voided}),
+                  _minus({g: y or 0 for g, _, y in counts}, {g: y or 0 for g, _, y in voided}), labels)
 
 
 def _area_labels(session: Session) -> dict[str, str]:

@@ -365,6 +365,7 @@ class MainWindow(QMainWindow):
         dialog = SessionDetailDialog(detail, self, db=self._db)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.aftercare_requested.connect(lambda: self.open_aftercare(dialog.detail, parent=dialog))
+        dialog.edit_requested.connect(self.session_launcher.edit_draft)
         dialog.changed.connect(lambda _id: self.page.refresh())
         dialog.open()
         self.detail_dialog_opened.emit(dialog)

@@ -89,6 +89,7 @@ class SessionDetailDialog(QDialog):
     """
 
     aftercare_requested = Signal()
+    edit_requested = Signal(object)  # the SessionDetail of a draft to finish in the session form
     changed = Signal(int)  # the session id, after a sign, countersign, amendment or void
     amend_dialog_opened = Signal(object)  # AmendDialog
 
@@ -120,6 +121,9 @@ class SessionDetailDialog(QDialog):
                                          f"({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
         self.aftercare_button.setAutoDefault(False)
         self.aftercare_button.clicked.connect(self.aftercare_requested)
+        self.edit_button = self._action_button(buttons, "&Edit draft…", "Edit draft…",
+                                               "Open this draft in the session form to change or finish it",
+                                               self.edit_draft)
         self.sign_button = self._action_button(buttons, "&Sign", "Sign",
                                                "Sign this draft: from then on it changes only by amendment", self.sign)
         self.countersign_button = self._action_button(buttons, "&Countersign", "Countersign",
@@ -209,6 +213,8 @@ class SessionDetailDialog(QDialog):
         signed = d.status == SessionStatus.SIGNED and not d.is_void
         self.sign_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
                                     and actor.role in ALLOWED["sign sessions"] and own)
+        self.edit_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
+                                    and actor.role in ALLOWED["log sessions"])
         self.countersign_button.setVisible(d.awaiting_countersignature and actor.practitioner_id is not None
                                            and actor.practitioner_id == d.supervisor_id)
         may_change = signed and actor.role in ALLOWED["amend sessions"] and amendments.may_amend(
@@ -231,6 +237,11 @@ class SessionDetailDialog(QDialog):
         assert self._db is not None
         self._show(get_session(self._db, self.detail.id))
         self.changed.emit(self.detail.id)
+
+    def edit_draft(self) -> None:
+        """Hand the draft to the session form (the window opens it) and close this view."""
+        self.edit_requested.emit(self.detail)
+        self.accept()
 
     def sign(self) -> None:
         """Sign the draft; warnings and an expired credential (owner only) need a reason, asked for here."""

@@ -21,6 +21,7 @@ from clinic_log.ui.background import BackgroundRunner
 
 if TYPE_CHECKING:
     from clinic_log.services.clients import ClientView
+    from clinic_log.services.session_views import SessionDetail
     from clinic_log.ui.client_picker import ClientPickerDialog
     from clinic_log.ui.session_form import SessionFormDialog
 
@@ -91,6 +92,29 @@ class SessionLauncher(QObject):
         form.show()
         form.activateWindow()
         self.form_opened.emit(form)
+        return form
+
+    def edit_draft(self, detail: SessionDetail) -> SessionFormDialog | None:
+        """Open a saved draft session in the form to change or finish it; saving replaces that draft.
+
+        If the client's form already holds other unsaved work, that work is shown instead and the user is told,
+        so nothing typed is overwritten.
+        """
+        from clinic_log.ui.draft_state import form_state
+        from clinic_log.ui.session_form import SessionFormDialog
+
+        form = self.new_session(detail.client_id)
+        if not isinstance(form, SessionFormDialog):
+            return None
+        if form.session_id == detail.id:
+            return form  # already open, or autosaved edits of this very draft were restored
+        if form.session_id is None and not form.area_rows.rows and not form.notes.toPlainText():
+            form.restore(form_state(detail))
+            form.panel.set_status(f"Editing draft session {detail.id}; Ctrl+S saves it, Ctrl+Enter signs it.")
+            form.check_now()
+            return form
+        QMessageBox.information(self._window, TITLE, "This client's session form already holds unsaved work. "
+                                "Save or close it first, then open the draft again.")
         return form
 
     def offer_unsaved_sessions(self) -> None:

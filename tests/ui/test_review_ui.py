@@ -99,7 +99,8 @@ def test_practitioner_status_and_notes_filters_combine(qtbot: QtBot, history: Se
     expected = {r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE practitioner_id = ? AND status = 'signed'", (practitioner,))}
     assert expected and all_ids(history) == expected
-    type_into(qtbot, history.filter_bar.notes_edit, "scars")
+    with qtbot.waitSignal(history.model.search_finished):  # a notes search reads its first page in the background
+        type_into(qtbot, history.filter_bar.notes_edit, "scars")
     narrowed = {r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE practitioner_id = ? AND status = 'signed' AND notes LIKE '%scars%'",
         (practitioner,))}

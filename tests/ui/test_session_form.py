@@ -26,12 +26,12 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database, translate_operational_error
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.domain.values import AreaInput
+from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput
 from clinic_log.services import clients, people
 from clinic_log.services.consents import record_consent
 from clinic_log.services.form_drafts import load_form_draft
 from clinic_log.services.session_queries import count_sessions, get_session
-from clinic_log.services.sessions import log_session, sign_session
+from clinic_log.services.sessions import log_session, save_draft, sign_session
 from clinic_log.ui.session_form import SessionFormDialog, form_key
 from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form
 from tests.ui.window_helpers import make_window
@@ -528,3 +528,34 @@ def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBo
     qtbot.mouseClick(client_page.new_session_button, Qt.MouseButton.LeftButton)
     forms = [w for w in window.findChildren(SessionFormDialog) if w.isVisible()]
     assert [f.client.id for f in forms] == [clinic.client_id]
+
+
+def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db: Database, db_path: Path,
+                                                                clinic: Clinic) -> None:
+    entry = session_entry(clinic, AreaInput("forehead", 0.5, 2), AreaInput("neck", 0.75, 3),
+                          notes="left early; finish the log later",
+                          products=(ProductInput("Numbing cream", 25), ProductInput("Hyaluronic serum")),
+                          complications=(ComplicationInput("erythema", 1),))
+    draft = save_draft(db, clinic.derm, entry)
+    window = make_window(qtbot, db, db_path)
+    dialog = window.open_session(draft.id)
+    assert dialog is not None and dialog.edit_button.isVisible() and not dialog.amend_button.isVisible()
+    with qtbot.waitSignal(window.session_launcher.form_opened) as opened:
+        qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
+    form = opened.args[0]
+    assert isinstance(form, SessionFormDialog) and form.session_id == draft.id
+    assert [(r.area.code, r.depth.value(), r.passes.value()) for r in form.area_rows.rows] == [
+        ("forehead", 0.5, 2), ("neck", 0.75, 3)]
+    assert form.notes.toPlainText() == "left early; finish the log later"
+    assert form.products.numbing.isChecked() and form.products.contact.value() == 25
+    assert form.products.serum.currentText() == "Hyaluronic serum"
+    assert [c.state()["code"] for c in form.complications.rows] == ["erythema"]
+    form.area_rows.rows[1].passes.setValue(4)
+    with qtbot.waitSignal(form.draft_saved) as saved:
+        form.save_draft_now()
+    assert saved.args[0] == draft.id  # the same draft, not a second session
+    stored_areas = [(a.area_code, a.depth_mm, a.passes) for a in get_session(db, draft.id).areas]
+    assert stored_areas == [("forehead", 0.5, 2), ("neck", 0.75, 4)]
+    assert stored(db_path, "SELECT count(*) FROM sessions WHERE client_id = ?", clinic.client_id) == [(2,)]
+    products = {(p.name, p.contact_minutes) for p in get_session(db, draft.id).products}
+    assert products == {("Numbing cream", 25), ("Hyaluronic serum", None)}

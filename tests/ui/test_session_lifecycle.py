@@ -16,6 +16,7 @@ from clinic_log.services.sessions import log_session, save_draft
 from clinic_log.ui.amend_dialog import AmendDialog
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
+from clinic_log.ui.session_table_model import Column, SessionTableModel
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
 
@@ -141,3 +142,6 @@ def test_void_with_a_reason_marks_the_session_void_and_keeps_it(qtbot: QtBot, db
     assert not detail.amend_button.isVisible() and not detail.void_button.isVisible()
     assert raw.execute("SELECT void_reason FROM sessions WHERE id = ?", (signed.id,)).fetchone() == (
         "entered for the wrong client",)
+    model = SessionTableModel(db)  # the history list marks it too
+    assert [model.data(model.index(r, Column.STATUS)) for r in range(model.rowCount())
+            if model.session_id(r) == signed.id] == ["VOID"]

@@ -148,3 +148,18 @@ def test_empty_database_gives_an_empty_model(db: Database) -> None:
     model = SessionTableModel(db)
     assert model.rowCount() == 0
     assert not model.canFetchMore(QModelIndex())
+
+
+def test_a_notes_search_empties_the_list_at_once_and_fills_it_from_the_background(
+        qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection) -> None:
+    model = SessionTableModel(demo_db)
+    assert model.rowCount() == PAGE_SIZE
+    with qtbot.waitSignal(model.search_finished):
+        model.set_filter(SessionFilter(text="scars"))
+        assert model.rowCount() == 0 and model.searching and not model.canFetchMore(QModelIndex())
+    assert not model.searching
+    fetch_all(model)
+    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE notes LIKE '%scars%'")}
+    assert expected and set(ids_in(model)) == expected
+    model.set_filter(SessionFilter())  # other filters read their first page at once
+    assert model.rowCount() == PAGE_SIZE and not model.searching

@@ -16,6 +16,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import PermissionDenied
 from clinic_log.domain.values import ComplicationInput
+from clinic_log.services.amendments import void_session
 from clinic_log.services.dashboard import load_dashboard
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.session_queries import PageKey, SessionFilter, count_sessions, list_sessions
@@ -145,10 +146,15 @@ def test_wilson_interval_matches_published_values() -> None:
 
 def test_dashboard_figures_equal_plain_sql(db: Database, owner: Actor) -> None:
     generate_demo(db, owner, clients=25, sessions=700, seed=9)
+    adverse_sessions = [sid for (sid,) in sql(db, """SELECT DISTINCT k.session_id FROM complications k
+        JOIN complication_types t ON t.code = k.code JOIN sessions s ON s.id = k.session_id
+        WHERE t.category = 'adverse' AND s.status = 'signed' ORDER BY 1""")]
+    for sid in adverse_sessions[:3]:  # voided sessions stay in the record but leave the figures
+        void_session(db, owner, sid, "entered for the wrong client")
     steps: list[tuple[int, int]] = []
     board = load_dashboard(db, owner, date(2026, 7, 1), lambda done, total: steps.append((done, total)))
     assert steps[-1] == (6, 6)
-    months = sql(db, "SELECT started_at FROM sessions")
+    months = sql(db, "SELECT started_at FROM sessions WHERE voided_at IS NULL")
     per_month: dict[str, int] = {}
     for (started,) in months:
         key = str(started)[:7]
@@ -158,13 +164,18 @@ def test_dashboard_figures_equal_plain_sql(db: Database, owner: Actor) -> None:
         SELECT p.username, COUNT(*),
                SUM(CASE WHEN EXISTS (SELECT 1 FROM complications k JOIN complication_types t ON t.code = k.code
                                      WHERE k.session_id = s.id AND t.category = 'adverse') THEN 1 ELSE 0 END)
-        FROM sessions s JOIN practitioners p ON p.id = s.practitioner_id GROUP BY p.username""")}
+        FROM sessions s JOIN practitioners p ON p.id = s.practitioner_id WHERE s.voided_at IS NULL
+        GROUP BY p.username""")}
     assert {r.key: (r.sessions, r.adverse_rate.events) for r in board.by_practitioner} == expected
     assert sum(r.sessions for r in board.by_device) == sql(
-        db, "SELECT COUNT(*) FROM sessions WHERE device_id IS NOT NULL")[0][0]
+        db, "SELECT COUNT(*) FROM sessions WHERE device_id IS NOT NULL AND voided_at IS NULL")[0][0]
     area_any = dict(sql(db, """SELECT a.area_code, COUNT(DISTINCT a.session_id) FROM session_areas a
+                               JOIN sessions s ON s.id = a.session_id AND s.voided_at IS NULL
                                WHERE a.session_id IN (SELECT session_id FROM complications) GROUP BY a.area_code"""))
     assert {r.key: r.any_rate.events for r in board.by_area if r.any_rate.events} == area_any
+    area_totals = dict(sql(db, """SELECT a.area_code, COUNT(*) FROM session_areas a
+                                  JOIN sessions s ON s.id = a.session_id AND s.voided_at IS NULL GROUP BY 1"""))
+    assert {r.key: r.sessions for r in board.by_area} == area_totals
     for r in board.by_practitioner:
         assert r.adverse_rate.low <= r.adverse_rate.value <= r.adverse_rate.high
 

@@ -1,0 +1,51 @@
+"""A saved draft session as the session form's state, so a draft can be opened in the form and finished.
+
+The mapping is the reverse of what the form's sections produce (see SessionFormDialog.state and each section's
+state()); a test checks that a draft opened and saved again keeps every value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinic_log.services.session_views import SessionDetail
+from clinic_log.ui.products_section import NUMBING, PRP
+
+
+def _products(detail: SessionDetail) -> dict[str, Any]:
+    state: dict[str, Any] = {"numbing": False, "serum": "", "prp": False, "other": ""}
+    others: list[str] = []
+    for product in detail.products:
+        if product.name == NUMBING:
+            state["numbing"] = True
+            if product.contact_minutes is not None:
+                state["contact"] = product.contact_minutes
+        elif product.name == PRP:
+            state["prp"] = True
+        elif not state["serum"]:
+            state["serum"] = product.name
+        else:
+            others.append(product.name)
+    state["other"] = ", ".join(others)
+    return state
+
+
+def form_state(detail: SessionDetail) -> dict[str, Any]:
+    """The form state that shows `detail` (a draft) for editing; saving it replaces that draft."""
+    return {
+        "session_id": detail.id,
+        "started_at": detail.started_at.astimezone().strftime("%Y-%m-%dT%H:%M:%S"),
+        "practitioner_id": detail.practitioner_id, "supervisor_id": detail.supervisor_id,
+        "presence": detail.supervisor_presence, "device_id": detail.device_id,
+        "lot": detail.lot_number or "",
+        "lot_expires": detail.lot_expires.isoformat() if detail.lot_expires else None,
+        "areas": [{"code": a.area_code, "depth": a.depth_mm, "passes": a.passes, "technique": a.technique,
+                   "endpoint": a.endpoint or "", "rf_energy": a.rf_energy} for a in detail.areas],
+        "products": _products(detail),
+        "course": [detail.course_index or 0, detail.course_total or 0],
+        "skin_response": detail.skin_response or "",
+        "complications": [{"code": c.code, "grade": c.grade, "expected": c.expected, "related": c.relatedness,
+                           "action": c.action or ""} for c in detail.complications],
+        "notes": detail.notes or "",
+        "reason": "",
+    }
