@@ -40,8 +40,12 @@ def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: st
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+_LAST_HASH = select(table_of(AuditEntry).c.hash).order_by(table_of(AuditEntry).c.id.desc()).limit(1)
+
+
 def _last_hash(session: Session) -> str:
-    return session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    """The newest row's hash, read by primary key (one index step), straight on the connection: no ORM flush."""
+    return session.connection().scalar(_LAST_HASH) or GENESIS
 
 
 def record(db: Database, session: Session, actor: Actor, event: AuditEvent) -> None:
