@@ -2,10 +2,11 @@
 
 Signing re-assesses the draft with the same rules as logging. Building the full `SessionDetail` view and then
 looking each fact up again (client, practitioner, supervisor, device, lot, every area, every complication
-type, consent, setting) took ~20 statements through the ORM. Here one joined select reads the session row
-with its client, people, device, model, lot, latest consent and the consent-validity setting; one select each
-reads its areas (with their reference ranges), products, complications (with whether their type exists),
-the two practitioners' credentials and the client's findings.
+type, consent, setting) took ~25 statements through the ORM. Here one joined select reads the session row,
+one row per treated area (with the area's reference range), with its client, people, device, model, lot,
+latest consent, the consent-validity setting and the audit chain's head; one more reads both practitioners'
+credentials. Products, complications (with whether their type exists), the client's findings and stored
+warnings are read only when the first select's EXISTS probes say there are any (most drafts have none).
 
 Reference data comes only for the codes the draft uses: the rules look areas and complication types up by
 code, and the foreign keys guarantee every stored code exists, so no cache is needed (one that another
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, exists, or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     Area,
     CartridgeLot,
@@ -57,6 +60,7 @@ from clinic_log.domain.values import (
     ProductInput,
     SessionInput,
 )
+from clinic_log.services.audit import CHAIN_HEAD, GENESIS
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.settings import SETTINGS
 
@@ -85,7 +89,7 @@ _Rows = Sequence[Row[*tuple[Any, ...]]]
 _PEOPLE = ("id", "username", "full_name", "role", "needs_supervision", "depth_cap_mm")
 
 
-def _session_select() -> Select[Any]:
+def _draft_select() -> Select[Any]:
     latest_consent = (select(_consent.c.signed_on).where(_consent.c.client_id == _s.c.client_id)
                       .order_by(_consent.c.signed_on.desc()).limit(1).scalar_subquery())
     validity = select(_setting.c.value).where(_setting.c.key == CONSENT_VALIDITY).scalar_subquery()
@@ -110,6 +114,11 @@ def _session_select() -> Select[Any]:
             _lot.c.lot_number, _lot.c.expires_on.label("lot_expires"),
             latest_consent.label("consent_on"), validity.label("consent_validity"),
             *(probe.label(name) for name, probe in has.items()),
+            CHAIN_HEAD.label("audit_head"),
+            # One row per treated area (one with NULLs when there is none), each with its reference range.
+            _areas.c.id.label("a_id"), _areas.c.area_code, _areas.c.depth_mm, _areas.c.passes, _areas.c.technique,
+            _areas.c.endpoint, _areas.c.rf_energy, _area.c.code.label("area_ref"), _area.c.label.label("area_label"),
+            _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm,
         )
         .select_from(_s)
         .outerjoin(_client, _client.c.id == _s.c.client_id)
@@ -118,17 +127,15 @@ def _session_select() -> Select[Any]:
         .outerjoin(_device, _device.c.id == _s.c.device_id)
         .outerjoin(_model, _model.c.id == _device.c.device_model_id)
         .outerjoin(_lot, _lot.c.id == _s.c.cartridge_lot_id)
+        .outerjoin(_areas, _areas.c.session_id == _s.c.id)
+        .outerjoin(_area, _area.c.code == _areas.c.area_code)
         .where(_s.c.id == bindparam("sid"))
+        .order_by(_areas.c.id)
     )
 
 
 # Built once: statements are immutable, and the same object hits SQLAlchemy's compiled cache at once.
-_SESSION = _session_select()
-_AREAS = (select(_areas.c.area_code, _areas.c.depth_mm, _areas.c.passes, _areas.c.technique, _areas.c.endpoint,
-                 _areas.c.rf_energy, _area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm,
-                 _area.c.usual_max_mm)
-          .outerjoin(_area, _area.c.code == _areas.c.area_code)
-          .where(_areas.c.session_id == bindparam("sid")).order_by(_areas.c.id))
+_DRAFT = _draft_select()
 _PRODUCTS = (select(_products.c.name, _products.c.contact_minutes, _products.c.note)
              .where(_products.c.session_id == bindparam("sid")).order_by(_products.c.id))
 _COMPLICATIONS = (select(_comps.c.code, _comps.c.grade, _comps.c.onset_on, _comps.c.expected, _comps.c.relatedness,
@@ -153,16 +160,23 @@ class DraftToSign:
     practitioner_id: int
     warnings_reason: str | None
     has_stored_warnings: bool  # saved with warnings (and a reason) as a draft: signing replaces them
+    audit_head: str  # the audit chain's newest hash, read under the chain's lock (see audit.CHAIN_HEAD)
     entry: SessionInput
     facts: SessionFacts
 
 
-def load_draft(connection: Connection, session_id: int) -> DraftToSign:
-    """The draft `session_id`; refused as the old path did: missing → NotFound, signed → RecordLocked,
-    device out of service → InvalidValue."""
-    row = connection.execute(_SESSION, {"sid": session_id}).one_or_none()
-    if row is None:
+def load_draft(db: Database, session: Session, session_id: int) -> DraftToSign:
+    """The draft `session_id` inside the signing transaction, with the audit chain locked and its head read.
+
+    Refused as reading it for a full check would be: missing → NotFound, signed → RecordLocked, device out of
+    service → InvalidValue.
+    """
+    db.lock_audit_chain(session)  # before the head is read (a no-op on SQLite: BEGIN IMMEDIATE holds the lock)
+    connection = session.connection()
+    rows = connection.execute(_DRAFT, {"sid": session_id}).all()
+    if not rows:
         raise NotFound("session", session_id)
+    row = rows[0]
     if row.status != SessionStatus.DRAFT:
         raise RecordLocked(f"session {session_id} is signed: it cannot be changed, only amended with a reason")
     if row.c_id is None:
@@ -179,7 +193,7 @@ def load_draft(connection: Connection, session_id: int) -> DraftToSign:
             raise InvalidValue("device", row.serial, "a device that is in service")
         device_model = DeviceModelRef(row.model_name, Modality(row.modality), row.min_depth_mm, row.max_depth_mm)
 
-    area_rows = connection.execute(_AREAS, {"sid": session_id}).all()
+    area_rows = [r for r in rows if r.a_id is not None]
     product_rows = connection.execute(_PRODUCTS, {"sid": session_id}).all() if row.has_products else []
     comp_rows = connection.execute(_COMPLICATIONS, {"sid": session_id}).all() if row.has_complications else []
     credentials: dict[int, list[CredentialFacts]] = {row.practitioner_id: []}
@@ -215,7 +229,8 @@ def load_draft(connection: Connection, session_id: int) -> DraftToSign:
         consent_validity=row.consent_validity if row.consent_validity is not None
         else SETTINGS[CONSENT_VALIDITY].default,
     )
-    return DraftToSign(row.id, row.practitioner_id, row.warnings_reason, bool(row.has_warnings), entry, facts)
+    return DraftToSign(row.id, row.practitioner_id, row.warnings_reason, bool(row.has_warnings),
+                       row.audit_head or GENESIS, entry, facts)
 
 
 def _person(row: Row[*tuple[Any, ...]], prefix: str, credentials: list[CredentialFacts]) -> PractitionerFacts:
@@ -226,11 +241,12 @@ def _person(row: Row[*tuple[Any, ...]], prefix: str, credentials: list[Credentia
 
 
 def _area_refs(connection: Connection, area_rows: _Rows) -> dict[str, AreaRef]:
-    if any(a.code is None for a in area_rows):  # not reachable while foreign keys hold; keeps the message exact
+    if any(a.area_ref is None for a in area_rows):  # not reachable while foreign keys hold; keeps the message exact
         return {a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm)
                 for a in connection.execute(select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm,
                                                    _area.c.usual_max_mm))}
-    return {a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm) for a in area_rows}
+    return {a.area_ref: AreaRef(a.area_ref, a.area_label, a.region, a.usual_min_mm, a.usual_max_mm)
+            for a in area_rows}
 
 
 def _complication_codes(connection: Connection, comp_rows: _Rows) -> frozenset[str]:

@@ -166,8 +166,8 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
     require(actor, "sign sessions")
 
     def work(session: Session) -> SessionSaved:
+        draft = load_draft(db, session, session_id)
         connection = session.connection()  # Core throughout: no ORM objects are needed to sign
-        draft = load_draft(connection, session_id)
         assessment = assess_session(draft.entry, draft.facts)
         if assessment.errors:
             raise SessionRejected(assessment.errors)
@@ -189,7 +189,7 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
         detail: dict[str, object] = {"warnings": [w.code for w in warnings]}
         if given:
             detail["reason"] = given
-        audit.record(db, session, actor, AuditEvent("signed", "session", str(session_id), detail))
+        audit.record(db, session, actor, AuditEvent("signed", "session", str(session_id), detail), draft.audit_head)
         return SessionSaved(session_id, SessionStatus.SIGNED.value, warnings)
 
     return db.write(work)

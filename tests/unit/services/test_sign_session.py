@@ -64,7 +64,7 @@ def test_a_stored_draft_is_read_back_as_the_entry_it_was_typed_from(db: Database
     entry = _rich_entry(db, owner, clinic)
     draft_id = save_draft(db, clinic.nurse, entry).id
     with db.writing() as session:
-        draft = load_draft(session.connection(), draft_id)
+        draft = load_draft(db, session, draft_id)
     assert draft.entry == entry
     # The same problems, in the same order, as the live check of the entry (the path logging takes).
     expected = assess(db, entry).problems
@@ -135,3 +135,11 @@ def test_only_an_existing_draft_can_be_signed(db: Database, owner: Actor) -> Non
     with db.reading() as session:
         signed_rows = session.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "signed")).all()
     assert signed_rows == [str(draft_id)]
+
+
+def test_a_draft_without_areas_is_refused_at_signing(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    draft_id = save_draft(db, clinic.derm, session_entry(clinic, areas=())).id
+    with pytest.raises(SessionRejected, match="at least one treated area is required"):
+        sign_session(db, clinic.derm, draft_id)
+    assert _stored(db, draft_id)[0] == "draft"
