@@ -40,18 +40,33 @@ def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: st
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+_LAST_HASH = select(table_of(AuditEntry).c.hash).order_by(table_of(AuditEntry).c.id.desc()).limit(1)
+# The chain's newest hash as a scalar subquery, for a caller that reads it along with its own first select (one
+# statement fewer). Read it only after db.lock_audit_chain(session) (SQLite's BEGIN IMMEDIATE already holds the
+# lock): then no other transaction can append before this one commits. NULL means an empty log (GENESIS).
+CHAIN_HEAD = _LAST_HASH.scalar_subquery()
+
+
 def _last_hash(session: Session) -> str:
-    return session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    """The newest row's hash, read by primary key (one index step), straight on the connection: no ORM flush."""
+    return session.connection().scalar(_LAST_HASH) or GENESIS
 
 
-def record(db: Database, session: Session, actor: Actor, event: AuditEvent) -> None:
-    record_many(db, session, actor, [event])
+def record(db: Database, session: Session, actor: Actor, event: AuditEvent, chain_head: str | None = None) -> None:
+    record_many(db, session, actor, [event], chain_head)
 
 
-def record_many(db: Database, session: Session, actor: Actor, events: Iterable[AuditEvent]) -> None:
-    """Append events inside the caller's transaction, chaining each to the previous row."""
-    db.lock_audit_chain(session)
-    prev = _last_hash(session)
+def record_many(db: Database, session: Session, actor: Actor, events: Iterable[AuditEvent],
+                chain_head: str | None = None) -> None:
+    """Append events inside the caller's transaction, chaining each to the previous row.
+
+    `chain_head`: the newest hash when the caller already read it through CHAIN_HEAD in this transaction, after
+    locking the chain (see CHAIN_HEAD); otherwise the chain is locked and its head read here.
+    """
+    if chain_head is None:
+        db.lock_audit_chain(session)
+        chain_head = _last_hash(session)
+    prev = chain_head
     at = utcnow()
     rows = []
     for event in events:

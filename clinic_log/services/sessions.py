@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
@@ -17,6 +17,7 @@ from clinic_log.db.models import (
     SessionProduct,
     SessionWarning,
     TreatmentSession,
+    table_of,
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import SessionStatus, UserRole
@@ -27,6 +28,7 @@ from clinic_log.domain.values import Assessment, ComplicationInput, Problem, Ses
 from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.clock import to_utc_naive, utcnow
+from clinic_log.services.draft_input import load_draft
 from clinic_log.services.session_views import SessionSaved
 from clinic_log.settings import get_setting
 
@@ -162,31 +164,44 @@ def save_draft(db: Database, actor: Actor, entry: SessionInput, session_id: int 
 def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None = None) -> SessionSaved:
     """Sign a draft after checking it again; from then on it can only be amended."""
     require(actor, "sign sessions")
-    from clinic_log.services.session_queries import input_from_row
 
     def work(session: Session) -> SessionSaved:
-        row = _draft_row(session, session_id)
-        entry = input_from_row(session, row)
-        _, prepared = _facts_for(session, entry)
-        if prepared.assessment.errors:
-            raise SessionRejected(prepared.assessment.errors)
-        given = (reason or row.warnings_reason or "").strip()
-        warnings = prepared.assessment.warnings
+        draft = load_draft(db, session, session_id)
+        connection = session.connection()  # Core throughout: no ORM objects are needed to sign
+        assessment = assess_session(draft.entry, draft.facts)
+        if assessment.errors:
+            raise SessionRejected(assessment.errors)
+        given = (reason or draft.warnings_reason or "").strip()
+        warnings = assessment.warnings
         if warnings and not given:
             raise WarningsNeedReason(warnings)
-        _check_signer(actor, row.practitioner_id, warnings, reason)
-        session.execute(delete(SessionWarning).where(SessionWarning.session_id == session_id))
+        _check_signer(actor, draft.practitioner_id, warnings, reason)
+        if draft.has_stored_warnings:
+            connection.execute(_DELETE_WARNINGS, {"sid": session_id})
         _store_warnings(session, session_id, warnings, given)
         now = utcnow()
-        row.status, row.signed_by, row.signed_at, row.updated_at = SessionStatus.SIGNED, actor.username, now, now
-        row.warnings_reason = given or None
+        # Only a draft is signed: a concurrent signer (PostgreSQL re-evaluates the WHERE after waiting) gets 0.
+        signed = connection.execute(_SIGN, {"sid": session_id, "status": SessionStatus.SIGNED.value,
+                                            "signed_by": actor.username, "signed_at": now, "updated_at": now,
+                                            "warnings_reason": given or None})
+        if signed.rowcount != 1:
+            raise RecordLocked(f"session {session_id} is signed: it cannot be changed, only amended with a reason")
         detail: dict[str, object] = {"warnings": [w.code for w in warnings]}
         if given:
             detail["reason"] = given
-        audit.record(db, session, actor, AuditEvent("signed", "session", str(session_id), detail))
+        audit.record(db, session, actor, AuditEvent("signed", "session", str(session_id), detail), draft.audit_head)
         return SessionSaved(session_id, SessionStatus.SIGNED.value, warnings)
 
     return db.write(work)
+
+
+_sessions = table_of(TreatmentSession)
+_warnings = table_of(SessionWarning)
+_DELETE_WARNINGS = delete(_warnings).where(_warnings.c.session_id == bindparam("sid"))
+_SIGN = (update(_sessions)
+         .where(_sessions.c.id == bindparam("sid"), _sessions.c.status == SessionStatus.DRAFT.value)
+         .values(status=bindparam("status"), signed_by=bindparam("signed_by"), signed_at=bindparam("signed_at"),
+                 updated_at=bindparam("updated_at"), warnings_reason=bindparam("warnings_reason")))
 
 
 def countersign_session(db: Database, actor: Actor, session_id: int) -> None:
@@ -265,7 +280,7 @@ def complication_values(session_id: int, c: ComplicationInput, late: bool = Fals
 
 def _store_warnings(session: Session, session_id: int, warnings: Sequence[Problem], reason: str) -> None:
     if warnings:
-        session.execute(insert(SessionWarning), [
+        session.connection().execute(insert(table_of(SessionWarning)), [
             {"session_id": session_id, "code": w.code, "message": w.message, "reason": reason.strip()}
             for w in warnings
         ])

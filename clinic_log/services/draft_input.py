@@ -1,0 +1,255 @@
+"""A stored draft and the facts its re-check needs, read with a few Core selects inside the signing transaction.
+
+Signing re-assesses the draft with the same rules as logging. Building the full `SessionDetail` view and then
+looking each fact up again (client, practitioner, supervisor, device, lot, every area, every complication
+type, consent, setting) took ~25 statements through the ORM. Here one joined select reads the session row,
+one row per treated area (with the area's reference range), with its client, people, device, model, lot,
+latest consent, the consent-validity setting and the audit chain's head; one more reads both practitioners'
+credentials. Products, complications (with whether their type exists), the client's findings and stored
+warnings are read only when the first select's EXISTS probes say there are any (most drafts have none).
+
+Reference data comes only for the codes the draft uses: the rules look areas and complication types up by
+code, and the foreign keys guarantee every stored code exists, so no cache is needed (one that another
+workstation could make stale). Should a code be missing anyway, the full lists are read so the error text
+("one of …") stays exactly what logging the entry would show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, exists, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import (
+    Area,
+    CartridgeLot,
+    Client,
+    Complication,
+    ComplicationType,
+    Consent,
+    ContraindicationType,
+    Credential,
+    Device,
+    DeviceModel,
+    Finding,
+    Practitioner,
+    SessionArea,
+    SessionProduct,
+    SessionWarning,
+    Setting,
+    TreatmentSession,
+    table_of,
+)
+from clinic_log.domain.enums import Modality, PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.errors import InvalidValue, NotFound, RecordLocked
+from clinic_log.domain.rules import SessionFacts
+from clinic_log.domain.values import (
+    AreaInput,
+    AreaRef,
+    ClientFacts,
+    ComplicationInput,
+    CredentialFacts,
+    DeviceModelRef,
+    FindingFacts,
+    PractitionerFacts,
+    ProductInput,
+    SessionInput,
+)
+from clinic_log.services.audit import CHAIN_HEAD, GENESIS
+from clinic_log.services.clock import from_utc_naive
+from clinic_log.settings import SETTINGS
+
+CONSENT_VALIDITY = "consent.validity"
+
+_s = table_of(TreatmentSession)
+_client = table_of(Client)
+_prac = table_of(Practitioner).alias("prac")
+_sup = table_of(Practitioner).alias("sup")
+_device = table_of(Device)
+_model = table_of(DeviceModel)
+_lot = table_of(CartridgeLot)
+_consent = table_of(Consent)
+_setting = table_of(Setting)
+_areas = table_of(SessionArea)
+_area = table_of(Area)
+_products = table_of(SessionProduct)
+_comps = table_of(Complication)
+_comp_type = table_of(ComplicationType)
+_cred = table_of(Credential)
+_finding = table_of(Finding)
+_warnings = table_of(SessionWarning)
+_ci_type = table_of(ContraindicationType)
+
+_Rows = Sequence[Row[*tuple[Any, ...]]]
+_PEOPLE = ("id", "username", "full_name", "role", "needs_supervision", "depth_cap_mm")
+
+
+def _draft_select() -> Select[Any]:
+    latest_consent = (select(_consent.c.signed_on).where(_consent.c.client_id == _s.c.client_id)
+                      .order_by(_consent.c.signed_on.desc()).limit(1).scalar_subquery())
+    validity = select(_setting.c.value).where(_setting.c.key == CONSENT_VALIDITY).scalar_subquery()
+    # Whether each kind of child row exists: most drafts have no products, complications or stored warnings and
+    # most clients no findings, so a probe here saves a statement round trip for each that is empty.
+    has = {
+        "has_products": exists().where(_products.c.session_id == _s.c.id),
+        "has_complications": exists().where(_comps.c.session_id == _s.c.id),
+        "has_warnings": exists().where(_warnings.c.session_id == _s.c.id),
+        "has_findings": exists().where(_finding.c.client_id == _s.c.client_id),
+    }
+    return (
+        select(
+            _s.c.id, _s.c.status, _s.c.client_id, _s.c.practitioner_id, _s.c.supervisor_id, _s.c.started_at,
+            _s.c.supervisor_presence, _s.c.device_id, _s.c.course_index, _s.c.course_total, _s.c.skin_response,
+            _s.c.notes, _s.c.warnings_reason,
+            _client.c.id.label("c_id"), _client.c.client_ref, _client.c.fitzpatrick,
+            *(_prac.c[name].label(f"p_{name}") for name in _PEOPLE),
+            *(_sup.c[name].label(f"sup_{name}") for name in _PEOPLE),
+            _device.c.id.label("d_id"), _device.c.serial, _device.c.in_service,
+            _model.c.name.label("model_name"), _model.c.modality, _model.c.min_depth_mm, _model.c.max_depth_mm,
+            _lot.c.lot_number, _lot.c.expires_on.label("lot_expires"),
+            latest_consent.label("consent_on"), validity.label("consent_validity"),
+            *(probe.label(name) for name, probe in has.items()),
+            CHAIN_HEAD.label("audit_head"),
+            # One row per treated area (one with NULLs when there is none), each with its reference range.
+            _areas.c.id.label("a_id"), _areas.c.area_code, _areas.c.depth_mm, _areas.c.passes, _areas.c.technique,
+            _areas.c.endpoint, _areas.c.rf_energy, _area.c.code.label("area_ref"), _area.c.label.label("area_label"),
+            _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm,
+        )
+        .select_from(_s)
+        .outerjoin(_client, _client.c.id == _s.c.client_id)
+        .outerjoin(_prac, _prac.c.id == _s.c.practitioner_id)
+        .outerjoin(_sup, _sup.c.id == _s.c.supervisor_id)
+        .outerjoin(_device, _device.c.id == _s.c.device_id)
+        .outerjoin(_model, _model.c.id == _device.c.device_model_id)
+        .outerjoin(_lot, _lot.c.id == _s.c.cartridge_lot_id)
+        .outerjoin(_areas, _areas.c.session_id == _s.c.id)
+        .outerjoin(_area, _area.c.code == _areas.c.area_code)
+        .where(_s.c.id == bindparam("sid"))
+        .order_by(_areas.c.id)
+    )
+
+
+# Built once: statements are immutable, and the same object hits SQLAlchemy's compiled cache at once.
+_DRAFT = _draft_select()
+_PRODUCTS = (select(_products.c.name, _products.c.contact_minutes, _products.c.note)
+             .where(_products.c.session_id == bindparam("sid")).order_by(_products.c.id))
+_COMPLICATIONS = (select(_comps.c.code, _comps.c.grade, _comps.c.onset_on, _comps.c.expected, _comps.c.relatedness,
+                         _comps.c.action, _comps.c.outcome, _comps.c.resolved_on, _comps.c.reported,
+                         _comp_type.c.code.label("known"))
+                  .outerjoin(_comp_type, _comp_type.c.code == _comps.c.code)
+                  .where(_comps.c.session_id == bindparam("sid")).order_by(_comps.c.id))
+_CREDENTIALS = (select(_cred.c.practitioner_id, _cred.c.kind, _cred.c.number, _cred.c.expires_on, _cred.c.required)
+                .where(or_(_cred.c.practitioner_id == bindparam("pid"), _cred.c.practitioner_id == bindparam("sup")))
+                .order_by(_cred.c.id))
+_FINDINGS = (select(_finding.c.code, _ci_type.c.label, _ci_type.c.severity, _finding.c.noted_on, _finding.c.ends_on,
+                    _ci_type.c.window, _finding.c.cleared_by, _finding.c.clearance_note)
+             .join(_ci_type, _ci_type.c.code == _finding.c.code)
+             .where(_finding.c.client_id == bindparam("cid")).order_by(_finding.c.noted_on))
+
+
+@dataclass(frozen=True)
+class DraftToSign:
+    """A stored draft as the entry it was typed from, with everything the rules need to check it again."""
+
+    session_id: int
+    practitioner_id: int
+    warnings_reason: str | None
+    has_stored_warnings: bool  # saved with warnings (and a reason) as a draft: signing replaces them
+    audit_head: str  # the audit chain's newest hash, read under the chain's lock (see audit.CHAIN_HEAD)
+    entry: SessionInput
+    facts: SessionFacts
+
+
+def load_draft(db: Database, session: Session, session_id: int) -> DraftToSign:
+    """The draft `session_id` inside the signing transaction, with the audit chain locked and its head read.
+
+    Refused as reading it for a full check would be: missing → NotFound, signed → RecordLocked, device out of
+    service → InvalidValue.
+    """
+    db.lock_audit_chain(session)  # before the head is read (a no-op on SQLite: BEGIN IMMEDIATE holds the lock)
+    connection = session.connection()
+    rows = connection.execute(_DRAFT, {"sid": session_id}).all()
+    if not rows:
+        raise NotFound("session", session_id)
+    row = rows[0]
+    if row.status != SessionStatus.DRAFT:
+        raise RecordLocked(f"session {session_id} is signed: it cannot be changed, only amended with a reason")
+    if row.c_id is None:
+        raise NotFound("client", row.client_id)
+    if row.p_id is None:
+        raise NotFound("practitioner", row.practitioner_id)
+    if row.supervisor_id is not None and row.sup_id is None:
+        raise NotFound("practitioner", row.supervisor_id)
+    device_model = None
+    if row.device_id is not None:
+        if row.d_id is None:
+            raise NotFound("device", row.device_id)
+        if not row.in_service:
+            raise InvalidValue("device", row.serial, "a device that is in service")
+        device_model = DeviceModelRef(row.model_name, Modality(row.modality), row.min_depth_mm, row.max_depth_mm)
+
+    area_rows = [r for r in rows if r.a_id is not None]
+    product_rows = connection.execute(_PRODUCTS, {"sid": session_id}).all() if row.has_products else []
+    comp_rows = connection.execute(_COMPLICATIONS, {"sid": session_id}).all() if row.has_complications else []
+    credentials: dict[int, list[CredentialFacts]] = {row.practitioner_id: []}
+    if row.supervisor_id is not None:
+        credentials[row.supervisor_id] = []
+    for c in connection.execute(_CREDENTIALS, {"pid": row.practitioner_id, "sup": row.supervisor_id}):
+        credentials[c.practitioner_id].append(CredentialFacts(c.kind, c.number, c.expires_on, c.required))
+    findings = tuple(
+        FindingFacts(f.code, f.label, Severity(f.severity), f.noted_on, f.ends_on, f.window, f.cleared_by,
+                     f.clearance_note)
+        for f in (connection.execute(_FINDINGS, {"cid": row.client_id}) if row.has_findings else ())
+    )
+
+    entry = SessionInput(
+        client_id=row.client_id, practitioner_id=row.practitioner_id, started_at=from_utc_naive(row.started_at),
+        device_id=row.device_id, cartridge_lot=row.lot_number, lot_expires=row.lot_expires,
+        supervisor_id=row.supervisor_id, supervisor_presence=row.supervisor_presence,
+        areas=tuple(AreaInput(a.area_code, a.depth_mm, a.passes, a.technique, a.endpoint, a.rf_energy)
+                    for a in area_rows),
+        products=tuple(ProductInput(p.name, p.contact_minutes, p.note) for p in product_rows),
+        complications=tuple(ComplicationInput(c.code, c.grade, c.onset_on, c.expected, c.relatedness, c.action,
+                                              c.outcome, c.resolved_on, c.reported) for c in comp_rows),
+        course_index=row.course_index, course_total=row.course_total, skin_response=row.skin_response,
+        notes=row.notes,
+    )
+    facts = SessionFacts(
+        client=ClientFacts(row.c_id, row.client_ref, row.fitzpatrick, findings, row.consent_on),
+        practitioner=_person(row, "p_", credentials[row.practitioner_id]),
+        supervisor=None if row.supervisor_id is None else _person(row, "sup_", credentials[row.supervisor_id]),
+        device_model=device_model,
+        areas=_area_refs(connection, area_rows),
+        complication_codes=_complication_codes(connection, comp_rows),
+        consent_validity=row.consent_validity if row.consent_validity is not None
+        else SETTINGS[CONSENT_VALIDITY].default,
+    )
+    return DraftToSign(row.id, row.practitioner_id, row.warnings_reason, bool(row.has_warnings),
+                       row.audit_head or GENESIS, entry, facts)
+
+
+def _person(row: Row[*tuple[Any, ...]], prefix: str, credentials: list[CredentialFacts]) -> PractitionerFacts:
+    m = row._mapping
+    return PractitionerFacts(m[f"{prefix}id"], m[f"{prefix}username"], m[f"{prefix}full_name"],
+                             PractitionerRole(m[f"{prefix}role"]), m[f"{prefix}needs_supervision"],
+                             m[f"{prefix}depth_cap_mm"], tuple(credentials))
+
+
+def _area_refs(connection: Connection, area_rows: _Rows) -> dict[str, AreaRef]:
+    if any(a.area_ref is None for a in area_rows):  # not reachable while foreign keys hold; keeps the message exact
+        return {a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm)
+                for a in connection.execute(select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm,
+                                                   _area.c.usual_max_mm))}
+    return {a.area_ref: AreaRef(a.area_ref, a.area_label, a.region, a.usual_min_mm, a.usual_max_mm)
+            for a in area_rows}
+
+
+def _complication_codes(connection: Connection, comp_rows: _Rows) -> frozenset[str]:
+    if any(c.known is None for c in comp_rows):  # as for areas: only to list every allowed code in the error
+        return frozenset(connection.scalars(select(_comp_type.c.code)))
+    return frozenset(c.known for c in comp_rows)
