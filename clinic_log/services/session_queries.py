@@ -27,7 +27,6 @@ from clinic_log.db.models import (
     TreatmentSession,
 )
 from clinic_log.domain.errors import NotFound
-from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.session_filter import (  # apart, so the UI imports them without SQLAlchemy
     Choice,
@@ -301,20 +300,4 @@ def session_detail(session: Session, session_id: int) -> SessionDetail:
         areas=areas, products=products, complications=comps, warnings=warnings, amendments=amendments,
         created_by=row.created_by, created_at=from_utc_naive(row.created_at), voided_by=row.voided_by,
         voided_at=from_utc_naive(row.voided_at) if row.voided_at else None, void_reason=row.void_reason,
-    )
-
-def input_from_row(session: Session, row: TreatmentSession) -> SessionInput:
-    """Rebuild the entry of a stored draft so it can be checked again before signing."""
-    detail = session_detail(session, row.id)
-    return SessionInput(
-        client_id=row.client_id, practitioner_id=row.practitioner_id, started_at=detail.started_at,
-        device_id=row.device_id, cartridge_lot=detail.lot_number, lot_expires=detail.lot_expires,
-        supervisor_id=row.supervisor_id, supervisor_presence=row.supervisor_presence,
-        areas=tuple(AreaInput(a.area_code, a.depth_mm, a.passes, a.technique, a.endpoint, a.rf_energy)
-                    for a in detail.areas),
-        products=tuple(ProductInput(p.name, p.contact_minutes, p.note) for p in detail.products),
-        complications=tuple(ComplicationInput(c.code, c.grade, c.onset_on, c.expected, c.relatedness, c.action,
-                                              c.outcome, c.resolved_on, c.reported) for c in detail.complications),
-        course_index=row.course_index, course_total=row.course_total, skin_response=row.skin_response,
-        notes=row.notes,
     )

@@ -214,6 +214,9 @@ def countersign_session(db: Database, actor: Actor, session_id: int) -> None:
             raise NotFound("session", session_id)
         if row.status != SessionStatus.SIGNED:
             raise RecordLocked(f"session {session_id} is a draft: its practitioner signs it first")
+        if row.voided_at is not None:
+            raise RecordLocked(f"session {session_id} was voided by {row.voided_by}: a void session is not "
+                               "countersigned")
         if row.supervisor_id is None:
             raise InvalidValue("supervisor", None, "a session with a supervising physician to countersign")
         if row.countersigned_by is not None:

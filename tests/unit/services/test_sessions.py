@@ -13,7 +13,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import PermissionDenied, RecordLocked
 from clinic_log.domain.values import AreaInput, ComplicationInput
-from clinic_log.services.amendments import add_late_complication, amend_area_field, amend_session_field
+from clinic_log.services.amendments import add_late_complication, amend_area_field, amend_session_field, void_session
 from clinic_log.services.session_queries import SessionFilter, count_sessions, get_session, list_sessions
 from clinic_log.services.sessions import (
     CredentialBlocksSigning,
@@ -160,6 +160,16 @@ def test_supervised_session_awaits_countersignature_by_its_supervisor(db: Databa
     assert detail.countersigned_by == "mbrandt" and not detail.awaiting_countersignature
     with pytest.raises(RecordLocked, match="already countersigned"):
         countersign_session(db, clinic.derm, saved.id)
+
+
+def test_a_voided_session_is_not_countersigned(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    entry = session_entry(clinic, practitioner_id=clinic.nurse_id, supervisor_id=clinic.derm_id)
+    saved = log_session(db, clinic.nurse, entry, sign=True)
+    void_session(db, owner, saved.id, "logged for the wrong client")
+    with pytest.raises(RecordLocked, match="voided"):
+        countersign_session(db, clinic.derm, saved.id)
+    assert get_session(db, saved.id).countersigned_by is None
 
 
 def test_expired_credential_blocks_signing_except_by_the_owner_with_a_reason(db: Database, owner: Actor) -> None:
