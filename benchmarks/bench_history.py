@@ -41,7 +41,13 @@ from sqlalchemy import event
 
 from clinic_log.db.engine import Database
 from clinic_log.services.database import prepare_database
-from clinic_log.services.session_queries import PageKey, SessionFilter, count_sessions, list_sessions
+from clinic_log.services.session_queries import (
+    TEXT_INDEX_CAP,
+    PageKey,
+    SessionFilter,
+    count_sessions,
+    list_sessions,
+)
 from clinic_log.ui.session_table_model import TEXT_FIRST_PAGE, SessionTableModel, load_area_labels
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
@@ -312,8 +318,9 @@ def report(results: list[tuple[Case, Measured]], sessions: int, runs: int) -> No
         [f"set_filter = SessionTableModel.set_filter: the first page's query, rows and cell text, model reset "
          f"(offscreen Qt); budget {BUDGET_MODEL_MS:.0f} ms. A notes search reads a first page of "
          f"{TEXT_FIRST_PAGE} rows, the others {PAGE}; first page = list_sessions(limit={PAGE})",
-         "a word in no note makes SQLite read every note (no full-text index without a schema change): the app "
-         "walks the newest 20,000 sessions by index, then scans the rest in table order; a notes search runs on "
+         "a notes search asks SQLite's full-text index first and tests just the matches when there are at most "
+         f"{TEXT_INDEX_CAP}; a commoner word walks the newest 20,000 sessions by index, then scans the rest in "
+         "table order; a notes search runs on "
          "the background worker, so the GUI thread is busy only for the model reset (GUI thread busy column)",
          "deep page: keyset paging continues below the last row shown, so it costs what the first page does"],
     )

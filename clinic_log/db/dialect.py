@@ -40,3 +40,26 @@ def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
         return [int(r[0]) for r in rows]
     start = int(session.execute(text(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}")).scalar_one())
     return list(range(start, start + count))
+
+
+NOTES_INDEX = "sessions_notes_fts"  # SQLite's FTS5 trigram index of sessions.notes (migration 0004)
+
+
+def is_search_index(table_name: str) -> bool:
+    """True for the full-text index and its shadow tables, which the models do not describe."""
+    return table_name.startswith(NOTES_INDEX)
+
+
+def notes_matches(session: Session, words: str, cap: int) -> list[int] | None:
+    """Ids of the sessions whose notes contain `words` (case-insensitive), from SQLite's full-text index.
+
+    None when the index cannot answer — on PostgreSQL, for fewer than 3 characters (a trigram index), or when
+    more than `cap` sessions match — and the caller searches the notes themselves. The ids may include a few
+    the caller's exact LIKE test then drops (the index also folds non-ASCII case).
+    """
+    if session.get_bind().dialect.name != "sqlite" or len(words) < 3:
+        return None
+    phrase = '"' + words.replace('"', '""') + '"'
+    ids = list(session.scalars(text(f"SELECT rowid FROM {NOTES_INDEX} WHERE {NOTES_INDEX} MATCH :phrase LIMIT :n"),
+                               {"phrase": phrase, "n": cap + 1}))
+    return None if len(ids) > cap else ids

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from clinic_log.db.engine import Database
 
-HEAD_REVISION = "0003_voided_index"
-KNOWN_REVISIONS = ("0001_initial", "0002_consent_drafts_void", "0003_voided_index")
+HEAD_REVISION = "0004_notes_search"
+KNOWN_REVISIONS = ("0001_initial", "0002_consent_drafts_void", "0003_voided_index", "0004_notes_search")
 
 
 def current_revision(db: Database) -> str | None:

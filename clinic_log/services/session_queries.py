@@ -50,6 +50,9 @@ from clinic_log.services.session_views import (
 # (1M sessions: erythema, 11k matches, 24 → 11 ms; granuloma, 1k matches, stays at 3 ms the other way).
 COMMON_COMPLICATION_ROWS = 4000
 TEXT_WALK_ROWS = 20_000  # a notes search walks this many of the newest sessions by index, then scans
+# Up to this many full-text matches, a notes search tests just those sessions; a commoner word is found sooner
+# by the walk below (100k sessions, 1.8k matches: 24 ms testing each, 13 ms walking).
+TEXT_INDEX_CAP = 500
 
 
 
@@ -172,13 +175,18 @@ def page_ids_statement(session: Session, flt: SessionFilter, limit: int,
 
 
 def _text_page_ids(session: Session, flt: SessionFilter, limit: int, after: PageKey | None) -> list[int]:
-    """A notes search in two steps. Walking the date index newest first finds a common word at once but reads
-    the table in index order, one random lookup per session: a word in no note took 1.8 s on 1M sessions.
-    So the walk covers only the newest TEXT_WALK_ROWS sessions; if the page is not full by then, the older
-    sessions are read in table order (no index on the sort key: a sequential scan, then a top-N sort),
-    about 0.2 s in all for the worst case."""
+    """A notes search. Where SQLite's full-text index finds at most TEXT_INDEX_CAP sessions, only those are
+    tested. Otherwise (a common word, or PostgreSQL) in two steps. Walking the date index newest first finds
+    a common word at once but reads the table in index order, one random lookup per session: a word in no note
+    took 1.8 s on 1M sessions. So the walk covers only the newest TEXT_WALK_ROWS sessions; if the page is not
+    full by then, the older sessions are read in table order (no index on the sort key: a sequential scan,
+    then a top-N sort)."""
     s = TreatmentSession
     walk = page_ids_statement(session, flt, limit, after)
+    assert flt.text is not None
+    indexed = dialect.notes_matches(session, flt.text, TEXT_INDEX_CAP)
+    if indexed is not None:  # few sessions mention it: test only those (the page's LIKE keeps the exact meaning)
+        return list(session.scalars(walk.where(s.id.in_(indexed)))) if indexed else []
     bound_stmt = select(s.started_at, s.id)
     if after is not None:
         bound_stmt = bound_stmt.where(tuple_(s.started_at, s.id) < tuple_(to_utc_naive(after.started_at), after.id))
@@ -220,7 +228,11 @@ def count_statement(flt: SessionFilter) -> Select[Any]:
 
 def count_sessions(db: Database, flt: SessionFilter = SessionFilter()) -> int:
     with db.reading() as session:
-        return session.scalar(count_statement(flt)) or 0
+        stmt = count_statement(flt)
+        indexed = dialect.notes_matches(session, flt.text, TEXT_INDEX_CAP) if flt.text else None
+        if indexed is not None:
+            stmt = stmt.where(TreatmentSession.id.in_(indexed))
+        return session.scalar(stmt) or 0
 
 def rows_for_ids(session: Session, ids: list[int]) -> list[SessionRow]:
     """Display rows for the given session ids, in the same order."""
