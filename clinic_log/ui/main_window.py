@@ -94,9 +94,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.location_label)
         self.page.summary_changed.connect(self.summary_label.setText)
-        # the count describes the Sessions tab's list: shown only with it
-        self.pages.currentChanged.connect(lambda _: self.summary_label.setVisible(self.pages.currentWidget()
-                                                                                  is self.page.parentWidget()))
+        self.pages.currentChanged.connect(lambda _: self._show_summary())
         self.page.session_activated.connect(self.open_session)
         self._build_menus()
         self._build_toolbar()
@@ -104,6 +102,7 @@ class MainWindow(QMainWindow):
         self.page.view.setFocus()  # arrows and Enter work at once; Ctrl+F jumps to the notes filter
         self.guard = SessionGuard(self, db)  # idle auto-lock and File → Switch user…
         self.switch_user_action.triggered.connect(self.guard.switch_user)
+        self.guard.locked_changed.connect(lambda _: self._show_summary())
         user_session().changed.connect(self.apply_actor)
 
         self.session_launcher = SessionLauncher(self._db, self)
@@ -235,6 +234,11 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _show_summary(self) -> None:
+        """The count describes the Sessions tab's list: shown only with it, and never behind the lock."""
+        locked = getattr(self, "guard", None) is not None and self.guard.locked
+        self.summary_label.setVisible(not locked and self.pages.currentWidget() is self.page.parentWidget())
 
     def _after_first_login(self, actor: Actor) -> None:
         self.menuBar().setEnabled(True)

@@ -214,12 +214,13 @@ def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_ri
     window = make_window(qtbot, db, db_path)
     assert not window.pages.isVisible() and not window.menuBar().isEnabled()
     dialog = window.guard.lock_at_start()
+    assert not window.summary_label.isVisible()  # not even the number of sessions before a login
     qtbot.addWidget(dialog)
     attempt(qtbot, dialog, "desk", "wrong-password")
     assert not window.pages.isVisible() and dialog.isVisible()
     with qtbot.waitSignal(window.guard.first_login):
         attempt(qtbot, dialog, "desk", "reception-1")
-    assert window.pages.isVisible() and window.menuBar().isEnabled()
+    assert window.pages.isVisible() and window.menuBar().isEnabled() and window.summary_label.isVisible()
     assert current_actor() == Actor("desk", UserRole.RECEPTION)
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
 
