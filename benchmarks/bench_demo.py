@@ -151,9 +151,9 @@ def raw_demo(path: Path, counts: dict[str, int]) -> None:
         clients, sessions, areas = counts["clients"], counts["sessions"], counts["session_areas"]
         _insert(con, "clients", "id, client_ref, first_name, last_name, search_key, date_of_birth, phone, email, "
                 "fitzpatrick, created_at, updated_at", _client_rows(clients))
+        version, wording = con.execute("SELECT version, body FROM consent_texts ORDER BY version DESC").fetchone()
         _insert(con, "consents", "client_id, text_version, text_snapshot, signed_on, signer_name",
-                ((1 + i % clients, 1, "Consent to microneedling (v1)", "2026-01-02", "Zofia Nowak")
-                 for i in range(counts["consents"])))
+                ((1 + i % clients, version, wording, "2026-01-02", "Zofia Nowak") for i in range(counts["consents"])))
         _insert(con, "findings", "client_id, code, noted_on, ends_on", ((1 + i * 7 % clients, "eczema", "2025-05-05",
                                                                         None) for i in range(counts["findings"])))
         first_day = date(2023, 11, 25)

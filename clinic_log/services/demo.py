@@ -38,6 +38,7 @@ from clinic_log.domain.text import fold
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.clock import utcnow
+from clinic_log.services.consent_texts import latest_in
 from clinic_log.services.passwords import hash_password
 
 FIRST = ["Amélie", "Zofia", "Şükrü", "李", "Арина", "Ngozi", "Yuki", "Bartłomiej", "María", "Chloé", "Ingrid",
@@ -140,6 +141,7 @@ def _make_clients(session: Session, rng: random.Random, count: int) -> list[tupl
     rows, findings, consents = [], [], []
     made: list[tuple[int, int]] = []
     contraindication_codes = FINDINGS
+    consent = latest_in(session)  # demo clients signed the clinic's real wording
     for i in range(count):
         cid = start + i
         first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -159,7 +161,7 @@ def _make_clients(session: Session, rng: random.Random, count: int) -> list[tupl
                                  "isotretinoin", "botulinum_toxin", "rosacea_flare", "active_acne") else None,
                              "note": None})
         if rng.random() < 0.9:
-            consents.append({"client_id": cid, "text_version": 1, "text_snapshot": "Consent to microneedling (v1)",
+            consents.append({"client_id": cid, "text_version": consent.version, "text_snapshot": consent.body,
                              "signed_on": date.today() - timedelta(days=rng.randrange(0, 500)),
                              "signer_name": f"{first} {last}", "signature_png": None})
     for table, batch in ((Client, rows), (Finding, findings), (Consent, consents)):

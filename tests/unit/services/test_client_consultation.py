@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from clinic_log.db.engine import Database
+from clinic_log.db.models import Consent
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue, PermissionDenied
@@ -17,6 +19,7 @@ from clinic_log.services.client_record import client_record, contraindication_ki
 from clinic_log.services.client_search import parse_typed_date, search_clients
 from clinic_log.services.clients import ClientDetails, PossibleDuplicate
 from clinic_log.services.consents import EXPIRED, NONE, VALID, consent_status, consents_of, record_consent
+from clinic_log.services.demo import generate_demo
 
 RECEPTION = Actor("desk", UserRole.RECEPTION)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -162,3 +165,11 @@ def test_validity_period_is_an_owner_setting(db: Database, owner: Actor, zofia: 
         consent_texts.set_consent_validity(db, owner, "half a year")
     with pytest.raises(PermissionDenied):
         consent_texts.set_consent_validity(db, RECEPTION, "12m")
+
+
+def test_demo_clients_signed_the_clinics_current_consent_wording(db: Database, owner: Actor) -> None:
+    current = consent_texts.save_consent_text(db, owner, "Consent v2: I agree to microneedling as explained today.")
+    generate_demo(db, owner, clients=20, sessions=30, seed=2)
+    with db.reading() as session:
+        signed = set(session.execute(select(Consent.text_version, Consent.text_snapshot)).all())
+    assert signed == {(current.version, current.body)}
