@@ -8,21 +8,7 @@ from pathlib import Path
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from clinic_log.app import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def imported(db_path: Path, samples: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    for kind in ("practitioners", "clients", "sessions"):
-        code, _, err = run(capsys, "--db", str(db_path), "import", kind, str(samples / f"{kind}.csv"))
-        assert code == 0, err
-    return db_path
+from tests.unit.cli_helpers import run
 
 
 def test_export_sessions_as_fhir_writes_a_valid_bundle(imported: Path, tmp_path: Path,
