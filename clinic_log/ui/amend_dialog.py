@@ -28,7 +28,7 @@ from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import amendments
 from clinic_log.services.session_views import SessionDetail
 from clinic_log.ui.current_user import current_actor
-from clinic_log.ui.widgets import problem_label
+from clinic_log.ui.widgets import problem_label, save_cancel_buttons
 
 LATE_COMPLICATION = "late complication"
 _SESSION_FIELDS = (("notes", "Notes"), ("skin_response", "Skin response"), ("course_index", "Course: session number"),
@@ -116,12 +116,10 @@ class AmendDialog(QDialog):
         form.addRow("&Change", self.field_combo)
         form.addRow(self.stack)
         form.addRow("&Reason", self.reason_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = save_cancel_buttons(self, self.save)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Save amendment")
         self.save_button.setAccessibleName("Save amendment")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("The original stays readable in the session's history, with who, when and why."))
         layout.addLayout(form)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
@@ -10,6 +10,7 @@ from clinic_log.services.clinic_settings import ClinicDetails, read_settings, sa
 from clinic_log.settings import IDLE_LOCK_MINUTES, idle_lock_minutes
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.first_start_wizard import ClinicPage
+from clinic_log.ui.widgets import save_cancel_buttons
 
 
 class ClinicSettingsDialog(QDialog):
@@ -36,9 +37,7 @@ class ClinicSettingsDialog(QDialog):
         self.idle_spin.setToolTip("Minutes without keyboard or mouse use before the app asks for a password again")
         form = QFormLayout()
         form.addRow("Lock after &idle", self.idle_spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self._save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.clinic)
         layout.addLayout(form)

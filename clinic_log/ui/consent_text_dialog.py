@@ -25,6 +25,7 @@ from clinic_log.services.consent_texts import (
     set_consent_validity,
 )
 from clinic_log.ui import current_user
+from clinic_log.ui.widgets import save_cancel_buttons
 
 EDIT = "edit templates and settings"
 
@@ -66,14 +67,12 @@ class ConsentTextDialog(QDialog):
         self.problem_label.setAccessibleName("Problem")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = save_cancel_buttons(self, self.save)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setAccessibleName("Save")
         self.save_button.setToolTip("Save as a new version (Ctrl+S)")
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.setEnabled(not self.body_edit.isReadOnly())
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Consent &valid for", self.validity_spin)
         layout = QVBoxLayout(self)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -36,7 +35,7 @@ from clinic_log.services.people import CredentialInput, CredentialView, Practiti
 from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.record_table_model import RecordTableModel
-from clinic_log.ui.widgets import problem_label, record_table
+from clinic_log.ui.widgets import problem_label, record_table, save_cancel_buttons
 
 ROLE_LABELS = {PractitionerRole.ESTHETICIAN: "Esthetician", PractitionerRole.NURSE: "Nurse",
                PractitionerRole.DERMATOLOGIST: "Dermatologist", PractitionerRole.PLASTIC_SURGEON: "Plastic surgeon"}
@@ -138,9 +137,7 @@ class CredentialDialog(QDialog):
             label.setBuddy(check)
             form.addRow(label, row)
         form.addRow("", self.required_check)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self._save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -186,9 +183,7 @@ class NewPractitionerDialog(QDialog):
         form.addRow("&Role", self.role_combo)
         form.addRow("", self.supervision_check)
         form.addRow("&Depth cap", self.cap_spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self._save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)

@@ -1,9 +1,12 @@
-"""Small widget builders the pages and dialogs share: the red problem line and a one-row-at-a-time record table."""
+"""Small widget builders the pages and dialogs share: the red problem line, a one-row-at-a-time record table and
+a dialog's Save / Cancel buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QTableView
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -27,3 +30,11 @@ def record_table(model: QAbstractItemModel, name: str) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def save_cancel_buttons(dialog: QDialog, save: Callable[[], None]) -> QDialogButtonBox:
+    """Save runs `save` (which closes the dialog when it succeeds); Cancel and Esc close it unchanged."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
