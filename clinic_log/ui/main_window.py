@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._db = db
         self.setWindowTitle(f"{APP_NAME} — {database_name(location)}")
+        self.guard = SessionGuard(self, db)  # idle auto-lock and File → Switch user…
         self.pages = PageHost()
         self.pages.install_shortcuts(self)  # Ctrl+1… for the tabs (Alt mnemonics belong to the filters and menus)
         self._register_pages()
@@ -100,7 +101,6 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.page.update_summary()
         self.page.view.setFocus()  # arrows and Enter work at once; Ctrl+F jumps to the notes filter
-        self.guard = SessionGuard(self, db)  # idle auto-lock and File → Switch user…
         self.switch_user_action.triggered.connect(self.guard.switch_user)
         self.guard.locked_changed.connect(lambda _: self._show_summary())
         user_session().changed.connect(self.apply_actor)
@@ -237,8 +237,7 @@ class MainWindow(QMainWindow):
 
     def _show_summary(self) -> None:
         """The count describes the Sessions tab's list: shown only with it, and never behind the lock."""
-        locked = getattr(self, "guard", None) is not None and self.guard.locked
-        self.summary_label.setVisible(not locked and self.pages.currentWidget() is self.page.parentWidget())
+        self.summary_label.setVisible(not self.guard.locked and self.pages.currentWidget() is self.page.parentWidget())
 
     def _after_first_login(self, actor: Actor) -> None:
         self.menuBar().setEnabled(True)
