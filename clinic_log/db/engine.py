@@ -20,9 +20,13 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.sql import ClauseElement
+
+    from clinic_log.db.driver import DriverStatement, DriverTransaction
 
 BUSY_TIMEOUT_MS = 15000
 _AUDIT_LOCK_KEY = 0x0C11_1C06  # PostgreSQL advisory lock serialising the audit hash chain
+_AUDIT_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"  # the driver's form; Core's is below (lock_audit_chain)
 
 T = TypeVar("T")
 
@@ -69,6 +73,7 @@ class Database:
         self._engine: Engine | None = None
         self._read: sessionmaker[Session] | None = None
         self._write: sessionmaker[Session] | None = None
+        self._prepared: dict[ClauseElement, DriverStatement] = {}
 
     def __repr__(self) -> str:
         return f"Database({self.url!r})"
@@ -119,12 +124,57 @@ class Database:
                 with self.writing() as session:
                     return action(session)
             except OperationalError as exc:
-                message = str(exc.orig).lower()
-                if ("locked" in message or "busy" in message) and attempt + 1 < attempts:
+                if _is_busy(str(exc.orig)) and attempt + 1 < attempts:
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 raise translate_operational_error(exc) from exc
         raise AssertionError("unreachable")
+
+    def write_direct(self, action: Callable[[DriverTransaction], T], attempts: int = 5) -> T:
+        """As `write`, but `action` runs its statements straight on the DB-API connection (db/driver.py).
+
+        Only for hot paths whose every statement is a prepared Core construct; the transaction, its retries while
+        the database is busy and its error messages are the same as `write`'s.
+        """
+        from clinic_log.db.driver import DriverTransaction
+
+        sqlite = self.is_sqlite
+        busy_error = self.engine.dialect.loaded_dbapi.OperationalError
+        audit_lock = None if sqlite else (_AUDIT_LOCK_SQL, (_AUDIT_LOCK_KEY,))
+        connection = self.engine.raw_connection()
+        driver_connection: Any = connection.dbapi_connection
+        try:
+            for attempt in range(attempts):
+                transaction = DriverTransaction(driver_connection, self.prepared, audit_lock)
+                try:
+                    if sqlite:
+                        driver_connection.execute("BEGIN IMMEDIATE")  # as every write (see _on_begin)
+                    result = action(transaction)
+                    connection.commit()
+                    return result
+                except busy_error as exc:
+                    connection.rollback()
+                    if _is_busy(str(exc)) and attempt + 1 < attempts:
+                        time.sleep(0.05 * (attempt + 1))
+                        continue
+                    raise database_problem(str(exc)) from exc
+                except BaseException:
+                    connection.rollback()
+                    raise
+                finally:
+                    transaction.close()
+            raise AssertionError("unreachable")
+        finally:
+            connection.close()
+
+    def prepared(self, statement: ClauseElement) -> DriverStatement:
+        """`statement` compiled for this database once (statements are module constants, so the cache is small)."""
+        found = self._prepared.get(statement)
+        if found is None:
+            from clinic_log.db.driver import DriverStatement
+
+            found = self._prepared[statement] = DriverStatement(statement, self.engine.dialect)
+        return found
 
     def lock_audit_chain(self, session: Session) -> None:
         """Serialise appends to the audit chain (SQLite's BEGIN IMMEDIATE already does)."""
@@ -138,8 +188,17 @@ class Database:
             self._engine.dispose()
 
 
+def _is_busy(message: str) -> bool:
+    lowered = message.lower()
+    return "locked" in lowered or "busy" in lowered
+
+
 def translate_operational_error(exc: OperationalError) -> DatabaseProblem:
-    message = str(exc.orig)
+    return database_problem(str(exc.orig))
+
+
+def database_problem(message: str) -> DatabaseProblem:
+    """What a driver's operational error means for the user, who must know nothing was saved."""
     lowered = message.lower()
     if "disk" in lowered and "full" in lowered:
         return DatabaseProblem("the disk is full: nothing was saved; free some space and save again")
