@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.bulk import insert_rows
+from clinic_log.db.driver import DriverTransaction
 from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry, table_of
 from clinic_log.domain.actor import Actor
@@ -66,6 +67,17 @@ def record_many(db: Database, session: Session, actor: Actor, events: Iterable[A
     if chain_head is None:
         db.lock_audit_chain(session)
         chain_head = _last_hash(session)
+    rows = _chained_rows(chain_head, actor, events)
+    if rows:
+        insert_rows(session, table_of(AuditEntry), rows)
+
+
+def record_direct(transaction: DriverTransaction, actor: Actor, event: AuditEvent, chain_head: str) -> None:
+    """As `record`, inside a `Database.write_direct` transaction that locked the chain and read its head."""
+    transaction.execute_many(_INSERT, _chained_rows(chain_head, actor, [event]))
+
+
+def _chained_rows(chain_head: str, actor: Actor, events: Iterable[AuditEvent]) -> list[dict[str, Any]]:
     prev = chain_head
     at = utcnow()
     rows = []
@@ -75,8 +87,11 @@ def record_many(db: Database, session: Session, actor: Actor, events: Iterable[A
         rows.append({"at": at, "actor": actor.username, "action": event.action, "entity": event.entity,
                      "entity_id": event.entity_id, "detail": detail, "prev_hash": prev, "hash": digest})
         prev = digest
-    if rows:
-        insert_rows(session, table_of(AuditEntry), rows)
+    return rows
+
+
+_INSERT = insert(table_of(AuditEntry)).values(
+    {name: bindparam(name) for name in ("at", "actor", "action", "entity", "entity_id", "detail", "prev_hash", "hash")})
 
 
 def add_created(db: Database, session: Session, actor: Actor, row: _HasId, entity: str,

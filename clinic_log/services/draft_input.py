@@ -1,4 +1,4 @@
-"""A stored draft and the facts its re-check needs, read with a few Core selects inside the signing transaction.
+"""A stored draft and the facts its re-check needs, read with a few selects inside the signing transaction.
 
 Signing re-assesses the draft with the same rules as logging. Building the full `SessionDetail` view and then
 looking each fact up again (client, practitioner, supervisor, device, lot, every area, every complication
@@ -12,6 +12,9 @@ Reference data comes only for the codes the draft uses: the rules look areas and
 code, and the foreign keys guarantee every stored code exists, so no cache is needed (one that another
 workstation could make stale). Should a code be missing anyway, the full lists are read so the error text
 ("one of …") stays exactly what logging the entry would show.
+
+The selects are Core constructs run through the signing transaction's driver connection (db/driver.py): signing
+is the write a practitioner waits on, and SQLAlchemy's per-statement machinery was a third of its time.
 """
 
 from __future__ import annotations
@@ -20,11 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.sql import Select
 
-from clinic_log.db.engine import Database
+from clinic_log.db.driver import DriverTransaction
 from clinic_log.db.models import (
     Area,
     CartridgeLot,
@@ -85,7 +87,7 @@ _finding = table_of(Finding)
 _warnings = table_of(SessionWarning)
 _ci_type = table_of(ContraindicationType)
 
-_Rows = Sequence[Row[*tuple[Any, ...]]]
+_Rows = Sequence[Any]  # db/driver.py rows: named tuples
 _PEOPLE = ("id", "username", "full_name", "role", "needs_supervision", "depth_cap_mm")
 
 
@@ -152,6 +154,10 @@ _FINDINGS = (select(_finding.c.code, _ci_type.c.label, _ci_type.c.severity, _fin
              .where(_finding.c.client_id == bindparam("cid")).order_by(_finding.c.noted_on))
 
 
+_ALL_AREAS = select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm)
+_ALL_COMPLICATION_CODES = select(_comp_type.c.code)
+
+
 @dataclass(frozen=True)
 class DraftToSign:
     """A stored draft as the entry it was typed from, with everything the rules need to check it again."""
@@ -165,15 +171,14 @@ class DraftToSign:
     facts: SessionFacts
 
 
-def load_draft(db: Database, session: Session, session_id: int) -> DraftToSign:
+def load_draft(transaction: DriverTransaction, session_id: int) -> DraftToSign:
     """The draft `session_id` inside the signing transaction, with the audit chain locked and its head read.
 
     Refused as reading it for a full check would be: missing → NotFound, signed → RecordLocked, device out of
     service → InvalidValue.
     """
-    db.lock_audit_chain(session)  # before the head is read (a no-op on SQLite: BEGIN IMMEDIATE holds the lock)
-    connection = session.connection()
-    rows = connection.execute(_DRAFT, {"sid": session_id}).all()
+    transaction.lock_audit_chain()  # before the head is read (a no-op on SQLite: BEGIN IMMEDIATE holds the lock)
+    rows = transaction.rows(_DRAFT, {"sid": session_id})
     if not rows:
         raise NotFound("session", session_id)
     row = rows[0]
@@ -194,17 +199,17 @@ def load_draft(db: Database, session: Session, session_id: int) -> DraftToSign:
         device_model = DeviceModelRef(row.model_name, Modality(row.modality), row.min_depth_mm, row.max_depth_mm)
 
     area_rows = [r for r in rows if r.a_id is not None]
-    product_rows = connection.execute(_PRODUCTS, {"sid": session_id}).all() if row.has_products else []
-    comp_rows = connection.execute(_COMPLICATIONS, {"sid": session_id}).all() if row.has_complications else []
+    product_rows = transaction.rows(_PRODUCTS, {"sid": session_id}) if row.has_products else []
+    comp_rows = transaction.rows(_COMPLICATIONS, {"sid": session_id}) if row.has_complications else []
     credentials: dict[int, list[CredentialFacts]] = {row.practitioner_id: []}
     if row.supervisor_id is not None:
         credentials[row.supervisor_id] = []
-    for c in connection.execute(_CREDENTIALS, {"pid": row.practitioner_id, "sup": row.supervisor_id}):
+    for c in transaction.rows(_CREDENTIALS, {"pid": row.practitioner_id, "sup": row.supervisor_id}):
         credentials[c.practitioner_id].append(CredentialFacts(c.kind, c.number, c.expires_on, c.required))
     findings = tuple(
         FindingFacts(f.code, f.label, Severity(f.severity), f.noted_on, f.ends_on, f.window, f.cleared_by,
                      f.clearance_note)
-        for f in (connection.execute(_FINDINGS, {"cid": row.client_id}) if row.has_findings else ())
+        for f in (transaction.rows(_FINDINGS, {"cid": row.client_id}) if row.has_findings else ())
     )
 
     entry = SessionInput(
@@ -224,8 +229,8 @@ def load_draft(db: Database, session: Session, session_id: int) -> DraftToSign:
         practitioner=_person(row, "p_", credentials[row.practitioner_id]),
         supervisor=None if row.supervisor_id is None else _person(row, "sup_", credentials[row.supervisor_id]),
         device_model=device_model,
-        areas=_area_refs(connection, area_rows),
-        complication_codes=_complication_codes(connection, comp_rows),
+        areas=_area_refs(transaction, area_rows),
+        complication_codes=_complication_codes(transaction, comp_rows),
         consent_validity=row.consent_validity if row.consent_validity is not None
         else SETTINGS[CONSENT_VALIDITY].default,
     )
@@ -233,23 +238,22 @@ def load_draft(db: Database, session: Session, session_id: int) -> DraftToSign:
                        row.audit_head or GENESIS, entry, facts)
 
 
-def _person(row: Row[*tuple[Any, ...]], prefix: str, credentials: list[CredentialFacts]) -> PractitionerFacts:
-    m = row._mapping
+def _person(row: Any, prefix: str, credentials: list[CredentialFacts]) -> PractitionerFacts:
+    m = row._asdict()
     return PractitionerFacts(m[f"{prefix}id"], m[f"{prefix}username"], m[f"{prefix}full_name"],
                              PractitionerRole(m[f"{prefix}role"]), m[f"{prefix}needs_supervision"],
                              m[f"{prefix}depth_cap_mm"], tuple(credentials))
 
 
-def _area_refs(connection: Connection, area_rows: _Rows) -> dict[str, AreaRef]:
+def _area_refs(transaction: DriverTransaction, area_rows: _Rows) -> dict[str, AreaRef]:
     if any(a.area_ref is None for a in area_rows):  # not reachable while foreign keys hold; keeps the message exact
         return {a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm)
-                for a in connection.execute(select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm,
-                                                   _area.c.usual_max_mm))}
+                for a in transaction.rows(_ALL_AREAS, {})}
     return {a.area_ref: AreaRef(a.area_ref, a.area_label, a.region, a.usual_min_mm, a.usual_max_mm)
             for a in area_rows}
 
 
-def _complication_codes(connection: Connection, comp_rows: _Rows) -> frozenset[str]:
+def _complication_codes(transaction: DriverTransaction, comp_rows: _Rows) -> frozenset[str]:
     if any(c.known is None for c in comp_rows):  # as for areas: only to list every allowed code in the error
-        return frozenset(connection.scalars(select(_comp_type.c.code)))
+        return frozenset(transaction.scalars(_ALL_COMPLICATION_CODES))
     return frozenset(c.known for c in comp_rows)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from clinic_log.db.driver import DriverTransaction
 from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     Amendment,
@@ -162,12 +163,15 @@ def save_draft(db: Database, actor: Actor, entry: SessionInput, session_id: int 
 
 
 def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None = None) -> SessionSaved:
-    """Sign a draft after checking it again; from then on it can only be amended."""
+    """Sign a draft after checking it again; from then on it can only be amended.
+
+    The practitioner waits on this at the chair, so its few statements run on the driver connection
+    (`Database.write_direct`); they are the same Core statements, in one transaction as every write.
+    """
     require(actor, "sign sessions")
 
-    def work(session: Session) -> SessionSaved:
-        draft = load_draft(db, session, session_id)
-        connection = session.connection()  # Core throughout: no ORM objects are needed to sign
+    def work(transaction: DriverTransaction) -> SessionSaved:
+        draft = load_draft(transaction, session_id)
         assessment = assess_session(draft.entry, draft.facts)
         if assessment.errors:
             raise SessionRejected(assessment.errors)
@@ -177,27 +181,30 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
             raise WarningsNeedReason(warnings)
         _check_signer(actor, draft.practitioner_id, warnings, reason)
         if draft.has_stored_warnings:
-            connection.execute(_DELETE_WARNINGS, {"sid": session_id})
-        _store_warnings(session, session_id, warnings, given)
+            transaction.execute(_DELETE_WARNINGS, {"sid": session_id})
+        transaction.execute_many(_INSERT_WARNING, _warning_rows(session_id, warnings, given))
         now = utcnow()
         # Only a draft is signed: a concurrent signer (PostgreSQL re-evaluates the WHERE after waiting) gets 0.
-        signed = connection.execute(_SIGN, {"sid": session_id, "status": SessionStatus.SIGNED.value,
-                                            "signed_by": actor.username, "signed_at": now, "updated_at": now,
-                                            "warnings_reason": given or None})
-        if signed.rowcount != 1:
+        signed = transaction.execute(_SIGN, {"sid": session_id, "status": SessionStatus.SIGNED.value,
+                                             "signed_by": actor.username, "signed_at": now, "updated_at": now,
+                                             "warnings_reason": given or None})
+        if signed != 1:
             raise RecordLocked(f"session {session_id} is signed: it cannot be changed, only amended with a reason")
         detail: dict[str, object] = {"warnings": [w.code for w in warnings]}
         if given:
             detail["reason"] = given
-        audit.record(db, session, actor, AuditEvent("signed", "session", str(session_id), detail), draft.audit_head)
+        audit.record_direct(transaction, actor, AuditEvent("signed", "session", str(session_id), detail),
+                            draft.audit_head)
         return SessionSaved(session_id, SessionStatus.SIGNED.value, warnings)
 
-    return db.write(work)
+    return db.write_direct(work)
 
 
 _sessions = table_of(TreatmentSession)
 _warnings = table_of(SessionWarning)
 _DELETE_WARNINGS = delete(_warnings).where(_warnings.c.session_id == bindparam("sid"))
+_INSERT_WARNING = insert(_warnings).values(
+    {name: bindparam(name) for name in ("session_id", "code", "message", "reason")})
 _SIGN = (update(_sessions)
          .where(_sessions.c.id == bindparam("sid"), _sessions.c.status == SessionStatus.DRAFT.value)
          .values(status=bindparam("status"), signed_by=bindparam("signed_by"), signed_at=bindparam("signed_at"),
@@ -283,10 +290,12 @@ def complication_values(session_id: int, c: ComplicationInput, late: bool = Fals
 
 def _store_warnings(session: Session, session_id: int, warnings: Sequence[Problem], reason: str) -> None:
     if warnings:
-        session.connection().execute(insert(table_of(SessionWarning)), [
-            {"session_id": session_id, "code": w.code, "message": w.message, "reason": reason.strip()}
-            for w in warnings
-        ])
+        session.connection().execute(_INSERT_WARNING, _warning_rows(session_id, warnings, reason))
+
+
+def _warning_rows(session_id: int, warnings: Sequence[Problem], reason: str) -> list[dict[str, object]]:
+    return [{"session_id": session_id, "code": w.code, "message": w.message, "reason": reason.strip()}
+            for w in warnings]
 
 
 def _replace_draft(session: Session, row: TreatmentSession, entry: SessionInput, lot_id: int | None) -> None:

@@ -9,6 +9,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -16,17 +17,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
-from clinic_log.db.engine import Database
+from clinic_log.db.engine import Database, open_database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DatabaseProblem
-from clinic_log.services import clients, people
+from clinic_log.domain.values import AreaInput
+from clinic_log.services import audit, clients, people
 from clinic_log.services.clients import ClientDetails
 from clinic_log.services.consents import record_consent
 from clinic_log.services.database import prepare_database
 from clinic_log.services.integrity import check_database
 from clinic_log.services.session_queries import count_sessions
-from clinic_log.services.sessions import log_session
+from clinic_log.services.sessions import log_session, save_draft, sign_session
 from tests.unit.services.helpers import make_clinic, session_entry
 
 REPO = Path(__file__).resolve().parents[2]
@@ -107,8 +110,6 @@ def test_read_only_database_fails_with_a_clear_message_and_writes_nothing(db: Da
     clinic = make_clinic(db, owner)
     db.dispose()
     if os.geteuid() == 0:  # root ignores file permissions: open the file read-only through SQLite instead
-        from clinic_log.db.engine import open_database
-
         read_only = open_database(f"sqlite:///file:{db_path}?mode=ro&uri=true")
     else:
         db_path.chmod(stat.S_IRUSR)
@@ -131,3 +132,72 @@ def test_full_disk_at_commit_fails_cleanly(db: Database, owner: Actor) -> None:
     event.remove(db.engine, "commit", disk_full)
     assert count_sessions(db) == 0
     assert log_session(db, clinic.derm, session_entry(clinic), sign=True).status == "signed"
+
+
+def _status(db_path: Path, session_id: int) -> str:
+    conn = sqlite3.connect(db_path)
+    try:
+        return str(conn.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_signing_on_a_read_only_database_fails_clearly_and_the_draft_stays(db: Database, db_path: Path,
+                                                                           owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    draft_id = save_draft(db, clinic.derm, session_entry(clinic)).id
+    db.dispose()
+    read_only = open_database(f"sqlite:///file:{db_path}?mode=ro&uri=true")
+    with pytest.raises(DatabaseProblem, match="read-only: nothing was saved"):
+        sign_session(read_only, clinic.derm, draft_id)
+    read_only.dispose()
+    assert _status(db_path, draft_id) == "draft"
+
+
+def test_signing_when_the_disk_fills_up_keeps_the_draft_and_signs_once_there_is_room(
+        db: Database, db_path: Path, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    draft_id = save_draft(db, clinic.derm, session_entry(clinic, AreaInput("forehead", 1.0, 2))).id
+    long_reason = "thick, sun-damaged skin; " * 400  # ~10 kB: the signature needs new pages for it
+
+    def no_room_to_grow(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")  # SQLite then answers "disk is full"
+
+    db.dispose()
+    event.listen(db.engine, "connect", no_room_to_grow)
+    with pytest.raises(DatabaseProblem, match="disk is full: nothing was saved"):
+        sign_session(db, clinic.derm, draft_id, reason=long_reason)
+    event.remove(db.engine, "connect", no_room_to_grow)
+    db.dispose()
+    assert _status(db_path, draft_id) == "draft"
+    assert sign_session(db, clinic.derm, draft_id, reason=long_reason).status == "signed"
+    assert check_database(db) == []
+
+
+def test_signing_while_another_workstation_is_saving_waits_for_it_and_keeps_the_audit_chain_whole(
+        db: Database, db_path: Path, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    draft_id = save_draft(db, clinic.derm, session_entry(clinic)).id
+    other = prepare_database(str(db_path))
+    holding = threading.Event()
+    finished: list[int] = []
+
+    def other_workstation() -> None:
+        def work(session: Session) -> None:
+            # The other workstation appends to the audit chain and holds its transaction open for a moment.
+            audit.record(other, session, owner, audit.AuditEvent("viewed", "client", str(clinic.client_id), {}))
+            holding.set()
+            time.sleep(0.3)
+            finished.append(1)
+        other.write(work)
+
+    thread = threading.Thread(target=other_workstation)
+    thread.start()
+    assert holding.wait(5)
+    signed = sign_session(db, clinic.derm, draft_id)
+    thread.join()
+    other.dispose()
+    assert signed.status == "signed" and finished == [1]
+    assert _status(db_path, draft_id) == "signed"
+    assert check_database(db) == []  # includes the audit chain: the signature chained after the other's row

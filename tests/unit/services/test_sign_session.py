@@ -14,7 +14,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound, RecordLocked
 from clinic_log.domain.rules import assess_session
 from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
-from clinic_log.services import clients, people
+from clinic_log.services import audit, clients, people
 from clinic_log.services.audit import verify_chain
 from clinic_log.services.draft_input import load_draft
 from clinic_log.services.sessions import (
@@ -63,8 +63,7 @@ def test_a_stored_draft_is_read_back_as_the_entry_it_was_typed_from(db: Database
     clinic = make_clinic(db, owner)
     entry = _rich_entry(db, owner, clinic)
     draft_id = save_draft(db, clinic.nurse, entry).id
-    with db.writing() as session:
-        draft = load_draft(db, session, draft_id)
+    draft = db.write_direct(lambda transaction: load_draft(transaction, draft_id))
     assert draft.entry == entry
     # The same problems, in the same order, as the live check of the entry (the path logging takes).
     expected = assess(db, entry).problems
@@ -143,3 +142,23 @@ def test_a_draft_without_areas_is_refused_at_signing(db: Database, owner: Actor)
     with pytest.raises(SessionRejected, match="at least one treated area is required"):
         sign_session(db, clinic.derm, draft_id)
     assert _stored(db, draft_id)[0] == "draft"
+
+
+def test_a_signature_that_fails_half_way_leaves_the_draft_and_its_warnings_as_they_were(
+        db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signing writes on the driver connection (Database.write_direct): its writes still commit together or not."""
+    clinic = make_clinic(db, owner)
+    draft = log_session(db, clinic.derm, session_entry(clinic, AreaInput("forehead", 1.0, 2)), reason="thick skin")
+    before = _stored(db, draft.id)
+
+    def audit_fails(*args: object) -> None:
+        raise RuntimeError("the audit row could not be written")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(audit, "record_direct", audit_fails)
+        with pytest.raises(RuntimeError, match="audit row"):
+            sign_session(db, clinic.derm, draft.id)  # warnings replaced and status set before the audit row
+    assert _stored(db, draft.id) == before == ("draft", "thick skin", [
+        ("depth_area", "Forehead 1.0 mm is outside the usual 0.25–0.5 mm", "thick skin")])
+    assert sign_session(db, clinic.derm, draft.id).status == "signed"
+    assert list(verify_chain(db)) == []
