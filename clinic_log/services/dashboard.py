@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, Subquery, case, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, Subquery, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
@@ -27,6 +27,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.permissions import require
+from clinic_log.services.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.progress import Progress, no_progress
 from clinic_log.services.reminders import ExpiringCredential, ExpiringLot, expiring_credentials, expiring_lots
 from clinic_log.services.statistics import Rate, rate
@@ -37,7 +38,7 @@ ADVERSE = "adverse"
 
 @dataclass(frozen=True)
 class MonthCount:
-    month: str  # "YYYY-MM" (UTC)
+    month: str  # "YYYY-MM", local calendar month
     sessions: int
 
 
@@ -104,12 +105,60 @@ def _minus(totals: dict[Any, int], voided: dict[Any, int]) -> dict[Any, int]:
     return {key: n for key, n in left.items() if n > 0}
 
 
-def sessions_per_month(session: Session) -> tuple[MonthCount, ...]:
+def sessions_per_month(session: Session, zone: tzinfo | None = None) -> tuple[MonthCount, ...]:
+    """Sessions per local calendar month: in `zone`, or the computer's time zone when None.
+
+    Grouping by the stored UTC month reads only the started_at index; then the few sessions between each UTC
+    month start and the local one are counted (an index range of a few hours) and moved to their local month.
+    The voided sessions, few, are fetched and taken from their local months.
+    """
     month = _month()
-    stmt = select(month, func.count()).select_from(TreatmentSession).group_by(month)
-    voided = dict(_rows(session, stmt, _voided(session)))
-    counts = _minus(dict(session.execute(stmt).all()), voided)
-    return tuple(MonthCount(m, counts[m]) for m in sorted(counts))
+    counts = dict(session.execute(select(month, func.count()).select_from(TreatmentSession).group_by(month)).all())
+    _move_to_local_months(session, counts, zone)
+    for started in session.scalars(select(TreatmentSession.started_at)
+                                   .where(TreatmentSession.voided_at.is_not(None))):
+        counts[_local_month(started, zone)] -= 1
+    return tuple(MonthCount(m, counts[m]) for m in sorted(counts) if counts[m] > 0)
+
+
+def _local_month(started_utc: datetime, zone: tzinfo | None) -> str:
+    return from_utc_naive(started_utc).astimezone(zone).strftime("%Y-%m")
+
+
+def _move_to_local_months(session: Session, counts: dict[str, int], zone: tzinfo | None) -> None:
+    """Turn counts per UTC month into counts per local month (in place)."""
+    starts = sorted({m for key in counts for m in (_month_start(key), _next_month(_month_start(key)))})
+    moves = []  # (UTC-month key the sessions are counted in, local-month key they belong to, range)
+    for start in starts:
+        utc_start = start  # the month's first midnight in UTC, as stored; local_start: the same wall clock locally
+        local_start = to_utc_naive(start.replace(tzinfo=zone) if zone is not None else start.astimezone())
+        this, previous = f"{start:%Y-%m}", f"{_previous_month(start):%Y-%m}"
+        if local_start < utc_start:  # east of UTC: the local month starts while UTC is still in the previous one
+            moves.append((previous, this, local_start, utc_start))
+        elif local_start > utc_start:  # west of UTC: UTC's month starts while it is still the previous one locally
+            moves.append((this, previous, utc_start, local_start))
+    if not moves:
+        return  # the clinic keeps UTC
+    s = TreatmentSession
+    ranges = [select(literal(i), func.count()).where(s.started_at >= low, s.started_at < high)
+              for i, (_, _, low, high) in enumerate(moves)]
+    for i, n in session.execute(union_all(*ranges)).all():
+        if n:
+            source, target, _, _ = moves[i]
+            counts[source] -= n
+            counts[target] = counts.get(target, 0) + n
+
+
+def _month_start(key: str) -> datetime:
+    return datetime(int(key[:4]), int(key[5:7]), 1)
+
+
+def _next_month(start: datetime) -> datetime:
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def _previous_month(start: datetime) -> datetime:
+    return start.replace(year=start.year - (start.month == 1), month=(start.month - 2) % 12 + 1)
 
 
 def _rates(totals: dict[Any, int], any_counts: dict[Any, int], adverse_counts: dict[Any, int],
@@ -170,13 +219,15 @@ def _area_labels(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Area.code, Area.label)).all())
 
 
-def load_dashboard(db: Database, actor: Actor, today: date, progress: Progress = no_progress) -> Dashboard:
-    """Every dashboard figure (owner only); reports progress after each of the six parts."""
+def load_dashboard(db: Database, actor: Actor, today: date, progress: Progress = no_progress,
+                   zone: tzinfo | None = None) -> Dashboard:
+    """Every dashboard figure (owner only); reports progress after each of the six parts. Months are calendar
+    months in `zone` (the computer's time zone when None)."""
     require(actor, "view the dashboard")
     steps = 6
     with db.reading() as session:
         progress(0, steps)
-        months = sessions_per_month(session)
+        months = sessions_per_month(session, zone)
         progress(1, steps)
         by_practitioner = rates_by_practitioner(session)
         progress(2, steps)

@@ -156,8 +156,8 @@ def test_dashboard_figures_equal_plain_sql(db: Database, owner: Actor) -> None:
     assert steps[-1] == (6, 6)
     months = sql(db, "SELECT started_at FROM sessions WHERE voided_at IS NULL")
     per_month: dict[str, int] = {}
-    for (started,) in months:
-        key = str(started)[:7]
+    for (started,) in months:  # the local calendar month of each (the test runs with the computer's zone)
+        key = f"{datetime.fromisoformat(str(started)).replace(tzinfo=UTC).astimezone():%Y-%m}"
         per_month[key] = per_month.get(key, 0) + 1
     assert {m.month: m.sessions for m in board.months} == per_month
     expected = {user: (n, adverse) for user, n, adverse in sql(db, """
@@ -178,6 +178,24 @@ def test_dashboard_figures_equal_plain_sql(db: Database, owner: Actor) -> None:
     assert {r.key: r.sessions for r in board.by_area} == area_totals
     for r in board.by_practitioner:
         assert r.adverse_rate.low <= r.adverse_rate.value <= r.adverse_rate.high
+
+
+def test_dashboard_months_are_the_clinics_calendar_months(db: Database, owner: Actor,
+                                                         local_zone_los_angeles: None) -> None:
+    clinic = make_clinic(db, owner)
+    for moment in (datetime(2026, 7, 31, 11, 0), datetime(2026, 7, 31, 13, 0), datetime(2026, 8, 1, 3, 0),
+                   datetime(2026, 8, 15, 12, 0), datetime(2026, 9, 1, 5, 0)):
+        saved = log_session(db, clinic.derm, session_entry(clinic, started_at=moment.replace(tzinfo=UTC)), sign=True)
+    void_session(db, owner, saved.id, "entered twice")  # 1 Sept 05:00 UTC is 31 Aug 22:00 in Los Angeles
+
+    def months(zone: ZoneInfo | None) -> dict[str, int]:
+        return {m.month: m.sessions for m in load_dashboard(db, owner, date(2026, 9, 1), zone=zone).months}
+
+    assert months(ZoneInfo("UTC")) == {"2026-07": 2, "2026-08": 2}
+    # 31 July 13:00 UTC is 1 August 01:00 in Auckland (UTC+12)
+    assert months(ZoneInfo("Pacific/Auckland")) == {"2026-07": 1, "2026-08": 3}
+    # 1 August 03:00 UTC is still 31 July (20:00) in Los Angeles (UTC-7); the computer's zone is the default
+    assert months(ZoneInfo("America/Los_Angeles")) == months(None) == {"2026-07": 3, "2026-08": 1}
 
 
 def test_dashboard_is_for_the_owner_only(db: Database) -> None:
