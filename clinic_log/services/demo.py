@@ -47,6 +47,8 @@ LAST = ["Durand", "Łukasiewicz", "Öztürk", "娜", "Соколова", "Okafor
         "Nilsen", "Yılmaz", "Sharma", "Adeyemi", "Kjær", "Lefèvre", "Novák", "Fernández", "Silva", "Haddad",
         "O'Brien", "Schmidt"]
 DEMO_PASSWORDS = {"owner": "owner-demo-1", "reception": "reception-demo-1", "practitioner": "practitioner-demo-1"}
+DEMO_USERS = {"owner": ("owner", "Helen Marsh"), "reception": ("reception", "Sam Okafor"),
+              "practitioner": ("mbrandt", "Dr Maria Brandt")}  # role: (username, full name)
 
 PRACTITIONERS = [
     ("mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-7712001", date(2031, 3, 31)),
@@ -101,9 +103,9 @@ def _ensure_people(session: Session) -> list[tuple[int, str, float]]:
             existing[username] = p
     users = set(session.scalars(select(User.username)))
     for role, password in DEMO_PASSWORDS.items():
-        username = {"owner": "owner", "reception": "reception", "practitioner": "mbrandt"}[role]
+        username, full_name = DEMO_USERS[role]
         if username not in users:
-            session.add(User(username=username, full_name=username.title(), role=role,
+            session.add(User(username=username, full_name=full_name, role=role,
                              password_hash=hash_password(password),
                              practitioner_id=existing["mbrandt"].id if role == "practitioner" else None))
     session.flush()

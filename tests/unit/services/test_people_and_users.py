@@ -174,3 +174,6 @@ def test_every_demo_user_logs_in_with_the_documented_password(db: Database, owne
              for role, password in DEMO_PASSWORDS.items()}
     assert roles == {"owner": UserRole.OWNER, "reception": UserRole.RECEPTION,
                      "practitioner": UserRole.PRACTITIONER}
+    # Each has a person's name for the Users page and the audit trail, not the login name again.
+    assert {(u.username, u.full_name) for u in auth.list_users(db, owner)} == {
+        ("owner", "Helen Marsh"), ("reception", "Sam Okafor"), ("mbrandt", "Dr Maria Brandt")}
