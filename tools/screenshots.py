@@ -38,11 +38,12 @@ from clinic_log.services.clients import (
     find_clients,
     set_fitzpatrick,
 )
-from clinic_log.services.consents import record_consent
+from clinic_log.services.consents import consents_of, record_consent
 from clinic_log.services.database import prepare_database
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
-from clinic_log.services.session_queries import SessionFilter, get_session, list_sessions
+from clinic_log.services.session_filter import SessionFilter
+from clinic_log.services.session_queries import get_session, list_sessions
 from clinic_log.ui.clients_page import ClientsPage
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.fonts import add_fallback_fonts
@@ -121,7 +122,7 @@ def counted(page: SessionHistoryPage) -> bool:
 def has_dark_pixels(widget: QWidget) -> bool:
     """True once `widget` shows some text (dark pixels): the PDF view paints its pages in the background."""
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
-    return min(image.constBits().tobytes(), default=255) < 80
+    return min(bytes(image.constBits()), default=255) < 80
 
 
 # --- screens -------------------------------------------------------------------------------------
@@ -299,7 +300,12 @@ def consent_dialog(scene: Scene) -> QWidget:
         raise RuntimeError("the consent dialog could not be opened")
     dialog.show()
     settle(scene.app)
-    pad = dialog.pad
+    _draw_signature(dialog.pad)
+    return dialog
+
+
+def _draw_signature(pad: QWidget) -> None:
+    """One wavy mouse stroke across the signature pad, as a client would sign."""
     height = pad.height()
     stroke = [(40 + i * 6, int(height * 0.55 + (12 if i % 4 < 2 else -14) * (1 + i % 3) / 2)) for i in range(40)]
     for n, (x, y) in enumerate(stroke):
@@ -309,7 +315,26 @@ def consent_dialog(scene: Scene) -> QWidget:
     QApplication.sendEvent(pad, QMouseEvent(QEvent.Type.MouseButtonRelease, QPointF(*stroke[-1]),
                                             QPointF(*stroke[-1]), Qt.MouseButton.LeftButton,
                                             Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
-    return dialog
+
+
+def consent_history(scene: Scene) -> QWidget:
+    """The consultation client signs again today (drawn); All consents… then lists both consents."""
+    page = _clients_page(scene)
+    client_page = page.open_client(_consultation_client(scene))
+    if len(consents_of(scene.db, client_page.record.client.id if client_page.record else 0)) < 2:
+        dialog = client_page.open_consent()
+        if dialog is None:
+            raise RuntimeError("the consent dialog could not be opened")
+        dialog.show()
+        settle(scene.app)
+        _draw_signature(dialog.pad)
+        dialog.sign_button.click()
+        settle(scene.app)
+    history = client_page.open_consent_history()
+    if history is None:
+        raise RuntimeError("the consent history could not be opened")
+    history.show()
+    return history
 
 
 def login(scene: Scene) -> QWidget:
@@ -479,6 +504,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("dashboard", dashboard),
     ("client_timeline", client_timeline),
     ("recall", recall_result),
+    ("consent_history", consent_history),  # last: the client signs a new consent here
 ]
 
 

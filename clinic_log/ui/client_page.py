@@ -26,10 +26,11 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED
 from clinic_log.services.client_record import ClientRecord, client_record
 from clinic_log.services.clients import can_clear_findings, update_details
-from clinic_log.services.consents import EXPIRED, NONE, consents_of
+from clinic_log.services.consents import EXPIRED, NONE, SignedConsent, consents_of
 from clinic_log.ui import current_user
 from clinic_log.ui.client_dialog import DATE_HINT, details_from
 from clinic_log.ui.consent_dialog import ConsentDialog
+from clinic_log.ui.consent_history_dialog import ConsentHistoryDialog
 from clinic_log.ui.consultation_form import ConsultationForm
 from clinic_log.ui.suitability_panel import SuitabilityPanel
 
@@ -49,6 +50,7 @@ class ClientPage(QWidget):
         self._db = db
         self._today = today
         self.record: ClientRecord | None = None
+        self._consents: list[SignedConsent] = []
 
         self.name_label = QLabel()
         self.name_label.setAccessibleName("Client")
@@ -105,10 +107,18 @@ class ClientPage(QWidget):
         self.signature_label = QLabel()
         self.signature_label.setAccessibleName("Signature")
         self.signature_label.setToolTip("The latest consent's drawn signature, as stored")
+        self.history_button = QPushButton("All consents…")
+        self.history_button.setAccessibleName("All consents…")
+        self.history_button.setToolTip("Every consent this client signed, with the wording and signature of each")
+        self.history_button.clicked.connect(self.open_consent_history)
+        consent_buttons = QHBoxLayout()
+        consent_buttons.addWidget(self.sign_button)
+        consent_buttons.addWidget(self.history_button)
+        consent_buttons.addStretch(1)
         consent_layout = QVBoxLayout(consent)
         consent_layout.addWidget(self.consent_label)
         consent_layout.addWidget(self.signature_label)
-        consent_layout.addWidget(self.sign_button, 0, Qt.AlignmentFlag.AlignLeft)
+        consent_layout.addLayout(consent_buttons)
         self.new_session_button = QPushButton("New session…")
         self.new_session_button.setAccessibleName("New session…")
         self.new_session_button.setToolTip("Log a treatment session for this client")
@@ -181,6 +191,8 @@ class ClientPage(QWidget):
 
     def _show_signature(self, client_id: int) -> None:
         signed = consents_of(self._db, client_id)
+        self._consents = signed
+        self.history_button.setEnabled(bool(signed))
         png = signed[0].signature_png if signed else None
         pixmap = QPixmap()
         if png is None or not pixmap.loadFromData(png, "PNG"):
@@ -217,6 +229,14 @@ class ClientPage(QWidget):
         dialog.signed.connect(lambda _id: self.reload())
         dialog.open()
         self.consent_dialog_opened.emit(dialog)
+        return dialog
+
+    def open_consent_history(self) -> ConsentHistoryDialog | None:
+        if self.record is None or not self._consents:
+            return None
+        dialog = ConsentHistoryDialog(self._consents, self.record.client.full_name, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
         return dialog
 
     def _request_session(self) -> None:
