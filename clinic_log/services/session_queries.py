@@ -153,22 +153,27 @@ def _filtered(stmt: _Stmt, flt: SessionFilter, *, probe_complications: bool = Fa
     return stmt.where(and_(*conditions)) if conditions else stmt
 
 
-def _complications_are_common(session: Session, flt: SessionFilter) -> bool:
-    """Whether the complication filter (code and grade together) matches many rows: an index-driven count,
-    capped so it stays cheap. A grade alone, or a common code with a grade nobody had, may match nothing:
-    walking a million sessions to prove that would take seconds, so only a real count decides."""
+def _complication_rows(session: Session, flt: SessionFilter) -> int | None:
+    """How many rows the complication filter (code and grade together) matches, counted from the index up to
+    COMMON_COMPLICATION_ROWS (so it stays cheap); None without a complication filter. A grade alone, or a common
+    code with a grade nobody had, may match nothing: walking a million sessions to prove that would take
+    seconds, so only a real count decides."""
     if not flt.has_complication_filter:
-        return False
+        return None
     capped = _complication_ids(flt).limit(COMMON_COMPLICATION_ROWS).subquery()
-    return (session.scalar(select(func.count()).select_from(capped)) or 0) >= COMMON_COMPLICATION_ROWS
+    return session.scalar(select(func.count()).select_from(capped)) or 0
 
 
 def page_ids_statement(session: Session, flt: SessionFilter, limit: int,
-                       after: PageKey | None = None) -> Select[Any]:
+                       after: PageKey | None = None) -> Select[Any] | None:
     """The SQL for one page of ids, newest first, continuing after `after` (keyset paging: a deep page costs
-    what the first one does, unlike OFFSET)."""
+    what the first one does, unlike OFFSET); None when no session can match (a complication nobody had)."""
     s = TreatmentSession
-    stmt = _filtered(select(s.id), flt, probe_complications=_complications_are_common(session, flt))
+    complications = _complication_rows(session, flt)
+    if complications == 0:
+        return None
+    common = complications is not None and complications >= COMMON_COMPLICATION_ROWS
+    stmt = _filtered(select(s.id), flt, probe_complications=common)
     if after is not None:
         stmt = stmt.where(tuple_(s.started_at, s.id) < tuple_(to_utc_naive(after.started_at), after.id))
     return stmt.order_by(s.started_at.desc(), s.id.desc()).limit(limit)
@@ -183,6 +188,8 @@ def _text_page_ids(session: Session, flt: SessionFilter, limit: int, after: Page
     then a top-N sort)."""
     s = TreatmentSession
     walk = page_ids_statement(session, flt, limit, after)
+    if walk is None:
+        return []
     assert flt.text is not None
     indexed = dialect.notes_matches(session, flt.text, TEXT_INDEX_CAP)
     if indexed is not None:  # few sessions mention it: test only those (the page's LIKE keeps the exact meaning)
@@ -207,8 +214,11 @@ def list_sessions(db: Database, flt: SessionFilter = SessionFilter(), limit: int
                   after: PageKey | None = None) -> list[SessionRow]:
     """Newest first; `after` continues below the previous page's last row."""
     with db.reading() as session:
-        ids: list[int] = (_text_page_ids(session, flt, limit, after) if flt.text
-                          else list(session.scalars(page_ids_statement(session, flt, limit, after))))
+        if flt.text:
+            ids = _text_page_ids(session, flt, limit, after)
+        else:
+            page = page_ids_statement(session, flt, limit, after)
+            ids = [] if page is None else list(session.scalars(page))
         return rows_for_ids(session, ids)
 
 

@@ -60,6 +60,10 @@ def test_complication_and_grade_filters_match_the_stored_complications(db: Datab
         assert expected, where
         assert set(all_pages(db, flt, 40)) == expected
         assert count_sessions(db, flt) == len(expected)
+    nobody_had = SessionFilter(complication_code=str(code), min_grade=5)  # CTCAE 5: none in the demo
+    assert not sql(db, f"SELECT 1 FROM complications WHERE code = '{code}' AND grade >= 5")
+    assert list_sessions(db, nobody_had) == [] and count_sessions(db, nobody_had) == 0
+    assert list_sessions(db, SessionFilter(complication_code=str(code), min_grade=5, text="the")) == []
     narrowed = SessionFilter(complication_code=str(code), status="signed")
     expected_signed = {r[0] for r in sql(
         db, "SELECT DISTINCT k.session_id FROM complications k JOIN sessions s ON s.id = k.session_id "
