@@ -82,8 +82,9 @@ class SessionTableModel(QAbstractTableModel):
     """Sessions matching a `SessionFilter`, newest first, fetched ``page_size`` rows at a time.
 
     A notes search may scan every session before it finds a page (a word in no note: ~0.2 s on 1M sessions),
-    so its first page is read on the background worker: the list empties at once, the window stays responsive,
-    and `search_finished` is emitted when the rows are in. Other filters read their first page at once.
+    so its pages are read on the background worker: the list empties at once, the window stays responsive,
+    and `search_finished` is emitted when a page's rows are in (scrolling further fetches the next page the
+    same way). Other filters read their pages at once.
     """
 
     search_finished = Signal()
@@ -186,12 +187,18 @@ class SessionTableModel(QAbstractTableModel):
         self._cells.extend(self._cells_of(row) for row in page)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 (Qt's signature)
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self.searching
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 (Qt's signature)
-        if parent.isValid() or self._exhausted:
+        if not self.canFetchMore(parent):
             return
-        page = self._fetch_page(PageKey.after(self._rows[-1]) if self._rows else None)
+        after = PageKey.after(self._rows[-1]) if self._rows else None
+        if self._filter.text:  # may scan the older sessions (~0.1 s on 1M): scrolling must not stall for it
+            self._more_in_background(after)
+            return
+        self._append(self._fetch_page(after))
+
+    def _append(self, page: list[SessionRow]) -> None:
         if not page:
             self._exhausted = True
             return
@@ -199,6 +206,28 @@ class SessionTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
         self._take(page)
         self.endInsertRows()
+
+    def _more_in_background(self, after: PageKey | None) -> None:
+        """The next page of a notes search, read on the worker; `search_finished` when its rows are in."""
+        flt, limit, shown = self._filter, self._limit(after), len(self._rows)
+        self.searching = True
+
+        def done(page: list[SessionRow]) -> None:
+            if flt != self._filter or len(self._rows) != shown:  # the list was reset meanwhile
+                return
+            self.searching = False
+            self._last_limit = limit
+            self._append(page)
+            self.search_finished.emit()
+
+        def failed(exc: Exception) -> None:  # the rows shown stay; scrolling further waits for a new search
+            log.error("notes search (next page) failed: %s", exc)
+            self.searching = False
+            self._exhausted = True
+            self.search_finished.emit()
+
+        self._search.run("notes-search", lambda: list_sessions(self._db, flt, limit=limit, after=after), done,
+                         failed)
 
     # --- access ------------------------------------------------------------------------------
 

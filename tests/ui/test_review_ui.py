@@ -286,8 +286,10 @@ def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, d
     assert len(expected) > TEXT_FIRST_PAGE
     model = SessionTableModel(demo_db, SessionFilter(text="Client"), page_size=100)
     assert model.rowCount() == TEXT_FIRST_PAGE
-    model.fetchMore(QModelIndex())
+    with qtbot.waitSignal(model.search_finished):  # further pages of a notes search come from the background
+        model.fetchMore(QModelIndex())
     assert model.rowCount() == min(len(expected), TEXT_FIRST_PAGE + 100)
     while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+        with qtbot.waitSignal(model.search_finished):
+            model.fetchMore(QModelIndex())
     assert [model.session_id(r) for r in range(model.rowCount())] == expected

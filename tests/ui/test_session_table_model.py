@@ -158,8 +158,14 @@ def test_a_notes_search_empties_the_list_at_once_and_fills_it_from_the_backgroun
         model.set_filter(SessionFilter(text="scars"))
         assert model.rowCount() == 0 and model.searching and not model.canFetchMore(QModelIndex())
     assert not model.searching
-    fetch_all(model)
+    shown = model.rowCount()
+    while model.canFetchMore(QModelIndex()):  # scrolling: each further page is read in the background too
+        with qtbot.waitSignal(model.search_finished):
+            model.fetchMore(QModelIndex())
+            assert model.rowCount() == shown and model.searching and not model.canFetchMore(QModelIndex())
+        assert not model.searching and model.rowCount() >= shown
+        shown = model.rowCount()
     expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE notes LIKE '%scars%'")}
-    assert expected and set(ids_in(model)) == expected
+    assert expected and len(ids_in(model)) == len(expected) and set(ids_in(model)) == expected
     model.set_filter(SessionFilter())  # other filters read their first page at once
     assert model.rowCount() == PAGE_SIZE and not model.searching
