@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -161,4 +162,33 @@ def test_a_signature_that_fails_half_way_leaves_the_draft_and_its_warnings_as_th
     assert _stored(db, draft.id) == before == ("draft", "thick skin", [
         ("depth_area", "Forehead 1.0 mm is outside the usual 0.25–0.5 mm", "thick skin")])
     assert sign_session(db, clinic.derm, draft.id).status == "signed"
+    assert list(verify_chain(db)) == []
+
+
+def test_two_workstations_signing_at_once_sign_each_draft_once_and_keep_the_chain_whole(
+        db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    shared = save_draft(db, clinic.derm, session_entry(clinic)).id
+    own = [save_draft(db, clinic.derm, session_entry(clinic)).id for _ in range(2)]
+    barrier = threading.Barrier(4)
+    outcomes: dict[str, str] = {}
+
+    def sign(label: str, session_id: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[label] = sign_session(db, clinic.derm, session_id).status
+        except RecordLocked:
+            outcomes[label] = "refused: already signed"
+
+    threads = [threading.Thread(target=sign, args=(label, sid)) for label, sid in
+               (("a", shared), ("b", shared), ("c", own[0]), ("d", own[1]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted([outcomes["a"], outcomes["b"]]) == ["refused: already signed", "signed"]
+    assert (outcomes["c"], outcomes["d"]) == ("signed", "signed")
+    with db.reading() as session:
+        signed = sorted(session.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "signed")))
+    assert signed == sorted(str(i) for i in (shared, *own))
     assert list(verify_chain(db)) == []
