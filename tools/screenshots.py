@@ -44,6 +44,7 @@ from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.services.session_filter import SessionFilter
 from clinic_log.services.session_queries import get_session, list_sessions
+from clinic_log.ui import form_autosave
 from clinic_log.ui.clients_page import ClientsPage
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.fonts import add_fallback_fonts
@@ -535,6 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             app = QApplication(sys.argv[:1])
         app.setApplicationName("Clinic Log")
         add_fallback_fonts()
+        form_autosave.ask_to_discard = lambda parent: True  # shots close dialogs they typed in: no question
         db, location = build_database(Path(tmp))
         try:
             sign_in(ACTOR)  # the window is built after a login

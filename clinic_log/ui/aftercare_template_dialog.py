@@ -41,6 +41,7 @@ from clinic_log.services.templates import (
 )
 from clinic_log.ui.complications_editor import ComplicationsEditor
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.form_autosave import FormAutosave
 from clinic_log.ui.steps_editor import StepsEditor
 
 MODALITY_LABELS = {Modality.MECHANICAL.value: "Mechanical", Modality.RF.value: "RF"}
@@ -144,9 +145,41 @@ class AftercareTemplateDialog(QDialog):
 
         self._show(self._latest)
         self._fill_history(template_versions(db))
+        self.autosave: FormAutosave | None = None
         if self._actor.role not in ALLOWED["edit templates and settings"]:
             self._read_only()
+        else:
+            self._keep_typing()
         self._fit_to_screen()
+
+    def _keep_typing(self) -> None:
+        """Autosave the edits as the owner's form draft; a draft left by a crash comes back now."""
+        self.autosave = FormAutosave(self._db, "aftercare_template", self._typed, self._restore_typed, self)
+        tables = [editor.table for editor in self.editors.values()] + [self.complications.table]
+        self.autosave.watch(self.title_edit.textChanged, self.call_us_edit.textChanged,
+                            *(signal for table in tables for signal in (
+                                table.model().dataChanged, table.model().rowsInserted, table.model().rowsRemoved)))
+        restored = self.autosave.restore_saved()
+        if restored:
+            self._say(restored)
+
+    def _typed(self) -> dict[str, Any]:
+        return {"body": self.body()}
+
+    def _restore_typed(self, state: dict[str, Any]) -> None:
+        body = state.get("body") or {}
+        self.title_edit.setText(str(body.get("title", "")))
+        self.call_us_edit.setPlainText(str(body.get("call_us", "")))
+        for code, editor in self.editors.items():
+            editor.set_steps((body.get("modalities") or {}).get(code, []))
+        typed = body.get("complications") or {}
+        for row in range(self.complications.table.rowCount()):
+            code = self.complications.code_at(row)
+            self.complications.set_paragraph(code, str(typed.get(code, "")))
+
+    def reject(self) -> None:
+        if self.autosave is None or self.autosave.may_close():
+            super().reject()
 
     # --- reading and writing ---------------------------------------------------------------------
 
@@ -170,6 +203,8 @@ class AftercareTemplateDialog(QDialog):
             self._say(str(exc), error=True)
             return None
         self._latest = saved
+        if self.autosave is not None:
+            self.autosave.mark_saved()
         self.version_label.setText(version_line(saved))
         self._fill_history(template_versions(self._db))
         self._say(f"Saved as version {saved.version}")

@@ -3,6 +3,7 @@ required reason. The original stays in the session's history. Also the one-line 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,7 @@ from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import amendments
 from clinic_log.services.session_views import SessionDetail
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.form_autosave import FormAutosave
 from clinic_log.ui.widgets import problem_label, save_cancel_buttons
 
 LATE_COMPLICATION = "late complication"
@@ -120,14 +122,50 @@ class AmendDialog(QDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Save amendment")
         self.save_button.setAccessibleName("Save amendment")
+        self.note_label = QLabel()
+        self.note_label.setAccessibleName("Note")
+        self.note_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("The original stays readable in the session's history, with who, when and why."))
+        layout.addWidget(self.note_label)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.field_combo.currentIndexChanged.connect(self._target_changed)
         self._target_changed()
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 40)
+        self.autosave = FormAutosave(db, f"amend:{detail.id}", self.typed, self.restore_typed, self)
+        self.autosave.watch(self.field_combo.currentIndexChanged, self.value_edit.textChanged,
+                            self.reason_edit.textChanged, self.complication_combo.currentIndexChanged,
+                            self.grade_spin.valueChanged, self.onset_edit.dateChanged)
+        restored = self.autosave.restore_saved()
+        self.note_label.setText(restored or "")
+        self.note_label.setVisible(bool(restored))
+
+    def typed(self) -> dict[str, object]:
+        """What is on screen, for the autosaved draft."""
+        return {"change": self.field_combo.currentText(), "value": self.value_edit.text(),
+                "reason": self.reason_edit.toPlainText(), "complication": self.complication_combo.currentData(),
+                "grade": self.grade_spin.value(), "onset": self.onset_edit.date().toString("yyyy-MM-dd")}
+
+    def restore_typed(self, state: dict[str, object]) -> None:
+        with contextlib.suppress(KeyError):  # the session changed since (an area amended away): keep the rest
+            self.choose(str(state.get("change", "")))
+        self.value_edit.setText(str(state.get("value", "")))
+        self.reason_edit.setPlainText(str(state.get("reason", "")))
+        index = self.complication_combo.findData(state.get("complication"))
+        if index >= 0:
+            self.complication_combo.setCurrentIndex(index)
+        grade = state.get("grade")
+        if isinstance(grade, int):
+            self.grade_spin.setValue(grade)
+        onset = QDate.fromString(str(state.get("onset", "")), "yyyy-MM-dd")
+        if onset.isValid():
+            self.onset_edit.setDate(onset)
+
+    def reject(self) -> None:
+        if self.autosave.may_close():
+            super().reject()
 
     def target(self) -> Target:
         target = self.field_combo.currentData()
@@ -165,6 +203,7 @@ class AmendDialog(QDialog):
         except DomainError as exc:
             self.error_label.setText(str(exc))
             return
+        self.autosave.mark_saved()
         self.accept()
 
 

@@ -25,6 +25,7 @@ from clinic_log.services.consent_texts import (
     set_consent_validity,
 )
 from clinic_log.ui import current_user
+from clinic_log.ui.form_autosave import FormAutosave
 from clinic_log.ui.widgets import save_cancel_buttons
 
 EDIT = "edit templates and settings"
@@ -60,6 +61,7 @@ class ConsentTextDialog(QDialog):
         self.validity_spin.setValue(validity_months(self._validity))
         self.validity_spin.setAccessibleName("Consent valid for")
         self.problem_label = QLabel()
+        self.autosave: FormAutosave | None = None
         if current_user.current_actor().role not in ALLOWED[EDIT]:
             self.body_edit.setReadOnly(True)
             self.validity_spin.setEnabled(False)
@@ -86,6 +88,26 @@ class ConsentTextDialog(QDialog):
         if screen is not None:
             area = screen.availableGeometry()
             self.resize(min(780, area.width() - 40), min(640, area.height() - 60))
+        if not self.body_edit.isReadOnly():
+            self.autosave = FormAutosave(db, "consent_text", self.typed, self.restore_typed, self)
+            self.autosave.watch(self.body_edit.textChanged, self.validity_spin.valueChanged)
+            restored = self.autosave.restore_saved()
+            if restored:
+                self.version_label.setText(f"{self.version_label.text()}\n{restored}")
+
+    def typed(self) -> dict[str, object]:
+        """What is on screen, for the autosaved draft."""
+        return {"body": self.body_edit.toPlainText(), "validity_months": self.validity_spin.value()}
+
+    def restore_typed(self, state: dict[str, object]) -> None:
+        self.body_edit.setPlainText(str(state.get("body", "")))
+        months = state.get("validity_months")
+        if isinstance(months, int):
+            self.validity_spin.setValue(months)
+
+    def reject(self) -> None:
+        if self.autosave is None or self.autosave.may_close():
+            super().reject()
 
     def save(self) -> None:
         actor = current_user.current_actor()
@@ -101,4 +123,6 @@ class ConsentTextDialog(QDialog):
         except DomainError as exc:
             self.problem_label.setText(str(exc))
             return
+        if self.autosave is not None:
+            self.autosave.mark_saved()
         self.accept()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,27 @@ def _logged_in_owner(owner: Actor) -> Iterator[None]:
     sign_in(owner)
     yield
     sign_out()
+
+
+@dataclass
+class DiscardQuestions:
+    """Closing a dialog with unsaved changes asks whether to discard them. Tests answer from `replies`
+    (True: Discard, False: Keep editing; Discard once they run out) and `asked` counts the questions."""
+
+    replies: list[bool] = field(default_factory=list)
+    asked: int = 0
+
+    def __call__(self, _parent: object) -> bool:
+        self.asked += 1
+        return self.replies.pop(0) if self.replies else True
+
+
+@pytest.fixture(autouse=True)
+def discard_questions(monkeypatch: pytest.MonkeyPatch) -> DiscardQuestions:
+    """A modal question would stall the run: every test answers it through DiscardQuestions."""
+    questions = DiscardQuestions()
+    monkeypatch.setattr("clinic_log.ui.form_autosave.ask_to_discard", questions)
+    return questions
 
 
 @pytest.fixture

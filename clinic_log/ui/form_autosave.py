@@ -1,0 +1,136 @@
+"""Keep what a user types in an editing dialog as their form draft until it is saved, so a crash, a power cut or
+a killed app loses nothing; the next time the same form opens, the typing comes back with a note of when.
+
+For dialogs that edit one thing (the consent wording, the aftercare template, an amendment). The session form
+keeps its own, richer draft (session_form.py). The dialog hands over `state()` (JSON-able values, valid or
+not) and `restore(state)`; edits are saved on a background worker 600 ms after typing stops, and the draft is
+forgotten once the dialog saves, or when the user closes it and confirms that the changes are to be discarded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from weakref import WeakMethod
+
+from PySide6.QtCore import QObject, QTimer, SignalInstance
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.errors import DomainError
+from clinic_log.services.form_drafts import delete_form_draft, load_form_draft, save_form_draft
+from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.current_user import current_actor
+
+log = logging.getLogger(__name__)
+AUTOSAVE_DELAY_MS = 600
+State = dict[str, Any]
+
+
+def ask_to_discard(parent: QWidget) -> bool:
+    """Closing with unsaved changes: True to throw them away, False to keep editing."""
+    answer = QMessageBox.question(
+        parent, "Discard changes?", "Close without saving? What you typed here will be discarded.",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Discard
+
+
+class FormAutosave(QObject):
+    """The autosaved draft of one dialog's form (`form_key`, per user)."""
+
+    def __init__(self, db: Database, form_key: str, state: Callable[[], State], restore: Callable[[State], None],
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self._db, self._key = db, form_key
+        # `state` and `restore` are the dialog's own methods: held weakly, so the dialog and this helper form no
+        # reference cycle and a dialog dropped unshown is freed at once, not by a later garbage collection.
+        self._state_method, self._restore_method = WeakMethod(state), WeakMethod(restore)
+        self._original = state()  # as the dialog opened: no changes means nothing to keep or to ask about
+        self._restoring = False
+        self._runner = BackgroundRunner(self)  # one worker: saves land in the order they were asked
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save_now)
+        self.problem = ""  # why the last autosave failed, if it did
+
+    def watch(self, *signals: SignalInstance) -> None:
+        """Autosave after each of these edit signals (textChanged, valueChanged…)."""
+        for signal in signals:
+            signal.connect(self._edited)
+
+    def _state(self) -> State:
+        method = self._state_method()
+        return method() if method is not None else self._original
+
+    def _restore(self, state: State) -> None:
+        method = self._restore_method()
+        if method is not None:
+            method(state)
+
+    def _edited(self, *_args: object) -> None:
+        if not self._restoring:
+            self._timer.start()
+
+    @property
+    def changed(self) -> bool:
+        return self._state() != self._original
+
+    def restore_saved(self) -> str | None:
+        """Put back what this user typed last time and did not save; a line saying so, or None."""
+        try:
+            draft = load_form_draft(self._db, current_actor(), self._key)
+        except DomainError as exc:
+            log.warning("form draft %s could not be read: %s", self._key, exc)
+            return None
+        if draft is None or draft.state == self._original:
+            return None
+        self._restoring = True
+        try:
+            self._restore(draft.state)
+        finally:
+            self._restoring = False
+        return f"Restored what you typed at {draft.saved_at.astimezone():%Y-%m-%d %H:%M}; it is not saved yet."
+
+    def save_now(self) -> None:
+        self._timer.stop()
+        if not self.changed:
+            return
+        db, actor, key, state = self._db, current_actor(), self._key, self._state()
+        self._runner.run("autosave", lambda: save_form_draft(db, actor, key, state), self._saved, self._failed)
+
+    def _saved(self, _result: object) -> None:
+        self.problem = ""
+
+    def _failed(self, exc: Exception) -> None:
+        self.problem = (f"What you typed could not be kept in the database ({exc}); it is still here — "
+                        "save before closing.")
+        log.error("autosave of %s failed: %s", self._key, exc)
+
+    def mark_saved(self) -> None:
+        """The dialog saved what is on screen: nothing left to keep, and later changes count from here."""
+        self.forget()
+        self._original = self._state()
+
+    def forget(self) -> None:
+        """The changes were saved or discarded: no draft to offer again."""
+        self._timer.stop()
+        self._runner.wait()  # a save still on its way must not land after the delete
+        try:
+            delete_form_draft(self._db, current_actor(), self._key)
+        except DomainError as exc:  # nothing typed is at risk: at worst the draft is offered once more
+            log.warning("form draft %s could not be removed: %s", self._key, exc)
+
+    def may_close(self) -> bool:
+        """Whether the dialog may close now: with no changes, or once the user agrees to discard them."""
+        if not self.changed:
+            self.forget()
+            return True
+        self.save_now()  # kept meanwhile, in case the question is never answered (a crash, a kill)
+        dialog = self.parent()
+        assert isinstance(dialog, QWidget)
+        if not ask_to_discard(dialog):  # looked up at each close, so tests and tools can answer it
+            return False
+        self.forget()
+        return True
