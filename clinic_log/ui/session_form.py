@@ -661,6 +661,7 @@ class SessionFormDialog(QDialog):
             return False
         self._finished = True
         self._autosave_timer.stop()
+        self._runner.wait()  # an autosave still on its way must not bring the draft back after the delete
         try:
             self._remember_practitioner()
             delete_form_draft(self._db, actor, self.form_key)
