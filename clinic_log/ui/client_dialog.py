@@ -19,6 +19,7 @@ from clinic_log.domain.errors import DomainError, InvalidValue
 from clinic_log.services.client_search import parse_typed_date
 from clinic_log.services.clients import ClientDetails, ClientView, PossibleDuplicate, create_client
 from clinic_log.ui import current_user
+from clinic_log.ui.form_autosave import FormAutosave
 
 DATE_HINT = "YYYY-MM-DD, e.g. 1990-03-01"
 
@@ -91,6 +92,27 @@ class NewClientDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 70)
         self.ref_edit.setFocus()
+        self.autosave = FormAutosave(db, "client:new", self.typed, self.restore_typed, self)
+        self.autosave.watch(*(edit.textChanged for edit in self._edits()))
+        restored = self.autosave.restore_saved()
+        if restored:
+            self.problem_label.setStyleSheet("")
+            self.problem_label.setText(restored)
+
+    def _edits(self) -> tuple[QLineEdit, ...]:
+        return (self.ref_edit, self.first_edit, self.last_edit, self.born_edit, self.phone_edit, self.email_edit)
+
+    def typed(self) -> dict[str, object]:
+        """What is on screen, for the autosaved draft."""
+        return {edit.accessibleName(): edit.text() for edit in self._edits()}
+
+    def restore_typed(self, state: dict[str, object]) -> None:
+        for edit in self._edits():
+            edit.setText(str(state.get(edit.accessibleName(), "")))
+
+    def reject(self) -> None:
+        if self.autosave.may_close():
+            super().reject()
 
     def _on_edited(self) -> None:
         if self._confirmed_duplicate or self.duplicate_label.isVisible():
@@ -100,11 +122,13 @@ class NewClientDialog(QDialog):
             self.create_button.setAccessibleName("Create client")
 
     def _open_existing(self, link: str) -> None:
+        self.autosave.forget()  # the client is on file already: what was typed for a new one is not wanted
         self.open_client_requested.emit(int(link.removeprefix("client:")))
-        self.reject()
+        super().reject()
 
     def save(self) -> None:
         self.problem_label.clear()
+        self.problem_label.setStyleSheet("color: #b00020;")
         try:
             details = details_from(self.ref_edit, self.first_edit, self.last_edit, self.born_edit,
                                    self.phone_edit, self.email_edit)
@@ -116,6 +140,7 @@ class NewClientDialog(QDialog):
         except DomainError as exc:
             self.problem_label.setText(str(exc))
             return
+        self.autosave.mark_saved()
         self.created.emit(view)
         self.accept()
 

@@ -144,6 +144,24 @@ def test_possible_duplicate_is_shown_with_a_link_and_created_once_confirmed(
     assert raw.execute("SELECT COUNT(*) FROM clients WHERE client_ref = 'P-9'").fetchone() == (1,)
 
 
+def test_new_client_details_typed_before_a_crash_come_back_and_go_once_created(
+        qtbot: QtBot, page: ClientsPage, db: Database, raw: sqlite3.Connection) -> None:
+    dialog = page.open_new_client()
+    fill_new_client(dialog, "N-9", "Zófia", "Łukasiewicz", "1990-01-01")
+    qtbot.waitUntil(lambda: raw.execute("SELECT COUNT(*) FROM form_drafts WHERE form_key = 'client:new'")
+                    .fetchone() == (1,), timeout=5000)
+    dialog.hide()  # the app dies here: nothing saved, nothing cancelled
+
+    again = page.open_new_client()
+    assert [edit(again, name).text() for name in ("Client ref", "First name", "Last name", "Date of birth")] == [
+        "N-9", "Zófia", "Łukasiewicz", "1990-01-01"]
+    assert named(again, "Problem").property("text").startswith("Restored what you typed at ")
+    button(again, "Create client").click()
+    assert raw.execute("SELECT first_name FROM clients WHERE client_ref = 'N-9'").fetchone() == ("Zófia",)
+    assert raw.execute("SELECT COUNT(*) FROM form_drafts WHERE form_key = 'client:new'").fetchone() == (0,)
+    assert edit(page.open_new_client(), "Client ref").text() == ""
+
+
 def test_duplicate_link_opens_the_existing_client(page: ClientsPage, people: dict[str, int]) -> None:
     dialog = page.open_new_client()
     fill_new_client(dialog, "P-9", "Zofia", "Łukasiewicz", "1990-01-01")
