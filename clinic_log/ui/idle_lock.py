@@ -1,15 +1,18 @@
 """Lock the app after the clinic's set number of idle minutes, and let another user take over (Ctrl+L).
 
 `SessionGuard` watches keyboard and mouse use across the application. When the time is up it hides the
-window's pages and shows the login dialog over the window; open forms and dialogs keep what was typed.
+window's pages, covers every other open window (a session form, a client's consent…) with an opaque panel and
+a neutral title, so no client's name or record stays on screen, and shows the login dialog; open forms and
+dialogs stay as they were, with what was typed, and are uncovered at the next login.
 Whoever logs in then (the same user, or another one: a switch) becomes the current actor, and the window
 shows the tabs and actions of that user's role.
 """
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.services.startup_queries import setting
@@ -19,6 +22,39 @@ from clinic_log.ui.login_dialog import LoginDialog
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
              QEvent.Type.TouchBegin}
+
+
+LOCKED_TITLE = "Clinic Log — locked"
+
+
+class LockCover(QWidget):
+    """An opaque panel over all of one window's contents while the app is locked; the window's title is
+    neutral meanwhile (titles name clients). Hiding the window instead would end a dialog running its own event
+    loop, and with it what was typed."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("lockCover")
+        self.setAutoFillBackground(True)
+        label = QLabel("Locked. Log in to continue.")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        QVBoxLayout(self).addWidget(label)
+        self._window, self._title = window, window.windowTitle()
+        window.setWindowTitle(LOCKED_TITLE)
+        window.installEventFilter(self)
+        self.setGeometry(window.rect())
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self._window.rect())
+        return False
+
+    def remove(self) -> None:
+        self._window.removeEventFilter(self)
+        self._window.setWindowTitle(self._title)
+        self.deleteLater()
 
 
 class SessionGuard(QObject):
@@ -33,6 +69,7 @@ class SessionGuard(QObject):
         self._window = window
         self._db = db
         self.locked = False
+        self.covers: list[LockCover] = []
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
@@ -51,7 +88,15 @@ class SessionGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and not self.locked:
             self.timer.start()  # restart the countdown
+        elif event.type() == QEvent.Type.Show and self.locked and self._needs_cover(watched):
+            assert isinstance(watched, QWidget)
+            self.covers.append(LockCover(watched))  # e.g. a message at the end of an export, while locked
         return False
+
+    def _needs_cover(self, widget: QObject) -> bool:
+        return (isinstance(widget, QDialog | QMainWindow) and widget.isWindow() and widget is not self._window
+                and not isinstance(widget, LoginDialog)
+                and not any(cover.parent() is widget for cover in self.covers if shiboken6.isValid(cover)))
 
     def _dialog(self, prompt: str, username: str, cancel_text: str) -> LoginDialog:
         dialog = LoginDialog(self._db, self._window, clinic_name=setting(self._db, "clinic.name"), prompt=prompt,
@@ -68,6 +113,7 @@ class SessionGuard(QObject):
         central = self._window.centralWidget()
         if central is not None:
             central.setVisible(False)
+        self.covers = [LockCover(w) for w in QApplication.topLevelWidgets() if w.isVisible() and self._needs_cover(w)]
         self.locked_changed.emit(True)
         user = current_actor().username
         dialog = self._dialog(f"Locked after {self.idle_minutes} minutes without use. Log in to continue "
@@ -107,6 +153,10 @@ class SessionGuard(QObject):
         central = self._window.centralWidget()
         if central is not None:
             central.setVisible(True)
+        for cover in self.covers:
+            if shiboken6.isValid(cover):  # its window may have closed meanwhile, taking the cover with it
+                cover.remove()
+        self.covers = []
         self.locked_changed.emit(False)
         self.timer.start()
 

@@ -165,6 +165,32 @@ def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, db
     assert audit.actor_edit.text() == "half-typed"  # type: ignore[attr-defined]
 
 
+def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: QtBot, db: Database, db_path: Path,
+                                                                         owner: Actor) -> None:
+    from clinic_log.services.sessions import log_session
+    from clinic_log.ui.idle_lock import LOCKED_TITLE, LockCover
+    from tests.unit.services.helpers import make_clinic, session_entry
+
+    auth.create_user(db, owner, "owner", "Owner", "owner", "owner-pass-1")
+    clinic = make_clinic(db, owner)
+    signed = log_session(db, clinic.derm, session_entry(clinic, notes="keloid on left ear lobe"), sign=True)
+    window = make_window(qtbot, db, db_path)
+    detail = window.open_session(signed.id)
+    assert detail is not None and "Łukasiewicz" in detail.windowTitle()
+    qtbot.waitExposed(detail)
+    dialog = window.guard.lock()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    [cover] = detail.findChildren(LockCover)
+    assert cover.isVisible() and cover.geometry() == detail.rect() and detail.windowTitle() == LOCKED_TITLE
+    assert dialog.findChildren(LockCover) == [] and dialog.isVisible()  # the login itself stays usable
+    detail.resize(detail.width() + 40, detail.height() + 30)
+    assert cover.geometry() == detail.rect()  # still all of it
+    attempt(qtbot, dialog, "owner", "owner-pass-1")
+    qtbot.waitUntil(lambda: not detail.findChildren(LockCover))
+    assert "Łukasiewicz" in detail.windowTitle() and detail.isVisible()  # as it was, nothing closed
+
+
 def test_a_practitioner_is_told_at_login_which_credentials_expire(qtbot: QtBot, db: Database, owner: Actor,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import QTimer
