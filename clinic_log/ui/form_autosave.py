@@ -5,6 +5,8 @@ For dialogs that edit one thing (the consent wording, the aftercare template, an
 keeps its own, richer draft (session_form.py). The dialog hands over `state()` (JSON-able values, valid or
 not) and `restore(state)`; edits are saved on a background worker 600 ms after typing stops, and the draft is
 forgotten once the dialog saves, or when the user closes it and confirms that the changes are to be discarded.
+The draft belongs to the user who opened the dialog: when another user takes the computer, `put_away` keeps
+it for them and closes the dialog (idle_lock.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from weakref import WeakMethod
 
 from PySide6.QtCore import QObject, QTimer, SignalInstance
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
@@ -43,6 +45,7 @@ class FormAutosave(QObject):
                  parent: QWidget) -> None:
         super().__init__(parent)
         self._db, self._key = db, form_key
+        self._owner = current_actor()  # drafts stay this user's even if another one takes the computer
         # `state` and `restore` are the dialog's own methods: held weakly, so the dialog and this helper form no
         # reference cycle and a dialog dropped unshown is freed at once, not by a later garbage collection.
         self._state_method, self._restore_method = WeakMethod(state), WeakMethod(restore)
@@ -80,7 +83,7 @@ class FormAutosave(QObject):
     def restore_saved(self) -> str | None:
         """Put back what this user typed last time and did not save; a line saying so, or None."""
         try:
-            draft = load_form_draft(self._db, current_actor(), self._key)
+            draft = load_form_draft(self._db, self._owner, self._key)
         except DomainError as exc:
             log.warning("form draft %s could not be read: %s", self._key, exc)
             return None
@@ -97,7 +100,7 @@ class FormAutosave(QObject):
         self._timer.stop()
         if not self.changed:
             return
-        db, actor, key, state = self._db, current_actor(), self._key, self._state()
+        db, actor, key, state = self._db, self._owner, self._key, self._state()
         self._runner.run("autosave", lambda: save_form_draft(db, actor, key, state), self._saved, self._failed)
 
     def _saved(self, _result: object) -> None:
@@ -118,9 +121,23 @@ class FormAutosave(QObject):
         self._timer.stop()
         self._runner.wait()  # a save still on its way must not land after the delete
         try:
-            delete_form_draft(self._db, current_actor(), self._key)
+            delete_form_draft(self._db, self._owner, self._key)
         except DomainError as exc:  # nothing typed is at risk: at worst the draft is offered once more
             log.warning("form draft %s could not be removed: %s", self._key, exc)
+
+    def put_away(self) -> None:
+        """Another user takes the computer: keep what was typed as this user's draft (it comes back when they
+        open the dialog again) and close the dialog without asking."""
+        self._timer.stop()
+        self._runner.wait()
+        if self.changed:
+            try:
+                save_form_draft(self._db, self._owner, self._key, self._state())
+            except DomainError as exc:
+                log.error("form draft %s could not be kept at a user change: %s", self._key, exc)
+        dialog = self.parent()
+        if isinstance(dialog, QDialog):
+            QDialog.done(dialog, QDialog.DialogCode.Rejected)  # past the dialog's own reject(), which would ask
 
     def may_close(self) -> bool:
         """Whether the dialog may close now: with no changes, or once the user agrees to discard them."""

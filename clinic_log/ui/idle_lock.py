@@ -15,9 +15,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
 from clinic_log.services.startup_queries import setting
 from clinic_log.settings import idle_lock_minutes
-from clinic_log.ui.current_user import current_actor, sign_in
+from clinic_log.ui.current_user import current_actor, sign_in, user_session
 from clinic_log.ui.login_dialog import LoginDialog
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
@@ -57,12 +58,26 @@ class LockCover(QWidget):
         self.deleteLater()
 
 
+def put_away(window: QWidget) -> None:
+    """Close one of the previous user's windows, keeping what was typed in it as their draft."""
+    from clinic_log.ui.form_autosave import FormAutosave  # loads the ORM: not wanted at start-up, only here
+
+    autosave = window.findChild(FormAutosave)
+    if autosave is not None:
+        autosave.put_away()
+    elif isinstance(window, QDialog):
+        window.reject()  # a view, or a form that keeps its own draft when it closes (the session form)
+    else:
+        window.close()
+
+
 class SessionGuard(QObject):
     """Idle auto-lock and quick user switch for one main window. Emits `login_dialog_opened(dialog)`."""
 
     login_dialog_opened = Signal(object)  # LoginDialog
     locked_changed = Signal(bool)
     first_login = Signal(object)  # the Actor who unlocked a window opened locked at start
+    user_changed = Signal(object)  # the Actor who took over from another user (lock screen or switch)
 
     def __init__(self, window: QMainWindow, db: Database) -> None:
         super().__init__(window)
@@ -93,10 +108,14 @@ class SessionGuard(QObject):
             self.covers.append(LockCover(watched))  # e.g. a message at the end of an export, while locked
         return False
 
-    def _needs_cover(self, widget: QObject) -> bool:
+    def _other_window(self, widget: QObject) -> bool:
+        """A dialog or window of the app other than the main window and the login itself."""
         return (isinstance(widget, QDialog | QMainWindow) and widget.isWindow() and widget is not self._window
-                and not isinstance(widget, LoginDialog)
-                and not any(cover.parent() is widget for cover in self.covers if shiboken6.isValid(cover)))
+                and not isinstance(widget, LoginDialog))
+
+    def _needs_cover(self, widget: QObject) -> bool:
+        return self._other_window(widget) and not any(
+            cover.parent() is widget for cover in self.covers if shiboken6.isValid(cover))
 
     def _dialog(self, prompt: str, username: str, cancel_text: str) -> LoginDialog:
         dialog = LoginDialog(self._db, self._window, clinic_name=setting(self._db, "clinic.name"), prompt=prompt,
@@ -146,7 +165,7 @@ class SessionGuard(QObject):
         if result != QDialog.DialogCode.Accepted or dialog.actor is None:
             self._window.close()  # quitting from the lock screen: nobody may use the window unlocked
             return
-        sign_in(dialog.actor)
+        self._hand_over(dialog.actor)
         if first:
             self.first_login.emit(dialog.actor)
         self.locked = False
@@ -170,6 +189,20 @@ class SessionGuard(QObject):
 
     def _switched(self, dialog: LoginDialog, result: int) -> None:
         if result == QDialog.DialogCode.Accepted and dialog.actor is not None:
-            sign_in(dialog.actor)
+            self._hand_over(dialog.actor)
         self.timer.start()
+
+    def _hand_over(self, actor: Actor) -> None:
+        """`actor` now uses the computer. If that is someone else, the previous user's open windows are put away
+        first: what was typed is kept as that user's drafts (it comes back when they open the form again) and
+        the windows close, so nobody works in or reads another user's open forms."""
+        previous = user_session().actor
+        changed = previous is not None and previous != actor
+        if changed:
+            for window in QApplication.topLevelWidgets():
+                if shiboken6.isValid(window) and window.isVisible() and self._other_window(window):
+                    put_away(window)
+        sign_in(actor)
+        if changed:
+            self.user_changed.emit(actor)
 

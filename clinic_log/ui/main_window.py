@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         user_session().changed.connect(self.apply_actor)
 
         self.session_launcher = SessionLauncher(self._db, self)
+        # whoever takes over is offered the session forms they left unsaved (theirs only)
+        self.guard.user_changed.connect(lambda _: self.session_launcher.offer_unsaved_sessions())
         self.session_launcher.draft_saved.connect(lambda _: self.page.refresh())
         self.session_launcher.signed.connect(self._on_session_signed)
         actor = user_session().actor

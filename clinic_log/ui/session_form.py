@@ -131,6 +131,9 @@ class SessionFormDialog(QDialog):
         self.client = get_client(db, client_id)
         self.choices = choices or form_choices(db)
         self.form_key = form_key(client_id)
+        # What is typed is kept as a draft of the user who opened the form, even if another user takes the
+        # computer before it is closed (the lock screen, Ctrl+L): the draft comes back to that user.
+        self.owner = current_user.current_actor()
         self.session_id: int | None = None
         self.assessment: Assessment | None = None
         self._loading = True
@@ -400,7 +403,7 @@ class SessionFormDialog(QDialog):
             self._show_lot(defaults.lot_expires, known=True)
 
     def _restore_autosaved(self) -> str | None:
-        draft = load_form_draft(self._db, current_user.current_actor(), self.form_key)
+        draft = load_form_draft(self._db, self.owner, self.form_key)
         if draft is None:
             return None
         self.restore(draft.state)
@@ -597,7 +600,7 @@ class SessionFormDialog(QDialog):
         self._autosave_timer.stop()
         if self._finished or not self._dirty:
             return
-        db, actor, key, state = self._db, current_user.current_actor(), self.form_key, self.state()
+        db, actor, key, state = self._db, self.owner, self.form_key, self.state()
         self._runner.run("autosave", lambda: save_form_draft(db, actor, key, state),
                          lambda _: None, self._on_autosave_failed)
 
@@ -622,7 +625,7 @@ class SessionFormDialog(QDialog):
             saved = save_draft(self._db, current_user.current_actor(), entry, self.session_id)
             self.session_id = saved.id
             self._remember_practitioner()
-            save_form_draft(self._db, current_user.current_actor(), self.form_key, self.state())
+            save_form_draft(self._db, self.owner, self.form_key, self.state())
         except DomainError as exc:
             self._show_not_saved("Not saved", exc)
             return False
@@ -664,7 +667,7 @@ class SessionFormDialog(QDialog):
         self._runner.wait()  # an autosave still on its way must not bring the draft back after the delete
         try:
             self._remember_practitioner()
-            delete_form_draft(self._db, actor, self.form_key)
+            delete_form_draft(self._db, self.owner, self.form_key)
         except DomainError:  # the session itself is signed; a stale form draft is only restored, never saved
             pass
         self.session_id = saved.id
@@ -685,7 +688,7 @@ class SessionFormDialog(QDialog):
         if self._dirty and not self._finished:
             self._autosave_timer.stop()
             try:
-                save_form_draft(self._db, current_user.current_actor(), self.form_key, self.state())
+                save_form_draft(self._db, self.owner, self.form_key, self.state())
                 self._dirty = False
             except DomainError as exc:
                 self._on_autosave_failed(exc)

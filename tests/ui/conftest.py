@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.ui.current_user import sign_in, sign_out
+from clinic_log.ui.form_autosave import ask_to_discard as real_ask_to_discard
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +33,12 @@ class DiscardQuestions:
 
     replies: list[bool] = field(default_factory=list)
     asked: int = 0
+    for_real: bool = False  # show the real question (a test then answers it in the open message box)
 
-    def __call__(self, _parent: object) -> bool:
+    def __call__(self, parent: QWidget) -> bool:
         self.asked += 1
+        if self.for_real:
+            return real_ask_to_discard(parent)
         return self.replies.pop(0) if self.replies else True
 
 
