@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy import func, select
 
@@ -12,7 +12,8 @@ from clinic_log.db.models import AuditEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.permissions import require
 from clinic_log.services.audit import ChainProblem, verify_chain
-from clinic_log.services.clock import from_utc_naive
+from clinic_log.services.clock import from_utc_naive, to_utc_naive
+from clinic_log.services.session_filter import local_day_bounds
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,9 @@ class AuditFilter:
     action: str | None = None
     entity: str | None = None
     entity_id: str | None = None
-    date_from: date | None = None
+    date_from: date | None = None  # local days, as the owner reads them (inclusive)
     date_to: date | None = None
+    zone: tzinfo | None = None  # the days' time zone; None: this computer's
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,11 @@ def list_audit(db: Database, actor: Actor, flt: AuditFilter = AuditFilter(), lim
                           (a.entity_id, flt.entity_id)):
         if value is not None:
             stmt = stmt.where(column == value)
-    if flt.date_from is not None:
-        stmt = stmt.where(a.at >= datetime.combine(flt.date_from, time.min))
-    if flt.date_to is not None:
-        stmt = stmt.where(a.at < datetime.combine(flt.date_to + timedelta(days=1), time.min))
+    start, end = local_day_bounds(flt.date_from, flt.date_to, flt.zone)
+    if start is not None:
+        stmt = stmt.where(a.at >= to_utc_naive(start))
+    if end is not None:
+        stmt = stmt.where(a.at < to_utc_naive(end))
     if before_id is not None:
         stmt = stmt.where(a.id < before_id)
     with db.reading() as session:

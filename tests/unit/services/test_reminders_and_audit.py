@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -49,3 +50,23 @@ def test_audit_trail_filters_and_finds_the_first_broken_row(db: Database, owner:
     assert broken is not None and broken.row_id == rows[0].id
     with pytest.raises(PermissionDenied):
         list_audit(db, Actor("desk", UserRole.RECEPTION))
+
+
+def test_audit_date_filters_are_local_days(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    first = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    second = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    signed_rows = {r.entity_id: r.id for r in list_audit(db, owner, AuditFilter(action="signed"))}
+    with db.writing() as session:  # 22:30 on 2 July and 09:00 on 3 July in Auckland (UTC+12)
+        for session_id, at in ((first.id, datetime(2026, 7, 2, 10, 30)), (second.id, datetime(2026, 7, 2, 21, 0))):
+            session.execute(text("UPDATE audit_log SET at = :at WHERE id = :i"),
+                            {"at": at, "i": signed_rows[str(session_id)]})
+    auckland = ZoneInfo("Pacific/Auckland")
+
+    def signed_on(day: date, zone: ZoneInfo) -> list[str | None]:
+        rows = list_audit(db, owner, AuditFilter(action="signed", date_from=day, date_to=day, zone=zone))
+        return [r.entity_id for r in rows]
+
+    assert signed_on(date(2026, 7, 2), auckland) == [str(first.id)]
+    assert signed_on(date(2026, 7, 3), auckland) == [str(second.id)]
+    assert sorted(signed_on(date(2026, 7, 2), ZoneInfo("UTC"))) == sorted([str(first.id), str(second.id)])
