@@ -51,7 +51,7 @@ def is_depth_step(depth_mm: float) -> bool:
 
 
 def assess_session(entry: SessionInput, facts: SessionFacts) -> Assessment:
-    on = entry.started_at.date()
+    on = entry.started_at.astimezone().date()  # the clinic's local day, also for a time read back in UTC
     problems: list[Problem] = []
     problems += _check_people(entry, facts, on)
     problems += _check_device_and_lot(entry, facts, on)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -110,21 +107,6 @@ def test_a_local_day_far_from_utc_includes_its_late_evening(db: Database, owner:
                                                                         auckland))] == [next_morning.id]
     # the UTC day would have put both on 2 July
     assert count_sessions(db, SessionFilter().with_days(date(2026, 7, 2), date(2026, 7, 2), UTC)) == 2
-
-
-@pytest.fixture
-def local_zone_los_angeles() -> Iterator[None]:
-    if not hasattr(time, "tzset"):
-        pytest.skip("time.tzset is POSIX only")
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/Los_Angeles"
-    time.tzset()
-    yield
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 def test_without_a_zone_the_computers_local_day_is_used(db: Database, owner: Actor,

@@ -192,3 +192,19 @@ def test_two_workstations_signing_at_once_sign_each_draft_once_and_keep_the_chai
         signed = sorted(session.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "signed")))
     assert signed == sorted(str(i) for i in (shared, *own))
     assert list(verify_chain(db)) == []
+
+
+def test_an_evening_session_west_of_utc_is_checked_on_its_local_day_when_signed(
+        db: Database, owner: Actor, local_zone_los_angeles: None) -> None:
+    """20:00 on 31 December in Los Angeles is already 1 January in UTC, as the session is stored. The lot
+    expires on 31 December: usable that evening, so signing must not call it expired."""
+    clinic = make_clinic(db, owner)
+    evening = datetime(2026, 12, 31, 20, 0).astimezone()  # the computer's zone: Los Angeles
+    entry = session_entry(clinic, started_at=evening, lot_expires=date(2026, 12, 31))
+    assert "lot_expired" not in {p.code for p in assess(db, entry).problems}  # the live check in the form
+    draft_id = save_draft(db, clinic.derm, entry).id
+    assert sign_session(db, clinic.derm, draft_id).status == "signed"
+    late = save_draft(db, clinic.derm, session_entry(clinic, started_at=datetime(2027, 1, 1, 0, 30).astimezone(),
+                                                      lot_expires=date(2026, 12, 31))).id
+    with pytest.raises(SessionRejected, match="expired"):
+        sign_session(db, clinic.derm, late)  # half past midnight: the next local day, the lot has expired
