@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ from clinic_log.services.sessions import log_session, save_draft, sign_session
 from clinic_log.ui.session_form import SessionFormDialog, form_key
 from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form
 from tests.ui.window_helpers import make_window
-from tests.unit.services.helpers import Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, LOT_EXPIRES, Clinic, make_clinic, session_entry
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_form_is_prefilled_with_practitioner_last_device_lot_and_course(qtbot: Q
     form = open_form(qtbot, db, clinic)
     assert form.practitioner.currentData() == clinic.derm_id
     assert form.device.currentData() == clinic.device_id
-    assert form.lot.text() == "SP14-1" and form.lot_expires.date() == QDate(2027, 1, 31)
+    assert form.lot.text() == "SP14-1" and form.lot_expires.date() == QDate(LOT_EXPIRES)
     assert (form.course_index.value(), form.course_total.value()) == (2, 4)
     assert "next session suggested" in form.next_session.text()
 
@@ -144,7 +144,7 @@ def test_owner_without_practitioner_gets_the_practitioner_they_used_last(
     assert again.practitioner.currentData() == clinic.nurse_id
 
 
-def _second_client(db: Database, owner: Actor, fitzpatrick: int | None = 2, consent: date | None = date(2026, 6, 1),
+def _second_client(db: Database, owner: Actor, fitzpatrick: int | None = 2, consent: date | None = CONSENT_SIGNED_ON,
                    ref: str = "P-2") -> int:
     client = clients.create_client(db, owner, clients.ClientDetails(ref, "Amara", "Okafor", fitzpatrick=fitzpatrick))
     if consent is not None:
@@ -466,14 +466,15 @@ def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Datab
 
 
 def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+    soon = date.today() + timedelta(days=6)
     log_session(db, clinic.derm, session_entry(clinic, AreaInput("neck", 0.75), cartridge_lot="OLD-1",
-                                               lot_expires=date(2026, 12, 1)), sign=True)
+                                               lot_expires=soon), sign=True)
     form = open_form(qtbot, db, clinic)
     form.lot.clear()
     qtbot.keyClicks(form.lot, "OLD-1")
     qtbot.keyClick(form.lot, Qt.Key.Key_Return)
-    assert form.lot_expires.date() == QDate(2026, 12, 1)
-    assert form.lot_status.text() == "expires 2026-12-01"
+    assert form.lot_expires.date() == QDate(soon)
+    assert form.lot_status.text() == f"expires {soon.isoformat()}"
     form.lot.clear()
     qtbot.keyClicks(form.lot, "NEW-9")
     qtbot.keyClick(form.lot, Qt.Key.Key_Return)

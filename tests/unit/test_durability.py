@@ -30,7 +30,7 @@ from clinic_log.services.database import prepare_database
 from clinic_log.services.integrity import check_database
 from clinic_log.services.session_queries import count_sessions
 from clinic_log.services.sessions import log_session, save_draft, sign_session
-from tests.unit.services.helpers import make_clinic, session_entry
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, make_clinic, session_entry
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def seed(db: Database, owner: Actor) -> None:
         "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", date(2031, 1, 1)))
     people.add_device(db, owner, "Dermapen 4", "DP4-1")
     client = clients.create_client(db, owner, ClientDetails("P-1", "Amélie", "Durand", date(1987, 2, 14)))
-    record_consent(db, owner, client.id, "Amélie Durand", date(2026, 6, 1))
+    record_consent(db, owner, client.id, "Amélie Durand", CONSENT_SIGNED_ON)
 
 
 def writer(db_path: Path, count: int, label: str) -> subprocess.Popen[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
@@ -11,6 +11,11 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.domain.values import AreaInput, SessionInput
 from clinic_log.services import clients, people
 from clinic_log.services.consents import record_consent
+
+# Dates the app compares with the real today (consent validity, lot expiry on a form opened "now") are relative
+# to the day the suite runs, so the suite does not start failing on some future date.
+CONSENT_SIGNED_ON = date.today() - timedelta(days=30)
+LOT_EXPIRES = date.today() + timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ def make_clinic(db: Database, owner: Actor) -> Clinic:
     device = people.add_device(db, owner, "SkinPen Precision", "SPP-1")
     client = clients.create_client(db, owner, clients.ClientDetails("P-1", "Zofia", "Łukasiewicz",
                                                                     date(1990, 1, 1), fitzpatrick=2))
-    record_consent(db, owner, client.id, "Zofia Łukasiewicz", date(2026, 6, 1))
+    record_consent(db, owner, client.id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON)
     return Clinic(derm.id, nurse.id, device.id, client.id,
                   Actor("mbrandt", UserRole.PRACTITIONER, derm.id), Actor("jdoyle", UserRole.PRACTITIONER, nurse.id))
 
@@ -40,7 +45,7 @@ def session_entry(clinic: Clinic, *areas: AreaInput, **overrides: object) -> Ses
     values: dict[str, object] = {
         "client_id": clinic.client_id, "practitioner_id": clinic.derm_id,
         "started_at": datetime(2026, 7, 1, 9, 30, tzinfo=UTC), "device_id": clinic.device_id,
-        "cartridge_lot": "SP14-1", "lot_expires": date(2027, 1, 31),
+        "cartridge_lot": "SP14-1", "lot_expires": LOT_EXPIRES,
         "areas": areas or (AreaInput("forehead", 0.5, 2), AreaInput("cheeks", 0.75, 3)),
     }
     values.update(overrides)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,7 @@ from clinic_log.domain.errors import PermissionDenied
 from clinic_log.services.audit_queries import AuditFilter, first_broken_row, list_audit
 from clinic_log.services.reminders import expiring_credentials, expiring_lots
 from clinic_log.services.sessions import log_session
-from tests.unit.services.helpers import make_clinic, session_entry
+from tests.unit.services.helpers import LOT_EXPIRES, make_clinic, session_entry
 
 
 def test_credentials_are_reminded_in_bands(db: Database, owner: Actor) -> None:
@@ -31,9 +31,10 @@ def test_credentials_are_reminded_in_bands(db: Database, owner: Actor) -> None:
 
 def test_lots_expiring_within_90_days(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    log_session(db, clinic.derm, session_entry(clinic), sign=True)  # lot SP14-1 expires 2027-01-31
-    assert [lot.lot_number for lot in expiring_lots(db, date(2026, 11, 25))] == ["SP14-1"]
-    assert expiring_lots(db, date(2026, 10, 1)) == []
+    log_session(db, clinic.derm, session_entry(clinic), sign=True)  # lot SP14-1 expires on LOT_EXPIRES
+    assert [lot.lot_number for lot in expiring_lots(db, LOT_EXPIRES - timedelta(days=90))] == ["SP14-1"]
+    assert expiring_lots(db, LOT_EXPIRES - timedelta(days=91)) == []
+    assert expiring_lots(db, LOT_EXPIRES + timedelta(days=1)) == []
 
 
 def test_audit_trail_filters_and_finds_the_first_broken_row(db: Database, owner: Actor) -> None:

@@ -16,7 +16,7 @@ from clinic_log.services.session_form_data import (
     practitioner_defaults,
 )
 from clinic_log.services.sessions import log_session
-from tests.unit.services.helpers import make_clinic, session_entry
+from tests.unit.services.helpers import LOT_EXPIRES, make_clinic, session_entry
 
 
 def test_choices_list_areas_head_to_toe_and_only_devices_in_service(db: Database, owner: Actor) -> None:
@@ -57,5 +57,5 @@ def test_lot_is_found_with_its_expiry(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     log_session(db, clinic.derm, session_entry(clinic), sign=True)
     found = find_lot(db, " SP14-1 ")
-    assert found is not None and found.expires_on == date(2027, 1, 31)
+    assert found is not None and found.expires_on == LOT_EXPIRES
     assert find_lot(db, "NEVER-SEEN") is None
