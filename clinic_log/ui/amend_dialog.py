@@ -29,6 +29,7 @@ from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import amendments
 from clinic_log.services.session_views import SessionDetail
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.date_typing import type_dates_whole
 from clinic_log.ui.form_autosave import FormAutosave
 from clinic_log.ui.widgets import problem_label, save_cancel_buttons
 
@@ -90,7 +91,7 @@ class AmendDialog(QDialog):
         self.grade_spin = QSpinBox()
         self.grade_spin.setRange(1, 5)
         self.grade_spin.setAccessibleName("CTCAE grade")
-        self.onset_edit = QDateEdit(QDate.currentDate())
+        self.onset_edit = type_dates_whole(QDateEdit(QDate.currentDate()))
         self.onset_edit.setCalendarPopup(True)
         self.onset_edit.setDisplayFormat("yyyy-MM-dd")
         self.onset_edit.setAccessibleName("Onset")

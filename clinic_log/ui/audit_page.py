@@ -26,6 +26,7 @@ from clinic_log.services.audit_queries import AuditFilter, count_audit_rows, fir
 from clinic_log.ui.audit_table_model import AuditTableModel
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.date_typing import type_dates_whole
 
 _BAD = "color: #b00020; font-weight: bold;"
 _GOOD = "color: #1b5e20; font-weight: bold;"
@@ -55,12 +56,12 @@ class AuditPage(QWidget):
         self.entity_edit = _text_filter("Entity", "e.g. session, client, user, practitioner, settings")
         self.from_check = QCheckBox("&From")
         self.from_check.setAccessibleName("From")
-        self.from_date = QDateEdit(QDate.currentDate().addDays(-30))
+        self.from_date = type_dates_whole(QDateEdit(QDate.currentDate().addDays(-30)))
         self.from_date.setCalendarPopup(True)
         self.from_date.setAccessibleName("From date")
         self.to_check = QCheckBox("&To")
         self.to_check.setAccessibleName("To")
-        self.to_date = QDateEdit(QDate.currentDate())
+        self.to_date = type_dates_whole(QDateEdit(QDate.currentDate()))
         self.to_date.setCalendarPopup(True)
         self.to_date.setAccessibleName("To date")
         for box in (self.from_date, self.to_date):

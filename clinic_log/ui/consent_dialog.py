@@ -26,6 +26,7 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.services.consent_texts import latest_consent_text
 from clinic_log.services.consents import record_consent
 from clinic_log.ui import current_user
+from clinic_log.ui.date_typing import type_dates_whole
 from clinic_log.ui.signature_pad import SignaturePad
 
 
@@ -58,7 +59,7 @@ class ConsentDialog(QDialog):
 
         self.signer_edit = QLineEdit(client_name)
         self.signer_edit.setAccessibleName("Signer name")
-        self.date_edit = QDateEdit(qdate_of(today))
+        self.date_edit = type_dates_whole(QDateEdit(qdate_of(today)))
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setAccessibleName("Signed on")

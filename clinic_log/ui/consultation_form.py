@@ -38,6 +38,7 @@ from clinic_log.domain.windows import window_words
 from clinic_log.services import clients
 from clinic_log.services.client_record import ClientRecord, ContraindicationKind, FindingLine, contraindication_kinds
 from clinic_log.ui import current_user
+from clinic_log.ui.date_typing import type_dates_whole
 
 # kind, group title, singular (for "New …" and "Remove …")
 HISTORY_SECTIONS = (
@@ -83,7 +84,7 @@ def pydate(value: QDate) -> date:
 
 
 def date_edit(name: str, day: date) -> QDateEdit:
-    edit = QDateEdit(qdate(day))
+    edit = type_dates_whole(QDateEdit(qdate(day)))
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setCalendarPopup(True)
     edit.setAccessibleName(name)

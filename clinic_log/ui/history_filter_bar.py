@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from clinic_log.domain.enums import SessionStatus
 from clinic_log.services.session_filter import Choice, FilterChoices, SessionFilter
 from clinic_log.services.startup_queries import NamedPractitioner
+from clinic_log.ui.date_typing import type_dates_whole
 
 TEXT_DEBOUNCE_MS = 250
 ALL_PRACTITIONERS = "All practitioners"
@@ -53,6 +55,7 @@ class OptionalDateEdit(QDateEdit):
         self.setSpecialValueText("any")
         self.setDate(self.UNSET)
         self.calendarWidget().installEventFilter(self)
+        type_dates_whole(self)
 
     def value(self) -> date | None:
         chosen = self.date()
@@ -77,7 +80,7 @@ class OptionalDateEdit(QDateEdit):
             self.blockSignals(True)  # the filter changes once the typed date is whole, not to today first
             self.setDate(QDate.currentDate())
             self.blockSignals(False)
-            self.selectAll()
+            self.setSelectedSection(QDateTimeEdit.Section.YearSection)
         super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -34,6 +34,7 @@ from clinic_log.services import people
 from clinic_log.services.people import CredentialInput, CredentialView, PractitionerDetails, PractitionerRecord
 from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.date_typing import type_dates_whole
 from clinic_log.ui.record_table_model import RecordTableModel
 from clinic_log.ui.widgets import problem_label, record_table, save_cancel_buttons
 
@@ -80,7 +81,7 @@ def _cap_spin() -> QDoubleSpinBox:
 def _date_edit(name: str) -> tuple[QCheckBox, QDateEdit]:
     check = QCheckBox()
     check.setAccessibleName(f"Has {name.lower()}")
-    edit = QDateEdit(QDate.currentDate())
+    edit = type_dates_whole(QDateEdit(QDate.currentDate()))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setAccessibleName(name)

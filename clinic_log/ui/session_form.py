@@ -62,6 +62,7 @@ from clinic_log.ui.area_picker import AreaPicker
 from clinic_log.ui.area_rows import AreaRows
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.complications_section import ComplicationsSection
+from clinic_log.ui.date_typing import type_dates_whole
 from clinic_log.ui.face_map import FaceMap
 from clinic_log.ui.products_section import ProductsSection
 from clinic_log.ui.session_launcher import FORM_KEY_PREFIX
@@ -167,7 +168,7 @@ class SessionFormDialog(QDialog):
 
     def _build(self) -> None:
         c = self.choices
-        self.started = TabLeavesDateTimeEdit(QDateTime.currentDateTime())
+        self.started = type_dates_whole(TabLeavesDateTimeEdit(QDateTime.currentDateTime()))
         self.started.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.started.setToolTip("Date and time of the session: Left/Right move between its parts, Up/Down change one")
         self.started.setCalendarPopup(True)
@@ -188,7 +189,7 @@ class SessionFormDialog(QDialog):
         self.lot = QLineEdit()
         self.lot.setPlaceholderText("type or scan, Enter")
         self.lot.setToolTip("Type or scan the cartridge lot number and press Enter to look up its expiry")
-        self.lot_expires = TabLeavesDateEdit()
+        self.lot_expires = type_dates_whole(TabLeavesDateEdit())
         self.lot_expires.setDisplayFormat("yyyy-MM-dd")
         self.lot_expires.setMinimumDate(NO_DATE)
         self.lot_expires.setSpecialValueText("not set")
