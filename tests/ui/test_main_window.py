@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -85,8 +85,9 @@ def test_date_filter_is_optional_and_applies_when_set(qtbot: QtBot, demo_db: Dat
     window = make_window(qtbot, demo_db, db_path)
     bar = window.page.filter_bar
     assert bar.from_edit.value() is None and bar.from_edit.text() == "any"
-    bar.from_edit.set_value(date(2026, 1, 1))
-    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE started_at >= '2026-01-01'")}
+    year_ago = date.today() - timedelta(days=365)  # demo sessions span the last three years
+    bar.from_edit.set_value(year_ago)
+    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE started_at >= ?", (year_ago.isoformat(),))}
     assert 0 < len(expected) < 500
     assert shown_ids(window) == expected
     bar.from_edit.set_value(None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -18,12 +18,12 @@ from clinic_log.services import auth
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.practitioners_page import CredentialDialog, PractitionersPage
 from clinic_log.ui.users_page import NewUserDialog, UsersPage
-from tests.unit.services.helpers import Clinic, make_clinic
+from tests.unit.services.helpers import LICENCE_EXPIRES, Clinic, make_clinic
 
 
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
-    return make_clinic(db, owner)  # both licences expire 2031-01-01
+    return make_clinic(db, owner)  # both licences expire on LICENCE_EXPIRES
 
 
 def open_page(qtbot: QtBot, db: Database, today: date = date(2026, 11, 25)) -> PractitionersPage:
@@ -58,9 +58,9 @@ def test_the_owner_edits_a_practitioner_and_it_is_stored(qtbot: QtBot, db: Datab
 
 def test_reminders_list_credentials_due_within_90_days(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
     assert open_page(qtbot, db).reminders_label.text() == "No credential expires within 90 days."
-    page = open_page(qtbot, db, today=date(2030, 12, 10))
+    page = open_page(qtbot, db, today=LICENCE_EXPIRES - timedelta(days=22))
     text = page.reminders_label.text()
-    assert "Jane Doyle: licence NMC-1 — expires 2031-01-01 (within 30 days: 22 left)" in text
+    assert f"Jane Doyle: licence NMC-1 — expires {LICENCE_EXPIRES.isoformat()} (within 30 days: 22 left)" in text
     assert "Dr Maria Brandt: licence GMC-1" in text
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -114,11 +114,12 @@ def test_notes_filter_matches_text_inside_the_notes(demo_db: Database, raw: sqli
 
 
 def test_date_range_filter_keeps_sessions_inside_the_range(demo_db: Database, raw: sqlite3.Connection) -> None:
-    start, end = date(2025, 1, 1), date(2025, 3, 31)
+    start = date.today() - timedelta(days=2 * 365)  # demo sessions span the last three years
+    end = start + timedelta(days=89)
     model = SessionTableModel(demo_db, SessionFilter().with_days(start, end, UTC))
     fetch_all(model)
-    expected = {r[0] for r in raw.execute(
-        "SELECT id FROM sessions WHERE started_at >= '2025-01-01' AND started_at < '2025-04-01'")}
+    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE started_at >= ? AND started_at < ?",
+                                          (start.isoformat(), (end + timedelta(days=1)).isoformat()))}
     assert 0 < len(expected) < 500
     assert set(ids_in(model)) == expected
 

@@ -16,6 +16,7 @@ from clinic_log.services.consents import record_consent
 # to the day the suite runs, so the suite does not start failing on some future date.
 CONSENT_SIGNED_ON = date.today() - timedelta(days=30)
 LOT_EXPIRES = date.today() + timedelta(days=365)
+LICENCE_EXPIRES = date.today() + timedelta(days=5 * 365)  # both practitioners' licences
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,9 @@ class Clinic:
 
 def make_clinic(db: Database, owner: Actor) -> Clinic:
     derm = people.create_practitioner(db, owner, people.PractitionerDetails(
-        "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", date(2031, 1, 1)))
+        "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", LICENCE_EXPIRES))
     nurse = people.create_practitioner(db, owner, people.PractitionerDetails(
-        "jdoyle", "Jane Doyle", "nurse", True, 1.5, "NMC-1", date(2031, 1, 1)))
+        "jdoyle", "Jane Doyle", "nurse", True, 1.5, "NMC-1", LICENCE_EXPIRES))
     device = people.add_device(db, owner, "SkinPen Precision", "SPP-1")
     client = clients.create_client(db, owner, clients.ClientDetails("P-1", "Zofia", "Łukasiewicz",
                                                                     date(1990, 1, 1), fitzpatrick=2))

@@ -19,7 +19,7 @@ from clinic_log.services.auth import AccountLocked, LoginFailed
 from clinic_log.services.reminders import expiring_credentials
 from clinic_log.services.session_queries import get_session, list_sessions
 from clinic_log.services.sessions import log_session
-from tests.unit.services.helpers import make_clinic, session_entry
+from tests.unit.services.helpers import LICENCE_EXPIRES, make_clinic, session_entry
 
 T0 = datetime(2026, 11, 25, 9, 0)
 
@@ -90,7 +90,7 @@ def test_practitioner_edits_and_credentials_are_audited_with_old_and_new(db: Dat
         "microneedling certificate", "MN-77", date(2029, 3, 1), "Academy", date(2025, 3, 1)))
     [nurse] = [p for p in people.practitioner_records(db, owner) if p.id == clinic.nurse_id]
     assert (nurse.full_name, nurse.depth_cap_mm) == ("Jane Doyle-Smith", 1.0)
-    assert {c.number: c.expires_on for c in nurse.credentials} == {"NMC-1": date(2031, 1, 1),
+    assert {c.number: c.expires_on for c in nurse.credentials} == {"NMC-1": LICENCE_EXPIRES,
                                                                    "MN-77": date(2029, 3, 1)}
     [(_, _, practitioner_change)] = [a for a in audit_actions(db, "practitioner") if a[1] == "updated"]
     assert practitioner_change["full_name"] == {"old": "Jane Doyle", "new": "Jane Doyle-Smith"}
@@ -103,7 +103,7 @@ def test_practitioner_edits_and_credentials_are_audited_with_old_and_new(db: Dat
 
 def test_a_deactivated_practitioner_is_no_longer_reminded(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    soon = date(2030, 12, 10)
+    soon = LICENCE_EXPIRES - timedelta(days=22)
     assert {c.username for c in expiring_credentials(db, soon)} == {"mbrandt", "jdoyle"}
     assert [c.username for c in expiring_credentials(db, soon, practitioner_id=clinic.nurse_id)] == ["jdoyle"]
     people.set_practitioner_active(db, owner, clinic.nurse_id, False)

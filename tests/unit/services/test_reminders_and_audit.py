@@ -15,18 +15,17 @@ from clinic_log.domain.errors import PermissionDenied
 from clinic_log.services.audit_queries import AuditFilter, first_broken_row, list_audit
 from clinic_log.services.reminders import expiring_credentials, expiring_lots
 from clinic_log.services.sessions import log_session
-from tests.unit.services.helpers import LOT_EXPIRES, make_clinic, session_entry
+from tests.unit.services.helpers import LICENCE_EXPIRES, LOT_EXPIRES, make_clinic, session_entry
 
 
 def test_credentials_are_reminded_in_bands(db: Database, owner: Actor) -> None:
-    make_clinic(db, owner)  # both licences expire 2031-01-01
-    today = date(2030, 10, 1)  # 92 days before
-    assert expiring_credentials(db, today) == []
-    bands = {c.username: c.band for c in expiring_credentials(db, date(2030, 11, 5))}  # 57 days
+    make_clinic(db, owner)  # both licences expire on LICENCE_EXPIRES
+    assert expiring_credentials(db, LICENCE_EXPIRES - timedelta(days=92)) == []
+    bands = {c.username: c.band for c in expiring_credentials(db, LICENCE_EXPIRES - timedelta(days=57))}
     assert bands == {"mbrandt": 60, "jdoyle": 60}
-    [mine] = expiring_credentials(db, date(2030, 12, 10), username="jdoyle")  # 22 days
+    [mine] = expiring_credentials(db, LICENCE_EXPIRES - timedelta(days=22), username="jdoyle")
     assert (mine.days_left, mine.band, mine.number) == (22, 30, "NMC-1")
-    assert expiring_credentials(db, date(2031, 1, 2))[0].band == 0  # expired
+    assert expiring_credentials(db, LICENCE_EXPIRES + timedelta(days=1))[0].band == 0  # expired
 
 
 def test_lots_expiring_within_90_days(db: Database, owner: Actor) -> None:
