@@ -209,9 +209,11 @@ class AmendDialog(QDialog):
 
 
 class ReasonDialog(QDialog):
-    """Ask for a required reason (void, owner override, warnings); `reason` holds it once accepted."""
+    """Ask for a required reason (void, owner override, warnings); `reason` holds it once accepted. Given a
+    database and a form key, what is typed is autosaved until the reason is given or discarded."""
 
-    def __init__(self, title: str, text: str, action: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, text: str, action: str, parent: QWidget | None = None, *,
+                 db: Database | None = None, form_key: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.reason = ""
@@ -222,6 +224,10 @@ class ReasonDialog(QDialog):
         self.reason_edit.setTabChangesFocus(True)
         self.reason_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.error_label = problem_label()
+        self.note_label = QLabel()
+        self.note_label.setAccessibleName("Note")
+        self.note_label.setWordWrap(True)
+        self.note_label.setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(action)
@@ -232,15 +238,35 @@ class ReasonDialog(QDialog):
         label.setBuddy(self.reason_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(message)
+        layout.addWidget(self.note_label)
         layout.addWidget(label)
         layout.addWidget(self.reason_edit)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 36)
+        self.autosave: FormAutosave | None = None
+        if db is not None and form_key is not None:
+            self.autosave = FormAutosave(db, form_key, self.typed, self.restore_typed, self)
+            self.autosave.watch(self.reason_edit.textChanged)
+            restored = self.autosave.restore_saved()
+            self.note_label.setText(restored or "")
+            self.note_label.setVisible(bool(restored))
+
+    def typed(self) -> dict[str, object]:
+        return {"reason": self.reason_edit.toPlainText()}
+
+    def restore_typed(self, state: dict[str, object]) -> None:
+        self.reason_edit.setPlainText(str(state.get("reason", "")))
+
+    def reject(self) -> None:
+        if self.autosave is None or self.autosave.may_close():
+            super().reject()
 
     def _accept(self) -> None:
         if not self.reason_edit.toPlainText().strip():
             self.error_label.setText("Reason: required; say why, it is kept with the record.")
             return
         self.reason = self.reason_edit.toPlainText().strip()
+        if self.autosave is not None:
+            self.autosave.mark_saved()
         self.accept()

@@ -226,7 +226,7 @@ class SessionDetailDialog(QDialog):
         """A required reason from the user, or None if they cancel (tests replace this)."""
         from clinic_log.ui.amend_dialog import ReasonDialog
 
-        dialog = ReasonDialog(title, text, action, self)
+        dialog = ReasonDialog(title, text, action, self, db=self._db, form_key=f"reason:{title}:{self.detail.id}")
         return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def tell(self, text: str) -> None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
+from clinic_log.services.form_drafts import load_form_draft
 from clinic_log.services.session_queries import get_session
 from clinic_log.services.sessions import log_session, save_draft
-from clinic_log.ui.amend_dialog import AmendDialog
+from clinic_log.ui.amend_dialog import AmendDialog, ReasonDialog
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_table_model import Column, SessionTableModel
@@ -145,3 +148,43 @@ def test_void_with_a_reason_marks_the_session_void_and_keeps_it(qtbot: QtBot, db
     model = SessionTableModel(db)  # the history list marks it too
     assert [model.data(model.index(r, Column.STATUS)) for r in range(model.rowCount())
             if model.session_id(r) == signed.id] == ["VOID"]
+
+
+def _when_reason_dialog_opens(qtbot: QtBot, act: Callable[[ReasonDialog], None]) -> None:
+    """Run `act` on the modal reason dialog once its own event loop is running."""
+    def find_and_act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ReasonDialog):
+            QTimer.singleShot(20, find_and_act)
+            return
+        act(dialog)
+    QTimer.singleShot(0, find_and_act)
+
+
+def test_a_void_reason_being_typed_comes_back_after_a_crash(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                           raw: sqlite3.Connection) -> None:
+    signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    sign_in(clinic.derm)
+    detail = open_detail(qtbot, db, signed.id)
+    key = f"reason:Void session:{signed.id}"
+
+    def type_then_die(dialog: ReasonDialog) -> None:
+        dialog.reason_edit.setPlainText("Duplicate of the session logged at 09:30 by reception's mistake")
+        qtbot.waitUntil(lambda: load_form_draft(db, clinic.derm, key) is not None, timeout=5000)
+        QDialog.done(dialog, QDialog.DialogCode.Rejected)  # gone without Cancel: as when the app is killed
+    _when_reason_dialog_opens(qtbot, type_then_die)
+    qtbot.mouseClick(detail.void_button, Qt.MouseButton.LeftButton)
+    assert raw.execute("SELECT status FROM sessions WHERE id = ?", (signed.id,)).fetchone() == ("signed",)
+
+    seen: list[str] = []
+
+    def check_and_void(dialog: ReasonDialog) -> None:
+        seen.extend([dialog.reason_edit.toPlainText(), dialog.note_label.text()])
+        qtbot.mouseClick(next(b for b in dialog.findChildren(QPushButton) if b.text() == "Void session"),
+                         Qt.MouseButton.LeftButton)
+    _when_reason_dialog_opens(qtbot, check_and_void)
+    qtbot.mouseClick(detail.void_button, Qt.MouseButton.LeftButton)
+    assert seen[0] == "Duplicate of the session logged at 09:30 by reception's mistake"
+    assert seen[1].startswith("Restored what you typed at ")
+    assert raw.execute("SELECT void_reason FROM sessions WHERE id = ?", (signed.id,)).fetchone() == (seen[0],)
+    assert load_form_draft(db, clinic.derm, key) is None  # given: nothing left to offer again
