@@ -48,7 +48,7 @@ from clinic_log.services.session_queries import (
     count_sessions,
     list_sessions,
 )
-from clinic_log.ui.session_table_model import TEXT_FIRST_PAGE, SessionTableModel, load_area_labels
+from clinic_log.ui.session_table_model import FIRST_PAGE, SessionTableModel, load_area_labels
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 DEEP_PAGES = 50
@@ -322,8 +322,8 @@ def report(results: list[tuple[Case, Measured]], sessions: int, runs: int) -> No
         [[c.label, f"{m.in_model:.2f}", verdict(m.in_model / BUDGET_MODEL_MS, 1.0), f"{m.gui_busy:.2f}",
           f"{m.app_page:.2f}", "fewer rows" if m.deep_page is None else f"{m.deep_page:.2f}"] for c, m in results],
         [f"set_filter = SessionTableModel.set_filter: the first page's query, rows and cell text, model reset "
-         f"(offscreen Qt); budget {BUDGET_MODEL_MS:.0f} ms. A notes search reads a first page of "
-         f"{TEXT_FIRST_PAGE} rows, the others {PAGE}; first page = list_sessions(limit={PAGE})",
+         f"(offscreen Qt); budget {BUDGET_MODEL_MS:.0f} ms. The model reads a first page of "
+         f"{FIRST_PAGE} rows (a screenful), then {PAGE} per scroll; first page column = list_sessions(limit={PAGE})",
          "a notes search asks SQLite's full-text index first and tests just the matches when there are at most "
          f"{TEXT_INDEX_CAP}; a commoner word walks the newest 20,000 sessions by index, then scans the rest in "
          "table order; a notes search runs on "

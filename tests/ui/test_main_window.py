@@ -26,7 +26,7 @@ from clinic_log.services.demo import generate_demo
 from clinic_log.ui.history_page import EMPTY_DATABASE
 from clinic_log.ui.main_window import MainWindow
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
-from clinic_log.ui.session_table_model import Column
+from clinic_log.ui.session_table_model import FIRST_PAGE, Column
 from tests.ui.window_helpers import make_window, shown_ids
 
 
@@ -47,7 +47,7 @@ def test_title_and_status_bar_name_the_database_and_count(qtbot: QtBot, demo_db:
     assert window.windowTitle() == "Clinic Log — clinic.sqlite3"
     qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
     assert str(db_path) in window.location_label.text()
-    assert window.page.model.rowCount() == 200
+    assert window.page.model.rowCount() == FIRST_PAGE
 
 
 def test_typing_in_the_notes_filter_narrows_the_table(qtbot: QtBot, demo_db: Database, db_path: Path,

@@ -25,7 +25,7 @@ from clinic_log.ui.dashboard_page import DashboardPage
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.progress_dialog import run_with_progress
 from clinic_log.ui.recall_page import RecallPage
-from clinic_log.ui.session_table_model import PAGE_SIZE, Column
+from clinic_log.ui.session_table_model import FIRST_PAGE, Column
 from tests.ui.window_helpers import make_window
 
 
@@ -125,8 +125,8 @@ def test_history_loads_one_page_at_start_however_tall_the_window(qtbot: QtBot, d
     qtbot.waitExposed(page)
     qtbot.wait(50)  # let the view lay out and ask for what it shows (it must not ask for more)
     visible = page.view.viewport().height() // page.view.verticalHeader().defaultSectionSize() + 1
-    assert sum(fetched) <= PAGE_SIZE + visible
-    assert page.model.rowCount() == PAGE_SIZE and fetched == [PAGE_SIZE]
+    assert visible < FIRST_PAGE  # the first page fills the screen: nothing more is read until the user scrolls
+    assert page.model.rowCount() == FIRST_PAGE and fetched == [FIRST_PAGE]
 
 
 def test_hidden_columns_are_remembered_for_the_next_window(qtbot: QtBot, demo_db: Database,
@@ -279,16 +279,16 @@ def test_tabs_keep_alt_d_for_today(qtbot: QtBot, demo_db: Database, db_path: Pat
 
 def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, demo_db: Database,
                                                                   raw: sqlite3.Connection) -> None:
-    from clinic_log.ui.session_table_model import TEXT_FIRST_PAGE, SessionTableModel
+    from clinic_log.ui.session_table_model import FIRST_PAGE, SessionTableModel
 
     expected = [r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE notes LIKE '%client%' ORDER BY started_at DESC, id DESC")]
-    assert len(expected) > TEXT_FIRST_PAGE
+    assert len(expected) > FIRST_PAGE
     model = SessionTableModel(demo_db, SessionFilter(text="Client"), page_size=100)
-    assert model.rowCount() == TEXT_FIRST_PAGE
+    assert model.rowCount() == FIRST_PAGE
     with qtbot.waitSignal(model.search_finished):  # further pages of a notes search come from the background
         model.fetchMore(QModelIndex())
-    assert model.rowCount() == min(len(expected), TEXT_FIRST_PAGE + 100)
+    assert model.rowCount() == min(len(expected), FIRST_PAGE + 100)
     while model.canFetchMore(QModelIndex()):
         with qtbot.waitSignal(model.search_finished):
             model.fetchMore(QModelIndex())

@@ -18,7 +18,7 @@ from clinic_log.services.people import list_practitioners
 from clinic_log.services.session_queries import PageKey, SessionFilter
 from clinic_log.services.session_views import SessionRow
 from clinic_log.ui import session_table_model
-from clinic_log.ui.session_table_model import PAGE_SIZE, Column, SessionTableModel
+from clinic_log.ui.session_table_model import FIRST_PAGE, PAGE_SIZE, Column, SessionTableModel
 
 
 def fetch_all(model: SessionTableModel) -> None:
@@ -54,14 +54,14 @@ def test_only_the_first_page_is_loaded_until_more_is_fetched(db: Database, owner
     monkeypatch.setattr(session_table_model, "list_sessions", spy)
 
     model = SessionTableModel(db)
-    assert model.rowCount() == PAGE_SIZE == 200
+    assert model.rowCount() == FIRST_PAGE == 60  # a screenful first: rows appear sooner
     assert model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
-    assert model.rowCount() == 400
+    assert model.rowCount() == FIRST_PAGE + PAGE_SIZE == 260
     fetch_all(model)
     assert model.rowCount() == 1000
     assert not model.canFetchMore(QModelIndex())
-    assert limits == [200] * 6  # five full pages, then an empty one tells the model it has everything
+    assert limits == [60] + [200] * 5  # the last page (140 rows) is short: the model knows it has everything
 
     newest_first = [r[0] for r in raw.execute("SELECT id FROM sessions ORDER BY started_at DESC, id DESC")]
     assert ids_in(model) == newest_first
@@ -72,7 +72,7 @@ def test_fetch_more_announces_the_new_rows(qtbot: QtBot, db: Database, owner: Ac
     model = SessionTableModel(db)
     with qtbot.waitSignal(model.rowsInserted) as inserted:
         model.fetchMore(QModelIndex())
-    assert inserted.args[1:] == [200, 249]
+    assert inserted.args[1:] == [FIRST_PAGE, 249]
 
 
 def test_set_filter_resets_to_the_first_page_of_the_new_result(qtbot: QtBot, db: Database, owner: Actor) -> None:
@@ -82,7 +82,7 @@ def test_set_filter_resets_to_the_first_page_of_the_new_result(qtbot: QtBot, db:
     assert model.rowCount() == 700
     with qtbot.waitSignal(model.modelReset):
         model.set_filter(SessionFilter(status="signed"))
-    assert model.rowCount() == 200
+    assert model.rowCount() == FIRST_PAGE
     assert set(column_texts(model, Column.STATUS)) == {"Signed"}
 
 
@@ -154,7 +154,7 @@ def test_empty_database_gives_an_empty_model(db: Database) -> None:
 def test_a_notes_search_empties_the_list_at_once_and_fills_it_from_the_background(
         qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection) -> None:
     model = SessionTableModel(demo_db)
-    assert model.rowCount() == PAGE_SIZE
+    assert model.rowCount() == FIRST_PAGE
     with qtbot.waitSignal(model.search_finished):
         model.set_filter(SessionFilter(text="scars"))
         assert model.rowCount() == 0 and model.searching and not model.canFetchMore(QModelIndex())
@@ -169,4 +169,4 @@ def test_a_notes_search_empties_the_list_at_once_and_fills_it_from_the_backgroun
     expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE notes LIKE '%scars%'")}
     assert expected and len(ids_in(model)) == len(expected) and set(ids_in(model)) == expected
     model.set_filter(SessionFilter())  # other filters read their first page at once
-    assert model.rowCount() == PAGE_SIZE and not model.searching
+    assert model.rowCount() == FIRST_PAGE and not model.searching

@@ -14,6 +14,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.session_queries import list_sessions
+from clinic_log.ui.session_table_model import FIRST_PAGE
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -39,7 +40,7 @@ print(json.dumps({"loaded": loaded,
 def test_the_first_screen_shows_the_newest_sessions_without_sqlalchemy(db: Database, owner: Actor,
                                                                        db_path: Path) -> None:
     generate_demo(db, owner, clients=20, sessions=250, seed=4)
-    expected = [row.id for row in list_sessions(db, limit=200)]
+    expected = [row.id for row in list_sessions(db, limit=FIRST_PAGE)]
     db.dispose()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run([sys.executable, "-c", START, str(db_path)], env=env, capture_output=True, text=True,
