@@ -61,5 +61,5 @@ def notes_matches(session: Session, words: str, cap: int) -> list[int] | None:
         return None
     phrase = '"' + words.replace('"', '""') + '"'
     ids = list(session.scalars(text(f"SELECT rowid FROM {NOTES_INDEX} WHERE {NOTES_INDEX} MATCH :phrase LIMIT :n"),
-                               {"phrase": phrase, "n": cap + 1}))
+                               {"phrase": phrase, "n": cap + 1}).all())  # one fetch, not one per row
     return None if len(ids) > cap else ids
