@@ -92,6 +92,8 @@ class ClientPage(QWidget):
         self.consultation = ConsultationForm(db, today)
         self.consultation.changed.connect(self.reload)
         self.consultation.problem.connect(self.problem_label.setText)
+        # another user taking over sees what they may do, and not the previous user's half-typed lines
+        current_user.user_session().changed.connect(self._user_changed)
         consultation_layout = QVBoxLayout(consultation)
         consultation_layout.addWidget(self.read_only_label)
         consultation_layout.addWidget(self.consultation)
@@ -160,6 +162,10 @@ class ClientPage(QWidget):
     def show_client(self, client_id: int) -> None:
         self.problem_label.clear()
         self._load(client_id)
+
+    def _user_changed(self, _actor: object) -> None:
+        if self.record is not None:
+            self.reload()
 
     def reload(self) -> None:
         if self.record is not None:

@@ -2,7 +2,9 @@
 findings with their dates and physician clearance.
 
 Each change is saved at once through the services (one audited transaction each) and `changed` is emitted so
-the page reloads the record and the suitability panel. Reception sees the form read-only; the services refuse
+the page reloads the record and the suitability panel. A line typed but not yet added is kept as the user's
+draft for that client (form_autosave.py): it comes back after a crash, and it never follows the user to
+another client's record. Reception sees the form read-only; the services refuse
 clinical edits from reception whatever the form shows.
 """
 
@@ -39,6 +41,7 @@ from clinic_log.services import clients
 from clinic_log.services.client_record import ClientRecord, ContraindicationKind, FindingLine, contraindication_kinds
 from clinic_log.ui import current_user
 from clinic_log.ui.date_typing import type_dates_whole
+from clinic_log.ui.form_autosave import FormAutosave
 
 # kind, group title, singular (for "New …" and "Remove …")
 HISTORY_SECTIONS = (
@@ -149,6 +152,12 @@ class ConsultationForm(QWidget):
         self._can_clear = False
         self.kinds = contraindication_kinds(db)
         self._editable = True
+        self._drafts: FormAutosave | None = None  # the lines being typed, for one client and one user
+        self._drafts_for: tuple[int, str] | None = None
+        self.restored_label = QLabel()
+        self.restored_label.setAccessibleName("Note")
+        self.restored_label.setWordWrap(True)
+        self.restored_label.setVisible(False)
 
         self.fitzpatrick_combo = QComboBox()
         self.fitzpatrick_combo.setAccessibleName("Fitzpatrick skin type")
@@ -171,6 +180,7 @@ class ConsultationForm(QWidget):
         self.findings_box = self._build_findings()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.restored_label)
         layout.addLayout(skin)
         layout.addWidget(self.findings_box)  # first: what decides suitability
         layout.addLayout(history_grid)
@@ -247,6 +257,10 @@ class ConsultationForm(QWidget):
     # --- showing a record ------------------------------------------------------------------
 
     def set_record(self, record: ClientRecord, editable: bool, can_clear: bool) -> None:
+        actor = current_user.current_actor()
+        if self._drafts_for != (record.client.id, actor.username):
+            self._keep_typing_for(record.client.id, editable)
+            self._drafts_for = (record.client.id, actor.username)
         self._client_id = record.client.id
         self._can_clear = can_clear
         fitz = record.client.fitzpatrick
@@ -266,6 +280,39 @@ class ConsultationForm(QWidget):
         self._editable = editable
         self._on_kind()
         self._on_finding_selected(self.findings_list.currentRow())
+
+    def _typed_fields(self) -> dict[str, QLineEdit]:
+        fields = {kind: section.new_edit for kind, section in self.history.items()}
+        return {**fields, "finding_note": self.note_edit, "clearance": self.clearance_edit}
+
+    def typed(self) -> dict[str, object]:
+        """The lines typed but not added yet, for the autosaved draft."""
+        return {name: edit.text() for name, edit in self._typed_fields().items()}
+
+    def restore_typed(self, state: dict[str, object]) -> None:
+        for name, edit in self._typed_fields().items():
+            value = state.get(name)
+            if isinstance(value, str):
+                edit.setText(value)
+
+    def _keep_typing_for(self, client_id: int, editable: bool) -> None:
+        """Another client (or another user) from now on: what was typed for the previous one is kept as that
+        user's draft for that client and the fields are emptied, so a line never lands in the wrong record;
+        this user's own unsaved lines for this client come back."""
+        if self._drafts is not None:
+            self._drafts.put_away()
+            self._drafts.deleteLater()
+            self._drafts = None
+        for edit in self._typed_fields().values():
+            edit.clear()
+        self.restored_label.setVisible(False)
+        if not editable:
+            return
+        self._drafts = FormAutosave(self._db, f"consultation:{client_id}", self.typed, self.restore_typed, self)
+        self._drafts.watch(*(edit.textChanged for edit in self._typed_fields().values()))
+        restored = self._drafts.restore_saved()
+        self.restored_label.setText(restored or "")
+        self.restored_label.setVisible(bool(restored))
 
     def _on_kind(self) -> None:
         kind = self._current_kind()
@@ -301,6 +348,7 @@ class ConsultationForm(QWidget):
         except DomainError as exc:
             self.problem.emit(str(exc))
             return False
+        self.restored_label.setVisible(False)
         self.changed.emit()
         return True
 

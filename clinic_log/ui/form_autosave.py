@@ -1,10 +1,11 @@
 """Keep what a user types in an editing dialog as their form draft until it is saved, so a crash, a power cut or
 a killed app loses nothing; the next time the same form opens, the typing comes back with a note of when.
 
-For dialogs that edit one thing (the consent wording, the aftercare template, an amendment). The session form
-keeps its own, richer draft (session_form.py). The dialog hands over `state()` (JSON-able values, valid or
-not) and `restore(state)`; edits are saved on a background worker 600 ms after typing stops, and the draft is
-forgotten once the dialog saves, or when the user closes it and confirms that the changes are to be discarded.
+For dialogs that edit one thing (the consent wording, the aftercare template, an amendment, a reason) and for the
+lines being typed into a client's consultation. The session form keeps its own, richer draft (session_form.py).
+The form hands over `state()` (JSON-able values, valid or not) and `restore(state)`; edits are saved on a
+background worker 600 ms after typing stops, and the draft is forgotten once the form saves, or when the user
+closes it and confirms that the changes are to be discarded.
 The draft belongs to the user who opened the dialog: when another user takes the computer, `put_away` keeps
 it for them and closes the dialog (idle_lock.py).
 """
@@ -51,6 +52,8 @@ class FormAutosave(QObject):
         self._state_method, self._restore_method = WeakMethod(state), WeakMethod(restore)
         self._original = state()  # as the dialog opened: no changes means nothing to keep or to ask about
         self._restoring = False
+        self._stored = False  # a draft of this form may be in the database
+        self._watched: list[SignalInstance] = []
         self._runner = BackgroundRunner(self)  # one worker: saves land in the order they were asked
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -62,6 +65,7 @@ class FormAutosave(QObject):
         """Autosave after each of these edit signals (textChanged, valueChanged…)."""
         for signal in signals:
             signal.connect(self._edited)
+            self._watched.append(signal)
 
     def _state(self) -> State:
         method = self._state_method()
@@ -87,7 +91,10 @@ class FormAutosave(QObject):
         except DomainError as exc:
             log.warning("form draft %s could not be read: %s", self._key, exc)
             return None
-        if draft is None or draft.state == self._original:
+        if draft is None:
+            return None
+        self._stored = True
+        if draft.state == self._original:
             return None
         self._restoring = True
         try:
@@ -98,9 +105,14 @@ class FormAutosave(QObject):
 
     def save_now(self) -> None:
         self._timer.stop()
+        db, actor, key = self._db, self._owner, self._key
         if not self.changed:
+            if self._stored:  # typed, kept, then undone or entered: nothing left to offer again
+                self._stored = False
+                self._runner.run("autosave", lambda: delete_form_draft(db, actor, key), self._saved, self._failed)
             return
-        db, actor, key, state = self._db, self._owner, self._key, self._state()
+        state = self._state()
+        self._stored = True
         self._runner.run("autosave", lambda: save_form_draft(db, actor, key, state), self._saved, self._failed)
 
     def _saved(self, _result: object) -> None:
@@ -120,15 +132,20 @@ class FormAutosave(QObject):
         """The changes were saved or discarded: no draft to offer again."""
         self._timer.stop()
         self._runner.wait()  # a save still on its way must not land after the delete
+        self._stored = False
         try:
             delete_form_draft(self._db, self._owner, self._key)
         except DomainError as exc:  # nothing typed is at risk: at worst the draft is offered once more
             log.warning("form draft %s could not be removed: %s", self._key, exc)
 
     def put_away(self) -> None:
-        """Another user takes the computer: keep what was typed as this user's draft (it comes back when they
-        open the dialog again) and close the dialog without asking."""
+        """Another user takes the computer, or the form moves on to another record: keep what was typed as this
+        user's draft (it comes back when they open the form again), stop watching the form, and close it if it
+        is a dialog, without asking."""
         self._timer.stop()
+        for signal in self._watched:  # the form's next content is not this draft's
+            signal.disconnect(self._edited)
+        self._watched = []
         self._runner.wait()
         if self.changed:
             try:

@@ -18,6 +18,7 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.services import clients
 from clinic_log.services.clients import ClientDetails
 from clinic_log.services.demo import generate_demo
+from clinic_log.services.form_drafts import load_form_draft
 from clinic_log.services.people import PractitionerDetails, create_practitioner
 from clinic_log.ui import current_user
 from clinic_log.ui.client_search_model import ClientSearchModel
@@ -271,3 +272,55 @@ def test_search_enter_opens_the_selected_client_and_escape_returns(
     assert page.client_page.client_id == people["P-3"]
     button(page, "All clients").click()
     assert page.stack.currentIndex() == 0
+
+
+def test_a_line_typed_for_one_client_stays_with_that_client(qtbot: QtBot, page: ClientsPage,
+                                                             people: dict[str, int], db: Database,
+                                                             raw: sqlite3.Connection) -> None:
+    zofia = page.open_client(people["P-1"])
+    type_text(edit(zofia, "New medication"), "Isotretinoïn 20 mg")
+    type_text(edit(zofia, "Finding note"), "stopped in May")
+    page.open_client(people["P-3"])  # the same page now shows Şükrü: nothing typed for Zófia is offered here
+    assert edit(zofia, "New medication").text() == "" and edit(zofia, "Finding note").text() == ""
+    QTest.keyClick(edit(zofia, "New medication"), Qt.Key.Key_Return)
+    assert raw.execute("SELECT COUNT(*) FROM medical_history").fetchone() == (0,)
+
+    page.open_client(people["P-1"])  # back to Zófia: her half-typed lines are there again
+    assert edit(zofia, "New medication").text() == "Isotretinoïn 20 mg"
+    assert edit(zofia, "Finding note").text() == "stopped in May"
+    assert named(zofia, "Note").text().startswith("Restored what you typed at ")
+    QTest.keyClick(edit(zofia, "New medication"), Qt.Key.Key_Return)
+    assert raw.execute("SELECT client_id, text FROM medical_history").fetchall() == [
+        (people["P-1"], "Isotretinoïn 20 mg")]
+    assert not named(zofia, "Note").isVisible()
+
+
+def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot, db: Database, owner: Actor,
+                                                                    people: dict[str, int]) -> None:
+    first = ClientsPage(db, today=lambda: TODAY)
+    qtbot.addWidget(first)
+    typing = first.open_client(people["P-2"])
+    type_text(edit(typing, "New allergy"), "花粉")
+    key = f"consultation:{people['P-2']}"
+    qtbot.waitUntil(lambda: load_form_draft(db, owner, key) is not None, timeout=5000)
+    first.hide()  # the app dies here: nothing more is written
+
+    again = ClientsPage(db, today=lambda: TODAY)
+    qtbot.addWidget(again)
+    restored = again.open_client(people["P-2"])
+    assert edit(restored, "New allergy").text() == "花粉"
+    button(restored, "Add allergy").click()
+    qtbot.waitUntil(lambda: load_form_draft(db, owner, key) is None, timeout=5000)  # added: nothing to offer
+
+
+def test_another_user_does_not_see_the_lines_the_previous_one_typed(qtbot: QtBot, page: ClientsPage,
+                                                                     people: dict[str, int], db: Database,
+                                                                     owner: Actor) -> None:
+    derm = Actor("mbrandt", UserRole.PRACTITIONER, create_practitioner(db, owner, PractitionerDetails(
+        "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0)).id)
+    client_page = page.open_client(people["P-1"])
+    type_text(edit(client_page, "New condition"), "Rosacea (owner's note)")
+    current_user.sign_in(derm)
+    assert edit(client_page, "New condition").text() == ""
+    current_user.sign_in(owner)
+    assert edit(client_page, "New condition").text() == "Rosacea (owner's note)"
