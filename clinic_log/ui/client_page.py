@@ -32,6 +32,7 @@ from clinic_log.ui.client_dialog import DATE_HINT, details_from
 from clinic_log.ui.consent_dialog import ConsentDialog
 from clinic_log.ui.consent_history_dialog import ConsentHistoryDialog
 from clinic_log.ui.consultation_form import ConsultationForm
+from clinic_log.ui.record_drafts import RecordDrafts
 from clinic_log.ui.suitability_panel import SuitabilityPanel
 
 CLINICAL = "edit clinical client records"
@@ -63,6 +64,10 @@ class ClientPage(QWidget):
         self.problem_label.setAccessibleName("Problem")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
+        self.note_label = QLabel()
+        self.note_label.setAccessibleName("Contact details note")
+        self.note_label.setWordWrap(True)
+        self.note_label.setVisible(False)
 
         contact = QGroupBox("Contact details")
         self.ref_edit, self.first_edit, self.last_edit = QLineEdit(), QLineEdit(), QLineEdit()
@@ -85,6 +90,7 @@ class ClientPage(QWidget):
         self.save_contact_button.setToolTip("Any role may change contact details")
         self.save_contact_button.clicked.connect(self.save_contact)
         grid.addWidget(self.save_contact_button, 3, 3, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.note_label, 4, 0, 1, 4)
 
         consultation = QGroupBox("Consultation")
         self.read_only_label = QLabel(READ_ONLY_NOTE)
@@ -149,6 +155,9 @@ class ClientPage(QWidget):
         layout.addWidget(self.name_label)
         layout.addWidget(self.problem_label)
         layout.addLayout(columns, 1)
+        self._contact_fields = fields
+        self.contact_drafts = RecordDrafts(db, "contact", self.typed_contact, self.restore_contact,
+                                           [edit.textChanged for _, edit in fields], self)
         # keyboard order: what is checked before a session first, then the consultation
         order = [self.sign_button, self.new_session_button, *(edit for _, edit in fields),
                  self.save_contact_button, self.scroll_area]
@@ -162,6 +171,16 @@ class ClientPage(QWidget):
     def show_client(self, client_id: int) -> None:
         self.problem_label.clear()
         self._load(client_id)
+
+    def typed_contact(self) -> dict[str, object]:
+        """The contact fields as typed, for the autosaved draft."""
+        return {edit.accessibleName(): edit.text() for _, edit in self._contact_fields}
+
+    def restore_contact(self, state: dict[str, object]) -> None:
+        for _, edit in self._contact_fields:
+            value = state.get(edit.accessibleName())
+            if isinstance(value, str):
+                edit.setText(value)
 
     def _user_changed(self, _actor: object) -> None:
         if self.record is not None:
@@ -180,11 +199,18 @@ class ClientPage(QWidget):
         clinical = actor.role in ALLOWED[CLINICAL]
         client = record.client
         self.name_label.setText(f"{client.full_name}   ·   {client.client_ref}")
-        for edit, value in ((self.ref_edit, client.client_ref), (self.first_edit, client.first_name),
-                            (self.last_edit, client.last_name),
-                            (self.born_edit, client.date_of_birth.isoformat() if client.date_of_birth else ""),
-                            (self.phone_edit, client.phone or ""), (self.email_edit, client.email or "")):
-            edit.setText(value)
+
+        def fill_contact() -> None:
+            for edit, value in ((self.ref_edit, client.client_ref), (self.first_edit, client.first_name),
+                                (self.last_edit, client.last_name),
+                                (self.born_edit, client.date_of_birth.isoformat() if client.date_of_birth else ""),
+                                (self.phone_edit, client.phone or ""), (self.email_edit, client.email or "")):
+                edit.setText(value)
+            self.note_label.setVisible(False)
+        restored = self.contact_drafts.show(client.id, fill_contact, editable=True)  # every role edits contacts
+        if restored:
+            self.note_label.setText(restored)
+            self.note_label.setVisible(True)
         self.consultation.set_record(record, clinical, clinical and can_clear_findings(self._db, actor))
         self.read_only_label.setVisible(not clinical)
         self.suitability.show_result(record.suitability)
@@ -220,6 +246,7 @@ class ClientPage(QWidget):
         except DomainError as exc:
             self.problem_label.setText(str(exc))
             return
+        self.contact_drafts.saved()
         self.reload()
 
     def open_consent(self) -> ConsentDialog | None:

@@ -41,7 +41,7 @@ from clinic_log.services import clients
 from clinic_log.services.client_record import ClientRecord, ContraindicationKind, FindingLine, contraindication_kinds
 from clinic_log.ui import current_user
 from clinic_log.ui.date_typing import type_dates_whole
-from clinic_log.ui.form_autosave import FormAutosave
+from clinic_log.ui.record_drafts import RecordDrafts
 
 # kind, group title, singular (for "New …" and "Remove …")
 HISTORY_SECTIONS = (
@@ -152,8 +152,6 @@ class ConsultationForm(QWidget):
         self._can_clear = False
         self.kinds = contraindication_kinds(db)
         self._editable = True
-        self._drafts: FormAutosave | None = None  # the lines being typed, for one client and one user
-        self._drafts_for: tuple[int, str] | None = None
         self.restored_label = QLabel()
         self.restored_label.setAccessibleName("Note")
         self.restored_label.setWordWrap(True)
@@ -178,6 +176,8 @@ class ConsultationForm(QWidget):
             history_grid.addWidget(section, n // 2, n % 2)
 
         self.findings_box = self._build_findings()
+        self.drafts = RecordDrafts(db, "consultation", self.typed, self.restore_typed,
+                                   [edit.textChanged for edit in self._typed_fields().values()], self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.restored_label)
@@ -257,10 +257,10 @@ class ConsultationForm(QWidget):
     # --- showing a record ------------------------------------------------------------------
 
     def set_record(self, record: ClientRecord, editable: bool, can_clear: bool) -> None:
-        actor = current_user.current_actor()
-        if self._drafts_for != (record.client.id, actor.username):
-            self._keep_typing_for(record.client.id, editable)
-            self._drafts_for = (record.client.id, actor.username)
+        restored = self.drafts.show(record.client.id, self._clear_typed, editable)
+        if restored:
+            self.restored_label.setText(restored)
+            self.restored_label.setVisible(True)
         self._client_id = record.client.id
         self._can_clear = can_clear
         fitz = record.client.fitzpatrick
@@ -294,25 +294,12 @@ class ConsultationForm(QWidget):
             value = state.get(name)
             if isinstance(value, str):
                 edit.setText(value)
+                edit.setCursorPosition(0)  # the start of a restored line is what tells what it was
 
-    def _keep_typing_for(self, client_id: int, editable: bool) -> None:
-        """Another client (or another user) from now on: what was typed for the previous one is kept as that
-        user's draft for that client and the fields are emptied, so a line never lands in the wrong record;
-        this user's own unsaved lines for this client come back."""
-        if self._drafts is not None:
-            self._drafts.put_away()
-            self._drafts.deleteLater()
-            self._drafts = None
+    def _clear_typed(self) -> None:
         for edit in self._typed_fields().values():
             edit.clear()
         self.restored_label.setVisible(False)
-        if not editable:
-            return
-        self._drafts = FormAutosave(self._db, f"consultation:{client_id}", self.typed, self.restore_typed, self)
-        self._drafts.watch(*(edit.textChanged for edit in self._typed_fields().values()))
-        restored = self._drafts.restore_saved()
-        self.restored_label.setText(restored or "")
-        self.restored_label.setVisible(bool(restored))
 
     def _on_kind(self) -> None:
         kind = self._current_kind()

@@ -128,6 +128,10 @@ class FormAutosave(QObject):
         self.forget()
         self._original = self._state()
 
+    def rebase(self) -> None:
+        """The form shows freshly stored values: changes count from these."""
+        self._original = self._state()
+
     def forget(self) -> None:
         """The changes were saved or discarded: no draft to offer again."""
         self._timer.stop()

@@ -324,3 +324,25 @@ def test_another_user_does_not_see_the_lines_the_previous_one_typed(qtbot: QtBot
     assert edit(client_page, "New condition").text() == ""
     current_user.sign_in(owner)
     assert edit(client_page, "New condition").text() == "Rosacea (owner's note)"
+
+
+def test_contact_details_being_edited_survive_a_consultation_change_and_a_switch_of_client(
+        qtbot: QtBot, page: ClientsPage, people: dict[str, int], db: Database, owner: Actor,
+        raw: sqlite3.Connection) -> None:
+    client_page = page.open_client(people["P-1"])
+    phone = edit(client_page, "Phone")
+    phone.clear()
+    type_text(phone, "+48 600 700 800")
+    type_text(edit(client_page, "New medication"), "Doxycycline 100 mg")
+    QTest.keyClick(edit(client_page, "New medication"), Qt.Key.Key_Return)  # saved: the page reloads the record
+    assert phone.text() == "+48 600 700 800"  # not overwritten by the stored number
+
+    page.open_client(people["P-3"])
+    assert phone.text() == ""  # Şükrü's own (none)
+    page.open_client(people["P-1"])
+    assert phone.text() == "+48 600 700 800"
+    assert named(client_page, "Contact details note").text().startswith("Restored what you typed at ")
+    button(client_page, "Save contact details").click()
+    assert raw.execute("SELECT phone FROM clients WHERE id = ?", (people["P-1"],)).fetchone() == ("+48 600 700 800",)
+    assert load_form_draft(db, owner, f"contact:{people['P-1']}") is None
+    assert not named(client_page, "Contact details note").isVisible()
