@@ -35,6 +35,7 @@ from clinic_log.services.people import CredentialInput, CredentialView, Practiti
 from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.date_typing import type_dates_whole
+from clinic_log.ui.record_drafts import RecordDrafts
 from clinic_log.ui.record_table_model import RecordTableModel
 from clinic_log.ui.widgets import problem_label, record_table, save_cancel_buttons
 
@@ -310,6 +311,11 @@ class PractitionersPage(QWidget):
         self.add_credential_button.clicked.connect(lambda: self.edit_credential(None))
         self.edit_credential_button.clicked.connect(self._edit_selected_credential)
         self.credentials_view.doubleClicked.connect(self._edit_selected_credential)
+        # details being edited stay with their practitioner: kept on selecting another, not overwritten when a
+        # credential is saved, and back after a crash
+        self.drafts = RecordDrafts(db, "practitioner", self.typed, self.restore_typed,
+                                   [self.full_name_edit.textChanged, self.role_combo.currentIndexChanged,
+                                    self.supervision_check.toggled, self.cap_spin.valueChanged], self)
         self.refresh()
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
         if self.model.rowCount():
@@ -340,6 +346,21 @@ class PractitionersPage(QWidget):
         self.reminders_label.setText("Credentials to renew:\n" + "\n".join(lines))
         self.reminders_label.setStyleSheet("color: #8a4b00;")
 
+    def typed(self) -> dict[str, object]:
+        """The selected practitioner's details as on screen, for the autosaved draft."""
+        return {"full_name": self.full_name_edit.text(), "role": self.role_combo.currentData(),
+                "needs_supervision": self.supervision_check.isChecked(), "depth_cap_mm": self.cap_spin.value()}
+
+    def restore_typed(self, state: dict[str, object]) -> None:
+        self.full_name_edit.setText(str(state.get("full_name", "")))
+        index = self.role_combo.findData(state.get("role"))
+        if index >= 0:
+            self.role_combo.setCurrentIndex(index)
+        self.supervision_check.setChecked(bool(state.get("needs_supervision")))
+        cap = state.get("depth_cap_mm")
+        if isinstance(cap, int | float):
+            self.cap_spin.setValue(float(cap))
+
     def select_practitioner(self, practitioner_id: int) -> None:
         for row, record in enumerate(self.model.records()):
             if record.id == practitioner_id:
@@ -355,10 +376,15 @@ class PractitionersPage(QWidget):
         if record is None:
             self.credentials_model.set_records([])
             return
-        self.full_name_edit.setText(record.full_name)
-        self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(record.role)))
-        self.supervision_check.setChecked(record.needs_supervision)
-        self.cap_spin.setValue(record.depth_cap_mm or 0.0)
+        def fill() -> None:
+            self.full_name_edit.setText(record.full_name)
+            self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(record.role)))
+            self.supervision_check.setChecked(record.needs_supervision)
+            self.cap_spin.setValue(record.depth_cap_mm or 0.0)
+        restored = self.drafts.show(record.id, fill, self.editable)
+        if restored:
+            self.message_label.setStyleSheet("")
+            self.message_label.setText(f"{record.full_name}: {restored}")
         self.active_button.setText("&Deactivate" if record.active else "Re&activate")
         self.active_button.setAccessibleName("Deactivate" if record.active else "Reactivate")
         self.credentials_model.set_records(record.credentials)
@@ -388,6 +414,7 @@ class PractitionersPage(QWidget):
         except DomainError as exc:
             self._refused(exc)
             return
+        self.drafts.saved()
         self._done(f"Saved {self.full_name_edit.text().strip()}.", record.id)
 
     def toggle_active(self) -> None:

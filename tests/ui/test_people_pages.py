@@ -132,3 +132,21 @@ def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, c
     reset._reset()
     assert page.message_label.text() == "New password set for owner."
     assert auth.login(db, "owner", "owner-pass-2").username == "owner"
+
+
+def test_details_being_edited_stay_with_their_practitioner(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                           raw: sqlite3.Connection) -> None:
+    page = open_page(qtbot, db)
+    page.select_practitioner(clinic.nurse_id)
+    page.full_name_edit.setText("Jane Doyle-Smith")
+    page.cap_spin.setValue(1.25)
+    page.select_practitioner(clinic.derm_id)  # another one: her own details, nothing of Jane's
+    assert (page.full_name_edit.text(), page.cap_spin.value()) == ("Dr Maria Brandt", 3.0)
+    page.select_practitioner(clinic.nurse_id)
+    assert (page.full_name_edit.text(), page.cap_spin.value()) == ("Jane Doyle-Smith", 1.25)
+    assert "Restored what you typed at " in page.message_label.text()
+    assert raw.execute("SELECT full_name FROM practitioners WHERE id = ?", (clinic.nurse_id,)).fetchone() == (
+        "Jane Doyle",)  # kept as a draft, not saved behind the owner's back
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert raw.execute("SELECT full_name, depth_cap_mm FROM practitioners WHERE id = ?",
+                       (clinic.nurse_id,)).fetchone() == ("Jane Doyle-Smith", 1.25)
