@@ -222,7 +222,7 @@ class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
 
 
 def _p(text: str, style: ParagraphStyle, bold: bool = False) -> Paragraph:
-    return _Para(fonts.markup(text, bold=bold), style)
+    return _Para(fonts.markup(text, bold=bold), fonts.style_for(text, style))
 
 
 class _OneLine(Flowable):  # type: ignore[misc]  # reportlab is untyped

@@ -7,6 +7,10 @@ a fallback font chosen for the whole run: IPAexGothic (Japanese; also the common
 characters, e.g. "李娜") when it has every character of the run, else WenQuanYi Micro Hei
 (simplified Chinese: "张设备", "护理"), so one name is never set in two CJK designs.
 
+Text with Chinese or Japanese characters is broken into lines between any two of them (reportlab's CJK
+mode; Latin words in it still break at spaces), never before closing punctuation such as "，" or "。":
+`style_for` picks that line breaking per paragraph.
+
 The fonts are registered with reportlab once, lazily, on first use; the parsed TTF files
 stay cached by reportlab for the life of the process, so building many sheets does not
 re-read them.
@@ -25,6 +29,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped, unused-ignore]
+from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unused-ignore]
 
@@ -41,6 +46,7 @@ __all__ = [
     "is_covered",
     "markup",
     "resources_dir",
+    "style_for",
 ]
 
 REGULAR = "DejaVuSans"
@@ -59,6 +65,36 @@ _FILES = {
 # Control characters (other than tab and newline) are not allowed in XML and would
 # make reportlab's paragraph parser fail, so markup() drops them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# Han, kana, hangul, CJK punctuation and full-width forms: text with any of these has no spaces to break at.
+_CJK_TEXT = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+# Closing punctuation that must not start a line. reportlab's CJK mode keeps its list in
+# textsplit.ALL_CANNOT_START, which has "、" and "。" but not the full-width
+# comma, colon, semicolon, marks and closing brackets that Chinese text uses.
+_CANNOT_START_TOO = "\uff0c\uff0e\uff1a\uff1b\uff01\uff1f\uff09\uff3d\uff5d\u3009\u300b\u3011\u3015\u3017\u3019\u301b"
+_cjk_styles: dict[int, ParagraphStyle] = {}
+
+
+def style_for(text: str, style: ParagraphStyle) -> ParagraphStyle:
+    """`style`, or for text with CJK characters its twin that breaks lines between them."""
+    if not _CJK_TEXT.search(text):
+        return style
+    twin = _cjk_styles.get(id(style))
+    if twin is None or twin.parent is not style:
+        twin = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
+        _cjk_styles[id(style)] = twin
+    return twin
+
+
+def _keep_closing_punctuation_off_line_starts() -> None:
+    # Both modules read their own copy of the list: textsplit for a paragraph in one font, paragraph for a
+    # paragraph with several font runs.
+    from reportlab.lib import textsplit  # type: ignore[import-untyped, unused-ignore]
+    from reportlab.platypus import paragraph  # type: ignore[import-untyped, unused-ignore]
+
+    for module in (textsplit, paragraph):
+        module.ALL_CANNOT_START += "".join(c for c in _CANNOT_START_TOO if c not in module.ALL_CANNOT_START)
 
 
 @dataclass(frozen=True)
@@ -111,6 +147,7 @@ def ensure_registered() -> RegisteredFonts:
                 addMapping(BOLD, bold, italic, BOLD if bold else REGULAR)
                 for fallback in FALLBACKS:
                     addMapping(fallback, bold, italic, fallback)
+        _keep_closing_punctuation_off_line_starts()
         _registered = RegisteredFonts(
             fonts_dir=fonts_dir,
             body_code_points=frozenset(faces[REGULAR].face.charToGlyph),

@@ -55,10 +55,14 @@ def _text(value: object) -> str:
     return text
 
 
+def _para(text: str, style: ParagraphStyle, bold: bool = False) -> Paragraph:
+    return Paragraph(fonts.markup(text, bold=bold), fonts.style_for(text, style))
+
+
 def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], small: ParagraphStyle,
            width: float) -> Table:
-    header = [Paragraph(fonts.markup(c.replace("_", " "), bold=True), small) for c in columns]
-    body = [[Paragraph(fonts.markup(_text(row.get(c))), small) for c in columns] for row in rows]
+    header = [_para(c.replace("_", " "), small, bold=True) for c in columns]
+    body = [[_para(_text(row.get(c)), small) for c in columns] for row in rows]
     table = Table([header, *body], colWidths=[width / len(columns)] * len(columns), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -77,10 +81,10 @@ def build_subject_access_pdf(client_ref: str, client_name: str, generated_at: da
     width = doc.width
     client = (tables.get("clients") or [{}])[0]
     story: list[Any] = [
-        Paragraph(fonts.markup(TITLE, bold=True), title),
-        Paragraph(fonts.markup(f"{client_name} ({client_ref})", bold=True), head),
-        Paragraph(fonts.markup(f"Generated {generated_at:%Y-%m-%d %H:%M} UTC. The accompanying JSON file "
-                               "holds every stored field; this summary shows the main ones."), body),
+        _para(TITLE, title, bold=True),
+        _para(f"{client_name} ({client_ref})", head, bold=True),
+        _para(f"Generated {generated_at:%Y-%m-%d %H:%M} UTC. The accompanying JSON file "
+              "holds every stored field; this summary shows the main ones.", body),
         Spacer(1, 4),
         _table([{"field": k.replace("_", " "), "value": client.get(k)} for k in
                 ("first_name", "last_name", "date_of_birth", "phone", "email", "fitzpatrick", "created_at")],
@@ -89,7 +93,7 @@ def build_subject_access_pdf(client_ref: str, client_name: str, generated_at: da
     for key, heading, columns in SECTIONS:
         rows = tables.get(key, ())
         count = len(rows)
-        story.append(Paragraph(fonts.markup(f"{heading} ({count})"), head))
-        story.append(_table(rows, columns, small, width) if rows else Paragraph(fonts.markup("None recorded."), body))
+        story.append(_para(f"{heading} ({count})", head))
+        story.append(_table(rows, columns, small, width) if rows else _para("None recorded.", body))
     doc.build(story)
     return out.getvalue()

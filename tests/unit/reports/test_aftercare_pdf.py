@@ -362,6 +362,20 @@ def test_simplified_chinese_name_and_note_extract_whole_and_each_glyph_is_in_its
     assert all("WenQuanYiMicroHei" in f for f in drawn_in["设"] | drawn_in["护"])
 
 
+CLOSING_PUNCTUATION = frozenset("，。；：！？、）》」』】〕")
+
+
+@pytest.mark.parametrize("lead", ["", "护" * 3, "护" * 7, "Apply SPF 50 daily. 护护", "护" * 11])
+def test_chinese_text_breaks_between_characters_but_never_before_closing_punctuation(lead: str) -> None:
+    note = lead + CHINESE_NOTE * 3 + " Call 0161 555 0100 if worried."
+    sheet = typical_sheet(client_name="张设备", complications=(SheetComplication("Erythema (redness)", 1, note),))
+    lines = [line.strip() for line in reader(sheet).pages[0].extract_text().splitlines() if line.strip()]
+    assert not [line for line in lines if line[0] in CLOSING_PUNCTUATION]
+    chinese = [line for line in lines if "请" in line or "护" in line]
+    assert len(chinese) >= 3  # the note wraps over several lines, each broken between characters
+    assert "".join(note.split()) in "".join("".join(lines).split())  # and it reads whole
+
+
 def test_markup_escapes_and_bolds() -> None:
     assert fonts.markup("a<b & c>") == "a&lt;b &amp; c&gt;"
     assert fonts.markup("x", bold=True) == "<b>x</b>"
