@@ -60,6 +60,24 @@ def list_audit(db: Database, actor: Actor, flt: AuditFilter = AuditFilter(), lim
                 for r in session.scalars(stmt)]
 
 
+@dataclass(frozen=True)
+class AuditChoices:
+    """The values the audit trail holds, for the viewer's filter suggestions (sorted)."""
+
+    actors: tuple[str, ...]
+    actions: tuple[str, ...]
+    entities: tuple[str, ...]
+
+
+def audit_choices(db: Database, actor: Actor) -> AuditChoices:
+    """Every user, action and entity that occurs in the audit trail (one scan of it: run off the GUI thread)."""
+    require(actor, "view the audit log")
+    a = AuditEntry
+    with db.reading() as session:
+        triples = session.execute(select(a.actor, a.action, a.entity).distinct()).all()
+    return AuditChoices(*(tuple(sorted({row[i] for row in triples})) for i in range(3)))
+
+
 def first_broken_row(db: Database, actor: Actor) -> ChainProblem | None:
     """The first audit row whose hash or link does not match, or None when the chain is intact."""
     require(actor, "view the audit log")

@@ -1,14 +1,19 @@
 """The owner's audit viewer: who did what and when, filtered by actor, action, entity and dates; and Verify,
-which checks the hash chain off the GUI thread and selects the first broken row if there is one."""
+which checks the hash chain off the GUI thread and selects the first broken row if there is one.
+
+The filter fields suggest the users, actions and entities that occur in the trail (read in the background
+when the page opens), matching any part of a value in any case; a value typed in another case is taken as it
+is stored."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QCompleter,
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
@@ -22,7 +27,13 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.services.audit import ChainProblem
-from clinic_log.services.audit_queries import AuditFilter, count_audit_rows, first_broken_row
+from clinic_log.services.audit_queries import (
+    AuditChoices,
+    AuditFilter,
+    audit_choices,
+    count_audit_rows,
+    first_broken_row,
+)
 from clinic_log.ui.audit_table_model import AuditTableModel
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
@@ -38,7 +49,27 @@ def _text_filter(label: str, tip: str) -> QLineEdit:
     edit.setPlaceholderText("any")
     edit.setToolTip(tip)
     edit.setClearButtonEnabled(True)
+    completer = QCompleter(QStringListModel(edit), edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    edit.setCompleter(completer)
     return edit
+
+
+def _suggest(edit: QLineEdit, values: tuple[str, ...]) -> None:
+    model = edit.completer().model()
+    assert isinstance(model, QStringListModel)
+    model.setStringList(list(values))
+
+
+def _as_stored(edit: QLineEdit) -> str | None:
+    """The typed value, spelled as the trail stores it when it matches a suggestion in another case."""
+    typed = edit.text().strip()
+    if not typed:
+        return None
+    model = edit.completer().model()
+    assert isinstance(model, QStringListModel)
+    return next((value for value in model.stringList() if value.casefold() == typed.casefold()), typed)
 
 
 class AuditPage(QWidget):
@@ -51,9 +82,11 @@ class AuditPage(QWidget):
         self._db = db
         self._runner = BackgroundRunner(self)
         self.model = AuditTableModel(db)
-        self.actor_edit = _text_filter("Who", "Exact username, e.g. owner or mbrandt")
-        self.action_edit = _text_filter("Action", "e.g. login_failed, signed, amended, printed, exported, voided")
-        self.entity_edit = _text_filter("Entity", "e.g. session, client, user, practitioner, settings")
+        self.actor_edit = _text_filter("Who", "A username, e.g. owner or mbrandt (suggested as you type)")
+        self.action_edit = _text_filter("Action", "e.g. login_failed, signed, amended, printed, exported, voided "
+                                        "(suggested as you type)")
+        self.entity_edit = _text_filter("Entity", "e.g. session, client, user, practitioner, settings "
+                                        "(suggested as you type)")
         self.from_check = QCheckBox("&From")
         self.from_check.setAccessibleName("From")
         self.from_date = type_dates_whole(QDateEdit(QDate.currentDate().addDays(-30)))
@@ -120,15 +153,21 @@ class AuditPage(QWidget):
         self.setTabOrder(self.actor_edit, self.action_edit)
         self.setTabOrder(self.action_edit, self.entity_edit)
         self.model.reload()
+        owner = current_actor()
+        # without suggestions (the read failed, and the runner logged why) the fields still filter as typed
+        self._runner.run("choices", lambda: audit_choices(db, owner), self._show_choices, lambda _exc: None)
+
+    def _show_choices(self, choices: AuditChoices) -> None:
+        for edit, values in ((self.actor_edit, choices.actors), (self.action_edit, choices.actions),
+                             (self.entity_edit, choices.entities)):
+            _suggest(edit, values)
 
     def current_filter(self) -> AuditFilter:
-        def text(edit: QLineEdit) -> str | None:
-            return edit.text().strip() or None
-
         def day(check: QCheckBox, edit: QDateEdit) -> date | None:
             return edit.date().toPython() if check.isChecked() else None  # type: ignore[return-value]
 
-        return AuditFilter(actor=text(self.actor_edit), action=text(self.action_edit), entity=text(self.entity_edit),
+        return AuditFilter(actor=_as_stored(self.actor_edit), action=_as_stored(self.action_edit),
+                           entity=_as_stored(self.entity_edit),
                            date_from=day(self.from_check, self.from_date), date_to=day(self.to_check, self.to_date))
 
     def apply_filters(self) -> None:

@@ -65,6 +65,26 @@ def test_filters_on_the_page_narrow_the_table(qtbot: QtBot, audited: Database) -
     assert page.model.rowCount() > 0
 
 
+def test_filter_fields_suggest_what_the_trail_holds(qtbot: QtBot, audited: Database,
+                                                   raw: sqlite3.Connection) -> None:
+    page = AuditPage(audited)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    completer = page.action_edit.completer()
+    qtbot.waitUntil(lambda: completer.model().rowCount() > 0)  # read in the background as the page opens
+    completer.setCompletionPrefix("REAT")  # what typing "REAT" asks for: any part, any case
+    suggested = [completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())]
+    assert suggested == ["created"]
+    assert sorted({r[0] for r in raw.execute("SELECT DISTINCT entity FROM audit_log")}) == \
+        page.entity_edit.completer().model().stringList()  # type: ignore[attr-defined]
+
+    page.action_edit.setText("CREATED")  # typed in another case: taken as stored
+    page.apply_filters()
+    created = raw.execute("SELECT count(*) FROM audit_log WHERE action = 'created'").fetchone()[0]
+    assert created > 0 and len(all_rows(page.model)) == created
+
+
 def verify(qtbot: QtBot, page: AuditPage) -> str:
     with qtbot.waitSignal(page.verified, timeout=20000) as done:
         qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)

@@ -129,6 +129,7 @@ MATRIX: list[tuple[str, Call, set[UserRole]]] = [
     ("read audit", lambda db, a, c, s, t: audit_queries.list_audit(db, a), {UserRole.OWNER}),
     ("verify audit chain", lambda db, a, c, s, t: audit_queries.first_broken_row(db, a), {UserRole.OWNER}),
     ("count audit rows", lambda db, a, c, s, t: audit_queries.count_audit_rows(db, a), {UserRole.OWNER}),
+    ("list audit filter choices", lambda db, a, c, s, t: audit_queries.audit_choices(db, a), {UserRole.OWNER}),
     ("load the dashboard", lambda db, a, c, s, t: dashboard.load_dashboard(db, a, date(2026, 11, 25)),
      {UserRole.OWNER}),
     ("autosave a form", lambda db, a, c, s, t: form_drafts.save_form_draft(db, a, "session:client=1", {"notes": "x"}),
