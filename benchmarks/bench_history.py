@@ -48,7 +48,7 @@ from clinic_log.services.session_queries import (
     count_sessions,
     list_sessions,
 )
-from clinic_log.ui.session_table_model import FIRST_PAGE, SessionTableModel, load_area_labels
+from clinic_log.ui.session_table_model import FIRST_PAGE, TEXT_FIRST_PAGE, SessionTableModel, load_area_labels
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 DEEP_PAGES = 50
@@ -323,7 +323,8 @@ def report(results: list[tuple[Case, Measured]], sessions: int, runs: int) -> No
           f"{m.app_page:.2f}", "fewer rows" if m.deep_page is None else f"{m.deep_page:.2f}"] for c, m in results],
         [f"set_filter = SessionTableModel.set_filter: the first page's query, rows and cell text, model reset "
          f"(offscreen Qt); budget {BUDGET_MODEL_MS:.0f} ms. The model reads a first page of "
-         f"{FIRST_PAGE} rows (a screenful), then {PAGE} per scroll; first page column = list_sessions(limit={PAGE})",
+         f"{FIRST_PAGE} rows (a screenful; {TEXT_FIRST_PAGE} for a notes search), then {PAGE} per scroll; "
+         f"first page column = list_sessions(limit={PAGE})",
          "a notes search asks SQLite's full-text index first and tests just the matches when there are at most "
          f"{TEXT_INDEX_CAP}; a commoner word walks the newest 20,000 sessions by index, then scans the rest in "
          "table order; a notes search runs on "

@@ -58,9 +58,8 @@ def test_typing_in_the_notes_filter_narrows_the_table(qtbot: QtBot, demo_db: Dat
 
     qtbot.keyClicks(window.page.filter_bar.notes_edit, "scars")
 
-    qtbot.waitUntil(lambda: window.page.model.rowCount() == len(expected))
-    assert shown_ids(window) == expected
-    qtbot.waitUntil(lambda: window.session_count_text == f"{len(expected)} sessions")
+    qtbot.waitUntil(lambda: window.session_count_text == f"{len(expected)} sessions")  # the filter applied
+    assert shown_ids(window) == expected  # the first screenful, then the rest as the user scrolls
 
 
 def test_practitioner_and_status_combos_filter_the_table(qtbot: QtBot, demo_db: Database, db_path: Path,

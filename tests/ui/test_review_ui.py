@@ -279,16 +279,16 @@ def test_tabs_keep_alt_d_for_today(qtbot: QtBot, demo_db: Database, db_path: Pat
 
 def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, demo_db: Database,
                                                                   raw: sqlite3.Connection) -> None:
-    from clinic_log.ui.session_table_model import FIRST_PAGE, SessionTableModel
+    from clinic_log.ui.session_table_model import TEXT_FIRST_PAGE, SessionTableModel
 
     expected = [r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE notes LIKE '%client%' ORDER BY started_at DESC, id DESC")]
-    assert len(expected) > FIRST_PAGE
+    assert len(expected) > TEXT_FIRST_PAGE
     model = SessionTableModel(demo_db, SessionFilter(text="Client"), page_size=100)
-    assert model.rowCount() == FIRST_PAGE
+    assert model.rowCount() == TEXT_FIRST_PAGE
     with qtbot.waitSignal(model.search_finished):  # further pages of a notes search come from the background
         model.fetchMore(QModelIndex())
-    assert model.rowCount() == min(len(expected), FIRST_PAGE + 100)
+    assert model.rowCount() == min(len(expected), TEXT_FIRST_PAGE + 100)
     while model.canFetchMore(QModelIndex()):
         with qtbot.waitSignal(model.search_finished):
             model.fetchMore(QModelIndex())

@@ -19,11 +19,11 @@ from clinic_log.services.session_queries import PageKey, SessionFilter
 from clinic_log.services.session_views import SessionRow
 from clinic_log.ui import session_table_model
 from clinic_log.ui.session_table_model import FIRST_PAGE, PAGE_SIZE, Column, SessionTableModel
+from tests.ui.window_helpers import load_every_row
 
 
 def fetch_all(model: SessionTableModel) -> None:
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+    load_every_row(model)
 
 
 def ids_in(model: SessionTableModel) -> list[int]:

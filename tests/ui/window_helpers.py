@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QCoreApplication, QEventLoop, QModelIndex
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.ui.main_window import MainWindow
+from clinic_log.ui.session_table_model import SessionTableModel
 
 
 def make_window(qtbot: QtBot, db: Database, db_path: Path) -> MainWindow:
@@ -19,8 +21,19 @@ def make_window(qtbot: QtBot, db: Database, db_path: Path) -> MainWindow:
     return window
 
 
+def load_every_row(model: SessionTableModel) -> None:
+    """Fetch pages until the model has every matching row; a notes search's pages arrive from the background."""
+    deadline = time.monotonic() + 20
+    while True:
+        while model.searching and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        assert not model.searching, "a notes search page did not arrive within 20 s"
+        if not model.canFetchMore(QModelIndex()):
+            return
+        model.fetchMore(QModelIndex())
+
+
 def shown_ids(window: MainWindow) -> set[int]:
     model = window.page.model
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+    load_every_row(model)
     return {model.session_id(r) for r in range(model.rowCount())}
