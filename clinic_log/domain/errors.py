@@ -43,6 +43,20 @@ class RecordLocked(DomainError):
     """A signed clinical record cannot be edited in place; amend it instead."""
 
 
+class ChangedElsewhere(DomainError):
+    """A field the user changed was changed by someone else (another workstation) since they opened it."""
+
+    def __init__(self, field: str, theirs: object, yours: object) -> None:
+        self.field = field
+        self.theirs = theirs
+        self.yours = yours
+
+        def shown(value: object) -> str:
+            return "(empty)" if value in (None, "") else repr(value) if isinstance(value, str) else str(value)
+        super().__init__(f"{field}: changed meanwhile by someone else to {shown(theirs)}; yours, {shown(yours)}, "
+                         "is not saved yet — check it and save again to keep yours")
+
+
 class DatabaseProblem(DomainError):
     """The database cannot be used as it is (unreadable, newer than this app, busy, full disk)."""
 

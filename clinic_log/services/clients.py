@@ -12,7 +12,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Severity
-from clinic_log.domain.errors import DomainError, InvalidValue, NotFound, PermissionDenied
+from clinic_log.domain.errors import ChangedElsewhere, DomainError, InvalidValue, NotFound, PermissionDenied
 from clinic_log.domain.permissions import ALLOWED, require
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.text import fold
@@ -133,29 +133,51 @@ def update_contact(db: Database, actor: Actor, client_id: int, phone: str | None
     return db.write(work)
 
 
-def update_details(db: Database, actor: Actor, client_id: int, details: ClientDetails) -> ClientView:
-    """Change name, reference, date of birth, phone and e-mail (any role); the skin type is clinical and kept."""
+_CONTACT_FIELDS = ("client_ref", "first_name", "last_name", "date_of_birth", "phone", "email")
+_FIELD_NAMES = {"client_ref": "client ref", "first_name": "first name", "last_name": "last name",
+                "date_of_birth": "date of birth", "phone": "phone", "email": "e-mail"}
+
+
+def _contact_values(details: ClientDetails) -> dict[str, object]:
+    """The details as they are stored: trimmed, with an empty phone or e-mail as none."""
+    return {"client_ref": details.client_ref.strip(), "first_name": details.first_name.strip(),
+            "last_name": details.last_name.strip(), "date_of_birth": details.date_of_birth,
+            "phone": (details.phone or "").strip() or None, "email": (details.email or "").strip() or None}
+
+
+def update_details(db: Database, actor: Actor, client_id: int, details: ClientDetails,
+                   opened_with: ClientDetails | None = None) -> ClientView:
+    """Change name, reference, date of birth, phone and e-mail (any role); the skin type is clinical and kept.
+
+    `opened_with`: the details as the editor showed them when the user began. Then only the fields the user
+    changed are written, so a change saved meanwhile on another workstation to another field stays; a field
+    both changed raises ChangedElsewhere naming it, and nothing is written."""
     require(actor, "edit client contact details")
     validate_details(details)
+    typed = _contact_values(details)
+    base = _contact_values(opened_with) if opened_with is not None else None
 
     def work(session: Session) -> ClientView:
         client = session.get(Client, client_id)
         if client is None:
             raise NotFound("client", client_id)
-        ref = details.client_ref.strip()
+        before = {f: getattr(client, f) for f in _CONTACT_FIELDS}
+        wanted = dict(typed)
+        if base is not None:
+            for field in _CONTACT_FIELDS:
+                if typed[field] == base[field]:
+                    wanted[field] = before[field]  # not changed by this user: keep what is stored
+                elif before[field] not in (base[field], typed[field]):
+                    raise ChangedElsewhere(_FIELD_NAMES[field], before[field], typed[field])
+        ref = str(wanted["client_ref"])
         if session.scalar(select(Client.id).where(Client.client_ref == ref, Client.id != client_id)) is not None:
             raise InvalidValue("client_ref", ref, "a reference not used by another client")
-        fields = ("client_ref", "first_name", "last_name", "date_of_birth", "phone", "email")
-        before = {f: _jsonable(getattr(client, f)) for f in fields}
-        client.client_ref, client.first_name, client.last_name = ref, details.first_name.strip(), \
-            details.last_name.strip()
-        client.date_of_birth = details.date_of_birth
-        client.phone = (details.phone or "").strip() or None
-        client.email = (details.email or "").strip() or None
+        for field in _CONTACT_FIELDS:
+            setattr(client, field, wanted[field])
         client.search_key = search_key(client.first_name, client.last_name, ref)
         client.updated_at = utcnow()
-        after = {f: _jsonable(getattr(client, f)) for f in fields}
-        changed = {f: [before[f], after[f]] for f in fields if before[f] != after[f]}
+        changed = {f: [_jsonable(before[f]), _jsonable(wanted[f])] for f in _CONTACT_FIELDS
+                   if before[f] != wanted[f]}
         if changed:
             audit.record(db, session, actor, AuditEvent("changed", "client", str(client_id), changed))
         return view_of(client)

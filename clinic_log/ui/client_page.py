@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.errors import DomainError
+from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.domain.permissions import ALLOWED
 from clinic_log.services.client_record import ClientRecord, client_record
-from clinic_log.services.clients import can_clear_findings, update_details
+from clinic_log.services.clients import ClientDetails, ClientView, can_clear_findings, update_details
 from clinic_log.services.consents import EXPIRED, NONE, SignedConsent, consents_of
 from clinic_log.ui import current_user
 from clinic_log.ui.client_dialog import DATE_HINT, details_from
@@ -37,6 +37,17 @@ from clinic_log.ui.suitability_panel import SuitabilityPanel
 
 CLINICAL = "edit clinical client records"
 READ_ONLY_NOTE = "Only practitioners and owners can change the consultation; reception can edit contact details."
+
+
+def _contact_texts(client: ClientView) -> tuple[str, ...]:
+    """The contact fields' texts for a client, in the order of ClientPage._contact_edits."""
+    born = client.date_of_birth.isoformat() if client.date_of_birth else ""
+    return (client.client_ref, client.first_name, client.last_name, born, client.phone or "", client.email or "")
+
+
+def _details_of(client: ClientView) -> ClientDetails:
+    return ClientDetails(client.client_ref, client.first_name, client.last_name, client.date_of_birth, client.phone,
+                         client.email)
 
 
 class ClientPage(QWidget):
@@ -51,6 +62,7 @@ class ClientPage(QWidget):
         self._db = db
         self._today = today
         self.record: ClientRecord | None = None
+        self._contact_opened: ClientView | None = None
         self._consents: list[SignedConsent] = []
 
         self.name_label = QLabel()
@@ -172,6 +184,20 @@ class ClientPage(QWidget):
         self.problem_label.clear()
         self._load(client_id)
 
+    def _contact_edits(self) -> tuple[QLineEdit, ...]:
+        return (self.ref_edit, self.first_edit, self.last_edit, self.born_edit, self.phone_edit, self.email_edit)
+
+    def _take_changes_made_elsewhere(self) -> None:
+        """Another workstation saved this client meanwhile: fields this user left alone show the new values,
+        fields they typed keep their typing, and the next save starts from what is stored now."""
+        assert self.record is not None
+        opened = self._contact_opened or self.record.client
+        stored = client_record(self._db, self.record.client.id, self._today()).client
+        for edit, was, now in zip(self._contact_edits(), _contact_texts(opened), _contact_texts(stored), strict=True):
+            if edit.text().strip() == was:
+                edit.setText(now)
+        self._contact_opened = stored
+
     def typed_contact(self) -> dict[str, object]:
         """The contact fields as typed, for the autosaved draft."""
         return {edit.accessibleName(): edit.text() for _, edit in self._contact_fields}
@@ -201,11 +227,9 @@ class ClientPage(QWidget):
         self.name_label.setText(f"{client.full_name}   ·   {client.client_ref}")
 
         def fill_contact() -> None:
-            for edit, value in ((self.ref_edit, client.client_ref), (self.first_edit, client.first_name),
-                                (self.last_edit, client.last_name),
-                                (self.born_edit, client.date_of_birth.isoformat() if client.date_of_birth else ""),
-                                (self.phone_edit, client.phone or ""), (self.email_edit, client.email or "")):
+            for edit, value in zip(self._contact_edits(), _contact_texts(client), strict=True):
                 edit.setText(value)
+            self._contact_opened = client  # what the user starts from: a save writes only what they change
             self.note_label.setVisible(False)
         restored = self.contact_drafts.show(client.id, fill_contact, editable=True)  # every role edits contacts
         if restored:
@@ -242,7 +266,12 @@ class ClientPage(QWidget):
         try:
             details = details_from(self.ref_edit, self.first_edit, self.last_edit, self.born_edit,
                                    self.phone_edit, self.email_edit)
-            update_details(self._db, current_user.current_actor(), self.record.client.id, details)
+            update_details(self._db, current_user.current_actor(), self.record.client.id, details,
+                           opened_with=_details_of(self._contact_opened or self.record.client))
+        except ChangedElsewhere as exc:
+            self._take_changes_made_elsewhere()
+            self.problem_label.setText(f"Not saved. {exc}")
+            return
         except DomainError as exc:
             self.problem_label.setText(str(exc))
             return

@@ -346,3 +346,26 @@ def test_contact_details_being_edited_survive_a_consultation_change_and_a_switch
     assert raw.execute("SELECT phone FROM clients WHERE id = ?", (people["P-1"],)).fetchone() == ("+48 600 700 800",)
     assert load_form_draft(db, owner, f"contact:{people['P-1']}") is None
     assert not named(client_page, "Contact details note").isVisible()
+
+
+def test_a_save_over_another_workstations_change_is_stopped_and_shows_theirs(
+        page: ClientsPage, people: dict[str, int], db: Database, raw: sqlite3.Connection) -> None:
+    client_page = page.open_client(people["P-1"])
+    # meanwhile, at the desk: a new phone number and an e-mail for the same client
+    desk = Actor("desk", UserRole.RECEPTION)
+    clients.update_details(db, desk, people["P-1"], ClientDetails(
+        "P-1", "Zófia", "Łukasiewicz", date(1990, 1, 1), "+48 600 111 111", "zofia@example.com"))
+    phone = edit(client_page, "Phone")
+    phone.clear()
+    type_text(phone, "+48 600 222 222")
+    button(client_page, "Save contact details").click()
+    assert client_page.problem_label.text().startswith(
+        "Not saved. phone: changed meanwhile by someone else to '+48 600 111 111'")
+    assert raw.execute("SELECT phone, email FROM clients WHERE id = ?", (people["P-1"],)).fetchone() == (
+        "+48 600 111 111", "zofia@example.com")
+    assert phone.text() == "+48 600 222 222"  # the typing stays
+    assert edit(client_page, "E-mail").text() == "zofia@example.com"  # their e-mail is shown, not overwritten
+
+    button(client_page, "Save contact details").click()  # seen and confirmed: this phone number it is
+    assert raw.execute("SELECT phone, email FROM clients WHERE id = ?", (people["P-1"],)).fetchone() == (
+        "+48 600 222 222", "zofia@example.com")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Consent
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.domain.errors import InvalidValue, PermissionDenied
+from clinic_log.domain.errors import ChangedElsewhere, InvalidValue, PermissionDenied
 from clinic_log.domain.suitability import NOT_SUITABLE, SUITABLE
 from clinic_log.services import clients, consent_texts
 from clinic_log.services.audit_queries import AuditFilter, list_audit
@@ -69,6 +70,30 @@ def test_same_name_and_birth_date_is_a_possible_duplicate(db: Database, owner: A
     assert created.client_ref == "P-9"
     other_day = ClientDetails("P-10", "Zofia", "Łukasiewicz", date(1990, 1, 2))
     assert clients.create_client(db, owner, other_day, allow_duplicate=False).client_ref == "P-10"
+
+
+def test_two_workstations_changing_different_fields_keep_both(db: Database, owner: Actor,
+                                                             zofia: clients.ClientView) -> None:
+    opened = clients.ClientDetails(zofia.client_ref, zofia.first_name, zofia.last_name, zofia.date_of_birth,
+                                   zofia.phone, zofia.email)
+    clients.update_details(db, RECEPTION, zofia.id, replace(opened, email="zofia@example.com"), opened_with=opened)
+    saved = clients.update_details(db, owner, zofia.id, replace(opened, phone="+48 600 111 222"), opened_with=opened)
+    assert (saved.email, saved.phone) == ("zofia@example.com", "+48 600 111 222")  # the desk's e-mail stays
+    [change] = [e for e in list_audit(db, owner, AuditFilter(action="changed", actor=owner.username))
+                if e.entity == "client"]
+    assert '"phone"' in change.detail and "email" not in change.detail
+
+
+def test_a_field_changed_on_two_workstations_is_refused_naming_it(db: Database, owner: Actor,
+                                                                  zofia: clients.ClientView) -> None:
+    opened = clients.ClientDetails(zofia.client_ref, zofia.first_name, zofia.last_name, zofia.date_of_birth,
+                                   zofia.phone, zofia.email)
+    clients.update_details(db, RECEPTION, zofia.id, replace(opened, phone="+48 600 111 111"), opened_with=opened)
+    with pytest.raises(ChangedElsewhere, match=r"^phone: changed meanwhile by someone else to '\+48 600 111 111'"):
+        clients.update_details(db, owner, zofia.id, replace(opened, phone="+48 600 222 222", email="z@example.com"),
+                               opened_with=opened)
+    stored = clients.update_details(db, owner, zofia.id, opened, opened_with=opened)  # changes nothing
+    assert (stored.phone, stored.email) == ("+48 600 111 111", None)  # nothing of the refused save was written
 
 
 def test_reception_updates_contact_details_but_not_the_skin_type(db: Database, zofia: clients.ClientView) -> None:
