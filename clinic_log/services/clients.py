@@ -12,7 +12,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Severity
-from clinic_log.domain.errors import ChangedElsewhere, DomainError, InvalidValue, NotFound, PermissionDenied
+from clinic_log.domain.errors import DomainError, InvalidValue, NotFound, PermissionDenied
 from clinic_log.domain.permissions import ALLOWED, require
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.text import fold
@@ -20,6 +20,7 @@ from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.client_search import search_clients
 from clinic_log.services.clock import utcnow
+from clinic_log.services.concurrent_edits import merge_edit
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,7 @@ def update_details(db: Database, actor: Actor, client_id: int, details: ClientDe
         if client is None:
             raise NotFound("client", client_id)
         before = {f: getattr(client, f) for f in _CONTACT_FIELDS}
-        wanted = dict(typed)
-        if base is not None:
-            for field in _CONTACT_FIELDS:
-                if typed[field] == base[field]:
-                    wanted[field] = before[field]  # not changed by this user: keep what is stored
-                elif before[field] not in (base[field], typed[field]):
-                    raise ChangedElsewhere(_FIELD_NAMES[field], before[field], typed[field])
+        wanted = merge_edit(before, typed, base, _FIELD_NAMES)
         ref = str(wanted["client_ref"])
         if session.scalar(select(Client.id).where(Client.client_ref == ref, Client.id != client_id)) is not None:
             raise InvalidValue("client_ref", ref, "a reference not used by another client")

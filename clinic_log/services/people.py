@@ -16,6 +16,7 @@ from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.concurrent_edits import merge_edit
 
 
 @dataclass(frozen=True)
@@ -179,9 +180,17 @@ def _practitioner_row(session: Session, practitioner_id: int) -> Practitioner:
     return row
 
 
+_PRACTITIONER_FIELD_NAMES = {"full_name": "full name", "role": "role", "needs_supervision": "needs supervision",
+                             "depth_cap_mm": "depth cap (mm)"}
+
+
 def update_practitioner(db: Database, actor: Actor, practitioner_id: int, full_name: str, role: str,
-                        needs_supervision: bool, depth_cap_mm: float | None) -> PractitionerView:
-    """Change name, role, supervision flag and depth cap; each change is audited with old and new values."""
+                        needs_supervision: bool, depth_cap_mm: float | None,
+                        opened_with: PractitionerDetails | None = None) -> PractitionerView:
+    """Change name, role, supervision flag and depth cap; each change is audited with old and new values.
+
+    `opened_with`: the details as the page showed them when the owner began; then only what the owner changed
+    is written, and a field changed meanwhile elsewhere too raises ChangedElsewhere (concurrent_edits.py)."""
     require(actor, "manage practitioners and devices")
     if not full_name.strip():
         raise InvalidValue("full name", full_name, "the practitioner's name as shown on sessions")
@@ -189,8 +198,12 @@ def update_practitioner(db: Database, actor: Actor, practitioner_id: int, full_n
     def work(session: Session) -> PractitionerView:
         row = _practitioner_row(session, practitioner_id)
         validate_practitioner(PractitionerDetails(row.username, full_name, role, needs_supervision, depth_cap_mm))
-        new = {"full_name": full_name.strip(), "role": role, "needs_supervision": needs_supervision,
-               "depth_cap_mm": depth_cap_mm}
+        typed = {"full_name": full_name.strip(), "role": role, "needs_supervision": needs_supervision,
+                 "depth_cap_mm": depth_cap_mm}
+        opened = None if opened_with is None else {
+            "full_name": opened_with.full_name.strip(), "role": opened_with.role,
+            "needs_supervision": opened_with.needs_supervision, "depth_cap_mm": opened_with.depth_cap_mm}
+        new = merge_edit({k: getattr(row, k) for k in typed}, typed, opened, _PRACTITIONER_FIELD_NAMES)
         changes = {k: {"old": getattr(row, k), "new": v} for k, v in new.items() if getattr(row, k) != v}
         for key, value in new.items():
             setattr(row, key, value)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import PractitionerRole, UserRole
-from clinic_log.domain.errors import DomainError
+from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.services import people
 from clinic_log.services.people import CredentialInput, CredentialView, PractitionerDetails, PractitionerRecord
 from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
@@ -205,6 +205,17 @@ class NewPractitionerDialog(QDialog):
         self.accept()
 
 
+def _details_state(record: PractitionerRecord) -> dict[str, object]:
+    """A practitioner's editable details in the form of PractitionersPage.typed()."""
+    return {"full_name": record.full_name, "role": record.role, "needs_supervision": record.needs_supervision,
+            "depth_cap_mm": record.depth_cap_mm or 0.0}
+
+
+def _details_of(record: PractitionerRecord) -> PractitionerDetails:
+    return PractitionerDetails(record.username, record.full_name, record.role, record.needs_supervision,
+                               record.depth_cap_mm)
+
+
 class PractitionersPage(QWidget):
     """List on the left, the selected practitioner's details and credentials on the right.
 
@@ -217,6 +228,7 @@ class PractitionersPage(QWidget):
         super().__init__(parent)
         self._db = db
         self._today = today or date.today()
+        self._opened: PractitionerRecord | None = None  # the selected practitioner as shown when editing began
         self.editable = current_actor().role is UserRole.OWNER
 
         self.reminders_label = QLabel()
@@ -346,6 +358,15 @@ class PractitionersPage(QWidget):
         self.reminders_label.setText("Credentials to renew:\n" + "\n".join(lines))
         self.reminders_label.setStyleSheet("color: #8a4b00;")
 
+    def _take_changes_made_elsewhere(self, practitioner_id: int) -> None:
+        """Saved meanwhile elsewhere: details the owner left alone show the stored values, their typing stays,
+        and the next save starts from what is stored now."""
+        opened = self._opened
+        stored = next(r for r in people.practitioner_records(self._db, current_actor()) if r.id == practitioner_id)
+        on_screen, was, now = self.typed(), _details_state(opened) if opened else {}, _details_state(stored)
+        self.restore_typed({k: now[k] if on_screen[k] == was.get(k) else on_screen[k] for k in on_screen})
+        self._opened = stored
+
     def typed(self) -> dict[str, object]:
         """The selected practitioner's details as on screen, for the autosaved draft."""
         return {"full_name": self.full_name_edit.text(), "role": self.role_combo.currentData(),
@@ -377,10 +398,8 @@ class PractitionersPage(QWidget):
             self.credentials_model.set_records([])
             return
         def fill() -> None:
-            self.full_name_edit.setText(record.full_name)
-            self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(record.role)))
-            self.supervision_check.setChecked(record.needs_supervision)
-            self.cap_spin.setValue(record.depth_cap_mm or 0.0)
+            self.restore_typed(_details_state(record))
+            self._opened = record  # what the owner starts from: a save writes only what they change
         restored = self.drafts.show(record.id, fill, self.editable)
         if restored:
             self.message_label.setStyleSheet("")
@@ -408,9 +427,14 @@ class PractitionersPage(QWidget):
         if record is None:
             return
         try:
+            opened = self._opened if self._opened is not None and self._opened.id == record.id else record
             people.update_practitioner(self._db, current_actor(), record.id, self.full_name_edit.text(),
                                        self.role_combo.currentData(), self.supervision_check.isChecked(),
-                                       self.cap_spin.value() or None)
+                                       self.cap_spin.value() or None, opened_with=_details_of(opened))
+        except ChangedElsewhere as exc:
+            self._take_changes_made_elsewhere(record.id)
+            self._refused(exc)
+            return
         except DomainError as exc:
             self._refused(exc)
             return

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.services import auth
+from clinic_log.services import auth, people
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.practitioners_page import CredentialDialog, PractitionersPage
 from clinic_log.ui.users_page import NewUserDialog, UsersPage
@@ -150,3 +150,18 @@ def test_details_being_edited_stay_with_their_practitioner(qtbot: QtBot, db: Dat
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert raw.execute("SELECT full_name, depth_cap_mm FROM practitioners WHERE id = ?",
                        (clinic.nurse_id,)).fetchone() == ("Jane Doyle-Smith", 1.25)
+
+
+def test_a_save_over_another_owners_change_is_stopped_and_shows_theirs(qtbot: QtBot, db: Database, owner: Actor,
+                                                                        clinic: Clinic,
+                                                                        raw: sqlite3.Connection) -> None:
+    page = open_page(qtbot, db)
+    page.select_practitioner(clinic.nurse_id)
+    people.update_practitioner(db, owner, clinic.nurse_id, "Jane Doyle-Smith", "nurse", True, 1.0)  # elsewhere
+    page.full_name_edit.setText("Jane Smith")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message_label.text().startswith("full name: changed meanwhile by someone else to 'Jane Doyle-Smith'")
+    assert page.full_name_edit.text() == "Jane Smith" and page.cap_spin.value() == 1.0  # theirs shown, not undone
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # seen: keep mine
+    assert raw.execute("SELECT full_name, depth_cap_mm FROM practitioners WHERE id = ?",
+                       (clinic.nurse_id,)).fetchone() == ("Jane Smith", 1.0)

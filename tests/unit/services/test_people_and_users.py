@@ -13,7 +13,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry, TreatmentSession
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.domain.errors import InvalidValue, PermissionDenied, RecordLocked
+from clinic_log.domain.errors import ChangedElsewhere, InvalidValue, PermissionDenied, RecordLocked
 from clinic_log.services import amendments, auth, clinic_settings, people
 from clinic_log.services.auth import AccountLocked, LoginFailed
 from clinic_log.services.reminders import expiring_credentials
@@ -177,3 +177,14 @@ def test_every_demo_user_logs_in_with_the_documented_password(db: Database, owne
     # Each has a person's name for the Users page and the audit trail, not the login name again.
     assert {(u.username, u.full_name) for u in auth.list_users(db, owner)} == {
         ("owner", "Helen Marsh"), ("reception", "Sam Okafor"), ("mbrandt", "Dr Maria Brandt")}
+
+
+def test_two_owners_editing_a_practitioner_keep_each_others_changes_or_are_told(db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    opened = people.PractitionerDetails("jdoyle", "Jane Doyle", "nurse", True, 1.5)
+    people.update_practitioner(db, owner, clinic.nurse_id, "Jane Doyle", "nurse", True, 1.0, opened_with=opened)
+    merged = people.update_practitioner(db, owner, clinic.nurse_id, "Jane Doyle-Smith", "nurse", True, 1.5,
+                                        opened_with=opened)
+    assert (merged.full_name, merged.depth_cap_mm) == ("Jane Doyle-Smith", 1.0)  # the other cap stays
+    with pytest.raises(ChangedElsewhere, match=r"^depth cap \(mm\): changed meanwhile by someone else to 1.0"):
+        people.update_practitioner(db, owner, clinic.nurse_id, "Jane Doyle", "nurse", True, 2.0, opened_with=opened)
