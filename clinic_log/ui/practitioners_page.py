@@ -366,6 +366,7 @@ class PractitionersPage(QWidget):
         on_screen, was, now = self.typed(), _details_state(opened) if opened else {}, _details_state(stored)
         self.restore_typed({k: now[k] if on_screen[k] == was.get(k) else on_screen[k] for k in on_screen})
         self._opened = stored
+        self.refresh(practitioner_id)  # the list shows what is stored now; the typing stays (record_drafts.py)
 
     def typed(self) -> dict[str, object]:
         """The selected practitioner's details as on screen, for the autosaved draft."""

@@ -162,6 +162,7 @@ def test_a_save_over_another_owners_change_is_stopped_and_shows_theirs(qtbot: Qt
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.message_label.text().startswith("full name: changed meanwhile by someone else to 'Jane Doyle-Smith'")
     assert page.full_name_edit.text() == "Jane Smith" and page.cap_spin.value() == 1.0  # theirs shown, not undone
+    assert "Jane Doyle-Smith" in [r.full_name for r in page.model.records()]  # the list shows what is stored
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # seen: keep mine
     assert raw.execute("SELECT full_name, depth_cap_mm FROM practitioners WHERE id = ?",
                        (clinic.nurse_id,)).fetchone() == ("Jane Smith", 1.0)
