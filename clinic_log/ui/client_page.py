@@ -45,6 +45,10 @@ def _contact_texts(client: ClientView) -> tuple[str, ...]:
     return (client.client_ref, client.first_name, client.last_name, born, client.phone or "", client.email or "")
 
 
+def _title(client: ClientView) -> str:
+    return f"{client.full_name}   ·   {client.client_ref}"
+
+
 def _details_of(client: ClientView) -> ClientDetails:
     return ClientDetails(client.client_ref, client.first_name, client.last_name, client.date_of_birth, client.phone,
                          client.email)
@@ -197,6 +201,7 @@ class ClientPage(QWidget):
             if edit.text().strip() == was:
                 edit.setText(now)
         self._contact_opened = stored
+        self.name_label.setText(_title(stored))
 
     def typed_contact(self) -> dict[str, object]:
         """The contact fields as typed, for the autosaved draft."""
@@ -224,7 +229,7 @@ class ClientPage(QWidget):
         actor = current_user.current_actor()
         clinical = actor.role in ALLOWED[CLINICAL]
         client = record.client
-        self.name_label.setText(f"{client.full_name}   ·   {client.client_ref}")
+        self.name_label.setText(_title(client))
 
         def fill_contact() -> None:
             for edit, value in zip(self._contact_edits(), _contact_texts(client), strict=True):
