@@ -260,8 +260,29 @@ def add_credential(db: Database, actor: Actor, practitioner_id: int, credential:
     return db.write(work)
 
 
-def update_credential(db: Database, actor: Actor, credential_id: int, credential: CredentialInput) -> CredentialView:
-    """Renew or correct a credential (e.g. a new expiry date); old and new values go to the audit trail."""
+_CREDENTIAL_FIELD_NAMES = {"kind": "kind", "number": "number", "issuing_body": "issuing body",
+                           "issued_on": "issued on", "expires_on": "expires on", "required": "required"}
+
+
+def credential_input(view: CredentialView) -> CredentialInput:
+    """A stored credential as the input that would store it again (an editor's starting point)."""
+    return CredentialInput(view.kind, view.number, view.expires_on, view.issuing_body, view.issued_on, view.required)
+
+
+def get_credential(db: Database, actor: Actor, credential_id: int) -> CredentialView:
+    require(actor, "manage practitioners and devices")
+    with db.reading() as session:
+        row = session.get(Credential, credential_id)
+        if row is None:
+            raise NotFound("credential", credential_id)
+        return _credential_view(row)
+
+
+def update_credential(db: Database, actor: Actor, credential_id: int, credential: CredentialInput,
+                      opened_with: CredentialInput | None = None) -> CredentialView:
+    """Renew or correct a credential (e.g. a new expiry date); old and new values go to the audit trail.
+    `opened_with`: the credential as the editor showed it; then only what the owner changed is written
+    (concurrent_edits.py)."""
     require(actor, "manage practitioners and devices")
     _validate_credential(credential)
 
@@ -269,7 +290,9 @@ def update_credential(db: Database, actor: Actor, credential_id: int, credential
         row = session.get(Credential, credential_id)
         if row is None:
             raise NotFound("credential", credential_id)
-        values = _credential_values(credential)
+        typed = _credential_values(credential)
+        opened = _credential_values(opened_with) if opened_with is not None else None
+        values = merge_edit({k: getattr(row, k) for k in typed}, typed, opened, _CREDENTIAL_FIELD_NAMES)
         changes = {k: {"old": getattr(row, k), "new": v} for k, v in values.items() if getattr(row, k) != v}
         for key, value in values.items():
             setattr(row, key, value)

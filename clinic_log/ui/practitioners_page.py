@@ -113,16 +113,11 @@ class CredentialDialog(QDialog):
         self.required_check = QCheckBox("Required for signing sessions")
         self.required_check.setAccessibleName("Required for signing sessions")
         self.required_check.setChecked(True)
+        # what the owner starts from, as on screen: a save writes only what they change (concurrent_edits.py)
+        self._opened: CredentialInput | None = None
         if credential is not None:
-            self.kind_combo.setCurrentText(credential.kind)
-            self.number_edit.setText(credential.number)
-            self.body_edit.setText(credential.issuing_body or "")
-            for check, edit, value in ((self.issued_check, self.issued_edit, credential.issued_on),
-                                       (self.expires_check, self.expires_edit, credential.expires_on)):
-                check.setChecked(value is not None)
-                if value is not None:
-                    edit.setDate(QDate(value.year, value.month, value.day))
-            self.required_check.setChecked(credential.required)
+            self._show(people.credential_input(credential))
+            self._opened = self._input()
         else:
             self.expires_check.setChecked(True)
         self.error_label = problem_label()
@@ -145,6 +140,29 @@ class CredentialDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
 
+    def _show(self, values: CredentialInput) -> None:
+        self.kind_combo.setCurrentText(values.kind)
+        self.number_edit.setText(values.number)
+        self.body_edit.setText(values.issuing_body or "")
+        for check, edit, value in ((self.issued_check, self.issued_edit, values.issued_on),
+                                   (self.expires_check, self.expires_edit, values.expires_on)):
+            check.setChecked(value is not None)
+            if value is not None:
+                edit.setDate(QDate(value.year, value.month, value.day))
+        self.required_check.setChecked(values.required)
+
+    def _take_changes_made_elsewhere(self, credential_id: int) -> None:
+        """Saved meanwhile elsewhere: fields the owner left alone show the stored values, their typing stays,
+        and the next save starts from what is stored now."""
+        opened, typed = self._opened, self._input()
+        assert opened is not None
+        self._show(people.credential_input(people.get_credential(self._db, current_actor(), credential_id)))
+        stored = self._input()
+        self._show(CredentialInput(**{
+            name: getattr(stored, name) if getattr(typed, name) == getattr(opened, name) else getattr(typed, name)
+            for name in ("kind", "number", "expires_on", "issuing_body", "issued_on", "required")}))
+        self._opened = stored
+
     def _input(self) -> CredentialInput:
         def day(check: QCheckBox, edit: QDateEdit) -> date | None:
             return edit.date().toPython() if check.isChecked() else None  # type: ignore[return-value]
@@ -158,7 +176,13 @@ class CredentialDialog(QDialog):
             if self._credential is None:
                 people.add_credential(self._db, current_actor(), self._practitioner.id, self._input())
             else:
-                people.update_credential(self._db, current_actor(), self._credential.id, self._input())
+                people.update_credential(self._db, current_actor(), self._credential.id, self._input(),
+                                         opened_with=self._opened)
+        except ChangedElsewhere as exc:
+            assert self._credential is not None
+            self._take_changes_made_elsewhere(self._credential.id)
+            self.error_label.setText(f"Not saved. {exc}")
+            return
         except DomainError as exc:
             self.error_label.setText(str(exc))
             return

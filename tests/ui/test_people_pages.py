@@ -166,3 +166,33 @@ def test_a_save_over_another_owners_change_is_stopped_and_shows_theirs(qtbot: Qt
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # seen: keep mine
     assert raw.execute("SELECT full_name, depth_cap_mm FROM practitioners WHERE id = ?",
                        (clinic.nurse_id,)).fetchone() == ("Jane Smith", 1.0)
+
+
+def test_a_credential_renewed_meanwhile_elsewhere_is_not_silently_undone(qtbot: QtBot, db: Database, owner: Actor,
+                                                                         clinic: Clinic,
+                                                                         raw: sqlite3.Connection) -> None:
+    page = open_page(qtbot, db)
+    page.select_practitioner(clinic.nurse_id)
+    [licence] = next(r for r in page.model.records() if r.id == clinic.nurse_id).credentials
+    dialog = page.edit_credential(licence)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    renewed = licence.expires_on.replace(year=licence.expires_on.year + 3)  # type: ignore[union-attr]
+    people.update_credential(db, owner, licence.id, people.CredentialInput(  # another owner renews it meanwhile
+        "licence", "NMC-1", renewed, "Nursing council", None, True))
+    dialog.number_edit.setText("NMC-1A")  # this owner corrects the number only
+    dialog._save()
+    assert raw.execute("SELECT number, expires_on, issuing_body FROM credentials WHERE id = ?",
+                       (licence.id,)).fetchone() == ("NMC-1A", renewed.isoformat(), "Nursing council")
+
+    dialog = page.edit_credential(next(r for r in page.model.records() if r.id == clinic.nurse_id).credentials[0])
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    people.update_credential(db, owner, licence.id, people.CredentialInput(
+        "licence", "NMC-1B", renewed, "Nursing council", None, True))
+    dialog.number_edit.setText("NMC-1C")
+    dialog._save()
+    assert dialog.error_label.text().startswith("Not saved. number: changed meanwhile by someone else to 'NMC-1B'")
+    assert dialog.body_edit.text() == "Nursing council"
+    dialog._save()  # seen: keep this number
+    assert raw.execute("SELECT number FROM credentials WHERE id = ?", (licence.id,)).fetchone() == ("NMC-1C",)

@@ -122,6 +122,8 @@ MATRIX: list[tuple[str, Call, set[UserRole]]] = [
     ("update credential", lambda db, a, c, s, t: people.update_credential(
         db, a, people.practitioner_records(db, OWNER)[0].credentials[0].id,
         people.CredentialInput("licence", "GMC-2", date(2032, 1, 1))), {UserRole.OWNER}),
+    ("read a credential", lambda db, a, c, s, t: people.get_credential(
+        db, a, people.practitioner_records(db, OWNER)[0].credentials[0].id), {UserRole.OWNER}),
     ("save settings", lambda db, a, c, s, t: clinic_settings.save_settings(
         db, a, {"security.idle_lock_minutes": "15"}), {UserRole.OWNER}),
     ("save clinic", lambda db, a, c, s, t: clinic_settings.save_clinic(
