@@ -3,7 +3,7 @@ suitability panel for today, consent (status, sign) and "New session…"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import pairwise
 
@@ -26,6 +26,7 @@ from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.domain.permissions import ALLOWED
 from clinic_log.services.client_record import ClientRecord, client_record
 from clinic_log.services.clients import ClientDetails, ClientView, can_clear_findings, update_details
+from clinic_log.services.concurrent_edits import after_refusal
 from clinic_log.services.consents import EXPIRED, NONE, SignedConsent, consents_of
 from clinic_log.ui import current_user
 from clinic_log.ui.client_dialog import DATE_HINT, details_from
@@ -40,9 +41,16 @@ READ_ONLY_NOTE = "Only practitioners and owners can change the consultation; rec
 
 
 def _contact_texts(client: ClientView) -> tuple[str, ...]:
-    """The contact fields' texts for a client, in the order of ClientPage._contact_edits."""
+    """The contact fields' texts for a client, in the order of _CONTACT_FIELDS and ClientPage._contact_edits."""
     born = client.date_of_birth.isoformat() if client.date_of_birth else ""
     return (client.client_ref, client.first_name, client.last_name, born, client.phone or "", client.email or "")
+
+
+_CONTACT_FIELDS = ("client_ref", "first_name", "last_name", "date_of_birth", "phone", "email")
+
+
+def _by_field(texts: Iterable[str]) -> dict[str, object]:
+    return dict(zip(_CONTACT_FIELDS, texts, strict=True))
 
 
 def _title(client: ClientView) -> str:
@@ -197,9 +205,11 @@ class ClientPage(QWidget):
         assert self.record is not None
         opened = self._contact_opened or self.record.client
         stored = client_record(self._db, self.record.client.id, self._today()).client
-        for edit, was, now in zip(self._contact_edits(), _contact_texts(opened), _contact_texts(stored), strict=True):
-            if edit.text().strip() == was:
-                edit.setText(now)
+        edits = self._contact_edits()
+        shown = after_refusal(_by_field(edit.text().strip() for edit in edits), _by_field(_contact_texts(opened)),
+                              _by_field(_contact_texts(stored)))
+        for edit, text in zip(edits, shown.values(), strict=True):
+            edit.setText(str(text))
         self._contact_opened = stored
         self.name_label.setText(_title(stored))
 

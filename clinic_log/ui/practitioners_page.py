@@ -6,6 +6,7 @@ credentials due within 90/60/30 days, or expired, at the top.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -31,6 +32,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.enums import PractitionerRole, UserRole
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.services import people
+from clinic_log.services.concurrent_edits import after_refusal
 from clinic_log.services.people import CredentialInput, CredentialView, PractitionerDetails, PractitionerRecord
 from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
 from clinic_log.ui.current_user import current_actor
@@ -158,9 +160,7 @@ class CredentialDialog(QDialog):
         assert opened is not None
         self._show(people.credential_input(people.get_credential(self._db, current_actor(), credential_id)))
         stored = self._input()
-        self._show(CredentialInput(**{
-            name: getattr(stored, name) if getattr(typed, name) == getattr(opened, name) else getattr(typed, name)
-            for name in ("kind", "number", "expires_on", "issuing_body", "issued_on", "required")}))
+        self._show(CredentialInput(**after_refusal(asdict(typed), asdict(opened), asdict(stored))))
         self._opened = stored
 
     def _input(self) -> CredentialInput:
@@ -386,9 +386,9 @@ class PractitionersPage(QWidget):
         """Saved meanwhile elsewhere: details the owner left alone show the stored values, their typing stays,
         and the next save starts from what is stored now."""
         opened = self._opened
+        assert opened is not None
         stored = next(r for r in people.practitioner_records(self._db, current_actor()) if r.id == practitioner_id)
-        on_screen, was, now = self.typed(), _details_state(opened) if opened else {}, _details_state(stored)
-        self.restore_typed({k: now[k] if on_screen[k] == was.get(k) else on_screen[k] for k in on_screen})
+        self.restore_typed(after_refusal(self.typed(), _details_state(opened), _details_state(stored)))
         self._opened = stored
         self.refresh(practitioner_id)  # the list shows what is stored now; the typing stays (record_drafts.py)
 
