@@ -184,6 +184,12 @@ _PRACTITIONER_FIELD_NAMES = {"full_name": "full name", "role": "role", "needs_su
                              "depth_cap_mm": "depth cap (mm)"}
 
 
+def _editable_values(details: PractitionerDetails) -> dict[str, object]:
+    """The details update_practitioner changes, as they are stored."""
+    return {"full_name": details.full_name.strip(), "role": details.role,
+            "needs_supervision": details.needs_supervision, "depth_cap_mm": details.depth_cap_mm}
+
+
 def update_practitioner(db: Database, actor: Actor, practitioner_id: int, full_name: str, role: str,
                         needs_supervision: bool, depth_cap_mm: float | None,
                         opened_with: PractitionerDetails | None = None) -> PractitionerView:
@@ -197,12 +203,10 @@ def update_practitioner(db: Database, actor: Actor, practitioner_id: int, full_n
 
     def work(session: Session) -> PractitionerView:
         row = _practitioner_row(session, practitioner_id)
-        validate_practitioner(PractitionerDetails(row.username, full_name, role, needs_supervision, depth_cap_mm))
-        typed = {"full_name": full_name.strip(), "role": role, "needs_supervision": needs_supervision,
-                 "depth_cap_mm": depth_cap_mm}
-        opened = None if opened_with is None else {
-            "full_name": opened_with.full_name.strip(), "role": opened_with.role,
-            "needs_supervision": opened_with.needs_supervision, "depth_cap_mm": opened_with.depth_cap_mm}
+        details = PractitionerDetails(row.username, full_name, role, needs_supervision, depth_cap_mm)
+        validate_practitioner(details)
+        typed = _editable_values(details)
+        opened = _editable_values(opened_with) if opened_with is not None else None
         new = merge_edit({k: getattr(row, k) for k in typed}, typed, opened, _PRACTITIONER_FIELD_NAMES)
         changes = {k: {"old": getattr(row, k), "new": v} for k, v in new.items() if getattr(row, k) != v}
         for key, value in new.items():

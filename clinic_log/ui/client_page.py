@@ -3,7 +3,7 @@ suitability panel for today, consent (status, sign) and "New session…"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
 
@@ -40,17 +40,11 @@ CLINICAL = "edit clinical client records"
 READ_ONLY_NOTE = "Only practitioners and owners can change the consultation; reception can edit contact details."
 
 
-def _contact_texts(client: ClientView) -> tuple[str, ...]:
-    """The contact fields' texts for a client, in the order of _CONTACT_FIELDS and ClientPage._contact_edits."""
+def _contact_texts(client: ClientView) -> dict[str, str]:
+    """The contact fields' texts for a client, by field (the keys of ClientPage.contact_edits)."""
     born = client.date_of_birth.isoformat() if client.date_of_birth else ""
-    return (client.client_ref, client.first_name, client.last_name, born, client.phone or "", client.email or "")
-
-
-_CONTACT_FIELDS = ("client_ref", "first_name", "last_name", "date_of_birth", "phone", "email")
-
-
-def _by_field(texts: Iterable[str]) -> dict[str, object]:
-    return dict(zip(_CONTACT_FIELDS, texts, strict=True))
+    return {"client_ref": client.client_ref, "first_name": client.first_name, "last_name": client.last_name,
+            "date_of_birth": born, "phone": client.phone or "", "email": client.email or ""}
 
 
 def _title(client: ClientView) -> str:
@@ -179,9 +173,11 @@ class ClientPage(QWidget):
         layout.addWidget(self.name_label)
         layout.addWidget(self.problem_label)
         layout.addLayout(columns, 1)
-        self._contact_fields = fields
+        self.contact_edits = {"client_ref": self.ref_edit, "first_name": self.first_edit,
+                              "last_name": self.last_edit, "date_of_birth": self.born_edit,
+                              "phone": self.phone_edit, "email": self.email_edit}
         self.contact_drafts = RecordDrafts(db, "contact", self.typed_contact, self.restore_contact,
-                                           [edit.textChanged for _, edit in fields], self)
+                                           [edit.textChanged for edit in self.contact_edits.values()], self)
         # keyboard order: what is checked before a session first, then the consultation
         order = [self.sign_button, self.new_session_button, *(edit for _, edit in fields),
                  self.save_contact_button, self.scroll_area]
@@ -196,30 +192,26 @@ class ClientPage(QWidget):
         self.problem_label.clear()
         self._load(client_id)
 
-    def _contact_edits(self) -> tuple[QLineEdit, ...]:
-        return (self.ref_edit, self.first_edit, self.last_edit, self.born_edit, self.phone_edit, self.email_edit)
-
     def _take_changes_made_elsewhere(self) -> None:
         """Another workstation saved this client meanwhile: fields this user left alone show the new values,
         fields they typed keep their typing, and the next save starts from what is stored now."""
         assert self.record is not None
         opened = self._contact_opened or self.record.client
         stored = client_record(self._db, self.record.client.id, self._today()).client
-        edits = self._contact_edits()
-        shown = after_refusal(_by_field(edit.text().strip() for edit in edits), _by_field(_contact_texts(opened)),
-                              _by_field(_contact_texts(stored)))
-        for edit, text in zip(edits, shown.values(), strict=True):
-            edit.setText(str(text))
+        shown = after_refusal({field: edit.text().strip() for field, edit in self.contact_edits.items()},
+                              _contact_texts(opened), _contact_texts(stored))
+        for field, edit in self.contact_edits.items():
+            edit.setText(shown[field])
         self._contact_opened = stored
         self.name_label.setText(_title(stored))
 
     def typed_contact(self) -> dict[str, object]:
         """The contact fields as typed, for the autosaved draft."""
-        return {edit.accessibleName(): edit.text() for _, edit in self._contact_fields}
+        return {field: edit.text() for field, edit in self.contact_edits.items()}
 
     def restore_contact(self, state: dict[str, object]) -> None:
-        for _, edit in self._contact_fields:
-            value = state.get(edit.accessibleName())
+        for field, edit in self.contact_edits.items():
+            value = state.get(field)
             if isinstance(value, str):
                 edit.setText(value)
 
@@ -242,8 +234,9 @@ class ClientPage(QWidget):
         self.name_label.setText(_title(client))
 
         def fill_contact() -> None:
-            for edit, value in zip(self._contact_edits(), _contact_texts(client), strict=True):
-                edit.setText(value)
+            texts = _contact_texts(client)
+            for field, edit in self.contact_edits.items():
+                edit.setText(texts[field])
             self._contact_opened = client  # what the user starts from: a save writes only what they change
             self.note_label.setVisible(False)
         restored = self.contact_drafts.show(client.id, fill_contact, editable=True)  # every role edits contacts

@@ -3,7 +3,7 @@ findings with their dates and physician clearance.
 
 Each change is saved at once through the services (one audited transaction each) and `changed` is emitted so
 the page reloads the record and the suitability panel. A line typed but not yet added is kept as the user's
-draft for that client (form_autosave.py): it comes back after a crash, and it never follows the user to
+draft for that client (record_drafts.py): it comes back after a crash, and it never follows the user to
 another client's record. Reception sees the form read-only; the services refuse
 clinical edits from reception whatever the form shows.
 """

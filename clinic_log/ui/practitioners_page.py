@@ -452,7 +452,7 @@ class PractitionersPage(QWidget):
         if record is None:
             return
         try:
-            opened = self._opened if self._opened is not None and self._opened.id == record.id else record
+            opened = self._opened or record  # set by fill() whenever another practitioner is shown
             people.update_practitioner(self._db, current_actor(), record.id, self.full_name_edit.text(),
                                        self.role_combo.currentData(), self.supervision_check.isChecked(),
                                        self.cap_spin.value() or None, opened_with=_details_of(opened))
