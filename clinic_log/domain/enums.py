@@ -38,6 +38,18 @@ class Technique(StrEnum):
     ROLLING = "rolling"
 
 
+class Level(StrEnum):
+    """How a problem of a session check weighs (see domain/rules.py and the README's "Checks")."""
+
+    ERROR = "error"  # cannot be signed until corrected
+    STOP = "stop"  # only a physician (dermatologist, plastic surgeon) or the owner may override, with a reason
+    WARNING = "warning"  # a reason is required to go ahead
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 class Severity(StrEnum):
     ABSOLUTE = "absolute"
     RELATIVE = "relative"

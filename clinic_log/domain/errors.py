@@ -39,6 +39,20 @@ class PermissionDenied(DomainError):
         super().__init__(f"role {role!r} may not {action}")
 
 
+class AuthorityRevoked(PermissionDenied):
+    """The logged-in user was deactivated or given another role since logging in: they must log in again."""
+
+    def __init__(self, username: str, what: str) -> None:
+        DomainError.__init__(self, f"{username} {what} since logging in: nothing was done; log in again")
+        self.role = ""
+        self.action = what
+
+
+class ChangedMeanwhile(DomainError):
+    """The record changed (another workstation saved, signed or amended it) since the user read it; nothing was
+    written."""
+
+
 class RecordLocked(DomainError):
     """A signed clinical record cannot be edited in place; amend it instead."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
+from clinic_log.domain.enums import PractitionerRole, UserRole
 from clinic_log.domain.errors import PermissionDenied
 
 _P, _R, _O = UserRole.PRACTITIONER, UserRole.RECEPTION, UserRole.OWNER
@@ -13,6 +13,7 @@ ALLOWED: dict[str, frozenset[UserRole]] = {
     "edit clinical client records": frozenset({_P, _O}),
     "log sessions": frozenset({_P, _O}),
     "sign sessions": frozenset({_P, _O}),
+    "override stops": frozenset({_P, _O}),  # and only a physician among practitioners (may_override_stops)
     "countersign sessions": frozenset({_P, _O}),  # and only the supervising physician named on the session
     "void sessions": frozenset({_P, _O}),
     "amend sessions": frozenset({_P, _O}),
@@ -35,3 +36,10 @@ ALLOWED: dict[str, frozenset[UserRole]] = {
 def require(actor: Actor, action: str) -> None:
     if actor.role not in ALLOWED[action]:
         raise PermissionDenied(actor.role.value, action)
+
+
+def may_override_stops(role: UserRole, practitioner_role: PractitionerRole | None) -> bool:
+    """A stop (absolute contraindication, under-age client, expired credential) is overridden only by a physician
+    (dermatologist, plastic surgeon) or the owner."""
+    return role is UserRole.OWNER or (role is UserRole.PRACTITIONER and practitioner_role is not None
+                                      and practitioner_role.is_physician)

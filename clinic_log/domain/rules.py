@@ -1,4 +1,9 @@
-"""The checks a careful colleague makes on a session: errors block saving, warnings need a reason."""
+"""The checks a careful colleague makes on a session, at three levels (`Level`).
+
+An error blocks signing until it is corrected. A stop — an absolute contraindication, a client under 18, an expired
+required credential — may only be overridden by a physician (dermatologist, plastic surgeon) or the owner, with a
+reason of a few words. A warning needs a reason.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from clinic_log.domain.enums import CTCAE_GRADES, Modality, Severity, SupervisorPresence, Technique
+from clinic_log.domain.enums import CTCAE_GRADES, Level, Modality, Severity, SupervisorPresence, Technique
 from clinic_log.domain.suitability import finding_reason
 from clinic_log.domain.values import (
     AreaRef,
     Assessment,
     ClientFacts,
     DeviceModelRef,
+    LotFacts,
     PractitionerFacts,
     Problem,
     SessionInput,
@@ -21,6 +27,9 @@ from clinic_log.domain.windows import add_window
 
 DEPTH_STEP_MM = 0.05
 PIH_DEPTH_MM = 1.0
+ADULT_AGE = 18
+OVERRIDE_MIN_CHARS = 15
+OVERRIDE_MIN_WORDS = 3
 _EPS = 1e-9
 
 
@@ -35,14 +44,35 @@ class SessionFacts:
     areas: Mapping[str, AreaRef]
     complication_codes: frozenset[str]
     consent_validity: str = "12m"
+    lot: LotFacts | None = None  # the typed lot as the record knows it; None when no lot is typed
 
 
 def _error(code: str, field: str, message: str) -> Problem:
-    return Problem("error", code, field, message)
+    return Problem(Level.ERROR, code, field, message)
+
+
+def _stop(code: str, field: str, message: str) -> Problem:
+    return Problem(Level.STOP, code, field, message)
 
 
 def _warning(code: str, field: str, message: str) -> Problem:
-    return Problem("warning", code, field, message)
+    return Problem(Level.WARNING, code, field, message)
+
+
+def override_reason_problem(reason: str | None) -> str | None:
+    """Why `reason` cannot override a stop, or None when it can: a few words a colleague could check, not "ok"."""
+    text = (reason or "").strip()
+    if not text:
+        return "a reason for overriding the stop is required"
+    if len(text) < OVERRIDE_MIN_CHARS or len(text.split()) < OVERRIDE_MIN_WORDS:
+        return (f"say why it is right to go ahead in at least {OVERRIDE_MIN_WORDS} words "
+                f"({OVERRIDE_MIN_CHARS} characters or more)")
+    return None
+
+
+def age_on(born: date, on: date) -> int:
+    """Age in whole years on `on` (a birthday on 29 February counts from 1 March in other years)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def is_depth_step(depth_mm: float) -> bool:
@@ -70,7 +100,7 @@ def _check_people(entry: SessionInput, facts: SessionFacts, on: date) -> list[Pr
     who = facts.practitioner
     for cred in who.credentials:
         if cred.required and cred.expires_on is not None and cred.expires_on < on:
-            out.append(_warning(
+            out.append(_stop(
                 "credential_expired", "practitioner",
                 f"{who.full_name}'s {cred.kind} {cred.number} expired {cred.expires_on.isoformat()}",
             ))
@@ -100,14 +130,34 @@ def _check_people(entry: SessionInput, facts: SessionFacts, on: date) -> list[Pr
     return out
 
 
+def lot_expiry(entry: SessionInput, lot: LotFacts | None) -> date | None:
+    """The expiry a session's lot has: the one on record, else the one typed for a new lot."""
+    if lot is not None and lot.known and lot.expires_on is not None:
+        return lot.expires_on
+    return entry.lot_expires
+
+
 def _check_device_and_lot(entry: SessionInput, facts: SessionFacts, on: date) -> list[Problem]:
-    out: list[Problem] = []
-    if entry.lot_expires is not None and entry.lot_expires < on:
-        out.append(_error(
-            "lot_expired", "cartridge_lot",
-            f"lot {entry.cartridge_lot} expired {entry.lot_expires.isoformat()}; use an unexpired cartridge",
-        ))
-    return out
+    number = entry.cartridge_lot
+    if not number:
+        if entry.lot_expires is not None:
+            return [_error("lot_expiry_without_lot", "cartridge_lot",
+                           f"an expiry ({entry.lot_expires.isoformat()}) is given without a lot number: type the "
+                           "lot number or clear the expiry")]
+        return []
+    lot = facts.lot
+    if lot is not None and lot.known and lot.expires_on is not None and entry.lot_expires is not None \
+            and entry.lot_expires != lot.expires_on:
+        return [_error("lot_expiry_mismatch", "lot_expires",
+                       f"lot {number} is recorded with expiry {lot.expires_on.isoformat()}, not "
+                       f"{entry.lot_expires.isoformat()}: check the box and the lot number")]
+    expires = lot_expiry(entry, lot)
+    if expires is None:
+        return [_error("lot_expiry_missing", "lot_expires", f"enter the expiry of lot {number}")]
+    if expires < on:
+        return [_error("lot_expired", "cartridge_lot",
+                       f"lot {number} expired {expires.isoformat()}; use an unexpired cartridge")]
+    return []
 
 
 def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
@@ -166,7 +216,10 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
 def _check_complications(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
     out: list[Problem] = []
     for n, comp in enumerate(entry.complications, start=1):
-        if comp.code not in facts.complication_codes:
+        if not comp.code:
+            out.append(_error("complication_type_missing", f"complications[{n}].type",
+                              f"complication {n}: choose the complication type"))
+        elif comp.code not in facts.complication_codes:
             out.append(_error(
                 "unknown_complication", f"complications[{n}].type",
                 f"{comp.code!r} is not a complication type; one of {', '.join(sorted(facts.complication_codes))}",
@@ -187,8 +240,18 @@ def _check_client(
     for finding in client.findings:
         reason = finding_reason(finding, on)
         if reason is not None and not reason.cleared:
-            kind = "absolute" if finding.severity is Severity.ABSOLUTE else "relative"
-            out.append(_warning(f"contraindication_{finding.code}", "client", f"{reason.text} ({kind})"))
+            if finding.severity is Severity.ABSOLUTE:
+                out.append(_stop(f"contraindication_{finding.code}", "client", f"{reason.text} (absolute)"))
+            else:
+                out.append(_warning(f"contraindication_{finding.code}", "client", f"{reason.text} (relative)"))
+    if client.date_of_birth is not None and client.date_of_birth > on:
+        out.append(_error("born_after_session", "client",
+                          f"{client.client_ref}'s date of birth {client.date_of_birth.isoformat()} is after the "
+                          "session: correct the client's record"))
+    elif client.date_of_birth is not None and (age := age_on(client.date_of_birth, on)) < ADULT_AGE:
+        out.append(_stop("under_age", "client",
+                         f"{client.client_ref} is {age} on {on.isoformat()} (born {client.date_of_birth.isoformat()}):"
+                         f" under {ADULT_AGE}"))
     fitz = client.fitzpatrick
     is_rf = device is not None and device.modality is Modality.RF
     if fitz is not None and fitz >= 4 and (deepest > PIH_DEPTH_MM + _EPS or is_rf):

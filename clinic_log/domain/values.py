@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from clinic_log.domain.enums import Modality, PractitionerRole, Severity
+from clinic_log.domain.enums import Level, Modality, PractitionerRole, Severity
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,16 @@ class ClientFacts:
     fitzpatrick: int | None
     findings: tuple[FindingFacts, ...] = ()
     consent_signed_on: date | None = None
+    date_of_birth: date | None = None
+
+
+@dataclass(frozen=True)
+class LotFacts:
+    """The cartridge lot typed on a session as the record knows it: whether it exists and its stored expiry."""
+
+    number: str
+    known: bool
+    expires_on: date | None = None  # the expiry on record (None for a new lot or one stored without)
 
 
 @dataclass(frozen=True)
@@ -124,9 +134,13 @@ class SessionInput:
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding of the session check: an error blocks saving, a warning needs a reason."""
+    """One finding of the session check.
 
-    level: str  # "error" | "warning"
+    An error blocks signing; a stop (absolute contraindication, under-age client, expired required credential)
+    needs a physician's or the owner's override with a reason; a warning needs a reason.
+    """
+
+    level: Level
     code: str
     field: str
     message: str
@@ -141,8 +155,17 @@ class Assessment:
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.level == "error")
+        return tuple(p for p in self.problems if p.level is Level.ERROR)
+
+    @property
+    def stops(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.level is Level.STOP)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.level == "warning")
+        return tuple(p for p in self.problems if p.level is Level.WARNING)
+
+    @property
+    def to_go_ahead(self) -> tuple[Problem, ...]:
+        """The stops and warnings: what a signature goes ahead over, each with its reason."""
+        return tuple(p for p in self.problems if p.level is not Level.ERROR)

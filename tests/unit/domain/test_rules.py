@@ -102,12 +102,13 @@ def test_supervisor_must_be_a_physician() -> None:
     assert "supervisor_not_physician" in codes(result.errors)
 
 
-def test_expired_credential_warns() -> None:
+def test_expired_credential_is_a_stop() -> None:
     expired = PractitionerFacts(1, "mb", "Dr Maria Brandt", PractitionerRole.DERMATOLOGIST, False, 3.0,
                                 (CredentialFacts("licence", "GMC-1", date(2026, 6, 30)),))
     result = assess_session(entry(), facts(practitioner=expired))
-    [warning] = [w for w in result.warnings if w.code == "credential_expired"]
-    assert "2026-06-30" in warning.message
+    [stop] = [w for w in result.stops if w.code == "credential_expired"]
+    assert "2026-06-30" in stop.message
+    assert "credential_expired" not in codes(result.warnings)
 
 
 def test_expired_lot_is_an_error() -> None:
@@ -127,12 +128,20 @@ def test_dark_skin_types_warn_deep_or_rf(fitzpatrick: int, depth: float, device:
     assert ("pih_risk" in codes(result.warnings)) is warned
 
 
-def test_active_contraindication_warns_with_its_reason() -> None:
+def test_absolute_contraindication_is_a_stop_with_its_reason() -> None:
     finding = FindingFacts("isotretinoin", "Isotretinoin", Severity.ABSOLUTE, date(2026, 1, 1),
                            ends_on=date(2026, 5, 1), window="6m")
     client = ClientFacts(1, "P-1", 2, (finding,), date(2026, 6, 1))
-    [warning] = assess_session(entry(), facts(client=client)).warnings
-    assert "window ends 2026-11-01" in warning.message and "absolute" in warning.message
+    result = assess_session(entry(), facts(client=client))
+    [stop] = result.stops
+    assert "window ends 2026-11-01" in stop.message and "absolute" in stop.message
+    assert result.warnings == ()
+
+
+def test_relative_contraindication_is_a_warning() -> None:
+    finding = FindingFacts("eczema", "Eczema", Severity.RELATIVE, date(2026, 1, 1))
+    result = assess_session(entry(), facts(client=ClientFacts(1, "P-1", 2, (finding,), date(2026, 6, 1))))
+    assert codes(result.warnings) >= {"contraindication_eczema"} and result.stops == ()
 
 
 def test_missing_or_expired_consent_warns() -> None:
