@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from clinic_log.domain.errors import DatabaseProblem
+from clinic_log.domain.errors import ChangedMeanwhile, DatabaseProblem, RecordLocked
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from clinic_log.db.driver import DriverStatement, DriverTransaction
 
 BUSY_TIMEOUT_MS = 15000
+GUARD_REFUSAL = "refused by the database: "  # how the guard triggers' messages start (migration 0005)
 _AUDIT_LOCK_KEY = 0x0C11_1C06  # PostgreSQL advisory lock serialising the audit hash chain
 _AUDIT_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"  # the driver's form; Core's is below (lock_audit_chain)
 
@@ -74,6 +75,9 @@ class Database:
         self._read: sessionmaker[Session] | None = None
         self._write: sessionmaker[Session] | None = None
         self._prepared: dict[ClauseElement, DriverStatement] = {}
+        # Told (with the refusal's message) when a service refuses a login that no longer stands (deactivated, other
+        # role): the GUI returns to its login. Called on whichever thread ran the service.
+        self.revocation_listeners: list[Callable[[str], None]] = []
 
     def __repr__(self) -> str:
         return f"Database({self.url!r})"
@@ -117,7 +121,8 @@ class Database:
 
     def write(self, action: Callable[[Session], T], attempts: int = 5) -> T:
         """Run `action` in one write transaction, retrying the whole of it while the database is busy."""
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError, OperationalError
+        from sqlalchemy.orm.exc import StaleDataError
 
         for attempt in range(attempts):
             try:
@@ -128,6 +133,14 @@ class Database:
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 raise translate_operational_error(exc) from exc
+            except StaleDataError as exc:  # an ORM UPDATE … WHERE version = <read> found another version
+                raise ChangedMeanwhile("the record was changed meanwhile on another workstation: nothing was "
+                                       "written; look at it again") from exc
+            except DBAPIError as exc:
+                refusal = guard_refusal(str(exc.orig))
+                if refusal is None:
+                    raise
+                raise refusal from exc
         raise AssertionError("unreachable")
 
     def write_direct(self, action: Callable[[DriverTransaction], T], attempts: int = 5) -> T:
@@ -140,6 +153,7 @@ class Database:
 
         sqlite = self.is_sqlite
         busy_error = self.engine.dialect.loaded_dbapi.OperationalError
+        dbapi_error = self.engine.dialect.loaded_dbapi.DatabaseError
         audit_lock = None if sqlite else (_AUDIT_LOCK_SQL, (_AUDIT_LOCK_KEY,))
         connection = self.engine.raw_connection()
         driver_connection: Any = connection.dbapi_connection
@@ -158,6 +172,12 @@ class Database:
                         time.sleep(0.05 * (attempt + 1))
                         continue
                     raise database_problem(str(exc)) from exc
+                except dbapi_error as exc:
+                    connection.rollback()
+                    refusal = guard_refusal(str(exc))
+                    if refusal is None:
+                        raise
+                    raise refusal from exc
                 except BaseException:
                     connection.rollback()
                     raise
@@ -186,6 +206,14 @@ class Database:
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
+
+
+def guard_refusal(message: str) -> RecordLocked | None:
+    """A guard trigger's refusal as the domain error it stands for (None for any other database error)."""
+    if GUARD_REFUSAL not in message:
+        return None
+    text = message[message.index(GUARD_REFUSAL):].splitlines()[0]
+    return RecordLocked(text.rstrip())
 
 
 def _is_busy(message: str) -> bool:

@@ -265,6 +265,11 @@ class TreatmentSession(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Raised by one on every change (a trigger refuses any other step); every writer names the version it read
+    # in its UPDATE, so of two workstations changing the same session one wins and the other is told.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's declarative attribute)
 
 
 class SessionArea(Base):
@@ -314,14 +319,36 @@ class Complication(Base):
 
 
 class SessionWarning(Base):
-    """A warning shown when the session was saved, and the reason the practitioner gave."""
+    """A warning or stop the session was signed over, and the reason given; a stop also names who overrode it."""
 
     __tablename__ = "session_warnings"
+    # sessions signed over a stop, for the history filter, without reading every warning
+    __table_args__ = (Index("ix_session_warnings_level_session", "level", "session_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
     code: Mapped[str] = mapped_column(String(60))
     message: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(10), default="warning", server_default="warning")
+    overridden_by: Mapped[str | None] = mapped_column(String(80))
+    overridden_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SessionOverride(Base):
+    """A physician's or the owner's override of a draft's stops, valid for the draft version it was given on.
+
+    Append-only: a changed draft needs a new override; signing copies the override onto the session's warnings.
+    """
+
+    __tablename__ = "session_overrides"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    overridden_by: Mapped[str] = mapped_column(String(80))
+    overridden_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class FormDraft(Base):

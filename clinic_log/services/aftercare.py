@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from clinic_log.db.engine import Database
 from clinic_log.db.models import AftercareTemplate, ComplicationType, Setting
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.permissions import require
 from clinic_log.reports.sheet_data import (
     AftercareSheet,
     ClinicInfo,
@@ -27,6 +26,7 @@ from clinic_log.reports.sheet_data import (
 )
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.files import atomic_target, check_target
 from clinic_log.services.session_queries import session_detail
 from clinic_log.settings import SETTINGS
@@ -81,7 +81,7 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
 
 def preview_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[AftercareSheet, bytes]:
     """The sheet and its PDF bytes for showing on screen; nothing is recorded until it is printed or saved."""
-    require(actor, "print aftercare")
+    authorize(db, actor, "print aftercare")
     from clinic_log.reports.aftercare_pdf import build_aftercare_pdf
 
     sheet = aftercare_sheet(db, session_id)
@@ -91,14 +91,14 @@ def preview_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[Afte
 def audit_aftercare_output(db: Database, actor: Actor, session_id: int, how: Literal["printed", "saved"],
                            template_version: int) -> None:
     """Record that a session's aftercare sheet was printed or saved to a file, with the template version used."""
-    require(actor, "print aftercare")
+    authorize(db, actor, "print aftercare")
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         how, "aftercare", str(session_id), {"template_version": template_version})))
 
 
 def write_aftercare_pdf(db: Database, actor: Actor, sheet: AftercareSheet, pdf: bytes, out: Path) -> None:
     """Write an already rendered sheet to `out` (whole or not at all) and record the save."""
-    require(actor, "print aftercare")
+    authorize(db, actor, "print aftercare")
     with atomic_target(out) as tmp:
         tmp.write_bytes(pdf)
     audit_aftercare_output(db, actor, sheet.session_id, "saved", sheet.template_version)

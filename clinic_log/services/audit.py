@@ -72,9 +72,9 @@ def record_many(db: Database, session: Session, actor: Actor, events: Iterable[A
         insert_rows(session, table_of(AuditEntry), rows)
 
 
-def record_direct(transaction: DriverTransaction, actor: Actor, event: AuditEvent, chain_head: str) -> None:
-    """As `record`, inside a `Database.write_direct` transaction that locked the chain and read its head."""
-    transaction.execute_many(_INSERT, _chained_rows(chain_head, actor, [event]))
+def record_direct(transaction: DriverTransaction, actor: Actor, events: Iterable[AuditEvent], chain_head: str) -> None:
+    """As `record_many`, inside a `Database.write_direct` transaction that locked the chain and read its head."""
+    transaction.execute_many(_INSERT, _chained_rows(chain_head, actor, events))
 
 
 def _chained_rows(chain_head: str, actor: Actor, events: Iterable[AuditEvent]) -> list[dict[str, Any]]:

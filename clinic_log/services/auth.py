@@ -16,9 +16,9 @@ from clinic_log.db.models import Practitioner, User
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole, allowed
 from clinic_log.domain.errors import DomainError, InvalidValue, NotFound
-from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.clock import utcnow
 from clinic_log.services.passwords import hash_password, verify_password
 
@@ -66,7 +66,7 @@ def has_users(db: Database) -> bool:
 
 def list_users(db: Database, actor: Actor) -> list[UserView]:
     """Every login, active ones first, by username."""
-    require(actor, "manage users")
+    authorize(db, actor, "manage users")
     stmt = (select(User, Practitioner.full_name).outerjoin(Practitioner, Practitioner.id == User.practitioner_id)
             .order_by(User.active.desc(), User.username))
     with db.reading() as session:
@@ -83,7 +83,7 @@ def _user_row(session: Session, user_id: int) -> User:
 
 def deactivate_user(db: Database, actor: Actor, user_id: int) -> None:
     """The user can no longer log in; their name stays on everything they recorded."""
-    require(actor, "manage users")
+    authorize(db, actor, "manage users")
 
     def work(session: Session) -> None:
         row = _user_row(session, user_id)
@@ -105,7 +105,7 @@ def _active_owners(session: Session) -> int:
 
 def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
     """Set a new password (the owner tells it to the user) and lift any lockout."""
-    require(actor, "manage users")
+    authorize(db, actor, "manage users")
     _check_password(new_password)
     hashed = hash_password(new_password)
 
@@ -133,14 +133,14 @@ def create_first_owner(db: Database, username: str, full_name: str, password: st
                     password_hash=hashed, practitioner_id=None, active=True, failed_logins=0)
         audit.add_created(db, session, first, user, "user", {"username": first.username, "role": "owner",
                                                              "first_start": True})
-        return first
+        return Actor(first.username, UserRole.OWNER, user_id=user.id)
 
     return db.write(work)
 
 
 def create_user(db: Database, actor: Actor, username: str, full_name: str, role: str, password: str,
                 practitioner_username: str | None = None) -> UserView:
-    require(actor, "manage users")
+    authorize(db, actor, "manage users")
     if role not in set(UserRole):
         raise InvalidValue("role", role, allowed(UserRole))
     _check_password(password)
@@ -189,7 +189,7 @@ def login(db: Database, username: str, password: str, now: datetime | None = Non
         audit.record(db, session, Actor(username, UserRole(user.role)), AuditEvent("login", "user", str(user.id), {}))
 
     db.write(reset)
-    return Actor(user.username, UserRole(user.role), user.practitioner_id)
+    return Actor(user.username, UserRole(user.role), user.practitioner_id, user_id=user.id)
 
 
 def _failed(db: Database, user_id: int, moment: datetime) -> None:

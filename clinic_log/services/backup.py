@@ -13,9 +13,9 @@ from clinic_log.db.migrate import upgrade
 from clinic_log.db.schema_version import KNOWN_REVISIONS
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DatabaseProblem, DomainError
-from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.files import atomic_target, check_target
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -45,7 +45,7 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> None:
 
 def backup(db: Database, actor: Actor, out: Path) -> BackupResult:
     """Copy the live database page by page while others keep working, then verify the copy."""
-    require(actor, "back up and restore")
+    authorize(db, actor, "back up and restore")
     live = _live_path(db)
     check_target(out)
     db.write(lambda session: audit.record(db, session, actor, AuditEvent("backed_up", "database", None,
@@ -92,7 +92,7 @@ def verify_file(path: Path) -> str | None:
 
 def restore(db: Database, actor: Actor, source: Path) -> Path:
     """Replace the live database with `source` after verifying it; returns the safety copy of the old one."""
-    require(actor, "back up and restore")
+    authorize(db, actor, "back up and restore")
     live = _live_path(db)
     problem = verify_file(source)
     if problem:

@@ -14,10 +14,10 @@ from clinic_log.db.models import ConsentText, Setting
 from clinic_log.db.reference_data import load_consent_text
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
-from clinic_log.domain.permissions import require
 from clinic_log.domain.windows import parse_window
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
 from clinic_log.settings import get_setting
 
@@ -62,7 +62,7 @@ def consent_text_versions(db: Database) -> list[ConsentTextVersion]:
 
 def save_consent_text(db: Database, actor: Actor, body: str) -> ConsentTextVersion:
     """Store edited wording as the next version (owner only); consents already signed keep their snapshot."""
-    require(actor, "edit templates and settings")
+    authorize(db, actor, "edit templates and settings")
     text = body.strip()
     if len(text) < MIN_TEXT_LENGTH:
         raise InvalidValue("consent text", text, f"the full wording the client signs (at least {MIN_TEXT_LENGTH} "
@@ -91,7 +91,7 @@ def consent_validity(db: Database) -> str:
 
 def set_consent_validity(db: Database, actor: Actor, window: str) -> str:
     """Change the validity period (owner only), given as a number and d, w or m: "12m", "26w"."""
-    require(actor, "edit templates and settings")
+    authorize(db, actor, "edit templates and settings")
     count, unit = parse_window(window)
     if count < 1:
         raise InvalidValue("consent validity", window, "a period of at least 1 day, e.g. 12m")

@@ -33,10 +33,10 @@ from clinic_log.db.models import (
 )
 from clinic_log.db.models import Complication as ComplicationRow
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.permissions import require
 from clinic_log.domain.text import fold
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.clock import utcnow
 from clinic_log.services.consent_texts import latest_in
 from clinic_log.services.passwords import hash_password
@@ -73,7 +73,7 @@ class DemoResult:
 
 
 def generate_demo(db: Database, actor: Actor, clients: int = 200, sessions: int = 1000, seed: int = 1) -> DemoResult:
-    require(actor, "import data")
+    authorize(db, actor, "import data")
     rng = random.Random(seed)
 
     def work(session: Session) -> DemoResult:

@@ -1,4 +1,7 @@
-"""A stored draft and the facts its re-check needs, read with a few selects inside the signing transaction.
+"""A stored session and the facts its re-check needs, read with a few selects inside the writing transaction.
+
+Signing re-checks a draft, saving a draft compares with what is stored, and an amendment re-checks the signed session
+with the change applied, all from `load_record`; signing reads through `load_draft`, which also locks the audit chain.
 
 Signing re-assesses the draft with the same rules as logging. Building the full `SessionDetail` view and then
 looking each fact up again (client, practitioner, supervisor, device, lot, every area, every complication
@@ -19,12 +22,13 @@ is the write a practitioner waits on, and SQLAlchemy's per-statement machinery w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 from sqlalchemy import bindparam, exists, or_, select
-from sqlalchemy.sql import Select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement, Executable, Select
 
 from clinic_log.db.driver import DriverTransaction
 from clinic_log.db.models import (
@@ -41,15 +45,17 @@ from clinic_log.db.models import (
     Finding,
     Practitioner,
     SessionArea,
+    SessionOverride,
     SessionProduct,
     SessionWarning,
     Setting,
     TreatmentSession,
     table_of,
 )
-from clinic_log.domain.enums import Modality, PractitionerRole, SessionStatus, Severity
-from clinic_log.domain.errors import InvalidValue, NotFound, RecordLocked
+from clinic_log.domain.enums import Level, Modality, PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.errors import ChangedMeanwhile, InvalidValue, NotFound, RecordLocked
 from clinic_log.domain.rules import SessionFacts
+from clinic_log.domain.signing import Override, ProblemKey
 from clinic_log.domain.values import (
     AreaInput,
     AreaRef,
@@ -58,6 +64,7 @@ from clinic_log.domain.values import (
     CredentialFacts,
     DeviceModelRef,
     FindingFacts,
+    LotFacts,
     PractitionerFacts,
     ProductInput,
     SessionInput,
@@ -86,6 +93,7 @@ _cred = table_of(Credential)
 _finding = table_of(Finding)
 _warnings = table_of(SessionWarning)
 _ci_type = table_of(ContraindicationType)
+_overrides = table_of(SessionOverride)
 
 _Rows = Sequence[Any]  # db/driver.py rows: named tuples
 _PEOPLE = ("id", "username", "full_name", "role", "needs_supervision", "depth_cap_mm")
@@ -102,13 +110,15 @@ def _draft_select() -> Select[Any]:
         "has_complications": exists().where(_comps.c.session_id == _s.c.id),
         "has_warnings": exists().where(_warnings.c.session_id == _s.c.id),
         "has_findings": exists().where(_finding.c.client_id == _s.c.client_id),
+        "has_overrides": exists().where(_overrides.c.session_id == _s.c.id, _overrides.c.version == _s.c.version),
     }
     return (
         select(
             _s.c.id, _s.c.status, _s.c.client_id, _s.c.practitioner_id, _s.c.supervisor_id, _s.c.started_at,
             _s.c.supervisor_presence, _s.c.device_id, _s.c.course_index, _s.c.course_total, _s.c.skin_response,
-            _s.c.notes, _s.c.warnings_reason,
-            _client.c.id.label("c_id"), _client.c.client_ref, _client.c.fitzpatrick,
+            _s.c.notes, _s.c.warnings_reason, _s.c.version, _s.c.created_by, _s.c.voided_by,
+            _s.c.countersigned_by,
+            _client.c.id.label("c_id"), _client.c.client_ref, _client.c.fitzpatrick, _client.c.date_of_birth,
             *(_prac.c[name].label(f"p_{name}") for name in _PEOPLE),
             *(_sup.c[name].label(f"sup_{name}") for name in _PEOPLE),
             _device.c.id.label("d_id"), _device.c.serial, _device.c.in_service,
@@ -154,36 +164,91 @@ _FINDINGS = (select(_finding.c.code, _ci_type.c.label, _ci_type.c.severity, _fin
              .where(_finding.c.client_id == bindparam("cid")).order_by(_finding.c.noted_on))
 
 
+_STORED_WARNINGS = (select(_warnings.c.code, _warnings.c.message, _warnings.c.level)
+                    .where(_warnings.c.session_id == bindparam("sid")).order_by(_warnings.c.id))
+_OVERRIDES = (select(_overrides.c.code, _overrides.c.message, _overrides.c.reason, _overrides.c.overridden_by,
+                     _overrides.c.overridden_at)
+              .where(_overrides.c.session_id == bindparam("sid"), _overrides.c.version == bindparam("version"))
+              .order_by(_overrides.c.id))
+
 _ALL_AREAS = select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm)
 _ALL_COMPLICATION_CODES = select(_comp_type.c.code)
 
 
+class Reader(Protocol):
+    """Runs a prepared select: the signing transaction's driver connection, or an ORM session (`OrmReader`)."""
+
+    def rows(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[Any]: ...
+
+    def scalars(self, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> list[Any]: ...
+
+
+class OrmReader:
+    """The same selects inside an open ORM transaction (rows have the same attribute access and `_asdict`)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def rows(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[Any]:
+        return list(self._session.execute(cast(Executable, statement), dict(params)).all())
+
+    def scalars(self, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> list[Any]:
+        return [row[0] for row in self.rows(statement, params or {})]
+
+
 @dataclass(frozen=True)
-class DraftToSign:
-    """A stored draft as the entry it was typed from, with everything the rules need to check it again."""
+class StoredSession:
+    """A stored session as the entry it was typed from, with everything the rules need to check it again."""
 
     session_id: int
+    status: SessionStatus
+    version: int
     practitioner_id: int
+    created_by: str
+    voided_by: str | None
+    countersigned_by: str | None
     warnings_reason: str | None
-    has_stored_warnings: bool  # saved with warnings (and a reason) as a draft: signing replaces them
-    audit_head: str  # the audit chain's newest hash, read under the chain's lock (see audit.CHAIN_HEAD)
+    stored: frozenset[ProblemKey]  # the warnings and stops stored with it (signed, or a draft saved with a reason)
+    overrides: Mapping[ProblemKey, Override]  # stops overridden on this version of a draft
+    audit_head: str  # the audit chain's newest hash (read under the chain's lock only through `load_draft`)
     entry: SessionInput
     facts: SessionFacts
+    area_ids: tuple[int, ...] = ()  # the stored row of each of entry.areas, in the same order
+
+    @property
+    def has_stored_warnings(self) -> bool:
+        return bool(self.stored)
+
+    def expect_version(self, version: int | None) -> None:
+        """Refuse when the caller read another version than the one stored (None: the caller read it just now)."""
+        if version is not None and version != self.version:
+            raise ChangedMeanwhile(
+                f"session {self.session_id} was changed meanwhile (another save, signature or amendment): nothing "
+                "was written; look at it again before you save, sign or amend it")
 
 
-def load_draft(transaction: DriverTransaction, session_id: int) -> DraftToSign:
+DraftToSign = StoredSession  # what signing reads
+
+
+def load_draft(transaction: DriverTransaction, session_id: int) -> StoredSession:
     """The draft `session_id` inside the signing transaction, with the audit chain locked and its head read.
 
     Refused as reading it for a full check would be: missing → NotFound, signed → RecordLocked, device out of
     service → InvalidValue.
     """
     transaction.lock_audit_chain()  # before the head is read (a no-op on SQLite: BEGIN IMMEDIATE holds the lock)
-    rows = transaction.rows(_DRAFT, {"sid": session_id})
+    record = load_record(transaction, session_id)
+    if record.status is not SessionStatus.DRAFT:
+        raise RecordLocked(f"session {session_id} is signed: it cannot be changed, only amended with a reason")
+    return record
+
+
+def load_record(reader: Reader, session_id: int) -> StoredSession:
+    """The session `session_id` (draft or signed) as its entry and facts; NotFound when there is none."""
+    rows = reader.rows(_DRAFT, {"sid": session_id})
     if not rows:
         raise NotFound("session", session_id)
     row = rows[0]
-    if row.status != SessionStatus.DRAFT:
-        raise RecordLocked(f"session {session_id} is signed: it cannot be changed, only amended with a reason")
     if row.c_id is None:
         raise NotFound("client", row.client_id)
     if row.p_id is None:
@@ -194,23 +259,28 @@ def load_draft(transaction: DriverTransaction, session_id: int) -> DraftToSign:
     if row.device_id is not None:
         if row.d_id is None:
             raise NotFound("device", row.device_id)
-        if not row.in_service:
+        if not row.in_service and row.status == SessionStatus.DRAFT:
             raise InvalidValue("device", row.serial, "a device that is in service")
         device_model = DeviceModelRef(row.model_name, Modality(row.modality), row.min_depth_mm, row.max_depth_mm)
 
     area_rows = [r for r in rows if r.a_id is not None]
-    product_rows = transaction.rows(_PRODUCTS, {"sid": session_id}) if row.has_products else []
-    comp_rows = transaction.rows(_COMPLICATIONS, {"sid": session_id}) if row.has_complications else []
+    product_rows = reader.rows(_PRODUCTS, {"sid": session_id}) if row.has_products else []
+    comp_rows = reader.rows(_COMPLICATIONS, {"sid": session_id}) if row.has_complications else []
     credentials: dict[int, list[CredentialFacts]] = {row.practitioner_id: []}
     if row.supervisor_id is not None:
         credentials[row.supervisor_id] = []
-    for c in transaction.rows(_CREDENTIALS, {"pid": row.practitioner_id, "sup": row.supervisor_id}):
+    for c in reader.rows(_CREDENTIALS, {"pid": row.practitioner_id, "sup": row.supervisor_id}):
         credentials[c.practitioner_id].append(CredentialFacts(c.kind, c.number, c.expires_on, c.required))
     findings = tuple(
         FindingFacts(f.code, f.label, Severity(f.severity), f.noted_on, f.ends_on, f.window, f.cleared_by,
                      f.clearance_note)
-        for f in (transaction.rows(_FINDINGS, {"cid": row.client_id}) if row.has_findings else ())
+        for f in (reader.rows(_FINDINGS, {"cid": row.client_id}) if row.has_findings else ())
     )
+    stored = frozenset((w.code, w.message) for w in reader.rows(_STORED_WARNINGS, {"sid": session_id})
+                       if w.level in (Level.WARNING, Level.STOP)) if row.has_warnings else frozenset()
+    overrides = {(o.code, o.message): Override(o.reason, o.overridden_by, o.overridden_at)
+                 for o in reader.rows(_OVERRIDES, {"sid": session_id, "version": row.version})
+                 } if row.has_overrides else {}
 
     entry = SessionInput(
         client_id=row.client_id, practitioner_id=row.practitioner_id, started_at=from_utc_naive(row.started_at),
@@ -225,17 +295,19 @@ def load_draft(transaction: DriverTransaction, session_id: int) -> DraftToSign:
         notes=row.notes,
     )
     facts = SessionFacts(
-        client=ClientFacts(row.c_id, row.client_ref, row.fitzpatrick, findings, row.consent_on),
+        client=ClientFacts(row.c_id, row.client_ref, row.fitzpatrick, findings, row.consent_on, row.date_of_birth),
         practitioner=_person(row, "p_", credentials[row.practitioner_id]),
         supervisor=None if row.supervisor_id is None else _person(row, "sup_", credentials[row.supervisor_id]),
         device_model=device_model,
-        areas=_area_refs(transaction, area_rows),
-        complication_codes=_complication_codes(transaction, comp_rows),
+        areas=_area_refs(reader, area_rows),
+        complication_codes=_complication_codes(reader, comp_rows),
         consent_validity=row.consent_validity if row.consent_validity is not None
         else SETTINGS[CONSENT_VALIDITY].default,
+        lot=None if row.lot_number is None else LotFacts(row.lot_number, True, row.lot_expires),
     )
-    return DraftToSign(row.id, row.practitioner_id, row.warnings_reason, bool(row.has_warnings),
-                       row.audit_head or GENESIS, entry, facts)
+    return StoredSession(row.id, SessionStatus(row.status), row.version, row.practitioner_id, row.created_by,
+                         row.voided_by, row.countersigned_by, row.warnings_reason, stored, overrides,
+                         row.audit_head or GENESIS, entry, facts, tuple(a.a_id for a in area_rows))
 
 
 def _person(row: Any, prefix: str, credentials: list[CredentialFacts]) -> PractitionerFacts:
@@ -245,15 +317,15 @@ def _person(row: Any, prefix: str, credentials: list[CredentialFacts]) -> Practi
                              m[f"{prefix}depth_cap_mm"], tuple(credentials))
 
 
-def _area_refs(transaction: DriverTransaction, area_rows: _Rows) -> dict[str, AreaRef]:
+def _area_refs(reader: Reader, area_rows: _Rows) -> dict[str, AreaRef]:
     if any(a.area_ref is None for a in area_rows):  # not reachable while foreign keys hold; keeps the message exact
         return {a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm)
-                for a in transaction.rows(_ALL_AREAS, {})}
+                for a in reader.rows(_ALL_AREAS, {})}
     return {a.area_ref: AreaRef(a.area_ref, a.area_label, a.region, a.usual_min_mm, a.usual_max_mm)
             for a in area_rows}
 
 
-def _complication_codes(transaction: DriverTransaction, comp_rows: _Rows) -> frozenset[str]:
+def _complication_codes(reader: Reader, comp_rows: _Rows) -> frozenset[str]:
     if any(c.known is None for c in comp_rows):  # as for areas: only to list every allowed code in the error
-        return frozenset(transaction.scalars(_ALL_COMPLICATION_CODES))
+        return frozenset(reader.scalars(_ALL_COMPLICATION_CODES))
     return frozenset(c.known for c in comp_rows)

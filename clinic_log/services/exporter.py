@@ -27,9 +27,9 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
-from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, to_utc_naive, utcnow
 from clinic_log.services.fhir_export import bundle_entries, write_bundle
 from clinic_log.services.files import atomic_target
@@ -86,7 +86,7 @@ def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: 
                     progress: Progress = no_progress) -> int:
     """Write the file (atomically: a temp file renamed into place) and return the number of rows (for FHIR:
     bundle entries). `progress` is told the rows written so far and may cancel (`JobCancelled`)."""
-    require(actor, "export data")
+    authorize(db, actor, "export data")
     if fmt not in FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(FORMATS))
     if date_from and date_to and date_to < date_from:

@@ -86,4 +86,4 @@ def client_facts(session: Session, client_id: int) -> ClientFacts:
     consent_on = session.scalar(
         select(Consent.signed_on).where(Consent.client_id == client_id).order_by(Consent.signed_on.desc()).limit(1)
     )
-    return ClientFacts(client.id, client.client_ref, client.fitzpatrick, findings, consent_on)
+    return ClientFacts(client.id, client.client_ref, client.fitzpatrick, findings, consent_on, client.date_of_birth)

@@ -18,7 +18,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import FormDraft
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
-from clinic_log.domain.permissions import require
+from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
 
 _ACTION = "keep unsaved form drafts"
@@ -39,7 +39,7 @@ def _check_key(form_key: str) -> None:
 
 def save_form_draft(db: Database, actor: Actor, form_key: str, state: dict[str, Any]) -> None:
     """Keep `state` as the actor's draft of `form_key`, replacing any earlier one."""
-    require(actor, _ACTION)
+    authorize(db, actor, _ACTION)
     _check_key(form_key)
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True)
 
@@ -55,7 +55,7 @@ def save_form_draft(db: Database, actor: Actor, form_key: str, state: dict[str, 
 
 
 def load_form_draft(db: Database, actor: Actor, form_key: str) -> FormDraftView | None:
-    require(actor, _ACTION)
+    authorize(db, actor, _ACTION)
     with db.reading() as session:
         row = session.scalar(select(FormDraft).where(FormDraft.username == actor.username,
                                                      FormDraft.form_key == form_key))
@@ -64,14 +64,14 @@ def load_form_draft(db: Database, actor: Actor, form_key: str) -> FormDraftView 
 
 def delete_form_draft(db: Database, actor: Actor, form_key: str) -> None:
     """Forget the draft once the record itself is saved (no error if there is none)."""
-    require(actor, _ACTION)
+    authorize(db, actor, _ACTION)
     db.write(lambda session: session.execute(
         delete(FormDraft).where(FormDraft.username == actor.username, FormDraft.form_key == form_key)))
 
 
 def list_form_drafts(db: Database, actor: Actor, prefix: str = "") -> list[FormDraftView]:
     """The actor's drafts whose key starts with `prefix`, newest first."""
-    require(actor, _ACTION)
+    authorize(db, actor, _ACTION)
     with db.reading() as session:
         stmt = select(FormDraft).where(FormDraft.username == actor.username)
         if prefix:

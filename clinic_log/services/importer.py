@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -37,20 +37,21 @@ from clinic_log.db.models import (
     table_of,
 )
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.enums import Level, PractitionerRole, SessionStatus, Severity
 from clinic_log.domain.errors import DomainError, InvalidValue
-from clinic_log.domain.permissions import require
 from clinic_log.domain.rules import SessionFacts, assess_session
 from clinic_log.domain.values import (
     AreaInput,
     ClientFacts,
     ComplicationInput,
     FindingFacts,
+    LotFacts,
     Problem,
     SessionInput,
 )
 from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.clients import ClientDetails, parse_fitzpatrick, search_key, validate_details
 from clinic_log.services.clock import to_utc_naive, utcnow
 from clinic_log.services.csv_input import (
@@ -97,7 +98,7 @@ def _domain_check(problems: ProblemList, row: CsvRow, column: str, check: Callab
 
 
 def import_practitioners(db: Database, actor: Actor, path: Path) -> ImportResult:
-    require(actor, "import data")
+    authorize(db, actor, "import data")
     rows = read_rows(path, PRACTITIONER_COLUMNS)
     problems = ProblemList()
     details: list[tuple[CsvRow, PractitionerDetails]] = []
@@ -157,7 +158,7 @@ def _check_unique(problems: ProblemList, keyed: list[tuple[CsvRow, str]], column
 
 
 def import_clients(db: Database, actor: Actor, path: Path) -> ImportResult:
-    require(actor, "import data")
+    authorize(db, actor, "import data")
     rows = read_rows(path, CLIENT_COLUMNS)
     problems = ProblemList()
     details: list[tuple[CsvRow, ClientDetails]] = []
@@ -224,6 +225,7 @@ class _SessionLookups:
                               for p in session.scalars(select(Practitioner))}
         self.practitioners_by_id = {p.id: p for p in self.practitioners.values()}
         self.fitzpatrick_by_id = {cid: fitz for cid, fitz in self.clients.values()}
+        self.born_by_id = {cid: born for cid, born in session.execute(select(Client.id, Client.date_of_birth))}
         self.models = facts.device_models_by_name(session)
         self.model_refs = {name: facts.device_model_ref(model) for name, model in self.models.items()}
         self.devices = {d.serial: d for d in session.scalars(select(Device))}
@@ -250,11 +252,12 @@ class _SessionLookups:
             findings[f.client_id].append(FindingFacts(f.code, t.label, Severity(t.severity), f.noted_on, f.ends_on,
                                                       t.window, f.cleared_by, f.clearance_note))
         for ref, (cid, fitz) in self.clients.items():
-            self._client_facts[cid] = ClientFacts(cid, ref, fitz, tuple(findings.get(cid, ())), consents.get(cid))
+            self._client_facts[cid] = ClientFacts(cid, ref, fitz, tuple(findings.get(cid, ())), consents.get(cid),
+                                                  self.born_by_id.get(cid))
 
 
 def import_sessions(db: Database, actor: Actor, path: Path) -> ImportResult:
-    require(actor, "import data")
+    authorize(db, actor, "import data")
     rows = read_rows(path, SESSION_COLUMNS)
     digest = _file_digest(path)
 
@@ -396,18 +399,16 @@ def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: Proble
         supervisor = look.practitioners_by_id.get(entry.supervisor_id) if entry.supervisor_id else None
         model = look.models[group.device_key[0]] if group.device_key else None
         fitz = look.fitzpatrick_by_id[entry.client_id]
+        lot = look.lots.get(group.lot_number or "")
         session_facts = SessionFacts(
             client=look.client_facts(entry.client_id, fitz), practitioner=practitioner, supervisor=supervisor,
             device_model=look.model_refs[model.name] if model else None, areas=look.areas,
             complication_codes=look.complications, consent_validity=look.consent_validity,
+            lot=None if not group.lot_number else LotFacts(group.lot_number, lot is not None,
+                                                           None if lot is None else lot.expires_on),
         )
-        lot = look.lots.get(group.lot_number or "")
-        if lot is not None and entry.lot_expires is not None and lot.expires_on not in (None, entry.lot_expires):
-            problems.add(group.rows[0].line, "lot_expires",
-                         f"lot {lot.lot_number} is recorded with expiry {lot.expires_on}")
-        checked = entry if lot is None or entry.lot_expires else replace(entry, lot_expires=lot.expires_on)
-        assessment = assess_session(checked, session_facts)
-        group.warnings = assessment.warnings
+        assessment = assess_session(entry, session_facts)
+        group.warnings = assessment.to_go_ahead
         for error in assessment.errors:
             problems.add(*_locate(group, error.field, error.message))
 
@@ -433,7 +434,7 @@ _SESSION_COLUMNS = (
 # A CSV has no technique, endpoint, RF energy or complication outcome: those columns are left to be NULL.
 _AREA_COLUMNS = ("session_id", "area_code", "depth_mm", "passes")
 _COMPLICATION_COLUMNS = ("session_id", "code", "grade", "onset_on", "reported", "added_by_amendment")
-_WARNING_COLUMNS = ("session_id", "code", "message", "reason")
+_WARNING_COLUMNS = ("session_id", "code", "message", "reason", "level", "overridden_by", "overridden_at")
 
 
 def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_Group], look: _SessionLookups,
@@ -466,7 +467,9 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     for sid, g in zip(ids, groups, strict=True):
         areas += [(sid, a.area_code, a.depth_mm, a.passes) for a in g.entry.areas]
         comps += [(sid, c.code, c.grade, c.onset_on, False, False) for c in g.entry.complications]
-        warnings += [(sid, w.code, w.message, imported) for w in g.warnings]
+        warnings += [(sid, w.code, w.message, imported, w.level.value,
+                      actor.username if w.level is Level.STOP else None, now if w.level is Level.STOP else None)
+                     for w in g.warnings]
     insert_values(session, table_of(SessionArea), _AREA_COLUMNS, areas)
     insert_values(session, table_of(Complication), _COMPLICATION_COLUMNS, comps)
     insert_values(session, table_of(SessionWarning), _WARNING_COLUMNS, warnings)

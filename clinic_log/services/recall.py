@@ -16,9 +16,9 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import CartridgeLot, Client, Practitioner, SessionArea, TreatmentSession
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
-from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.files import atomic_target
 
@@ -36,7 +36,7 @@ class RecallRow:
 
 
 def recall_lot(db: Database, actor: Actor, lot_number: str) -> list[RecallRow]:
-    require(actor, "run recalls")
+    authorize(db, actor, "run recalls")
     lot_number = lot_number.strip()
     if not lot_number:
         raise InvalidValue("lot number", "", "the lot number printed on the cartridge box, e.g. DP16-240117")
@@ -76,7 +76,7 @@ def write_recall_csv(rows: list[RecallRow], out: Path) -> None:
 
 def export_recall(db: Database, actor: Actor, lot_number: str, out: Path) -> int:
     """Write the recall of `lot_number` as CSV and audit the export; returns the number of rows."""
-    require(actor, "export data")
+    authorize(db, actor, "export data")
     rows = recall_lot(db, actor, lot_number)
     write_recall_csv(rows, out)
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(

@@ -8,6 +8,9 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from clinic_log.services.session_views import SessionRow
 
+SIGNED_OVER_STOP = "stop"  # signed over a stop: an override by a physician or the owner
+SIGNED_OVER_ANY = "any"  # signed over a stop or a warning, each with its reason
+
 
 @dataclass(frozen=True)
 class SessionFilter:
@@ -25,6 +28,7 @@ class SessionFilter:
     min_grade: int | None = None  # sessions with a complication of at least this CTCAE grade
     status: str | None = None
     text: str | None = None
+    signed_over: str | None = None  # SIGNED_OVER_STOP or SIGNED_OVER_ANY: signed over a stop (or any warning)
 
     def with_days(self, first: date | None, last: date | None, zone: tzinfo | None = None) -> SessionFilter:
         """This filter narrowed to the local days `first`..`last` (inclusive; None leaves that side open)."""

@@ -22,6 +22,7 @@ from clinic_log.db.models import (
     DeviceModel,
     Practitioner,
     SessionArea,
+    SessionOverride,
     SessionProduct,
     SessionWarning,
     TreatmentSession,
@@ -29,6 +30,7 @@ from clinic_log.db.models import (
 from clinic_log.domain.errors import NotFound
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.session_filter import (  # apart, so the UI imports them without SQLAlchemy
+    SIGNED_OVER_STOP,
     Choice,
     FilterChoices,
     PageKey,
@@ -39,6 +41,7 @@ from clinic_log.services.session_views import (
     AmendmentView,
     AreaView,
     ComplicationView,
+    OverrideView,
     ProductView,
     SessionDetail,
     SessionRow,
@@ -134,6 +137,13 @@ def _conditions(flt: SessionFilter, *, probe_complications: bool,
         conditions.append(s.started_at < to_utc_naive(flt.started_before))
     if flt.status is not None:
         conditions.append(s.status == flt.status)
+    if flt.signed_over is not None:
+        w = SessionWarning
+        conditions.append(s.status == "signed")
+        if flt.signed_over == SIGNED_OVER_STOP:  # few: the (level, session_id) index gives their ids at once
+            conditions.append(s.id.in_(select(w.session_id).where(w.level == "stop")))
+        else:
+            conditions.append(exists().where(w.session_id == s.id))
     # Every area is common: walk sessions newest first (or within the date range) and probe the
     # (area_code, session_id) index.
     if flt.area_code is not None:
@@ -298,8 +308,12 @@ def session_detail(session: Session, session_id: int) -> SessionDetail:
             .join(ComplicationType, ComplicationType.code == Complication.code)
             .where(Complication.session_id == session_id).order_by(Complication.id))
     )
-    warnings = tuple(WarningView(w.code, w.message, w.reason) for w in session.scalars(
+    warnings = tuple(WarningView(w.code, w.message, w.reason, w.level, w.overridden_by) for w in session.scalars(
         select(SessionWarning).where(SessionWarning.session_id == session_id).order_by(SessionWarning.id)))
+    overrides = tuple(
+        OverrideView(o.code, o.message, o.reason, o.overridden_by, from_utc_naive(o.overridden_at), o.version)
+        for o in session.scalars(select(SessionOverride).where(SessionOverride.session_id == session_id)
+                                 .order_by(SessionOverride.id)))
     amendments = tuple(
         AmendmentView(a.table_name, a.row_id, a.field, a.old_value, a.new_value, a.amended_by,
                       from_utc_naive(a.amended_at), a.reason)
@@ -322,4 +336,5 @@ def session_detail(session: Session, session_id: int) -> SessionDetail:
         areas=areas, products=products, complications=comps, warnings=warnings, amendments=amendments,
         created_by=row.created_by, created_at=from_utc_naive(row.created_at), voided_by=row.voided_by,
         voided_at=from_utc_naive(row.voided_at) if row.voided_at else None, void_reason=row.void_reason,
+        version=row.version, overrides=overrides,
     )

@@ -13,6 +13,7 @@ class SessionSaved:
     id: int
     status: str
     warnings: tuple[Problem, ...]
+    version: int = 1  # the stored version: name it when saving or signing this session next
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,20 @@ class WarningView:
     code: str
     message: str
     reason: str
+    level: str = "warning"  # "warning" or "stop"
+    overridden_by: str | None = None  # for a stop: the physician or owner who overrode it
+
+
+@dataclass(frozen=True)
+class OverrideView:
+    """A stop overridden on a draft (valid while the draft stays as it was at `version`)."""
+
+    code: str
+    message: str
+    reason: str
+    overridden_by: str
+    overridden_at: datetime
+    version: int
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,8 @@ class SessionDetail:
     voided_by: str | None = None
     voided_at: datetime | None = None  # aware, UTC
     void_reason: str | None = None
+    version: int = 1  # name it when signing, countersigning, amending or voiding (someone else may have since)
+    overrides: tuple[OverrideView, ...] = ()  # a draft's stop overrides, for every version
 
     @property
     def awaiting_countersignature(self) -> bool:

@@ -34,9 +34,9 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
-from clinic_log.domain.permissions import require
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
 from clinic_log.services.files import atomic_target
 
@@ -79,7 +79,7 @@ def find_client_id(session: Session, client_ref: str) -> int:
 
 
 def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectAccessData:
-    require(actor, "export data")
+    authorize(db, actor, "export data")
     with db.reading() as session:
         client_id = find_client_id(session, client_ref)
         client = session.get(Client, client_id)
@@ -107,7 +107,7 @@ def subject_access_json(data: SubjectAccessData) -> str:
 
 def export_client(db: Database, actor: Actor, client_ref: str, fmt: str, out: Path) -> SubjectAccessData:
     """Write the client's data as JSON or a PDF summary (atomically) and audit it."""
-    require(actor, "export data")
+    authorize(db, actor, "export data")
     if fmt not in SUBJECT_FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(SUBJECT_FORMATS))
     data = collect_client_data(db, actor, client_ref)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from clinic_log.app import main
+from tests.tamper import drop_guards_sqlite
 from tests.unit.cli_helpers import run
 
 
@@ -130,6 +131,7 @@ def test_bad_usage_exits_2_with_one_line(db_path: Path, capsys: pytest.CaptureFi
 def test_check_reports_an_edited_audit_row(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "--db", str(imported), "check")[0] == 0
     conn = sqlite3.connect(imported)
+    drop_guards_sqlite(conn)  # the audit log is append-only: an attacker with the file drops the guard first
     conn.execute("UPDATE audit_log SET detail = '{}' WHERE id = 3")
     conn.commit()
     conn.close()
@@ -140,6 +142,7 @@ def test_check_reports_an_edited_audit_row(imported: Path, capsys: pytest.Captur
 
 def test_check_reports_a_deleted_audit_row(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     conn = sqlite3.connect(imported)
+    drop_guards_sqlite(conn)
     conn.execute("DELETE FROM audit_log WHERE id = 2")
     conn.commit()
     conn.close()
@@ -152,6 +155,7 @@ def test_backup_and_restore_round_trip(imported: Path, tmp_path: Path, capsys: p
     assert run(capsys, "--db", str(imported), "backup", "-o", str(backup))[0] == 0
     conn = sqlite3.connect(imported)
     conn.execute("PRAGMA foreign_keys=OFF")
+    drop_guards_sqlite(conn)
     conn.execute("DELETE FROM session_areas")
     conn.commit()
     conn.close()

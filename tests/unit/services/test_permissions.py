@@ -101,6 +101,9 @@ MATRIX: list[tuple[str, Call, set[UserRole]]] = [
         db, a, sessions.save_draft(db, OWNER, session_entry(c)).id), {UserRole.PRACTITIONER, UserRole.OWNER}),
     ("countersign session", lambda db, a, c, s, t: sessions.countersign_session(db, a, s),
      {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("override stops", lambda db, a, c, s, t: sessions.override_stops(
+        db, a, sessions.save_draft(db, OWNER, session_entry(c)).id, "physician reviewed the record today"),
+     {UserRole.PRACTITIONER, UserRole.OWNER}),
     ("void session", lambda db, a, c, s, t: amendments.void_session(db, a, s, "entered for the wrong client"),
      {UserRole.PRACTITIONER, UserRole.OWNER}),
     ("create user", lambda db, a, c, s, t: auth.create_user(db, a, "desk2", "Desk", "reception", "long-enough"),
@@ -169,6 +172,7 @@ def test_every_permission_of_the_table_is_exercised_by_the_matrix() -> None:
 
     covered = {
         "edit client contact details", "edit clinical client records", "log sessions", "sign sessions",
+        "override stops",
         "countersign sessions", "void sessions", "amend sessions", "print aftercare",
         "manage practitioners and devices",
         "view practitioners", "manage users", "edit templates and settings", "import data", "export data",

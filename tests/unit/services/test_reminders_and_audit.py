@@ -15,6 +15,7 @@ from clinic_log.domain.errors import PermissionDenied
 from clinic_log.services.audit_queries import AuditFilter, first_broken_row, list_audit
 from clinic_log.services.reminders import expiring_credentials, expiring_lots
 from clinic_log.services.sessions import log_session
+from tests.tamper import drop_guards
 from tests.unit.services.helpers import LICENCE_EXPIRES, LOT_EXPIRES, make_clinic, session_entry
 
 
@@ -45,6 +46,7 @@ def test_audit_trail_filters_and_finds_the_first_broken_row(db: Database, owner:
     assert len(page) == 2 and list_audit(db, owner, limit=2, before_id=page[-1].id)[0].id < page[-1].id
     assert first_broken_row(db, owner) is None
     with db.writing() as session:
+        drop_guards(session)
         session.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE id = :i"), {"i": rows[0].id})
     broken = first_broken_row(db, owner)
     assert broken is not None and broken.row_id == rows[0].id
@@ -58,6 +60,7 @@ def test_audit_date_filters_are_local_days(db: Database, owner: Actor) -> None:
     second = log_session(db, clinic.derm, session_entry(clinic), sign=True)
     signed_rows = {r.entity_id: r.id for r in list_audit(db, owner, AuditFilter(action="signed"))}
     with db.writing() as session:  # 22:30 on 2 July and 09:00 on 3 July in Auckland (UTC+12)
+        drop_guards(session)  # the audit log is append-only: only a test moves its times
         for session_id, at in ((first.id, datetime(2026, 7, 2, 10, 30)), (second.id, datetime(2026, 7, 2, 21, 0))):
             session.execute(text("UPDATE audit_log SET at = :at WHERE id = :i"),
                             {"at": at, "i": signed_rows[str(session_id)]})

@@ -16,8 +16,8 @@ from clinic_log.domain.values import AreaInput, ComplicationInput
 from clinic_log.services.amendments import add_late_complication, amend_area_field, amend_session_field, void_session
 from clinic_log.services.session_queries import SessionFilter, count_sessions, get_session, list_sessions
 from clinic_log.services.sessions import (
-    CredentialBlocksSigning,
     SessionRejected,
+    StopsNeedOverride,
     WarningsNeedReason,
     assess,
     countersign_session,
@@ -178,11 +178,16 @@ def test_expired_credential_blocks_signing_except_by_the_owner_with_a_reason(db:
         session.execute(text("UPDATE credentials SET expires_on = '2026-06-30' WHERE practitioner_id = :p"),
                         {"p": clinic.derm_id})
     entry = session_entry(clinic)  # 2026-07-01: the licence expired the day before
-    with pytest.raises(CredentialBlocksSigning, match="expired 2026-06-30"):
-        log_session(db, clinic.derm, entry, reason="renewal in the post", sign=True)
+    with pytest.raises(StopsNeedOverride, match="expired 2026-06-30") as refused:
+        log_session(db, clinic.derm, entry, override_reason="my renewal is in the post", sign=True)
+    assert not refused.value.may_override  # a physician, but nobody overrides a stop about their own licence
     draft = save_draft(db, clinic.derm, entry)  # nothing typed is lost: it stays a draft
-    with pytest.raises(CredentialBlocksSigning):
-        sign_session(db, clinic.derm, draft.id, reason="renewal in the post")
-    signed = sign_session(db, owner, draft.id, reason="renewal confirmed by the council by phone")
+    with pytest.raises(StopsNeedOverride, match="own credential"):
+        sign_session(db, clinic.derm, draft.id, override_reason="my renewal is in the post")
+    with pytest.raises(StopsNeedOverride, match="at least 3 words"):
+        sign_session(db, owner, draft.id, override_reason="ok")
+    signed = sign_session(db, owner, draft.id, override_reason="renewal confirmed by the council by phone")
     assert signed.status == "signed"
-    assert {w.reason for w in get_session(db, draft.id).warnings} == {"renewal confirmed by the council by phone"}
+    [stop] = get_session(db, draft.id).warnings
+    assert (stop.code, stop.level, stop.reason, stop.overridden_by) == (
+        "credential_expired", "stop", "renewal confirmed by the council by phone", "owner")
