@@ -216,7 +216,7 @@ def session_form_warnings(scene: Scene) -> QWidget:
     form.supervisor.setCurrentIndex(0)  # not chosen yet
     for code, depth in (("forehead", 0.4), ("cheeks", 1.5), ("chin_jaw", 0.75)):
         form.toggle_area(code)
-        form.area_rows.rows[-1].depth.setValue(depth)
+        form.area_rows.rows[-1].depth.setText(f"{depth:g}")
     form.products.numbing.setChecked(True)
     form.panel.reason.setPlainText("test patch on 1 Oct tolerated; Dr Brandt reachable by phone")
     _checked(scene, form)

@@ -1,11 +1,14 @@
 """Amend a signed session: choose a field (session or area) or a late complication, give the new value and a
-required reason. The original stays in the session's history. Also the one-line reason dialog (void, override)."""
+required reason. The original stays in the session's history. The amended session is checked as a session by the
+services: a change that raises a warning asks for a reason for it, one that raises a stop for a physician's or the
+owner's override, before it is saved. Also the one-line reason dialog (void, override)."""
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -25,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
+from clinic_log.domain.rules import OVERRIDE_MIN_WORDS
+from clinic_log.domain.signing import StopsNeedOverride, WarningsNeedReason
 from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import amendments
 from clinic_log.services.session_views import SessionDetail
@@ -86,6 +91,7 @@ class AmendDialog(QDialog):
         self.value_edit.setAccessibleName("New value")
         self.complication_combo = QComboBox()
         self.complication_combo.setAccessibleName("Complication")
+        self.complication_combo.addItem("Choose the type…", "")  # no default: the wrong type is never signed
         for code, label in amendments.complication_types(db):
             self.complication_combo.addItem(label, code)
         self.grade_spin = QSpinBox()
@@ -115,10 +121,22 @@ class AmendDialog(QDialog):
         self.reason_edit.setPlaceholderText("Required: why the record changes (e.g. follow-up call on day 3)")
         self.reason_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.error_label = problem_label()
+        self.warnings_edit = self._reason_box("Reason for the warnings",
+                                              "why it is right to go ahead with the warnings shown above")
+        self.override_edit = self._reason_box("Override the stop",
+                                              f"why it is safe to go ahead, in at least {OVERRIDE_MIN_WORDS} words")
         form = QFormLayout()
         form.addRow("&Change", self.field_combo)
         form.addRow(self.stack)
         form.addRow("&Reason", self.reason_edit)
+        self.warnings_label = QLabel("Reason for the &warnings")
+        self.warnings_label.setBuddy(self.warnings_edit)
+        form.addRow(self.warnings_label, self.warnings_edit)
+        self.override_label = QLabel("Override the &stop")
+        self.override_label.setBuddy(self.override_edit)
+        form.addRow(self.override_label, self.override_edit)
+        for widget in (self.warnings_label, self.warnings_edit, self.override_label, self.override_edit):
+            widget.setVisible(False)  # shown once the change turns out to raise a warning or a stop
         buttons = save_cancel_buttons(self, self.save)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Save amendment")
@@ -142,6 +160,14 @@ class AmendDialog(QDialog):
         restored = self.autosave.restore_saved()
         self.note_label.setText(restored or "")
         self.note_label.setVisible(bool(restored))
+
+    def _reason_box(self, name: str, placeholder: str) -> QPlainTextEdit:
+        box = QPlainTextEdit()
+        box.setAccessibleName(name)
+        box.setTabChangesFocus(True)
+        box.setPlaceholderText(placeholder)
+        box.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 14)
+        return box
 
     def typed(self) -> dict[str, object]:
         """What is on screen, for the autosaved draft."""
@@ -189,23 +215,44 @@ class AmendDialog(QDialog):
 
     def save(self) -> None:
         target, reason, actor = self.target(), self.reason_edit.toPlainText(), current_actor()
+        version = self._detail.version  # the version shown: a change made meanwhile elsewhere is refused
+        reasons: dict[str, Any] = {"version": version,
+                                   "warnings_reason": self.warnings_edit.toPlainText().strip() or None,
+                                   "override_reason": self.override_edit.toPlainText().strip() or None}
         try:
             if target.kind == "session":
                 amendments.amend_session_field(self._db, actor, self._detail.id, target.field, self.value_edit.text(),
-                                               reason)
+                                               reason, **reasons)
             elif target.kind == "area":
                 assert target.area_id is not None
                 amendments.amend_area_field(self._db, actor, target.area_id, target.field, self.value_edit.text(),
-                                            reason)
+                                            reason, **reasons)
             else:
                 onset: date = self.onset_edit.date().toPython()  # type: ignore[assignment]
                 amendments.add_late_complication(self._db, actor, self._detail.id, ComplicationInput(
-                    self.complication_combo.currentData(), self.grade_spin.value(), onset_on=onset), reason)
+                    str(self.complication_combo.currentData() or ""), self.grade_spin.value(), onset_on=onset),
+                    reason, **reasons)
+        except WarningsNeedReason as exc:
+            self._ask_for(self.warnings_label, self.warnings_edit, f"Not saved: {exc}.")
+            return
+        except StopsNeedOverride as exc:
+            if exc.may_override:
+                self._ask_for(self.override_label, self.override_edit, f"Not saved: {exc}.")
+            else:
+                self.error_label.setText(f"Not saved: {exc}.")
+            return
         except DomainError as exc:
-            self.error_label.setText(str(exc))
+            self.error_label.setText(f"Not saved: {exc}")
             return
         self.autosave.mark_saved()
         self.accept()
+
+    def _ask_for(self, label: QLabel, box: QPlainTextEdit, message: str) -> None:
+        """The change raised warnings or a stop: show them and the box for their reason, then Save again."""
+        self.error_label.setText(message + " Give the reason below and save again.")
+        label.setVisible(True)
+        box.setVisible(True)
+        box.setFocus()
 
 
 class ReasonDialog(QDialog):

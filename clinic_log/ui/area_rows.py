@@ -1,6 +1,8 @@
-"""One row per chosen area: depth (mm, 0.05 steps, capped by the device), passes, technique, endpoint, RF energy.
+"""One row per chosen area: depth (mm), passes, technique, endpoint, RF energy.
 
-The depth starts at the middle of the area's usual range (rounded to 0.05 mm, kept within the device's range).
+Numbers are kept exactly as typed (see number_field): a depth beyond the device's range stays as typed and the checks
+say so; changing the device never changes a depth. A new row's depth starts at the middle of the area's usual range
+(rounded to 0.05 mm, within the device's range at that moment). Enter in a depth goes to the next area's depth.
 RF energy is only enabled for an RF device.
 """
 
@@ -8,25 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
-    QGridLayout,
-    QLabel,
-    QSpinBox,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QScrollArea, QToolButton, QWidget
 
-from clinic_log.domain.enums import Modality, Technique
+from clinic_log.domain.enums import Level, Modality, Technique
 from clinic_log.domain.rules import DEPTH_STEP_MM
-from clinic_log.domain.values import AreaInput, AreaRef
+from clinic_log.domain.values import AreaInput, AreaRef, Problem
 from clinic_log.services.people import DeviceView
 from clinic_log.ui.area_picker import range_text
+from clinic_log.ui.number_field import NumberField, WholeNumberField, problem_message
 
-MAX_DEPTH_MM = 7.0  # the deepest any shipped device reaches (Morpheus8 long tips)
-MAX_RF_ENERGY = 100.0
+RF_ENERGY_STEP = "0.5"
 ENDPOINTS = ("", "mild erythema", "moderate erythema", "pinpoint bleeding", "uniform erythema")
 _HEADERS = ("Area", "Depth (mm)", "Passes", "Technique", "Endpoint", "RF energy", "")
 
@@ -47,16 +41,13 @@ class AreaRow:
         self.area = area
         name = area.label
         self.label = QLabel(f"{name}\n(usual {range_text(area)})")
-        self.depth = QDoubleSpinBox()
-        self.depth.setDecimals(2)
-        self.depth.setSingleStep(DEPTH_STEP_MM)
-        self.depth.setMinimum(DEPTH_STEP_MM)
-        self.depth.setSuffix(" mm")
+        self.depth = NumberField(f"{name} depth", "a depth in mm such as 0.75", repr(DEPTH_STEP_MM),
+                                 floor=repr(DEPTH_STEP_MM))
         self.depth.setAccessibleName(f"{name} depth (mm)")
-        self.depth.setToolTip(f"Needle depth for {name}: usual {range_text(area)}; Up/Down change it by 0.05 mm")
-        self.passes = QSpinBox()
-        self.passes.setRange(1, 20)
+        self.passes = WholeNumberField(f"{name} passes", "a whole number of passes such as 2", "1", floor="1",
+                                       hint="Passes over the area; Up/Down change it by 1")
         self.passes.setAccessibleName(f"{name} passes")
+        self.passes.setText("1")
         self.technique = QComboBox()
         self.technique.addItem("—", None)
         for t in Technique:
@@ -66,50 +57,63 @@ class AreaRow:
         self.endpoint.setEditable(True)
         self.endpoint.addItems(ENDPOINTS)
         self.endpoint.setAccessibleName(f"{name} endpoint")
-        self.rf_energy = QDoubleSpinBox()
-        self.rf_energy.setRange(0.0, MAX_RF_ENERGY)
-        self.rf_energy.setDecimals(1)
-        self.rf_energy.setSpecialValueText("—")
+        self.rf_energy = NumberField(f"{name} RF energy", "an energy level such as 12.5", RF_ENERGY_STEP,
+                                     required=False)
+        self.rf_energy.setPlaceholderText("—")
         self.rf_energy.setAccessibleName(f"{name} RF energy")
-        self.rf_energy.setToolTip("Energy level (RF devices only)")
         self.remove = QToolButton()
         self.remove.setText("✕")
         self.remove.setAccessibleName(f"Remove {name}")
         self.remove.setToolTip(f"Remove {name} from this session")
         self.set_device(device)
-        self.depth.setValue(default_depth(area, device))
+        self.depth.set_number(default_depth(area, device))
 
     @property
     def inputs(self) -> list[QWidget]:
         return [self.depth, self.passes, self.technique, self.endpoint, self.rf_energy, self.remove]
 
     def set_device(self, device: DeviceView | None) -> None:
-        self.depth.setMaximum(device.max_depth_mm if device is not None else MAX_DEPTH_MM)
+        """Says the device's range next to the depth and enables RF energy for an RF device; the depth and the
+        energy typed stay as they are (an energy typed for an RF device is not stored with another device)."""
+        within = f"; the device reaches {device.min_depth_mm:g}–{device.max_depth_mm:g} mm" if device else ""
+        self.depth.set_hint(f"Needle depth for {self.area.label}: usual {range_text(self.area)}{within}. "
+                            "Up/Down change it by 0.05 mm; Enter goes to the next area's depth")
         is_rf = device is not None and device.modality == Modality.RF
         self.rf_energy.setEnabled(is_rf)
-        if not is_rf:
-            self.rf_energy.setValue(0.0)
+        self.rf_energy.set_hint("Energy level (RF devices only)" if is_rf else
+                                "Energy level: RF devices only; not stored with the device chosen")
 
-    def value(self) -> AreaInput:
-        rf = self.rf_energy.value() if self.rf_energy.isEnabled() and self.rf_energy.value() > 0 else None
+    def value(self) -> AreaInput | None:
+        """The area as typed, exactly; None while its depth or passes cannot be read (see typing_problems)."""
+        depth, passes = self.depth.value(), self.passes.value()
+        if depth is None or passes is None:
+            return None
+        rf = self.rf_energy.value() if self.rf_energy.isEnabled() else None
         endpoint = self.endpoint.currentText().strip() or None
-        return AreaInput(self.area.code, round(self.depth.value(), 2), self.passes.value(),
-                         self.technique.currentData(), endpoint, rf)
+        return AreaInput(self.area.code, depth, passes, self.technique.currentData(), endpoint, rf)
+
+    def typing_problems(self, n: int) -> list[Problem]:
+        """One error per number of this row (the n-th, from 1) whose text cannot be read."""
+        fields = [(self.depth, "depth_mm"), (self.passes, "passes")]
+        if self.rf_energy.isEnabled():
+            fields.append((self.rf_energy, "rf_energy"))
+        return [Problem(Level.ERROR, "typed_value", f"areas[{n}].{name}", problem_message(problem))
+                for field, name in fields if (problem := field.problem()) is not None]
 
     def state(self) -> dict[str, Any]:
-        return {"code": self.area.code, "depth": self.depth.value(), "passes": self.passes.value(),
+        return {"code": self.area.code, "depth": self.depth.text(), "passes": self.passes.text(),
                 "technique": self.technique.currentData(), "endpoint": self.endpoint.currentText(),
-                "rf_energy": self.rf_energy.value()}
+                "rf_energy": self.rf_energy.text()}
 
     def restore(self, state: dict[str, Any]) -> None:
-        if isinstance(state.get("depth"), int | float):
-            self.depth.setValue(float(state["depth"]))
-        if isinstance(state.get("passes"), int):
-            self.passes.setValue(state["passes"])
+        """Puts back the texts typed (or the numbers saved by the previous version, whose RF energy 0 meant none)."""
+        for field, key in ((self.depth, "depth"), (self.passes, "passes"), (self.rf_energy, "rf_energy")):
+            saved = state.get(key)
+            if key == "rf_energy" and not isinstance(saved, str) and saved == 0:
+                saved = ""  # the previous version's spin box showed 0 as "—": no energy
+            field.restore(saved)
         self.technique.setCurrentIndex(max(0, self.technique.findData(state.get("technique"))))
         self.endpoint.setCurrentText(str(state.get("endpoint") or ""))
-        if isinstance(state.get("rf_energy"), int | float):
-            self.rf_energy.setValue(float(state["rf_energy"]))
 
 
 class AreaRows(QWidget):
@@ -117,6 +121,7 @@ class AreaRows(QWidget):
 
     changed = Signal()
     remove_requested = Signal(str)
+    last_depth_entered = Signal()  # Enter in the last area's depth: the form goes back to the area box
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,11 +147,12 @@ class AreaRows(QWidget):
         if existing is not None:
             return existing
         row = AreaRow(area, self._device)
-        row.depth.valueChanged.connect(self.changed)
-        row.passes.valueChanged.connect(self.changed)
+        row.depth.textChanged.connect(self.changed)
+        row.passes.textChanged.connect(self.changed)
         row.technique.currentIndexChanged.connect(self.changed)
         row.endpoint.currentTextChanged.connect(self.changed)
-        row.rf_energy.valueChanged.connect(self.changed)
+        row.rf_energy.textChanged.connect(self.changed)
+        row.depth.entered.connect(lambda: self._depth_entered(row))
         row.remove.clicked.connect(lambda: self.remove_requested.emit(area.code))
         self.rows.append(row)
         self._relayout()
@@ -177,8 +183,30 @@ class AreaRows(QWidget):
             row.set_device(device)
         self.changed.emit()
 
+    def _depth_entered(self, row: AreaRow) -> None:
+        """Enter in a depth: the next area's depth, its text selected so typing replaces it."""
+        if row not in self.rows:
+            return
+        index = self.rows.index(row)
+        if index + 1 == len(self.rows):
+            self.last_depth_entered.emit()
+            return
+        depth = self.rows[index + 1].depth
+        depth.setFocus(Qt.FocusReason.TabFocusReason)
+        depth.selectAll()
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:  # a long list of areas: the depth is brought into view, as Tab would
+            parent.ensureWidgetVisible(depth)
+
     def values(self) -> tuple[AreaInput, ...]:
-        return tuple(row.value() for row in self.rows)
+        """The areas as typed, leaving out those whose depth or passes cannot be read (see typing_problems)."""
+        return tuple(value for row in self.rows if (value := row.value()) is not None)
+
+    def typing_problems(self) -> list[Problem]:
+        """An error for each number typed in the rows that cannot be read (an empty depth, "1,2,3" restored)."""
+        return [problem for n, row in enumerate(self.rows, start=1) for problem in row.typing_problems(n)]
 
     def focus_widgets(self) -> list[QWidget]:
         return [w for row in self.rows for w in row.inputs]

@@ -1,12 +1,16 @@
 """Complications noted during the session: type, CTCAE grade (with the grade's meaning), expected or not,
-relatedness and the action taken. Later complications are added by amendment, not here."""
+relatedness and the action taken. Later complications are added by amendment, not here.
+
+A new complication has no type until one is chosen (typing its first letters in the focused type box chooses it);
+`added` tells the form which box to bring into view.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -22,12 +26,15 @@ from clinic_log.domain.enums import CTCAE_GRADES, Relatedness
 from clinic_log.domain.values import ComplicationInput
 from clinic_log.services.session_form_data import ComplicationTypeView
 
+NO_TYPE = "Choose the type…"
+
 
 class ComplicationRow:
     def __init__(self, number: int, types: Sequence[ComplicationTypeView]) -> None:
         prefix = f"Complication {number}"
         self.types = types
         self.kind = QComboBox()
+        self.kind.addItem(NO_TYPE, None)
         for t in types:
             self.kind.addItem(f"{t.label} ({t.category})", t.code)
         self.kind.setAccessibleName(f"{prefix} type")
@@ -71,7 +78,9 @@ class ComplicationRow:
             self.expected.setCurrentIndex(0 if chosen.category == "expected" else 1)
 
     def value(self) -> ComplicationInput:
-        return ComplicationInput(str(self.kind.currentData()), int(self.grade.currentData()),
+        """The complication as chosen; code "" while no type is chosen (the checks then ask for one)."""
+        code = self.kind.currentData()
+        return ComplicationInput(code if isinstance(code, str) else "", int(self.grade.currentData()),
                                  expected=bool(self.expected.currentData()), relatedness=self.related.currentData(),
                                  action=self.action.text().strip() or None)
 
@@ -81,7 +90,8 @@ class ComplicationRow:
                 "action": self.action.text()}
 
     def restore(self, state: dict[str, Any]) -> None:
-        self.kind.setCurrentIndex(max(0, self.kind.findData(state.get("code"))))
+        code = state.get("code")
+        self.kind.setCurrentIndex(max(0, self.kind.findData(code)) if isinstance(code, str) and code else 0)
         self.grade.setCurrentIndex(max(0, self.grade.findData(state.get("grade"))))
         self.expected.setCurrentIndex(max(0, self.expected.findData(state.get("expected"))))
         self.related.setCurrentIndex(max(0, self.related.findData(state.get("related"))))
@@ -89,7 +99,10 @@ class ComplicationRow:
 
 
 class ComplicationsSection(QWidget):
+    """Emits `changed` on any edit and `added(type_box)` when the user adds a complication (to scroll it in)."""
+
     changed = Signal()
+    added = Signal(QWidget)
 
     def __init__(self, types: Sequence[ComplicationTypeView], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +132,10 @@ class ComplicationsSection(QWidget):
         self.rows.append(row)
         self._relayout()
         row.kind.setFocus()
+        if not state:
+            # Lay the form out now, so whoever shows the new row (the form scrolls to it) sees where it is.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            self.added.emit(row.kind)
         self.changed.emit()
         return row
 

@@ -6,10 +6,17 @@ state()); a test checks that a draft opened and saved again keeps every value.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from clinic_log.services.session_views import SessionDetail
+from clinic_log.ui.number_field import number_text
 from clinic_log.ui.products_section import NUMBING, PRP
+
+
+def _typed(value: float | int | None) -> str:
+    """A stored number as the form's fields show it typed ("0.75", "3"; "" for none)."""
+    return "" if value is None else number_text(Decimal(repr(value)))
 
 
 def _products(detail: SessionDetail) -> dict[str, Any]:
@@ -19,7 +26,7 @@ def _products(detail: SessionDetail) -> dict[str, Any]:
         if product.name == NUMBING:
             state["numbing"] = True
             if product.contact_minutes is not None:
-                state["contact"] = product.contact_minutes
+                state["contact"] = _typed(product.contact_minutes)
         elif product.name == PRP:
             state["prp"] = True
         elif not state["serum"]:
@@ -33,14 +40,15 @@ def _products(detail: SessionDetail) -> dict[str, Any]:
 def form_state(detail: SessionDetail) -> dict[str, Any]:
     """The form state that shows `detail` (a draft) for editing; saving it replaces that draft."""
     return {
-        "session_id": detail.id,
+        "session_id": detail.id, "version": detail.version,
         "started_at": detail.started_at.astimezone().strftime("%Y-%m-%dT%H:%M:%S"),
         "practitioner_id": detail.practitioner_id, "supervisor_id": detail.supervisor_id,
         "presence": detail.supervisor_presence, "device_id": detail.device_id,
         "lot": detail.lot_number or "",
         "lot_expires": detail.lot_expires.isoformat() if detail.lot_expires else None,
-        "areas": [{"code": a.area_code, "depth": a.depth_mm, "passes": a.passes, "technique": a.technique,
-                   "endpoint": a.endpoint or "", "rf_energy": a.rf_energy} for a in detail.areas],
+        "areas": [{"code": a.area_code, "depth": _typed(a.depth_mm), "passes": _typed(a.passes),
+                   "technique": a.technique, "endpoint": a.endpoint or "", "rf_energy": _typed(a.rf_energy)}
+                  for a in detail.areas],
         "products": _products(detail),
         "course": [detail.course_index or 0, detail.course_total or 0],
         "skin_response": detail.skin_response or "",

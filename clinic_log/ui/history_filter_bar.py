@@ -23,13 +23,22 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.domain.enums import SessionStatus
-from clinic_log.services.session_filter import Choice, FilterChoices, SessionFilter
+from clinic_log.services.session_filter import (
+    SIGNED_OVER_ANY,
+    SIGNED_OVER_STOP,
+    Choice,
+    FilterChoices,
+    SessionFilter,
+)
 from clinic_log.services.startup_queries import NamedPractitioner
 from clinic_log.ui.date_typing import type_dates_whole
 
 TEXT_DEBOUNCE_MS = 250
 ALL_PRACTITIONERS = "All practitioners"
 ALL_STATUSES = "All"
+# The status list's entries for sessions signed over a stop or any warning (status signed, see SessionFilter).
+SIGNED_OVER = {SIGNED_OVER_STOP: "signed_over_stop", SIGNED_OVER_ANY: "signed_over_any"}
+SIGNED_OVER_OF = {entry: kind for kind, entry in SIGNED_OVER.items()}
 ALL_DEVICES = "All devices"
 ALL_AREAS = "All areas"
 ANY_COMPLICATION = "Any or none"
@@ -121,6 +130,10 @@ class HistoryFilterBar(QWidget):
         self.status_combo.addItem(ALL_STATUSES, None)
         self.status_combo.addItem("Draft", SessionStatus.DRAFT.value)
         self.status_combo.addItem("Signed", SessionStatus.SIGNED.value)
+        self.status_combo.addItem("Signed over a stop", SIGNED_OVER[SIGNED_OVER_STOP])
+        self.status_combo.addItem("Signed over a warning or stop", SIGNED_OVER[SIGNED_OVER_ANY])
+        self.status_combo.setToolTip("Drafts, signed sessions, or sessions signed over a stop (overridden by a "
+                                     "physician or the owner) or a warning (with a reason)")
 
         self.today_button = QPushButton("To&day")
         self.today_button.setCheckable(True)
@@ -230,13 +243,15 @@ class HistoryFilterBar(QWidget):
             self._apply()
 
     def current_filter(self) -> SessionFilter:
+        chosen = self.status_combo.currentData()
+        status = SessionStatus.SIGNED.value if chosen in SIGNED_OVER_OF else chosen
         text = self.notes_edit.text().strip()
         client = self.client_edit.text().strip()
         return SessionFilter(
             client_ref=client or None, practitioner_id=self.practitioner_combo.currentData(),
             device_id=self.device_combo.currentData(), area_code=self.area_combo.currentData(),
             complication_code=self.complication_combo.currentData(), min_grade=self.grade_combo.currentData(),
-            status=self.status_combo.currentData(), text=text or None,
+            status=status, signed_over=SIGNED_OVER_OF.get(chosen), text=text or None,
         ).with_days(self.from_edit.value(), self.to_edit.value(), self.zone)
 
     def today(self) -> date:

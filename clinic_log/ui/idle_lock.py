@@ -78,6 +78,7 @@ class SessionGuard(QObject):
     locked_changed = Signal(bool)
     first_login = Signal(object)  # the Actor who unlocked a window opened locked at start
     user_changed = Signal(object)  # the Actor who took over from another user (lock screen or switch)
+    revoked = Signal(str)  # a service refused the user's login (deactivated, other role): back to the login
 
     def __init__(self, window: QMainWindow, db: Database) -> None:
         super().__init__(window)
@@ -92,7 +93,16 @@ class SessionGuard(QObject):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        # A service may refuse on the worker thread: the signal carries it to this (the GUI) thread.
+        self.revoked.connect(self._on_revoked, Qt.ConnectionType.QueuedConnection)
+        db.revocation_listeners.append(self.revoked.emit)
+        self.destroyed.connect(lambda: db.revocation_listeners.remove(self.revoked.emit)
+                               if self.revoked.emit in db.revocation_listeners else None)
         self.timer.start()
+
+    def _on_revoked(self, message: str) -> None:
+        """The user's login no longer stands: lock now, saying why; they or another user log in to go on."""
+        self.lock(f"Not done: {message}.")
 
     def set_idle_minutes(self, minutes: int) -> None:
         self.idle_minutes = minutes
@@ -123,8 +133,9 @@ class SessionGuard(QObject):
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         return dialog
 
-    def lock(self) -> LoginDialog | None:
-        """Hide the pages and ask for a password; nothing typed in open forms is lost."""
+    def lock(self, why: str | None = None) -> LoginDialog | None:
+        """Hide the pages and ask for a password; nothing typed in open forms is lost. `why` replaces the idle
+        message."""
         if self.locked:
             return None
         self.locked = True
@@ -135,8 +146,8 @@ class SessionGuard(QObject):
         self.covers = [LockCover(w) for w in QApplication.topLevelWidgets() if w.isVisible() and self._needs_cover(w)]
         self.locked_changed.emit(True)
         user = current_actor().username
-        dialog = self._dialog(f"Locked after {self.idle_minutes} minutes without use. Log in to continue "
-                              "(another user may log in instead).", user, "&Quit")
+        prompt = why or f"Locked after {self.idle_minutes} minutes without use."
+        dialog = self._dialog(f"{prompt} Log in to continue (another user may log in instead).", user, "&Quit")
         dialog.finished.connect(lambda result: self._unlocked(dialog, result))
         dialog.open()
         self.login_dialog_opened.emit(dialog)
@@ -197,7 +208,7 @@ class SessionGuard(QObject):
         first: what was typed is kept as that user's drafts (it comes back when they open the form again) and
         the windows close, so nobody works in or reads another user's open forms."""
         previous = user_session().actor
-        changed = previous is not None and previous != actor
+        changed = previous is not None and (previous.username, previous.role) != (actor.username, actor.role)
         if changed:
             for window in QApplication.topLevelWidgets():
                 if shiboken6.isValid(window) and window.isVisible() and self._other_window(window):

@@ -1,18 +1,25 @@
-"""Products and topicals applied: numbing cream with its contact time, a serum, PRP and anything else."""
+"""Products and topicals applied: numbing cream with its contact time, a serum, PRP and anything else.
+
+The contact time is kept exactly as typed (whole minutes, no limit); a time that cannot be read is shown by
+`typing_problems` and left out of `values`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from clinic_log.domain.values import ProductInput
+from clinic_log.domain.enums import Level
+from clinic_log.domain.values import Problem, ProductInput
+from clinic_log.ui.number_field import WholeNumberField, problem_message
 
 NUMBING = "Numbing cream"
 PRP = "PRP (platelet-rich plasma)"
 SERUMS = ("", "Hyaluronic acid serum", "Growth factor serum", "Peptide serum", "Exosome serum")
 DEFAULT_CONTACT_MIN = 30
+CONTACT_STEP_MIN = 5
 
 
 class ProductsSection(QWidget):
@@ -22,12 +29,16 @@ class ProductsSection(QWidget):
         super().__init__(parent)
         self.numbing = QCheckBox(NUMBING)
         self.numbing.setAccessibleName(NUMBING)
-        self.contact = QSpinBox()
-        self.contact.setRange(0, 120)
-        self.contact.setValue(DEFAULT_CONTACT_MIN)
-        self.contact.setSuffix(" min")
+        self.contact = WholeNumberField(
+            "Contact time", "whole minutes such as 30", str(CONTACT_STEP_MIN), required=False, chars=4,
+            hint=f"How long the numbing cream stayed on the skin, in minutes; Up/Down change it by {CONTACT_STEP_MIN}")
+        self.contact.setText(str(DEFAULT_CONTACT_MIN))
         self.contact.setAccessibleName("Contact time")
-        self.contact.setToolTip("How long the numbing cream stayed on the skin")
+        contact_box = QWidget()
+        contact_row = QHBoxLayout(contact_box)
+        contact_row.setContentsMargins(0, 0, 0, 0)
+        contact_row.addWidget(self.contact)
+        contact_row.addWidget(QLabel("min"))
         self.serum = QComboBox()
         self.serum.setEditable(True)
         self.serum.addItems(SERUMS)
@@ -44,7 +55,7 @@ class ProductsSection(QWidget):
         contact_label = QLabel("Contact time")
         contact_label.setBuddy(self.contact)
         grid.addWidget(contact_label, 0, 1)
-        grid.addWidget(self.contact, 0, 2)
+        grid.addWidget(contact_box, 0, 2)
         serum_label = QLabel("Serum")
         serum_label.setBuddy(self.serum)
         grid.addWidget(serum_label, 0, 3)
@@ -56,7 +67,7 @@ class ProductsSection(QWidget):
         grid.addWidget(self.other, 1, 1, 1, 5)
         grid.setColumnStretch(4, 1)
         self.numbing.toggled.connect(self._sync)
-        for signal in (self.numbing.toggled, self.contact.valueChanged, self.serum.currentTextChanged,
+        for signal in (self.numbing.toggled, self.contact.textChanged, self.serum.currentTextChanged,
                        self.prp.toggled, self.other.textChanged):
             signal.connect(self.changed)
         self._sync()
@@ -67,7 +78,15 @@ class ProductsSection(QWidget):
     def focus_widgets(self) -> list[QWidget]:
         return [self.numbing, self.contact, self.serum, self.prp, self.other]
 
+    def typing_problems(self) -> list[Problem]:
+        """An error when the numbing cream's contact time is typed but cannot be read."""
+        problem = self.contact.problem() if self.numbing.isChecked() else None
+        if problem is None:
+            return []
+        return [Problem(Level.ERROR, "typed_value", "products.contact_minutes", problem_message(problem))]
+
     def values(self) -> tuple[ProductInput, ...]:
+        """The products as typed; a contact time that cannot be read is left out (typing_problems names it)."""
         out = []
         if self.numbing.isChecked():
             out.append(ProductInput(NUMBING, self.contact.value()))
@@ -79,13 +98,15 @@ class ProductsSection(QWidget):
         return tuple(out)
 
     def state(self) -> dict[str, Any]:
-        return {"numbing": self.numbing.isChecked(), "contact": self.contact.value(),
+        return {"numbing": self.numbing.isChecked(), "contact": self.contact.text(),
                 "serum": self.serum.currentText(), "prp": self.prp.isChecked(), "other": self.other.text()}
 
     def restore(self, state: dict[str, Any]) -> None:
         self.numbing.setChecked(bool(state.get("numbing")))
-        if isinstance(state.get("contact"), int):
-            self.contact.setValue(state["contact"])
+        contact = state.get("contact")  # the text typed, or minutes saved by the previous version
+        if contact is None and state.get("numbing"):
+            contact = ""  # a draft's numbing cream without a contact time
+        self.contact.restore(contact)
         self.serum.setCurrentText(str(state.get("serum") or ""))
         self.prp.setChecked(bool(state.get("prp")))
         self.other.setText(str(state.get("other") or ""))

@@ -1,6 +1,8 @@
 """View of one treatment session (a `SessionDetail` from the services) with its history, and the record's
-lifecycle actions for whoever may use them: Sign (drafts), Countersign (the supervising physician), Amend…
-and Void… (signed sessions; a reason is always required). The services check every action again."""
+lifecycle actions for whoever may use them: Sign (drafts), Override stops… (a physician or the owner, on a draft
+with a stop), Countersign (the supervising physician), Amend… and Void… (signed sessions; a reason is always
+required). Each action names the version shown, so a change made meanwhile elsewhere is refused, never overwritten.
+The services check every action again."""
 
 from __future__ import annotations
 
@@ -27,9 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.enums import CTCAE_GRADES, SessionStatus, UserRole
+from clinic_log.domain.enums import CTCAE_GRADES, PractitionerRole, SessionStatus, UserRole
 from clinic_log.domain.errors import DomainError
-from clinic_log.domain.permissions import ALLOWED
+from clinic_log.domain.permissions import ALLOWED, may_override_stops
+from clinic_log.domain.rules import OVERRIDE_MIN_WORDS
 from clinic_log.services import amendments, sessions
 from clinic_log.services.session_queries import get_session
 from clinic_log.services.session_views import AmendmentView, AreaView, ComplicationView, SessionDetail
@@ -49,7 +52,9 @@ def _day(value: date | None) -> str:
 
 
 def _depth(mm: float) -> str:
-    return f"{mm:.2f} mm"
+    """A stored depth as stored: two decimals when that is exact, else every digit (never rounded away)."""
+    text = f"{mm:.2f}"
+    return f"{text if float(text) == mm else repr(mm)} mm"
 
 
 def _words(code: str | None) -> str:
@@ -126,6 +131,9 @@ class SessionDetailDialog(QDialog):
                                                self.edit_draft)
         self.sign_button = self._action_button(buttons, "&Sign", "Sign",
                                                "Sign this draft: from then on it changes only by amendment", self.sign)
+        self.override_button = self._action_button(
+            buttons, "&Override stops…", "Override stops…",
+            "As a physician or the owner, let this draft be signed over its stops, with your reason", self.override)
         self.countersign_button = self._action_button(buttons, "&Countersign", "Countersign",
                                                       "Countersign as the supervising physician", self.countersign)
         self.amend_button = self._action_button(buttons, "A&mend…", "Amend…",
@@ -192,8 +200,13 @@ class SessionDetailDialog(QDialog):
              + (f" — {p.note}" if p.note else "") for p in detail.products]))
         self._row("Complications", self._lines([complication_text(c) for c in detail.complications],
                                                empty="None recorded"))
-        self._row("Warnings", self._lines([f"{w.message} — reason given: “{w.reason}”" for w in detail.warnings],
-                                          empty="None"))
+        self._row("Warnings", self._lines([self._went_ahead_text(w.level, w.message, w.reason, w.overridden_by)
+                                           for w in detail.warnings], empty="None"))
+        if detail.overrides:
+            self._row("Overrides", self._lines([
+                f"STOP: {o.message} — overridden by {o.overridden_by} on {local(o.overridden_at)}: “{o.reason}”"
+                + ("" if o.version == detail.version else " (given on an earlier version of the draft: no longer "
+                                                          "valid)") for o in detail.overrides]))
         self._row("Notes", _value(detail.notes))
         form.addRow(self._label("History"), self.history_table)
 
@@ -204,12 +217,22 @@ class SessionDetailDialog(QDialog):
 
     # --- actions ---------------------------------------------------------------------------------
 
+    @staticmethod
+    def _went_ahead_text(level: str, message: str, reason: str, overridden_by: str | None) -> str:
+        if level == "stop":
+            return f"STOP: {message} — overridden by {overridden_by}: “{reason}”"
+        return f"{message} — reason given: “{reason}”"
+
     def _update_actions(self) -> None:
         d = self.detail
         if self._db is None:  # a view only (e.g. previews), no lifecycle actions
             return
         actor = current_actor()
         own = actor.role is UserRole.OWNER or actor.practitioner_id == d.practitioner_id
+        is_physician = amendments.is_physician(self._db, actor.practitioner_id)
+        physician_role = PractitionerRole.DERMATOLOGIST if is_physician else None
+        self.override_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
+                                        and may_override_stops(actor.role, physician_role))
         signed = d.status == SessionStatus.SIGNED and not d.is_void
         self.sign_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
                                     and actor.role in ALLOWED["sign sessions"] and own)
@@ -218,7 +241,7 @@ class SessionDetailDialog(QDialog):
         self.countersign_button.setVisible(d.awaiting_countersignature and actor.practitioner_id is not None
                                            and actor.practitioner_id == d.supervisor_id)
         may_change = signed and actor.role in ALLOWED["amend sessions"] and amendments.may_amend(
-            actor, d.practitioner_id, amendments.is_physician(self._db, actor.practitioner_id))
+            actor, d.practitioner_id, is_physician)
         self.amend_button.setVisible(may_change)
         self.void_button.setVisible(may_change)
 
@@ -244,44 +267,60 @@ class SessionDetailDialog(QDialog):
         self.accept()
 
     def sign(self) -> None:
-        """Sign the draft; warnings and an expired credential (owner only) need a reason, asked for here."""
+        """Sign the draft as shown; warnings need a reason and stops an override, each asked for here."""
         assert self._db is not None
         reason: str | None = None
+        override: str | None = None
         while True:
             try:
-                sessions.sign_session(self._db, current_actor(), self.detail.id, reason)
-            except sessions.CredentialBlocksSigning as exc:
-                if current_actor().role is not UserRole.OWNER or reason:
+                sessions.sign_session(self._db, current_actor(), self.detail.id, reason, override,
+                                      version=self.detail.version)
+            except sessions.StopsNeedOverride as exc:
+                if not exc.may_override or override:
                     self.tell(f"This session cannot be signed: {exc}")
                     return
-                reason = self.ask_reason("Owner override", f"{exc}.\n\nThe reason is kept with the session.",
-                                         "Sign anyway")
-            except sessions.WarningsNeedReason as exc:
-                expired = any(w.code == "credential_expired" for w in exc.warnings)
-                owner = current_actor().role is UserRole.OWNER
-                if reason or (expired and not owner):
-                    self.tell(f"This session cannot be signed: {exc}" + (
-                        "; only the owner can sign it, with a reason" if expired and not owner else ""))
+                override = self.ask_reason("Override the stop", f"{exc}.\n\nYour reason (at least "
+                                           f"{OVERRIDE_MIN_WORDS} words) and your name are kept with the session.",
+                                           "Override and sign")
+                if override is None:
                     return
-                reason = self.ask_reason("Owner override" if expired else "Sign with warnings",
-                                         f"{exc}.\n\nThe reason is kept with the session.",
-                                         "Sign anyway" if expired else "Sign")
+            except sessions.WarningsNeedReason as exc:
+                if reason:
+                    self.tell(f"This session cannot be signed: {exc}")
+                    return
+                reason = self.ask_reason("Sign with warnings", f"{exc}.\n\nThe reason is kept with the session.",
+                                         "Sign")
+                if reason is None:
+                    return
             except DomainError as exc:
                 self.tell(f"This session cannot be signed: {exc}")
+                self._reload()
                 return
             else:
                 self._reload()
                 return
-            if reason is None:
-                return
+
+    def override(self) -> None:
+        """A physician or the owner lets this draft (as shown) be signed over its stops by its practitioner."""
+        assert self._db is not None
+        reason = self.ask_reason("Override stops", "Overriding a stop lets the practitioner sign this draft as it "
+                                 "is now; if the draft changes, the stop needs overriding again. Your reason (at "
+                                 f"least {OVERRIDE_MIN_WORDS} words) and your name are kept with the session.",
+                                 "Override")
+        if reason is None:
+            return
+        try:
+            sessions.override_stops(self._db, current_actor(), self.detail.id, reason, version=self.detail.version)
+        except DomainError as exc:
+            self.tell(f"The stops cannot be overridden: {exc}")
+        self._reload()
 
     def countersign(self) -> None:
         assert self._db is not None
         try:
-            sessions.countersign_session(self._db, current_actor(), self.detail.id)
+            sessions.countersign_session(self._db, current_actor(), self.detail.id, version=self.detail.version)
         except DomainError as exc:
             self.tell(f"This session cannot be countersigned: {exc}")
-            return
         self._reload()
 
     def amend(self) -> QDialog:
@@ -302,10 +341,9 @@ class SessionDetailDialog(QDialog):
         if reason is None:
             return
         try:
-            amendments.void_session(self._db, current_actor(), self.detail.id, reason)
+            amendments.void_session(self._db, current_actor(), self.detail.id, reason, version=self.detail.version)
         except DomainError as exc:
             self.tell(f"This session cannot be voided: {exc}")
-            return
         self._reload()
 
     # --- rows ------------------------------------------------------------------------------------

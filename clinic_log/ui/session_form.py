@@ -36,8 +36,10 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, PractitionerRole, SupervisorPresence
-from clinic_log.domain.errors import DomainError
-from clinic_log.domain.values import Assessment, SessionInput
+from clinic_log.domain.errors import ChangedMeanwhile, DomainError
+from clinic_log.domain.permissions import may_override_stops
+from clinic_log.domain.signing import CREDENTIAL_STOPS
+from clinic_log.domain.values import Assessment, Problem, SessionInput
 from clinic_log.services.clients import get_client
 from clinic_log.services.form_drafts import delete_form_draft, load_form_draft, save_form_draft
 from clinic_log.services.session_form_data import (
@@ -49,8 +51,9 @@ from clinic_log.services.session_form_data import (
     session_status,
 )
 from clinic_log.services.sessions import (
-    CredentialBlocksSigning,
+    ChecksChanged,
     SessionRejected,
+    StopsNeedOverride,
     WarningsNeedReason,
     assess,
     log_session,
@@ -136,6 +139,8 @@ class SessionFormDialog(QDialog):
         # computer before it is closed (the lock screen, Ctrl+L): the draft comes back to that user.
         self.owner = current_user.current_actor()
         self.session_id: int | None = None
+        self.session_version: int | None = None  # of the stored draft, named when saving or signing it again
+        self._lot_known: bool | None = None  # the typed lot is on record (None: not looked up since typed)
         self.assessment: Assessment | None = None
         self._loading = True
         self._finished = False
@@ -326,10 +331,14 @@ class SessionFormDialog(QDialog):
         self.picker.area_toggled.connect(self.toggle_area)
         self.face_map.area_clicked.connect(self.toggle_area)
         self.area_rows.remove_requested.connect(self.toggle_area)
+        self.area_rows.last_depth_entered.connect(self.picker.filter_edit.setFocus)
+        self.complications.added.connect(self.form_scroll.ensureWidgetVisible)
         self.practitioner.currentIndexChanged.connect(self._on_practitioner_changed)
         self.device.currentIndexChanged.connect(self._on_device_changed)
-        self.lot.returnPressed.connect(self.look_up_lot)
+        self.lot.textEdited.connect(self._lot_typed)
+        self.lot.returnPressed.connect(self._lot_entered)
         self.lot.editingFinished.connect(self.look_up_lot)
+        self.lot_expires.dateChanged.connect(self._update_lot_status)
         self.started.dateTimeChanged.connect(self._update_next_session)
         for signal in (self.started.dateTimeChanged, self.practitioner.currentIndexChanged,
                        self.supervisor.currentIndexChanged, self.presence.currentIndexChanged,
@@ -401,7 +410,7 @@ class SessionFormDialog(QDialog):
             self._select(self.supervisor, defaults.supervisor_id)
         if defaults.lot_number and not self.lot.text():
             self.lot.setText(defaults.lot_number)
-            self._show_lot(defaults.lot_expires, known=True)
+            self._show_lot(defaults.lot_expires)
 
     def _restore_autosaved(self) -> str | None:
         draft = load_form_draft(self._db, self.owner, self.form_key)
@@ -418,7 +427,8 @@ class SessionFormDialog(QDialog):
         """Everything typed, as JSON-able values (valid or not), for the autosaved form draft."""
         expires = self.lot_expires.date()
         return {
-            "session_id": self.session_id, "started_at": self.started.dateTime().toString(Qt.DateFormat.ISODate),
+            "session_id": self.session_id, "version": self.session_version,
+            "started_at": self.started.dateTime().toString(Qt.DateFormat.ISODate),
             "practitioner_id": self.practitioner.currentData(), "supervisor_id": self.supervisor.currentData(),
             "presence": self.presence.currentData(), "device_id": self.device.currentData(),
             "lot": self.lot.text(),
@@ -433,6 +443,7 @@ class SessionFormDialog(QDialog):
         loading, self._loading = self._loading, True
         try:
             self.session_id = _int(state.get("session_id"))
+            self.session_version = _int(state.get("version"))
             started = QDateTime.fromString(str(state.get("started_at") or ""), Qt.DateFormat.ISODate)
             if started.isValid():
                 self.started.setDateTime(started)
@@ -445,6 +456,7 @@ class SessionFormDialog(QDialog):
             self.lot.setText(str(state.get("lot") or ""))
             expires = QDate.fromString(str(state.get("lot_expires") or ""), Qt.DateFormat.ISODate)
             self.lot_expires.setDate(expires if expires.isValid() else NO_DATE)
+            self.look_up_lot()
             for code in list(self.area_rows.codes()):
                 self.area_rows.remove(code)
             for row_state in state.get("areas") or []:
@@ -519,10 +531,27 @@ class SessionFormDialog(QDialog):
         self.picker.set_chosen(codes)
         self.face_map.set_chosen(codes)
 
+    def _lot_typed(self) -> None:
+        """A lot number being typed: the expiry shown belonged to the lot before, so it goes until looked up."""
+        self._lot_known = None
+        self.lot_expires.setEnabled(True)
+        self.lot_expires.setDate(NO_DATE)
+        self._update_lot_status()
+
+    def _lot_entered(self) -> None:
+        self.look_up_lot()
+        if self._lot_known is False or (self._lot_known and self.lot_expires.date() == NO_DATE):
+            self.lot_expires.setFocus()  # a lot without a recorded expiry: type it next
+
     def look_up_lot(self) -> None:
+        """Show the lot as the record knows it: a known lot's stored expiry (not editable here), or a new lot whose
+        expiry is to be entered; an empty box records no lot."""
         number = self.lot.text().strip()
         if not number:
-            self.lot_status.setText("")
+            self._lot_known = None
+            self.lot_expires.setDate(NO_DATE)
+            self.lot_expires.setEnabled(False)
+            self._update_lot_status()
             return
         try:
             lot = find_lot(self._db, number)
@@ -530,23 +559,38 @@ class SessionFormDialog(QDialog):
             self.lot_status.setText(f"cannot look up the lot: {exc}")
             return
         if lot is None:
-            self.lot_status.setText("new lot: enter its expiry")
+            self._lot_known = False
+            self.lot_expires.setEnabled(True)
+            self._update_lot_status()
             return
-        self._show_lot(lot.expires_on, known=True)
+        self._show_lot(lot.expires_on)
 
-    def _show_lot(self, expires: date | None, known: bool) -> None:
+    def _show_lot(self, expires: date | None) -> None:
+        """A lot on record: its stored expiry, which the form shows and never lets differ."""
+        self._lot_known = True
         self.lot_expires.setDate(QDate(expires.year, expires.month, expires.day) if expires else NO_DATE)
-        self._update_lot_status(known)
+        self.lot_expires.setEnabled(expires is None)
+        self._update_lot_status()
 
-    def _update_lot_status(self, known: bool = False) -> None:
+    def _update_lot_status(self) -> None:
+        number = self.lot.text().strip()
         expires = self.lot_expires.date()
-        if expires == NO_DATE:
-            self.lot_status.setText("expiry not recorded" if known else "")
-            return
-        on = self.started.date()
-        expired = expires < on
-        self.lot_status.setText("EXPIRED" if expired else f"expires {expires.toString(Qt.DateFormat.ISODate)}")
-        self.lot_status.setStyleSheet("color: #b00020; font-weight: bold;" if expired else "")
+        red = "color: #b00020; font-weight: bold;"
+        if not number:
+            text, style = "no lot recorded", "color: palette(mid);"
+            self.lot_expires.setEnabled(False)
+        elif self._lot_known is None:
+            text, style = "press Enter to look up the lot", ""
+        elif expires == NO_DATE:
+            text = "new lot: enter its expiry" if self._lot_known is False else "expiry not recorded: enter it"
+            style = red
+        elif expires < self.started.date():
+            text, style = "EXPIRED", red
+        else:
+            text = f"expires {expires.toString(Qt.DateFormat.ISODate)}" + ("" if self._lot_known else " (new lot)")
+            style = ""
+        self.lot_status.setText(text)
+        self.lot_status.setStyleSheet(style)
 
     def _update_next_session(self) -> None:
         self.next_session.setText(next_session_text(_py_date(self.started.date())))
@@ -584,11 +628,26 @@ class SessionFormDialog(QDialog):
         db = self._db
         self._runner.run("assess", lambda: assess(db, entry), self._on_checked, self._on_check_failed)
 
+    def typing_problems(self) -> list[Problem]:
+        """Numbers typed that cannot be read (an empty depth): shown as errors, they block saving and signing."""
+        return [*self.area_rows.typing_problems(), *self.products.typing_problems()]
+
     def _on_checked(self, assessment: Assessment) -> None:
         self.assessment = assessment
-        self.panel.show_problems(assessment.problems)
-        self.sign_button.setEnabled(not assessment.errors)
+        problems = (*self.typing_problems(), *assessment.problems)
+        self.panel.set_may_override(self._may_override(assessment))
+        self.panel.show_problems(problems)
+        self.sign_button.setEnabled(not Assessment(problems).errors)
         self.checked.emit()
+
+    def _may_override(self, assessment: Assessment) -> bool:
+        """Whether the user at the form may override these stops (the services decide again at signing)."""
+        actor = current_user.current_actor()
+        mine = self.choices.practitioner(actor.practitioner_id) if actor.practitioner_id is not None else None
+        if not may_override_stops(actor.role, PractitionerRole(mine.role) if mine is not None else None):
+            return False
+        own = actor.practitioner_id is not None and actor.practitioner_id == self.practitioner.currentData()
+        return not (own and any(s.code in CREDENTIAL_STOPS for s in assessment.stops))
 
     def _on_check_failed(self, exc: Exception) -> None:
         self.assessment = None
@@ -622,9 +681,11 @@ class SessionFormDialog(QDialog):
             self.panel.set_status("Not saved: choose the practitioner first.", error=True)
             self.practitioner.setFocus()
             return False
+        if not self._typed_readably("Not saved"):
+            return False
         try:
-            saved = save_draft(self._db, current_user.current_actor(), entry, self.session_id)
-            self.session_id = saved.id
+            saved = save_draft(self._db, current_user.current_actor(), entry, self.session_id, self.session_version)
+            self.session_id, self.session_version = saved.id, saved.version
             self._remember_practitioner()
             save_form_draft(self._db, self.owner, self.form_key, self.state())
         except DomainError as exc:
@@ -642,14 +703,34 @@ class SessionFormDialog(QDialog):
             self.panel.set_status("Not signed: choose the practitioner first.", error=True)
             self.practitioner.setFocus()
             return False
+        if not self._typed_readably("Not signed"):
+            return False
         actor = current_user.current_actor()
         reason = self.panel.reason_text() or None
+        override = self.panel.override_text() or None
+        shown = self.panel.problems  # what the signer saw: a stop or warning beyond it is refused, never covered
         try:
             if self.session_id is None:
-                saved = log_session(self._db, actor, entry, reason=reason, sign=True)
+                saved = log_session(self._db, actor, entry, reason=reason, sign=True, override_reason=override,
+                                    shown=shown)
             else:
-                save_draft(self._db, actor, entry, self.session_id)
-                saved = sign_session(self._db, actor, self.session_id, reason=reason)
+                draft = save_draft(self._db, actor, entry, self.session_id, self.session_version)
+                self.session_version = draft.version  # unchanged when nothing changed: an override still holds
+                saved = sign_session(self._db, actor, self.session_id, reason=reason, override_reason=override,
+                                     version=draft.version, shown=shown)
+        except ChecksChanged:
+            self.panel.set_status("Not signed: the checks changed as you typed — look at them again, then sign.",
+                                  error=True)
+            self.check_now()
+            return False
+        except StopsNeedOverride as exc:
+            self.panel.set_status(f"Not signed: {exc}.", error=True)
+            if exc.may_override:
+                self.panel.override.setFocus()
+            return False
+        except ChangedMeanwhile as exc:
+            self.panel.set_status(f"Not signed: {exc}. What you typed is still here.", error=True)
+            return False
         except WarningsNeedReason as exc:
             self.panel.set_status(f"Not signed: type a reason to go ahead with {len(exc.warnings)} warning"
                                   f"{'s' * (len(exc.warnings) != 1)}.", error=True)
@@ -660,7 +741,7 @@ class SessionFormDialog(QDialog):
                                   error=True)
             self.check_now()
             return False
-        except (CredentialBlocksSigning, DomainError) as exc:
+        except DomainError as exc:
             self._show_not_saved("Not signed", exc)
             return False
         self._finished = True
@@ -675,6 +756,15 @@ class SessionFormDialog(QDialog):
         self.signed.emit(saved.id)
         self.accept()
         return True
+
+    def _typed_readably(self, what: str) -> bool:
+        """False, saying why on the status line, while a number typed cannot be read (nothing is saved)."""
+        problems = self.typing_problems()
+        if problems:
+            self.panel.set_status(f"{what}: fix what is typed first — " + "; ".join(p.message for p in problems),
+                                  error=True)
+            self.check_now()
+        return not problems
 
     def _show_not_saved(self, what: str, exc: Exception) -> None:
         self.panel.set_status(f"{what}: {exc}. Everything you typed is still in the form.", error=True)

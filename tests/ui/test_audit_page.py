@@ -16,6 +16,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.audit_queries import AuditFilter
 from clinic_log.ui.audit_page import AuditPage
 from clinic_log.ui.audit_table_model import AuditTableModel
+from tests.tamper import drop_guards_sqlite
 from tests.unit.services.helpers import make_clinic
 
 
@@ -107,6 +108,7 @@ def test_one_tampered_audit_row_is_reported_by_the_cli_check_and_by_the_viewer(
         capsys: pytest.CaptureFixture[str]) -> None:
     target, entity = raw.execute("SELECT id, entity FROM audit_log ORDER BY id LIMIT 1 OFFSET 3").fetchone()
     other = raw.execute("SELECT entity FROM audit_log WHERE entity != ? LIMIT 1", (entity,)).fetchone()[0]
+    drop_guards_sqlite(raw)  # append-only: someone with the file drops the guard first
     raw.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = ?", (target,))
     raw.commit()
 

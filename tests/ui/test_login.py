@@ -21,6 +21,7 @@ from clinic_log.services.clinic_settings import read_settings
 from clinic_log.ui.current_user import current_actor, sign_out
 from clinic_log.ui.first_start_wizard import FirstStartWizard
 from clinic_log.ui.login_dialog import PASSWORD_ENV, USER_ENV, LoginDialog, login_from_environment
+from tests.actors import logged_in_as
 from tests.ui.window_helpers import make_window
 
 T0 = datetime(2026, 11, 25, 9, 0)  # naive UTC, as the lockout is stored
@@ -45,7 +46,7 @@ def test_the_right_password_logs_in_with_the_users_role(qtbot: QtBot, db: Databa
     dialog.show()
     attempt(qtbot, dialog, "desk", "reception-1")
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.actor == Actor("desk", UserRole.RECEPTION)
+    assert logged_in_as(dialog.actor, Actor("desk", UserRole.RECEPTION))
 
 
 def test_a_wrong_password_is_refused_and_audited(qtbot: QtBot, db: Database, desk: auth.UserView) -> None:
@@ -86,7 +87,7 @@ def test_credentials_from_the_environment_are_checked_like_typed_ones(db: Databa
     with pytest.raises(LoginFailed):
         login_from_environment(db)
     monkeypatch.setenv(PASSWORD_ENV, "reception-1")
-    assert login_from_environment(db) == Actor("desk", UserRole.RECEPTION)
+    assert logged_in_as(login_from_environment(db), Actor("desk", UserRole.RECEPTION))
 
 
 def type_into(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
@@ -118,7 +119,7 @@ def test_the_first_start_wizard_creates_the_clinic_and_the_owner(qtbot: QtBot, d
     type_into(qtbot, owner_page.confirm_edit, "ada-password-1")
     wizard.accept()
     assert wizard.result() == QDialog.DialogCode.Accepted
-    assert wizard.actor == Actor("ada", UserRole.OWNER)
+    assert logged_in_as(wizard.actor, Actor("ada", UserRole.OWNER))
     settings = read_settings(db)
     assert (settings["clinic.name"], settings["clinic.address"], settings["clinic.phone"]) == (
         "Skin Studio", "1 High Street", "+44 20 0000 0000")
@@ -140,7 +141,7 @@ def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBo
     dialog = window.guard.switch_user()
     qtbot.addWidget(dialog)
     attempt(qtbot, dialog, "desk", "reception-1")
-    assert current_actor() == Actor("desk", UserRole.RECEPTION)
+    assert logged_in_as(current_actor(), Actor("desk", UserRole.RECEPTION))
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
     assert not window.backups_action.isVisible() and not window.template_action.isVisible()
     assert window.user_label.text() == "desk (reception)"
@@ -247,7 +248,7 @@ def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_ri
     with qtbot.waitSignal(window.guard.first_login):
         attempt(qtbot, dialog, "desk", "reception-1")
     assert window.pages.isVisible() and window.menuBar().isEnabled() and window.summary_label.isVisible()
-    assert current_actor() == Actor("desk", UserRole.RECEPTION)
+    assert logged_in_as(current_actor(), Actor("desk", UserRole.RECEPTION))
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
 
 

@@ -18,6 +18,7 @@ from clinic_log.services import auth, people
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.practitioners_page import CredentialDialog, PractitionersPage
 from clinic_log.ui.users_page import NewUserDialog, UsersPage
+from tests.actors import logged_in_as
 from tests.unit.services.helpers import LICENCE_EXPIRES, Clinic, make_clinic
 
 
@@ -114,7 +115,8 @@ def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, c
         edit.setText("jane-password-1")
     dialog._create()
     assert page.message_label.text() == "Created jdoyle."
-    assert auth.login(db, "jdoyle", "jane-password-1") == Actor("jdoyle", UserRole.PRACTITIONER, clinic.nurse_id)
+    assert logged_in_as(auth.login(db, "jdoyle", "jane-password-1"),
+                        Actor("jdoyle", UserRole.PRACTITIONER, clinic.nurse_id))
 
     page.select_username("jdoyle")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

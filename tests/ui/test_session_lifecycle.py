@@ -72,7 +72,7 @@ def test_the_owner_signs_over_an_expired_credential_only_with_a_reason(
     dialog = open_detail(qtbot, db, draft.id)
     monkeypatch.setattr(dialog, "tell", refused.append)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    assert refused and "only the owner can sign it" in refused[0]
+    assert refused and "own credential: the owner may" in refused[0]
     assert dialog.value_text("Status") == "Draft (not signed)"
 
     sign_in(owner)
@@ -80,12 +80,13 @@ def test_the_owner_signs_over_an_expired_credential_only_with_a_reason(
     dialog = open_detail(qtbot, db, draft.id)
     monkeypatch.setattr(dialog, "ask_reason", lambda title, text, action: asked.append(title) or None)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    assert asked == ["Owner override"] and dialog.value_text("Status") == "Draft (not signed)"  # cancelled
+    assert asked == ["Override the stop"] and dialog.value_text("Status") == "Draft (not signed)"  # cancelled
     monkeypatch.setattr(dialog, "ask_reason", lambda title, text, action: "licence renewal confirmed by phone")
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert dialog.value_text("Status").startswith("Signed by owner")
-    assert raw.execute("SELECT reason FROM session_warnings WHERE session_id = ? AND code = 'credential_expired'",
-                       (draft.id,)).fetchone() == ("licence renewal confirmed by phone",)
+    assert raw.execute("SELECT reason, level, overridden_by FROM session_warnings WHERE session_id = ? "
+                       "AND code = 'credential_expired'", (draft.id,)).fetchone() == (
+        "licence renewal confirmed by phone", "stop", "owner")
 
 
 def test_amend_needs_a_reason_and_the_history_shows_old_and_new(qtbot: QtBot, db: Database, clinic: Clinic,

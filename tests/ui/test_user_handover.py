@@ -21,6 +21,7 @@ from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.login_dialog import LoginDialog
 from clinic_log.ui.main_window import MainWindow
 from clinic_log.ui.session_form import SessionFormDialog, form_key
+from tests.actors import logged_in_as
 from tests.ui.conftest import DiscardQuestions
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import make_clinic
@@ -79,7 +80,7 @@ def test_a_session_form_left_open_is_kept_as_its_practitioners_draft_when_anothe
                      practitioner_username="mbrandt")
     window.guard.switch_user()
     log_in(qtbot, QApplication.activeModalWidget(), "mbrandt", "derm-pass-1")  # type: ignore[arg-type]
-    assert current_actor() == Actor("mbrandt", UserRole.PRACTITIONER, clinic.derm_id)
+    assert logged_in_as(current_actor(), Actor("mbrandt", UserRole.PRACTITIONER, clinic.derm_id))
     form = window.session_launcher.new_session(clinic.client_id)
     assert isinstance(form, SessionFormDialog)
     form.notes.setPlainText("tolerated well; cool compress after")
