@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,8 +32,9 @@ from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import amendments
 from clinic_log.services.session_views import SessionDetail
 from clinic_log.ui.current_user import current_actor
-from clinic_log.ui.date_typing import type_dates_whole
+from clinic_log.ui.date_field import DateField
 from clinic_log.ui.form_autosave import FormAutosave
+from clinic_log.ui.typed_field import problem_message
 from clinic_log.ui.widgets import problem_label, save_cancel_buttons
 
 LATE_COMPLICATION = "late complication"
@@ -97,9 +96,9 @@ class AmendDialog(QDialog):
         self.grade_spin = QSpinBox()
         self.grade_spin.setRange(1, 5)
         self.grade_spin.setAccessibleName("CTCAE grade")
-        self.onset_edit = type_dates_whole(QDateEdit(QDate.currentDate()))
-        self.onset_edit.setCalendarPopup(True)
-        self.onset_edit.setDisplayFormat("yyyy-MM-dd")
+        self.onset_edit = DateField("Onset", "the day the complication began, such as 2026-03-31",
+                                    hint="Typed as yyyy-mm-dd or d.m.yyyy; Up/Down change the day; Alt+Down: calendar")
+        self.onset_edit.set_value(date.today())
         self.onset_edit.setAccessibleName("Onset")
         value_page = QWidget()
         value_form = QFormLayout(value_page)
@@ -156,7 +155,7 @@ class AmendDialog(QDialog):
         self.autosave = FormAutosave(db, f"amend:{detail.id}", self.typed, self.restore_typed, self)
         self.autosave.watch(self.field_combo.currentIndexChanged, self.value_edit.textChanged,
                             self.reason_edit.textChanged, self.complication_combo.currentIndexChanged,
-                            self.grade_spin.valueChanged, self.onset_edit.dateChanged)
+                            self.grade_spin.valueChanged, self.onset_edit.changed)
         restored = self.autosave.restore_saved()
         self.note_label.setText(restored or "")
         self.note_label.setVisible(bool(restored))
@@ -173,7 +172,7 @@ class AmendDialog(QDialog):
         """What is on screen, for the autosaved draft."""
         return {"change": self.field_combo.currentText(), "value": self.value_edit.text(),
                 "reason": self.reason_edit.toPlainText(), "complication": self.complication_combo.currentData(),
-                "grade": self.grade_spin.value(), "onset": self.onset_edit.date().toString("yyyy-MM-dd")}
+                "grade": self.grade_spin.value(), "onset": self.onset_edit.text()}
 
     def restore_typed(self, state: dict[str, object]) -> None:
         with contextlib.suppress(KeyError):  # the session changed since (an area amended away): keep the rest
@@ -186,9 +185,7 @@ class AmendDialog(QDialog):
         grade = state.get("grade")
         if isinstance(grade, int):
             self.grade_spin.setValue(grade)
-        onset = QDate.fromString(str(state.get("onset", "")), "yyyy-MM-dd")
-        if onset.isValid():
-            self.onset_edit.setDate(onset)
+        self.onset_edit.restore(state.get("onset"))  # the text typed (older versions stored ISO text: the same)
 
     def reject(self) -> None:
         if self.autosave.may_close():
@@ -215,6 +212,11 @@ class AmendDialog(QDialog):
 
     def save(self) -> None:
         target, reason, actor = self.target(), self.reason_edit.toPlainText(), current_actor()
+        onset_problem = self.onset_edit.problem()
+        if target.kind == LATE_COMPLICATION and onset_problem is not None:  # never saved with a date it does not say
+            self.error_label.setText(f"Not saved: {problem_message(onset_problem)}")
+            self.onset_edit.setFocus()
+            return
         version = self._detail.version  # the version shown: a change made meanwhile elsewhere is refused
         reasons: dict[str, Any] = {"version": version,
                                    "warnings_reason": self.warnings_edit.toPlainText().strip() or None,
@@ -228,7 +230,8 @@ class AmendDialog(QDialog):
                 amendments.amend_area_field(self._db, actor, target.area_id, target.field, self.value_edit.text(),
                                             reason, **reasons)
             else:
-                onset: date = self.onset_edit.date().toPython()  # type: ignore[assignment]
+                onset = self.onset_edit.value()
+                assert onset is not None  # a required date that has no problem reads
                 amendments.add_late_complication(self._db, actor, self._detail.id, ComplicationInput(
                     str(self.complication_combo.currentData() or ""), self.grade_spin.value(), onset_on=onset),
                     reason, **reasons)

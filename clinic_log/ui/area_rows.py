@@ -18,7 +18,8 @@ from clinic_log.domain.rules import DEPTH_STEP_MM
 from clinic_log.domain.values import AreaInput, AreaRef, Problem
 from clinic_log.services.people import DeviceView
 from clinic_log.ui.area_picker import range_text
-from clinic_log.ui.number_field import NumberField, WholeNumberField, problem_message
+from clinic_log.ui.number_field import NumberField, WholeNumberField
+from clinic_log.ui.typed_field import problem_message
 
 RF_ENERGY_STEP = "0.5"
 ENDPOINTS = ("", "mild erythema", "moderate erythema", "pinpoint bleeding", "uniform erythema")
@@ -166,6 +167,7 @@ class AreaRows(QWidget):
         self.rows.remove(row)
         for widget in (row.label, *row.inputs):
             self._grid.removeWidget(widget)
+            widget.hide()  # at once: a deferred delete waits for the event loop, and the row must not linger
             widget.deleteLater()
         self._relayout()
         self.changed.emit()

@@ -13,14 +13,14 @@ import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from PySide6.QtCore import QRegularExpression, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator, QWheelEvent
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtGui import QKeyEvent, QWheelEvent
+from PySide6.QtWidgets import QWidget
 
 from clinic_log.domain.errors import InvalidValue
 from clinic_log.domain.numbers import parse_decimal, parse_whole
+from clinic_log.ui.typed_field import TypedField
 
 PAGE_STEPS = 4  # PageUp/PageDown
-INVALID_STYLE = "QLineEdit { border: 2px solid #b00020; }"
 _TYPABLE = QRegularExpression(r"[0-9.,]*")  # digits and separators; the parser refuses "1.2.5" with its reason
 _STEP_KEYS = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: PAGE_STEPS,
               Qt.Key.Key_PageDown: -PAGE_STEPS}
@@ -45,14 +45,9 @@ def step_value(value: Decimal, step: Decimal, steps: int, floor: Decimal) -> Dec
     return moved
 
 
-def problem_message(problem: InvalidValue) -> str:
-    """What the user reads: the field, what is wrong and what is allowed ("Cheeks depth: enter a depth in mm…")."""
-    if not str(problem.value).strip():
-        return f"{problem.field}: {problem.allowed}"
-    return str(problem)
 
 
-class NumberField(QLineEdit):
+class NumberField(TypedField[float]):
     """A number typed as text. `field` names it in messages (e.g. "Forehead depth"), `what` says what is allowed
     ("a depth in mm such as 0.75"); an empty optional field has no value and no problem.
 
@@ -63,42 +58,16 @@ class NumberField(QLineEdit):
 
     def __init__(self, field: str, what: str, step: str, *, floor: str = "0", required: bool = True,
                  hint: str = "", chars: int = 7, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(field, what, _TYPABLE, required=required, hint=hint, parent=parent)
         self.chars = chars
-        self.field = field
-        self.what = what
         self.step = Decimal(step)
         self.floor = Decimal(floor)
-        self.required = required
-        self.hint = hint
-        self.setValidator(QRegularExpressionValidator(_TYPABLE, self))
-        self.textChanged.connect(self._show_problem)
         self._show_problem()
 
     # --- reading ----------------------------------------------------------------------------
 
-    def _parse(self, text: str) -> float:
+    def _read(self, text: str) -> float:
         return parse_decimal(text, self.field, self.what)
-
-    def problem(self) -> InvalidValue | None:
-        """Why the text cannot be read (None when it can, or when it is empty and the field is optional)."""
-        if not self.required and not self.text().strip():
-            return None
-        try:
-            self._parse(self.text())
-        except InvalidValue as exc:
-            return exc
-        return None
-
-    def number(self) -> float | None:
-        """The number typed, exactly as parsed; None when the text is empty or cannot be read."""
-        try:
-            return self._parse(self.text())
-        except InvalidValue:
-            return None
-
-    def value(self) -> float | None:
-        return self.number()
 
     def set_number(self, value: float) -> None:
         """Show `value` (a default, or a number saved earlier) written plainly: 0.4 as "0.4", 30.0 as "30"."""
@@ -123,7 +92,7 @@ class NumberField(QLineEdit):
             start = max(self.floor, self.step)
             self.setText(number_text(step_value(start, self.step, steps - 1, self.floor)))
             return
-        number = self.number()
+        number = self.value()
         if number is None:
             return
         moved = step_value(Decimal(repr(number)), self.step, steps, self.floor)
@@ -153,27 +122,16 @@ class NumberField(QLineEdit):
         width = self.fontMetrics().horizontalAdvance("0" * self.chars) + margins.left() + margins.right() + 16
         return QSize(width, hint.height())
 
-    def _show_problem(self) -> None:
-        problem = self.problem()
-        style = INVALID_STYLE if problem is not None else ""
-        if self.styleSheet() != style:
-            self.setStyleSheet(style)
-        reason = problem_message(problem) if problem is not None else ""
-        self.setToolTip("\n".join(t for t in (reason, self.hint) if t))
-
-    def set_hint(self, hint: str) -> None:
-        self.hint = hint
-        self._show_problem()
 
 
 class WholeNumberField(NumberField):
     """A whole number (passes, minutes): digits only are read; "2.5" stays visible and is refused with the reason."""
 
-    def _parse(self, text: str) -> float:
+    def _read(self, text: str) -> int:
         return parse_whole(text, self.field, self.what)
 
     def value(self) -> int | None:
         try:
-            return parse_whole(self.text(), self.field, self.what)
+            return self._read(self.text())
         except InvalidValue:
             return None

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QL
 
 from clinic_log.domain.enums import Level
 from clinic_log.domain.values import Problem, ProductInput
-from clinic_log.ui.number_field import WholeNumberField, problem_message
+from clinic_log.ui.number_field import WholeNumberField
+from clinic_log.ui.typed_field import problem_message
 
 NUMBING = "Numbing cream"
 PRP = "PRP (platelet-rich plasma)"

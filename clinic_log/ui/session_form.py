@@ -13,12 +13,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QFormLayout,
     QFrame,
@@ -35,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.enums import FITZPATRICK_NUMERALS, PractitionerRole, SupervisorPresence
+from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Level, PractitionerRole, SupervisorPresence
 from clinic_log.domain.errors import ChangedMeanwhile, DomainError
 from clinic_log.domain.permissions import may_override_stops
 from clinic_log.domain.signing import CREDENTIAL_STOPS
@@ -65,16 +63,16 @@ from clinic_log.ui.area_picker import AreaPicker
 from clinic_log.ui.area_rows import AreaRows
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.complications_section import ComplicationsSection
-from clinic_log.ui.date_typing import type_dates_whole
+from clinic_log.ui.date_field import DateField, DateTimeField
 from clinic_log.ui.face_map import FaceMap
 from clinic_log.ui.products_section import ProductsSection
 from clinic_log.ui.session_launcher import FORM_KEY_PREFIX
+from clinic_log.ui.typed_field import problem_message
 from clinic_log.ui.warnings_panel import WarningsPanel
 
 DEFAULTS_KEY = "session:defaults"
 CHECK_DELAY_MS = 150
 AUTOSAVE_DELAY_MS = 400
-NO_DATE = QDate(2000, 1, 1)  # the lot-expiry box's "not set" value
 SKIN_RESPONSES = ("", "mild erythema", "moderate erythema", "pinpoint bleeding", "oedema", "uniform erythema")
 NEXT_SESSION_WEEKS = (4, 6)
 SIGN_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
@@ -93,25 +91,9 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _py_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def _py_datetime(value: QDateTime) -> datetime:
-    """A QDateTime in local time as an aware datetime."""
-    return datetime.fromtimestamp(value.toSecsSinceEpoch()).astimezone()
-
-
-class TabLeavesDateEdit(QDateEdit):
-    """Tab goes to the next field (Qt's date box would step through its year/month/day first: arrows do that)."""
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        return QWidget.focusNextPrevChild(self, next)
-
-
-class TabLeavesDateTimeEdit(QDateTimeEdit):
-    def focusNextPrevChild(self, next: bool) -> bool:
-        return QWidget.focusNextPrevChild(self, next)
+def _now() -> datetime:
+    """The local wall-clock time to the minute, as the Date/time box shows it."""
+    return datetime.now().replace(second=0, microsecond=0)
 
 
 def _no_auto_default(button: QPushButton) -> QPushButton:
@@ -173,10 +155,10 @@ class SessionFormDialog(QDialog):
 
     def _build(self) -> None:
         c = self.choices
-        self.started = type_dates_whole(TabLeavesDateTimeEdit(QDateTime.currentDateTime()))
-        self.started.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.started.setToolTip("Date and time of the session: Left/Right move between its parts, Up/Down change one")
-        self.started.setCalendarPopup(True)
+        self.started = DateTimeField("Date/time", "the date and time of the session, such as 2026-03-31 09:30",
+                                     hint="Date and time of the session, typed as yyyy-mm-dd HH:MM: Up/Down change "
+                                          "the day, or 5 minutes when the cursor is in the time; Alt+Down: calendar")
+        self.started.set_value(_now())
         self.practitioner = QComboBox()
         self.practitioner.addItem("Choose…", None)
         for p in c.practitioners:
@@ -194,12 +176,10 @@ class SessionFormDialog(QDialog):
         self.lot = QLineEdit()
         self.lot.setPlaceholderText("type or scan, Enter")
         self.lot.setToolTip("Type or scan the cartridge lot number and press Enter to look up its expiry")
-        self.lot_expires = type_dates_whole(TabLeavesDateEdit())
-        self.lot_expires.setDisplayFormat("yyyy-MM-dd")
-        self.lot_expires.setMinimumDate(NO_DATE)
-        self.lot_expires.setSpecialValueText("not set")
-        self.lot_expires.setDate(NO_DATE)
-        self.lot_expires.setCalendarPopup(True)
+        self.lot_expires = DateField("Lot expiry", "the expiry printed on the cartridge, such as 2027-03-31",
+                                     required=False, placeholder="yyyy-mm-dd, not set",
+                                     hint="The cartridge lot's expiry, typed as yyyy-mm-dd or d.m.yyyy; empty: not "
+                                          "set. Up/Down change the day; Alt+Down: calendar")
         self.lot_status = QLabel()
         self.lot_status.setAccessibleName("Lot status")
 
@@ -338,11 +318,11 @@ class SessionFormDialog(QDialog):
         self.lot.textEdited.connect(self._lot_typed)
         self.lot.returnPressed.connect(self._lot_entered)
         self.lot.editingFinished.connect(self.look_up_lot)
-        self.lot_expires.dateChanged.connect(self._update_lot_status)
-        self.started.dateTimeChanged.connect(self._update_next_session)
-        for signal in (self.started.dateTimeChanged, self.practitioner.currentIndexChanged,
+        self.lot_expires.changed.connect(self._update_lot_status)
+        self.started.changed.connect(self._update_next_session)
+        for signal in (self.started.changed, self.practitioner.currentIndexChanged,
                        self.supervisor.currentIndexChanged, self.presence.currentIndexChanged,
-                       self.device.currentIndexChanged, self.lot.textChanged, self.lot_expires.dateChanged,
+                       self.device.currentIndexChanged, self.lot.textChanged, self.lot_expires.changed,
                        self.area_rows.changed, self.products.changed, self.course_index.valueChanged,
                        self.course_total.valueChanged, self.skin_response.currentTextChanged,
                        self.complications.changed, self.notes.textChanged, self.panel.reason_changed):
@@ -425,14 +405,13 @@ class SessionFormDialog(QDialog):
 
     def state(self) -> dict[str, Any]:
         """Everything typed, as JSON-able values (valid or not), for the autosaved form draft."""
-        expires = self.lot_expires.date()
         return {
             "session_id": self.session_id, "version": self.session_version,
-            "started_at": self.started.dateTime().toString(Qt.DateFormat.ISODate),
+            "started_at": self.started.text(),
             "practitioner_id": self.practitioner.currentData(), "supervisor_id": self.supervisor.currentData(),
             "presence": self.presence.currentData(), "device_id": self.device.currentData(),
             "lot": self.lot.text(),
-            "lot_expires": None if expires == NO_DATE else expires.toString(Qt.DateFormat.ISODate),
+            "lot_expires": self.lot_expires.text(),
             "areas": [row.state() for row in self.area_rows.rows], "products": self.products.state(),
             "course": [self.course_index.value(), self.course_total.value()],
             "skin_response": self.skin_response.currentText(), "complications": self.complications.state(),
@@ -444,9 +423,7 @@ class SessionFormDialog(QDialog):
         try:
             self.session_id = _int(state.get("session_id"))
             self.session_version = _int(state.get("version"))
-            started = QDateTime.fromString(str(state.get("started_at") or ""), Qt.DateFormat.ISODate)
-            if started.isValid():
-                self.started.setDateTime(started)
+            self.started.restore(state.get("started_at"))  # the text typed, or an older version's ISO text
             self._select(self.practitioner, state.get("practitioner_id"))
             self._sync_people()
             self._select(self.supervisor, state.get("supervisor_id"))
@@ -454,8 +431,7 @@ class SessionFormDialog(QDialog):
             self._select(self.device, state.get("device_id"))
             self.area_rows.set_device(self.choices.device(self.device.currentData()))
             self.lot.setText(str(state.get("lot") or ""))
-            expires = QDate.fromString(str(state.get("lot_expires") or ""), Qt.DateFormat.ISODate)
-            self.lot_expires.setDate(expires if expires.isValid() else NO_DATE)
+            self.lot_expires.restore(state.get("lot_expires"))  # the text typed; None from older versions: not set
             self.look_up_lot()
             for code in list(self.area_rows.codes()):
                 self.area_rows.remove(code)
@@ -535,12 +511,12 @@ class SessionFormDialog(QDialog):
         """A lot number being typed: the expiry shown belonged to the lot before, so it goes until looked up."""
         self._lot_known = None
         self.lot_expires.setEnabled(True)
-        self.lot_expires.setDate(NO_DATE)
+        self.lot_expires.set_value(None)
         self._update_lot_status()
 
     def _lot_entered(self) -> None:
         self.look_up_lot()
-        if self._lot_known is False or (self._lot_known and self.lot_expires.date() == NO_DATE):
+        if self._lot_known is False or (self._lot_known and not self.lot_expires.text().strip()):
             self.lot_expires.setFocus()  # a lot without a recorded expiry: type it next
 
     def look_up_lot(self) -> None:
@@ -549,7 +525,7 @@ class SessionFormDialog(QDialog):
         number = self.lot.text().strip()
         if not number:
             self._lot_known = None
-            self.lot_expires.setDate(NO_DATE)
+            self.lot_expires.set_value(None)
             self.lot_expires.setEnabled(False)
             self._update_lot_status()
             return
@@ -568,46 +544,51 @@ class SessionFormDialog(QDialog):
     def _show_lot(self, expires: date | None) -> None:
         """A lot on record: its stored expiry, which the form shows and never lets differ."""
         self._lot_known = True
-        self.lot_expires.setDate(QDate(expires.year, expires.month, expires.day) if expires else NO_DATE)
+        self.lot_expires.set_value(expires)
         self.lot_expires.setEnabled(expires is None)
         self._update_lot_status()
 
     def _update_lot_status(self) -> None:
         number = self.lot.text().strip()
-        expires = self.lot_expires.date()
+        expires = self.lot_expires.value()
+        started = self.started.value()
         red = "color: #b00020; font-weight: bold;"
         if not number:
             text, style = "no lot recorded", "color: palette(mid);"
             self.lot_expires.setEnabled(False)
         elif self._lot_known is None:
             text, style = "press Enter to look up the lot", ""
-        elif expires == NO_DATE:
+        elif not self.lot_expires.text().strip():
             text = "new lot: enter its expiry" if self._lot_known is False else "expiry not recorded: enter it"
             style = red
-        elif expires < self.started.date():
+        elif expires is None:
+            text, style = "expiry cannot be read: see Checks", red
+        elif started is not None and expires < started.date():
             text, style = "EXPIRED", red
         else:
-            text = f"expires {expires.toString(Qt.DateFormat.ISODate)}" + ("" if self._lot_known else " (new lot)")
+            text = f"expires {expires.isoformat()}" + ("" if self._lot_known else " (new lot)")
             style = ""
         self.lot_status.setText(text)
         self.lot_status.setStyleSheet(style)
 
     def _update_next_session(self) -> None:
-        self.next_session.setText(next_session_text(_py_date(self.started.date())))
+        started = self.started.value()
+        self.next_session.setText("" if started is None else next_session_text(started.date()))
 
     # --- checking ----------------------------------------------------------------------------
 
     def entry(self) -> SessionInput | None:
-        """The session as typed, or None while no practitioner is chosen."""
+        """The session as typed, or None while no practitioner is chosen or the Date/time cannot be read (no start
+        is made up: the typing problem says what is wrong)."""
         practitioner_id = self.practitioner.currentData()
-        if practitioner_id is None:
+        typed_start = self.started.value()
+        if practitioner_id is None or typed_start is None:
             return None
-        expires = self.lot_expires.date()
-        started = _py_datetime(self.started.dateTime())
+        started = typed_start.astimezone()  # the local wall-clock time typed, as an aware datetime
         return SessionInput(
             client_id=self.client.id, practitioner_id=practitioner_id, started_at=started,
             device_id=self.device.currentData(), cartridge_lot=self.lot.text().strip() or None,
-            lot_expires=None if expires == NO_DATE else _py_date(expires),
+            lot_expires=self.lot_expires.value(),
             supervisor_id=self.supervisor.currentData(), supervisor_presence=self.presence.currentData(),
             areas=self.area_rows.values(), products=self.products.values(),
             complications=self.complications.values(), course_index=self.course_index.value() or None,
@@ -622,15 +603,23 @@ class SessionFormDialog(QDialog):
         entry = self.entry()
         if entry is None:
             self.assessment = None
-            self.panel.show_failure("Practitioner: choose who performs the session")
+            if self.practitioner.currentData() is None:
+                self.panel.show_failure("Practitioner: choose who performs the session")
+            else:  # the Date/time cannot be read: nothing to check it against, so only what is typed is shown
+                self.panel.show_problems(self.typing_problems())
+                self.sign_button.setEnabled(False)
             self.checked.emit()
             return
         db = self._db
         self._runner.run("assess", lambda: assess(db, entry), self._on_checked, self._on_check_failed)
 
     def typing_problems(self) -> list[Problem]:
-        """Numbers typed that cannot be read (an empty depth): shown as errors, they block saving and signing."""
-        return [*self.area_rows.typing_problems(), *self.products.typing_problems()]
+        """Numbers and dates typed that cannot be read (an empty depth, 2027-02-30): shown as errors, they block
+        saving and signing."""
+        dates = [Problem(Level.ERROR, "typed_value", name, problem_message(problem))
+                 for box, name in ((self.started, "started_at"), (self.lot_expires, "lot_expires"))
+                 if (problem := box.problem()) is not None]
+        return [*dates, *self.area_rows.typing_problems(), *self.products.typing_problems()]
 
     def _on_checked(self, assessment: Assessment) -> None:
         self.assessment = assessment
@@ -642,7 +631,10 @@ class SessionFormDialog(QDialog):
 
     def _may_override(self, assessment: Assessment) -> bool:
         """Whether the user at the form may override these stops (the services decide again at signing)."""
-        actor = current_user.current_actor()
+        try:
+            actor = current_user.current_actor()
+        except current_user.NotLoggedIn:  # a check arriving after the user left (locked, switched): nobody may
+            return False
         mine = self.choices.practitioner(actor.practitioner_id) if actor.practitioner_id is not None else None
         if not may_override_stops(actor.role, PractitionerRole(mine.role) if mine is not None else None):
             return False
@@ -676,12 +668,12 @@ class SessionFormDialog(QDialog):
     def save_draft_now(self) -> bool:
         """Save the session as a draft (Ctrl+S); on failure everything stays in the form."""
         self.check_now()
-        entry = self.entry()
-        if entry is None:
+        if self.practitioner.currentData() is None:
             self.panel.set_status("Not saved: choose the practitioner first.", error=True)
             self.practitioner.setFocus()
             return False
-        if not self._typed_readably("Not saved"):
+        entry = self.entry() if self._typed_readably("Not saved") else None
+        if entry is None:  # what is typed cannot be read (a Date/time among it): said on the status line
             return False
         try:
             saved = save_draft(self._db, current_user.current_actor(), entry, self.session_id, self.session_version)
@@ -698,12 +690,12 @@ class SessionFormDialog(QDialog):
 
     def sign(self) -> bool:
         """Sign (Ctrl+Enter): errors refuse it, warnings need the reason; a failure keeps everything in the form."""
-        entry = self.entry()
-        if entry is None:
+        if self.practitioner.currentData() is None:
             self.panel.set_status("Not signed: choose the practitioner first.", error=True)
             self.practitioner.setFocus()
             return False
-        if not self._typed_readably("Not signed"):
+        entry = self.entry() if self._typed_readably("Not signed") else None
+        if entry is None:  # what is typed cannot be read (a Date/time among it): said on the status line
             return False
         actor = current_user.current_actor()
         reason = self.panel.reason_text() or None
@@ -758,7 +750,7 @@ class SessionFormDialog(QDialog):
         return True
 
     def _typed_readably(self, what: str) -> bool:
-        """False, saying why on the status line, while a number typed cannot be read (nothing is saved)."""
+        """False, saying why on the status line, while a number or date typed cannot be read (nothing is saved)."""
         problems = self.typing_problems()
         if problems:
             self.panel.set_status(f"{what}: fix what is typed first — " + "; ".join(p.message for p in problems),
