@@ -35,7 +35,7 @@ from clinic_log.db.models import TreatmentSession, table_of
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.values import AreaInput, SessionInput
-from clinic_log.services import audit, clients, people
+from clinic_log.services import audit, auth, clients, people
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.clock import utcnow
 from clinic_log.services.consents import record_consent
@@ -56,7 +56,9 @@ def prepare(path: Path, drafts: int) -> tuple[list[int], Actor]:
                                                                         date(1990, 1, 1), fitzpatrick=2))
         record_consent(db, OWNER, client.id, "Zofia Łukasiewicz", date(2026, 6, 1))
         start = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
-        actor = Actor("mbrandt", UserRole.PRACTITIONER, derm.id)
+        # A logged-in practitioner, as at the chair: every signature re-checks that login (services/authority.py).
+        auth.create_user(db, OWNER, "mbrandt", "Dr Maria Brandt", "practitioner", "bench-password-1", "mbrandt")
+        actor = auth.login(db, "mbrandt", "bench-password-1")
         ids = [save_draft(db, actor, SessionInput(
             client_id=client.id, practitioner_id=derm.id, started_at=start + timedelta(hours=i),
             device_id=device.id, cartridge_lot="SP14-1", lot_expires=date(2027, 1, 31),
@@ -85,7 +87,7 @@ def writes_only(db: Database, actor: Actor, session_id: int) -> None:
 
     def work(session: Session) -> None:
         session.connection().execute(update(sessions).where(sessions.c.id == session_id)
-                                     .values(updated_at=utcnow()))
+                                     .values(updated_at=utcnow(), version=sessions.c.version + 1))
         audit.record(db, session, actor, AuditEvent("bench", "session", str(session_id), {"warnings": []}))
 
     db.write(work)

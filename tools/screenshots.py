@@ -223,6 +223,77 @@ def session_form_warnings(scene: Scene) -> QWidget:
     return form
 
 
+_ON_ISOTRETINOIN: set[str] = set()
+
+
+def _isotretinoin_client(scene: Scene, client_ref: str) -> None:
+    """The client stopped isotretinoin a month ago: an absolute contraindication for six months (a stop)."""
+    if client_ref in _ON_ISOTRETINOIN:
+        return
+    _ON_ISOTRETINOIN.add(client_ref)
+    client = next(c for c in find_clients(scene.db, client_ref) if c.client_ref == client_ref)
+    today = date.today()
+    add_finding(scene.db, ACTOR, client.id, "isotretinoin", today - timedelta(days=200),
+                ends_on=today - timedelta(days=30))
+
+
+def session_form_stop(scene: Scene) -> QWidget:
+    """A nurse at the chair: the client's isotretinoin is a red STOP she cannot override, and the new lot she
+    scanned has no expiry yet."""
+    _isotretinoin_client(scene, "P-1002")
+    form = _session_form(scene, "P-1002", "jdoyle")
+    form.supervisor.setCurrentIndex(1)
+    sign_in(Actor("jdoyle", UserRole.PRACTITIONER, form.practitioner.currentData()))
+    for code, depth in (("forehead", "0.4"), ("cheeks", "0.8")):
+        form.toggle_area(code)
+        form.area_rows.rows[-1].depth.setText(depth)
+    form.lot.setText("DP16-250301")
+    form._lot_typed()
+    form.look_up_lot()
+    _checked(scene, form)
+    sign_in(ACTOR)
+    return form
+
+
+def session_form_override(scene: Scene) -> QWidget:
+    """The dermatologist's own session for a client on isotretinoin: she may override the stop, with a reason."""
+    _isotretinoin_client(scene, "P-1003")
+    form = _session_form(scene, "P-1003", "mbrandt")
+    sign_in(Actor("mbrandt", UserRole.PRACTITIONER, form.practitioner.currentData()))
+    form.toggle_area("forehead")
+    form.area_rows.rows[-1].depth.setText("0,45")
+    form.panel.override.setPlainText("stopped after 4 weeks at 10 mg; letter from Dr Osei on file")
+    _checked(scene, form)
+    sign_in(ACTOR)
+    return form
+
+
+def session_draft_override(scene: Scene) -> QWidget:
+    """A nurse's draft for the client on isotretinoin, viewed by the dermatologist after she overrode the stop."""
+    from clinic_log.domain.values import AreaInput, SessionInput
+    from clinic_log.services.people import list_devices, list_practitioners
+    from clinic_log.services.sessions import override_stops, save_draft
+
+    _isotretinoin_client(scene, "P-1003")
+    client = next(c for c in find_clients(scene.db, "P-1003") if c.client_ref == "P-1003")
+    people = {p.username: p for p in list_practitioners(scene.db)}
+    nurse, derm = people["jdoyle"], people["mbrandt"]
+    device = list_devices(scene.db)[0]
+    entry = SessionInput(client.id, nurse.id, datetime.now().astimezone().replace(second=0, microsecond=0),
+                         device_id=device.id, supervisor_id=derm.id, supervisor_presence="on_site",
+                         areas=(AreaInput("forehead", 0.4, 2), AreaInput("cheeks", 0.8, 2)))
+    draft = save_draft(scene.db, Actor("jdoyle", UserRole.PRACTITIONER, nurse.id), entry)
+    maria = Actor("mbrandt", UserRole.PRACTITIONER, derm.id)
+    override_stops(scene.db, maria, draft.id, "stopped after 4 weeks at 10 mg; reviewed the letter with her",
+                   version=draft.version)
+    sign_in(maria)
+    dialog = scene.window.open_session(draft.id)
+    sign_in(ACTOR)
+    if dialog is None:
+        raise RuntimeError(f"session {draft.id} could not be opened")
+    return dialog
+
+
 def session_form_face_map(scene: Scene) -> QWidget:
     """The areas part of the form: five face areas chosen on the map, each with its row."""
     form = _session_form(scene, "P-1001", "mbrandt")
@@ -240,6 +311,7 @@ def session_signed(scene: Scene) -> QWidget:
     for code in ("forehead", "cheeks", "neck"):
         form.toggle_area(code)
     form.panel.reason.setPlainText("consent signed on paper today, scanned after the session")
+    _checked(scene, form)  # the practitioner signs over the checks she was shown
     opened: list[QWidget] = []
     scene.window.detail_dialog_opened.connect(opened.append)
     if not form.sign():
@@ -389,7 +461,8 @@ def amendment_history(scene: Scene) -> QWidget:
     rows = list_sessions(scene.db, SessionFilter(status="signed"), limit=50)
     chosen = next(get_session(scene.db, r.id) for r in rows if r.complications == 0)
     amend_area_field(scene.db, ACTOR, chosen.areas[0].id, "depth_mm", f"{chosen.areas[0].depth_mm + 0.25:.2f}",
-                     "depth misread from the pen display")
+                     "depth misread from the pen display",
+                     warnings_reason="scarred forehead: deeper on purpose, as planned")
     add_late_complication(scene.db, ACTOR, chosen.id, ComplicationInput("pih", 1), "follow-up call on day 12")
     dialog = scene.window.open_session(chosen.id)
     if dialog is None:
@@ -400,16 +473,28 @@ def amendment_history(scene: Scene) -> QWidget:
     return dialog
 
 
-def amend_dialog(scene: Scene) -> QWidget:
+def _amend_dialog(scene: Scene, depth: str) -> QWidget:
+    """The first signed session's Amend dialog with its first area's depth changed to `depth`."""
     from clinic_log.ui.amend_dialog import AmendDialog
 
     row = list_sessions(scene.db, SessionFilter(status="signed"), limit=1)[0]
     dialog = AmendDialog(scene.db, get_session(scene.db, row.id), scene.window)
     dialog.choose(dialog.field_combo.itemText(4))  # the first area's depth
-    dialog.value_edit.setText("0.75")
+    dialog.value_edit.setText(depth)
     dialog.reason_edit.setPlainText("depth misread from the pen display")
     dialog.show()
     return dialog
+
+
+def amend_dialog_warning(scene: Scene) -> QWidget:
+    """An amendment that takes a depth beyond the area's usual range asks for a reason for that warning."""
+    dialog = _amend_dialog(scene, "2,5")
+    dialog.save()  # type: ignore[attr-defined]
+    return dialog
+
+
+def amend_dialog(scene: Scene) -> QWidget:
+    return _amend_dialog(scene, "0.75")
 
 
 def audit_viewer(scene: Scene) -> QWidget:
@@ -488,6 +573,9 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("aftercare_template", aftercare_template),
     ("session_form_warnings", session_form_warnings),
     ("session_form_face_map", session_form_face_map),
+    ("session_form_stop", session_form_stop),
+    ("session_form_override", session_form_override),
+    ("session_draft_override", session_draft_override),
     ("session_signed", session_signed),
     ("client_list", client_list),
     ("consultation_form", consultation_form),
@@ -500,6 +588,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("users_page", users_page),
     ("amendment_history", amendment_history),
     ("amend_dialog", amend_dialog),
+    ("amend_dialog_warning", amend_dialog_warning),
     ("audit_viewer", audit_viewer),
     ("history_filters", history_filters),
     ("dashboard", dashboard),

@@ -200,7 +200,8 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
                 f"{ref.label} {depth} mm is over {facts.practitioner.full_name}'s cap of {cap} mm",
             ))
         if area.passes < 1 or area.passes > 20:
-            out.append(_error("passes", f"areas[{n}].passes", f"{area.passes} is not allowed; 1 to 20 passes"))
+            out.append(_error("passes", f"areas[{n}].passes",
+                              f"{ref.label}: {area.passes} passes is not allowed; 1 to 20 passes"))
         if area.technique is not None and area.technique not in set(Technique):
             out.append(_error(
                 "technique", f"areas[{n}].technique",

@@ -49,7 +49,7 @@ class WarningsNeedReason(DomainError):
     def __init__(self, warnings: Sequence[Problem]) -> None:
         self.warnings = tuple(warnings)
         super().__init__(
-            "a reason is required to save with these warnings: " + "; ".join(str(w) for w in self.warnings)
+            "a reason is required to go ahead with these warnings: " + "; ".join(w.message for w in self.warnings)
         )
 
 

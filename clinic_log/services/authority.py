@@ -60,6 +60,14 @@ def authorize(db: Database, actor: Actor, action: str) -> None:
         judge(db, actor, row)
 
 
+def check_login(db: Database, actor: Actor) -> None:
+    """The actor's login still stands (for screens that only read: the GUI asks this every half minute)."""
+    if actor.user_id is not None:
+        with db.reading() as session:
+            row = session.execute(_USER, {"uid": actor.user_id}).first()
+        judge(db, actor, row)
+
+
 def authorize_in(db: Database, session: Session, actor: Actor, action: str) -> None:
     """As `authorize`, inside the caller's open transaction."""
     require(actor, action)

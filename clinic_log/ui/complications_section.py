@@ -150,6 +150,7 @@ class ComplicationsSection(QWidget):
         for row in self.rows:
             for widget in (*row.inputs, row.grade_text):
                 self._grid.removeWidget(widget)
+                widget.hide()  # at once (the deferred delete waits for the event loop)
                 widget.deleteLater()
         self.rows = []
 

@@ -10,12 +10,15 @@ shows the tabs and actions of that user's role.
 
 from __future__ import annotations
 
+import contextlib
+
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.errors import DomainError
 from clinic_log.services.startup_queries import setting
 from clinic_log.settings import idle_lock_minutes
 from clinic_log.ui.current_user import current_actor, sign_in, user_session
@@ -26,6 +29,7 @@ _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Mou
 
 
 LOCKED_TITLE = "Clinic Log — locked"
+LOGIN_CHECK_MS = 30_000  # how often a window that only reads looks at the login again
 
 
 class LockCover(QWidget):
@@ -96,9 +100,25 @@ class SessionGuard(QObject):
         # A service may refuse on the worker thread: the signal carries it to this (the GUI) thread.
         self.revoked.connect(self._on_revoked, Qt.ConnectionType.QueuedConnection)
         db.revocation_listeners.append(self.revoked.emit)
+        # Screens that only read call no checking service: every half minute the login is looked at again.
+        self.login_check = QTimer(self)
+        self.login_check.setInterval(LOGIN_CHECK_MS)
+        self.login_check.timeout.connect(self.check_login)
+        self.login_check.start()
         self.destroyed.connect(lambda: db.revocation_listeners.remove(self.revoked.emit)
                                if self.revoked.emit in db.revocation_listeners else None)
         self.timer.start()
+
+    def check_login(self) -> None:
+        """Lock (through the revocation listener) when the logged-in user no longer stands as they logged in."""
+        from clinic_log.services.authority import check_login  # SQLAlchemy: not at start-up, only when checking
+
+        actor = user_session().actor
+        if self.locked or actor is None:
+            return
+        # AuthorityRevoked: the revocation listener locks; a busy database is asked again next time.
+        with contextlib.suppress(DomainError):
+            check_login(self._db, actor)
 
     def _on_revoked(self, message: str) -> None:
         """The user's login no longer stands: lock now, saying why; they or another user log in to go on."""

@@ -237,7 +237,7 @@ class SessionDetailDialog(QDialog):
         self.sign_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
                                     and actor.role in ALLOWED["sign sessions"] and own)
         self.edit_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
-                                    and actor.role in ALLOWED["log sessions"])
+                                    and actor.role in ALLOWED["log sessions"] and own)
         self.countersign_button.setVisible(d.awaiting_countersignature and actor.practitioner_id is not None
                                            and actor.practitioner_id == d.supervisor_id)
         may_change = signed and actor.role in ALLOWED["amend sessions"] and amendments.may_amend(
@@ -480,6 +480,9 @@ class SessionDetailDialog(QDialog):
         if detail.signed_at is not None:
             events.append((detail.signed_at, [local(detail.signed_at), detail.signed_by or NONE, "signed",
                                               "draft → signed", ""]))
+        overrides = {(o.overridden_at, o.overridden_by, o.reason): o for o in detail.overrides}  # one per act
+        for (at, by, reason), o in overrides.items():
+            events.append((at, [local(at), by, "stop overridden", f"draft version {o.version}", reason]))
         if detail.countersigned_at is not None:
             events.append((detail.countersigned_at, [local(detail.countersigned_at), detail.countersigned_by or NONE,
                                                      "countersigned", "", ""]))

@@ -149,6 +149,8 @@ class WarningsPanel(QWidget):
         for widget in (self.override_label, self.stop_note):
             widget.setVisible(stopped)
         self.override.setVisible(stopped and self.may_override)
+        self.override_label.setText("&Override the stop (physician or owner)" if self.may_override
+                                    else "Stop: a physician or the owner must override it")
         self.stop_note.setText(
             f"You may override it: say why it is safe to go ahead, in at least {OVERRIDE_MIN_WORDS} words."
             if self.may_override else

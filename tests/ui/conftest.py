@@ -14,8 +14,11 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
+from clinic_log.services.sessions import log_session
 from clinic_log.ui.current_user import sign_in, sign_out
 from clinic_log.ui.form_autosave import ask_to_discard as real_ask_to_discard
+from tests.ui.session_form_helpers import act_as
+from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +51,16 @@ def discard_questions(monkeypatch: pytest.MonkeyPatch) -> DiscardQuestions:
     questions = DiscardQuestions()
     monkeypatch.setattr("clinic_log.ui.form_autosave.ask_to_discard", questions)
     return questions
+
+
+@pytest.fixture
+def chairside(db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> Clinic:
+    """A clinic whose dermatologist is logged in and has logged one session before (device SPP-1, lot SP14-1,
+    on record with its expiry)."""
+    made = make_clinic(db, owner)
+    log_session(db, made.derm, session_entry(made), sign=True)
+    act_as(monkeypatch, made.derm)
+    return made
 
 
 @pytest.fixture

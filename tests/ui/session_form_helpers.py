@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,6 +18,12 @@ from clinic_log.domain.actor import Actor
 from clinic_log.ui import current_user
 from clinic_log.ui.session_form import SessionFormDialog
 from tests.unit.services.helpers import Clinic
+
+
+def stored(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """Rows read straight from the SQLite file with plain sqlite3: the truth the form is checked against."""
+    with sqlite3.connect(db_path) as con:
+        return con.execute(sql, params).fetchall()
 
 
 def act_as(monkeypatch: pytest.MonkeyPatch, actor: Actor) -> None:

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -21,37 +22,33 @@ from clinic_log.services.sessions import log_session
 from clinic_log.ui.amend_dialog import AmendDialog
 from clinic_log.ui.current_user import current_actor, sign_in
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
-from clinic_log.ui.session_form import NO_DATE
 from tests.ui.session_form_helpers import act_as, checked, open_form
 from tests.ui.window_helpers import make_window
-from tests.unit.services.helpers import LOT_EXPIRES, Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import LOT_EXPIRES, Clinic, session_entry
 
 
 @pytest.fixture
-def clinic(db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> Clinic:
-    """The dermatologist is logged in and has used lot SP14-1 (on record with its expiry) before."""
-    made = make_clinic(db, owner)
-    log_session(db, made.derm, session_entry(made), sign=True)
-    act_as(monkeypatch, made.derm)
-    return made
+def clinic(chairside: Clinic) -> Clinic:
+    return chairside
 
 
 def test_a_new_lot_typed_over_the_prefilled_one_has_no_expiry_until_one_is_entered(
         qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
     form = open_form(qtbot, db, clinic)
-    assert form.lot.text() == "SP14-1" and form.lot_expires.date() == QDate(LOT_EXPIRES)
+    assert form.lot.text() == "SP14-1" and form.lot_expires.value() == LOT_EXPIRES
     assert not form.lot_expires.isEnabled()  # a lot on record shows its stored expiry; it is not typed over
     form.toggle_area("forehead")
     form.lot.selectAll()
     qtbot.keyClicks(form.lot, "NEW-9")
     qtbot.keyClick(form.lot, Qt.Key.Key_Return)
     checked(qtbot, form)
-    assert form.lot_expires.date() == NO_DATE and form.lot_expires.text() == "not set"
+    assert form.lot_expires.value() is None and form.lot_expires.text() == ""
+    assert form.lot_expires.placeholderText() == "yyyy-mm-dd, not set" and form.lot_expires.hasFocus()
     assert form.lot_status.text() == "new lot: enter its expiry"  # stays so after the check ran
     assert "Error: enter the expiry of lot NEW-9" in form.panel.messages()
     assert not form.sign_button.isEnabled()
     expiry = date.today() + timedelta(days=200)
-    form.lot_expires.setDate(QDate(expiry))
+    qtbot.keyClicks(form.lot_expires, expiry.isoformat())
     checked(qtbot, form, lambda: form.sign_button.isEnabled())
     with qtbot.waitSignal(form.signed) as signed:
         form.sign()
@@ -69,7 +66,7 @@ def test_emptying_the_lot_box_records_no_lot_and_never_says_lot_none(qtbot: QtBo
     qtbot.keyClick(form.lot, Qt.Key.Key_Backspace)
     qtbot.keyClick(form.lot, Qt.Key.Key_Tab)
     checked(qtbot, form)
-    assert form.lot_status.text() == "no lot recorded" and form.lot_expires.date() == NO_DATE
+    assert form.lot_status.text() == "no lot recorded" and form.lot_expires.text() == ""
     assert not form.lot_expires.isEnabled()
     assert not any("None" in m for m in form.panel.messages())
     entry = form.entry()
@@ -178,3 +175,21 @@ def test_an_amendment_refuses_nan_with_its_reason_and_asks_for_a_reason_for_a_ne
             == (1.75,)
         assert con.execute("SELECT reason FROM session_warnings WHERE session_id = ? AND code = 'depth_area'",
                            (signed.id,)).fetchone() == ("deep atrophic scars on both cheeks",)
+
+
+def test_a_window_that_only_reads_notices_a_deactivated_login_within_half_a_minute(
+        qtbot: QtBot, db: Database, db_path: Path, owner: Actor) -> None:
+    auth.create_user(db, owner, "desk", "Front Desk", "reception", "desk-password-1")
+    sign_in(auth.login(db, "desk", "desk-password-1"))
+    window = make_window(qtbot, db, db_path)
+    assert window.guard.login_check.isActive() and window.guard.login_check.interval() == 30_000
+    window.guard.check_login()  # still standing: nothing happens
+    assert not window.guard.locked
+    [desk] = [u for u in auth.list_users(db, owner) if u.username == "desk"]
+    auth.deactivate_user(db, owner, desk.id)
+    opened: list[QWidget] = []
+    window.guard.login_dialog_opened.connect(opened.append)
+    window.guard.check_login()  # what the timer does every half minute
+    qtbot.waitUntil(lambda: window.guard.locked and bool(opened))
+    qtbot.addWidget(opened[0])
+    assert not window.centralWidget().isVisible()

@@ -7,7 +7,6 @@ Checks panel and blocks signing. A new complication has no type until one is cho
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,26 +19,17 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services import people
 from clinic_log.services.session_queries import count_sessions
-from clinic_log.services.sessions import log_session
 from clinic_log.ui.session_form import SessionFormDialog
-from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form
-from tests.unit.services.helpers import Clinic, make_clinic, session_entry
+from tests.ui.session_form_helpers import Keyboard, checked, open_form, stored
+from tests.unit.services.helpers import Clinic
 
 SKINPEN_RANGE = "is outside the SkinPen Precision's range 0.25–2.5 mm"
 
 
 @pytest.fixture
-def clinic(db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> Clinic:
-    """A clinic whose dermatologist is logged in and has logged one session before (device SPP-1, lot SP14-1)."""
-    made = make_clinic(db, owner)
-    log_session(db, made.derm, session_entry(made), sign=True)
-    act_as(monkeypatch, made.derm)
-    return made
+def clinic(chairside: Clinic) -> Clinic:
+    return chairside
 
-
-def stored(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path) as con:
-        return con.execute(sql, params).fetchall()
 
 
 def type_into(qtbot: QtBot, field: QWidget, text: str) -> None:
@@ -114,7 +104,7 @@ def test_passes_beyond_twenty_are_kept_and_refused_by_the_checks(qtbot: QtBot, d
     passes = form.area_rows.rows[0].passes
     type_into(qtbot, passes, "25")
     assert passes.text() == "25"
-    checked(qtbot, form, lambda: error_shown(form, "25 is not allowed; 1 to 20 passes"))
+    checked(qtbot, form, lambda: error_shown(form, "Forehead: 25 passes is not allowed; 1 to 20 passes"))
     assert not form.sign_button.isEnabled()
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -33,23 +33,15 @@ from clinic_log.services.form_drafts import load_form_draft
 from clinic_log.services.session_queries import count_sessions, get_session
 from clinic_log.services.sessions import log_session, save_draft, sign_session
 from clinic_log.ui.session_form import SessionFormDialog, form_key
-from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form
+from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form, stored
 from tests.ui.window_helpers import make_window
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, LOT_EXPIRES, Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, LOT_EXPIRES, Clinic, session_entry
 
 
 @pytest.fixture
-def clinic(db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> Clinic:
-    """A clinic whose dermatologist is logged in and has logged one session before (device SPP-1, lot SP14-1)."""
-    made = make_clinic(db, owner)
-    log_session(db, made.derm, session_entry(made), sign=True)
-    act_as(monkeypatch, made.derm)
-    return made
+def clinic(chairside: Clinic) -> Clinic:
+    return chairside
 
-
-def stored(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db_path) as con:
-        return con.execute(sql, params).fetchall()
 
 
 def newest_session_id(db_path: Path) -> int:
@@ -126,7 +118,7 @@ def test_form_is_prefilled_with_practitioner_last_device_lot_and_course(qtbot: Q
     form = open_form(qtbot, db, clinic)
     assert form.practitioner.currentData() == clinic.derm_id
     assert form.device.currentData() == clinic.device_id
-    assert form.lot.text() == "SP14-1" and form.lot_expires.date() == QDate(LOT_EXPIRES)
+    assert form.lot.text() == "SP14-1" and form.lot_expires.value() == LOT_EXPIRES
     assert (form.course_index.value(), form.course_total.value()) == (2, 4)
     assert "next session suggested" in form.next_session.text()
 
@@ -214,11 +206,11 @@ def _with_practitioner(licence_expires: date | None) -> Callable[[Database, Acto
     return prepare
 
 
-def _lot(number: str, expires: QDate) -> Callable[[SessionFormDialog, Clinic], None]:
+def _lot(number: str, expires: date) -> Callable[[SessionFormDialog, Clinic], None]:
     def fill(form: SessionFormDialog, clinic: Clinic) -> None:
         _depth("forehead", 0.4)(form, clinic)
         form.lot.setText(number)
-        form.lot_expires.setDate(expires)
+        form.lot_expires.set_value(expires)
     return fill
 
 
@@ -250,7 +242,7 @@ CASES = [
     Case("depth_device", "Error: Periorbital (around the eyes) 0.1 mm is outside the SkinPen Precision's range "
          "0.25–2.5 mm", _same, _depth("periorbital", 0.1)),
     Case("lot_expired", "Error: lot OLD-7 expired 2025-12-31; use an unexpired cartridge", _same,
-         _lot("OLD-7", QDate(2025, 12, 31))),
+         _lot("OLD-7", date(2025, 12, 31))),
     Case("no_areas", "Error: at least one treated area is required", _same, lambda form, clinic: None),
 ]
 
@@ -269,7 +261,7 @@ def test_each_warning_and_error_is_shown_with_its_message(qtbot: QtBot, db: Data
 
 def test_errors_block_signing_and_nothing_is_stored(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
     form = open_form(qtbot, db, clinic)
-    _lot("OLD-7", QDate(2025, 12, 31))(form, clinic)
+    _lot("OLD-7", date(2025, 12, 31))(form, clinic)
     before = count_sessions(db)
     assert not form.sign()
     assert count_sessions(db) == before
@@ -482,7 +474,7 @@ def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, db: Datab
     form.lot.clear()
     qtbot.keyClicks(form.lot, "OLD-1")
     qtbot.keyClick(form.lot, Qt.Key.Key_Return)
-    assert form.lot_expires.date() == QDate(soon)
+    assert form.lot_expires.value() == soon
     assert form.lot_status.text() == f"expires {soon.isoformat()}"
     form.lot.clear()
     qtbot.keyClicks(form.lot, "NEW-9")

@@ -318,7 +318,7 @@ def test_an_amendment_passes_the_same_checks_as_a_session(db: Database, owner: A
     saved = log_session(db, clinic.nurse, session_entry(clinic, practitioner_id=clinic.nurse_id,
                                                         supervisor_id=clinic.derm_id), sign=True)
     cheeks = get_session(db, saved.id).areas[1]
-    with pytest.raises(SessionRejected, match="500 is not allowed; 1 to 20 passes"):
+    with pytest.raises(SessionRejected, match="Cheeks: 500 passes is not allowed; 1 to 20 passes"):
         amend_area_field(db, clinic.nurse, cheeks.id, "passes", "500", "typo")
     with pytest.raises(WarningsNeedReason, match=r"over Jane Doyle's cap of 1\.5 mm"):
         amend_area_field(db, clinic.nurse, cheeks.id, "depth_mm", "1.75", "pen was set deeper than noted")
