@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     bak.add_argument("-o", "--output", type=Path, required=True)
     res = sub.add_parser("restore", help="replace the database with a verified backup")
     res.add_argument("file", type=Path)
-    sub.add_parser("check", help="integrity, foreign keys and the audit hash chain")
+    sub.add_parser("check", help="integrity, foreign keys, the audit hash chain, seals and witness")
     return parser
 
 
@@ -180,14 +180,19 @@ def cmd_restore(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_check(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.integrity import check_database
+    from clinic_log.services.integrity import check_database, record_witness
+    from clinic_log.services.witness import chain_head
 
     problems = check_database(db)
     for problem in problems:
         _out(problem)
     if problems:
+        _out(f"audit chain now: {chain_head(db)}")
         return EXIT_PROBLEMS
-    _out("ok: integrity, foreign keys and audit hash chain verified")
+    head = record_witness(db)
+    _out("ok: integrity, foreign keys, audit hash chain, every signed session's seal and the chain's witness "
+         "verified")
+    _out(f"audit chain head: {head} (written to the witness beside the database)")
     return EXIT_OK
 
 

@@ -88,6 +88,13 @@ class DriverTransaction:
         self._cursor.execute(prepared.sql, prepared.parameters(params))
         return prepared.fetch(self._cursor)
 
+    def tuples(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows as the driver returns them: no type conversion, no named tuples (for long reads whose columns
+        need none, e.g. seals)."""
+        prepared = self._prepare(statement)
+        self._cursor.execute(prepared.sql, prepared.parameters(params))
+        return [tuple(row) for row in self._cursor.fetchall()]
+
     def scalars(self, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> list[Any]:
         return [row[0] for row in self.rows(statement, params or {})]
 

@@ -187,6 +187,23 @@ class Database:
         finally:
             connection.close()
 
+    def read_direct(self, action: Callable[[DriverTransaction], T]) -> T:
+        """Run `action`'s selects straight on a DB-API connection in one read transaction (one consistent
+        snapshot), for long reads such as `check` that would spend most of their time in per-row ORM machinery."""
+        from clinic_log.db.driver import DriverTransaction
+
+        connection = self.engine.raw_connection()
+        driver_connection: Any = connection.dbapi_connection
+        transaction = DriverTransaction(driver_connection, self.prepared, None)
+        try:
+            if self.is_sqlite:
+                driver_connection.execute("BEGIN")  # a snapshot: WAL keeps it while writers go on
+            return action(transaction)
+        finally:
+            transaction.close()
+            connection.rollback()
+            connection.close()
+
     def prepared(self, statement: ClauseElement) -> DriverStatement:
         """`statement` compiled for this database once (statements are module constants, so the cache is small)."""
         found = self._prepared.get(statement)

@@ -33,6 +33,7 @@ from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize, practitioner_role
 from clinic_log.services.clock import utcnow
 from clinic_log.services.draft_input import OrmReader, StoredSession, load_record
+from clinic_log.services.seals import SEAL_KEY, seal_of
 from clinic_log.services.sessions import SessionRejected, complication_values, record_amendment, store_gone_ahead
 
 
@@ -167,6 +168,7 @@ def _amend(db: Database, actor: Actor, session_id: int, reason: str, version: in
             detail["area_id"] = what.row_id
         if gone:
             detail["went_ahead_over"] = [g.problem.code for g in gone]
+        detail[SEAL_KEY] = seal_of(OrmReader(session), session_id)
         audit.record(db, session, actor, AuditEvent("amended", "session", str(session_id), detail))
 
     db.write(work)
@@ -198,7 +200,8 @@ def void_session(db: Database, actor: Actor, session_id: int, reason: str, versi
         record = _signed_record(session, actor, session_id, version)
         _guarded_update(session, record, {"voided_by": actor.username, "voided_at": utcnow(), "void_reason": why})
         record_amendment(session, actor, session_id, "sessions", session_id, "status", "signed", "void", why)
-        audit.record(db, session, actor, AuditEvent("voided", "session", str(session_id), {"reason": why}))
+        audit.record(db, session, actor, AuditEvent("voided", "session", str(session_id), {
+            "reason": why, SEAL_KEY: seal_of(OrmReader(session), session_id)}))
 
     db.write(work)
 

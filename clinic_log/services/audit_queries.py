@@ -13,6 +13,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.audit import ChainProblem, verify_chain
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
+from clinic_log.services.seals import verify_seals
 from clinic_log.services.session_filter import local_day_bounds
 
 
@@ -82,6 +83,12 @@ def first_broken_row(db: Database, actor: Actor) -> ChainProblem | None:
     """The first audit row whose hash or link does not match, or None when the chain is intact."""
     authorize(db, actor, "view the audit log")
     return next(iter(verify_chain(db)), None)
+
+
+def broken_seals(db: Database, actor: Actor) -> list[str]:
+    """Signed sessions whose stored content no longer matches their newest seal, or that no audit row seals."""
+    authorize(db, actor, "view the audit log")
+    return verify_seals(db)
 
 
 def count_audit_rows(db: Database, actor: Actor) -> int:

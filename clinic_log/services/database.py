@@ -14,6 +14,7 @@ from clinic_log.services.startup_queries import sqlite_ready
 
 if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ def prepare_database(path_or_url: str) -> Database:
             _backup_before_migration(db)
         upgrade(db)
         _load_reference(db)
+        if revision is not None and _before(revision, SEALS_REVISION):
+            _seal_existing(db)
     elif _reference_missing(db):
         _load_reference(db)
     return db
@@ -60,6 +63,34 @@ def _unreadable(db: Database, exc: DBAPIError) -> DatabaseProblem:
         message += (f" Restore the latest good backup with: clinic-log restore {good.path}" if good
                     else " No verified backup was found beside it.")
     return DatabaseProblem(message)
+
+
+SEALS_REVISION = "0005_guarded_sessions"  # the first schema whose signed sessions carry seals in the audit trail
+
+
+def _before(revision: str, other: str) -> bool:
+    from clinic_log.db.schema_version import KNOWN_REVISIONS
+
+    return revision in KNOWN_REVISIONS and KNOWN_REVISIONS.index(revision) < KNOWN_REVISIONS.index(other)
+
+
+def _seal_existing(db: Database) -> None:
+    """Sessions signed before seals existed are sealed once, at the upgrade, as they are then: from that moment a
+    change outside the app is detected (one made before it cannot be)."""
+    from sqlalchemy import func, select
+
+    from clinic_log.db.models import TreatmentSession
+    from clinic_log.domain.actor import Actor
+    from clinic_log.domain.enums import UserRole
+    from clinic_log.services.seals import seal_range
+
+    def work(session: Session) -> int:
+        top = session.scalar(select(func.max(TreatmentSession.id))) or 0
+        return seal_range(db, session, Actor("system:upgrade", UserRole.OWNER), 1, top,
+                          f"signed before seals existed (schema {SEALS_REVISION}): sealed at the upgrade")
+
+    sealed = db.write(work)
+    log.info("sealed %d signed sessions at the upgrade", sealed)
 
 
 def _reference_missing(db: Database) -> bool:

@@ -40,6 +40,7 @@ from clinic_log.services.authority import authorize
 from clinic_log.services.clock import utcnow
 from clinic_log.services.consent_texts import latest_in
 from clinic_log.services.passwords import hash_password
+from clinic_log.services.seals import seal_range
 
 FIRST = ["Amélie", "Zofia", "Şükrü", "李", "Арина", "Ngozi", "Yuki", "Bartłomiej", "María", "Chloé", "Ingrid",
          "Aylin", "Priya", "Olusegun", "Søren", "Émilie", "Hana", "Lucía", "Mateus", "Fatima", "Grace", "Jonas"]
@@ -81,9 +82,11 @@ def generate_demo(db: Database, actor: Actor, clients: int = 200, sessions: int 
         device_ids = _ensure_devices(session)
         lot_ids = _make_lots(session, rng)
         client_ids = _make_clients(session, rng, clients)
+        first = _next_id(session, TreatmentSession)
         areas = _make_sessions(session, rng, sessions, client_ids, practitioner_ids, device_ids, lot_ids)
         audit.record(db, session, actor, AuditEvent("generated", "demo", None,
                                                     {"clients": clients, "sessions": sessions, "seed": seed}))
+        seal_range(db, session, actor, first, first + sessions - 1, "demo data")
         return DemoResult(len(practitioner_ids), len(client_ids), sessions, areas)
 
     return db.write(work)

@@ -182,6 +182,8 @@ class Reader(Protocol):
 
     def scalars(self, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> list[Any]: ...
 
+    def tuples(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]: ...
+
 
 class OrmReader:
     """The same selects inside an open ORM transaction (rows have the same attribute access and `_asdict`)."""
@@ -194,6 +196,9 @@ class OrmReader:
 
     def scalars(self, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> list[Any]:
         return [row[0] for row in self.rows(statement, params or {})]
+
+    def tuples(self, statement: ClauseElement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.rows(statement, params)]
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,9 @@ from clinic_log.services.csv_input import (
     parse_int,
     read_rows,
 )
+from clinic_log.services.draft_input import OrmReader
 from clinic_log.services.people import PractitionerDetails, validate_practitioner
+from clinic_log.services.seals import SEAL_KEY, seals_of
 from clinic_log.settings import get_setting
 
 PRACTITIONER_COLUMNS = ("username", "full_name", "role", "needs_supervision", "depth_cap_mm", "licence_no",
@@ -473,9 +475,10 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     insert_values(session, table_of(SessionArea), _AREA_COLUMNS, areas)
     insert_values(session, table_of(Complication), _COMPLICATION_COLUMNS, comps)
     insert_values(session, table_of(SessionWarning), _WARNING_COLUMNS, warnings)
+    sealed = seals_of(OrmReader(session), ids)  # each imported (signed) session's content, sealed in its audit row
     audit.record_many(db, session, actor, [
         AuditEvent("imported", "session", str(sid), {"file": file_name, "sha256": digest,
-                                                     "lines": [r.line for r in g.rows]})
+                                                     "lines": [r.line for r in g.rows], SEAL_KEY: sealed[sid]})
         for sid, g in zip(ids, groups, strict=True)
     ])
     return len(ids)

@@ -1,4 +1,5 @@
-"""`check`: database integrity, foreign keys and the audit hash chain, each problem in words."""
+"""`check`: database integrity, foreign keys, the audit hash chain and every signed session's seal, each problem in
+words."""
 
 from __future__ import annotations
 
@@ -6,6 +7,17 @@ from sqlalchemy import text
 
 from clinic_log.db.engine import Database
 from clinic_log.services.audit import verify_chain
+from clinic_log.services.backup_schedule import backups_dir
+from clinic_log.services.seals import verify_seals
+from clinic_log.services.witness import (
+    Witness,
+    chain_head,
+    compare,
+    newest,
+    read_witness,
+    witness_path,
+    write_witness,
+)
 
 
 def quick_check(db: Database) -> list[str]:
@@ -17,7 +29,8 @@ def quick_check(db: Database) -> list[str]:
     return [] if rows == ["ok"] else [f"integrity: {r}" for r in rows]
 
 
-def check_database(db: Database) -> list[str]:
+def check_database(db: Database, seals: bool = True) -> list[str]:
+    """Everything `check` reports (`seals=False`: the chain alone, the benchmark's baseline)."""
     problems: list[str] = []
     if db.is_sqlite:
         with db.engine.connect() as conn:
@@ -27,4 +40,33 @@ def check_database(db: Database) -> list[str]:
             for table, rowid, parent, _ in conn.execute(text("PRAGMA foreign_key_check")):
                 problems.append(f"foreign key: {table} row {rowid} points to a missing {parent} row")
     problems += [str(p) for p in verify_chain(db)]
+    if seals:
+        problems += verify_seals(db)
+        problems += compare_with_witnesses(db)
     return problems
+
+
+def known_witnesses(db: Database) -> list[Witness | None]:
+    """The witness file beside the database and the witness in each backup's metadata (`*.meta.json`)."""
+    found: list[Witness | None] = []
+    path = witness_path(db)
+    if path is not None:
+        found.append(read_witness(path))
+    folder = backups_dir(db)
+    if folder is not None and folder.is_dir():
+        found += [read_witness(meta) for meta in folder.glob("*.meta.json")]
+    return found
+
+
+def compare_with_witnesses(db: Database) -> list[str]:
+    """The chain against the newest witness: a cut tail or a rewritten chain is named."""
+    witness = newest(known_witnesses(db))
+    problem = compare(db, witness) if witness is not None else None
+    return [problem] if problem else []
+
+
+def record_witness(db: Database) -> Witness:
+    """After a clean check: write the chain's head as the new witness beside the database, and return it."""
+    head = chain_head(db)
+    write_witness(db, head)
+    return head

@@ -54,6 +54,7 @@ from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize, authorize_direct, practitioner_role
 from clinic_log.services.clock import to_utc_naive, utcnow
 from clinic_log.services.draft_input import OrmReader, StoredSession, load_draft, load_record
+from clinic_log.services.seals import SEAL_KEY, seal_of
 from clinic_log.services.session_views import SessionSaved
 from clinic_log.settings import get_setting
 
@@ -164,10 +165,11 @@ def log_session(db: Database, actor: Actor, entry: SessionInput, reason: str | N
         session_id = _insert(session, actor, entry, _lot_id(session, entry), status, gone, reason)
         if _takes_over(actor, entry.practitioner_id):
             _audit_take_over(db, session, actor, session_id, prepared.facts.practitioner.username)
-        audit.record(db, session, actor, AuditEvent(
-            "signed" if sign else "created", "session", str(session_id),
-            {"client_id": entry.client_id, "areas": len(entry.areas), **_gone_detail(gone)},
-        ))
+        detail: dict[str, object] = {"client_id": entry.client_id, "areas": len(entry.areas), **_gone_detail(gone)}
+        if sign:
+            detail[SEAL_KEY] = seal_of(OrmReader(session), session_id)
+        audit.record(db, session, actor, AuditEvent("signed" if sign else "created", "session", str(session_id),
+                                                    detail))
         return SessionSaved(session_id, status.value, assessment.warnings, 1)
 
     return db.write(work)
@@ -264,7 +266,8 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
         if signed != 1:
             raise ChangedMeanwhile(f"session {session_id} was signed or changed meanwhile by someone else: nothing "
                                    "was written; look at it again")
-        events = [AuditEvent("signed", "session", str(session_id), _gone_detail(gone))]
+        sealed = {**_gone_detail(gone), SEAL_KEY: seal_of(transaction, session_id)}
+        events = [AuditEvent("signed", "session", str(session_id), sealed)]
         if _takes_over(actor, draft.practitioner_id):
             events.insert(0, _take_over_event(session_id, draft.facts.practitioner.username))
         audit.record_direct(transaction, actor, events, draft.audit_head)
@@ -369,7 +372,8 @@ def countersign_session(db: Database, actor: Actor, session_id: int, version: in
         expect_version(session_id, row.version, version)
         # The ORM's version column puts "AND version = <read>" into the UPDATE and raises it by one.
         row.countersigned_by, row.countersigned_at = actor.username, utcnow()
-        audit.record(db, session, actor, AuditEvent("countersigned", "session", str(session_id), {}))
+        audit.record(db, session, actor, AuditEvent("countersigned", "session", str(session_id),
+                                                    {SEAL_KEY: seal_of(OrmReader(session), session_id)}))
 
     db.write(work)
 

@@ -31,6 +31,7 @@ from clinic_log.services.audit_queries import (
     AuditChoices,
     AuditFilter,
     audit_choices,
+    broken_seals,
     count_audit_rows,
     first_broken_row,
 )
@@ -186,15 +187,21 @@ class AuditPage(QWidget):
         self.verify_button.setEnabled(False)
         self.result_label.setStyleSheet("")
         self.result_label.setText("Verifying the audit trail…")
-        self._runner.run("verify", lambda: (first_broken_row(self._db, actor), count_audit_rows(self._db, actor)),
-                         self._verified, self._failed)
+        db = self._db
+        self._runner.run("verify", lambda: (first_broken_row(db, actor), count_audit_rows(db, actor),
+                                            broken_seals(db, actor)), self._verified, self._failed)
 
-    def _verified(self, result: tuple[ChainProblem | None, int]) -> None:
-        problem, rows = result
+    def _verified(self, result: tuple[ChainProblem | None, int, list[str]]) -> None:
+        problem, rows, seals = result
         self.verify_button.setEnabled(True)
-        if problem is None:
+        if problem is None and not seals:
             self.result_label.setStyleSheet(_GOOD)
-            self.result_label.setText(f"Chain intact ({rows:,} rows)")
+            self.result_label.setText(f"Chain intact ({rows:,} rows); every signed session matches its seal")
+        elif problem is None:
+            self.result_label.setStyleSheet(_BAD)
+            self.result_label.setText(f"Chain intact ({rows:,} rows), but signed sessions do not match the audit "
+                                      f"trail: {'; '.join(seals[:3])}" + (" …" if len(seals) > 3 else "")
+                                      + ". Restore a backup or investigate.")
         else:
             self.result_label.setStyleSheet(_BAD)
             self.result_label.setText(f"Chain broken at audit row {problem.row_id}: {problem.problem}. "

@@ -17,7 +17,8 @@ from clinic_log.domain.rules import assess_session
 from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
 from clinic_log.services import audit, clients, people
 from clinic_log.services.audit import verify_chain
-from clinic_log.services.draft_input import load_draft
+from clinic_log.services.draft_input import OrmReader, load_draft
+from clinic_log.services.seals import seal_of
 from clinic_log.services.sessions import (
     SessionRejected,
     WarningsNeedReason,
@@ -42,6 +43,11 @@ def _last_audit(db: Database) -> tuple[str, str | None, dict[str, object]]:
     with db.reading() as session:
         row = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
         return row.action, row.entity_id, json.loads(row.detail)
+
+
+def _seal(db: Database, session_id: int) -> str:
+    with db.reading() as session:
+        return seal_of(OrmReader(session), session_id)
 
 
 def _rich_entry(db: Database, owner: Actor, clinic: Clinic) -> SessionInput:
@@ -87,6 +93,7 @@ def test_signing_stores_the_same_warnings_reason_and_audit_detail_as_logging(db:
     assert _stored(db, draft_id) == _stored(db, logged.id)
     action, entity_id, detail = _last_audit(db)
     assert (action, entity_id) == ("signed", str(draft_id))
+    assert detail.pop("seal") == _seal(db, draft_id)  # the signed content, sealed in the chained audit row
     assert detail == {"warnings": [w.code for w in logged.warnings], "reason": reason}
     assert list(verify_chain(db)) == []
 
@@ -111,7 +118,9 @@ def test_a_draft_saved_with_warnings_signs_with_its_reason_and_keeps_one_set_of_
     status, reason, warnings = _stored(db, draft.id)
     assert (status, reason) == ("signed", "thick skin")
     assert warnings == [("depth_area", "Forehead 1.0 mm is outside the usual 0.25–0.5 mm", "thick skin")]
-    assert _last_audit(db)[2] == {"warnings": ["depth_area"], "reason": "thick skin"}
+    detail = _last_audit(db)[2]
+    assert detail.pop("seal") == _seal(db, draft.id)
+    assert detail == {"warnings": ["depth_area"], "reason": "thick skin"}
 
 
 def test_signing_with_a_device_taken_out_of_service_is_refused(db: Database, owner: Actor) -> None:
