@@ -1,14 +1,21 @@
 """Users and login: argon2 hashes, lockout after 5 failures for 5 minutes, every attempt audited.
 
-The clock is a parameter so lockout timing is tested without sleeping.
+Usernames are NFKC-normalised, trimmed and case-folded when created and when typed; names stored before that are
+still found by their normalised form. Every login costs one argon2 verification, against a dummy hash when the
+username is unknown or deactivated, so timing tells no usernames. Each attempt first takes one of the five allowed
+attempts in a single conditional UPDATE, so parallel attempts, from one workstation or several, never check more
+than five passwords before the lock. The clock is a parameter so lockout timing is tested without sleeping.
 """
 
 from __future__ import annotations
 
+import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
@@ -18,13 +25,24 @@ from clinic_log.domain.enums import UserRole, allowed
 from clinic_log.domain.errors import DomainError, InvalidValue, NotFound
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
-from clinic_log.services.authority import authorize
+from clinic_log.services.authority import authorize, check_login
 from clinic_log.services.clock import utcnow
-from clinic_log.services.passwords import hash_password, verify_password
+from clinic_log.services.passwords import (
+    DUMMY_HASH,
+    MIN_LENGTH,
+    RULE,
+    PasswordRefused,
+    check_new_password,
+    hash_password,
+    verify_password,
+)
+
+log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+PASSWORD_RULE = RULE  # "at least 12 characters, not a common password", for the screens that set passwords
 _ANONYMOUS = Actor("login", UserRole.OWNER)  # who the audit names for attempts before anyone is known
 
 
@@ -53,9 +71,34 @@ class UserView:
     practitioner_name: str | None = None
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidValue("password", "(hidden)", f"at least {MIN_PASSWORD_LENGTH} characters")
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # control, format (zero-width…), unassigned, line/paragraph
+MAX_USERNAME_LENGTH = 80  # the column's size
+
+
+def username_key(text: str) -> str:
+    """The form usernames are compared in: NFKC, case-folded, trimmed. Never refuses (stored names are compared so)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def normalise_username(text: str) -> str:
+    """The username stored for `text`; refused when empty, too long, or holding invisible characters or spaces."""
+    key = username_key(text)
+    if not key:
+        raise InvalidValue("username", text, "a login name")
+    hidden = list(dict.fromkeys(ch for ch in key if unicodedata.category(ch) in _HIDDEN))
+    if hidden:
+        names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}" for ch in hidden)
+        raise InvalidValue("username", text, f"a login name without invisible or control characters ({names})")
+    if any(ch.isspace() for ch in key):
+        raise InvalidValue("username", text, "a login name with no spaces inside")
+    if len(key) > MAX_USERNAME_LENGTH:
+        raise InvalidValue("username", text, f"a login name of at most {MAX_USERNAME_LENGTH} characters")
+    return key
+
+
+def _name_taken(session: Session, key: str) -> str | None:
+    """The stored username (active or not) that reads as `key` once normalised, if any."""
+    return next((name for name in session.scalars(select(User.username)) if username_key(name) == key), None)
 
 
 def has_users(db: Database) -> bool:
@@ -106,7 +149,9 @@ def _active_owners(session: Session) -> int:
 def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
     """Set a new password (the owner tells it to the user) and lift any lockout."""
     authorize(db, actor, "manage users")
-    _check_password(new_password)
+    with db.reading() as session:
+        username = _user_row(session, user_id).username
+    check_new_password(new_password, username)
     hashed = hash_password(new_password)
 
     def work(session: Session) -> None:
@@ -120,20 +165,19 @@ def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) 
 
 def create_first_owner(db: Database, username: str, full_name: str, password: str) -> Actor:
     """The first start's owner account; refused once any user exists (then the owner adds users)."""
-    _check_password(password)
-    if not username.strip():
-        raise InvalidValue("username", username, "a login name")
+    name = normalise_username(username)
+    check_new_password(password, name)
     hashed = hash_password(password)
-    first = Actor(username.strip(), UserRole.OWNER)
+    first = Actor(name, UserRole.OWNER)
 
     def work(session: Session) -> Actor:
         if session.scalar(select(User.id).limit(1)) is not None:
             raise InvalidValue("owner", username, "only on a new database: users already exist, log in instead")
-        user = User(username=first.username, full_name=full_name.strip() or first.username, role=UserRole.OWNER,
+        user = User(username=name, full_name=full_name.strip() or name, role=UserRole.OWNER,
                     password_hash=hashed, practitioner_id=None, active=True, failed_logins=0)
-        audit.add_created(db, session, first, user, "user", {"username": first.username, "role": "owner",
+        audit.add_created(db, session, first, user, "user", {"username": name, "role": "owner",
                                                              "first_start": True})
-        return Actor(first.username, UserRole.OWNER, user_id=user.id)
+        return Actor(name, UserRole.OWNER, user_id=user.id)
 
     return db.write(work)
 
@@ -143,14 +187,14 @@ def create_user(db: Database, actor: Actor, username: str, full_name: str, role:
     authorize(db, actor, "manage users")
     if role not in set(UserRole):
         raise InvalidValue("role", role, allowed(UserRole))
-    _check_password(password)
-    if not username.strip():
-        raise InvalidValue("username", username, "a login name")
+    name = normalise_username(username)
+    check_new_password(password, name)
     hashed = hash_password(password)  # slow by design: outside the write transaction
 
     def work(session: Session) -> UserView:
-        if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise InvalidValue("username", username, "a login name not used by another user")
+        taken = _name_taken(session, name)
+        if taken is not None:
+            raise InvalidValue("username", username, f"a login name not used by another user ({taken!r} is)")
         practitioner_id = None
         if practitioner_username:
             practitioner_id = session.scalar(select(Practitioner.id)
@@ -159,49 +203,145 @@ def create_user(db: Database, actor: Actor, username: str, full_name: str, role:
                 raise NotFound("practitioner", practitioner_username)
         if role == UserRole.PRACTITIONER and practitioner_id is None:
             raise InvalidValue("practitioner", None, "the practitioner record this login belongs to")
-        user = User(username=username, full_name=full_name, role=role, password_hash=hashed,
+        user = User(username=name, full_name=full_name, role=role, password_hash=hashed,
                     practitioner_id=practitioner_id, active=True, failed_logins=0)
-        audit.add_created(db, session, actor, user, "user", {"username": username, "role": role})
+        audit.add_created(db, session, actor, user, "user", {"username": name, "role": role})
         return UserView(user.id, user.username, user.full_name, user.role, user.practitioner_id)
 
     return db.write(work)
+
+
+@dataclass(frozen=True)
+class _Login:
+    """What an attempt needs of the user it is for."""
+
+    id: int
+    username: str  # as stored: the name on the user's records, even from before usernames were normalised
+    role: str
+    practitioner_id: int | None
+    password_hash: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.username, UserRole(self.role), self.practitioner_id, user_id=self.id)
+
+
+_LOGIN_COLUMNS = (User.id, User.username, User.role, User.practitioner_id, User.password_hash)
+
+
+def _find_login(session: Session, typed: str) -> _Login | None:
+    """The active user `typed` names once both are normalised. Stored names that collide once normalised (from
+    before normalising) are told apart by the name typed exactly as stored; otherwise none is chosen (logged)."""
+    key = username_key(typed)
+    rows = [row for row in session.execute(select(*_LOGIN_COLUMNS).where(User.active.is_(True)))
+            if username_key(row.username) == key]
+    if len(rows) > 1:
+        exact = [row for row in rows if row.username == typed] or [row for row in rows if row.username == typed.strip()]
+        if len(exact) != 1:
+            log.warning("login %r matches %d users once normalised (%s): none is chosen; type the name exactly as "
+                        "stored, or have the owner rename one", typed, len(rows), ", ".join(repr(r.username)
+                                                                                         for r in rows))
+            return None
+        rows = exact
+    return _Login(*rows[0]) if rows else None
+
+
+def _take_attempt(session: Session, user_id: int, moment: datetime) -> int | None:
+    """Count one attempt before its password is checked, in one conditional UPDATE: its number, or None when the
+    account is locked (then nothing is counted or checked). The attempt that uses up the last one sets the lock
+    at once, so no parallel attempt gets through while it is being checked; a right password lifts it again."""
+    lapsed = User.locked_until.is_not(None)  # with the WHERE below: a lock that has run out, so counting restarts
+    number = case((lapsed, 1), else_=User.failed_logins + 1)
+    stmt = (update(User)
+            .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= moment))
+            .values(failed_logins=number, locked_until=case((number >= MAX_FAILURES, moment + LOCKOUT), else_=None)))
+    if session.connection().execute(stmt).rowcount == 0:
+        return None
+    return session.scalar(select(User.failed_logins).where(User.id == user_id))
+
+
+def _attempt(db: Database, login: _Login, password: str, moment: datetime, actor: Actor, failed: str,
+             wrong_message: str) -> None:
+    """Check `password` for `login` within the lockout: counted first, refused unchecked while locked, and
+    audited (`failed` names a wrong password's audit action). Returns when the password is right; the caller then
+    resets the count (`_succeeded`)."""
+
+    def take(session: Session) -> tuple[int | None, datetime | None]:
+        for _ in range(3):  # a lock lifted by another workstation between the refused UPDATE and the read: again
+            number = _take_attempt(session, login.id, moment)
+            if number is not None:
+                return number, None
+            until = session.scalar(select(User.locked_until).where(User.id == login.id))
+            if until is not None and until > moment:
+                audit.record(db, session, actor, AuditEvent("login_refused", "user", str(login.id),
+                                                            {"reason": "locked", "locked_until": until}))
+                return None, until
+        raise NotFound("user", login.id)  # no row to count on (users are deactivated, never deleted)
+
+    number, until = db.write(take)
+    if number is None:
+        assert until is not None
+        raise AccountLocked(login.username, until)
+    if verify_password(login.password_hash, password):
+        return
+    detail: dict[str, Any] = {"failures": number}
+    if number >= MAX_FAILURES:
+        detail["locked_until"] = moment + LOCKOUT
+    db.write(lambda session: audit.record(db, session, actor, AuditEvent(failed, "user", str(login.id), detail)))
+    raise LoginFailed(wrong_message)
+
+
+def _succeeded(session: Session, user_id: int) -> None:
+    """A right password: the count of failed attempts starts again and any lock is lifted."""
+    session.connection().execute(update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None))
+
+
+_WRONG = "the username or password is wrong"
 
 
 def login(db: Database, username: str, password: str, now: datetime | None = None) -> Actor:
     """The acting user for a correct password; counts failures and locks the account after five."""
     moment = now or utcnow()
     with db.reading() as session:
-        user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    if user is None:
+        found = _find_login(session, username)
+    if found is None:  # unknown or deactivated: the same argon2 work as a real check, so timing tells nothing
+        verify_password(DUMMY_HASH, password)
         _record(db, "login_failed", username, {"reason": "unknown user"})
-        raise LoginFailed("the username or password is wrong")
-    if user.locked_until is not None and user.locked_until > moment:
-        _record(db, "login_refused", str(user.id), {"reason": "locked", "locked_until": user.locked_until})
-        raise AccountLocked(username, user.locked_until)
-    if not verify_password(user.password_hash, password):
-        _failed(db, user.id, moment)
-        raise LoginFailed("the username or password is wrong")
+        raise LoginFailed(_WRONG)
+    _attempt(db, found, password, moment, _ANONYMOUS, "login_failed", _WRONG)
 
     def reset(session: Session) -> None:
-        row = session.get(User, user.id)
-        assert row is not None
-        row.failed_logins, row.locked_until = 0, None
-        audit.record(db, session, Actor(username, UserRole(user.role)), AuditEvent("login", "user", str(user.id), {}))
+        _succeeded(session, found.id)
+        audit.record(db, session, found.actor, AuditEvent("login", "user", str(found.id), {}))
 
     db.write(reset)
-    return Actor(user.username, UserRole(user.role), user.practitioner_id, user_id=user.id)
+    return found.actor
 
 
-def _failed(db: Database, user_id: int, moment: datetime) -> None:
+def change_own_password(db: Database, actor: Actor, current: str, new: str, now: datetime | None = None) -> None:
+    """The logged-in user replaces their password, giving the current one first. A wrong current password counts
+    as a failed login attempt (five lock the account); the audit records the change, never a password."""
+    if actor.user_id is None:
+        raise InvalidValue("user", actor.username, "a logged-in user: only a login has a password to change")
+    check_login(db, actor)  # still active, with the role they logged in with
+    with db.reading() as session:
+        found = session.execute(select(*_LOGIN_COLUMNS).where(User.id == actor.user_id)).first()
+    if found is None:
+        raise NotFound("user", actor.user_id)
+    login_row = _Login(*found)
+    if new == current:
+        raise PasswordRefused("the same as the current password", "new password", "choose a different one")
+    check_new_password(new, login_row.username)
+    _attempt(db, login_row, current, now or utcnow(), actor, "password_change_failed",
+             f"current password: it is wrong; after {MAX_FAILURES} wrong passwords in a row the "
+             f"account is locked for {int(LOCKOUT.total_seconds() // 60)} minutes")
+    hashed = hash_password(new)  # slow by design: outside the write transaction
+
     def work(session: Session) -> None:
-        row = session.get(User, user_id)
-        assert row is not None
-        row.failed_logins += 1
-        detail: dict[str, object] = {"failures": row.failed_logins}
-        if row.failed_logins >= MAX_FAILURES:
-            row.locked_until, row.failed_logins = moment + LOCKOUT, 0
-            detail["locked_until"] = row.locked_until
-        audit.record(db, session, _ANONYMOUS, AuditEvent("login_failed", "user", str(user_id), detail))
+        _succeeded(session, login_row.id)
+        session.connection().execute(update(User).where(User.id == login_row.id).values(password_hash=hashed))
+        audit.record(db, session, actor, AuditEvent("password_changed", "user", str(login_row.id),
+                                                    {"username": login_row.username}))
 
     db.write(work)
 

@@ -92,7 +92,7 @@ class OwnerPage(QWizardPage):
         super().__init__()
         self.setTitle("Your owner account")
         self.setSubTitle("The owner manages users, practitioners, settings and the audit trail. "
-                         f"Passwords need at least {auth.MIN_PASSWORD_LENGTH} characters.")
+                         f"Passwords need {auth.PASSWORD_RULE}, and may not contain the username.")
         self.username_edit = QLineEdit()
         self.username_edit.setAccessibleName("Username")
         self.full_name_edit = QLineEdit()

@@ -89,6 +89,7 @@ class LoginDialog(QDialog):
 
         self.username_edit = QLineEdit(username)
         self.username_edit.setAccessibleName("Username")
+        self.username_edit.setToolTip("Capitals and spaces around the name make no difference")
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setAccessibleName("Password")

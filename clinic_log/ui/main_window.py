@@ -171,6 +171,10 @@ class MainWindow(QMainWindow):
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+L"))
         self.switch_user_action.setToolTip("Lock and log in as another user (Ctrl+L)")
         file_menu.addAction(self.switch_user_action)
+        self.change_password_action = QAction("Change &password…", self)
+        self.change_password_action.setToolTip("Set a new password for your own login")
+        self.change_password_action.triggered.connect(self.open_change_password)
+        file_menu.addAction(self.change_password_action)
         self.export_action = QAction("&Export…", self)
         self.export_action.setToolTip("Export sessions (CSV, JSON, FHIR) or one client's data; owner only")
         self.export_action.triggered.connect(self.open_export)
@@ -266,6 +270,16 @@ class MainWindow(QMainWindow):
         dialog = ClinicSettingsDialog(self._db, parent=self)
         if dialog.exec() == ClinicSettingsDialog.DialogCode.Accepted:
             self.guard.set_idle_minutes(dialog.idle_minutes)
+
+    def open_change_password(self) -> QWidget:
+        """The logged-in user sets a new password for their own login (every role may)."""
+        from clinic_log.ui.change_password_dialog import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self._db, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage("Your password is changed.", 10_000))
+        dialog.open()
+        return dialog
 
     def open_backups(self) -> None:
         """List, make, verify and restore backups; after a restore every view reloads."""

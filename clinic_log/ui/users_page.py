@@ -25,6 +25,7 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.services import auth, people
 from clinic_log.services.auth import UserView
+from clinic_log.ui.change_password_dialog import password_edit, password_rule_label
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.record_table_model import RecordTableModel
 from clinic_log.ui.widgets import problem_label, record_table
@@ -39,14 +40,6 @@ def _status(user: UserView) -> str:
         until = user.locked_until.replace(tzinfo=UTC).astimezone()
         return f"Locked until {until:%H:%M}" if until > until.now().astimezone() else "Active"
     return "Active"
-
-
-def _password_edit(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setAccessibleName(name)
-    return edit
-
 
 
 class NewUserDialog(QDialog):
@@ -69,8 +62,8 @@ class NewUserDialog(QDialog):
         self.practitioner_combo.addItem("— none —", None)
         for p in people.practitioner_records(db, current_actor(), include_inactive=False):
             self.practitioner_combo.addItem(f"{p.full_name} ({p.username})", p.username)
-        self.password_edit = _password_edit("Password")
-        self.confirm_edit = _password_edit("Repeat password")
+        self.password_edit = password_edit("Password")
+        self.confirm_edit = password_edit("Repeat password")
         self.error_label = problem_label()
         form = QFormLayout()
         form.addRow("&Username", self.username_edit)
@@ -79,12 +72,14 @@ class NewUserDialog(QDialog):
         form.addRow("Pr&actitioner", self.practitioner_combo)
         form.addRow("&Password", self.password_edit)
         form.addRow("R&epeat password", self.confirm_edit)
+        self.rule_label = password_rule_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
         buttons.accepted.connect(self._create)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.rule_label)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.created: UserView | None = None
@@ -109,12 +104,13 @@ class ResetPasswordDialog(QDialog):
         self._db = db
         self._user = user
         self.setWindowTitle(f"Reset password — {user.username}")
-        self.password_edit = _password_edit("New password")
-        self.confirm_edit = _password_edit("Repeat password")
+        self.password_edit = password_edit("New password")
+        self.confirm_edit = password_edit("Repeat password")
         self.error_label = problem_label()
         form = QFormLayout()
         form.addRow("&New password", self.password_edit)
         form.addRow("&Repeat password", self.confirm_edit)
+        self.rule_label = password_rule_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Reset")
         buttons.accepted.connect(self._reset)
@@ -122,6 +118,7 @@ class ResetPasswordDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"A new password for {user.full_name} ({user.username}); any lockout is lifted."))
         layout.addLayout(form)
+        layout.addWidget(self.rule_label)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
 

@@ -131,8 +131,8 @@ def test_a_physician_overrides_a_stop_in_the_form_with_a_reason_of_a_few_words(
 
 def test_a_login_that_no_longer_stands_returns_the_window_to_the_login(qtbot: QtBot, db: Database, db_path: Path,
                                                                       owner: Actor) -> None:
-    auth.create_user(db, owner, "desk", "Front Desk", "reception", "desk-password-1")
-    sign_in(auth.login(db, "desk", "desk-password-1"))
+    auth.create_user(db, owner, "desk", "Front Desk", "reception", "front-office-pass-1")
+    sign_in(auth.login(db, "desk", "front-office-pass-1"))
     window = make_window(qtbot, db, db_path)
     opened: list[object] = []
     window.guard.login_dialog_opened.connect(opened.append)
@@ -179,8 +179,8 @@ def test_an_amendment_refuses_nan_with_its_reason_and_asks_for_a_reason_for_a_ne
 
 def test_a_window_that_only_reads_notices_a_deactivated_login_within_half_a_minute(
         qtbot: QtBot, db: Database, db_path: Path, owner: Actor) -> None:
-    auth.create_user(db, owner, "desk", "Front Desk", "reception", "desk-password-1")
-    sign_in(auth.login(db, "desk", "desk-password-1"))
+    auth.create_user(db, owner, "desk", "Front Desk", "reception", "front-office-pass-1")
+    sign_in(auth.login(db, "desk", "front-office-pass-1"))
     window = make_window(qtbot, db, db_path)
     assert window.guard.login_check.isActive() and window.guard.login_check.interval() == 30_000
     window.guard.check_login()  # still standing: nothing happens

@@ -64,9 +64,9 @@ def test_exit_after_shown_prints_the_start_up_time_and_imports_nothing_heavy(
 
 
 def test_without_t0_it_prints_shown_alone(db: Database, db_path: Path, owner: Actor, tmp_path: Path) -> None:
-    create_user(db, owner, "owner", "Owner", "owner", DEMO_PASSWORDS["owner"])
+    create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
     db.dispose()
-    done = start_app(str(db_path), tmp_path)
+    done = start_app(str(db_path), tmp_path, CLINIC_LOG_LOGIN_PASSWORD="studio-keys-pass-1")
     assert done.returncode == 0, done.stderr
     assert "shown" in done.stdout.splitlines()
 

@@ -37,14 +37,14 @@ def attempt(qtbot: QtBot, dialog: LoginDialog, username: str, password: str) -> 
 
 @pytest.fixture
 def desk(db: Database, owner: Actor) -> auth.UserView:
-    return auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-1")
+    return auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
 
 
 def test_the_right_password_logs_in_with_the_users_role(qtbot: QtBot, db: Database, desk: auth.UserView) -> None:
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
     dialog.show()
-    attempt(qtbot, dialog, "desk", "reception-1")
+    attempt(qtbot, dialog, "desk", "reception-pass-1")
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert logged_in_as(dialog.actor, Actor("desk", UserRole.RECEPTION))
 
@@ -68,14 +68,14 @@ def test_a_locked_account_says_until_when_in_local_time(qtbot: QtBot, db: Databa
     dialog = LoginDialog(db, clock=lambda: T0 + timedelta(minutes=1))
     qtbot.addWidget(dialog)
     dialog.show()
-    attempt(qtbot, dialog, "desk", "reception-1")  # even the right password waits for the lockout
+    attempt(qtbot, dialog, "desk", "reception-pass-1")  # even the right password waits for the lockout
     until = (T0 + auth.LOCKOUT).replace(tzinfo=UTC).astimezone()
     assert f"locked after 5 failed attempts until {until:%H:%M}" in dialog.message
     assert dialog.actor is None
     later = LoginDialog(db, clock=lambda: T0 + auth.LOCKOUT + timedelta(seconds=1))
     qtbot.addWidget(later)
     later.show()
-    attempt(qtbot, later, "desk", "reception-1")
+    attempt(qtbot, later, "desk", "reception-pass-1")
     assert later.actor is not None and later.actor.username == "desk"
 
 
@@ -86,7 +86,7 @@ def test_credentials_from_the_environment_are_checked_like_typed_ones(db: Databa
     monkeypatch.setenv(PASSWORD_ENV, "wrong-password")
     with pytest.raises(LoginFailed):
         login_from_environment(db)
-    monkeypatch.setenv(PASSWORD_ENV, "reception-1")
+    monkeypatch.setenv(PASSWORD_ENV, "reception-pass-1")
     assert logged_in_as(login_from_environment(db), Actor("desk", UserRole.RECEPTION))
 
 
@@ -112,11 +112,11 @@ def test_the_first_start_wizard_creates_the_clinic_and_the_owner(qtbot: QtBot, d
     owner_page = wizard.owner_page
     type_into(qtbot, owner_page.username_edit, "ada")
     type_into(qtbot, owner_page.full_name_edit, "Ada Owner")
-    type_into(qtbot, owner_page.password_edit, "ada-password-1")
-    type_into(qtbot, owner_page.confirm_edit, "ada-password-2")
+    type_into(qtbot, owner_page.password_edit, "founder-pass-01")
+    type_into(qtbot, owner_page.confirm_edit, "founder-pass-02")
     wizard.accept()
     assert "two passwords differ" in owner_page.error_label.text() and not auth.has_users(db)
-    type_into(qtbot, owner_page.confirm_edit, "ada-password-1")
+    type_into(qtbot, owner_page.confirm_edit, "founder-pass-01")
     wizard.accept()
     assert wizard.result() == QDialog.DialogCode.Accepted
     assert logged_in_as(wizard.actor, Actor("ada", UserRole.OWNER))
@@ -126,6 +126,53 @@ def test_the_first_start_wizard_creates_the_clinic_and_the_owner(qtbot: QtBot, d
     assert Path(settings["clinic.logo_path"]).read_bytes() == logo.read_bytes()
     with db.reading() as session:
         assert session.scalar(select(User.role).where(User.username == "ada")) == "owner"
+
+
+def type_characters(widget: QLineEdit, text: str) -> None:
+    """Type text holding non-ASCII characters one by one (qtbot.keyClicks aborts on them)."""
+    from PySide6.QtTest import QTest
+
+    widget.clear()
+    widget.setFocus()
+    for char in text:
+        QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier)
+
+
+def test_the_first_start_wizard_shows_the_password_rule_and_refuses_inline(qtbot: QtBot, db: Database) -> None:
+    wizard = FirstStartWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    type_into(qtbot, wizard.clinic_page.name_edit, "Skin Studio")
+    wizard.next()
+    page = wizard.owner_page
+    assert "at least 12 characters, not a common password" in page.subTitle()
+    type_characters(page.username_edit, "ad\u200bmin")
+    assert page.username_edit.text() == "ad\u200bmin"
+    type_into(qtbot, page.full_name_edit, "Ada Owner")
+    for edit in (page.password_edit, page.confirm_edit):
+        type_into(qtbot, edit, "founder-pass-01")
+    wizard.accept()
+    assert "U+200B ZERO WIDTH SPACE" in page.error_label.text() and not auth.has_users(db)
+    type_into(qtbot, page.username_edit, " Ada ")
+    for edit in (page.password_edit, page.confirm_edit):
+        type_into(qtbot, edit, "Password1234")
+    wizard.accept()
+    assert "one of the most common passwords" in page.error_label.text() and not auth.has_users(db)
+    for edit in (page.password_edit, page.confirm_edit):
+        type_into(qtbot, edit, "founder-pass-01")
+    wizard.accept()
+    assert wizard.result() == QDialog.DialogCode.Accepted
+    assert logged_in_as(wizard.actor, Actor("ada", UserRole.OWNER))
+
+
+def test_the_login_dialog_finds_the_user_whatever_the_case_and_spaces_typed(qtbot: QtBot, db: Database,
+                                                                           desk: auth.UserView) -> None:
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    attempt(qtbot, dialog, " DESK ", "reception-pass-1")
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert logged_in_as(dialog.actor, Actor("desk", UserRole.RECEPTION))
 
 
 def visible_tabs(window: object) -> list[str]:
@@ -140,7 +187,7 @@ def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBo
     assert window.backups_action.isVisible()
     dialog = window.guard.switch_user()
     qtbot.addWidget(dialog)
-    attempt(qtbot, dialog, "desk", "reception-1")
+    attempt(qtbot, dialog, "desk", "reception-pass-1")
     assert logged_in_as(current_actor(), Actor("desk", UserRole.RECEPTION))
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
     assert not window.backups_action.isVisible() and not window.template_action.isVisible()
@@ -149,7 +196,7 @@ def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBo
 
 def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, db: Database, db_path: Path,
                                                                 owner: Actor) -> None:
-    auth.create_user(db, owner, "owner", "Owner", "owner", "owner-pass-1")
+    auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
     window = make_window(qtbot, db, db_path)
     assert window.guard.timer.interval() == 10 * 60_000  # the clinic's default setting
     audit = window.pages.show_page("audit")
@@ -161,7 +208,7 @@ def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, db
     assert dialog.username_edit.text() == "owner" and "Locked after 10 minutes" in dialog.prompt_label.text()
     attempt(qtbot, dialog, "owner", "wrong-password")
     assert not window.pages.isVisible()
-    attempt(qtbot, dialog, "owner", "owner-pass-1")
+    attempt(qtbot, dialog, "owner", "studio-keys-pass-1")
     assert window.pages.isVisible() and not window.guard.locked
     assert audit.actor_edit.text() == "half-typed"  # type: ignore[attr-defined]
 
@@ -172,7 +219,7 @@ def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: Q
     from clinic_log.ui.idle_lock import LOCKED_TITLE, LockCover
     from tests.unit.services.helpers import make_clinic, session_entry
 
-    auth.create_user(db, owner, "owner", "Owner", "owner", "owner-pass-1")
+    auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
     clinic = make_clinic(db, owner)
     signed = log_session(db, clinic.derm, session_entry(clinic, notes="keloid on left ear lobe"), sign=True)
     window = make_window(qtbot, db, db_path)
@@ -187,7 +234,7 @@ def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: Q
     assert dialog.findChildren(LockCover) == [] and dialog.isVisible()  # the login itself stays usable
     detail.resize(detail.width() + 40, detail.height() + 30)
     assert cover.geometry() == detail.rect()  # still all of it
-    attempt(qtbot, dialog, "owner", "owner-pass-1")
+    attempt(qtbot, dialog, "owner", "studio-keys-pass-1")
     qtbot.waitUntil(lambda: not detail.findChildren(LockCover))
     assert "Łukasiewicz" in detail.windowTitle() and detail.isVisible()  # as it was, nothing closed
 
@@ -246,7 +293,7 @@ def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_ri
     attempt(qtbot, dialog, "desk", "wrong-password")
     assert not window.pages.isVisible() and dialog.isVisible()
     with qtbot.waitSignal(window.guard.first_login):
-        attempt(qtbot, dialog, "desk", "reception-1")
+        attempt(qtbot, dialog, "desk", "reception-pass-1")
     assert window.pages.isVisible() and window.menuBar().isEnabled() and window.summary_label.isVisible()
     assert logged_in_as(current_actor(), Actor("desk", UserRole.RECEPTION))
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
@@ -256,7 +303,7 @@ def test_login_from_the_environment_unlocks_a_window_opened_at_start(
         qtbot: QtBot, db: Database, db_path: Path, desk: auth.UserView, monkeypatch: pytest.MonkeyPatch) -> None:
     sign_out()
     monkeypatch.setenv(USER_ENV, "desk")
-    monkeypatch.setenv(PASSWORD_ENV, "reception-1")
+    monkeypatch.setenv(PASSWORD_ENV, "reception-pass-1")
     window = make_window(qtbot, db, db_path)
     with qtbot.waitSignal(window.guard.first_login, timeout=20000):
         qtbot.addWidget(window.guard.lock_at_start())

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -94,7 +94,7 @@ def test_reception_sees_practitioners_but_cannot_edit(qtbot: QtBot, db: Database
 def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, clinic: Clinic, owner: Actor,
                                                    qtmodeltester: ModelTester,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    auth.create_user(db, owner, "owner", "Owner", "owner", "owner-pass-1")
+    auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
     page = UsersPage(db)
     qtbot.addWidget(page)
     page.show()
@@ -110,7 +110,7 @@ def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, c
     qtbot.keyClicks(dialog.password_edit, "short")
     qtbot.keyClicks(dialog.confirm_edit, "short")
     dialog._create()
-    assert "at least 8 characters" in dialog.error_label.text()
+    assert "too short (5 characters); use at least 12 characters" in dialog.error_label.text()
     for edit in (dialog.password_edit, dialog.confirm_edit):
         edit.setText("jane-password-1")
     dialog._create()
@@ -129,11 +129,11 @@ def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, c
     page.select_username("owner")
     reset = page.reset_selected()
     assert reset is not None
-    reset.password_edit.setText("owner-pass-2")
-    reset.confirm_edit.setText("owner-pass-2")
+    reset.password_edit.setText("studio-keys-pass-2")
+    reset.confirm_edit.setText("studio-keys-pass-2")
     reset._reset()
     assert page.message_label.text() == "New password set for owner."
-    assert auth.login(db, "owner", "owner-pass-2").username == "owner"
+    assert auth.login(db, "owner", "studio-keys-pass-2").username == "owner"
 
 
 def test_details_being_edited_stay_with_their_practitioner(qtbot: QtBot, db: Database, clinic: Clinic,
@@ -198,3 +198,40 @@ def test_a_credential_renewed_meanwhile_elsewhere_is_not_silently_undone(qtbot: 
     assert dialog.body_edit.text() == "Nursing council"
     dialog._save()  # seen: keep this number
     assert raw.execute("SELECT number FROM credentials WHERE id = ?", (licence.id,)).fetchone() == ("NMC-1C",)
+
+
+def test_the_user_dialogs_show_the_password_rule_and_refuse_a_common_password_inline(
+        qtbot: QtBot, db: Database, clinic: Clinic, owner: Actor) -> None:
+    def rule(dialog: QWidget) -> str:
+        [label] = [w for w in dialog.findChildren(QLabel) if w.accessibleName() == "Password rule"]
+        return label.text()
+
+    desk = auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
+    page = UsersPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    dialog = page.new_user()
+    assert "at least 12 characters, not a common password" in rule(dialog)
+    qtbot.keyClicks(dialog.username_edit, "Desk")
+    qtbot.keyClicks(dialog.full_name_edit, "Another desk")
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findText("Reception"))
+    for edit in (dialog.password_edit, dialog.confirm_edit):
+        qtbot.keyClicks(edit, "reception-pass-2")
+    dialog._create()
+    assert "not used by another user ('desk' is)" in dialog.error_label.text()
+    dialog.username_edit.setText("frontdesk")
+    for edit in (dialog.password_edit, dialog.confirm_edit):
+        edit.setText("qwerty123456")
+    dialog._create()
+    assert "one of the most common passwords" in dialog.error_label.text() and dialog.isVisible()
+    dialog.reject()
+
+    page.select_username(desk.username)
+    reset = page.reset_selected()
+    assert reset is not None
+    assert "at least 12 characters, not a common password" in rule(reset)
+    for edit in (reset.password_edit, reset.confirm_edit):
+        edit.setText("iloveyou1234")
+    reset._reset()
+    assert "one of the most common passwords" in reset.error_label.text() and reset.isVisible()
+    assert auth.login(db, "desk", "reception-pass-1").username == "desk"

@@ -31,8 +31,8 @@ CALL_US = "Ring 0161 555 0100 if the redness spreads."
 
 @pytest.fixture
 def window(qtbot: QtBot, db: Database, db_path: Path, owner: Actor) -> MainWindow:
-    auth.create_user(db, owner, "owner", "Owner", "owner", "owner-pass-1")
-    auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-1")
+    auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
+    auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
     return make_window(qtbot, db, db_path)
 
 
@@ -59,14 +59,14 @@ def test_another_user_at_the_lock_screen_puts_the_previous_users_forms_away(
     editor = window.open_template_editor()
     assert editor is not None
     editor.call_us_edit.setPlainText(CALL_US)
-    log_in(qtbot, window.guard.lock(), "desk", "reception-1")
+    log_in(qtbot, window.guard.lock(), "desk", "reception-pass-1")
     assert current_actor().username == "desk"
     qtbot.waitUntil(lambda: gone(editor))
     assert discard_questions.asked == 0  # put away, not discarded: nothing to ask
     assert drafts(raw) == [("owner", "aftercare_template")]  # kept for the owner, not handed to the desk
 
     window.guard.switch_user()
-    log_in(qtbot, QApplication.activeModalWidget(), "owner", "owner-pass-1")  # type: ignore[arg-type]
+    log_in(qtbot, QApplication.activeModalWidget(), "owner", "studio-keys-pass-1")  # type: ignore[arg-type]
     again = window.open_template_editor()
     assert again is not None
     assert again.call_us_edit.toPlainText() == CALL_US
@@ -76,20 +76,20 @@ def test_another_user_at_the_lock_screen_puts_the_previous_users_forms_away(
 def test_a_session_form_left_open_is_kept_as_its_practitioners_draft_when_another_user_switches_in(
         qtbot: QtBot, window: MainWindow, db: Database, owner: Actor, raw: sqlite3.Connection) -> None:
     clinic = make_clinic(db, owner)
-    auth.create_user(db, owner, "mbrandt", "Dr Maria Brandt", "practitioner", "derm-pass-1",
+    auth.create_user(db, owner, "mbrandt", "Dr Maria Brandt", "practitioner", "derm-passphrase-1",
                      practitioner_username="mbrandt")
     window.guard.switch_user()
-    log_in(qtbot, QApplication.activeModalWidget(), "mbrandt", "derm-pass-1")  # type: ignore[arg-type]
+    log_in(qtbot, QApplication.activeModalWidget(), "mbrandt", "derm-passphrase-1")  # type: ignore[arg-type]
     assert logged_in_as(current_actor(), Actor("mbrandt", UserRole.PRACTITIONER, clinic.derm_id))
     form = window.session_launcher.new_session(clinic.client_id)
     assert isinstance(form, SessionFormDialog)
     form.notes.setPlainText("tolerated well; cool compress after")
-    log_in(qtbot, window.guard.switch_user(), "desk", "reception-1")
+    log_in(qtbot, window.guard.switch_user(), "desk", "reception-pass-1")
     qtbot.waitUntil(lambda: gone(form))
     assert drafts(raw) == [("mbrandt", form_key(clinic.client_id))]
 
     with qtbot.waitSignal(window.session_launcher.resume_offered) as offered:  # back to the practitioner
-        log_in(qtbot, window.guard.switch_user(), "mbrandt", "derm-pass-1")
+        log_in(qtbot, window.guard.switch_user(), "mbrandt", "derm-passphrase-1")
     box = offered.args[0]
     assert isinstance(box, QMessageBox) and box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
     resumed: list[QWidget] = []
@@ -114,7 +114,7 @@ def test_a_discard_question_left_open_is_answered_for_the_user_who_left(
         box = QApplication.activeModalWidget()
         assert isinstance(box, QMessageBox)
         seen.append(box.text())
-        log_in(qtbot, window.guard.lock(), "desk", "reception-1")
+        log_in(qtbot, window.guard.lock(), "desk", "reception-pass-1")
 
     QTimer.singleShot(0, desk_takes_over)
     editor.reject()  # asks the real question, in its own event loop, until the desk takes over

@@ -302,8 +302,8 @@ def test_a_deactivated_user_is_refused_at_their_next_action(db: Database, owner:
 
 
 def test_a_user_given_another_role_must_log_in_again(db: Database, owner: Actor) -> None:
-    auth.create_user(db, owner, "desk", "Front Desk", "reception", "desk-password-1")
-    desk = auth.login(db, "desk", "desk-password-1")
+    auth.create_user(db, owner, "desk", "Front Desk", "reception", "front-office-pass-1")
+    desk = auth.login(db, "desk", "front-office-pass-1")
     with db.writing() as session:
         session.execute(text("UPDATE users SET role = 'owner' WHERE username = 'desk'"))
     with pytest.raises(AuthorityRevoked, match="was given the role 'owner'"):

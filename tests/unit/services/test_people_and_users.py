@@ -43,37 +43,37 @@ def test_the_first_owner_is_created_once_and_can_log_in(db: Database) -> None:
 
 def test_a_locked_account_opens_again_after_five_minutes_and_each_refusal_is_audited(db: Database,
                                                                                      owner: Actor) -> None:
-    auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-1")
+    auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
     for n in range(5):
         with pytest.raises(LoginFailed):
             auth.login(db, "desk", "guess", now=T0 + timedelta(seconds=n))
     with pytest.raises(AccountLocked) as locked:
-        auth.login(db, "desk", "reception-1", now=T0 + timedelta(minutes=4, seconds=59))
+        auth.login(db, "desk", "reception-pass-1", now=T0 + timedelta(minutes=4, seconds=59))
     assert locked.value.until == T0 + timedelta(seconds=4) + auth.LOCKOUT
-    assert auth.login(db, "desk", "reception-1", now=T0 + timedelta(minutes=5, seconds=5)).username == "desk"
+    assert auth.login(db, "desk", "reception-pass-1", now=T0 + timedelta(minutes=5, seconds=5)).username == "desk"
     actions = [a for _, a, _ in audit_actions(db, "user")]
     assert actions.count("login_failed") == 5 and actions.count("login_refused") == 1 and actions[-1] == "login"
 
 
 def test_reset_password_lifts_the_lockout_and_the_old_password_stops_working(db: Database, owner: Actor) -> None:
-    desk = auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-1")
+    desk = auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
     for _ in range(5):
         with pytest.raises(LoginFailed):
             auth.login(db, "desk", "guess", now=T0)
     auth.reset_password(db, owner, desk.id, "brand-new-pass")
     with pytest.raises(LoginFailed):
-        auth.login(db, "desk", "reception-1", now=T0)
+        auth.login(db, "desk", "reception-pass-1", now=T0)
     assert auth.login(db, "desk", "brand-new-pass", now=T0).username == "desk"
-    with pytest.raises(InvalidValue, match="at least 8 characters"):
+    with pytest.raises(InvalidValue, match="at least 12 characters"):
         auth.reset_password(db, owner, desk.id, "short")
 
 
 def test_a_deactivated_user_cannot_log_in_and_the_last_owner_stays(db: Database, owner: Actor) -> None:
-    boss = auth.create_user(db, owner, "boss", "Boss", "owner", "boss-pass-1")
-    desk = auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-1")
+    boss = auth.create_user(db, owner, "boss", "Boss", "owner", "chief-pass-0001")
+    desk = auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
     auth.deactivate_user(db, owner, desk.id)
     with pytest.raises(LoginFailed):
-        auth.login(db, "desk", "reception-1", now=T0)
+        auth.login(db, "desk", "reception-pass-1", now=T0)
     listed = {u.username: u.active for u in auth.list_users(db, owner)}
     assert listed == {"boss": True, "desk": False}
     with pytest.raises(InvalidValue, match="your own login"):

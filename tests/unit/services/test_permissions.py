@@ -106,7 +106,7 @@ MATRIX: list[tuple[str, Call, set[UserRole]]] = [
      {UserRole.PRACTITIONER, UserRole.OWNER}),
     ("void session", lambda db, a, c, s, t: amendments.void_session(db, a, s, "entered for the wrong client"),
      {UserRole.PRACTITIONER, UserRole.OWNER}),
-    ("create user", lambda db, a, c, s, t: auth.create_user(db, a, "desk2", "Desk", "reception", "long-enough"),
+    ("create user", lambda db, a, c, s, t: auth.create_user(db, a, "desk2", "Desk", "reception", "long-enough-pass"),
      {UserRole.OWNER}),
     ("list users", lambda db, a, c, s, t: auth.list_users(db, a), {UserRole.OWNER}),
     ("deactivate user", lambda db, a, c, s, t: auth.deactivate_user(db, a, c_user(db)), {UserRole.OWNER}),
@@ -144,7 +144,7 @@ MATRIX: list[tuple[str, Call, set[UserRole]]] = [
 
 def c_user(db: Database) -> int:
     """A reception login to deactivate or reset."""
-    return auth.create_user(db, OWNER, "desk", "Front desk", "reception", "reception-1").id
+    return auth.create_user(db, OWNER, "desk", "Front desk", "reception", "reception-pass-1").id
 
 
 @pytest.mark.parametrize("role", list(UserRole), ids=[r.value for r in UserRole])
