@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -20,6 +21,7 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+PASSPHRASE_ENV = "CLINIC_LOG_BACKUP_PASSPHRASE"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,9 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     after = sub.add_parser("aftercare", help="write a session's aftercare sheet as PDF")
     after.add_argument("session_id", type=int)
     after.add_argument("-o", "--output", type=Path, required=True)
-    bak = sub.add_parser("backup", help="consistent online copy of the database")
+    bak = sub.add_parser("backup", help="consistent online copy of the database (owner-only; --encrypt for elsewhere)",
+                         description="backup -o FILE [--encrypt]: a verified copy, owner-only, with FILE.meta.json "
+                                     f"beside it. --encrypt: an age file, the passphrase from ${PASSPHRASE_ENV} or "
+                                     "typed twice at a prompt (never on the command line)")
     bak.add_argument("-o", "--output", type=Path, required=True)
-    res = sub.add_parser("restore", help="replace the database with a verified backup")
+    bak.add_argument("--encrypt", action="store_true", help="encrypt with a passphrase (age format)")
+    res = sub.add_parser("restore", help="replace the database with a verified backup",
+                         description="restore FILE: refused unless FILE has Clinic Log's own schema and passes every "
+                                     "check; an encrypted FILE asks for its passphrase (or reads "
+                                     f"${PASSPHRASE_ENV})")
     res.add_argument("file", type=Path)
     sub.add_parser("check", help="integrity, foreign keys, the audit hash chain, seals and witness")
     return parser
@@ -161,21 +170,53 @@ def cmd_aftercare(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_backup(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.backup import backup
+def _passphrase(confirm: bool) -> str:
+    """The backup passphrase: from $CLINIC_LOG_BACKUP_PASSPHRASE, else typed at the terminal (twice with `confirm`).
+    Never a command-line argument: those are visible to every user of the machine."""
+    import warnings
 
-    result = backup(db, cli_actor(), args.output)
-    _out(f"backup written to {result.path} ({result.size_bytes:,} bytes, verified)")
+    from clinic_log.domain.errors import DomainError
+
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given:
+        return given
+    unreadable = DomainError(f"no passphrase was given: type it at the prompt in a terminal or set {PASSPHRASE_ENV}"
+                             "; nothing was done")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", getpass.GetPassWarning)  # no terminal: refuse rather than echo it
+            first = getpass.getpass("Backup passphrase: ")
+            again = getpass.getpass("The same passphrase again: ") if confirm else first
+    except (EOFError, getpass.GetPassWarning):
+        raise unreadable from None
+    if not first:
+        raise unreadable
+    if again != first:
+        raise DomainError("the passphrases typed do not match: nothing was written")
+    return first
+
+
+def cmd_backup(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.backup import backup, check_passphrase
+
+    passphrase = None
+    if args.encrypt:
+        passphrase = _passphrase(confirm=True)
+        check_passphrase(passphrase)
+    result = backup(db, cli_actor(), args.output, passphrase=passphrase)
+    how = "encrypted, " if result.encrypted else ""
+    _out(f"backup written to {result.path} ({result.size_bytes:,} bytes, {how}verified, owner-only); "
+         f"its checksum and audit witness are in {result.meta.name}")
     return EXIT_OK
 
 
 def cmd_restore(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.db.migrate import upgrade
-    from clinic_log.services.backup import restore
+    from clinic_log.services.backup import is_encrypted, restore
 
-    safety = restore(db, cli_actor(), args.file)
-    upgrade(db)
-    _out(f"restored from {args.file}; the previous database was kept as {safety}")
+    passphrase = _passphrase(confirm=False) if is_encrypted(args.file) else None
+    safety = restore(db, cli_actor(), args.file, passphrase=passphrase)
+    kept = f"the previous database was kept as {safety}" if safety else f"{db.sqlite_path} is new"
+    _out(f"restored from {args.file}; {kept}")
     return EXIT_OK
 
 

@@ -1,4 +1,5 @@
-"""Where Clinic Log keeps its data: the platform's user-data folder unless told otherwise."""
+"""Where Clinic Log keeps its data: the platform's user-data folder unless told otherwise; folders it makes for data
+are owner-only."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ APP_NAME = "clinic-log"
 DB_ENV = "CLINIC_LOG_DB"
 DATA_DIR_ENV = "CLINIC_LOG_DATA_DIR"
 RESOURCES_ENV = "CLINIC_LOG_RESOURCES"
+OWNER_ONLY_FOLDER = 0o700
 
 
 def data_dir() -> Path:
@@ -36,3 +38,25 @@ def resources_dir() -> Path:
 
 def log_dir() -> Path:
     return data_dir() / "logs"
+
+
+def private_dir(folder: Path) -> Path:
+    """Make `folder` and any missing parent owner-only (0700, whatever the umask); folders that exist already keep
+    their modes (a folder the user chose is theirs to set)."""
+    missing: list[Path] = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for created in reversed(missing):
+        try:
+            created.mkdir(mode=OWNER_ONLY_FOLDER)
+        except FileExistsError:  # made meanwhile by another process: its modes stand
+            continue
+        os.chmod(created, OWNER_ONLY_FOLDER)
+    return folder
+
+
+def make_owner_only(folder: Path) -> None:
+    """Tighten a folder that is Clinic Log's own (its data folder, its backups folder) to owner-only."""
+    os.chmod(folder, OWNER_ONLY_FOLDER)

@@ -81,7 +81,7 @@ def build_database(folder: Path) -> tuple[Database, str]:
     import_clients(db, ACTOR, samples / "clients.csv")
     import_sessions(db, ACTOR, samples / "sessions.csv")
     import_sessions(db, ACTOR, todays_sessions(samples / "sessions.csv", folder / "today.csv"))
-    generate_demo(db, ACTOR, clients=40, sessions=400, seed=7)
+    generate_demo(db, ACTOR, clients=40, sessions=400, seed=7, allow_existing=True)  # beside the samples
     return db, location
 
 

@@ -1,13 +1,15 @@
 """Automatic backups: one a day at the first start of the day, plus one a month; old ones pruned.
 
-Backups live in a `backups/` folder beside the database file. Keeps the newest 14 daily and 12 monthly;
-manual backups (made on request) are listed with them but never pruned.
+Backups live in an owner-only `backups/` folder beside the database file, each with its `<file>.meta.json` sidecar
+(checksum and the audit chain's witness). Keeps the newest 14 daily and 12 monthly; manual backups (made on
+request) are listed with them but never pruned. Automatic backups are not encrypted: they never leave the data
+folder (an encrypted copy for another place is made on request).
 """
 
 from __future__ import annotations
 
+import json
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +18,9 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
-from clinic_log.services.backup import BackupResult, backup, verify_file
+from clinic_log.paths import make_owner_only, private_dir
+from clinic_log.services.backup import BackupResult, backup, copy_backup, meta_path, verify_file
+from clinic_log.services.files import sha256_of
 
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12
@@ -49,8 +53,18 @@ def backups_dir(db: Database) -> Path | None:
     return Path(live).parent / "backups" if live else None
 
 
+def _private_backups_dir(db: Database) -> Path:
+    """The backups folder, made (or kept) owner-only: it is Clinic Log's own."""
+    folder = backups_dir(db)
+    if folder is None:
+        raise DomainError("backups of a PostgreSQL database are made with pg_dump on the server")
+    private_dir(folder)
+    make_owner_only(folder)
+    return folder
+
+
 def list_backups(db: Database) -> list[BackupInfo]:
-    """Newest first."""
+    """Newest first; sidecars (`*.meta.json`) and anything else not named like a backup are left out."""
     folder = backups_dir(db)
     if folder is None or not folder.exists():
         return []
@@ -67,10 +81,7 @@ def list_backups(db: Database) -> list[BackupInfo]:
 
 def backup_now(db: Database, actor: Actor, now: datetime | None = None) -> BackupResult:
     """A manual backup, `<stem>-manual-<YYYYmmdd-HHMMSS>.sqlite3` in the backups folder (never pruned)."""
-    folder = backups_dir(db)
-    if folder is None:
-        raise DomainError("backups of a PostgreSQL database are made with pg_dump on the server")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _private_backups_dir(db)
     stem = Path(db.sqlite_path or "").stem
     moment = (now or datetime.now()).strftime(_MANUAL_STAMP)
     return backup(db, actor, folder / f"{stem}-manual-{moment}.sqlite3")
@@ -78,11 +89,10 @@ def backup_now(db: Database, actor: Actor, now: datetime | None = None) -> Backu
 
 def backup_if_due(db: Database, today: date | None = None) -> list[BackupResult]:
     """Make today's daily (and this month's monthly) backup if missing; prune the old ones."""
-    folder = backups_dir(db)
-    if folder is None:
+    if backups_dir(db) is None:
         return []  # PostgreSQL: backed up on the server
+    folder = _private_backups_dir(db)
     today = today or date.today()
-    folder.mkdir(parents=True, exist_ok=True)
     stem = Path(db.sqlite_path or "").stem
     made: list[BackupResult] = []
     daily = folder / f"{stem}-daily-{today.isoformat()}.sqlite3"
@@ -90,11 +100,23 @@ def backup_if_due(db: Database, today: date | None = None) -> list[BackupResult]
         made.append(backup(db, SYSTEM, daily))
     monthly = folder / f"{stem}-monthly-{today:%Y-%m}.sqlite3"
     if not monthly.exists():
-        shutil.copy2(daily, monthly.with_name(monthly.name + ".part"))
-        monthly.with_name(monthly.name + ".part").replace(monthly)
-        made.append(BackupResult(monthly, monthly.stat().st_size))
+        earlier = made[0] if made else _finished(daily)
+        made.append(copy_backup(earlier, monthly) if earlier else backup(db, SYSTEM, monthly))
     _prune(db)
     return made
+
+
+def _finished(path: Path) -> BackupResult | None:
+    """Today's daily backup made earlier, as `backup` returned it; None when its sidecar is missing or its checksum
+    no longer matches (made by an older version, or changed since): the monthly one is then made afresh."""
+    try:
+        meta = json.loads(meta_path(path).read_text(encoding="utf-8"))
+        digest = sha256_of(path)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("sha256") != digest:
+        return None
+    return BackupResult(path, path.stat().st_size, digest, bool(meta.get("encrypted")))
 
 
 def _prune(db: Database) -> None:
@@ -102,6 +124,7 @@ def _prune(db: Database) -> None:
     for kind, keep in (("daily", KEEP_DAILY), ("monthly", KEEP_MONTHLY)):
         for old in [b for b in existing if b.kind == kind][keep:]:
             old.path.unlink(missing_ok=True)
+            meta_path(old.path).unlink(missing_ok=True)
 
 
 def latest_good_backup(db: Database) -> BackupInfo | None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clinic_log.db.engine import Database, open_database
+from clinic_log.db.engine import BUSY_TIMEOUT_MS, Database, open_database
 from clinic_log.domain.errors import DatabaseProblem
+from clinic_log.paths import private_dir
 from clinic_log.services.startup_queries import sqlite_ready
 
 if TYPE_CHECKING:
@@ -27,7 +30,10 @@ def prepare_database(path_or_url: str) -> Database:
     is checked with plain sqlite3, so opening it loads no SQLAlchemy (the GUI's first screen does not need it).
     """
     if "://" not in path_or_url:
-        Path(path_or_url).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(path_or_url))
+        problem = read_only_journal_problem(Path(path_or_url))
+        if problem:
+            raise DatabaseProblem(problem)
     db = open_database(path_or_url)
     if sqlite_ready(db):
         return db
@@ -52,6 +58,44 @@ def prepare_database(path_or_url: str) -> Database:
     elif _reference_missing(db):
         _load_reference(db)
     return db
+
+
+def _private_file(path: Path) -> None:
+    """A new database file and the folders made for it are owner-only from the start (SQLite gives its -wal and -shm
+    the database file's mode); Clinic Log's own data folder is kept owner-only."""
+    from clinic_log import paths
+    from clinic_log.services.files import create_private
+
+    private_dir(path.parent)
+    if path.parent == paths.data_dir():
+        paths.make_owner_only(path.parent)
+    with contextlib.suppress(FileExistsError):
+        create_private(path)  # an empty file is an empty database to SQLite
+
+
+def read_only_journal_problem(path: Path) -> str | None:
+    """What keeps a writable database file from being written when its -wal or -shm is read-only (left so by an
+    earlier read-only use of the file), in one line; None when nothing does. Such files are named, never deleted:
+    they may hold changes not yet in the database file."""
+    journals = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    stuck = [j for j in journals if j.exists() and not os.access(j, os.W_OK)]
+    if not stuck or not os.access(path, os.W_OK):
+        return None  # a read-only database file is refused as such when something is saved
+    probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        probe.execute("BEGIN IMMEDIATE")  # succeeds when the journal files can in fact be written
+        probe.execute("ROLLBACK")
+        return None
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc).lower() and "read-only" not in str(exc).lower():
+            return None  # busy, locked: another process holds the database, so the files are not stale
+    finally:
+        probe.close()
+    names = " and ".join(j.name for j in stuck)
+    quoted = " ".join(f"'{j}'" for j in stuck)
+    return (f"{names} beside {path} {'is' if len(stuck) == 1 else 'are'} read-only although the database file is "
+            f"writable, so nothing can be saved: make {'it' if len(stuck) == 1 else 'them'} writable with "
+            f"chmod u+w {quoted} (or, with every Clinic Log closed, move {'it' if len(stuck) == 1 else 'them'} away)")
 
 
 def _unreadable(db: Database, exc: DBAPIError) -> DatabaseProblem:
@@ -112,7 +156,10 @@ def _backup_before_migration(db: Database) -> None:
     live = db.sqlite_path
     if not live or not Path(live).exists():
         return
+    from clinic_log.services.files import create_private
+
     target = Path(live).with_name(f"{Path(live).stem}.before-upgrade-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
+    create_private(target)  # a copy of the clinic's data: owner-only like the database
     source, copy = sqlite3.connect(live), sqlite3.connect(target)
     try:
         source.backup(copy)

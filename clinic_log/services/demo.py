@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db import dialect
@@ -17,6 +17,7 @@ from clinic_log.db.bulk import insert_rows
 from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     Area,
+    AuditEntry,
     CartridgeLot,
     Client,
     ComplicationType,
@@ -33,6 +34,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.db.models import Complication as ComplicationRow
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.errors import DomainError
 from clinic_log.domain.text import fold
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
@@ -73,11 +75,16 @@ class DemoResult:
     areas: int
 
 
-def generate_demo(db: Database, actor: Actor, clients: int = 200, sessions: int = 1000, seed: int = 1) -> DemoResult:
+def generate_demo(db: Database, actor: Actor, clients: int = 200, sessions: int = 1000, seed: int = 1, *,
+                  allow_existing: bool = False) -> DemoResult:
+    """Add demo data, with its known logins (DEMO_PASSWORDS), to an empty database or one demo made; refused in a
+    database holding anyone's records. `allow_existing`: tests and tools only, never the command line."""
     authorize(db, actor, "import data")
     rng = random.Random(seed)
 
     def work(session: Session) -> DemoResult:
+        if not allow_existing:
+            _refuse_real_data(db, session)
         practitioner_ids = _ensure_people(session)
         device_ids = _ensure_devices(session)
         lot_ids = _make_lots(session, rng)
@@ -90,6 +97,29 @@ def generate_demo(db: Database, actor: Actor, clients: int = 200, sessions: int 
         return DemoResult(len(practitioner_ids), len(client_ids), sessions, areas)
 
     return db.write(work)
+
+
+_DEMO_AUDIT = or_(and_(AuditEntry.action == "generated", AuditEntry.entity == "demo"),
+                  and_(AuditEntry.action == "sealed", AuditEntry.entity == "session"),
+                  AuditEntry.entity == "database")  # backed up, restored: no records of anyone
+
+
+def _refuse_real_data(db: Database, session: Session) -> None:
+    """Demo data (and its owner login with a published password) never goes into a clinic's database: only into one
+    with no clients, sessions, practitioners or users, or one whose every audit row is demo's own (or a backup's)."""
+    held = {what: session.scalar(select(func.count()).select_from(model)) or 0
+            for what, model in (("clients", Client), ("sessions", TreatmentSession), ("practitioners", Practitioner),
+                                ("users", User))}
+    if not any(held.values()):
+        return
+    made_by_demo = session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "demo").limit(1)) is not None
+    other = session.scalar(select(AuditEntry.id).where(not_(_DEMO_AUDIT)).limit(1))
+    if made_by_demo and other is None:
+        return
+    holds = ", ".join(f"{count} {what}" for what, count in held.items() if count)
+    where = db.sqlite_path or "the database"  # never a server URL: it may hold a password
+    raise DomainError(f"demo data goes only into an empty database or one made by demo: {where} holds {holds}; "
+                      "nothing was added")
 
 
 def _ensure_people(session: Session) -> list[tuple[int, str, float]]:

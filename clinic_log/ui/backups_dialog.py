@@ -1,4 +1,5 @@
-"""The Backups dialog: the backups kept beside the database, with Back up now, Verify and Restore….
+"""The Backups dialog: the backups kept beside the database, with Back up now, Verify and Restore…, an encrypted
+copy for another place, and a restore from any file (an encrypted one asks for its passphrase).
 
 Backing up, verifying and restoring run off the GUI thread through BackgroundRunner; on PostgreSQL the
 dialog only says that backups are made on the server.
@@ -6,15 +7,20 @@ dialog only says that backups are made on the server.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -26,7 +32,7 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
-from clinic_log.services.backup import BackupResult, restore_and_upgrade, verify_file
+from clinic_log.services.backup import BackupResult, backup, check_passphrase, is_encrypted, restore, verify_file
 from clinic_log.services.backup_schedule import (
     KEEP_DAILY,
     KEEP_MONTHLY,
@@ -87,6 +93,78 @@ def _button(label: str) -> QPushButton:
     return button
 
 
+class PassphraseDialog(QDialog):
+    """Asks for a backup's passphrase, hidden as it is typed; twice for a new encrypted copy."""
+
+    def __init__(self, purpose: str, confirm: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Passphrase")
+        self.setAccessibleName("Passphrase")
+        about = QLabel(purpose)
+        about.setWordWrap(True)
+        about.setAccessibleName(purpose)
+        self._first = self._field("Passphrase")
+        self._again = self._field("Passphrase again") if confirm else None
+        self._problem = QLabel()
+        self._problem.setWordWrap(True)
+        self._problem.setVisible(False)
+        form = QFormLayout()
+        form.addRow("Passphrase", self._first)
+        if self._again is not None:
+            form.addRow("Passphrase again", self._again)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        for standard, name in ((QDialogButtonBox.StandardButton.Ok, "OK"),
+                               (QDialogButtonBox.StandardButton.Cancel, "Cancel")):
+            buttons.button(standard).setAccessibleName(name)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addLayout(form)
+        layout.addWidget(self._problem)
+        layout.addWidget(buttons)
+        for label in self.findChildren(QLabel):  # the form's row labels too
+            label.setAccessibleName(label.text())
+
+    @staticmethod
+    def _field(name: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setAccessibleName(name)
+        return field
+
+    def passphrase(self) -> str:
+        return self._first.text()
+
+    def accept(self) -> None:
+        """OK only with a passphrase (the same twice, long enough, for a new copy); else say what is wrong."""
+        problem = None
+        if not self._first.text():
+            problem = "Type the passphrase."
+        elif self._again is not None and self._again.text() != self._first.text():
+            problem = "The two passphrases do not match: type the same passphrase twice."
+        elif self._again is not None:
+            try:
+                check_passphrase(self._first.text())
+            except DomainError as exc:
+                problem = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        if problem is None:
+            super().accept()
+            return
+        self._problem.setText(problem)
+        self._problem.setAccessibleName(problem)
+        self._problem.setVisible(True)
+
+
+def ask_passphrase(parent: QWidget, purpose: str, confirm: bool) -> str | None:
+    """The passphrase typed, or None when the user cancelled."""
+    dialog = PassphraseDialog(purpose, confirm, parent)
+    try:
+        return dialog.passphrase() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
+
+
 class BackupsDialog(QDialog):
     """Lists the backups beside the database and makes, verifies or restores one."""
 
@@ -127,17 +205,23 @@ class BackupsDialog(QDialog):
         self._backup_button = _button("&Back up now")
         self._verify_button = _button("&Verify")
         self._restore_button = _button("&Restore…")
+        self._encrypted_button = _button("&Encrypted copy for another place…")
+        self._restore_file_button = _button("Restore from a &file…")
         self._close_button = _button("Close")
         self._close_button.setDefault(True)
         self._backup_button.clicked.connect(self.back_up_now)
         self._verify_button.clicked.connect(self.verify_selected)
         self._restore_button.clicked.connect(self.restore_selected)
+        self._encrypted_button.clicked.connect(self.encrypted_copy)
+        self._restore_file_button.clicked.connect(self.restore_from_file)
         self._close_button.clicked.connect(self.reject)
         self.setLayout(self._layout())
         self.setTabOrder(self._table, self._backup_button)
         self.setTabOrder(self._backup_button, self._verify_button)
         self.setTabOrder(self._verify_button, self._restore_button)
-        self.setTabOrder(self._restore_button, self._close_button)
+        self.setTabOrder(self._restore_button, self._encrypted_button)
+        self.setTabOrder(self._encrypted_button, self._restore_file_button)
+        self.setTabOrder(self._restore_file_button, self._close_button)
         self.resize(760, 460)
 
     def _build_table(self) -> QTableWidget:
@@ -163,11 +247,16 @@ class BackupsDialog(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self._close_button)
+        elsewhere = QHBoxLayout()
+        for button in (self._encrypted_button, self._restore_file_button):
+            elsewhere.addWidget(button)
+        elsewhere.addStretch(1)
         layout = QVBoxLayout()
         layout.addWidget(self._where)
         layout.addWidget(self._table, 1)
         layout.addWidget(self._status)
         layout.addLayout(buttons)
+        layout.addLayout(elsewhere)
         return layout
 
     def _show_postgres(self) -> None:
@@ -178,9 +267,10 @@ class BackupsDialog(QDialog):
 
     def _show_folder(self) -> None:
         self._set_label(self._where, (
-            f"Backups are kept in {backups_dir(self._db)}. The newest {KEEP_DAILY} daily and {KEEP_MONTHLY} "
-            "monthly backups are kept, older ones are deleted automatically; backups made with Back up now "
-            "are kept until you delete them."))
+            f"Backups are kept in {backups_dir(self._db)}, readable by your account only. The newest {KEEP_DAILY} "
+            f"daily and {KEEP_MONTHLY} monthly backups are kept, older ones are deleted automatically; backups made "
+            "with Back up now are kept until you delete them. A copy that leaves this computer should be an "
+            "encrypted one."))
 
     # the list ------------------------------------------------------------------------------------------
 
@@ -244,30 +334,76 @@ class BackupsDialog(QDialog):
 
     def restore_selected(self) -> None:
         info = self.selected_backup()
-        if self._busy or info is None or not self._confirm_restore(info):
+        if self._busy or info is None:
             return
-        self._start(f"Restoring {describe(info)}… please wait.")
-        self._runner.run("backups:restore", lambda: restore_and_upgrade(self._db, self._actor, info.path),
-                         lambda safety: self._restored(info, safety),
+        self._restore(info.path, describe(info), info)
+
+    def restore_from_file(self) -> None:
+        """Restore any backup file (one carried back from another place); an encrypted one asks its passphrase."""
+        if self._busy or self._on_server:
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "Restore from a file", str(backups_dir(self._db) or ""),
+                                              "Clinic Log backups (*.sqlite3 *.age);;All files (*)")
+        if name:
+            self._restore(Path(name), Path(name).name, None)
+
+    def _restore(self, path: Path, description: str, info: BackupInfo | None) -> None:
+        passphrase = None
+        if is_encrypted(path):
+            passphrase = ask_passphrase(self, f"{path.name} is encrypted. Type its passphrase to restore it.",
+                                        confirm=False)
+            if passphrase is None:
+                return
+        if not self._confirm_restore(description):
+            return
+        self._start(f"Restoring {description}… please wait.")
+        self._runner.run("backups:restore", lambda: restore(self._db, self._actor, path, passphrase=passphrase),
+                         lambda safety: self._restored(description, info, safety),
                          lambda exc: self._failed("The backup was not restored", exc))
 
-    def _confirm_restore(self, info: BackupInfo) -> bool:
+    def _confirm_restore(self, description: str) -> bool:
         answer = QMessageBox.question(
             self, "Restore backup",
-            f"Replace the current database with {describe(info)}?\n\n"
+            f"Replace the current database with {description}?\n\n"
             f"Everything entered after that backup was made will no longer be shown. The current database "
             f"will be kept as a safety copy beside it, so nothing is lost.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _restored(self, info: BackupInfo, safety: Path) -> None:
-        self._finish(f"Restored {describe(info)}. The previous database is kept as {safety}.")
+    def _restored(self, description: str, info: BackupInfo | None, safety: Path | None) -> None:
+        kept = f"The previous database is kept as {safety}." if safety else ""
+        self._finish(f"Restored {description}. {kept}".strip())
         self.restored.emit()
-        self.refresh(select=info.path)
+        self.refresh(select=info.path if info else None)
         QMessageBox.information(
             self, "Restore finished",
-            f"The database now holds {describe(info)}.\n\nThe database as it was before the restore is kept "
-            f"as a safety copy:\n{safety}")
+            f"The database now holds {description}." + (
+                f"\n\nThe database as it was before the restore is kept as a safety copy:\n{safety}" if safety
+                else ""))
+
+    def encrypted_copy(self) -> None:
+        """An encrypted backup (age, with a passphrase typed twice) in a file the user chooses: for a copy that
+        leaves this computer."""
+        if self._busy or self._on_server:
+            return
+        live = Path(self._db.sqlite_path or "clinic.sqlite3")
+        name, _ = QFileDialog.getSaveFileName(self, "Encrypted copy for another place",
+                                              f"{live.stem}-{date.today().isoformat()}.sqlite3.age",
+                                              "Encrypted backups (*.age)")
+        if not name:
+            return
+        passphrase = ask_passphrase(self, "Choose a passphrase for the encrypted copy. Without it the copy cannot "
+                                          "be opened: keep it somewhere safe, apart from the copy.", confirm=True)
+        if passphrase is None:
+            return
+        target = Path(name)
+        self._start(f"Writing an encrypted copy to {target}…")
+        self._runner.run("backups:encrypted", lambda: backup(self._db, self._actor, target, passphrase=passphrase),
+                         self._encrypted_written, lambda exc: self._failed("The encrypted copy was not made", exc))
+
+    def _encrypted_written(self, result: BackupResult) -> None:
+        self._finish(f"Encrypted copy written to {result.path} ({size_text(result.size_bytes)}), readable by your "
+                     "account only. It opens only with its passphrase.")
 
     def _failed(self, what: str, exc: Exception) -> None:
         message = f"{what}: {error_text(exc)}"
@@ -292,6 +428,8 @@ class BackupsDialog(QDialog):
         self._backup_button.setEnabled(usable)
         self._verify_button.setEnabled(chosen)
         self._restore_button.setEnabled(chosen)
+        self._encrypted_button.setEnabled(usable)
+        self._restore_file_button.setEnabled(usable)
         self._close_button.setEnabled(not self._busy)
 
     def _set_status(self, text: str) -> None:

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QTableWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database, open_database
 from clinic_log.domain.actor import Actor
-from clinic_log.services.backup import verify_file
+from clinic_log.services.backup import backup, verify_file
 from clinic_log.services.backup_schedule import backup_if_due, backup_now, list_backups
 from clinic_log.services.clients import ClientDetails, create_client, find_clients
 from clinic_log.ui import backups_dialog
@@ -221,3 +230,108 @@ def test_file_menu_opens_the_backups_dialog(qtbot: QtBot, db: Database, db_path:
     qtbot.addWidget(window)
     window.backups_action.trigger()
     assert len(opened) == 1 and isinstance(opened[0], backups_dialog.BackupsDialog)
+
+
+# Encrypted copies for another place (issue 15) ---------------------------------------------------------------
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def _answer_passphrase(qtbot: QtBot, *typed: str) -> list[str]:
+    """When the passphrase dialog opens, type `typed` into its fields (in order) and press OK; returns what the
+    dialog showed (its fields' names), for the test to check."""
+    seen: list[str] = []
+
+    def fill() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None or not box.findChildren(QLineEdit):
+            QTimer.singleShot(10, fill)
+            return
+        fields = [edit for edit in box.findChildren(QLineEdit) if edit.isVisible()]
+        seen.extend(edit.accessibleName() for edit in fields)
+        assert all(edit.echoMode() == QLineEdit.EchoMode.Password for edit in fields)
+        for edit, text in zip(fields, typed, strict=True):
+            edit.setText(text)
+        [ok] = [b for b in box.findChildren(QPushButton) if b.accessibleName() == "OK"]
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill)
+    return seen
+
+
+def test_encrypted_copy_for_another_place_asks_the_passphrase_twice_and_writes_an_owner_only_age_file(
+        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        messages: dict[str, list[str]]) -> None:
+    target = tmp_path / "usb" / "clinic.age"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "")))
+    dialog = _open(qtbot, db)
+    seen = _answer_passphrase(qtbot, PASSPHRASE, PASSPHRASE)
+    qtbot.mouseClick(_button(dialog, "Encrypted copy for another place…"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _idle(dialog) and "clinic.age" in dialog.status_text(), timeout=20000)
+    assert seen == ["Passphrase", "Passphrase again"]
+    assert target.read_bytes().startswith(b"age-encryption.org/v1")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert "Encrypted copy written" in dialog.status_text() and messages["warning"] == []
+    assert sorted(p.name for p in target.parent.iterdir()) == ["clinic.age", "clinic.age.meta.json"]
+
+
+def test_two_different_passphrases_write_nothing(qtbot: QtBot, db: Database, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "clinic.age"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "")))
+    dialog = _open(qtbot, db)
+    closed: list[str] = []
+
+    def mismatch() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None or not box.findChildren(QLineEdit):
+            QTimer.singleShot(10, mismatch)
+            return
+        first, again = [edit for edit in box.findChildren(QLineEdit) if edit.isVisible()]
+        first.setText(PASSPHRASE)
+        again.setText(PASSPHRASE + "!")
+        [ok] = [b for b in box.findChildren(QPushButton) if b.accessibleName() == "OK"]
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        closed.append(" ".join(label.text() for label in box.findChildren(QLabel) if label.isVisible()))
+        box.reject()  # the dialog stays open saying what is wrong; the user gives up
+
+    QTimer.singleShot(0, mismatch)
+    qtbot.mouseClick(_button(dialog, "Encrypted copy for another place…"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(closed) and _idle(dialog), timeout=10000)
+    assert "do not match" in closed[0]
+    assert not target.exists()
+
+
+def test_restoring_an_encrypted_file_asks_for_its_passphrase(
+        qtbot: QtBot, db: Database, db_path: Path, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        messages: dict[str, list[str]]) -> None:
+    create_client(db, owner, ClientDetails("P-1", "Ada", "Before"))
+    made = backup(db, owner, tmp_path / "away.age", passphrase=PASSPHRASE)
+    create_client(db, owner, ClientDetails("P-2", "Bea", "After"))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(made.path), "")))
+    dialog = _open(qtbot, db)
+    seen = _answer_passphrase(qtbot, PASSPHRASE)
+    with qtbot.waitSignal(dialog.restored, timeout=20000):
+        qtbot.mouseClick(_button(dialog, "Restore from a file…"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _idle(dialog) and len(messages["information"]) == 1, timeout=10000)
+    assert seen == ["Passphrase"]
+    assert "away.age" in messages["question"][0]
+    assert _refs(db) == ["P-1"]
+
+
+def test_a_wrong_passphrase_is_said_and_the_live_file_is_left_alone(
+        qtbot: QtBot, db: Database, db_path: Path, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        messages: dict[str, list[str]]) -> None:
+    made = backup(db, owner, tmp_path / "away.age", passphrase=PASSPHRASE)
+    db.dispose()
+    before = db_path.read_bytes()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(made.path), "")))
+    dialog = _open(qtbot, db)
+    _answer_passphrase(qtbot, "not the passphrase")
+    with qtbot.assertNotEmitted(dialog.restored):
+        qtbot.mouseClick(_button(dialog, "Restore from a file…"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: _idle(dialog) and len(messages["warning"]) == 1, timeout=20000)
+    assert "the passphrase does not open away.age" in messages["warning"][0]
+    db.dispose()
+    assert db_path.read_bytes() == before

@@ -33,7 +33,7 @@ def test_import_recall_export_and_check_on_postgresql(pg_url: str, samples: Path
     assert main(["--db", pg_url, "recall", "--lot", "DP16-240117"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 4 and rows[1][3] == "Amélie Durand"
-    assert main(["--db", pg_url, "demo", "--clients", "20", "--sessions", "200"]) == 0
+    assert main(["--db", pg_url, "demo", "--clients", "20", "--sessions", "200"]) == 2  # a clinic's data: refused
     assert main(["--db", pg_url, "export", "sessions", "--format", "csv", "-o", str(tmp_path / "s.csv")]) == 0
     assert main(["--db", pg_url, "aftercare", "1", "-o", str(tmp_path / "a.pdf")]) == 0
     capsys.readouterr()
