@@ -3,9 +3,12 @@ words."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, text
 
 from clinic_log.db.engine import Database
+from clinic_log.db.models import AuditEntry
 from clinic_log.services.audit import verify_chain
 from clinic_log.services.backup_schedule import backups_dir
 from clinic_log.services.seals import verify_seals
@@ -46,6 +49,13 @@ def check_database(db: Database, seals: bool = True) -> list[str]:
     return problems
 
 
+def last_restore(db: Database) -> datetime | None:
+    """When the database was last restored from a backup (UTC), or None."""
+    with db.reading() as session:
+        at = session.scalar(select(func.max(AuditEntry.at)).where(AuditEntry.action == "restored"))
+    return None if at is None else at.replace(tzinfo=UTC)
+
+
 def known_witnesses(db: Database) -> list[Witness | None]:
     """The witness file beside the database and the witness in each backup's metadata (`*.meta.json`)."""
     found: list[Witness | None] = []
@@ -59,8 +69,10 @@ def known_witnesses(db: Database) -> list[Witness | None]:
 
 
 def compare_with_witnesses(db: Database) -> list[str]:
-    """The chain against the newest witness: a cut tail or a rewritten chain is named."""
-    witness = newest(known_witnesses(db))
+    """The chain against the newest witness: a cut tail or a rewritten chain is named. Witnesses taken before the
+    newest restore saw a chain the restore replaced on purpose, so they no longer count."""
+    restored = last_restore(db)
+    witness = newest(w for w in known_witnesses(db) if w is not None and (restored is None or w.taken >= restored))
     problem = compare(db, witness) if witness is not None else None
     return [problem] if problem else []
 

@@ -47,6 +47,10 @@ from clinic_log.services.audit import AuditEvent
 from clinic_log.services.draft_input import OrmReader, Reader
 
 SEAL_KEY = "seal"
+# How seals are written: "s1:<sha256 hex>". A later version that seals other content adds "s2" and keeps computing
+# "s1" for the seals already in trails and backups; a seal in a format this version does not know is reported.
+SEAL_FORMAT = "s1"
+_UNKNOWN_FORMAT = b"\xff" * 32
 SEALS_KEY = "seals"  # a batch row (demo data, sealing at upgrade): {"<session id>": "<seal>", …}
 SEALING_ACTIONS = ("signed", "countersigned", "amended", "voided", "imported", "sealed")
 RANGE = 2000  # session ids per read: memory stays flat however many sessions there are
@@ -131,7 +135,7 @@ def _seal_digests(reader: Reader, lo: int, hi: int) -> Iterator[tuple[int, bytes
 def seals(reader: Reader, lo: int, hi: int) -> Iterator[tuple[int, str]]:
     """(session id, seal) of every signed session with an id in lo..hi, in id order."""
     for sid, digest in _seal_digests(reader, lo, hi):
-        yield sid, digest.hex()
+        yield sid, f"{SEAL_FORMAT}:{digest.hex()}"
 
 
 def seals_of(reader: Reader, session_ids: list[int]) -> dict[int, str]:
@@ -196,7 +200,12 @@ def recorded_seals(reader: Reader) -> bytearray:
             for key, seal in found.items():
                 sid = int(key)
                 if 0 < sid * 32 < len(table):
-                    table[sid * 32:sid * 32 + 32] = bytes.fromhex(seal)
+                    form, _, digest = str(seal).partition(":")
+                    try:
+                        value = bytes.fromhex(digest) if form == SEAL_FORMAT and len(digest) == 64 else None
+                    except ValueError:
+                        value = None
+                    table[sid * 32:sid * 32 + 32] = value or _UNKNOWN_FORMAT
     return table
 
 
@@ -222,7 +231,8 @@ def verify_seals(db: Database, limit: int = 20) -> list[str]:
                     continue
                 problems.append(f"session {sid}: " + (
                     "signed, but no audit row seals it (audit rows were removed)" if held == empty else
-                    "its stored content no longer matches its seal in the audit trail (changed outside the app)"))
+                    "its seal is in a format this version of Clinic Log does not know" if held == _UNKNOWN_FORMAT
+                    else "its stored content no longer matches its seal in the audit trail (changed outside the app)"))
         if more:
             problems.append(f"… and {more} more sessions")
         return problems

@@ -41,6 +41,15 @@ class Witness:
     at: str
     source: str = ""
 
+    @property
+    def taken(self) -> datetime:
+        """When the witness was taken (aware UTC); a witness with an unreadable time counts as very old."""
+        try:
+            moment = datetime.fromisoformat(self.at)
+        except ValueError:
+            return datetime.min.replace(tzinfo=UTC)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
     def to_json(self) -> dict[str, object]:
         return {k: v for k, v in asdict(self).items() if k != "source"}
 
@@ -53,7 +62,7 @@ def chain_head(db: Database) -> Witness:
     with db.reading() as session:
         head = session.execute(_HEAD).first()
         rows = session.scalar(_COUNT) or 0
-    at = datetime.now(UTC).isoformat(timespec="seconds")
+    at = datetime.now(UTC).isoformat()
     return Witness(rows, head[0], head[1], at) if head else Witness(0, 0, GENESIS, at)
 
 
