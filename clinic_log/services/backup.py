@@ -31,7 +31,8 @@ import shutil
 import sqlite3
 import tempfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,9 +167,11 @@ def _make_backup(live: Path, out: Path, passphrase: str | None) -> tuple[BackupR
     else:
         with _work_folder(live) as work:  # the plain copy never lies beside the encrypted one
             plain = create_private(work / "backup.sqlite3")
-            head = _copy_verified(live, plain)
+            packed = work / "backup.sqlite3.gz"
+            # gzip reads the copy while SQLite verifies it (both only read; zlib and SQLite release the GIL).
+            head = _copy_verified(live, plain, alongside=lambda: _compress(plain, packed))
             with atomic_target(out) as tmp:
-                written = _encrypt(plain, tmp, work, passphrase)
+                written = _encrypt(packed, tmp, passphrase)
     try:
         result = BackupResult(out, out.stat().st_size, sha256_of(out), passphrase is not None)
         if written is not None and written != result.sha256:
@@ -180,8 +183,9 @@ def _make_backup(live: Path, out: Path, passphrase: str | None) -> tuple[BackupR
     return result, head
 
 
-def _copy_verified(live: Path, target: Path) -> Witness:
-    """Copy the live database into `target` and verify it; returns the audit chain's head in the copy."""
+def _copy_verified(live: Path, target: Path, alongside: Callable[[], object] | None = None) -> Witness:
+    """Copy the live database into `target` and verify it; returns the audit chain's head in the copy.
+    `alongside` (reading the finished copy) runs in a thread while the copy is verified."""
     source = sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         _copy(source, target)
@@ -194,9 +198,14 @@ def _copy_verified(live: Path, target: Path) -> Witness:
         copy.dispose()
     with contextlib.closing(sqlite3.connect(target)) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")  # reading it through the app's engine made it WAL again
-    # A faithful, readable copy of the live database as it is (a schema or foreign-key problem in the live file is
-    # for `check` to report: it must not stop the backups).
-    problem = _inspect(target, target.name.removesuffix(".part"), schema=False, soundness=False) or _integrity(target)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(alongside) if alongside is not None else None
+        # A faithful, readable copy of the live database as it is (a schema or foreign-key problem in the live
+        # file is for `check` to report: it must not stop the backups).
+        problem = (_inspect(target, target.name.removesuffix(".part"), schema=False, soundness=False)
+                   or _integrity(target))
+        if running is not None:
+            running.result()  # its error, if any, is the backup's
     if problem:
         raise DatabaseProblem(f"the copy failed verification: {problem}")
     sync_file(target)
@@ -219,16 +228,20 @@ def copy_backup(made: BackupResult, out: Path) -> BackupResult:
     return copied
 
 
-def _encrypt(plain: Path, out: Path, work: Path, passphrase: str) -> str:
-    """Compress `plain` (gzip) and encrypt it to `out`; returns the sha256 of what was written."""
-    from pyrage import passphrase as age
-
-    packed = create_private(work / "backup.sqlite3.gz")
+def _compress(plain: Path, packed: Path) -> None:
+    """gzip `plain` into `packed` (owner-only), in chunks."""
+    create_private(packed)
     compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: the gzip format, for `gunzip`
     with plain.open("rb") as source, packed.open("wb") as target:
         while chunk := source.read(_CHUNK):
             target.write(compressor.compress(chunk))
         target.write(compressor.flush())
+
+
+def _encrypt(packed: Path, out: Path, passphrase: str) -> str:
+    """Encrypt the compressed copy `packed` to `out`; returns the sha256 of what was written."""
+    from pyrage import passphrase as age
+
     sealed: bytes = age.encrypt(packed.read_bytes(), passphrase)
     packed.unlink()
     with out.open("wb") as target:
