@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import math
+import pickle
 import pstats
 import random
 import sqlite3
@@ -62,6 +63,7 @@ from clinic_log.services.audit import GENESIS, verify_chain
 from clinic_log.services.database import prepare_database
 from clinic_log.services.demo import PRACTITIONERS, generate_demo
 from clinic_log.services.importer import SESSION_COLUMNS, import_sessions
+from clinic_log.services.seals import verify_seals
 
 FULL_ROWS, QUICK_ROWS = 100_000, 10_000
 RUNS = 3
@@ -179,11 +181,11 @@ def reference_warnings(db_path: Path) -> _Warnings:
     con = sqlite3.connect(db_path)
     try:
         out: _Warnings = {}
-        for ref, started, username, code, message, reason in con.execute(
-                "SELECT c.client_ref, s.started_at, p.username, w.code, w.message, w.reason FROM session_warnings w "
-                "JOIN sessions s ON s.id = w.session_id JOIN clients c ON c.id = s.client_id "
+        for ref, started, username, code, message, reason, level in con.execute(
+                "SELECT c.client_ref, s.started_at, p.username, w.code, w.message, w.reason, w.level "
+                "FROM session_warnings w JOIN sessions s ON s.id = w.session_id JOIN clients c ON c.id = s.client_id "
                 "JOIN practitioners p ON p.id = s.practitioner_id ORDER BY w.id"):
-            out.setdefault((ref, started, username), []).append((code, message, reason))
+            out.setdefault((ref, started, username), []).append((code, message, reason, level))
         return out
     finally:
         con.close()
@@ -237,11 +239,51 @@ def _raw_groups(con: sqlite3.Connection, csv_path: Path, actor: str, now: str) -
     return groups
 
 
+# The seal of each session as `services/seals.py` defines it, written out by hand on plain sqlite3: the stored
+# values of the session row (dates as text), then its areas, products, complications, warnings and amendments,
+# pickled in fast mode and hashed. `check_baseline` has the app verify these seals.
+_SEAL_SESSION = ("SELECT s.id, s.status, s.client_id, CAST(s.started_at AS TEXT), s.practitioner_id, s.supervisor_id, "
+                 "s.supervisor_presence, s.device_id, l.lot_number, CAST(l.expires_on AS TEXT), s.course_index, "
+                 "s.course_total, s.skin_response, s.notes, s.warnings_reason, s.signed_by, "
+                 "CAST(s.signed_at AS TEXT), s.countersigned_by, CAST(s.countersigned_at AS TEXT), s.voided_by, "
+                 "CAST(s.voided_at AS TEXT), s.void_reason, s.version FROM sessions s "
+                 "LEFT JOIN cartridge_lots l ON l.id = s.cartridge_lot_id WHERE s.id BETWEEN ? AND ? "
+                 "AND s.status = 'signed' ORDER BY s.id")
+_SEAL_CHILDREN = (
+    "SELECT session_id, area_code, depth_mm, passes, technique, endpoint, rf_energy FROM session_areas",
+    "SELECT session_id, name, contact_minutes, note FROM session_products",
+    "SELECT session_id, code, grade, CAST(onset_on AS TEXT), expected, relatedness, action, outcome, "
+    "CAST(resolved_on AS TEXT), reported, added_by_amendment FROM complications",
+    "SELECT session_id, code, message, reason, level, overridden_by, CAST(overridden_at AS TEXT) "
+    "FROM session_warnings",
+    "SELECT session_id, table_name, row_id, field, old_value, new_value, amended_by, CAST(amended_at AS TEXT), "
+    "reason FROM amendments",
+)
+
+
+def _raw_seals(con: sqlite3.Connection, lo: int, hi: int) -> dict[int, str]:
+    children = []
+    for sql in _SEAL_CHILDREN:
+        grouped: dict[int, list[tuple[object, ...]]] = {}
+        for row in con.execute(f"{sql} WHERE session_id BETWEEN ? AND ? ORDER BY session_id, id", (lo, hi)):
+            grouped.setdefault(row[0], []).append(row)
+        children.append(grouped)
+    seals = {}
+    for row in con.execute(_SEAL_SESSION, (lo, hi)):
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.fast = True
+        pickler.dump((row, *(group.get(row[0], []) for group in children)))
+        seals[row[0]] = "s1:" + hashlib.sha256(buffer.getbuffer()).hexdigest()
+    return seals
+
+
 def _audit_rows(groups: list[_RawSession], first_id: int, prev: str, actor: str, at: datetime, file_name: str,
-                digest: str) -> Iterator[tuple[object, ...]]:
+                digest: str, seals: dict[int, str]) -> Iterator[tuple[object, ...]]:
     at_iso, at_text = at.isoformat(), at.strftime(STAMP)
     for sid, group in enumerate(groups, start=first_id):
-        detail = json.dumps({"file": file_name, "lines": group.lines, "sha256": digest}, ensure_ascii=False)
+        detail = json.dumps({"file": file_name, "lines": group.lines, "seal": seals[sid], "sha256": digest},
+                            ensure_ascii=False)
         canonical = json.dumps([prev, at_iso, actor, "imported", "session", str(sid), detail], ensure_ascii=False,
                                separators=(",", ":"))
         digest_row = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -268,7 +310,8 @@ def raw_import(db_path: Path, csv_path: Path, warnings: _Warnings, actor: str = 
             found = warnings.get(key)
             if found:
                 group.row[12] = reason
-                warning_rows += [(sid, code, message, reason) for code, message, _ in found]
+                warning_rows += [(sid, code, message, reason, level, actor if level == "stop" else None,
+                                  now if level == "stop" else None) for code, message, _, level in found]
         ordered = list(groups.values())
         con.executemany(f"INSERT INTO sessions ({SESSION_FIELDS}) VALUES ({', '.join('?' * 21)})",
                         [g.row for g in ordered])
@@ -276,12 +319,13 @@ def raw_import(db_path: Path, csv_path: Path, warnings: _Warnings, actor: str = 
                         area_rows)
         con.executemany("INSERT INTO complications (session_id, code, grade, onset_on, reported, added_by_amendment) "
                         "VALUES (?, ?, ?, ?, 0, 0)", comp_rows)
-        con.executemany("INSERT INTO session_warnings (session_id, code, message, reason) VALUES (?, ?, ?, ?)",
-                        warning_rows)
+        con.executemany("INSERT INTO session_warnings (session_id, code, message, reason, level, overridden_by, "
+                        "overridden_at) VALUES (?, ?, ?, ?, ?, ?, ?)", warning_rows)
+        seals = _raw_seals(con, first_id, first_id + len(ordered) - 1)
         prev = (con.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone() or [GENESIS])[0]
         con.executemany("INSERT INTO audit_log (at, actor, action, entity, entity_id, detail, prev_hash, hash) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        _audit_rows(ordered, first_id, prev, actor, at, csv_path.name, digest))
+                        _audit_rows(ordered, first_id, prev, actor, at, csv_path.name, digest, seals))
         con.execute("COMMIT")
         return len(ordered)
     finally:
@@ -314,8 +358,9 @@ COMPARED = {
     "session_areas": "session_id, area_code, depth_mm, passes, technique, endpoint, rf_energy",
     "complications": "session_id, code, onset_on, grade, expected, relatedness, action, outcome, resolved_on, "
                      "reported, added_by_amendment",
-    "session_warnings": "session_id, code, message, reason",
-    "audit_log": "actor, action, entity, entity_id, detail",
+    "session_warnings": "session_id, code, message, reason, level, overridden_by",
+    # a seal covers the time of signing (each import's own): the app verifies the baseline's seals instead
+    "audit_log": "actor, action, entity, entity_id, json_remove(detail, '$.seal')",
 }
 
 
@@ -348,9 +393,11 @@ def check_baseline(base: Path, csv_path: Path, scratch: Path) -> tuple[dict[str,
     if written != written_raw or differing:
         raise SystemExit(f"baseline is not equivalent: app wrote {written}, raw wrote {written_raw}, "
                          f"differing tables {differing}")
-    chain_problems = list(verify_chain(open_database(str(raw_db))))
+    raw = open_database(str(raw_db))
+    chain_problems = [str(p) for p in verify_chain(raw)] + verify_seals(raw)
+    raw.dispose()
     if chain_problems:
-        raise SystemExit(f"baseline audit chain is broken: {chain_problems[0]}")
+        raise SystemExit(f"baseline audit chain or seals are broken: {chain_problems[0]}")
     return written, app_seconds
 
 

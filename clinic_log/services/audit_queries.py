@@ -13,6 +13,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.audit import ChainProblem, verify_chain
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
+from clinic_log.services.integrity import compare_with_witnesses
 from clinic_log.services.seals import verify_seals
 from clinic_log.services.session_filter import local_day_bounds
 
@@ -86,9 +87,10 @@ def first_broken_row(db: Database, actor: Actor) -> ChainProblem | None:
 
 
 def broken_seals(db: Database, actor: Actor) -> list[str]:
-    """Signed sessions whose stored content no longer matches their newest seal, or that no audit row seals."""
+    """Signed sessions whose stored content no longer matches their newest seal, or that no audit row seals, and
+    a chain shorter than (or different from) its newest witness."""
     authorize(db, actor, "view the audit log")
-    return verify_seals(db)
+    return verify_seals(db) + compare_with_witnesses(db)
 
 
 def count_audit_rows(db: Database, actor: Actor) -> int:

@@ -2,9 +2,8 @@
 
 A user deactivated, or given another role or practitioner record, since logging in is refused at their next
 action (`AuthorityRevoked`), and the GUI, told through `Database.revocation_listeners`, returns to the login. One
-statement reads the user; it runs in its own read transaction (`authorize`), inside an open ORM transaction
-(`authorize_in`) or on the signing transaction's driver connection (`authorize_direct`), and one function judges
-what it read.
+statement reads the user in its own short read (`authorize`, `check_login`); signing, which the practitioner
+waits on, reads the same user row with the draft (services/draft_input.py); one function judges what was read.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from clinic_log.db.driver import DriverTransaction
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Practitioner, User, table_of
 from clinic_log.domain.actor import Actor
@@ -66,21 +64,6 @@ def check_login(db: Database, actor: Actor) -> None:
         with db.reading() as session:
             row = session.execute(_USER, {"uid": actor.user_id}).first()
         judge(db, actor, row)
-
-
-def authorize_in(db: Database, session: Session, actor: Actor, action: str) -> None:
-    """As `authorize`, inside the caller's open transaction."""
-    require(actor, action)
-    if actor.user_id is not None:
-        judge(db, actor, session.execute(_USER, {"uid": actor.user_id}).first())
-
-
-def authorize_direct(db: Database, transaction: DriverTransaction, actor: Actor, action: str) -> None:
-    """As `authorize`, on a `Database.write_direct` transaction."""
-    require(actor, action)
-    if actor.user_id is not None:
-        rows = transaction.rows(_USER, {"uid": actor.user_id})
-        judge(db, actor, rows[0] if rows else None)
 
 
 def practitioner_role(session: Session, actor: Actor) -> PractitionerRole | None:

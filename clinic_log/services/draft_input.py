@@ -50,6 +50,7 @@ from clinic_log.db.models import (
     SessionWarning,
     Setting,
     TreatmentSession,
+    User,
     table_of,
 )
 from clinic_log.domain.enums import Level, Modality, PractitionerRole, SessionStatus, Severity
@@ -94,6 +95,8 @@ _finding = table_of(Finding)
 _warnings = table_of(SessionWarning)
 _ci_type = table_of(ContraindicationType)
 _overrides = table_of(SessionOverride)
+_user = table_of(User)
+_user_prac = table_of(Practitioner).alias("user_prac")
 
 _Rows = Sequence[Any]  # db/driver.py rows: named tuples
 _PEOPLE = ("id", "username", "full_name", "role", "needs_supervision", "depth_cap_mm")
@@ -127,6 +130,9 @@ def _draft_select() -> Select[Any]:
             latest_consent.label("consent_on"), validity.label("consent_validity"),
             *(probe.label(name) for name, probe in has.items()),
             CHAIN_HEAD.label("audit_head"),
+            # The acting login, re-read with the draft (services/authority.py judges it): NULLs without one.
+            _user.c.id.label("u_id"), _user.c.active.label("u_active"), _user.c.role.label("u_role"),
+            _user.c.practitioner_id.label("u_practitioner_id"), _user_prac.c.active.label("u_practitioner_active"),
             # One row per treated area (one with NULLs when there is none), each with its reference range.
             _areas.c.id.label("a_id"), _areas.c.area_code, _areas.c.depth_mm, _areas.c.passes, _areas.c.technique,
             _areas.c.endpoint, _areas.c.rf_energy, _area.c.code.label("area_ref"), _area.c.label.label("area_label"),
@@ -141,6 +147,8 @@ def _draft_select() -> Select[Any]:
         .outerjoin(_lot, _lot.c.id == _s.c.cartridge_lot_id)
         .outerjoin(_areas, _areas.c.session_id == _s.c.id)
         .outerjoin(_area, _area.c.code == _areas.c.area_code)
+        .outerjoin(_user, _user.c.id == bindparam("uid"))
+        .outerjoin(_user_prac, _user_prac.c.id == _user.c.practitioner_id)
         .where(_s.c.id == bindparam("sid"))
         .order_by(_areas.c.id)
     )
@@ -202,6 +210,16 @@ class OrmReader:
 
 
 @dataclass(frozen=True)
+class Login:
+    """A user row as authority.judge reads it."""
+
+    active: bool
+    role: str
+    practitioner_id: int | None
+    practitioner_active: bool | None
+
+
+@dataclass(frozen=True)
 class StoredSession:
     """A stored session as the entry it was typed from, with everything the rules need to check it again."""
 
@@ -219,6 +237,7 @@ class StoredSession:
     entry: SessionInput
     facts: SessionFacts
     area_ids: tuple[int, ...] = ()  # the stored row of each of entry.areas, in the same order
+    login: Login | None = None  # the acting user's row as it stands now (asked for by `user_id`), or None
 
     @property
     def has_stored_warnings(self) -> bool:
@@ -235,22 +254,23 @@ class StoredSession:
 DraftToSign = StoredSession  # what signing reads
 
 
-def load_draft(transaction: DriverTransaction, session_id: int) -> StoredSession:
+def load_draft(transaction: DriverTransaction, session_id: int, user_id: int | None = None) -> StoredSession:
     """The draft `session_id` inside the signing transaction, with the audit chain locked and its head read.
 
     Refused as reading it for a full check would be: missing → NotFound, signed → RecordLocked, device out of
     service → InvalidValue.
     """
     transaction.lock_audit_chain()  # before the head is read (a no-op on SQLite: BEGIN IMMEDIATE holds the lock)
-    record = load_record(transaction, session_id)
+    record = load_record(transaction, session_id, user_id)
     if record.status is not SessionStatus.DRAFT:
         raise RecordLocked(f"session {session_id} is signed: it cannot be changed, only amended with a reason")
     return record
 
 
-def load_record(reader: Reader, session_id: int) -> StoredSession:
-    """The session `session_id` (draft or signed) as its entry and facts; NotFound when there is none."""
-    rows = reader.rows(_DRAFT, {"sid": session_id})
+def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> StoredSession:
+    """The session `session_id` (draft or signed) as its entry and facts, and the login `user_id` as it stands
+    (one select fewer for signing); NotFound when there is none."""
+    rows = reader.rows(_DRAFT, {"sid": session_id, "uid": user_id})
     if not rows:
         raise NotFound("session", session_id)
     row = rows[0]
@@ -312,7 +332,9 @@ def load_record(reader: Reader, session_id: int) -> StoredSession:
     )
     return StoredSession(row.id, SessionStatus(row.status), row.version, row.practitioner_id, row.created_by,
                          row.voided_by, row.countersigned_by, row.warnings_reason, stored, overrides,
-                         row.audit_head or GENESIS, entry, facts, tuple(a.a_id for a in area_rows))
+                         row.audit_head or GENESIS, entry, facts, tuple(a.a_id for a in area_rows),
+                         None if row.u_id is None else Login(bool(row.u_active), row.u_role, row.u_practitioner_id,
+                                                             row.u_practitioner_active))
 
 
 def _person(row: Any, prefix: str, credentials: list[CredentialFacts]) -> PractitionerFacts:

@@ -118,12 +118,19 @@ def _grouped(rows: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
     return {sid: list(group) for sid, group in groupby(rows, _FIRST)}
 
 
-def _seal_digests(reader: Reader, lo: int, hi: int) -> Iterator[tuple[int, bytes]]:
+# What each of _CHILDREN holds, for a caller that knows some hold nothing for its session (`seal_of`'s `empty`).
+AREAS, PRODUCTS, COMPLICATIONS, WARNINGS, AMENDMENTS = "areas", "products", "complications", "warnings", "amendments"
+_CHILD_NAMES = (AREAS, PRODUCTS, COMPLICATIONS, WARNINGS, AMENDMENTS)
+
+
+def _seal_digests(reader: Reader, lo: int, hi: int,
+                  empty: frozenset[str] = frozenset()) -> Iterator[tuple[int, bytes]]:
     params = {"lo": lo, "hi": hi}
     sessions = reader.tuples(_SESSIONS, params)
     if not sessions:
         return
-    areas, *rare = (_grouped(reader.tuples(statement, params)) for statement in _CHILDREN)
+    areas, *rare = ({} if name in empty else _grouped(reader.tuples(statement, params))
+                    for name, statement in zip(_CHILD_NAMES, _CHILDREN, strict=True))
     with_rare = set().union(*rare)  # most sessions have no products, complications, warnings or amendments
     none_rare = (_NONE,) * len(rare)
     for row in sessions:
@@ -165,12 +172,14 @@ def seal_range(db: Database, session: Session, actor: Actor, lo: int, hi: int, w
     return count
 
 
-def seal_of(reader: Reader, session_id: int) -> str:
-    """The seal of one signed session as stored now (inside the transaction that is about to audit it)."""
-    found = next(seals(reader, session_id, session_id), None)
+def seal_of(reader: Reader, session_id: int, empty: frozenset[str] = frozenset()) -> str:
+    """The seal of one signed session as stored now (inside the transaction that is about to audit it). `empty`
+    names kinds of rows the caller knows the session has none of (signing a draft: amendments, and products or
+    complications when it has none), whose selects are then skipped; the seal is the same."""
+    found = next(_seal_digests(reader, session_id, session_id, empty), None)
     if found is None:
         raise ValueError(f"session {session_id} is not signed: only signed sessions are sealed")
-    return found[1]
+    return f"{SEAL_FORMAT}:{found[1].hex()}"
 
 
 _SEAL_ROWS = (select(table_of(AuditEntry).c.id, table_of(AuditEntry).c.entity_id,

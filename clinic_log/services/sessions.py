@@ -37,7 +37,7 @@ from clinic_log.domain.errors import (
     PermissionDenied,
     RecordLocked,
 )
-from clinic_log.domain.permissions import may_override_stops
+from clinic_log.domain.permissions import may_override_stops, require
 from clinic_log.domain.rules import SessionFacts, assess_session, override_reason_problem
 from clinic_log.domain.signing import (
     ChecksChanged,
@@ -51,10 +51,10 @@ from clinic_log.domain.signing import (
 from clinic_log.domain.values import Assessment, ComplicationInput, LotFacts, Problem, SessionInput
 from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
-from clinic_log.services.authority import authorize, authorize_direct, practitioner_role
+from clinic_log.services.authority import authorize, judge, practitioner_role
 from clinic_log.services.clock import to_utc_naive, utcnow
 from clinic_log.services.draft_input import OrmReader, StoredSession, load_draft, load_record
-from clinic_log.services.seals import SEAL_KEY, seal_of
+from clinic_log.services.seals import AMENDMENTS, COMPLICATIONS, PRODUCTS, SEAL_KEY, WARNINGS, seal_of
 from clinic_log.services.session_views import SessionSaved
 from clinic_log.settings import get_setting
 
@@ -240,8 +240,10 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
     """
 
     def work(transaction: DriverTransaction) -> SessionSaved:
-        authorize_direct(db, transaction, actor, "sign sessions")
-        draft = load_draft(transaction, session_id)
+        require(actor, "sign sessions")
+        draft = load_draft(transaction, session_id, actor.user_id)
+        if actor.user_id is not None:  # the login re-read with the draft: live authority at no extra select
+            judge(db, actor, draft.login)
         draft.expect_version(version)
         _check_author(actor, draft.practitioner_id, "sign")
         assessment = assess_session(draft.entry, draft.facts)
@@ -266,7 +268,11 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
         if signed != 1:
             raise ChangedMeanwhile(f"session {session_id} was signed or changed meanwhile by someone else: nothing "
                                    "was written; look at it again")
-        sealed = {**_gone_detail(gone), SEAL_KEY: seal_of(transaction, session_id)}
+        # What the draft is known to lack needs no select: a draft has no amendments, and the probes of its first
+        # select said whether it has products or complications; its warnings were just written (`gone`).
+        empty = {AMENDMENTS, *(() if draft.entry.products else (PRODUCTS,)),
+                 *(() if draft.entry.complications else (COMPLICATIONS,)), *(() if gone else (WARNINGS,))}
+        sealed = {**_gone_detail(gone), SEAL_KEY: seal_of(transaction, session_id, frozenset(empty))}
         events = [AuditEvent("signed", "session", str(session_id), sealed)]
         if _takes_over(actor, draft.practitioner_id):
             events.insert(0, _take_over_event(session_id, draft.facts.practitioner.username))

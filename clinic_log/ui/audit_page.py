@@ -199,8 +199,8 @@ class AuditPage(QWidget):
             self.result_label.setText(f"Chain intact ({rows:,} rows); every signed session matches its seal")
         elif problem is None:
             self.result_label.setStyleSheet(_BAD)
-            self.result_label.setText(f"Chain intact ({rows:,} rows), but signed sessions do not match the audit "
-                                      f"trail: {'; '.join(seals[:3])}" + (" …" if len(seals) > 3 else "")
+            self.result_label.setText(f"Chain intact ({rows:,} rows), but the records do not match it: "
+                                      f"{'; '.join(seals[:3])}" + (" …" if len(seals) > 3 else "")
                                       + ". Restore a backup or investigate.")
         else:
             self.result_label.setStyleSheet(_BAD)

@@ -15,9 +15,15 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.values import AreaInput
+from clinic_log.services.session_queries import get_session
+from clinic_log.services.sessions import log_session
 from clinic_log.ui import current_user
+from clinic_log.ui.amend_dialog import AmendDialog
+from clinic_log.ui.current_user import sign_in
+from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_form import SessionFormDialog
-from tests.unit.services.helpers import Clinic
+from tests.unit.services.helpers import Clinic, session_entry
 
 
 def stored(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -73,3 +79,15 @@ class Keyboard:
             QTest.keyClick(self.focus(), key, modifier)
             self.presses += 1
             QApplication.processEvents()
+
+
+def amend_signed_cheeks(qtbot: QtBot, db: Database, clinic: Clinic) -> tuple[int, SessionDetailDialog, AmendDialog]:
+    """The dermatologist's Amend dialog on a signed session of cheeks at 0.75 mm: (session id, view, dialog)."""
+    signed = log_session(db, clinic.derm, session_entry(clinic, AreaInput("cheeks", 0.75, 2)), sign=True)
+    sign_in(clinic.derm)
+    view = SessionDetailDialog(get_session(db, signed.id), db=db)
+    qtbot.addWidget(view)
+    view.show()
+    dialog = view.amend()
+    assert isinstance(dialog, AmendDialog)
+    return signed.id, view, dialog

@@ -125,3 +125,20 @@ def test_one_tampered_audit_row_is_reported_by_the_cli_check_and_by_the_viewer(
     assert text.startswith(f"Chain broken at audit row {target}: content does not match its hash")
     assert page.selected_audit_id() == target
     assert page.entity_edit.text() == ""  # filters were cleared to show the row
+
+
+def test_verify_names_a_signed_session_edited_by_hand(qtbot: QtBot, db: Database, owner: Actor,
+                                                      raw: sqlite3.Connection) -> None:
+    from clinic_log.services.sessions import log_session
+    from tests.unit.services.helpers import session_entry
+
+    clinic = make_clinic(db, owner)
+    signed = log_session(db, clinic.derm, session_entry(clinic), sign=True).id
+    drop_guards_sqlite(raw)  # someone with the file: the chain stays intact, the session does not
+    raw.execute("UPDATE session_areas SET depth_mm = 0.3 WHERE session_id = ?", (signed,))
+    raw.commit()
+    page = AuditPage(db)
+    qtbot.addWidget(page)
+    text = verify(qtbot, page)
+    assert text.startswith("Chain intact") and "the records do not match it" in text
+    assert f"session {signed}: its stored content no longer matches its seal" in text

@@ -15,16 +15,13 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import AuthorityRevoked
-from clinic_log.domain.values import AreaInput
 from clinic_log.services import auth, clients
 from clinic_log.services.session_queries import get_session
-from clinic_log.services.sessions import log_session
-from clinic_log.ui.amend_dialog import AmendDialog
 from clinic_log.ui.current_user import current_actor, sign_in
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
-from tests.ui.session_form_helpers import act_as, checked, open_form
+from tests.ui.session_form_helpers import act_as, amend_signed_cheeks, checked, open_form
 from tests.ui.window_helpers import make_window
-from tests.unit.services.helpers import LOT_EXPIRES, Clinic, session_entry
+from tests.unit.services.helpers import LOT_EXPIRES, Clinic
 
 
 @pytest.fixture
@@ -149,13 +146,7 @@ def test_a_login_that_no_longer_stands_returns_the_window_to_the_login(qtbot: Qt
 
 def test_an_amendment_refuses_nan_with_its_reason_and_asks_for_a_reason_for_a_new_warning(
         qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
-    signed = log_session(db, clinic.derm, session_entry(clinic, AreaInput("cheeks", 0.75, 2)), sign=True)
-    sign_in(clinic.derm)
-    view = SessionDetailDialog(get_session(db, signed.id), db=db)
-    qtbot.addWidget(view)
-    view.show()
-    dialog = view.amend()
-    assert isinstance(dialog, AmendDialog)
+    signed_id, view, dialog = amend_signed_cheeks(qtbot, db, clinic)
     dialog.choose("Cheeks: depth (mm)")
     qtbot.keyClicks(dialog.reason_edit, "pen display misread")
     for typed in ("nan", "1e309"):
@@ -171,10 +162,10 @@ def test_an_amendment_refuses_nan_with_its_reason_and_asks_for_a_reason_for_a_ne
     with qtbot.waitSignal(view.changed):
         dialog.save()
     with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT depth_mm FROM session_areas WHERE session_id = ?", (signed.id,)).fetchone() \
+        assert con.execute("SELECT depth_mm FROM session_areas WHERE session_id = ?", (signed_id,)).fetchone() \
             == (1.75,)
         assert con.execute("SELECT reason FROM session_warnings WHERE session_id = ? AND code = 'depth_area'",
-                           (signed.id,)).fetchone() == ("deep atrophic scars on both cheeks",)
+                           (signed_id,)).fetchone() == ("deep atrophic scars on both cheeks",)
 
 
 def test_a_window_that_only_reads_notices_a_deactivated_login_within_half_a_minute(

@@ -14,17 +14,12 @@ from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.values import AreaInput
 from clinic_log.services.form_drafts import save_form_draft
-from clinic_log.services.session_queries import count_sessions, get_session
-from clinic_log.services.sessions import log_session
-from clinic_log.ui.amend_dialog import AmendDialog
-from clinic_log.ui.current_user import sign_in
+from clinic_log.services.session_queries import count_sessions
 from clinic_log.ui.date_field import DateField, DateTimeField
-from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_form import SessionFormDialog, form_key
-from tests.ui.session_form_helpers import checked, open_form
-from tests.unit.services.helpers import Clinic, session_entry
+from tests.ui.session_form_helpers import amend_signed_cheeks, checked, open_form
+from tests.unit.services.helpers import Clinic
 
 # Opening the calendar pops a menu up; the offscreen platform says it cannot raise it or grab the keyboard for it.
 POPUP_NOISE = ("This plugin does not support raise", "This plugin does not support grabbing the keyboard")
@@ -288,13 +283,7 @@ def test_a_required_empty_date_says_to_enter_one(qtbot: QtBot) -> None:
 
 def test_an_unreadable_onset_is_named_and_no_late_complication_is_saved(qtbot: QtBot, db: Database,
                                                                        db_path: Path, clinic: Clinic) -> None:
-    signed = log_session(db, clinic.derm, session_entry(clinic, AreaInput("cheeks", 0.75, 2)), sign=True)
-    sign_in(clinic.derm)
-    view = SessionDetailDialog(get_session(db, signed.id), db=db)
-    qtbot.addWidget(view)
-    view.show()
-    dialog = view.amend()
-    assert isinstance(dialog, AmendDialog)
+    signed_id, view, dialog = amend_signed_cheeks(qtbot, db, clinic)
     dialog.choose("Add a late complication")
     dialog.complication_combo.setCurrentIndex(1)
     qtbot.keyClicks(dialog.reason_edit, "follow-up call on day 3")
@@ -304,12 +293,12 @@ def test_an_unreadable_onset_is_named_and_no_late_complication_is_saved(qtbot: Q
             in dialog.error_label.text())
     assert dialog.isVisible() and dialog.onset_edit.text() == "2026-02-30"
     with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT COUNT(*) FROM complications WHERE session_id = ?", (signed.id,)).fetchone() \
+        assert con.execute("SELECT COUNT(*) FROM complications WHERE session_id = ?", (signed_id,)).fetchone() \
             == (0,)
 
     _type(qtbot, dialog.onset_edit, "3.7.2026")
     with qtbot.waitSignal(view.changed):
         dialog.save()
     with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT onset_on FROM complications WHERE session_id = ?", (signed.id,)).fetchall() \
+        assert con.execute("SELECT onset_on FROM complications WHERE session_id = ?", (signed_id,)).fetchall() \
             == [("2026-07-03",)]
