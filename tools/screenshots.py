@@ -497,6 +497,45 @@ def amend_dialog(scene: Scene) -> QWidget:
     return _amend_dialog(scene, "0.75")
 
 
+def backups(scene: Scene) -> QWidget:
+    """File → Backups… with a manual backup made, and the encrypted-copy passphrase question beside it."""
+    from clinic_log.services.backup_schedule import backup_now
+    from clinic_log.ui.backups_dialog import BackupsDialog
+
+    backup_now(scene.db, ACTOR)
+    dialog = BackupsDialog(scene.db, actor=ACTOR, parent=scene.window)
+    dialog.show()
+    settle(scene.app)
+    return dialog
+
+
+def passphrase(scene: Scene) -> QWidget:
+    from clinic_log.ui.backups_dialog import PassphraseDialog
+
+    dialog = PassphraseDialog("An encrypted copy for another place (a USB stick, another computer)", True,
+                              scene.window)
+    dialog.show()
+    return dialog
+
+
+def change_password(scene: Scene) -> QWidget:
+    """File → Change password…, refusing a common password."""
+    from clinic_log.services.auth import login
+    from clinic_log.services.demo import DEMO_PASSWORDS
+    from clinic_log.ui.change_password_dialog import ChangePasswordDialog
+
+    sign_in(login(scene.db, "owner", DEMO_PASSWORDS["owner"]))  # a login's own password
+    dialog = ChangePasswordDialog(scene.db, scene.window)
+    sign_in(ACTOR)
+    dialog.current_edit.setText("owner-demo-1")
+    dialog.new_edit.setText("password1234")
+    dialog.confirm_edit.setText("password1234")
+    dialog.show()
+    dialog.submit()
+    wait_until(scene.app, lambda: bool(dialog.error_label.text()), "the password check")
+    return dialog
+
+
 def audit_viewer(scene: Scene) -> QWidget:
     """The owner's Audit tab after Verify."""
     from clinic_log.ui.audit_page import AuditPage
@@ -590,6 +629,9 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("amend_dialog", amend_dialog),
     ("amend_dialog_warning", amend_dialog_warning),
     ("audit_viewer", audit_viewer),
+    ("backups", backups),
+    ("passphrase", passphrase),
+    ("change_password", change_password),
     ("history_filters", history_filters),
     ("dashboard", dashboard),
     ("client_timeline", client_timeline),

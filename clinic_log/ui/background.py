@@ -21,6 +21,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from clinic_log.domain.errors import DomainError
 from clinic_log.services.progress import JobCancelled, Progress
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ class _Job(QRunnable):
         except JobCancelled:
             log.info("background job cancelled")
             return
+        except DomainError as exc:  # a refusal the user is shown (bad input, a rule): no traceback in the log
+            log.info("background job refused: %s", exc)
+            self._emit(self._bridge.failed, exc)
         except Exception as exc:  # delivered to the GUI thread, which decides what to show
             log.exception("background job failed")
             self._emit(self._bridge.failed, exc)

@@ -32,7 +32,15 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
-from clinic_log.services.backup import BackupResult, backup, check_passphrase, is_encrypted, restore, verify_file
+from clinic_log.services.backup import (
+    PASSPHRASE_MIN,
+    BackupResult,
+    backup,
+    check_passphrase,
+    is_encrypted,
+    restore,
+    verify_file,
+)
 from clinic_log.services.backup_schedule import (
     KEEP_DAILY,
     KEEP_MONTHLY,
@@ -108,6 +116,11 @@ class PassphraseDialog(QDialog):
         self._problem = QLabel()
         self._problem.setWordWrap(True)
         self._problem.setVisible(False)
+        self._problem.setStyleSheet("color: #b00020;")
+        rule = QLabel(f"At least {PASSPHRASE_MIN} characters (a few words are easiest to remember). Nobody can "
+                      "open the copy without it: keep it apart from the copy." if confirm else
+                      "The passphrase the copy was made with.")
+        rule.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Passphrase", self._first)
         if self._again is not None:
@@ -121,8 +134,10 @@ class PassphraseDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         layout.addLayout(form)
+        layout.addWidget(rule)
         layout.addWidget(self._problem)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 32)
         for label in self.findChildren(QLabel):  # the form's row labels too
             label.setAccessibleName(label.text())
 
