@@ -12,7 +12,7 @@ from clinic_log import cli, paths
 
 def _setup_logging() -> None:
     try:
-        paths.log_dir().mkdir(parents=True, exist_ok=True)
+        paths.private_dir(paths.log_dir())  # logs name clients and users: owner-only like the data folder
         handler: logging.Handler = RotatingFileHandler(paths.log_dir() / "clinic-log.log", maxBytes=2_000_000,
                                                        backupCount=5, encoding="utf-8")
     except OSError:

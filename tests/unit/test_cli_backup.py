@@ -148,3 +148,12 @@ def test_demo_may_run_again_on_its_own_database(db_path: Path, capsys: pytest.Ca
     code, out, err = run(capsys, "--db", str(db_path), "demo", "--clients", "2", "--sessions", "4", "--seed", "2")
     assert code == 0 and "4 sessions" in out, err
     assert run(capsys, "--db", str(db_path), "check")[0] == 0
+
+
+def test_the_data_folder_and_its_log_folder_are_owner_only_from_the_first_command(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "fresh" / "clinic-log"
+    monkeypatch.setenv("CLINIC_LOG_DATA_DIR", str(data))
+    assert run(capsys, "init")[0] == 0
+    for folder in (data, data / "logs"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
