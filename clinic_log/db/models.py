@@ -53,6 +53,8 @@ class Area(Base):
     usual_min_mm: Mapped[float] = mapped_column(Float)
     usual_max_mm: Mapped[float] = mapped_column(Float)
     notes: Mapped[str | None] = mapped_column(Text)
+    rf_min_mm: Mapped[float | None] = mapped_column(Float)  # the usual range with RF microneedling
+    rf_max_mm: Mapped[float | None] = mapped_column(Float)
 
 
 class DeviceModel(Base):
@@ -63,6 +65,7 @@ class DeviceModel(Base):
     min_depth_mm: Mapped[float] = mapped_column(Float)
     max_depth_mm: Mapped[float] = mapped_column(Float)
     notes: Mapped[str | None] = mapped_column(Text)
+    min_age: Mapped[int | None] = mapped_column(Integer)  # the youngest age on the device's label
 
 
 class ContraindicationType(Base):
@@ -71,6 +74,7 @@ class ContraindicationType(Base):
     label: Mapped[str] = mapped_column(String(160))
     severity: Mapped[str] = mapped_column(String(10))
     window: Mapped[str | None] = mapped_column(String(10))
+    modality: Mapped[str] = mapped_column(String(10), server_default="both")  # mechanical, rf or both
 
 
 class ComplicationType(Base):
@@ -79,6 +83,7 @@ class ComplicationType(Base):
     label: Mapped[str] = mapped_column(String(160))
     category: Mapped[str] = mapped_column(String(10))
     instructions: Mapped[str] = mapped_column(Text)
+    max_grade: Mapped[int] = mapped_column(Integer, server_default="5")  # the term's highest CTCAE v5 grade
 
 
 class AftercareTemplate(Base):

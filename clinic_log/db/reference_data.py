@@ -37,6 +37,10 @@ def _none_if_blank(value: str) -> str | None:
     return value.strip() or None
 
 
+def _number(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
 def load_reference_data(session: Session) -> int:
     """Insert whatever reference rows are missing; returns how many were added."""
     added = 0
@@ -45,26 +49,28 @@ def load_reference_data(session: Session) -> int:
         if row["code"] not in existing_areas:
             session.add(Area(code=row["code"], label=row["label"], region=row["region"],
                              usual_min_mm=float(row["usual_min_mm"]), usual_max_mm=float(row["usual_max_mm"]),
-                             notes=_none_if_blank(row["notes"])))
+                             notes=_none_if_blank(row["notes"]), rf_min_mm=_number(row["rf_min_mm"]),
+                             rf_max_mm=_number(row["rf_max_mm"])))
             added += 1
     existing_models = set(session.scalars(select(DeviceModel.name)))
     for row in _rows("device_models.csv"):
         if row["name"] not in existing_models:
             session.add(DeviceModel(name=row["name"], modality=row["modality"],
                                     min_depth_mm=float(row["min_depth_mm"]),
-                                    max_depth_mm=float(row["max_depth_mm"]), notes=_none_if_blank(row["notes"])))
+                                    max_depth_mm=float(row["max_depth_mm"]), notes=_none_if_blank(row["notes"]),
+                                    min_age=int(row["min_age"]) if row["min_age"].strip() else None))
             added += 1
     existing_ci = set(session.scalars(select(ContraindicationType.code)))
     for row in _rows("contraindications.csv"):
         if row["code"] not in existing_ci:
             session.add(ContraindicationType(code=row["code"], label=row["label"], severity=row["severity"],
-                                             window=_none_if_blank(row["window"])))
+                                             window=_none_if_blank(row["window"]), modality=row["modality"]))
             added += 1
     existing_comp = set(session.scalars(select(ComplicationType.code)))
     for row in _rows("complication_types.csv"):
         if row["code"] not in existing_comp:
             session.add(ComplicationType(code=row["code"], label=row["label"], category=row["category"],
-                                         instructions=row["instructions"]))
+                                         instructions=row["instructions"], max_grade=int(row["max_grade"])))
             added += 1
     added += _load_aftercare_templates(session)
     added += load_consent_text(session)

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from clinic_log.db.engine import Database
 
-HEAD_REVISION = "0005_guarded_sessions"
+HEAD_REVISION = "0006_clinical_reference"
 KNOWN_REVISIONS = ("0001_initial", "0002_consent_drafts_void", "0003_voided_index", "0004_notes_search",
-                    "0005_guarded_sessions")
+                    "0005_guarded_sessions", "0006_clinical_reference")
 
 
 def current_revision(db: Database) -> str | None:

@@ -27,6 +27,18 @@ class Modality(StrEnum):
     RF = "rf"
 
 
+class AppliesTo(StrEnum):
+    """Which treatments a contraindication concerns: a pacemaker matters to RF, not to a mechanical pen."""
+
+    MECHANICAL = "mechanical"
+    RF = "rf"
+    BOTH = "both"
+
+    def covers(self, modality: Modality | None) -> bool:
+        """True when it concerns a session with this device modality (no device known yet: always)."""
+        return self is AppliesTo.BOTH or modality is None or self.value == modality.value
+
+
 class SessionStatus(StrEnum):
     DRAFT = "draft"
     SIGNED = "signed"

@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from clinic_log.domain.enums import CTCAE_GRADES, Level, Modality, Severity, SupervisorPresence, Technique
+from clinic_log.domain.enums import (
+    CTCAE_GRADES,
+    AppliesTo,
+    Level,
+    Modality,
+    Severity,
+    SupervisorPresence,
+    Technique,
+)
 from clinic_log.domain.suitability import finding_reason
 from clinic_log.domain.values import (
     AreaRef,
@@ -42,7 +50,7 @@ class SessionFacts:
     supervisor: PractitionerFacts | None
     device_model: DeviceModelRef | None
     areas: Mapping[str, AreaRef]
-    complication_codes: frozenset[str]
+    complication_codes: Mapping[str, int]  # each complication type's code → its highest CTCAE v5 grade
     consent_validity: str = "12m"
     lot: LotFacts | None = None  # the typed lot as the record knows it; None when no lot is typed
 
@@ -88,6 +96,7 @@ def assess_session(entry: SessionInput, facts: SessionFacts) -> Assessment:
     problems += _check_areas(entry, facts)
     problems += _check_complications(entry, facts)
     problems += _check_client(facts, on, max_depth(entry), facts.device_model)
+    problems += _check_device_age(facts, on)
     return Assessment(tuple(problems))
 
 
@@ -128,6 +137,25 @@ def _check_people(entry: SessionInput, facts: SessionFacts, on: date) -> list[Pr
             f"{entry.supervisor_presence!r} is not allowed; one of on_site, reachable",
         ))
     return out
+
+
+def _absolute_for(applies: AppliesTo) -> str:
+    return "absolute" if applies is AppliesTo.BOTH else f"absolute for {MODALITY_WORDS[applies]}"
+
+
+MODALITY_WORDS = {AppliesTo.RF: "RF", AppliesTo.MECHANICAL: "mechanical microneedling", AppliesTo.BOTH: "both"}
+
+
+def _check_device_age(facts: SessionFacts, on: date) -> list[Problem]:
+    device, born = facts.device_model, facts.client.date_of_birth
+    if device is None or device.min_age is None or born is None or born > on:
+        return []
+    age = age_on(born, on)
+    if age >= device.min_age or age < ADULT_AGE:  # under 18 is a stop of its own
+        return []
+    return [_warning("device_min_age", "device",
+                     f"{facts.client.client_ref} is {age}: the {device.name}'s label is for adults "
+                     f"{device.min_age} and over")]
 
 
 def lot_expiry(entry: SessionInput, lot: LotFacts | None) -> date | None:
@@ -188,12 +216,7 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
                 f"{ref.label} {depth} mm is outside the {device.name}'s range "
                 f"{device.min_depth_mm}–{device.max_depth_mm} mm",
             ))
-        mechanical = device is None or device.modality is Modality.MECHANICAL  # RF uses its own ranges
-        if mechanical and not (ref.usual_min_mm - _EPS <= depth <= ref.usual_max_mm + _EPS):
-            out.append(_warning(
-                "depth_area", field,
-                f"{ref.label} {depth} mm is outside the usual {ref.usual_min_mm}–{ref.usual_max_mm} mm",
-            ))
+        out += _area_range(ref, depth, field, device)
         if cap is not None and depth > cap + _EPS:
             out.append(_warning(
                 "depth_cap", field,
@@ -214,6 +237,20 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
     return out
 
 
+def _area_range(ref: AreaRef, depth: float, field: str, device: DeviceModelRef | None) -> list[Problem]:
+    """The area's usual range for the device's modality: RF needles go deeper, and their range is its own."""
+    if device is not None and device.modality is Modality.RF:
+        if ref.rf_min_mm is None or ref.rf_max_mm is None:
+            return [_warning("depth_area", field,
+                             f"{ref.label} has no RF range on record: check {depth} mm with the device's guide")]
+        low, high, kind = ref.rf_min_mm, ref.rf_max_mm, "usual RF"
+    else:
+        low, high, kind = ref.usual_min_mm, ref.usual_max_mm, "usual"
+    if low - _EPS <= depth <= high + _EPS:
+        return []
+    return [_warning("depth_area", field, f"{ref.label} {depth} mm is outside the {kind} {low}–{high} mm")]
+
+
 def _check_complications(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
     out: list[Problem] = []
     for n, comp in enumerate(entry.complications, start=1):
@@ -225,10 +262,12 @@ def _check_complications(entry: SessionInput, facts: SessionFacts) -> list[Probl
                 "unknown_complication", f"complications[{n}].type",
                 f"{comp.code!r} is not a complication type; one of {', '.join(sorted(facts.complication_codes))}",
             ))
-        if comp.grade not in CTCAE_GRADES:
+        highest = facts.complication_codes.get(comp.code, max(CTCAE_GRADES))
+        if comp.grade not in CTCAE_GRADES or comp.grade > highest:
             out.append(_error(
                 "ctcae_grade", f"complications[{n}].grade",
-                f"{comp.grade} is not allowed; CTCAE grade 1 to 5",
+                f"{comp.grade} is not allowed; CTCAE grade 1 to {highest}"
+                + (f" for {comp.code}" if highest < max(CTCAE_GRADES) else ""),
             ))
     return out
 
@@ -238,11 +277,15 @@ def _check_client(
 ) -> list[Problem]:
     out: list[Problem] = []
     client = facts.client
+    modality = None if device is None else device.modality
     for finding in client.findings:
+        if not finding.modality.covers(modality):
+            continue  # e.g. a pacemaker and a mechanical pen
         reason = finding_reason(finding, on)
         if reason is not None and not reason.cleared:
             if finding.severity is Severity.ABSOLUTE:
-                out.append(_stop(f"contraindication_{finding.code}", "client", f"{reason.text} (absolute)"))
+                out.append(_stop(f"contraindication_{finding.code}", "client",
+                                 f"{reason.text} ({_absolute_for(finding.modality)})"))
             else:
                 out.append(_warning(f"contraindication_{finding.code}", "client", f"{reason.text} (relative)"))
     if client.date_of_birth is not None and client.date_of_birth > on:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from clinic_log.domain.enums import Severity
+from clinic_log.domain.enums import AppliesTo, Severity
 from clinic_log.domain.values import FindingFacts
 from clinic_log.domain.windows import add_window, window_words
 
@@ -51,6 +51,10 @@ def finding_reason(finding: FindingFacts, on: date) -> Reason | None:
         if finding.ends_on is not None and on > finding.ends_on:
             return None
         text = f"{finding.label} — {finding.severity.value}"
+        if finding.severity is Severity.ABSOLUTE and finding.modality is AppliesTo.RF:
+            text += " for RF: no RF treatment"
+        elif finding.severity is Severity.ABSOLUTE and finding.modality is AppliesTo.MECHANICAL:
+            text += " for mechanical microneedling: RF only"
         if finding.severity is Severity.RELATIVE:
             text += ", needs physician clearance"
     cleared = finding.severity is Severity.RELATIVE and finding.cleared_by is not None
@@ -79,7 +83,8 @@ def assess_suitability(
     reasons = [r for f in findings if (r := finding_reason(f, on)) is not None]
     if (fitz := fitzpatrick_reason(fitzpatrick)) is not None:
         reasons.append(fitz)
-    if any(r.severity is Severity.ABSOLUTE for r in reasons):
+    everything = {f.code for f in findings if f.modality is AppliesTo.BOTH}
+    if any(r.severity is Severity.ABSOLUTE and r.code in everything for r in reasons):
         verdict = NOT_SUITABLE
     elif any(not r.cleared for r in reasons) or reasons:
         verdict = CAUTIONS

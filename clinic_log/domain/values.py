@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from clinic_log.domain.enums import Level, Modality, PractitionerRole, Severity
+from clinic_log.domain.enums import AppliesTo, Level, Modality, PractitionerRole, Severity
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class AreaRef:
     region: str
     usual_min_mm: float
     usual_max_mm: float
+    rf_min_mm: float | None = None  # the usual range with an RF device; None: no RF range on record
+    rf_max_mm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class DeviceModelRef:
     modality: Modality
     min_depth_mm: float
     max_depth_mm: float
+    min_age: int | None = None  # the youngest age the device's label is for (SkinPen: adults 22+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class FindingFacts:
     window: str | None = None  # e.g. "6m", "14d": time-bound findings stay active this long after ends_on
     cleared_by: str | None = None
     cleared_note: str | None = None
+    modality: AppliesTo = AppliesTo.BOTH
 
 
 @dataclass(frozen=True)

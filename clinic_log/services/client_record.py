@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
-from clinic_log.domain.enums import Severity
+from clinic_log.domain.enums import AppliesTo, Severity
 from clinic_log.domain.errors import NotFound
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.values import FindingFacts
@@ -26,6 +26,7 @@ class ContraindicationKind:
     label: str
     severity: Severity
     window: str | None  # time-bound ones ("6m", "14d") take an end / "stopped on" date
+    modality: AppliesTo = AppliesTo.BOTH  # which treatments it concerns
 
     @property
     def time_bound(self) -> bool:
@@ -53,7 +54,7 @@ class FindingLine:
 
     def facts(self) -> FindingFacts:
         return FindingFacts(self.kind.code, self.kind.label, self.kind.severity, self.noted_on, self.ends_on,
-                            self.kind.window, self.cleared_by, self.clearance_note)
+                            self.kind.window, self.cleared_by, self.clearance_note, self.kind.modality)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def contraindication_kinds(db: Database) -> list[ContraindicationKind]:
     """The reference list: absolute ones first, then relative, each in the order of their labels."""
     with db.reading() as session:
         rows = session.scalars(select(ContraindicationType))
-        kinds = [ContraindicationKind(r.code, r.label, Severity(r.severity), r.window) for r in rows]
+        kinds = [ContraindicationKind(r.code, r.label, Severity(r.severity), r.window,
+                                      AppliesTo(r.modality)) for r in rows]
     return sorted(kinds, key=lambda k: (k.severity is not Severity.ABSOLUTE, k.label.casefold()))
 
 
@@ -87,7 +89,8 @@ def client_record(db: Database, client_id: int, on: date) -> ClientRecord:
             select(MedicalHistoryEntry).where(MedicalHistoryEntry.client_id == client_id)
             .order_by(MedicalHistoryEntry.noted_on, MedicalHistoryEntry.id)))
         findings = tuple(
-            FindingLine(f.id, ContraindicationKind(t.code, t.label, Severity(t.severity), t.window), f.noted_on,
+            FindingLine(f.id, ContraindicationKind(t.code, t.label, Severity(t.severity), t.window,
+                                                    AppliesTo(t.modality)), f.noted_on,
                         f.ends_on, f.note, f.cleared_by,
                         from_utc_naive(f.cleared_at) if f.cleared_at else None, f.clearance_note)
             for f, t in session.execute(

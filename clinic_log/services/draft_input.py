@@ -53,7 +53,7 @@ from clinic_log.db.models import (
     User,
     table_of,
 )
-from clinic_log.domain.enums import Level, Modality, PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.enums import AppliesTo, Level, Modality, PractitionerRole, SessionStatus, Severity
 from clinic_log.domain.errors import ChangedMeanwhile, InvalidValue, NotFound, RecordLocked
 from clinic_log.domain.rules import SessionFacts
 from clinic_log.domain.signing import Override, ProblemKey
@@ -126,6 +126,7 @@ def _draft_select() -> Select[Any]:
             *(_sup.c[name].label(f"sup_{name}") for name in _PEOPLE),
             _device.c.id.label("d_id"), _device.c.serial, _device.c.in_service,
             _model.c.name.label("model_name"), _model.c.modality, _model.c.min_depth_mm, _model.c.max_depth_mm,
+            _model.c.min_age,
             _lot.c.lot_number, _lot.c.expires_on.label("lot_expires"),
             latest_consent.label("consent_on"), validity.label("consent_validity"),
             *(probe.label(name) for name, probe in has.items()),
@@ -136,7 +137,7 @@ def _draft_select() -> Select[Any]:
             # One row per treated area (one with NULLs when there is none), each with its reference range.
             _areas.c.id.label("a_id"), _areas.c.area_code, _areas.c.depth_mm, _areas.c.passes, _areas.c.technique,
             _areas.c.endpoint, _areas.c.rf_energy, _area.c.code.label("area_ref"), _area.c.label.label("area_label"),
-            _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm,
+            _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm, _area.c.rf_min_mm, _area.c.rf_max_mm,
         )
         .select_from(_s)
         .outerjoin(_client, _client.c.id == _s.c.client_id)
@@ -160,14 +161,14 @@ _PRODUCTS = (select(_products.c.name, _products.c.contact_minutes, _products.c.n
              .where(_products.c.session_id == bindparam("sid")).order_by(_products.c.id))
 _COMPLICATIONS = (select(_comps.c.code, _comps.c.grade, _comps.c.onset_on, _comps.c.expected, _comps.c.relatedness,
                          _comps.c.action, _comps.c.outcome, _comps.c.resolved_on, _comps.c.reported,
-                         _comp_type.c.code.label("known"))
+                         _comp_type.c.code.label("known"), _comp_type.c.max_grade)
                   .outerjoin(_comp_type, _comp_type.c.code == _comps.c.code)
                   .where(_comps.c.session_id == bindparam("sid")).order_by(_comps.c.id))
 _CREDENTIALS = (select(_cred.c.practitioner_id, _cred.c.kind, _cred.c.number, _cred.c.expires_on, _cred.c.required)
                 .where(or_(_cred.c.practitioner_id == bindparam("pid"), _cred.c.practitioner_id == bindparam("sup")))
                 .order_by(_cred.c.id))
 _FINDINGS = (select(_finding.c.code, _ci_type.c.label, _ci_type.c.severity, _finding.c.noted_on, _finding.c.ends_on,
-                    _ci_type.c.window, _finding.c.cleared_by, _finding.c.clearance_note)
+                    _ci_type.c.window, _finding.c.cleared_by, _finding.c.clearance_note, _ci_type.c.modality)
              .join(_ci_type, _ci_type.c.code == _finding.c.code)
              .where(_finding.c.client_id == bindparam("cid")).order_by(_finding.c.noted_on))
 
@@ -179,8 +180,9 @@ _OVERRIDES = (select(_overrides.c.code, _overrides.c.message, _overrides.c.reaso
               .where(_overrides.c.session_id == bindparam("sid"), _overrides.c.version == bindparam("version"))
               .order_by(_overrides.c.id))
 
-_ALL_AREAS = select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm)
-_ALL_COMPLICATION_CODES = select(_comp_type.c.code)
+_ALL_AREAS = select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm,
+                    _area.c.rf_min_mm, _area.c.rf_max_mm)
+_ALL_COMPLICATION_CODES = select(_comp_type.c.code, _comp_type.c.max_grade)
 
 
 class Reader(Protocol):
@@ -286,7 +288,8 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
             raise NotFound("device", row.device_id)
         if not row.in_service and row.status == SessionStatus.DRAFT:
             raise InvalidValue("device", row.serial, "a device that is in service")
-        device_model = DeviceModelRef(row.model_name, Modality(row.modality), row.min_depth_mm, row.max_depth_mm)
+        device_model = DeviceModelRef(row.model_name, Modality(row.modality), row.min_depth_mm, row.max_depth_mm,
+                                      row.min_age)
 
     area_rows = [r for r in rows if r.a_id is not None]
     product_rows = reader.rows(_PRODUCTS, {"sid": session_id}) if row.has_products else []
@@ -298,7 +301,7 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
         credentials[c.practitioner_id].append(CredentialFacts(c.kind, c.number, c.expires_on, c.required))
     findings = tuple(
         FindingFacts(f.code, f.label, Severity(f.severity), f.noted_on, f.ends_on, f.window, f.cleared_by,
-                     f.clearance_note)
+                     f.clearance_note, AppliesTo(f.modality))
         for f in (reader.rows(_FINDINGS, {"cid": row.client_id}) if row.has_findings else ())
     )
     stored = frozenset((w.code, w.message) for w in reader.rows(_STORED_WARNINGS, {"sid": session_id})
@@ -346,13 +349,14 @@ def _person(row: Any, prefix: str, credentials: list[CredentialFacts]) -> Practi
 
 def _area_refs(reader: Reader, area_rows: _Rows) -> dict[str, AreaRef]:
     if any(a.area_ref is None for a in area_rows):  # not reachable while foreign keys hold; keeps the message exact
-        return {a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm)
+        return {a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm, a.rf_min_mm, a.rf_max_mm)
                 for a in reader.rows(_ALL_AREAS, {})}
-    return {a.area_ref: AreaRef(a.area_ref, a.area_label, a.region, a.usual_min_mm, a.usual_max_mm)
+    return {a.area_ref: AreaRef(a.area_ref, a.area_label, a.region, a.usual_min_mm, a.usual_max_mm, a.rf_min_mm,
+                                a.rf_max_mm)
             for a in area_rows}
 
 
-def _complication_codes(reader: Reader, comp_rows: _Rows) -> frozenset[str]:
+def _complication_codes(reader: Reader, comp_rows: _Rows) -> dict[str, int]:
     if any(c.known is None for c in comp_rows):  # as for areas: only to list every allowed code in the error
-        return frozenset(reader.scalars(_ALL_COMPLICATION_CODES))
-    return frozenset(c.known for c in comp_rows)
+        return {c.code: c.max_grade for c in reader.rows(_ALL_COMPLICATION_CODES, {})}
+    return {c.known: c.max_grade for c in comp_rows}

@@ -19,7 +19,7 @@ from clinic_log.db.models import (
     Finding,
     Practitioner,
 )
-from clinic_log.domain.enums import Modality, PractitionerRole, Severity
+from clinic_log.domain.enums import AppliesTo, Modality, PractitionerRole, Severity
 from clinic_log.domain.errors import NotFound
 from clinic_log.domain.values import (
     AreaRef,
@@ -33,17 +33,19 @@ from clinic_log.domain.values import (
 
 def area_refs(session: Session) -> Mapping[str, AreaRef]:
     return {
-        a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm)
+        a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm, a.rf_min_mm, a.rf_max_mm)
         for a in session.scalars(select(Area))
     }
 
 
-def complication_codes(session: Session) -> frozenset[str]:
-    return frozenset(session.scalars(select(ComplicationType.code)))
+def complication_codes(session: Session) -> dict[str, int]:
+    """Each complication type's code and its highest CTCAE v5 grade."""
+    return {code: grade for code, grade in session.execute(select(ComplicationType.code, ComplicationType.max_grade))}
 
 
 def device_model_ref(model: DeviceModel) -> DeviceModelRef:
-    return DeviceModelRef(model.name, Modality(model.modality), model.min_depth_mm, model.max_depth_mm)
+    return DeviceModelRef(model.name, Modality(model.modality), model.min_depth_mm, model.max_depth_mm,
+                          model.min_age)
 
 
 def device_models_by_name(session: Session) -> dict[str, DeviceModel]:
@@ -75,7 +77,7 @@ def client_facts(session: Session, client_id: int) -> ClientFacts:
         raise NotFound("client", client_id)
     findings = tuple(
         FindingFacts(f.code, t.label, Severity(t.severity), f.noted_on, f.ends_on, t.window,
-                     f.cleared_by, f.clearance_note)
+                     f.cleared_by, f.clearance_note, AppliesTo(t.modality))
         for f, t in session.execute(
             select(Finding, ContraindicationType)
             .join(ContraindicationType, ContraindicationType.code == Finding.code)

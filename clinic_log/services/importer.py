@@ -37,7 +37,7 @@ from clinic_log.db.models import (
     table_of,
 )
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import Level, PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.enums import AppliesTo, Level, PractitionerRole, SessionStatus, Severity
 from clinic_log.domain.errors import DomainError, InvalidValue
 from clinic_log.domain.rules import SessionFacts, assess_session
 from clinic_log.domain.values import (
@@ -252,7 +252,8 @@ class _SessionLookups:
         for f, t in self.session.execute(select(Finding, ContraindicationType).join(
                 ContraindicationType, ContraindicationType.code == Finding.code)):
             findings[f.client_id].append(FindingFacts(f.code, t.label, Severity(t.severity), f.noted_on, f.ends_on,
-                                                      t.window, f.cleared_by, f.clearance_note))
+                                                      t.window, f.cleared_by, f.clearance_note,
+                                                      AppliesTo(t.modality)))
         for ref, (cid, fitz) in self.clients.items():
             self._client_facts[cid] = ClientFacts(cid, ref, fitz, tuple(findings.get(cid, ())), consents.get(cid),
                                                   self.born_by_id.get(cid))

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Severity
+from clinic_log.domain.enums import FITZPATRICK_NUMERALS, AppliesTo, Severity
 from clinic_log.domain.errors import DomainError
+from clinic_log.domain.rules import MODALITY_WORDS
 from clinic_log.domain.suitability import FITZPATRICK_DESCRIPTIONS
 from clinic_log.domain.windows import window_words
 from clinic_log.services import clients
@@ -58,13 +59,18 @@ def fitzpatrick_choice(value: int) -> str:
     return f"{FITZPATRICK_NUMERALS[value - 1]} — {FITZPATRICK_DESCRIPTIONS[value]}"
 
 
+def _severity_words(kind: ContraindicationKind) -> str:
+    """"absolute", or "absolute for RF" for one that concerns only one kind of treatment."""
+    return kind.severity.value + ("" if kind.modality is AppliesTo.BOTH else f" for {MODALITY_WORDS[kind.modality]}")
+
+
 def kind_choice(kind: ContraindicationKind) -> str:
     extra = f", {window_words(kind.window)} window" if kind.window else ""
-    return f"{kind.label} ({kind.severity.value}{extra})"
+    return f"{kind.label} ({_severity_words(kind)}{extra})"
 
 
 def finding_text(line: FindingLine) -> str:
-    parts = [f"{line.kind.label} ({line.kind.severity.value})", f"noted {line.noted_on.isoformat()}"]
+    parts = [f"{line.kind.label} ({_severity_words(line.kind)})", f"noted {line.noted_on.isoformat()}"]
     if line.ends_on is not None:
         parts.append(f"{'stopped/done' if line.kind.time_bound else 'ended'} {line.ends_on.isoformat()}")
     elif line.kind.time_bound:

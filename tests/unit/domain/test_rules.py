@@ -36,7 +36,7 @@ ON = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
 def facts(**overrides: object) -> SessionFacts:
     base: dict[str, object] = {
         "client": ClientFacts(1, "P-1", 2, (), date(2026, 6, 1)), "practitioner": DERM, "supervisor": None,
-        "device_model": SKINPEN, "areas": AREAS, "complication_codes": frozenset({"erythema"}),
+        "device_model": SKINPEN, "areas": AREAS, "complication_codes": {"erythema": 5},
     }
     base.update(overrides)
     return SessionFacts(**base)  # type: ignore[arg-type]

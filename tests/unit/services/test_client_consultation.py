@@ -137,10 +137,13 @@ def test_consultation_is_stored_and_read_back(db: Database, owner: Actor, zofia:
 
 def test_contraindication_list_puts_absolute_first(db: Database) -> None:
     kinds = contraindication_kinds(db)
-    assert len(kinds) == 23
-    assert {k.severity.value for k in kinds[:9]} == {"absolute"}
-    assert {k.code for k in kinds if k.time_bound} == {"isotretinoin", "recent_resurfacing", "botulinum_toxin",
-                                                        "filler", "retinoids"}
+    assert len(kinds) == 34
+    assert {k.severity.value for k in kinds[:16]} == {"absolute"}
+    assert {k.severity.value for k in kinds[16:]} == {"relative"}
+    assert {k.code for k in kinds if k.time_bound} == {"isotretinoin", "light_peel", "ablative_resurfacing",
+                                                        "botulinum_toxin", "filler", "waxing", "retinoids"}
+    assert {k.code for k in kinds if k.modality.value == "rf"} == {"implanted_device", "metal_implants_area",
+                                                                   "gold_allergy"}
 
 
 def test_shipped_consent_text_is_version_one(db: Database) -> None:

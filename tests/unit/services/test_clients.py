@@ -67,5 +67,5 @@ def test_absolute_contraindication_makes_client_unsuitable(db: Database, owner: 
 
 def test_unknown_contraindication_lists_the_allowed_codes(db: Database, owner: Actor,
                                                           zofia: clients.ClientView) -> None:
-    with pytest.raises(InvalidValue, match="one of active_acne, anticoagulants"):
+    with pytest.raises(InvalidValue, match="one of ablative_resurfacing, active_acne, anticoagulants"):
         clients.add_finding(db, owner, zofia.id, "sunburnt", date(2026, 1, 1))

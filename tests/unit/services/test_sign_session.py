@@ -54,7 +54,7 @@ def _rich_entry(db: Database, owner: Actor, clinic: Clinic) -> SessionInput:
     """A supervised nurse's session with every kind of child row, a finding and a second device."""
     device = people.add_device(db, owner, "Dermapen 4", "DP4-1")
     clients.add_finding(db, owner, clinic.client_id, "eczema", date(2026, 5, 1))
-    clients.add_finding(db, owner, clinic.client_id, "recent_resurfacing", date(2026, 6, 25), ends_on=date(2026, 6, 25))
+    clients.add_finding(db, owner, clinic.client_id, "light_peel", date(2026, 6, 25), ends_on=date(2026, 6, 25))
     return SessionInput(
         client_id=clinic.client_id, practitioner_id=clinic.nurse_id, started_at=datetime(2026, 7, 1, 9, 30, tzinfo=UTC),
         device_id=device.id, cartridge_lot="DP-77", lot_expires=date(2027, 3, 31), supervisor_id=clinic.derm_id,
@@ -75,7 +75,7 @@ def test_a_stored_draft_is_read_back_as_the_entry_it_was_typed_from(db: Database
     # The same problems, in the same order, as the live check of the entry (the path logging takes).
     expected = assess(db, entry).problems
     assert {p.code for p in expected} >= {"depth_area", "depth_cap", "contraindication_eczema",
-                                          "contraindication_recent_resurfacing"}
+                                          "contraindication_light_peel"}
     assert assess_session(draft.entry, draft.facts).problems == expected
 
 

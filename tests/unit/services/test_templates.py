@@ -11,7 +11,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue, PermissionDenied
-from clinic_log.domain.values import ComplicationInput
+from clinic_log.domain.values import AreaInput, ComplicationInput
 from clinic_log.services import people
 from clinic_log.services.aftercare import render_aftercare
 from clinic_log.services.sessions import log_session
@@ -97,8 +97,9 @@ def test_a_complication_the_template_lacks_prints_the_types_own_instructions(db:
 def test_an_rf_session_prints_the_rf_timeline(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     rf_device = people.add_device(db, owner, "Morpheus8", "M8-1")
-    saved = log_session(db, clinic.derm, session_entry(clinic, device_id=rf_device.id, cartridge_lot="M8T-1"),
-                        sign=True)
+    rf_areas = (AreaInput("forehead", 1.0, 2), AreaInput("cheeks", 1.5, 1))  # inside the areas' RF ranges
+    saved = log_session(db, clinic.derm, session_entry(clinic, *rf_areas, device_id=rf_device.id,
+                                                       cartridge_lot="M8T-1"), sign=True)
     mechanical = log_session(db, clinic.derm, session_entry(clinic), sign=True)
     rf_first_step = latest_template(db).body["modalities"]["rf"][0]["text"]
     assert "grid marks" in rf_first_step
