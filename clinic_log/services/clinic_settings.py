@@ -66,6 +66,12 @@ def _validate(key: str, value: str) -> str:
     return value.strip()
 
 
+def validate_settings(values: dict[str, str]) -> None:
+    """Raise InvalidValue for the first value `save_settings` would refuse (nothing is written)."""
+    for key, value in values.items():
+        _validate(key, value)
+
+
 def save_settings(db: Database, actor: Actor, values: dict[str, str]) -> dict[str, str]:
     """Store the given settings in one transaction; returns what changed (key → new value)."""
     authorize(db, actor, "edit templates and settings")
