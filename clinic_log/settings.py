@@ -16,6 +16,63 @@ class SettingSpec:
     description: str
 
 
+# GDPR Art. 15(1)(a-h): what a subject-access copy tells the client besides their data. key -> (heading printed
+# on the copy, what the setting is, default written for a small aesthetic clinic in the EU; the owner edits them
+# once in Settings -> Clinic settings).
+ART15: dict[str, tuple[str, str, str]] = {
+    "purposes": (
+        "Purposes of processing", "Art. 15(1)(a): why the clinic processes the client's data, and on what basis",
+        "To assess whether a treatment is suitable for you, to carry out and record your treatments safely, to give "
+        "you aftercare and follow up any complication, to keep the clinical record that professional rules and the "
+        "law require, and to arrange appointments with you. Legal bases: the provision of health care and our legal "
+        "duty to keep records (GDPR Art. 6(1)(b) and (c), Art. 9(2)(h)), and your consent where we ask for it."),
+    "categories": (
+        "Categories of data", "Art. 15(1)(b): the kinds of personal data held",
+        "Identity and contact details (name, date of birth, phone, e-mail); health data (medical history, "
+        "medications, allergies, skin type, contraindications, signed consents and signatures); treatment records "
+        "(dates, practitioner, device, cartridge lot, areas and needle depths, products, complications, notes, "
+        "amendments, aftercare given); forms a practitioner started but has not saved yet; and a log of who opened, "
+        "changed, printed or exported your record."),
+    "recipients": (
+        "Recipients", "Art. 15(1)(c): who receives the data (in particular outside the EU/EEA)",
+        "The clinic's practitioners and reception staff, each only as their role needs. Outside the clinic only "
+        "when your care or the law requires it: your doctor or a hospital (with your agreement, or in an "
+        "emergency), the medicines and devices authority or the device maker when a complication must be reported "
+        "(without your name where possible), our IT and backup provider under a data processing agreement, and "
+        "public authorities where the law obliges us. Your data is not transferred outside the EU/EEA."),
+    "retention": (
+        "How long the data is kept", "Art. 15(1)(d): the retention period, or how it is decided",
+        "Clinical records are kept for 10 years after your last treatment (for clients treated before the age of "
+        "18: until they turn 25, if that is later), as professional rules require, and then deleted. Contact "
+        "details and the log of access to your record are kept as long as the record they belong to. Unsaved "
+        "form drafts are deleted once the form is saved or abandoned."),
+    "rights": (
+        "Your rights", "Art. 15(1)(e): rectification, erasure, restriction, objection",
+        "You may ask for a copy of your data (this document), for wrong or incomplete data to be corrected "
+        "(rectification), for your data to be erased where we are not obliged to keep it, for its processing to be "
+        "restricted, and you may object to processing based on our legitimate interests. Where we rely on your "
+        "consent you may withdraw it at any time; this does not affect processing before. Clinical records still "
+        "under their retention period are corrected by amendments (the original stays readable) and, when erasure "
+        "is asked, restricted and marked rather than deleted. Ask at reception or write to the clinic; we answer "
+        "within one month."),
+    "complaint": (
+        "Right to lodge a complaint", "Art. 15(1)(f): the supervisory authority a client may complain to",
+        "You have the right to lodge a complaint with a data protection supervisory authority, in particular in "
+        "the EU/EEA country where you live or work or where you think your data was misused. The clinic's "
+        "authority is the national data protection authority of the country the clinic is in; the list of all "
+        "EU/EEA authorities is at https://edpb.europa.eu/about-edpb/about-edpb/members_en."),
+    "source": (
+        "Where the data came from", "Art. 15(1)(g): the source of data not collected from the client",
+        "From you, on the consultation and consent forms and during your visits, and from the clinic's "
+        "practitioners, who record what they observe and do at each treatment. Anything received from someone "
+        "else (for example your doctor) is recorded in your medical history with its date."),
+    "automated_decisions": (
+        "Automated decisions", "Art. 15(1)(h): automated decision-making, including profiling",
+        "None. The software checks entries against the clinic's safety rules (for example contraindications and "
+        "needle depths) and warns the practitioner, but every decision about you and your treatment is taken by a "
+        "person. No profiling takes place."),
+}
+
 SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
@@ -27,6 +84,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("consent.validity", "12m", "how long a signed consent stays valid (e.g. 12m)"),
         SettingSpec("security.idle_lock_minutes", "10",
                     "minutes without keyboard or mouse use before the app locks and asks for a password again"),
+        *(SettingSpec(f"privacy.{key}", default, description) for key, (_, description, default) in ART15.items()),
     )
 }
 

@@ -1,4 +1,5 @@
-"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability."""
+"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability;
+and the audit of who opened which client's record (GDPR Art. 15: "who accessed my record")."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from sqlalchemy import select
 
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
+from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, Severity
 from clinic_log.domain.errors import NotFound
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.values import FindingFacts
+from clinic_log.services import audit
+from clinic_log.services.audit import AuditEvent
 from clinic_log.services.clients import ClientView, view_of
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.consents import ConsentStatus, consent_status_in
@@ -101,3 +105,21 @@ def client_record(db: Database, client_id: int, on: date) -> ClientRecord:
         view = view_of(client)
     suitability = assess_suitability(tuple(f.facts() for f in findings), view.fitzpatrick, on)
     return ClientRecord(view, history, findings, consent, suitability, on)
+
+
+VIEWED = "viewed"
+
+
+def audit_viewed(db: Database, actor: Actor, client_id: int, where: str) -> None:
+    """Record that `actor` opened this client's record (`where`: the client page, their timeline…): one insert.
+    Called once per opening, not on every refresh of a page already showing the record."""
+    db.write(lambda session: audit.record(db, session, actor, AuditEvent(VIEWED, "client", str(client_id),
+                                                                         {"where": where})))
+
+
+def open_client_record(db: Database, actor: Actor, client_id: int, on: date, where: str = "client page"
+                       ) -> ClientRecord:
+    """The client's record as `client_record`, for `actor` opening it: the opening is audited."""
+    record = client_record(db, client_id, on)
+    audit_viewed(db, actor, client_id, where)
+    return record

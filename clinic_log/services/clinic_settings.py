@@ -1,4 +1,5 @@
-"""Read and change the clinic's settings (name, address, phone, logo, idle lock), audited, owner only."""
+"""Read and change the clinic's settings (name, address, phone, logo, idle lock, the GDPR Art. 15 texts), audited,
+owner only."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from clinic_log.paths import data_dir
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
-from clinic_log.settings import IDLE_LOCK_MINUTES, SETTINGS, get_setting, idle_lock_minutes
+from clinic_log.settings import ART15, IDLE_LOCK_MINUTES, SETTINGS, get_setting, idle_lock_minutes
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+ART15_MAX_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,21 @@ def _validate(key: str, value: str) -> str:
         if not value.strip().isdigit() or not low <= int(value) <= high:
             raise InvalidValue("idle lock minutes", value, f"a whole number of minutes from {low} to {high}")
         return str(int(value))
+    if key.startswith("privacy."):
+        heading = ART15[key.removeprefix("privacy.")][0]
+        if not value.strip() or len(value.strip()) > ART15_MAX_CHARS:
+            raise InvalidValue(heading.lower(), value[:40],
+                               f"1 to {ART15_MAX_CHARS} characters: every subject-access copy prints it")
+        return value.strip()
     if key == "clinic.name" and not value.strip():
         raise InvalidValue("clinic name", value, "the clinic's name, as printed on aftercare sheets")
     return value.strip()
+
+
+def validate_settings(values: dict[str, str]) -> None:
+    """Raise InvalidValue for the first value `save_settings` would refuse (nothing is written)."""
+    for key, value in values.items():
+        _validate(key, value)
 
 
 def save_settings(db: Database, actor: Actor, values: dict[str, str]) -> dict[str, str]:

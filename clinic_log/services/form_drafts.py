@@ -7,6 +7,7 @@ Each user only ever sees their own drafts.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -77,6 +78,46 @@ def list_form_drafts(db: Database, actor: Actor, prefix: str = "") -> list[FormD
         if prefix:
             stmt = stmt.where(FormDraft.form_key.startswith(prefix, autoescape=True))
         return [_view(row) for row in session.scalars(stmt.order_by(FormDraft.saved_at.desc(), FormDraft.id.desc()))]
+
+
+# The autosave keys of forms that hold one client's data (the UI builds its keys from these; a test checks).
+CLIENT_SESSION_KEY = "session:client={}"  # the chairside session form of a client
+CLIENT_RECORD_KEYS = ("contact:{}", "consultation:{}")  # the client page's contact details and consultation lines
+SESSION_KEYS = ("amend:{}",)  # an amendment of one session
+SESSION_REASON_PREFIX = "reason:"  # "reason:<dialog title>:<session id>", a void or override reason being typed
+
+
+def client_draft_keys(client_id: int, session_ids: Sequence[int]) -> list[str]:
+    """The exact autosave keys whose drafts hold data of this client (reason drafts match by suffix instead)."""
+    return [CLIENT_SESSION_KEY.format(client_id), *(k.format(client_id) for k in CLIENT_RECORD_KEYS),
+            *(k.format(sid) for k in SESSION_KEYS for sid in session_ids)]
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    """Any user's draft, for the client's subject-access copy."""
+
+    username: str
+    form_key: str
+    state: dict[str, Any]
+    saved_at: datetime  # aware, UTC
+
+
+def drafts_about_client(session: Session, client_id: int, session_ids: Sequence[int]) -> list[StoredDraft]:
+    """Every user's autosaved drafts holding this client's data, oldest first (one select; the table holds a few
+    rows per user)."""
+    suffixes = {f":{sid}" for sid in session_ids}
+    keys = client_draft_keys(client_id, session_ids)
+    rows = session.scalars(select(FormDraft).where(
+        FormDraft.form_key.in_(keys) | FormDraft.form_key.startswith(SESSION_REASON_PREFIX, autoescape=True))
+        .order_by(FormDraft.saved_at, FormDraft.id))
+    found = []
+    for row in rows:
+        if row.form_key.startswith(SESSION_REASON_PREFIX) and not any(row.form_key.endswith(s) for s in suffixes):
+            continue
+        view = _view(row)
+        found.append(StoredDraft(row.username, row.form_key, view.state, view.saved_at))
+    return found
 
 
 def _view(row: FormDraft) -> FormDraftView:

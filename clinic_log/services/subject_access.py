@@ -1,36 +1,48 @@
 """Subject-access export: everything stored about one client (GDPR art. 15), as JSON and as a PDF summary.
 
 The JSON holds every row of every table that belongs to the client: their record, medical history,
-contraindication findings, consents (signature images base64), sessions with their areas, products,
-complications, warnings and amendments, and the audit entries about the client or their sessions.
+contraindication findings, consents (signature images base64), sessions in date order with their areas, products,
+complications, warnings, stop overrides and amendments, every user's autosaved drafts holding their data, and every
+audit row about any of these records (opening, changes, printing, and exports that included them). Ids stay and
+names stand beside them (practitioners, users, devices, lots, areas, complication and contraindication types). The
+Art. 15(1)(a-h) information comes from the clinic's settings.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     Amendment,
+    Area,
     AuditEntry,
     Base,
+    CartridgeLot,
     Client,
     Complication,
+    ComplicationType,
     Consent,
+    ContraindicationType,
+    Device,
+    DeviceModel,
     Finding,
     MedicalHistoryEntry,
+    Practitioner,
     SessionArea,
+    SessionOverride,
     SessionProduct,
     SessionWarning,
     TreatmentSession,
+    User,
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
@@ -39,9 +51,27 @@ from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
 from clinic_log.services.files import atomic_target
+from clinic_log.services.form_drafts import drafts_about_client
+from clinic_log.settings import ART15, get_setting
 
 SUBJECT_FORMATS = ("json", "pdf")
-SESSION_CHILDREN: tuple[Any, ...] = (SessionArea, SessionProduct, Complication, SessionWarning, Amendment)
+SESSION_CHILDREN: tuple[Any, ...] = (SessionArea, SessionProduct, Complication, SessionWarning, SessionOverride,
+                                     Amendment)
+ACCESS_ACTIONS = frozenset({"viewed", "exported", "printed", "saved", "recalled"})
+_USER_COLUMNS = {  # table -> columns holding a username, each gets "<column>_name"
+    "sessions": ("signed_by", "countersigned_by", "voided_by", "created_by"),
+    "findings": ("cleared_by",),
+    "session_warnings": ("overridden_by",),
+    "session_overrides": ("overridden_by",),
+    "amendments": ("amended_by",),
+    "audit_log": ("actor",),
+    "form_drafts": ("username",),
+}
+_DRAFT_FORMS = (("session:client=", "the session form (a treatment being logged)"),
+                ("contact:", "your contact details on your client page"),
+                ("consultation:", "the consultation lines on your client page"),
+                ("amend:", "an amendment of one of your sessions"),
+                ("reason:", "a reason for voiding or overriding one of your sessions"))
 
 
 @dataclass(frozen=True)
@@ -50,7 +80,22 @@ class SubjectAccessData:
     client_ref: str
     client_name: str
     generated_at: datetime  # aware UTC
-    tables: dict[str, list[dict[str, Any]]]  # table name → rows (column → JSON-ready value)
+    tables: dict[str, list[dict[str, Any]]]  # table name -> rows (column -> JSON-ready value, names beside ids)
+    art15: dict[str, str] = field(default_factory=dict)  # privacy.* setting key (without prefix) -> text
+    controller: dict[str, str] = field(default_factory=dict)  # the clinic: name, address, phone
+
+    @property
+    def accessed_by(self) -> list[dict[str, Any]]:
+        """The audit rows that show someone opening, printing or exporting the client's data, oldest first."""
+        return [{"at": r["at"], "actor": r["actor"], "actor_name": r["actor_name"], "action": r["action"],
+                 "what": r["about_you"]} for r in self.tables.get("audit_log", []) if r["action"] in ACCESS_ACTIONS]
+
+    def document(self) -> dict[str, Any]:
+        """The JSON document (the PDF is drawn from the same)."""
+        return {"client_ref": self.client_ref, "client_name": self.client_name,
+                "generated_at": self.generated_at.isoformat(), "controller": self.controller,
+                "art15": self.art15, "art15_headings": {k: ART15[k][0] for k in self.art15},
+                "accessed_by": self.accessed_by, "tables": self.tables}
 
 
 def _value(value: object) -> object:
@@ -67,8 +112,9 @@ def _row(obj: Base) -> dict[str, Any]:
     return {attr.columns[0].name: _value(getattr(obj, attr.key)) for attr in obj.__mapper__.column_attrs}
 
 
-def _rows(session: Session, model: type[Any], *where: Any) -> list[dict[str, Any]]:
-    return [_row(obj) for obj in session.scalars(select(model).where(*where).order_by(model.id))]
+def _rows(session: Session, model: type[Any], *where: Any, order: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    stmt = select(model).where(*where).order_by(*order, model.id)
+    return [_row(obj) for obj in session.scalars(stmt)]
 
 
 def find_client_id(session: Session, client_ref: str) -> int:
@@ -78,6 +124,139 @@ def find_client_id(session: Session, client_ref: str) -> int:
     return client_id
 
 
+@dataclass(frozen=True)
+class _Names:
+    """Labels for the ids and codes the client's rows hold (reference and people tables are small: read whole)."""
+
+    people: dict[str, str]  # username -> full name
+    practitioners: dict[int, str]
+    devices: dict[int, str]
+    lots: dict[int, tuple[str, str | None]]
+    areas: dict[str, str]
+    complications: dict[str, str]
+    contraindications: dict[str, str]
+
+    def person(self, username: object) -> object:
+        return None if username is None else self.people.get(str(username), str(username))
+
+
+def _names(session: Session, device_ids: set[int], lot_ids: set[int]) -> _Names:
+    practitioners = {r.id: r.full_name for r in session.execute(select(Practitioner.id, Practitioner.full_name))}
+    people = {r.username: r.full_name for r in session.execute(select(User.username, User.full_name))}
+    people.update({r.username: r.full_name for r in session.execute(select(Practitioner.username,
+                                                                            Practitioner.full_name))})
+    devices = {r.id: f"{r.name} (serial {r.serial})" for r in session.execute(
+        select(Device.id, Device.serial, DeviceModel.name).join(DeviceModel, DeviceModel.id == Device.device_model_id)
+        .where(Device.id.in_(device_ids)))}
+    lots = {r.id: (r.lot_number, r.expires_on.isoformat() if r.expires_on else None) for r in session.execute(
+        select(CartridgeLot.id, CartridgeLot.lot_number, CartridgeLot.expires_on).where(CartridgeLot.id.in_(lot_ids)))}
+    def labels(code: Any, label: Any) -> dict[str, str]:
+        return {r[0]: r[1] for r in session.execute(select(code, label))}
+
+    return _Names(people, practitioners, devices, lots, labels(Area.code, Area.label),
+                  labels(ComplicationType.code, ComplicationType.label),
+                  labels(ContraindicationType.code, ContraindicationType.label))
+
+
+def _add_names(tables: dict[str, list[dict[str, Any]]], names: _Names) -> None:
+    for row in tables["sessions"]:
+        row["practitioner"] = names.practitioners.get(row["practitioner_id"])
+        row["supervisor"] = names.practitioners.get(row["supervisor_id"]) if row["supervisor_id"] else None
+        row["device"] = names.devices.get(row["device_id"]) if row["device_id"] else None
+        lot = names.lots.get(row["cartridge_lot_id"]) if row["cartridge_lot_id"] else None
+        row["cartridge_lot"], row["cartridge_lot_expires"] = lot if lot else (None, None)
+    for row in tables["session_areas"]:
+        row["area"] = names.areas.get(row["area_code"], row["area_code"])
+    for row in tables["complications"]:
+        row["complication"] = names.complications.get(row["code"], row["code"])
+    for row in tables["findings"]:
+        row["contraindication"] = names.contraindications.get(row["code"], row["code"])
+    for table, columns in _USER_COLUMNS.items():
+        for row in tables.get(table, ()):
+            for column in columns:
+                row[f"{column}_name"] = names.person(row[column])
+
+
+def _local_day(iso: str) -> date:
+    return datetime.fromisoformat(iso).astimezone().date()
+
+
+def _about_export(detail: dict[str, Any], days: list[date]) -> str | None:
+    """What an "exported sessions" row means for this client, or None when none of their session days fell in its
+    date range (the range's days are the clinic's local days; the client's days are read in this computer's zone)."""
+    low = date.fromisoformat(detail["from"]) if detail.get("from") else None
+    high = date.fromisoformat(detail["to"]) if detail.get("to") else None
+    inside = sorted({d for d in days if (low is None or d >= low) and (high is None or d <= high)})
+    if not inside:
+        return None
+    span = f"between {low or 'the first session'} and {high or 'the last session'}"
+    shown = ", ".join(d.isoformat() for d in inside[:20]) + (f" and {len(inside) - 20} more" if len(inside) > 20
+                                                             else "")
+    return (f"an export of sessions {span} (format {detail.get('format', '?')}, file {detail.get('file', '?')}), "
+            f"which included your sessions on {shown}")
+
+
+_ENTITY_WORDS = {"client": "your client record", "session": "session {id}", "aftercare": "the aftercare sheet of "
+                 "session {id}", "consent": "your consent {id}", "finding": "contraindication finding {id}",
+                 "medical_history": "medical history line {id}", "cartridge_lot": "the recall list of cartridge lot "
+                 "{id}, which included your sessions"}
+
+
+def _removed_ids(session: Session, client_id: int) -> dict[str, list[int]]:
+    """Ids of the client's findings and history lines removed since (their rows are gone; the audit row of the
+    removal names the client in its detail, written as JSON with sorted keys)."""
+    a = AuditEntry
+    mentions = or_(a.detail.like(f'%"client_id": {client_id},%'), a.detail.like(f'%"client_id": {client_id}}}%'))
+    found: dict[str, list[int]] = {"finding": [], "medical_history": []}
+    for entity, entity_id in session.execute(select(a.entity, a.entity_id).where(
+            a.action == "removed", a.entity.in_(tuple(found)), mentions)):
+        if entity_id and entity_id.isdigit():
+            found[entity].append(int(entity_id))
+    return found
+
+
+def _audit_rows(session: Session, client: Client, ids: dict[str, list[int]], lots: list[str],
+                session_days: list[date]) -> list[dict[str, Any]]:
+    """Every audit row about the client's records, in two selects (filtered on entity and entity_id in SQL)."""
+    a = AuditEntry
+    for entity, removed in _removed_ids(session, client.id).items():
+        ids[entity] = [*ids.get(entity, []), *removed]
+    by_id = [(a.entity == entity) & a.entity_id.in_([str(i) for i in values])
+             for entity, values in ids.items() if values]
+    about = or_(
+        (a.entity == "client") & a.entity_id.in_([str(client.id), client.client_ref]),
+        *by_id,
+        (a.entity == "cartridge_lot") & a.entity_id.in_(lots) if lots else false(),
+        (a.action == "exported") & (a.entity == "sessions"),
+    )
+    rows = []
+    for entry in session.scalars(select(a).where(about).order_by(a.id)):
+        row = _row(entry)
+        if entry.entity == "sessions":
+            try:
+                detail = json.loads(entry.detail)
+                meaning = _about_export(detail, session_days) if isinstance(detail, dict) else None
+            except ValueError:
+                meaning = None
+            if meaning is None:
+                continue
+        else:
+            meaning = f"{entry.action} " + _ENTITY_WORDS.get(entry.entity, entry.entity + " {id}").format(
+                id=entry.entity_id)
+        row["about_you"] = meaning
+        rows.append(row)
+    return rows
+
+
+def _draft_rows(session: Session, client_id: int, session_ids: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for draft in drafts_about_client(session, client_id, session_ids):
+        form = next((what for prefix, what in _DRAFT_FORMS if draft.form_key.startswith(prefix)), draft.form_key)
+        rows.append({"username": draft.username, "form_key": draft.form_key, "form": form, "state": draft.state,
+                     "saved_at": draft.saved_at.isoformat()})
+    return rows
+
+
 def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectAccessData:
     authorize(db, actor, "export data")
     with db.reading() as session:
@@ -85,24 +264,31 @@ def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectA
         client = session.get(Client, client_id)
         assert client is not None
         tables: dict[str, list[dict[str, Any]]] = {"clients": [_row(client)]}
-        for model in (MedicalHistoryEntry, Finding, Consent, TreatmentSession):
+        for model in (MedicalHistoryEntry, Finding, Consent):
             tables[model.__tablename__] = _rows(session, model, model.client_id == client_id)
+        s = TreatmentSession
+        tables["sessions"] = _rows(session, s, s.client_id == client_id, order=(s.started_at,))
         session_ids = [row["id"] for row in tables["sessions"]]
         for child in SESSION_CHILDREN:
             tables[child.__tablename__] = _rows(session, child, child.session_id.in_(session_ids))
-        about = or_(
-            (AuditEntry.entity == "client") & (AuditEntry.entity_id.in_([str(client_id), client.client_ref])),
-            (AuditEntry.entity == "session") & (AuditEntry.entity_id.in_([str(i) for i in session_ids])),
-        )
-        tables[AuditEntry.__tablename__] = _rows(session, AuditEntry, about)
+        names = _names(session, {r["device_id"] for r in tables["sessions"] if r["device_id"]},
+                       {r["cartridge_lot_id"] for r in tables["sessions"] if r["cartridge_lot_id"]})
+        tables["form_drafts"] = _draft_rows(session, client_id, session_ids)
+        ids = {"session": session_ids, "aftercare": session_ids,
+               **{entity: [r["id"] for r in tables[table]] for entity, table in
+                  (("consent", "consents"), ("finding", "findings"), ("medical_history", "medical_history"))}}
+        days = [_local_day(r["started_at"]) for r in tables["sessions"]]
+        lots = sorted({lot[0] for lot in names.lots.values()})
+        tables[AuditEntry.__tablename__] = _audit_rows(session, client, ids, lots, days)
+        _add_names(tables, names)
+        art15 = {key: get_setting(session, f"privacy.{key}") for key in ART15}
+        controller = {key: get_setting(session, f"clinic.{key}") for key in ("name", "address", "phone")}
         return SubjectAccessData(client_id, client.client_ref, f"{client.first_name} {client.last_name}",
-                                 from_utc_naive(utcnow()), tables)
+                                 from_utc_naive(utcnow()), tables, art15, controller)
 
 
 def subject_access_json(data: SubjectAccessData) -> str:
-    return json.dumps({"client_ref": data.client_ref, "client_name": data.client_name,
-                       "generated_at": data.generated_at.isoformat(), "tables": data.tables},
-                      ensure_ascii=False, indent=2)
+    return json.dumps(data.document(), ensure_ascii=False, indent=2)
 
 
 def export_client(db: Database, actor: Actor, client_ref: str, fmt: str, out: Path) -> SubjectAccessData:
@@ -117,8 +303,7 @@ def export_client(db: Database, actor: Actor, client_ref: str, fmt: str, out: Pa
         else:
             from clinic_log.reports.subject_access_pdf import build_subject_access_pdf  # reportlab: loaded late
 
-            tmp.write_bytes(build_subject_access_pdf(data.client_ref, data.client_name, data.generated_at,
-                                                     data.tables))
+            tmp.write_bytes(build_subject_access_pdf(data.document()))
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         "exported", "client", str(data.client_id),
         {"kind": "subject access", "format": fmt, "file": out.name,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.domain.permissions import ALLOWED
-from clinic_log.services.client_record import ClientRecord, client_record
+from clinic_log.services.client_record import ClientRecord, audit_viewed, client_record
 from clinic_log.services.clients import ClientDetails, ClientView, can_clear_findings, update_details
 from clinic_log.services.concurrent_edits import after_refusal
 from clinic_log.services.consents import EXPIRED, NONE, SignedConsent, consents_of
@@ -68,6 +68,7 @@ class ClientPage(QWidget):
         self._db = db
         self._today = today
         self.record: ClientRecord | None = None
+        self._viewed: tuple[int, str] | None = None  # the (client, user) whose opening was last audited here
         self._contact_opened: ClientView | None = None
         self._consents: list[SignedConsent] = []
 
@@ -189,7 +190,10 @@ class ClientPage(QWidget):
         return self.record.client.id if self.record else None
 
     def show_client(self, client_id: int) -> None:
+        """Open a client's record: audited once per opening (and once more if another user takes over the page),
+        not on the reloads after a save or a change elsewhere."""
         self.problem_label.clear()
+        self._viewed = None
         self._load(client_id)
 
     def _take_changes_made_elsewhere(self) -> None:
@@ -229,6 +233,9 @@ class ClientPage(QWidget):
         record = client_record(self._db, client_id, self._today())
         self.record = record
         actor = current_user.current_actor()
+        if self._viewed != (client_id, actor.username):  # who opened which client when (GDPR Art. 15)
+            audit_viewed(self._db, actor, client_id, "client page")
+            self._viewed = (client_id, actor.username)
         clinical = actor.role in ALLOWED[CLINICAL]
         client = record.client
         self.name_label.setText(_title(client))

@@ -1,16 +1,34 @@
-"""Settings → Clinic settings…: the clinic's details for printed sheets and the idle auto-lock minutes (owner)."""
+"""Settings → Clinic settings…: the clinic's details for printed sheets, the idle auto-lock minutes, and the GDPR
+Art. 15(1)(a–h) texts every subject-access copy prints (owner)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
-from clinic_log.services.clinic_settings import ClinicDetails, read_settings, save_clinic, save_settings
-from clinic_log.settings import IDLE_LOCK_MINUTES, idle_lock_minutes
+from clinic_log.services.clinic_settings import (
+    ClinicDetails,
+    read_settings,
+    save_clinic,
+    save_settings,
+    validate_clinic,
+    validate_settings,
+)
+from clinic_log.settings import ART15, IDLE_LOCK_MINUTES, idle_lock_minutes
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.first_start_wizard import ClinicPage
-from clinic_log.ui.widgets import save_cancel_buttons
+from clinic_log.ui.widgets import problem_label, save_cancel_buttons
 
 
 class ClinicSettingsDialog(QDialog):
@@ -38,20 +56,63 @@ class ClinicSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("Lock after &idle", self.idle_spin)
         buttons = save_cancel_buttons(self, self._save)
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addWidget(self.clinic)
+        general_layout.addLayout(form)
+        general_layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "&Clinic")
+        self.tabs.addTab(self._privacy_tab(values), "&Subject access (GDPR Art. 15)")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.clinic)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+
+    def _privacy_tab(self, values: dict[str, str]) -> QScrollArea:
+        """One multi-line field per Art. 15(1)(a–h) item, labelled with the heading the copy prints."""
+        self.privacy_edits: dict[str, QPlainTextEdit] = {}
+        inner = QWidget()
+        form = QFormLayout(inner)
+        note = QLabel("Printed in every subject-access copy (File → Export… → one client's data). Write them once "
+                      "for your clinic; the defaults suit a small aesthetic clinic in the EU.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.privacy_error = problem_label()
+        form.addRow(self.privacy_error)
+        for key, (heading, description, _) in ART15.items():
+            edit = QPlainTextEdit(values[f"privacy.{key}"])
+            edit.setAccessibleName(heading)
+            edit.setToolTip(description)
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 4)
+            label = QLabel(heading)
+            label.setBuddy(edit)
+            form.addRow(label, edit)
+            self.privacy_edits[key] = edit
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        return scroll
 
     def _save(self) -> None:
         details = self.clinic.details()
         if details.logo_source == self._stored_logo:  # unchanged: no need to copy it onto itself
             details = ClinicDetails(details.name, details.address, details.phone, None)
+        privacy = {f"privacy.{key}": edit.toPlainText() for key, edit in self.privacy_edits.items()}
         try:
+            validate_settings(privacy)
+        except DomainError as exc:  # checked before anything is saved: all or nothing
+            self.privacy_error.setText(str(exc))
+            self.tabs.setCurrentIndex(1)
+            return
+        try:
+            validate_clinic(details)
             save_clinic(self._db, current_actor(), details)
-            save_settings(self._db, current_actor(), {"security.idle_lock_minutes": str(self.idle_spin.value())})
+            save_settings(self._db, current_actor(),
+                          {"security.idle_lock_minutes": str(self.idle_spin.value()), **privacy})
         except DomainError as exc:
             self.clinic.error_label.setText(str(exc))
+            self.tabs.setCurrentIndex(0)
             return
         self.idle_minutes = self.idle_spin.value()
         self.accept()

@@ -369,3 +369,22 @@ def test_a_save_over_another_workstations_change_is_stopped_and_shows_theirs(
     button(client_page, "Save contact details").click()  # seen and confirmed: this phone number it is
     assert raw.execute("SELECT phone, email FROM clients WHERE id = ?", (people["P-1"],)).fetchone() == (
         "+48 600 222 222", "zofia@example.com")
+
+
+def test_opening_a_client_is_audited_once_per_opening_not_per_reload(
+        qtbot: QtBot, db: Database, page: ClientsPage, people: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+        owner: Actor) -> None:
+    from clinic_log.services.audit_queries import AuditFilter, list_audit
+
+    def viewed() -> list[tuple[str, str | None]]:
+        return [(r.actor, r.entity_id) for r in reversed(list_audit(db, owner, AuditFilter(action="viewed")))]
+
+    desk = Actor("desk", UserRole.RECEPTION)
+    act_as(monkeypatch, desk)
+    client_page = page.open_client(people["P-1"])
+    client_page.reload()  # e.g. after a save: the same user still looking, not a new opening
+    assert viewed() == [("desk", str(people["P-1"]))]
+    page.open_client(people["P-2"])
+    act_as(monkeypatch, owner)
+    client_page.reload()  # another user took over the page showing P-2
+    assert viewed() == [("desk", str(people["P-1"])), ("desk", str(people["P-2"])), ("owner", str(people["P-2"]))]

@@ -308,3 +308,28 @@ def test_login_from_the_environment_unlocks_a_window_opened_at_start(
     with qtbot.waitSignal(window.guard.first_login, timeout=20000):
         qtbot.addWidget(window.guard.lock_at_start())
     assert window.pages.isVisible() and current_actor().username == "desk"
+
+
+def test_the_owner_edits_the_art15_texts_in_clinic_settings_and_an_empty_one_is_refused(
+        qtbot: QtBot, db: Database, db_path: Path) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from clinic_log.services.clinic_settings import read_settings
+    from clinic_log.ui.clinic_settings_dialog import ClinicSettingsDialog
+
+    window = make_window(qtbot, db, db_path)
+    dialog = ClinicSettingsDialog(db, window)
+    qtbot.addWidget(dialog)
+    fields = {w.accessibleName(): w for w in dialog.findChildren(QPlainTextEdit) if w.accessibleName()}
+    assert "Right to lodge a complaint" in fields
+    fields["Right to lodge a complaint"].setPlainText("Datatilsynet, Carl Jacobsens Vej 35, 2500 Valby")
+    fields["Recipients"].setPlainText("   ")
+    before = read_settings(db)
+    dialog._save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "recipients" in dialog.privacy_error.text() and read_settings(db) == before
+    fields["Recipients"].setPlainText("Only the clinic's staff.")
+    dialog._save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    stored = read_settings(db)
+    assert stored["privacy.complaint"].startswith("Datatilsynet") and stored["privacy.recipients"].startswith("Only")
