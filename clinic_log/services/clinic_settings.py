@@ -1,4 +1,5 @@
-"""Read and change the clinic's settings (name, address, phone, logo, idle lock), audited, owner only."""
+"""Read and change the clinic's settings (name, address, phone, logo, idle lock, FHIR identifier system), audited,
+owner only."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from clinic_log.paths import data_dir
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
-from clinic_log.settings import IDLE_LOCK_MINUTES, SETTINGS, get_setting, idle_lock_minutes
+from clinic_log.settings import (
+    FHIR_IDENTIFIER_SYSTEM,
+    IDENTIFIER_SYSTEM_ALLOWED,
+    IDLE_LOCK_MINUTES,
+    SETTINGS,
+    get_setting,
+    idle_lock_minutes,
+    normalise_identifier_system,
+)
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -53,6 +62,11 @@ def _validate(key: str, value: str) -> str:
         if not value.strip().isdigit() or not low <= int(value) <= high:
             raise InvalidValue("idle lock minutes", value, f"a whole number of minutes from {low} to {high}")
         return str(int(value))
+    if key == FHIR_IDENTIFIER_SYSTEM and value.strip():  # blank: not set, and FHIR export says how to set it
+        stored = normalise_identifier_system(value)
+        if stored is None:
+            raise InvalidValue("FHIR identifier system", value, IDENTIFIER_SYSTEM_ALLOWED)
+        return stored
     if key == "clinic.name" and not value.strip():
         raise InvalidValue("clinic name", value, "the clinic's name, as printed on aftercare sheets")
     return value.strip()

@@ -106,6 +106,11 @@ def test_demo_bundle_is_a_transaction_every_entry_with_a_request_and_resolvable_
     assert len(resources(bundle, "Observation")) == areas
 
 
+def test_an_empty_export_is_still_a_valid_transaction(db: Database, owner: Actor, tmp_path: Path) -> None:
+    save_settings(db, owner, {"fhir.identifier_system": BASE})
+    assert "entry" not in export(db, owner, tmp_path / "empty.json")
+
+
 def test_a_second_export_puts_the_same_ids_so_a_server_updates_rather_than_duplicates(
         db: Database, owner: Actor, clinic: Clinic, tmp_path: Path) -> None:
     log_session(db, clinic.derm, session_entry(clinic, complications=(ComplicationInput("erythema", 1),)), sign=True)
@@ -204,7 +209,7 @@ def test_one_observation_per_area_holds_the_depth_in_ucum_mm_part_of_the_procedu
 def test_an_amended_depth_makes_its_observation_amended(db: Database, owner: Actor, clinic: Clinic,
                                                         tmp_path: Path) -> None:
     saved = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    area_id = sql(db, f"SELECT MIN(id) FROM session_areas WHERE session_id = {saved.session_id}")[0][0]
+    area_id = sql(db, f"SELECT MIN(id) FROM session_areas WHERE session_id = {saved.id}")[0][0]
     amend_area_field(db, clinic.derm, area_id, "depth_mm", "0.4", "typed 0.5 by mistake")
     observations = resources(export(db, owner, tmp_path / "b.json"), "Observation")
     assert sorted(o["status"] for o in observations) == ["amended", "final"]
@@ -241,13 +246,13 @@ def test_drafts_stay_out_and_a_voided_session_is_entered_in_error(db: Database, 
         clinic, started_at=datetime(2026, 7, 2, 9, tzinfo=UTC), complications=(ComplicationInput("erythema", 1),)),
         sign=True)
     save_draft(db, clinic.derm, session_entry(clinic, started_at=datetime(2026, 7, 3, 9, tzinfo=UTC)))
-    void_session(db, clinic.derm, voided.session_id, "wrong client")
+    void_session(db, clinic.derm, voided.id, "wrong client")
     bundle = export(db, owner, tmp_path / "b.json")
     procedures = {p["identifier"][0]["value"]: p for p in resources(bundle, "Procedure")}
-    assert set(procedures) == {str(kept.session_id), str(voided.session_id)}  # not the draft
-    assert procedures[str(voided.session_id)]["status"] == "entered-in-error"
-    assert procedures[str(voided.session_id)]["statusReason"]["text"] == "wrong client"
-    assert procedures[str(kept.session_id)]["status"] == "completed"
+    assert set(procedures) == {str(kept.id), str(voided.id)}  # not the draft
+    assert procedures[str(voided.id)]["status"] == "entered-in-error"
+    assert procedures[str(voided.id)]["statusReason"]["text"] == "wrong client"
+    assert procedures[str(kept.id)]["status"] == "completed"
     statuses = Counter(o["status"] for o in resources(bundle, "Observation"))
     assert statuses == {"final": 2, "entered-in-error": 2}
     assert resources(bundle, "AdverseEvent") == []
@@ -282,7 +287,8 @@ def test_export_is_refused_until_the_clinic_sets_its_identifier_system(db: Datab
 @pytest.mark.parametrize("value", ["clinic.example/fhir", "ftp://clinic.example", "https://", "https://a b.example",
                                    "https://clinic.example/fhir?x=1", "https://clinic.example/#f",
                                    "https://user@clinic.example/", "urn:oid:1.2.x", "urn:uuid:not-a-uuid",
-                                   "https://clinic.example/a|b", "urn:oid:3.1", "  ", "https://clinic.example/" + "x" * 200])
+                                   "https://clinic.example/a|b", "urn:oid:3.1", "  ",
+                                   "https://clinic.example/" + "x" * 200])
 def test_a_bad_identifier_system_is_refused_with_what_is_allowed(db: Database, owner: Actor, value: str) -> None:
     if not value.strip():
         save_settings(db, owner, {"fhir.identifier_system": value})  # blank unsets it
@@ -308,7 +314,8 @@ def test_a_good_identifier_system_is_stored_normalised_and_audited(db: Database,
     assert stored in detail
 
 
-@pytest.mark.parametrize("value", ["urn:oid:1.2.826.0.1.3680043.8.498", "urn:uuid:3f1b7a52-7d8e-4b0e-9a55-2f4c1c9f6a10"])
+@pytest.mark.parametrize("value", ["urn:oid:1.2.826.0.1.3680043.8.498",
+                                   "urn:uuid:3f1b7a52-7d8e-4b0e-9a55-2f4c1c9f6a10"])
 def test_urn_identifier_systems_give_valid_distinct_systems(db: Database, owner: Actor, tmp_path: Path,
                                                             value: str) -> None:
     save_settings(db, owner, {"fhir.identifier_system": value})
@@ -316,7 +323,7 @@ def test_urn_identifier_systems_give_valid_distinct_systems(db: Database, owner:
     log_session(db, clinic.derm, session_entry(clinic), sign=True)
     bundle = export(db, owner, tmp_path / "b.json")
     systems = {i["system"] for e in bundle["entry"] for i in _identifiers(e["resource"])}
-    assert len(systems) == 6  # client ref, licence, username, serial, lot, session
+    assert len(systems) == 7  # client ref, licence, username, serial, lot, session, treated area
     assert all(s.startswith(value.rsplit(":", 1)[0] + ":") for s in systems)
 
 
