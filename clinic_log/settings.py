@@ -61,8 +61,8 @@ def idle_lock_minutes(value: str) -> int:
     return min(max(minutes, low), high)
 
 
-IDENTIFIER_SYSTEM_ALLOWED = ("an absolute URI the clinic owns, e.g. https://myclinic.example/fhir (http or https, "
-                             "no spaces, query, fragment or user name), or urn:oid:1.2.3… or urn:uuid:…")
+IDENTIFIER_SYSTEM_ALLOWED = ("a web address the clinic owns, like https://myclinic.example/fhir (no spaces, ? or #), "
+                             "or urn:oid:… or urn:uuid:…")
 IDENTIFIER_SYSTEM_MAX = 150
 _OID = re.compile(r"urn:oid:[0-2](\.(0|[1-9][0-9]*))+")
 _URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/%!'()*+;=@]+")  # RFC 3986 less ?#[]&$, (queries, FHIR search)

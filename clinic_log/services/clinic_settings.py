@@ -72,6 +72,11 @@ def _validate(key: str, value: str) -> str:
     return value.strip()
 
 
+def validate_setting(key: str, value: str) -> str:
+    """The value as it would be stored; InvalidValue (naming the field and what is allowed) when it may not be."""
+    return _validate(key, value)
+
+
 def save_settings(db: Database, actor: Actor, values: dict[str, str]) -> dict[str, str]:
     """Store the given settings in one transaction; returns what changed (key → new value)."""
     authorize(db, actor, "edit templates and settings")

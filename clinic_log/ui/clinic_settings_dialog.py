@@ -1,13 +1,21 @@
-"""Settings → Clinic settings…: the clinic's details for printed sheets and the idle auto-lock minutes (owner)."""
+"""Settings → Clinic settings…: the clinic's details for printed sheets, the idle auto-lock minutes and the URI under
+which FHIR exports name the clinic's identifiers (owner)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
-from clinic_log.services.clinic_settings import ClinicDetails, read_settings, save_clinic, save_settings
-from clinic_log.settings import IDLE_LOCK_MINUTES, idle_lock_minutes
+from clinic_log.services.clinic_settings import (
+    ClinicDetails,
+    read_settings,
+    save_clinic,
+    save_settings,
+    validate_clinic,
+    validate_setting,
+)
+from clinic_log.settings import FHIR_IDENTIFIER_SYSTEM, IDLE_LOCK_MINUTES, idle_lock_minutes
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.first_start_wizard import ClinicPage
 from clinic_log.ui.widgets import save_cancel_buttons
@@ -20,6 +28,7 @@ class ClinicSettingsDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self.setWindowTitle("Clinic settings")
+        self.setMinimumWidth(560)  # a refusal (one line naming the field and what is allowed) fits on two lines
         values = read_settings(db)
         self.clinic = ClinicPage()
         self.clinic.setTitle("")
@@ -35,9 +44,17 @@ class ClinicSettingsDialog(QDialog):
         self.idle_spin.setValue(self.idle_minutes)
         self.idle_spin.setAccessibleName("Lock after idle")
         self.idle_spin.setToolTip("Minutes without keyboard or mouse use before the app asks for a password again")
+        self.fhir_edit = QLineEdit(values[FHIR_IDENTIFIER_SYSTEM])
+        self.fhir_edit.setPlaceholderText("https://myclinic.example/fhir")
+        self.fhir_edit.setAccessibleName("FHIR identifier system")
+        self.fhir_edit.setToolTip("A web address (or urn:oid:) the clinic owns; FHIR exports name client, "
+                                  "practitioner, device and lot identifiers under it. Set it once, before the "
+                                  "first FHIR export, and keep it: a server matches records on it.")
         form = QFormLayout()
         form.addRow("Lock after &idle", self.idle_spin)
+        form.addRow("&FHIR identifier system", self.fhir_edit)
         buttons = save_cancel_buttons(self, self._save)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.clinic)
         layout.addLayout(form)
@@ -47,11 +64,15 @@ class ClinicSettingsDialog(QDialog):
         details = self.clinic.details()
         if details.logo_source == self._stored_logo:  # unchanged: no need to copy it onto itself
             details = ClinicDetails(details.name, details.address, details.phone, None)
-        try:
+        try:  # everything checked before anything is saved, so a refusal leaves all as it was
+            validate_clinic(details)
+            validate_setting(FHIR_IDENTIFIER_SYSTEM, self.fhir_edit.text())
             save_clinic(self._db, current_actor(), details)
-            save_settings(self._db, current_actor(), {"security.idle_lock_minutes": str(self.idle_spin.value())})
+            save_settings(self._db, current_actor(), {"security.idle_lock_minutes": str(self.idle_spin.value()),
+                                                      FHIR_IDENTIFIER_SYSTEM: self.fhir_edit.text()})
         except DomainError as exc:
             self.clinic.error_label.setText(str(exc))
+            self.adjustSize()  # room for the whole message
             return
         self.idle_minutes = self.idle_spin.value()
         self.accept()
