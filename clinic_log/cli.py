@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
                                      f"${PASSPHRASE_ENV})")
     res.add_argument("file", type=Path)
     sub.add_parser("check", help="integrity, foreign keys, the audit hash chain, seals and witness")
+    sett = sub.add_parser("settings", help="list the clinic's settings, or set one (owner; validated, audited)",
+                          description="settings: list KEY=VALUE; settings set KEY VALUE: store one, e.g. "
+                                      "settings set fhir.identifier_system https://myclinic.example/fhir")
+    sett.add_argument("action", nargs="?", choices=("list", "set"), default="list")
+    sett.add_argument("key", nargs="?")
+    sett.add_argument("value", nargs="?")
     return parser
 
 
@@ -237,9 +243,35 @@ def cmd_check(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_settings(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.clinic_settings import read_settings, save_settings
+    from clinic_log.settings import SETTINGS
+
+    if args.action == "list":
+        if args.key is not None:
+            raise InvalidValue("settings", args.key, "nothing after 'settings' or 'settings list'; "
+                                                      "to change one: settings set KEY VALUE")
+        for key, value in read_settings(db).items():
+            _out(f"{key}={value.replace(chr(10), chr(92) + 'n')}")
+        return EXIT_OK
+    if args.key not in SETTINGS:
+        raise InvalidValue("KEY", args.key or "", "one of " + ", ".join(SETTINGS))
+    if args.key == "clinic.logo_path":
+        raise InvalidValue("KEY", args.key, "choose the logo in Settings → Clinic settings…, which keeps a copy")
+    if args.value is None:
+        raise InvalidValue("VALUE", "", f"settings set {args.key} VALUE ({SETTINGS[args.key].description})")
+    changed = save_settings(db, cli_actor(), {args.key: args.value})
+    if args.key in changed:
+        _out(f"{args.key}={changed[args.key]}")
+    else:
+        _out(f"{args.key} unchanged ({read_settings(db)[args.key] or 'not set'})")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "recall": cmd_recall,
     "aftercare": cmd_aftercare, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
+    "settings": cmd_settings,
 }
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # SQLAlchemy loads only where a setting is read through it (start-up reads them plainly)
     from sqlalchemy.orm import Session
+
+
+FHIR_IDENTIFIER_SYSTEM = "fhir.identifier_system"
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,9 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("consent.validity", "12m", "how long a signed consent stays valid (e.g. 12m)"),
         SettingSpec("security.idle_lock_minutes", "10",
                     "minutes without keyboard or mouse use before the app locks and asks for a password again"),
+        SettingSpec(FHIR_IDENTIFIER_SYSTEM, "",
+                    "URI the clinic owns under which FHIR exports name its identifiers "
+                    "(e.g. https://myclinic.example/fhir, or urn:oid:…); needed before a FHIR export"),
         *(SettingSpec(f"privacy.{key}", default, description) for key, (_, description, default) in ART15.items()),
     )
 }
@@ -108,3 +117,32 @@ def idle_lock_minutes(value: str) -> int:
         return int(SETTINGS["security.idle_lock_minutes"].default)
     low, high = IDLE_LOCK_MINUTES
     return min(max(minutes, low), high)
+
+
+IDENTIFIER_SYSTEM_ALLOWED = ("a web address the clinic owns, like https://myclinic.example/fhir (no spaces, ? or #), "
+                             "or urn:oid:… or urn:uuid:…")
+IDENTIFIER_SYSTEM_MAX = 150
+_OID = re.compile(r"urn:oid:[0-2](\.(0|[1-9][0-9]*))+")
+_URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/%!'()*+;=@]+")  # RFC 3986 less ?#[]&$, (queries, FHIR search)
+
+
+def normalise_identifier_system(value: str) -> str | None:
+    """The identifier-system URI in its stored form (no trailing slash, lower-case urn:uuid), or None when it is not
+    an absolute http(s) URI with a host, a urn:oid or a urn:uuid."""
+    text = value.strip()
+    if not text or len(text) > IDENTIFIER_SYSTEM_MAX:
+        return None
+    lowered = text.lower()
+    if lowered.startswith("urn:oid:"):
+        return text if _OID.fullmatch(text) else None
+    if lowered.startswith("urn:uuid:"):
+        try:
+            return f"urn:uuid:{uuid.UUID(text[len('urn:uuid:'):])}" if len(text) == 45 else None
+        except ValueError:
+            return None
+    if not _URI_CHARS.fullmatch(text):
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return None
+    return text.rstrip("/")

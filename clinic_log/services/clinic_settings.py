@@ -1,5 +1,5 @@
-"""Read and change the clinic's settings (name, address, phone, logo, idle lock, the GDPR Art. 15 texts), audited,
-owner only."""
+"""Read and change the clinic's settings (name, address, phone, logo, idle lock, FHIR identifier system, the GDPR
+Art. 15 texts), audited, owner only."""
 
 from __future__ import annotations
 
@@ -17,7 +17,16 @@ from clinic_log.paths import data_dir
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
-from clinic_log.settings import ART15, IDLE_LOCK_MINUTES, SETTINGS, get_setting, idle_lock_minutes
+from clinic_log.settings import (
+    ART15,
+    FHIR_IDENTIFIER_SYSTEM,
+    IDENTIFIER_SYSTEM_ALLOWED,
+    IDLE_LOCK_MINUTES,
+    SETTINGS,
+    get_setting,
+    idle_lock_minutes,
+    normalise_identifier_system,
+)
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 ART15_MAX_CHARS = 4000
@@ -61,6 +70,11 @@ def _validate(key: str, value: str) -> str:
             raise InvalidValue(heading.lower(), value[:40],
                                f"1 to {ART15_MAX_CHARS} characters: every subject-access copy prints it")
         return value.strip()
+    if key == FHIR_IDENTIFIER_SYSTEM and value.strip():  # blank: not set, and FHIR export says how to set it
+        stored = normalise_identifier_system(value)
+        if stored is None:
+            raise InvalidValue("FHIR identifier system", value, IDENTIFIER_SYSTEM_ALLOWED)
+        return stored
     if key == "clinic.name" and not value.strip():
         raise InvalidValue("clinic name", value, "the clinic's name, as printed on aftercare sheets")
     return value.strip()
@@ -70,6 +84,11 @@ def validate_settings(values: dict[str, str]) -> None:
     """Raise InvalidValue for the first value `save_settings` would refuse (nothing is written)."""
     for key, value in values.items():
         _validate(key, value)
+
+
+def validate_setting(key: str, value: str) -> str:
+    """The value as it would be stored; InvalidValue (naming the field and what is allowed) when it may not be."""
+    return _validate(key, value)
 
 
 def save_settings(db: Database, actor: Actor, values: dict[str, str]) -> dict[str, str]:

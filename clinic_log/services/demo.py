@@ -28,6 +28,7 @@ from clinic_log.db.models import (
     Finding,
     Practitioner,
     SessionArea,
+    Setting,
     TreatmentSession,
     User,
     table_of,
@@ -43,12 +44,15 @@ from clinic_log.services.clock import utcnow
 from clinic_log.services.consent_texts import latest_in
 from clinic_log.services.passwords import hash_password
 from clinic_log.services.seals import seal_range
+from clinic_log.settings import FHIR_IDENTIFIER_SYSTEM
 
-FIRST = ["Amélie", "Zofia", "Şükrü", "李", "Арина", "Ngozi", "Yuki", "Bartłomiej", "María", "Chloé", "Ingrid",
+FIRST = ["Amélie", "Zofia", "Şükrü", "娜", "Арина", "Ngozi", "Yuki", "Bartłomiej", "María", "Chloé", "Ingrid",
          "Aylin", "Priya", "Olusegun", "Søren", "Émilie", "Hana", "Lucía", "Mateus", "Fatima", "Grace", "Jonas"]
-LAST = ["Durand", "Łukasiewicz", "Öztürk", "娜", "Соколова", "Okafor", "Tanaka", "Wiśniewski", "García", "Dubois",
+LAST = ["Durand", "Łukasiewicz", "Öztürk", "李",  # 李娜: family 李, given 娜
+        "Соколова", "Okafor", "Tanaka", "Wiśniewski", "García", "Dubois",
         "Nilsen", "Yılmaz", "Sharma", "Adeyemi", "Kjær", "Lefèvre", "Novák", "Fernández", "Silva", "Haddad",
         "O'Brien", "Schmidt"]
+DEMO_FHIR_SYSTEM = "https://demo.clinic-log.example/fhir"  # so demo data exports as FHIR; a clinic sets its own
 DEMO_PASSWORDS = {"owner": "owner-demo-1", "reception": "reception-demo-1", "practitioner": "practitioner-demo-1"}
 DEMO_USERS = {"owner": ("owner", "Helen Marsh"), "reception": ("reception", "Sam Okafor"),
               "practitioner": ("mbrandt", "Dr Maria Brandt")}  # role: (username, full name)
@@ -87,6 +91,8 @@ def generate_demo(db: Database, actor: Actor, clients: int = 200, sessions: int 
             _refuse_real_data(db, session)
         practitioner_ids = _ensure_people(session)
         device_ids = _ensure_devices(session)
+        if session.get(Setting, FHIR_IDENTIFIER_SYSTEM) is None:
+            session.add(Setting(key=FHIR_IDENTIFIER_SYSTEM, value=DEMO_FHIR_SYSTEM))
         lot_ids = _make_lots(session, rng)
         client_ids = _make_clients(session, rng, clients)
         first = _next_id(session, TreatmentSession)

@@ -31,7 +31,7 @@ from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, to_utc_naive, utcnow
-from clinic_log.services.fhir_export import bundle_entries, write_bundle
+from clinic_log.services.fhir_export import bundle_entries, identifier_systems, write_bundle
 from clinic_log.services.files import atomic_target
 from clinic_log.services.progress import Progress, no_progress
 from clinic_log.services.session_queries import local_day_bounds
@@ -91,6 +91,9 @@ def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: 
         raise InvalidValue("format", fmt, "one of " + ", ".join(FORMATS))
     if date_from and date_to and date_to < date_from:
         raise InvalidValue("to", date_to.isoformat(), f"a date on or after {date_from.isoformat()}")
+    if fmt == "fhir":  # refused before any file is made when the clinic has not set its identifier system
+        with db.reading() as session:
+            systems = identifier_systems(session)
     count = 0
     with atomic_target(out) as tmp, tmp.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
                                              newline="") as handle:
@@ -113,7 +116,7 @@ def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: 
         else:
             started_from, started_before = local_day_bounds(date_from, date_to, zone)
             with db.reading() as session:
-                entries = bundle_entries(session, started_from, started_before, progress=progress)
+                entries = bundle_entries(session, systems, started_from, started_before, progress=progress)
                 count = write_bundle(handle, entries, f"clinic-log-export-{utcnow():%Y%m%dT%H%M%S}",
                                      from_utc_naive(utcnow()))
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(

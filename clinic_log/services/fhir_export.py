@@ -1,86 +1,194 @@
-"""Export sessions as a FHIR R4 Bundle (type "collection"): Patient, Practitioner, Device, Procedure and
-AdverseEvent resources, written as a stream so a large export never sits in memory.
+"""Export signed sessions as a FHIR R4 transaction Bundle that a server (HAPI and others) loads: Procedure,
+Observation and AdverseEvent by PUT with stable ids; Patient, Practitioner and Device by conditional create.
+Written as a stream, so a large export never sits in memory.
 
-Choices (the resources validate under the R4B models of `fhir.resources`, which the tests use):
-- references are `urn:uuid:` ids derived from the database ids (the same export gives the same ids);
-- Procedure.bodySite has one entry per treated area; its needle depth is an extension on that bodySite
-  (valueQuantity in mm, UCUM) and is repeated in Procedure.note in words, with passes and technique;
-- the cartridge lot and its expiry go in Procedure.note (R4 has no lot on Procedure); the device is
-  Procedure.usedReference;
-- a complication is an AdverseEvent (actuality "actual") whose suspectEntity is the Procedure; the CTCAE
-  grade maps to severity (1 mild, 2 moderate, 3–5 severe) and is kept exactly in an extension.
+Profile choices (the bundle validates under the R4B models of `fhir.resources`, which the tests use):
+- Identifiers live under the URI the clinic owns (setting `fhir.identifier_system`; without it the export is
+  refused). Each kind gets its own system below it: `<base>/identifier/client-ref` for an https base,
+  `<oid>.1`… for a urn:oid base, a name-based uuid for a urn:uuid base (`Systems.sub`).
+- Every entry's fullUrl is a `urn:uuid:` and every reference in the bundle points at one; the server replaces
+  them with the ids it resolves. For POST (conditional create, `ifNoneExist` on the identifier — the query part
+  only, as R4 defines it) the server resolves to the existing resource or the one it creates. For PUT the request
+  url is `<Type>/<stable id>` and the resource carries that id; HAPI maps the entry's urn:uuid to it. The
+  relative `Procedure/<id>` form is not used as a fullUrl because R4 wants fullUrl absolute, and the urn:uuid is
+  never the resource id itself (HAPI refuses that pairing on PUT).
+- Stable ids: `<clinic tag>-<kind>-<database id>`, the tag a hash of the identifier system, so re-exporting
+  updates the same resources and two clinics on one server do not overwrite each other.
+- Only signed sessions are exported (drafts never leave). A voided session is exported with Procedure and its
+  Observations `entered-in-error` (statusReason: the void reason) so a server that loaded it can correct it; its
+  AdverseEvents, which have no status in R4, are DELETEd.
+- Procedure.bodySite: the clinic's area code plus SNOMED CT where resources/reference/fhir_snomed.csv names one
+  (indications such as acne scars keep only the clinic's code). One Observation per treated area: needle depth as
+  a UCUM `mm` Quantity, the same bodySite, `partOf` the Procedure; amended after signing → status `amended`.
+- Procedure.usedReference: the pen (Device by serial) and the cartridge lot (Device with lotNumber and
+  expirationDate).
+- AdverseEvent: event coded with the clinic's code and SNOMED CT where the reference file names one; seriousness
+  `serious` for CTCAE grade 3 or more, else `non-serious`; severity mild/moderate/severe with the exact grade in
+  its text; outcome `resolved` when a resolution date was recorded, `fatal` for grade 5, else `unknown`.
+- Patient: identifier type MR (the client reference); HumanName with family and given, and its text in the order
+  of the script (family first without a space for Chinese, Japanese and Korean names). Practitioner: the licence
+  numbers (type LN) and the username, conditional create on any of them.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.models import (
+    Amendment,
     Area,
     CartridgeLot,
     Client,
     Complication,
     ComplicationType,
+    Credential,
     Device,
     DeviceModel,
     Practitioner,
     SessionArea,
     TreatmentSession,
 )
+from clinic_log.domain.enums import SessionStatus
+from clinic_log.domain.errors import DomainError
+from clinic_log.paths import resources_dir
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.progress import Progress, no_progress
+from clinic_log.settings import FHIR_IDENTIFIER_SYSTEM, get_setting, normalise_identifier_system
 
-EXTENSION_BASE = "http://clinic-log.local/fhir/StructureDefinition/"
-NEEDLE_DEPTH_URL = EXTENSION_BASE + "needle-depth"
-CTCAE_GRADE_URL = EXTENSION_BASE + "ctcae-grade"
-AREA_SYSTEM = "http://clinic-log.local/fhir/CodeSystem/treatment-area"
-COMPLICATION_SYSTEM = "http://clinic-log.local/fhir/CodeSystem/complication"
-CLIENT_REF_SYSTEM = "http://clinic-log.local/fhir/NamingSystem/client-ref"
-USERNAME_SYSTEM = "http://clinic-log.local/fhir/NamingSystem/practitioner-username"
-SEVERITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
-OUTCOME_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
+SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
+V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+SEVERITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+SERIOUSNESS_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
+OUTCOME_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 PROCEDURE_TEXT = "Microneedling (collagen induction therapy)"
+SERIOUS_FROM_GRADE = 3  # CTCAE 3: hospitalisation indicated; 4 life-threatening; 5 death
 _NAMESPACE = uuid.UUID("3f1b7a52-7d8e-4b0e-9a55-2f4c1c9f6a10")
 CHUNK = 2000
+NOT_SET = ("FHIR export needs the clinic's identifier system (a URI the clinic owns, e.g. "
+           "https://myclinic.example/fhir): set it in Settings → Clinic settings… or with "
+           f"`clinic-log settings set {FHIR_IDENTIFIER_SYSTEM} URI`; nothing was written")
+
+# The names below the clinic's base URI; the numbers are the arcs used below a urn:oid base. Never renumber.
+SUBSYSTEMS = {
+    "identifier/client-ref": 1, "identifier/practitioner-username": 2, "identifier/licence": 3,
+    "identifier/device-serial": 4, "identifier/cartridge-lot": 5, "identifier/session": 6,
+    "identifier/treated-area": 7, "identifier/complication": 8,
+    "CodeSystem/treatment-area": 9, "CodeSystem/complication": 10, "CodeSystem/observation": 11,
+}
 
 
-def resource_uuid(kind: str, key: object) -> str:
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{kind}/{key}')}"
+@dataclass(frozen=True)
+class Systems:
+    """The URIs derived from the clinic's identifier system, and the stable ids and fullUrls of its resources."""
+
+    base: str
+
+    def sub(self, name: str) -> str:
+        if self.base.startswith("urn:oid:"):
+            return f"{self.base}.{SUBSYSTEMS[name]}"
+        if self.base.startswith("urn:uuid:"):
+            return f"urn:uuid:{uuid.uuid5(uuid.UUID(self.base[len('urn:uuid:'):]), name)}"
+        return f"{self.base}/{name}"
+
+    @property
+    def tag(self) -> str:
+        return hashlib.sha256(self.base.encode("utf-8")).hexdigest()[:12]
+
+    def resource_id(self, kind: str, key: object) -> str:
+        return f"{self.tag}-{kind.lower()}-{key}"
+
+    def full_url(self, kind: str, key: object) -> str:
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{self.base}|{kind}/{key}')}"
+
+
+def identifier_systems(session: Session) -> Systems:
+    """The clinic's identifier systems; refused (one line saying how to set it) when the setting is missing."""
+    stored = normalise_identifier_system(get_setting(session, FHIR_IDENTIFIER_SYSTEM))
+    if stored is None:
+        raise DomainError(NOT_SET)
+    return Systems(stored)
+
+
+@cache
+def snomed_codes() -> dict[tuple[str, str], str]:
+    """(kind, clinic code) → SNOMED CT code, from resources/reference/fhir_snomed.csv (kept as data so a medical
+    director can review it)."""
+    with (resources_dir() / "reference" / "fhir_snomed.csv").open(encoding="utf-8", newline="") as handle:
+        return {(row["kind"], row["code"]): row["snomed"] for row in csv.DictReader(handle) if row["snomed"].strip()}
 
 
 def _instant(moment: datetime) -> str:
     return from_utc_naive(moment).isoformat()
 
 
-def _entry(kind: str, key: object, resource: dict[str, Any]) -> dict[str, Any]:
-    return {"fullUrl": resource_uuid(kind, key), "resource": {"resourceType": kind, **resource}}
+def _search_token(system: str, value: str) -> str:
+    """`system|value` for a token search, FHIR-escaped (\\ | , $) and then percent-encoded."""
+    def part(text: str) -> str:
+        for char in ("\\", "|", ",", "$"):
+            text = text.replace(char, "\\" + char)
+        return quote(text, safe=":/.-_~")
+    return f"{part(system)}|{part(value)}"
 
 
-def _severity(grade: int) -> dict[str, Any]:
-    code, display = (("mild", "Mild") if grade <= 1 else ("moderate", "Moderate") if grade == 2
-                     else ("severe", "Severe"))
-    return {"coding": [{"system": SEVERITY_SYSTEM, "code": code, "display": display}]}
+def _put(systems: Systems, kind: str, key: object, resource: dict[str, Any]) -> dict[str, Any]:
+    rid = systems.resource_id(kind, key)
+    return {"fullUrl": systems.full_url(kind, key), "resource": {"resourceType": kind, "id": rid, **resource},
+            "request": {"method": "PUT", "url": f"{kind}/{rid}"}}
 
 
-def _outcome(grade: int, resolved_on: date | None) -> dict[str, Any]:
-    code, display = (("fatal", "Fatal") if grade >= 5 else ("resolved", "Resolved") if resolved_on
-                     else ("ongoing", "Ongoing"))
-    return {"coding": [{"system": OUTCOME_SYSTEM, "code": code, "display": display}]}
+def _post(systems: Systems, kind: str, key: object, resource: dict[str, Any]) -> dict[str, Any]:
+    tokens = ",".join(_search_token(i["system"], i["value"]) for i in resource["identifier"])  # any of them
+    return {"fullUrl": systems.full_url(kind, key), "resource": {"resourceType": kind, **resource},
+            "request": {"method": "POST", "url": kind, "ifNoneExist": f"identifier={tokens}"}}
 
 
-def patient_resource(client: Client) -> dict[str, Any]:
+def _coded(local_system: str, code: str, label: str, snomed: str | None) -> dict[str, Any]:
+    coding = [{"system": local_system, "code": code, "display": label}]
+    if snomed:
+        coding.append({"system": SNOMED, "code": snomed})
+    return {"coding": coding, "text": label}
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all(
+        0x1100 <= ord(ch) <= 0x11FF or 0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
+        or 0xF900 <= ord(ch) <= 0xFAFF or 0x20000 <= ord(ch) <= 0x3FFFF for ch in text)
+
+
+def name_text(given: str, family: str) -> str:
+    """The name as its culture writes it: family name first without a space when both parts are in a Chinese,
+    Japanese or Korean script (李娜), else given name first (Zofia Łukasiewicz)."""
+    if _is_cjk(given) and _is_cjk(family):
+        return family + given
+    return " ".join(part for part in (given, family) if part)
+
+
+def patient_entry(systems: Systems, client: Client) -> dict[str, Any]:
+    name: dict[str, Any] = {"use": "official"}
+    if client.last_name.strip():
+        name["family"] = client.last_name
+    if client.first_name.strip():
+        name["given"] = [client.first_name]
+    name["text"] = name_text(client.first_name.strip(), client.last_name.strip())
     resource: dict[str, Any] = {
-        "identifier": [{"system": CLIENT_REF_SYSTEM, "value": client.client_ref}],
-        "name": [{"family": client.last_name, "given": [client.first_name],
-                  "text": f"{client.first_name} {client.last_name}"}],
+        "identifier": [{"use": "usual", "type": {"coding": [{"system": V2_0203, "code": "MR",
+                                                             "display": "Medical record number"}]},
+                        "system": systems.sub("identifier/client-ref"), "value": client.client_ref}],
+        "name": [name],
     }
     telecom = [{"system": system, "value": value} for system, value in (("phone", client.phone),
                                                                          ("email", client.email)) if value]
@@ -88,78 +196,163 @@ def patient_resource(client: Client) -> dict[str, Any]:
         resource["telecom"] = telecom
     if client.date_of_birth:
         resource["birthDate"] = client.date_of_birth.isoformat()
-    return _entry("Patient", client.id, resource)
+    return _post(systems, "Patient", client.id, resource)
 
 
-def practitioner_resource(p: Practitioner) -> dict[str, Any]:
-    return _entry("Practitioner", p.id, {
-        "identifier": [{"system": USERNAME_SYSTEM, "value": p.username}],
-        "active": p.active, "name": [{"text": p.full_name}],
-    })
+def practitioner_entry(systems: Systems, p: Practitioner, licences: list[Credential]) -> dict[str, Any]:
+    identifiers: list[dict[str, Any]] = []
+    for licence in licences:
+        identifier: dict[str, Any] = {
+            "use": "official", "type": {"coding": [{"system": V2_0203, "code": "LN", "display": "License number"}]},
+            "system": systems.sub("identifier/licence"), "value": licence.number}
+        if licence.issuing_body:
+            identifier["assigner"] = {"display": licence.issuing_body}
+        identifiers.append(identifier)
+    identifiers.append({"use": "secondary", "system": systems.sub("identifier/practitioner-username"),
+                        "value": p.username})
+    return _post(systems, "Practitioner", p.id, {"identifier": identifiers, "active": p.active,
+                                                 "name": [{"text": p.full_name}]})
 
 
-def device_resource(device: Device, model: DeviceModel) -> dict[str, Any]:
-    return _entry("Device", device.id, {
+def device_entry(systems: Systems, device: Device, model: DeviceModel) -> dict[str, Any]:
+    return _post(systems, "Device", f"serial/{device.id}", {
+        "identifier": [{"system": systems.sub("identifier/device-serial"), "value": device.serial}],
+        "status": "active" if device.in_service else "inactive",
         "serialNumber": device.serial,
         "deviceName": [{"name": model.name, "type": "model-name"}],
-        "status": "active" if device.in_service else "inactive",
+        "type": {"text": f"Microneedling device ({model.modality})"},
     })
 
 
-def _procedure_status(row: TreatmentSession) -> str:
-    if row.voided_at is not None:
-        return "entered-in-error"
-    return "completed" if row.status == "signed" else "in-progress"
+def lot_entry(systems: Systems, lot_id: int, number: str, expires: date | None) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "identifier": [{"system": systems.sub("identifier/cartridge-lot"), "value": number}],
+        "lotNumber": number,
+        "deviceName": [{"name": f"Cartridge lot {number}", "type": "user-friendly-name"}],
+        "type": {"text": "Single-use microneedling cartridge or tip"},
+    }
+    if expires:
+        resource["expirationDate"] = expires.isoformat()
+    return _post(systems, "Device", f"lot/{lot_id}", resource)
 
 
-def procedure_resource(row: TreatmentSession, areas: list[tuple[SessionArea, str]],
-                       lot: tuple[str, date | None] | None) -> dict[str, Any]:
-    body_sites = [{
-        "coding": [{"system": AREA_SYSTEM, "code": a.area_code, "display": label}], "text": label,
-        "extension": [{"url": NEEDLE_DEPTH_URL, "valueQuantity": {
-            "value": a.depth_mm, "unit": "mm", "system": UCUM, "code": "mm"}}],
-    } for a, label in areas]
-    notes = [f"{label}: needle depth {a.depth_mm:g} mm, {a.passes} pass{'es' if a.passes != 1 else ''}"
-             + (f", {a.technique}" if a.technique else "") for a, label in areas]
-    if lot is not None:
-        notes.append(f"Cartridge lot {lot[0]}" + (f" (expires {lot[1].isoformat()})" if lot[1] else ""))
-    if row.notes:
-        notes.append(row.notes)
-    performers = [{"actor": {"reference": resource_uuid("Practitioner", row.practitioner_id)},
+def _area_note(a: SessionArea) -> str:
+    parts = [f"{a.passes} pass{'es' if a.passes != 1 else ''}"]
+    parts += [text for text in (a.technique, f"endpoint {a.endpoint}" if a.endpoint else None,
+                                f"RF energy {a.rf_energy:g}" if a.rf_energy is not None else None) if text]
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """Per-export lookups read once: labels, lots and SNOMED codes."""
+
+    systems: Systems
+    area_labels: dict[str, str]
+    event_labels: dict[str, str]
+    lots: dict[int, tuple[str, date | None]]
+    snomed: dict[tuple[str, str], str]
+
+    def body_site(self, code: str) -> dict[str, Any]:
+        return _coded(self.systems.sub("CodeSystem/treatment-area"), code, self.area_labels.get(code, code),
+                      self.snomed.get(("body_site", code)))
+
+
+def procedure_entry(facts: _Facts, row: TreatmentSession, areas: list[SessionArea]) -> dict[str, Any]:
+    systems = facts.systems
+    performers = [{"actor": {"reference": systems.full_url("Practitioner", row.practitioner_id)},
                    "function": {"text": "practitioner"}}]
     if row.supervisor_id is not None:
-        performers.append({"actor": {"reference": resource_uuid("Practitioner", row.supervisor_id)},
+        performers.append({"actor": {"reference": systems.full_url("Practitioner", row.supervisor_id)},
                            "function": {"text": "supervising physician"}})
     resource: dict[str, Any] = {
-        "status": _procedure_status(row),
+        "identifier": [{"system": systems.sub("identifier/session"), "value": str(row.id)}],
+        "status": "entered-in-error" if row.voided_at is not None else "completed",
         "code": {"text": PROCEDURE_TEXT},
-        "subject": {"reference": resource_uuid("Patient", row.client_id)},
+        "subject": {"reference": systems.full_url("Patient", row.client_id)},
         "performedDateTime": _instant(row.started_at),
         "performer": performers,
     }
-    if body_sites:
-        resource["bodySite"] = body_sites
+    if row.voided_at is not None and row.void_reason:
+        resource["statusReason"] = {"text": row.void_reason}
+    sites: list[dict[str, Any]] = []
+    for a in areas:
+        site = facts.body_site(a.area_code)
+        if site not in sites:
+            sites.append(site)
+    if sites:
+        resource["bodySite"] = sites
+    used = []
     if row.device_id is not None:
-        resource["usedReference"] = [{"reference": resource_uuid("Device", row.device_id)}]
-    if notes:
-        resource["note"] = [{"text": text} for text in notes]
-    return _entry("Procedure", row.id, resource)
+        used.append({"reference": systems.full_url("Device", f"serial/{row.device_id}")})
+    if row.cartridge_lot_id is not None:
+        used.append({"reference": systems.full_url("Device", f"lot/{row.cartridge_lot_id}")})
+    if used:
+        resource["usedReference"] = used
+    if row.notes:
+        resource["note"] = [{"text": row.notes}]
+    return _put(systems, "Procedure", row.id, resource)
 
 
-def adverse_event_resource(c: Complication, label: str, row: TreatmentSession) -> dict[str, Any]:
-    resource: dict[str, Any] = {
-        "extension": [{"url": CTCAE_GRADE_URL, "valueInteger": c.grade}],
+def observation_entry(facts: _Facts, row: TreatmentSession, a: SessionArea, amended: bool) -> dict[str, Any]:
+    systems = facts.systems
+    status = "entered-in-error" if row.voided_at is not None else "amended" if amended else "final"
+    return _put(systems, "Observation", a.id, {
+        "identifier": [{"system": systems.sub("identifier/treated-area"), "value": str(a.id)}],
+        "status": status,
+        "partOf": [{"reference": systems.full_url("Procedure", row.id)}],
+        "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "procedure", "display": "Procedure"}]}],
+        "code": {"coding": [{"system": systems.sub("CodeSystem/observation"), "code": "needle-depth",
+                             "display": "Microneedling needle depth"}], "text": "Microneedling needle depth"},
+        "subject": {"reference": systems.full_url("Patient", row.client_id)},
+        "effectiveDateTime": _instant(row.started_at),
+        "performer": [{"reference": systems.full_url("Practitioner", row.practitioner_id)}],
+        "valueQuantity": {"value": a.depth_mm, "unit": "mm", "system": UCUM, "code": "mm"},
+        "bodySite": facts.body_site(a.area_code),
+        "note": [{"text": _area_note(a)}],
+    })
+
+
+def _severity(grade: int) -> dict[str, Any]:
+    code, display = (("mild", "Mild") if grade <= 1 else ("moderate", "Moderate") if grade == 2
+                     else ("severe", "Severe"))
+    return {"coding": [{"system": SEVERITY_SYSTEM, "code": code, "display": display}],
+            "text": f"CTCAE grade {grade} ({display.lower()})"}
+
+
+def _seriousness(grade: int) -> dict[str, Any]:
+    code, display = ("serious", "Serious") if grade >= SERIOUS_FROM_GRADE else ("non-serious", "Non-serious")
+    return {"coding": [{"system": SERIOUSNESS_SYSTEM, "code": code, "display": display}]}
+
+
+def _outcome(grade: int, resolved_on: date | None) -> dict[str, Any]:
+    code, display = (("resolved", "Resolved") if resolved_on else ("fatal", "Fatal") if grade >= 5
+                     else ("unknown", "Unknown"))
+    return {"coding": [{"system": OUTCOME_SYSTEM, "code": code, "display": display}]}
+
+
+def adverse_event_entry(facts: _Facts, c: Complication, row: TreatmentSession) -> dict[str, Any]:
+    systems = facts.systems
+    if row.voided_at is not None:  # R4 AdverseEvent has no status: take back what an earlier export sent
+        return {"request": {"method": "DELETE", "url": f"AdverseEvent/{systems.resource_id('AdverseEvent', c.id)}"}}
+    suspects = [{"instance": {"reference": systems.full_url("Procedure", row.id)}}]
+    if c.relatedness == "device":
+        if row.device_id is not None:
+            suspects.append({"instance": {"reference": systems.full_url("Device", f"serial/{row.device_id}")}})
+        if row.cartridge_lot_id is not None:
+            suspects.append({"instance": {"reference": systems.full_url("Device", f"lot/{row.cartridge_lot_id}")}})
+    return _put(systems, "AdverseEvent", c.id, {
+        "identifier": {"system": systems.sub("identifier/complication"), "value": str(c.id)},
         "actuality": "actual",
-        "event": {"coding": [{"system": COMPLICATION_SYSTEM, "code": c.code, "display": label}], "text": label},
-        "subject": {"reference": resource_uuid("Patient", row.client_id)},
-        "date": (c.onset_on.isoformat() if c.onset_on else _instant(row.started_at)),
+        "event": _coded(systems.sub("CodeSystem/complication"), c.code, facts.event_labels.get(c.code, c.code),
+                        facts.snomed.get(("event", c.code))),
+        "subject": {"reference": systems.full_url("Patient", row.client_id)},
+        "date": c.onset_on.isoformat() if c.onset_on else _instant(row.started_at),
+        "seriousness": _seriousness(c.grade),
         "severity": _severity(c.grade),
         "outcome": _outcome(c.grade, c.resolved_on),
-        "suspectEntity": [{"instance": {"reference": resource_uuid("Procedure", row.id)}}],
-    }
-    if row.device_id is not None and c.relatedness == "device":
-        resource["suspectEntity"].append({"instance": {"reference": resource_uuid("Device", row.device_id)}})
-    return _entry("AdverseEvent", c.id, resource)
+        "suspectEntity": suspects,
+    })
 
 
 def _session_chunks(session: Session, started_from: datetime | None, started_before: datetime | None,
@@ -167,7 +360,8 @@ def _session_chunks(session: Session, started_from: datetime | None, started_bef
     s = TreatmentSession
     last = 0
     while True:
-        stmt = select(s).where(s.id > last).order_by(s.id).limit(CHUNK)
+        stmt = (select(s).where(s.id > last, s.status == SessionStatus.SIGNED.value)  # drafts never leave
+                .order_by(s.id).limit(CHUNK))
         if started_from is not None:
             stmt = stmt.where(s.started_at >= to_utc_naive(started_from))
         if started_before is not None:
@@ -182,27 +376,35 @@ def _session_chunks(session: Session, started_from: datetime | None, started_bef
         session.expunge_all()  # keep memory flat over a million sessions
 
 
-def bundle_entries(session: Session, started_from: datetime | None = None, started_before: datetime | None = None,
-                   client_id: int | None = None, progress: Progress = no_progress) -> Iterator[dict[str, Any]]:
-    """Procedure and AdverseEvent entries session by session, then the Patients, Practitioners and Devices
-    they reference."""
-    labels = dict(session.execute(select(Area.code, Area.label)).all())
-    comp_labels = dict(session.execute(select(ComplicationType.code, ComplicationType.label)).all())
-    lots = {i: (n, e) for i, n, e in session.execute(
-        select(CartridgeLot.id, CartridgeLot.lot_number, CartridgeLot.expires_on))}
+def bundle_entries(session: Session, systems: Systems, started_from: datetime | None = None,
+                   started_before: datetime | None = None, client_id: int | None = None,
+                   progress: Progress = no_progress) -> Iterator[dict[str, Any]]:
+    """Procedure, Observation and AdverseEvent entries session by session, then the Patients, Practitioners and
+    Devices they reference; a few queries per chunk of sessions, none per row."""
+    facts = _Facts(
+        systems,
+        dict(session.execute(select(Area.code, Area.label)).all()),
+        dict(session.execute(select(ComplicationType.code, ComplicationType.label)).all()),
+        {i: (n, e) for i, n, e in session.execute(
+            select(CartridgeLot.id, CartridgeLot.lot_number, CartridgeLot.expires_on))},
+        snomed_codes(),
+    )
     clients: set[int] = set()
     practitioners: set[int] = set()
     devices: set[int] = set()
+    lots: set[int] = set()
     done = 0
     for rows in _session_chunks(session, started_from, started_before, client_id):
         ids = [r.id for r in rows]
-        areas: dict[int, list[tuple[SessionArea, str]]] = {}
+        areas: dict[int, list[SessionArea]] = {}
         for a in session.scalars(select(SessionArea).where(SessionArea.session_id.in_(ids)).order_by(SessionArea.id)):
-            areas.setdefault(a.session_id, []).append((a, labels.get(a.area_code, a.area_code)))
+            areas.setdefault(a.session_id, []).append(a)
         comps: dict[int, list[Complication]] = {}
         for c in session.scalars(select(Complication).where(Complication.session_id.in_(ids))
                                  .order_by(Complication.id)):
             comps.setdefault(c.session_id, []).append(c)
+        amended_areas = set(session.scalars(select(Amendment.row_id).where(
+            Amendment.session_id.in_(ids), Amendment.table_name == SessionArea.__tablename__)))
         for row in rows:
             clients.add(row.client_id)
             practitioners.add(row.practitioner_id)
@@ -210,23 +412,35 @@ def bundle_entries(session: Session, started_from: datetime | None = None, start
                 practitioners.add(row.supervisor_id)
             if row.device_id is not None:
                 devices.add(row.device_id)
-            lot = lots.get(row.cartridge_lot_id) if row.cartridge_lot_id is not None else None
-            yield procedure_resource(row, areas.get(row.id, []), lot)
+            if row.cartridge_lot_id is not None:
+                lots.add(row.cartridge_lot_id)
+            treated = areas.get(row.id, [])
+            yield procedure_entry(facts, row, treated)
+            for a in treated:
+                yield observation_entry(facts, row, a, a.id in amended_areas)
             for c in comps.get(row.id, []):
-                yield adverse_event_resource(c, comp_labels.get(c.code, c.code), row)
+                yield adverse_event_entry(facts, c, row)
         done += len(rows)
         progress(done, 0)
     for chunk in _chunks(sorted(clients)):
         for client in session.scalars(select(Client).where(Client.id.in_(chunk)).order_by(Client.id)):
-            yield patient_resource(client)
+            yield patient_entry(systems, client)
         session.expunge_all()
+    licences: dict[int, list[Credential]] = {}
+    for credential in session.scalars(select(Credential).where(
+            Credential.practitioner_id.in_(sorted(practitioners)), Credential.kind == "licence")
+            .order_by(Credential.id)):
+        licences.setdefault(credential.practitioner_id, []).append(credential)
     for p in session.scalars(select(Practitioner).where(Practitioner.id.in_(sorted(practitioners)))
                              .order_by(Practitioner.id)):
-        yield practitioner_resource(p)
+        yield practitioner_entry(systems, p, licences.get(p.id, []))
     for device, model in session.execute(
             select(Device, DeviceModel).join(DeviceModel, DeviceModel.id == Device.device_model_id)
             .where(Device.id.in_(sorted(devices))).order_by(Device.id)):
-        yield device_resource(device, model)
+        yield device_entry(systems, device, model)
+    for lot_id in sorted(lots):
+        number, expires = facts.lots[lot_id]
+        yield lot_entry(systems, lot_id, number, expires)
 
 
 def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
@@ -235,8 +449,8 @@ def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def write_bundle(handle: TextIO, entries: Iterator[dict[str, Any]], bundle_id: str, timestamp: datetime) -> int:
-    """Write a Bundle of type collection around `entries`; returns the number of entries."""
-    head = {"resourceType": "Bundle", "id": bundle_id, "type": "collection", "timestamp": timestamp.isoformat()}
+    """Write a Bundle of type transaction around `entries`; returns the number of entries."""
+    head = {"resourceType": "Bundle", "id": bundle_id, "type": "transaction", "timestamp": timestamp.isoformat()}
     handle.write(json.dumps(head, ensure_ascii=False)[:-1])
     count = 0
     for entry in entries:  # FHIR JSON has no empty arrays: "entry" is opened by the first entry
@@ -244,4 +458,3 @@ def write_bundle(handle: TextIO, entries: Iterator[dict[str, Any]], bundle_id: s
         count += 1
     handle.write("\n]}\n" if count else "}\n")
     return count
-

@@ -1,12 +1,15 @@
-"""Settings → Clinic settings…: the clinic's details for printed sheets, the idle auto-lock minutes, and the GDPR
-Art. 15(1)(a–h) texts every subject-access copy prints (owner)."""
+"""Settings → Clinic settings…: the clinic's details for printed sheets, the idle auto-lock minutes, the URI under
+which FHIR exports name the clinic's identifiers, and the GDPR Art. 15(1)(a–h) texts every subject-access copy
+prints (owner)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
@@ -23,9 +26,10 @@ from clinic_log.services.clinic_settings import (
     save_clinic,
     save_settings,
     validate_clinic,
+    validate_setting,
     validate_settings,
 )
-from clinic_log.settings import ART15, IDLE_LOCK_MINUTES, idle_lock_minutes
+from clinic_log.settings import ART15, FHIR_IDENTIFIER_SYSTEM, IDLE_LOCK_MINUTES, idle_lock_minutes
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.first_start_wizard import ClinicPage
 from clinic_log.ui.widgets import problem_label, save_cancel_buttons
@@ -38,6 +42,7 @@ class ClinicSettingsDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self.setWindowTitle("Clinic settings")
+        self.setMinimumWidth(560)  # a refusal (one line naming the field and what is allowed) fits on two lines
         values = read_settings(db)
         self.clinic = ClinicPage()
         self.clinic.setTitle("")
@@ -53,9 +58,17 @@ class ClinicSettingsDialog(QDialog):
         self.idle_spin.setValue(self.idle_minutes)
         self.idle_spin.setAccessibleName("Lock after idle")
         self.idle_spin.setToolTip("Minutes without keyboard or mouse use before the app asks for a password again")
+        self.fhir_edit = QLineEdit(values[FHIR_IDENTIFIER_SYSTEM])
+        self.fhir_edit.setPlaceholderText("https://myclinic.example/fhir")
+        self.fhir_edit.setAccessibleName("FHIR identifier system")
+        self.fhir_edit.setToolTip("A web address (or urn:oid:) the clinic owns; FHIR exports name client, "
+                                  "practitioner, device and lot identifiers under it. Set it once, before the "
+                                  "first FHIR export, and keep it: a server matches records on it.")
         form = QFormLayout()
         form.addRow("Lock after &idle", self.idle_spin)
+        form.addRow("&FHIR identifier system", self.fhir_edit)
         buttons = save_cancel_buttons(self, self._save)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         general = QWidget()
         general_layout = QVBoxLayout(general)
         general_layout.addWidget(self.clinic)
@@ -105,11 +118,12 @@ class ClinicSettingsDialog(QDialog):
             self.privacy_error.setText(str(exc))
             self.tabs.setCurrentIndex(1)
             return
-        try:
+        try:  # everything checked before anything is saved, so a refusal leaves all as it was
             validate_clinic(details)
+            validate_setting(FHIR_IDENTIFIER_SYSTEM, self.fhir_edit.text())
             save_clinic(self._db, current_actor(), details)
-            save_settings(self._db, current_actor(),
-                          {"security.idle_lock_minutes": str(self.idle_spin.value()), **privacy})
+            save_settings(self._db, current_actor(), {"security.idle_lock_minutes": str(self.idle_spin.value()),
+                                                      FHIR_IDENTIFIER_SYSTEM: self.fhir_edit.text(), **privacy})
         except DomainError as exc:
             self.clinic.error_label.setText(str(exc))
             self.tabs.setCurrentIndex(0)

@@ -14,9 +14,16 @@ from tests.unit.cli_helpers import run
 def test_export_sessions_as_fhir_writes_a_valid_bundle(imported: Path, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bundle.json"
+    code, _, err = run(capsys, "--db", str(imported), "export", "sessions", "--format", "fhir", "-o", str(out))
+    assert code == 2 and not out.exists()  # refused until the clinic names its identifier system
+    assert len(err.strip().splitlines()) == 1 and "clinic-log settings set fhir.identifier_system" in err
+    code, stdout, err = run(capsys, "--db", str(imported), "settings", "set", "fhir.identifier_system",
+                            "https://clinic.example/fhir")
+    assert code == 0, err
     code, stdout, _ = run(capsys, "--db", str(imported), "export", "sessions", "--format", "fhir", "-o", str(out))
     assert code == 0
     bundle = Bundle.model_validate_json(out.read_text(encoding="utf-8"))
+    assert bundle.type == "transaction" and all(e.request is not None for e in bundle.entry)
     procedures = [e for e in bundle.entry if e.resource.get_resource_type() == "Procedure"]
     assert len(procedures) == 5 and f"exported {len(bundle.entry)} bundle entries" in stdout
 

@@ -1,18 +1,16 @@
-"""Exports for review: FHIR R4 bundle (validated by fhir.resources), CSV read back field by field, the
-subject-access JSON and PDF of one client, the recall CSV, and who may export."""
+"""Exports for review: CSV read back field by field, the subject-access JSON and PDF of one client, the recall CSV,
+and who may export (the FHIR bundle is in test_fhir_export.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 from sqlalchemy import text
 
@@ -24,7 +22,6 @@ from clinic_log.domain.values import AreaInput, ComplicationInput
 from clinic_log.services import clients
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.exporter import EXPORT_COLUMNS, export_sessions
-from clinic_log.services.fhir_export import NEEDLE_DEPTH_URL, resource_uuid
 from clinic_log.services.progress import JobCancelled
 from clinic_log.services.recall import RECALL_COLUMNS, export_recall
 from clinic_log.services.sessions import log_session
@@ -48,42 +45,6 @@ def clinic(db: Database, owner: Actor) -> Clinic:
     log_session(db, clinic.derm, session_entry(clinic, started_at=datetime(2026, 8, 5, 9, tzinfo=UTC),
                                                complications=(ComplicationInput("erythema", 1),)), sign=True)
     return clinic
-
-
-def test_fhir_bundle_is_valid_r4b_with_depth_per_body_site(db: Database, owner: Actor, clinic: Clinic,
-                                                           tmp_path: Path) -> None:
-    out = tmp_path / "bundle.json"
-    count = export_sessions(db, owner, "fhir", out)
-    bundle = Bundle.model_validate_json(out.read_text(encoding="utf-8"))
-    assert bundle.type == "collection" and len(bundle.entry) == count
-    kinds = Counter(e.resource.get_resource_type() for e in bundle.entry)
-    assert kinds == {"Procedure": 2, "AdverseEvent": 2, "Patient": 1, "Practitioner": 1, "Device": 1}
-    by_url = {e.fullUrl: e.resource for e in bundle.entry}
-    session_id = sql(db, "SELECT MIN(id) FROM sessions")[0][0]
-    procedure = by_url[resource_uuid("Procedure", session_id)]
-    sites = {site.coding[0].code: site.extension[0] for site in procedure.bodySite}
-    assert set(sites) == {"forehead", "cheeks"}
-    assert sites["cheeks"].url == NEEDLE_DEPTH_URL and float(sites["cheeks"].valueQuantity.value) == 1.0
-    assert sites["forehead"].valueQuantity.unit == "mm"
-    assert procedure.subject.reference == resource_uuid("Patient", clinic.client_id)
-    assert procedure.subject.reference in by_url and procedure.usedReference[0].reference in by_url
-    infection = next(r for r in by_url.values() if r.get_resource_type() == "AdverseEvent"
-                     and r.event.coding[0].code == "infection")
-    assert infection.severity.coding[0].code == "severe" and infection.outcome.coding[0].code == "resolved"
-    assert {s.instance.reference for s in infection.suspectEntity} == {procedure_url(session_id),
-                                                                      resource_uuid("Device", clinic.device_id)}
-    patient = by_url[resource_uuid("Patient", clinic.client_id)]
-    assert patient.name[0].family == "Łukasiewicz"
-
-
-def procedure_url(session_id: int) -> str:
-    return resource_uuid("Procedure", session_id)
-
-
-def test_empty_fhir_export_is_still_a_valid_bundle(db: Database, owner: Actor, tmp_path: Path) -> None:
-    out = tmp_path / "empty.json"
-    assert export_sessions(db, owner, "fhir", out) == 0
-    assert Bundle.model_validate_json(out.read_text(encoding="utf-8")).entry is None
 
 
 def test_csv_export_reads_back_field_by_field_as_stored(db: Database, owner: Actor, tmp_path: Path) -> None:
