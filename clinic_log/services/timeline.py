@@ -21,6 +21,7 @@ from clinic_log.db.models import (
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import NotFound
 from clinic_log.services.authority import authorize
+from clinic_log.services.client_record import audit_viewed
 from clinic_log.services.clock import from_utc_naive
 
 
@@ -97,7 +98,9 @@ def client_timeline(db: Database, actor: Actor, client_id: int) -> ClientTimelin
             TimelineSession(sid, from_utc_naive(started), practitioner, device, status, k, n,
                             tuple(areas.get(sid, ())), complications.get(sid, 0))
             for sid, started, practitioner, device, status, k, n in rows)
-        return ClientTimeline(client.id, client.client_ref, f"{client.first_name} {client.last_name}", sessions)
+        timeline = ClientTimeline(client.id, client.client_ref, f"{client.first_name} {client.last_name}", sessions)
+    audit_viewed(db, actor, client_id, "timeline")  # who looked at which client's record (GDPR Art. 15)
+    return timeline
 
 
 def client_id_for_session(db: Database, session_id: int) -> int:

@@ -19,7 +19,7 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED
 from clinic_log.services.session_views import SessionDetail, SessionRow
-from clinic_log.ui.current_user import user_session
+from clinic_log.ui.current_user import current_actor, user_session
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.idle_lock import SessionGuard
 from clinic_log.ui.page_host import PageHost, PageSpec
@@ -379,6 +379,9 @@ class MainWindow(QMainWindow):
         except DomainError as exc:  # e.g. deleted meanwhile by another workstation
             QMessageBox.warning(self, APP_NAME, f"Session {session_id} cannot be shown: {exc}")
             return None
+        from clinic_log.services.client_record import audit_viewed
+
+        audit_viewed(self._db, current_actor(), detail.client_id, f"session {session_id}")
         from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 
         dialog = SessionDetailDialog(detail, self, db=self._db)

@@ -162,6 +162,9 @@ def test_detail_dialog_lists_amendments_with_old_and_new_values(qtbot: QtBot, sa
     assert "owner" in texts
     assert dialog.value_text("Notes") == "swab negative; healed"
     assert "Ольга Петрова" in dialog.value_text("Client")
+    with sqlite3.connect(db_path) as conn:  # who looked at whose record, for the client's subject-access copy
+        [(entity, detail)] = conn.execute("SELECT entity, detail FROM audit_log WHERE action = 'viewed'").fetchall()
+    assert entity == "client" and f"session {session_id}" in detail
 
 
 def test_empty_database_says_how_to_add_sessions(qtbot: QtBot, db: Database, db_path: Path) -> None:

@@ -156,3 +156,14 @@ def test_opening_a_clients_record_is_audited_and_listed_as_access(db: Database, 
     viewed = [r for r in data["tables"]["audit_log"] if r["action"] == "viewed"]
     assert [(r["actor"], r["entity"], r["entity_id"]) for r in viewed] == [("desk", "client", str(clinic.client_id))]
     assert data["accessed_by"][-1]["actor"] == "desk"
+
+
+def test_looking_at_a_clients_timeline_is_audited_as_access(db: Database, owner: Actor, clinic: Clinic,
+                                                             tmp_path: Path) -> None:
+    from clinic_log.services.timeline import client_timeline
+
+    nurse = Actor("jdoyle", UserRole.PRACTITIONER, clinic.nurse_id)
+    client_timeline(db, nurse, clinic.client_id)
+    data = _export(db, owner, tmp_path)
+    assert [(r["actor"], r["detail"]) for r in data["tables"]["audit_log"] if r["action"] == "viewed"] == [
+        ("jdoyle", '{"where": "timeline"}')]
