@@ -349,6 +349,7 @@ def _consultation_client(scene: Scene) -> int:
     add_finding(scene.db, ACTOR, client.id, "isotretinoin", today - timedelta(days=200),
                 today - timedelta(days=40), "20 mg daily")
     add_finding(scene.db, ACTOR, client.id, "keloid_history", today - timedelta(days=30), None, "left ear lobe")
+    add_finding(scene.db, ACTOR, client.id, "implanted_device", today - timedelta(days=30), None, "pacemaker")
     record_consent(scene.db, ACTOR, client.id, "Zófia Łukasiewicz", today - timedelta(days=400))
     return client.id
 
@@ -604,6 +605,25 @@ def recall_result(scene: Scene) -> QWidget:
     return scene.window
 
 
+def _clinic_settings(scene: Scene, tab: int) -> QWidget:
+    from clinic_log.ui.clinic_settings_dialog import ClinicSettingsDialog
+
+    dialog = ClinicSettingsDialog(scene.db, scene.window)
+    dialog.tabs.setCurrentIndex(tab)
+    dialog.show()
+    return dialog
+
+
+def clinic_settings(scene: Scene) -> QWidget:
+    """Settings → Clinic settings…: the clinic's details, idle lock and the FHIR identifier system."""
+    return _clinic_settings(scene, 0)
+
+
+def clinic_settings_privacy(scene: Scene) -> QWidget:
+    """Its second tab: the GDPR Art. 15 texts every subject-access copy prints."""
+    return _clinic_settings(scene, 1)
+
+
 SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("main_window", main_window),
     ("main_window_today", main_window_today),
@@ -632,6 +652,8 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("backups", backups),
     ("passphrase", passphrase),
     ("change_password", change_password),
+    ("clinic_settings", clinic_settings),
+    ("clinic_settings_privacy", clinic_settings_privacy),
     ("history_filters", history_filters),
     ("dashboard", dashboard),
     ("client_timeline", client_timeline),

@@ -67,15 +67,16 @@ def _paras(text: str, style: ParagraphStyle, label: str | None = None) -> list[P
     return [_para(line, style) for line in lines]
 
 
-def _table(rows: Sequence[Sequence[str]], header: Sequence[str], st: _Styles, widths: Sequence[float]) -> Table:
-    data = [[_para(h, st.small, bold=True) for h in header],
-            *[[_para(cell, st.small) for cell in row] for row in rows]]
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitInRow=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+def _table(rows: Sequence[Sequence[str]], header: Sequence[str] | None, st: _Styles, widths: Sequence[float]
+           ) -> Table:
+    """A grid; with a `header`, its row is shaded and repeated on each page the table runs onto."""
+    body = [[_para(cell, st.small) for cell in row] for row in rows]
+    heads = [] if header is None else [[_para(h, st.small, bold=True) for h in header]]
+    table = Table([*heads, *body], colWidths=list(widths), repeatRows=len(heads), hAlign="LEFT", splitInRow=1)
+    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if heads:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")))
+    table.setStyle(TableStyle(style))
     return table
 
 
@@ -88,7 +89,7 @@ def _facts(pairs: Iterable[tuple[str, object]], st: _Styles, width: float) -> li
         (long if len(text) > CELL_CHARS or "\n" in text else short).append((label, text))
     story: list[Any] = []
     if short:
-        story.append(_table(short, ("", ""), st, (width * 0.3, width * 0.7)))
+        story.append(_table(short, None, st, (width * 0.3, width * 0.7)))  # label/value: no header row
     for label, text in long:
         story += _paras(text, st.body, label)
     return story

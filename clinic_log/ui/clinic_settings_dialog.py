@@ -42,7 +42,8 @@ class ClinicSettingsDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self.setWindowTitle("Clinic settings")
-        self.setMinimumWidth(560)  # a refusal (one line naming the field and what is allowed) fits on two lines
+        self.setMinimumWidth(640)  # a refusal (one line naming the field and what is allowed) fits on two lines
+        self.resize(720, 600)  # the Art. 15 texts are paragraphs: room for two or three at a time on a 768 screen
         values = read_settings(db)
         self.clinic = ClinicPage()
         self.clinic.setTitle("")
@@ -98,6 +99,7 @@ class ClinicSettingsDialog(QDialog):
             edit.setToolTip(description)
             edit.setTabChangesFocus(True)
             edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 4)
+            edit.setMaximumHeight(edit.fontMetrics().lineSpacing() * 8)  # a paragraph each, not a page
             label = QLabel(heading)
             label.setBuddy(edit)
             form.addRow(label, edit)
