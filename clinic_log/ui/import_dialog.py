@@ -39,6 +39,7 @@ from clinic_log.ui.progress_dialog import run_with_progress
 
 log = logging.getLogger(__name__)
 KINDS = (("sessions", "Sessions"), ("clients", "Clients"), ("practitioners", "Practitioners"))
+PROBLEMS_SIZE = (900, 520)  # room for the problem list: a dozen lines of about 100 characters
 STEPS = 1000  # the progress bar's scale (a file's size in bytes may not fit a Qt int)
 
 
@@ -81,7 +82,8 @@ class ImportDialog(QDialog):
         self.problems_view.setReadOnly(True)
         self.problems_view.setAccessibleName("Problems")
         self.problems_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.problems_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.problems_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.problems_view.setMinimumHeight(12 * self.problems_view.fontMetrics().lineSpacing())
         self.problems_view.hide()
 
         form = QFormLayout()
@@ -105,7 +107,8 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.result_label)
-        layout.addWidget(self.problems_view, 1)
+        layout.addWidget(self.problems_view, 100)  # the list takes the room when shown, the stretch otherwise
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         self._on_kind_changed()
@@ -169,6 +172,7 @@ class ImportDialog(QDialog):
                                       "them and import the whole file again.")
             self.problems_view.setPlainText("\n".join(shown))
             self.problems_view.show()
+            self.resize(max(self.width(), PROBLEMS_SIZE[0]), max(self.height(), PROBLEMS_SIZE[1]))
         elif isinstance(exc, DomainError):
             self.result_label.setText(f"Not imported: {exc}")
         else:  # a defect, not bad input: the log file keeps the traceback
