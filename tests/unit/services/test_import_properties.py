@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import itertools
 import re
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
@@ -66,19 +66,13 @@ def damaged(draw: st.DrawFn) -> bytes:
     return text
 
 
-def _counts(db: Database) -> tuple[int, int, int]:
-    path = db.sqlite_path
-    assert path is not None
-    conn = sqlite3.connect(path)
-    try:
-        return tuple(conn.execute(sql).fetchone()[0] for sql in (  # type: ignore[return-value]
+def _counts(db: Database) -> tuple[int, ...]:
+    with db.engine.connect() as connection:
+        return tuple(int(connection.execute(text(sql)).scalar_one()) for sql in (
             "SELECT COUNT(*) FROM sessions", "SELECT COUNT(*) FROM session_areas",
             "SELECT COUNT(*) FROM audit_log WHERE action = 'imported' AND entity = 'session'"))
-    finally:
-        conn.close()
 
 
-@pytest.mark.sqlite_only
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(content=damaged())
