@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -78,6 +78,8 @@ from clinic_log.services.people import PractitionerDetails, validate_practitione
 from clinic_log.services.progress import Progress, no_progress
 from clinic_log.services.seals import SEAL_KEY, seals_of
 from clinic_log.settings import get_setting
+
+T = TypeVar("T")
 
 PRACTITIONER_COLUMNS = ("username", "full_name", "role", "needs_supervision", "depth_cap_mm", "licence_no",
                         "licence_expires")
@@ -523,13 +525,20 @@ def _stored_sessions(session: Session, keys: list[tuple[int, datetime, int]]) ->
     for at in range(0, len(ordered), _STORED_KEY_CHUNK):
         chunk = ordered[at:at + _STORED_KEY_CHUNK]
         rows = session.execute(select(table.c.id, table.c.client_id, table.c.started_at, table.c.practitioner_id)
-                               .where(table.c.client_id.in_({k[0] for k in chunk}),
-                                      table.c.started_at.in_({k[1] for k in chunk})))
+                               .where(table.c.client_id.in_(_padded({k[0] for k in chunk})),
+                                      table.c.started_at.in_(_padded({k[1] for k in chunk}))))
         for sid, client_id, started, practitioner_id in rows:
             key = (client_id, started, practitioner_id)
             if key in wanted and key not in found:
                 found[key] = sid
     return found
+
+
+def _padded(values: set[T]) -> list[T]:
+    """`values` repeated up to _STORED_KEY_CHUNK items: every lookup is then the same SQL text, so the driver
+    prepares it once (an IN list of a new length each time is a new statement, kept in the driver's cache)."""
+    listed = list(values)
+    return listed + [listed[-1]] * (_STORED_KEY_CHUNK - len(listed))
 
 
 def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: ProblemList) -> None:
