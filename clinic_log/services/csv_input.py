@@ -30,6 +30,9 @@ DEFAULT_LIMIT = 200  # characters of any other cell, unless the column says othe
 # Control characters other than tab and line breaks (which a quoted note may hold) are refused in every cell:
 # a NUL byte would otherwise reach PostgreSQL, which rejects it with its whole SQL statement.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bytes that are not UTF-8 are read as these stand-ins (errors="surrogateescape"), so each is reported at its line
+# and column instead of the whole file failing at an unknown place.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 # Years a clinic record can have; outside them a date is a typo (and year 1 with +14:00 does not exist in UTC).
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
@@ -139,7 +142,7 @@ class CsvReader:
 
     def __iter__(self) -> Iterator[CsvRow]:
         try:
-            with self.path.open(encoding="utf-8-sig", newline="") as handle:
+            with self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
                 yield from self._rows(handle)
         except UnicodeDecodeError as exc:
             raise UnreadableFile(f"{self.path}: not UTF-8 text ({exc.reason} near byte {exc.start + 1:,} of "
@@ -157,6 +160,7 @@ class CsvReader:
         limits = [self.limits.get(name, DEFAULT_LIMIT) for name in header]
         wanted = [name in self.columns for name in header]
         control = _CONTROL.search
+        not_utf8 = _NOT_UTF8.search
         strip = str.strip
         last_line = reader.line_num
         while True:
@@ -187,6 +191,9 @@ class CsvReader:
                 elif control(text):
                     problems.add(start, name, "holds a control character (such as a NUL byte); remove it")
                     bad = True
+                elif odd := not_utf8(text):
+                    problems.add(start, name, _not_utf8(odd.group()))
+                    bad = True
             if bad:
                 continue
             if any(cells):
@@ -201,6 +208,10 @@ class CsvReader:
         if not any(header):
             self.problems.add(1, "header", f"the file is empty; the header must name {', '.join(self.columns)}")
             return None
+        odd = [m for h in header if (m := _NOT_UTF8.search(h))]
+        if odd:
+            self.problems.add(1, "header", _not_utf8(odd[0].group()))
+            return None
         seen: set[str] = set()
         for name in header:
             if name in seen and name:
@@ -213,6 +224,11 @@ class CsvReader:
         if len(seen) != len(header) or missing:
             return None
         return header
+
+
+def _not_utf8(stand_in: str) -> str:
+    return (f"not UTF-8 text (a byte 0x{ord(stand_in) - 0xDC00:02X}); save the file as UTF-8 (in Excel: "
+            "CSV UTF-8)")
 
 
 def _csv_problem(message: str) -> str:

@@ -106,26 +106,34 @@ def test_odd_cells_are_cell_problems_not_unexpected_errors(people: Database, own
     assert words in problems[0].problem
 
 
-@pytest.mark.parametrize("make", ["folder", "missing", "not-utf8", "empty"])
+@pytest.mark.parametrize("make", ["folder", "missing"])
 def test_a_file_that_cannot_be_read_is_one_line_naming_it(people: Database, owner: Actor, tmp_path: Path,
                                                           make: str) -> None:
     path = tmp_path / "in.csv"
     if make == "folder":
         path.mkdir()
-    elif make == "not-utf8":
-        path.write_bytes((HEADER + "\n" + session_row(0).replace("fine", "caf\xe9")).encode("latin-1"))
-    elif make == "empty":
-        path.write_bytes(b"")
-    if make == "empty":
-        problems = refused(people, owner, path)
-        assert [(p.line, p.column) for p in problems] == [(1, "header")]
-        return
     with pytest.raises(UnreadableFile) as caught:
         import_sessions(people, owner, path)
     message = str(caught.value)
     assert str(path) in message and "\n" not in message
-    assert {"folder": "is a folder", "missing": "does not exist", "not-utf8": "not UTF-8"}[make] in message
+    assert {"folder": "is a folder", "missing": "does not exist"}[make] in message
     assert count_sessions(people) == 0
+
+
+def test_bytes_that_are_not_utf8_are_named_at_their_line_and_column(people: Database, owner: Actor,
+                                                                   tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("\n".join([HEADER, session_row(0), session_row(1, notes="caf\xe9 cr\xe8me")]).encode("latin-1"))
+    problems = refused(people, owner, path)
+    assert [str(p) for p in problems] == ["line 3: notes: not UTF-8 text (a byte 0xE9); save the file as UTF-8 (in "
+                                          "Excel: CSV UTF-8)"]
+
+
+def test_an_empty_file_is_refused_at_its_header(people: Database, owner: Actor, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    problems = refused(people, owner, path)
+    assert [(p.line, p.column) for p in problems] == [(1, "header")]
 
 
 def test_importing_the_same_file_again_is_refused_naming_each_stored_session(people: Database, owner: Actor,
