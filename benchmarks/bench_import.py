@@ -19,6 +19,11 @@ timing; everything else it derives from the CSV inside the timed region. Both re
 row for row, and the baseline's audit chain is verified. Best of 3 runs each (an app import slower than
 30 s is not repeated, to keep `make bench` near ten minutes); goal app/raw ≤ 2×.
 With --profile, one extra import runs under cProfile and the top functions are printed.
+
+Memory: the import streams the file (validates and writes it in batches), so its peak RSS must not grow with the
+file. Each size (10,000, 100,000 and 1,000,000 rows; 2,000 and 10,000 with --quick) is imported into a fresh copy of
+its prepared database in a child process that reports its own peak RSS (VmHWM); goal: the largest
+within 50 MB of the smallest.
 """
 
 from __future__ import annotations
@@ -33,7 +38,10 @@ import math
 import pickle
 import pstats
 import random
+import resource
 import sqlite3
+import subprocess
+import sys
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -66,6 +74,8 @@ from clinic_log.services.importer import SESSION_COLUMNS, import_sessions
 from clinic_log.services.seals import verify_seals
 
 FULL_ROWS, QUICK_ROWS = 100_000, 10_000
+RSS_ROWS, QUICK_RSS_ROWS = (10_000, 100_000, 1_000_000), (2_000, 10_000)
+RSS_GOAL_MB = 50.0  # the largest file's peak RSS may exceed the smallest's by at most this
 RUNS = 3
 REPEAT_LIMIT_S = 30.0  # an app import slower than this is not repeated (best of fewer runs)
 GOAL = 2.0
@@ -417,11 +427,66 @@ def profile_import(base: Path, csv_path: Path, scratch: Path, top: int = 25) -> 
         print("```")
 
 
+def _peak_rss_kib() -> int:
+    """This process's own peak RSS in KiB. Linux's VmHWM, not ru_maxrss: after fork and exec, ru_maxrss starts
+    from the parent's peak, so a child started by a large parent would report the parent's figure."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+
+
+def rss_child(rows: int) -> int:
+    """In a child process: import the prepared file of `rows` rows and print its figures with the peak RSS."""
+    base, csv_path = prepared_files(rows)
+    target = copy_db(base, data_dir() / f"rss-{rows}.sqlite3")
+    db = prepare_database(str(target))
+    try:
+        seconds, result = timed(lambda: import_sessions(db, ACTOR, csv_path))
+    finally:
+        db.dispose()
+        remove_db(target)
+    peak_kib = _peak_rss_kib()
+    print(json.dumps({"rows": rows, "sessions": result.records, "seconds": seconds, "peak_kib": peak_kib}))
+    return 0
+
+
+def measure_rss(sizes: tuple[int, ...]) -> None:
+    """Peak RSS of one import per file size, each in its own process; the check: largest within the goal."""
+    figures = []
+    for rows in sizes:
+        prepared_files(rows)  # generated (or reused) here, so the child's peak is the import's alone
+        done = subprocess.run([sys.executable, __file__, "--rss-child", str(rows)], capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"import of {rows:,} rows failed in the child:\n{done.stderr[-3000:]}")
+        figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    smallest, largest = figures[0], figures[-1]
+    growth = (largest["peak_kib"] - smallest["peak_kib"]) / 1024
+    print_table(
+        "Session import: peak RSS by file size (one child process each)",
+        ["CSV rows", "sessions", "import s", "peak RSS MB"],
+        [[f"{f['rows']:,}", f"{f['sessions']:,}", f"{f['seconds']:.1f}", f"{f['peak_kib'] / 1024:.0f}"]
+         for f in figures],
+        [f"{largest['rows']:,} rows − {smallest['rows']:,} rows: {growth:+.1f} MB "
+         f"(goal ≤ {RSS_GOAL_MB:.0f} MB: {verdict(growth, RSS_GOAL_MB)})"],
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ROWS:,} rows instead of {FULL_ROWS:,}")
     parser.add_argument("--profile", action="store_true", help="also profile one import with cProfile")
+    parser.add_argument("--rss-only", action="store_true", help="only the peak-RSS figures")
+    parser.add_argument("--rss-child", type=int, metavar="ROWS", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rss_child:
+        return rss_child(args.rss_child)
+    if args.rss_only:
+        measure_rss(QUICK_RSS_ROWS if args.quick else RSS_ROWS)
+        return 0
     rows = QUICK_ROWS if args.quick else FULL_ROWS
     base, csv_path = prepared_files(rows)
     scratch = data_dir()
@@ -449,6 +514,7 @@ def main() -> int:
     if args.profile:
         profile_import(base, csv_path, scratch)
         remove_db(scratch / "profile.sqlite3")
+    measure_rss(QUICK_RSS_ROWS if args.quick else RSS_ROWS)
     return 0
 
 

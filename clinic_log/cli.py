@@ -10,15 +10,18 @@ import csv
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue
+from clinic_log.services.progress import Progress, no_progress
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 PASSPHRASE_ENV = "CLINIC_LOG_BACKUP_PASSPHRASE"
@@ -46,9 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--clients", type=int, default=200)
     demo.add_argument("--sessions", type=int, default=1000)
     demo.add_argument("--seed", type=int, default=1)
-    imp = sub.add_parser("import", help="import a CSV file, all or nothing")
+    imp = sub.add_parser("import", help="import a CSV file, all or nothing",
+                         description="import KIND FILE: every problem is listed as 'line N: column: problem' and "
+                                     "nothing is written. A session already in the database (same client, start "
+                                     "time and practitioner) refuses the file, unless --skip-existing")
     imp.add_argument("kind", choices=("practitioners", "clients", "sessions"))
     imp.add_argument("file", type=Path)
+    imp.add_argument("--skip-existing", action="store_true",
+                     help="sessions only: skip sessions already in the database and import the rest")
     exp = sub.add_parser("export", help="export sessions (csv, json, fhir) or one client's data (json, pdf)",
                          description="export sessions --format csv|json|fhir -o FILE [--from DAY] [--to DAY]; "
                                      "export client REF --format json|pdf -o FILE (subject access)")
@@ -118,11 +126,57 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
 def cmd_import(db: Database, args: argparse.Namespace) -> int:
     from clinic_log.services import importer
 
-    run = {"practitioners": importer.import_practitioners, "clients": importer.import_clients,
-           "sessions": importer.import_sessions}[args.kind]
-    result = run(db, cli_actor(), args.file)
+    if args.kind != "sessions":
+        if args.skip_existing:
+            raise InvalidValue("--skip-existing", args.kind, "sessions only (practitioners and clients already in "
+                               "the database always refuse the file)")
+        run = {"practitioners": importer.import_practitioners, "clients": importer.import_clients}[args.kind]
+        result = run(db, cli_actor(), args.file)
+    else:
+        with _terminal_progress(f"importing {args.file.name}") as progress:
+            result = importer.import_sessions(db, cli_actor(), args.file, skip_existing=args.skip_existing,
+                                              progress=progress)
     _out(f"imported {result.records} {result.kind} from {result.rows} rows of {args.file}")
+    if result.skipped:
+        lines = ", ".join(map(str, result.skipped_lines))
+        more = ", …" if result.skipped > len(result.skipped_lines) else ""
+        _out(f"skipped {result.skipped} sessions already in the database (lines {lines}{more})")
     return EXIT_OK
+
+
+PROGRESS_AFTER_S = 1.0  # a terminal progress bar appears only for files that take longer than this
+
+
+@contextmanager
+def _terminal_progress(description: str, clock: Callable[[], float] = time.monotonic) -> Iterator[Progress]:
+    """A progress bar on stderr for a job that runs over PROGRESS_AFTER_S, when stderr is a terminal (never in
+    captured or piped output). It is redrawn at each report (a batch of rows), so no drawing thread runs."""
+    if not sys.stderr.isatty():
+        yield no_progress
+        return
+    started = clock()
+    bar: Any = None
+    task: Any = None
+
+    def report(done: int, total: int) -> None:
+        nonlocal bar, task
+        if bar is None:
+            if clock() - started < PROGRESS_AFTER_S:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+
+            bar = Progress("[progress.description]{task.description}", BarColumn(), TaskProgressColumn(),
+                           TimeRemainingColumn(), console=Console(stderr=True), transient=True, auto_refresh=False)
+            bar.start()
+            task = bar.add_task(description, total=total or None)
+        bar.update(task, completed=done, total=total or None, refresh=True)
+
+    try:
+        yield report
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def cmd_export(db: Database, args: argparse.Namespace) -> int:

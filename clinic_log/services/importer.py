@@ -1,19 +1,22 @@
 """CSV import of practitioners, clients and sessions: all or nothing, every bad cell reported.
 
-Sessions are bulk-inserted with Core executemany in one transaction; rows sharing
-client_ref + started_at + practitioner form one session, recorded as signed by its practitioner.
+Sessions are read, checked and bulk-inserted (Core executemany) in batches inside one transaction, so memory stays
+flat as the file grows; any problem rolls the whole file back. Rows sharing client_ref + started_at + practitioner
+form one session (their rows must be consecutive), recorded as signed by its practitioner. A session already stored
+under the same client, start time (in UTC) and practitioner refuses the file, or is skipped when asked.
 """
 
 from __future__ import annotations
 
-import hashlib
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -39,6 +42,7 @@ from clinic_log.db.models import (
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, Level, PractitionerRole, SessionStatus, Severity
 from clinic_log.domain.errors import DomainError, InvalidValue
+from clinic_log.domain.numbers import parse_decimal
 from clinic_log.domain.rules import SessionFacts, assess_session
 from clinic_log.domain.values import (
     AreaInput,
@@ -53,22 +57,29 @@ from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.clients import ClientDetails, parse_fitzpatrick, search_key, validate_details
-from clinic_log.services.clock import to_utc_naive, utcnow
+from clinic_log.services.clock import utcnow
 from clinic_log.services.csv_input import (
+    NOTES_LIMIT,
     CellError,
+    CsvReader,
     CsvRow,
     ProblemList,
+    file_digest,
     parse_bool,
     parse_date,
     parse_datetime,
     parse_float,
     parse_int,
     read_rows,
+    utc_stamp,
 )
 from clinic_log.services.draft_input import OrmReader
 from clinic_log.services.people import PractitionerDetails, validate_practitioner
+from clinic_log.services.progress import Progress, no_progress
 from clinic_log.services.seals import SEAL_KEY, seals_of
 from clinic_log.settings import get_setting
+
+T = TypeVar("T")
 
 PRACTITIONER_COLUMNS = ("username", "full_name", "role", "needs_supervision", "depth_cap_mm", "licence_no",
                         "licence_expires")
@@ -78,15 +89,21 @@ SESSION_COLUMNS = ("client_ref", "started_at", "practitioner", "supervisor", "de
                    "complication_grade", "notes")
 
 
+BATCH_ROWS = 5_000  # rows validated, then written, at a time; memory does not grow with the file
+SKIPPED_LINES_SHOWN = 20  # first lines of skipped sessions listed in the result
+NAME_LIMITS = {"username": 80, "practitioner": 80, "supervisor": 80, "full_name": 200, "role": 20,
+               "licence_no": 80, "client_ref": 40, "first_name": 120, "last_name": 120, "phone": 40, "email": 200,
+               "device": 80, "device_serial": 80, "cartridge_lot": 80, "area": 40, "complication": 40}
+SESSION_LIMITS = {**NAME_LIMITS, "notes": NOTES_LIMIT}  # characters per cell (db/models.py column lengths)
+
+
 @dataclass(frozen=True)
 class ImportResult:
     kind: str
     rows: int
     records: int  # practitioners, clients or sessions created
-
-
-def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    skipped: int = 0  # sessions already in the database, skipped on request
+    skipped_lines: tuple[int, ...] = ()  # the first line of the first SKIPPED_LINES_SHOWN of them
 
 
 def _domain_check(problems: ProblemList, row: CsvRow, column: str, check: Callable[[], None]) -> None:
@@ -101,7 +118,8 @@ def _domain_check(problems: ProblemList, row: CsvRow, column: str, check: Callab
 
 def import_practitioners(db: Database, actor: Actor, path: Path) -> ImportResult:
     authorize(db, actor, "import data")
-    rows = read_rows(path, PRACTITIONER_COLUMNS)
+    rows = read_rows(path, PRACTITIONER_COLUMNS, NAME_LIMITS)
+    digest = file_digest(path)
     problems = ProblemList()
     details: list[tuple[CsvRow, PractitionerDetails]] = []
     for row in rows:
@@ -139,7 +157,7 @@ def import_practitioners(db: Database, actor: Actor, path: Path) -> ImportResult
                 session.add(Credential(practitioner_id=p.id, kind="licence", number=item.licence_no,
                                        expires_on=item.licence_expires, required=True))
         audit.record(db, session, actor, AuditEvent("imported", "practitioners", None,
-                                                    {"file": path.name, "sha256": _file_digest(path),
+                                                    {"file": path.name, "sha256": digest,
                                                      "count": len(details)}))
         return ImportResult("practitioners", len(rows), len(details))
 
@@ -161,7 +179,8 @@ def _check_unique(problems: ProblemList, keyed: list[tuple[CsvRow, str]], column
 
 def import_clients(db: Database, actor: Actor, path: Path) -> ImportResult:
     authorize(db, actor, "import data")
-    rows = read_rows(path, CLIENT_COLUMNS)
+    rows = read_rows(path, CLIENT_COLUMNS, NAME_LIMITS)
+    digest = file_digest(path)
     problems = ProblemList()
     details: list[tuple[CsvRow, ClientDetails]] = []
     for row in rows:
@@ -190,7 +209,7 @@ def import_clients(db: Database, actor: Actor, path: Path) -> ImportResult:
             for _, d in details
         ])
         audit.record(db, session, actor, AuditEvent("imported", "clients", None,
-                                                    {"file": path.name, "sha256": _file_digest(path),
+                                                    {"file": path.name, "sha256": digest,
                                                      "count": len(details)}))
         return ImportResult("clients", len(rows), len(details))
 
@@ -209,10 +228,14 @@ def _fitzpatrick_cell(text: str) -> int | None:
 
 @dataclass
 class _Group:
-    rows: list[CsvRow]
+    key: tuple[str, datetime, str]  # client_ref, started_at as stored (naive UTC), practitioner username
+    stored: datetime  # started_at as stored
+    lines: list[int]  # of its rows, in file order
     fields: dict[str, Any]  # the session's own fields, from its first row
     lot_number: str | None
     device_key: tuple[str, str] | None  # (model name, serial)
+    areas: list[AreaInput] = field(default_factory=list)
+    comps: list[ComplicationInput] = field(default_factory=list)
     entry: SessionInput = field(init=False)
     warnings: tuple[Problem, ...] = ()
 
@@ -232,6 +255,9 @@ class _SessionLookups:
         self.model_refs = {name: facts.device_model_ref(model) for name, model in self.models.items()}
         self.devices = {d.serial: d for d in session.scalars(select(Device))}
         self.lots = {lot.lot_number: lot for lot in session.scalars(select(CartridgeLot))}
+        # The lots known before the import, as the rules see them for every session of the file (lots the file
+        # brings are added to `lots` as they are written, batch by batch).
+        self.lots_at_start = {number: lot.expires_on for number, lot in self.lots.items()}
         self.areas = facts.area_refs(session)
         self.complications = facts.complication_codes(session)
         self.consent_validity = get_setting(session, "consent.validity")
@@ -259,29 +285,44 @@ class _SessionLookups:
                                                   self.born_by_id.get(cid))
 
 
-def import_sessions(db: Database, actor: Actor, path: Path) -> ImportResult:
+def import_sessions(db: Database, actor: Actor, path: Path, *, skip_existing: bool = False,
+                    progress: Progress = no_progress) -> ImportResult:
+    """Import a sessions file, all or nothing, reading and writing it in batches of BATCH_ROWS rows inside one
+    transaction (memory stays flat as the file grows). A session already in the database (same client, start
+    time and practitioner) refuses the file, or with `skip_existing` is skipped and counted. `progress(done,
+    total)` is called after each batch with characters read and the file's size; raising JobCancelled from it
+    rolls everything back."""
     authorize(db, actor, "import data")
-    rows = read_rows(path, SESSION_COLUMNS)
-    digest = _file_digest(path)
+    digest = file_digest(path)
 
     def work(session: Session) -> ImportResult:
-        look = _SessionLookups(session)
         problems = ProblemList()
-        groups = _group_rows(rows, look, problems)
-        _assess_groups(groups, look, problems)
+        reader = CsvReader(path, SESSION_COLUMNS, problems, SESSION_LIMITS)
+        run = _SessionImport(db, session, actor, _SessionLookups(session), problems, path.name, digest,
+                             skip_existing)
+        batch: list[CsvRow] = []
+        for row in reader:
+            batch.append(row)
+            if len(batch) >= BATCH_ROWS:
+                run.take(batch)
+                batch = []
+                progress(reader.chars_read, reader.size)
+        run.take(batch, last=True)
         problems.raise_if_any()
-        count = _write_sessions(db, session, actor, groups, look, path.name, digest)
-        return ImportResult("sessions", len(rows), count)
+        progress(reader.size, reader.size)
+        return ImportResult("sessions", run.rows, run.written, run.skipped, tuple(run.skipped_lines))
 
     return db.write(work)
 
 
 @lru_cache(maxsize=1024)  # a file repeats the same few values on every row
 def _depth_cell(text: str) -> float:
+    if not text.isascii():
+        raise CellError(f"{text!r} is not a number; a depth in mm, e.g. 0.75, written with ASCII digits")
     try:
-        return float(text)
-    except ValueError:
-        raise CellError(f"{text!r} is not a number; a depth in mm, e.g. 0.75") from None
+        return parse_decimal(text, "depth_mm", "a depth in mm, e.g. 0.75")
+    except InvalidValue as exc:
+        raise CellError(f"{text!r} is not a number; {exc.allowed}") from None
 
 
 @lru_cache(maxsize=1024)  # a file repeats the same few values on every row
@@ -294,105 +335,211 @@ def _grade_cell(text: str) -> int:
     return parse_int(text, 1, 5, "CTCAE grade 1 to 5")
 
 
-def _group_rows(rows: list[CsvRow], look: _SessionLookups, problems: ProblemList) -> list[_Group]:
-    groups: dict[tuple[str, datetime, str], _Group] = {}
-    areas_of: dict[tuple[str, datetime, str], list[AreaInput]] = defaultdict(list)
-    comps_of: dict[tuple[str, datetime, str], list[ComplicationInput]] = defaultdict(list)
-    # Hot loop (one pass per CSV row): the lookups and the problem list are bound to locals once.
-    found = problems.problems
-    add = problems.add
-    cell = problems.cell
-    clients, practitioners, models, devices = look.clients, look.practitioners, look.models, look.devices
-    areas, complications = look.areas, look.complications
-    area_inputs: dict[tuple[str, float, int], AreaInput] = {}
-    model_of = {serial: device.model.name for serial, device in devices.items()}
-    for row in rows:
-        get = row.values.get  # cells are already stripped by read_rows
-        line = row.line
-        before = len(found)
-        ref = get("client_ref", "")
-        client = clients.get(ref)
-        if client is None:
-            add(line, "client_ref", f"{ref!r} is not a known client; import clients first" if ref else "required")
-        # problems.cell inlined for the cells every row has (start, depth, passes): this loop runs per CSV row.
-        text = get("started_at", "")
-        started: datetime | None = None
-        if not text:
-            add(line, "started_at", "required")
-        else:
-            try:
-                started = parse_datetime(text)
-            except CellError as exc:
-                add(line, "started_at", str(exc))
-        username = get("practitioner", "")
-        practitioner = practitioners.get(username)
-        if practitioner is None:
-            add(line, "practitioner", f"{username!r} is not a known practitioner username"
-                if username else "required")
-        supervisor_name = get("supervisor", "")
-        supervisor = practitioners.get(supervisor_name) if supervisor_name else None
-        if supervisor_name and supervisor is None:
-            add(line, "supervisor", f"{supervisor_name!r} is not a known practitioner username")
-        model_name = get("device", "")
-        serial = get("device_serial", "")
-        known = devices.get(serial) if serial else None
-        if model_name:
-            if model_name not in models:
-                add(line, "device", f"{model_name!r} is not allowed; one of {', '.join(sorted(models))}")
-            if known is not None and model_of[serial] != model_name:
-                add(line, "device_serial", f"{serial!r} is a {model_of[serial]}, not a {model_name}")
-            if not serial:
-                add(line, "device_serial", "required when a device is named")
-        lot_expires = cell(row, "lot_expires", parse_date, required=False)
-        area_code = get("area", "")
-        if area_code not in areas:
-            add(line, "area", f"{area_code!r} is not allowed; one of {', '.join(areas)}" if area_code else "required")
-        text = get("depth_mm", "")
-        depth: float | None = None
-        if not text:
-            add(line, "depth_mm", "required")
-        else:
-            try:
-                depth = _depth_cell(text)
-            except CellError as exc:
-                add(line, "depth_mm", str(exc))
-        text = get("passes", "")
-        passes: int | None = None
-        if text:
-            try:
-                passes = _passes_cell(text)
-            except CellError as exc:
-                add(line, "passes", str(exc))
-        comp_code = get("complication", "")
-        grade = cell(row, "complication_grade", _grade_cell, required=bool(comp_code)) \
-            if comp_code or get("complication_grade") else None
-        if comp_code and comp_code not in complications:
-            add(line, "complication", f"{comp_code!r} is not allowed; one of " + ", ".join(sorted(complications)))
-        if grade is not None and not comp_code:
-            add(line, "complication", "required when complication_grade is given")
-        if len(found) > before or client is None or started is None or practitioner is None or depth is None:
-            continue
-        key = (ref, started, username)
-        area_key = (area_code, depth, passes or 1)
-        area = area_inputs.get(area_key)
-        if area is None:  # AreaInput is an immutable value: one object per distinct area, depth and passes
-            area = area_inputs[area_key] = AreaInput(*area_key)
-        areas_of[key].append(area)
-        if comp_code and grade is not None and all(c.code != comp_code for c in comps_of[key]):
-            comps_of[key].append(ComplicationInput(comp_code, grade, onset_on=started.date()))
-        group = groups.get(key)
-        if group is None:
-            # The session's own fields come from its first row; the entry is built once all rows are seen.
-            lot_number = get("cartridge_lot", "") or None
-            fields = {"client_id": client[0], "practitioner_id": practitioner.id, "started_at": started,
-                      "supervisor_id": supervisor.id if supervisor else None,
-                      "device_id": known.id if known else None, "cartridge_lot": lot_number,
-                      "lot_expires": lot_expires, "notes": get("notes", "") or None}
-            group = groups[key] = _Group([], fields, lot_number, (model_name, serial) if model_name else None)
-        group.rows.append(row)
-    for key, group in groups.items():
-        group.entry = SessionInput(**group.fields, areas=tuple(areas_of[key]), complications=tuple(comps_of[key]))
-    return list(groups.values())
+_Key = tuple[str, datetime, str]  # client_ref, started_at (UTC as stored), practitioner username
+_STORED_KEY_CHUNK = 500  # sessions looked up per SELECT against ix_sessions_client_started
+
+
+class _SessionImport:
+    """One import of a sessions file, fed rows in batches. A session's rows must be consecutive (as clinics'
+    exports write them): rows sharing client_ref + started_at + practitioner that come after another session's rows
+    are refused with the line where that session started. Finished sessions are checked against the database,
+    assessed and written batch by batch; after the first problem nothing more is written, but every row is still
+    checked so the whole list of problems can be reported (and the transaction rolled back)."""
+
+    def __init__(self, db: Database, session: Session, actor: Actor, look: _SessionLookups, problems: ProblemList,
+                 file_name: str, digest: str, skip_existing: bool) -> None:
+        self.db, self.session, self.actor, self.look, self.problems = db, session, actor, look, problems
+        self.file_name, self.digest, self.skip_existing = file_name, digest, skip_existing
+        self.rows = 0
+        self.written = 0
+        self.skipped = 0
+        self.skipped_lines: list[int] = []
+        self.open: _Group | None = None  # the session whose rows are being read
+        self.pending: dict[_Key, _Group] = {}  # finished, not yet written
+        # Sessions written by this import: ids (ascending) and their first lines, to name the line of a session
+        # whose rows come back later in the file (found through the database, as the batch is already written).
+        self.imported_ids = array("q")
+        self.imported_lines = array("q")
+        self.area_inputs: dict[tuple[str, float, int], AreaInput] = {}
+        self.model_of = {serial: device.model.name for serial, device in look.devices.items()}
+
+    def take(self, rows: list[CsvRow], last: bool = False) -> None:
+        self.rows += len(rows)
+        self._group(rows)
+        if last and self.open is not None:
+            self._finish_open()
+        self._flush()
+
+    def _finish_open(self) -> None:
+        group = self.open
+        assert group is not None
+        group.entry = SessionInput(**group.fields, areas=tuple(group.areas), complications=tuple(group.comps))
+        self.pending[group.key] = group
+        self.open = None
+
+    def _group(self, rows: list[CsvRow]) -> None:
+        # Hot loop (one pass per CSV row): the lookups and the problem list are bound to locals once.
+        problems = self.problems
+        add = problems.add
+        cell = problems.cell
+        look = self.look
+        clients, practitioners, models, devices = look.clients, look.practitioners, look.models, look.devices
+        areas, complications = look.areas, look.complications
+        area_inputs, model_of = self.area_inputs, self.model_of
+        for row in rows:
+            get = row.values.get  # cells are already stripped by the reader
+            line = row.line
+            before = len(problems)
+            ref = get("client_ref", "")
+            client = clients.get(ref)
+            if client is None:
+                add(line, "client_ref", f"{ref!r} is not a known client; import clients first" if ref else "required")
+            # problems.cell inlined for the cells every row has (start, depth, passes): this loop runs per CSV row.
+            text = get("started_at", "")
+            started: datetime | None = None
+            stored: datetime | None = None
+            if not text:
+                add(line, "started_at", "required")
+            else:
+                try:
+                    started = parse_datetime(text)
+                    stored = utc_stamp(started, text)
+                except CellError as exc:
+                    add(line, "started_at", str(exc))
+            username = get("practitioner", "")
+            practitioner = practitioners.get(username)
+            if practitioner is None:
+                add(line, "practitioner", f"{username!r} is not a known practitioner username"
+                    if username else "required")
+            supervisor_name = get("supervisor", "")
+            supervisor = practitioners.get(supervisor_name) if supervisor_name else None
+            if supervisor_name and supervisor is None:
+                add(line, "supervisor", f"{supervisor_name!r} is not a known practitioner username")
+            model_name = get("device", "")
+            serial = get("device_serial", "")
+            known = devices.get(serial) if serial else None
+            if model_name:
+                if model_name not in models:
+                    add(line, "device", f"{model_name!r} is not allowed; one of {', '.join(sorted(models))}")
+                elif serial and model_of.setdefault(serial, model_name) != model_name:
+                    add(line, "device_serial", f"{serial!r} is a {model_of[serial]}, not a {model_name}")
+                if not serial:
+                    add(line, "device_serial", "required when a device is named")
+            lot_expires = cell(row, "lot_expires", parse_date, required=False)
+            area_code = get("area", "")
+            if area_code not in areas:
+                add(line, "area", f"{area_code!r} is not allowed; one of {', '.join(areas)}"
+                    if area_code else "required")
+            text = get("depth_mm", "")
+            depth: float | None = None
+            if not text:
+                add(line, "depth_mm", "required")
+            else:
+                try:
+                    depth = _depth_cell(text)
+                except CellError as exc:
+                    add(line, "depth_mm", str(exc))
+            text = get("passes", "")
+            passes: int | None = None
+            if text:
+                try:
+                    passes = _passes_cell(text)
+                except CellError as exc:
+                    add(line, "passes", str(exc))
+            comp_code = get("complication", "")
+            grade = cell(row, "complication_grade", _grade_cell, required=bool(comp_code)) \
+                if comp_code or get("complication_grade") else None
+            if comp_code and comp_code not in complications:
+                add(line, "complication", f"{comp_code!r} is not allowed; one of " + ", ".join(sorted(complications)))
+            if grade is not None and not comp_code:
+                add(line, "complication", "required when complication_grade is given")
+            if (len(problems) > before or client is None or started is None or stored is None
+                    or practitioner is None or depth is None):
+                continue
+            key = (ref, stored, username)
+            group = self.open
+            if group is None or group.key != key:
+                earlier = self.pending.get(key)
+                if earlier is not None:
+                    add(line, "started_at", f"this session already started at line {earlier.lines[0]}; keep a "
+                        "session's rows together")
+                    continue
+                if group is not None:
+                    self._finish_open()
+                # The session's own fields come from its first row; the entry is built once all rows are seen.
+                lot_number = get("cartridge_lot", "") or None
+                fields = {"client_id": client[0], "practitioner_id": practitioner.id, "started_at": started,
+                          "supervisor_id": supervisor.id if supervisor else None,
+                          "device_id": known.id if known else None, "cartridge_lot": lot_number,
+                          "lot_expires": lot_expires, "notes": get("notes", "") or None}
+                group = self.open = _Group(key, stored, [], fields, lot_number,
+                                           (model_name, serial) if model_name else None)
+            area_key = (area_code, depth, passes or 1)
+            area = area_inputs.get(area_key)
+            if area is None:  # AreaInput is an immutable value: one object per distinct area, depth and passes
+                area = area_inputs[area_key] = AreaInput(*area_key)
+            group.areas.append(area)
+            if comp_code and grade is not None and all(c.code != comp_code for c in group.comps):
+                group.comps.append(ComplicationInput(comp_code, grade, onset_on=started.date()))
+            group.lines.append(line)
+
+    def _flush(self) -> None:
+        groups = list(self.pending.values())
+        self.pending = {}
+        if not groups:
+            return
+        stored = _stored_sessions(self.session, [(g.entry.client_id, g.stored, g.entry.practitioner_id)
+                                                 for g in groups])
+        fresh = []
+        for group in groups:
+            sid = stored.get((group.entry.client_id, group.stored, group.entry.practitioner_id))
+            if sid is None:
+                fresh.append(group)
+                continue
+            at = bisect_left(self.imported_ids, sid)
+            if at < len(self.imported_ids) and self.imported_ids[at] == sid:
+                self.problems.add(group.lines[0], "started_at", "this session already started at line "
+                                  f"{self.imported_lines[at]}; keep a session's rows together")
+            elif self.skip_existing:
+                self.skipped += 1
+                if len(self.skipped_lines) < SKIPPED_LINES_SHOWN:
+                    self.skipped_lines.append(group.lines[0])
+            else:
+                self.problems.add(group.lines[0], "started_at", f"this session (client {group.key[0]}, "
+                                  f"practitioner {group.key[2]}) is already in the database as session "
+                                  f"{sid}; remove the line(s) or import with --skip-existing")
+        _assess_groups(fresh, self.look, self.problems)
+        if self.problems or not fresh:
+            return  # keep validating the rest of the file, write nothing more: the transaction will roll back
+        ids = _write_sessions(self.db, self.session, self.actor, fresh, self.look, self.file_name, self.digest)
+        self.imported_ids.extend(ids)
+        self.imported_lines.extend(g.lines[0] for g in fresh)
+        self.written += len(ids)
+
+
+def _stored_sessions(session: Session, keys: list[tuple[int, datetime, int]]) -> dict[tuple[int, datetime, int], int]:
+    """Ids of the sessions already stored under these (client id, started_at as stored, practitioner id)."""
+    table = table_of(TreatmentSession)
+    wanted = set(keys)
+    found: dict[tuple[int, datetime, int], int] = {}
+    ordered = sorted(wanted)
+    for at in range(0, len(ordered), _STORED_KEY_CHUNK):
+        chunk = ordered[at:at + _STORED_KEY_CHUNK]
+        rows = session.execute(select(table.c.id, table.c.client_id, table.c.started_at, table.c.practitioner_id)
+                               .where(table.c.client_id.in_(_padded({k[0] for k in chunk})),
+                                      table.c.started_at.in_(_padded({k[1] for k in chunk}))))
+        for sid, client_id, started, practitioner_id in rows:
+            key = (client_id, started, practitioner_id)
+            if key in wanted and key not in found:
+                found[key] = sid
+    return found
+
+
+def _padded(values: set[T]) -> list[T]:
+    """`values` repeated up to _STORED_KEY_CHUNK items: every lookup is then the same SQL text, so the driver
+    prepares it once (an IN list of a new length each time is a new statement, kept in the driver's cache)."""
+    listed = list(values)
+    return listed + [listed[-1]] * (_STORED_KEY_CHUNK - len(listed))
 
 
 def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: ProblemList) -> None:
@@ -402,13 +549,12 @@ def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: Proble
         supervisor = look.practitioners_by_id.get(entry.supervisor_id) if entry.supervisor_id else None
         model = look.models[group.device_key[0]] if group.device_key else None
         fitz = look.fitzpatrick_by_id[entry.client_id]
-        lot = look.lots.get(group.lot_number or "")
         session_facts = SessionFacts(
             client=look.client_facts(entry.client_id, fitz), practitioner=practitioner, supervisor=supervisor,
             device_model=look.model_refs[model.name] if model else None, areas=look.areas,
             complication_codes=look.complications, consent_validity=look.consent_validity,
-            lot=None if not group.lot_number else LotFacts(group.lot_number, lot is not None,
-                                                           None if lot is None else lot.expires_on),
+            lot=None if not group.lot_number else LotFacts(group.lot_number, group.lot_number in look.lots_at_start,
+                                                           look.lots_at_start.get(group.lot_number)),
         )
         assessment = assess_session(entry, session_facts)
         group.warnings = assessment.to_go_ahead
@@ -422,11 +568,11 @@ def _locate(group: _Group, field: str, message: str) -> tuple[int, str, str]:
         index = int(field[len("areas["):field.index("]")]) - 1
         column = field[field.index("]") + 2:]
         column = {"area": "area", "depth_mm": "depth_mm", "passes": "passes"}.get(column, column)
-        return group.rows[min(index, len(group.rows) - 1)].line, column, message
+        return group.lines[min(index, len(group.lines) - 1)], column, message
     if field.startswith("complications["):
-        return group.rows[0].line, "complication_grade" if field.endswith("grade") else "complication", message
+        return group.lines[0], "complication_grade" if field.endswith("grade") else "complication", message
     column = {"cartridge_lot": "lot_expires", "supervisor": "supervisor"}.get(field, field)
-    return group.rows[0].line, column, message
+    return group.lines[0], column, message
 
 
 _SESSION_COLUMNS = (
@@ -441,13 +587,13 @@ _WARNING_COLUMNS = ("session_id", "code", "message", "reason", "level", "overrid
 
 
 def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_Group], look: _SessionLookups,
-                    file_name: str, digest: str) -> int:
+                    file_name: str, digest: str) -> list[int]:
     now = utcnow()
     device_ids = _ensure_devices(session, groups, look)
     lot_ids = _ensure_lots(session, groups, look)
     ids = dialect.reserve_ids(session, table_of(TreatmentSession), len(groups))
     if not ids:
-        return 0
+        return ids
     # Tuples straight to the driver (db.bulk.insert_values): at 100,000 rows, dicts per row cost a tenth
     # of the import.
     imported = f"imported from {file_name}"
@@ -457,7 +603,7 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     for sid, g in zip(ids, groups, strict=True):
         e = g.entry
         session_rows.append((
-            sid, e.client_id, to_utc_naive(e.started_at), e.practitioner_id, e.supervisor_id, None,
+            sid, e.client_id, g.stored, e.practitioner_id, e.supervisor_id, None,
             device_ids.get(g.device_key) if g.device_key else None,
             lot_ids.get(g.lot_number) if g.lot_number else None,
             None, None, None, e.notes, imported if g.warnings else None, signed, usernames[e.practitioner_id],
@@ -479,10 +625,10 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     sealed = seals_of(OrmReader(session), ids)  # each imported (signed) session's content, sealed in its audit row
     audit.record_many(db, session, actor, [
         AuditEvent("imported", "session", str(sid), {"file": file_name, "sha256": digest,
-                                                     "lines": [r.line for r in g.rows], SEAL_KEY: sealed[sid]})
+                                                     "lines": g.lines, SEAL_KEY: sealed[sid]})
         for sid, g in zip(ids, groups, strict=True)
     ])
-    return len(ids)
+    return ids
 
 
 def _ensure_devices(session: Session, groups: list[_Group], look: _SessionLookups) -> dict[tuple[str, str], int]:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from clinic_log.ui.client_picker import ClientPickerDialog
     from clinic_log.ui.client_timeline import ClientTimelineDialog
     from clinic_log.ui.export_dialog import ExportDialog
+    from clinic_log.ui.import_dialog import ImportDialog
     from clinic_log.ui.session_detail_dialog import SessionDetailDialog
     from clinic_log.ui.session_form import SessionFormDialog
 
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     aftercare_dialog_opened = Signal(object)  # AftercarePreviewDialog
     template_dialog_opened = Signal(object)  # AftercareTemplateDialog
     export_dialog_opened = Signal(object)  # ExportDialog
+    import_dialog_opened = Signal(object)  # ImportDialog
     timeline_dialog_opened = Signal(object)  # ClientTimelineDialog
 
     def __init__(self, db: Database, location: str, parent: QWidget | None = None) -> None:
@@ -179,6 +181,10 @@ class MainWindow(QMainWindow):
         self.export_action.setToolTip("Export sessions (CSV, JSON, FHIR) or one client's data; owner only")
         self.export_action.triggered.connect(self.open_export)
         file_menu.addAction(self.export_action)
+        self.import_action = QAction("&Import…", self)
+        self.import_action.setToolTip("Import practitioners, clients or sessions from a CSV file; owner only")
+        self.import_action.triggered.connect(self.open_import)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -259,7 +265,8 @@ class MainWindow(QMainWindow):
         for action, permission in ((self.backups_action, "back up and restore"),
                                    (self.template_action, "edit templates and settings"),
                                    (self.clinic_settings_action, "edit templates and settings"),
-                                   (self.export_action, "export data")):
+                                   (self.export_action, "export data"),
+                                   (self.import_action, "import data")):
             action.setVisible(actor.role in ALLOWED[permission])
         self._settings_menu.menuAction().setVisible(actor.role in ALLOWED["edit templates and settings"])
         self.user_label.setText(f"{actor.username} ({actor.role.value})")
@@ -340,6 +347,17 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.export_dialog_opened.emit(dialog)
+        return dialog
+
+    def open_import(self) -> ImportDialog:
+        """File → Import…: once a file is stored, every page shows its records."""
+        from clinic_log.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self._db, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _text: self.page.refresh())
+        dialog.open()
+        self.import_dialog_opened.emit(dialog)
         return dialog
 
     def open_timeline_for_selection(self) -> ClientTimelineDialog | None:
