@@ -96,7 +96,8 @@ def prepared_files(rows: int) -> tuple[Path, Path]:
     """The prepared database and the CSV that refers to it, generated together when missing or stale."""
     folder = data_dir()
     db_path, csv_path = folder / f"import-base-{rows}.sqlite3", folder / f"import-{rows}.csv"
-    version = data_version(f"demo={source_digest('clinic_log/services/demo.py')}", f"rows={rows}")
+    version = data_version(f"demo={source_digest('clinic_log/services/demo.py')}",
+                           f"csv={source_digest('benchmarks/bench_import.py')}", f"rows={rows}")
     if not (is_cached(db_path, version) and is_cached(csv_path, version)):
         remove_db(db_path)
         db = prepare_database(str(db_path))
@@ -114,7 +115,7 @@ class _Refs:
     devices: list[tuple[str, str, float, float]]  # serial, model, min, max
     lots: list[tuple[str, str]]  # (expires_on, lot_number), sorted
     areas: list[tuple[str, float, float]]
-    complications: list[str]
+    complications: list[tuple[str, int]]  # code, its highest CTCAE grade
 
 
 def _load_refs(db_path: Path) -> _Refs:
@@ -127,7 +128,7 @@ def _load_refs(db_path: Path) -> _Refs:
             lots=sorted(con.execute("SELECT expires_on, lot_number FROM cartridge_lots "
                                     "WHERE expires_on IS NOT NULL")),
             areas=list(con.execute("SELECT code, usual_min_mm, usual_max_mm FROM areas ORDER BY code")),
-            complications=[r[0] for r in con.execute("SELECT code FROM complication_types ORDER BY code")],
+            complications=list(con.execute("SELECT code, max_grade FROM complication_types ORDER BY code")),
         )
     finally:
         con.close()
@@ -148,7 +149,8 @@ def _session_rows(rng: random.Random, refs: _Refs, started: datetime, n_areas: i
                if (steps := _depth_choices(max(amin, dmin), min(amax, dmax, cap)))]
     base = [rng.choice(refs.clients), started.strftime("%Y-%m-%dT%H:%M"), username,
             rng.choice(physicians) if supervised else "", model, serial, lot, lot_expires]
-    complication = [rng.choice(refs.complications), str(rng.randint(1, 3))] if rng.random() < 0.06 else ["", ""]
+    code, highest = rng.choice(refs.complications)
+    complication = [code, str(rng.randint(1, min(3, highest)))] if rng.random() < 0.06 else ["", ""]
     rows = []
     for n, (code, steps) in enumerate(rng.sample(fitting, min(n_areas, len(fitting)))):
         depth = f"{rng.choice(steps) * 0.05:.2f}"
