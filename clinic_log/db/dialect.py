@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func, literal, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -17,7 +17,8 @@ def group_concat(session: Session, column: Any, separator: str = ",", order_by: 
         if order_by is not None:
             from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-            return func.string_agg(aggregate_order_by(column, order_by), separator)
+            # PostgreSQL wants the ORDER BY after the last argument: string_agg(x, sep ORDER BY …)
+            return func.string_agg(column, aggregate_order_by(literal(separator), order_by))
         return func.string_agg(column, separator)
     return func.group_concat(column, separator)
 
