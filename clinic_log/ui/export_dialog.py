@@ -65,8 +65,8 @@ class ExportDialog(QDialog):
         self.from_edit = OptionalDateEdit()
         self.to_edit = OptionalDateEdit()
         self.times_combo = QComboBox()
-        for key, label in time_choices():
-            self.times_combo.addItem(label, key)
+        for key, shown in time_choices():
+            self.times_combo.addItem(shown, key)
         self.times_combo.setToolTip("CSV and JSON: the zone is named in each row's time_zone column")
         self.client_edit = QLineEdit(client_ref)
         self.client_edit.setPlaceholderText("e.g. P-1001")
