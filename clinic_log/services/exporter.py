@@ -133,19 +133,19 @@ def _rows(db: Database, date_from: date | None, date_to: date | None, zone: tzin
             stmt = stmt.where(s.started_at >= to_utc_naive(started_from))
         if started_before is not None:
             stmt = stmt.where(s.started_at < to_utc_naive(started_before))
-        for r in session.execute(stmt.execution_options(yield_per=2000)):
-            started = clock.show(r[1]) or ""
-            yield {
-                "session_id": r[0], "started_at": started, "time_zone": clock.zone_name(started),
-                "status": "voided" if r[26] is not None else r[2],
-                "client_ref": r[3], "client_name": f"{r[4]} {r[5]}", "practitioner": r[6], "supervisor": r[7],
-                "device": r[8], "device_serial": r[9], "cartridge_lot": r[10],
-                "lot_expires": r[11].isoformat() if r[11] else None, "area": r[12], "depth_mm": r[13],
-                "passes": r[14], "technique": r[15], "rf_energy": r[16], "products": r[17], "complications": r[18],
-                "max_complication_grade": r[19], "notes": r[20], "signed_by": r[21], "signed_at": clock.show(r[22]),
-                "countersigned_by": r[23], "countersigned_at": clock.show(r[24]), "voided_by": r[25],
-                "voided_at": clock.show(r[26]), "void_reason": r[27],
-            }
+        # Core rows (no ORM row processing); the session's own fields are worked out once for all its areas.
+        last_id: int | None = None
+        head: tuple[Any, ...] = ()
+        tail: tuple[Any, ...] = ()
+        for r in session.connection().execute(stmt.execution_options(yield_per=2000)):
+            if r[0] != last_id:
+                last_id = r[0]
+                started = clock.show(r[1]) or ""
+                head = (r[0], started, clock.zone_name(started), "voided" if r[26] is not None else r[2], r[3],
+                        f"{r[4]} {r[5]}", r[6], r[7], r[8], r[9], r[10], r[11].isoformat() if r[11] else None)
+                tail = (r[17], r[18], r[19], r[20], r[21], clock.show(r[22]), r[23], clock.show(r[24]), r[25],
+                        clock.show(r[26]), r[27])
+            yield dict(zip(EXPORT_COLUMNS, (*head, r[12], r[13], r[14], r[15], r[16], *tail), strict=True))
 
 
 def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: date | None = None,
