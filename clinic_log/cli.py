@@ -6,7 +6,6 @@ Exit codes: 0 ok, 1 `check` found problems, 2 bad input or usage (one line on st
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
 import os
 import sys
@@ -39,6 +38,13 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
 
 
+def _output(text: str) -> Path:
+    """An output file named on the command line; the service checks the rest (folder, read-only, device…)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name; name the file to write")
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="clinic-log", description="Clinic Log: microneedling treatment logbook.")
     parser.add_argument("--db", metavar="PATH_OR_URL",
@@ -63,15 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("what", choices=("sessions", "client"))
     exp.add_argument("ref", nargs="?", help="the client reference (export client only)")
     exp.add_argument("--format", choices=("csv", "json", "fhir", "pdf"), required=True)
-    exp.add_argument("-o", "--output", type=Path, required=True)
+    exp.add_argument("-o", "--output", type=_output, required=True)
     exp.add_argument("--from", dest="date_from", type=_date, help="first local day (sessions only)")
     exp.add_argument("--to", dest="date_to", type=_date, help="last local day (sessions only)")
+    exp.add_argument("--times", choices=("local", "utc"), default="local",
+                     help="sessions as csv/json: times in this computer's zone with their UTC offset (default) "
+                          "or in UTC; the file names the zone in its time_zone column")
     rec = sub.add_parser("recall", help="sessions treated with a cartridge lot, as CSV")
     rec.add_argument("--lot", required=True)
-    rec.add_argument("-o", "--output", type=Path, help="write the CSV (UTF-8 with BOM) here instead of stdout")
+    rec.add_argument("-o", "--output", type=_output,
+                     help="write the CSV (UTF-8 with BOM) here instead of stdout")
     after = sub.add_parser("aftercare", help="write a session's aftercare sheet as PDF")
     after.add_argument("session_id", type=int)
-    after.add_argument("-o", "--output", type=Path, required=True)
+    after.add_argument("-o", "--output", type=_output, required=True)
     bak = sub.add_parser("backup", help="consistent online copy of the database (owner-only; --encrypt for elsewhere)",
                          description="backup -o FILE [--encrypt]: a verified copy, owner-only, with FILE.meta.json "
                                      f"beside it. --encrypt: an age file, the passphrase from ${PASSPHRASE_ENV} or "
@@ -180,6 +190,9 @@ def _terminal_progress(description: str, clock: Callable[[], float] = time.monot
 
 
 def cmd_export(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.files import NotWritten, check_target
+
+    check_target(args.output)  # a bad target is refused before anything is read or audited
     if args.what == "client":
         from clinic_log.services.subject_access import SUBJECT_FORMATS, export_client
 
@@ -187,7 +200,10 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
             raise InvalidValue("REF", "", "the client reference, e.g. export client P-1001 --format json -o FILE")
         if args.format not in SUBJECT_FORMATS:
             raise InvalidValue("--format", args.format, "json or pdf for export client")
-        data = export_client(db, cli_actor(), args.ref, args.format, args.output)
+        try:
+            data = export_client(db, cli_actor(), args.ref, args.format, args.output)
+        except OSError as exc:  # a full disk mid-write: the partial file is already gone
+            raise NotWritten(args.output, exc) from exc
         rows = sum(len(r) for r in data.tables.values())
         _out(f"exported {rows} rows about client {data.client_ref} to {args.output}")
         return EXIT_OK
@@ -197,14 +213,15 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
         raise InvalidValue("REF", args.ref, "nothing after 'export sessions' (use --from/--to to narrow it)")
     if args.format == "pdf":
         raise InvalidValue("--format", "pdf", "csv, json or fhir for export sessions")
-    count = export_sessions(db, cli_actor(), args.format, args.output, args.date_from, args.date_to)
+    count = export_sessions(db, cli_actor(), args.format, args.output, args.date_from, args.date_to,
+                            times=args.times)
     unit = "bundle entries" if args.format == "fhir" else "rows"
     _out(f"exported {count} {unit} to {args.output}")
     return EXIT_OK
 
 
 def cmd_recall(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.recall import RECALL_COLUMNS, recall_lot
+    from clinic_log.services.recall import recall_lot, write_recall_rows
 
     if args.output is not None:
         from clinic_log.services.recall import export_recall
@@ -213,18 +230,19 @@ def cmd_recall(db: Database, args: argparse.Namespace) -> int:
         _out(f"exported {count} recall rows to {args.output}")
         return EXIT_OK
     rows = recall_lot(db, cli_actor(), args.lot)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(RECALL_COLUMNS)
-    for r in rows:
-        writer.writerow([r.session_id, r.started_at.astimezone().date().isoformat(), r.client_ref, r.client_name,
-                         r.practitioner, r.area])
+    write_recall_rows(sys.stdout, rows, lineterminator="\n")  # the same neutralised cells as the file
     return EXIT_OK
 
 
 def cmd_aftercare(db: Database, args: argparse.Namespace) -> int:
     from clinic_log.services.aftercare import save_aftercare
+    from clinic_log.services.files import NotWritten, check_target
 
-    sheet = save_aftercare(db, cli_actor(), args.session_id, args.output)
+    check_target(args.output)
+    try:
+        sheet = save_aftercare(db, cli_actor(), args.session_id, args.output)
+    except OSError as exc:  # a full disk mid-write: the partial file is already gone
+        raise NotWritten(args.output, exc) from exc
     _out(f"aftercare sheet for session {sheet.session_id} (template v{sheet.template_version}) "
          f"written to {args.output}")
     return EXIT_OK

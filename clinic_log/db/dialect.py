@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func, literal, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 
-def group_concat(session: Session, column: Any) -> ColumnElement[str]:
-    """Comma-joined values of a column within a group."""
+def group_concat(session: Session, column: Any, separator: str = ",", order_by: Any = None) -> ColumnElement[str]:
+    """Values of a column within a group joined by `separator` (a comma by default). `order_by` orders them on
+    PostgreSQL; SQLite (before 3.44) has no ordered aggregate and joins them in the order it reads the rows, which
+    for a subquery on an indexed foreign key is the order of the rows' ids."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.string_agg(column, ",")
-    return func.group_concat(column, ",")
+        if order_by is not None:
+            from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+            # PostgreSQL wants the ORDER BY after the last argument: string_agg(x, sep ORDER BY …)
+            return func.string_agg(column, aggregate_order_by(literal(separator), order_by))
+        return func.string_agg(column, separator)
+    return func.group_concat(column, separator)
 
 
 def after_explicit_ids(session: Session, table: Any) -> None:

@@ -27,7 +27,7 @@ from clinic_log.reports.sheet_data import (
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
-from clinic_log.services.files import atomic_target, check_target
+from clinic_log.services.files import check_target, output_target
 from clinic_log.services.session_queries import session_detail
 from clinic_log.settings import SETTINGS
 
@@ -99,7 +99,7 @@ def audit_aftercare_output(db: Database, actor: Actor, session_id: int, how: Lit
 def write_aftercare_pdf(db: Database, actor: Actor, sheet: AftercareSheet, pdf: bytes, out: Path) -> None:
     """Write an already rendered sheet to `out` (whole or not at all) and record the save."""
     authorize(db, actor, "print aftercare")
-    with atomic_target(out) as tmp:
+    with output_target(out) as tmp:
         tmp.write_bytes(pdf)
     audit_aftercare_output(db, actor, sheet.session_id, "saved", sheet.template_version)
 

@@ -5,10 +5,11 @@ The lookup uses the cartridge-lot index on sessions: well under a second on a mi
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 
@@ -20,7 +21,8 @@ from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive
-from clinic_log.services.files import atomic_target
+from clinic_log.services.csv_output import SafeCsvWriter, safe_writer
+from clinic_log.services.files import check_target, output_target
 
 RECALL_COLUMNS = ("session_id", "date", "client_ref", "client_name", "practitioner", "area")
 
@@ -66,17 +68,22 @@ def recall_csv_row(r: RecallRow) -> list[object]:
             r.practitioner, r.area]
 
 
+def write_recall_rows(handle: IO[str], rows: Iterable[RecallRow], *, lineterminator: str = "\r\n") -> None:
+    """The recall as CSV on `handle` (a file or the terminal), header first, formula cells neutralised."""
+    writer: SafeCsvWriter = safe_writer(handle, RECALL_COLUMNS, lineterminator=lineterminator)
+    writer.writerows(recall_csv_row(r) for r in rows)
+
+
 def write_recall_csv(rows: list[RecallRow], out: Path) -> None:
     """CSV in UTF-8 with BOM (Excel reads the names right), written atomically."""
-    with atomic_target(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(RECALL_COLUMNS)
-        writer.writerows(recall_csv_row(r) for r in rows)
+    with output_target(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        write_recall_rows(handle, rows)
 
 
 def export_recall(db: Database, actor: Actor, lot_number: str, out: Path) -> int:
     """Write the recall of `lot_number` as CSV and audit the export; returns the number of rows."""
     authorize(db, actor, "export data")
+    check_target(out)
     rows = recall_lot(db, actor, lot_number)
     write_recall_csv(rows, out)
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(

@@ -50,7 +50,7 @@ from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
-from clinic_log.services.files import atomic_target
+from clinic_log.services.files import output_target
 from clinic_log.services.form_drafts import drafts_about_client
 from clinic_log.settings import ART15, get_setting
 
@@ -297,7 +297,7 @@ def export_client(db: Database, actor: Actor, client_ref: str, fmt: str, out: Pa
     if fmt not in SUBJECT_FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(SUBJECT_FORMATS))
     data = collect_client_data(db, actor, client_ref)
-    with atomic_target(out) as tmp:
+    with output_target(out) as tmp:
         if fmt == "json":
             tmp.write_text(subject_access_json(data) + "\n", encoding="utf-8")
         else:

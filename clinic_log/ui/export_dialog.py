@@ -38,6 +38,15 @@ SESSION_FORMATS = (("csv", "CSV for Excel (one row per treated area)", ".csv"),
 CLIENT_FORMATS = (("json", "JSON: every stored row", ".json"), ("pdf", "PDF summary", ".pdf"))
 
 
+def time_choices() -> tuple[tuple[str, str], ...]:
+    """The Times choices for CSV and JSON, the local one naming this computer's zone when it is known."""
+    from clinic_log.services.exporter import machine_zone
+
+    zone = machine_zone()
+    local = f"Local time with UTC offset ({zone.key})" if zone is not None else "Local time with UTC offset"
+    return (("local", local), ("utc", "UTC"))
+
+
 class ExportDialog(QDialog):
     """Emits `exported(text)` with the result line once a file is written. `client_ref` prefills the client
     for a subject-access export (sessions stay the default kind)."""
@@ -55,6 +64,10 @@ class ExportDialog(QDialog):
         self.format_combo = QComboBox()
         self.from_edit = OptionalDateEdit()
         self.to_edit = OptionalDateEdit()
+        self.times_combo = QComboBox()
+        for key, shown in time_choices():
+            self.times_combo.addItem(shown, key)
+        self.times_combo.setToolTip("CSV and JSON: the zone is named in each row's time_zone column")
         self.client_edit = QLineEdit(client_ref)
         self.client_edit.setPlaceholderText("e.g. P-1001")
         self.file_edit = QLineEdit()
@@ -80,6 +93,7 @@ class ExportDialog(QDialog):
         for target, text, widget in ((form, "&Export", self.kind_combo), (form, "F&ormat", self.format_combo),
                                      (sessions_form, "Fro&m (local day)", self.from_edit),
                                      (sessions_form, "T&o (local day)", self.to_edit),
+                                     (sessions_form, "&Times", self.times_combo),
                                      (client_form, "C&lient ref", self.client_edit)):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -102,6 +116,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(self.buttons)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
+        self.format_combo.currentIndexChanged.connect(self._on_format_changed)
         self._on_kind_changed()
         self.resize(max(560, self.sizeHint().width()), self.sizeHint().height())
 
@@ -114,6 +129,10 @@ class ExportDialog(QDialog):
         for key, label, _suffix in formats:
             self.format_combo.addItem(label, key)
         self.stack.setCurrentIndex(0 if self.kind() == "sessions" else 1)
+        self._on_format_changed()
+
+    def _on_format_changed(self) -> None:
+        self.times_combo.setEnabled(self.format_combo.currentData() in ("csv", "json"))  # FHIR has its own rules
 
     def _suffix(self) -> str:
         formats = SESSION_FORMATS if self.kind() == "sessions" else CLIENT_FORMATS
@@ -135,10 +154,12 @@ class ExportDialog(QDialog):
         fmt = str(self.format_combo.currentData())
         if self.kind() == "sessions":
             first, last = self.from_edit.value(), self.to_edit.value()
+            times = str(self.times_combo.currentData())
             from clinic_log.services.exporter import export_sessions
 
             def work(progress: Progress) -> str:
-                count = export_sessions(self._db, current_actor(), fmt, path, first, last, progress=progress)
+                count = export_sessions(self._db, current_actor(), fmt, path, first, last, times=times,
+                                        progress=progress)
                 return f"Exported {count} {'bundle entries' if fmt == 'fhir' else 'rows'} to {path}"
         else:
             ref = self.client_edit.text().strip()

@@ -107,7 +107,7 @@ def test_export_csv_has_bom_and_one_row_per_area(imported: Path, tmp_path: Path,
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 6
     cheeks = next(r for r in rows if r["client_ref"] == "P-1001" and r["area"] == "cheeks")
-    assert (cheeks["depth_mm"], cheeks["passes"], cheeks["complications"]) == ("1.0", "3", "erythema")
+    assert (cheeks["depth_mm"], cheeks["passes"], cheeks["complications"]) == ("1.0", "3", "erythema (grade 1)")
     assert cheeks["client_name"] == "Amélie Durand"
 
 
