@@ -624,6 +624,30 @@ def clinic_settings_privacy(scene: Scene) -> QWidget:
     return _clinic_settings(scene, 1)
 
 
+def import_refused(scene: Scene) -> QWidget:
+    """File → Import… with a sessions file that has bad rows: every problem listed, nothing written."""
+    from clinic_log.ui.import_dialog import ImportDialog
+
+    dialog = ImportDialog(scene.db, scene.window)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("sessions"))
+    dialog.file_edit.setText(str(samples_dir() / "sessions-bad.csv"))
+    dialog.show()
+    dialog.start_import()
+    wait_until(scene.app, lambda: dialog.problems_view.isVisible(), "the import's problem list")
+    return dialog
+
+
+def export_dialog(scene: Scene) -> QWidget:
+    """File → Export…: sessions as CSV, times local with their offset and the zone named."""
+    from clinic_log.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(scene.db, scene.window)
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("csv"))
+    dialog.file_edit.setText(str(Path.home() / "sessions-2026.csv"))
+    dialog.show()
+    return dialog
+
+
 SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("main_window", main_window),
     ("main_window_today", main_window_today),
@@ -653,6 +677,8 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("passphrase", passphrase),
     ("change_password", change_password),
     ("clinic_settings", clinic_settings),
+    ("import_refused", import_refused),
+    ("export_dialog", export_dialog),
     ("clinic_settings_privacy", clinic_settings_privacy),
     ("history_filters", history_filters),
     ("dashboard", dashboard),
