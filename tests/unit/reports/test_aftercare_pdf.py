@@ -401,7 +401,8 @@ def test_coverage_comes_from_dejavu_cmap() -> None:
     assert not fonts.is_covered("李")
 
 
-_TAG = re.compile(r"</?(?:b|font)(?: name=\"(?:IPAexGothic|WenQuanYiMicroHei|NotoNaskhArabic|NotoSansDevanagari)\")?>")
+_FONTS = "IPAexGothic|WenQuanYiMicroHei|NotoNaskhArabic|NotoSansDevanagari"
+_TAG = re.compile(rf"</?(?:b|font)(?: name=\"(?:{_FONTS})\")?>")
 
 
 @settings(max_examples=150, deadline=None)
@@ -459,3 +460,26 @@ def test_reports_package_does_not_import_qt() -> None:
 def test_build_is_deterministic() -> None:
     build: Callable[[AftercareSheet], bytes] = build_aftercare_pdf
     assert build(typical_sheet()) == build(typical_sheet())
+
+
+# --- scripts that need shaping -----------------------------------------------------------
+
+
+def test_right_to_left_words_are_put_in_right_to_left_order_on_a_left_to_right_line() -> None:
+    assert fonts.visual_order("فاطمة الزهراء") == "الزهراء فاطمة"
+    assert fonts.visual_order("Client: فاطمة الزهراء (2)") == "Client: الزهراء فاطمة (2)"
+    assert fonts.visual_order("Zofia Łukasiewicz") == "Zofia Łukasiewicz"
+
+
+def test_arabic_and_devanagari_words_get_their_fonts_and_a_shaped_style() -> None:
+    style = ParagraphStyle("t", fontName=fonts.REGULAR)
+    deva = '<font name="NotoSansDevanagari">{}</font>'
+    assert fonts.markup("प्रिया शर्मा") == f"{deva.format('प्रिया')} {deva.format('शर्मा')}"
+    assert fonts.style_for("فاطمة", style).shaping == 1
+    assert not getattr(fonts.style_for("Zofia Łukasiewicz", style), "shaping", 0)
+    assert not fonts.covers("فاطمة")  # DejaVu has unjoined Arabic letters: not good enough for a name
+
+
+@pytest.mark.parametrize("name", ["فاطمة الزهراء", "प्रिया शर्मा", "Zoë Ñúñez-Łukasiewicz", "李娜"])
+def test_names_in_four_scripts_keep_the_typical_sheet_on_one_page(name: str) -> None:
+    assert len(reader(typical_sheet(client_name=name)).pages) == 1
