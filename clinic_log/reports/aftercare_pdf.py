@@ -393,7 +393,7 @@ def _details(sheet: AftercareSheet, st: _Styles, width: float) -> Flowable:
     ]
     # The labels are fixed ASCII text that DejaVu Sans covers: plain cell strings are much
     # cheaper to lay out than paragraphs. Everything from the sheet goes through markup().
-    label_w, label2_w, value2_w = 26 * mm, 30 * mm, 38 * mm
+    label_w, label2_w, value2_w = 24 * mm, 30 * mm, 50 * mm
     value_w = width - label_w - label2_w - value2_w
     data: list[list[Any]] = []
     spans: list[tuple[Any, ...]] = []
