@@ -13,6 +13,10 @@ if TYPE_CHECKING:  # SQLAlchemy loads only where a setting is read through it (s
 
 
 FHIR_IDENTIFIER_SYSTEM = "fhir.identifier_system"
+OUT_OF_HOURS_PHONE = "clinic.out_of_hours_phone"
+POST_CARE_PRODUCT = "clinic.post_care_product"
+POST_CARE_PRODUCT_MAX_CHARS = 120
+PHONE_MAX_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,11 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("clinic.phone", "", "clinic phone printed on sheets"),
         SettingSpec("clinic.paper", "A4", "paper size for printed sheets: A4 or Letter"),
         SettingSpec("clinic.logo_path", "", "logo image for printed sheets"),
+        SettingSpec(OUT_OF_HOURS_PHONE, "",
+                    "out-of-hours phone number printed in the aftercare sheet's 'Call us' box (blank: none)"),
+        SettingSpec(POST_CARE_PRODUCT, "the hyaluronic-acid serum the clinic gave you",
+                    "what clients put on at home after treatment, as the aftercare sheet says it "
+                    "('Apply only …'); printed when no product was recorded for the session"),
         SettingSpec("consent.validity", "12m", "how long a signed consent stays valid (e.g. 12m)"),
         SettingSpec("security.idle_lock_minutes", "10",
                     "minutes without keyboard or mouse use before the app locks and asks for a password again"),

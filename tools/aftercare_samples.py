@@ -5,7 +5,10 @@
 Writes ``aftercare_sheet_<name>.pdf`` into a temporary folder (or ``--pdf-dir``) and, when poppler's
 ``pdftoppm`` is installed, ``aftercare_sheet_<name>-<page>.png`` at 60 dpi into ``--out``: a Latin name, a
 simplified-Chinese name with a Chinese complication paragraph, a Cyrillic name, a 12-area session with three
-complications (two pages) and an RF (Morpheus8) session, which prints the RF timeline. Look at every page.
+complications (two pages) and an RF (Morpheus8) session, which prints the RF timeline; and, for a Fitzpatrick V
+client named in each of four scripts (Latin with diacritics, Chinese 李娜, Arabic, Devanagari), a six-area
+mechanical and a six-area RF sheet with two products, one complication and the out-of-hours number
+(``aftercare_sheet_fitz5_<script>_<modality>``). Look at every page.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ from pathlib import Path
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.domain.values import AreaInput, ComplicationInput, SessionInput
+from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
 from clinic_log.reports.aftercare_pdf import build_aftercare_pdf
 from clinic_log.services import clients, people
 from clinic_log.services.aftercare import aftercare_sheet
+from clinic_log.services.clinic_settings import save_settings
 from clinic_log.services.consents import record_consent
 from clinic_log.services.database import init_database
 from clinic_log.services.sessions import log_session
@@ -42,9 +46,17 @@ TWELVE_AREAS = (
 )
 
 
-def _client(db: Database, ref: str, first: str, last: str) -> int:
+SIX_AREAS = TWELVE_AREAS[:6]
+SIX_RF_AREAS = (AreaInput("forehead", 1.0, 2), AreaInput("periorbital", 0.5, 1), AreaInput("nose", 1.0, 1),
+                AreaInput("cheeks", 2.0, 2), AreaInput("perioral", 1.0, 1), AreaInput("chin_jaw", 2.0, 2))
+PRODUCTS = (ProductInput("Hyaluronic acid serum 2%", 10), ProductInput("Soothing recovery balm"))
+FOUR_SCRIPTS = {"latin": ("Zoë", "Ñúñez-Łukasiewicz"), "chinese": ("娜", "李"), "arabic": ("فاطمة", "الزهراء"),
+                "devanagari": ("प्रिया", "शर्मा")}
+
+
+def _client(db: Database, ref: str, first: str, last: str, fitzpatrick: int = 2) -> int:
     client = clients.create_client(db, OWNER, clients.ClientDetails(ref, first, last, date(1988, 3, 14),
-                                                                    fitzpatrick=2))
+                                                                    fitzpatrick=fitzpatrick))
     record_consent(db, OWNER, client.id, f"{first} {last}", date(2026, 6, 1))
     return client.id
 
@@ -61,11 +73,12 @@ def sample_sheets(folder: Path) -> dict[str, bytes]:
         started = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
         def session(client_id: int, device_id: int, lot: str, areas: Sequence[AreaInput] = (),
-                    complications: Sequence[ComplicationInput] = ()) -> int:
+                    complications: Sequence[ComplicationInput] = (), products: Sequence[ProductInput] = ()) -> int:
             entry = SessionInput(client_id=client_id, practitioner_id=derm.id, started_at=started,
                                  device_id=device_id, cartridge_lot=lot, lot_expires=date(2027, 6, 30),
                                  areas=tuple(areas) or (AreaInput("forehead", 0.5, 2), AreaInput("cheeks", 1.0, 3)),
-                                 complications=tuple(complications), course_index=1, course_total=3)
+                                 complications=tuple(complications), products=tuple(products), course_index=1,
+                                 course_total=3)
             return log_session(db, actor, entry, reason="sample sheet", sign=True).id
 
         sheets = {
@@ -81,6 +94,14 @@ def sample_sheets(folder: Path) -> dict[str, bytes]:
             "rf": aftercare_sheet(db, session(_client(db, "S-5", "Li", "Na 李娜"), rf.id, "M8T-24",
                                               (AreaInput("cheeks", 2.0, 2), AreaInput("chin_jaw", 2.5, 2)))),
         }
+        save_settings(db, OWNER, {"clinic.out_of_hours_phone": "+44 7700 900123"})
+        for n, (script, (given, family)) in enumerate(FOUR_SCRIPTS.items()):
+            client_id = _client(db, f"F-{n}", given, family, fitzpatrick=5)
+            pih = (ComplicationInput("pih", 2),)
+            sheets[f"fitz5_{script}_mechanical"] = aftercare_sheet(db, session(
+                client_id, pen.id, "DP16-1", SIX_AREAS, pih, PRODUCTS))
+            sheets[f"fitz5_{script}_rf"] = aftercare_sheet(db, session(
+                client_id, rf.id, "M8T-24", SIX_RF_AREAS, pih, PRODUCTS))
         # A complication paragraph in simplified Chinese, as a clinic serving Chinese clients would write it.
         cjk = sheets["cjk"]
         sheets["cjk"] = replace(cjk, complications=tuple(replace(c, instructions=CHINESE_NOTE)

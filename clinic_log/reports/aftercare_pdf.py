@@ -2,9 +2,13 @@
 
 ``build_aftercare_pdf(sheet)`` turns an :class:`AftercareSheet` into PDF bytes: a header
 with the clinic's logo, name, address and phone; the title; the treatment details; the
-areas treated; the products applied; the aftercare timeline; a boxed "Call us if…" panel;
-what was noted today (complications, only when there are any); the next appointment; and
-a footer on every page, "Template v{n} · Session {id} · Page x of y".
+areas treated; the products applied (or, when none was recorded, the clinic's post-care
+product); the aftercare timeline; the paragraph for darker skin when the client's skin type
+asks for it; a boxed "Call us if…" panel with the clinic's phone, its out-of-hours number
+and the emergency line; what was noted today (complications, only when there are any, with
+a plain "mild / moderate / severe"); the next appointment; and a footer on every page,
+"Template v{n} · Session {id} · Page x of y". The last section and the next appointment are
+kept together, so a line never sits alone at the top of page 2.
 
 All visible text goes through :func:`clinic_log.reports.fonts.markup`, so client and
 practitioner names in any script print with a font that has their glyphs. Fonts and
@@ -36,6 +40,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     Frame,
     HRFlowable,
     Image,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -44,7 +49,13 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
 )
 
 from clinic_log.reports import fonts
-from clinic_log.reports.sheet_data import AftercareSheet, SheetArea, SheetComplication, TimelineStep
+from clinic_log.reports.sheet_data import (
+    AftercareSheet,
+    SheetArea,
+    SheetComplication,
+    TimelineStep,
+    severity_word,
+)
 
 __all__ = ["build_aftercare_pdf", "footer_text", "page_size"]
 
@@ -88,6 +99,8 @@ class _Styles:
     cell: ParagraphStyle
     alert_head: ParagraphStyle
     alert_phone: ParagraphStyle
+    alert_ooh: ParagraphStyle
+    alert_emergency: ParagraphStyle
 
 
 _styles_lock = threading.Lock()
@@ -103,8 +116,8 @@ def _styles() -> _Styles:
     with _styles_lock:
         if _styles_cache is None:
             fonts.ensure_registered()
-            body = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=9.5, leading=12.5)
-            cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5)
+            body = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=9.5, leading=12)
+            cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=11)
             _styles_cache = _Styles(
                 clinic_name=ParagraphStyle(
                     "clinic_name",
@@ -124,7 +137,7 @@ def _styles() -> _Styles:
                     fontSize=16,
                     leading=20,
                     spaceBefore=2,
-                    spaceAfter=8,
+                    spaceAfter=6,
                 ),
                 section=ParagraphStyle(
                     "section",
@@ -133,7 +146,7 @@ def _styles() -> _Styles:
                     fontSize=11,
                     leading=14,
                     textColor=_ACCENT,
-                    spaceBefore=9,
+                    spaceBefore=7,
                     spaceAfter=4,
                 ),
                 body=body,
@@ -150,6 +163,10 @@ def _styles() -> _Styles:
                     spaceBefore=4,
                     textColor=_ALERT,
                 ),
+                alert_ooh=ParagraphStyle(
+                    "alert_ooh", parent=body, fontName=fonts.BOLD, fontSize=11, leading=14, textColor=_ALERT
+                ),
+                alert_emergency=ParagraphStyle("alert_emergency", parent=body, textColor=_ALERT),
             )
         return _styles_cache
 
@@ -284,31 +301,50 @@ def _section(title: str, st: _Styles, width: float) -> list[Flowable]:
 
 def _story(sheet: AftercareSheet, st: _Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = _header(sheet, st, width)
-    story.append(HRFlowable(width="100%", thickness=1.2, color=_ACCENT, spaceBefore=5, spaceAfter=9))
+    story.append(HRFlowable(width="100%", thickness=1.2, color=_ACCENT, spaceBefore=4, spaceAfter=7))
     story.append(_line(sheet.title, st.title, width))
     story.append(_details(sheet, st, width))
     if sheet.areas:
         story += _section("Areas treated", st, width)
         story.append(_areas_table(sheet.areas, st, width))
-    products = ", ".join(sheet.products) if sheet.products else "none"
-    story.append(Spacer(1, 7))
-    story.append(_Para(fonts.markup("Products applied: ", bold=True) + fonts.markup(products), st.body))
+    story.append(Spacer(1, 6))
+    story.append(_products(sheet, st))
     if sheet.timeline:
         story += _section("Looking after your skin", st, width)
         story.append(_timeline_table(sheet.timeline, st, width))
-    story.append(Spacer(1, 10))
+    if sheet.skin_type_note:
+        story.append(Spacer(1, 6))
+        story.append(_Para(fonts.markup("Your skin type: ", bold=True) + fonts.markup(sheet.skin_type_note),
+                           fonts.style_for(sheet.skin_type_note, st.body)))
+    story.append(Spacer(1, 8))
     story.append(_call_us_panel(sheet, st, width))
+    # The last section and the next appointment move to the next page together: never one line alone.
+    tail: list[Flowable] = []
     if sheet.complications:
-        story += _section("About what we noted today", st, width)
-        story.append(_complications_table(sheet.complications, st, width))
+        tail += [_line("About what we noted today", st.section, width),
+                 _complications_table(sheet.complications, st, width)]
     if sheet.next_appointment:
-        story.append(Spacer(1, 9))
-        story.append(
+        tail.append(Spacer(1, 7))
+        tail.append(
             _Para(
-                fonts.markup("Next appointment: ", bold=True) + fonts.markup(sheet.next_appointment), st.body
+                fonts.markup("Next appointment: ", bold=True) + fonts.markup(sheet.next_appointment),
+                fonts.style_for(sheet.next_appointment, st.body),
             )
         )
+    if tail:
+        story.append(KeepTogether(tail))
     return story
+
+
+def _products(sheet: AftercareSheet, st: _Styles) -> Flowable:
+    """What was applied today; when nothing was recorded, the clinic's post-care product instead of "none"."""
+    if sheet.products:
+        label, value = "Products applied: ", ", ".join(sheet.products)
+    elif sheet.post_care_product:
+        label, value = "Post-care product: ", sheet.post_care_product
+    else:
+        label, value = "Products applied: ", "none"
+    return _Para(fonts.markup(label, bold=True) + fonts.markup(value), fonts.style_for(value, st.body))
 
 
 def _header(sheet: AftercareSheet, st: _Styles, width: float) -> list[Flowable]:
@@ -316,10 +352,9 @@ def _header(sheet: AftercareSheet, st: _Styles, width: float) -> list[Flowable]:
     logo = _logo(clinic.logo_path)
     text_w = width if logo is None else width - _LOGO_COL
     lines: list[Flowable] = [_line(clinic.name, st.clinic_name, text_w)]
-    if clinic.address:
-        lines.append(_line(clinic.address, st.clinic_line, text_w))
-    if clinic.phone:
-        lines.append(_line(f"Tel. {clinic.phone}", st.clinic_line, text_w))
+    contact = " · ".join(part for part in (clinic.address, clinic.phone and f"Tel. {clinic.phone}") if part)
+    if contact:
+        lines.append(_line(contact, st.clinic_line, text_w))
     if logo is None:
         return lines
     table = Table(
@@ -349,24 +384,32 @@ def _details(sheet: AftercareSheet, st: _Styles, width: float) -> Flowable:
     practitioner = sheet.practitioner_name
     if sheet.supervisor_name:
         practitioner = f"{practitioner}, supervised by {sheet.supervisor_name}"
-    rows: list[tuple[str, str]] = [("Client", sheet.client_name)]
-    if sheet.client_date_of_birth is not None:
-        rows.append(("Date of birth", _format_date(sheet.client_date_of_birth)))
-    rows += [
-        ("Date of treatment", _format_datetime(sheet.session_started_at)),
-        ("Practitioner", practitioner),
-        ("Device", sheet.device_name),
+    # Two label/value pairs a row: the short dates sit beside the name and the practitioner.
+    pairs: list[tuple[tuple[str, str], tuple[str, str] | None]] = [
+        (("Client", sheet.client_name),
+         ("Date of birth", _format_date(sheet.client_date_of_birth)) if sheet.client_date_of_birth else None),
+        (("Practitioner", practitioner), ("Date of treatment", _format_datetime(sheet.session_started_at))),
+        (("Device", sheet.device_name), None),
     ]
     # The labels are fixed ASCII text that DejaVu Sans covers: plain cell strings are much
     # cheaper to lay out than paragraphs. Everything from the sheet goes through markup().
-    label_w = 34 * mm
-    value_w = width - label_w
-    data = [[label, _cell(value, st.cell, value_w, bold=label == "Client")] for label, value in rows]
+    label_w, label2_w, value2_w = 24 * mm, 30 * mm, 50 * mm
+    value_w = width - label_w - label2_w - value2_w
+    data: list[list[Any]] = []
+    spans: list[tuple[Any, ...]] = []
+    for row, ((label, value), second) in enumerate(pairs):
+        if second is None:
+            data.append([label, _cell(value, st.cell, width - label_w, bold=label == "Client"), "", ""])
+            spans.append(("SPAN", (1, row), (3, row)))
+        else:
+            data.append([label, _cell(value, st.cell, value_w, bold=label == "Client"), second[0],
+                         _cell(second[1], st.cell, value2_w)])
     return Table(
         data,
-        colWidths=[label_w, value_w],
+        colWidths=[label_w, value_w, label2_w, value2_w],
         hAlign="LEFT",
         style=[
+            *spans,
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
             ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
@@ -374,41 +417,61 @@ def _details(sheet: AftercareSheet, st: _Styles, width: float) -> Flowable:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ("BACKGROUND", (0, 0), (-1, -1), _ZEBRA_BG),
             ("LINEBEFORE", (0, 0), (0, -1), 2.5, _ACCENT),
-            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11.5),
-            ("FONT", (1, 0), (1, 0), fonts.BOLD, 9, 11.5),  # the client's name
+            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11),
+            ("FONT", (1, 0), (1, 0), fonts.BOLD, 9, 11),  # the client's name
             ("TEXTCOLOR", (0, 0), (0, -1), _MUTED),
+            ("TEXTCOLOR", (2, 0), (2, -1), _MUTED),
         ],
     )
 
 
 def _areas_table(areas: Sequence[SheetArea], st: _Styles, width: float) -> Flowable:
-    num_w = 28 * mm
-    label_w = width - 2 * num_w
+    """Area, depth and passes; from four areas on, two of them side by side (left column first), to keep the sheet
+    on one page."""
+    halves = 2 if len(areas) >= 4 else 1
+    gap = 6 * mm if halves == 2 else 0
+    depth_w, passes_w = (24 * mm, 17 * mm) if halves == 2 else (28 * mm, 28 * mm)
+    label_w = (width - gap) / halves - depth_w - passes_w
+    head = ["Area", "Depth (mm)", "Passes"]
     # Headings and numbers are fixed ASCII text: plain cell strings.
-    data: list[list[Any]] = [["Area", "Depth (mm)", "Passes"]]
-    data += [[_cell(a.label, st.cell, label_w), f"{a.depth_mm:.2f}", str(a.passes)] for a in areas]
+    rows = [[_cell(a.label, st.cell, label_w), f"{a.depth_mm:.2f}", str(a.passes)] for a in areas]
+    if halves == 1:
+        data: list[list[Any]] = [head, *rows]
+        style = _grid_style(len(data))
+        style.add("ALIGN", (1, 0), (-1, -1), "RIGHT")
+        return Table(data, colWidths=[label_w, depth_w, passes_w], repeatRows=1, style=style)
+    left = (len(rows) + 1) // 2
+    data = [[*head, "", *head]]
+    for i in range(left):
+        right = rows[left + i] if left + i < len(rows) else ["", "", ""]
+        data.append([*rows[i], "", *right])
     style = _grid_style(len(data))
-    style.add("ALIGN", (1, 0), (-1, -1), "RIGHT")
-    return Table(data, colWidths=[label_w, num_w, num_w], repeatRows=1, style=style)
+    for commands in (("ALIGN", (1, 0), (2, -1), "RIGHT"), ("ALIGN", (5, 0), (6, -1), "RIGHT"),
+                     ("BACKGROUND", (3, 0), (3, -1), colors.white), ("LINEBELOW", (3, 0), (3, -1), 0, colors.white)):
+        style.add(*commands)
+    return Table(data, colWidths=[label_w, depth_w, passes_w, gap, label_w, depth_w, passes_w], repeatRows=1,
+                 style=style)
 
 
 def _timeline_table(steps: Sequence[TimelineStep], st: _Styles, width: float) -> Flowable:
-    when_w = 32 * mm
+    when_w = 37 * mm
     data: list[list[Any]] = [["When", "What to do"]]
     data += [[_cell(s.when, st.cell, when_w, bold=True), _p(s.text, st.cell)] for s in steps]
     style = _grid_style(len(data))
-    style.add("FONT", (0, 1), (0, -1), fonts.BOLD, 9, 11.5)
+    style.add("FONT", (0, 1), (0, -1), fonts.BOLD, 9, 11)
     return Table(data, colWidths=[when_w, width - when_w], repeatRows=1, style=style)
 
 
 def _complications_table(items: Sequence[SheetComplication], st: _Styles, width: float) -> Flowable:
     label_w = 50 * mm
-    grade = '<br/><font size="8.5" color="{color}">CTCAE grade {grade}</font>'
+    # The client reads "mild / moderate / severe", never a grading scale's name or number.
+    severity = '<br/><font size="8.5" color="{color}">{word}</font>'
     data: list[list[Any]] = [
         [
             _Para(
-                fonts.markup(c.label, bold=True) + grade.format(color=_MUTED_HEX, grade=c.grade),
-                st.cell,
+                fonts.markup(c.label, bold=True)
+                + severity.format(color=_MUTED_HEX, word=severity_word(c.grade).capitalize()),
+                fonts.style_for(c.label, st.cell),
             ),
             _p(c.instructions, st.cell),
         ]
@@ -419,9 +482,18 @@ def _complications_table(items: Sequence[SheetComplication], st: _Styles, width:
 
 def _call_us_panel(sheet: AftercareSheet, st: _Styles, width: float) -> Flowable:
     inner = width - 2 * _PANEL_PAD
+    clinic = sheet.clinic
     content: list[Flowable] = [_line("Call us if…", st.alert_head, inner), _p(sheet.call_us, st.body)]
-    if sheet.clinic.phone:
-        content.append(_line(f"Call {sheet.clinic.phone}", st.alert_phone, inner))
+    # The phone and the out-of-hours number on one line when they fit; neither number is broken.
+    phones = [fonts.markup(f"Call {clinic.phone}".replace(" ", "\u00a0"))] if clinic.phone else []
+    if clinic.out_of_hours_phone:
+        phones.append('<font size="11">' + fonts.markup(f"Out of hours: {clinic.out_of_hours_phone}"
+                                                         .replace(" ", "\u00a0")) + "</font>")
+    if phones:
+        content.append(_Para("&nbsp;&nbsp;&nbsp; ".join(phones), st.alert_phone))
+    if sheet.emergency:
+        content.append(Spacer(1, 4))
+        content.append(_p(sheet.emergency, st.alert_emergency, bold=True))
     return Table(
         [[content]],
         colWidths=[width],
@@ -447,18 +519,18 @@ _TIGHT: list[tuple[Any, ...]] = [
 def _grid_style(rows: int, header: bool = True) -> TableStyle:
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11.5),
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11),
         ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, _RULE),
     ]
     first_body = 1 if header else 0
     if header:
         commands += [
             ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
-            ("FONT", (0, 0), (-1, 0), fonts.BOLD, 9, 11.5),
+            ("FONT", (0, 0), (-1, 0), fonts.BOLD, 9, 11),
             ("TEXTCOLOR", (0, 0), (-1, 0), _ACCENT),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, _ACCENT),
         ]

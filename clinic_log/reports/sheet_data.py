@@ -13,6 +13,7 @@ class ClinicInfo:
     phone: str
     logo_path: str | None = None  # PNG/JPEG file, optional
     paper: str = "A4"  # "A4" or "Letter"
+    out_of_hours_phone: str = ""  # printed in the "Call us" box when set
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,15 @@ class SheetArea:
 @dataclass(frozen=True)
 class SheetComplication:
     label: str
-    grade: int
+    grade: int  # CTCAE grade as recorded (1-5); the client reads `severity_word(grade)`
     instructions: str
+
+
+def severity_word(grade: int) -> str:
+    """The client's word for a recorded grade: mild (1), moderate (2), severe (3 and above)."""
+    if grade <= 1:
+        return "mild"
+    return "moderate" if grade == 2 else "severe"
 
 
 @dataclass(frozen=True)
@@ -53,3 +61,6 @@ class AftercareSheet:
     next_appointment: str | None
     template_version: int
     title: str = "Aftercare after your microneedling treatment"
+    emergency: str = ""  # "call emergency services if…", printed in the "Call us" box
+    skin_type_note: str | None = None  # the paragraph for darker skin (Fitzpatrick IV-VI), only for those clients
+    post_care_product: str = ""  # what to use at home, printed when no product was recorded for the session

@@ -1,7 +1,12 @@
 """Assemble a session's aftercare sheet from the record and the latest template, and print it to PDF.
 
 The timeline is the template's for the modality of the session's device (an RF device gets the RF timeline;
-no device, the mechanical one); each complication gets the template's paragraph for its code.
+no device, the mechanical one); each complication gets the template's paragraph for its code. The client's name
+is printed in the order of its script (`domain.text.name_text`); a client of Fitzpatrick skin type IV-VI gets the
+template's paragraph for darker skin; ``{post_care_product}`` in the template's texts is the clinic's post-care
+product setting. Templates saved before these existed (shipped v1/v2, or an owner's own) still get the emergency
+line and the darker-skin paragraph: they are safety text, so the sheet uses the wording below when a template
+has none.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import AftercareTemplate, ComplicationType, Setting
+from clinic_log.db.models import AftercareTemplate, Client, ComplicationType, Setting
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.text import name_text
 from clinic_log.reports.sheet_data import (
     AftercareSheet,
     ClinicInfo,
@@ -29,17 +35,32 @@ from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.files import check_target, output_target
 from clinic_log.services.session_queries import session_detail
-from clinic_log.settings import SETTINGS
+from clinic_log.settings import OUT_OF_HOURS_PHONE, POST_CARE_PRODUCT, SETTINGS
 
-_CLINIC_KEYS = ("clinic.name", "clinic.address", "clinic.phone", "clinic.logo_path", "clinic.paper")
+_CLINIC_KEYS = ("clinic.name", "clinic.address", "clinic.phone", "clinic.logo_path", "clinic.paper",
+                OUT_OF_HOURS_PHONE)
+
+PRODUCT_PLACEHOLDER = "{post_care_product}"
+DEFAULT_EMERGENCY = "Call emergency services at once if breathing is difficult or your lips, tongue or throat swell."
+DEFAULT_DARKER_SKIN = (
+    "Skin with more natural colour, like yours, can form darker patches after treatment if it gets sun or is "
+    "irritated. Be strict with sun protection: SPF 30+ every day from day 1 for at least 4 weeks, re-applied every "
+    "2 hours outdoors, with a hat in strong sun. Tell us early if you see a darker patch.")
+DARKER_SKIN_FROM = 4  # Fitzpatrick IV-VI
 
 
 def clinic_info(session: Session) -> ClinicInfo:
     """The clinic's details for the sheet header, read in one query (defaults for keys never set)."""
     stored = {key: value for key, value in
               session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_CLINIC_KEYS)))}
-    name, address, phone, logo, paper = (stored.get(key, SETTINGS[key].default) for key in _CLINIC_KEYS)
-    return ClinicInfo(name, address, phone, logo or None, paper)
+    name, address, phone, logo, paper, out_of_hours = (stored.get(key, SETTINGS[key].default) for key in _CLINIC_KEYS)
+    return ClinicInfo(name, address, phone, logo or None, paper, out_of_hours.strip())
+
+
+def post_care_product(session: Session) -> str:
+    """What clients put on at home, as the sheet says it ("Apply only …"): the clinic's setting, else its default."""
+    stored = session.scalar(select(Setting.value).where(Setting.key == POST_CARE_PRODUCT))
+    return (stored or "").strip() or SETTINGS[POST_CARE_PRODUCT].default
 
 
 def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
@@ -57,6 +78,14 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
             fallback = select(ComplicationType.code, ComplicationType.instructions).where(
                 ComplicationType.code.in_(missing))
             instructions.update({code: text for code, text in session.execute(fallback)})
+        client = session.get(Client, detail.client_id)
+        assert client is not None, "a session's client is never deleted"
+        product = post_care_product(session)
+
+        def fill(text: str) -> str:
+            return text.replace(PRODUCT_PLACEHOLDER, product)
+
+        darker = client.fitzpatrick is not None and client.fitzpatrick >= DARKER_SKIN_FROM
         next_visit = None
         if detail.course_total and detail.course_index and detail.course_index < detail.course_total:
             start = detail.started_at.astimezone().date()
@@ -64,18 +93,22 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
                           f"{(start + timedelta(weeks=4)).strftime('%d %b %Y')} and "
                           f"{(start + timedelta(weeks=6)).strftime('%d %b %Y')}")
         return AftercareSheet(
-            session_id=detail.id, clinic=clinic_info(session), client_name=detail.client_name,
+            session_id=detail.id, clinic=clinic_info(session),
+            client_name=name_text(client.first_name, client.last_name) or detail.client_name,
             client_date_of_birth=detail.client_date_of_birth, session_started_at=detail.started_at.astimezone(),
             practitioner_name=detail.practitioner_name, supervisor_name=detail.supervisor_name,
             device_name=f"{detail.device_model} ({detail.device_serial})" if detail.device_model else "—",
             areas=tuple(SheetArea(a.label, a.depth_mm, a.passes) for a in detail.areas),
             products=tuple(p.name + (f" ({p.contact_minutes} min)" if p.contact_minutes else "")
                            for p in detail.products),
-            complications=tuple(SheetComplication(c.label, c.grade, instructions.get(c.code, ""))
+            complications=tuple(SheetComplication(c.label, c.grade, fill(instructions.get(c.code, "")))
                                 for c in detail.complications),
-            timeline=tuple(TimelineStep(step["when"], step["text"]) for step in body["modalities"][modality]),
-            call_us=body["call_us"], next_appointment=next_visit, template_version=template.version,
+            timeline=tuple(TimelineStep(step["when"], fill(step["text"])) for step in body["modalities"][modality]),
+            call_us=fill(body["call_us"]), next_appointment=next_visit, template_version=template.version,
             title=body.get("title", "Aftercare after your microneedling treatment"),
+            emergency=fill(body.get("emergency") or DEFAULT_EMERGENCY),
+            skin_type_note=fill(body.get("darker_skin") or DEFAULT_DARKER_SKIN) if darker else None,
+            post_care_product=product[:1].upper() + product[1:],
         )
 
 

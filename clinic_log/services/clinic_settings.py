@@ -22,6 +22,10 @@ from clinic_log.settings import (
     FHIR_IDENTIFIER_SYSTEM,
     IDENTIFIER_SYSTEM_ALLOWED,
     IDLE_LOCK_MINUTES,
+    OUT_OF_HOURS_PHONE,
+    PHONE_MAX_CHARS,
+    POST_CARE_PRODUCT,
+    POST_CARE_PRODUCT_MAX_CHARS,
     SETTINGS,
     get_setting,
     idle_lock_minutes,
@@ -75,6 +79,19 @@ def _validate(key: str, value: str) -> str:
         if stored is None:
             raise InvalidValue("FHIR identifier system", value, IDENTIFIER_SYSTEM_ALLOWED)
         return stored
+    if key == OUT_OF_HOURS_PHONE and value.strip():  # blank: the sheet prints no out-of-hours line
+        clean = " ".join(value.split())
+        if not any(ch.isdigit() for ch in clean) or len(clean) > PHONE_MAX_CHARS or not clean.isprintable():
+            raise InvalidValue("out-of-hours phone", value,
+                               f"a phone number (with digits, up to {PHONE_MAX_CHARS} characters), or blank for none")
+        return clean
+    if key == POST_CARE_PRODUCT:
+        clean = " ".join(value.split())
+        if not clean or len(clean) > POST_CARE_PRODUCT_MAX_CHARS:
+            raise InvalidValue("post-care product", value,
+                               f"1 to {POST_CARE_PRODUCT_MAX_CHARS} characters, as the sheet says it after "
+                               "'Apply only' (e.g. the hyaluronic-acid serum the clinic gave you)")
+        return clean
     if key == "clinic.name" and not value.strip():
         raise InvalidValue("clinic name", value, "the clinic's name, as printed on aftercare sheets")
     return value.strip()

@@ -62,6 +62,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.enums import SessionStatus
 from clinic_log.domain.errors import DomainError
+from clinic_log.domain.text import name_text
 from clinic_log.paths import resources_dir
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.progress import Progress, no_progress
@@ -161,20 +162,6 @@ def _coded(local_system: str, code: str, label: str, snomed: str | None) -> dict
     if snomed:
         coding.append({"system": SNOMED, "code": snomed})
     return {"coding": coding, "text": label}
-
-
-def _is_cjk(text: str) -> bool:
-    return bool(text) and all(
-        0x1100 <= ord(ch) <= 0x11FF or 0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
-        or 0xF900 <= ord(ch) <= 0xFAFF or 0x20000 <= ord(ch) <= 0x3FFFF for ch in text)
-
-
-def name_text(given: str, family: str) -> str:
-    """The name as its culture writes it: family name first without a space when both parts are in a Chinese,
-    Japanese or Korean script (李娜), else given name first (Zofia Łukasiewicz)."""
-    if _is_cjk(given) and _is_cjk(family):
-        return family + given
-    return " ".join(part for part in (given, family) if part)
 
 
 def patient_entry(systems: Systems, client: Client) -> dict[str, Any]:

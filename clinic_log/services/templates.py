@@ -3,7 +3,11 @@
 A template body (``aftercare_templates.body_json``) holds the title, the "Call us if…" text, a timeline per
 modality (``modalities``: ``mechanical`` and ``rf``, each a list of ``{"when", "text"}`` steps) and the paragraph
 printed for each complication type (``complications``: code → text; optional, a code without one falls back to
-``complication_types.instructions``). ``validate_body`` names the field that is wrong.
+``complication_types.instructions``). Since version 3 it may also hold ``emergency`` (the "call emergency
+services" line of the "Call us" box) and ``darker_skin`` (the paragraph for Fitzpatrick IV–VI clients); a body
+without them prints the app's own wording. ``{post_care_product}`` in any text prints the clinic's post-care
+product setting; ``notes`` is for whoever edits the template and is never printed. ``validate_body`` names the
+field that is wrong.
 """
 
 from __future__ import annotations
@@ -92,6 +96,10 @@ def validate_body(body: dict[str, Any]) -> None:
                 raise InvalidValue(f"{modality} step {n}", step, "both 'when' and 'text' filled in")
     if not _text(body.get("call_us")):
         raise InvalidValue("call_us", body.get("call_us"), "the text of the 'Call us if…' box")
+    for key, what in (("emergency", "the 'call emergency services' line of the 'Call us' box"),
+                      ("darker_skin", "the paragraph for clients with skin type IV–VI")):
+        if key in body and not _text(body[key]):
+            raise InvalidValue(key, body[key], f"{what}, or no entry at all (the app's own wording is printed then)")
     complications = body.get("complications", {})
     if not isinstance(complications, dict):
         raise InvalidValue("complications", complications, "a paragraph for each complication code")

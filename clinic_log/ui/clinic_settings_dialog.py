@@ -29,7 +29,14 @@ from clinic_log.services.clinic_settings import (
     validate_setting,
     validate_settings,
 )
-from clinic_log.settings import ART15, FHIR_IDENTIFIER_SYSTEM, IDLE_LOCK_MINUTES, idle_lock_minutes
+from clinic_log.settings import (
+    ART15,
+    FHIR_IDENTIFIER_SYSTEM,
+    IDLE_LOCK_MINUTES,
+    OUT_OF_HOURS_PHONE,
+    POST_CARE_PRODUCT,
+    idle_lock_minutes,
+)
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.first_start_wizard import ClinicPage
 from clinic_log.ui.widgets import problem_label, save_cancel_buttons
@@ -65,7 +72,17 @@ class ClinicSettingsDialog(QDialog):
         self.fhir_edit.setToolTip("A web address (or urn:oid:) the clinic owns; FHIR exports name client, "
                                   "practitioner, device and lot identifiers under it. Set it once, before the "
                                   "first FHIR export, and keep it: a server matches records on it.")
+        self.out_of_hours_edit = QLineEdit(values[OUT_OF_HOURS_PHONE])
+        self.out_of_hours_edit.setAccessibleName("Out-of-hours phone")
+        self.out_of_hours_edit.setPlaceholderText("blank: none printed")
+        self.out_of_hours_edit.setToolTip("Printed in the aftercare sheet's 'Call us' box, under the clinic's phone")
+        self.post_care_edit = QLineEdit(values[POST_CARE_PRODUCT])
+        self.post_care_edit.setAccessibleName("Post-care product")
+        self.post_care_edit.setToolTip("What clients put on at home, as the aftercare sheet says it after 'Apply "
+                                       "only'; printed as the post-care product when a session recorded none")
         form = QFormLayout()
+        form.addRow("&Out-of-hours phone", self.out_of_hours_edit)
+        form.addRow("Post-care &product", self.post_care_edit)
         form.addRow("Lock after &idle", self.idle_spin)
         form.addRow("&FHIR identifier system", self.fhir_edit)
         buttons = save_cancel_buttons(self, self._save)
@@ -123,9 +140,13 @@ class ClinicSettingsDialog(QDialog):
         try:  # everything checked before anything is saved, so a refusal leaves all as it was
             validate_clinic(details)
             validate_setting(FHIR_IDENTIFIER_SYSTEM, self.fhir_edit.text())
+            validate_setting(OUT_OF_HOURS_PHONE, self.out_of_hours_edit.text())
+            validate_setting(POST_CARE_PRODUCT, self.post_care_edit.text())
             save_clinic(self._db, current_actor(), details)
             save_settings(self._db, current_actor(), {"security.idle_lock_minutes": str(self.idle_spin.value()),
-                                                      FHIR_IDENTIFIER_SYSTEM: self.fhir_edit.text(), **privacy})
+                                                      FHIR_IDENTIFIER_SYSTEM: self.fhir_edit.text(),
+                                                      OUT_OF_HOURS_PHONE: self.out_of_hours_edit.text(),
+                                                      POST_CARE_PRODUCT: self.post_care_edit.text(), **privacy})
         except DomainError as exc:
             self.clinic.error_label.setText(str(exc))
             self.tabs.setCurrentIndex(0)

@@ -101,7 +101,7 @@ def test_select_and_aftercare_opens_the_sheet_ready_to_print(qtbot: QtBot, sampl
     assert dialog.document.pageCount() >= 1
     assert dialog.stack.currentWidget() is dialog.view
     assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
-    assert "template version 2" in dialog.status_label.text()
+    assert "template version 3" in dialog.status_label.text()
     assert aftercare_audit(raw) == []  # looking is not printing
 
 
@@ -151,7 +151,7 @@ def test_save_pdf_writes_the_sheet_and_records_the_save(qtbot: QtBot, sample_db:
     text = pdf_text(written.read_bytes())
     assert "Amélie Durand" in text and "Forehead" in text
     assert dialog.status_label.text() == f"Saved as {written}"
-    assert aftercare_audit(raw) == [("saved", current_actor().username, str(session_id), {"template_version": 2})]
+    assert aftercare_audit(raw) == [("saved", current_actor().username, str(session_id), {"template_version": 3})]
 
 
 def test_print_paints_every_page_on_the_printer_and_records_one_print(
@@ -184,7 +184,7 @@ def test_print_paints_every_page_on_the_printer_and_records_one_print(
     assert len(printed) > 20_000
     assert dialog.status_label.text() == f"Sent to {tmp_path / 'printed.pdf'}"
     assert aftercare_audit(raw) == [("printed", current_actor().username, str(dialog.session_id),
-                                     {"template_version": 3})]
+                                     {"template_version": 4})]
 
 
 def test_the_session_dialog_opens_the_aftercare_preview(qtbot: QtBot, sample_db: Database, db_path: Path) -> None:

@@ -45,7 +45,7 @@ def save(qtbot: QtBot, dialog: AftercareTemplateDialog) -> None:
 def test_it_shows_the_latest_version_its_texts_and_the_history(qtbot: QtBot, db: Database) -> None:
     latest = latest_template(db)
     dialog = make_dialog(qtbot, db)
-    assert dialog.version_label.text().startswith("Version 2, saved ")
+    assert dialog.version_label.text().startswith("Version 3, saved ")
     assert dialog.title_edit.text() == latest.body["title"]
     assert dialog.call_us_edit.toPlainText() == latest.body["call_us"]
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["Mechanical", "RF", "Complications"]
@@ -54,7 +54,7 @@ def test_it_shows_the_latest_version_its_texts_and_the_history(qtbot: QtBot, db:
         (step["when"], step["text"]) for step in latest.body["modalities"]["mechanical"]]
     assert dialog.editors["rf"].table.rowCount() == len(latest.body["modalities"]["rf"])
     assert dialog.history.rowCount() == 1
-    assert dialog.history.item(0, 0).text() == "2"
+    assert dialog.history.item(0, 0).text() == "3"
 
 
 def test_an_edited_step_is_saved_as_a_new_version(qtbot: QtBot, db: Database) -> None:
@@ -67,20 +67,20 @@ def test_an_edited_step_is_saved_as_a_new_version(qtbot: QtBot, db: Database) ->
     save(qtbot, dialog)
 
     latest = latest_template(db)
-    assert latest.version == 3
+    assert latest.version == 4
     assert latest.created_by == current_actor().username
-    assert latest.body["modalities"]["rf"][1] == {"when": "First 24 hours",
+    assert latest.body["modalities"]["rf"][1] == {"when": "First 48 hours",
                                                   "text": "No gym, sauna or hot baths for 48 hours."}
     assert latest.body["call_us"] == "Ring 0161 555 0100 if anything worries you."
     assert latest.body["modalities"]["mechanical"] == template_versions(db)[0].body["modalities"]["mechanical"]
-    assert dialog.message.text() == "Saved as version 3"
-    assert dialog.version_label.text().startswith("Version 3, saved ")
-    assert [dialog.history.item(r, 0).text() for r in range(dialog.history.rowCount())] == ["3", "2"]
+    assert dialog.message.text() == "Saved as version 4"
+    assert dialog.version_label.text().startswith("Version 4, saved ")
+    assert [dialog.history.item(r, 0).text() for r in range(dialog.history.rowCount())] == ["4", "3"]
 
     set_cell(rf, 0, WHEN, "Day 0 (treatment day)")
     save(qtbot, dialog)
-    assert latest_template(db).version == 4
-    assert dialog.message.text() == "Saved as version 4"
+    assert latest_template(db).version == 5
+    assert dialog.message.text() == "Saved as version 5"
 
 
 def test_an_empty_step_is_named_and_nothing_is_stored_or_lost(qtbot: QtBot, db: Database) -> None:
@@ -94,16 +94,16 @@ def test_an_empty_step_is_named_and_nothing_is_stored_or_lost(qtbot: QtBot, db: 
 
     assert "Mechanical step 2" in dialog.message.text()
     assert "Nothing was saved" in dialog.message.text()
-    assert [v.version for v in template_versions(db)] == [2]
+    assert [v.version for v in template_versions(db)] == [3]
     assert dialog.tabs.currentWidget() is mechanical
     assert mechanical.table.currentRow() == 1
     assert dialog.title_edit.text() == "After your treatment"  # the other edits are still there
-    assert cell(mechanical, 1, WHEN) == "First 24 hours"
+    assert cell(mechanical, 1, WHEN) == "First 72 hours"
 
     set_cell(mechanical, 1, TEXT, "Keep your skin clean and cool.")
     save(qtbot, dialog)
     assert latest_template(db).body["title"] == "After your treatment"
-    assert dialog.message.text() == "Saved as version 3"
+    assert dialog.message.text() == "Saved as version 4"
 
 
 def test_steps_can_be_added_removed_and_moved(qtbot: QtBot, db: Database) -> None:
@@ -141,7 +141,7 @@ def test_a_modality_without_steps_or_an_empty_call_us_box_is_refused(qtbot: QtBo
     save(qtbot, dialog)
     assert "“Call us if…” must not be empty" in dialog.message.text()
     assert dialog.focusWidget() is dialog.call_us_edit
-    assert [v.version for v in template_versions(db)] == [2]
+    assert [v.version for v in template_versions(db)] == [3]
 
 
 def test_only_the_owner_can_save(qtbot: QtBot, db: Database) -> None:
@@ -183,7 +183,7 @@ def test_an_edited_complication_paragraph_is_saved_as_a_new_version(qtbot: QtBot
     save(qtbot, dialog)
 
     latest = latest_template(db)
-    assert dialog.message.text() == f"Saved as version {latest.version}" and latest.version == 3
+    assert dialog.message.text() == f"Saved as version {latest.version}" and latest.version == 4
     paragraphs = latest.body["complications"]
     assert paragraphs["hsv_reactivation"] == "Cold sores: call us today, we will arrange antiviral tablets."
     assert paragraphs["pih"] == template_versions(db)[0].body["complications"]["pih"]  # untouched rows kept

@@ -44,3 +44,34 @@ def test_a_bad_identifier_system_keeps_the_dialog_open_saying_why_and_saves_noth
     stored = read_settings(db)
     assert stored["fhir.identifier_system"] == "" and stored["clinic.name"] != "Renamed Clinic"
     assert stored["security.idle_lock_minutes"] == "10"
+
+
+def _edit(dialog: ClinicSettingsDialog, name: str) -> QLineEdit:
+    found = [e for e in dialog.findChildren(QLineEdit) if e.accessibleName() == name]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_the_owner_sets_the_out_of_hours_number_and_post_care_product(qtbot: QtBot, db: Database) -> None:
+    dialog = ClinicSettingsDialog(db)
+    qtbot.addWidget(dialog)
+    assert _edit(dialog, "Out-of-hours phone").text() == ""
+    assert _edit(dialog, "Post-care product").text() == "the hyaluronic-acid serum the clinic gave you"
+    qtbot.keyClicks(_edit(dialog, "Out-of-hours phone"), "+44 7700 900123")
+    _edit(dialog, "Post-care product").setText("the Cicaplast balm in your aftercare bag")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    stored = read_settings(db)
+    assert stored["clinic.out_of_hours_phone"] == "+44 7700 900123"
+    assert stored["clinic.post_care_product"] == "the Cicaplast balm in your aftercare bag"
+
+
+def test_a_blank_post_care_product_keeps_the_dialog_open_saying_why(qtbot: QtBot, db: Database) -> None:
+    dialog = ClinicSettingsDialog(db)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(_edit(dialog, "Out-of-hours phone"), "0800 123 456")
+    _edit(dialog, "Post-care product").setText("  ")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "post-care product" in dialog.clinic.error_label.text()
+    assert read_settings(db)["clinic.out_of_hours_phone"] == ""

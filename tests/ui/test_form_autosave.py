@@ -49,7 +49,7 @@ def test_the_aftercare_template_being_edited_comes_back_after_a_crash_and_is_gon
     assert again.call_us_edit.toPlainText() == "Ring 0161 555 0100 if the redness spreads or you feel feverish."
     assert again.title_edit.text() == "After your microneedling"
     assert again.message.text().startswith("Restored what you typed at ")
-    assert latest_template(db).version == 2  # restored on screen, not saved behind the owner's back
+    assert latest_template(db).version == 3  # restored on screen, not saved behind the owner's back
     assert again.save() is not None
     assert latest_template(db).body["title"] == "After your microneedling"
     assert load_form_draft(db, current_actor(), "aftercare_template") is None

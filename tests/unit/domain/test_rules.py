@@ -164,3 +164,12 @@ def test_rf_energy_only_on_rf_devices() -> None:
     assert "rf_energy" in codes(result.errors)
     assert "rf_energy" not in codes(
         assess_session(entry(AreaInput("cheeks", 0.75, 1, rf_energy=20)), facts(device_model=MORPHEUS)).errors)
+
+
+def test_a_name_is_written_in_the_order_of_its_script() -> None:
+    from clinic_log.domain.text import name_text
+
+    assert name_text("娜", "李") == "李娜"
+    assert name_text("Zofia", "Łukasiewicz") == "Zofia Łukasiewicz"
+    assert name_text("فاطمة", "الزهراء") == "فاطمة الزهراء"
+    assert name_text(" Ana ", "") == "Ana"

@@ -24,7 +24,7 @@ def test_editing_the_template_adds_a_version_and_keeps_the_old_one(db: Database,
     body = dict(first.body)
     body["call_us"] = "Ring us day or night if anything worries you."
     second = save_template(db, owner, body)
-    assert (first.version, second.version) == (2, 3)
+    assert (first.version, second.version) == (3, 4)
     assert [v.body["call_us"] for v in template_versions(db)] == [first.body["call_us"], body["call_us"]]
 
 
@@ -36,7 +36,7 @@ def test_printed_sheet_uses_and_names_the_latest_version(db: Database, owner: Ac
     save_template(db, owner, body)
     sheet, pdf = render_aftercare(db, Actor("desk", UserRole.RECEPTION), saved.id)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert sheet.template_version == 3 and "Template v3" in text
+    assert sheet.template_version == 4 and "Template v4" in text
     assert "Ring us day or night" in text and "Zofia Łukasiewicz" in text
 
 
@@ -91,7 +91,7 @@ def test_a_complication_the_template_lacks_prints_the_types_own_instructions(db:
     body["complications"] = {k: v for k, v in body["complications"].items() if k != "pih"}
     save_template(db, owner, body)
     _, pdf = render_aftercare(db, owner, saved.id)
-    assert "Use SPF 50 every day and avoid all sun exposure" in _pdf_text(pdf)
+    assert "Use SPF 30+ every day, re-applied through the day, and avoid all sun exposure" in _pdf_text(pdf)
 
 
 def test_an_rf_session_prints_the_rf_timeline(db: Database, owner: Actor) -> None:
