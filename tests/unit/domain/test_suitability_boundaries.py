@@ -142,29 +142,29 @@ def test_a_window_ending_in_december_is_named_with_its_year() -> None:
 
 # --- the permission grid ---------------------------------------------------------------------------------------------
 
-P, R, O = UserRole.PRACTITIONER, UserRole.RECEPTION, UserRole.OWNER
+P, R, OWN = UserRole.PRACTITIONER, UserRole.RECEPTION, UserRole.OWNER
 GRID = {
-    "edit client contact details": {P, R, O},
-    "edit clinical client records": {P, O},
-    "log sessions": {P, O},
-    "sign sessions": {P, O},
-    "override stops": {P, O},
-    "countersign sessions": {P, O},
-    "void sessions": {P, O},
-    "amend sessions": {P, O},
-    "view sessions": {P, R, O},
-    "print aftercare": {P, R, O},
-    "manage practitioners and devices": {O},
-    "view practitioners": {P, R, O},
-    "manage users": {O},
-    "edit templates and settings": {O},
-    "import data": {O},
-    "export data": {O},
-    "run recalls": {P, O},
-    "back up and restore": {O},
-    "view the audit log": {O},
-    "keep unsaved form drafts": {P, R, O},
-    "view the dashboard": {O},
+    "edit client contact details": {P, R, OWN},
+    "edit clinical client records": {P, OWN},
+    "log sessions": {P, OWN},
+    "sign sessions": {P, OWN},
+    "override stops": {P, OWN},
+    "countersign sessions": {P, OWN},
+    "void sessions": {P, OWN},
+    "amend sessions": {P, OWN},
+    "view sessions": {P, R, OWN},
+    "print aftercare": {P, R, OWN},
+    "manage practitioners and devices": {OWN},
+    "view practitioners": {P, R, OWN},
+    "manage users": {OWN},
+    "edit templates and settings": {OWN},
+    "import data": {OWN},
+    "export data": {OWN},
+    "run recalls": {P, OWN},
+    "back up and restore": {OWN},
+    "view the audit log": {OWN},
+    "keep unsaved form drafts": {P, R, OWN},
+    "view the dashboard": {OWN},
 }
 
 
