@@ -263,3 +263,31 @@ def test_a_field_changed_elsewhere_shows_both_values(theirs: object, yours: obje
 
 def test_an_enums_allowed_values_in_words() -> None:
     assert allowed(Technique) == "one of stamping, gliding, rolling"
+
+
+def test_several_stops_or_unseen_problems_are_listed_in_one_line() -> None:
+    with pytest.raises(StopsNeedOverride) as refused:
+        sign([STOP, CRED], may_override=False)
+    assert str(refused.value) == (f"stop — Pregnancy — absolute (absolute); licence GMC-1 expired 2026-06-30: "
+                                  f"{NOT_ALLOWED}")
+    with pytest.raises(ChecksChanged) as changed:
+        sign([STOP, WARN], shown=frozenset(), override_reason=GOOD, reason="fine")
+    assert str(changed.value) == ("the checks changed since they were shown — Pregnancy — absolute (absolute); "
+                                  "P-1 has no signed consent on record: look at them and sign again")
+
+
+def test_a_too_long_moment_or_an_impossible_date_alone_names_field_and_what_was_typed() -> None:
+    typed = "2027-03-31 09:30".center(41)
+    with pytest.raises(InvalidValue) as refused:
+        parse_moment(typed, "at", "a time")
+    assert (refused.value.field, refused.value.value) == ("at", typed)
+    with pytest.raises(InvalidValue) as refused:
+        parse_moment("2027-02-30", "at", "a time")
+    assert (refused.value.field, refused.value.value, refused.value.allowed) == (
+        "at", "2027-02-30", "2027-02-30 is not a date (February 2027 has 28 days); enter a time")
+
+
+def test_a_value_that_is_not_text_is_shown_as_the_user_would_write_it() -> None:
+    assert str(InvalidValue("day", date(2026, 7, 1), "a date")) == "day: 2026-07-01 is not allowed; a date"
+    assert str(ChangedElsewhere("born", date(2000, 1, 2), None)).startswith(
+        "born: changed meanwhile by someone else to 2000-01-02; yours, (empty),")
