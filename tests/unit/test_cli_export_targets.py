@@ -5,57 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sqlite3
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.targets import device, fifo, locked_folder, read_only
 from tests.unit.cli_helpers import run
-
-
-def read_only(tmp: Path) -> Path:
-    path = tmp / "old.out"
-    path.write_text("keep me", encoding="utf-8")
-    path.chmod(0o444)
-    return path
-
-
-def locked_folder(tmp: Path) -> Path:
-    folder = tmp / "locked"
-    folder.mkdir()
-    folder.chmod(0o555)
-    return folder / "out"
-
-
-def device(tmp: Path) -> Path:
-    """A character device like /dev/null. As root, one made in `tmp`: the code before this fix replaced the real
-    /dev/null with a regular file when run as root."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        node = tmp / "null"
-        try:
-            os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
-        except OSError:
-            pytest.skip("no device node can be made here")
-        return node
-    return Path(os.devnull)
-
-
-def fifo(tmp: Path) -> Path:
-    if not hasattr(os, "mkfifo"):
-        pytest.skip("FIFOs are POSIX only")
-    os.mkfifo(tmp / "pipe")
-    return tmp / "pipe"
-
 
 TARGETS: dict[str, Callable[[Path], str]] = {
     "empty": lambda tmp: "",
     "folder": lambda tmp: str(tmp),
     "device": lambda tmp: str(device(tmp)),
     "fifo": lambda tmp: str(fifo(tmp)),
-    "read-only file": lambda tmp: str(read_only(tmp)),
+    "read-only file": lambda tmp: str(read_only(tmp / "old.out")),
     "missing folder": lambda tmp: str(tmp / "nope" / "out"),
     "folder without permission": lambda tmp: str(locked_folder(tmp)),
 }

@@ -28,6 +28,7 @@ from clinic_log.services.files import atomic_target, check_target
 from clinic_log.services.progress import JobCancelled
 from clinic_log.services.recall import export_recall
 from clinic_log.services.sessions import countersign_session, log_session
+from tests.targets import device, fifo, locked_folder, read_only
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -167,40 +168,6 @@ def test_the_machine_zone_is_named_when_it_is_known(db: Database, owner: Actor, 
 # --- output targets -------------------------------------------------------------------------------------------
 
 
-def read_only(path: Path) -> Path:
-    path.write_text("keep me", encoding="utf-8")
-    path.chmod(0o444)
-    return path
-
-
-def no_write_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    folder.chmod(0o555)
-    return folder / "out.csv"
-
-
-def device(tmp: Path) -> Path:
-    """A character device like /dev/null. As root, one made in `tmp`: the code before this fix replaced the real
-    /dev/null with a regular file when run as root."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        node = tmp / "null"
-        try:
-            os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
-        except OSError:
-            pytest.skip("no device node can be made here")
-        return node
-    return Path(os.devnull)
-
-
-def fifo(tmp_path: Path) -> Path:
-    if not hasattr(os, "mkfifo"):
-        pytest.skip("FIFOs are POSIX only")
-    path = tmp_path / "pipe"
-    os.mkfifo(path)
-    return path
-
-
 BAD_TARGETS = {
     "empty": (lambda tmp: Path(""), "folder"),
     "folder": (lambda tmp: tmp, "folder"),
@@ -208,7 +175,7 @@ BAD_TARGETS = {
     "fifo": (fifo, "not a regular file"),
     "read-only file": (lambda tmp: read_only(tmp / "old.csv"), "read-only; choose another name or make it writable"),
     "missing folder": (lambda tmp: tmp / "nope" / "out.csv", "a file in an existing folder"),
-    "folder without permission": (no_write_folder, "not writable"),
+    "folder without permission": (lambda tmp: locked_folder(tmp, "out.csv"), "not writable"),
 }
 
 
