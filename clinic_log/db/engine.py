@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15000
 GUARD_REFUSAL = "refused by the database: "  # how the guard triggers' messages start (migration 0005)
 _AUDIT_LOCK_KEY = 0x0C11_1C06  # PostgreSQL advisory lock serialising the audit hash chain
+_IMPORT_LOCK_KEY = 0x436C696D  # 'Clim': one import at a time (pg_advisory_xact_lock)
 _AUDIT_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"  # the driver's form; Core's is below (lock_audit_chain)
 
 T = TypeVar("T")
@@ -243,6 +244,14 @@ class Database:
             from sqlalchemy import text
 
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+
+    def lock_imports(self, session: Session) -> None:
+        """Serialise imports, whose "is this session already stored?" check must see what another import wrote
+        (SQLite's BEGIN IMMEDIATE already does). Chairside signing does not wait for it."""
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _IMPORT_LOCK_KEY})
 
     def dispose(self) -> None:
         with self._direct_lock:

@@ -296,6 +296,7 @@ def import_sessions(db: Database, actor: Actor, path: Path, *, skip_existing: bo
     digest = file_digest(path)
 
     def work(session: Session) -> ImportResult:
+        db.lock_imports(session)  # a second import of the same file waits, then finds these sessions stored
         problems = ProblemList()
         reader = CsvReader(path, SESSION_COLUMNS, problems, SESSION_LIMITS)
         run = _SessionImport(db, session, actor, _SessionLookups(session), problems, path.name, digest,

@@ -3,6 +3,7 @@ a session already stored is never stored twice; a large file is written in batch
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,29 @@ def test_importing_the_same_file_again_is_refused_naming_each_stored_session(peo
     assert [(p.line, p.column) for p in problems] == [(2, "started_at"), (4, "started_at"), (5, "started_at"),
                                                       (6, "started_at"), (7, "started_at")]
     assert "already in the database" in problems[0].problem and "--skip-existing" in problems[0].problem
+
+
+def test_two_imports_of_the_same_file_at_once_store_it_once(people: Database, owner: Actor, samples: Path) -> None:
+    """Two workstations importing the same file together: the second waits for the first (one import at a time,
+    also on PostgreSQL where each would otherwise check for stored sessions before the other committed), then
+    finds its sessions stored and is refused."""
+    outcomes: list[object] = []
+
+    def one() -> None:
+        try:
+            outcomes.append(import_sessions(people, owner, samples / "sessions.csv").records)
+        except ImportRefused as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [stored] = [o for o in outcomes if isinstance(o, int)]
+    [refusal] = [o for o in outcomes if isinstance(o, ImportRefused)]
+    assert "already in the database" in refusal.problems[0].problem
+    assert count_sessions(people) == stored
 
 
 def test_skip_existing_imports_only_the_new_sessions_and_says_which_were_skipped(people: Database, owner: Actor,
