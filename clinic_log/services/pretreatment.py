@@ -1,0 +1,170 @@
+"""The pre-treatment sheet: what a client stops and when before microneedling, printed from the latest template.
+
+Everyone gets the template's steps and what to expect for the treatment (mechanical, or RF with its own lines); a
+finding on the client's record that the template has a line for (cold sores, isotretinoin with the date it may be
+treated from, blood thinners…) adds that line, in bold, to a "For you" box. An isotretinoin window that has already
+ended adds nothing. The client's name prints in the order of its script (`domain.text.name_text`). Each print and
+each save is recorded in the audit log against the client (kind "pre-treatment sheet", with the template version),
+so the client's subject-access copy lists it; a preview records nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_log.db.engine import Database
+from clinic_log.db.models import Client, Device, DeviceModel, Finding, PretreatmentTemplate, TreatmentSession
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import Modality
+from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.text import name_text
+from clinic_log.reports.sheet_data import PretreatmentSheet, TimelineStep
+from clinic_log.services import audit
+from clinic_log.services.aftercare import clinic_info
+from clinic_log.services.audit import AuditEvent
+from clinic_log.services.authority import authorize
+from clinic_log.services.files import check_target, output_target
+
+PERMISSION = "print aftercare"  # the same people print both sheets: practitioners, reception, the owner
+KIND = "pre-treatment sheet"
+ENDS_ON = "{ends_on}"
+
+
+@dataclass(frozen=True)
+class PretreatmentTemplateVersion:
+    version: int
+    body: dict[str, Any]
+
+
+def latest_pretreatment_template(db: Database) -> PretreatmentTemplateVersion:
+    with db.reading() as session:
+        row = session.scalars(select(PretreatmentTemplate).order_by(PretreatmentTemplate.version.desc())).first()
+        if row is None:
+            raise InvalidValue("pre-treatment template", None, "run `clinic-log init` to load the shipped template")
+        return PretreatmentTemplateVersion(row.version, json.loads(row.body_json))
+
+
+def _client(session: Session, client: int | str) -> Client:
+    found = (session.get(Client, client) if isinstance(client, int)
+             else session.scalars(select(Client).where(Client.client_ref == client)).first())
+    if found is None:
+        raise NotFound("client", client)
+    return found
+
+
+def _last_modality(session: Session, client_id: int) -> str:
+    """The modality of the device used at the client's latest session; mechanical when there is none."""
+    last = session.scalar(
+        select(DeviceModel.modality).join(Device, Device.device_model_id == DeviceModel.id)
+        .join(TreatmentSession, TreatmentSession.device_id == Device.id)
+        .where(TreatmentSession.client_id == client_id)
+        .order_by(TreatmentSession.started_at.desc()).limit(1))
+    return Modality.RF.value if last == Modality.RF.value else Modality.MECHANICAL.value
+
+
+def _steps(items: object) -> tuple[TimelineStep, ...]:
+    return tuple(TimelineStep(str(s["when"]), str(s["text"])) for s in items) if isinstance(items, list) else ()
+
+
+def _date_text(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def pretreatment_sheet(db: Database, client: int | str, modality: str | None = None,
+                       today: date | None = None) -> PretreatmentSheet:
+    """The sheet for a client (id or reference) and a modality (None: that of their latest session)."""
+    if modality is not None and modality not in {m.value for m in Modality}:
+        raise InvalidValue("modality", modality, "mechanical or rf")
+    today = today or date.today()
+    template = latest_pretreatment_template(db)
+    body = template.body
+    with db.reading() as session:
+        row = _client(session, client)
+        chosen = modality or _last_modality(session, row.id)
+        lines: dict[str, str] = body.get("findings") or {}
+        for_you: list[str] = []
+        findings = session.scalars(select(Finding).where(Finding.client_id == row.id, Finding.code.in_(list(lines)))
+                                   .order_by(Finding.noted_on, Finding.id))
+        seen: set[str] = set()
+        for finding in findings:
+            text = lines[finding.code]
+            if ENDS_ON in text:
+                if finding.ends_on is None or finding.ends_on <= today:
+                    continue  # no date to print, or the window is over
+                text = text.replace(ENDS_ON, _date_text(finding.ends_on))
+            if finding.code not in seen:
+                seen.add(finding.code)
+                for_you.append(text)
+        expect = body.get("expect") or {}
+        before = _steps(body.get("before")) + (_steps(body.get("rf")) if chosen == Modality.RF.value else ())
+        return PretreatmentSheet(
+            clinic=clinic_info(session), client_ref=row.client_ref,
+            client_name=name_text(row.first_name, row.last_name) or row.client_ref,
+            client_date_of_birth=row.date_of_birth, printed_on=today, modality=chosen,
+            intro=str(body.get("intro") or ""), before=before, for_you=tuple(for_you),
+            expect=_steps(expect.get(chosen) or expect.get(Modality.MECHANICAL.value)),
+            call_us=str(body["call_us"]), template_version=template.version,
+            title=str(body.get("title") or "Before your microneedling treatment"),
+        )
+
+
+def file_name(sheet: PretreatmentSheet) -> str:
+    """pretreatment-<client ref>-<day>.pdf, with anything a file system might refuse replaced by _."""
+    ref = re.sub(r"[^\w.-]+", "_", sheet.client_ref).strip("._") or "client"
+    return f"pretreatment-{ref}-{sheet.printed_on:%Y-%m-%d}.pdf"
+
+
+def preview_pretreatment(db: Database, actor: Actor, client: int | str,
+                         modality: str | None = None) -> tuple[PretreatmentSheet, bytes]:
+    """The sheet and its PDF bytes for showing on screen; nothing is recorded until it is printed or saved."""
+    authorize(db, actor, PERMISSION)
+    from clinic_log.reports.pretreatment_pdf import build_pretreatment_pdf
+
+    sheet = pretreatment_sheet(db, client, modality)
+    return sheet, build_pretreatment_pdf(sheet)
+
+
+def audit_pretreatment_output(db: Database, actor: Actor, sheet: PretreatmentSheet,
+                              how: Literal["printed", "saved"]) -> None:
+    """Record that a client's pre-treatment sheet was printed or saved, with the template version used."""
+    authorize(db, actor, PERMISSION)
+
+    def work(session: Session) -> None:
+        client = _client(session, sheet.client_ref)
+        audit.record(db, session, actor, AuditEvent(how, "client", str(client.id), {
+            "kind": KIND, "template_version": sheet.template_version, "modality": sheet.modality}))
+
+    db.write(work)
+
+
+def write_pretreatment_pdf(db: Database, actor: Actor, sheet: PretreatmentSheet, pdf: bytes, out: Path) -> None:
+    """Write an already rendered sheet to `out` (whole or not at all) and record the save."""
+    authorize(db, actor, PERMISSION)
+    with output_target(out) as tmp:
+        tmp.write_bytes(pdf)
+    audit_pretreatment_output(db, actor, sheet, "saved")
+
+
+def render_pretreatment(db: Database, actor: Actor, client: int | str,
+                        modality: str | None = None) -> tuple[str, bytes]:
+    """The sheet's file name and PDF bytes, for printing; the print is recorded in the audit log."""
+    sheet, pdf = preview_pretreatment(db, actor, client, modality)
+    audit_pretreatment_output(db, actor, sheet, "printed")
+    return file_name(sheet), pdf
+
+
+def save_pretreatment(db: Database, actor: Actor, client_ref: str, out: Path,
+                      modality: str | None = None) -> PretreatmentSheet:
+    """Build a client's sheet and write it to `out` (the CLI's `pretreatment`); recorded as saved."""
+    check_target(out)
+    sheet, pdf = preview_pretreatment(db, actor, client_ref, modality)
+    write_pretreatment_pdf(db, actor, sheet, pdf, out)
+    return sheet
