@@ -53,6 +53,8 @@ def latest_pretreatment_template(db: Database) -> PretreatmentTemplateVersion:
 
 
 def _client(session: Session, client: int | str) -> Client:
+    if isinstance(client, str) and not client.strip():
+        raise InvalidValue("client reference", client, "the client's reference, e.g. P-1001")
     found = (session.get(Client, client) if isinstance(client, int)
              else session.scalars(select(Client).where(Client.client_ref == client)).first())
     if found is None:
