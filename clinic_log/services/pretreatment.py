@@ -21,11 +21,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import Client, Device, DeviceModel, Finding, PretreatmentTemplate, TreatmentSession
+from clinic_log.db.models import (
+    Client,
+    ContraindicationType,
+    Device,
+    DeviceModel,
+    Finding,
+    PretreatmentTemplate,
+    TreatmentSession,
+)
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Modality
 from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.text import name_text
+from clinic_log.domain.windows import add_window
 from clinic_log.reports.sheet_data import PretreatmentSheet, TimelineStep
 from clinic_log.services import audit
 from clinic_log.services.aftercare import clinic_info
@@ -35,7 +44,7 @@ from clinic_log.services.files import check_target, output_target
 
 PERMISSION = "print aftercare"  # the same people print both sheets: practitioners, reception, the owner
 KIND = "pre-treatment sheet"
-ENDS_ON = "{ends_on}"
+TREAT_FROM = "{treat_from}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,31 @@ def _date_text(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def _finding_lines(session: Session, client_id: int, body: dict[str, Any], today: date) -> tuple[str, ...]:
+    """One line per code the template has a line for and the client has a finding that still applies today."""
+    lines: dict[str, str] = body.get("findings") or {}
+    ongoing: dict[str, str] = body.get("findings_ongoing") or {}
+    found: dict[str, str] = {}
+    rows = session.execute(
+        select(Finding.code, Finding.noted_on, Finding.ends_on, ContraindicationType.window)
+        .join(ContraindicationType, ContraindicationType.code == Finding.code)
+        .where(Finding.client_id == client_id, Finding.code.in_(list(lines)), Finding.noted_on <= today)
+        .order_by(Finding.noted_on, Finding.id))
+    for code, _noted, ends_on, window in rows:
+        if code in found:
+            continue
+        if window is None:
+            if ends_on is None or ends_on >= today:
+                found[code] = lines[code]
+        elif ends_on is None:
+            found[code] = ongoing.get(code) or lines[code].replace(TREAT_FROM, "6 months after your last dose")
+        else:
+            treat_from = add_window(ends_on, window)
+            if treat_from > today:
+                found[code] = lines[code].replace(TREAT_FROM, _date_text(treat_from))
+    return tuple(found.values())
+
+
 def pretreatment_sheet(db: Database, client: int | str, modality: str | None = None,
                        today: date | None = None) -> PretreatmentSheet:
     """The sheet for a client (id or reference) and a modality (None: that of their latest session)."""
@@ -91,27 +125,14 @@ def pretreatment_sheet(db: Database, client: int | str, modality: str | None = N
     with db.reading() as session:
         row = _client(session, client)
         chosen = modality or _last_modality(session, row.id)
-        lines: dict[str, str] = body.get("findings") or {}
-        for_you: list[str] = []
-        findings = session.scalars(select(Finding).where(Finding.client_id == row.id, Finding.code.in_(list(lines)))
-                                   .order_by(Finding.noted_on, Finding.id))
-        seen: set[str] = set()
-        for finding in findings:
-            text = lines[finding.code]
-            if ENDS_ON in text:
-                if finding.ends_on is None or finding.ends_on <= today:
-                    continue  # no date to print, or the window is over
-                text = text.replace(ENDS_ON, _date_text(finding.ends_on))
-            if finding.code not in seen:
-                seen.add(finding.code)
-                for_you.append(text)
+        for_you = _finding_lines(session, row.id, body, today)
         expect = body.get("expect") or {}
         before = _steps(body.get("before")) + (_steps(body.get("rf")) if chosen == Modality.RF.value else ())
         return PretreatmentSheet(
             clinic=clinic_info(session), client_ref=row.client_ref,
             client_name=name_text(row.first_name, row.last_name) or row.client_ref,
             client_date_of_birth=row.date_of_birth, printed_on=today, modality=chosen,
-            intro=str(body.get("intro") or ""), before=before, for_you=tuple(for_you),
+            intro=str(body.get("intro") or ""), before=before, for_you=for_you,
             expect=_steps(expect.get(chosen) or expect.get(Modality.MECHANICAL.value)),
             call_us=str(body["call_us"]), template_version=template.version,
             title=str(body.get("title") or "Before your microneedling treatment"),

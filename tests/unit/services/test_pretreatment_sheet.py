@@ -20,6 +20,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.values import AreaInput
+from clinic_log.domain.windows import add_window
 from clinic_log.services import clients, people
 from clinic_log.services.clinic_settings import read_settings, save_settings
 from clinic_log.services.pretreatment import (
@@ -79,22 +80,32 @@ def test_the_clinics_name_and_phone_are_printed(db: Database, owner: Actor) -> N
 
 def test_each_finding_of_the_client_adds_its_own_line(db: Database, owner: Actor) -> None:
     cid = _client(db, owner)
-    ends = date.today() + timedelta(days=40)
+    last_dose = date.today() - timedelta(days=30)  # a time-bound finding's end date is the day it stopped
     clients.add_finding(db, owner, cid, "hsv_history", date.today() - timedelta(days=400))
-    clients.add_finding(db, owner, cid, "isotretinoin", date.today() - timedelta(days=140), ends_on=ends)
+    clients.add_finding(db, owner, cid, "isotretinoin", date.today() - timedelta(days=140), ends_on=last_dose)
     clients.add_finding(db, owner, cid, "anticoagulants", date.today())
     text = _text(render_pretreatment(db, owner, cid)[1])
+    treat_from = add_window(last_dose, "6m")  # the same 6-month window the suitability check uses
     assert "For you" in text
     assert "You have had cold sores" in text
-    assert f"We can treat you from {ends.day} {ends:%B %Y}" in text
+    assert f"We can treat you from {treat_from.day} {treat_from:%B %Y}" in text
     assert "You take a blood thinner" in text
     assert len(_pages(render_pretreatment(db, owner, cid, "rf")[1])) == 1  # still one page, RF lines and all
+
+
+def test_isotretinoin_still_taken_says_six_months_after_the_last_dose(db: Database, owner: Actor) -> None:
+    cid = _client(db, owner)
+    clients.add_finding(db, owner, cid, "isotretinoin", date.today() - timedelta(days=10))
+    text = _text(render_pretreatment(db, owner, cid)[1])
+    assert "You are taking isotretinoin" in text and "6 months after your last dose" in text
+    assert "We can treat you from" not in text
 
 
 def test_an_isotretinoin_window_already_over_adds_nothing(db: Database, owner: Actor) -> None:
     cid = _client(db, owner)
     clients.add_finding(db, owner, cid, "isotretinoin", date(2024, 1, 1), ends_on=date(2024, 7, 1))
-    assert "We can treat you from" not in _text(render_pretreatment(db, owner, cid)[1])
+    text = _text(render_pretreatment(db, owner, cid)[1])
+    assert "We can treat you from" not in text and "For you" not in text
 
 
 @pytest.mark.parametrize(("given", "family", "printed"), [("娜", "李", "李娜"), ("Арина", "Соколова", "Арина Соколова"),
