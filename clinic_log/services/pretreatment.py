@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
@@ -40,6 +40,7 @@ from clinic_log.services import audit
 from clinic_log.services.aftercare import clinic_info
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
+from clinic_log.services.clock import utcnow
 from clinic_log.services.files import check_target, output_target
 
 PERMISSION = "print aftercare"  # the same people print both sheets: practitioners, reception, the owner
@@ -191,3 +192,66 @@ def save_pretreatment(db: Database, actor: Actor, client_ref: str, out: Path,
     sheet, pdf = preview_pretreatment(db, actor, client_ref, modality)
     write_pretreatment_pdf(db, actor, sheet, pdf, out)
     return sheet
+
+
+# --- the template --------------------------------------------------------------------------------------------------
+
+
+def _filled(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_steps(field: str, steps: object) -> None:
+    if not isinstance(steps, list) or not steps:
+        raise InvalidValue(field, steps, "at least one step")
+    for n, step in enumerate(steps, start=1):
+        if not isinstance(step, dict) or not _filled(step.get("when")) or not _filled(step.get("text")):
+            raise InvalidValue(f"{field} step {n}", step, "both 'when' and 'text' filled in")
+
+
+def validate_pretreatment_body(body: dict[str, Any]) -> None:
+    """Check a pre-treatment template body's shape; the error names the wrong field ("before step 2", …)."""
+    if not _filled(body.get("title")):
+        raise InvalidValue("title", body.get("title"), "the heading printed at the top of the sheet")
+    if "intro" in body and not isinstance(body["intro"], str):
+        raise InvalidValue("intro", body["intro"], "the paragraph under the client's details, or no entry")
+    _check_steps("before", body.get("before"))
+    _check_steps("rf", body.get("rf"))
+    expect = body.get("expect")
+    if not isinstance(expect, dict) or set(expect) != {m.value for m in Modality}:
+        raise InvalidValue("expect", sorted(expect) if isinstance(expect, dict) else expect,
+                           "what to expect for each of mechanical, rf")
+    for modality, steps in expect.items():
+        _check_steps(f"expect {modality}", steps)
+    for key in ("findings", "findings_ongoing"):
+        lines = body.get(key, {})
+        if not isinstance(lines, dict):
+            raise InvalidValue(key, lines, "a line for each contraindication code")
+        for code, text in lines.items():
+            if not _filled(text):
+                raise InvalidValue(f"{key} {code}", text, "the line printed for it, or no entry at all")
+    if not _filled(body.get("call_us")):
+        raise InvalidValue("call_us", body.get("call_us"), "the text of the 'Call us' box")
+
+
+def save_pretreatment_template(db: Database, actor: Actor, body: dict[str, Any]) -> PretreatmentTemplateVersion:
+    """Store an edited pre-treatment template as the next version; the previous versions are kept unchanged."""
+    authorize(db, actor, "edit templates and settings")
+    validate_pretreatment_body(body)
+
+    def work(session: Session) -> PretreatmentTemplateVersion:
+        known = set(session.scalars(select(ContraindicationType.code)))
+        for key in ("findings", "findings_ongoing"):
+            for code in body.get(key, {}):
+                if code not in known:
+                    raise InvalidValue(f"{key} {code}", code,
+                                       f"one of the contraindication codes: {', '.join(sorted(known))}")
+        version = (session.scalar(select(func.max(PretreatmentTemplate.version))) or 0) + 1
+        stored = dict(body, version=version)
+        session.add(PretreatmentTemplate(version=version, body_json=json.dumps(stored, ensure_ascii=False, indent=1),
+                                         created_at=utcnow(), created_by=actor.username))
+        session.flush()
+        audit.record(db, session, actor, AuditEvent("created", "pretreatment_template", str(version), {}))
+        return PretreatmentTemplateVersion(version, stored)
+
+    return db.write(work)

@@ -18,7 +18,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry, PretreatmentTemplate
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.errors import InvalidValue, NotFound, PermissionDenied
 from clinic_log.domain.values import AreaInput
 from clinic_log.domain.windows import add_window
 from clinic_log.services import clients, people
@@ -27,6 +27,8 @@ from clinic_log.services.pretreatment import (
     latest_pretreatment_template,
     render_pretreatment,
     save_pretreatment,
+    save_pretreatment_template,
+    validate_pretreatment_body,
 )
 from clinic_log.services.sessions import log_session
 from clinic_log.services.subject_access import collect_client_data
@@ -170,3 +172,41 @@ def test_the_sheet_follows_the_modality_of_the_clients_last_session(db: Database
     log_session(db, clinic.derm, session_entry(clinic, AreaInput("forehead", 1.0, 1), device_id=rf,
                                                cartridge_lot="M8T-1"), sign=True, reason="test")
     assert "pacemaker" in _text(render_pretreatment(db, owner, clinic.client_id)[1])
+
+
+def test_the_owner_saves_a_new_version_the_old_one_stays(db: Database, owner: Actor) -> None:
+    _client(db, owner)
+    body = dict(latest_pretreatment_template(db).body, title="Getting your skin ready")
+    saved = save_pretreatment_template(db, owner, body)
+    assert saved.version == 2 and latest_pretreatment_template(db).body["title"] == "Getting your skin ready"
+    assert "Pre-treatment template v2" in _text(render_pretreatment(db, owner, "P-7")[1])
+    with db.reading() as session:
+        first = session.scalar(select(PretreatmentTemplate.body_json).where(PretreatmentTemplate.version == 1))
+    assert first is not None and json.loads(first)["title"] == "Before your microneedling treatment"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"title": "  "}, "title"),
+    ({"before": []}, "before"),
+    ({"before": [{"when": "2 weeks before", "text": ""}]}, "before step 1"),
+    ({"expect": {"mechanical": [{"when": "During", "text": "x"}]}}, "expect"),
+    ({"findings": {"hsv_history": ""}}, "findings hsv_history"),
+    ({"findings": {"not_a_code": "Some line"}}, "findings not_a_code"),
+    ({"call_us": None}, "call_us"),
+])
+def test_a_bad_template_is_refused_naming_the_field_and_nothing_stored(db: Database, owner: Actor,
+                                                                       change: dict[str, object], field: str) -> None:
+    body = {**latest_pretreatment_template(db).body, **change}
+    with pytest.raises(InvalidValue) as refused:
+        save_pretreatment_template(db, owner, body)
+    assert str(refused.value).startswith(f"{field}:")
+    assert latest_pretreatment_template(db).version == 1
+
+
+def test_reception_may_print_but_not_change_the_template(db: Database) -> None:
+    with pytest.raises(PermissionDenied):
+        save_pretreatment_template(db, RECEPTION, latest_pretreatment_template(db).body)
+
+
+def test_the_shipped_template_passes_its_own_checks(db: Database) -> None:
+    validate_pretreatment_body(latest_pretreatment_template(db).body)
