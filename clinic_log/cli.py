@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     after = sub.add_parser("aftercare", help="write a session's aftercare sheet as PDF")
     after.add_argument("session_id", type=int)
     after.add_argument("-o", "--output", type=_output, required=True)
+    pre = sub.add_parser("pretreatment", help="write a client's pre-treatment sheet as PDF",
+                         description="pretreatment CLIENT_REF -o FILE.pdf [--rf]: what to stop and when before "
+                                     "treatment, with a line for each of the client's findings; --rf adds the RF "
+                                     "lines (default: the treatment of the client's latest session)")
+    pre.add_argument("client_ref")
+    pre.add_argument("-o", "--output", type=_output, required=True)
+    pre.add_argument("--rf", action="store_true", help="the sheet for RF microneedling")
     bak = sub.add_parser("backup", help="consistent online copy of the database (owner-only; --encrypt for elsewhere)",
                          description="backup -o FILE [--encrypt]: a verified copy, owner-only, with FILE.meta.json "
                                      f"beside it. --encrypt: an age file, the passphrase from ${PASSPHRASE_ENV} or "
@@ -248,6 +255,20 @@ def cmd_aftercare(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_pretreatment(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.files import NotWritten, check_target
+    from clinic_log.services.pretreatment import save_pretreatment
+
+    check_target(args.output)
+    try:
+        sheet = save_pretreatment(db, cli_actor(), args.client_ref, args.output, "rf" if args.rf else None)
+    except OSError as exc:  # a full disk mid-write: the partial file is already gone
+        raise NotWritten(args.output, exc) from exc
+    _out(f"pre-treatment sheet for client {sheet.client_ref} ({sheet.modality}, template v{sheet.template_version}) "
+         f"written to {args.output}")
+    return EXIT_OK
+
+
 def _passphrase(confirm: bool) -> str:
     """The backup passphrase: from $CLINIC_LOG_BACKUP_PASSPHRASE, else typed at the terminal (twice with `confirm`).
     Never a command-line argument: those are visible to every user of the machine."""
@@ -342,8 +363,8 @@ def cmd_settings(db: Database, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "recall": cmd_recall,
-    "aftercare": cmd_aftercare, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
-    "settings": cmd_settings,
+    "aftercare": cmd_aftercare, "pretreatment": cmd_pretreatment, "backup": cmd_backup, "restore": cmd_restore,
+    "check": cmd_check, "settings": cmd_settings,
 }
 
 

@@ -360,6 +360,21 @@ def consultation_form(scene: Scene) -> QWidget:
     return scene.window
 
 
+def pretreatment_preview(scene: Scene) -> QWidget:
+    """Pre-treatment sheet… on the client page of the consultation client: their findings in the "For you" box."""
+    page = _clients_page(scene)
+    client_page = page.open_client(_consultation_client(scene))
+    dialog = client_page.open_pretreatment()
+    if dialog is None:
+        raise RuntimeError("the pre-treatment sheet could not be opened")
+    from clinic_log.ui.aftercare_preview import SheetPreviewDialog
+
+    assert isinstance(dialog, SheetPreviewDialog)
+    wait_until(scene.app, lambda: dialog.is_ready, "the pre-treatment sheet")
+    wait_until(scene.app, lambda: has_dark_pixels(dialog.view.viewport()), "the PDF view to paint the sheet")
+    return dialog
+
+
 def suitability_panel(scene: Scene) -> QWidget:
     page = _clients_page(scene)
     page.open_client(_consultation_client(scene))
@@ -664,6 +679,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("consultation_form", consultation_form),
     ("suitability_panel", suitability_panel),
     ("consent_dialog", consent_dialog),
+    ("pretreatment_preview", pretreatment_preview),
     ("aftercare_template_complications", aftercare_template_complications),
     ("login", login),
     ("first_start_wizard", first_start_wizard),

@@ -97,6 +97,17 @@ class AftercareTemplate(Base):
     created_by: Mapped[str] = mapped_column(String(80))
 
 
+class PretreatmentTemplate(Base):
+    """Versioned pre-treatment sheet content (what to stop before a session); old versions stay for printed sheets."""
+
+    __tablename__ = "pretreatment_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    body_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
 class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)

@@ -21,11 +21,12 @@ from clinic_log.db.models import (
     ConsentText,
     ContraindicationType,
     DeviceModel,
+    PretreatmentTemplate,
     Setting,
 )
 from clinic_log.paths import resources_dir
 
-SYSTEM_AUTHOR = "system"  # created_by of the shipped aftercare templates
+SYSTEM_AUTHOR = "system"  # created_by of the shipped aftercare and pre-treatment templates
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -73,6 +74,7 @@ def load_reference_data(session: Session) -> int:
                                          instructions=row["instructions"], max_grade=int(row["max_grade"])))
             added += 1
     added += _load_aftercare_templates(session)
+    added += _load_templates(session, PretreatmentTemplate, "pretreatment")
     added += load_consent_text(session)
     added += _load_clinic_settings(session)
     session.flush()
@@ -92,30 +94,35 @@ def load_consent_text(session: Session) -> int:
                             created_at=datetime.now(UTC).replace(tzinfo=None), created_by="system"))
     session.flush()
     return 1
-def _shipped_templates() -> dict[int, str]:
-    """The aftercare template bodies under resources/reference (aftercare_v<N>.json), by version."""
+def _shipped_templates(kind: str = "aftercare") -> dict[int, str]:
+    """The template bodies of one kind under resources/reference (<kind>_v<N>.json), by version."""
     bodies = {}
-    for path in (resources_dir() / "reference").glob("aftercare_v*.json"):
+    for path in (resources_dir() / "reference").glob(f"{kind}_v*.json"):
         body = path.read_text(encoding="utf-8")
         bodies[int(json.loads(body)["version"])] = body
     return bodies
 
 
 def _load_aftercare_templates(session: Session) -> int:
+    return _load_templates(session, AftercareTemplate, "aftercare")
+
+
+def _load_templates(session: Session, model: type[AftercareTemplate] | type[PretreatmentTemplate],
+                    kind: str) -> int:
     """A new database gets the newest shipped template; one that only holds shipped versions gets the newer ones.
 
     Once the owner has saved a version of their own, shipped wording is never added on top of it (their
     numbering continues from theirs). Versions already stored are never changed: printed sheets name them.
     """
-    stored = session.execute(select(AftercareTemplate.version, AftercareTemplate.created_by)).all()
+    stored = session.execute(select(model.version, model.created_by)).all()
     if any(by != SYSTEM_AUTHOR for _, by in stored):
         return 0
-    shipped = _shipped_templates()
+    shipped = _shipped_templates(kind)
     newest_stored = max((version for version, _ in stored), default=None)
     wanted = [max(shipped)] if newest_stored is None else [v for v in sorted(shipped) if v > newest_stored]
     for version in wanted:
-        session.add(AftercareTemplate(version=version, body_json=shipped[version],
-                                      created_at=datetime.now(UTC).replace(tzinfo=None), created_by=SYSTEM_AUTHOR))
+        session.add(model(version=version, body_json=shipped[version],
+                          created_at=datetime.now(UTC).replace(tzinfo=None), created_by=SYSTEM_AUTHOR))
     return len(wanted)
 
 

@@ -1,4 +1,4 @@
-"""Plain data for one aftercare sheet: what the services hand to the PDF builder."""
+"""Plain data for one aftercare or pre-treatment sheet: what the services hand to the PDF builders."""
 
 from __future__ import annotations
 
@@ -64,3 +64,22 @@ class AftercareSheet:
     emergency: str = ""  # "call emergency services if…", printed in the "Call us" box
     skin_type_note: str | None = None  # the paragraph for darker skin (Fitzpatrick IV-VI), only for those clients
     post_care_product: str = ""  # what to use at home, printed when no product was recorded for the session
+
+
+@dataclass(frozen=True)
+class PretreatmentSheet:
+    """What the pre-treatment sheet prints: the shared steps, RF lines when asked for, and one line per finding."""
+
+    clinic: ClinicInfo
+    client_ref: str
+    client_name: str
+    client_date_of_birth: date | None
+    printed_on: date
+    modality: str  # "mechanical" or "rf"
+    intro: str
+    before: tuple[TimelineStep, ...]  # what to stop and when, what to tell us, the day itself
+    for_you: tuple[str, ...]  # one line per finding on the client's record that the template has a line for
+    expect: tuple[TimelineStep, ...]  # during and after
+    call_us: str
+    template_version: int
+    title: str = "Before your microneedling treatment"

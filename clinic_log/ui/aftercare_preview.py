@@ -1,12 +1,18 @@
-"""Preview one session's aftercare sheet (QtPdf), then print it or save it as a PDF file.
+"""Preview a client sheet (QtPdf), then print it or save it as a PDF file: a session's aftercare sheet, or a
+client's pre-treatment sheet.
 
-Imported only when the first preview opens: QtPdf, QtPrintSupport and reportlab stay out of the app's start.
-Each print and each save is recorded in the audit log by the services; opening the preview records nothing.
+``SheetPreviewDialog`` takes any rendered sheet (:class:`RenderedSheet`: the PDF bytes, the template version and
+how to record a print and write a save); ``AftercarePreviewDialog`` and ``PretreatmentPreviewDialog`` only say
+what to render. Imported only when the first preview opens: QtPdf, QtPrintSupport and reportlab stay out of the
+app's start. Each print and each save is recorded in the audit log by the services; opening the preview records
+nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -32,8 +38,13 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
-from clinic_log.reports.sheet_data import AftercareSheet
 from clinic_log.services.aftercare import audit_aftercare_output, preview_aftercare, write_aftercare_pdf
+from clinic_log.services.pretreatment import (
+    audit_pretreatment_output,
+    file_name,
+    preview_pretreatment,
+    write_pretreatment_pdf,
+)
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
 
@@ -95,29 +106,36 @@ def print_pdf(document: QPdfDocument, printer: QPrinter) -> bool:
     return ended
 
 
-class AftercarePreviewDialog(QDialog):
-    """The aftercare sheet of one session, rendered in the background; emits `ready` once it is shown."""
+@dataclass(frozen=True)
+class RenderedSheet:
+    """A sheet ready to show: its PDF, the template version it was printed from, and how to record its outputs."""
+
+    pdf: bytes
+    template_version: int
+    file_name: str  # offered in the save dialog
+    record_print: Callable[[], None]  # audit one print
+    save: Callable[[Path], None]  # write the PDF whole (or not at all) and audit the save
+
+
+class SheetPreviewDialog(QDialog):
+    """A sheet rendered in the background by `render`, shown, printed or saved; emits `ready` once it is shown."""
 
     ready = Signal()
 
-    def __init__(self, db: Database, session: SessionSummary, actor: Actor | None = None,
+    def __init__(self, render: Callable[[], RenderedSheet], *, what: str, title: str, file_name: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
-        self._actor = actor or current_actor()
-        self.session_id = session.id
-        self.file_name = default_file_name(session.client_ref, session.started_at)
-        self.sheet: AftercareSheet | None = None
+        self.what = what  # "aftercare sheet", "pre-treatment sheet"
+        self.file_name = file_name
+        self.sheet: RenderedSheet | None = None
         self.printer: QPrinter | None = None  # made at the first print; keeps the user's choices afterwards
-        self._pdf = b""
         self._buffer: QBuffer | None = None
-        self.setObjectName("aftercarePreviewDialog")
-        self.setWindowTitle(f"Aftercare — {session.client_name}")
+        self.setWindowTitle(title)
 
         self.document = QPdfDocument(self)
         self.document.statusChanged.connect(self._on_document_status)
         self.view = QPdfView()
-        self.view.setAccessibleName("Aftercare sheet")
+        self.view.setAccessibleName(what[:1].upper() + what[1:])
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
@@ -159,9 +177,7 @@ class AftercarePreviewDialog(QDialog):
         self._fit_to_screen()
 
         self._runner = BackgroundRunner(self)
-        actor, session_id = self._actor, session.id
-        self._runner.run("aftercare", lambda: preview_aftercare(db, actor, session_id), self._on_rendered,
-                         self._on_failed)
+        self._runner.run(what, render, self._on_rendered, self._on_failed)
 
     def _button(self, text: str, keys: QKeySequence, tip: str) -> QPushButton:
         button = QPushButton(text)
@@ -184,19 +200,20 @@ class AftercarePreviewDialog(QDialog):
     def is_ready(self) -> bool:
         return self.document.status() == QPdfDocument.Status.Ready and self.sheet is not None
 
-    def _on_rendered(self, result: tuple[AftercareSheet, bytes]) -> None:
-        self.sheet, self._pdf = result
+    def _on_rendered(self, result: RenderedSheet) -> None:
+        self.sheet = result
+        self.file_name = result.file_name
         self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(self._pdf))
+        self._buffer.setData(QByteArray(result.pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
 
     def _on_failed(self, exc: Exception) -> None:
-        self.message.setText(f"The aftercare sheet could not be prepared:\n{exc}")
+        self.message.setText(f"The {self.what} could not be prepared:\n{exc}")
 
     def _on_document_status(self, status: QPdfDocument.Status) -> None:
         if status == QPdfDocument.Status.Error:
-            self.message.setText(f"The aftercare sheet could not be shown ({self.document.error().name}).")
+            self.message.setText(f"The {self.what} could not be shown ({self.document.error().name}).")
             self.stack.setCurrentWidget(self.message)
         elif status == QPdfDocument.Status.Ready and self.sheet is not None:
             self.stack.setCurrentWidget(self.view)
@@ -225,7 +242,7 @@ class AftercarePreviewDialog(QDialog):
             return False
         printer = self._printer_for_sheet()
         dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print aftercare sheet")
+        dialog.setWindowTitle(f"Print {self.what}")
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, True)
         dialog.setMinMax(1, self.document.pageCount())
         if not dialog.exec():
@@ -242,11 +259,11 @@ class AftercarePreviewDialog(QDialog):
         return True
 
     def save_pdf(self) -> Path | None:
-        """Ask for a file name (aftercare-<client ref>-<date>.pdf offered), write the sheet, record the save."""
+        """Ask for a file name (e.g. aftercare-<client ref>-<date>.pdf), write the sheet, record the save."""
         if not self.is_ready or self.sheet is None:
             return None
         folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save aftercare sheet", str(folder / self.file_name),
+        chosen, _ = QFileDialog.getSaveFileName(self, f"Save {self.what}", str(folder / self.file_name),
                                                 "PDF files (*.pdf)")
         if not chosen:
             return None
@@ -254,7 +271,7 @@ class AftercarePreviewDialog(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            write_aftercare_pdf(self._db, self._actor, self.sheet, self._pdf, path)
+            self.sheet.save(path)
         except (OSError, DomainError) as exc:
             QMessageBox.warning(self, "Save PDF", f"The sheet could not be saved as\n{path}\n\n{exc}")
             return None
@@ -264,7 +281,7 @@ class AftercarePreviewDialog(QDialog):
     def _record_print(self, done: str) -> None:
         assert self.sheet is not None
         try:
-            audit_aftercare_output(self._db, self._actor, self.session_id, "printed", self.sheet.template_version)
+            self.sheet.record_print()
         except DomainError as exc:
             QMessageBox.warning(self, "Audit log", f"The sheet was printed; the print could not be recorded:\n{exc}")
         self.status_label.setText(done)
@@ -274,3 +291,45 @@ class AftercarePreviewDialog(QDialog):
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
             return printer.outputFileName()
         return printer.printerName() or "the printer"
+
+
+def _aftercare(db: Database, actor: Actor, session: SessionSummary) -> RenderedSheet:
+    sheet, pdf = preview_aftercare(db, actor, session.id)
+    return RenderedSheet(
+        pdf, sheet.template_version, default_file_name(session.client_ref, session.started_at),
+        record_print=lambda: audit_aftercare_output(db, actor, session.id, "printed", sheet.template_version),
+        save=lambda path: write_aftercare_pdf(db, actor, sheet, pdf, path))
+
+
+class AftercarePreviewDialog(SheetPreviewDialog):
+    """The aftercare sheet of one session."""
+
+    def __init__(self, db: Database, session: SessionSummary, actor: Actor | None = None,
+                 parent: QWidget | None = None) -> None:
+        who = actor or current_actor()
+        super().__init__(lambda: _aftercare(db, who, session), what="aftercare sheet",
+                         title=f"Aftercare — {session.client_name}",
+                         file_name=default_file_name(session.client_ref, session.started_at), parent=parent)
+        self.session_id = session.id
+        self.setObjectName("aftercarePreviewDialog")
+
+
+def _pretreatment(db: Database, actor: Actor, client_id: int, modality: str | None) -> RenderedSheet:
+    sheet, pdf = preview_pretreatment(db, actor, client_id, modality)
+    return RenderedSheet(
+        pdf, sheet.template_version, file_name(sheet),
+        record_print=lambda: audit_pretreatment_output(db, actor, sheet, "printed"),
+        save=lambda path: write_pretreatment_pdf(db, actor, sheet, pdf, path))
+
+
+class PretreatmentPreviewDialog(SheetPreviewDialog):
+    """A client's pre-treatment sheet: what to stop and when, with their own findings (None: the treatment of
+    their latest session; "rf" or "mechanical" to choose)."""
+
+    def __init__(self, db: Database, client_id: int, client_name: str, modality: str | None = None,
+                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
+        who = actor or current_actor()
+        super().__init__(lambda: _pretreatment(db, who, client_id, modality), what="pre-treatment sheet",
+                         title=f"Before treatment — {client_name}", file_name="pretreatment.pdf", parent=parent)
+        self.client_id = client_id
+        self.setObjectName("pretreatmentPreviewDialog")

@@ -37,6 +37,7 @@ from clinic_log.ui.record_drafts import RecordDrafts
 from clinic_log.ui.suitability_panel import SuitabilityPanel
 
 CLINICAL = "edit clinical client records"
+PRINT_SHEETS = "print aftercare"  # the permission for printing the client's sheets (aftercare, pre-treatment)
 READ_ONLY_NOTE = "Only practitioners and owners can change the consultation; reception can edit contact details."
 
 
@@ -57,10 +58,12 @@ def _details_of(client: ClientView) -> ClientDetails:
 
 
 class ClientPage(QWidget):
-    """Emits `new_session_requested(client_id)`, `consent_dialog_opened(dialog)` and `client_changed(id)`."""
+    """Emits `new_session_requested(client_id)`, `consent_dialog_opened(dialog)`, `pretreatment_dialog_opened(dialog)`
+    and `client_changed(id)`."""
 
     new_session_requested = Signal(int)
     consent_dialog_opened = Signal(object)
+    pretreatment_dialog_opened = Signal(object)  # PretreatmentPreviewDialog
     client_changed = Signal(int)
 
     def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
@@ -150,6 +153,15 @@ class ClientPage(QWidget):
         self.new_session_button.setAccessibleName("New session…")
         self.new_session_button.setToolTip("Log a treatment session for this client")
         self.new_session_button.clicked.connect(self._request_session)
+        self.pretreatment_button = QPushButton("Pre-treatment sheet…")
+        self.pretreatment_button.setAccessibleName("Pre-treatment sheet…")
+        self.pretreatment_button.setToolTip("What the client stops and when before treatment, with their own "
+                                            "findings: preview, print or save as PDF")
+        self.pretreatment_button.clicked.connect(self.open_pretreatment)
+        session_buttons = QHBoxLayout()
+        session_buttons.addWidget(self.new_session_button)
+        session_buttons.addWidget(self.pretreatment_button)
+        session_buttons.addStretch(1)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -164,7 +176,7 @@ class ClientPage(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.suitability)
         right.addWidget(consent)
-        right.addWidget(self.new_session_button, 0, Qt.AlignmentFlag.AlignLeft)
+        right.addLayout(session_buttons)
         right.addWidget(contact)
         right.addStretch(1)
         columns = QHBoxLayout()
@@ -180,7 +192,7 @@ class ClientPage(QWidget):
         self.contact_drafts = RecordDrafts(db, "contact", self.typed_contact, self.restore_contact,
                                            [edit.textChanged for edit in self.contact_edits.values()], self)
         # keyboard order: what is checked before a session first, then the consultation
-        order = [self.sign_button, self.new_session_button, *(edit for _, edit in fields),
+        order = [self.sign_button, self.new_session_button, self.pretreatment_button, *(edit for _, edit in fields),
                  self.save_contact_button, self.scroll_area]
         for before, after in pairwise(order):
             self.setTabOrder(before, after)
@@ -259,6 +271,7 @@ class ClientPage(QWidget):
         self._show_signature(client_id)
         self.sign_button.setEnabled(clinical)
         self.new_session_button.setEnabled(clinical)
+        self.pretreatment_button.setEnabled(actor.role in ALLOWED[PRINT_SHEETS])  # reception prints it too
 
     def _show_signature(self, client_id: int) -> None:
         signed = consents_of(self._db, client_id)
@@ -314,6 +327,19 @@ class ClientPage(QWidget):
         dialog = ConsentHistoryDialog(self._consents, self.record.client.full_name, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+        return dialog
+
+    def open_pretreatment(self) -> QWidget | None:
+        """Preview the client's pre-treatment sheet, ready to print or save (each print and save is audited)."""
+        if self.record is None:
+            return None
+        from clinic_log.ui.aftercare_preview import PretreatmentPreviewDialog
+
+        dialog = PretreatmentPreviewDialog(self._db, self.record.client.id, self.record.client.full_name,
+                                           actor=current_user.current_actor(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.pretreatment_dialog_opened.emit(dialog)
         return dialog
 
     def _request_session(self) -> None:

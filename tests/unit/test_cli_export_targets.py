@@ -28,6 +28,7 @@ COMMANDS = {
     "export client": ("export", "client", "P-1001", "--format", "json"),
     "recall": ("recall", "--lot", "DP16-240117"),
     "aftercare": ("aftercare", "1"),
+    "pretreatment": ("pretreatment", "P-1001"),
 }
 
 
