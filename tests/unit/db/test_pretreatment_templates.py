@@ -22,8 +22,9 @@ def _versions(db_path: Path) -> list[tuple[int, str]]:
     db = prepare_database(str(db_path))
     try:
         with db.reading() as session:
-            return list(session.execute(select(PretreatmentTemplate.version, PretreatmentTemplate.created_by)
-                                        .order_by(PretreatmentTemplate.version)).tuples())
+            rows = session.execute(select(PretreatmentTemplate.version, PretreatmentTemplate.created_by)
+                                   .order_by(PretreatmentTemplate.version))
+            return [(version, by) for version, by in rows]
     finally:
         db.dispose()
 
