@@ -47,18 +47,16 @@ from clinic_log.reports.sheet_layout import (
     ACCENT,
     ALERT,
     ALERT_BG,
-    CELL_PAD,
     MARGIN_BOTTOM,
     MARGIN_TOP,
     MARGIN_X,
-    MUTED,
     MUTED_HEX,
     PANEL_PAD,
-    ZEBRA_BG,
     CachedPara,
     FooterCanvas,
     SheetStyles,
     clinic_header,
+    details_table,
     format_date,
     format_datetime,
     grid_style,
@@ -181,25 +179,7 @@ def _details(sheet: AftercareSheet, st: SheetStyles, width: float) -> Flowable:
         else:
             data.append([label, table_cell(value, st.cell, value_w, bold=label == "Client"), second[0],
                          table_cell(second[1], st.cell, value2_w)])
-    return Table(
-        data,
-        colWidths=[label_w, value_w, label2_w, value2_w],
-        hAlign="LEFT",
-        style=[
-            *spans,
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("BACKGROUND", (0, 0), (-1, -1), ZEBRA_BG),
-            ("LINEBEFORE", (0, 0), (0, -1), 2.5, ACCENT),
-            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11),
-            ("FONT", (1, 0), (1, 0), fonts.BOLD, 9, 11),  # the client's name
-            ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
-            ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
-        ],
-    )
+    return details_table(data, [label_w, value_w, label2_w, value2_w], spans)
 
 
 def _areas_table(areas: Sequence[SheetArea], st: SheetStyles, width: float) -> Flowable:

@@ -31,16 +31,14 @@ from clinic_log.reports.sheet_layout import (
     ACCENT,
     ALERT,
     ALERT_BG,
-    CELL_PAD,
     MARGIN_BOTTOM,
     MARGIN_TOP,
     MARGIN_X,
-    MUTED,
     PANEL_PAD,
-    ZEBRA_BG,
     FooterCanvas,
     SheetStyles,
     clinic_header,
+    details_table,
     format_date,
     grid_style,
     one_line,
@@ -104,22 +102,7 @@ def _details(sheet: PretreatmentSheet, st: SheetStyles, width: float) -> Flowabl
         ["Client", table_cell(sheet.client_name, st.cell, value_w, bold=True), "Date of birth", born],
         ["Treatment", treatment, "Printed on", format_date(sheet.printed_on)],
     ]
-    return Table(
-        data, colWidths=[label_w, value_w, label2_w, value2_w], hAlign="LEFT",
-        style=[
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("BACKGROUND", (0, 0), (-1, -1), ZEBRA_BG),
-            ("LINEBEFORE", (0, 0), (0, -1), 2.5, ACCENT),
-            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11),
-            ("FONT", (1, 0), (1, 0), fonts.BOLD, 9, 11),  # the client's name
-            ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
-            ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
-        ],
-    )  # fmt: skip
+    return details_table(data, [label_w, value_w, label2_w, value2_w])
 
 
 def _steps_table(steps: Sequence[TimelineStep], head: str, st: SheetStyles, width: float) -> Flowable:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -278,6 +279,24 @@ TIGHT: list[tuple[Any, ...]] = [
     ("TOPPADDING", (0, 0), (-1, -1), 0),
     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
 ]
+
+
+def details_table(data: list[list[Any]], widths: list[float], extra: Sequence[tuple[Any, ...]] = ()) -> Table:
+    """The shaded block under a sheet's title: label/value pairs, two to a row, the client's name in bold."""
+    return Table(data, colWidths=widths, hAlign="LEFT", style=[
+        *extra,
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("BACKGROUND", (0, 0), (-1, -1), ZEBRA_BG),
+        ("LINEBEFORE", (0, 0), (0, -1), 2.5, ACCENT),
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11),
+        ("FONT", (1, 0), (1, 0), fonts.BOLD, 9, 11),  # the client's name
+        ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+        ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
+    ])
 
 
 def grid_style(rows: int, header: bool = True) -> TableStyle:
