@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.enums import DecisionKind
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.domain.permissions import ALLOWED
 from clinic_log.domain.suitability import NOT_SUITABLE
+from clinic_log.domain.values import DecisionFacts
 from clinic_log.services.client_record import ClientRecord, audit_viewed, client_record
 from clinic_log.services.clients import ClientDetails, ClientView, can_clear_findings, update_details
 from clinic_log.services.concurrent_edits import after_refusal
@@ -36,7 +38,7 @@ from clinic_log.ui.client_dialog import DATE_HINT, details_from
 from clinic_log.ui.consent_dialog import ConsentDialog
 from clinic_log.ui.consent_history_dialog import ConsentHistoryDialog
 from clinic_log.ui.consultation_form import ConsultationForm
-from clinic_log.ui.decision_dialog import CloseDecisionDialog, DecisionDialog
+from clinic_log.ui.decision_dialog import CloseDecisionDialog, DecisionDialog, ReferralPreviewDialog
 from clinic_log.ui.record_drafts import RecordDrafts
 from clinic_log.ui.suitability_panel import SuitabilityPanel
 
@@ -149,9 +151,15 @@ class ClientPage(QWidget):
         self.close_decision_button.setToolTip("Close the selected decision with a note (reviewed, seen by the "
                                               "specialist…)")
         self.close_decision_button.clicked.connect(self.close_selected_decision)
+        self.referral_letter_button = QPushButton("Referral letter…")
+        self.referral_letter_button.setAccessibleName("Referral letter…")
+        self.referral_letter_button.setToolTip("The selected referral's letter for the client to take to the "
+                                               "specialist: preview, print or save as PDF")
+        self.referral_letter_button.clicked.connect(self.open_referral_letter)
         decision_buttons = QHBoxLayout()
         decision_buttons.addWidget(self.record_decision_button)
         decision_buttons.addWidget(self.close_decision_button)
+        decision_buttons.addWidget(self.referral_letter_button)
         decision_buttons.addStretch(1)
         decisions_layout = QVBoxLayout(decisions)
         decisions_layout.addWidget(self.no_decisions_label)
@@ -234,6 +242,7 @@ class ClientPage(QWidget):
                                            [edit.textChanged for edit in self.contact_edits.values()], self)
         # keyboard order: what is checked before a session first, then the consultation
         order = [self.record_decision_button, self.decisions_list, self.close_decision_button,
+                 self.referral_letter_button,
                  self.sign_button, self.new_session_button, self.pretreatment_button, *(edit for _, edit in fields),
                  self.save_contact_button, self.scroll_area]
         for before, after in pairwise(order):
@@ -325,14 +334,34 @@ class ClientPage(QWidget):
             self.decisions_list.setCurrentRow(0)
         self.record_decision_button.setEnabled(clinical)
         self.close_decision_button.setEnabled(clinical and bool(record.decisions))
+        self._decision_selected(self.decisions_list.currentRow())
         # when the panel says "Not suitable today", recording what was decided is the next thing to do
         prominent = clinical and record.suitability.verdict == NOT_SUITABLE and not record.decisions
         self.record_decision_button.setDefault(prominent)
         self.record_decision_button.setStyleSheet("font-weight: bold;" if prominent else "")
 
-    def _decision_selected(self, row: int) -> None:
-        clinical = current_user.current_actor().role in ALLOWED[CLINICAL]
-        self.close_decision_button.setEnabled(clinical and row >= 0)
+    def _selected_decision(self) -> DecisionFacts | None:
+        row = self.decisions_list.currentRow()
+        if self.record is None or not 0 <= row < len(self.record.decisions):
+            return None
+        return self.record.decisions[row]
+
+    def _decision_selected(self, _row: int) -> None:
+        role = current_user.current_actor().role
+        selected = self._selected_decision()
+        self.close_decision_button.setEnabled(role in ALLOWED[CLINICAL] and selected is not None)
+        self.referral_letter_button.setEnabled(role in ALLOWED[PRINT_SHEETS] and selected is not None
+                                               and selected.kind is DecisionKind.REFERRAL)
+
+    def open_referral_letter(self) -> ReferralPreviewDialog | None:
+        selected = self._selected_decision()
+        if self.record is None or selected is None or selected.kind is not DecisionKind.REFERRAL:
+            return None
+        dialog = ReferralPreviewDialog(self._db, selected, self.record.client.full_name,
+                                       actor=current_user.current_actor(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_decision(self) -> DecisionDialog | None:
         if self.record is None:
@@ -345,10 +374,10 @@ class ClientPage(QWidget):
         return dialog
 
     def close_selected_decision(self) -> CloseDecisionDialog | None:
-        row = self.decisions_list.currentRow()
-        if self.record is None or not 0 <= row < len(self.record.decisions):
+        selected = self._selected_decision()
+        if self.record is None or selected is None:
             return None
-        dialog = CloseDecisionDialog(self._db, self.record.decisions[row], self.record.on, parent=self)
+        dialog = CloseDecisionDialog(self._db, selected, self.record.on, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.reload)
         dialog.open()

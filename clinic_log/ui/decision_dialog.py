@@ -1,6 +1,6 @@
 """Record what was decided when a client is not suitable today (defer with a review date, an alternative treatment,
-a referral with who to), and close an open decision with a note. The dialogs only collect and show; the services
-validate, write and audit."""
+a referral with who to), close an open decision with a note, and preview a referral's letter to print or save.
+The dialogs only collect and show; the services validate, write and audit."""
 
 from __future__ import annotations
 
@@ -20,11 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import DecisionKind
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.values import DecisionFacts
 from clinic_log.services.decisions import DecisionInput, close_decision, record_decision
+from clinic_log.services.referral_letter import (
+    audit_referral_output,
+    file_name,
+    preview_referral,
+    write_referral_pdf,
+)
 from clinic_log.ui import current_user
+from clinic_log.ui.aftercare_preview import RenderedSheet, SheetPreviewDialog
 from clinic_log.ui.date_field import DateField
 
 KIND_WORDS = {DecisionKind.DEFER: "Defer until a review date",
@@ -149,3 +157,24 @@ class CloseDecisionDialog(QDialog):
             self.problem_label.setText(f"Not closed. {exc}")
             return
         self.accept()
+
+
+def _referral(db: Database, actor: Actor, decision_id: int) -> RenderedSheet:
+    letter, pdf = preview_referral(db, actor, decision_id)
+    return RenderedSheet(
+        pdf, 0, file_name(letter),
+        record_print=lambda: audit_referral_output(db, actor, letter, "printed"),
+        save=lambda path: write_referral_pdf(db, actor, letter, pdf, path))
+
+
+class ReferralPreviewDialog(SheetPreviewDialog):
+    """The referral letter of one referral decision, shown, printed or saved (each print and save audited)."""
+
+    def __init__(self, db: Database, decision: DecisionFacts, client_name: str, actor: Actor | None = None,
+                 parent: QWidget | None = None) -> None:
+        who = actor or current_user.current_actor()
+        super().__init__(lambda: _referral(db, who, decision.id), what="referral letter",
+                         title=f"Referral to {decision.referred_to} — {client_name}", file_name="referral.pdf",
+                         parent=parent)
+        self.decision_id = decision.id
+        self.setObjectName("referralPreviewDialog")

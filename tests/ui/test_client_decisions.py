@@ -5,9 +5,12 @@ reception only reads."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QWidget
+from pypdf import PdfReader
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QLabel, QListWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -18,7 +21,7 @@ from clinic_log.services.clients import ClientDetails
 from clinic_log.services.decisions import open_decisions
 from clinic_log.ui.client_page import ClientPage
 from clinic_log.ui.clients_page import ClientsPage
-from clinic_log.ui.decision_dialog import CloseDecisionDialog, DecisionDialog
+from clinic_log.ui.decision_dialog import CloseDecisionDialog, DecisionDialog, ReferralPreviewDialog
 from tests.ui.test_clients_page import act_as, button, edit, named, type_text
 
 TODAY = date.today()  # a decision is dated by the clock; the page judges "open" for its today
@@ -128,3 +131,34 @@ def test_every_input_of_the_dialog_is_named_by_its_label(client_page: ClientPage
         field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
         assert isinstance(label, QLabel) and isinstance(field, QWidget)
         assert field.accessibleName() == label.text()
+
+
+def test_a_referral_letter_is_previewed_and_saved_for_the_selected_referral(
+        qtbot: QtBot, client_page: ClientPage, db: Database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    dialog = _dialog(client_page, "alternative")
+    type_text(named(dialog, "Reason"), "no needling while on isotretinoin")
+    type_text(edit(dialog, "Alternative"), "LED therapy")
+    button(dialog, "Record decision").click()
+    letter = button(client_page, "Referral letter…")
+    assert not letter.isEnabled()  # an alternative has no letter
+    dialog = _dialog(client_page, "referral")
+    type_text(named(dialog, "Reason"), "scarring needs a dermatologist's plan")
+    type_text(edit(dialog, "Referred to"), "Dr Anna Weiss, dermatologist")
+    button(dialog, "Record decision").click()
+    listed = named(client_page, "Open decisions")
+    assert isinstance(listed, QListWidget)
+    listed.setCurrentRow(1)
+    assert letter.isEnabled()
+    letter.click()
+    preview = client_page.findChild(ReferralPreviewDialog)
+    assert isinstance(preview, ReferralPreviewDialog)
+    qtbot.waitUntil(lambda: preview.document.status() == QPdfDocument.Status.Ready, timeout=15000)
+    qtbot.waitUntil(lambda: preview.save_button.isEnabled())
+    assert preview.status_label.text() == "1 page"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_args: (str(tmp_path / "letter.pdf"), "PDF files (*.pdf)")))
+    preview.save_button.click()
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(tmp_path / "letter.pdf").pages).split())
+    assert "To Dr Anna Weiss, dermatologist" in text and "Zófia Łukasiewicz" in text
+    assert "scarring needs a dermatologist's plan" in text
