@@ -40,6 +40,7 @@ from clinic_log.services.clients import (
 )
 from clinic_log.services.consents import consents_of, record_consent
 from clinic_log.services.database import prepare_database
+from clinic_log.services.decisions import DecisionInput, open_decisions, record_decision
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.services.session_filter import SessionFilter
@@ -381,6 +382,34 @@ def suitability_panel(scene: Scene) -> QWidget:
     return page.client_page.suitability
 
 
+def client_decisions(scene: Scene) -> QWidget:
+    """The consultation client (not suitable today: a pacemaker) with a referral and a deferral recorded."""
+    page = _clients_page(scene)
+    client_id = _consultation_client(scene)
+    today = date.today()
+    if not open_decisions(scene.db, client_id, today):
+        record_decision(scene.db, ACTOR, client_id, DecisionInput(
+            "referral", "pacemaker: needs the cardiologist's word before any RF treatment",
+            referred_to="Dr Ahmed Karim, cardiologist"), today)
+        record_decision(scene.db, ACTOR, client_id, DecisionInput(
+            "defer", "keloid on the left ear lobe still active", review_on=today + timedelta(days=60)), today)
+    page.open_client(client_id)
+    return scene.window
+
+
+def decision_dialog(scene: Scene) -> QWidget:
+    """Record decision… on the consultation client's page, a referral being typed."""
+    page = _clients_page(scene)
+    client_page = page.open_client(_consultation_client(scene))
+    dialog = client_page.open_decision()
+    if dialog is None:
+        raise RuntimeError("the decision dialog could not be opened")
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("referral"))
+    dialog.reason_edit.setPlainText("Suspicious pigmented lesion on the left cheek, changed in size since spring")
+    dialog.referred_edit.setText("dermatologist")
+    return dialog
+
+
 def consent_dialog(scene: Scene) -> QWidget:
     page = _clients_page(scene)
     client_page = page.open_client(_consultation_client(scene))
@@ -700,6 +729,8 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("dashboard", dashboard),
     ("client_timeline", client_timeline),
     ("recall", recall_result),
+    ("client_decisions", client_decisions),
+    ("decision_dialog", decision_dialog),
     ("consent_history", consent_history),  # last: the client signs a new consent here
 ]
 

@@ -198,6 +198,32 @@ class Finding(Base):
     clearance_note: Mapped[str | None] = mapped_column(Text)
 
 
+class ClientDecision(Base):
+    """What was decided when the client was not suitable: defer (with a review date), an alternative treatment,
+    or a referral to a specialist. Never deleted; closing it (once) is the only change (triggers, 0008)."""
+
+    __tablename__ = "client_decisions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('defer', 'alternative', 'referral')", name="kind"),
+        CheckConstraint("kind <> 'defer' OR review_on IS NOT NULL", name="defer_review"),
+        CheckConstraint("kind <> 'referral' OR referred_to IS NOT NULL", name="referral_to"),
+        CheckConstraint("kind <> 'alternative' OR alternative IS NOT NULL", name="alternative_text"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    review_on: Mapped[date | None] = mapped_column(Date)
+    referred_to: Mapped[str | None] = mapped_column(String(200))
+    alternative: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(80))
+    decided_by_name: Mapped[str] = mapped_column(String(200))  # as the recorder was named then
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+    close_note: Mapped[str | None] = mapped_column(Text)
+
+
 class Consent(Base):
     __tablename__ = "consents"
     id: Mapped[int] = mapped_column(primary_key=True)

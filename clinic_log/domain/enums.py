@@ -97,3 +97,11 @@ CTCAE_GRADES = {
 def allowed(enum: type[StrEnum]) -> str:
     """Human list of an enum's values for error messages."""
     return "one of " + ", ".join(member.value for member in enum)
+
+
+class DecisionKind(StrEnum):
+    """What was decided when a client was not suitable today."""
+
+    DEFER = "defer"  # treatment waits until a review date
+    ALTERNATIVE = "alternative"  # another treatment was suggested
+    REFERRAL = "referral"  # to a specialist (dermatologist, GP, a named doctor)

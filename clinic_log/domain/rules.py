@@ -304,6 +304,8 @@ def _check_client(
         out.append(_warning(
             "pih_risk", "client", f"Fitzpatrick {numeral} with {why}: higher risk of hyperpigmentation (PIH)"
         ))
+    out += [_warning("open_decision", "client", decision.describe(on))
+            for decision in client.decisions if decision.open_on(on)]
     if client.consent_signed_on is None:
         out.append(_warning("consent_missing", "client", f"{client.client_ref} has no signed consent on record"))
     elif add_window(client.consent_signed_on, facts.consent_validity) <= on:

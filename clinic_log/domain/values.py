@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from clinic_log.domain.enums import AppliesTo, Level, Modality, PractitionerRole, Severity
+from clinic_log.domain.enums import AppliesTo, DecisionKind, Level, Modality, PractitionerRole, Severity
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,41 @@ class FindingFacts:
 
 
 @dataclass(frozen=True)
+class DecisionFacts:
+    """A decision recorded when the client was not suitable: defer, an alternative, or a referral.
+
+    It is open on a day when it was decided on or before that day and not closed by then (closed later, or not at
+    all); a deferral whose review date has passed stays open until someone closes it."""
+
+    id: int
+    kind: DecisionKind
+    reason: str
+    decided_by: str  # the recorder's name as it was then
+    decided_at: datetime  # aware
+    review_on: date | None = None
+    referred_to: str | None = None
+    alternative: str | None = None
+    closed_at: datetime | None = None  # aware
+
+    def open_on(self, day: date) -> bool:
+        if self.decided_at.astimezone().date() > day:
+            return False
+        return self.closed_at is None or self.closed_at.astimezone().date() > day
+
+    def describe(self, day: date) -> str:
+        """One line naming the decision, e.g. "deferred until 2027-01-15: active acne flare (recorded by …)"."""
+        if self.kind is DecisionKind.DEFER:
+            review = self.review_on.isoformat() if self.review_on else "?"
+            what = (f"deferred until {review}" if self.review_on is None or self.review_on > day
+                    else f"deferred, review was due {review}")
+        elif self.kind is DecisionKind.REFERRAL:
+            what = f"referred to {self.referred_to}"
+        else:
+            what = f"alternative suggested ({self.alternative})"
+        return f"{what}: {self.reason} (recorded by {self.decided_by})"
+
+
+@dataclass(frozen=True)
 class ClientFacts:
     id: int
     client_ref: str
@@ -74,6 +109,7 @@ class ClientFacts:
     findings: tuple[FindingFacts, ...] = ()
     consent_signed_on: date | None = None
     date_of_birth: date | None = None
+    decisions: tuple[DecisionFacts, ...] = ()  # all recorded for the client; the rules ask which are open
 
 
 @dataclass(frozen=True)

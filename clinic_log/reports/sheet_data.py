@@ -83,3 +83,19 @@ class PretreatmentSheet:
     call_us: str
     template_version: int
     title: str = "Before your microneedling treatment"
+
+
+@dataclass(frozen=True)
+class ReferralLetter:
+    """A letter referring a client to a specialist, printed from a recorded referral decision."""
+
+    decision_id: int
+    clinic: ClinicInfo
+    client_ref: str
+    client_name: str  # in the order of its script (domain.text.name_text)
+    client_date_of_birth: date | None
+    referred_to: str
+    reason: str
+    decided_by: str
+    decided_on: date
+    printed_on: date

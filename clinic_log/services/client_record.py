@@ -1,5 +1,5 @@
-"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability;
-and the audit of who opened which client's record (GDPR Art. 15: "who accessed my record")."""
+"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability, open
+decisions; and the audit of who opened which client's record (GDPR Art. 15: "who accessed my record")."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, Severity
 from clinic_log.domain.errors import NotFound
 from clinic_log.domain.suitability import Suitability, assess_suitability
-from clinic_log.domain.values import FindingFacts
+from clinic_log.domain.values import DecisionFacts, FindingFacts
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.clients import ClientView, view_of
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.consents import ConsentStatus, consent_status_in
+from clinic_log.services.decisions import decisions_in
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class ClientRecord:
     consent: ConsentStatus
     suitability: Suitability
     on: date
+    decisions: tuple[DecisionFacts, ...] = ()  # open on `on`: deferrals, alternatives, referrals
+
 
     def history_of(self, kind: str) -> tuple[HistoryLine, ...]:
         return tuple(h for h in self.history if h.kind == kind)
@@ -103,8 +106,9 @@ def client_record(db: Database, client_id: int, on: date) -> ClientRecord:
                 .where(Finding.client_id == client_id).order_by(Finding.noted_on, Finding.id)))
         consent = consent_status_in(session, client_id, on)
         view = view_of(client)
+        decisions = tuple(d for d in decisions_in(session, client_id) if d.open_on(on))
     suitability = assess_suitability(tuple(f.facts() for f in findings), view.fitzpatrick, on)
-    return ClientRecord(view, history, findings, consent, suitability, on)
+    return ClientRecord(view, history, findings, consent, suitability, on, decisions)
 
 
 VIEWED = "viewed"

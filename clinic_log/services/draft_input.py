@@ -8,8 +8,8 @@ looking each fact up again (client, practitioner, supervisor, device, lot, every
 type, consent, setting) took ~25 statements through the ORM. Here one joined select reads the session row,
 one row per treated area (with the area's reference range), with its client, people, device, model, lot,
 latest consent, the consent-validity setting and the audit chain's head; one more reads both practitioners'
-credentials. Products, complications (with whether their type exists), the client's findings and stored
-warnings are read only when the first select's EXISTS probes say there are any (most drafts have none).
+credentials. Products, complications (with whether their type exists), the client's findings, decisions and
+stored warnings are read only when the first select's EXISTS probes say there are any (most drafts have none).
 
 Reference data comes only for the codes the draft uses: the rules look areas and complication types up by
 code, and the foreign keys guarantee every stored code exists, so no cache is needed (one that another
@@ -35,6 +35,7 @@ from clinic_log.db.models import (
     Area,
     CartridgeLot,
     Client,
+    ClientDecision,
     Complication,
     ComplicationType,
     Consent,
@@ -53,7 +54,7 @@ from clinic_log.db.models import (
     User,
     table_of,
 )
-from clinic_log.domain.enums import AppliesTo, Level, Modality, PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.enums import AppliesTo, DecisionKind, Level, Modality, PractitionerRole, SessionStatus, Severity
 from clinic_log.domain.errors import ChangedMeanwhile, InvalidValue, NotFound, RecordLocked
 from clinic_log.domain.rules import SessionFacts
 from clinic_log.domain.signing import Override, ProblemKey
@@ -63,6 +64,7 @@ from clinic_log.domain.values import (
     ClientFacts,
     ComplicationInput,
     CredentialFacts,
+    DecisionFacts,
     DeviceModelRef,
     FindingFacts,
     LotFacts,
@@ -92,6 +94,7 @@ _comps = table_of(Complication)
 _comp_type = table_of(ComplicationType)
 _cred = table_of(Credential)
 _finding = table_of(Finding)
+_decision = table_of(ClientDecision)
 _warnings = table_of(SessionWarning)
 _ci_type = table_of(ContraindicationType)
 _overrides = table_of(SessionOverride)
@@ -113,6 +116,7 @@ def _draft_select() -> Select[Any]:
         "has_complications": exists().where(_comps.c.session_id == _s.c.id),
         "has_warnings": exists().where(_warnings.c.session_id == _s.c.id),
         "has_findings": exists().where(_finding.c.client_id == _s.c.client_id),
+        "has_decisions": exists().where(_decision.c.client_id == _s.c.client_id),
         "has_overrides": exists().where(_overrides.c.session_id == _s.c.id, _overrides.c.version == _s.c.version),
     }
     return (
@@ -171,6 +175,11 @@ _FINDINGS = (select(_finding.c.code, _ci_type.c.label, _ci_type.c.severity, _fin
                     _ci_type.c.window, _finding.c.cleared_by, _finding.c.clearance_note, _ci_type.c.modality)
              .join(_ci_type, _ci_type.c.code == _finding.c.code)
              .where(_finding.c.client_id == bindparam("cid")).order_by(_finding.c.noted_on))
+
+_DECISIONS = (select(_decision.c.id, _decision.c.kind, _decision.c.reason, _decision.c.decided_by_name,
+                     _decision.c.decided_at, _decision.c.review_on, _decision.c.referred_to, _decision.c.alternative,
+                     _decision.c.closed_at)
+              .where(_decision.c.client_id == bindparam("cid")).order_by(_decision.c.decided_at, _decision.c.id))
 
 
 _STORED_WARNINGS = (select(_warnings.c.code, _warnings.c.message, _warnings.c.level)
@@ -304,6 +313,12 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
                      f.clearance_note, AppliesTo(f.modality))
         for f in (reader.rows(_FINDINGS, {"cid": row.client_id}) if row.has_findings else ())
     )
+    decisions = tuple(
+        DecisionFacts(d.id, DecisionKind(d.kind), d.reason, d.decided_by_name, from_utc_naive(d.decided_at),
+                      d.review_on, d.referred_to, d.alternative,
+                      None if d.closed_at is None else from_utc_naive(d.closed_at))
+        for d in (reader.rows(_DECISIONS, {"cid": row.client_id}) if row.has_decisions else ())
+    )
     stored = frozenset((w.code, w.message) for w in reader.rows(_STORED_WARNINGS, {"sid": session_id})
                        if w.level in (Level.WARNING, Level.STOP)) if row.has_warnings else frozenset()
     overrides = {(o.code, o.message): Override(o.reason, o.overridden_by, o.overridden_at)
@@ -323,7 +338,8 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
         notes=row.notes,
     )
     facts = SessionFacts(
-        client=ClientFacts(row.c_id, row.client_ref, row.fitzpatrick, findings, row.consent_on, row.date_of_birth),
+        client=ClientFacts(row.c_id, row.client_ref, row.fitzpatrick, findings, row.consent_on, row.date_of_birth,
+                           decisions),
         practitioner=_person(row, "p_", credentials[row.practitioner_id]),
         supervisor=None if row.supervisor_id is None else _person(row, "sup_", credentials[row.supervisor_id]),
         device_model=device_model,

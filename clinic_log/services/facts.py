@@ -29,6 +29,7 @@ from clinic_log.domain.values import (
     FindingFacts,
     PractitionerFacts,
 )
+from clinic_log.services.decisions import decisions_in
 
 
 def area_refs(session: Session) -> Mapping[str, AreaRef]:
@@ -88,4 +89,5 @@ def client_facts(session: Session, client_id: int) -> ClientFacts:
     consent_on = session.scalar(
         select(Consent.signed_on).where(Consent.client_id == client_id).order_by(Consent.signed_on.desc()).limit(1)
     )
-    return ClientFacts(client.id, client.client_ref, client.fitzpatrick, findings, consent_on, client.date_of_birth)
+    return ClientFacts(client.id, client.client_ref, client.fitzpatrick, findings, consent_on, client.date_of_birth,
+                       decisions_in(session, client_id))

@@ -27,6 +27,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     CartridgeLot,
     Client,
+    ClientDecision,
     Complication,
     Consent,
     ContraindicationType,
@@ -48,6 +49,7 @@ from clinic_log.domain.values import (
     AreaInput,
     ClientFacts,
     ComplicationInput,
+    DecisionFacts,
     FindingFacts,
     LotFacts,
     Problem,
@@ -73,6 +75,7 @@ from clinic_log.services.csv_input import (
     read_rows,
     utc_stamp,
 )
+from clinic_log.services.decisions import decision_facts
 from clinic_log.services.draft_input import OrmReader
 from clinic_log.services.people import PractitionerDetails, validate_practitioner
 from clinic_log.services.progress import Progress, no_progress
@@ -280,9 +283,12 @@ class _SessionLookups:
             findings[f.client_id].append(FindingFacts(f.code, t.label, Severity(t.severity), f.noted_on, f.ends_on,
                                                       t.window, f.cleared_by, f.clearance_note,
                                                       AppliesTo(t.modality)))
+        decisions: dict[int, list[DecisionFacts]] = defaultdict(list)
+        for d in self.session.scalars(select(ClientDecision).order_by(ClientDecision.decided_at, ClientDecision.id)):
+            decisions[d.client_id].append(decision_facts(d))
         for ref, (cid, fitz) in self.clients.items():
             self._client_facts[cid] = ClientFacts(cid, ref, fitz, tuple(findings.get(cid, ())), consents.get(cid),
-                                                  self.born_by_id.get(cid))
+                                                  self.born_by_id.get(cid), tuple(decisions.get(cid, ())))
 
 
 def import_sessions(db: Database, actor: Actor, path: Path, *, skip_existing: bool = False,

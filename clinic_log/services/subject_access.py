@@ -28,6 +28,7 @@ from clinic_log.db.models import (
     Base,
     CartridgeLot,
     Client,
+    ClientDecision,
     Complication,
     ComplicationType,
     Consent,
@@ -61,6 +62,7 @@ ACCESS_ACTIONS = frozenset({"viewed", "exported", "printed", "saved", "recalled"
 _USER_COLUMNS = {  # table -> columns holding a username, each gets "<column>_name"
     "sessions": ("signed_by", "countersigned_by", "voided_by", "created_by"),
     "findings": ("cleared_by",),
+    "client_decisions": ("closed_by",),  # decided_by_name is stored with the decision
     "session_warnings": ("overridden_by",),
     "session_overrides": ("overridden_by",),
     "amendments": ("amended_by",),
@@ -264,7 +266,7 @@ def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectA
         client = session.get(Client, client_id)
         assert client is not None
         tables: dict[str, list[dict[str, Any]]] = {"clients": [_row(client)]}
-        for model in (MedicalHistoryEntry, Finding, Consent):
+        for model in (MedicalHistoryEntry, Finding, Consent, ClientDecision):
             tables[model.__tablename__] = _rows(session, model, model.client_id == client_id)
         s = TreatmentSession
         tables["sessions"] = _rows(session, s, s.client_id == client_id, order=(s.started_at,))

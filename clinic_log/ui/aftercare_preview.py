@@ -111,7 +111,7 @@ class RenderedSheet:
     """A sheet ready to show: its PDF, the template version it was printed from, and how to record its outputs."""
 
     pdf: bytes
-    template_version: int
+    template_version: int  # 0 for a document without a template
     file_name: str  # offered in the save dialog
     record_print: Callable[[], None]  # audit one print
     save: Callable[[Path], None]  # write the PDF whole (or not at all) and audit the save
@@ -220,8 +220,9 @@ class SheetPreviewDialog(QDialog):
             self.print_button.setEnabled(True)
             self.save_button.setEnabled(True)
             pages = self.document.pageCount()
-            self.status_label.setText(f"{pages} page{'s' if pages != 1 else ''} · template version "
-                                      f"{self.sheet.template_version}")
+            version = self.sheet.template_version  # 0: a document without a template (a referral letter)
+            self.status_label.setText(f"{pages} page{'s' if pages != 1 else ''}"
+                                      + (f" · template version {version}" if version else ""))
             self.ready.emit()
 
     # --- output ----------------------------------------------------------------------------------

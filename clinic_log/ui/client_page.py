@@ -1,5 +1,6 @@
 """One client's page: contact details (any role), the consultation form (practitioners and owners), the
-suitability panel for today, consent (status, sign) and "New session…"."""
+suitability panel for today, its open decisions (defer, alternative, referral), consent (status, sign) and
+"New session…"."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -22,8 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.enums import DecisionKind
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.domain.permissions import ALLOWED
+from clinic_log.domain.suitability import NOT_SUITABLE
+from clinic_log.domain.values import DecisionFacts
 from clinic_log.services.client_record import ClientRecord, audit_viewed, client_record
 from clinic_log.services.clients import ClientDetails, ClientView, can_clear_findings, update_details
 from clinic_log.services.concurrent_edits import after_refusal
@@ -33,6 +38,7 @@ from clinic_log.ui.client_dialog import DATE_HINT, details_from
 from clinic_log.ui.consent_dialog import ConsentDialog
 from clinic_log.ui.consent_history_dialog import ConsentHistoryDialog
 from clinic_log.ui.consultation_form import ConsultationForm
+from clinic_log.ui.decision_dialog import CloseDecisionDialog, DecisionDialog, ReferralPreviewDialog
 from clinic_log.ui.record_drafts import RecordDrafts
 from clinic_log.ui.suitability_panel import SuitabilityPanel
 
@@ -127,6 +133,38 @@ class ClientPage(QWidget):
         consultation_layout.addWidget(self.consultation)
 
         self.suitability = SuitabilityPanel()
+        decisions = QGroupBox("Decisions")
+        self.decisions_list = QListWidget()
+        self.decisions_list.setAccessibleName("Open decisions")
+        self.decisions_list.setWordWrap(True)
+        self.decisions_list.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.decisions_list.currentRowChanged.connect(self._decision_selected)
+        self.no_decisions_label = QLabel("No open deferral, alternative or referral.")
+        self.no_decisions_label.setAccessibleName("Decisions note")
+        self.record_decision_button = QPushButton("Record decision…")
+        self.record_decision_button.setAccessibleName("Record decision…")
+        self.record_decision_button.setToolTip("What was decided when the client is not suitable: defer with a "
+                                               "review date, an alternative treatment, or a referral")
+        self.record_decision_button.clicked.connect(self.open_decision)
+        self.close_decision_button = QPushButton("Close…")
+        self.close_decision_button.setAccessibleName("Close…")
+        self.close_decision_button.setToolTip("Close the selected decision with a note (reviewed, seen by the "
+                                              "specialist…)")
+        self.close_decision_button.clicked.connect(self.close_selected_decision)
+        self.referral_letter_button = QPushButton("Referral letter…")
+        self.referral_letter_button.setAccessibleName("Referral letter…")
+        self.referral_letter_button.setToolTip("The selected referral's letter for the client to take to the "
+                                               "specialist: preview, print or save as PDF")
+        self.referral_letter_button.clicked.connect(self.open_referral_letter)
+        decision_buttons = QHBoxLayout()
+        decision_buttons.addWidget(self.record_decision_button)
+        decision_buttons.addWidget(self.close_decision_button)
+        decision_buttons.addWidget(self.referral_letter_button)
+        decision_buttons.addStretch(1)
+        decisions_layout = QVBoxLayout(decisions)
+        decisions_layout.addWidget(self.no_decisions_label)
+        decisions_layout.addWidget(self.decisions_list)
+        decisions_layout.addLayout(decision_buttons)
         consent = QGroupBox("Consent")
         self.consent_label = QLabel()
         self.consent_label.setAccessibleName("Consent status")
@@ -175,13 +213,24 @@ class ClientPage(QWidget):
         self.scroll_area = scroll
         right = QVBoxLayout()
         right.addWidget(self.suitability)
+        right.addWidget(decisions)
         right.addWidget(consent)
         right.addLayout(session_buttons)
         right.addWidget(contact)
         right.addStretch(1)
+        # the right column scrolls too, so open decisions never push the page past a 1366×768 screen
+        right_widget = QWidget()
+        right_widget.setLayout(right)
+        right.setContentsMargins(0, 0, 0, 0)
+        right_scroll = QScrollArea()
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right_scroll.setWidget(right_widget)
+        self.right_scroll_area = right_scroll
         columns = QHBoxLayout()
         columns.addWidget(scroll, 3)
-        columns.addLayout(right, 2)
+        columns.addWidget(right_scroll, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.name_label)
         layout.addWidget(self.problem_label)
@@ -192,7 +241,9 @@ class ClientPage(QWidget):
         self.contact_drafts = RecordDrafts(db, "contact", self.typed_contact, self.restore_contact,
                                            [edit.textChanged for edit in self.contact_edits.values()], self)
         # keyboard order: what is checked before a session first, then the consultation
-        order = [self.sign_button, self.new_session_button, self.pretreatment_button, *(edit for _, edit in fields),
+        order = [self.record_decision_button, self.decisions_list, self.close_decision_button,
+                 self.referral_letter_button,
+                 self.sign_button, self.new_session_button, self.pretreatment_button, *(edit for _, edit in fields),
                  self.save_contact_button, self.scroll_area]
         for before, after in pairwise(order):
             self.setTabOrder(before, after)
@@ -265,6 +316,7 @@ class ClientPage(QWidget):
         self.consultation.set_record(record, clinical, clinical and can_clear_findings(self._db, actor))
         self.read_only_label.setVisible(not clinical)
         self.suitability.show_result(record.suitability)
+        self._show_decisions(record, clinical)
         self.consent_label.setText(record.consent.words)
         colour = {EXPIRED: "#b00020", NONE: "#b26a00"}.get(record.consent.state)
         self.consent_label.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
@@ -272,6 +324,64 @@ class ClientPage(QWidget):
         self.sign_button.setEnabled(clinical)
         self.new_session_button.setEnabled(clinical)
         self.pretreatment_button.setEnabled(actor.role in ALLOWED[PRINT_SHEETS])  # reception prints it too
+
+    def _show_decisions(self, record: ClientRecord, clinical: bool) -> None:
+        self.decisions_list.clear()
+        self.decisions_list.addItems([d.describe(record.on) for d in record.decisions])
+        self.decisions_list.setVisible(bool(record.decisions))
+        self.no_decisions_label.setVisible(not record.decisions)
+        if record.decisions:
+            self.decisions_list.setCurrentRow(0)
+        self.record_decision_button.setEnabled(clinical)
+        self.close_decision_button.setEnabled(clinical and bool(record.decisions))
+        self._decision_selected(self.decisions_list.currentRow())
+        # when the panel says "Not suitable today", recording what was decided is the next thing to do
+        prominent = clinical and record.suitability.verdict == NOT_SUITABLE and not record.decisions
+        self.record_decision_button.setDefault(prominent)
+        self.record_decision_button.setStyleSheet("font-weight: bold;" if prominent else "")
+
+    def _selected_decision(self) -> DecisionFacts | None:
+        row = self.decisions_list.currentRow()
+        if self.record is None or not 0 <= row < len(self.record.decisions):
+            return None
+        return self.record.decisions[row]
+
+    def _decision_selected(self, _row: int) -> None:
+        role = current_user.current_actor().role
+        selected = self._selected_decision()
+        self.close_decision_button.setEnabled(role in ALLOWED[CLINICAL] and selected is not None)
+        self.referral_letter_button.setEnabled(role in ALLOWED[PRINT_SHEETS] and selected is not None
+                                               and selected.kind is DecisionKind.REFERRAL)
+
+    def open_referral_letter(self) -> ReferralPreviewDialog | None:
+        selected = self._selected_decision()
+        if self.record is None or selected is None or selected.kind is not DecisionKind.REFERRAL:
+            return None
+        dialog = ReferralPreviewDialog(self._db, selected, self.record.client.full_name,
+                                       actor=current_user.current_actor(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_decision(self) -> DecisionDialog | None:
+        if self.record is None:
+            return None
+        dialog = DecisionDialog(self._db, self.record.client.id, self.record.client.full_name, self._today,
+                                parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def close_selected_decision(self) -> CloseDecisionDialog | None:
+        selected = self._selected_decision()
+        if self.record is None or selected is None:
+            return None
+        dialog = CloseDecisionDialog(self._db, selected, self.record.on, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
 
     def _show_signature(self, client_id: int) -> None:
         signed = consents_of(self._db, client_id)
