@@ -17,7 +17,6 @@ paragraph styles are set up once per process and reused for every sheet.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -25,12 +24,9 @@ from typing import Any
 from reportlab.lib import colors  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
-    BaseDocTemplate,
     Flowable,
-    Frame,
     HRFlowable,
     KeepTogether,
-    PageTemplate,
     Spacer,
     Table,
 )
@@ -47,14 +43,11 @@ from clinic_log.reports.sheet_layout import (
     ACCENT,
     ALERT,
     ALERT_BG,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
     MUTED_HEX,
     PANEL_PAD,
     CachedPara,
-    FooterCanvas,
     SheetStyles,
+    build_sheet,
     clinic_header,
     details_table,
     format_date,
@@ -64,7 +57,6 @@ from clinic_log.reports.sheet_layout import (
     page_size,
     para,
     section_heading,
-    sheet_styles,
     table_cell,
 )
 
@@ -77,34 +69,9 @@ def footer_text(sheet: AftercareSheet, page: int, pages: int) -> str:
 
 def build_aftercare_pdf(sheet: AftercareSheet) -> bytes:
     """Build the client's aftercare sheet and return the PDF file's bytes."""
-    styles = sheet_styles()
-    size = page_size(sheet.clinic.paper)
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=size,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=sheet.title,
-        author=sheet.clinic.name,
-        subject=f"Aftercare sheet, session {sheet.session_id}",
-        creator="Clinic Log",
-        invariant=True,
-        initialFontName=fonts.REGULAR,
-        initialFontSize=9.5,
-    )
-    width: float = doc.width
-    # No frame padding: tables are exactly the text width and line up with the paragraphs.
-    frame = Frame(
-        doc.leftMargin, doc.bottomMargin, width, doc.height,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
-    )  # fmt: skip
-    doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame])])
-    story = _story(sheet, styles, width)
-    doc.build(story, canvasmaker=partial(FooterCanvas, footer=partial(footer_text, sheet)))
-    return buffer.getvalue()
+    return build_sheet(sheet.clinic.paper, sheet.title, sheet.clinic.name,
+                       f"Aftercare sheet, session {sheet.session_id}", partial(_story, sheet),
+                       partial(footer_text, sheet))
 
 
 def _story(sheet: AftercareSheet, st: SheetStyles, width: float) -> list[Flowable]:

@@ -9,18 +9,14 @@ when, what to expect during and after, and a "Call us" panel with the clinic's p
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
-    BaseDocTemplate,
     Flowable,
-    Frame,
     HRFlowable,
-    PageTemplate,
     Spacer,
     Table,
 )
@@ -31,21 +27,16 @@ from clinic_log.reports.sheet_layout import (
     ACCENT,
     ALERT,
     ALERT_BG,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
     PANEL_PAD,
-    FooterCanvas,
     SheetStyles,
+    build_sheet,
     clinic_header,
     details_table,
     format_date,
     grid_style,
     one_line,
-    page_size,
     para,
     section_heading,
-    sheet_styles,
     table_cell,
 )
 
@@ -59,20 +50,9 @@ def footer_text(sheet: PretreatmentSheet, page: int, pages: int) -> str:
 
 def build_pretreatment_pdf(sheet: PretreatmentSheet) -> bytes:
     """Build the client's pre-treatment sheet and return the PDF file's bytes."""
-    styles = sheet_styles()
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer, pagesize=page_size(sheet.clinic.paper),
-        leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=sheet.title, author=sheet.clinic.name, subject=f"Pre-treatment sheet, client {sheet.client_ref}",
-        creator="Clinic Log", invariant=True, initialFontName=fonts.REGULAR, initialFontSize=9.5,
-    )  # fmt: skip
-    width: float = doc.width
-    frame = Frame(doc.leftMargin, doc.bottomMargin, width, doc.height,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame])])
-    doc.build(_story(sheet, styles, width), canvasmaker=partial(FooterCanvas, footer=partial(footer_text, sheet)))
-    return buffer.getvalue()
+    return build_sheet(sheet.clinic.paper, sheet.title, sheet.clinic.name,
+                       f"Pre-treatment sheet, client {sheet.client_ref}", partial(_story, sheet),
+                       partial(footer_text, sheet))
 
 
 def _story(sheet: PretreatmentSheet, st: SheetStyles, width: float) -> list[Flowable]:

@@ -8,40 +8,27 @@ reads "Referral letter · Client {ref} · Page x of y".
 
 from __future__ import annotations
 
-import io
 from functools import partial
 from typing import Any
 
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
-    BaseDocTemplate,
     Flowable,
-    Frame,
     HRFlowable,
-    PageTemplate,
     Spacer,
-    Table,
 )
 
-from clinic_log.reports import fonts
 from clinic_log.reports.sheet_data import ReferralLetter
 from clinic_log.reports.sheet_layout import (
     ACCENT,
-    CELL_PAD,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
-    MUTED,
-    ZEBRA_BG,
-    FooterCanvas,
     SheetStyles,
+    build_sheet,
     clinic_header,
+    details_table,
     format_date,
     one_line,
-    page_size,
     para,
     section_heading,
-    sheet_styles,
     table_cell,
 )
 
@@ -56,21 +43,9 @@ def footer_text(letter: ReferralLetter, page: int, pages: int) -> str:
 
 def build_referral_pdf(letter: ReferralLetter) -> bytes:
     """Build the referral letter and return the PDF file's bytes."""
-    styles = sheet_styles()
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer, pagesize=page_size(letter.clinic.paper),
-        leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=f"Referral to {letter.referred_to}", author=letter.clinic.name,
-        subject=f"Referral letter, client {letter.client_ref}", creator="Clinic Log", invariant=True,
-        initialFontName=fonts.REGULAR, initialFontSize=9.5,
-    )  # fmt: skip
-    width: float = doc.width
-    frame = Frame(doc.leftMargin, doc.bottomMargin, width, doc.height,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    doc.addPageTemplates([PageTemplate(id="letter", frames=[frame])])
-    doc.build(_story(letter, styles, width), canvasmaker=partial(FooterCanvas, footer=partial(footer_text, letter)))
-    return buffer.getvalue()
+    return build_sheet(letter.clinic.paper, f"Referral to {letter.referred_to}", letter.clinic.name,
+                       f"Referral letter, client {letter.client_ref}", partial(_story, letter),
+                       partial(footer_text, letter))
 
 
 def _story(letter: ReferralLetter, st: SheetStyles, width: float) -> list[Flowable]:
@@ -99,18 +74,4 @@ def _details(letter: ReferralLetter, st: SheetStyles, width: float) -> Flowable:
         ["To", table_cell(letter.referred_to, st.cell, value_w, bold=True), "Date", format_date(letter.printed_on)],
         ["Client", table_cell(letter.client_name, st.cell, value_w, bold=True), "Date of birth", born],
     ]
-    return Table(
-        data, colWidths=[label_w, value_w, label2_w, value2_w], hAlign="LEFT",
-        style=[
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("BACKGROUND", (0, 0), (-1, -1), ZEBRA_BG),
-            ("LINEBEFORE", (0, 0), (0, -1), 2.5, ACCENT),
-            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9, 11),
-            ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
-            ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
-        ],
-    )  # fmt: skip
+    return details_table(data, [label_w, value_w, label2_w, value2_w])

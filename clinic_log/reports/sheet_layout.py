@@ -8,9 +8,10 @@ print with a font that has their glyphs. Styles are built once per process and r
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -24,9 +25,12 @@ from reportlab.lib.utils import ImageReader  # type: ignore[import-untyped, unus
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
+    BaseDocTemplate,
     CondPageBreak,
     Flowable,
+    Frame,
     Image,
+    PageTemplate,
     Paragraph,
     Table,
     TableStyle,
@@ -281,6 +285,26 @@ TIGHT: list[tuple[Any, ...]] = [
 ]
 
 
+def build_sheet(paper: str, title: str, author: str, subject: str,
+                story: Callable[[SheetStyles, float], list[Flowable]], footer: Callable[[int, int], str]) -> bytes:
+    """A sheet's PDF: the page size the clinic prints on, the sheet's margins and metadata (invariant, so the same
+    sheet gives the same bytes), `story(styles, text width)` in one frame, `footer(page, pages)` on every page."""
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=page_size(paper),
+        leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+        title=title, author=author, subject=subject, creator="Clinic Log", invariant=True,
+        initialFontName=fonts.REGULAR, initialFontSize=9.5,
+    )  # fmt: skip
+    width: float = doc.width
+    # No frame padding: tables are exactly the text width and line up with the paragraphs.
+    frame = Frame(doc.leftMargin, doc.bottomMargin, width, doc.height,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame])])
+    doc.build(story(sheet_styles(), width), canvasmaker=partial(FooterCanvas, footer=footer))
+    return buffer.getvalue()
+
+
 def details_table(data: list[list[Any]], widths: list[float], extra: Sequence[tuple[Any, ...]] = ()) -> Table:
     """The shaded block under a sheet's title: label/value pairs, two to a row, the client's name in bold."""
     return Table(data, colWidths=widths, hAlign="LEFT", style=[
@@ -334,7 +358,7 @@ def format_datetime(value: datetime) -> str:
 class FooterCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
     """Canvas that holds pages back until the end so the footer can say "Page x of y"."""
 
-    def __init__(self, *args: Any, footer: partial[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, footer: Callable[[int, int], str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._saved_pages: list[dict[str, Any]] = []
