@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from clinic_log.services.session_views import SessionDetail
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.date_field import DateField
 from clinic_log.ui.form_autosave import FormAutosave
+from clinic_log.ui.number_field import WholeNumberField
 from clinic_log.ui.typed_field import problem_message
 from clinic_log.ui.widgets import problem_label, save_cancel_buttons
 
@@ -93,9 +93,10 @@ class AmendDialog(QDialog):
         self.complication_combo.addItem("Choose the type…", "")  # no default: the wrong type is never signed
         for code, label in amendments.complication_types(db):
             self.complication_combo.addItem(label, code)
-        self.grade_spin = QSpinBox()
-        self.grade_spin.setRange(1, 5)
-        self.grade_spin.setAccessibleName("CTCAE grade")
+        # Typed as text and kept as typed: a grade the term does not have is refused with its reason, never clamped.
+        self.grade_edit = WholeNumberField("CTCAE grade", "a CTCAE grade from 1 to 5 (mild 1 … death 5)", "1",
+                                           floor="1", chars=3)
+        self.grade_edit.setAccessibleName("CTCAE grade")
         self.onset_edit = DateField("Onset", "the day the complication began, such as 2026-03-31",
                                     hint="Typed as yyyy-mm-dd or d.m.yyyy; Up/Down change the day; Alt+Down: calendar")
         self.onset_edit.set_value(date.today())
@@ -109,7 +110,7 @@ class AmendDialog(QDialog):
         comp_form = QFormLayout(complication_page)
         comp_form.setContentsMargins(0, 0, 0, 0)
         comp_form.addRow("Com&plication", self.complication_combo)
-        comp_form.addRow("CTCAE &grade", self.grade_spin)
+        comp_form.addRow("CTCAE &grade", self.grade_edit)
         comp_form.addRow("&Onset", self.onset_edit)
         self.stack = QStackedWidget()
         self.stack.addWidget(value_page)
@@ -155,7 +156,7 @@ class AmendDialog(QDialog):
         self.autosave = FormAutosave(db, f"amend:{detail.id}", self.typed, self.restore_typed, self)
         self.autosave.watch(self.field_combo.currentIndexChanged, self.value_edit.textChanged,
                             self.reason_edit.textChanged, self.complication_combo.currentIndexChanged,
-                            self.grade_spin.valueChanged, self.onset_edit.changed)
+                            self.grade_edit.textChanged, self.onset_edit.changed)
         restored = self.autosave.restore_saved()
         self.note_label.setText(restored or "")
         self.note_label.setVisible(bool(restored))
@@ -172,7 +173,7 @@ class AmendDialog(QDialog):
         """What is on screen, for the autosaved draft."""
         return {"change": self.field_combo.currentText(), "value": self.value_edit.text(),
                 "reason": self.reason_edit.toPlainText(), "complication": self.complication_combo.currentData(),
-                "grade": self.grade_spin.value(), "onset": self.onset_edit.text()}
+                "grade": self.grade_edit.text(), "onset": self.onset_edit.text()}
 
     def restore_typed(self, state: dict[str, object]) -> None:
         with contextlib.suppress(KeyError):  # the session changed since (an area amended away): keep the rest
@@ -182,9 +183,7 @@ class AmendDialog(QDialog):
         index = self.complication_combo.findData(state.get("complication"))
         if index >= 0:
             self.complication_combo.setCurrentIndex(index)
-        grade = state.get("grade")
-        if isinstance(grade, int):
-            self.grade_spin.setValue(grade)
+        self.grade_edit.restore(state.get("grade"))  # the text typed (older versions stored the spin box's number)
         self.onset_edit.restore(state.get("onset"))  # the text typed (older versions stored ISO text: the same)
 
     def reject(self) -> None:
@@ -212,11 +211,13 @@ class AmendDialog(QDialog):
 
     def save(self) -> None:
         target, reason, actor = self.target(), self.reason_edit.toPlainText(), current_actor()
-        onset_problem = self.onset_edit.problem()
-        if target.kind == LATE_COMPLICATION and onset_problem is not None:  # never saved with a date it does not say
-            self.error_label.setText(f"Not saved: {problem_message(onset_problem)}")
-            self.onset_edit.setFocus()
-            return
+        if target.kind == LATE_COMPLICATION:  # never saved with a grade or date it does not say
+            for field in (self.grade_edit, self.onset_edit):
+                problem = field.problem()
+                if problem is not None:
+                    self.error_label.setText(f"Not saved: {problem_message(problem)}")
+                    field.setFocus()
+                    return
         version = self._detail.version  # the version shown: a change made meanwhile elsewhere is refused
         reasons: dict[str, Any] = {"version": version,
                                    "warnings_reason": self.warnings_edit.toPlainText().strip() or None,
@@ -230,10 +231,10 @@ class AmendDialog(QDialog):
                 amendments.amend_area_field(self._db, actor, target.area_id, target.field, self.value_edit.text(),
                                             reason, **reasons)
             else:
-                onset = self.onset_edit.value()
-                assert onset is not None  # a required date that has no problem reads
+                onset, grade = self.onset_edit.value(), self.grade_edit.value()
+                assert onset is not None and grade is not None  # required fields that have no problem read
                 amendments.add_late_complication(self._db, actor, self._detail.id, ComplicationInput(
-                    str(self.complication_combo.currentData() or ""), self.grade_spin.value(), onset_on=onset),
+                    str(self.complication_combo.currentData() or ""), grade, onset_on=onset),
                     reason, **reasons)
         except WarningsNeedReason as exc:
             self._ask_for(self.warnings_label, self.warnings_edit, f"Not saved: {exc}.")

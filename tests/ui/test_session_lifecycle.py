@@ -122,12 +122,36 @@ def test_a_late_complication_is_added_as_an_amendment(qtbot: QtBot, db: Database
     assert isinstance(dialog, AmendDialog)
     dialog.choose("Add a late complication")
     dialog.complication_combo.setCurrentIndex(dialog.complication_combo.findData("infection"))
-    dialog.grade_spin.setValue(2)
+    qtbot.keyClicks(dialog.grade_edit, "2")
     qtbot.keyClicks(dialog.reason_edit, "follow-up call day 3")
     dialog.save()
     assert raw.execute("SELECT code, grade, added_by_amendment FROM complications WHERE session_id = ?",
                        (signed.id,)).fetchall() == [("infection", 2, 1)]
     assert "added later by amendment" in detail.value_text("Complications")
+
+
+@pytest.mark.parametrize(("code", "typed", "said"), [
+    ("pih", "3", "CTCAE grade 1 to 2 for pih"),   # above the term's highest: refused by the rules, kept as typed
+    ("infection", "7", "CTCAE grade 1 to 5"),
+    ("infection", "", "enter a CTCAE grade"),    # no default grade: the one signed is the one typed
+    ("infection", "2.5", "2.5"),
+])
+def test_a_late_complications_grade_is_kept_as_typed_and_refused_with_its_reason(
+        qtbot: QtBot, db: Database, clinic: Clinic, raw: sqlite3.Connection, code: str, typed: str,
+        said: str) -> None:
+    signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    sign_in(clinic.derm)
+    detail = open_detail(qtbot, db, signed.id)
+    dialog = detail.amend()
+    assert isinstance(dialog, AmendDialog)
+    dialog.choose("Add a late complication")
+    dialog.complication_combo.setCurrentIndex(dialog.complication_combo.findData(code))
+    qtbot.keyClicks(dialog.grade_edit, typed)
+    qtbot.keyClicks(dialog.reason_edit, "follow-up call day 3")
+    dialog.save()
+    assert dialog.grade_edit.text() == typed
+    assert "Not saved" in dialog.error_label.text() and said in dialog.error_label.text()
+    assert raw.execute("SELECT COUNT(*) FROM complications WHERE session_id = ?", (signed.id,)).fetchone() == (0,)
 
 
 def test_void_with_a_reason_marks_the_session_void_and_keeps_it(qtbot: QtBot, db: Database, clinic: Clinic,
