@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from decimal import Decimal
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,6 +37,7 @@ from clinic_log.services.people import CredentialInput, CredentialView, Practiti
 from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.date_typing import type_dates_whole
+from clinic_log.ui.number_field import NumberField, number_text
 from clinic_log.ui.record_drafts import RecordDrafts
 from clinic_log.ui.record_table_model import RecordTableModel
 from clinic_log.ui.widgets import problem_label, record_table, save_cancel_buttons
@@ -69,16 +70,39 @@ def _role_combo() -> QComboBox:
     return combo
 
 
-def _cap_spin() -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setAccessibleName("Depth cap")
-    spin.setRange(0.0, 7.0)
-    spin.setSingleStep(0.05)
-    spin.setDecimals(2)
-    spin.setSuffix(" mm")
-    spin.setSpecialValueText(NO_CAP)  # 0 = no cap of their own: the device's maximum applies
-    spin.setToolTip("The deepest this practitioner may treat; the lowest value means the device maximum")
-    return spin
+def _cap_field() -> NumberField:
+    """The depth cap as typed (never clamped): empty means no cap of their own, the device's maximum applies; a cap
+    the services refuse (0, over 7.0 mm) stays on screen with the reason."""
+    field = NumberField("Depth cap", "a depth in mm such as 1.5 (empty: the device maximum)", "0.05", floor="0.05",
+                        required=False, hint="mm; empty: the device maximum")
+    field.setAccessibleName("Depth cap")
+    field.setPlaceholderText(NO_CAP)
+    field.setToolTip("The deepest this practitioner may treat, in mm; empty means the device maximum")
+    return field
+
+
+def _add_cap_row(form: QFormLayout, text: str, field: NumberField) -> None:
+    """The cap field as wide as its digits, with its unit beside it; the label's shortcut focuses it."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    row = QHBoxLayout()
+    row.addWidget(field)
+    row.addWidget(QLabel("mm (empty: the device maximum)"))
+    row.addStretch(1)
+    form.addRow(label, row)
+
+
+def _cap_text(cap: float | None) -> str:
+    return "" if not cap else number_text(Decimal(repr(cap)))
+
+
+def _typed_cap(field: NumberField) -> float | None:
+    """The cap typed, None for none; text that is no number is refused (InvalidValue) and stays as typed."""
+    problem = field.problem()
+    if problem is not None:
+        field.setFocus()
+        raise problem
+    return field.value()
 
 
 def _date_edit(name: str) -> tuple[QCheckBox, QDateEdit]:
@@ -201,14 +225,14 @@ class NewPractitionerDialog(QDialog):
         self.role_combo = _role_combo()
         self.supervision_check = QCheckBox("Needs supervision")
         self.supervision_check.setAccessibleName("Needs supervision")
-        self.cap_spin = _cap_spin()
+        self.cap_edit = _cap_field()
         self.error_label = problem_label()
         form = QFormLayout()
         form.addRow("&Username", self.username_edit)
         form.addRow("&Full name", self.full_name_edit)
         form.addRow("&Role", self.role_combo)
         form.addRow("", self.supervision_check)
-        form.addRow("&Depth cap", self.cap_spin)
+        _add_cap_row(form, "&Depth cap", self.cap_edit)
         buttons = save_cancel_buttons(self, self._save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -217,11 +241,10 @@ class NewPractitionerDialog(QDialog):
         self.created_id: int | None = None
 
     def _save(self) -> None:
-        cap = self.cap_spin.value() or None
         try:
             created = people.create_practitioner(self._db, current_actor(), PractitionerDetails(
                 self.username_edit.text().strip(), self.full_name_edit.text().strip(), self.role_combo.currentData(),
-                self.supervision_check.isChecked(), cap))
+                self.supervision_check.isChecked(), _typed_cap(self.cap_edit)))
         except DomainError as exc:
             self.error_label.setText(str(exc))
             return
@@ -232,7 +255,7 @@ class NewPractitionerDialog(QDialog):
 def _details_state(record: PractitionerRecord) -> dict[str, object]:
     """A practitioner's editable details in the form of PractitionersPage.typed()."""
     return {"full_name": record.full_name, "role": record.role, "needs_supervision": record.needs_supervision,
-            "depth_cap_mm": record.depth_cap_mm or 0.0}
+            "depth_cap_mm": _cap_text(record.depth_cap_mm)}
 
 
 def _details_of(record: PractitionerRecord) -> PractitionerDetails:
@@ -274,7 +297,7 @@ class PractitionersPage(QWidget):
         self.role_combo = _role_combo()
         self.supervision_check = QCheckBox("Needs supervision (a physician is named on each session)")
         self.supervision_check.setAccessibleName("Needs supervision")
-        self.cap_spin = _cap_spin()
+        self.cap_edit = _cap_field()
         self.save_button = QPushButton("&Save changes")
         self.save_button.setAccessibleName("Save changes")
         self.active_button = QPushButton("&Deactivate")
@@ -301,7 +324,7 @@ class PractitionersPage(QWidget):
         form.addRow("Full &name", self.full_name_edit)
         form.addRow("&Role", self.role_combo)
         form.addRow("", self.supervision_check)
-        form.addRow("Depth &cap", self.cap_spin)
+        _add_cap_row(form, "Depth &cap", self.cap_edit)
         actions = QHBoxLayout()
         actions.addWidget(self.save_button)
         actions.addWidget(self.active_button)
@@ -336,7 +359,7 @@ class PractitionersPage(QWidget):
         layout.addWidget(self.message_label)
         layout.addWidget(splitter, 1)
 
-        for widget in (self.full_name_edit, self.role_combo, self.supervision_check, self.cap_spin):
+        for widget in (self.full_name_edit, self.role_combo, self.supervision_check, self.cap_edit):
             widget.setEnabled(self.editable)
         for button in (self.save_button, self.active_button, self.new_button, self.add_credential_button,
                        self.edit_credential_button):
@@ -351,7 +374,7 @@ class PractitionersPage(QWidget):
         # credential is saved, and back after a crash
         self.drafts = RecordDrafts(db, "practitioner", self.typed, self.restore_typed,
                                    [self.full_name_edit.textChanged, self.role_combo.currentIndexChanged,
-                                    self.supervision_check.toggled, self.cap_spin.valueChanged], self)
+                                    self.supervision_check.toggled, self.cap_edit.textChanged], self)
         self.refresh()
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
         if self.model.rowCount():
@@ -395,7 +418,7 @@ class PractitionersPage(QWidget):
     def typed(self) -> dict[str, object]:
         """The selected practitioner's details as on screen, for the autosaved draft."""
         return {"full_name": self.full_name_edit.text(), "role": self.role_combo.currentData(),
-                "needs_supervision": self.supervision_check.isChecked(), "depth_cap_mm": self.cap_spin.value()}
+                "needs_supervision": self.supervision_check.isChecked(), "depth_cap_mm": self.cap_edit.text()}
 
     def restore_typed(self, state: dict[str, object]) -> None:
         self.full_name_edit.setText(str(state.get("full_name", "")))
@@ -404,8 +427,7 @@ class PractitionersPage(QWidget):
             self.role_combo.setCurrentIndex(index)
         self.supervision_check.setChecked(bool(state.get("needs_supervision")))
         cap = state.get("depth_cap_mm")
-        if isinstance(cap, int | float):
-            self.cap_spin.setValue(float(cap))
+        self.cap_edit.restore("" if cap == 0 else cap)  # older drafts held the spin box's 0.0 for "no cap"
 
     def select_practitioner(self, practitioner_id: int) -> None:
         for row, record in enumerate(self.model.records()):
@@ -455,7 +477,7 @@ class PractitionersPage(QWidget):
             opened = self._opened or record  # set by fill() whenever another practitioner is shown
             people.update_practitioner(self._db, current_actor(), record.id, self.full_name_edit.text(),
                                        self.role_combo.currentData(), self.supervision_check.isChecked(),
-                                       self.cap_spin.value() or None, opened_with=_details_of(opened))
+                                       _typed_cap(self.cap_edit), opened_with=_details_of(opened))
         except ChangedElsewhere as exc:
             self._take_changes_made_elsewhere(record.id)
             self._refused(exc)

@@ -46,7 +46,7 @@ def test_the_owner_edits_a_practitioner_and_it_is_stored(qtbot: QtBot, db: Datab
     page = open_page(qtbot, db)
     page.select_practitioner(clinic.nurse_id)
     assert page.full_name_edit.text() == "Jane Doyle" and page.supervision_check.isChecked()
-    page.cap_spin.setValue(1.0)
+    page.cap_edit.setText("1.0")
     page.role_combo.setCurrentIndex(page.role_combo.findText("Esthetician"))
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.message_label.text() == "Saved Jane Doyle."
@@ -141,11 +141,11 @@ def test_details_being_edited_stay_with_their_practitioner(qtbot: QtBot, db: Dat
     page = open_page(qtbot, db)
     page.select_practitioner(clinic.nurse_id)
     page.full_name_edit.setText("Jane Doyle-Smith")
-    page.cap_spin.setValue(1.25)
+    page.cap_edit.setText("1.25")
     page.select_practitioner(clinic.derm_id)  # another one: her own details, nothing of Jane's
-    assert (page.full_name_edit.text(), page.cap_spin.value()) == ("Dr Maria Brandt", 3.0)
+    assert (page.full_name_edit.text(), page.cap_edit.value()) == ("Dr Maria Brandt", 3.0)
     page.select_practitioner(clinic.nurse_id)
-    assert (page.full_name_edit.text(), page.cap_spin.value()) == ("Jane Doyle-Smith", 1.25)
+    assert (page.full_name_edit.text(), page.cap_edit.value()) == ("Jane Doyle-Smith", 1.25)
     assert "Restored what you typed at " in page.message_label.text()
     assert raw.execute("SELECT full_name FROM practitioners WHERE id = ?", (clinic.nurse_id,)).fetchone() == (
         "Jane Doyle",)  # kept as a draft, not saved behind the owner's back
@@ -163,7 +163,7 @@ def test_a_save_over_another_owners_change_is_stopped_and_shows_theirs(qtbot: Qt
     page.full_name_edit.setText("Jane Smith")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.message_label.text().startswith("full name: changed meanwhile by someone else to 'Jane Doyle-Smith'")
-    assert page.full_name_edit.text() == "Jane Smith" and page.cap_spin.value() == 1.0  # theirs shown, not undone
+    assert page.full_name_edit.text() == "Jane Smith" and page.cap_edit.value() == 1.0  # theirs shown, not undone
     assert "Jane Doyle-Smith" in [r.full_name for r in page.model.records()]  # the list shows what is stored
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # seen: keep mine
     assert raw.execute("SELECT full_name, depth_cap_mm FROM practitioners WHERE id = ?",
@@ -235,3 +235,17 @@ def test_the_user_dialogs_show_the_password_rule_and_refuse_a_common_password_in
     reset._reset()
     assert "one of the most common passwords" in reset.error_label.text() and reset.isVisible()
     assert auth.login(db, "desk", "reception-pass-1").username == "desk"
+
+
+@pytest.mark.parametrize(("typed", "said"), [("9", "at most 7.0 mm"), ("0", "above 0"), ("1,2,5", "1,2,5")])
+def test_a_depth_cap_is_kept_as_typed_and_refused_with_its_reason(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                                  raw: sqlite3.Connection, typed: str,
+                                                                  said: str) -> None:
+    """No spin box clamps a cap of 9 mm to 7.0: what was typed stays, the reason shows, nothing is stored."""
+    page = open_page(qtbot, db)
+    page.select_practitioner(clinic.nurse_id)
+    page.cap_edit.setText(typed)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.cap_edit.text() == typed and said in page.message_label.text()
+    assert raw.execute("SELECT depth_cap_mm FROM practitioners WHERE id = ?", (clinic.nurse_id,)).fetchone() == (
+        1.5,)
