@@ -38,6 +38,7 @@ PIH_DEPTH_MM = 1.0
 ADULT_AGE = 18
 OVERRIDE_MIN_CHARS = 15
 OVERRIDE_MIN_WORDS = 3
+COURSE_MAX = 12  # sessions in one course (courses are 3-6, 4-6 weeks apart)
 _EPS = 1e-9
 
 
@@ -95,6 +96,7 @@ def assess_session(entry: SessionInput, facts: SessionFacts) -> Assessment:
     problems += _check_device_and_lot(entry, facts, on)
     problems += _check_areas(entry, facts)
     problems += _check_complications(entry, facts)
+    problems += _check_course(entry)
     problems += _check_client(facts, on, max_depth(entry), facts.device_model)
     problems += _check_device_age(facts, on)
     return Assessment(tuple(problems))
@@ -249,6 +251,20 @@ def _area_range(ref: AreaRef, depth: float, field: str, device: DeviceModelRef |
     if low - _EPS <= depth <= high + _EPS:
         return []
     return [_warning("depth_area", field, f"{ref.label} {depth} mm is outside the {kind} {low}–{high} mm")]
+
+
+def _check_course(entry: SessionInput) -> list[Problem]:
+    """Session k of n: each a whole number from 1 to COURSE_MAX, and k no later than n."""
+    out: list[Problem] = []
+    named = (("course_index", "session number", entry.course_index),
+             ("course_total", "sessions in the course", entry.course_total))
+    for field, words, value in named:
+        if value is not None and not 1 <= value <= COURSE_MAX:
+            out.append(_error("course", field, f"{words} {value} is not allowed; 1 to {COURSE_MAX}"))
+    index, total = entry.course_index, entry.course_total
+    if not out and index is not None and total is not None and index > total:
+        out.append(_error("course", "course_index", f"session {index} of {total}: the number is past the course"))
+    return out
 
 
 def _check_complications(entry: SessionInput, facts: SessionFacts) -> list[Problem]:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Level, PractitionerRole, SupervisorPresence
 from clinic_log.domain.errors import ChangedMeanwhile, DomainError
 from clinic_log.domain.permissions import may_override_stops
+from clinic_log.domain.rules import COURSE_MAX
 from clinic_log.domain.signing import CREDENTIAL_STOPS
 from clinic_log.domain.values import Assessment, Problem, SessionInput
 from clinic_log.services.clients import get_client
@@ -65,6 +65,7 @@ from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.complications_section import ComplicationsSection
 from clinic_log.ui.date_field import DateField, DateTimeField
 from clinic_log.ui.face_map import FaceMap
+from clinic_log.ui.number_field import WholeNumberField
 from clinic_log.ui.products_section import ProductsSection
 from clinic_log.ui.session_launcher import FORM_KEY_PREFIX
 from clinic_log.ui.typed_field import problem_message
@@ -187,11 +188,11 @@ class SessionFormDialog(QDialog):
         self.face_map = FaceMap({a.code: a.label for a in c.areas})
         self.area_rows = AreaRows()
         self.products = ProductsSection()
-        self.course_index = QSpinBox()
-        self.course_total = QSpinBox()
-        for spin in (self.course_index, self.course_total):
-            spin.setRange(0, 12)
-            spin.setSpecialValueText("—")
+        # Typed as text and kept as typed: 13 is refused in Checks with the reason, never clamped to 12.
+        self.course_index = WholeNumberField("Session number", f"a whole number from 1 to {COURSE_MAX}", "1",
+                                             floor="1", required=False, chars=3)
+        self.course_total = WholeNumberField("Sessions in course", f"a whole number from 1 to {COURSE_MAX}", "1",
+                                             floor="1", required=False, chars=3)
         self.next_session = QLabel()
         self.next_session.setAccessibleName("Next session")
         self.skin_response = QComboBox()
@@ -323,8 +324,8 @@ class SessionFormDialog(QDialog):
         for signal in (self.started.changed, self.practitioner.currentIndexChanged,
                        self.supervisor.currentIndexChanged, self.presence.currentIndexChanged,
                        self.device.currentIndexChanged, self.lot.textChanged, self.lot_expires.changed,
-                       self.area_rows.changed, self.products.changed, self.course_index.valueChanged,
-                       self.course_total.valueChanged, self.skin_response.currentTextChanged,
+                       self.area_rows.changed, self.products.changed, self.course_index.textChanged,
+                       self.course_total.textChanged, self.skin_response.currentTextChanged,
                        self.complications.changed, self.notes.textChanged, self.panel.reason_changed):
             signal.connect(self._on_changed)
 
@@ -376,8 +377,8 @@ class SessionFormDialog(QDialog):
         self._sync_people()
         self._apply_practitioner_defaults()
         index, total = next_course_position(self._db, self.client.id)
-        self.course_index.setValue(index or 0)
-        self.course_total.setValue(total or 0)
+        self.course_index.setText(str(index) if index else "")  # shown, as typed defaults are
+        self.course_total.setText(str(total) if total else "")
 
     def _apply_practitioner_defaults(self) -> None:
         practitioner_id = self.practitioner.currentData()
@@ -413,7 +414,7 @@ class SessionFormDialog(QDialog):
             "lot": self.lot.text(),
             "lot_expires": self.lot_expires.text(),
             "areas": [row.state() for row in self.area_rows.rows], "products": self.products.state(),
-            "course": [self.course_index.value(), self.course_total.value()],
+            "course": [self.course_index.text(), self.course_total.text()],
             "skin_response": self.skin_response.currentText(), "complications": self.complications.state(),
             "notes": self.notes.toPlainText(), "reason": self.panel.reason.toPlainText(),
         }
@@ -441,9 +442,9 @@ class SessionFormDialog(QDialog):
                     self.area_rows.add(area).restore(row_state)
             self._sync_area_views()
             self.products.restore(state.get("products") or {})
-            course = state.get("course") or [0, 0]
-            self.course_index.setValue(_int(course[0]) or 0)
-            self.course_total.setValue(_int(course[1]) or 0)
+            course = state.get("course") or ["", ""]
+            for field, saved in zip((self.course_index, self.course_total), course, strict=False):
+                field.restore("" if saved == 0 else saved)  # older drafts held the spin boxes' 0 for "none"
             self.skin_response.setCurrentText(str(state.get("skin_response") or ""))
             self.complications.restore(list(state.get("complications") or []))
             self.notes.setPlainText(str(state.get("notes") or ""))
@@ -591,8 +592,8 @@ class SessionFormDialog(QDialog):
             lot_expires=self.lot_expires.value(),
             supervisor_id=self.supervisor.currentData(), supervisor_presence=self.presence.currentData(),
             areas=self.area_rows.values(), products=self.products.values(),
-            complications=self.complications.values(), course_index=self.course_index.value() or None,
-            course_total=self.course_total.value() or None,
+            complications=self.complications.values(), course_index=self.course_index.value(),
+            course_total=self.course_total.value(),
             skin_response=self.skin_response.currentText().strip() or None,
             notes=self.notes.toPlainText().strip() or None,
         )
@@ -617,7 +618,8 @@ class SessionFormDialog(QDialog):
         """Numbers and dates typed that cannot be read (an empty depth, 2027-02-30): shown as errors, they block
         saving and signing."""
         dates = [Problem(Level.ERROR, "typed_value", name, problem_message(problem))
-                 for box, name in ((self.started, "started_at"), (self.lot_expires, "lot_expires"))
+                 for box, name in ((self.started, "started_at"), (self.lot_expires, "lot_expires"),
+                                   (self.course_index, "course_index"), (self.course_total, "course_total"))
                  if (problem := box.problem()) is not None]
         return [*dates, *self.area_rows.typing_problems(), *self.products.typing_problems()]
 

@@ -297,8 +297,8 @@ def _fill_everything(form: SessionFormDialog, clinic: Clinic) -> None:
     form.lot.setText("HALF-TYPED")
     form.products.numbing.setChecked(True)
     form.products.serum.setCurrentText("Hyaluronic acid serum")
-    form.course_index.setValue(2)
-    form.course_total.setValue(4)
+    form.course_index.setText("2")
+    form.course_total.setText("4")
     form.skin_response.setCurrentText("mild erythema")
     form.complications.add().action.setText("cool compress")
     form.notes.setPlainText("Łukasiewicz asked about PRP")
@@ -561,3 +561,22 @@ def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db
     assert stored(db_path, "SELECT count(*) FROM sessions WHERE client_id = ?", clinic.client_id) == [(2,)]
     products = {(p.name, p.contact_minutes) for p in get_session(db, draft.id).products}
     assert products == {("Numbing cream", 25), ("Hyaluronic serum", None)}
+
+
+@pytest.mark.parametrize(("index", "total", "said"), [
+    ("13", "4", "session number 13 is not allowed; 1 to 12"),   # a spin box clamped this to 12 without a word
+    ("5", "4", "session 5 of 4"),
+    ("2.5", "4", "2.5"),
+])
+def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                                  index: str, total: str, said: str) -> None:
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("forehead")
+    form.area_rows.rows[0].depth.setText("0.5")
+    form.course_index.setText(index)
+    form.course_total.setText(total)
+    form.check_now()
+    qtbot.waitUntil(lambda: form.assessment is not None)
+    qtbot.waitUntil(lambda: any(said in p.message for p in form.panel.problems))
+    assert (form.course_index.text(), form.course_total.text()) == (index, total)
+    assert not form.sign_button.isEnabled()

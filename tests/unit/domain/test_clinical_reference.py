@@ -139,3 +139,14 @@ def test_a_grade_above_the_terms_highest_is_refused(code: str, grade: int, refus
     assert bool(errors) is refused
     if refused:
         assert f"1 to {GRADES[code]}" in errors[0].message
+
+
+@pytest.mark.parametrize(("index", "total", "errors"), [
+    (None, None, 0), (1, 1, 0), (12, 12, 0), (3, 6, 0), (None, 12, 0), (1, None, 0),
+    (0, 4, 1), (13, None, 1), (None, 13, 1), (5, 4, 1), (0, 13, 2),
+])
+def test_a_course_position_is_session_1_to_12_and_not_past_its_course(index: int | None, total: int | None,
+                                                                       errors: int) -> None:
+    entry = SessionInput(client_id=1, practitioner_id=1, started_at=ON, areas=(AreaInput("cheeks", 1.0, 2),),
+                         course_index=index, course_total=total)
+    assert [e.code for e in assess_session(entry, _facts(DERMAPEN)).errors] == ["course"] * errors
