@@ -25,7 +25,6 @@ from reportlab.lib import colors  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     Flowable,
-    HRFlowable,
     KeepTogether,
     Spacer,
     Table,
@@ -40,7 +39,6 @@ from clinic_log.reports.sheet_data import (
     severity_word,
 )
 from clinic_log.reports.sheet_layout import (
-    ACCENT,
     ALERT,
     ALERT_BG,
     MUTED_HEX,
@@ -48,7 +46,6 @@ from clinic_log.reports.sheet_layout import (
     CachedPara,
     SheetStyles,
     build_sheet,
-    clinic_header,
     details_table,
     format_date,
     format_datetime,
@@ -57,6 +54,7 @@ from clinic_log.reports.sheet_layout import (
     page_size,
     para,
     section_heading,
+    sheet_heading,
     table_cell,
 )
 
@@ -75,9 +73,7 @@ def build_aftercare_pdf(sheet: AftercareSheet) -> bytes:
 
 
 def _story(sheet: AftercareSheet, st: SheetStyles, width: float) -> list[Flowable]:
-    story: list[Flowable] = clinic_header(sheet.clinic, st, width)
-    story.append(HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=4, spaceAfter=7))
-    story.append(one_line(sheet.title, st.title, width))
+    story = sheet_heading(sheet.clinic, sheet.title, st, width)
     story.append(_details(sheet, st, width))
     if sheet.areas:
         story += section_heading("Areas treated", st, width)

@@ -16,7 +16,6 @@ from typing import Any
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     Flowable,
-    HRFlowable,
     Spacer,
     Table,
 )
@@ -24,19 +23,18 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
 from clinic_log.reports import fonts
 from clinic_log.reports.sheet_data import PretreatmentSheet, TimelineStep
 from clinic_log.reports.sheet_layout import (
-    ACCENT,
     ALERT,
     ALERT_BG,
     PANEL_PAD,
     SheetStyles,
     build_sheet,
-    clinic_header,
     details_table,
     format_date,
     grid_style,
     one_line,
     para,
     section_heading,
+    sheet_heading,
     table_cell,
 )
 
@@ -56,9 +54,7 @@ def build_pretreatment_pdf(sheet: PretreatmentSheet) -> bytes:
 
 
 def _story(sheet: PretreatmentSheet, st: SheetStyles, width: float) -> list[Flowable]:
-    story: list[Flowable] = clinic_header(sheet.clinic, st, width)
-    story.append(HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=4, spaceAfter=7))
-    story.append(one_line(sheet.title, st.title, width))
+    story = sheet_heading(sheet.clinic, sheet.title, st, width)
     story.append(_details(sheet, st, width))
     if sheet.intro:
         story += [Spacer(1, 6), para(sheet.intro, st.body)]

@@ -14,21 +14,18 @@ from typing import Any
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     Flowable,
-    HRFlowable,
     Spacer,
 )
 
 from clinic_log.reports.sheet_data import ReferralLetter
 from clinic_log.reports.sheet_layout import (
-    ACCENT,
     SheetStyles,
     build_sheet,
-    clinic_header,
     details_table,
     format_date,
-    one_line,
     para,
     section_heading,
+    sheet_heading,
     table_cell,
 )
 
@@ -49,9 +46,7 @@ def build_referral_pdf(letter: ReferralLetter) -> bytes:
 
 
 def _story(letter: ReferralLetter, st: SheetStyles, width: float) -> list[Flowable]:
-    story: list[Flowable] = clinic_header(letter.clinic, st, width)
-    story.append(HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=4, spaceAfter=7))
-    story.append(one_line(TITLE, st.title, width))
+    story = sheet_heading(letter.clinic, TITLE, st, width)
     story.append(_details(letter, st, width))
     story += [Spacer(1, 10), para("Dear colleague,", st.body), Spacer(1, 6),
               para(f"{letter.client_name} came to us for microneedling on {format_date(letter.decided_on)}. We did "

@@ -29,6 +29,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     CondPageBreak,
     Flowable,
     Frame,
+    HRFlowable,
     Image,
     PageTemplate,
     Paragraph,
@@ -259,6 +260,13 @@ def clinic_header(clinic: ClinicInfo, st: SheetStyles, width: float) -> list[Flo
         style=[*TIGHT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "LEFT")],
     )
     return [table]
+
+
+def sheet_heading(clinic: ClinicInfo, title: str, st: SheetStyles, width: float) -> list[Flowable]:
+    """The top of every sheet: the clinic's name, contact and logo, a rule, then the sheet's title."""
+    return [*clinic_header(clinic, st, width),
+            HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=4, spaceAfter=7),
+            one_line(title, st.title, width)]
 
 
 def clinic_logo(path: str | None) -> Image | None:
