@@ -80,8 +80,7 @@ def audit_referral_output(db: Database, actor: Actor, letter: ReferralLetter, ho
 def write_referral_pdf(db: Database, actor: Actor, letter: ReferralLetter, pdf: bytes, out: Path) -> None:
     """Write an already rendered letter to `out` (whole or not at all) and record the save."""
     authorize(db, actor, PERMISSION)
-    check_target(out)
-    with output_target(out) as tmp:
+    with output_target(out) as tmp:  # checks the target first (services.files.check_target)
         tmp.write_bytes(pdf)
     audit_referral_output(db, actor, letter, "saved")
 
