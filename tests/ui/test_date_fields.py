@@ -286,6 +286,7 @@ def test_an_unreadable_onset_is_named_and_no_late_complication_is_saved(qtbot: Q
     signed_id, view, dialog = amend_signed_cheeks(qtbot, db, clinic)
     dialog.choose("Add a late complication")
     dialog.complication_combo.setCurrentIndex(1)
+    qtbot.keyClicks(dialog.grade_edit, "1")
     qtbot.keyClicks(dialog.reason_edit, "follow-up call on day 3")
     _type(qtbot, dialog.onset_edit, "2026-02-30")
     dialog.save()
