@@ -57,6 +57,23 @@ class Area(Base):
     rf_max_mm: Mapped[float | None] = mapped_column(Float)
 
 
+class Indication(Base):
+    """Why an area is treated (acne scars, stretch marks…), recorded apart from where (the body site). Scar tissue is
+    treated deeper than the site's usual range: an indication's own range, where it has one, is checked instead.
+    `default_site` is where an indication given as the area (files in the older import format, records made before
+    schema 0009) is read to have been treated; the owner sets it per indication."""
+
+    __tablename__ = "indications"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    default_site: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    usual_min_mm: Mapped[float | None] = mapped_column(Float)
+    usual_max_mm: Mapped[float | None] = mapped_column(Float)
+    rf_min_mm: Mapped[float | None] = mapped_column(Float)
+    rf_max_mm: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
 class DeviceModel(Base):
     __tablename__ = "device_models"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +83,24 @@ class DeviceModel(Base):
     max_depth_mm: Mapped[float] = mapped_column(Float)
     notes: Mapped[str | None] = mapped_column(Text)
     min_age: Mapped[int | None] = mapped_column(Integer)  # the youngest age on the device's label
+    energy_unit: Mapped[str | None] = mapped_column(String(20))  # what an RF device's energy setting is counted in
+
+
+class DeviceTip(Base):
+    """A needle tip an RF device takes, with the depths it reaches and where it is made for (face or body): the
+    device's own range is the union of its tips'."""
+
+    __tablename__ = "device_tips"
+    __table_args__ = (UniqueConstraint("model_id", "code"),
+                      CheckConstraint("min_depth_mm > 0 AND max_depth_mm >= min_depth_mm", name="tip_range"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("device_models.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(120))
+    min_depth_mm: Mapped[float] = mapped_column(Float)
+    max_depth_mm: Mapped[float] = mapped_column(Float)
+    region: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class ContraindicationType(Base):
@@ -329,6 +364,8 @@ class SessionArea(Base):
     technique: Mapped[str | None] = mapped_column(String(20))
     endpoint: Mapped[str | None] = mapped_column(String(120))
     rf_energy: Mapped[float | None] = mapped_column(Float)
+    indication: Mapped[str | None] = mapped_column(ForeignKey("indications.code"))  # why; area_code is where
+    tip: Mapped[str | None] = mapped_column(String(40))  # the code of the device model's tip used (device_tips)
 
 
 class SessionProduct(Base):

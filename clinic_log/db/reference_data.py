@@ -21,6 +21,8 @@ from clinic_log.db.models import (
     ConsentText,
     ContraindicationType,
     DeviceModel,
+    DeviceTip,
+    Indication,
     PretreatmentTemplate,
     Setting,
 )
@@ -59,8 +61,12 @@ def load_reference_data(session: Session) -> int:
             session.add(DeviceModel(name=row["name"], modality=row["modality"],
                                     min_depth_mm=float(row["min_depth_mm"]),
                                     max_depth_mm=float(row["max_depth_mm"]), notes=_none_if_blank(row["notes"]),
-                                    min_age=int(row["min_age"]) if row["min_age"].strip() else None))
+                                    min_age=int(row["min_age"]) if row["min_age"].strip() else None,
+                                    energy_unit=_none_if_blank(row["energy_unit"])))
             added += 1
+    session.flush()
+    added += _load_tips(session)
+    added += _load_indications(session)
     existing_ci = set(session.scalars(select(ContraindicationType.code)))
     for row in _rows("contraindications.csv"):
         if row["code"] not in existing_ci:
@@ -78,6 +84,36 @@ def load_reference_data(session: Session) -> int:
     added += load_consent_text(session)
     added += _load_clinic_settings(session)
     session.flush()
+    return added
+
+
+def _load_tips(session: Session) -> int:
+    """Each shipped tip of a device model the clinic has, unless the model already has a tip of that code."""
+    models = {name: id_ for name, id_ in session.execute(select(DeviceModel.name, DeviceModel.id))}
+    existing = {(m, c) for m, c in session.execute(select(DeviceTip.model_id, DeviceTip.code))}
+    added = 0
+    for row in _rows("device_tips.csv"):
+        model_id = models.get(row["device_model"])
+        if model_id is not None and (model_id, row["code"]) not in existing:
+            session.add(DeviceTip(model_id=model_id, code=row["code"], label=row["label"],
+                                  min_depth_mm=float(row["min_depth_mm"]), max_depth_mm=float(row["max_depth_mm"]),
+                                  region=row["region"], notes=_none_if_blank(row["notes"])))
+            added += 1
+    return added
+
+
+def _load_indications(session: Session) -> int:
+    existing = set(session.scalars(select(Indication.code)))
+    added = 0
+    for row in _rows("indications.csv"):
+        if row["code"] not in existing:
+            session.add(Indication(code=row["code"], label=row["label"],
+                                   default_site=_none_if_blank(row["default_site"]),
+                                   usual_min_mm=_number(row["usual_min_mm"]),
+                                   usual_max_mm=_number(row["usual_max_mm"]),
+                                   rf_min_mm=_number(row["rf_min_mm"]), rf_max_mm=_number(row["rf_max_mm"]),
+                                   notes=_none_if_blank(row["notes"])))
+            added += 1
     return added
 
 

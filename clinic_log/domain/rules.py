@@ -7,6 +7,7 @@ reason of a few words. A warning needs a reason.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,10 +23,12 @@ from clinic_log.domain.enums import (
 )
 from clinic_log.domain.suitability import finding_reason
 from clinic_log.domain.values import (
+    AreaInput,
     AreaRef,
     Assessment,
     ClientFacts,
     DeviceModelRef,
+    IndicationRef,
     LotFacts,
     PractitionerFacts,
     Problem,
@@ -54,6 +57,7 @@ class SessionFacts:
     complication_codes: Mapping[str, int]  # each complication type's code → its highest CTCAE v5 grade
     consent_validity: str = "12m"
     lot: LotFacts | None = None  # the typed lot as the record knows it; None when no lot is typed
+    indications: Mapping[str, IndicationRef] = dataclasses.field(default_factory=dict)  # acne_scars…
 
 
 def _error(code: str, field: str, message: str) -> Problem:
@@ -194,7 +198,7 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
     out: list[Problem] = []
     device = facts.device_model
     cap = facts.practitioner.depth_cap_mm
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
     for n, area in enumerate(entry.areas, start=1):
         field = f"areas[{n}].depth_mm"
         ref = facts.areas.get(area.area_code)
@@ -204,9 +208,18 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
                 f"{area.area_code!r} is not an area; one of {', '.join(sorted(facts.areas))}",
             ))
             continue
-        if area.area_code in seen:
-            out.append(_error("duplicate_area", f"areas[{n}].area", f"{ref.label} is listed twice"))
-        seen.add(area.area_code)
+        indication = None
+        if area.indication is not None:
+            indication = facts.indications.get(area.indication)
+            if indication is None:
+                out.append(_error(
+                    "unknown_indication", f"areas[{n}].indication",
+                    f"{area.indication!r} is not an indication; one of {', '.join(sorted(facts.indications))}",
+                ))
+        name = ref.label if indication is None else f"{ref.label} ({indication.label.lower()})"
+        if (area.area_code, area.indication) in seen:
+            out.append(_error("duplicate_area", f"areas[{n}].area", f"{name} is listed twice"))
+        seen.add((area.area_code, area.indication))
         depth = area.depth_mm
         if depth <= 0 or not is_depth_step(depth):
             out.append(_error(
@@ -215,42 +228,86 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
         if device is not None and not (device.min_depth_mm - _EPS <= depth <= device.max_depth_mm + _EPS):
             out.append(_error(
                 "depth_device", field,
-                f"{ref.label} {depth} mm is outside the {device.name}'s range "
+                f"{name} {depth} mm is outside the {device.name}'s range "
                 f"{device.min_depth_mm}–{device.max_depth_mm} mm",
             ))
-        out += _area_range(ref, depth, field, device)
+        out += _check_tip(area, n, ref, name, device)
+        out += _area_range(ref, indication, name, depth, field, device)
         if cap is not None and depth > cap + _EPS:
             out.append(_warning(
                 "depth_cap", field,
-                f"{ref.label} {depth} mm is over {facts.practitioner.full_name}'s cap of {cap} mm",
+                f"{name} {depth} mm is over {facts.practitioner.full_name}'s cap of {cap} mm",
             ))
         if area.passes < 1 or area.passes > 20:
             out.append(_error("passes", f"areas[{n}].passes",
-                              f"{ref.label}: {area.passes} passes is not allowed; 1 to 20 passes"))
+                              f"{name}: {area.passes} passes is not allowed; 1 to 20 passes"))
         if area.technique is not None and area.technique not in set(Technique):
             out.append(_error(
                 "technique", f"areas[{n}].technique",
                 f"{area.technique!r} is not allowed; one of stamping, gliding, rolling",
             ))
-        if area.rf_energy is not None and (device is None or device.modality is not Modality.RF):
-            out.append(_error("rf_energy", f"areas[{n}].rf_energy", "RF energy applies only to RF devices"))
+        out += _check_energy(area, n, name, device)
     if not entry.areas:
         out.append(_error("no_areas", "areas", "at least one treated area is required"))
     return out
 
 
-def _area_range(ref: AreaRef, depth: float, field: str, device: DeviceModelRef | None) -> list[Problem]:
-    """The area's usual range for the device's modality: RF needles go deeper, and their range is its own."""
-    if device is not None and device.modality is Modality.RF:
-        if ref.rf_min_mm is None or ref.rf_max_mm is None:
+def _check_energy(area: AreaInput, n: int, name: str, device: DeviceModelRef | None) -> list[Problem]:
+    if area.rf_energy is None:
+        return []
+    if device is None or device.modality is not Modality.RF:
+        return [_error("rf_energy", f"areas[{n}].rf_energy", "RF energy applies only to RF devices")]
+    if area.rf_energy <= 0:
+        unit = f" {device.energy_unit}" if device.energy_unit else ""
+        return [_error("rf_energy", f"areas[{n}].rf_energy",
+                       f"{name}: RF energy {area.rf_energy}{unit} is not allowed; above 0")]
+    return []
+
+
+def _check_tip(area: AreaInput, n: int, ref: AreaRef, name: str, device: DeviceModelRef | None) -> list[Problem]:
+    """The tip recorded for an area: one of the device model's, deep enough and not too deep for the depth typed;
+    a body tip on the face is a warning (its pins and energy are made for thick skin)."""
+    if area.tip is None:
+        return []
+    field = f"areas[{n}].tip"
+    if device is None:
+        return [_error("tip_device", field, f"tip {area.tip!r} is recorded without a device; choose the device")]
+    tip = device.tip(area.tip)
+    if tip is None:
+        known = ", ".join(t.code for t in device.tips) or "none on record"
+        return [_error("unknown_tip", field, f"{area.tip!r} is not a tip of the {device.name}; its tips: {known}")]
+    out: list[Problem] = []
+    if not tip.min_depth_mm - _EPS <= area.depth_mm <= tip.max_depth_mm + _EPS:
+        out.append(_error("depth_tip", f"areas[{n}].depth_mm",
+                          f"{name} {area.depth_mm} mm is outside the {device.name} {tip.label} tip's range "
+                          f"{tip.min_depth_mm}–{tip.max_depth_mm} mm"))
+    if tip.region != ref.region and tip.region == "body":
+        out.append(_warning("tip_region", field, f"the {device.name} {tip.label} tip is made for the body, not "
+                                                 f"the {ref.region}: {name}"))
+    return out
+
+
+def _area_range(ref: AreaRef, indication: IndicationRef | None, name: str, depth: float, field: str,
+                device: DeviceModelRef | None) -> list[Problem]:
+    """The usual range for the device's modality: the indication's own where it has one (scar tissue is treated
+    deeper than the site's usual), else the site's. RF needles go deeper, and their range is its own."""
+    rf = device is not None and device.modality is Modality.RF
+    own = indication if indication is not None and (
+        (indication.rf_min_mm, indication.rf_max_mm) if rf else (indication.usual_min_mm, indication.usual_max_mm)
+    ) != (None, None) else None
+    source: AreaRef | IndicationRef = own if own is not None else ref
+    if rf:
+        low, high, kind = source.rf_min_mm, source.rf_max_mm, "usual RF"
+        if low is None or high is None:
             return [_warning("depth_area", field,
-                             f"{ref.label} has no RF range on record: check {depth} mm with the device's guide")]
-        low, high, kind = ref.rf_min_mm, ref.rf_max_mm, "usual RF"
+                             f"{name} has no RF range on record: check {depth} mm with the device's guide")]
     else:
-        low, high, kind = ref.usual_min_mm, ref.usual_max_mm, "usual"
+        low, high, kind = source.usual_min_mm, source.usual_max_mm, "usual"
+        if low is None or high is None:  # an indication with half a range: the site's
+            low, high = ref.usual_min_mm, ref.usual_max_mm
     if low - _EPS <= depth <= high + _EPS:
         return []
-    return [_warning("depth_area", field, f"{ref.label} {depth} mm is outside the {kind} {low}–{high} mm")]
+    return [_warning("depth_area", field, f"{name} {depth} mm is outside the {kind} {low}–{high} mm")]
 
 
 def _check_course(entry: SessionInput) -> list[Problem]:

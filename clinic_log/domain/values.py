@@ -22,6 +22,31 @@ class AreaRef:
 
 
 @dataclass(frozen=True)
+class IndicationRef:
+    """Why an area is treated (acne scars, stretch marks…), apart from where. Scar tissue is treated deeper than the
+    site's usual range, so an indication's own range, where it has one for the modality, is checked instead."""
+
+    code: str
+    label: str
+    default_site: str | None = None  # where an indication given as the area is read to have been treated
+    usual_min_mm: float | None = None
+    usual_max_mm: float | None = None
+    rf_min_mm: float | None = None
+    rf_max_mm: float | None = None
+
+
+@dataclass(frozen=True)
+class TipRef:
+    """A needle tip of an RF device model: the depths it reaches and where it is made for (face or body)."""
+
+    code: str
+    label: str
+    min_depth_mm: float
+    max_depth_mm: float
+    region: str
+
+
+@dataclass(frozen=True)
 class DeviceModelRef:
     """A device model and the depth range it can physically deliver."""
 
@@ -30,6 +55,11 @@ class DeviceModelRef:
     min_depth_mm: float
     max_depth_mm: float
     min_age: int | None = None  # the youngest age the device's label is for (SkinPen: adults 22+)
+    energy_unit: str | None = None  # what an RF device's energy setting is counted in ("level", "W")
+    tips: tuple[TipRef, ...] = ()  # an RF device's tips; its own range is their union
+
+    def tip(self, code: str) -> TipRef | None:
+        return next((t for t in self.tips if t.code == code), None)
 
 
 @dataclass(frozen=True)
@@ -129,6 +159,8 @@ class AreaInput:
     technique: str | None = None
     endpoint: str | None = None
     rf_energy: float | None = None
+    indication: str | None = None  # why the area is treated (acne_scars…); area_code is the body site
+    tip: str | None = None  # the device model's tip used (RF devices with tips)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ def prepare_database(path_or_url: str) -> Database:
         _load_reference(db)
         if revision is not None and _before(revision, SEALS_REVISION):
             _seal_existing(db)
+        if revision is not None and _before(revision, SITES_REVISION):
+            _move_indications_to_sites(db)
     elif _reference_missing(db):
         _load_reference(db)
     return db
@@ -135,6 +137,51 @@ def _seal_existing(db: Database) -> None:
 
     sealed = db.write(work)
     log.info("sealed %d signed sessions at the upgrade", sealed)
+
+
+SITES_REVISION = "0009_sites_indications_tips"  # the first schema recording the site and the indication apart
+INDICATIONS_STORED_AS_AREAS = ("acne_scars", "scars", "stretch_marks")  # area codes until schema 0009
+
+
+def _move_indications_to_sites(db: Database) -> None:
+    """Areas stored as acne scars, scars or stretch marks become that indication on its site (the indication's
+    default site: cheeks, "Site not recorded", abdomen), and those three are no longer offered as areas.
+
+    A signed session moved so is sealed again, in an audit row naming the upgrade, only where its content still
+    matched its seal before the move: one changed outside the app is left to be reported by `check`, as before."""
+    from sqlalchemy import delete, select, update
+
+    from clinic_log.db.models import Area, Indication, SessionArea, TreatmentSession
+    from clinic_log.domain.actor import Actor
+    from clinic_log.domain.enums import SessionStatus, UserRole
+    from clinic_log.services.draft_input import OrmReader
+    from clinic_log.services.seals import matching_their_seals, seal_sessions
+
+    def work(session: Session) -> tuple[int, int, int]:
+        legacy = list(session.scalars(select(Area.code).where(Area.code.in_(INDICATIONS_STORED_AS_AREAS))))
+        if not legacy:
+            return 0, 0, 0
+        sites = {code: site for code, site in session.execute(
+            select(Indication.code, Indication.default_site).where(Indication.code.in_(legacy)))}
+        moved = sorted(set(session.scalars(
+            select(SessionArea.session_id).join(TreatmentSession, TreatmentSession.id == SessionArea.session_id)
+            .where(SessionArea.area_code.in_(legacy), TreatmentSession.status == SessionStatus.SIGNED.value))))
+        intact = matching_their_seals(OrmReader(session), moved)
+        for code in legacy:
+            session.execute(update(SessionArea).where(SessionArea.area_code == code)
+                            .values(area_code=sites.get(code) or "site_not_recorded", indication=code)
+                            .execution_options(synchronize_session=False))
+        session.execute(delete(Area).where(Area.code.in_(legacy)))
+        where = ", ".join(f"{code} on {sites.get(code) or 'site_not_recorded'}" for code in legacy)
+        sealed = seal_sessions(db, session, Actor("system:upgrade", UserRole.OWNER), sorted(intact),
+                               f"schema {SITES_REVISION} records the indication apart from the body site: areas "
+                               f"stored as an indication were moved to its site ({where}) and sealed again")
+        return len(moved), sealed, len(moved) - sealed
+
+    moved, sealed, left = db.write(work)
+    if moved:
+        log.info("moved the areas of %d signed sessions to their sites; sealed again %d, left %d whose seal did "
+                 "not match before", moved, sealed, left)
 
 
 def _reference_missing(db: Database) -> bool:
