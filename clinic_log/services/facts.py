@@ -16,7 +16,9 @@ from clinic_log.db.models import (
     Credential,
     Device,
     DeviceModel,
+    DeviceTip,
     Finding,
+    Indication,
     Practitioner,
 )
 from clinic_log.domain.enums import AppliesTo, Modality, PractitionerRole, Severity
@@ -27,7 +29,9 @@ from clinic_log.domain.values import (
     CredentialFacts,
     DeviceModelRef,
     FindingFacts,
+    IndicationRef,
     PractitionerFacts,
+    TipRef,
 )
 from clinic_log.services.decisions import decisions_in
 
@@ -39,14 +43,35 @@ def area_refs(session: Session) -> Mapping[str, AreaRef]:
     }
 
 
+def indication_refs(session: Session) -> dict[str, IndicationRef]:
+    """Why areas are treated (acne scars, stretch marks…), each with its own range where it has one."""
+    return {i.code: IndicationRef(i.code, i.label, i.default_site, i.usual_min_mm, i.usual_max_mm, i.rf_min_mm,
+                                  i.rf_max_mm)
+            for i in session.scalars(select(Indication).order_by(Indication.label))}
+
+
+def tips_by_model(session: Session) -> dict[int, tuple[TipRef, ...]]:
+    """Each device model's tips (id → tips, narrowest first)."""
+    found: dict[int, list[TipRef]] = {}
+    for t in session.scalars(select(DeviceTip).order_by(DeviceTip.model_id, DeviceTip.max_depth_mm, DeviceTip.id)):
+        found.setdefault(t.model_id, []).append(TipRef(t.code, t.label, t.min_depth_mm, t.max_depth_mm, t.region))
+    return {model_id: tuple(tips) for model_id, tips in found.items()}
+
+
 def complication_codes(session: Session) -> dict[str, int]:
     """Each complication type's code and its highest CTCAE v5 grade."""
     return {code: grade for code, grade in session.execute(select(ComplicationType.code, ComplicationType.max_grade))}
 
 
-def device_model_ref(model: DeviceModel) -> DeviceModelRef:
+def device_model_ref(model: DeviceModel, tips: tuple[TipRef, ...] = ()) -> DeviceModelRef:
     return DeviceModelRef(model.name, Modality(model.modality), model.min_depth_mm, model.max_depth_mm,
-                          model.min_age)
+                          model.min_age, model.energy_unit, tips)
+
+
+def device_model_refs(session: Session) -> dict[str, DeviceModelRef]:
+    """Every device model with its tips and energy unit, by name."""
+    tips = tips_by_model(session)
+    return {m.name: device_model_ref(m, tips.get(m.id, ())) for m in session.scalars(select(DeviceModel))}
 
 
 def device_models_by_name(session: Session) -> dict[str, DeviceModel]:
@@ -57,7 +82,7 @@ def device_for(session: Session, device_id: int) -> tuple[Device, DeviceModelRef
     device = session.get(Device, device_id)
     if device is None:
         raise NotFound("device", device_id)
-    return device, device_model_ref(device.model)
+    return device, device_model_ref(device.model, tips_by_model(session).get(device.model.id, ()))
 
 
 def practitioner_facts(session: Session, practitioner_id: int) -> PractitionerFacts:

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
 from clinic_log.db.models import CartridgeLot, ComplicationType, Device, TreatmentSession
-from clinic_log.domain.values import AreaRef
+from clinic_log.domain.values import AreaRef, DeviceModelRef, IndicationRef
 from clinic_log.services import facts
 from clinic_log.services.people import DeviceView, PractitionerView, list_devices, list_practitioners
 
 AREA_ORDER = ("scalp", "forehead", "periorbital", "nose", "cheeks", "perioral", "chin_jaw", "neck", "decolletage",
-              "hands", "acne_scars", "scars", "stretch_marks")
+              "hands", "arms", "back", "abdomen", "buttocks", "thighs", "site_not_recorded")
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,31 @@ class ComplicationTypeView:
 
 @dataclass(frozen=True)
 class FormChoices:
-    """Reference data the form offers: areas (head to toe), complication types, people and devices in service."""
+    """Reference data the form offers: body sites (head to toe), indications, complication types, people, devices in
+    service and each device model's tips and energy unit."""
 
     areas: tuple[AreaRef, ...]
     complication_types: tuple[ComplicationTypeView, ...]
     practitioners: tuple[PractitionerView, ...]
     devices: tuple[DeviceView, ...]
+    indications: tuple[IndicationRef, ...] = ()
+    device_models: tuple[DeviceModelRef, ...] = ()
+
+    def indication(self, code: str) -> IndicationRef | None:
+        return next((i for i in self.indications if i.code == code), None)
+
+    def model_of(self, device_id: int | None) -> DeviceModelRef | None:
+        """The device's model with its tips and energy unit (None: no such device in service)."""
+        device = self.device(device_id)
+        return None if device is None else next((m for m in self.device_models if m.name == device.model), None)
+
+    def as_site(self, code: str) -> tuple[str, str | None]:
+        """(site, indication) for an area code as stored or typed before sites and indications were apart: an
+        indication code ("acne_scars") is that indication on its default site; a site stays itself."""
+        indication = self.indication(code)
+        if indication is None or self.area(code) is not None:
+            return code, None
+        return indication.default_site or "site_not_recorded", code
 
     def area(self, code: str) -> AreaRef | None:
         return next((a for a in self.areas if a.code == code), None)
@@ -74,7 +93,10 @@ def form_choices(db: Database) -> FormChoices:
         areas = sorted(facts.area_refs(session).values(), key=lambda a: (_area_rank(a.code), a.label))
         types = tuple(ComplicationTypeView(t.code, t.label, t.category) for t in session.scalars(
             select(ComplicationType).order_by(ComplicationType.category.desc(), ComplicationType.label)))
-    return FormChoices(tuple(areas), types, tuple(list_practitioners(db)), tuple(list_devices(db)))
+        indications = tuple(facts.indication_refs(session).values())
+        models = tuple(facts.device_model_refs(session).values())
+    return FormChoices(tuple(areas), types, tuple(list_practitioners(db)), tuple(list_devices(db)), indications,
+                       models)
 
 
 def practitioner_defaults(db: Database, practitioner_id: int) -> PractitionerDefaults:
