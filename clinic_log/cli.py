@@ -107,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     sett.add_argument("action", nargs="?", choices=("list", "set"), default="list")
     sett.add_argument("key", nargs="?")
     sett.add_argument("value", nargs="?")
+    ref = sub.add_parser("reference", help="the clinical reference tables as CSV files for the medical director "
+                                           "(export), and back (load: owner; checked whole, audited)",
+                         description="reference export DIR: write areas, indications, device models and tips, "
+                                     "contraindications and complication types as CSV; reference load DIR: read "
+                                     "back those found in DIR (all or nothing; rows missing from a file are kept)")
+    ref.add_argument("action", choices=("export", "load"))
+    ref.add_argument("folder", type=Path)
+    ref.set_defaults(kind="reference")
     return parser
 
 
@@ -361,10 +369,22 @@ def cmd_settings(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reference(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.reference_files import export_reference, load_reference
+
+    if args.action == "export":
+        for path in export_reference(db, cli_actor(), args.folder):
+            _out(str(path))
+        return EXIT_OK
+    loaded = load_reference(db, cli_actor(), args.folder)
+    _out(f"{', '.join(loaded.files)}: {loaded.added} row(s) added, {loaded.changed} changed")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "recall": cmd_recall,
     "aftercare": cmd_aftercare, "pretreatment": cmd_pretreatment, "backup": cmd_backup, "restore": cmd_restore,
-    "check": cmd_check, "settings": cmd_settings,
+    "check": cmd_check, "settings": cmd_settings, "reference": cmd_reference,
 }
 
 
