@@ -236,7 +236,24 @@ class MainWindow(QMainWindow):
         self.clinic_settings_action = QAction("&Clinic settings…", self)
         self.clinic_settings_action.triggered.connect(self.open_clinic_settings)
         settings_menu.addAction(self.clinic_settings_action)
+        reference_menu = settings_menu.addMenu("&Reference data")
+        self.reference_export_action = QAction("&Export for review…", self)
+        self.reference_export_action.triggered.connect(self._export_reference)
+        reference_menu.addAction(self.reference_export_action)
+        self.reference_load_action = QAction("&Load reviewed files…", self)
+        self.reference_load_action.triggered.connect(self._load_reference)
+        reference_menu.addAction(self.reference_load_action)
         self._settings_menu = settings_menu
+
+    def _export_reference(self) -> None:
+        from clinic_log.ui.reference_data_actions import ask_and_export
+
+        ask_and_export(self, self._db)
+
+    def _load_reference(self) -> None:
+        from clinic_log.ui.reference_data_actions import ask_and_load
+
+        ask_and_load(self, self._db)
 
     def open_consent_text_editor(self) -> QWidget:
         """The owner edits the consent wording (a new version each save) and its validity period."""
