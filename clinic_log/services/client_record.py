@@ -1,5 +1,5 @@
-"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability, open
-decisions; a client's decisions by reference (the CLI's `decisions`); and the audit of who opened
+"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability,
+decisions (open ones first); a client's decisions by reference (the CLI's `decisions`); and the audit of who opened
 which client's record (GDPR Art. 15: "who accessed my record")."""
 
 from __future__ import annotations
@@ -71,7 +71,12 @@ class ClientRecord:
     consent: ConsentStatus
     suitability: Suitability
     on: date
-    decisions: tuple[DecisionFacts, ...] = ()  # open on `on`: deferrals, alternatives, referrals
+    decisions: tuple[DecisionFacts, ...] = ()  # every one: those open on `on` first, then the closed ones
+
+    @property
+    def open_decisions(self) -> tuple[DecisionFacts, ...]:
+        """The deferrals, alternatives and referrals open on `on`."""
+        return tuple(d for d in self.decisions if d.open_on(self.on))
 
     def history_of(self, kind: str) -> tuple[HistoryLine, ...]:
         return tuple(h for h in self.history if h.kind == kind)
@@ -106,7 +111,7 @@ def client_record(db: Database, client_id: int, on: date) -> ClientRecord:
                 .where(Finding.client_id == client_id).order_by(Finding.noted_on, Finding.id)))
         consent = consent_status_in(session, client_id, on)
         view = view_of(client)
-        decisions = tuple(d for d in decisions_in(session, client_id) if d.open_on(on))
+        decisions = open_then_closed(decisions_in(session, client_id), on)
     suitability = assess_suitability(tuple(f.facts() for f in findings), view.fitzpatrick, on)
     return ClientRecord(view, history, findings, consent, suitability, on, decisions)
 
