@@ -45,6 +45,19 @@ def _output(text: str) -> Path:
     return Path(text)
 
 
+ROW_ID_MAX = 2**63 - 1  # the largest id a database row can have (SQLite and PostgreSQL BIGINT)
+
+
+def _decision_id(text: str) -> int:
+    """A decision's id as `decisions` lists it: a whole number from 1 (a larger one than any row can have would
+    make the database driver fail rather than find nothing)."""
+    value = int(text) if text.isascii() and text.isdigit() else 0
+    if not 1 <= value <= ROW_ID_MAX:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a decision id; use the number "
+                                         "`clinic-log decisions CLIENT_REF` lists")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="clinic-log", description="Clinic Log: microneedling treatment logbook.")
     parser.add_argument("--db", metavar="PATH_OR_URL",
@@ -89,6 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("client_ref")
     pre.add_argument("-o", "--output", type=_output, required=True)
     pre.add_argument("--rf", action="store_true", help="the sheet for RF microneedling")
+    dec = sub.add_parser("decisions", help="list a client's decisions (defer, alternative, referral) with their ids",
+                         description="decisions CLIENT_REF: one tab-separated line per decision (id, kind, open or "
+                                     "closed, decided on, reason, then the review date, who the client is referred "
+                                     "to, or the alternative), the open ones first; a line break in a reason shows "
+                                     "as \\n")
+    dec.add_argument("client_ref")
+    ref = sub.add_parser("referral", help="write the referral letter of a referral decision as PDF",
+                         description="referral DECISION_ID -o FILE.pdf: the letter for the client to take to the "
+                                     "specialist, open or closed; `decisions CLIENT_REF` lists the ids")
+    ref.add_argument("decision_id", type=_decision_id, metavar="DECISION_ID")
+    ref.add_argument("-o", "--output", type=_output, required=True)
     bak = sub.add_parser("backup", help="consistent online copy of the database (owner-only; --encrypt for elsewhere)",
                          description="backup -o FILE [--encrypt]: a verified copy, owner-only, with FILE.meta.json "
                                      f"beside it. --encrypt: an age file, the passphrase from ${PASSPHRASE_ENV} or "
@@ -277,6 +301,51 @@ def cmd_pretreatment(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DECISION_COLUMNS = ("id", "kind", "state", "decided_on", "reason", "detail")
+
+
+def _one_line(text: str) -> str:
+    """A reason on one line of the listing: line breaks and tabs written as \\n, \\r, \\t (as `settings` does)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+
+
+def cmd_decisions(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.domain.enums import DecisionKind
+    from clinic_log.services.client_record import client_decisions
+
+    today = date.today()
+    found = client_decisions(db, cli_actor(), args.client_ref, today, "clinic-log decisions")
+    if not found.decisions:
+        _out(f"no decisions recorded for client {found.client_ref}")
+        return EXIT_OK
+    _out("\t".join(DECISION_COLUMNS))
+    for d in found.decisions:
+        if d.kind is DecisionKind.DEFER:
+            detail = f"review on {d.review_on.isoformat() if d.review_on else '?'}"
+        elif d.kind is DecisionKind.REFERRAL:
+            detail = f"referred to {d.referred_to}"
+        else:
+            detail = f"alternative: {d.alternative}"
+        state = "open" if d.open_on(today) else "closed"
+        _out("\t".join((str(d.id), d.kind.value, state, d.decided_at.astimezone().date().isoformat(),
+                        _one_line(d.reason), _one_line(detail))))
+    return EXIT_OK
+
+
+def cmd_referral(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.files import NotWritten, check_target
+    from clinic_log.services.referral_letter import save_referral
+
+    check_target(args.output)
+    try:
+        letter = save_referral(db, cli_actor(), args.decision_id, args.output)
+    except OSError as exc:  # a full disk mid-write: the partial file is already gone
+        raise NotWritten(args.output, exc) from exc
+    _out(f"referral letter of decision {letter.decision_id} for client {letter.client_ref} "
+         f"(to {letter.referred_to}) written to {args.output}")
+    return EXIT_OK
+
+
 def _passphrase(confirm: bool) -> str:
     """The backup passphrase: from $CLINIC_LOG_BACKUP_PASSPHRASE, else typed at the terminal (twice with `confirm`).
     Never a command-line argument: those are visible to every user of the machine."""
@@ -383,7 +452,8 @@ def cmd_reference(db: Database, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "recall": cmd_recall,
-    "aftercare": cmd_aftercare, "pretreatment": cmd_pretreatment, "backup": cmd_backup, "restore": cmd_restore,
+    "aftercare": cmd_aftercare, "pretreatment": cmd_pretreatment, "decisions": cmd_decisions,
+    "referral": cmd_referral, "backup": cmd_backup, "restore": cmd_restore,
     "check": cmd_check, "settings": cmd_settings, "reference": cmd_reference,
 }
 

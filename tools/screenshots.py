@@ -40,7 +40,7 @@ from clinic_log.services.clients import (
 )
 from clinic_log.services.consents import consents_of, record_consent
 from clinic_log.services.database import prepare_database
-from clinic_log.services.decisions import DecisionInput, open_decisions, record_decision
+from clinic_log.services.decisions import DecisionInput, close_decision, open_decisions, record_decision
 from clinic_log.services.demo import generate_demo
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.services.session_filter import SessionFilter
@@ -383,11 +383,15 @@ def suitability_panel(scene: Scene) -> QWidget:
 
 
 def client_decisions(scene: Scene) -> QWidget:
-    """The consultation client (not suitable today: a pacemaker) with a referral and a deferral recorded."""
+    """The consultation client (not suitable today: a pacemaker) with a referral and a deferral open, and an
+    alternative closed (listed after them, greyed)."""
     page = _clients_page(scene)
     client_id = _consultation_client(scene)
     today = date.today()
     if not open_decisions(scene.db, client_id, today):
+        closed = record_decision(scene.db, ACTOR, client_id, DecisionInput(
+            "alternative", "retinoid started last week", alternative="LED therapy until the skin settles"), today)
+        close_decision(scene.db, ACTOR, closed, "retinoid stopped; needling possible again")
         record_decision(scene.db, ACTOR, client_id, DecisionInput(
             "referral", "pacemaker: needs the cardiologist's word before any RF treatment",
             referred_to="Dr Ahmed Karim, cardiologist"), today)

@@ -112,6 +112,8 @@ class DecisionFacts:
     referred_to: str | None = None
     alternative: str | None = None
     closed_at: datetime | None = None  # aware
+    closed_by: str | None = None  # who closed it: their name when the record knows it, else their login
+    close_note: str | None = None
 
     def open_on(self, day: date) -> bool:
         if self.decided_at.astimezone().date() > day:
@@ -129,6 +131,20 @@ class DecisionFacts:
         else:
             what = f"alternative suggested ({self.alternative})"
         return f"{what}: {self.reason} (recorded by {self.decided_by})"
+
+    def closed_words(self) -> str | None:
+        """"closed 2026-12-01 by Dr X: reviewed, skin clear", or None while it is open."""
+        if self.closed_at is None:
+            return None
+        note = f": {self.close_note}" if self.close_note else ""
+        return f"closed {self.closed_at.astimezone().date().isoformat()} by {self.closed_by or '?'}{note}"
+
+    def summary(self, day: date) -> str:
+        """The line a list shows on `day`: `describe`, and for a closed decision how it was described the day it
+        was closed, then who closed it and why."""
+        if self.closed_at is None or self.open_on(day):
+            return self.describe(day)
+        return f"{self.describe(self.closed_at.astimezone().date())} — {self.closed_words()}"
 
 
 @dataclass(frozen=True)

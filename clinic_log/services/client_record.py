@@ -1,5 +1,6 @@
-"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability, open
-decisions; and the audit of who opened which client's record (GDPR Art. 15: "who accessed my record")."""
+"""Everything the client page shows in one read: details, consultation lines, findings, consent, suitability,
+decisions (open ones first); a client's decisions by reference (the CLI's `decisions`); and the audit of who opened
+which client's record (GDPR Art. 15: "who accessed my record")."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, Severity
-from clinic_log.domain.errors import NotFound
+from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.values import DecisionFacts, FindingFacts
 from clinic_log.services import audit
@@ -20,7 +21,7 @@ from clinic_log.services.audit import AuditEvent
 from clinic_log.services.clients import ClientView, view_of
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.consents import ConsentStatus, consent_status_in
-from clinic_log.services.decisions import decisions_in
+from clinic_log.services.decisions import decisions_in, open_then_closed
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,12 @@ class ClientRecord:
     consent: ConsentStatus
     suitability: Suitability
     on: date
-    decisions: tuple[DecisionFacts, ...] = ()  # open on `on`: deferrals, alternatives, referrals
+    decisions: tuple[DecisionFacts, ...] = ()  # every one: those open on `on` first, then the closed ones
 
+    @property
+    def open_decisions(self) -> tuple[DecisionFacts, ...]:
+        """The deferrals, alternatives and referrals open on `on`."""
+        return tuple(d for d in self.decisions if d.open_on(self.on))
 
     def history_of(self, kind: str) -> tuple[HistoryLine, ...]:
         return tuple(h for h in self.history if h.kind == kind)
@@ -106,7 +111,7 @@ def client_record(db: Database, client_id: int, on: date) -> ClientRecord:
                 .where(Finding.client_id == client_id).order_by(Finding.noted_on, Finding.id)))
         consent = consent_status_in(session, client_id, on)
         view = view_of(client)
-        decisions = tuple(d for d in decisions_in(session, client_id) if d.open_on(on))
+        decisions = open_then_closed(decisions_in(session, client_id), on)
     suitability = assess_suitability(tuple(f.facts() for f in findings), view.fitzpatrick, on)
     return ClientRecord(view, history, findings, consent, suitability, on, decisions)
 
@@ -119,6 +124,27 @@ def audit_viewed(db: Database, actor: Actor, client_id: int, where: str) -> None
     Called once per opening, not on every refresh of a page already showing the record."""
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(VIEWED, "client", str(client_id),
                                                                          {"where": where})))
+
+
+@dataclass(frozen=True)
+class ClientDecisions:
+    client_id: int
+    client_ref: str
+    decisions: tuple[DecisionFacts, ...]  # those open on the day asked first, then the closed ones
+
+
+def client_decisions(db: Database, actor: Actor, client_ref: str, on: date, where: str) -> ClientDecisions:
+    """Every decision recorded for the client with this reference, for `actor` reading them (`where`: e.g. the
+    CLI's `decisions`): the reading is audited like opening the client's record."""
+    if not client_ref.strip():
+        raise InvalidValue("client reference", client_ref, "the client's reference, e.g. P-1001")
+    with db.reading() as session:
+        client_id = session.scalar(select(Client.id).where(Client.client_ref == client_ref))
+        if client_id is None:
+            raise NotFound("client", client_ref)
+        decisions = open_then_closed(decisions_in(session, client_id), on)
+    audit_viewed(db, actor, client_id, where)
+    return ClientDecisions(client_id, client_ref, decisions)
 
 
 def open_client_record(db: Database, actor: Actor, client_id: int, on: date, where: str = "client page"

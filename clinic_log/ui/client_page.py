@@ -1,6 +1,6 @@
 """One client's page: contact details (any role), the consultation form (practitioners and owners), the
-suitability panel for today, its open decisions (defer, alternative, referral), consent (status, sign) and
-"New session…"."""
+suitability panel for today, its decisions (defer, alternative, referral: the open ones, then the closed ones
+greyed with who closed them and why), consent (status, sign) and "New session…"."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -44,6 +45,7 @@ from clinic_log.ui.suitability_panel import SuitabilityPanel
 
 CLINICAL = "edit clinical client records"
 PRINT_SHEETS = "print aftercare"  # the permission for printing the client's sheets (aftercare, pre-treatment)
+CLOSED_GREY = QBrush(QColor("#6e6e6e"))  # a closed decision: grey, yet readable on white (contrast 5:1)
 READ_ONLY_NOTE = "Only practitioners and owners can change the consultation; reception can edit contact details."
 
 
@@ -135,9 +137,9 @@ class ClientPage(QWidget):
         self.suitability = SuitabilityPanel()
         decisions = QGroupBox("Decisions")
         self.decisions_list = QListWidget()
-        self.decisions_list.setAccessibleName("Open decisions")
+        self.decisions_list.setAccessibleName("Decisions")
         self.decisions_list.setWordWrap(True)
-        self.decisions_list.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.decisions_list.setMaximumHeight(self.fontMetrics().height() * 8)  # open and closed ones, wrapped
         self.decisions_list.currentRowChanged.connect(self._decision_selected)
         self.no_decisions_label = QLabel("No open deferral, alternative or referral.")
         self.no_decisions_label.setAccessibleName("Decisions note")
@@ -326,17 +328,25 @@ class ClientPage(QWidget):
         self.pretreatment_button.setEnabled(actor.role in ALLOWED[PRINT_SHEETS])  # reception prints it too
 
     def _show_decisions(self, record: ClientRecord, clinical: bool) -> None:
+        """The open decisions, then the closed ones in grey with who closed them and why (the words say it too)."""
         self.decisions_list.clear()
-        self.decisions_list.addItems([d.describe(record.on) for d in record.decisions])
+        for decision in record.decisions:
+            item = QListWidgetItem(decision.summary(record.on))
+            if not decision.open_on(record.on):
+                item.setForeground(CLOSED_GREY)
+                font = QFont(self.decisions_list.font())
+                font.setItalic(True)
+                item.setFont(font)
+            self.decisions_list.addItem(item)
+        open_now = record.open_decisions
         self.decisions_list.setVisible(bool(record.decisions))
-        self.no_decisions_label.setVisible(not record.decisions)
+        self.no_decisions_label.setVisible(not open_now)
         if record.decisions:
             self.decisions_list.setCurrentRow(0)
         self.record_decision_button.setEnabled(clinical)
-        self.close_decision_button.setEnabled(clinical and bool(record.decisions))
         self._decision_selected(self.decisions_list.currentRow())
         # when the panel says "Not suitable today", recording what was decided is the next thing to do
-        prominent = clinical and record.suitability.verdict == NOT_SUITABLE and not record.decisions
+        prominent = clinical and record.suitability.verdict == NOT_SUITABLE and not open_now
         self.record_decision_button.setDefault(prominent)
         self.record_decision_button.setStyleSheet("font-weight: bold;" if prominent else "")
 
@@ -346,10 +356,15 @@ class ClientPage(QWidget):
             return None
         return self.record.decisions[row]
 
+    def _selected_open_decision(self) -> DecisionFacts | None:
+        selected = self._selected_decision()
+        return selected if self.record is not None and selected is not None and selected.open_on(self.record.on) \
+            else None
+
     def _decision_selected(self, _row: int) -> None:
         role = current_user.current_actor().role
         selected = self._selected_decision()
-        self.close_decision_button.setEnabled(role in ALLOWED[CLINICAL] and selected is not None)
+        self.close_decision_button.setEnabled(role in ALLOWED[CLINICAL] and self._selected_open_decision() is not None)
         self.referral_letter_button.setEnabled(role in ALLOWED[PRINT_SHEETS] and selected is not None
                                                and selected.kind is DecisionKind.REFERRAL)
 
@@ -374,7 +389,7 @@ class ClientPage(QWidget):
         return dialog
 
     def close_selected_decision(self) -> CloseDecisionDialog | None:
-        selected = self._selected_decision()
+        selected = self._selected_open_decision()  # a closed one is never offered for closing
         if self.record is None or selected is None:
             return None
         dialog = CloseDecisionDialog(self._db, selected, self.record.on, parent=self)

@@ -1,5 +1,6 @@
 """The consultation form: Fitzpatrick type, medical history, skin concerns, desired outcomes and contraindication
-findings with their dates and physician clearance.
+findings with their dates and physician clearance; "Pre-treatment sheet…" previews the client's sheet to print or
+save (the roles that print sheets, reception too, even where the form is read-only).
 
 Each change is saved at once through the services (one audited transaction each) and `changed` is emitted so
 the page reloads the record and the suitability panel. A line typed but not yet added is kept as the user's
@@ -35,11 +36,13 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, AppliesTo, Severity
 from clinic_log.domain.errors import DomainError
+from clinic_log.domain.permissions import ALLOWED
 from clinic_log.domain.rules import MODALITY_WORDS
 from clinic_log.domain.suitability import FITZPATRICK_DESCRIPTIONS
 from clinic_log.domain.windows import window_words
 from clinic_log.services import clients
 from clinic_log.services.client_record import ClientRecord, ContraindicationKind, FindingLine, contraindication_kinds
+from clinic_log.services.pretreatment import PERMISSION as PRINT_SHEETS
 from clinic_log.ui import current_user
 from clinic_log.ui.date_typing import type_dates_whole
 from clinic_log.ui.record_drafts import RecordDrafts
@@ -154,6 +157,7 @@ class ConsultationForm(QWidget):
         self._db = db
         self._today = today
         self._client_id: int | None = None
+        self._client_name = ""
         self._findings: dict[int, FindingLine] = {}
         self._can_clear = False
         self.kinds = contraindication_kinds(db)
@@ -171,6 +175,15 @@ class ConsultationForm(QWidget):
         self.fitzpatrick_combo.activated.connect(self._on_fitzpatrick)
         skin = QFormLayout()
         skin.addRow("&Fitzpatrick skin type", self.fitzpatrick_combo)
+        self.pretreatment_button = QPushButton("Pre-treatment sheet…")
+        self.pretreatment_button.setAccessibleName("Pre-treatment sheet…")
+        self.pretreatment_button.setToolTip("What this client stops and when before treatment, with their own "
+                                            "findings: preview, print or save as PDF")
+        self.pretreatment_button.setEnabled(False)
+        self.pretreatment_button.clicked.connect(self.open_pretreatment)
+        top = QHBoxLayout()
+        top.addLayout(skin, 1)
+        top.addWidget(self.pretreatment_button)
 
         self.history: dict[str, HistoryList] = {}
         history_grid = QGridLayout()
@@ -187,7 +200,7 @@ class ConsultationForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.restored_label)
-        layout.addLayout(skin)
+        layout.addLayout(top)
         layout.addWidget(self.findings_box)  # first: what decides suitability
         layout.addLayout(history_grid)
 
@@ -268,7 +281,9 @@ class ConsultationForm(QWidget):
             self.restored_label.setText(restored)
             self.restored_label.setVisible(True)
         self._client_id = record.client.id
+        self._client_name = record.client.full_name
         self._can_clear = can_clear
+        self.pretreatment_button.setEnabled(current_user.current_actor().role in ALLOWED[PRINT_SHEETS])
         fitz = record.client.fitzpatrick
         self.fitzpatrick_combo.setCurrentIndex(fitz if fitz is not None else 0)
         for kind, section in self.history.items():
@@ -332,6 +347,20 @@ class ConsultationForm(QWidget):
                      and self._can_clear)
         self.clear_button.setEnabled(clearable)
         self.clearance_edit.setEnabled(clearable)
+
+    def open_pretreatment(self) -> QWidget | None:
+        """Preview the client's pre-treatment sheet, ready to print or save (each print and save is audited). The
+        form records no planned treatment, so the sheet is for the treatment of the client's latest session, as on
+        the client page."""
+        if self._client_id is None:
+            return None
+        from clinic_log.ui.aftercare_preview import PretreatmentPreviewDialog
+
+        dialog = PretreatmentPreviewDialog(self._db, self._client_id, self._client_name,
+                                           actor=current_user.current_actor(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- edits -----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The client page's Decisions box driven like a user: "Not suitable today" makes Record decision… the default,
-a referral typed in the dialog is listed, a bad review date is refused with its reason, Close… takes it off, and
-reception only reads."""
+a referral typed in the dialog is listed, a bad review date is refused with its reason, Close… moves it below the
+open ones, greyed, with who closed it and why (never offered for Close… again, a closed referral's letter still
+prints), and reception only reads."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QLabel, QListWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QLabel, QListWidget, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -40,16 +41,35 @@ def client_page(qtbot: QtBot, db: Database, owner: Actor, monkeypatch: pytest.Mo
     return page.open_client(client.id)
 
 
-def _list(page: ClientPage) -> list[str]:
-    widget = named(page, "Open decisions")
+def _listed(page: ClientPage) -> QListWidget:
+    widget = named(page, "Decisions")
     assert isinstance(widget, QListWidget)
+    return widget
+
+
+def _list(page: ClientPage) -> list[str]:
+    widget = _listed(page)
     return [widget.item(n).text() for n in range(widget.count())] if widget.isVisible() else []
+
+
+def _record(page: ClientPage, kind: str, reason: str, detail: str) -> None:
+    dialog = _dialog(page, kind)
+    type_text(named(dialog, "Reason"), reason)
+    type_text(edit(dialog, {"referral": "Referred to", "alternative": "Alternative"}[kind]), detail)
+    button(dialog, "Record decision").click()
+
+
+def _close(page: ClientPage, row: int, note: str) -> None:
+    _listed(page).setCurrentRow(row)
+    button(page, "Close…").click()
+    (closing,) = [d for d in page.findChildren(CloseDecisionDialog) if d.isVisible()]
+    type_text(edit(closing, "Close note"), note)
+    button(closing, "Close decision").click()
 
 
 def _dialog(page: ClientPage, kind: str) -> DecisionDialog:
     button(page, "Record decision…").click()
-    dialog = page.findChild(DecisionDialog)
-    assert isinstance(dialog, DecisionDialog)
+    (dialog,) = [d for d in page.findChildren(DecisionDialog) if d.isVisible()]  # an earlier one awaits deletion
     combo = named(dialog, "Decision")
     assert isinstance(combo, QComboBox)
     combo.setCurrentIndex(combo.findData(kind))
@@ -93,20 +113,59 @@ def test_an_impossible_review_date_is_refused_with_its_reason_and_nothing_is_sto
     assert open_decisions(db, client_page.client_id, TODAY) == ()
 
 
-def test_close_takes_a_decision_off_the_page_with_a_note(client_page: ClientPage) -> None:
-    dialog = _dialog(client_page, "alternative")
-    type_text(named(dialog, "Reason"), "RF not possible")
-    type_text(edit(dialog, "Alternative"), "mechanical pen only")
-    button(dialog, "Record decision").click()
-    assert len(_list(client_page)) == 1
+def test_close_asks_for_a_note(client_page: ClientPage) -> None:
+    _record(client_page, "alternative", "RF not possible", "mechanical pen only")
     button(client_page, "Close…").click()
     closing = client_page.findChild(CloseDecisionDialog)
     assert isinstance(closing, CloseDecisionDialog)
     button(closing, "Close decision").click()
     assert "close note" in named(closing, "Problem").text()  # type: ignore[attr-defined]
-    type_text(edit(closing, "Close note"), "cardiologist agreed")
-    button(closing, "Close decision").click()
-    assert _list(client_page) == []
+    assert closing.isVisible()
+
+
+def test_a_closed_decision_stays_listed_after_the_open_ones_greyed_with_who_closed_it_and_why(
+        client_page: ClientPage) -> None:
+    _record(client_page, "alternative", "RF not possible", "mechanical pen only")
+    _record(client_page, "referral", "lesion", "GP")
+    _close(client_page, 0, "cardiologist agreed")
+    assert _list(client_page) == [
+        "referred to GP: lesion (recorded by owner)",
+        f"alternative suggested (mechanical pen only): RF not possible (recorded by owner) — closed "
+        f"{TODAY.isoformat()} by owner: cardiologist agreed"]
+    listed = _listed(client_page)
+    open_colour, closed_colour = (listed.item(n).foreground().color() for n in (0, 1))
+    assert closed_colour.lightness() > open_colour.lightness() + 60  # grey, not the text colour
+    close = button(client_page, "Close…")
+    listed.setCurrentRow(1)
+    assert not close.isEnabled()
+    close.click()  # even if it were clicked somehow, nothing is offered for a closed decision
+    assert not [d for d in client_page.findChildren(CloseDecisionDialog) if d.isVisible()]
+    listed.setCurrentRow(0)
+    assert close.isEnabled()
+    assert not named(client_page, "Decisions note").isVisible()  # something is still open
+
+
+def test_only_closed_decisions_make_recording_one_the_default_again(client_page: ClientPage) -> None:
+    _record(client_page, "alternative", "RF not possible", "mechanical pen only")
+    _close(client_page, 0, "skin clear now")
+    assert len(_list(client_page)) == 1
+    note = named(client_page, "Decisions note")
+    assert isinstance(note, QLabel) and note.isVisible() and note.text() == "No open deferral, alternative or referral."
+    assert button(client_page, "Record decision…").isDefault()
+    assert not button(client_page, "Close…").isEnabled()
+
+
+def test_a_closed_referral_still_prints_its_letter(qtbot: QtBot, client_page: ClientPage) -> None:
+    _record(client_page, "referral", "scarring needs a dermatologist's plan", "Dr Anna Weiss, dermatologist")
+    _close(client_page, 0, "seen by Dr Weiss")
+    _listed(client_page).setCurrentRow(0)
+    letter = button(client_page, "Referral letter…")
+    assert letter.isEnabled() and not button(client_page, "Close…").isEnabled()
+    letter.click()
+    preview = client_page.findChild(ReferralPreviewDialog)
+    assert isinstance(preview, ReferralPreviewDialog)
+    qtbot.waitUntil(lambda: preview.document.status() == QPdfDocument.Status.Ready, timeout=15000)
+    assert isinstance(preview.save_button, QPushButton)
 
 
 def test_reception_sees_decisions_but_cannot_record_or_close(
@@ -146,8 +205,7 @@ def test_a_referral_letter_is_previewed_and_saved_for_the_selected_referral(
     type_text(named(dialog, "Reason"), "scarring needs a dermatologist's plan")
     type_text(edit(dialog, "Referred to"), "Dr Anna Weiss, dermatologist")
     button(dialog, "Record decision").click()
-    listed = named(client_page, "Open decisions")
-    assert isinstance(listed, QListWidget)
+    listed = _listed(client_page)
     listed.setCurrentRow(1)
     assert letter.isEnabled()
     letter.click()

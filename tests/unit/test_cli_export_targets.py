@@ -29,6 +29,7 @@ COMMANDS = {
     "recall": ("recall", "--lot", "DP16-240117"),
     "aftercare": ("aftercare", "1"),
     "pretreatment": ("pretreatment", "P-1001"),
+    "referral": ("referral", "1"),
 }
 
 

@@ -51,7 +51,8 @@ OWNER = Actor("owner", UserRole.OWNER)
 
 def _clients_file(folder: Path) -> Path:
     path = folder / "clients.csv"
-    path.write_text("client_ref,first_name,last_name,date_of_birth,phone,email,fitzpatrick\nN-9,Ada,Lovelace,,,,\n", encoding="utf-8")
+    path.write_text("client_ref,first_name,last_name,date_of_birth,phone,email,fitzpatrick\n"
+                    "N-9,Ada,Lovelace,,,,\n", encoding="utf-8")
     return path
 
 
