@@ -48,14 +48,24 @@ def _output(text: str) -> Path:
 ROW_ID_MAX = 2**63 - 1  # the largest id a database row can have (SQLite and PostgreSQL BIGINT)
 
 
-def _decision_id(text: str) -> int:
-    """A decision's id as `decisions` lists it: a whole number from 1 (a larger one than any row can have would
-    make the database driver fail rather than find nothing)."""
-    value = int(text) if text.isascii() and text.isdigit() else 0
-    if not 1 <= value <= ROW_ID_MAX:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a decision id; use the number "
-                                         "`clinic-log decisions CLIENT_REF` lists")
-    return value
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of ASCII digits from `low` to `high`, else one line saying what is allowed
+    (an id larger than any row can have would make the database driver fail rather than find nothing; a count of
+    10**20 demo clients would run for ever)."""
+
+    def parse(text: str) -> int:
+        digits = text[1:] if text.startswith("-") else text
+        value = int(text) if text.isascii() and digits.isdigit() and len(digits) <= 19 else None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text!r} is not allowed; {what}")
+        return value
+
+    return parse
+
+
+_decision_id = _whole(1, ROW_ID_MAX, "a decision id, the number `clinic-log decisions CLIENT_REF` lists")
+_session_id = _whole(1, ROW_ID_MAX, "a session id, the number the Sessions tab and exports show")
+DEMO_MAX_CLIENTS, DEMO_MAX_SESSIONS = 200_000, 5_000_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,9 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("init", help="create or upgrade the database and load reference data")
     demo = sub.add_parser("demo", help="add realistic demo data")
-    demo.add_argument("--clients", type=int, default=200)
-    demo.add_argument("--sessions", type=int, default=1000)
-    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--clients", type=_whole(1, DEMO_MAX_CLIENTS, f"1 to {DEMO_MAX_CLIENTS:,} clients"),
+                      default=200)
+    demo.add_argument("--sessions", type=_whole(0, DEMO_MAX_SESSIONS, f"0 to {DEMO_MAX_SESSIONS:,} sessions"),
+                      default=1000)
+    demo.add_argument("--seed", type=_whole(0, ROW_ID_MAX, "a whole number from 0"), default=1)
     imp = sub.add_parser("import", help="import a CSV file, all or nothing",
                          description="import KIND FILE: every problem is listed as 'line N: column: problem' and "
                                      "nothing is written. A session already in the database (same client, start "
@@ -93,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("-o", "--output", type=_output,
                      help="write the CSV (UTF-8 with BOM) here instead of stdout")
     after = sub.add_parser("aftercare", help="write a session's aftercare sheet as PDF")
-    after.add_argument("session_id", type=int)
+    after.add_argument("session_id", type=_session_id, metavar="SESSION_ID")
     after.add_argument("-o", "--output", type=_output, required=True)
     pre = sub.add_parser("pretreatment", help="write a client's pre-treatment sheet as PDF",
                          description="pretreatment CLIENT_REF -o FILE.pdf [--rf]: what to stop and when before "

@@ -217,3 +217,21 @@ def test_damaged_database_is_never_overwritten(db_path: Path, capsys: pytest.Cap
 def test_backup_into_a_missing_folder_is_bad_input(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--db", str(db_path), "backup", "-o", str(db_path.parent / "nope" / "b.sqlite3"))
     assert code == 2 and "a file in an existing folder" in err
+
+
+@pytest.mark.parametrize("args", [
+    ("aftercare", "99999999999999999999", "-o", "x.pdf"),  # beyond any row id: the driver failed ("unexpected")
+    ("aftercare", "-3", "-o", "x.pdf"), ("aftercare", "١٢", "-o", "x.pdf"), ("aftercare", "1.0", "-o", "x.pdf"),
+    ("demo", "--clients", "99999999999999999999"),  # ran for ever
+    ("demo", "--clients", "0"), ("demo", "--sessions", "-1"), ("demo", "--sessions", "5000001"),
+    ("demo", "--seed", "1.5"),
+])
+def test_a_number_outside_what_a_command_takes_is_one_line_exit_2(
+        db_path: Path, tmp_path: Path, args: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(capsys, "--db", str(db_path), *args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and f"'{args[-1] if args[0] == 'demo' else args[1]}' is not allowed; " \
+        in err
+    assert not db_path.exists() and not (tmp_path / "x.pdf").exists()

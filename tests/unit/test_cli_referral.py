@@ -94,14 +94,14 @@ def test_a_closed_referral_still_has_its_letter(imported: Path, decided: dict[st
 
 @pytest.mark.parametrize(("given", "message"), [
     ("999", "clinic-log: decision 999 not found"),
-    ("abc", "clinic-log referral: argument DECISION_ID: 'abc' is not a decision id; use the number "
+    ("abc", "clinic-log referral: argument DECISION_ID: 'abc' is not allowed; a decision id, the number "
             "`clinic-log decisions CLIENT_REF` lists (see clinic-log referral --help)"),
-    ("1.5", "clinic-log referral: argument DECISION_ID: '1.5' is not a decision id; use the number "
+    ("1.5", "clinic-log referral: argument DECISION_ID: '1.5' is not allowed; a decision id, the number "
             "`clinic-log decisions CLIENT_REF` lists (see clinic-log referral --help)"),
-    ("0", "clinic-log referral: argument DECISION_ID: '0' is not a decision id; use the number "
+    ("0", "clinic-log referral: argument DECISION_ID: '0' is not allowed; a decision id, the number "
           "`clinic-log decisions CLIENT_REF` lists (see clinic-log referral --help)"),
-    ("99999999999999999999", "clinic-log referral: argument DECISION_ID: '99999999999999999999' is not a decision "
-                             "id; use the number `clinic-log decisions CLIENT_REF` lists "
+    ("99999999999999999999", "clinic-log referral: argument DECISION_ID: '99999999999999999999' is not allowed; "
+                             "a decision id, the number `clinic-log decisions CLIENT_REF` lists "
                              "(see clinic-log referral --help)"),
 ])
 def test_an_unknown_or_malformed_id_is_one_line_exit_2_and_nothing_written(
