@@ -38,6 +38,16 @@ def tip_text(tip: TipRef) -> str:
     return f"{tip.label} {tip.min_depth_mm:.1f}–{tip.max_depth_mm:.1f} mm"
 
 
+def _narrow(combo: QComboBox, chars: int) -> None:
+    """The box as wide as `chars` characters (its list still shows every choice in full), so a row with an
+    indication and a tip fits the form at 1366×768 without scrolling sideways."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    view = combo.view()
+    if view is not None:
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
+
+
 def energy_header(model: DeviceModelRef | None) -> str:
     return f"Energy ({model.energy_unit})" if model is not None and model.energy_unit else "RF energy"
 
@@ -75,6 +85,7 @@ class AreaRow:
         self.endpoint.setEditable(True)
         self.endpoint.addItems(ENDPOINTS)
         self.endpoint.setAccessibleName(f"{name} endpoint")
+        _narrow(self.endpoint, 8)
         self.rf_energy = NumberField(f"{name} RF energy", "an energy level such as 12.5", RF_ENERGY_STEP,
                                      required=False)
         self.rf_energy.setPlaceholderText("—")
@@ -84,9 +95,11 @@ class AreaRow:
         for indication in indications:
             self.indication.addItem(indication.label, indication.code)
         self.indication.setAccessibleName(f"{name} indication")
+        _narrow(self.indication, 13)
         self.indication.setToolTip(f"Why {name} is treated (—: none recorded); scar tissue has its own deeper range")
         self.tip = QComboBox()
         self.tip.setAccessibleName(f"{name} tip")
+        _narrow(self.tip, 20)
         self.tip.setToolTip(f"The needle tip used on {name} (—: not recorded)")
         self.note = QLabel()
         self.note.setAccessibleName(f"{name} note")
@@ -146,6 +159,9 @@ class AreaRow:
         self.tip.addItem("—", None)
         for tip in model.tips if model is not None else ():
             self.tip.addItem(tip_text(tip), tip.code)
+        view = self.tip.view()
+        if view is not None:
+            view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
         self.tip.blockSignals(blocked)
         self.tip.setVisible(self.has_tips)
 
