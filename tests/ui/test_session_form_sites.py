@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -17,7 +18,7 @@ from clinic_log.services import people
 from clinic_log.services.form_drafts import save_form_draft
 from clinic_log.ui.face_map import MAP_FILE, map_parts
 from clinic_log.ui.session_form import SessionFormDialog, form_key
-from tests.ui.session_form_helpers import checked, open_form
+from tests.ui.session_form_helpers import Keyboard, checked, open_form
 from tests.unit.services.helpers import Clinic
 
 LEGACY_CODES = ("acne_scars", "scars", "stretch_marks")
@@ -168,3 +169,24 @@ def test_a_body_tip_on_the_face_is_shown_at_the_row(qtbot: QtBot, db: Database, 
     _choose(form, "tip", 1, "facial")
     checked(qtbot, form, lambda: not any("made for the body" in m for m in form.panel.messages()))
     assert marked.property("problem") is None
+
+
+def test_tab_goes_through_a_row_left_to_right_with_the_tip_and_energy(qtbot: QtBot, db: Database, owner: Actor,
+                                                                      clinic: Clinic) -> None:
+    device_id = _morpheus(db, owner)
+    form = open_form(qtbot, db, clinic)
+    form.device.setCurrentIndex(form.device.findData(device_id))
+    form.toggle_area("cheeks")
+    form.toggle_area("neck")
+    first, second = form.area_rows.rows
+    keys = Keyboard(qtbot)
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    first.depth.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first.depth)
+    seen = []
+    for _ in range(9):
+        keys.press(Qt.Key.Key_Tab)
+        seen.append(keys.focus())
+    assert seen == [first.passes, first.technique, first.endpoint, first.indication, first.tip, first.rf_energy,
+                    first.remove, second.depth, second.passes]
