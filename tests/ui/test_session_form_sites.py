@@ -190,3 +190,19 @@ def test_tab_goes_through_a_row_left_to_right_with_the_tip_and_energy(qtbot: QtB
         seen.append(keys.focus())
     assert seen == [first.passes, first.technique, first.endpoint, first.indication, first.tip, first.rf_energy,
                     first.remove, second.depth, second.passes]
+
+
+def test_an_unknown_indication_or_tip_in_an_autosave_is_said_on_the_row(qtbot: QtBot, db: Database, owner: Actor,
+                                                                         clinic: Clinic) -> None:
+    device_id = _morpheus(db, owner)
+    form = open_form(qtbot, db, clinic)
+    state = {**form.state(), "device_id": device_id, "areas": [
+        {"code": "cheeks", "depth": "1", "passes": "1", "indication": "freckles", "tip": "mega"}]}
+    form.close()
+    save_form_draft(db, clinic.derm, form_key(clinic.client_id), state)
+    again = open_form(qtbot, db, clinic)
+    row = again.area_rows.rows[0]
+    assert row.indication.currentData() is None and row.tip.currentData() is None
+    assert row.note.isVisible()
+    assert "Indication 'freckles' is not on record" in row.note.text()
+    assert "Tip 'mega' is not a tip of the device chosen" in row.note.text()
