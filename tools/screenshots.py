@@ -296,10 +296,39 @@ def session_draft_override(scene: Scene) -> QWidget:
 
 
 def session_form_face_map(scene: Scene) -> QWidget:
-    """The areas part of the form: five face areas chosen on the map, each with its row."""
+    """The areas part of the form: four face areas and the abdomen chosen on the map, each with its row."""
     form = _session_form(scene, "P-1001", "mbrandt")
-    for code in ("forehead", "periorbital", "cheeks", "perioral", "neck"):
+    for code in ("forehead", "periorbital", "cheeks", "perioral", "abdomen"):
         form.toggle_area(code)
+    _checked(scene, form)
+    form.form_scroll.ensureWidgetVisible(form.areas_box, 0, 0)
+    form.form_scroll.verticalScrollBar().setValue(form.areas_box.y())
+    return form
+
+
+def _morpheus8(scene: Scene) -> int:
+    """A Morpheus8 in service (the samples have none): an RF device with tips and an energy level."""
+    from clinic_log.services.people import add_device, list_devices
+
+    existing = next((d for d in list_devices(scene.db) if d.model == "Morpheus8"), None)
+    return existing.id if existing is not None else add_device(scene.db, ACTOR, "Morpheus8", "M8-20417").id
+
+
+def session_form_rf(scene: Scene) -> QWidget:
+    """An RF session: each area's indication and tip, the energy in the Morpheus8's "level"; the face area treated
+    with the body tip is warned at its row."""
+    device_id = _morpheus8(scene)
+    form = _session_form(scene, "P-1005", "mbrandt")
+    form.device.setCurrentIndex(form.device.findData(device_id))
+    rows = (("cheeks", "acne_scars", "facial", "2.5", "25"), ("perioral", None, "prime", "1", "15"),
+            ("chin_jaw", None, "body", "2", "30"), ("abdomen", "stretch_marks", "body", "4", "40"))
+    for code, indication, tip, depth, energy in rows:
+        form.toggle_area(code)
+        row = form.area_rows.rows[-1]
+        row.indication.setCurrentIndex(row.indication.findData(indication))
+        row.tip.setCurrentIndex(row.tip.findData(tip))
+        row.depth.setText(depth)
+        row.rf_energy.setText(energy)
     _checked(scene, form)
     form.form_scroll.ensureWidgetVisible(form.areas_box, 0, 0)
     form.form_scroll.verticalScrollBar().setValue(form.areas_box.y())
@@ -704,6 +733,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("aftercare_template", aftercare_template),
     ("session_form_warnings", session_form_warnings),
     ("session_form_face_map", session_form_face_map),
+    ("session_form_rf", session_form_rf),
     ("session_form_stop", session_form_stop),
     ("session_form_override", session_form_override),
     ("session_draft_override", session_draft_override),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from clinic_log.services.session_views import SessionDetail
+from clinic_log.services.session_views import AreaView, SessionDetail
 from clinic_log.ui.number_field import number_text
 from clinic_log.ui.products_section import NUMBING, PRP
 
@@ -37,6 +37,14 @@ def _products(detail: SessionDetail) -> dict[str, Any]:
     return state
 
 
+def _area(area: AreaView) -> dict[str, Any]:
+    """An area row's state. The indication and tip are read only where the stored view carries them (a view from
+    before they were stored has neither: the row then opens without them)."""
+    return {"code": area.area_code, "depth": _typed(area.depth_mm), "passes": _typed(area.passes),
+            "technique": area.technique, "endpoint": area.endpoint or "", "rf_energy": _typed(area.rf_energy),
+            "indication": getattr(area, "indication", None), "tip": getattr(area, "tip", None)}
+
+
 def form_state(detail: SessionDetail) -> dict[str, Any]:
     """The form state that shows `detail` (a draft) for editing; saving it replaces that draft."""
     return {
@@ -46,9 +54,7 @@ def form_state(detail: SessionDetail) -> dict[str, Any]:
         "presence": detail.supervisor_presence, "device_id": detail.device_id,
         "lot": detail.lot_number or "",
         "lot_expires": detail.lot_expires.isoformat() if detail.lot_expires else None,
-        "areas": [{"code": a.area_code, "depth": _typed(a.depth_mm), "passes": _typed(a.passes),
-                   "technique": a.technique, "endpoint": a.endpoint or "", "rf_energy": _typed(a.rf_energy)}
-                  for a in detail.areas],
+        "areas": [_area(a) for a in detail.areas],
         "products": _products(detail),
         "course": [detail.course_index or 0, detail.course_total or 0],
         "skin_response": detail.skin_response or "",

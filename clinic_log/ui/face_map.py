@@ -49,7 +49,7 @@ class FaceMap(QWidget):
         self._renderer = QSvgRenderer(QByteArray(self._template.encode("utf-8")), self)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(310, 215)
+        self.setMinimumSize(405, 250)  # the body labels stay legible at 1366×768
         self.setAccessibleName("Face and body map")
         self.setToolTip("Click an area to add it, click again to remove it (or use the area list)")
 
@@ -73,7 +73,7 @@ class FaceMap(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(440, 305)
+        return QSize(490, 300)
 
     def _view_rect(self) -> QRectF:
         """Where the map is drawn: the widget's rectangle shrunk to the SVG's aspect ratio, centred."""

@@ -123,6 +123,7 @@ class SessionFormDialog(QDialog):
         self.owner = current_user.current_actor()
         self.session_id: int | None = None
         self.session_version: int | None = None  # of the stored draft, named when saving or signing it again
+        self._dropped_areas: list[str] = []  # area codes of a restored form that are not on record
         self._lot_known: bool | None = None  # the typed lot is on record (None: not looked up since typed)
         self.assessment: Assessment | None = None
         self._loading = True
@@ -186,7 +187,7 @@ class SessionFormDialog(QDialog):
 
         self.picker = AreaPicker(c.areas)
         self.face_map = FaceMap({a.code: a.label for a in c.areas})
-        self.area_rows = AreaRows()
+        self.area_rows = AreaRows(c.indications)
         self.products = ProductsSection()
         # Typed as text and kept as typed: 13 is refused in Checks with the reason, never clamped to 12.
         self.course_index = WholeNumberField("Session number", f"a whole number from 1 to {COURSE_MAX}", "1",
@@ -401,8 +402,16 @@ class SessionFormDialog(QDialog):
         if self.session_id is not None and session_status(self._db, self.session_id) != "draft":
             gone, self.session_id = self.session_id, None  # signed or removed meanwhile: never overwritten
             return (f"Restored what you typed; session {gone} was signed meanwhile, so saving makes a new "
-                    "session (check it is not the same treatment twice).")
-        return f"Restored what you typed at {draft.saved_at.astimezone():%Y-%m-%d %H:%M} (not signed yet)."
+                    "session (check it is not the same treatment twice)." + self.dropped_areas_text())
+        return (f"Restored what you typed at {draft.saved_at.astimezone():%Y-%m-%d %H:%M} (not signed yet)."
+                + self.dropped_areas_text())
+
+    def dropped_areas_text(self) -> str:
+        """What the last restore could not show as a row ("" when every area came back)."""
+        if not self._dropped_areas:
+            return ""
+        return (f" Not restored: area {', '.join(repr(c) for c in self._dropped_areas)} (not a body site on record, "
+                "or its site is already a row): add it again.")
 
     def state(self) -> dict[str, Any]:
         """Everything typed, as JSON-able values (valid or not), for the autosaved form draft."""
@@ -421,6 +430,7 @@ class SessionFormDialog(QDialog):
 
     def restore(self, state: dict[str, Any]) -> None:
         loading, self._loading = self._loading, True
+        self._dropped_areas = []
         try:
             self.session_id = _int(state.get("session_id"))
             self.session_version = _int(state.get("version"))
@@ -430,16 +440,14 @@ class SessionFormDialog(QDialog):
             self._select(self.supervisor, state.get("supervisor_id"))
             self._select(self.presence, state.get("presence"))
             self._select(self.device, state.get("device_id"))
-            self.area_rows.set_device(self.choices.device(self.device.currentData()))
+            self._on_device_changed()
             self.lot.setText(str(state.get("lot") or ""))
             self.lot_expires.restore(state.get("lot_expires"))  # the text typed; None from older versions: not set
             self.look_up_lot()
             for code in list(self.area_rows.codes()):
                 self.area_rows.remove(code)
             for row_state in state.get("areas") or []:
-                area = self.choices.area(str(row_state.get("code")))
-                if area is not None:
-                    self.area_rows.add(area).restore(row_state)
+                self._restore_area(row_state)
             self._sync_area_views()
             self.products.restore(state.get("products") or {})
             course = state.get("course") or ["", ""]
@@ -490,7 +498,29 @@ class SessionFormDialog(QDialog):
                                      if needs and chosen is not None else "")
 
     def _on_device_changed(self) -> None:
-        self.area_rows.set_device(self.choices.device(self.device.currentData()))
+        device_id = self.device.currentData()
+        self.area_rows.set_device(self.choices.device(device_id), self.choices.model_of(device_id))
+
+    def _restore_area(self, row_state: dict[str, Any]) -> None:
+        """One area row of a saved form. An area code from before sites and indications were apart ("acne_scars")
+        opens as that indication on its default site, and the row says so; a code not on record at all is named on
+        the status line rather than dropped unseen."""
+        code = str(row_state.get("code"))
+        site, indication = self.choices.as_site(code)
+        area = self.choices.area(site)
+        if area is None:
+            self._dropped_areas.append(code)
+            return
+        if site in self.area_rows.codes():  # a legacy code whose site is already a row: one row per site
+            self._dropped_areas.append(code)
+            return
+        row = self.area_rows.add(area)
+        if indication is not None:
+            row_state = {**row_state, "code": site, "indication": row_state.get("indication") or indication}
+        row.restore(row_state)
+        ref = self.choices.indication(indication) if indication is not None else None
+        if ref is not None:
+            row.set_note("legacy", f"read as {ref.label} on {area.label}: check the site")
 
     def toggle_area(self, code: str) -> None:
         if code in self.area_rows.codes():
@@ -628,6 +658,7 @@ class SessionFormDialog(QDialog):
         problems = (*self.typing_problems(), *assessment.problems)
         self.panel.set_may_override(self._may_override(assessment))
         self.panel.show_problems(problems)
+        self.area_rows.show_problems(list(assessment.problems))
         self.sign_button.setEnabled(not Assessment(problems).errors)
         self.checked.emit()
 

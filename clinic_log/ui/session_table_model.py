@@ -67,7 +67,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 
 
 def load_area_labels(db: Database) -> dict[str, str]:
-    """Treatment-area code → label ("acne_scars" → "Acne scars (atrophic)"), from the reference data."""
+    """Body-site code → label ("chin_jaw" → "Chin and jawline"), from the reference data."""
     return area_labels(db)
 
 

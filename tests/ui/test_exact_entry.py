@@ -87,13 +87,13 @@ def test_switching_to_a_shorter_device_keeps_the_typed_depth_and_shows_its_range
     dermapen = people.add_device(db, owner, "Dermapen 4", "DP4-1")
     form = open_form(qtbot, db, clinic)
     form.device.setCurrentIndex(form.device.findData(dermapen.id))
-    form.toggle_area("stretch_marks")
+    form.toggle_area("abdomen")
     depth = form.area_rows.rows[0].depth
     type_into(qtbot, depth, "2.8")
     form.device.setCurrentIndex(form.device.findData(clinic.device_id))  # the SkinPen: 0.25–2.5 mm
     assert depth.text() == "2.8"
     assert form.area_rows.values()[0].depth_mm == 2.8
-    checked(qtbot, form, lambda: error_shown(form, f"Stretch marks (striae) 2.8 mm {SKINPEN_RANGE}"))
+    checked(qtbot, form, lambda: error_shown(form, f"Abdomen 2.8 mm {SKINPEN_RANGE}"))
     assert not form.sign_button.isEnabled()
 
 

@@ -64,10 +64,11 @@ def test_complete_session_logged_keyboard_only_is_stored(qtbot: QtBot, db: Datab
     keys.press(Qt.Key.Key_Up)  # 2 passes
     keys.press(Qt.Key.Key_Tab)
     keys.press(Qt.Key.Key_Down)  # technique: stamping
-    keys.press(Qt.Key.Key_Tab, times=3)  # endpoint, remove (RF energy is disabled: skipped), cheeks depth
+    # endpoint, indication, remove (no tips for the SkinPen, RF energy disabled: both skipped), cheeks depth
+    keys.press(Qt.Key.Key_Tab, times=4)
     assert keys.focus() is form.area_rows.rows[1].depth
     keys.press(Qt.Key.Key_Up, times=2)  # 0.75 → 0.85 mm
-    keys.press(Qt.Key.Key_Tab, times=5)  # passes, technique, endpoint, remove, numbing cream
+    keys.press(Qt.Key.Key_Tab, times=6)  # passes, technique, endpoint, indication, remove, numbing cream
     assert keys.focus() is form.products.numbing
     keys.press(Qt.Key.Key_Space)
     keys.press(Qt.Key.Key_Tab)
@@ -149,19 +150,19 @@ def test_device_never_changes_a_typed_depth_and_enables_rf_energy_only_for_rf(qt
                                                                              owner: Actor, clinic: Clinic) -> None:
     rf = people.add_device(db, owner, "Morpheus8", "M8-1")
     form = open_form(qtbot, db, clinic)
-    form.toggle_area("stretch_marks")
+    form.toggle_area("abdomen")
     row = form.area_rows.rows[0]
-    assert row.depth.text() == "1.75" and row.depth.value() == 1.75  # middle of 1.0–2.5
+    assert row.depth.text() == "1.5" and row.depth.value() == 1.5  # middle of 1.0–2.0
     assert not row.rf_energy.isEnabled()  # SkinPen Precision
     row.depth.setText("3.5")  # beyond the SkinPen's 2.5 mm: kept, and the checks say so
     form.device.setCurrentIndex(form.device.findData(rf.id))
     assert row.depth.text() == "3.5" and row.rf_energy.isEnabled()
     row.rf_energy.setText("12.5")
-    assert row.value() == AreaInput("stretch_marks", 3.5, 1, None, None, 12.5)
+    assert row.value() == AreaInput("abdomen", 3.5, 1, None, None, 12.5)
     form.device.setCurrentIndex(form.device.findData(clinic.device_id))
     assert row.depth.text() == "3.5"  # never moved into the SkinPen's range
     assert not row.rf_energy.isEnabled() and row.rf_energy.text() == "12.5"  # still shown, but not stored
-    assert row.value() == AreaInput("stretch_marks", 3.5, 1, None, None, None)
+    assert row.value() == AreaInput("abdomen", 3.5, 1, None, None, None)
 
 
 @dataclass(frozen=True)
@@ -394,20 +395,22 @@ def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, db: Database, cl
 
 def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
     form = open_form(qtbot, db, clinic)
-    for code in ("nose", "cheeks", "stretch_marks"):
+    for code in ("nose", "cheeks", "thighs"):
         qtbot.mouseClick(form.face_map, Qt.MouseButton.LeftButton, pos=form.face_map.area_center(code).toPoint())
-    assert form.area_rows.codes() == ["nose", "cheeks", "stretch_marks"]
-    assert form.face_map.chosen == {"nose", "cheeks", "stretch_marks"}
+    assert form.area_rows.codes() == ["nose", "cheeks", "thighs"]
+    assert form.face_map.chosen == {"nose", "cheeks", "thighs"}
     qtbot.mouseClick(form.face_map, Qt.MouseButton.LeftButton, pos=form.face_map.area_center("nose").toPoint())
-    assert form.area_rows.codes() == ["cheeks", "stretch_marks"]
+    assert form.area_rows.codes() == ["cheeks", "thighs"]
     checked_items = [form.picker.list.item(n).text() for n in range(form.picker.list.count())
                      if form.picker.list.item(n).checkState() == Qt.CheckState.Checked]
-    assert [t.split("  ")[0] for t in checked_items] == ["Cheeks", "Stretch marks (striae)"]
+    assert [t.split("  ")[0] for t in checked_items] == ["Cheeks", "Thighs"]
 
 
 def test_every_area_code_has_a_shape_on_the_map(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
     form = open_form(qtbot, db, clinic)
-    assert sorted(form.face_map.area_codes) == sorted(a.code for a in form.choices.areas)
+    # every body site but "site not recorded" (only for records made before sites and indications were apart)
+    assert sorted(form.face_map.area_codes) == sorted(a.code for a in form.choices.areas
+                                                      if a.code != "site_not_recorded")
     for code in form.face_map.area_codes:  # each shape is hit at its own centre, not a neighbour's
         assert form.face_map.area_at(form.face_map.area_center(code)) == code
 
