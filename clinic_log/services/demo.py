@@ -253,7 +253,9 @@ def _make_sessions(session: Session, rng: random.Random, count: int, clients: li
                 # Chosen from the ids, not the generator, so the rest of the data stays as the seed made it.
                 indication = INDICATIONS.get(code) if sid % 3 == 0 else None
                 if indication is not None:
-                    lo, hi = INDICATION_RANGES[indication, modality == "rf"]
+                    low, high = INDICATION_RANGES[indication, modality == "rf"]
+                    # Scars are treated deep: by practitioners whose depth cap reaches the indication's range.
+                    indication, lo, hi = (indication, low, high) if cap >= low else (None, lo, hi)
                 tip = _tip_for(tips.get(did), code, regions[code])
                 if tip is not None:
                     lo, hi, dmin, dmax = max(lo, tip[1]), min(hi, tip[2]), tip[1], tip[2]
@@ -281,7 +283,7 @@ NOT_RECORDED = "site_not_recorded"  # only for records made before sites and ind
 INDICATIONS = {"cheeks": "acne_scars", "abdomen": "stretch_marks", "thighs": "stretch_marks"}  # every third session
 INDICATION_RANGES = {("acne_scars", False): (1.5, 2.0), ("acne_scars", True): (1.5, 3.5),
                      ("stretch_marks", False): (1.0, 2.5), ("stretch_marks", True): (2.0, 7.0)}
-_SMALL_AREAS = ("periorbital", "perioral", "nose")  # the Prime tip's
+_SMALL_AREAS = ("periorbital", "perioral", "nose", "hands")  # the Prime tip's: small, thin-skinned areas
 
 
 def _tips_by_device(session: Session) -> dict[int, dict[str, tuple[str, float, float]]]:
@@ -296,10 +298,11 @@ def _tips_by_device(session: Session) -> dict[int, dict[str, tuple[str, float, f
 
 def _tip_for(tips: dict[str, tuple[str, float, float]] | None, area: str, region: str
              ) -> tuple[str, float, float] | None:
-    """The tip a clinic would use on `area`: Body on the body, Prime around the eyes, nose and lips, else Facial."""
+    """The tip a clinic would use on `area`: Prime on small areas (eyes, nose, lips, hands), Body on the rest of the
+    body, else Facial."""
     if not tips:
         return None
-    wanted = "body" if region == "body" else "prime" if area in _SMALL_AREAS else "facial"
+    wanted = "prime" if area in _SMALL_AREAS else "body" if region == "body" else "facial"
     return tips.get(wanted)
 
 
