@@ -460,8 +460,8 @@ class _SessionImport:
                 indication = area_code
                 area_code = indications[area_code].default_site or NOT_RECORDED_SITE
             elif area_code not in areas:
-                add(line, "area", f"{area_code!r} is not allowed; one of {', '.join(areas)}"
-                    if area_code else "required")
+                add(line, "area", f"{area_code!r} is not allowed; one of {', '.join(areas)} (a body site), or an "
+                    f"indication read onto its site: {', '.join(sorted(indications))}" if area_code else "required")
             tip = get("tip", "") or None
             if tip is not None and model_name in model_refs:
                 tips = model_refs[model_name].tips

@@ -17,6 +17,7 @@ from clinic_log.domain.values import AreaInput
 from clinic_log.services import people
 from clinic_log.services.draft_input import OrmReader, load_record
 from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
+from clinic_log.services.indications import set_indication_site
 from clinic_log.services.session_queries import count_sessions
 from clinic_log.services.sessions import assess, log_session, save_draft, sign_session
 from tests.unit.services.helpers import make_clinic, session_entry
@@ -125,6 +126,22 @@ def test_an_indication_without_a_default_site_is_read_as_site_not_recorded(
     assert _import(clinic_files, owner, tmp_path, HEADER, ROW.format(area="scars", depth="1.5")) == 1
     assert _stored_areas(clinic_files, _last_session(clinic_files)) == [("site_not_recorded", "scars", None, 1.5,
                                                                          None)]
+
+
+def test_the_site_the_owner_sets_is_where_an_imported_indication_lands(
+        clinic_files: Database, owner: Actor, tmp_path: Path) -> None:
+    assert set_indication_site(clinic_files, owner, "scars", "back")
+    assert _import(clinic_files, owner, tmp_path, HEADER, ROW.format(area="scars", depth="1.5")) == 1
+    assert _stored_areas(clinic_files, _last_session(clinic_files)) == [("back", "scars", None, 1.5, None)]
+
+
+def test_an_unknown_area_lists_the_sites_and_the_indications(
+        clinic_files: Database, owner: Actor, tmp_path: Path) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        _import(clinic_files, owner, tmp_path, HEADER, ROW.format(area="kneecap", depth="1.5"))
+    (problem,) = refused.value.problems
+    assert (problem.line, problem.column) == (2, "area")
+    assert "one of forehead" in problem.problem and "or an indication read onto its site: acne_scars" in problem.problem
 
 
 def test_a_tip_and_energy_import_from_their_own_columns(clinic_files: Database, owner: Actor, tmp_path: Path) -> None:
