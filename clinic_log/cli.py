@@ -151,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("action", choices=("export", "load"))
     ref.add_argument("folder", type=Path)
     ref.set_defaults(kind="reference")
+    ind = sub.add_parser("indications", help="list indications with their site and ranges, or set an indication's "
+                                             "site (owner; audited)",
+                         description="indications: list CODE, label, the site an indication given as the area "
+                                     "(older import files) is read onto, and its own depth ranges; indications "
+                                     "set-site CODE SITE: set that site, e.g. indications set-site scars back")
+    ind.add_argument("action", nargs="?", choices=("list", "set-site"), default="list")
+    ind.add_argument("code", nargs="?")
+    ind.add_argument("site", nargs="?")
     return parser
 
 
@@ -462,11 +470,41 @@ def cmd_reference(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _range(low: float | None, high: float | None) -> str | None:
+    return None if low is None or high is None else f"{low}–{high} mm"
+
+
+def cmd_indications(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.indications import list_indications, set_indication_site
+
+    if args.action == "list":
+        if args.code is not None:
+            raise InvalidValue("indications", args.code, "nothing after 'indications' or 'indications list'; "
+                                                         "to set a site: indications set-site CODE SITE")
+        _out("code\tlabel\tsite for older files\tranges")
+        for i in list_indications(db):
+            usual, rf = _range(i.usual_min_mm, i.usual_max_mm), _range(i.rf_min_mm, i.rf_max_mm)
+            ranges = ", ".join(r for r in (usual, rf and f"RF {rf}") if r) or "the site's"
+            _out(f"{i.code}\t{i.label}\t{i.default_site or 'site_not_recorded'}\t{ranges}")
+        return EXIT_OK
+    if args.code is None:
+        raise InvalidValue("CODE", "", "indications set-site CODE SITE, CODE as listed by 'indications'")
+    if args.site is None:
+        raise InvalidValue("SITE", "", f"indications set-site {args.code} SITE, SITE a body site code "
+                                       "(abdomen, cheeks…)")
+    if set_indication_site(db, cli_actor(), args.code, args.site):
+        _out(f"{args.code}: site {args.site}")
+    else:
+        _out(f"{args.code}: site unchanged ({args.site})")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "recall": cmd_recall,
     "aftercare": cmd_aftercare, "pretreatment": cmd_pretreatment, "decisions": cmd_decisions,
     "referral": cmd_referral, "backup": cmd_backup, "restore": cmd_restore,
     "check": cmd_check, "settings": cmd_settings, "reference": cmd_reference,
+    "indications": cmd_indications,
 }
 
 

@@ -33,6 +33,7 @@ from clinic_log.domain.values import (
     PractitionerFacts,
     Problem,
     SessionInput,
+    area_name,
 )
 from clinic_log.domain.windows import add_window
 
@@ -216,7 +217,7 @@ def _check_areas(entry: SessionInput, facts: SessionFacts) -> list[Problem]:
                     "unknown_indication", f"areas[{n}].indication",
                     f"{area.indication!r} is not an indication; one of {', '.join(sorted(facts.indications))}",
                 ))
-        name = ref.label if indication is None else f"{ref.label} ({indication.label.lower()})"
+        name = area_name(ref.label, None if indication is None else indication.label)
         if (area.area_code, area.indication) in seen:
             out.append(_error("duplicate_area", f"areas[{n}].area", f"{name} is listed twice"))
         seen.add((area.area_code, area.indication))

@@ -8,6 +8,22 @@ from datetime import date, datetime
 from clinic_log.domain.enums import AppliesTo, DecisionKind, Level, Modality, PractitionerRole, Severity
 
 
+def area_name(site_label: str, indication_label: str | None = None) -> str:
+    """What a treated area is called wherever it is shown: the body site, with the indication beside it
+    ("Cheeks (acne scars (atrophic))") when one is recorded."""
+    return site_label if not indication_label else f"{site_label} ({indication_label.lower()})"
+
+
+def tip_name(model_name: str | None, tip_label: str) -> str:
+    """A device tip as shown: "Morpheus8 Facial (24 pins) tip"."""
+    return f"{model_name} {tip_label} tip" if model_name else f"{tip_label} tip"
+
+
+def energy_text(value: float, unit: str | None) -> str:
+    """An RF energy setting with the unit the device counts it in: "30 level", "12.5 W"."""
+    return f"{value:g} {unit}" if unit else f"{value:g}"
+
+
 @dataclass(frozen=True)
 class AreaRef:
     """A treatment area and its usual needle depth range (reference data)."""

@@ -117,9 +117,10 @@ def _session_story(s: _Row, children: Mapping[str, Sequence[_Row]], st: _Styles,
     areas = children.get("session_areas", ())
     if areas:
         story.append(_table([[a["area"], _shown(a["depth_mm"]) + " mm", _shown(a["passes"]), _shown(a["technique"]),
-                              _shown(a["endpoint"]), _shown(a["rf_energy"])] for a in areas],
-                            ("Area", "Depth", "Passes", "Technique", "Endpoint", "RF energy"), st,
-                            [width / 6] * 6))
+                              _shown(a["endpoint"]), _shown(a.get("tip_used")),
+                              _shown(a.get("rf_energy_shown", a["rf_energy"]))] for a in areas],
+                            ("Area", "Depth", "Passes", "Technique", "Endpoint", "Tip", "RF energy"), st,
+                            [width * 0.22, *[width * 0.13] * 6]))
     for p in children.get("session_products", ()):
         minutes = f", {p['contact_minutes']} min contact" if p.get("contact_minutes") else ""
         story += _paras(f"{p['name']}{minutes}" + (f" — {p['note']}" if p.get("note") else ""), st.indent,

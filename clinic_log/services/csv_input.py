@@ -122,9 +122,10 @@ class CsvReader:
     and the bad rows are not yielded. `chars_read` (about the bytes read) and `size` feed a progress display."""
 
     def __init__(self, path: Path, columns: Sequence[str], problems: ProblemList,
-                 limits: Mapping[str, int] | None = None) -> None:
+                 limits: Mapping[str, int] | None = None, optional: Sequence[str] = ()) -> None:
         self.path = path
         self.columns = tuple(columns)
+        self.optional = frozenset(optional)  # read and checked when the header names them; not required
         self.problems = problems
         self.limits = dict(limits or {})
         self.chars_read = 0
@@ -158,7 +159,7 @@ class CsvReader:
             return
         width = len(header)
         limits = [self.limits.get(name, DEFAULT_LIMIT) for name in header]
-        wanted = [name in self.columns for name in header]
+        wanted = [name in self.columns or name in self.optional for name in header]
         control = _CONTROL.search
         not_utf8 = _NOT_UTF8.search
         strip = str.strip

@@ -25,6 +25,7 @@ from clinic_log.db.models import (
     Credential,
     Device,
     DeviceModel,
+    DeviceTip,
     Finding,
     Practitioner,
     SessionArea,
@@ -217,7 +218,10 @@ def _make_sessions(session: Session, rng: random.Random, count: int, clients: li
                    lots: list[int]) -> int:
     if count == 0 or not clients:
         return 0
-    areas = [(a.code, a.usual_min_mm, a.usual_max_mm) for a in session.scalars(select(Area))]
+    areas = [(a.code, a.usual_min_mm, a.usual_max_mm) for a in session.scalars(select(Area))
+             if a.code != NOT_RECORDED]
+    tips = _tips_by_device(session)
+    regions = {code: region for code, region in session.execute(select(Area.code, Area.region))}
     comp_codes = list(session.scalars(select(ComplicationType.code).order_by(ComplicationType.code)))
     expected = ["erythema", "oedema", "pinpoint_bleeding", "dryness"]
     physicians = [p for p in practitioners if p[1] in ("dermatologist", "plastic_surgeon")]
@@ -246,11 +250,20 @@ def _make_sessions(session: Session, rng: random.Random, count: int, clients: li
                            else started + timedelta(minutes=40), "countersigned_by": None,
                            "countersigned_at": None, "created_by": "demo", "created_at": now, "updated_at": now})
             for code, lo, hi in rng.sample(areas, rng.randrange(1, 4)):
+                # Chosen from the ids, not the generator, so the rest of the data stays as the seed made it.
+                indication = INDICATIONS.get(code) if sid % 3 == 0 else None
+                if indication is not None:
+                    low, high = INDICATION_RANGES[indication, modality == "rf"]
+                    # Scars are treated deep: by practitioners whose depth cap reaches the indication's range.
+                    indication, lo, hi = (indication, low, high) if cap >= low else (None, lo, hi)
+                tip = _tip_for(tips.get(did), code, regions[code])
+                if tip is not None:
+                    lo, hi, dmin, dmax = max(lo, tip[1]), min(hi, tip[2]), tip[1], tip[2]
                 depth = round(min(max(rng.uniform(lo, hi), dmin), dmax, max(cap, dmin)) / 0.05) * 0.05
                 a_rows.append({"session_id": sid, "area_code": code, "depth_mm": round(max(depth, 0.05), 2),
                                "passes": rng.randrange(1, 5), "technique": rng.choice(["stamping", "gliding"]),
                                "endpoint": "mild erythema", "rf_energy": rng.randrange(10, 40) if modality == "rf"
-                               else None})
+                               else None, "indication": indication, "tip": None if tip is None else tip[0]})
             if rng.random() < 0.06:
                 code = rng.choice(expected) if rng.random() < 0.7 else rng.choice(comp_codes)
                 c_rows.append({"session_id": sid, "code": code, "grade": 1 if code in expected else rng.randrange(1, 4),
@@ -264,6 +277,33 @@ def _make_sessions(session: Session, rng: random.Random, count: int, clients: li
         area_total += len(a_rows)
     dialect.after_explicit_ids(session, TreatmentSession.__table__)
     return area_total
+
+
+NOT_RECORDED = "site_not_recorded"  # only for records made before sites and indications were apart
+INDICATIONS = {"cheeks": "acne_scars", "abdomen": "stretch_marks", "thighs": "stretch_marks"}  # every third session
+INDICATION_RANGES = {("acne_scars", False): (1.5, 2.0), ("acne_scars", True): (1.5, 3.5),
+                     ("stretch_marks", False): (1.0, 2.5), ("stretch_marks", True): (2.0, 7.0)}
+_SMALL_AREAS = ("periorbital", "perioral", "nose", "hands")  # the Prime tip's: small, thin-skinned areas
+
+
+def _tips_by_device(session: Session) -> dict[int, dict[str, tuple[str, float, float]]]:
+    """Each device's tips (device id → tip code → (code, min, max)), for devices whose model has tips."""
+    found: dict[int, dict[str, tuple[str, float, float]]] = {}
+    for did, code, low, high in session.execute(
+            select(Device.id, DeviceTip.code, DeviceTip.min_depth_mm, DeviceTip.max_depth_mm)
+            .join(DeviceTip, DeviceTip.model_id == Device.device_model_id)):
+        found.setdefault(did, {})[code] = (code, low, high)
+    return found
+
+
+def _tip_for(tips: dict[str, tuple[str, float, float]] | None, area: str, region: str
+             ) -> tuple[str, float, float] | None:
+    """The tip a clinic would use on `area`: Prime on small areas (eyes, nose, lips, hands), Body on the rest of the
+    body, else Facial."""
+    if not tips:
+        return None
+    wanted = "prime" if area in _SMALL_AREAS else "body" if region == "body" else "facial"
+    return tips.get(wanted)
 
 
 NOTES = ["course going well", "client happy with texture", "slight pinpoint bleeding on cheeks",

@@ -43,7 +43,9 @@ from clinic_log.db.models import (
     Credential,
     Device,
     DeviceModel,
+    DeviceTip,
     Finding,
+    Indication,
     Practitioner,
     SessionArea,
     SessionOverride,
@@ -67,10 +69,12 @@ from clinic_log.domain.values import (
     DecisionFacts,
     DeviceModelRef,
     FindingFacts,
+    IndicationRef,
     LotFacts,
     PractitionerFacts,
     ProductInput,
     SessionInput,
+    TipRef,
 )
 from clinic_log.services.audit import CHAIN_HEAD, GENESIS
 from clinic_log.services.clock import from_utc_naive
@@ -89,6 +93,8 @@ _consent = table_of(Consent)
 _setting = table_of(Setting)
 _areas = table_of(SessionArea)
 _area = table_of(Area)
+_indication = table_of(Indication)
+_tip = table_of(DeviceTip)
 _products = table_of(SessionProduct)
 _comps = table_of(Complication)
 _comp_type = table_of(ComplicationType)
@@ -130,7 +136,7 @@ def _draft_select() -> Select[Any]:
             *(_sup.c[name].label(f"sup_{name}") for name in _PEOPLE),
             _device.c.id.label("d_id"), _device.c.serial, _device.c.in_service,
             _model.c.name.label("model_name"), _model.c.modality, _model.c.min_depth_mm, _model.c.max_depth_mm,
-            _model.c.min_age,
+            _model.c.min_age, _model.c.energy_unit, _model.c.id.label("model_id"),
             _lot.c.lot_number, _lot.c.expires_on.label("lot_expires"),
             latest_consent.label("consent_on"), validity.label("consent_validity"),
             *(probe.label(name) for name, probe in has.items()),
@@ -142,6 +148,11 @@ def _draft_select() -> Select[Any]:
             _areas.c.id.label("a_id"), _areas.c.area_code, _areas.c.depth_mm, _areas.c.passes, _areas.c.technique,
             _areas.c.endpoint, _areas.c.rf_energy, _area.c.code.label("area_ref"), _area.c.label.label("area_label"),
             _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm, _area.c.rf_min_mm, _area.c.rf_max_mm,
+            # Why the area was treated (with the indication's own range) and the tip used: NULLs when not recorded.
+            _areas.c.indication, _areas.c.tip, _indication.c.code.label("ind_ref"),
+            _indication.c.label.label("ind_label"), _indication.c.default_site.label("ind_site"),
+            _indication.c.usual_min_mm.label("ind_min"), _indication.c.usual_max_mm.label("ind_max"),
+            _indication.c.rf_min_mm.label("ind_rf_min"), _indication.c.rf_max_mm.label("ind_rf_max"),
         )
         .select_from(_s)
         .outerjoin(_client, _client.c.id == _s.c.client_id)
@@ -152,6 +163,7 @@ def _draft_select() -> Select[Any]:
         .outerjoin(_lot, _lot.c.id == _s.c.cartridge_lot_id)
         .outerjoin(_areas, _areas.c.session_id == _s.c.id)
         .outerjoin(_area, _area.c.code == _areas.c.area_code)
+        .outerjoin(_indication, _indication.c.code == _areas.c.indication)
         .outerjoin(_user, _user.c.id == bindparam("uid"))
         .outerjoin(_user_prac, _user_prac.c.id == _user.c.practitioner_id)
         .where(_s.c.id == bindparam("sid"))
@@ -191,6 +203,12 @@ _OVERRIDES = (select(_overrides.c.code, _overrides.c.message, _overrides.c.reaso
 
 _ALL_AREAS = select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm,
                     _area.c.rf_min_mm, _area.c.rf_max_mm)
+_ALL_INDICATIONS = select(_indication.c.code.label("ind_ref"), _indication.c.label.label("ind_label"),
+                          _indication.c.default_site.label("ind_site"), _indication.c.usual_min_mm.label("ind_min"),
+                          _indication.c.usual_max_mm.label("ind_max"), _indication.c.rf_min_mm.label("ind_rf_min"),
+                          _indication.c.rf_max_mm.label("ind_rf_max"))
+_TIPS = (select(_tip.c.code, _tip.c.label, _tip.c.min_depth_mm, _tip.c.max_depth_mm, _tip.c.region)
+         .where(_tip.c.model_id == bindparam("mid")).order_by(_tip.c.max_depth_mm, _tip.c.id))
 _ALL_COMPLICATION_CODES = select(_comp_type.c.code, _comp_type.c.max_grade)
 
 
@@ -297,8 +315,11 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
             raise NotFound("device", row.device_id)
         if not row.in_service and row.status == SessionStatus.DRAFT:
             raise InvalidValue("device", row.serial, "a device that is in service")
+        # The model's tips are read only when an area records one: the rules look at them for nothing else.
+        tips = tuple(TipRef(t.code, t.label, t.min_depth_mm, t.max_depth_mm, t.region)
+                     for t in reader.rows(_TIPS, {"mid": row.model_id})) if any(r.tip for r in rows) else ()
         device_model = DeviceModelRef(row.model_name, Modality(row.modality), row.min_depth_mm, row.max_depth_mm,
-                                      row.min_age)
+                                      row.min_age, row.energy_unit, tips)
 
     area_rows = [r for r in rows if r.a_id is not None]
     product_rows = reader.rows(_PRODUCTS, {"sid": session_id}) if row.has_products else []
@@ -329,7 +350,8 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
         client_id=row.client_id, practitioner_id=row.practitioner_id, started_at=from_utc_naive(row.started_at),
         device_id=row.device_id, cartridge_lot=row.lot_number, lot_expires=row.lot_expires,
         supervisor_id=row.supervisor_id, supervisor_presence=row.supervisor_presence,
-        areas=tuple(AreaInput(a.area_code, a.depth_mm, a.passes, a.technique, a.endpoint, a.rf_energy)
+        areas=tuple(AreaInput(a.area_code, a.depth_mm, a.passes, a.technique, a.endpoint, a.rf_energy,
+                              a.indication, a.tip)
                     for a in area_rows),
         products=tuple(ProductInput(p.name, p.contact_minutes, p.note) for p in product_rows),
         complications=tuple(ComplicationInput(c.code, c.grade, c.onset_on, c.expected, c.relatedness, c.action,
@@ -348,6 +370,7 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
         consent_validity=row.consent_validity if row.consent_validity is not None
         else SETTINGS[CONSENT_VALIDITY].default,
         lot=None if row.lot_number is None else LotFacts(row.lot_number, True, row.lot_expires),
+        indications=_indication_refs(reader, area_rows),
     )
     return StoredSession(row.id, SessionStatus(row.status), row.version, row.practitioner_id, row.created_by,
                          row.voided_by, row.countersigned_by, row.warnings_reason, stored, overrides,
@@ -370,6 +393,15 @@ def _area_refs(reader: Reader, area_rows: _Rows) -> dict[str, AreaRef]:
     return {a.area_ref: AreaRef(a.area_ref, a.area_label, a.region, a.usual_min_mm, a.usual_max_mm, a.rf_min_mm,
                                 a.rf_max_mm)
             for a in area_rows}
+
+
+def _indication_refs(reader: Reader, area_rows: _Rows) -> dict[str, IndicationRef]:
+    """The indications the areas record; every one only when a stored code is missing (as for areas)."""
+    if any(a.indication is not None and a.ind_ref is None for a in area_rows):
+        area_rows = reader.rows(_ALL_INDICATIONS, {})
+    return {a.ind_ref: IndicationRef(a.ind_ref, a.ind_label, a.ind_site, a.ind_min, a.ind_max, a.ind_rf_min,
+                                     a.ind_rf_max)
+            for a in area_rows if a.ind_ref is not None}
 
 
 def _complication_codes(reader: Reader, comp_rows: _Rows) -> dict[str, int]:

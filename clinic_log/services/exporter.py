@@ -43,7 +43,7 @@ EXPORT_COLUMNS = ("session_id", "started_at", "time_zone", "status", "client_ref
                   "supervisor", "device", "device_serial", "cartridge_lot", "lot_expires", "area", "depth_mm",
                   "passes", "technique", "rf_energy", "products", "complications", "max_complication_grade", "notes",
                   "signed_by", "signed_at", "countersigned_by", "countersigned_at", "voided_by", "voided_at",
-                  "void_reason")
+                  "void_reason", "indication", "tip", "rf_energy_unit")  # the last three: added with issue 17
 FORMATS = ("csv", "json", "fhir")
 TIMES = ("local", "utc")  # local: the clinic's zone with its UTC offset (the default); utc: +00:00
 LIST_SEPARATOR = " | "  # between the products, and between the complications, of one session
@@ -118,7 +118,7 @@ def _rows(db: Database, date_from: date | None, date_to: date | None, zone: tzin
                    CartridgeLot.lot_number, CartridgeLot.expires_on, SessionArea.area_code, SessionArea.depth_mm,
                    SessionArea.passes, SessionArea.technique, SessionArea.rf_energy, products, comps, worst,
                    s.notes, s.signed_by, s.signed_at, s.countersigned_by, s.countersigned_at, s.voided_by,
-                   s.voided_at, s.void_reason)
+                   s.voided_at, s.void_reason, SessionArea.indication, SessionArea.tip, DeviceModel.energy_unit)
             .join(SessionArea, SessionArea.session_id == s.id)
             .join(Client, Client.id == s.client_id)
             .join(Practitioner, Practitioner.id == s.practitioner_id)
@@ -145,7 +145,9 @@ def _rows(db: Database, date_from: date | None, date_to: date | None, zone: tzin
                         f"{r[4]} {r[5]}", r[6], r[7], r[8], r[9], r[10], r[11].isoformat() if r[11] else None)
                 tail = (r[17], r[18], r[19], r[20], r[21], clock.show(r[22]), r[23], clock.show(r[24]), r[25],
                         clock.show(r[26]), r[27])
-            yield dict(zip(EXPORT_COLUMNS, (*head, r[12], r[13], r[14], r[15], r[16], *tail), strict=True))
+            unit = r[30] if r[16] is not None else None  # the unit of the energy the row holds
+            yield dict(zip(EXPORT_COLUMNS, (*head, r[12], r[13], r[14], r[15], r[16], *tail, r[28], r[29], unit),
+                           strict=True))
 
 
 def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: date | None = None,

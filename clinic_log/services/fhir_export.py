@@ -56,6 +56,8 @@ from clinic_log.db.models import (
     Credential,
     Device,
     DeviceModel,
+    DeviceTip,
+    Indication,
     Practitioner,
     SessionArea,
     TreatmentSession,
@@ -63,6 +65,7 @@ from clinic_log.db.models import (
 from clinic_log.domain.enums import SessionStatus
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.text import name_text
+from clinic_log.domain.values import energy_text, tip_name
 from clinic_log.paths import resources_dir
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.progress import Progress, no_progress
@@ -223,10 +226,16 @@ def lot_entry(systems: Systems, lot_id: int, number: str, expires: date | None) 
     return _post(systems, "Device", f"lot/{lot_id}", resource)
 
 
-def _area_note(a: SessionArea) -> str:
+def _area_note(facts: _Facts, row: TreatmentSession, a: SessionArea) -> str:
+    """Passes, technique, endpoint, why (the indication), the tip and the RF energy with its unit."""
+    model_id, model, unit = facts.models.get(row.device_id, (0, None, None)) if row.device_id else (0, None, None)
+    why = facts.indication_labels.get(a.indication, a.indication) if a.indication else None
+    tip = tip_name(model, facts.tip_labels.get((model_id, a.tip), a.tip)) if a.tip else None
     parts = [f"{a.passes} pass{'es' if a.passes != 1 else ''}"]
     parts += [text for text in (a.technique, f"endpoint {a.endpoint}" if a.endpoint else None,
-                                f"RF energy {a.rf_energy:g}" if a.rf_energy is not None else None) if text]
+                                f"for {why}" if why else None, tip,
+                                f"RF energy {energy_text(a.rf_energy, unit)}" if a.rf_energy is not None else None)
+              if text]
     return ", ".join(parts)
 
 
@@ -239,10 +248,18 @@ class _Facts:
     event_labels: dict[str, str]
     lots: dict[int, tuple[str, date | None]]
     snomed: dict[tuple[str, str], str]
+    indication_labels: dict[str, str]
+    models: dict[int, tuple[int, str, str | None]]  # device id -> (model id, model name, energy unit)
+    tip_labels: dict[tuple[int, str], str]  # (model id, tip code) -> label
 
     def body_site(self, code: str) -> dict[str, Any]:
         return _coded(self.systems.sub("CodeSystem/treatment-area"), code, self.area_labels.get(code, code),
                       self.snomed.get(("body_site", code)))
+
+    def reason(self, code: str) -> dict[str, Any]:
+        """An indication as a reason: the clinic's own code (no SNOMED code is on record for these)."""
+        return _coded(self.systems.sub("CodeSystem/indication"), code, self.indication_labels.get(code, code),
+                      self.snomed.get(("indication", code)))
 
 
 def procedure_entry(facts: _Facts, row: TreatmentSession, areas: list[SessionArea]) -> dict[str, Any]:
@@ -269,6 +286,12 @@ def procedure_entry(facts: _Facts, row: TreatmentSession, areas: list[SessionAre
             sites.append(site)
     if sites:
         resource["bodySite"] = sites
+    reasons: list[dict[str, Any]] = []
+    for a in areas:
+        if a.indication and (reason := facts.reason(a.indication)) not in reasons:
+            reasons.append(reason)
+    if reasons:
+        resource["reasonCode"] = reasons
     used = []
     if row.device_id is not None:
         used.append({"reference": systems.full_url("Device", f"serial/{row.device_id}")})
@@ -296,7 +319,7 @@ def observation_entry(facts: _Facts, row: TreatmentSession, a: SessionArea, amen
         "performer": [{"reference": systems.full_url("Practitioner", row.practitioner_id)}],
         "valueQuantity": {"value": a.depth_mm, "unit": "mm", "system": UCUM, "code": "mm"},
         "bodySite": facts.body_site(a.area_code),
-        "note": [{"text": _area_note(a)}],
+        "note": [{"text": _area_note(facts, row, a)}],
     })
 
 
@@ -375,6 +398,12 @@ def bundle_entries(session: Session, systems: Systems, started_from: datetime | 
         {i: (n, e) for i, n, e in session.execute(
             select(CartridgeLot.id, CartridgeLot.lot_number, CartridgeLot.expires_on))},
         snomed_codes(),
+        dict(session.execute(select(Indication.code, Indication.label)).all()),
+        {d: (m, n, u) for d, m, n, u in session.execute(
+            select(Device.id, DeviceModel.id, DeviceModel.name, DeviceModel.energy_unit)
+            .join(DeviceModel, DeviceModel.id == Device.device_model_id))},
+        {(m, c): label for m, c, label in session.execute(
+            select(DeviceTip.model_id, DeviceTip.code, DeviceTip.label))},
     )
     clients: set[int] = set()
     practitioners: set[int] = set()

@@ -90,13 +90,18 @@ CLIENT_COLUMNS = ("client_ref", "first_name", "last_name", "date_of_birth", "pho
 SESSION_COLUMNS = ("client_ref", "started_at", "practitioner", "supervisor", "device", "device_serial",
                    "cartridge_lot", "lot_expires", "area", "depth_mm", "passes", "complication",
                    "complication_grade", "notes")
+# Read when the header names them (files in the older format have none of them): why each area was treated, the
+# RF tip used and the RF energy (in the device model's unit), as the CSV export writes them.
+SESSION_OPTIONAL_COLUMNS = ("indication", "tip", "rf_energy")
+NOT_RECORDED_SITE = "site_not_recorded"  # where an indication without a default site is read to be treated
 
 
 BATCH_ROWS = 5_000  # rows validated, then written, at a time; memory does not grow with the file
 SKIPPED_LINES_SHOWN = 20  # first lines of skipped sessions listed in the result
 NAME_LIMITS = {"username": 80, "practitioner": 80, "supervisor": 80, "full_name": 200, "role": 20,
                "licence_no": 80, "client_ref": 40, "first_name": 120, "last_name": 120, "phone": 40, "email": 200,
-               "device": 80, "device_serial": 80, "cartridge_lot": 80, "area": 40, "complication": 40}
+               "device": 80, "device_serial": 80, "cartridge_lot": 80, "area": 40, "complication": 40,
+               "indication": 40, "tip": 40}
 SESSION_LIMITS = {**NAME_LIMITS, "notes": NOTES_LIMIT}  # characters per cell (db/models.py column lengths)
 
 
@@ -255,13 +260,14 @@ class _SessionLookups:
         self.fitzpatrick_by_id = {cid: fitz for cid, fitz in self.clients.values()}
         self.born_by_id = {cid: born for cid, born in session.execute(select(Client.id, Client.date_of_birth))}
         self.models = facts.device_models_by_name(session)
-        self.model_refs = {name: facts.device_model_ref(model) for name, model in self.models.items()}
+        self.model_refs = facts.device_model_refs(session)  # with each model's tips and energy unit
         self.devices = {d.serial: d for d in session.scalars(select(Device))}
         self.lots = {lot.lot_number: lot for lot in session.scalars(select(CartridgeLot))}
         # The lots known before the import, as the rules see them for every session of the file (lots the file
         # brings are added to `lots` as they are written, batch by batch).
         self.lots_at_start = {number: lot.expires_on for number, lot in self.lots.items()}
         self.areas = facts.area_refs(session)
+        self.indications = facts.indication_refs(session)
         self.complications = facts.complication_codes(session)
         self.consent_validity = get_setting(session, "consent.validity")
         self.session = session
@@ -304,7 +310,7 @@ def import_sessions(db: Database, actor: Actor, path: Path, *, skip_existing: bo
     def work(session: Session) -> ImportResult:
         db.lock_imports(session)  # a second import of the same file waits, then finds these sessions stored
         problems = ProblemList()
-        reader = CsvReader(path, SESSION_COLUMNS, problems, SESSION_LIMITS)
+        reader = CsvReader(path, SESSION_COLUMNS, problems, SESSION_LIMITS, SESSION_OPTIONAL_COLUMNS)
         run = _SessionImport(db, session, actor, _SessionLookups(session), problems, path.name, digest,
                              skip_existing)
         batch: list[CsvRow] = []
@@ -328,6 +334,14 @@ def _depth_cell(text: str) -> float:
         raise CellError(f"{text!r} is not a number; a depth in mm, e.g. 0.75, written with ASCII digits")
     try:
         return parse_decimal(text, "depth_mm", "a depth in mm, e.g. 0.75")
+    except InvalidValue as exc:
+        raise CellError(f"{text!r} is not a number; {exc.allowed}") from None
+
+
+@lru_cache(maxsize=1024)  # a file repeats the same few values on every row
+def _energy_cell(text: str) -> float:
+    try:
+        return parse_decimal(text, "rf_energy", "an RF energy setting, e.g. 30")
     except InvalidValue as exc:
         raise CellError(f"{text!r} is not a number; {exc.allowed}") from None
 
@@ -367,7 +381,7 @@ class _SessionImport:
         # whose rows come back later in the file (found through the database, as the batch is already written).
         self.imported_ids = array("q")
         self.imported_lines = array("q")
-        self.area_inputs: dict[tuple[str, float, int], AreaInput] = {}
+        self.area_inputs: dict[tuple[Any, ...], AreaInput] = {}
         self.model_of = {serial: device.model.name for serial, device in look.devices.items()}
 
     def take(self, rows: list[CsvRow], last: bool = False) -> None:
@@ -391,7 +405,8 @@ class _SessionImport:
         cell = problems.cell
         look = self.look
         clients, practitioners, models, devices = look.clients, look.practitioners, look.models, look.devices
-        areas, complications = look.areas, look.complications
+        areas, complications, indications = look.areas, look.complications, look.indications
+        model_refs = look.model_refs
         area_inputs, model_of = self.area_inputs, self.model_of
         for row in rows:
             get = row.values.get  # cells are already stripped by the reader
@@ -434,9 +449,32 @@ class _SessionImport:
                     add(line, "device_serial", "required when a device is named")
             lot_expires = cell(row, "lot_expires", parse_date, required=False)
             area_code = get("area", "")
-            if area_code not in areas:
-                add(line, "area", f"{area_code!r} is not allowed; one of {', '.join(areas)}"
-                    if area_code else "required")
+            indication = get("indication", "") or None
+            if indication is not None and indication not in indications:
+                add(line, "indication", f"{indication!r} is not allowed; one of {', '.join(sorted(indications))}")
+            if area_code in indications and area_code not in areas:
+                # The older format: an indication given as the area, read as treated on the indication's site.
+                if indication is not None and indication != area_code:
+                    add(line, "area", f"{area_code!r} is an indication, and the indication cell says "
+                        f"{indication!r}; give the body site as the area, or one indication")
+                indication = area_code
+                area_code = indications[area_code].default_site or NOT_RECORDED_SITE
+            elif area_code not in areas:
+                add(line, "area", f"{area_code!r} is not allowed; one of {', '.join(areas)} (a body site), or an "
+                    f"indication read onto its site: {', '.join(sorted(indications))}" if area_code else "required")
+            tip = get("tip", "") or None
+            if tip is not None and model_name in model_refs:
+                tips = model_refs[model_name].tips
+                if all(t.code != tip for t in tips):
+                    add(line, "tip", f"{tip!r} is not allowed; one of {', '.join(t.code for t in tips)}" if tips
+                        else f"{tip!r} is not allowed; the {model_name} has no tips on record: leave it empty")
+            text = get("rf_energy", "")
+            energy: float | None = None
+            if text:
+                try:
+                    energy = _energy_cell(text)
+                except CellError as exc:
+                    add(line, "rf_energy", str(exc))
             text = get("depth_mm", "")
             depth: float | None = None
             if not text:
@@ -481,9 +519,9 @@ class _SessionImport:
                           "lot_expires": lot_expires, "notes": get("notes", "") or None}
                 group = self.open = _Group(key, stored, [], fields, lot_number,
                                            (model_name, serial) if model_name else None)
-            area_key = (area_code, depth, passes or 1)
+            area_key = (area_code, depth, passes or 1, None, None, energy, indication, tip)
             area = area_inputs.get(area_key)
-            if area is None:  # AreaInput is an immutable value: one object per distinct area, depth and passes
+            if area is None:  # AreaInput is an immutable value: one object per distinct area, depth and passes…
                 area = area_inputs[area_key] = AreaInput(*area_key)
             group.areas.append(area)
             if comp_code and grade is not None and all(c.code != comp_code for c in group.comps):
@@ -562,6 +600,7 @@ def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: Proble
             complication_codes=look.complications, consent_validity=look.consent_validity,
             lot=None if not group.lot_number else LotFacts(group.lot_number, group.lot_number in look.lots_at_start,
                                                            look.lots_at_start.get(group.lot_number)),
+            indications=look.indications,
         )
         assessment = assess_session(entry, session_facts)
         group.warnings = assessment.to_go_ahead
@@ -587,8 +626,8 @@ _SESSION_COLUMNS = (
     "cartridge_lot_id", "course_index", "course_total", "skin_response", "notes", "warnings_reason", "status",
     "signed_by", "signed_at", "countersigned_by", "countersigned_at", "created_by", "created_at", "updated_at",
 )
-# A CSV has no technique, endpoint, RF energy or complication outcome: those columns are left to be NULL.
-_AREA_COLUMNS = ("session_id", "area_code", "depth_mm", "passes")
+# A CSV has no technique, endpoint or complication outcome: those columns are left to be NULL.
+_AREA_COLUMNS = ("session_id", "area_code", "depth_mm", "passes", "rf_energy", "indication", "tip")
 _COMPLICATION_COLUMNS = ("session_id", "code", "grade", "onset_on", "reported", "added_by_amendment")
 _WARNING_COLUMNS = ("session_id", "code", "message", "reason", "level", "overridden_by", "overridden_at")
 
@@ -621,7 +660,8 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     comps: list[tuple[Any, ...]] = []
     warnings: list[tuple[Any, ...]] = []
     for sid, g in zip(ids, groups, strict=True):
-        areas += [(sid, a.area_code, a.depth_mm, a.passes) for a in g.entry.areas]
+        areas += [(sid, a.area_code, a.depth_mm, a.passes, a.rf_energy, a.indication, a.tip)
+                  for a in g.entry.areas]
         comps += [(sid, c.code, c.grade, c.onset_on, False, False) for c in g.entry.complications]
         warnings += [(sid, w.code, w.message, imported, w.level.value,
                       actor.username if w.level is Level.STOP else None, now if w.level is Level.STOP else None)

@@ -14,9 +14,10 @@ from typing import IO
 from sqlalchemy import select
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import CartridgeLot, Client, Practitioner, SessionArea, TreatmentSession
+from clinic_log.db.models import Area, CartridgeLot, Client, Indication, Practitioner, SessionArea, TreatmentSession
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.values import area_name
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
@@ -24,7 +25,8 @@ from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.csv_output import SafeCsvWriter, safe_writer
 from clinic_log.services.files import check_target, output_target
 
-RECALL_COLUMNS = ("session_id", "date", "client_ref", "client_name", "practitioner", "area")
+RECALL_COLUMNS = ("session_id", "date", "client_ref", "client_name", "practitioner", "area", "indication",
+                  "area_name")  # area: the body site's code; area_name: "Cheeks (acne scars (atrophic))"
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,9 @@ class RecallRow:
     client_ref: str
     client_name: str
     practitioner: str
-    area: str
+    area: str  # the body site's code
+    indication: str | None = None
+    area_name: str = ""  # the site with the indication beside it, as people read it
 
 
 def recall_lot(db: Database, actor: Actor, lot_number: str) -> list[RecallRow]:
@@ -49,14 +53,17 @@ def recall_lot(db: Database, actor: Actor, lot_number: str) -> list[RecallRow]:
             raise NotFound("cartridge lot", lot_number)
         stmt = (
             select(s.id, s.started_at, Client.client_ref, Client.first_name, Client.last_name,
-                   Practitioner.full_name, SessionArea.area_code)
+                   Practitioner.full_name, SessionArea.area_code, SessionArea.indication, Area.label,
+                   Indication.label)
             .join(Client, Client.id == s.client_id)
             .join(Practitioner, Practitioner.id == s.practitioner_id)
             .join(SessionArea, SessionArea.session_id == s.id)
+            .join(Area, Area.code == SessionArea.area_code)
+            .outerjoin(Indication, Indication.code == SessionArea.indication)
             .where(s.cartridge_lot_id == lot_id)
             .order_by(s.started_at, s.id, SessionArea.id)
         )
-        rows = [RecallRow(r[0], from_utc_naive(r[1]), r[2], f"{r[3]} {r[4]}", r[5], r[6])
+        rows = [RecallRow(r[0], from_utc_naive(r[1]), r[2], f"{r[3]} {r[4]}", r[5], r[6], r[7], area_name(r[8], r[9]))
                 for r in session.execute(stmt)]
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         "recalled", "cartridge_lot", lot_number, {"sessions": len({r.session_id for r in rows})})))
@@ -65,7 +72,7 @@ def recall_lot(db: Database, actor: Actor, lot_number: str) -> list[RecallRow]:
 
 def recall_csv_row(r: RecallRow) -> list[object]:
     return [r.session_id, r.started_at.astimezone().date().isoformat(), r.client_ref, r.client_name,
-            r.practitioner, r.area]
+            r.practitioner, r.area, r.indication, r.area_name]
 
 
 def write_recall_rows(handle: IO[str], rows: Iterable[RecallRow], *, lineterminator: str = "\r\n") -> None:

@@ -20,6 +20,8 @@ from clinic_log.db.models import (
     ComplicationType,
     Device,
     DeviceModel,
+    DeviceTip,
+    Indication,
     Practitioner,
     SessionArea,
     SessionOverride,
@@ -292,10 +294,17 @@ def session_detail(session: Session, session_id: int) -> SessionDetail:
     supervisor = session.get(Practitioner, row.supervisor_id) if row.supervisor_id else None
     device = session.get(Device, row.device_id) if row.device_id else None
     lot = session.get(CartridgeLot, row.cartridge_lot_id) if row.cartridge_lot_id else None
+    model = device.model if device else None
     areas = tuple(
-        AreaView(a.id, a.area_code, label, a.depth_mm, a.passes, a.technique, a.endpoint, a.rf_energy)
-        for a, label in session.execute(
-            select(SessionArea, Area.label).join(Area, Area.code == SessionArea.area_code)
+        AreaView(a.id, a.area_code, label, a.depth_mm, a.passes, a.technique, a.endpoint, a.rf_energy,
+                 a.indication, indication_label, a.tip, tip_label, model.name if model else None,
+                 model.energy_unit if model else None)
+        for a, label, indication_label, tip_label in session.execute(
+            select(SessionArea, Area.label, Indication.label, DeviceTip.label)
+            .join(Area, Area.code == SessionArea.area_code)
+            .outerjoin(Indication, Indication.code == SessionArea.indication)
+            .outerjoin(DeviceTip, and_(DeviceTip.code == SessionArea.tip,
+                                       DeviceTip.model_id == (model.id if model else None)))
             .where(SessionArea.session_id == session_id).order_by(SessionArea.id))
     )
     products = tuple(ProductView(p.name, p.contact_minutes, p.note) for p in session.scalars(

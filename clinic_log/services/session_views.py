@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from clinic_log.domain.values import Problem
+from clinic_log.domain.values import Problem, area_name, energy_text, tip_name
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,35 @@ class AreaView:
     technique: str | None
     endpoint: str | None
     rf_energy: float | None
+    indication: str | None = None  # why (acne_scars…); area_code is the body site
+    indication_label: str | None = None
+    tip: str | None = None  # the device tip's code
+    tip_label: str | None = None
+    device_model: str | None = None
+    energy_unit: str | None = None  # what rf_energy is counted in ("level", "W")
+
+    @property
+    def name(self) -> str:
+        """The site with the indication beside it: "Cheeks (acne scars (atrophic))"."""
+        return area_name(self.label, self.indication_label)
+
+    @property
+    def tip_text(self) -> str | None:
+        """"Morpheus8 Facial (24 pins) tip", or None without a tip."""
+        return None if self.tip is None else tip_name(self.device_model, self.tip_label or self.tip)
+
+    @property
+    def energy(self) -> str | None:
+        """"30 level", or None without an energy setting."""
+        return None if self.rf_energy is None else energy_text(self.rf_energy, self.energy_unit)
+
+    @property
+    def summary(self) -> str:
+        """One line for lists and sheets: "Cheeks (acne scars (atrophic)) 1.75 mm × 2, Morpheus8 Facial… tip, 30
+        level"."""
+        parts = [f"{self.name} {self.depth_mm:g} mm × {self.passes}"]
+        parts += [p for p in (self.tip_text, self.energy) if p]
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def _facts_for(session: Session, entry: SessionInput) -> _Prepared:
         client=client, practitioner=practitioner, supervisor=supervisor, device_model=device_model,
         areas=facts.area_refs(session), complication_codes=facts.complication_codes(session),
         consent_validity=get_setting(session, "consent.validity"), lot=_lot_facts(session, entry.cartridge_lot),
+        indications=facts.indication_refs(session),
     )
     return _Prepared(session_facts, assess_session(entry, session_facts))
 
@@ -417,7 +418,8 @@ def _insert_children(session: Session, session_id: int, entry: SessionInput) -> 
     if entry.areas:
         session.execute(insert(SessionArea), [
             {"session_id": session_id, "area_code": a.area_code, "depth_mm": a.depth_mm, "passes": a.passes,
-             "technique": a.technique, "endpoint": a.endpoint, "rf_energy": a.rf_energy}
+             "technique": a.technique, "endpoint": a.endpoint, "rf_energy": a.rf_energy,
+             "indication": a.indication, "tip": a.tip}
             for a in entry.areas
         ])
     if entry.products:

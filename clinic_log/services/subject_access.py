@@ -35,7 +35,9 @@ from clinic_log.db.models import (
     ContraindicationType,
     Device,
     DeviceModel,
+    DeviceTip,
     Finding,
+    Indication,
     MedicalHistoryEntry,
     Practitioner,
     SessionArea,
@@ -47,6 +49,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.values import area_name, energy_text, tip_name
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
@@ -135,6 +138,9 @@ class _Names:
     devices: dict[int, str]
     lots: dict[int, tuple[str, str | None]]
     areas: dict[str, str]
+    indications: dict[str, str]
+    models: dict[int, tuple[int, str, str | None]]  # device id -> (model id, model name, energy unit)
+    tips: dict[tuple[int, str], str]  # (model id, tip code) -> label
     complications: dict[str, str]
     contraindications: dict[str, str]
 
@@ -155,7 +161,13 @@ def _names(session: Session, device_ids: set[int], lot_ids: set[int]) -> _Names:
     def labels(code: Any, label: Any) -> dict[str, str]:
         return {r[0]: r[1] for r in session.execute(select(code, label))}
 
+    models = {r.id: (r.model_id, r.name, r.energy_unit) for r in session.execute(
+        select(Device.id, DeviceModel.id.label("model_id"), DeviceModel.name, DeviceModel.energy_unit)
+        .join(DeviceModel, DeviceModel.id == Device.device_model_id).where(Device.id.in_(device_ids)))}
+    tips = {(r.model_id, r.code): r.label for r in session.execute(
+        select(DeviceTip.model_id, DeviceTip.code, DeviceTip.label))}
     return _Names(people, practitioners, devices, lots, labels(Area.code, Area.label),
+                  labels(Indication.code, Indication.label), models, tips,
                   labels(ComplicationType.code, ComplicationType.label),
                   labels(ContraindicationType.code, ContraindicationType.label))
 
@@ -167,8 +179,16 @@ def _add_names(tables: dict[str, list[dict[str, Any]]], names: _Names) -> None:
         row["device"] = names.devices.get(row["device_id"]) if row["device_id"] else None
         lot = names.lots.get(row["cartridge_lot_id"]) if row["cartridge_lot_id"] else None
         row["cartridge_lot"], row["cartridge_lot_expires"] = lot if lot else (None, None)
+    device_of = {row["id"]: row["device_id"] for row in tables["sessions"]}
     for row in tables["session_areas"]:
-        row["area"] = names.areas.get(row["area_code"], row["area_code"])
+        why = names.indications.get(row["indication"], row["indication"]) if row.get("indication") else None
+        row["area"] = area_name(names.areas.get(row["area_code"], row["area_code"]), why)
+        device_id = device_of.get(row["session_id"])
+        model_id, model, unit = names.models.get(device_id, (0, None, None)) if device_id else (0, None, None)
+        tip = row.get("tip")
+        row["tip_used"] = tip_name(model, names.tips.get((model_id, tip), tip)) if tip else None
+        energy = row.get("rf_energy")
+        row["rf_energy_shown"] = energy_text(energy, unit) if energy is not None else None
     for row in tables["complications"]:
         row["complication"] = names.complications.get(row["code"], row["code"])
     for row in tables["findings"]:

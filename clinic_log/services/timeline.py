@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from clinic_log.db.engine import Database
 from clinic_log.db.models import (
@@ -14,12 +14,15 @@ from clinic_log.db.models import (
     Complication,
     Device,
     DeviceModel,
+    DeviceTip,
+    Indication,
     Practitioner,
     SessionArea,
     TreatmentSession,
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import NotFound
+from clinic_log.domain.values import area_name, energy_text, tip_name
 from clinic_log.services.authority import authorize
 from clinic_log.services.client_record import audit_viewed
 from clinic_log.services.clock import from_utc_naive
@@ -27,10 +30,13 @@ from clinic_log.services.clock import from_utc_naive
 
 @dataclass(frozen=True)
 class TimelineArea:
-    area_code: str
-    label: str
+    area_code: str  # the body site
+    label: str  # the site with the indication beside it: "Cheeks (acne scars (atrophic))"
     depth_mm: float
     passes: int
+    indication: str | None = None
+    tip: str | None = None  # "Morpheus8 Facial (24 pins) tip"
+    energy: str | None = None  # "30 level"
 
 
 @dataclass(frozen=True)
@@ -86,11 +92,21 @@ def client_timeline(db: Database, actor: Actor, client_id: int) -> ClientTimelin
             .where(s.client_id == client_id).order_by(s.started_at, s.id)).all()
         ids = [r[0] for r in rows]
         areas: dict[int, list[TimelineArea]] = {}
-        for sid, code, label, depth, passes in session.execute(
+        for sid, code, label, depth, passes, indication, why, tip, tip_label, energy, model, unit in session.execute(
                 select(SessionArea.session_id, SessionArea.area_code, Area.label, SessionArea.depth_mm,
-                       SessionArea.passes).join(Area, Area.code == SessionArea.area_code)
+                       SessionArea.passes, SessionArea.indication, Indication.label, SessionArea.tip,
+                       DeviceTip.label, SessionArea.rf_energy, DeviceModel.name, DeviceModel.energy_unit)
+                .join(Area, Area.code == SessionArea.area_code)
+                .join(s, s.id == SessionArea.session_id)
+                .outerjoin(Indication, Indication.code == SessionArea.indication)
+                .outerjoin(Device, Device.id == s.device_id)
+                .outerjoin(DeviceModel, DeviceModel.id == Device.device_model_id)
+                .outerjoin(DeviceTip, and_(DeviceTip.model_id == DeviceModel.id, DeviceTip.code == SessionArea.tip))
                 .where(SessionArea.session_id.in_(ids)).order_by(SessionArea.id)):
-            areas.setdefault(sid, []).append(TimelineArea(code, label, depth, passes))
+            areas.setdefault(sid, []).append(TimelineArea(
+                code, area_name(label, why), depth, passes, indication,
+                None if tip is None else tip_name(model, tip_label or tip),
+                None if energy is None else energy_text(energy, unit)))
         complications: dict[int, int] = {}
         for (sid,) in session.execute(select(Complication.session_id).where(Complication.session_id.in_(ids))):
             complications[sid] = complications.get(sid, 0) + 1

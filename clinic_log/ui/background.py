@@ -1,8 +1,8 @@
 """Run slow service calls off the GUI thread and deliver the result by signal (one helper for the app).
 
 Usage: ``runner = BackgroundRunner(self)``, then ``runner.run("count", lambda: count_sessions(db, flt), on_done,
-on_error)``. Callbacks run on the GUI thread. A later call with the same ``key`` supersedes an earlier one still running: its result is dropped,
-so a fast typist only ever sees the count for the filter now on screen.
+on_error)``. Callbacks run on the GUI thread. A later call with the same ``key`` supersedes an earlier one still
+running: its result is dropped, so a fast typist only ever sees the count for the filter now on screen.
 
 Long jobs (exports, aggregates) use ``run_cancellable``: the work gets a ``progress(done, total)`` callable
 that reports to the GUI thread and raises `JobCancelled` once `CancelHandle.cancel()` was called; a cancelled

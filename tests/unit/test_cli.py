@@ -28,7 +28,7 @@ def test_init_is_idempotent(db_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert run(capsys, "--db", str(db_path), "init")[0] == 0
     assert run(capsys, "--db", str(db_path), "init")[0] == 0
     conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT COUNT(*) FROM areas").fetchone()[0] == 13
+    assert conn.execute("SELECT COUNT(*) FROM areas").fetchone()[0] == 16  # body sites only (issue 17)
     assert conn.execute("SELECT COUNT(*) FROM device_models").fetchone()[0] == 9
 
 
@@ -87,7 +87,8 @@ def test_missing_column_is_reported(db_path: Path, tmp_path: Path, capsys: pytes
 def test_recall_lists_every_area_treated_with_the_lot(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--db", str(imported), "recall", "--lot", "DP16-240117")
     rows = list(csv.reader(io.StringIO(out)))
-    assert code == 0 and rows[0] == ["session_id", "date", "client_ref", "client_name", "practitioner", "area"]
+    assert code == 0 and rows[0] == ["session_id", "date", "client_ref", "client_name", "practitioner", "area",
+                                     "indication", "area_name"]
     assert sorted((r[2], r[5]) for r in rows[1:]) == [("P-1001", "cheeks"), ("P-1001", "forehead"),
                                                       ("P-1003", "cheeks")]
     assert "Amélie Durand" in out

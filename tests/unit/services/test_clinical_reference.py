@@ -48,7 +48,8 @@ def test_a_morpheus8_at_4_mm_around_the_eyes_warns_and_a_body_tip_at_7_mm_is_no_
     morpheus = people.add_device(db, owner, "Morpheus8", "M8-1")
     eyes = session_entry(clinic, AreaInput("periorbital", 4.0, 1), device_id=morpheus.id)
     assert _levels(db, eyes)["depth_area"] == "warning"
-    belly = session_entry(clinic, AreaInput("stretch_marks", 7.0, 1), device_id=morpheus.id)
+    belly = session_entry(clinic, AreaInput("abdomen", 7.0, 1, indication="stretch_marks", tip="body"),
+                          device_id=morpheus.id)
     assert "depth_area" not in _levels(db, belly) and "depth_device" not in _levels(db, belly)
 
 

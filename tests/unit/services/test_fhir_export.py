@@ -19,7 +19,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError, InvalidValue, PermissionDenied
 from clinic_log.domain.values import AreaInput, ComplicationInput
-from clinic_log.services import clients
+from clinic_log.services import clients, people
 from clinic_log.services.amendments import amend_area_field, void_session
 from clinic_log.services.clinic_settings import read_settings, save_settings
 from clinic_log.services.demo import generate_demo
@@ -33,7 +33,8 @@ UCUM = "http://unitsofmeasure.org"
 ID_PATTERN = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 LISTED_SITES = {"forehead": "52795006", "cheeks": "60819002", "nose": "45206002", "chin_jaw": "30291003",
                 "neck": "45048000", "scalp": "41695006", "periorbital": "80243003", "perioral": "123851003",
-                "hands": "63125000", "decolletage": "43799004"}
+                "hands": "63125000", "decolletage": "43799004", "abdomen": "113345001", "thighs": "68367000",
+                "arms": "40983000", "buttocks": "46862004", "back": "123961009"}
 
 
 def sql(db: Database, query: str) -> list[tuple[Any, ...]]:
@@ -179,15 +180,34 @@ def test_identifier_values_are_escaped_in_the_search_of_a_conditional_create(db:
 def test_listed_areas_carry_snomed_body_sites_and_indications_keep_only_the_clinics_code(
         db: Database, owner: Actor, clinic: Clinic, tmp_path: Path) -> None:
     areas = [AreaInput(code, 0.25, 1) for code in LISTED_SITES]
-    log_session(db, clinic.derm, session_entry(clinic, *areas, AreaInput("acne_scars", 1.5, 2)),
+    log_session(db, clinic.derm, session_entry(clinic, *areas, AreaInput("site_not_recorded", 1.5, 2,
+                                                                           indication="scars")),
                 sign=True, reason="demo of every area")
     bundle = export(db, owner, tmp_path / "b.json")
     (procedure,) = resources(bundle, "Procedure")
     sites = {codes(site, site["coding"][0]["system"])[0]: codes(site, SNOMED) for site in procedure["bodySite"]}
-    assert sites == {**{code: [sct] for code, sct in LISTED_SITES.items()}, "acne_scars": []}
+    assert sites == {**{code: [sct] for code, sct in LISTED_SITES.items()}, "site_not_recorded": []}
     observations = resources(bundle, "Observation")
     assert {codes(o["bodySite"], SNOMED)[0] if codes(o["bodySite"], SNOMED) else None for o in observations} == \
         {*LISTED_SITES.values(), None}
+
+
+def test_an_indication_is_the_procedures_reason_and_the_tip_and_energy_are_in_the_observations_note(
+        db: Database, owner: Actor, clinic: Clinic, tmp_path: Path) -> None:
+    rf = people.add_device(db, owner, "Morpheus8", "M8-1")
+    log_session(db, clinic.derm, session_entry(
+        clinic, AreaInput("cheeks", 1.5, 1, rf_energy=30, indication="acne_scars", tip="facial"),
+        AreaInput("forehead", 1.0, 1, rf_energy=20, tip="facial"), device_id=rf.id, cartridge_lot=None,
+        lot_expires=None), sign=True, reason="two areas on the RF device")
+    bundle = export(db, owner, tmp_path / "b.json")
+    (procedure,) = resources(bundle, "Procedure")
+    assert [r["text"] for r in procedure["reasonCode"]] == ["Acne scars (atrophic)"]
+    assert [codes(r, r["coding"][0]["system"]) for r in procedure["reasonCode"]] == [["acne_scars"]]
+    sites = [codes(site, SNOMED) for site in procedure["bodySite"]]
+    assert sites == [["60819002"], ["52795006"]]  # the cheeks' code: the indication is not a site
+    notes = sorted(o["note"][0]["text"] for o in resources(bundle, "Observation"))
+    assert notes == ["1 pass, Morpheus8 Facial (24 pins) tip, RF energy 20 level",
+                     "1 pass, for Acne scars (atrophic), Morpheus8 Facial (24 pins) tip, RF energy 30 level"]
 
 
 def test_one_observation_per_area_holds_the_depth_in_ucum_mm_part_of_the_procedure(

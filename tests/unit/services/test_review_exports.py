@@ -56,13 +56,18 @@ def test_csv_export_reads_back_field_by_field_as_stored(db: Database, owner: Act
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert len(rows) == count == sql(db, "SELECT COUNT(*) FROM session_areas")[0][0]
     assert list(rows[0]) == list(EXPORT_COLUMNS)
-    stored = {(s_id, area): rest for s_id, area, *rest in sql(db, """
-        SELECT s.id, a.area_code, s.status, c.client_ref, c.first_name || ' ' || c.last_name, p.username,
-               a.depth_mm, a.passes, a.technique, s.notes, l.lot_number
+    stored = {(s_id, area, indication or ""): rest for s_id, area, indication, *rest in sql(db, """
+        SELECT s.id, a.area_code, a.indication, s.status, c.client_ref, c.first_name || ' ' || c.last_name,
+               p.username, a.depth_mm, a.passes, a.technique, s.notes, l.lot_number, a.tip, a.rf_energy,
+               m.energy_unit
         FROM sessions s JOIN session_areas a ON a.session_id = s.id JOIN clients c ON c.id = s.client_id
-        JOIN practitioners p ON p.id = s.practitioner_id LEFT JOIN cartridge_lots l ON l.id = s.cartridge_lot_id""")}
+        JOIN practitioners p ON p.id = s.practitioner_id LEFT JOIN cartridge_lots l ON l.id = s.cartridge_lot_id
+        LEFT JOIN devices d ON d.id = s.device_id LEFT JOIN device_models m ON m.id = d.device_model_id""")}
+    assert any(key[2] for key in stored) and any(rest[8] for rest in stored.values())  # indications and tips
     for row in rows:
-        status, ref, name, user, depth, passes, technique, notes, lot = stored[(int(row["session_id"]), row["area"])]
+        (status, ref, name, user, depth, passes, technique, notes, lot, tip, energy,
+         unit) = stored[(int(row["session_id"]), row["area"], row["indication"])]
+        assert (row["tip"] or None, row["rf_energy_unit"] or None) == (tip, unit if energy is not None else None)
         assert (row["status"], row["client_ref"], row["client_name"], row["practitioner"]) == (status, ref, name, user)
         assert (float(row["depth_mm"]), int(row["passes"])) == (depth, passes)
         assert (row["technique"] or None, row["cartridge_lot"] or None) == (technique, lot)

@@ -23,7 +23,8 @@ def test_choices_list_areas_head_to_toe_and_only_devices_in_service(db: Database
     clinic = make_clinic(db, owner)
     choices = form_choices(db)
     codes = [a.code for a in choices.areas]
-    assert codes[:3] == ["scalp", "forehead", "periorbital"] and "stretch_marks" in codes
+    assert codes[:3] == ["scalp", "forehead", "periorbital"] and "abdomen" in codes and "stretch_marks" not in codes
+    assert "stretch_marks" in {i.code for i in choices.indications}
     assert [d.id for d in choices.devices] == [clinic.device_id]
     assert {p.id for p in choices.practitioners} == {clinic.derm_id, clinic.nurse_id}
     assert choices.complication_types[0].category == "expected"

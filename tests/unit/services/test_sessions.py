@@ -40,7 +40,7 @@ def test_logged_session_is_stored_with_its_areas_and_products(db: Database, owne
 def test_error_refuses_the_session_and_writes_nothing(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     with pytest.raises(SessionRejected, match=r"2\.8 mm is outside the SkinPen Precision's range"):
-        log_session(db, clinic.derm, session_entry(clinic, AreaInput("acne_scars", 2.8, 2)))
+        log_session(db, clinic.derm, session_entry(clinic, AreaInput("cheeks", 2.8, 2, indication="acne_scars")))
     assert count_sessions(db) == 0
 
 

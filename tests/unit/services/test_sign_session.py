@@ -100,9 +100,10 @@ def test_signing_stores_the_same_warnings_reason_and_audit_detail_as_logging(db:
 
 def test_a_draft_whose_depth_is_outside_the_device_range_is_still_refused(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    draft_id = save_draft(db, clinic.derm, session_entry(clinic, AreaInput("acne_scars", 2.8, 2))).id
-    with pytest.raises(SessionRejected, match=r"Acne scars \(atrophic\) 2\.8 mm is outside the SkinPen Precision's "
-                                              r"range 0\.25–2\.5 mm"):
+    scars = AreaInput("cheeks", 2.8, 2, indication="acne_scars")
+    draft_id = save_draft(db, clinic.derm, session_entry(clinic, scars)).id
+    with pytest.raises(SessionRejected, match=r"Cheeks \(acne scars \(atrophic\)\) 2\.8 mm is outside the SkinPen "
+                                              r"Precision's range 0\.25–2\.5 mm"):
         sign_session(db, clinic.derm, draft_id, reason="deep scars")
     assert _stored(db, draft_id) == ("draft", None, [])
     assert _last_audit(db)[0] == "created"
