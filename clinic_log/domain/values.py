@@ -10,8 +10,8 @@ from clinic_log.domain.enums import AppliesTo, DecisionKind, Level, Modality, Pr
 
 def area_name(site_label: str, indication_label: str | None = None) -> str:
     """What a treated area is called wherever it is shown: the body site, with the indication beside it
-    ("Cheeks (acne scars (atrophic))") when one is recorded."""
-    return site_label if not indication_label else f"{site_label} ({indication_label.lower()})"
+    ("Cheeks — acne scars (atrophic)") when one is recorded."""
+    return site_label if not indication_label else f"{site_label} — {indication_label.lower()}"
 
 
 def tip_name(model_name: str | None, tip_label: str) -> str:

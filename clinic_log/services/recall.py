@@ -26,7 +26,7 @@ from clinic_log.services.csv_output import SafeCsvWriter, safe_writer
 from clinic_log.services.files import check_target, output_target
 
 RECALL_COLUMNS = ("session_id", "date", "client_ref", "client_name", "practitioner", "area", "indication",
-                  "area_name")  # area: the body site's code; area_name: "Cheeks (acne scars (atrophic))"
+                  "area_name")  # area: the body site's code; area_name: "Cheeks — acne scars (atrophic)"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ class AreaView:
 
     @property
     def name(self) -> str:
-        """The site with the indication beside it: "Cheeks (acne scars (atrophic))"."""
+        """The site with the indication beside it: "Cheeks — acne scars (atrophic)"."""
         return area_name(self.label, self.indication_label)
 
     @property
@@ -50,7 +50,7 @@ class AreaView:
 
     @property
     def summary(self) -> str:
-        """One line for lists and sheets: "Cheeks (acne scars (atrophic)) 1.75 mm × 2, Morpheus8 Facial… tip, 30
+        """One line for lists and sheets: "Cheeks — acne scars (atrophic) 1.75 mm × 2, Morpheus8 Facial… tip, 30
         level"."""
         parts = [f"{self.name} {self.depth_mm:g} mm × {self.passes}"]
         parts += [p for p in (self.tip_text, self.energy) if p]

@@ -31,7 +31,7 @@ from clinic_log.services.clock import from_utc_naive
 @dataclass(frozen=True)
 class TimelineArea:
     area_code: str  # the body site
-    label: str  # the site with the indication beside it: "Cheeks (acne scars (atrophic))"
+    label: str  # the site with the indication beside it: "Cheeks — acne scars (atrophic)"
     depth_mm: float
     passes: int
     indication: str | None = None

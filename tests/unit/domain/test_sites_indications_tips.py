@@ -55,7 +55,7 @@ def test_acne_scars_on_the_cheeks_are_checked_against_the_indications_range(dept
     found = _problems(DERMAPEN, AreaInput("cheeks", depth, 2, indication="acne_scars"))
     assert ("depth_area" in found) is warned
     if warned:
-        assert found["depth_area"][2] == (f"Cheeks (acne scars) {depth} mm is outside the usual 1.5–2.0 mm")
+        assert found["depth_area"][2] == (f"Cheeks — acne scars {depth} mm is outside the usual 1.5–2.0 mm")
 
 
 def test_the_same_depth_on_the_cheeks_without_an_indication_is_outside_the_sites_range() -> None:
@@ -65,7 +65,7 @@ def test_the_same_depth_on_the_cheeks_without_an_indication_is_outside_the_sites
 
 def test_an_indication_without_a_range_of_its_own_keeps_the_sites() -> None:
     found = _problems(DERMAPEN, AreaInput("cheeks", 1.5, 2, indication="rejuvenation"))
-    assert found["depth_area"][2] == "Cheeks (fine lines / rejuvenation) 1.5 mm is outside the usual 0.5–1.0 mm"
+    assert found["depth_area"][2] == "Cheeks — fine lines / rejuvenation 1.5 mm is outside the usual 0.5–1.0 mm"
     assert "depth_area" not in _problems(DERMAPEN, AreaInput("cheeks", 1.0, 2, indication="rejuvenation"))
 
 
@@ -73,7 +73,7 @@ def test_stretch_marks_with_rf_use_the_indications_rf_range() -> None:
     assert "depth_area" not in _problems(MORPHEUS, AreaInput("abdomen", 6.0, 1, indication="stretch_marks",
                                                              tip="body"))
     found = _problems(MORPHEUS, AreaInput("abdomen", 1.5, 1, indication="stretch_marks", tip="body"))
-    assert found["depth_area"][2] == "Abdomen (stretch marks) 1.5 mm is outside the usual RF 2.0–7.0 mm"
+    assert found["depth_area"][2] == "Abdomen — stretch marks 1.5 mm is outside the usual RF 2.0–7.0 mm"
 
 
 def test_an_unknown_indication_is_an_error_naming_the_known_ones() -> None:

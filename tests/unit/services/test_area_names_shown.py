@@ -22,7 +22,7 @@ from clinic_log.services.subject_access import export_client
 from clinic_log.services.timeline import client_timeline
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
-NAME = "Cheeks (acne scars (atrophic))"
+NAME = "Cheeks — acne scars (atrophic)"
 TIP = "Morpheus8 Facial (24 pins) tip"
 
 

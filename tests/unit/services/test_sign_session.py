@@ -102,7 +102,7 @@ def test_a_draft_whose_depth_is_outside_the_device_range_is_still_refused(db: Da
     clinic = make_clinic(db, owner)
     scars = AreaInput("cheeks", 2.8, 2, indication="acne_scars")
     draft_id = save_draft(db, clinic.derm, session_entry(clinic, scars)).id
-    with pytest.raises(SessionRejected, match=r"Cheeks \(acne scars \(atrophic\)\) 2\.8 mm is outside the SkinPen "
+    with pytest.raises(SessionRejected, match=r"Cheeks — acne scars \(atrophic\) 2\.8 mm is outside the SkinPen "
                                               r"Precision's range 0\.25–2\.5 mm"):
         sign_session(db, clinic.derm, draft_id, reason="deep scars")
     assert _stored(db, draft_id) == ("draft", None, [])
