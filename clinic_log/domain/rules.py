@@ -288,26 +288,31 @@ def _check_tip(area: AreaInput, n: int, ref: AreaRef, name: str, device: DeviceM
     return out
 
 
+def usual_range(ref: AreaRef, indication: IndicationRef | None, rf: bool) -> tuple[float, float] | None:
+    """The usual depth range for the modality: the indication's own where it has one (scar tissue is treated deeper
+    than the site's usual), else the site's; RF needles go deeper and their range is its own. None: no RF range on
+    record for the site."""
+    if indication is not None:
+        own = (indication.rf_min_mm, indication.rf_max_mm) if rf else (indication.usual_min_mm,
+                                                                        indication.usual_max_mm)
+        if own[0] is not None and own[1] is not None:
+            return own[0], own[1]
+    if rf:
+        return None if ref.rf_min_mm is None or ref.rf_max_mm is None else (ref.rf_min_mm, ref.rf_max_mm)
+    return ref.usual_min_mm, ref.usual_max_mm
+
+
 def _area_range(ref: AreaRef, indication: IndicationRef | None, name: str, depth: float, field: str,
                 device: DeviceModelRef | None) -> list[Problem]:
-    """The usual range for the device's modality: the indication's own where it has one (scar tissue is treated
-    deeper than the site's usual), else the site's. RF needles go deeper, and their range is its own."""
     rf = device is not None and device.modality is Modality.RF
-    own = indication if indication is not None and (
-        (indication.rf_min_mm, indication.rf_max_mm) if rf else (indication.usual_min_mm, indication.usual_max_mm)
-    ) != (None, None) else None
-    source: AreaRef | IndicationRef = own if own is not None else ref
-    if rf:
-        low, high, kind = source.rf_min_mm, source.rf_max_mm, "usual RF"
-        if low is None or high is None:
-            return [_warning("depth_area", field,
-                             f"{name} has no RF range on record: check {depth} mm with the device's guide")]
-    else:
-        low, high, kind = source.usual_min_mm, source.usual_max_mm, "usual"
-        if low is None or high is None:  # an indication with half a range: the site's
-            low, high = ref.usual_min_mm, ref.usual_max_mm
+    found = usual_range(ref, indication, rf)
+    if found is None:
+        return [_warning("depth_area", field,
+                         f"{name} has no RF range on record: check {depth} mm with the device's guide")]
+    low, high = found
     if low - _EPS <= depth <= high + _EPS:
         return []
+    kind = "usual RF" if rf else "usual"
     return [_warning("depth_area", field, f"{name} {depth} mm is outside the {kind} {low}–{high} mm")]
 
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QScrollArea, QToolButton, QWidget
 
 from clinic_log.domain.enums import Level, Modality, Technique
-from clinic_log.domain.rules import DEPTH_STEP_MM
+from clinic_log.domain.rules import DEPTH_STEP_MM, usual_range
 from clinic_log.domain.values import AreaInput, AreaRef, DeviceModelRef, IndicationRef, Problem, TipRef
 from clinic_log.services.people import DeviceView
 from clinic_log.ui.area_picker import range_text
@@ -69,6 +69,8 @@ class AreaRow:
         self.area = area
         name = area.label
         self.label = QLabel(f"{name}\n(usual {range_text(area)})")
+        self._indications = {i.code: i for i in indications}
+        self._device: DeviceView | None = None
         self.depth = NumberField(f"{name} depth", "a depth in mm such as 0.75", repr(DEPTH_STEP_MM),
                                  floor=repr(DEPTH_STEP_MM))
         self.depth.setAccessibleName(f"{name} depth (mm)")
@@ -97,6 +99,7 @@ class AreaRow:
         self.indication.setAccessibleName(f"{name} indication")
         _narrow(self.indication, 13)
         self.indication.setToolTip(f"Why {name} is treated (—: none recorded); scar tissue has its own deeper range")
+        self.indication.currentIndexChanged.connect(self._show_range)
         self.tip = QComboBox()
         self.tip.setAccessibleName(f"{name} tip")
         _narrow(self.tip, 20)
@@ -132,6 +135,7 @@ class AreaRow:
         previous = self.tip.currentData()
         previous_text = self.tip.currentText()
         self._model = model
+        self._device = device
         self._fill_tips(model)
         if previous is not None:
             index = self.tip.findData(previous)
@@ -152,6 +156,22 @@ class AreaRow:
         self.rf_energy.setEnabled(is_rf)
         self.rf_energy.set_hint((f"Energy in {unit} (RF devices only)" if unit else "Energy level (RF devices only)")
                                 if is_rf else "Energy level: RF devices only; not stored with the device chosen")
+        self._show_range()
+
+    def range_caption(self) -> str:
+        """The range the checks hold this row's depth to, as the row shows it under the area's name: RF or
+        mechanical by the device, the indication's own where it has one ("usual 1.5–2 mm, indication")."""
+        rf = self._device is not None and self._device.modality == Modality.RF
+        indication = self._indications.get(self.indication.currentData())
+        found = usual_range(self.area, indication, rf)
+        kind = "usual RF" if rf else "usual"
+        if found is None:
+            return "no RF range on record"
+        whose = ", indication" if indication is not None and found != usual_range(self.area, None, rf) else ""
+        return f"{kind} {found[0]:g}–{found[1]:g} mm{whose}"
+
+    def _show_range(self) -> None:
+        self.label.setText(f"{self.area.label}\n({self.range_caption()})")
 
     def _fill_tips(self, model: DeviceModelRef | None) -> None:
         blocked = self.tip.blockSignals(True)

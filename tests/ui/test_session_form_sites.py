@@ -206,3 +206,21 @@ def test_an_unknown_indication_or_tip_in_an_autosave_is_said_on_the_row(qtbot: Q
     assert row.note.isVisible()
     assert "Indication 'freckles' is not on record" in row.note.text()
     assert "Tip 'mega' is not a tip of the device chosen" in row.note.text()
+
+
+def test_the_row_says_the_range_the_checks_use_for_its_device_and_indication(qtbot: QtBot, db: Database,
+                                                                              owner: Actor, clinic: Clinic) -> None:
+    """Cheeks are 0.5–1 mm with a pen, 1–3 mm with RF; acne scars have their own range in both (the caption used to
+    say the pen's site range whatever the device or indication, so 1.75 mm on acne scars looked out of range)."""
+    morpheus = _morpheus(db, owner)
+    form = open_form(qtbot, db, clinic)
+    form.device.setCurrentIndex(form.device.findData(clinic.device_id))  # the SkinPen
+    form.toggle_area("cheeks")
+    row = form.area_rows.rows[0]
+    assert row.label.text() == "Cheeks\n(usual 0.5–1 mm)"
+    _choose(form, "indication", 0, "acne_scars")
+    assert row.label.text() == "Cheeks\n(usual 1.5–2 mm, indication)"
+    form.device.setCurrentIndex(form.device.findData(morpheus))
+    assert row.label.text() == "Cheeks\n(usual RF 1.5–3.5 mm, indication)"
+    _choose(form, "indication", 0, None)
+    assert row.label.text() == "Cheeks\n(usual RF 1–3 mm)"
