@@ -40,15 +40,20 @@ CHINESE_NOTE = ("轻微发红是正常的，通常一到三天消退。请保持
                 "如出现水疱或发热，请立即联系我们。")
 TWELVE_AREAS = (
     AreaInput("forehead", 0.5, 2), AreaInput("periorbital", 0.25, 1), AreaInput("nose", 0.5, 2),
-    AreaInput("cheeks", 1.0, 3), AreaInput("perioral", 0.5, 2), AreaInput("chin_jaw", 1.0, 2),
-    AreaInput("neck", 0.75, 2), AreaInput("decolletage", 0.75, 2), AreaInput("hands", 0.5, 2),
-    AreaInput("scalp", 0.75, 2), AreaInput("acne_scars", 1.5, 3), AreaInput("scars", 1.5, 3),
+    AreaInput("cheeks", 1.75, 3, indication="acne_scars"), AreaInput("perioral", 0.5, 2),
+    AreaInput("chin_jaw", 1.0, 2), AreaInput("neck", 0.75, 2), AreaInput("decolletage", 0.75, 2),
+    AreaInput("hands", 0.5, 2), AreaInput("scalp", 0.75, 2), AreaInput("abdomen", 1.5, 3, indication="stretch_marks"),
+    AreaInput("thighs", 1.5, 3, indication="stretch_marks"),
 )
 
 
 SIX_AREAS = TWELVE_AREAS[:6]
-SIX_RF_AREAS = (AreaInput("forehead", 1.0, 2), AreaInput("periorbital", 0.5, 1), AreaInput("nose", 1.0, 1),
-                AreaInput("cheeks", 2.0, 2), AreaInput("perioral", 1.0, 1), AreaInput("chin_jaw", 2.0, 2))
+SIX_RF_AREAS = (AreaInput("forehead", 1.0, 2, tip="prime", rf_energy=20), AreaInput("periorbital", 0.5, 1, tip="prime",
+                                                                                   rf_energy=15),
+                AreaInput("nose", 1.0, 1, tip="prime", rf_energy=15),
+                AreaInput("cheeks", 2.5, 2, indication="acne_scars", tip="facial", rf_energy=30),
+                AreaInput("perioral", 1.0, 1, tip="prime", rf_energy=15),
+                AreaInput("chin_jaw", 2.0, 2, tip="facial", rf_energy=25))
 PRODUCTS = (ProductInput("Hyaluronic acid serum 2%", 10), ProductInput("Soothing recovery balm"))
 FOUR_SCRIPTS = {"latin": ("Zoë", "Ñúñez-Łukasiewicz"), "chinese": ("娜", "李"), "arabic": ("فاطمة", "الزهراء"),
                 "devanagari": ("प्रिया", "शर्मा")}

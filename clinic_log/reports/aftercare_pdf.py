@@ -150,7 +150,7 @@ def _areas_table(areas: Sequence[SheetArea], st: SheetStyles, width: float) -> F
     on one page."""
     halves = 2 if len(areas) >= 4 else 1
     gap = 6 * mm if halves == 2 else 0
-    depth_w, passes_w = (24 * mm, 17 * mm) if halves == 2 else (28 * mm, 28 * mm)
+    depth_w, passes_w = (19 * mm, 14 * mm) if halves == 2 else (28 * mm, 28 * mm)
     label_w = (width - gap) / halves - depth_w - passes_w
     head = ["Area", "Depth (mm)", "Passes"]
     # Headings and numbers are fixed ASCII text: plain cell strings.

@@ -98,7 +98,7 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
             client_date_of_birth=detail.client_date_of_birth, session_started_at=detail.started_at.astimezone(),
             practitioner_name=detail.practitioner_name, supervisor_name=detail.supervisor_name,
             device_name=f"{detail.device_model} ({detail.device_serial})" if detail.device_model else "—",
-            areas=tuple(SheetArea(", ".join(p for p in (a.name, a.tip_text, a.energy) if p), a.depth_mm, a.passes)
+            areas=tuple(SheetArea(a.name, a.depth_mm, a.passes)
                         for a in detail.areas),
             products=tuple(p.name + (f" ({p.contact_minutes} min)" if p.contact_minutes else "")
                            for p in detail.products),

@@ -28,8 +28,13 @@ from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic, 
 
 SIX_AREAS = (AreaInput("forehead", 0.5, 2), AreaInput("periorbital", 0.25, 1), AreaInput("nose", 0.5, 2),
              AreaInput("cheeks", 1.0, 3), AreaInput("perioral", 0.5, 2), AreaInput("chin_jaw", 1.0, 2))
-SIX_RF_AREAS = (AreaInput("forehead", 1.0, 2), AreaInput("periorbital", 0.5, 1), AreaInput("nose", 1.0, 1),
-                AreaInput("cheeks", 2.0, 2), AreaInput("perioral", 1.0, 1), AreaInput("chin_jaw", 2.0, 2))
+# as recorded at the chair: tips, energies and an indication (the sheet names the area and why, not the settings)
+SIX_RF_AREAS = (AreaInput("forehead", 1.0, 2, tip="prime", rf_energy=20),
+                AreaInput("periorbital", 0.5, 1, tip="prime", rf_energy=15),
+                AreaInput("nose", 1.0, 1, tip="prime", rf_energy=15),
+                AreaInput("cheeks", 2.5, 2, indication="acne_scars", tip="facial", rf_energy=30),
+                AreaInput("perioral", 1.0, 1, tip="prime", rf_energy=15),
+                AreaInput("chin_jaw", 2.0, 2, tip="facial", rf_energy=25))
 PRODUCTS = (ProductInput("Hyaluronic acid serum 2%", 10), ProductInput("Soothing recovery balm"))
 
 # (given, family) in four scripts, and the name as the sheet must print it.

@@ -43,14 +43,16 @@ def test_the_session_detail_names_site_indication_tip_and_energy(db: Database, t
     assert area.summary == f"{NAME} 1.5 mm × 2, {TIP}, 30 level"
 
 
-def test_the_aftercare_sheet_lists_the_area_with_its_tip_and_energy(
+def test_the_aftercare_sheet_names_the_area_with_its_indication_and_no_device_settings(
         db: Database, owner: Actor, treated: tuple[Clinic, int], tmp_path: Path) -> None:
+    """The client's sheet says where and why; the tip and the energy setting are the clinic's record (session
+    detail, exports), not words for the client, and with them six RF areas pushed the sheet onto a second page."""
     (area,) = aftercare_sheet(db, treated[1]).areas
-    assert area.label == f"{NAME}, {TIP}, 30 level"
+    assert area.label == NAME
     _, pdf = render_aftercare(db, owner, treated[1])
     (tmp_path / "a.pdf").write_bytes(pdf)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(tmp_path / "a.pdf").pages).split())
-    assert "acne scars (atrophic)" in text and "30 level" in text
+    assert "acne scars (atrophic)" in text and "30 level" not in text and "Facial (24 pins)" not in text
 
 
 def test_timeline_subject_access_and_recall_name_the_indication(
