@@ -583,3 +583,23 @@ def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, 
     qtbot.waitUntil(lambda: any(said in p.message for p in form.panel.problems))
     assert (form.course_index.text(), form.course_total.text()) == (index, total)
     assert not form.sign_button.isEnabled()
+
+
+def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: QtBot, db: Database,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from clinic_log.ui.session_launcher import SessionLauncher
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("no such table: form_drafts")
+
+    monkeypatch.setattr("clinic_log.services.form_drafts.list_form_drafts", broken)
+    window = QWidget()
+    qtbot.addWidget(window)
+    launcher = SessionLauncher(db, window)
+    launcher.offer_unsaved_sessions()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None)
+    box = window.findChild(QMessageBox)
+    assert isinstance(box, QMessageBox)
+    assert box.text() == "Looking for unsaved session forms could not be done: no such table: form_drafts"
