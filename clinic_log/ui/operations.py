@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from clinic_log.domain.errors import DomainError
@@ -58,21 +58,36 @@ changes = RecordsChanged()
 
 
 class _Subscription(QObject):
-    """A page's interest in some kinds; a child of the page, so it goes (and disconnects) with it."""
+    """A page's interest in some kinds; a child of the page, so it goes (and disconnects) with it. A hidden page
+    (another tab, behind the login) is refreshed when it is next shown, once, rather than at every change."""
 
-    def __init__(self, page: QObject, kinds: frozenset[str], refresh: Callable[[], None]) -> None:
+    def __init__(self, page: QWidget, kinds: frozenset[str], refresh: Callable[[], None]) -> None:
         super().__init__(page)
+        self._page = page
         self._kinds = kinds
         self._refresh = refresh
+        self._stale = False
         changes.changed.connect(self._on_changed)
+        page.installEventFilter(self)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
-        if self._kinds & kinds and shiboken6.isValid(self.parent()):
+        if not self._kinds & kinds or not shiboken6.isValid(self._page):
+            return
+        if self._page.isVisible():
             self._refresh()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self._stale:
+            self._stale = False
+            self._refresh()
+        return False
 
 
-def on_records_changed(page: QObject, kinds: Iterable[str], refresh: Callable[[], None]) -> None:
-    """Call `refresh()` whenever records of one of `kinds` change, for as long as `page` lives."""
+def on_records_changed(page: QWidget, kinds: Iterable[str], refresh: Callable[[], None]) -> None:
+    """Call `refresh()` whenever records of one of `kinds` change, for as long as `page` lives (while the page
+    is hidden, once when it is shown again)."""
     _Subscription(page, frozenset(kinds), refresh)
 
 

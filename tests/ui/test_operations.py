@@ -139,6 +139,7 @@ def test_same_key_on_another_widget_does_not_supersede(qtbot: QtBot, db: Databas
 def test_a_write_announces_the_kinds_it_changed_after_success(qtbot: QtBot, db: Database) -> None:
     order: list[str] = []
     parent = _widget(qtbot)
+    parent.show()
     on_records_changed(parent, {SESSIONS}, lambda: order.append("changed"))
     with qtbot.waitSignal(changes.changed) as blocker:
         DatabaseOp(db, parent, "Sign", lambda _db: 7, lambda r: order.append(f"success {r}"),
@@ -149,6 +150,7 @@ def test_a_write_announces_the_kinds_it_changed_after_success(qtbot: QtBot, db: 
 
 def test_a_failed_write_announces_nothing(qtbot: QtBot, db: Database) -> None:
     parent = _widget(qtbot)
+    parent.show()
     heard: list[object] = []
     on_records_changed(parent, {SESSIONS}, lambda: heard.append(1))
 
@@ -162,6 +164,7 @@ def test_a_failed_write_announces_nothing(qtbot: QtBot, db: Database) -> None:
 
 def test_a_subscribed_page_refreshes_only_for_kinds_it_shows(qtbot: QtBot) -> None:
     page = _widget(qtbot)
+    page.show()
     refreshed: list[int] = []
     on_records_changed(page, {SESSIONS}, lambda: refreshed.append(1))
     changes.announce({CLIENTS})
@@ -170,10 +173,25 @@ def test_a_subscribed_page_refreshes_only_for_kinds_it_shows(qtbot: QtBot) -> No
     assert refreshed == [1]
 
 
+def test_a_hidden_page_refreshes_once_when_it_is_shown_again(qtbot: QtBot) -> None:
+    page = _widget(qtbot)
+    refreshed: list[int] = []
+    on_records_changed(page, {SESSIONS}, lambda: refreshed.append(1))
+    changes.announce({SESSIONS})
+    changes.announce({SESSIONS})
+    assert refreshed == []  # another tab: no work for a page nobody sees
+    page.show()
+    assert refreshed == [1]
+    page.hide()
+    page.show()
+    assert refreshed == [1]
+
+
 def test_the_sessions_page_shows_a_session_written_by_an_op(qtbot: QtBot, db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     page = SessionHistoryPage(db)
     qtbot.addWidget(page)
+    page.show()
     before = page.model.rowCount()
     DatabaseOp(db, page, "Log session", lambda d: log_session(d, clinic.derm, session_entry(clinic), sign=True),
                lambda _saved: None, kinds={SESSIONS}).run_in_background()
