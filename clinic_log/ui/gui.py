@@ -35,7 +35,7 @@ from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import sign_in, user_session
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.main_window import APP_NAME, MainWindow
-from clinic_log.ui.operations import runner_of
+from clinic_log.ui.operations import database_worker, runner_of
 from clinic_log.ui.startup_checks import start_background_checks
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ EXIT_AFTER_SHOWN_ENV = "CLINIC_LOG_EXIT_AFTER_SHOWN"
 T0_ENV = "CLINIC_LOG_T0"
 EXIT_CANNOT_OPEN = 2
 STARTUP_CHECKS_DELAY_MS = 3000
+SHUTDOWN_WAIT_MS = 30_000
 _EXPOSE_WAIT_S = 10.0  # give up waiting for the window system after this long, and report anyway
 
 
@@ -79,6 +80,7 @@ def run_gui(db_location: str) -> int:
             QTimer.singleShot(0, lambda: _report_when_shown(window, deadline))
         return app.exec()
     finally:
+        database_worker().waitForDone(SHUTDOWN_WAIT_MS)  # a save still running finishes before the engine goes
         db.dispose()
 
 
