@@ -33,10 +33,9 @@ SEARCH_HINT = "Name (any script, accents optional), client ref, phone or date of
 
 
 class ClientsPage(QWidget):
-    """Emits `new_session_requested(client_id)` from the client page, and `new_client_dialog_opened(dialog)`."""
+    """Emits `new_session_requested(client_id)` from the client page."""
 
     new_session_requested = Signal(int)
-    new_client_dialog_opened = Signal(object)
 
     def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,7 +163,6 @@ class ClientsPage(QWidget):
         dialog.created.connect(self._on_created)
         dialog.open_client_requested.connect(self.open_client)
         dialog.open()
-        self.new_client_dialog_opened.emit(dialog)
         return dialog
 
     def _on_created(self, view: ClientView) -> None:
