@@ -252,7 +252,7 @@ class OpRunner(QObject):
 def show_failure(parent: QWidget | None, name: str, exc: Exception) -> QMessageBox:
     """Show what went wrong, without blocking: a refusal's own words, or one line of an unexpected error."""
     if isinstance(exc, DomainError):
-        text = str(exc)
+        text = str(exc).strip() or f"{name} was refused."
     else:
         log.error("%s could not be done", name, exc_info=exc)
         first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)

@@ -196,3 +196,20 @@ def test_the_sessions_page_shows_a_session_written_by_an_op(qtbot: QtBot, db: Da
     DatabaseOp(db, page, "Log session", lambda d: log_session(d, clinic.derm, session_entry(clinic), sign=True),
                lambda _saved: None, kinds={SESSIONS}).run_in_background()
     qtbot.waitUntil(lambda: page.model.rowCount() == before + 1)
+
+
+@pytest.mark.parametrize(("error", "shown"), [
+    (RuntimeError(), "Export could not be done: RuntimeError"),
+    (OSError("\n\n[Errno 28] No space left on device\n"),
+     "Export could not be done: [Errno 28] No space left on device"),
+    (DomainError(""), "Export was refused."),
+])
+def test_a_failure_without_words_still_says_something(qtbot: QtBot, db: Database, error: Exception,
+                                                       shown: str) -> None:
+    parent = _widget(qtbot)
+
+    def fail(_db: Database) -> None:
+        raise error
+
+    QueryOp(db, parent, "Export", fail, lambda _r: None).run_in_background()
+    assert _box(parent, qtbot).text() == shown
