@@ -39,6 +39,7 @@ from clinic_log.ui.audit_table_model import AuditTableModel
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.date_typing import type_dates_whole
+from clinic_log.ui.operations import EVERYTHING, QueryOp, on_records_changed
 
 _BAD = "color: #b00020; font-weight: bold;"
 _GOOD = "color: #1b5e20; font-weight: bold;"
@@ -154,9 +155,11 @@ class AuditPage(QWidget):
         self.setTabOrder(self.actor_edit, self.action_edit)
         self.setTabOrder(self.action_edit, self.entity_edit)
         self.model.reload()
+        on_records_changed(self, EVERYTHING, self.apply_filters)  # every write leaves an audit row
         owner = current_actor()
-        # without suggestions (the read failed, and the runner logged why) the fields still filter as typed
-        self._runner.run("choices", lambda: audit_choices(db, owner), self._show_choices, lambda _exc: None)
+        # without suggestions (the read failed: said, and logged) the fields still filter as typed
+        QueryOp(db, self, "Audit filter suggestions", lambda db: audit_choices(db, owner), self._show_choices,
+                key="choices").run_in_background()
 
     def _show_choices(self, choices: AuditChoices) -> None:
         for edit, values in ((self.actor_edit, choices.actors), (self.action_edit, choices.actions),

@@ -51,6 +51,7 @@ from clinic_log.services.backup_schedule import (
 )
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.operations import EVERYTHING, changes
 
 COLUMNS = ("Kind", "Date", "Size", "File")
 _BYTES_PER_MB = 1024 * 1024
@@ -183,7 +184,7 @@ def ask_passphrase(parent: QWidget, purpose: str, confirm: bool) -> str | None:
 class BackupsDialog(QDialog):
     """Lists the backups beside the database and makes, verifies or restores one."""
 
-    restored = Signal()  # the live database was replaced: the main window reloads everything
+    restored = Signal()  # the live database was replaced (the pages reload on operations.changes)
 
     def __init__(self, db: Database, runner: BackgroundRunner | None = None, actor: Actor | None = None,
                  parent: QWidget | None = None) -> None:
@@ -388,6 +389,7 @@ class BackupsDialog(QDialog):
     def _restored(self, description: str, info: BackupInfo | None, safety: Path | None) -> None:
         kept = f"The previous database is kept as {safety}." if safety else ""
         self._finish(f"Restored {description}. {kept}".strip())
+        changes.announce(EVERYTHING)  # the live database was replaced: every page reads it again
         self.restored.emit()
         self.refresh(select=info.path if info else None)
         QMessageBox.information(

@@ -66,11 +66,9 @@ def _details_of(client: ClientView) -> ClientDetails:
 
 
 class ClientPage(QWidget):
-    """Emits `new_session_requested(client_id)`, `consent_dialog_opened(dialog)`, `pretreatment_dialog_opened(dialog)`
-    and `client_changed(id)`."""
+    """Emits `new_session_requested(client_id)`, `pretreatment_dialog_opened(dialog)` and `client_changed(id)`."""
 
     new_session_requested = Signal(int)
-    consent_dialog_opened = Signal(object)
     pretreatment_dialog_opened = Signal(object)  # PretreatmentPreviewDialog
     client_changed = Signal(int)
 
@@ -443,7 +441,6 @@ class ClientPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.signed.connect(lambda _id: self.reload())
         dialog.open()
-        self.consent_dialog_opened.emit(dialog)
         return dialog
 
     def open_consent_history(self) -> ConsentHistoryDialog | None:

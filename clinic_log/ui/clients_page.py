@@ -22,19 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.errors import DomainError
 from clinic_log.services.clients import ClientView
 from clinic_log.ui.client_dialog import NewClientDialog
 from clinic_log.ui.client_page import ClientPage
 from clinic_log.ui.client_search_model import ClientSearchModel
+from clinic_log.ui.operations import CLIENTS, SESSIONS, on_records_changed
 
 SEARCH_HINT = "Name (any script, accents optional), client ref, phone or date of birth"
 
 
 class ClientsPage(QWidget):
-    """Emits `new_session_requested(client_id)` from the client page, and `new_client_dialog_opened(dialog)`."""
+    """Emits `new_session_requested(client_id)` from the client page."""
 
     new_session_requested = Signal(int)
-    new_client_dialog_opened = Signal(object)
 
     def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +73,7 @@ class ClientsPage(QWidget):
         self.client_page = ClientPage(db, today)
         self.client_page.new_session_requested.connect(self.new_session_requested)
         self.client_page.client_changed.connect(lambda _id: self.model.refresh())
+        on_records_changed(self, {CLIENTS, SESSIONS}, self._records_changed)
         self.back_button = QPushButton("← &All clients")
         self.back_button.setAccessibleName("All clients")
         self.back_button.setToolTip("Back to the client list (Esc)")
@@ -107,6 +109,16 @@ class ClientsPage(QWidget):
         self.search_edit.textChanged.connect(self.search)
         self.search_edit.returnPressed.connect(self._open_first)
         self._update_count()
+
+    def _records_changed(self) -> None:
+        """Saved here or elsewhere: the client shown is read again (which refreshes the list too), else the list."""
+        if self.client_page.record is not None:
+            try:
+                self.client_page.reload()
+                return
+            except DomainError:  # e.g. a restore took the client away: back to the list, which shows what is
+                self.show_list()
+        self.model.refresh()
 
     def search(self, text: str) -> None:
         """Show the first page of clients matching `text` (the service answers in < 50 ms on 100k clients)."""
@@ -151,7 +163,6 @@ class ClientsPage(QWidget):
         dialog.created.connect(self._on_created)
         dialog.open_client_requested.connect(self.open_client)
         dialog.open()
-        self.new_client_dialog_opened.emit(dialog)
         return dialog
 
     def _on_created(self, view: ClientView) -> None:

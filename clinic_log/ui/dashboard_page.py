@@ -25,6 +25,7 @@ from clinic_log.db.engine import Database
 from clinic_log.services.dashboard import Dashboard, GroupRate
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.operations import PEOPLE, REFERENCE, SESSIONS, on_records_changed
 from clinic_log.ui.progress_dialog import run_with_progress
 from clinic_log.ui.rows_table_model import RowsTableModel, fit_columns, make_table_view
 
@@ -69,6 +70,7 @@ class DashboardPage(QWidget):
         self._db = db
         self._today = today
         self._background = BackgroundRunner(self)
+        on_records_changed(self, {SESSIONS, PEOPLE, REFERENCE}, self.reload)  # when next shown, if hidden
         self.dashboard: Dashboard | None = None
         self._month_view: QChartView | None = None
         self._rate_view: QChartView | None = None

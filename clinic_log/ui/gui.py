@@ -15,13 +15,15 @@ count from ``CLINIC_LOG_T0`` (a ``time.time()`` value the caller took before sta
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
@@ -33,12 +35,15 @@ from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import sign_in, user_session
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.main_window import APP_NAME, MainWindow
+from clinic_log.ui.operations import database_worker, runner_of
 from clinic_log.ui.startup_checks import start_background_checks
 
+log = logging.getLogger(__name__)
 EXIT_AFTER_SHOWN_ENV = "CLINIC_LOG_EXIT_AFTER_SHOWN"
 T0_ENV = "CLINIC_LOG_T0"
 EXIT_CANNOT_OPEN = 2
 STARTUP_CHECKS_DELAY_MS = 3000
+SHUTDOWN_WAIT_MS = 30_000
 _EXPOSE_WAIT_S = 10.0  # give up waiting for the window system after this long, and report anyway
 
 
@@ -68,14 +73,27 @@ def run_gui(db_location: str) -> int:
         # Wait until the user has the window: on a large file the check and the backup read every page,
         # and doing that during start-up slowed the first second and held up a quick exit.
         runner = BackgroundRunner(window)
-        QTimer.singleShot(0, lambda: runner.run("load-services", load_services, lambda _: None, lambda _exc: None))
+        QTimer.singleShot(0, lambda: preload_services(window))
         QTimer.singleShot(STARTUP_CHECKS_DELAY_MS, lambda: start_background_checks(window, db, runner))
         if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
             deadline = time.monotonic() + _EXPOSE_WAIT_S
             QTimer.singleShot(0, lambda: _report_when_shown(window, deadline))
         return app.exec()
     finally:
+        database_worker().waitForDone(SHUTDOWN_WAIT_MS)  # a save still running finishes before the engine goes
         db.dispose()
+
+
+def preload_services(window: QMainWindow, load: Callable[[], None] = load_services) -> None:
+    """Load the ORM and services off the GUI thread. Nothing waits for it (each use imports what it needs), so a
+    failure is logged at WARNING and said on the status bar rather than put in a message box."""
+
+    def failed(exc: Exception) -> None:
+        log.warning("preloading the services failed", exc_info=exc)
+        window.statusBar().showMessage(f"Could not prepare the app in the background ({exc}); the first screens "
+                                       "may open slowly. The log file has the details.", 30_000)
+
+    runner_of(window).run("load-services", load, lambda _: None, failed)
 
 
 def first_start(db: Database) -> Actor | None:

@@ -17,6 +17,7 @@ from clinic_log.services.session_views import SessionRow
 from clinic_log.services.startup_queries import count_sessions, filter_choices, practitioner_names
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.history_filter_bar import HistoryFilterBar
+from clinic_log.ui.operations import CLIENTS, PEOPLE, SESSIONS, on_records_changed
 from clinic_log.ui.session_table_model import HEADERS, Column, SessionTableModel
 
 EMPTY_DATABASE = "No sessions yet — import or log one (clinic-log import …)"
@@ -52,6 +53,7 @@ class SessionHistoryPage(QWidget):
         self._background = BackgroundRunner(self)
         self.filter_bar = HistoryFilterBar(practitioner_names(db), choices=filter_choices(db))
         self.model = SessionTableModel(db, self.filter_bar.current_filter(), parent=self)
+        on_records_changed(self, {SESSIONS, CLIENTS, PEOPLE}, self.refresh)  # names and rows shown here
         self.view = QTableView()
         self.view.setObjectName("sessionTable")
         self.view.setAccessibleName("Sessions")

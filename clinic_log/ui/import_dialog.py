@@ -35,6 +35,7 @@ from clinic_log.services.importer import ImportResult
 from clinic_log.services.progress import Progress
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.operations import EVERYTHING, changes
 from clinic_log.ui.progress_dialog import run_with_progress
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(True)
         text = result_text(result, path)
         self.result_label.setText(text)
+        changes.announce(EVERYTHING)  # every page shows the file's records
         self.imported.emit(text)
 
     def _failed(self, exc: Exception) -> None:

@@ -22,6 +22,7 @@ from clinic_log.services.session_views import SessionDetail, SessionRow
 from clinic_log.ui.current_user import current_actor, user_session
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.idle_lock import SessionGuard
+from clinic_log.ui.operations import SESSIONS, changes
 from clinic_log.ui.page_host import PageHost, PageSpec
 from clinic_log.ui.session_launcher import SessionLauncher
 
@@ -110,7 +111,6 @@ class MainWindow(QMainWindow):
         self.session_launcher = SessionLauncher(self._db, self)
         # whoever takes over is offered the session forms they left unsaved (theirs only)
         self.guard.user_changed.connect(lambda _: self.session_launcher.offer_unsaved_sessions())
-        self.session_launcher.draft_saved.connect(lambda _: self.page.refresh())
         self.session_launcher.signed.connect(self._on_session_signed)
         actor = user_session().actor
         if actor is not None:
@@ -310,7 +310,6 @@ class MainWindow(QMainWindow):
         from clinic_log.ui.backups_dialog import BackupsDialog  # loaded when first used
 
         dialog = BackupsDialog(self._db, parent=self)
-        dialog.restored.connect(self.page.refresh)
         dialog.exec()
 
     def _build_toolbar(self) -> None:
@@ -372,7 +371,6 @@ class MainWindow(QMainWindow):
 
         dialog = ImportDialog(self._db, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.imported.connect(lambda _text: self.page.refresh())
         dialog.open()
         self.import_dialog_opened.emit(dialog)
         return dialog
@@ -423,7 +421,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.aftercare_requested.connect(lambda: self.open_aftercare(dialog.detail, parent=dialog))
         dialog.edit_requested.connect(self.session_launcher.edit_draft)
-        dialog.changed.connect(lambda _id: self.page.refresh())
+        dialog.changed.connect(lambda _id: changes.announce({SESSIONS}))
         dialog.open()
         self.detail_dialog_opened.emit(dialog)
         return dialog
@@ -433,5 +431,4 @@ class MainWindow(QMainWindow):
         return self.session_launcher.new_session(client_id)
 
     def _on_session_signed(self, session_id: int) -> None:
-        self.page.refresh()
         self.open_session(session_id)  # a signed session opens read-only

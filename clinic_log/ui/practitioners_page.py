@@ -38,6 +38,7 @@ from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.date_typing import type_dates_whole
 from clinic_log.ui.number_field import NumberField, number_text
+from clinic_log.ui.operations import PEOPLE, on_records_changed
 from clinic_log.ui.record_drafts import RecordDrafts
 from clinic_log.ui.record_table_model import RecordTableModel
 from clinic_log.ui.widgets import problem_label, record_table, save_cancel_buttons
@@ -291,6 +292,7 @@ class PractitionersPage(QWidget):
             ("Status", lambda p: "active" if p.active else "deactivated"),
         ], muted=lambda p: not p.active)
         self.view = record_table(self.model, "Practitioners")
+        on_records_changed(self, {PEOPLE}, self._records_changed)
 
         self.full_name_edit = QLineEdit()
         self.full_name_edit.setAccessibleName("Full name")
@@ -389,6 +391,10 @@ class PractitionersPage(QWidget):
         self._show_reminders()
         if keep_id is not None:
             self.select_practitioner(keep_id)
+
+    def _records_changed(self) -> None:
+        chosen = self.selected()
+        self.refresh(chosen.id if chosen else None)
 
     def _show_reminders(self) -> None:
         if not self.editable:

@@ -22,6 +22,7 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.services.recall import RecallRow, recall_lot
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.operations import SESSIONS, on_records_changed
 from clinic_log.ui.rows_table_model import RowsTableModel, fit_columns, make_table_view
 from clinic_log.ui.session_table_model import load_area_labels
 
@@ -50,6 +51,7 @@ class RecallPage(QWidget):
         self._background = BackgroundRunner(self)
         self._rows: list[RecallRow] = []
         self._lot = ""
+        on_records_changed(self, {SESSIONS}, self._search_again)
         self.lot_edit = QLineEdit()
         self.lot_edit.setPlaceholderText("e.g. DP16-240117")
         self.lot_edit.setToolTip("The lot number printed on the cartridge box; Enter searches")
@@ -97,6 +99,11 @@ class RecallPage(QWidget):
     @property
     def rows(self) -> list[RecallRow]:
         return self._rows
+
+    def _search_again(self) -> None:
+        """Sessions changed: the lot on show is looked up again (not a lot typed but not yet searched)."""
+        if self._lot and self.lot_edit.text().strip() == self._lot:
+            self.search()
 
     def search(self) -> None:
         lot = self.lot_edit.text().strip()

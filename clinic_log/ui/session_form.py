@@ -66,6 +66,7 @@ from clinic_log.ui.complications_section import ComplicationsSection
 from clinic_log.ui.date_field import DateField, DateTimeField
 from clinic_log.ui.face_map import FaceMap
 from clinic_log.ui.number_field import WholeNumberField
+from clinic_log.ui.operations import SESSIONS, changes
 from clinic_log.ui.products_section import ProductsSection
 from clinic_log.ui.session_launcher import FORM_KEY_PREFIX
 from clinic_log.ui.typed_field import problem_message
@@ -718,6 +719,7 @@ class SessionFormDialog(QDialog):
             return False
         self._dirty = False
         self.panel.set_status(f"Saved as draft session {saved.id} at {datetime.now():%H:%M}; sign it with Ctrl+Enter.")
+        changes.announce({SESSIONS})
         self.draft_saved.emit(saved.id)
         return True
 
@@ -778,6 +780,7 @@ class SessionFormDialog(QDialog):
         except DomainError:  # the session itself is signed; a stale form draft is only restored, never saved
             pass
         self.session_id = saved.id
+        changes.announce({SESSIONS})
         self.signed.emit(saved.id)
         self.accept()
         return True

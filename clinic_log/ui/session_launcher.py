@@ -17,7 +17,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError, PermissionDenied
 from clinic_log.domain.permissions import require
 from clinic_log.ui import current_user
-from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.operations import QueryOp
 
 if TYPE_CHECKING:
     from clinic_log.services.clients import ClientView
@@ -51,7 +51,6 @@ class SessionLauncher(QObject):
         self._forms: dict[int, SessionFormDialog] = {}
         self.offer_box: QMessageBox | None = None  # the last resume question asked
         self.refused: QMessageBox | None = None  # the last "may not log sessions" message
-        self._runner = BackgroundRunner(self)
 
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
         """Without a client, the quick picker first; then the form (an open form for the client is reused)."""
@@ -121,7 +120,8 @@ class SessionLauncher(QObject):
     def offer_unsaved_sessions(self) -> None:
         """Look (off the GUI thread) for a session form this user left unsaved, then offer to resume it."""
         actor = current_user.current_actor()
-        self._runner.run("unsaved-forms", lambda: self._newest_unsaved(actor), self._offer, lambda _exc: None)
+        QueryOp(self._db, self._window, "Looking for unsaved session forms", lambda _db: self._newest_unsaved(actor),
+                self._offer, key="unsaved-forms").run_in_background()
 
     def _newest_unsaved(self, actor: Actor) -> tuple[str, ClientView] | None:
         from clinic_log.services.clients import get_client

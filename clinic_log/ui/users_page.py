@@ -27,6 +27,7 @@ from clinic_log.services import auth, people
 from clinic_log.services.auth import UserView
 from clinic_log.ui.change_password_dialog import password_edit, password_rule_label
 from clinic_log.ui.current_user import current_actor
+from clinic_log.ui.operations import PEOPLE, on_records_changed
 from clinic_log.ui.record_table_model import RecordTableModel
 from clinic_log.ui.widgets import problem_label, record_table
 
@@ -148,6 +149,7 @@ class UsersPage(QWidget):
             ("Practitioner", lambda u: u.practitioner_name or "—"), ("Status", _status),
         ], muted=lambda u: not u.active)
         self.view = record_table(self.model, "Users")
+        on_records_changed(self, {PEOPLE}, self.refresh)
         self.new_button = QPushButton("&New user…")
         self.new_button.setAccessibleName("New user…")
         self.deactivate_button = QPushButton("&Deactivate")

@@ -142,3 +142,19 @@ def test_verify_names_a_signed_session_edited_by_hand(qtbot: QtBot, db: Database
     text = verify(qtbot, page)
     assert text.startswith("Chain intact") and "the records do not match it" in text
     assert f"session {signed}: its stored content no longer matches its seal" in text
+
+
+def test_suggestions_that_cannot_be_read_are_said_not_dropped(qtbot: QtBot, audited: Database,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    def broken(_db: Database, _actor: Actor) -> None:
+        raise RuntimeError("database disk image is malformed")
+
+    monkeypatch.setattr("clinic_log.ui.audit_page.audit_choices", broken)
+    page = AuditPage(audited)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.findChild(QMessageBox) is not None)
+    box = page.findChild(QMessageBox)
+    assert isinstance(box, QMessageBox)
+    assert box.text() == "Audit filter suggestions could not be done: database disk image is malformed"

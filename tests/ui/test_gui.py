@@ -99,3 +99,22 @@ def test_the_error_box_names_the_database_and_the_problem(qtbot: QtBot) -> None:
     QTimer.singleShot(0, read_and_close)
     gui.show_open_error("/data/clinic.sqlite3", RuntimeError("the disk is full"))
     assert seen == ["Clinic Log cannot open the database\n/data/clinic.sqlite3\nthe disk is full"]
+
+
+def test_a_failed_start_up_preload_is_logged_and_said_on_the_status_bar(
+        qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from PySide6.QtWidgets import QMainWindow
+
+    def broken() -> None:
+        raise ImportError("cannot import name 'sessions'")
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    with caplog.at_level(logging.WARNING, logger="clinic_log.ui.gui"):
+        gui.preload_services(window, broken)
+        qtbot.waitUntil(lambda: bool(window.statusBar().currentMessage()))
+    assert window.statusBar().currentMessage().startswith("Could not prepare the app in the background")
+    warned = [r for r in caplog.records if r.name == "clinic_log.ui.gui" and r.levelno == logging.WARNING]
+    assert warned and warned[0].exc_info is not None

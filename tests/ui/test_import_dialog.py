@@ -121,3 +121,25 @@ def test_only_roles_that_may_import_see_file_import(qtbot: QtBot, db: Database, 
     assert window.import_action.isVisible()
     window.apply_actor(Actor("someone", role))
     assert not window.import_action.isVisible()
+
+
+def test_an_import_refreshes_every_page_including_those_on_other_tabs(
+        qtbot: QtBot, db: Database, db_path: Path, samples: Path) -> None:
+    from clinic_log.ui.clients_page import ClientsPage
+    from clinic_log.ui.practitioners_page import PractitionersPage
+
+    window = make_window(qtbot, db, db_path)
+    clients_page = window.pages.page("clients")  # built, on a tab not shown
+    practitioners_page = window.pages.page("practitioners")
+    assert isinstance(clients_page, ClientsPage) and isinstance(practitioners_page, PractitionersPage)
+    assert clients_page.model.rowCount() == 0 and practitioners_page.model.rowCount() == 0
+    names_before = window.page.filter_bar.practitioner_combo.count()
+    dialog = open_import(qtbot, window)
+    for kind in ("practitioners", "clients"):
+        import_file(qtbot, dialog, kind, samples / f"{kind}.csv")
+    dialog.close()
+    assert window.page.filter_bar.practitioner_combo.count() == names_before + 4  # the tab on show: at once
+    window.pages.show_page("clients")
+    assert clients_page.model.rowCount() == 5
+    window.pages.show_page("practitioners")
+    assert practitioners_page.model.rowCount() == 4

@@ -583,3 +583,48 @@ def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, 
     qtbot.waitUntil(lambda: any(said in p.message for p in form.panel.problems))
     assert (form.course_index.text(), form.course_total.text()) == (index, total)
     assert not form.sign_button.isEnabled()
+
+
+def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: QtBot, db: Database,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from clinic_log.ui.session_launcher import SessionLauncher
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("no such table: form_drafts")
+
+    monkeypatch.setattr("clinic_log.services.form_drafts.list_form_drafts", broken)
+    window = QWidget()
+    qtbot.addWidget(window)
+    launcher = SessionLauncher(db, window)
+    launcher.offer_unsaved_sessions()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None)
+    box = window.findChild(QMessageBox)
+    assert isinstance(box, QMessageBox)
+    assert box.text() == "Looking for unsaved session forms could not be done: no such table: form_drafts"
+
+
+def test_saving_and_signing_refresh_the_sessions_tab_and_the_client_page(qtbot: QtBot, db: Database,
+                                                                          clinic: Clinic) -> None:
+    from clinic_log.ui.clients_page import ClientsPage
+    from clinic_log.ui.history_page import SessionHistoryPage
+
+    history = SessionHistoryPage(db)
+    qtbot.addWidget(history)
+    clients_page = ClientsPage(db)
+    qtbot.addWidget(clients_page)
+    history.show()
+    clients_page.show()
+    clients_page.open_client(clinic.client_id)
+    shown = clients_page.client_page.record
+    before = history.model.rowCount()
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("neck")
+    assert form.save_draft_now()
+    assert history.model.rowCount() == before + 1  # the draft is listed
+    assert clients_page.client_page.record is not shown  # read again
+    shown = clients_page.client_page.record
+    assert form.sign()
+    assert history.model.rowCount() == before + 1
+    assert clients_page.client_page.record is not shown
