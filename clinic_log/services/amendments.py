@@ -60,7 +60,7 @@ SESSION_FIELDS: dict[str, Callable[[str], object]] = {
 }
 # Amending one of these does not touch the treatment itself, so a countersignature stays.
 NOT_CLINICAL = frozenset({"course_index", "course_total"})
-AREA_FIELDS = ("depth_mm", "passes", "technique", "endpoint")
+AREA_FIELDS = ("depth_mm", "passes", "technique", "endpoint", "area_code", "indication", "tip")
 
 _s = table_of(TreatmentSession)
 _a = table_of(SessionArea)
@@ -178,8 +178,13 @@ def _check_as_session(session: Session, actor: Actor, record: StoredSession, ent
                       warnings_reason: str | None, override_reason: str | None) -> list[GoneAhead]:
     """The problems the change brings (not those the signed session already had): errors refuse it, stops and
     warnings need their reasons, as at signing."""
-    # Every complication type, not only those stored: a late complication's type must be known too.
-    session_facts = replace(record.facts, complication_codes=facts.complication_codes(session))
+    # Every complication type, site, indication and the device's tips, not only those stored: a late
+    # complication's type, or a site, indication or tip amended in, must be known too (small reference tables).
+    model = record.facts.device_model
+    session_facts = replace(record.facts, complication_codes=facts.complication_codes(session),
+                            areas=facts.area_refs(session), indications=facts.indication_refs(session),
+                            device_model=None if model is None else facts.device_model_refs(session).get(model.name,
+                                                                                                          model))
     before = set(assess_session(record.entry, session_facts).problems)
     after = assess_session(entry, session_facts)
     new = [p for p in after.problems if p not in before]
@@ -267,6 +272,12 @@ def _parse_area_value(field: str, value: str) -> object:
         return value
     if field == "endpoint":
         return _text(value)
+    if field == "area_code":  # the rules then refuse a site the reference data does not have
+        if not value.strip():
+            raise InvalidValue("area_code", value, "a body site code such as cheeks or back")
+        return value.strip()
+    if field in ("indication", "tip"):  # empty: none recorded
+        return value.strip() or None
     raise InvalidValue("field", field, "one of " + ", ".join(AREA_FIELDS))
 
 

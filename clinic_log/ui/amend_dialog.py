@@ -41,7 +41,11 @@ LATE_COMPLICATION = "late complication"
 _SESSION_FIELDS = (("notes", "Notes"), ("skin_response", "Skin response"), ("course_index", "Course: session number"),
                    ("course_total", "Course: sessions planned"))
 _AREA_FIELDS = (("depth_mm", "depth (mm)"), ("passes", "passes"), ("technique", "technique"),
-                ("endpoint", "endpoint"))
+                ("endpoint", "endpoint"), ("area_code", "site"), ("indication", "indication"), ("tip", "tip"))
+# What to type for a field holding a code (the services refuse an unknown one and list the known ones).
+_CODE_HINTS = {"area_code": "a body site code, e.g. cheeks, back, abdomen",
+               "indication": "an indication code, e.g. acne_scars, scars, stretch_marks; empty: none recorded",
+               "tip": "the device's tip code, e.g. prime, facial, body; empty: none recorded"}
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,8 @@ class AmendDialog(QDialog):
         self.stack.setCurrentIndex(1 if late else 0)
         self.current_label.setText(target.current or "(empty)")
         self.value_edit.setText(target.current)
+        self.value_edit.setPlaceholderText(_CODE_HINTS.get(target.field, "") if target.kind == "area" else "")
+        self.value_edit.setToolTip(_CODE_HINTS.get(target.field, "") if target.kind == "area" else "")
 
     def save(self) -> None:
         target, reason, actor = self.target(), self.reason_edit.toPlainText(), current_actor()

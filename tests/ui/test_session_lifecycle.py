@@ -213,3 +213,26 @@ def test_a_void_reason_being_typed_comes_back_after_a_crash(qtbot: QtBot, db: Da
     assert seen[1].startswith("Restored what you typed at ")
     assert raw.execute("SELECT void_reason FROM sessions WHERE id = ?", (signed.id,)).fetchone() == (seen[0],)
     assert load_form_draft(db, clinic.derm, key) is None  # given: nothing left to offer again
+
+
+def test_an_areas_site_is_amended_in_the_dialog_and_an_unknown_one_is_refused(
+        qtbot: QtBot, db: Database, clinic: Clinic, raw: sqlite3.Connection) -> None:
+    signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    sign_in(clinic.derm)
+    detail = open_detail(qtbot, db, signed.id)
+    opened: list[AmendDialog] = []
+    detail.amend_dialog_opened.connect(opened.append)
+    qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
+    [dialog] = opened
+    dialog.choose("Forehead: site")
+    assert dialog.current_label.text() == "forehead" and "body site code" in dialog.value_edit.placeholderText()
+    qtbot.keyClicks(dialog.reason_edit, "entered on the wrong site: it was the nose")
+    dialog.value_edit.setText("elbow")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "'elbow' is not an area" in dialog.error_label.text()
+    assert raw.execute("SELECT count(*) FROM amendments").fetchone() == (0,)
+    dialog.value_edit.setText("nose")
+    with qtbot.waitSignal(detail.changed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert raw.execute("SELECT field, old_value, new_value FROM amendments").fetchall() == [
+        ("area_code", "forehead", "nose")]
