@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
@@ -45,6 +45,7 @@ def _output(text: str) -> Path:
     return Path(text)
 
 
+T = TypeVar("T")
 ROW_ID_MAX = 2**63 - 1  # the largest id a database row can have (SQLite and PostgreSQL BIGINT)
 
 
@@ -293,29 +294,32 @@ def cmd_recall(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_aftercare(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.aftercare import save_aftercare
+def _sheet(output: Path, save: Callable[[], T]) -> T:
+    """Write a sheet the user asked for: the target is checked before anything is rendered, and an OS error while
+    writing (a full disk) is one line naming the file, the partial file already gone."""
     from clinic_log.services.files import NotWritten, check_target
 
-    check_target(args.output)
+    check_target(output)
     try:
-        sheet = save_aftercare(db, cli_actor(), args.session_id, args.output)
-    except OSError as exc:  # a full disk mid-write: the partial file is already gone
-        raise NotWritten(args.output, exc) from exc
+        return save()
+    except OSError as exc:
+        raise NotWritten(output, exc) from exc
+
+
+def cmd_aftercare(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.aftercare import save_aftercare
+
+    sheet = _sheet(args.output, lambda: save_aftercare(db, cli_actor(), args.session_id, args.output))
     _out(f"aftercare sheet for session {sheet.session_id} (template v{sheet.template_version}) "
          f"written to {args.output}")
     return EXIT_OK
 
 
 def cmd_pretreatment(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.files import NotWritten, check_target
     from clinic_log.services.pretreatment import save_pretreatment
 
-    check_target(args.output)
-    try:
-        sheet = save_pretreatment(db, cli_actor(), args.client_ref, args.output, "rf" if args.rf else None)
-    except OSError as exc:  # a full disk mid-write: the partial file is already gone
-        raise NotWritten(args.output, exc) from exc
+    sheet = _sheet(args.output, lambda: save_pretreatment(db, cli_actor(), args.client_ref, args.output,
+                                                          "rf" if args.rf else None))
     _out(f"pre-treatment sheet for client {sheet.client_ref} ({sheet.modality}, template v{sheet.template_version}) "
          f"written to {args.output}")
     return EXIT_OK
@@ -353,14 +357,9 @@ def cmd_decisions(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_referral(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.files import NotWritten, check_target
     from clinic_log.services.referral_letter import save_referral
 
-    check_target(args.output)
-    try:
-        letter = save_referral(db, cli_actor(), args.decision_id, args.output)
-    except OSError as exc:  # a full disk mid-write: the partial file is already gone
-        raise NotWritten(args.output, exc) from exc
+    letter = _sheet(args.output, lambda: save_referral(db, cli_actor(), args.decision_id, args.output))
     _out(f"referral letter of decision {letter.decision_id} for client {letter.client_ref} "
          f"(to {letter.referred_to}) written to {args.output}")
     return EXIT_OK

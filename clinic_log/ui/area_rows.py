@@ -244,18 +244,15 @@ class AreaRow:
         if isinstance(saved_notes, dict):
             for kind, text in saved_notes.items():
                 self.set_note(str(kind), str(text))
-        indication = state.get("indication")
-        if indication is not None:
-            index = self.indication.findData(indication)
-            self.indication.setCurrentIndex(max(0, index))
-            if index < 0:
-                self.set_note("indication", f"Indication {indication!r} is not on record: not kept — choose it again")
-        tip = state.get("tip")
-        if tip is not None:
-            index = self.tip.findData(tip)
-            self.tip.setCurrentIndex(max(0, index))
-            if index < 0:
-                self.set_note("tip", f"Tip {tip!r} is not a tip of the device chosen: cleared — choose its tip")
+        for kind, box, gone in (
+                ("indication", self.indication, "Indication {!r} is not on record: not kept — choose it again"),
+                ("tip", self.tip, "Tip {!r} is not a tip of the device chosen: cleared — choose its tip")):
+            saved = state.get(kind)
+            if saved is not None:
+                index = box.findData(saved)
+                box.setCurrentIndex(max(0, index))
+                if index < 0:
+                    self.set_note(kind, gone.format(saved))
 
 
 class AreaRows(QWidget):
