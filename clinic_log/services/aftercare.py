@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from clinic_log.db.engine import Database
 from clinic_log.db.models import AftercareTemplate, Client, ComplicationType, Setting
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.text import name_text
 from clinic_log.reports.sheet_data import (
     AftercareSheet,
@@ -114,7 +115,7 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
 
 def preview_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[AftercareSheet, bytes]:
     """The sheet and its PDF bytes for showing on screen; nothing is recorded until it is printed or saved."""
-    authorize(db, actor, "print aftercare")
+    authorize(db, actor, Permission.PRINT_AFTERCARE)
     from clinic_log.reports.aftercare_pdf import build_aftercare_pdf
 
     sheet = aftercare_sheet(db, session_id)
@@ -124,14 +125,14 @@ def preview_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[Afte
 def audit_aftercare_output(db: Database, actor: Actor, session_id: int, how: Literal["printed", "saved"],
                            template_version: int) -> None:
     """Record that a session's aftercare sheet was printed or saved to a file, with the template version used."""
-    authorize(db, actor, "print aftercare")
+    authorize(db, actor, Permission.PRINT_AFTERCARE)
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         how, "aftercare", str(session_id), {"template_version": template_version})))
 
 
 def write_aftercare_pdf(db: Database, actor: Actor, sheet: AftercareSheet, pdf: bytes, out: Path) -> None:
     """Write an already rendered sheet to `out` (whole or not at all) and record the save."""
-    authorize(db, actor, "print aftercare")
+    authorize(db, actor, Permission.PRINT_AFTERCARE)
     with output_target(out) as tmp:
         tmp.write_bytes(pdf)
     audit_aftercare_output(db, actor, sheet.session_id, "saved", sheet.template_version)

@@ -13,6 +13,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Setting
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.permissions import Permission
 from clinic_log.paths import data_dir
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
@@ -110,7 +111,7 @@ def validate_setting(key: str, value: str) -> str:
 
 def save_settings(db: Database, actor: Actor, values: dict[str, str]) -> dict[str, str]:
     """Store the given settings in one transaction; returns what changed (key → new value)."""
-    authorize(db, actor, "edit templates and settings")
+    authorize(db, actor, Permission.EDIT_SETTINGS)
     clean = {key: _validate(key, value) for key, value in values.items()}
 
     def work(session: Session) -> dict[str, str]:
@@ -143,7 +144,7 @@ def validate_clinic(details: ClinicDetails) -> None:
 def save_clinic(db: Database, actor: Actor, details: ClinicDetails) -> dict[str, str]:
     """Name, address and phone into the settings the aftercare sheet prints; the logo copied into the data
     folder (so moving the original does not lose it) and its path stored."""
-    authorize(db, actor, "edit templates and settings")
+    authorize(db, actor, Permission.EDIT_SETTINGS)
     validate_clinic(details)
     values = {"clinic.name": details.name, "clinic.address": details.address, "clinic.phone": details.phone}
     if details.logo_source:

@@ -14,6 +14,7 @@ from clinic_log.db.models import ConsentText, Setting
 from clinic_log.db.reference_data import load_consent_text
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.windows import parse_window
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
@@ -62,7 +63,7 @@ def consent_text_versions(db: Database) -> list[ConsentTextVersion]:
 
 def save_consent_text(db: Database, actor: Actor, body: str) -> ConsentTextVersion:
     """Store edited wording as the next version (owner only); consents already signed keep their snapshot."""
-    authorize(db, actor, "edit templates and settings")
+    authorize(db, actor, Permission.EDIT_SETTINGS)
     text = body.strip()
     if len(text) < MIN_TEXT_LENGTH:
         raise InvalidValue("consent text", text, f"the full wording the client signs (at least {MIN_TEXT_LENGTH} "
@@ -91,7 +92,7 @@ def consent_validity(db: Database) -> str:
 
 def set_consent_validity(db: Database, actor: Actor, window: str) -> str:
     """Change the validity period (owner only), given as a number and d, w or m: "12m", "26w"."""
-    authorize(db, actor, "edit templates and settings")
+    authorize(db, actor, Permission.EDIT_SETTINGS)
     count, unit = parse_window(window)
     if count < 1:
         raise InvalidValue("consent validity", window, "a period of at least 1 day, e.g. 12m")

@@ -44,6 +44,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, Level, PractitionerRole, SessionStatus, Severity
 from clinic_log.domain.errors import DomainError, InvalidValue
 from clinic_log.domain.numbers import parse_decimal
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.rules import SessionFacts, assess_session
 from clinic_log.domain.values import (
     AreaInput,
@@ -120,7 +121,7 @@ def _domain_check(problems: ProblemList, row: CsvRow, column: str, check: Callab
 
 
 def import_practitioners(db: Database, actor: Actor, path: Path) -> ImportResult:
-    authorize(db, actor, "import data")
+    authorize(db, actor, Permission.IMPORT_DATA)
     rows = read_rows(path, PRACTITIONER_COLUMNS, NAME_LIMITS)
     digest = file_digest(path)
     problems = ProblemList()
@@ -181,7 +182,7 @@ def _check_unique(problems: ProblemList, keyed: list[tuple[CsvRow, str]], column
 
 
 def import_clients(db: Database, actor: Actor, path: Path) -> ImportResult:
-    authorize(db, actor, "import data")
+    authorize(db, actor, Permission.IMPORT_DATA)
     rows = read_rows(path, CLIENT_COLUMNS, NAME_LIMITS)
     digest = file_digest(path)
     problems = ProblemList()
@@ -298,7 +299,7 @@ def import_sessions(db: Database, actor: Actor, path: Path, *, skip_existing: bo
     time and practitioner) refuses the file, or with `skip_existing` is skipped and counted. `progress(done,
     total)` is called after each batch with characters read and the file's size; raising JobCancelled from it
     rolls everything back."""
-    authorize(db, actor, "import data")
+    authorize(db, actor, Permission.IMPORT_DATA)
     digest = file_digest(path)
 
     def work(session: Session) -> ImportResult:

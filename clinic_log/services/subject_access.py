@@ -47,6 +47,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
@@ -260,7 +261,7 @@ def _draft_rows(session: Session, client_id: int, session_ids: list[int]) -> lis
 
 
 def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectAccessData:
-    authorize(db, actor, "export data")
+    authorize(db, actor, Permission.EXPORT_DATA)
     with db.reading() as session:
         client_id = find_client_id(session, client_ref)
         client = session.get(Client, client_id)
@@ -295,7 +296,7 @@ def subject_access_json(data: SubjectAccessData) -> str:
 
 def export_client(db: Database, actor: Actor, client_ref: str, fmt: str, out: Path) -> SubjectAccessData:
     """Write the client's data as JSON or a PDF summary (atomically) and audit it."""
-    authorize(db, actor, "export data")
+    authorize(db, actor, Permission.EXPORT_DATA)
     if fmt not in SUBJECT_FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(SUBJECT_FORMATS))
     data = collect_client_data(db, actor, client_ref)
