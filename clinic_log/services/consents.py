@@ -17,8 +17,8 @@ from clinic_log.domain.permissions import Permission
 from clinic_log.domain.windows import add_window
 from clinic_log.services import audit
 from clinic_log.services.authority import authorize
-from clinic_log.services.consent_texts import VALIDITY_KEY, latest_in
-from clinic_log.settings import get_setting
+from clinic_log.services.consent_texts import latest_in
+from clinic_log.settings import CONSENT_VALIDITY, read
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -86,7 +86,7 @@ def consent_status_in(session: Session, client_id: int, today: date) -> ConsentS
     if latest is None:
         return ConsentStatus(NONE)
     signed_on, version, signer, drawn = latest
-    expires_on = add_window(signed_on, get_setting(session, VALIDITY_KEY))
+    expires_on = add_window(signed_on, read(session, CONSENT_VALIDITY))
     state = EXPIRED if expires_on <= today else VALID  # the same edge the session warnings use
     return ConsentStatus(state, signed_on, expires_on, version, signer, bool(drawn))
 

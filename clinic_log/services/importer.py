@@ -81,7 +81,7 @@ from clinic_log.services.draft_input import OrmReader
 from clinic_log.services.people import PractitionerDetails, validate_practitioner
 from clinic_log.services.progress import Progress, no_progress
 from clinic_log.services.seals import SEAL_KEY, seals_of
-from clinic_log.settings import get_setting
+from clinic_log.settings import CONSENT_VALIDITY, read
 
 T = TypeVar("T")
 
@@ -264,7 +264,7 @@ class _SessionLookups:
         self.lots_at_start = {number: lot.expires_on for number, lot in self.lots.items()}
         self.areas = facts.area_refs(session)
         self.complications = facts.complication_codes(session)
-        self.consent_validity = get_setting(session, "consent.validity")
+        self.consent_validity = read(session, CONSENT_VALIDITY)
         self.session = session
         self._client_facts: dict[int, ClientFacts] = {}
 

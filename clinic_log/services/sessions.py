@@ -56,7 +56,7 @@ from clinic_log.services.clock import to_utc_naive, utcnow
 from clinic_log.services.draft_input import OrmReader, StoredSession, load_draft, load_record
 from clinic_log.services.seals import AMENDMENTS, COMPLICATIONS, PRODUCTS, SEAL_KEY, WARNINGS, seal_of
 from clinic_log.services.session_views import SessionSaved
-from clinic_log.settings import get_setting
+from clinic_log.settings import CONSENT_VALIDITY, read
 
 __all__ = ["ChecksChanged", "SessionRejected", "StopsNeedOverride", "WarningsNeedReason"]  # the refusals callers catch
 
@@ -109,7 +109,7 @@ def _facts_for(session: Session, entry: SessionInput) -> _Prepared:
     session_facts = SessionFacts(
         client=client, practitioner=practitioner, supervisor=supervisor, device_model=device_model,
         areas=facts.area_refs(session), complication_codes=facts.complication_codes(session),
-        consent_validity=get_setting(session, "consent.validity"), lot=_lot_facts(session, entry.cartridge_lot),
+        consent_validity=read(session, CONSENT_VALIDITY), lot=_lot_facts(session, entry.cartridge_lot),
     )
     return _Prepared(session_facts, assess_session(entry, session_facts))
 

@@ -54,7 +54,7 @@ from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
 from clinic_log.services.files import output_target
 from clinic_log.services.form_drafts import drafts_about_client
-from clinic_log.settings import ART15, get_setting
+from clinic_log.settings import ART15, CLINIC_ADDRESS, CLINIC_NAME, CLINIC_PHONE, PRIVACY, snapshot
 
 SUBJECT_FORMATS = ("json", "pdf")
 SESSION_CHILDREN: tuple[Any, ...] = (SessionArea, SessionProduct, Complication, SessionWarning, SessionOverride,
@@ -284,8 +284,10 @@ def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectA
         lots = sorted({lot[0] for lot in names.lots.values()})
         tables[AuditEntry.__tablename__] = _audit_rows(session, client, ids, lots, days)
         _add_names(tables, names)
-        art15 = {key: get_setting(session, f"privacy.{key}") for key in ART15}
-        controller = {key: get_setting(session, f"clinic.{key}") for key in ("name", "address", "phone")}
+        settings = snapshot(session)
+        art15 = {key: settings.read(spec) for key, spec in PRIVACY.items()}
+        controller = {key: settings.read(spec) for key, spec in
+                      (("name", CLINIC_NAME), ("address", CLINIC_ADDRESS), ("phone", CLINIC_PHONE))}
         return SubjectAccessData(client_id, client.client_ref, f"{client.first_name} {client.last_name}",
                                  from_utc_naive(utcnow()), tables, art15, controller)
 
