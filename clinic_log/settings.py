@@ -216,7 +216,10 @@ def _clean_clinic_name(value: str) -> str:
 
 def clean_consent_validity(value: str) -> str:
     """A consent validity window in its stored form ("12m"); InvalidValue unless a number and d, w or m, at least 1."""
-    count, unit = parse_window(value)
+    try:
+        count, unit = parse_window(value)
+    except InvalidValue:
+        raise InvalidValue("consent validity", value, "a number followed by d, w or m, e.g. 12m") from None
     if count < 1:
         raise InvalidValue("consent validity", value, "a period of at least 1 day, e.g. 12m")
     return f"{count}{unit}"
