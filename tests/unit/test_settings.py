@@ -69,5 +69,5 @@ def test_consent_validity_is_checked_the_same_way_from_settings_and_from_its_dia
     assert consent_validity(db) == "26w"
     with pytest.raises(InvalidValue, match="consent validity"):
         set_consent_validity(db, owner, "0d")
-    with pytest.raises(InvalidValue, match="^consent validity: 'a year' is not allowed"):
+    with pytest.raises(InvalidValue, match=r"^consent validity: 'a year' is not allowed"):
         save_settings(db, owner, {CONSENT_VALIDITY.key: "a year"})
