@@ -1,15 +1,26 @@
-"""One typed registry of the clinic's settings, stored in the `settings` table with defaults here."""
+"""One typed registry of the clinic's settings, stored as text in the `settings` table with defaults here.
+
+Each `SettingSpec` owns its default, how stored text becomes the value the code uses (`parse`) and how what the owner
+typed becomes stored text or is refused (`clean`); call sites read typed values with `read(session, SPEC)`, or take
+one `snapshot(session)` when they need several, and never parse a setting's text themselves.
+"""
 
 from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
+
+from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.windows import parse_window
 
 if TYPE_CHECKING:  # SQLAlchemy loads only where a setting is read through it (start-up reads them plainly)
     from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
 FHIR_IDENTIFIER_SYSTEM = "fhir.identifier_system"
@@ -19,11 +30,38 @@ POST_CARE_PRODUCT_MAX_CHARS = 120
 PHONE_MAX_CHARS = 40
 
 
+def _stripped(value: str) -> str:
+    return value.strip()
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _or_none(value: str) -> str | None:
+    return value or None
+
+
 @dataclass(frozen=True)
-class SettingSpec:
+class SettingSpec(Generic[T]):
+    """One setting: its key, its default (as stored text), what it is, how its stored text is read (`parse`, lenient:
+    text stored by hand or an older version still gives a usable value) and how a new value is checked and put into
+    its stored form (`clean`, strict: InvalidValue naming the field and what is allowed)."""
+
     key: str
     default: str
     description: str
+    parse: Callable[[str], T]
+    clean: Callable[[str], str] = field(default=_stripped)
+
+    def value(self, stored: str | None) -> T:
+        """The typed value of the stored text (None: not stored, the default)."""
+        return self.parse(self.default if stored is None else stored)
+
+
+def _text_setting(key: str, default: str, description: str,
+                  clean: Callable[[str], str] = _stripped) -> SettingSpec[str]:
+    return SettingSpec(key, default, description, _text, clean)
 
 
 # GDPR Art. 15(1)(a-h): what a subject-access copy tells the client besides their data. key -> (heading printed
@@ -83,39 +121,10 @@ ART15: dict[str, tuple[str, str, str]] = {
         "person. No profiling takes place."),
 }
 
-SETTINGS: dict[str, SettingSpec] = {
-    spec.key: spec
-    for spec in (
-        SettingSpec("clinic.name", "My Clinic", "clinic name printed on sheets"),
-        SettingSpec("clinic.address", "", "clinic address printed on sheets"),
-        SettingSpec("clinic.phone", "", "clinic phone printed on sheets"),
-        SettingSpec("clinic.paper", "A4", "paper size for printed sheets: A4 or Letter"),
-        SettingSpec("clinic.logo_path", "", "logo image for printed sheets"),
-        SettingSpec(OUT_OF_HOURS_PHONE, "",
-                    "out-of-hours phone number printed in the aftercare sheet's 'Call us' box (blank: none)"),
-        SettingSpec(POST_CARE_PRODUCT, "the hyaluronic-acid serum the clinic gave you",
-                    "what clients put on at home after treatment, as the aftercare sheet says it "
-                    "('Apply only …'); printed when no product was recorded for the session"),
-        SettingSpec("consent.validity", "12m", "how long a signed consent stays valid (e.g. 12m)"),
-        SettingSpec("security.idle_lock_minutes", "10",
-                    "minutes without keyboard or mouse use before the app locks and asks for a password again"),
-        SettingSpec(FHIR_IDENTIFIER_SYSTEM, "",
-                    "URI the clinic owns under which FHIR exports name its identifiers "
-                    "(e.g. https://myclinic.example/fhir, or urn:oid:…); needed before a FHIR export"),
-        *(SettingSpec(f"privacy.{key}", default, description) for key, (_, description, default) in ART15.items()),
-    )
-}
-
-
-def get_setting(session: Session, key: str) -> str:
-    from sqlalchemy import select
-
-    from clinic_log.db.models import Setting
-
-    value = session.scalar(select(Setting.value).where(Setting.key == key))
-    return value if value is not None else SETTINGS[key].default
-
 IDLE_LOCK_MINUTES = (1, 240)  # allowed range of security.idle_lock_minutes
+
+
+IDLE_LOCK_DEFAULT = "10"
 
 
 def idle_lock_minutes(value: str) -> int:
@@ -123,9 +132,16 @@ def idle_lock_minutes(value: str) -> int:
     try:
         minutes = int(value)
     except ValueError:
-        return int(SETTINGS["security.idle_lock_minutes"].default)
+        return int(IDLE_LOCK_DEFAULT)
     low, high = IDLE_LOCK_MINUTES
     return min(max(minutes, low), high)
+
+
+def _clean_idle_lock(value: str) -> str:
+    low, high = IDLE_LOCK_MINUTES
+    if not value.strip().isdigit() or not low <= int(value) <= high:
+        raise InvalidValue("idle lock minutes", value, f"a whole number of minutes from {low} to {high}")
+    return str(int(value))
 
 
 IDENTIFIER_SYSTEM_ALLOWED = ("a web address the clinic owns, like https://myclinic.example/fhir (no spaces, ? or #), "
@@ -155,3 +171,136 @@ def normalise_identifier_system(value: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
         return None
     return text.rstrip("/")
+
+
+def _clean_identifier_system(value: str) -> str:
+    if not value.strip():  # blank: not set, and FHIR export says how to set it
+        return ""
+    stored = normalise_identifier_system(value)
+    if stored is None:
+        raise InvalidValue("FHIR identifier system", value, IDENTIFIER_SYSTEM_ALLOWED)
+    return stored
+
+
+def _clean_out_of_hours_phone(value: str) -> str:
+    if not value.strip():  # blank: the sheet prints no out-of-hours line
+        return value.strip()
+    clean = " ".join(value.split())
+    if not any(ch.isdigit() for ch in clean) or len(clean) > PHONE_MAX_CHARS or not clean.isprintable():
+        raise InvalidValue("out-of-hours phone", value,
+                           f"a phone number (with digits, up to {PHONE_MAX_CHARS} characters), or blank for none")
+    return clean
+
+
+POST_CARE_PRODUCT_DEFAULT = "the hyaluronic-acid serum the clinic gave you"
+
+
+def _parse_post_care_product(value: str) -> str:
+    return value.strip() or POST_CARE_PRODUCT_DEFAULT
+
+
+def _clean_post_care_product(value: str) -> str:
+    clean = " ".join(value.split())
+    if not clean or len(clean) > POST_CARE_PRODUCT_MAX_CHARS:
+        raise InvalidValue("post-care product", value,
+                           f"1 to {POST_CARE_PRODUCT_MAX_CHARS} characters, as the sheet says it after "
+                           "'Apply only' (e.g. the hyaluronic-acid serum the clinic gave you)")
+    return clean
+
+
+def _clean_clinic_name(value: str) -> str:
+    if not value.strip():
+        raise InvalidValue("clinic name", value, "the clinic's name, as printed on aftercare sheets")
+    return value.strip()
+
+
+def clean_consent_validity(value: str) -> str:
+    """A consent validity window in its stored form ("12m"); InvalidValue unless a number and d, w or m, at least 1."""
+    try:
+        count, unit = parse_window(value)
+    except InvalidValue:
+        raise InvalidValue("consent validity", value, "a number followed by d, w or m, e.g. 12m") from None
+    if count < 1:
+        raise InvalidValue("consent validity", value, "a period of at least 1 day, e.g. 12m")
+    return f"{count}{unit}"
+
+
+def _art15_cleaner(heading: str) -> Callable[[str], str]:
+    def clean(value: str) -> str:
+        if not value.strip() or len(value.strip()) > ART15_MAX_CHARS:
+            raise InvalidValue(heading.lower(), value[:40],
+                               f"1 to {ART15_MAX_CHARS} characters: every subject-access copy prints it")
+        return value.strip()
+
+    return clean
+
+
+ART15_MAX_CHARS = 4000
+
+CLINIC_NAME = SettingSpec("clinic.name", "My Clinic", "clinic name printed on sheets", _text, _clean_clinic_name)
+CLINIC_ADDRESS = _text_setting("clinic.address", "", "clinic address printed on sheets")
+CLINIC_PHONE = _text_setting("clinic.phone", "", "clinic phone printed on sheets")
+PAPER = _text_setting("clinic.paper", "A4", "paper size for printed sheets: A4 or Letter")
+LOGO_PATH = SettingSpec("clinic.logo_path", "", "logo image for printed sheets", _or_none)
+OUT_OF_HOURS = SettingSpec(OUT_OF_HOURS_PHONE, "",
+                           "out-of-hours phone number printed in the aftercare sheet's 'Call us' box (blank: none)",
+                           _stripped, _clean_out_of_hours_phone)
+POST_CARE = SettingSpec(POST_CARE_PRODUCT, POST_CARE_PRODUCT_DEFAULT,
+                        "what clients put on at home after treatment, as the aftercare sheet says it "
+                        "('Apply only …'); printed when no product was recorded for the session",
+                        _parse_post_care_product, _clean_post_care_product)
+CONSENT_VALIDITY = SettingSpec("consent.validity", "12m", "how long a signed consent stays valid (e.g. 12m)", _text,
+                               clean_consent_validity)
+IDLE_LOCK = SettingSpec("security.idle_lock_minutes", IDLE_LOCK_DEFAULT,
+                        "minutes without keyboard or mouse use before the app locks and asks for a password again",
+                        idle_lock_minutes, _clean_idle_lock)
+IDENTIFIER_SYSTEM = SettingSpec(FHIR_IDENTIFIER_SYSTEM, "",
+                                "URI the clinic owns under which FHIR exports name its identifiers "
+                                "(e.g. https://myclinic.example/fhir, or urn:oid:…); needed before a FHIR export",
+                                normalise_identifier_system, _clean_identifier_system)
+PRIVACY: dict[str, SettingSpec[str]] = {  # ART15 key (without the "privacy." prefix) -> its setting
+    key: _text_setting(f"privacy.{key}", default, description, _art15_cleaner(heading))
+    for key, (heading, description, default) in ART15.items()
+}
+
+_ALL: tuple[SettingSpec[Any], ...] = (CLINIC_NAME, CLINIC_ADDRESS, CLINIC_PHONE, PAPER, LOGO_PATH, OUT_OF_HOURS,
+                                      POST_CARE, CONSENT_VALIDITY, IDLE_LOCK, IDENTIFIER_SYSTEM, *PRIVACY.values())
+SETTINGS: dict[str, SettingSpec[Any]] = {spec.key: spec for spec in _ALL}  # in the order `settings` lists them
+
+
+class SettingsSnapshot(Mapping[str, str]):
+    """Every setting as read in one query: `snapshot[key]` is the stored text (or the default), `snapshot.read(SPEC)`
+    the typed value."""
+
+    def __init__(self, stored: Mapping[str, str]) -> None:
+        self._stored = dict(stored)
+
+    def __getitem__(self, key: str) -> str:
+        return self._stored.get(key, SETTINGS[key].default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SETTINGS)
+
+    def __len__(self) -> int:
+        return len(SETTINGS)
+
+    def read(self, spec: SettingSpec[T]) -> T:
+        return spec.value(self._stored.get(spec.key))
+
+
+def read(session: Session, spec: SettingSpec[T]) -> T:
+    """One setting's typed value (its default when not stored)."""
+    from sqlalchemy import select
+
+    from clinic_log.db.models import Setting
+
+    return spec.value(session.scalar(select(Setting.value).where(Setting.key == spec.key)))
+
+
+def snapshot(session: Session) -> SettingsSnapshot:
+    """Every setting in one query."""
+    from sqlalchemy import select
+
+    from clinic_log.db.models import Setting
+
+    return SettingsSnapshot(dict(session.execute(select(Setting.key, Setting.value)).tuples().all()))

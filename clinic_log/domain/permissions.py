@@ -2,40 +2,72 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PractitionerRole, UserRole
 from clinic_log.domain.errors import PermissionDenied
 
+
+class Permission(StrEnum):
+    """What a role may do; the value is the sentence PermissionDenied messages and the audit show."""
+
+    EDIT_CLIENT_CONTACT = "edit client contact details"
+    EDIT_CLINICAL_RECORDS = "edit clinical client records"
+    LOG_SESSIONS = "log sessions"
+    SIGN_SESSIONS = "sign sessions"
+    OVERRIDE_STOPS = "override stops"
+    COUNTERSIGN_SESSIONS = "countersign sessions"
+    VOID_SESSIONS = "void sessions"
+    AMEND_SESSIONS = "amend sessions"
+    VIEW_SESSIONS = "view sessions"
+    PRINT_AFTERCARE = "print aftercare"
+    MANAGE_PEOPLE = "manage practitioners and devices"
+    VIEW_PRACTITIONERS = "view practitioners"
+    MANAGE_USERS = "manage users"
+    EDIT_SETTINGS = "edit templates and settings"
+    IMPORT_DATA = "import data"
+    EXPORT_DATA = "export data"
+    RUN_RECALLS = "run recalls"
+    BACK_UP_AND_RESTORE = "back up and restore"
+    VIEW_AUDIT_LOG = "view the audit log"
+    KEEP_FORM_DRAFTS = "keep unsaved form drafts"
+    VIEW_DASHBOARD = "view the dashboard"
+
+
 _P, _R, _O = UserRole.PRACTITIONER, UserRole.RECEPTION, UserRole.OWNER
 
-ALLOWED: dict[str, frozenset[UserRole]] = {
-    "edit client contact details": frozenset({_P, _R, _O}),
-    "edit clinical client records": frozenset({_P, _O}),
-    "log sessions": frozenset({_P, _O}),
-    "sign sessions": frozenset({_P, _O}),
-    "override stops": frozenset({_P, _O}),  # and only a physician among practitioners (may_override_stops)
-    "countersign sessions": frozenset({_P, _O}),  # and only the supervising physician named on the session
-    "void sessions": frozenset({_P, _O}),
-    "amend sessions": frozenset({_P, _O}),
-    "view sessions": frozenset({_P, _R, _O}),
-    "print aftercare": frozenset({_P, _R, _O}),
-    "manage practitioners and devices": frozenset({_O}),
-    "view practitioners": frozenset({_P, _R, _O}),
-    "manage users": frozenset({_O}),
-    "edit templates and settings": frozenset({_O}),
-    "import data": frozenset({_O}),
-    "export data": frozenset({_O}),
-    "run recalls": frozenset({_P, _O}),
-    "back up and restore": frozenset({_O}),
-    "view the audit log": frozenset({_O}),
-    "keep unsaved form drafts": frozenset({_P, _R, _O}),
-    "view the dashboard": frozenset({_O}),
+ALLOWED: dict[Permission, frozenset[UserRole]] = {
+    Permission.EDIT_CLIENT_CONTACT: frozenset({_P, _R, _O}),
+    Permission.EDIT_CLINICAL_RECORDS: frozenset({_P, _O}),
+    Permission.LOG_SESSIONS: frozenset({_P, _O}),
+    Permission.SIGN_SESSIONS: frozenset({_P, _O}),
+    Permission.OVERRIDE_STOPS: frozenset({_P, _O}),  # and only a physician among practitioners (may_override_stops)
+    Permission.COUNTERSIGN_SESSIONS: frozenset({_P, _O}),  # and only the supervising physician named on the session
+    Permission.VOID_SESSIONS: frozenset({_P, _O}),
+    Permission.AMEND_SESSIONS: frozenset({_P, _O}),
+    Permission.VIEW_SESSIONS: frozenset({_P, _R, _O}),
+    Permission.PRINT_AFTERCARE: frozenset({_P, _R, _O}),
+    Permission.MANAGE_PEOPLE: frozenset({_O}),
+    Permission.VIEW_PRACTITIONERS: frozenset({_P, _R, _O}),
+    Permission.MANAGE_USERS: frozenset({_O}),
+    Permission.EDIT_SETTINGS: frozenset({_O}),
+    Permission.IMPORT_DATA: frozenset({_O}),
+    Permission.EXPORT_DATA: frozenset({_O}),
+    Permission.RUN_RECALLS: frozenset({_P, _O}),
+    Permission.BACK_UP_AND_RESTORE: frozenset({_O}),
+    Permission.VIEW_AUDIT_LOG: frozenset({_O}),
+    Permission.KEEP_FORM_DRAFTS: frozenset({_P, _R, _O}),
+    Permission.VIEW_DASHBOARD: frozenset({_O}),
 }
 
 
-def require(actor: Actor, action: str) -> None:
-    if actor.role not in ALLOWED[action]:
-        raise PermissionDenied(actor.role.value, action)
+def require(actor: Actor, permission: Permission) -> None:
+    """Refuse an actor whose role lacks `permission` (a plain string is a TypeError, not a lookup by sentence)."""
+    if not isinstance(permission, Permission):
+        raise TypeError(f"require() takes a Permission, not {type(permission).__name__} {permission!r}")
+    if actor.role not in ALLOWED[permission]:
+        raise PermissionDenied(actor.role.value, permission.value)
 
 
 def may_override_stops(role: UserRole, practitioner_role: PractitionerRole | None) -> bool:

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import AftercareTemplate, Client, ComplicationType, Setting
+from clinic_log.db.models import AftercareTemplate, Client, ComplicationType
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.text import name_text
 from clinic_log.reports.sheet_data import (
     AftercareSheet,
@@ -35,10 +36,17 @@ from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.files import check_target, output_target
 from clinic_log.services.session_queries import session_detail
-from clinic_log.settings import OUT_OF_HOURS_PHONE, POST_CARE_PRODUCT, SETTINGS
-
-_CLINIC_KEYS = ("clinic.name", "clinic.address", "clinic.phone", "clinic.logo_path", "clinic.paper",
-                OUT_OF_HOURS_PHONE)
+from clinic_log.settings import (
+    CLINIC_ADDRESS,
+    CLINIC_NAME,
+    CLINIC_PHONE,
+    LOGO_PATH,
+    OUT_OF_HOURS,
+    PAPER,
+    POST_CARE,
+    read,
+    snapshot,
+)
 
 PRODUCT_PLACEHOLDER = "{post_care_product}"
 DEFAULT_EMERGENCY = "Call emergency services at once if breathing is difficult or your lips, tongue or throat swell."
@@ -51,16 +59,14 @@ DARKER_SKIN_FROM = 4  # Fitzpatrick IV-VI
 
 def clinic_info(session: Session) -> ClinicInfo:
     """The clinic's details for the sheet header, read in one query (defaults for keys never set)."""
-    stored = {key: value for key, value in
-              session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_CLINIC_KEYS)))}
-    name, address, phone, logo, paper, out_of_hours = (stored.get(key, SETTINGS[key].default) for key in _CLINIC_KEYS)
-    return ClinicInfo(name, address, phone, logo or None, paper, out_of_hours.strip())
+    stored = snapshot(session)
+    return ClinicInfo(stored.read(CLINIC_NAME), stored.read(CLINIC_ADDRESS), stored.read(CLINIC_PHONE),
+                      stored.read(LOGO_PATH), stored.read(PAPER), stored.read(OUT_OF_HOURS))
 
 
 def post_care_product(session: Session) -> str:
     """What clients put on at home, as the sheet says it ("Apply only …"): the clinic's setting, else its default."""
-    stored = session.scalar(select(Setting.value).where(Setting.key == POST_CARE_PRODUCT))
-    return (stored or "").strip() or SETTINGS[POST_CARE_PRODUCT].default
+    return read(session, POST_CARE)
 
 
 def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
@@ -115,7 +121,7 @@ def aftercare_sheet(db: Database, session_id: int) -> AftercareSheet:
 
 def preview_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[AftercareSheet, bytes]:
     """The sheet and its PDF bytes for showing on screen; nothing is recorded until it is printed or saved."""
-    authorize(db, actor, "print aftercare")
+    authorize(db, actor, Permission.PRINT_AFTERCARE)
     from clinic_log.reports.aftercare_pdf import build_aftercare_pdf
 
     sheet = aftercare_sheet(db, session_id)
@@ -125,14 +131,14 @@ def preview_aftercare(db: Database, actor: Actor, session_id: int) -> tuple[Afte
 def audit_aftercare_output(db: Database, actor: Actor, session_id: int, how: Literal["printed", "saved"],
                            template_version: int) -> None:
     """Record that a session's aftercare sheet was printed or saved to a file, with the template version used."""
-    authorize(db, actor, "print aftercare")
+    authorize(db, actor, Permission.PRINT_AFTERCARE)
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         how, "aftercare", str(session_id), {"template_version": template_version})))
 
 
 def write_aftercare_pdf(db: Database, actor: Actor, sheet: AftercareSheet, pdf: bytes, out: Path) -> None:
     """Write an already rendered sheet to `out` (whole or not at all) and record the save."""
-    authorize(db, actor, "print aftercare")
+    authorize(db, actor, Permission.PRINT_AFTERCARE)
     with output_target(out) as tmp:
         tmp.write_bytes(pdf)
     audit_aftercare_output(db, actor, sheet.session_id, "saved", sheet.template_version)

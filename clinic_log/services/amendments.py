@@ -24,7 +24,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import CTCAE_GRADES, SessionStatus, Technique, UserRole
 from clinic_log.domain.errors import ChangedMeanwhile, InvalidValue, PermissionDenied, RecordLocked
 from clinic_log.domain.numbers import parse_decimal, parse_whole
-from clinic_log.domain.permissions import may_override_stops
+from clinic_log.domain.permissions import Permission, may_override_stops
 from clinic_log.domain.rules import assess_session
 from clinic_log.domain.signing import GoneAhead, go_ahead
 from clinic_log.domain.values import ComplicationInput, SessionInput
@@ -198,7 +198,7 @@ def _check_as_session(session: Session, actor: Actor, record: StoredSession, ent
 
 def void_session(db: Database, actor: Actor, session_id: int, reason: str, version: int | None = None) -> None:
     """Mark a signed session void (entered in error, wrong client…): it stays, shown as VOID, with who and why."""
-    authorize(db, actor, "void sessions")
+    authorize(db, actor, Permission.VOID_SESSIONS)
     why = _need_reason(reason, "void")
 
     def work(session: Session) -> None:
@@ -214,7 +214,7 @@ def void_session(db: Database, actor: Actor, session_id: int, reason: str, versi
 def amend_session_field(db: Database, actor: Actor, session_id: int, field: str, value: str, reason: str,
                         version: int | None = None, warnings_reason: str | None = None,
                         override_reason: str | None = None) -> None:
-    authorize(db, actor, "amend sessions")
+    authorize(db, actor, Permission.AMEND_SESSIONS)
     if field not in SESSION_FIELDS:
         raise InvalidValue("field", field, "one of " + ", ".join(SESSION_FIELDS))
     new = SESSION_FIELDS[field](value)
@@ -233,7 +233,7 @@ def amend_session_field(db: Database, actor: Actor, session_id: int, field: str,
 def amend_area_field(db: Database, actor: Actor, area_id: int, field: str, value: str, reason: str,
                      version: int | None = None, warnings_reason: str | None = None,
                      override_reason: str | None = None) -> None:
-    authorize(db, actor, "amend sessions")
+    authorize(db, actor, Permission.AMEND_SESSIONS)
     new = _parse_area_value(field, value)
     with db.reading() as session:
         session_id = session.scalar(select(SessionArea.session_id).where(SessionArea.id == area_id))
@@ -285,7 +285,7 @@ def add_late_complication(db: Database, actor: Actor, session_id: int, complicat
                           reason: str, version: int | None = None, warnings_reason: str | None = None,
                           override_reason: str | None = None) -> int:
     """A complication found after signing (follow-up call, return visit), added as an amendment."""
-    authorize(db, actor, "amend sessions")
+    authorize(db, actor, Permission.AMEND_SESSIONS)
     if complication.grade not in CTCAE_GRADES:
         raise InvalidValue("complication_grade", complication.grade, "CTCAE grade 1 to 5")
     added: list[int] = []

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.permissions import Permission
 from clinic_log.services.audit import ChainProblem, verify_chain
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
@@ -43,7 +44,7 @@ class AuditRow:
 def list_audit(db: Database, actor: Actor, flt: AuditFilter = AuditFilter(), limit: int = 200,
                before_id: int | None = None) -> list[AuditRow]:
     """Newest first; pass the last row's id as `before_id` for the next page."""
-    authorize(db, actor, "view the audit log")
+    authorize(db, actor, Permission.VIEW_AUDIT_LOG)
     a = AuditEntry
     stmt = select(a).order_by(a.id.desc()).limit(limit)
     for column, value in ((a.actor, flt.actor), (a.action, flt.action), (a.entity, flt.entity),
@@ -73,7 +74,7 @@ class AuditChoices:
 
 def audit_choices(db: Database, actor: Actor) -> AuditChoices:
     """Every user, action and entity that occurs in the audit trail (one scan of it: run off the GUI thread)."""
-    authorize(db, actor, "view the audit log")
+    authorize(db, actor, Permission.VIEW_AUDIT_LOG)
     a = AuditEntry
     with db.reading() as session:
         triples = session.execute(select(a.actor, a.action, a.entity).distinct()).all()
@@ -82,18 +83,18 @@ def audit_choices(db: Database, actor: Actor) -> AuditChoices:
 
 def first_broken_row(db: Database, actor: Actor) -> ChainProblem | None:
     """The first audit row whose hash or link does not match, or None when the chain is intact."""
-    authorize(db, actor, "view the audit log")
+    authorize(db, actor, Permission.VIEW_AUDIT_LOG)
     return next(iter(verify_chain(db)), None)
 
 
 def broken_seals(db: Database, actor: Actor) -> list[str]:
     """Signed sessions whose stored content no longer matches their newest seal, or that no audit row seals, and
     a chain shorter than (or different from) its newest witness."""
-    authorize(db, actor, "view the audit log")
+    authorize(db, actor, Permission.VIEW_AUDIT_LOG)
     return verify_seals(db) + compare_with_witnesses(db)
 
 
 def count_audit_rows(db: Database, actor: Actor) -> int:
-    authorize(db, actor, "view the audit log")
+    authorize(db, actor, Permission.VIEW_AUDIT_LOG)
     with db.reading() as session:
         return session.scalar(select(func.count()).select_from(AuditEntry)) or 0

@@ -23,6 +23,7 @@ from clinic_log.db.models import Practitioner, User
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole, allowed
 from clinic_log.domain.errors import DomainError, InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize, check_login
@@ -109,7 +110,7 @@ def has_users(db: Database) -> bool:
 
 def list_users(db: Database, actor: Actor) -> list[UserView]:
     """Every login, active ones first, by username."""
-    authorize(db, actor, "manage users")
+    authorize(db, actor, Permission.MANAGE_USERS)
     stmt = (select(User, Practitioner.full_name).outerjoin(Practitioner, Practitioner.id == User.practitioner_id)
             .order_by(User.active.desc(), User.username))
     with db.reading() as session:
@@ -126,7 +127,7 @@ def _user_row(session: Session, user_id: int) -> User:
 
 def deactivate_user(db: Database, actor: Actor, user_id: int) -> None:
     """The user can no longer log in; their name stays on everything they recorded."""
-    authorize(db, actor, "manage users")
+    authorize(db, actor, Permission.MANAGE_USERS)
 
     def work(session: Session) -> None:
         row = _user_row(session, user_id)
@@ -148,7 +149,7 @@ def _active_owners(session: Session) -> int:
 
 def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
     """Set a new password (the owner tells it to the user) and lift any lockout."""
-    authorize(db, actor, "manage users")
+    authorize(db, actor, Permission.MANAGE_USERS)
     with db.reading() as session:
         username = _user_row(session, user_id).username
     check_new_password(new_password, username)
@@ -184,7 +185,7 @@ def create_first_owner(db: Database, username: str, full_name: str, password: st
 
 def create_user(db: Database, actor: Actor, username: str, full_name: str, role: str, password: str,
                 practitioner_username: str | None = None) -> UserView:
-    authorize(db, actor, "manage users")
+    authorize(db, actor, Permission.MANAGE_USERS)
     if role not in set(UserRole):
         raise InvalidValue("role", role, allowed(UserRole))
     name = normalise_username(username)

@@ -18,7 +18,7 @@ from clinic_log.db.models import Practitioner, User, table_of
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PractitionerRole, UserRole
 from clinic_log.domain.errors import AuthorityRevoked
-from clinic_log.domain.permissions import require
+from clinic_log.domain.permissions import Permission, require
 
 _user = table_of(User)
 _prac = table_of(Practitioner)
@@ -49,9 +49,9 @@ def _judge(actor: Actor, row: Any) -> None:
         raise AuthorityRevoked(actor.username, "has a practitioner record that was deactivated")
 
 
-def authorize(db: Database, actor: Actor, action: str) -> None:
-    """`action` is allowed for the actor's role and the actor's login still stands (one short read)."""
-    require(actor, action)
+def authorize(db: Database, actor: Actor, permission: Permission) -> None:
+    """`permission` is allowed for the actor's role and the actor's login still stands (one short read)."""
+    require(actor, permission)
     if actor.user_id is not None:
         with db.reading() as session:
             row = session.execute(_USER, {"uid": actor.user_id}).first()

@@ -43,6 +43,7 @@ from clinic_log.db.engine import BUSY_TIMEOUT_MS, Database, open_database
 from clinic_log.db.schema_version import KNOWN_REVISIONS
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DatabaseProblem, DomainError, InvalidValue
+from clinic_log.domain.permissions import Permission
 from clinic_log.paths import private_dir
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent, verify_chain
@@ -136,7 +137,7 @@ def is_encrypted(path: Path) -> bool:
 def backup(db: Database, actor: Actor, out: Path, passphrase: str | None = None) -> BackupResult:
     """Copy the live database page by page while others keep working, verify the copy, and (with a passphrase)
     encrypt it; audited as made only once it is, as failed (with the reason) otherwise."""
-    authorize(db, actor, "back up and restore")
+    authorize(db, actor, Permission.BACK_UP_AND_RESTORE)
     live = _live_path(db)
     check_target(out)
     if out.resolve() == live.resolve():
@@ -415,7 +416,7 @@ def restore(db: Database, actor: Actor, source: Path, passphrase: str | None = N
     date and passes every check; returns the safety copy of the database as it was (None: there was none)."""
     from clinic_log.services.database import read_only_journal_problem
 
-    authorize(db, actor, "back up and restore")
+    authorize(db, actor, Permission.BACK_UP_AND_RESTORE)
     live = _live_path(db)
     if not source.is_file():
         raise DatabaseProblem(REFUSED + f"there is no file {source}")

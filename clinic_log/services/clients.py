@@ -13,7 +13,7 @@ from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalH
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Severity
 from clinic_log.domain.errors import DomainError, InvalidValue, NotFound, PermissionDenied
-from clinic_log.domain.permissions import ALLOWED
+from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.text import fold
 from clinic_log.services import audit, facts
@@ -98,7 +98,7 @@ def view_of(c: Client) -> ClientView:
 def create_client(db: Database, actor: Actor, details: ClientDetails, allow_duplicate: bool = True) -> ClientView:
     """Add a client. With `allow_duplicate=False`, a client of the same name and date of birth refuses it
     (`PossibleDuplicate`, naming them) so the user can open that record or confirm and create anyway."""
-    authorize(db, actor, "edit client contact details")
+    authorize(db, actor, Permission.EDIT_CLIENT_CONTACT)
     validate_details(details)
     if not allow_duplicate and (twins := possible_duplicates(db, details.first_name, details.last_name,
                                                              details.date_of_birth)):
@@ -120,7 +120,7 @@ def create_client(db: Database, actor: Actor, details: ClientDetails, allow_dupl
 
 
 def update_contact(db: Database, actor: Actor, client_id: int, phone: str | None, email: str | None) -> ClientView:
-    authorize(db, actor, "edit client contact details")
+    authorize(db, actor, Permission.EDIT_CLIENT_CONTACT)
 
     def work(session: Session) -> ClientView:
         client = session.get(Client, client_id)
@@ -154,7 +154,7 @@ def update_details(db: Database, actor: Actor, client_id: int, details: ClientDe
     `opened_with`: the details as the editor showed them when the user began. Then only the fields the user
     changed are written, so a change saved meanwhile on another workstation to another field stays; a field
     both changed raises ChangedElsewhere naming it, and nothing is written."""
-    authorize(db, actor, "edit client contact details")
+    authorize(db, actor, Permission.EDIT_CLIENT_CONTACT)
     validate_details(details)
     typed = _contact_values(details)
     base = _contact_values(opened_with) if opened_with is not None else None
@@ -183,7 +183,7 @@ def update_details(db: Database, actor: Actor, client_id: int, details: ClientDe
 
 def set_fitzpatrick(db: Database, actor: Actor, client_id: int, fitzpatrick: int | None) -> ClientView:
     """Record the client's Fitzpatrick skin type (I–VI), a clinical judgement: practitioners and owners."""
-    authorize(db, actor, "edit clinical client records")
+    authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
     if fitzpatrick is not None and not 1 <= fitzpatrick <= 6:
         raise InvalidValue("fitzpatrick", fitzpatrick, "1 to 6 (I–VI)")
 
@@ -238,7 +238,7 @@ def possible_duplicates(db: Database, first_name: str, last_name: str, born: dat
 
 def add_finding(db: Database, actor: Actor, client_id: int, code: str, noted_on: date,
                 ends_on: date | None = None, note: str | None = None) -> int:
-    authorize(db, actor, "edit clinical client records")
+    authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
 
     def work(session: Session) -> int:
         if session.get(Client, client_id) is None:
@@ -256,7 +256,7 @@ def add_finding(db: Database, actor: Actor, client_id: int, code: str, noted_on:
 
 def clear_finding(db: Database, actor: Actor, finding_id: int, note: str) -> None:
     """A physician clears a relative contraindication with a note; who and when are recorded."""
-    authorize(db, actor, "edit clinical client records")
+    authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
     if not note.strip():
         raise InvalidValue("clearance note", note, "a note explaining the clearance")
 
@@ -278,7 +278,7 @@ def clear_finding(db: Database, actor: Actor, finding_id: int, note: str) -> Non
 
 def add_history(db: Database, actor: Actor, client_id: int, kind: str, text: str, noted_on: date) -> int:
     """One line of the consultation: a condition, medication, allergy, skin concern or desired outcome."""
-    authorize(db, actor, "edit clinical client records")
+    authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
     if kind not in HISTORY_KINDS:
         raise InvalidValue("kind", kind, "one of " + ", ".join(HISTORY_KINDS))
     if not text.strip():
@@ -296,7 +296,7 @@ def add_history(db: Database, actor: Actor, client_id: int, kind: str, text: str
 
 def remove_history(db: Database, actor: Actor, entry_id: int) -> None:
     """Take a line off the consultation (entered by mistake, or no longer true); the audit keeps its text."""
-    authorize(db, actor, "edit clinical client records")
+    authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
 
     def work(session: Session) -> None:
         entry = session.get(MedicalHistoryEntry, entry_id)
@@ -312,7 +312,7 @@ def remove_history(db: Database, actor: Actor, entry_id: int) -> None:
 
 def set_finding_end(db: Database, actor: Actor, finding_id: int, ends_on: date | None) -> None:
     """Record when a finding ended ("stopped on" for isotretinoin, the procedure date for a peel or toxin)."""
-    authorize(db, actor, "edit clinical client records")
+    authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
 
     def work(session: Session) -> None:
         finding = session.get(Finding, finding_id)
@@ -329,7 +329,7 @@ def set_finding_end(db: Database, actor: Actor, finding_id: int, ends_on: date |
 
 def remove_finding(db: Database, actor: Actor, finding_id: int) -> None:
     """Take a finding entered by mistake off the record; the audit keeps what it said."""
-    authorize(db, actor, "edit clinical client records")
+    authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
 
     def work(session: Session) -> None:
         finding = session.get(Finding, finding_id)
@@ -346,7 +346,7 @@ def remove_finding(db: Database, actor: Actor, finding_id: int) -> None:
 def can_clear_findings(db: Database, actor: Actor) -> bool:
     """True when `actor` may clear relative contraindications: a physician practitioner (what clear_finding
     enforces), so the UI offers the button only to them."""
-    if actor.practitioner_id is None or actor.role not in ALLOWED["edit clinical client records"]:
+    if actor.practitioner_id is None or actor.role not in ALLOWED[Permission.EDIT_CLINICAL_RECORDS]:
         return False
     with db.reading() as session:
         try:

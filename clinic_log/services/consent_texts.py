@@ -14,14 +14,14 @@ from clinic_log.db.models import ConsentText, Setting
 from clinic_log.db.reference_data import load_consent_text
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
-from clinic_log.domain.windows import parse_window
+from clinic_log.domain.permissions import Permission
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
-from clinic_log.settings import get_setting
+from clinic_log.settings import CONSENT_VALIDITY, clean_consent_validity, read
 
-VALIDITY_KEY = "consent.validity"
+VALIDITY_KEY = CONSENT_VALIDITY.key
 MIN_TEXT_LENGTH = 40
 
 
@@ -62,7 +62,7 @@ def consent_text_versions(db: Database) -> list[ConsentTextVersion]:
 
 def save_consent_text(db: Database, actor: Actor, body: str) -> ConsentTextVersion:
     """Store edited wording as the next version (owner only); consents already signed keep their snapshot."""
-    authorize(db, actor, "edit templates and settings")
+    authorize(db, actor, Permission.EDIT_SETTINGS)
     text = body.strip()
     if len(text) < MIN_TEXT_LENGTH:
         raise InvalidValue("consent text", text, f"the full wording the client signs (at least {MIN_TEXT_LENGTH} "
@@ -86,16 +86,13 @@ def save_consent_text(db: Database, actor: Actor, body: str) -> ConsentTextVersi
 def consent_validity(db: Database) -> str:
     """How long a signed consent stays valid, e.g. "12m" (the owner's setting; 12 months by default)."""
     with db.reading() as session:
-        return get_setting(session, VALIDITY_KEY)
+        return read(session, CONSENT_VALIDITY)
 
 
 def set_consent_validity(db: Database, actor: Actor, window: str) -> str:
     """Change the validity period (owner only), given as a number and d, w or m: "12m", "26w"."""
-    authorize(db, actor, "edit templates and settings")
-    count, unit = parse_window(window)
-    if count < 1:
-        raise InvalidValue("consent validity", window, "a period of at least 1 day, e.g. 12m")
-    value = f"{count}{unit}"
+    authorize(db, actor, Permission.EDIT_SETTINGS)
+    value = clean_consent_validity(window)
 
     def work(session: Session) -> str:
         row = session.get(Setting, VALIDITY_KEY)

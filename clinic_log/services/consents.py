@@ -13,11 +13,12 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, Consent, ConsentText
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.windows import add_window
 from clinic_log.services import audit
 from clinic_log.services.authority import authorize
-from clinic_log.services.consent_texts import VALIDITY_KEY, latest_in
-from clinic_log.settings import get_setting
+from clinic_log.services.consent_texts import latest_in
+from clinic_log.settings import CONSENT_VALIDITY, read
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -52,7 +53,7 @@ def record_consent(db: Database, actor: Actor, client_id: int, signer_name: str,
                    text_version: int | None = None, signature_png: bytes | None = None) -> int:
     """Store a signed consent: the text version (the latest when None) and its exact wording as a snapshot,
     the signer's name, the date and, when drawn, the signature as PNG bytes."""
-    authorize(db, actor, "edit clinical client records")
+    authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
     if not signer_name.strip():
         raise InvalidValue("signer name", signer_name, "the name of the person signing")
     if signature_png is not None and not signature_png.startswith(PNG_MAGIC):
@@ -85,7 +86,7 @@ def consent_status_in(session: Session, client_id: int, today: date) -> ConsentS
     if latest is None:
         return ConsentStatus(NONE)
     signed_on, version, signer, drawn = latest
-    expires_on = add_window(signed_on, get_setting(session, VALIDITY_KEY))
+    expires_on = add_window(signed_on, read(session, CONSENT_VALIDITY))
     state = EXPIRED if expires_on <= today else VALID  # the same edge the session warnings use
     return ConsentStatus(state, signed_on, expires_on, version, signer, bool(drawn))
 

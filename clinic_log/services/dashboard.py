@@ -26,6 +26,7 @@ from clinic_log.db.models import (
     TreatmentSession,
 )
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.permissions import Permission
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.progress import Progress, no_progress
@@ -223,7 +224,7 @@ def load_dashboard(db: Database, actor: Actor, today: date, progress: Progress =
                    zone: tzinfo | None = None) -> Dashboard:
     """Every dashboard figure (owner only); reports progress after each of the six parts. Months are calendar
     months in `zone` (the computer's time zone when None)."""
-    authorize(db, actor, "view the dashboard")
+    authorize(db, actor, Permission.VIEW_DASHBOARD)
     steps = 6
     with db.reading() as session:
         progress(0, steps)

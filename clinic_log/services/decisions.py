@@ -15,13 +15,14 @@ from clinic_log.db.models import Client, ClientDecision, Practitioner, User
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import DecisionKind
 from clinic_log.domain.errors import ChangedMeanwhile, InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.values import DecisionFacts
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
 
-PERMISSION = "edit clinical client records"
+PERMISSION = Permission.EDIT_CLINICAL_RECORDS
 REASON_MAX = 2000
 REFERRED_TO_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a newline (\n) is allowed in a reason

@@ -37,6 +37,7 @@ from clinic_log.db.models import (
 from clinic_log.db.models import Complication as ComplicationRow
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.text import fold
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
@@ -84,7 +85,7 @@ def generate_demo(db: Database, actor: Actor, clients: int = 200, sessions: int 
                   allow_existing: bool = False) -> DemoResult:
     """Add demo data, with its known logins (DEMO_PASSWORDS), to an empty database or one demo made; refused in a
     database holding anyone's records. `allow_existing`: tests and tools only, never the command line."""
-    authorize(db, actor, "import data")
+    authorize(db, actor, Permission.IMPORT_DATA)
     rng = random.Random(seed)
 
     def work(session: Session) -> DemoResult:

@@ -78,9 +78,7 @@ from clinic_log.domain.values import (
 )
 from clinic_log.services.audit import CHAIN_HEAD, GENESIS
 from clinic_log.services.clock import from_utc_naive
-from clinic_log.settings import SETTINGS
-
-CONSENT_VALIDITY = "consent.validity"
+from clinic_log.settings import CONSENT_VALIDITY
 
 _s = table_of(TreatmentSession)
 _client = table_of(Client)
@@ -114,7 +112,7 @@ _PEOPLE = ("id", "username", "full_name", "role", "needs_supervision", "depth_ca
 def _draft_select() -> Select[Any]:
     latest_consent = (select(_consent.c.signed_on).where(_consent.c.client_id == _s.c.client_id)
                       .order_by(_consent.c.signed_on.desc()).limit(1).scalar_subquery())
-    validity = select(_setting.c.value).where(_setting.c.key == CONSENT_VALIDITY).scalar_subquery()
+    validity = select(_setting.c.value).where(_setting.c.key == CONSENT_VALIDITY.key).scalar_subquery()
     # Whether each kind of child row exists: most drafts have no products, complications or stored warnings and
     # most clients no findings, so a probe here saves a statement round trip for each that is empty.
     has = {
@@ -367,8 +365,7 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
         device_model=device_model,
         areas=_area_refs(reader, area_rows),
         complication_codes=_complication_codes(reader, comp_rows),
-        consent_validity=row.consent_validity if row.consent_validity is not None
-        else SETTINGS[CONSENT_VALIDITY].default,
+        consent_validity=CONSENT_VALIDITY.value(row.consent_validity),
         lot=None if row.lot_number is None else LotFacts(row.lot_number, True, row.lot_expires),
         indications=_indication_refs(reader, area_rows),
     )

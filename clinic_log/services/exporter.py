@@ -29,6 +29,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.permissions import Permission
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
@@ -159,7 +160,7 @@ def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: 
     `zone` is the clinic's zone (default: this computer's); the days `date_from`/`date_to` are its days, and CSV
     and JSON show times in it with their offset (`times="utc"`: in UTC), naming it in a `time_zone` column. CSV
     cells that a spreadsheet would read as a formula get a leading apostrophe (services.csv_output)."""
-    authorize(db, actor, "export data")
+    authorize(db, actor, Permission.EXPORT_DATA)
     if fmt not in FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(FORMATS))
     if times not in TIMES:

@@ -69,7 +69,7 @@ from clinic_log.domain.values import energy_text, tip_name
 from clinic_log.paths import resources_dir
 from clinic_log.services.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.progress import Progress, no_progress
-from clinic_log.settings import FHIR_IDENTIFIER_SYSTEM, get_setting, normalise_identifier_system
+from clinic_log.settings import FHIR_IDENTIFIER_SYSTEM, IDENTIFIER_SYSTEM, read
 
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
@@ -121,7 +121,7 @@ class Systems:
 
 def identifier_systems(session: Session) -> Systems:
     """The clinic's identifier systems; refused (one line saying how to set it) when the setting is missing."""
-    stored = normalise_identifier_system(get_setting(session, FHIR_IDENTIFIER_SYSTEM))
+    stored = read(session, IDENTIFIER_SYSTEM)
     if stored is None:
         raise DomainError(NOT_SET)
     return Systems(stored)

@@ -19,10 +19,11 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import FormDraft
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.permissions import Permission
 from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
 
-_ACTION = "keep unsaved form drafts"
+_ACTION = Permission.KEEP_FORM_DRAFTS
 MAX_KEY_LENGTH = 120
 
 

@@ -44,6 +44,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, Level, PractitionerRole, SessionStatus, Severity
 from clinic_log.domain.errors import DomainError, InvalidValue
 from clinic_log.domain.numbers import parse_decimal
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.rules import SessionFacts, assess_session
 from clinic_log.domain.values import (
     AreaInput,
@@ -80,7 +81,7 @@ from clinic_log.services.draft_input import OrmReader
 from clinic_log.services.people import PractitionerDetails, validate_practitioner
 from clinic_log.services.progress import Progress, no_progress
 from clinic_log.services.seals import SEAL_KEY, seals_of
-from clinic_log.settings import get_setting
+from clinic_log.settings import CONSENT_VALIDITY, read
 
 T = TypeVar("T")
 
@@ -125,7 +126,7 @@ def _domain_check(problems: ProblemList, row: CsvRow, column: str, check: Callab
 
 
 def import_practitioners(db: Database, actor: Actor, path: Path) -> ImportResult:
-    authorize(db, actor, "import data")
+    authorize(db, actor, Permission.IMPORT_DATA)
     rows = read_rows(path, PRACTITIONER_COLUMNS, NAME_LIMITS)
     digest = file_digest(path)
     problems = ProblemList()
@@ -186,7 +187,7 @@ def _check_unique(problems: ProblemList, keyed: list[tuple[CsvRow, str]], column
 
 
 def import_clients(db: Database, actor: Actor, path: Path) -> ImportResult:
-    authorize(db, actor, "import data")
+    authorize(db, actor, Permission.IMPORT_DATA)
     rows = read_rows(path, CLIENT_COLUMNS, NAME_LIMITS)
     digest = file_digest(path)
     problems = ProblemList()
@@ -269,7 +270,7 @@ class _SessionLookups:
         self.areas = facts.area_refs(session)
         self.indications = facts.indication_refs(session)
         self.complications = facts.complication_codes(session)
-        self.consent_validity = get_setting(session, "consent.validity")
+        self.consent_validity = read(session, CONSENT_VALIDITY)
         self.session = session
         self._client_facts: dict[int, ClientFacts] = {}
 
@@ -304,7 +305,7 @@ def import_sessions(db: Database, actor: Actor, path: Path, *, skip_existing: bo
     time and practitioner) refuses the file, or with `skip_existing` is skipped and counted. `progress(done,
     total)` is called after each batch with characters read and the file's size; raising JobCancelled from it
     rolls everything back."""
-    authorize(db, actor, "import data")
+    authorize(db, actor, Permission.IMPORT_DATA)
     digest = file_digest(path)
 
     def work(session: Session) -> ImportResult:

@@ -12,6 +12,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Area, Indication
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.permissions import Permission
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
@@ -44,7 +45,7 @@ def list_indications(db: Database) -> tuple[IndicationLine, ...]:
 def set_indication_site(db: Database, actor: Actor, code: str, site: str) -> bool:
     """Set where indication `code` is read to be treated when given as the area (owner only; the site must be a
     known body site). Returns False when it already was; a change is audited with the old and the new site."""
-    authorize(db, actor, "edit templates and settings")
+    authorize(db, actor, Permission.EDIT_SETTINGS)
 
     def work(session: Session) -> bool:
         row = session.get(Indication, code)

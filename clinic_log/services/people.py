@@ -13,6 +13,7 @@ from clinic_log.db.models import Credential, Device, DeviceModel, Practitioner
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PractitionerRole, allowed
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
@@ -97,7 +98,7 @@ def validate_practitioner(details: PractitionerDetails) -> None:
 
 
 def create_practitioner(db: Database, actor: Actor, details: PractitionerDetails) -> PractitionerView:
-    authorize(db, actor, "manage practitioners and devices")
+    authorize(db, actor, Permission.MANAGE_PEOPLE)
     validate_practitioner(details)
 
     def work(session: Session) -> PractitionerView:
@@ -128,7 +129,7 @@ def list_practitioners(db: Database) -> list[PractitionerView]:
 
 def add_device(db: Database, actor: Actor, model_name: str, serial: str,
                in_service_on: date | None = None) -> DeviceView:
-    authorize(db, actor, "manage practitioners and devices")
+    authorize(db, actor, Permission.MANAGE_PEOPLE)
 
     def work(session: Session) -> DeviceView:
         model = session.scalar(select(DeviceModel).where(DeviceModel.name == model_name))
@@ -160,7 +161,7 @@ def _credential_view(c: Credential) -> CredentialView:
 
 def practitioner_records(db: Database, actor: Actor, include_inactive: bool = True) -> list[PractitionerRecord]:
     """Every practitioner with their credentials (any role may look; only the owner changes them)."""
-    authorize(db, actor, "view practitioners")
+    authorize(db, actor, Permission.VIEW_PRACTITIONERS)
     stmt = select(Practitioner).order_by(Practitioner.active.desc(), Practitioner.full_name)
     if not include_inactive:
         stmt = stmt.where(Practitioner.active.is_(True))
@@ -197,7 +198,7 @@ def update_practitioner(db: Database, actor: Actor, practitioner_id: int, full_n
 
     `opened_with`: the details as the page showed them when the owner began; then only what the owner changed
     is written, and a field changed meanwhile elsewhere too raises ChangedElsewhere (concurrent_edits.py)."""
-    authorize(db, actor, "manage practitioners and devices")
+    authorize(db, actor, Permission.MANAGE_PEOPLE)
     if not full_name.strip():
         raise InvalidValue("full name", full_name, "the practitioner's name as shown on sessions")
 
@@ -220,7 +221,7 @@ def update_practitioner(db: Database, actor: Actor, practitioner_id: int, full_n
 
 def set_practitioner_active(db: Database, actor: Actor, practitioner_id: int, active: bool) -> None:
     """Deactivate (or bring back) a practitioner: their sessions stay; they are no longer offered or reminded."""
-    authorize(db, actor, "manage practitioners and devices")
+    authorize(db, actor, Permission.MANAGE_PEOPLE)
 
     def work(session: Session) -> None:
         row = _practitioner_row(session, practitioner_id)
@@ -250,7 +251,7 @@ def _credential_values(credential: CredentialInput) -> dict[str, object]:
 
 
 def add_credential(db: Database, actor: Actor, practitioner_id: int, credential: CredentialInput) -> CredentialView:
-    authorize(db, actor, "manage practitioners and devices")
+    authorize(db, actor, Permission.MANAGE_PEOPLE)
     _validate_credential(credential)
 
     def work(session: Session) -> CredentialView:
@@ -274,7 +275,7 @@ def credential_input(view: CredentialView) -> CredentialInput:
 
 
 def get_credential(db: Database, actor: Actor, credential_id: int) -> CredentialView:
-    authorize(db, actor, "manage practitioners and devices")
+    authorize(db, actor, Permission.MANAGE_PEOPLE)
     with db.reading() as session:
         row = session.get(Credential, credential_id)
         if row is None:
@@ -287,7 +288,7 @@ def update_credential(db: Database, actor: Actor, credential_id: int, credential
     """Renew or correct a credential (e.g. a new expiry date); old and new values go to the audit trail.
     `opened_with`: the credential as the editor showed it; then only what the owner changed is written
     (concurrent_edits.py)."""
-    authorize(db, actor, "manage practitioners and devices")
+    authorize(db, actor, Permission.MANAGE_PEOPLE)
     _validate_credential(credential)
 
     def work(session: Session) -> CredentialView:

@@ -33,6 +33,7 @@ from clinic_log.db.models import (
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Modality
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.text import name_text
 from clinic_log.domain.windows import add_window
 from clinic_log.reports.sheet_data import PretreatmentSheet, TimelineStep
@@ -43,7 +44,7 @@ from clinic_log.services.authority import authorize
 from clinic_log.services.clock import utcnow
 from clinic_log.services.files import check_target, output_target
 
-PERMISSION = "print aftercare"  # the same people print both sheets: practitioners, reception, the owner
+PERMISSION = Permission.PRINT_AFTERCARE  # the same people print both sheets: practitioners, reception, the owner
 KIND = "pre-treatment sheet"
 TREAT_FROM = "{treat_from}"
 
@@ -236,7 +237,7 @@ def validate_pretreatment_body(body: dict[str, Any]) -> None:
 
 def save_pretreatment_template(db: Database, actor: Actor, body: dict[str, Any]) -> PretreatmentTemplateVersion:
     """Store an edited pre-treatment template as the next version; the previous versions are kept unchanged."""
-    authorize(db, actor, "edit templates and settings")
+    authorize(db, actor, Permission.EDIT_SETTINGS)
     validate_pretreatment_body(body)
 
     def work(session: Session) -> PretreatmentTemplateVersion:

@@ -17,6 +17,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Area, CartridgeLot, Client, Indication, Practitioner, SessionArea, TreatmentSession
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.values import area_name
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
@@ -42,7 +43,7 @@ class RecallRow:
 
 
 def recall_lot(db: Database, actor: Actor, lot_number: str) -> list[RecallRow]:
-    authorize(db, actor, "run recalls")
+    authorize(db, actor, Permission.RUN_RECALLS)
     lot_number = lot_number.strip()
     if not lot_number:
         raise InvalidValue("lot number", "", "the lot number printed on the cartridge box, e.g. DP16-240117")
@@ -89,7 +90,7 @@ def write_recall_csv(rows: list[RecallRow], out: Path) -> None:
 
 def export_recall(db: Database, actor: Actor, lot_number: str, out: Path) -> int:
     """Write the recall of `lot_number` as CSV and audit the export; returns the number of rows."""
-    authorize(db, actor, "export data")
+    authorize(db, actor, Permission.EXPORT_DATA)
     check_target(out)
     rows = recall_lot(db, actor, lot_number)
     write_recall_csv(rows, out)

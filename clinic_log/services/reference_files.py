@@ -22,6 +22,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Area, ComplicationType, ContraindicationType, DeviceModel, DeviceTip, Indication
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import ImportRefused, InvalidValue, LineProblem
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.windows import parse_window
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
@@ -30,7 +31,7 @@ from clinic_log.services.csv_input import CellError, CsvReader, CsvRow, ProblemL
 from clinic_log.services.csv_output import safe_writer
 from clinic_log.services.files import check_target, output_target
 
-PERMISSION = "edit templates and settings"
+PERMISSION = Permission.EDIT_SETTINGS
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
 

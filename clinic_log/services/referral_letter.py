@@ -16,6 +16,7 @@ from clinic_log.db.models import Client, ClientDecision
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import DecisionKind
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.text import name_text
 from clinic_log.reports.sheet_data import ReferralLetter
 from clinic_log.services import audit
@@ -25,7 +26,7 @@ from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.files import check_target, output_target
 
-PERMISSION = "print aftercare"  # the people who print the client's sheets print this letter too
+PERMISSION = Permission.PRINT_AFTERCARE  # the people who print the client's sheets print this letter too
 KIND = "referral letter"
 
 

@@ -37,7 +37,7 @@ from clinic_log.domain.errors import (
     PermissionDenied,
     RecordLocked,
 )
-from clinic_log.domain.permissions import may_override_stops, require
+from clinic_log.domain.permissions import Permission, may_override_stops, require
 from clinic_log.domain.rules import SessionFacts, assess_session, override_reason_problem
 from clinic_log.domain.signing import (
     ChecksChanged,
@@ -56,7 +56,7 @@ from clinic_log.services.clock import to_utc_naive, utcnow
 from clinic_log.services.draft_input import OrmReader, StoredSession, load_draft, load_record
 from clinic_log.services.seals import AMENDMENTS, COMPLICATIONS, PRODUCTS, SEAL_KEY, WARNINGS, seal_of
 from clinic_log.services.session_views import SessionSaved
-from clinic_log.settings import get_setting
+from clinic_log.settings import CONSENT_VALIDITY, read
 
 __all__ = ["ChecksChanged", "SessionRejected", "StopsNeedOverride", "WarningsNeedReason"]  # the refusals callers catch
 
@@ -109,7 +109,7 @@ def _facts_for(session: Session, entry: SessionInput) -> _Prepared:
     session_facts = SessionFacts(
         client=client, practitioner=practitioner, supervisor=supervisor, device_model=device_model,
         areas=facts.area_refs(session), complication_codes=facts.complication_codes(session),
-        consent_validity=get_setting(session, "consent.validity"), lot=_lot_facts(session, entry.cartridge_lot),
+        consent_validity=read(session, CONSENT_VALIDITY), lot=_lot_facts(session, entry.cartridge_lot),
         indications=facts.indication_refs(session),
     )
     return _Prepared(session_facts, assess_session(entry, session_facts))
@@ -146,7 +146,7 @@ def log_session(db: Database, actor: Actor, entry: SessionInput, reason: str | N
     """Save a complete session; errors refuse it, warnings need `reason`, and signing over a stop needs a physician
     or the owner with `override_reason` (both stored with the session). `shown`: the checks the signer saw (the
     form's panel); a stop or warning among none of them is refused (`ChecksChanged`)."""
-    authorize(db, actor, "sign sessions" if sign else "log sessions")
+    authorize(db, actor, Permission.SIGN_SESSIONS if sign else Permission.LOG_SESSIONS)
     _check_author(actor, entry.practitioner_id, "sign" if sign else "log")
 
     def work(session: Session) -> SessionSaved:
@@ -183,7 +183,7 @@ def save_draft(db: Database, actor: Actor, entry: SessionInput, session_id: int 
     Saving over a stored draft names the `version` read; an entry equal to what is stored writes nothing (so an
     override given on that version still holds).
     """
-    authorize(db, actor, "log sessions")
+    authorize(db, actor, Permission.LOG_SESSIONS)
     _check_author(actor, entry.practitioner_id, "log")
 
     def work(session: Session) -> SessionSaved:
@@ -241,7 +241,7 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
     """
 
     def work(transaction: DriverTransaction) -> SessionSaved:
-        require(actor, "sign sessions")
+        require(actor, Permission.SIGN_SESSIONS)
         draft = load_draft(transaction, session_id, actor.user_id)
         if actor.user_id is not None:  # the login re-read with the draft: live authority at no extra select
             judge(db, actor, draft.login)
@@ -286,7 +286,7 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
 def override_stops(db: Database, actor: Actor, session_id: int, reason: str, version: int | None = None) -> None:
     """A physician (dermatologist, plastic surgeon) or the owner overrides the stops of someone's draft, with a
     reason of a few words; the override holds for this version of the draft (a changed draft needs a new one)."""
-    authorize(db, actor, "override stops")
+    authorize(db, actor, Permission.OVERRIDE_STOPS)
     if (problem := override_reason_problem(reason)) is not None:
         raise InvalidValue("reason", reason, problem)
 
@@ -358,7 +358,7 @@ _REPLACE_DRAFT = (update(_sessions)
 
 def countersign_session(db: Database, actor: Actor, session_id: int, version: int | None = None) -> None:
     """The supervising physician countersigns a signed session of a practitioner who needs supervision."""
-    authorize(db, actor, "countersign sessions")
+    authorize(db, actor, Permission.COUNTERSIGN_SESSIONS)
 
     def work(session: Session) -> None:
         row = session.get(TreatmentSession, session_id)

@@ -18,14 +18,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from clinic_log.db.engine import BUSY_TIMEOUT_MS, Database, sqlite_file
 from clinic_log.db.schema_version import HEAD_REVISION
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.session_filter import Choice, FilterChoices, PageKey, SessionFilter
 from clinic_log.services.session_views import SessionRow
-from clinic_log.settings import SETTINGS
+from clinic_log.settings import SettingSpec
+
+T = TypeVar("T")
 
 _NO_FILTER = SessionFilter()
 
@@ -181,18 +183,18 @@ def has_users(db: Database) -> bool:
         return con.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
 
-def setting(db: Database, key: str) -> str:
-    """A clinic setting (stored value or its default), answered plainly at start-up; the login screen needs the
-    clinic's name and the idle-lock minutes before the ORM is loaded."""
+def setting(db: Database, spec: SettingSpec[T]) -> T:
+    """A clinic setting's typed value (stored or its default), answered plainly at start-up; the login screen needs
+    the clinic's name and the idle-lock minutes before the ORM is loaded."""
     path = _plain(db)
     if path is None:
-        from clinic_log.settings import get_setting
+        from clinic_log.settings import read
 
         with db.reading() as session:
-            return get_setting(session, key)
+            return read(session, spec)
     with _connect(path) as con:
-        row = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return row[0] if row is not None else SETTINGS[key].default
+        row = con.execute("SELECT value FROM settings WHERE key = ?", (spec.key,)).fetchone()
+    return spec.value(None if row is None else row[0])
 
 
 def plain_sessions_page(path: str, limit: int, offset: int = 0) -> list[SessionRow]:

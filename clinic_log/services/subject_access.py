@@ -49,6 +49,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.values import area_name, energy_text, tip_name
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
@@ -56,7 +57,7 @@ from clinic_log.services.authority import authorize
 from clinic_log.services.clock import from_utc_naive, utcnow
 from clinic_log.services.files import output_target
 from clinic_log.services.form_drafts import drafts_about_client
-from clinic_log.settings import ART15, get_setting
+from clinic_log.settings import ART15, CLINIC_ADDRESS, CLINIC_NAME, CLINIC_PHONE, PRIVACY, snapshot
 
 SUBJECT_FORMATS = ("json", "pdf")
 SESSION_CHILDREN: tuple[Any, ...] = (SessionArea, SessionProduct, Complication, SessionWarning, SessionOverride,
@@ -280,7 +281,7 @@ def _draft_rows(session: Session, client_id: int, session_ids: list[int]) -> lis
 
 
 def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectAccessData:
-    authorize(db, actor, "export data")
+    authorize(db, actor, Permission.EXPORT_DATA)
     with db.reading() as session:
         client_id = find_client_id(session, client_ref)
         client = session.get(Client, client_id)
@@ -303,8 +304,10 @@ def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectA
         lots = sorted({lot[0] for lot in names.lots.values()})
         tables[AuditEntry.__tablename__] = _audit_rows(session, client, ids, lots, days)
         _add_names(tables, names)
-        art15 = {key: get_setting(session, f"privacy.{key}") for key in ART15}
-        controller = {key: get_setting(session, f"clinic.{key}") for key in ("name", "address", "phone")}
+        settings = snapshot(session)
+        art15 = {key: settings.read(spec) for key, spec in PRIVACY.items()}
+        controller = {key: settings.read(spec) for key, spec in
+                      (("name", CLINIC_NAME), ("address", CLINIC_ADDRESS), ("phone", CLINIC_PHONE))}
         return SubjectAccessData(client_id, client.client_ref, f"{client.first_name} {client.last_name}",
                                  from_utc_naive(utcnow()), tables, art15, controller)
 
@@ -315,7 +318,7 @@ def subject_access_json(data: SubjectAccessData) -> str:
 
 def export_client(db: Database, actor: Actor, client_ref: str, fmt: str, out: Path) -> SubjectAccessData:
     """Write the client's data as JSON or a PDF summary (atomically) and audit it."""
-    authorize(db, actor, "export data")
+    authorize(db, actor, Permission.EXPORT_DATA)
     if fmt not in SUBJECT_FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(SUBJECT_FORMATS))
     data = collect_client_data(db, actor, client_ref)

@@ -25,6 +25,7 @@ from clinic_log.db.models import AftercareTemplate, ComplicationType
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Modality
 from clinic_log.domain.errors import InvalidValue
+from clinic_log.domain.permissions import Permission
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
@@ -119,7 +120,7 @@ def _check_complication_codes(session: Session, body: dict[str, Any]) -> None:
 
 def save_template(db: Database, actor: Actor, body: dict[str, Any]) -> TemplateVersion:
     """Store an edited template as the next version; the previous versions are kept unchanged."""
-    authorize(db, actor, "edit templates and settings")
+    authorize(db, actor, Permission.EDIT_SETTINGS)
     validate_body(body)
 
     def work(session: Session) -> TemplateVersion:

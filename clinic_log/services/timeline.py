@@ -22,6 +22,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import NotFound
+from clinic_log.domain.permissions import Permission
 from clinic_log.domain.values import area_name, energy_text, tip_name
 from clinic_log.services.authority import authorize
 from clinic_log.services.client_record import audit_viewed
@@ -77,7 +78,7 @@ class ClientTimeline:
 
 def client_timeline(db: Database, actor: Actor, client_id: int) -> ClientTimeline:
     """Uses the (client_id, started_at) index: a client's few dozen sessions whatever the database size."""
-    authorize(db, actor, "view sessions")
+    authorize(db, actor, Permission.VIEW_SESSIONS)
     s = TreatmentSession
     with db.reading() as session:
         client = session.get(Client, client_id)

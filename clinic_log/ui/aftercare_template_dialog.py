@@ -31,7 +31,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Modality
 from clinic_log.domain.errors import DomainError, InvalidValue
-from clinic_log.domain.permissions import ALLOWED
+from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.templates import (
     TemplateVersion,
     complication_paragraphs,
@@ -146,7 +146,7 @@ class AftercareTemplateDialog(QDialog):
         self._show(self._latest)
         self._fill_history(template_versions(db))
         self.autosave: FormAutosave | None = None
-        if self._actor.role not in ALLOWED["edit templates and settings"]:
+        if self._actor.role not in ALLOWED[Permission.EDIT_SETTINGS]:
             self._read_only()
         else:
             self._keep_typing()

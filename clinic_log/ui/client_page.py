@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import DecisionKind
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
-from clinic_log.domain.permissions import ALLOWED
+from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.domain.suitability import NOT_SUITABLE
 from clinic_log.domain.values import DecisionFacts
 from clinic_log.services.client_record import ClientRecord, audit_viewed, client_record
@@ -43,8 +43,8 @@ from clinic_log.ui.decision_dialog import CloseDecisionDialog, DecisionDialog, R
 from clinic_log.ui.record_drafts import RecordDrafts
 from clinic_log.ui.suitability_panel import SuitabilityPanel
 
-CLINICAL = "edit clinical client records"
-PRINT_SHEETS = "print aftercare"  # the permission for printing the client's sheets (aftercare, pre-treatment)
+CLINICAL = Permission.EDIT_CLINICAL_RECORDS
+PRINT_SHEETS = Permission.PRINT_AFTERCARE  # the permission for printing the client's sheets (aftercare, pre-treatment)
 CLOSED_GREY = QBrush(QColor("#6e6e6e"))  # a closed decision: grey, yet readable on white (contrast 5:1)
 READ_ONLY_NOTE = "Only practitioners and owners can change the consultation; reception can edit contact details."
 

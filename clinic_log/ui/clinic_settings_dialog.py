@@ -4,6 +4,8 @@ prints (owner)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,10 +34,10 @@ from clinic_log.services.clinic_settings import (
 from clinic_log.settings import (
     ART15,
     FHIR_IDENTIFIER_SYSTEM,
+    IDLE_LOCK,
     IDLE_LOCK_MINUTES,
     OUT_OF_HOURS_PHONE,
     POST_CARE_PRODUCT,
-    idle_lock_minutes,
 )
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.first_start_wizard import ClinicPage
@@ -59,7 +61,7 @@ class ClinicSettingsDialog(QDialog):
         self.clinic.phone_edit.setText(values["clinic.phone"])
         self._stored_logo = values["clinic.logo_path"]
         self.clinic.logo_edit.setText(self._stored_logo)
-        self.idle_minutes = idle_lock_minutes(values["security.idle_lock_minutes"])
+        self.idle_minutes = values.read(IDLE_LOCK)
         self.idle_spin = QSpinBox()
         self.idle_spin.setRange(*IDLE_LOCK_MINUTES)
         self.idle_spin.setSuffix(" min")
@@ -99,7 +101,7 @@ class ClinicSettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
 
-    def _privacy_tab(self, values: dict[str, str]) -> QScrollArea:
+    def _privacy_tab(self, values: Mapping[str, str]) -> QScrollArea:
         """One multi-line field per Art. 15(1)(a–h) item, labelled with the heading the copy prints."""
         self.privacy_edits: dict[str, QPlainTextEdit] = {}
         inner = QWidget()

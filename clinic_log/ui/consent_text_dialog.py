@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
-from clinic_log.domain.permissions import ALLOWED
+from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.domain.windows import parse_window
 from clinic_log.services.consent_texts import (
     consent_validity,
@@ -28,7 +28,7 @@ from clinic_log.ui import current_user
 from clinic_log.ui.form_autosave import FormAutosave
 from clinic_log.ui.widgets import save_cancel_buttons
 
-EDIT = "edit templates and settings"
+EDIT = Permission.EDIT_SETTINGS
 
 
 def validity_months(window: str) -> int:

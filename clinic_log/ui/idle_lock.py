@@ -20,7 +20,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.startup_queries import setting
-from clinic_log.settings import idle_lock_minutes
+from clinic_log.settings import CLINIC_NAME, IDLE_LOCK
 from clinic_log.ui.current_user import current_actor, sign_in, user_session
 from clinic_log.ui.login_dialog import LoginDialog
 
@@ -93,7 +93,7 @@ class SessionGuard(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
-        self.set_idle_minutes(idle_lock_minutes(setting(db, "security.idle_lock_minutes")))
+        self.set_idle_minutes(setting(db, IDLE_LOCK))
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -148,7 +148,7 @@ class SessionGuard(QObject):
             cover.parent() is widget for cover in self.covers if shiboken6.isValid(cover))
 
     def _dialog(self, prompt: str, username: str, cancel_text: str) -> LoginDialog:
-        dialog = LoginDialog(self._db, self._window, clinic_name=setting(self._db, "clinic.name"), prompt=prompt,
+        dialog = LoginDialog(self._db, self._window, clinic_name=setting(self._db, CLINIC_NAME), prompt=prompt,
                              username=username, cancel_text=cancel_text)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         return dialog

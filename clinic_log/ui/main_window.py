@@ -15,9 +15,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QToolBar, QToolB
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
-from clinic_log.domain.permissions import ALLOWED
+from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.session_views import SessionDetail, SessionRow
 from clinic_log.ui.current_user import current_actor, user_session
 from clinic_log.ui.history_page import SessionHistoryPage
@@ -132,15 +131,15 @@ class MainWindow(QMainWindow):
         """Every page of the window, in tab order. A page is built the first time its tab is shown."""
         from clinic_log.ui.people_pages import audit_page, practitioners_page, users_page
 
-        self.pages.add_page(PageSpec("sessions", "Sessions", lambda: SessionHistoryPage(self._db)))
-        self.pages.add_page(PageSpec("clients", "Clients", self._build_clients_page))
-        self.pages.add_page(PageSpec("recall", "Recall", self._build_recall_page,
-                                     frozenset({UserRole.PRACTITIONER, UserRole.OWNER})))
-        self.pages.add_page(PageSpec("dashboard", "Dashboard", self._build_dashboard_page,
-                                     frozenset({UserRole.OWNER})))
-        self.pages.add_page(PageSpec("practitioners", "Practitioners", lambda: practitioners_page(self._db)))
-        self.pages.add_page(PageSpec("users", "Users", lambda: users_page(self._db), frozenset({UserRole.OWNER})))
-        self.pages.add_page(PageSpec("audit", "Audit", lambda: audit_page(self._db), frozenset({UserRole.OWNER})))
+        self.pages.add_page(PageSpec("sessions", "Sessions", lambda: SessionHistoryPage(self._db),
+                                     Permission.VIEW_SESSIONS))
+        self.pages.add_page(PageSpec("clients", "Clients", self._build_clients_page))  # every role
+        self.pages.add_page(PageSpec("recall", "Recall", self._build_recall_page, Permission.RUN_RECALLS))
+        self.pages.add_page(PageSpec("dashboard", "Dashboard", self._build_dashboard_page, Permission.VIEW_DASHBOARD))
+        self.pages.add_page(PageSpec("practitioners", "Practitioners", lambda: practitioners_page(self._db),
+                                     Permission.VIEW_PRACTITIONERS))
+        self.pages.add_page(PageSpec("users", "Users", lambda: users_page(self._db), Permission.MANAGE_USERS))
+        self.pages.add_page(PageSpec("audit", "Audit", lambda: audit_page(self._db), Permission.VIEW_AUDIT_LOG))
 
     def _build_clients_page(self) -> QWidget:
         from clinic_log.ui.clients_page import ClientsPage  # built when the tab is first shown
@@ -279,13 +278,13 @@ class MainWindow(QMainWindow):
         current = self.pages.currentWidget()
         if current is not None and not self.pages.isTabVisible(self.pages.indexOf(current)):
             self.pages.show_page("sessions")
-        for action, permission in ((self.backups_action, "back up and restore"),
-                                   (self.template_action, "edit templates and settings"),
-                                   (self.clinic_settings_action, "edit templates and settings"),
-                                   (self.export_action, "export data"),
-                                   (self.import_action, "import data")):
+        for action, permission in ((self.backups_action, Permission.BACK_UP_AND_RESTORE),
+                                   (self.template_action, Permission.EDIT_SETTINGS),
+                                   (self.clinic_settings_action, Permission.EDIT_SETTINGS),
+                                   (self.export_action, Permission.EXPORT_DATA),
+                                   (self.import_action, Permission.IMPORT_DATA)):
             action.setVisible(actor.role in ALLOWED[permission])
-        self._settings_menu.menuAction().setVisible(actor.role in ALLOWED["edit templates and settings"])
+        self._settings_menu.menuAction().setVisible(actor.role in ALLOWED[Permission.EDIT_SETTINGS])
         self.user_label.setText(f"{actor.username} ({actor.role.value})")
 
     def open_clinic_settings(self) -> None:

@@ -1,8 +1,9 @@
 """The main window's pages as tabs, each built the first time it is shown (so start-up only pays for the first).
 
-A page is registered with a title, a factory and the roles that may see it; `PageHost.show_roles` hides the
-tabs the logged-in user's role may not use (the services refuse them anyway). Ctrl+1, Ctrl+2… go to the first,
-second… visible tab; titles carry no Alt mnemonic, since the history filters and the menus use those letters.
+A page is registered with a title, a factory and the Permission it needs (the roles come from `ALLOWED`);
+`PageHost.show_roles` hides the tabs the logged-in user's role may not use (the services refuse them anyway).
+Ctrl+1, Ctrl+2… go to the first, second… visible tab; titles carry no Alt mnemonic, since the history filters and
+the menus use those letters.
 """
 
 from __future__ import annotations
@@ -15,18 +16,21 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from clinic_log.domain.enums import UserRole
-
-ALL_ROLES = frozenset(UserRole)
+from clinic_log.domain.permissions import ALLOWED, Permission
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its tab title (with & mnemonic), how to build it, and who may see it."""
+    """One page: its tab title (with & mnemonic), how to build it, and the permission needed to see it (None: every
+    logged-in role)."""
 
     key: str
     title: str
     factory: Callable[[], QWidget]
-    roles: frozenset[UserRole] = ALL_ROLES
+    permission: Permission | None = None
+
+    def visible_to(self, role: UserRole) -> bool:
+        return self.permission is None or role in ALLOWED[self.permission]
 
 
 class _LazyPage(QWidget):
@@ -88,7 +92,7 @@ class PageHost(QTabWidget):
     def show_roles(self, role: UserRole) -> None:
         """Show only the tabs this role may use."""
         for holder in self._pages.values():
-            self.setTabVisible(self.indexOf(holder), role in holder.spec.roles)
+            self.setTabVisible(self.indexOf(holder), holder.spec.visible_to(role))
         self._number_tabs()
 
     def install_shortcuts(self, window: QWidget) -> None:

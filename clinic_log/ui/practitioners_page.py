@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.enums import PractitionerRole, UserRole
+from clinic_log.domain.enums import PractitionerRole
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
+from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services import people
 from clinic_log.services.concurrent_edits import after_refusal
 from clinic_log.services.people import CredentialInput, CredentialView, PractitionerDetails, PractitionerRecord
@@ -277,7 +278,7 @@ class PractitionersPage(QWidget):
         self._db = db
         self._today = today or date.today()
         self._opened: PractitionerRecord | None = None  # the selected practitioner as shown when editing began
-        self.editable = current_actor().role is UserRole.OWNER
+        self.editable = current_actor().role in ALLOWED[Permission.MANAGE_PEOPLE]
 
         self.reminders_label = QLabel()
         self.reminders_label.setObjectName("credentialReminders")

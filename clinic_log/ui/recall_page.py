@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
+from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.recall import RecallRow, recall_lot
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
@@ -120,7 +120,7 @@ class RecallPage(QWidget):
               r.practitioner, self._area_labels.get(r.area, r.area)) for r in rows],
             keys=[r.session_id for r in rows])
         fit_columns(self.view)
-        self.export_button.setEnabled(bool(rows) and current_actor().role == UserRole.OWNER)
+        self.export_button.setEnabled(bool(rows) and current_actor().role in ALLOWED[Permission.EXPORT_DATA])
         self._announce(recall_summary(rows, lot))
 
     def _failed(self, exc: Exception) -> None:

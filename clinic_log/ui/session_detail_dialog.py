@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import CTCAE_GRADES, PractitionerRole, SessionStatus, UserRole
 from clinic_log.domain.errors import DomainError
-from clinic_log.domain.permissions import ALLOWED, may_override_stops
+from clinic_log.domain.permissions import ALLOWED, Permission, may_override_stops
 from clinic_log.domain.rules import OVERRIDE_MIN_WORDS
 from clinic_log.services import amendments, sessions
 from clinic_log.services.session_queries import get_session
@@ -235,12 +235,12 @@ class SessionDetailDialog(QDialog):
                                         and may_override_stops(actor.role, physician_role))
         signed = d.status == SessionStatus.SIGNED and not d.is_void
         self.sign_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
-                                    and actor.role in ALLOWED["sign sessions"] and own)
+                                    and actor.role in ALLOWED[Permission.SIGN_SESSIONS] and own)
         self.edit_button.setVisible(d.status == SessionStatus.DRAFT and not d.is_void
-                                    and actor.role in ALLOWED["log sessions"] and own)
+                                    and actor.role in ALLOWED[Permission.LOG_SESSIONS] and own)
         self.countersign_button.setVisible(d.awaiting_countersignature and actor.practitioner_id is not None
                                            and actor.practitioner_id == d.supervisor_id)
-        may_change = signed and actor.role in ALLOWED["amend sessions"] and amendments.may_amend(
+        may_change = signed and actor.role in ALLOWED[Permission.AMEND_SESSIONS] and amendments.may_amend(
             actor, d.practitioner_id, is_physician)
         self.amend_button.setVisible(may_change)
         self.void_button.setVisible(may_change)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError, PermissionDenied
-from clinic_log.domain.permissions import require
+from clinic_log.domain.permissions import Permission, require
 from clinic_log.ui import current_user
 from clinic_log.ui.operations import QueryOp
 
@@ -55,7 +55,7 @@ class SessionLauncher(QObject):
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
         """Without a client, the quick picker first; then the form (an open form for the client is reused)."""
         try:
-            require(current_user.current_actor(), "log sessions")
+            require(current_user.current_actor(), Permission.LOG_SESSIONS)
         except PermissionDenied as exc:  # reception: say so at once rather than after typing a whole session
             box = QMessageBox(QMessageBox.Icon.Information, TITLE, f"Sessions cannot be logged here: {exc}.",
                               QMessageBox.StandardButton.Ok, self._window)

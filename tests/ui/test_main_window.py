@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
 from clinic_log.services.amendments import amend_session_field
 from clinic_log.services.demo import generate_demo
 from clinic_log.ui.history_page import EMPTY_DATABASE
@@ -206,3 +208,16 @@ def test_the_session_count_shows_only_with_the_sessions_tab(qtbot: QtBot, demo_d
     assert not window.summary_label.isVisible()
     window.pages.show_page("sessions")
     assert window.summary_label.isVisible()
+
+
+@pytest.mark.parametrize(("role", "tabs"), [
+    (UserRole.OWNER, ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Users", "Audit"]),
+    (UserRole.PRACTITIONER, ["Sessions", "Clients", "Recall", "Practitioners"]),
+    (UserRole.RECEPTION, ["Sessions", "Clients", "Practitioners"]),
+])
+def test_each_role_sees_the_tabs_its_permissions_allow(qtbot: QtBot, db: Database, db_path: Path, role: UserRole,
+                                                       tabs: list[str]) -> None:
+    window = make_window(qtbot, db, db_path)
+    window.pages.show_roles(role)
+    pages = window.pages
+    assert [pages.tabText(i).replace("&", "") for i in range(pages.count()) if pages.isTabVisible(i)] == tabs

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.domain.enums import UserRole
+from clinic_log.domain.permissions import Permission
 from clinic_log.ui.page_host import PageHost, PageSpec
 
 
@@ -36,7 +37,7 @@ def test_tabs_a_role_may_not_use_are_hidden(qtbot: QtBot) -> None:
     host = PageHost()
     qtbot.addWidget(host)
     host.add_page(PageSpec("history", "History", QWidget))
-    host.add_page(PageSpec("audit", "Audit", QWidget, frozenset({UserRole.OWNER})))
+    host.add_page(PageSpec("audit", "Audit", QWidget, Permission.VIEW_AUDIT_LOG))
     host.show_roles(UserRole.RECEPTION)
     assert [host.isTabVisible(i) for i in range(2)] == [True, False]
     host.show_roles(UserRole.OWNER)
@@ -48,8 +49,7 @@ def test_ctrl_and_a_number_shows_that_visible_tab(qtbot: QtBot) -> None:
     qtbot.addWidget(host)
     host.install_shortcuts(host)
     for key in ("history", "audit", "clients"):
-        host.add_page(PageSpec(key, key.title(), QWidget,
-                               frozenset({UserRole.OWNER}) if key == "audit" else frozenset(UserRole)))
+        host.add_page(PageSpec(key, key.title(), QWidget, Permission.VIEW_AUDIT_LOG if key == "audit" else None))
     host.show_roles(UserRole.RECEPTION)
     host.show()
     qtbot.waitExposed(host)

@@ -15,12 +15,15 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
 from clinic_log.services import session_queries
 from clinic_log.services.progress import Progress
 from clinic_log.services.session_queries import SessionFilter
 from clinic_log.services.session_views import SessionRow
 from clinic_log.ui import session_table_model
 from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.dashboard_page import DashboardPage
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.progress_dialog import run_with_progress
@@ -293,3 +296,15 @@ def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, d
         with qtbot.waitSignal(model.search_finished):
             model.fetchMore(QModelIndex())
     assert [model.session_id(r) for r in range(model.rowCount())] == expected
+
+
+def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(qtbot: QtBot, demo_db: Database,
+                                                                       raw: sqlite3.Connection) -> None:
+    (lot,) = raw.execute("SELECT l.lot_number FROM cartridge_lots l JOIN sessions s "
+                         "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
+    sign_in(Actor("derm", UserRole.PRACTITIONER))
+    page = RecallPage(demo_db)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.result_shown):
+        type_into(qtbot, page.lot_edit, lot)
+    assert page.model.rowCount() > 0 and not page.export_button.isEnabled()  # exporting data is the owner's

@@ -50,6 +50,7 @@ def raw_actor(path: Path) -> str:
     ("settings", "set", "fhir.identifier_system", "ftp://clinic.example"),
     ("settings", "set", "no.such.key", "x"),
     ("settings", "set", "security.idle_lock_minutes", "0"),
+    ("settings", "set", "consent.validity", "a year"),  # stored, it would have broken every session's check
     ("settings", "set", "fhir.identifier_system"),  # no value
     ("settings", "frobnicate"),
 ])

@@ -9,7 +9,7 @@ import pytest
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, PractitionerRole, Severity, UserRole
 from clinic_log.domain.errors import InvalidValue, PermissionDenied
-from clinic_log.domain.permissions import ALLOWED, may_override_stops, require
+from clinic_log.domain.permissions import ALLOWED, Permission, may_override_stops, require
 from clinic_log.domain.suitability import (
     CAUTIONS,
     NOT_SUITABLE,
@@ -177,11 +177,12 @@ def test_the_permission_grid_is_exactly_the_documented_one() -> None:
 def test_require_allows_the_grid_and_refuses_everything_else_naming_role_and_action(role: UserRole,
                                                                                    action: str) -> None:
     actor = Actor("someone", role)
+    permission = Permission(action)  # the sentence is the member's value: what refusals and the audit show
     if role in GRID[action]:
-        require(actor, action)
+        require(actor, permission)
         return
     with pytest.raises(PermissionDenied) as refused:
-        require(actor, action)
+        require(actor, permission)
     assert (refused.value.role, refused.value.action) == (role.value, action)
     assert str(refused.value) == f"role {role.value!r} may not {action}"
 

@@ -19,6 +19,7 @@ from clinic_log.services.facts import area_refs
 from clinic_log.services.people import list_practitioners
 from clinic_log.services.session_filter import SessionFilter
 from clinic_log.services.session_queries import count_sessions, filter_choices, list_sessions
+from clinic_log.settings import IDENTIFIER_SYSTEM, IDLE_LOCK, PAPER
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -60,8 +61,9 @@ def test_plain_count_practitioners_and_area_labels_match_the_orm(demo: Database,
     assert startup_queries.filter_choices(demo) == filter_choices(demo)
     assert startup_queries.has_users(demo) == has_users(demo)
     save_settings(demo, owner_actor(), {"security.idle_lock_minutes": "25"})
-    assert startup_queries.setting(demo, "security.idle_lock_minutes") == "25"
-    assert startup_queries.setting(demo, "clinic.paper") == read_settings(demo)["clinic.paper"]
+    assert startup_queries.setting(demo, IDLE_LOCK) == 25
+    assert startup_queries.setting(demo, PAPER) == read_settings(demo)["clinic.paper"]
+    assert startup_queries.setting(demo, IDENTIFIER_SYSTEM) == read_settings(demo).read(IDENTIFIER_SYSTEM)
 
 
 def test_a_filtered_list_always_goes_to_the_orm_service(demo: Database, monkeypatch: pytest.MonkeyPatch) -> None:
