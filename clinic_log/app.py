@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from logging.handlers import RotatingFileHandler
@@ -21,6 +23,12 @@ def _setup_logging() -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's flush at exit does not fail again on the closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = cli.parse(argv)
     _setup_logging()
@@ -31,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from clinic_log.ui.gui import run_gui
 
         return run_gui(location)
+    except BrokenPipeError:  # `clinic-log settings | head`: the reader stopped reading; nothing went wrong here
+        _quiet_stdout()
+        return cli.EXIT_OK
     except Exception as exc:  # last resort: log the trace, tell the user in one line
         logging.getLogger("clinic_log").exception("unexpected error")
         sys.stderr.write(f"clinic-log: unexpected error: {exc} (details in {paths.log_dir()})\n")

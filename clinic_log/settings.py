@@ -240,7 +240,23 @@ ART15_MAX_CHARS = 4000
 CLINIC_NAME = SettingSpec("clinic.name", "My Clinic", "clinic name printed on sheets", _text, _clean_clinic_name)
 CLINIC_ADDRESS = _text_setting("clinic.address", "", "clinic address printed on sheets")
 CLINIC_PHONE = _text_setting("clinic.phone", "", "clinic phone printed on sheets")
-PAPER = _text_setting("clinic.paper", "A4", "paper size for printed sheets: A4 or Letter")
+PAPER_SIZES = ("A4", "Letter")
+
+
+def _parse_paper(value: str) -> str:
+    """Stored text as a paper size; anything else reads as A4 (a hand-edited row never stops printing)."""
+    found = next((size for size in PAPER_SIZES if size.lower() == value.strip().lower()), None)
+    return found or PAPER_SIZES[0]
+
+
+def _clean_paper(value: str) -> str:
+    found = next((size for size in PAPER_SIZES if size.lower() == value.strip().lower()), None)
+    if found is None:  # B5 was stored, and every sheet then failed to print
+        raise InvalidValue("paper size", value, "A4 or Letter")
+    return found
+
+
+PAPER = SettingSpec("clinic.paper", "A4", "paper size for printed sheets: A4 or Letter", _parse_paper, _clean_paper)
 LOGO_PATH = SettingSpec("clinic.logo_path", "", "logo image for printed sheets", _or_none)
 OUT_OF_HOURS = SettingSpec(OUT_OF_HOURS_PHONE, "",
                            "out-of-hours phone number printed in the aftercare sheet's 'Call us' box (blank: none)",

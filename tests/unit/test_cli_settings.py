@@ -64,3 +64,25 @@ def test_bad_settings_exit_2_with_one_line_and_change_nothing(ready: Path, capsy
     assert "Traceback" not in err
     with sqlite3.connect(ready) as raw:
         assert raw.execute("SELECT COUNT(*) FROM audit_log WHERE entity = 'settings'").fetchone() == (0,)
+
+
+def test_a_paper_size_sheets_cannot_print_on_is_refused(ready: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """B5 used to be stored, and every aftercare sheet then failed to print."""
+    code, _, err = run(capsys, "--db", str(ready), "settings", "set", "clinic.paper", "B5")
+    assert code == 2 and err.strip() == "clinic-log: paper size: 'B5' is not allowed; A4 or Letter"
+    code, stdout, _ = run(capsys, "--db", str(ready), "settings", "set", "clinic.paper", "letter")
+    assert code == 0 and stdout.strip() == "clinic.paper=Letter"
+
+
+def test_a_listing_piped_into_a_reader_that_stops_early_ends_quietly(ready: Path) -> None:
+    """`clinic-log settings | head -1` printed "unexpected error: Broken pipe"."""
+    import subprocess
+    import sys
+
+    reader = subprocess.Popen(["true"], stdin=subprocess.PIPE)  # a reader that has already stopped reading
+    reader.wait()
+    assert reader.stdin is not None
+    writer = subprocess.run([sys.executable, "-m", "clinic_log", "--db", str(ready), "settings"],
+                            stdout=reader.stdin, stderr=subprocess.PIPE, text=True, check=False)
+    reader.stdin.close()
+    assert "unexpected error" not in writer.stderr and writer.returncode == 0, writer.stderr
