@@ -11,7 +11,7 @@ import pytest
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.domain.errors import PermissionDenied
+from clinic_log.domain.errors import DomainError, PermissionDenied
 from clinic_log.domain.permissions import ALLOWED, Permission, require
 from clinic_log.domain.values import ComplicationInput
 from clinic_log.services import (
@@ -50,6 +50,15 @@ def _history(db: Database, clinic: Clinic) -> int:
     return clients.add_history(db, SETUP, clinic.client_id, "allergy", "nickel", date(2026, 1, 1))
 
 OWNER = Actor("owner", UserRole.OWNER)
+
+
+def _backup(db: Database, actor: Actor, folder: Path) -> None:
+    """A backup, or on PostgreSQL the refusal that comes after the permission check (pg_dump makes those)."""
+    try:
+        backup(db, actor, folder / "b.sqlite3")
+    except DomainError as exc:
+        if db.is_sqlite or "pg_dump" not in str(exc):
+            raise
 
 
 def _clients_file(folder: Path) -> Path:
@@ -123,7 +132,7 @@ MATRIX: list[tuple[str, Call, Permission, set[UserRole]]] = [
      P.IMPORT_DATA, {UserRole.OWNER}),
     ("demo", lambda db, a, c, s, t: generate_demo(db, a, clients=1, sessions=1, allow_existing=True),
      P.IMPORT_DATA, {UserRole.OWNER}),
-    ("backup", lambda db, a, c, s, t: backup(db, a, t / "b.sqlite3"), P.BACK_UP_AND_RESTORE, {UserRole.OWNER}),
+    ("backup", lambda db, a, c, s, t: _backup(db, a, t), P.BACK_UP_AND_RESTORE, {UserRole.OWNER}),
     ("add device", lambda db, a, c, s, t: people.add_device(db, a, "Dermapen 4", "NEW-1"),
      P.MANAGE_PEOPLE, {UserRole.OWNER}),
     ("edit template", lambda db, a, c, s, t: templates.save_template(db, a, templates.latest_template(db).body),
