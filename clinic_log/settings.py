@@ -319,4 +319,4 @@ def snapshot(session: Session) -> SettingsSnapshot:
 
     from clinic_log.db.models import Setting
 
-    return SettingsSnapshot(dict(session.execute(select(Setting.key, Setting.value)).tuples().all()))
+    return SettingsSnapshot({key: value for key, value in session.execute(select(Setting.key, Setting.value))})
