@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.concurrent_edits import merge_edit
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Severity
 from clinic_log.domain.errors import DomainError, InvalidValue, NotFound, PermissionDenied
 from clinic_log.domain.permissions import ALLOWED, Permission
@@ -21,7 +22,6 @@ from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
 from clinic_log.services.client_search import search_clients
 from clinic_log.services.clock import utcnow
-from clinic_log.services.concurrent_edits import merge_edit
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Credential, Device, DeviceModel, Practitioner
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.concurrent_edits import merge_edit
 from clinic_log.domain.enums import PractitionerRole, allowed
 from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.permissions import Permission
 from clinic_log.services import audit
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
-from clinic_log.services.concurrent_edits import merge_edit
 
 
 @dataclass(frozen=True)

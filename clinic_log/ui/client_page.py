@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.concurrent_edits import after_refusal
 from clinic_log.domain.enums import DecisionKind
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission
@@ -32,7 +33,6 @@ from clinic_log.domain.suitability import NOT_SUITABLE
 from clinic_log.domain.values import DecisionFacts
 from clinic_log.services.client_record import ClientRecord, audit_viewed, client_record
 from clinic_log.services.clients import ClientDetails, ClientView, can_clear_findings, update_details
-from clinic_log.services.concurrent_edits import after_refusal
 from clinic_log.services.consents import EXPIRED, NONE, SignedConsent, consents_of
 from clinic_log.ui import current_user
 from clinic_log.ui.client_dialog import DATE_HINT, details_from

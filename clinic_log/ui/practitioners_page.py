@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.concurrent_edits import after_refusal
 from clinic_log.domain.enums import PractitionerRole
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services import people
-from clinic_log.services.concurrent_edits import after_refusal
 from clinic_log.services.people import CredentialInput, CredentialView, PractitionerDetails, PractitionerRecord
 from clinic_log.services.reminders import REMINDER_DAYS, expiring_credentials
 from clinic_log.ui.current_user import current_actor
