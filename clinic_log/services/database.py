@@ -220,3 +220,22 @@ def init_database(path_or_url: str) -> tuple[Database, int]:
     """`init`: create or upgrade, then make sure every reference row exists (idempotent)."""
     db = prepare_database(path_or_url)
     return db, _load_reference(db)
+
+
+def database_name(location: str) -> str:
+    """Short name for the title bar: the file name, or the database name of a URL."""
+    if "://" in location:
+        from sqlalchemy.engine import make_url  # only for URLs: a file path starts without SQLAlchemy
+
+        url = make_url(location)
+        return url.database or url.host or url.drivername
+    return Path(location).name
+
+
+def database_location(location: str) -> str:
+    """Full location for the status bar, without any password."""
+    if "://" in location:
+        from sqlalchemy.engine import make_url
+
+        return make_url(location).render_as_string(hide_password=True)
+    return str(Path(location).resolve())

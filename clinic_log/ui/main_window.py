@@ -6,7 +6,6 @@ would slow the start).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -17,6 +16,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission
+from clinic_log.services.database import database_location, database_name
 from clinic_log.services.session_views import SessionDetail, SessionRow
 from clinic_log.ui.current_user import current_actor, user_session
 from clinic_log.ui.history_page import SessionHistoryPage
@@ -36,25 +36,6 @@ if TYPE_CHECKING:
     from clinic_log.ui.session_form import SessionFormDialog
 
 APP_NAME = "Clinic Log"
-
-
-def database_name(location: str) -> str:
-    """Short name for the title bar: the file name, or the database name of a URL."""
-    if "://" in location:
-        from sqlalchemy.engine import make_url  # only for URLs: a file path starts without SQLAlchemy
-
-        url = make_url(location)
-        return url.database or url.host or url.drivername
-    return Path(location).name
-
-
-def database_location(location: str) -> str:
-    """Full location for the status bar, without any password."""
-    if "://" in location:
-        from sqlalchemy.engine import make_url
-
-        return make_url(location).render_as_string(hide_password=True)
-    return str(Path(location).resolve())
 
 
 def shortcut_text(keys: QKeySequence) -> str:
