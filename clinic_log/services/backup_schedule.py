@@ -20,7 +20,7 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.paths import make_owner_only, private_dir
 from clinic_log.services.backup import BackupResult, backup, copy_backup, meta_path, verify_file
-from clinic_log.services.files import sha256_of
+from clinic_log.services.files import backups_dir, sha256_of
 
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12
@@ -46,11 +46,6 @@ class BackupInfo:
         if self.kind == "monthly":
             return datetime.strptime(self.stamp, "%Y-%m")
         return datetime.strptime(self.stamp, "%Y-%m-%d")
-
-
-def backups_dir(db: Database) -> Path | None:
-    live = db.sqlite_path
-    return Path(live).parent / "backups" if live else None
 
 
 def _private_backups_dir(db: Database) -> Path:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError, InvalidValue
 
 OWNER_ONLY_FILE = 0o600
@@ -113,3 +114,9 @@ def sha256_of(path: Path) -> str:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def backups_dir(db: Database) -> Path | None:
+    """Where an SQLite database's backups (and their witness copies) live: `backups/` beside the file."""
+    live = db.sqlite_path
+    return Path(live).parent / "backups" if live else None

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry
 from clinic_log.services.audit import verify_chain
-from clinic_log.services.backup_schedule import backups_dir
+from clinic_log.services.files import backups_dir
 from clinic_log.services.seals import verify_seals
 from clinic_log.services.witness import (
     Witness,

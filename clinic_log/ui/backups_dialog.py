@@ -46,9 +46,9 @@ from clinic_log.services.backup_schedule import (
     KEEP_MONTHLY,
     BackupInfo,
     backup_now,
-    backups_dir,
     list_backups,
 )
+from clinic_log.services.files import backups_dir
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.operations import EVERYTHING, changes
