@@ -37,3 +37,11 @@ def test_after_a_refusal_the_editor_shows_stored_values_where_the_user_left_a_fi
     stored = {"phone": "+44 9", "email": "c@example.com"}
     typed = {"phone": "+44 2", "email": "a@example.com"}
     assert after_refusal(typed, OPENED, stored) == {"phone": "+44 2", "email": "c@example.com"}
+
+
+def test_the_refusal_names_the_field_as_shown_or_by_its_key_and_keeps_the_users_value() -> None:
+    stored = {"phone": "+44 9", "notes": "theirs"}
+    with pytest.raises(ChangedElsewhere) as refused:
+        merge_edit(stored, {"phone": "+44 2", "notes": "mine"}, {"phone": "+44 2", "notes": "opened"}, NAMES)
+    assert (refused.value.field, refused.value.theirs, refused.value.yours) == ("notes", "theirs", "mine")
+    assert str(refused.value).startswith("notes: changed meanwhile by someone else to 'theirs'; yours, 'mine',")

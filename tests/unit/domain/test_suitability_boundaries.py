@@ -187,6 +187,13 @@ def test_require_allows_the_grid_and_refuses_everything_else_naming_role_and_act
     assert str(refused.value) == f"role {role.value!r} may not {action}"
 
 
+def test_a_permission_given_as_a_plain_string_is_a_programming_error_naming_what_was_passed() -> None:
+    actor = Actor("owner", UserRole.OWNER)
+    with pytest.raises(TypeError) as wrong:
+        require(actor, "log sessions")  # type: ignore[arg-type]
+    assert str(wrong.value) == "require() takes a Permission, not str 'log sessions'"
+
+
 @pytest.mark.parametrize(("role", "practitioner_role", "may"), [
     (UserRole.OWNER, None, True),
     (UserRole.OWNER, PractitionerRole.NURSE, True),
