@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from clinic_log.domain.enums import AppliesTo, Level, Modality, PractitionerRole, Severity
+from clinic_log.domain.enums import AppliesTo, DecisionKind, Level, Modality, PractitionerRole, Severity
 from clinic_log.domain.rules import SessionFacts, assess_session, is_depth_step, override_reason_problem
 from clinic_log.domain.values import (
     AreaInput,
@@ -19,6 +19,7 @@ from clinic_log.domain.values import (
     ClientFacts,
     ComplicationInput,
     CredentialFacts,
+    DecisionFacts,
     DeviceModelRef,
     FindingFacts,
     LotFacts,
@@ -253,6 +254,24 @@ def test_rf_energy_is_an_error_except_on_an_rf_device(device: DeviceModelRef | N
         [expected] if refused else [])
 
 
+# --- the course: session k of n -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("index", "total", "expected"), [
+    (1, 1, []), (12, 12, []), (None, 12, []), (1, None, []),
+    (0, 4, [(E, "course", "course_index", "session number 0 is not allowed; 1 to 12")]),
+    (13, None, [(E, "course", "course_index", "session number 13 is not allowed; 1 to 12")]),
+    (None, 0, [(E, "course", "course_total", "sessions in the course 0 is not allowed; 1 to 12")]),
+    (None, 13, [(E, "course", "course_total", "sessions in the course 13 is not allowed; 1 to 12")]),
+    (0, 13, [(E, "course", "course_index", "session number 0 is not allowed; 1 to 12"),
+             (E, "course", "course_total", "sessions in the course 13 is not allowed; 1 to 12")]),
+    (5, 4, [(E, "course", "course_index", "session 5 of 4: the number is past the course")]),
+    (4, 4, []),
+])
+def test_the_course_position_names_which_number_is_wrong_and_what_is_allowed(
+        index: int | None, total: int | None, expected: list[object]) -> None:
+    assert problems(entry(course_index=index, course_total=total), facts()) == expected
+
+
 # --- complications ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("code", "grade", "expected"), [
@@ -377,6 +396,47 @@ def test_consent_is_valid_until_the_day_before_its_window_ends(signed: date, val
                 f"consent signed {signed.isoformat()} has expired (valid {validity})")
     session_facts = facts(client=client(consent=signed), consent_validity=validity)
     assert problems(entry(), session_facts) == ([expected] if expired else [])
+
+
+def _noon(day: date) -> datetime:  # noon UTC: the same calendar day in every zone within ±11 h
+    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
+
+
+def _decision(kind: DecisionKind = DecisionKind.DEFER, *, decided: date = date(2026, 6, 20),
+              closed: date | None = None, review_on: date | None = None,
+              referred_to: str | None = None) -> DecisionFacts:
+    return DecisionFacts(7, kind, "active acne flare", "Dr Maria Brandt", _noon(decided), review_on=review_on,
+                         referred_to=referred_to, closed_at=None if closed is None else _noon(closed))
+
+
+@pytest.mark.parametrize(("decision", "line"), [
+    (_decision(review_on=date(2026, 7, 15)),
+     "deferred until 2026-07-15: active acne flare (recorded by Dr Maria Brandt)"),
+    (_decision(review_on=DAY),
+     "deferred, review was due 2026-07-01: active acne flare (recorded by Dr Maria Brandt)"),
+    (_decision(DecisionKind.REFERRAL, referred_to="Dr Lee, dermatology"),
+     "referred to Dr Lee, dermatology: active acne flare (recorded by Dr Maria Brandt)"),
+    (_decision(decided=DAY, review_on=date(2026, 7, 15)),  # decided earlier that day
+     "deferred until 2026-07-15: active acne flare (recorded by Dr Maria Brandt)"),
+    (_decision(closed=date(2026, 7, 2), review_on=date(2026, 7, 15)),  # closed only after the session
+     "deferred until 2026-07-15: active acne flare (recorded by Dr Maria Brandt)"),
+    (_decision(closed=DAY, review_on=date(2026, 7, 15)), None),  # closed that day
+    (_decision(closed=date(2026, 6, 30), review_on=date(2026, 7, 15)), None),
+    (_decision(decided=date(2026, 7, 2), review_on=date(2026, 7, 15)), None),  # decided after the session
+])
+def test_a_decision_open_on_the_session_day_warns_with_its_line(decision: DecisionFacts, line: str | None) -> None:
+    session_facts = facts(client=ClientFacts(1, "P-1", 2, (), CONSENT, decisions=(decision,)))
+    assert problems(entry(), session_facts) == ([] if line is None else [(W, "open_decision", "client", line)])
+
+
+def test_each_open_decision_warns_before_the_consent() -> None:
+    deferral = _decision(review_on=date(2026, 7, 15))
+    referral = _decision(DecisionKind.REFERRAL, referred_to="Dr Lee")
+    session_facts = facts(client=ClientFacts(1, "P-1", 2, (), None, decisions=(deferral, referral)))
+    assert problems(entry(), session_facts) == [
+        (W, "open_decision", "client", "deferred until 2026-07-15: active acne flare (recorded by Dr Maria Brandt)"),
+        (W, "open_decision", "client", "referred to Dr Lee: active acne flare (recorded by Dr Maria Brandt)"),
+        (W, "consent_missing", "client", "P-1 has no signed consent on record")]
 
 
 def test_missing_consent_warns() -> None:
