@@ -40,10 +40,11 @@ DERM = PractitionerFacts(1, "mb", "Dr Maria Brandt", PractitionerRole.DERMATOLOG
 ON = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
 
 
-def _problems(device: DeviceModelRef | None, *areas: AreaInput) -> dict[str, tuple[Level, str, str]]:
+def _problems(device: DeviceModelRef | None, *areas: AreaInput,
+              indications: dict[str, IndicationRef] = INDICATIONS) -> dict[str, tuple[Level, str, str]]:
     facts = SessionFacts(client=ClientFacts(1, "P-1", 2, (), date(2026, 6, 1), date(1990, 1, 1)),
                          practitioner=DERM, supervisor=None, device_model=device, areas=AREAS,
-                         complication_codes={}, indications=INDICATIONS)
+                         complication_codes={}, indications=indications)
     entry = SessionInput(client_id=1, practitioner_id=1, started_at=ON, areas=areas)
     found = assess_session(entry, facts).problems
     return {p.code: (p.level, p.field, p.message) for p in found
@@ -69,6 +70,20 @@ def test_an_indication_without_a_range_of_its_own_keeps_the_sites() -> None:
     assert "depth_area" not in _problems(DERMAPEN, AreaInput("cheeks", 1.0, 2, indication="rejuvenation"))
 
 
+@pytest.mark.parametrize(("device", "half"), [
+    (DERMAPEN, IndicationRef("scars", "Scars", usual_min_mm=1.5)),
+    (DERMAPEN, IndicationRef("scars", "Scars", usual_max_mm=2.0)),
+    (MORPHEUS, IndicationRef("scars", "Scars", rf_min_mm=0.5)),
+    (MORPHEUS, IndicationRef("scars", "Scars", rf_max_mm=0.5)),
+])
+def test_an_indication_with_half_a_range_keeps_the_sites_whole_one(device: DeviceModelRef,
+                                                                    half: IndicationRef) -> None:
+    depth, usual = (1.5, "usual 0.5–1.0") if device is DERMAPEN else (0.5, "usual RF 1.0–3.0")
+    found = _problems(device, AreaInput("cheeks", depth, 1, indication="scars"), indications={"scars": half})
+    assert found["depth_area"] == (Level.WARNING, "areas[1].depth_mm",
+                                   f"Cheeks — scars {depth} mm is outside the {usual} mm")
+
+
 def test_stretch_marks_with_rf_use_the_indications_rf_range() -> None:
     assert "depth_area" not in _problems(MORPHEUS, AreaInput("abdomen", 6.0, 1, indication="stretch_marks",
                                                              tip="body"))
@@ -92,17 +107,17 @@ def test_the_same_site_twice_is_allowed_for_two_indications_but_not_for_one() ->
     assert same["duplicate_area"][:2] == (Level.ERROR, "areas[2].area")
 
 
-# tip × depth: (tip, depth) → error expected
+# tip × depth: (tip, depth) → the tip's range named when the depth is outside it
 @pytest.mark.parametrize(("tip", "depth", "error"), [
-    ("prime", 3.0, False), ("prime", 3.05, True), ("facial", 4.0, False), ("facial", 4.05, True),
-    ("body", 0.95, True), ("body", 1.0, False), ("body", 7.0, False),
+    ("prime", 3.0, None), ("prime", 3.05, "Prime tip's range 0.5–3.0 mm"), ("facial", 4.0, None),
+    ("facial", 4.05, "Facial tip's range 0.5–4.0 mm"), ("body", 0.95, "Body tip's range 1.0–7.0 mm"),
+    ("body", 1.0, None), ("body", 7.0, None),
 ])
-def test_the_depth_is_within_the_tips_own_range(tip: str, depth: float, error: bool) -> None:
+def test_the_depth_is_within_the_tips_own_range(tip: str, depth: float, error: str | None) -> None:
     found = _problems(MORPHEUS, AreaInput("abdomen", depth, 1, tip=tip))
-    assert ("depth_tip" in found) is error
-    if error:
-        assert found["depth_tip"][0] is Level.ERROR
-        assert "depth_device" not in found  # within the device's own range: the tip is what is wrong
+    assert found.get("depth_tip") == (None if error is None else (
+        Level.ERROR, "areas[1].depth_mm", f"Abdomen {depth} mm is outside the Morpheus8 {error}"))
+    assert "depth_device" not in found  # within the device's own range: the tip is what is wrong
 
 
 def test_a_body_tip_up_to_7_mm_is_no_device_error_and_a_facial_tip_at_7_mm_is() -> None:
@@ -124,16 +139,22 @@ def test_a_body_tip_on_the_face_is_a_warning() -> None:
 
 
 def test_a_tip_the_device_does_not_have_or_without_a_device_is_an_error() -> None:
-    assert _problems(MORPHEUS, AreaInput("cheeks", 2.0, 1, tip="nano"))["unknown_tip"][2] == (
-        "'nano' is not a tip of the Morpheus8; its tips: prime, facial, body")
+    assert _problems(MORPHEUS, AreaInput("cheeks", 2.0, 1, tip="nano"))["unknown_tip"] == (
+        Level.ERROR, "areas[1].tip", "'nano' is not a tip of the Morpheus8; its tips: prime, facial, body")
     assert _problems(DERMAPEN, AreaInput("cheeks", 1.0, 1, tip="prime"))["unknown_tip"][2] == (
         "'prime' is not a tip of the Dermapen 4; its tips: none on record")
-    assert _problems(None, AreaInput("cheeks", 1.0, 1, tip="prime"))["tip_device"][0] is Level.ERROR
+    assert _problems(None, AreaInput("cheeks", 1.0, 1, tip="prime"))["tip_device"] == (
+        Level.ERROR, "areas[1].tip", "tip 'prime' is recorded without a device; choose the device")
 
 
 @pytest.mark.parametrize(("energy", "error"), [(0.0, True), (-1.0, True), (0.05, False), (40.0, False)])
 def test_rf_energy_is_above_zero_and_named_in_the_devices_unit(energy: float, error: bool) -> None:
     found = _problems(MORPHEUS, AreaInput("cheeks", 2.0, 1, rf_energy=energy, tip="facial"))
-    assert ("rf_energy" in found) is error
-    if error:
-        assert found["rf_energy"][2] == f"Cheeks: RF energy {energy} level is not allowed; above 0"
+    assert found.get("rf_energy") == (None if not error else (
+        Level.ERROR, "areas[1].rf_energy", f"Cheeks: RF energy {energy} level is not allowed; above 0"))
+
+
+def test_rf_energy_on_a_device_without_a_unit_on_record_is_named_without_one() -> None:
+    unitless = DeviceModelRef("Morpheus8", Modality.RF, 0.5, 7.0, tips=TIPS)
+    found = _problems(unitless, AreaInput("cheeks", 2.0, 1, rf_energy=0.0, tip="facial"))
+    assert found["rf_energy"] == (Level.ERROR, "areas[1].rf_energy", "Cheeks: RF energy 0.0 is not allowed; above 0")
