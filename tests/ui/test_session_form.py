@@ -32,7 +32,9 @@ from clinic_log.services.consents import record_consent
 from clinic_log.services.form_drafts import load_form_draft
 from clinic_log.services.session_queries import count_sessions, get_session
 from clinic_log.services.sessions import log_session, save_draft, sign_session
+from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_form import SessionFormDialog, form_key
+from tests.ui.dialogs import opens
 from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form, stored
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import CONSENT_SIGNED_ON, LOT_EXPIRES, Clinic, session_entry
@@ -355,9 +357,9 @@ def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, db: Datab
     assert stored(db_path, "SELECT status FROM sessions WHERE id = ?", draft_id) == [("draft",)]
     assert "Saved as draft session" in form.panel.status.text()
     form.area_rows.rows[0].passes.setText("4")
-    with qtbot.waitSignal(window.detail_dialog_opened) as opened:
+    with opens(qtbot, SessionDetailDialog, window) as opened:
         form.sign()
-    dialog = opened.args[0]
+    dialog = opened.widget
     assert dialog.detail.id == draft_id and dialog.detail.status == "signed"
     assert not dialog.findChildren(QLineEdit) and not dialog.findChildren(QAbstractSpinBox)  # read-only
     assert [(a.area_code, a.passes) for a in get_session(db, draft_id).areas] == [("neck", 4)]
