@@ -35,11 +35,8 @@ def client_of_key(key: str) -> int | None:
 
 
 class SessionLauncher(QObject):
-    """Emits `form_opened(form)`, `picker_opened(picker)`, `resume_offered(box)`, and for any of its forms
-    `draft_saved(session_id)` and `signed(session_id)`."""
+    """Emits `resume_offered(box)`, and for any of its forms `draft_saved(session_id)` and `signed(session_id)`."""
 
-    form_opened = Signal(object)
-    picker_opened = Signal(object)
     resume_offered = Signal(object)
     draft_saved = Signal(int)
     signed = Signal(int)
@@ -70,7 +67,6 @@ class SessionLauncher(QObject):
             picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             picker.client_chosen.connect(self.new_session)
             picker.open()
-            self.picker_opened.emit(picker)
             return picker
         from clinic_log.ui.session_form import SessionFormDialog
 
@@ -90,7 +86,6 @@ class SessionLauncher(QObject):
         form.signed.connect(self.signed)
         form.show()
         form.activateWindow()
-        self.form_opened.emit(form)
         return form
 
     def edit_draft(self, detail: SessionDetail) -> SessionFormDialog | None:

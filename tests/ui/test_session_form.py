@@ -32,6 +32,7 @@ from clinic_log.services.consents import record_consent
 from clinic_log.services.form_drafts import load_form_draft
 from clinic_log.services.session_queries import count_sessions, get_session
 from clinic_log.services.sessions import log_session, save_draft, sign_session
+from clinic_log.ui.client_picker import ClientPickerDialog
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_form import SessionFormDialog, form_key
 from tests.ui.dialogs import opens
@@ -335,11 +336,11 @@ def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db:
     box = again.session_launcher.offer_box
     assert box is not None
     assert box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
-    with qtbot.waitSignal(again.session_launcher.form_opened) as opened:
+    with opens(qtbot, SessionFormDialog, again) as opened:
         yes = box.button(QMessageBox.StandardButton.Yes)
         assert yes is not None
         yes.click()
-    resumed = opened.args[0]
+    resumed = opened.widget
     qtbot.addWidget(resumed)
     assert resumed.state() == typed
 
@@ -459,13 +460,13 @@ def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Datab
                                                           clinic: Clinic) -> None:
     window = make_window(qtbot, db, db_path)
     assert window.new_session_action.shortcut().toString() == "Ctrl+N"
-    with qtbot.waitSignal(window.session_launcher.picker_opened) as opened:
+    with opens(qtbot, ClientPickerDialog, window) as opened:
         window.new_session_action.trigger()
-    picker = opened.args[0]
+    picker = opened.widget
     qtbot.keyClicks(picker.search, "zof")
-    with qtbot.waitSignal(window.session_launcher.form_opened) as shown:
+    with opens(qtbot, SessionFormDialog, window) as shown:
         qtbot.keyClick(picker.search, Qt.Key.Key_Return)
-    form = shown.args[0]
+    form = shown.widget
     qtbot.addWidget(form)
     assert form.client.client_ref == "P-1" and "Zofia Łukasiewicz" in form.windowTitle()
     assert window.new_session(clinic.client_id) is form  # one form per client
@@ -547,10 +548,10 @@ def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db
     window = make_window(qtbot, db, db_path)
     dialog = window.open_session(draft.id)
     assert dialog is not None and dialog.edit_button.isVisible() and not dialog.amend_button.isVisible()
-    with qtbot.waitSignal(window.session_launcher.form_opened) as opened:
+    with opens(qtbot, SessionFormDialog, window) as opened:
         qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
-    form = opened.args[0]
-    assert isinstance(form, SessionFormDialog) and form.session_id == draft.id
+    form = opened.widget
+    assert form.session_id == draft.id
     assert [(r.area.code, r.depth.value(), r.passes.value()) for r in form.area_rows.rows] == [
         ("forehead", 0.5, 2), ("neck", 0.75, 3)]
     assert form.notes.toPlainText() == "left early; finish the log later"
