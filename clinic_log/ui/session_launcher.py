@@ -35,9 +35,8 @@ def client_of_key(key: str) -> int | None:
 
 
 class SessionLauncher(QObject):
-    """Emits `resume_offered(box)`, and for any of its forms `draft_saved(session_id)` and `signed(session_id)`."""
+    """Emits, for any of its forms, `draft_saved(session_id)` and `signed(session_id)`."""
 
-    resume_offered = Signal(object)
     draft_saved = Signal(int)
     signed = Signal(int)
 
@@ -46,8 +45,6 @@ class SessionLauncher(QObject):
         self._db = db
         self._window = window
         self._forms: dict[int, SessionFormDialog] = {}
-        self.offer_box: QMessageBox | None = None  # the last resume question asked
-        self.refused: QMessageBox | None = None  # the last "may not log sessions" message
 
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
         """Without a client, the quick picker first; then the form (an open form for the client is reused)."""
@@ -58,7 +55,6 @@ class SessionLauncher(QObject):
                               QMessageBox.StandardButton.Ok, self._window)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
-            self.refused = box
             return None
         if client_id is None:
             from clinic_log.ui.client_picker import ClientPickerDialog
@@ -158,5 +154,3 @@ class SessionLauncher(QObject):
 
         box.buttonClicked.connect(answered)
         box.open()
-        self.offer_box = box
-        self.resume_offered.emit(box)

@@ -3,7 +3,7 @@ before the action (no signal in production code just for tests)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
@@ -32,18 +32,16 @@ class Opened(Generic[W]):
         return self.found
 
 
-@contextmanager
-def opens(qtbot: QtBot, cls: type[W], parent: QWidget | None = None, timeout: int = 5000) -> Iterator[Opened[W]]:
-    """Wait, after the block, for the one visible `cls` (under `parent` if given) that was not there before it.
+def opened(qtbot: QtBot, cls: type[W], parent: QWidget | None = None, besides: Sequence[QWidget] = (),
+           timeout: int = 5000) -> W:
+    """Wait for the one visible `cls` (under `parent` if given) that is not among `besides`, and return it.
 
-    Hidden ones are never taken: a dialog closed with WA_DeleteOnClose may still be waiting to be deleted.
+    Hidden ones are never taken: a dialog closed with WA_DeleteOnClose may still be waiting to be deleted. Without
+    `besides`, use it for a parent that is itself new (a window just made): all its dialogs are new.
     """
-    before = present(cls, parent)  # held, so each keeps its wrapper and `is` tells old from new
-    opened = Opened(cls)
-    yield opened
 
     def new() -> list[W]:
-        return [w for w in present(cls, parent) if w.isVisible() and not any(w is old for old in before)]
+        return [w for w in present(cls, parent) if w.isVisible() and not any(w is old for old in besides)]
 
     def one_is_shown() -> None:
         assert new(), f"no new visible {cls.__name__} within {timeout} ms"
@@ -51,4 +49,13 @@ def opens(qtbot: QtBot, cls: type[W], parent: QWidget | None = None, timeout: in
     qtbot.waitUntil(one_is_shown, timeout=timeout)
     found = new()
     assert len(found) == 1, f"{len(found)} new visible {cls.__name__}: the action should open one"
-    opened.found = found[0]
+    return found[0]
+
+
+@contextmanager
+def opens(qtbot: QtBot, cls: type[W], parent: QWidget | None = None, timeout: int = 5000) -> Iterator[Opened[W]]:
+    """After the block, wait for the one visible `cls` (under `parent` if given) that was not there before it."""
+    before = present(cls, parent)  # held, so each keeps its wrapper and `is` tells old from new
+    found = Opened(cls)
+    yield found
+    found.found = opened(qtbot, cls, parent, besides=before, timeout=timeout)

@@ -89,10 +89,10 @@ def test_a_session_form_left_open_is_kept_as_its_practitioners_draft_when_anothe
     qtbot.waitUntil(lambda: gone(form))
     assert drafts(raw) == [("mbrandt", form_key(clinic.client_id))]
 
-    with qtbot.waitSignal(window.session_launcher.resume_offered) as offered:  # back to the practitioner
+    with opens(qtbot, QMessageBox, window) as offered:  # back to the practitioner
         log_in(qtbot, window.guard.switch_user(), "mbrandt", "derm-passphrase-1")
-    box = offered.args[0]
-    assert isinstance(box, QMessageBox) and box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
+    box = offered.widget
+    assert box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
     with opens(qtbot, SessionFormDialog, window) as resumed:
         box.button(QMessageBox.StandardButton.Yes).click()
     again = resumed.widget
