@@ -51,6 +51,7 @@ from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.fonts import add_fallback_fonts
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.main_window import MainWindow
+from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_form import SessionFormDialog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -342,12 +343,16 @@ def session_signed(scene: Scene) -> QWidget:
         form.toggle_area(code)
     form.panel.reason.setPlainText("consent signed on paper today, scanned after the session")
     _checked(scene, form)  # the practitioner signs over the checks she was shown
-    opened: list[QWidget] = []
-    scene.window.detail_dialog_opened.connect(opened.append)
+    before = scene.window.findChildren(SessionDetailDialog)
     if not form.sign():
         raise RuntimeError(f"the session could not be signed: {form.panel.status.text()}")
-    wait_until(scene.app, lambda: bool(opened), "the signed session's detail dialog")
-    return opened[0]
+
+    def opened() -> list[SessionDetailDialog]:
+        return [d for d in scene.window.findChildren(SessionDetailDialog)
+                if d.isVisible() and not any(d is old for old in before)]
+
+    wait_until(scene.app, lambda: bool(opened()), "the signed session's detail dialog")
+    return opened()[0]
 def _clients_page(scene: Scene) -> ClientsPage:
     page = scene.window.pages.show_page("clients")
     assert isinstance(page, ClientsPage)

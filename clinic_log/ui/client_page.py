@@ -66,10 +66,9 @@ def _details_of(client: ClientView) -> ClientDetails:
 
 
 class ClientPage(QWidget):
-    """Emits `new_session_requested(client_id)`, `pretreatment_dialog_opened(dialog)` and `client_changed(id)`."""
+    """Emits `new_session_requested(client_id)` and `client_changed(id)`."""
 
     new_session_requested = Signal(int)
-    pretreatment_dialog_opened = Signal(object)  # PretreatmentPreviewDialog
     client_changed = Signal(int)
 
     def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
@@ -461,7 +460,6 @@ class ClientPage(QWidget):
                                            actor=current_user.current_actor(), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-        self.pretreatment_dialog_opened.emit(dialog)
         return dialog
 
     def _request_session(self) -> None:

@@ -76,9 +76,8 @@ def put_away(window: QWidget) -> None:
 
 
 class SessionGuard(QObject):
-    """Idle auto-lock and quick user switch for one main window. Emits `login_dialog_opened(dialog)`."""
+    """Idle auto-lock and quick user switch for one main window."""
 
-    login_dialog_opened = Signal(object)  # LoginDialog
     locked_changed = Signal(bool)
     first_login = Signal(object)  # the Actor who unlocked a window opened locked at start
     user_changed = Signal(object)  # the Actor who took over from another user (lock screen or switch)
@@ -170,7 +169,6 @@ class SessionGuard(QObject):
         dialog = self._dialog(f"{prompt} Log in to continue (another user may log in instead).", user, "&Quit")
         dialog.finished.connect(lambda result: self._unlocked(dialog, result))
         dialog.open()
-        self.login_dialog_opened.emit(dialog)
         return dialog
 
     def lock_at_start(self) -> LoginDialog:
@@ -188,7 +186,6 @@ class SessionGuard(QObject):
         dialog = self._dialog("Log in to continue.", "", "&Quit")
         dialog.finished.connect(lambda result: self._unlocked(dialog, result, first=True))
         dialog.open()
-        self.login_dialog_opened.emit(dialog)
         dialog.submit_from_environment()
         return dialog
 
@@ -215,7 +212,6 @@ class SessionGuard(QObject):
         dialog = self._dialog(f"Logged in as {current_actor().username}. Log in as another user.", "", "Cancel")
         dialog.finished.connect(lambda result: self._switched(dialog, result))
         dialog.open()
-        self.login_dialog_opened.emit(dialog)
         return dialog
 
     def _switched(self, dialog: LoginDialog, result: int) -> None:

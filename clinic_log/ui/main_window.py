@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QToolBar, QToolButton, QWidget
 
@@ -43,15 +43,7 @@ def shortcut_text(keys: QKeySequence) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Clinic Log's main window. Emits `detail_dialog_opened`, `aftercare_dialog_opened` and
-    `template_dialog_opened` with each dialog it opens."""
-
-    detail_dialog_opened = Signal(object)  # SessionDetailDialog
-    aftercare_dialog_opened = Signal(object)  # AftercarePreviewDialog
-    template_dialog_opened = Signal(object)  # AftercareTemplateDialog
-    export_dialog_opened = Signal(object)  # ExportDialog
-    import_dialog_opened = Signal(object)  # ImportDialog
-    timeline_dialog_opened = Signal(object)  # ClientTimelineDialog
+    """Clinic Log's main window: it wires the pages, the menus and the dialogs they open."""
 
     def __init__(self, db: Database, location: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -332,7 +324,6 @@ class MainWindow(QMainWindow):
         dialog = AftercarePreviewDialog(self._db, session, parent=parent or self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-        self.aftercare_dialog_opened.emit(dialog)
         return dialog
 
     def open_export(self) -> ExportDialog:
@@ -342,7 +333,6 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self._db, parent=self, client_ref=row.client_ref if row is not None else "")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-        self.export_dialog_opened.emit(dialog)
         return dialog
 
     def open_import(self) -> ImportDialog:
@@ -352,7 +342,6 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self._db, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-        self.import_dialog_opened.emit(dialog)
         return dialog
 
     def open_timeline_for_selection(self) -> ClientTimelineDialog | None:
@@ -367,7 +356,6 @@ class MainWindow(QMainWindow):
         dialog = show_client_timeline(self._db, self, client_id=client_id, session_id=session_id)
         if dialog is not None:
             dialog.session_activated.connect(self.open_session)
-            self.timeline_dialog_opened.emit(dialog)
         return dialog
 
     def open_template_editor(self) -> AftercareTemplateDialog | None:
@@ -380,7 +368,6 @@ class MainWindow(QMainWindow):
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-        self.template_dialog_opened.emit(dialog)
         return dialog
 
     def open_session(self, session_id: int) -> SessionDetailDialog | None:
@@ -403,7 +390,6 @@ class MainWindow(QMainWindow):
         dialog.edit_requested.connect(self.session_launcher.edit_draft)
         dialog.changed.connect(lambda _id: changes.announce({SESSIONS}))
         dialog.open()
-        self.detail_dialog_opened.emit(dialog)
         return dialog
 
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:

@@ -268,9 +268,8 @@ def _details_of(record: PractitionerRecord) -> PractitionerDetails:
 class PractitionersPage(QWidget):
     """List on the left, the selected practitioner's details and credentials on the right.
 
-    Emits `dialog_opened(dialog)` for each dialog it opens and `saved()` after each change."""
+    Emits `saved()` after each change."""
 
-    dialog_opened = Signal(object)
     saved = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
@@ -510,7 +509,6 @@ class PractitionersPage(QWidget):
         dialog = NewPractitionerDialog(self._db, self)
         dialog.accepted.connect(lambda: self._done("Practitioner added.", dialog.created_id))
         dialog.open()
-        self.dialog_opened.emit(dialog)
         return dialog
 
     def _edit_selected_credential(self) -> None:
@@ -525,5 +523,4 @@ class PractitionersPage(QWidget):
         dialog = CredentialDialog(self._db, record, credential, self)
         dialog.accepted.connect(lambda: self._done("Credential saved.", record.id))
         dialog.open()
-        self.dialog_opened.emit(dialog)
         return dialog

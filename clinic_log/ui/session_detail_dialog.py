@@ -96,7 +96,6 @@ class SessionDetailDialog(QDialog):
     aftercare_requested = Signal()
     edit_requested = Signal(object)  # the SessionDetail of a draft to finish in the session form
     changed = Signal(int)  # the session id, after a sign, countersign, amendment or void
-    amend_dialog_opened = Signal(object)  # AmendDialog
 
     def __init__(self, detail: SessionDetail, parent: QWidget | None = None, db: Database | None = None) -> None:
         super().__init__(parent)
@@ -331,7 +330,6 @@ class SessionDetailDialog(QDialog):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self._reload)
         dialog.open()
-        self.amend_dialog_opened.emit(dialog)
         return dialog
 
     def void(self) -> None:

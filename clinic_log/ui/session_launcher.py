@@ -35,12 +35,8 @@ def client_of_key(key: str) -> int | None:
 
 
 class SessionLauncher(QObject):
-    """Emits `form_opened(form)`, `picker_opened(picker)`, `resume_offered(box)`, and for any of its forms
-    `draft_saved(session_id)` and `signed(session_id)`."""
+    """Emits, for any of its forms, `draft_saved(session_id)` and `signed(session_id)`."""
 
-    form_opened = Signal(object)
-    picker_opened = Signal(object)
-    resume_offered = Signal(object)
     draft_saved = Signal(int)
     signed = Signal(int)
 
@@ -49,8 +45,6 @@ class SessionLauncher(QObject):
         self._db = db
         self._window = window
         self._forms: dict[int, SessionFormDialog] = {}
-        self.offer_box: QMessageBox | None = None  # the last resume question asked
-        self.refused: QMessageBox | None = None  # the last "may not log sessions" message
 
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
         """Without a client, the quick picker first; then the form (an open form for the client is reused)."""
@@ -61,7 +55,6 @@ class SessionLauncher(QObject):
                               QMessageBox.StandardButton.Ok, self._window)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
-            self.refused = box
             return None
         if client_id is None:
             from clinic_log.ui.client_picker import ClientPickerDialog
@@ -70,7 +63,6 @@ class SessionLauncher(QObject):
             picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             picker.client_chosen.connect(self.new_session)
             picker.open()
-            self.picker_opened.emit(picker)
             return picker
         from clinic_log.ui.session_form import SessionFormDialog
 
@@ -90,7 +82,6 @@ class SessionLauncher(QObject):
         form.signed.connect(self.signed)
         form.show()
         form.activateWindow()
-        self.form_opened.emit(form)
         return form
 
     def edit_draft(self, detail: SessionDetail) -> SessionFormDialog | None:
@@ -163,5 +154,3 @@ class SessionLauncher(QObject):
 
         box.buttonClicked.connect(answered)
         box.open()
-        self.offer_box = box
-        self.resume_offered.emit(box)

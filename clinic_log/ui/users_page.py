@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -136,9 +135,7 @@ class ResetPasswordDialog(QDialog):
 
 
 class UsersPage(QWidget):
-    """List of users with New…, Deactivate and Reset password…; emits `dialog_opened(dialog)` for each dialog."""
-
-    dialog_opened = Signal(object)
+    """List of users with the New…, Deactivate and Reset password… buttons."""
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,7 +196,6 @@ class UsersPage(QWidget):
         dialog = NewUserDialog(self._db, self)
         dialog.accepted.connect(lambda: self._after_create(dialog))
         dialog.open()
-        self.dialog_opened.emit(dialog)
         return dialog
 
     def _after_create(self, dialog: NewUserDialog) -> None:
@@ -235,5 +231,4 @@ class UsersPage(QWidget):
         dialog = ResetPasswordDialog(self._db, user, self)
         dialog.accepted.connect(lambda: self._after_reset(user))
         dialog.open()
-        self.dialog_opened.emit(dialog)
         return dialog

@@ -28,6 +28,7 @@ from clinic_log.ui.aftercare_preview import PREPARING, AftercarePreviewDialog
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.main_window import MainWindow
 from clinic_log.ui.session_table_model import Column
+from tests.ui.dialogs import opens
 from tests.ui.window_helpers import make_window, shown_ids
 from tests.unit.services.helpers import make_clinic, session_entry
 
@@ -45,10 +46,9 @@ def click_row(qtbot: QtBot, window: MainWindow, client_ref: str) -> int:
 def open_preview(qtbot: QtBot, window: MainWindow, client_ref: str) -> AftercarePreviewDialog:
     """Click 1 selects the row, click 2 is Aftercare… in the toolbar; waits until the sheet is shown."""
     click_row(qtbot, window, client_ref)
-    with qtbot.waitSignal(window.aftercare_dialog_opened) as opened:
+    with opens(qtbot, AftercarePreviewDialog, window) as opened:
         qtbot.mouseClick(window.aftercare_button, Qt.MouseButton.LeftButton)
-    dialog = opened.args[0]
-    assert isinstance(dialog, AftercarePreviewDialog)
+    dialog = opened.widget
     qtbot.waitUntil(lambda: dialog.document.status() == QPdfDocument.Status.Ready, timeout=15000)
     qtbot.waitUntil(lambda: dialog.print_button.isEnabled())
     return dialog
@@ -89,10 +89,9 @@ def test_select_and_aftercare_opens_the_sheet_ready_to_print(qtbot: QtBot, sampl
                                                               raw: sqlite3.Connection) -> None:
     window = make_window(qtbot, sample_db, db_path)
     click_row(qtbot, window, "P-1001")
-    with qtbot.waitSignal(window.aftercare_dialog_opened) as opened:
+    with opens(qtbot, AftercarePreviewDialog, window) as opened:
         qtbot.mouseClick(window.aftercare_button, Qt.MouseButton.LeftButton)
-    dialog = opened.args[0]
-    assert isinstance(dialog, AftercarePreviewDialog)
+    dialog = opened.widget
     assert dialog.windowTitle() == "Aftercare — Amélie Durand"
     assert dialog.message.text() == PREPARING  # rendered in the background
     assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
@@ -122,9 +121,9 @@ def test_ctrl_p_the_context_menu_and_the_tooltip_offer_aftercare(qtbot: QtBot, s
 
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    with qtbot.waitSignal(window.aftercare_dialog_opened) as opened:
+    with opens(qtbot, AftercarePreviewDialog, window) as opened:
         qtbot.keyClick(window.page.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert opened.args[0].windowTitle() == "Aftercare — Bartłomiej Wiśniewski"
+    assert opened.widget.windowTitle() == "Aftercare — Bartłomiej Wiśniewski"
 
     window.page.filter_bar.notes_edit.setText("no such words anywhere")
     qtbot.waitUntil(lambda: window.page.model.rowCount() == 0)
@@ -194,9 +193,9 @@ def test_the_session_dialog_opens_the_aftercare_preview(qtbot: QtBot, sample_db:
     assert detail is not None
     assert detail.aftercare_button.accessibleName() == "Aftercare…"
     assert "Ctrl+P" in detail.aftercare_button.toolTip()
-    with qtbot.waitSignal(window.aftercare_dialog_opened) as opened:
+    with opens(qtbot, AftercarePreviewDialog, detail) as opened:
         qtbot.mouseClick(detail.aftercare_button, Qt.MouseButton.LeftButton)
-    preview = opened.args[0]
+    preview = opened.widget
     assert preview.parent() is detail and preview.session_id == session_id
     qtbot.waitUntil(lambda: preview.is_ready, timeout=15000)
 

@@ -16,6 +16,7 @@ from clinic_log.ui.aftercare_template_dialog import AftercareTemplateDialog
 from clinic_log.ui.current_user import current_actor
 from clinic_log.ui.main_window import MainWindow
 from clinic_log.ui.steps_editor import TEXT, WHEN, StepsEditor
+from tests.ui.dialogs import opens
 
 
 def make_dialog(qtbot: QtBot, db: Database, actor: Actor | None = None) -> AftercareTemplateDialog:
@@ -155,10 +156,9 @@ def test_the_settings_menu_opens_it_and_every_input_is_named(qtbot: QtBot, db: D
     window = MainWindow(db, str(db_path))
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.template_dialog_opened) as opened:
+    with opens(qtbot, AftercareTemplateDialog, window) as opened:
         window.template_action.trigger()
-    dialog = opened.args[0]
-    assert isinstance(dialog, AftercareTemplateDialog)
+    dialog = opened.widget
     assert {w.accessibleName() for w in dialog.findChildren(QLineEdit) + dialog.findChildren(QPlainTextEdit)
             if w.parent() is not None and not isinstance(w.parent(), QTableWidget)} >= {"Title", "Call us if…"}
     for button in dialog.findChildren(QAbstractButton):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -18,7 +17,9 @@ from clinic_log.domain.errors import AuthorityRevoked
 from clinic_log.services import auth, clients
 from clinic_log.services.session_queries import get_session
 from clinic_log.ui.current_user import current_actor, sign_in
+from clinic_log.ui.login_dialog import LoginDialog
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
+from tests.ui.dialogs import opens
 from tests.ui.session_form_helpers import act_as, amend_signed_cheeks, checked, open_form
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import LOT_EXPIRES, Clinic
@@ -131,16 +132,14 @@ def test_a_login_that_no_longer_stands_returns_the_window_to_the_login(qtbot: Qt
     auth.create_user(db, owner, "desk", "Front Desk", "reception", "front-office-pass-1")
     sign_in(auth.login(db, "desk", "front-office-pass-1"))
     window = make_window(qtbot, db, db_path)
-    opened: list[object] = []
-    window.guard.login_dialog_opened.connect(opened.append)
     [desk] = [u for u in auth.list_users(db, owner) if u.username == "desk"]
     auth.deactivate_user(db, owner, desk.id)
-    with pytest.raises(AuthorityRevoked, match="deactivated"):
+    with opens(qtbot, LoginDialog, window) as opened, pytest.raises(AuthorityRevoked, match="deactivated"):
         clients.create_client(db, current_actor(), clients.ClientDetails("P-5", "New", "Client"))
-    qtbot.waitUntil(lambda: window.guard.locked and bool(opened))
-    dialog = opened[0]
-    qtbot.addWidget(dialog)  # type: ignore[arg-type]
-    assert "desk was deactivated since logging in" in dialog.prompt_label.text()  # type: ignore[attr-defined]
+    dialog = opened.widget
+    qtbot.addWidget(dialog)
+    assert window.guard.locked
+    assert "desk was deactivated since logging in" in dialog.prompt_label.text()
     assert not window.centralWidget().isVisible()
 
 
@@ -178,9 +177,8 @@ def test_a_window_that_only_reads_notices_a_deactivated_login_within_half_a_minu
     assert not window.guard.locked
     [desk] = [u for u in auth.list_users(db, owner) if u.username == "desk"]
     auth.deactivate_user(db, owner, desk.id)
-    opened: list[QWidget] = []
-    window.guard.login_dialog_opened.connect(opened.append)
-    window.guard.check_login()  # what the timer does every half minute
-    qtbot.waitUntil(lambda: window.guard.locked and bool(opened))
-    qtbot.addWidget(opened[0])
+    with opens(qtbot, LoginDialog, window) as opened:
+        window.guard.check_login()  # what the timer does every half minute
+    qtbot.addWidget(opened.widget)
+    assert window.guard.locked
     assert not window.centralWidget().isVisible()

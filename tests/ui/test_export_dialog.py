@@ -11,16 +11,16 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.ui.export_dialog import ExportDialog
+from tests.ui.dialogs import opens
 from tests.ui.test_review_ui import choose
 from tests.ui.window_helpers import make_window
 
 
 def open_dialog(qtbot: QtBot, db: Database, db_path: Path) -> ExportDialog:
     window = make_window(qtbot, db, db_path)
-    with qtbot.waitSignal(window.export_dialog_opened) as opened:
+    with opens(qtbot, ExportDialog, window) as opened:
         window.export_action.trigger()
-    dialog: ExportDialog = opened.args[0]
-    return dialog
+    return opened.widget
 
 
 def test_times_choice_is_written_into_the_csv(qtbot: QtBot, demo_db: Database, db_path: Path,

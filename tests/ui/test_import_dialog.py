@@ -17,6 +17,7 @@ from clinic_log.services import importer
 from clinic_log.services.progress import Progress
 from clinic_log.ui.import_dialog import ImportDialog
 from clinic_log.ui.main_window import MainWindow
+from tests.ui.dialogs import opens
 from tests.ui.window_helpers import make_window
 
 
@@ -29,11 +30,9 @@ def choose(combo: object, key: str) -> None:
 
 def open_import(qtbot: QtBot, window: MainWindow) -> ImportDialog:
     assert window.import_action.isVisible()
-    with qtbot.waitSignal(window.import_dialog_opened) as opened:
+    with opens(qtbot, ImportDialog, window) as opened:
         window.import_action.trigger()
-    dialog = opened.args[0]
-    assert isinstance(dialog, ImportDialog)
-    return dialog
+    return opened.widget
 
 
 def import_file(qtbot: QtBot, dialog: ImportDialog, kind: str, path: Path) -> None:

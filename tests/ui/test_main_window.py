@@ -29,6 +29,7 @@ from clinic_log.ui.history_page import EMPTY_DATABASE
 from clinic_log.ui.main_window import MainWindow
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_table_model import FIRST_PAGE, Column
+from tests.ui.dialogs import opens
 from tests.ui.window_helpers import make_window, shown_ids
 
 
@@ -113,11 +114,10 @@ def test_double_click_opens_the_session_read_only(qtbot: QtBot, sample_db: Datab
     view.scrollTo(index)
     where = view.visualRect(index).center()
 
-    with qtbot.waitSignal(window.detail_dialog_opened) as opened:
+    with opens(qtbot, SessionDetailDialog, window) as opened:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)
-    dialog = opened.args[0]
-    assert isinstance(dialog, SessionDetailDialog)
+    dialog = opened.widget
     qtbot.waitExposed(dialog)
 
     assert "Amélie Durand" in dialog.value_text("Client")
@@ -142,9 +142,9 @@ def test_enter_on_a_row_opens_its_session(qtbot: QtBot, sample_db: Database, db_
     row = row_of(window, "P-1002")
     view.setFocus()
     view.setCurrentIndex(window.page.model.index(row, 0))
-    with qtbot.waitSignal(window.detail_dialog_opened) as opened:
+    with opens(qtbot, SessionDetailDialog, window) as opened:
         qtbot.keyClick(view, Qt.Key.Key_Return)
-    dialog = opened.args[0]
+    dialog = opened.widget
     assert dialog.value_text("Client").startswith("Bartłomiej Wiśniewski (P-1002)")
     assert dialog.value_text("Supervisor") == "Dr Maria Brandt"
 

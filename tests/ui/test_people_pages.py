@@ -19,6 +19,7 @@ from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.practitioners_page import CredentialDialog, PractitionersPage
 from clinic_log.ui.users_page import NewUserDialog, UsersPage
 from tests.actors import logged_in_as
+from tests.ui.dialogs import opens
 from tests.unit.services.helpers import LICENCE_EXPIRES, Clinic, make_clinic
 
 
@@ -69,10 +70,9 @@ def test_adding_a_credential_through_the_dialog(qtbot: QtBot, db: Database, clin
                                                 raw: sqlite3.Connection) -> None:
     page = open_page(qtbot, db)
     page.select_practitioner(clinic.nurse_id)
-    opened: list[CredentialDialog] = []
-    page.dialog_opened.connect(opened.append)
-    qtbot.mouseClick(page.add_credential_button, Qt.MouseButton.LeftButton)
-    [dialog] = opened
+    with opens(qtbot, CredentialDialog, page) as opened:
+        qtbot.mouseClick(page.add_credential_button, Qt.MouseButton.LeftButton)
+    dialog = opened.widget
     dialog.kind_combo.setCurrentText("microneedling certificate")
     qtbot.keyClicks(dialog.number_edit, "MN-2026-7")
     dialog.expires_edit.setDate(QDate(2027, 2, 1))
@@ -99,10 +99,9 @@ def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, c
     qtbot.addWidget(page)
     page.show()
     qtmodeltester.check(page.model)
-    opened: list[NewUserDialog] = []
-    page.dialog_opened.connect(opened.append)
-    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
-    [dialog] = opened
+    with opens(qtbot, NewUserDialog, page) as opened:
+        qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    dialog = opened.widget
     qtbot.keyClicks(dialog.username_edit, "jdoyle")
     qtbot.keyClicks(dialog.full_name_edit, "Jane Doyle")
     dialog.role_combo.setCurrentIndex(dialog.role_combo.findText("Practitioner"))

@@ -27,6 +27,7 @@ from clinic_log.ui import current_user
 from clinic_log.ui.aftercare_preview import PretreatmentPreviewDialog
 from clinic_log.ui.client_page import ClientPage
 from clinic_log.ui.clients_page import ClientsPage
+from tests.ui.dialogs import opens
 
 TODAY = date(2026, 9, 1)
 
@@ -56,10 +57,9 @@ def client_page(qtbot: QtBot, db: Database, cid: int) -> ClientPage:
 
 def open_preview(qtbot: QtBot, page: ClientPage) -> PretreatmentPreviewDialog:
     assert page.pretreatment_button.accessibleName() == "Pre-treatment sheet…"
-    with qtbot.waitSignal(page.pretreatment_dialog_opened) as opened:
+    with opens(qtbot, PretreatmentPreviewDialog, page) as opened:
         qtbot.mouseClick(page.pretreatment_button, Qt.MouseButton.LeftButton)
-    dialog = opened.args[0]
-    assert isinstance(dialog, PretreatmentPreviewDialog)
+    dialog = opened.widget
     qtbot.waitUntil(lambda: dialog.document.status() == QPdfDocument.Status.Ready, timeout=15000)
     qtbot.waitUntil(lambda: dialog.print_button.isEnabled())
     return dialog

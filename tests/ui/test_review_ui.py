@@ -23,12 +23,15 @@ from clinic_log.services.session_queries import SessionFilter
 from clinic_log.services.session_views import SessionRow
 from clinic_log.ui import session_table_model
 from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.client_timeline import ClientTimelineDialog
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.dashboard_page import DashboardPage
+from clinic_log.ui.export_dialog import ExportDialog
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.progress_dialog import run_with_progress
 from clinic_log.ui.recall_page import RecallPage
 from clinic_log.ui.session_table_model import FIRST_PAGE, Column
+from tests.ui.dialogs import opens
 from tests.ui.window_helpers import make_window
 
 
@@ -204,9 +207,9 @@ def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, demo_db: 
     window.page.view.selectRow(0)
     row = window.page.selected_session()
     assert row is not None
-    with qtbot.waitSignal(window.timeline_dialog_opened) as opened:
+    with opens(qtbot, ClientTimelineDialog, window) as opened:
         window.timeline_action.trigger()
-    dialog = opened.args[0]
+    dialog = opened.widget
     client_id = first(raw, f"SELECT client_id FROM sessions WHERE id = {row.id}")
     expected = [r[0] for r in raw.execute("SELECT id FROM sessions WHERE client_id = ? ORDER BY started_at, id",
                                           (client_id,))]
@@ -221,9 +224,9 @@ def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, demo_db: Database,
                                                 tmp_path: Path) -> None:
     window = make_window(qtbot, demo_db, db_path)
     assert window.export_action.isEnabled()
-    with qtbot.waitSignal(window.export_dialog_opened) as opened:
+    with opens(qtbot, ExportDialog, window) as opened:
         window.export_action.trigger()
-    dialog = opened.args[0]
+    dialog = opened.widget
     choose(dialog.format_combo, "fhir")
     out = tmp_path / "bundle.json"
     dialog.file_edit.setText(str(out))

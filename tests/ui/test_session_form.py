@@ -32,7 +32,10 @@ from clinic_log.services.consents import record_consent
 from clinic_log.services.form_drafts import load_form_draft
 from clinic_log.services.session_queries import count_sessions, get_session
 from clinic_log.services.sessions import log_session, save_draft, sign_session
+from clinic_log.ui.client_picker import ClientPickerDialog
+from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_form import SessionFormDialog, form_key
+from tests.ui.dialogs import opened, opens
 from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form, stored
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import CONSENT_SIGNED_ON, LOT_EXPIRES, Clinic, session_entry
@@ -329,15 +332,13 @@ def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db:
     form.close()
 
     again = make_window(qtbot, db, db_path)
-    qtbot.waitUntil(lambda: again.session_launcher.offer_box is not None)
-    box = again.session_launcher.offer_box
-    assert box is not None
+    box = opened(qtbot, QMessageBox, again)  # the first window, closed, may ask too
     assert box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
-    with qtbot.waitSignal(again.session_launcher.form_opened) as opened:
+    with opens(qtbot, SessionFormDialog, again) as new:
         yes = box.button(QMessageBox.StandardButton.Yes)
         assert yes is not None
         yes.click()
-    resumed = opened.args[0]
+    resumed = new.widget
     qtbot.addWidget(resumed)
     assert resumed.state() == typed
 
@@ -355,9 +356,9 @@ def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, db: Datab
     assert stored(db_path, "SELECT status FROM sessions WHERE id = ?", draft_id) == [("draft",)]
     assert "Saved as draft session" in form.panel.status.text()
     form.area_rows.rows[0].passes.setText("4")
-    with qtbot.waitSignal(window.detail_dialog_opened) as opened:
+    with opens(qtbot, SessionDetailDialog, window) as new:
         form.sign()
-    dialog = opened.args[0]
+    dialog = new.widget
     assert dialog.detail.id == draft_id and dialog.detail.status == "signed"
     assert not dialog.findChildren(QLineEdit) and not dialog.findChildren(QAbstractSpinBox)  # read-only
     assert [(a.area_code, a.passes) for a in get_session(db, draft_id).areas] == [("neck", 4)]
@@ -457,13 +458,13 @@ def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Datab
                                                           clinic: Clinic) -> None:
     window = make_window(qtbot, db, db_path)
     assert window.new_session_action.shortcut().toString() == "Ctrl+N"
-    with qtbot.waitSignal(window.session_launcher.picker_opened) as opened:
+    with opens(qtbot, ClientPickerDialog, window) as new:
         window.new_session_action.trigger()
-    picker = opened.args[0]
+    picker = new.widget
     qtbot.keyClicks(picker.search, "zof")
-    with qtbot.waitSignal(window.session_launcher.form_opened) as shown:
+    with opens(qtbot, SessionFormDialog, window) as shown:
         qtbot.keyClick(picker.search, Qt.Key.Key_Return)
-    form = shown.args[0]
+    form = shown.widget
     qtbot.addWidget(form)
     assert form.client.client_ref == "P-1" and "Zofia Łukasiewicz" in form.windowTitle()
     assert window.new_session(clinic.client_id) is form  # one form per client
@@ -492,10 +493,7 @@ def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, db: Dat
     form.close()
     assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is not None
     window = make_window(qtbot, db, db_path)
-    qtbot.waitUntil(lambda: window.session_launcher.offer_box is not None)
-    box = window.session_launcher.offer_box
-    assert box is not None
-    discard = box.button(QMessageBox.StandardButton.Discard)
+    discard = opened(qtbot, QMessageBox, window).button(QMessageBox.StandardButton.Discard)
     assert discard is not None
     discard.click()
     assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is None
@@ -520,9 +518,9 @@ def test_reception_is_told_at_once_that_it_cannot_log_sessions(qtbot: QtBot, db:
                                                                clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
     act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
     window = make_window(qtbot, db, db_path)
-    assert window.new_session(clinic.client_id) is None
-    refused = window.session_launcher.refused
-    assert refused is not None and "role 'reception' may not log sessions" in refused.text()
+    with opens(qtbot, QMessageBox, window) as told:
+        assert window.new_session(clinic.client_id) is None
+    assert "role 'reception' may not log sessions" in told.widget.text()
 
 
 def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBot, db: Database, db_path: Path,
@@ -545,10 +543,10 @@ def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db
     window = make_window(qtbot, db, db_path)
     dialog = window.open_session(draft.id)
     assert dialog is not None and dialog.edit_button.isVisible() and not dialog.amend_button.isVisible()
-    with qtbot.waitSignal(window.session_launcher.form_opened) as opened:
+    with opens(qtbot, SessionFormDialog, window) as new:
         qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
-    form = opened.args[0]
-    assert isinstance(form, SessionFormDialog) and form.session_id == draft.id
+    form = new.widget
+    assert form.session_id == draft.id
     assert [(r.area.code, r.depth.value(), r.passes.value()) for r in form.area_rows.rows] == [
         ("forehead", 0.5, 2), ("neck", 0.75, 3)]
     assert form.notes.toPlainText() == "left early; finish the log later"

@@ -20,6 +20,7 @@ from clinic_log.ui.amend_dialog import AmendDialog, ReasonDialog
 from clinic_log.ui.current_user import sign_in
 from clinic_log.ui.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.session_table_model import Column, SessionTableModel
+from tests.ui.dialogs import opens
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
 
@@ -95,10 +96,9 @@ def test_amend_needs_a_reason_and_the_history_shows_old_and_new(qtbot: QtBot, db
     sign_in(clinic.derm)
     detail = open_detail(qtbot, db, signed.id)
     assert detail.amend_button.isVisible() and detail.void_button.isVisible()
-    opened: list[AmendDialog] = []
-    detail.amend_dialog_opened.connect(opened.append)
-    qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
-    [dialog] = opened
+    with opens(qtbot, AmendDialog, detail) as opened:
+        qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
+    dialog = opened.widget
     dialog.choose("Cheeks: depth (mm)")
     assert dialog.current_label.text() == "0.75"
     dialog.value_edit.setText("1.0")
@@ -220,10 +220,9 @@ def test_an_areas_site_is_amended_in_the_dialog_and_an_unknown_one_is_refused(
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
     sign_in(clinic.derm)
     detail = open_detail(qtbot, db, signed.id)
-    opened: list[AmendDialog] = []
-    detail.amend_dialog_opened.connect(opened.append)
-    qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
-    [dialog] = opened
+    with opens(qtbot, AmendDialog, detail) as opened:
+        qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
+    dialog = opened.widget
     dialog.choose("Forehead: site")
     assert dialog.current_label.text() == "forehead" and "body site code" in dialog.value_edit.placeholderText()
     qtbot.keyClicks(dialog.reason_edit, "entered on the wrong site: it was the nose")

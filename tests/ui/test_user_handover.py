@@ -23,6 +23,7 @@ from clinic_log.ui.main_window import MainWindow
 from clinic_log.ui.session_form import SessionFormDialog, form_key
 from tests.actors import logged_in_as
 from tests.ui.conftest import DiscardQuestions
+from tests.ui.dialogs import opens
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import make_clinic
 
@@ -88,15 +89,13 @@ def test_a_session_form_left_open_is_kept_as_its_practitioners_draft_when_anothe
     qtbot.waitUntil(lambda: gone(form))
     assert drafts(raw) == [("mbrandt", form_key(clinic.client_id))]
 
-    with qtbot.waitSignal(window.session_launcher.resume_offered) as offered:  # back to the practitioner
+    with opens(qtbot, QMessageBox, window) as offered:  # back to the practitioner
         log_in(qtbot, window.guard.switch_user(), "mbrandt", "derm-passphrase-1")
-    box = offered.args[0]
-    assert isinstance(box, QMessageBox) and box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
-    resumed: list[QWidget] = []
-    window.session_launcher.form_opened.connect(resumed.append)
-    box.button(QMessageBox.StandardButton.Yes).click()
-    [again] = resumed
-    assert isinstance(again, SessionFormDialog)
+    box = offered.widget
+    assert box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
+    with opens(qtbot, SessionFormDialog, window) as resumed:
+        box.button(QMessageBox.StandardButton.Yes).click()
+    again = resumed.widget
     assert again.notes.toPlainText() == "tolerated well; cool compress after"
 
 
