@@ -126,73 +126,72 @@ class Database:
 
     def write(self, action: Callable[[Session], T], attempts: int = 5) -> T:
         """Run `action` in one write transaction, retrying the whole of it while the database is busy."""
-        from sqlalchemy.exc import DBAPIError, OperationalError
-        from sqlalchemy.orm.exc import StaleDataError
 
-        for attempt in range(attempts):
-            try:
-                with self.writing() as session:
-                    return action(session)
-            except OperationalError as exc:
-                if _is_busy(str(exc.orig)) and attempt + 1 < attempts:
-                    time.sleep(0.05 * (attempt + 1))
-                    continue
-                raise translate_operational_error(exc) from exc
-            except StaleDataError as exc:  # an ORM UPDATE … WHERE version = <read> found another version
-                raise ChangedMeanwhile("the record was changed meanwhile on another workstation: nothing was "
-                                       "written; look at it again") from exc
-            except DBAPIError as exc:
-                refusal = guard_refusal(str(exc.orig))
-                if refusal is None:
-                    raise
-                raise refusal from exc
-        raise AssertionError("unreachable")
+        def once() -> T:
+            with self.writing() as session:
+                return action(session)
+
+        return self._retrying(once, attempts)
 
     def write_direct(self, action: Callable[[DriverTransaction], T], attempts: int = 5) -> T:
         """As `write`, but `action` runs its statements straight on the DB-API connection (db/driver.py).
 
-        Only for hot paths whose every statement is a prepared Core construct; the transaction, its retries while
-        the database is busy and its error messages are the same as `write`'s.
+        Only for hot paths whose every statement is a prepared Core construct (signing); the transaction, its
+        retries while the database is busy and its error messages are `write`'s (`_retrying`).
         """
         from clinic_log.db.driver import DriverTransaction
 
         sqlite = self.is_sqlite
-        busy_error = self.engine.dialect.loaded_dbapi.OperationalError
-        dbapi_error = self.engine.dialect.loaded_dbapi.DatabaseError
         audit_lock = None if sqlite else (_AUDIT_LOCK_SQL, (_AUDIT_LOCK_KEY,))
         connection = self._direct_connection()
         driver_connection: Any = connection.dbapi_connection
+
+        def once() -> T:
+            transaction = DriverTransaction(driver_connection, self.prepared, audit_lock)
+            try:
+                if sqlite:
+                    driver_connection.execute("BEGIN IMMEDIATE")  # as every write (see _on_begin)
+                result = action(transaction)
+                connection.commit()
+                return result
+            except BaseException:
+                connection.rollback()
+                raise
+            finally:
+                transaction.close()
+
         try:
-            for attempt in range(attempts):
-                transaction = DriverTransaction(driver_connection, self.prepared, audit_lock)
-                try:
-                    if sqlite:
-                        driver_connection.execute("BEGIN IMMEDIATE")  # as every write (see _on_begin)
-                    result = action(transaction)
-                    connection.commit()
-                    return result
-                except busy_error as exc:
-                    connection.rollback()
-                    if _is_busy(str(exc)) and attempt + 1 < attempts:
-                        time.sleep(0.05 * (attempt + 1))
-                        continue
-                    raise database_problem(str(exc)) from exc
-                except dbapi_error as exc:
-                    connection.rollback()
-                    refusal = guard_refusal(str(exc))
-                    if refusal is None:
-                        raise
-                    raise refusal from exc
-                except BaseException:
-                    connection.rollback()
-                    raise
-                finally:
-                    transaction.close()
-            raise AssertionError("unreachable")
+            return self._retrying(once, attempts)
         except BaseException as exc:
             if not isinstance(exc, DomainError):  # a refusal was rolled back cleanly; anything else: not kept
                 self._drop_direct_connection()
             raise
+
+    def _retrying(self, once: Callable[[], T], attempts: int) -> T:
+        """The one write loop: run `once` (a whole transaction) again while the database is busy, and turn what
+        the database refused into the domain's errors, whether it came through SQLAlchemy or the driver."""
+        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.orm.exc import StaleDataError
+
+        dbapi = self.engine.dialect.loaded_dbapi
+        for attempt in range(attempts):
+            try:
+                return once()
+            except StaleDataError as exc:  # an ORM UPDATE … WHERE version = <read> found another version
+                raise ChangedMeanwhile("the record was changed meanwhile on another workstation: nothing was "
+                                       "written; look at it again") from exc
+            except (DBAPIError, dbapi.DatabaseError) as exc:
+                error = exc.orig if isinstance(exc, DBAPIError) else exc
+                if isinstance(error, dbapi.OperationalError):
+                    if _is_busy(str(error)) and attempt + 1 < attempts:
+                        time.sleep(0.05 * (attempt + 1))
+                        continue
+                    raise database_problem(str(error)) from exc
+                refusal = guard_refusal(str(error))
+                if refusal is None:
+                    raise
+                raise refusal from exc
+        raise AssertionError("unreachable")
 
     def _direct_connection(self) -> Any:
         """This thread's connection for `write_direct`, kept between calls: a signature at the chair then pays no

@@ -16,12 +16,12 @@ from clinic_log.domain.enums import AppliesTo, Severity
 from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.values import DecisionFacts, FindingFacts
-from clinic_log.services import audit
+from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.clients import ClientView, view_of
 from clinic_log.services.clock import from_utc_naive
 from clinic_log.services.consents import ConsentStatus, consent_status_in
-from clinic_log.services.decisions import decisions_in, open_then_closed
+from clinic_log.services.decisions import open_then_closed
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def client_record(db: Database, client_id: int, on: date) -> ClientRecord:
                 .where(Finding.client_id == client_id).order_by(Finding.noted_on, Finding.id)))
         consent = consent_status_in(session, client_id, on)
         view = view_of(client)
-        decisions = open_then_closed(decisions_in(session, client_id), on)
+        decisions = open_then_closed(facts.client_decisions(session, client_id), on)
     suitability = assess_suitability(tuple(f.facts() for f in findings), view.fitzpatrick, on)
     return ClientRecord(view, history, findings, consent, suitability, on, decisions)
 
@@ -142,7 +142,7 @@ def client_decisions(db: Database, actor: Actor, client_ref: str, on: date, wher
         client_id = session.scalar(select(Client.id).where(Client.client_ref == client_ref))
         if client_id is None:
             raise NotFound("client", client_ref)
-        decisions = open_then_closed(decisions_in(session, client_id), on)
+        decisions = open_then_closed(facts.client_decisions(session, client_id), on)
     audit_viewed(db, actor, client_id, where)
     return ClientDecisions(client_id, client_ref, decisions)
 

@@ -17,10 +17,10 @@ from clinic_log.domain.enums import DecisionKind
 from clinic_log.domain.errors import ChangedMeanwhile, InvalidValue, NotFound
 from clinic_log.domain.permissions import Permission
 from clinic_log.domain.values import DecisionFacts
-from clinic_log.services import audit
+from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize
-from clinic_log.services.clock import from_utc_naive, utcnow
+from clinic_log.services.clock import utcnow
 
 PERMISSION = Permission.EDIT_CLINICAL_RECORDS
 REASON_MAX = 2000
@@ -134,23 +134,6 @@ def close_decision(db: Database, actor: Actor, decision_id: int, note: str) -> N
     db.write(work)
 
 
-def decision_facts(row: ClientDecision, closed_by_name: str | None = None) -> DecisionFacts:
-    """The decision's facts; `closed_by_name`: the closer's name when the record knows it (else their login)."""
-    return DecisionFacts(row.id, DecisionKind(row.kind), row.reason, row.decided_by_name,
-                         from_utc_naive(row.decided_at), row.review_on, row.referred_to, row.alternative,
-                         from_utc_naive(row.closed_at) if row.closed_at else None,
-                         (closed_by_name or row.closed_by) if row.closed_at else None, row.close_note)
-
-
-def decisions_in(session: Session, client_id: int) -> tuple[DecisionFacts, ...]:
-    """Every decision recorded for the client, oldest first (inside an open session)."""
-    return tuple(decision_facts(row, closer) for row, closer in session.execute(
-        select(ClientDecision, User.full_name)
-        .outerjoin(User, User.username == ClientDecision.closed_by)
-        .where(ClientDecision.client_id == client_id)
-        .order_by(ClientDecision.decided_at, ClientDecision.id)))
-
-
 def open_then_closed(decisions: tuple[DecisionFacts, ...], on: date) -> tuple[DecisionFacts, ...]:
     """The decisions open on `on` in the order they were decided, then the others, the latest closed first."""
     still_open = tuple(d for d in decisions if d.open_on(on))
@@ -164,4 +147,4 @@ def open_decisions(db: Database, client_id: int, on: date) -> tuple[DecisionFact
     with db.reading() as session:
         if session.get(Client, client_id) is None:
             raise NotFound("client", client_id)
-        return tuple(d for d in decisions_in(session, client_id) if d.open_on(on))
+        return tuple(d for d in facts.client_decisions(session, client_id) if d.open_on(on))

@@ -17,7 +17,9 @@ workstation could make stale). Should a code be missing anyway, the full lists a
 ("one of …") stays exactly what logging the entry would show.
 
 The selects are Core constructs run through the signing transaction's driver connection (db/driver.py): signing
-is the write a practitioner waits on, and SQLAlchemy's per-statement machinery was a third of its time.
+is the write a practitioner waits on, and SQLAlchemy's per-statement machinery was a third of its time. They only
+fetch: each fact is read from the columns services/facts.py names and built by its builders, as on the form and
+in the import.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement, Executable, Select
 
@@ -39,11 +41,8 @@ from clinic_log.db.models import (
     Complication,
     ComplicationType,
     Consent,
-    ContraindicationType,
-    Credential,
     Device,
     DeviceModel,
-    DeviceTip,
     Finding,
     Indication,
     Practitioner,
@@ -51,34 +50,26 @@ from clinic_log.db.models import (
     SessionOverride,
     SessionProduct,
     SessionWarning,
-    Setting,
     TreatmentSession,
     User,
     table_of,
 )
-from clinic_log.domain.enums import AppliesTo, DecisionKind, Level, Modality, PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.enums import Level, SessionStatus
 from clinic_log.domain.errors import ChangedMeanwhile, InvalidValue, NotFound, RecordLocked
 from clinic_log.domain.rules import SessionFacts
 from clinic_log.domain.signing import Override, ProblemKey
 from clinic_log.domain.values import (
     AreaInput,
     AreaRef,
-    ClientFacts,
     ComplicationInput,
-    CredentialFacts,
-    DecisionFacts,
-    DeviceModelRef,
-    FindingFacts,
     IndicationRef,
-    LotFacts,
-    PractitionerFacts,
     ProductInput,
     SessionInput,
-    TipRef,
 )
+from clinic_log.services import facts
 from clinic_log.services.audit import CHAIN_HEAD, GENESIS
 from clinic_log.services.clock import from_utc_naive
-from clinic_log.settings import CONSENT_VALIDITY
+from clinic_log.services.facts import Prefixed
 
 _s = table_of(TreatmentSession)
 _client = table_of(Client)
@@ -88,31 +79,25 @@ _device = table_of(Device)
 _model = table_of(DeviceModel)
 _lot = table_of(CartridgeLot)
 _consent = table_of(Consent)
-_setting = table_of(Setting)
 _areas = table_of(SessionArea)
 _area = table_of(Area)
 _indication = table_of(Indication)
-_tip = table_of(DeviceTip)
 _products = table_of(SessionProduct)
 _comps = table_of(Complication)
 _comp_type = table_of(ComplicationType)
-_cred = table_of(Credential)
 _finding = table_of(Finding)
 _decision = table_of(ClientDecision)
 _warnings = table_of(SessionWarning)
-_ci_type = table_of(ContraindicationType)
 _overrides = table_of(SessionOverride)
 _user = table_of(User)
 _user_prac = table_of(Practitioner).alias("user_prac")
 
 _Rows = Sequence[Any]  # db/driver.py rows: named tuples
-_PEOPLE = ("id", "username", "full_name", "role", "needs_supervision", "depth_cap_mm")
 
 
 def _draft_select() -> Select[Any]:
     latest_consent = (select(_consent.c.signed_on).where(_consent.c.client_id == _s.c.client_id)
                       .order_by(_consent.c.signed_on.desc()).limit(1).scalar_subquery())
-    validity = select(_setting.c.value).where(_setting.c.key == CONSENT_VALIDITY.key).scalar_subquery()
     # Whether each kind of child row exists: most drafts have no products, complications or stored warnings and
     # most clients no findings, so a probe here saves a statement round trip for each that is empty.
     has = {
@@ -129,14 +114,12 @@ def _draft_select() -> Select[Any]:
             _s.c.supervisor_presence, _s.c.device_id, _s.c.course_index, _s.c.course_total, _s.c.skin_response,
             _s.c.notes, _s.c.warnings_reason, _s.c.version, _s.c.created_by, _s.c.voided_by,
             _s.c.countersigned_by,
-            _client.c.id.label("c_id"), _client.c.client_ref, _client.c.fitzpatrick, _client.c.date_of_birth,
-            *(_prac.c[name].label(f"p_{name}") for name in _PEOPLE),
-            *(_sup.c[name].label(f"sup_{name}") for name in _PEOPLE),
+            *facts.columns(_client, facts.CLIENT_FIELDS, "c_"),
+            *facts.columns(_prac, facts.PERSON_FIELDS, "p_"), *facts.columns(_sup, facts.PERSON_FIELDS, "sup_"),
             _device.c.id.label("d_id"), _device.c.serial, _device.c.in_service,
-            _model.c.name.label("model_name"), _model.c.modality, _model.c.min_depth_mm, _model.c.max_depth_mm,
-            _model.c.min_age, _model.c.energy_unit, _model.c.id.label("model_id"),
-            _lot.c.lot_number, _lot.c.expires_on.label("lot_expires"),
-            latest_consent.label("consent_on"), validity.label("consent_validity"),
+            *facts.columns(_model, facts.MODEL_FIELDS, "m_"), _model.c.id.label("model_id"),
+            *facts.columns(_lot, facts.LOT_FIELDS, "lot_"),
+            latest_consent.label("consent_on"), facts.CONSENT_VALIDITY_VALUE.label("consent_validity"),
             *(probe.label(name) for name, probe in has.items()),
             CHAIN_HEAD.label("audit_head"),
             # The acting login, re-read with the draft (services/authority.py judges it): NULLs without one.
@@ -144,13 +127,9 @@ def _draft_select() -> Select[Any]:
             _user.c.practitioner_id.label("u_practitioner_id"), _user_prac.c.active.label("u_practitioner_active"),
             # One row per treated area (one with NULLs when there is none), each with its reference range.
             _areas.c.id.label("a_id"), _areas.c.area_code, _areas.c.depth_mm, _areas.c.passes, _areas.c.technique,
-            _areas.c.endpoint, _areas.c.rf_energy, _area.c.code.label("area_ref"), _area.c.label.label("area_label"),
-            _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm, _area.c.rf_min_mm, _area.c.rf_max_mm,
+            _areas.c.endpoint, _areas.c.rf_energy, *facts.columns(_area, facts.AREA_FIELDS, "ar_"),
             # Why the area was treated (with the indication's own range) and the tip used: NULLs when not recorded.
-            _areas.c.indication, _areas.c.tip, _indication.c.code.label("ind_ref"),
-            _indication.c.label.label("ind_label"), _indication.c.default_site.label("ind_site"),
-            _indication.c.usual_min_mm.label("ind_min"), _indication.c.usual_max_mm.label("ind_max"),
-            _indication.c.rf_min_mm.label("ind_rf_min"), _indication.c.rf_max_mm.label("ind_rf_max"),
+            _areas.c.indication, _areas.c.tip, *facts.columns(_indication, facts.INDICATION_FIELDS, "ind_"),
         )
         .select_from(_s)
         .outerjoin(_client, _client.c.id == _s.c.client_id)
@@ -169,29 +148,25 @@ def _draft_select() -> Select[Any]:
     )
 
 
+# The facts' columns in the wide rows of `_DRAFT` (and `_COMPLICATIONS`), read out for the builders.
+_CLIENT = Prefixed(facts.CLIENT_FIELDS, "c_")
+_PERSON = Prefixed(facts.PERSON_FIELDS, "p_")
+_SUPERVISOR = Prefixed(facts.PERSON_FIELDS, "sup_")
+_MODEL = Prefixed(facts.MODEL_FIELDS, "m_")
+_LOT = Prefixed(facts.LOT_FIELDS, "lot_")
+_AREA = Prefixed(facts.AREA_FIELDS, "ar_")
+_INDICATION = Prefixed(facts.INDICATION_FIELDS, "ind_")
+_COMPLICATION_TYPE = Prefixed(facts.COMPLICATION_TYPE_FIELDS, "type_")
+
 # Built once: statements are immutable, and the same object hits SQLAlchemy's compiled cache at once.
 _DRAFT = _draft_select()
 _PRODUCTS = (select(_products.c.name, _products.c.contact_minutes, _products.c.note)
              .where(_products.c.session_id == bindparam("sid")).order_by(_products.c.id))
 _COMPLICATIONS = (select(_comps.c.code, _comps.c.grade, _comps.c.onset_on, _comps.c.expected, _comps.c.relatedness,
                          _comps.c.action, _comps.c.outcome, _comps.c.resolved_on, _comps.c.reported,
-                         _comp_type.c.code.label("known"), _comp_type.c.max_grade)
+                         *facts.columns(_comp_type, facts.COMPLICATION_TYPE_FIELDS, "type_"))
                   .outerjoin(_comp_type, _comp_type.c.code == _comps.c.code)
                   .where(_comps.c.session_id == bindparam("sid")).order_by(_comps.c.id))
-_CREDENTIALS = (select(_cred.c.practitioner_id, _cred.c.kind, _cred.c.number, _cred.c.expires_on, _cred.c.required)
-                .where(or_(_cred.c.practitioner_id == bindparam("pid"), _cred.c.practitioner_id == bindparam("sup")))
-                .order_by(_cred.c.id))
-_FINDINGS = (select(_finding.c.code, _ci_type.c.label, _ci_type.c.severity, _finding.c.noted_on, _finding.c.ends_on,
-                    _ci_type.c.window, _finding.c.cleared_by, _finding.c.clearance_note, _ci_type.c.modality)
-             .join(_ci_type, _ci_type.c.code == _finding.c.code)
-             .where(_finding.c.client_id == bindparam("cid")).order_by(_finding.c.noted_on))
-
-_DECISIONS = (select(_decision.c.id, _decision.c.kind, _decision.c.reason, _decision.c.decided_by_name,
-                     _decision.c.decided_at, _decision.c.review_on, _decision.c.referred_to, _decision.c.alternative,
-                     _decision.c.closed_at)
-              .where(_decision.c.client_id == bindparam("cid")).order_by(_decision.c.decided_at, _decision.c.id))
-
-
 _STORED_WARNINGS = (select(_warnings.c.code, _warnings.c.message, _warnings.c.level)
                     .where(_warnings.c.session_id == bindparam("sid")).order_by(_warnings.c.id))
 _OVERRIDES = (select(_overrides.c.code, _overrides.c.message, _overrides.c.reason, _overrides.c.overridden_by,
@@ -199,15 +174,9 @@ _OVERRIDES = (select(_overrides.c.code, _overrides.c.message, _overrides.c.reaso
               .where(_overrides.c.session_id == bindparam("sid"), _overrides.c.version == bindparam("version"))
               .order_by(_overrides.c.id))
 
-_ALL_AREAS = select(_area.c.code, _area.c.label, _area.c.region, _area.c.usual_min_mm, _area.c.usual_max_mm,
-                    _area.c.rf_min_mm, _area.c.rf_max_mm)
-_ALL_INDICATIONS = select(_indication.c.code.label("ind_ref"), _indication.c.label.label("ind_label"),
-                          _indication.c.default_site.label("ind_site"), _indication.c.usual_min_mm.label("ind_min"),
-                          _indication.c.usual_max_mm.label("ind_max"), _indication.c.rf_min_mm.label("ind_rf_min"),
-                          _indication.c.rf_max_mm.label("ind_rf_max"))
-_TIPS = (select(_tip.c.code, _tip.c.label, _tip.c.min_depth_mm, _tip.c.max_depth_mm, _tip.c.region)
-         .where(_tip.c.model_id == bindparam("mid")).order_by(_tip.c.max_depth_mm, _tip.c.id))
-_ALL_COMPLICATION_CODES = select(_comp_type.c.code, _comp_type.c.max_grade)
+_ALL_AREAS = select(*facts.columns(_area, facts.AREA_FIELDS))
+_ALL_INDICATIONS = select(*facts.columns(_indication, facts.INDICATION_FIELDS))
+_ALL_COMPLICATION_CODES = select(*facts.columns(_comp_type, facts.COMPLICATION_TYPE_FIELDS))
 
 
 class Reader(Protocol):
@@ -314,30 +283,19 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
         if not row.in_service and row.status == SessionStatus.DRAFT:
             raise InvalidValue("device", row.serial, "a device that is in service")
         # The model's tips are read only when an area records one: the rules look at them for nothing else.
-        tips = tuple(TipRef(t.code, t.label, t.min_depth_mm, t.max_depth_mm, t.region)
-                     for t in reader.rows(_TIPS, {"mid": row.model_id})) if any(r.tip for r in rows) else ()
-        device_model = DeviceModelRef(row.model_name, Modality(row.modality), row.min_depth_mm, row.max_depth_mm,
-                                      row.min_age, row.energy_unit, tips)
+        tips = reader.rows(facts.TIPS_OF, {"mid": row.model_id}) if any(r.tip for r in rows) else ()
+        device_model = facts.device_model_ref_of(_MODEL(row), tips)
 
     area_rows = [r for r in rows if r.a_id is not None]
     product_rows = reader.rows(_PRODUCTS, {"sid": session_id}) if row.has_products else []
     comp_rows = reader.rows(_COMPLICATIONS, {"sid": session_id}) if row.has_complications else []
-    credentials: dict[int, list[CredentialFacts]] = {row.practitioner_id: []}
+    credentials: dict[int, list[Any]] = {row.practitioner_id: []}
     if row.supervisor_id is not None:
         credentials[row.supervisor_id] = []
-    for c in reader.rows(_CREDENTIALS, {"pid": row.practitioner_id, "sup": row.supervisor_id}):
-        credentials[c.practitioner_id].append(CredentialFacts(c.kind, c.number, c.expires_on, c.required))
-    findings = tuple(
-        FindingFacts(f.code, f.label, Severity(f.severity), f.noted_on, f.ends_on, f.window, f.cleared_by,
-                     f.clearance_note, AppliesTo(f.modality))
-        for f in (reader.rows(_FINDINGS, {"cid": row.client_id}) if row.has_findings else ())
-    )
-    decisions = tuple(
-        DecisionFacts(d.id, DecisionKind(d.kind), d.reason, d.decided_by_name, from_utc_naive(d.decided_at),
-                      d.review_on, d.referred_to, d.alternative,
-                      None if d.closed_at is None else from_utc_naive(d.closed_at))
-        for d in (reader.rows(_DECISIONS, {"cid": row.client_id}) if row.has_decisions else ())
-    )
+    for c in reader.rows(facts.CREDENTIALS_OF, {"pid": row.practitioner_id, "sup": row.supervisor_id}):
+        credentials[c.practitioner_id].append(c)
+    findings = reader.rows(facts.FINDINGS_OF, {"cid": row.client_id}) if row.has_findings else ()
+    decisions = reader.rows(facts.DECISIONS_OF, {"cid": row.client_id}) if row.has_decisions else ()
     stored = frozenset((w.code, w.message) for w in reader.rows(_STORED_WARNINGS, {"sid": session_id})
                        if w.level in (Level.WARNING, Level.STOP)) if row.has_warnings else frozenset()
     overrides = {(o.code, o.message): Override(o.reason, o.overridden_by, o.overridden_at)
@@ -346,7 +304,7 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
 
     entry = SessionInput(
         client_id=row.client_id, practitioner_id=row.practitioner_id, started_at=from_utc_naive(row.started_at),
-        device_id=row.device_id, cartridge_lot=row.lot_number, lot_expires=row.lot_expires,
+        device_id=row.device_id, cartridge_lot=row.lot_lot_number, lot_expires=row.lot_expires_on,
         supervisor_id=row.supervisor_id, supervisor_presence=row.supervisor_presence,
         areas=tuple(AreaInput(a.area_code, a.depth_mm, a.passes, a.technique, a.endpoint, a.rf_energy,
                               a.indication, a.tip)
@@ -357,51 +315,42 @@ def load_record(reader: Reader, session_id: int, user_id: int | None = None) -> 
         course_index=row.course_index, course_total=row.course_total, skin_response=row.skin_response,
         notes=row.notes,
     )
-    facts = SessionFacts(
-        client=ClientFacts(row.c_id, row.client_ref, row.fitzpatrick, findings, row.consent_on, row.date_of_birth,
-                           decisions),
-        practitioner=_person(row, "p_", credentials[row.practitioner_id]),
-        supervisor=None if row.supervisor_id is None else _person(row, "sup_", credentials[row.supervisor_id]),
+    session_facts = facts.session_facts(
+        client=facts.client_facts_of(_CLIENT(row), findings, row.consent_on, decisions),
+        practitioner=facts.practitioner_facts_of(_PERSON(row), credentials[row.practitioner_id]),
+        supervisor=None if row.supervisor_id is None
+        else facts.practitioner_facts_of(_SUPERVISOR(row), credentials[row.supervisor_id]),
         device_model=device_model,
         areas=_area_refs(reader, area_rows),
-        complication_codes=_complication_codes(reader, comp_rows),
-        consent_validity=CONSENT_VALIDITY.value(row.consent_validity),
-        lot=None if row.lot_number is None else LotFacts(row.lot_number, True, row.lot_expires),
         indications=_indication_refs(reader, area_rows),
+        complication_codes=_complication_codes(reader, comp_rows),
+        consent_validity=row.consent_validity,
+        lot=facts.lot_facts_of(row.lot_lot_number, _LOT(row) if row.lot_lot_number is not None else None),
     )
     return StoredSession(row.id, SessionStatus(row.status), row.version, row.practitioner_id, row.created_by,
                          row.voided_by, row.countersigned_by, row.warnings_reason, stored, overrides,
-                         row.audit_head or GENESIS, entry, facts, tuple(a.a_id for a in area_rows),
+                         row.audit_head or GENESIS, entry, session_facts, tuple(a.a_id for a in area_rows),
                          None if row.u_id is None else Login(bool(row.u_active), row.u_role, row.u_practitioner_id,
                                                              row.u_practitioner_active))
 
 
-def _person(row: Any, prefix: str, credentials: list[CredentialFacts]) -> PractitionerFacts:
-    m = row._asdict()
-    return PractitionerFacts(m[f"{prefix}id"], m[f"{prefix}username"], m[f"{prefix}full_name"],
-                             PractitionerRole(m[f"{prefix}role"]), m[f"{prefix}needs_supervision"],
-                             m[f"{prefix}depth_cap_mm"], tuple(credentials))
-
-
 def _area_refs(reader: Reader, area_rows: _Rows) -> dict[str, AreaRef]:
-    if any(a.area_ref is None for a in area_rows):  # not reachable while foreign keys hold; keeps the message exact
-        return {a.code: AreaRef(a.code, a.label, a.region, a.usual_min_mm, a.usual_max_mm, a.rf_min_mm, a.rf_max_mm)
-                for a in reader.rows(_ALL_AREAS, {})}
-    return {a.area_ref: AreaRef(a.area_ref, a.area_label, a.region, a.usual_min_mm, a.usual_max_mm, a.rf_min_mm,
-                                a.rf_max_mm)
-            for a in area_rows}
+    """The areas the session records; every one only when a stored code is missing (not reachable while foreign
+    keys hold; it keeps the error's list of allowed codes exactly what logging the entry would show)."""
+    if any(a.ar_code is None for a in area_rows):
+        return {a.code: facts.area_ref_of(a) for a in reader.rows(_ALL_AREAS, {})}
+    return {a.ar_code: facts.area_ref_of(_AREA(a)) for a in area_rows}
 
 
 def _indication_refs(reader: Reader, area_rows: _Rows) -> dict[str, IndicationRef]:
     """The indications the areas record; every one only when a stored code is missing (as for areas)."""
-    if any(a.indication is not None and a.ind_ref is None for a in area_rows):
-        area_rows = reader.rows(_ALL_INDICATIONS, {})
-    return {a.ind_ref: IndicationRef(a.ind_ref, a.ind_label, a.ind_site, a.ind_min, a.ind_max, a.ind_rf_min,
-                                     a.ind_rf_max)
-            for a in area_rows if a.ind_ref is not None}
+    if any(a.indication is not None and a.ind_code is None for a in area_rows):
+        return {i.code: facts.indication_ref_of(i) for i in reader.rows(_ALL_INDICATIONS, {})}
+    return {a.ind_code: facts.indication_ref_of(_INDICATION(a)) for a in area_rows if a.ind_code is not None}
 
 
 def _complication_codes(reader: Reader, comp_rows: _Rows) -> dict[str, int]:
-    if any(c.known is None for c in comp_rows):  # as for areas: only to list every allowed code in the error
-        return {c.code: c.max_grade for c in reader.rows(_ALL_COMPLICATION_CODES, {})}
-    return {c.known: c.max_grade for c in comp_rows}
+    """The complication types the session records; every one only when a code is missing (as for areas)."""
+    if any(c.type_code is None for c in comp_rows):
+        return facts.complication_codes_of(reader.rows(_ALL_COMPLICATION_CODES, {}))
+    return facts.complication_codes_of(_COMPLICATION_TYPE(c) for c in comp_rows)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,13 +26,9 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import (
     CartridgeLot,
     Client,
-    ClientDecision,
     Complication,
-    Consent,
-    ContraindicationType,
     Credential,
     Device,
-    Finding,
     Practitioner,
     SessionArea,
     SessionWarning,
@@ -41,7 +36,7 @@ from clinic_log.db.models import (
     table_of,
 )
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import AppliesTo, Level, PractitionerRole, SessionStatus, Severity
+from clinic_log.domain.enums import Level, PractitionerRole, SessionStatus
 from clinic_log.domain.errors import DomainError, InvalidValue
 from clinic_log.domain.numbers import parse_decimal
 from clinic_log.domain.permissions import Permission
@@ -50,9 +45,6 @@ from clinic_log.domain.values import (
     AreaInput,
     ClientFacts,
     ComplicationInput,
-    DecisionFacts,
-    FindingFacts,
-    LotFacts,
     Problem,
     SessionInput,
 )
@@ -76,12 +68,10 @@ from clinic_log.services.csv_input import (
     read_rows,
     utc_stamp,
 )
-from clinic_log.services.decisions import decision_facts
 from clinic_log.services.draft_input import OrmReader
 from clinic_log.services.people import PractitionerDetails, validate_practitioner
 from clinic_log.services.progress import Progress, no_progress
 from clinic_log.services.seals import SEAL_KEY, seals_of
-from clinic_log.settings import CONSENT_VALIDITY, read
 
 T = TypeVar("T")
 
@@ -249,53 +239,47 @@ class _Group:
     warnings: tuple[Problem, ...] = ()
 
 
-class _SessionLookups:
-    """Everything the rows refer to, loaded once per import."""
+class SessionLookups:
+    """Everything the rows refer to, loaded once per import (the rules' facts through services/facts.py)."""
 
     def __init__(self, session: Session) -> None:
         self.clients = {ref: (cid, fitz) for cid, ref, fitz in
                         session.execute(select(Client.id, Client.client_ref, Client.fitzpatrick))}
-        self.practitioners = {p.username: facts.practitioner_facts(session, p.id)
-                              for p in session.scalars(select(Practitioner))}
-        self.practitioners_by_id = {p.id: p for p in self.practitioners.values()}
-        self.fitzpatrick_by_id = {cid: fitz for cid, fitz in self.clients.values()}
-        self.born_by_id = {cid: born for cid, born in session.execute(select(Client.id, Client.date_of_birth))}
+        self.practitioners_by_id = facts.practitioners(session)
+        self.practitioners = {p.username: p for p in self.practitioners_by_id.values()}
         self.models = facts.device_models_by_name(session)
         self.model_refs = facts.device_model_refs(session)  # with each model's tips and energy unit
         self.devices = {d.serial: d for d in session.scalars(select(Device))}
         self.lots = {lot.lot_number: lot for lot in session.scalars(select(CartridgeLot))}
         # The lots known before the import, as the rules see them for every session of the file (lots the file
         # brings are added to `lots` as they are written, batch by batch).
-        self.lots_at_start = {number: lot.expires_on for number, lot in self.lots.items()}
+        lots = select(*facts.columns(facts.LOT, facts.LOT_FIELDS))
+        self.lots_at_start = {row.lot_number: row for row in session.execute(lots)}
         self.areas = facts.area_refs(session)
         self.indications = facts.indication_refs(session)
         self.complications = facts.complication_codes(session)
-        self.consent_validity = read(session, CONSENT_VALIDITY)
+        self.consent_validity = session.scalar(select(facts.CONSENT_VALIDITY_VALUE))
         self.session = session
-        self._client_facts: dict[int, ClientFacts] = {}
+        self._client_facts: dict[int, ClientFacts] | None = None
 
-    def client_facts(self, client_id: int, fitzpatrick: int | None) -> ClientFacts:
-        if not self._client_facts:
-            self._load_client_facts()
-        return self._client_facts.get(client_id) or ClientFacts(client_id, "", fitzpatrick, (), None)
+    def client_facts(self, client_id: int) -> ClientFacts:
+        if self._client_facts is None:  # read when the first session is checked: a file with errors may not get there
+            self._client_facts = facts.clients(self.session)
+        return self._client_facts[client_id]
 
-    def _load_client_facts(self) -> None:
-        findings: dict[int, list[FindingFacts]] = defaultdict(list)
-        consents: dict[int, date] = {}
-        for client_id, signed_on in self.session.execute(select(Consent.client_id, Consent.signed_on)):
-            if client_id not in consents or signed_on > consents[client_id]:
-                consents[client_id] = signed_on
-        for f, t in self.session.execute(select(Finding, ContraindicationType).join(
-                ContraindicationType, ContraindicationType.code == Finding.code)):
-            findings[f.client_id].append(FindingFacts(f.code, t.label, Severity(t.severity), f.noted_on, f.ends_on,
-                                                      t.window, f.cleared_by, f.clearance_note,
-                                                      AppliesTo(t.modality)))
-        decisions: dict[int, list[DecisionFacts]] = defaultdict(list)
-        for d in self.session.scalars(select(ClientDecision).order_by(ClientDecision.decided_at, ClientDecision.id)):
-            decisions[d.client_id].append(decision_facts(d))
-        for ref, (cid, fitz) in self.clients.items():
-            self._client_facts[cid] = ClientFacts(cid, ref, fitz, tuple(findings.get(cid, ())), consents.get(cid),
-                                                  self.born_by_id.get(cid), tuple(decisions.get(cid, ())))
+    def session_facts(self, entry: SessionInput, model_name: str | None = None) -> SessionFacts:
+        """The facts for one session of the file: `model_name` is its device's model (a device the file brings
+        has no id yet), else the model of the stored device `entry.device_id`."""
+        if model_name is None and entry.device_id is not None:
+            model_name = next(d.model.name for d in self.devices.values() if d.id == entry.device_id)
+        supervisor = self.practitioners_by_id[entry.supervisor_id] if entry.supervisor_id else None
+        return facts.session_facts(
+            client=self.client_facts(entry.client_id), practitioner=self.practitioners_by_id[entry.practitioner_id],
+            supervisor=supervisor, device_model=self.model_refs[model_name] if model_name else None,
+            areas=self.areas, indications=self.indications, complication_codes=self.complications,
+            consent_validity=self.consent_validity,
+            lot=facts.lot_facts_of(entry.cartridge_lot, self.lots_at_start.get(entry.cartridge_lot or "")),
+        )
 
 
 def import_sessions(db: Database, actor: Actor, path: Path, *, skip_existing: bool = False,
@@ -312,7 +296,7 @@ def import_sessions(db: Database, actor: Actor, path: Path, *, skip_existing: bo
         db.lock_imports(session)  # a second import of the same file waits, then finds these sessions stored
         problems = ProblemList()
         reader = CsvReader(path, SESSION_COLUMNS, problems, SESSION_LIMITS, SESSION_OPTIONAL_COLUMNS)
-        run = _SessionImport(db, session, actor, _SessionLookups(session), problems, path.name, digest,
+        run = _SessionImport(db, session, actor, SessionLookups(session), problems, path.name, digest,
                              skip_existing)
         batch: list[CsvRow] = []
         for row in reader:
@@ -368,7 +352,7 @@ class _SessionImport:
     assessed and written batch by batch; after the first problem nothing more is written, but every row is still
     checked so the whole list of problems can be reported (and the transaction rolled back)."""
 
-    def __init__(self, db: Database, session: Session, actor: Actor, look: _SessionLookups, problems: ProblemList,
+    def __init__(self, db: Database, session: Session, actor: Actor, look: SessionLookups, problems: ProblemList,
                  file_name: str, digest: str, skip_existing: bool) -> None:
         self.db, self.session, self.actor, self.look, self.problems = db, session, actor, look, problems
         self.file_name, self.digest, self.skip_existing = file_name, digest, skip_existing
@@ -588,22 +572,10 @@ def _padded(values: set[T]) -> list[T]:
     return listed + [listed[-1]] * (_STORED_KEY_CHUNK - len(listed))
 
 
-def _assess_groups(groups: list[_Group], look: _SessionLookups, problems: ProblemList) -> None:
+def _assess_groups(groups: list[_Group], look: SessionLookups, problems: ProblemList) -> None:
     for group in groups:
         entry = group.entry
-        practitioner = look.practitioners_by_id[entry.practitioner_id]
-        supervisor = look.practitioners_by_id.get(entry.supervisor_id) if entry.supervisor_id else None
-        model = look.models[group.device_key[0]] if group.device_key else None
-        fitz = look.fitzpatrick_by_id[entry.client_id]
-        session_facts = SessionFacts(
-            client=look.client_facts(entry.client_id, fitz), practitioner=practitioner, supervisor=supervisor,
-            device_model=look.model_refs[model.name] if model else None, areas=look.areas,
-            complication_codes=look.complications, consent_validity=look.consent_validity,
-            lot=None if not group.lot_number else LotFacts(group.lot_number, group.lot_number in look.lots_at_start,
-                                                           look.lots_at_start.get(group.lot_number)),
-            indications=look.indications,
-        )
-        assessment = assess_session(entry, session_facts)
+        assessment = assess_session(entry, look.session_facts(entry, group.device_key[0] if group.device_key else ""))
         group.warnings = assessment.to_go_ahead
         for error in assessment.errors:
             problems.add(*_locate(group, error.field, error.message))
@@ -633,7 +605,7 @@ _COMPLICATION_COLUMNS = ("session_id", "code", "grade", "onset_on", "reported", 
 _WARNING_COLUMNS = ("session_id", "code", "message", "reason", "level", "overridden_by", "overridden_at")
 
 
-def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_Group], look: _SessionLookups,
+def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_Group], look: SessionLookups,
                     file_name: str, digest: str) -> list[int]:
     now = utcnow()
     device_ids = _ensure_devices(session, groups, look)
@@ -679,7 +651,7 @@ def _write_sessions(db: Database, session: Session, actor: Actor, groups: list[_
     return ids
 
 
-def _ensure_devices(session: Session, groups: list[_Group], look: _SessionLookups) -> dict[tuple[str, str], int]:
+def _ensure_devices(session: Session, groups: list[_Group], look: SessionLookups) -> dict[tuple[str, str], int]:
     ids: dict[tuple[str, str], int] = {}
     for g in groups:
         if g.device_key and g.device_key not in ids:
@@ -694,7 +666,7 @@ def _ensure_devices(session: Session, groups: list[_Group], look: _SessionLookup
     return ids
 
 
-def _ensure_lots(session: Session, groups: list[_Group], look: _SessionLookups) -> dict[str, int]:
+def _ensure_lots(session: Session, groups: list[_Group], look: SessionLookups) -> dict[str, int]:
     ids: dict[str, int] = {}
     for g in groups:
         if g.lot_number and g.lot_number not in ids:

@@ -48,7 +48,7 @@ from clinic_log.domain.signing import (
     go_ahead,
     key,
 )
-from clinic_log.domain.values import Assessment, ComplicationInput, LotFacts, Problem, SessionInput
+from clinic_log.domain.values import Assessment, ComplicationInput, Problem, SessionInput
 from clinic_log.services import audit, facts
 from clinic_log.services.audit import AuditEvent
 from clinic_log.services.authority import authorize, judge, practitioner_role
@@ -56,7 +56,6 @@ from clinic_log.services.clock import to_utc_naive, utcnow
 from clinic_log.services.draft_input import OrmReader, StoredSession, load_draft, load_record
 from clinic_log.services.seals import AMENDMENTS, COMPLICATIONS, PRODUCTS, SEAL_KEY, WARNINGS, seal_of
 from clinic_log.services.session_views import SessionSaved
-from clinic_log.settings import CONSENT_VALIDITY, read
 
 __all__ = ["ChecksChanged", "SessionRejected", "StopsNeedOverride", "WarningsNeedReason"]  # the refusals callers catch
 
@@ -89,29 +88,8 @@ class _Prepared:
     assessment: Assessment
 
 
-def _lot_facts(session: Session, number: str | None) -> LotFacts | None:
-    if not number:
-        return None
-    expires = session.execute(select(CartridgeLot.id, CartridgeLot.expires_on)
-                              .where(CartridgeLot.lot_number == number)).first()
-    return LotFacts(number, expires is not None, None if expires is None else expires.expires_on)
-
-
 def _facts_for(session: Session, entry: SessionInput) -> _Prepared:
-    client = facts.client_facts(session, entry.client_id)
-    practitioner = facts.practitioner_facts(session, entry.practitioner_id)
-    supervisor = facts.practitioner_facts(session, entry.supervisor_id) if entry.supervisor_id else None
-    device_model = None
-    if entry.device_id is not None:
-        device, device_model = facts.device_for(session, entry.device_id)
-        if not device.in_service:
-            raise InvalidValue("device", device.serial, "a device that is in service")
-    session_facts = SessionFacts(
-        client=client, practitioner=practitioner, supervisor=supervisor, device_model=device_model,
-        areas=facts.area_refs(session), complication_codes=facts.complication_codes(session),
-        consent_validity=read(session, CONSENT_VALIDITY), lot=_lot_facts(session, entry.cartridge_lot),
-        indications=facts.indication_refs(session),
-    )
+    session_facts = facts.for_entry(session, entry)
     return _Prepared(session_facts, assess_session(entry, session_facts))
 
 

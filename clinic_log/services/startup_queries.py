@@ -1,19 +1,18 @@
-"""The first screen's data through plain sqlite3, before SQLAlchemy has loaded: start-up time is budgeted.
+"""The first screen's data before SQLAlchemy has loaded: start-up time is budgeted.
 
 Importing SQLAlchemy's ORM and the models takes longer than everything else the GUI does before its window shows.
-So while the ORM is not loaded yet, the calls below answer from an SQLite file with the standard library's sqlite3
-and the same SQL the ORM services emit: the first page of sessions with no filter, their count, the practitioners'
-names, the area labels, whether any user exists and the settings the login screen shows. Once the ORM is
-loaded (`load_services`, run off the GUI thread just after the window shows), on PostgreSQL, or with a filter
-set, each call goes to the ORM service (session_queries, people, facts, auth, settings).
-A test checks that both answer alike.
+So the first screen asks one `FirstScreenReader`, held by a `FirstScreen` the main window owns: while the ORM is
+not loaded it is a `PlainReader`, which answers from the SQLite file with the standard library's sqlite3 and the
+same SQL the ORM services emit (the first page of sessions with no filter, their count, the practitioners' names,
+the area labels, whether any user exists and the settings the login screen shows); ui/gui.py swaps it for the
+`ServicesReader` (session_queries, people, facts, auth, settings) once `load_services` has run off the GUI thread.
+PostgreSQL uses the services from the start. A test checks that both readers answer alike.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,10 +61,6 @@ class PractitionerName:
     full_name: str
 
 
-def orm_loaded() -> bool:
-    return "sqlalchemy.orm" in sys.modules
-
-
 def plain_sqlite_file(db: Database) -> str | None:
     """The database's file when it is an existing SQLite file, else None."""
     path = sqlite_file(db.url)
@@ -100,101 +95,132 @@ def sqlite_ready(db: Database) -> bool:
         return False
 
 
-def _plain(db: Database, flt: SessionFilter | None = None) -> str | None:
-    if orm_loaded() or (flt is not None and flt != _NO_FILTER):
-        return None
-    return plain_sqlite_file(db)
+class FirstScreenReader(Protocol):
+    """What the first screen reads: the sessions page and count, the practitioners' names, the filters' lists, the
+    area labels, whether any user exists and the settings the login screen shows."""
+
+    def list_sessions(self, flt: SessionFilter, limit: int, after: PageKey | None = None) -> list[SessionRow]: ...
+
+    def count_sessions(self, flt: SessionFilter) -> int: ...
+
+    def practitioner_names(self) -> Sequence[NamedPractitioner]: ...
+
+    def filter_choices(self) -> FilterChoices: ...
+
+    def area_labels(self) -> dict[str, str]: ...
+
+    def has_users(self) -> bool: ...
+
+    def setting(self, spec: SettingSpec[T]) -> T: ...
 
 
-def list_sessions(db: Database, flt: SessionFilter = _NO_FILTER, limit: int = 200,
-                  after: PageKey | None = None) -> list[SessionRow]:
-    """session_queries.list_sessions, answered plainly at start-up for the first page (see the module's docstring)."""
-    path = _plain(db, flt) if after is None else None
-    if path is None:
+class ServicesReader:
+    """The first screen through the ORM services (session_queries, people, facts, auth, settings)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def list_sessions(self, flt: SessionFilter, limit: int, after: PageKey | None = None) -> list[SessionRow]:
         from clinic_log.services import session_queries
 
-        return session_queries.list_sessions(db, flt, limit=limit, after=after)
-    return plain_sessions_page(path, limit)
+        return session_queries.list_sessions(self._db, flt, limit=limit, after=after)
 
-
-def count_sessions(db: Database, flt: SessionFilter = _NO_FILTER) -> int:
-    """session_queries.count_sessions, answered plainly at start-up."""
-    path = _plain(db, flt)
-    if path is None:
+    def count_sessions(self, flt: SessionFilter) -> int:
         from clinic_log.services import session_queries
 
-        return session_queries.count_sessions(db, flt)
-    with _connect(path) as con:
-        count: int = con.execute("SELECT count(*) FROM sessions").fetchone()[0]
-        return count
+        return session_queries.count_sessions(self._db, flt)
 
-
-def practitioner_names(db: Database) -> Sequence[NamedPractitioner]:
-    """Every practitioner by name (people.list_practitioners), answered plainly at start-up."""
-    path = _plain(db)
-    if path is None:
+    def practitioner_names(self) -> Sequence[NamedPractitioner]:
         from clinic_log.services.people import list_practitioners
 
-        return list_practitioners(db)
-    with _connect(path) as con:
-        return [PractitionerName(id_, name) for id_, name in
-                con.execute("SELECT id, full_name FROM practitioners ORDER BY full_name")]
+        return list_practitioners(self._db)
 
-
-def filter_choices(db: Database) -> FilterChoices:
-    """session_queries.filter_choices (the history filters' lists), answered plainly at start-up."""
-    path = _plain(db)
-    if path is None:
+    def filter_choices(self) -> FilterChoices:
         from clinic_log.services import session_queries
 
-        return session_queries.filter_choices(db)
-    with _connect(path) as con:
-        def choices(sql: str) -> tuple[Choice, ...]:
-            return tuple(Choice(value, label) for value, label in con.execute(sql))
+        return session_queries.filter_choices(self._db)
 
-        return FilterChoices(
-            choices("SELECT id, full_name FROM practitioners ORDER BY full_name"),
-            choices("SELECT d.id, dm.name || ' (' || d.serial || ')' FROM devices d "
-                    "JOIN device_models dm ON dm.id = d.device_model_id ORDER BY dm.name, d.serial"),
-            choices("SELECT code, label FROM areas ORDER BY label"),
-            choices("SELECT code, label FROM complication_types ORDER BY label"))
-
-
-def area_labels(db: Database) -> dict[str, str]:
-    """Treatment-area code → label ("acne_scars" → "Acne scars (atrophic)"), answered plainly at start-up."""
-    path = _plain(db)
-    if path is None:
+    def area_labels(self) -> dict[str, str]:
         from clinic_log.services.facts import area_refs
 
-        with db.reading() as session:
+        with self._db.reading() as session:
             return {code: ref.label for code, ref in area_refs(session).items()}
-    with _connect(path) as con:
-        return dict(con.execute("SELECT code, label FROM areas"))
 
+    def has_users(self) -> bool:
+        from clinic_log.services.auth import has_users
 
-def has_users(db: Database) -> bool:
-    """auth.has_users (False only before the first-start wizard), answered plainly at start-up."""
-    path = _plain(db)
-    if path is None:
-        from clinic_log.services.auth import has_users as orm_has_users
+        return has_users(self._db)
 
-        return orm_has_users(db)
-    with _connect(path) as con:
-        return con.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
-
-
-def setting(db: Database, spec: SettingSpec[T]) -> T:
-    """A clinic setting's typed value (stored or its default), answered plainly at start-up; the login screen needs
-    the clinic's name and the idle-lock minutes before the ORM is loaded."""
-    path = _plain(db)
-    if path is None:
+    def setting(self, spec: SettingSpec[T]) -> T:
         from clinic_log.settings import read
 
-        with db.reading() as session:
+        with self._db.reading() as session:
             return read(session, spec)
-    with _connect(path) as con:
-        row = con.execute("SELECT value FROM settings WHERE key = ?", (spec.key,)).fetchone()
-    return spec.value(None if row is None else row[0])
+
+
+class PlainReader:
+    """The first screen through the standard library's sqlite3 on the SQLite file at `path`, with the SQL the ORM
+    services emit; a filtered list or a later page (which only a user's action asks for) goes to `services`."""
+
+    def __init__(self, path: str, services: FirstScreenReader) -> None:
+        self._path = path
+        self._services = services
+
+    def list_sessions(self, flt: SessionFilter, limit: int, after: PageKey | None = None) -> list[SessionRow]:
+        if after is not None or flt != _NO_FILTER:
+            return self._services.list_sessions(flt, limit, after)
+        return plain_sessions_page(self._path, limit)
+
+    def count_sessions(self, flt: SessionFilter) -> int:
+        if flt != _NO_FILTER:
+            return self._services.count_sessions(flt)
+        with _connect(self._path) as con:
+            count: int = con.execute("SELECT count(*) FROM sessions").fetchone()[0]
+            return count
+
+    def practitioner_names(self) -> Sequence[NamedPractitioner]:
+        with _connect(self._path) as con:
+            return [PractitionerName(id_, name) for id_, name in
+                    con.execute("SELECT id, full_name FROM practitioners ORDER BY full_name")]
+
+    def filter_choices(self) -> FilterChoices:
+        with _connect(self._path) as con:
+            def choices(sql: str) -> tuple[Choice, ...]:
+                return tuple(Choice(value, label) for value, label in con.execute(sql))
+
+            return FilterChoices(
+                choices("SELECT id, full_name FROM practitioners ORDER BY full_name"),
+                choices("SELECT d.id, dm.name || ' (' || d.serial || ')' FROM devices d "
+                        "JOIN device_models dm ON dm.id = d.device_model_id ORDER BY dm.name, d.serial"),
+                choices("SELECT code, label FROM areas ORDER BY label"),
+                choices("SELECT code, label FROM complication_types ORDER BY label"))
+
+    def area_labels(self) -> dict[str, str]:
+        with _connect(self._path) as con:
+            return dict(con.execute("SELECT code, label FROM areas"))
+
+    def has_users(self) -> bool:
+        with _connect(self._path) as con:
+            return con.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def setting(self, spec: SettingSpec[T]) -> T:
+        with _connect(self._path) as con:
+            row = con.execute("SELECT value FROM settings WHERE key = ?", (spec.key,)).fetchone()
+        return spec.value(None if row is None else row[0])
+
+
+class FirstScreen:
+    """Holds the reader the first screen's pages ask (`reader`): plain sqlite3 for an SQLite file until
+    `services_loaded()` (ui/gui.py calls it once `load_services` has run), the ORM services from then on and for
+    any other database. `FirstScreen(db, plain=False)` asks the services from the start."""
+
+    def __init__(self, db: Database, *, plain: bool = True) -> None:
+        self._services = ServicesReader(db)
+        path = plain_sqlite_file(db) if plain else None
+        self.reader: FirstScreenReader = self._services if path is None else PlainReader(path, self._services)
+
+    def services_loaded(self) -> None:
+        self.reader = self._services
 
 
 def plain_sessions_page(path: str, limit: int, offset: int = 0) -> list[SessionRow]:

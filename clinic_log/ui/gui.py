@@ -30,7 +30,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.database import prepare_database
-from clinic_log.services.startup_queries import has_users, load_services
+from clinic_log.services.startup_queries import FirstScreen, load_services
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.current_user import sign_in, user_session
 from clinic_log.ui.fonts import add_fallback_fonts
@@ -60,12 +60,13 @@ def run_gui(db_location: str) -> int:
         show_open_error(db_location, exc)
         return EXIT_CANNOT_OPEN
     try:
-        if not has_users(db):  # a new clinic: the wizard creates it and its owner, who is then logged in
+        first_screen = FirstScreen(db)  # plain sqlite3 until the services are loaded (preload_services)
+        if not first_screen.reader.has_users():  # a new clinic: the wizard creates it and its owner, then logged in
             owner = first_start(db)
             if owner is None:
                 return 0
             sign_in(owner)
-        window = MainWindow(db, db_location)
+        window = MainWindow(db, db_location, first_screen=first_screen)
         window.show()
         if user_session().actor is None:  # the window and its first rows wait behind the login
             window.guard.first_login.connect(lambda actor: remind_credentials(db, actor, window))
@@ -73,7 +74,7 @@ def run_gui(db_location: str) -> int:
         # Wait until the user has the window: on a large file the check and the backup read every page,
         # and doing that during start-up slowed the first second and held up a quick exit.
         runner = BackgroundRunner(window)
-        QTimer.singleShot(0, lambda: preload_services(window))
+        QTimer.singleShot(0, lambda: preload_services(window, first_screen))
         QTimer.singleShot(STARTUP_CHECKS_DELAY_MS, lambda: start_background_checks(window, db, runner))
         if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
             deadline = time.monotonic() + _EXPOSE_WAIT_S
@@ -84,16 +85,18 @@ def run_gui(db_location: str) -> int:
         db.dispose()
 
 
-def preload_services(window: QMainWindow, load: Callable[[], None] = load_services) -> None:
-    """Load the ORM and services off the GUI thread. Nothing waits for it (each use imports what it needs), so a
-    failure is logged at WARNING and said on the status bar rather than put in a message box."""
+def preload_services(window: QMainWindow, first_screen: FirstScreen,
+                     load: Callable[[], None] = load_services) -> None:
+    """Load the ORM and services off the GUI thread, then have the first screen read through them. Nothing waits
+    for it (each use imports what it needs), so a failure is logged at WARNING and said on the status bar rather
+    than put in a message box; the first screen then keeps reading the file plainly."""
 
     def failed(exc: Exception) -> None:
         log.warning("preloading the services failed", exc_info=exc)
         window.statusBar().showMessage(f"Could not prepare the app in the background ({exc}); the first screens "
                                        "may open slowly. The log file has the details.", 30_000)
 
-    runner_of(window).run("load-services", load, lambda _: None, failed)
+    runner_of(window).run("load-services", load, lambda _: first_screen.services_loaded(), failed)
 
 
 def first_start(db: Database) -> Actor | None:

@@ -14,7 +14,7 @@ from clinic_log.db.engine import Database
 from clinic_log.paths import data_dir
 from clinic_log.services.session_filter import SessionFilter
 from clinic_log.services.session_views import SessionRow
-from clinic_log.services.startup_queries import count_sessions, filter_choices, practitioner_names
+from clinic_log.services.startup_queries import FirstScreen
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.history_filter_bar import HistoryFilterBar
 from clinic_log.ui.operations import CLIENTS, PEOPLE, SESSIONS, on_records_changed
@@ -47,12 +47,17 @@ class SessionHistoryPage(QWidget):
     summary_changed = Signal(str)
     selection_changed = Signal(bool)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *, first_screen: FirstScreen | None = None
+                 ) -> None:
+        """`first_screen`: the window's reader holder (plain sqlite3 at start-up); without one, the services."""
         super().__init__(parent)
         self._db = db
+        self._first_screen = first_screen or FirstScreen(db, plain=False)
         self._background = BackgroundRunner(self)
-        self.filter_bar = HistoryFilterBar(practitioner_names(db), choices=filter_choices(db))
-        self.model = SessionTableModel(db, self.filter_bar.current_filter(), parent=self)
+        reader = self._first_screen.reader
+        self.filter_bar = HistoryFilterBar(reader.practitioner_names(), choices=reader.filter_choices())
+        self.model = SessionTableModel(db, self.filter_bar.current_filter(), first_screen=self._first_screen,
+                                       parent=self)
         on_records_changed(self, {SESSIONS, CLIENTS, PEOPLE}, self.refresh)  # names and rows shown here
         self.view = QTableView()
         self.view.setObjectName("sessionTable")
@@ -104,7 +109,7 @@ class SessionHistoryPage(QWidget):
 
     def refresh(self) -> None:
         """Re-read practitioners, sessions and the count (after an import or another workstation's change)."""
-        self.filter_bar.set_practitioners(practitioner_names(self._db))
+        self.filter_bar.set_practitioners(self._first_screen.reader.practitioner_names())
         self.model.set_filter(self.filter_bar.current_filter())
         self._after_reload()
 
@@ -112,7 +117,7 @@ class SessionHistoryPage(QWidget):
         """Count the matching sessions off the GUI thread (on a million sessions a notes search takes ~0.6 s)."""
         flt = self.model.session_filter
         self._set_summary("Counting sessions…")
-        self._background.run("count", lambda: count_sessions(self._db, flt),
+        self._background.run("count", lambda: self._first_screen.reader.count_sessions(flt),
                              lambda count: self._set_summary(summary_text(count, flt)),
                              lambda exc: self._set_summary(f"Could not count the sessions: {exc}"))
 

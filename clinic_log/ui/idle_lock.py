@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QVBoxL
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
-from clinic_log.services.startup_queries import setting
+from clinic_log.services.startup_queries import FirstScreen
 from clinic_log.settings import CLINIC_NAME, IDLE_LOCK
 from clinic_log.ui.current_user import current_actor, sign_in, user_session
 from clinic_log.ui.login_dialog import LoginDialog
@@ -83,16 +83,19 @@ class SessionGuard(QObject):
     user_changed = Signal(object)  # the Actor who took over from another user (lock screen or switch)
     revoked = Signal(str)  # a service refused the user's login (deactivated, other role): back to the login
 
-    def __init__(self, window: QMainWindow, db: Database) -> None:
+    def __init__(self, window: QMainWindow, db: Database, first_screen: FirstScreen | None = None) -> None:
+        """`first_screen`: the window's reader holder (the settings before the ORM loads); without one, the
+        services."""
         super().__init__(window)
         self._window = window
         self._db = db
+        self._first_screen = first_screen or FirstScreen(db, plain=False)
         self.locked = False
         self.covers: list[LockCover] = []
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
-        self.set_idle_minutes(setting(db, IDLE_LOCK))
+        self.set_idle_minutes(self._first_screen.reader.setting(IDLE_LOCK))
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -147,8 +150,8 @@ class SessionGuard(QObject):
             cover.parent() is widget for cover in self.covers if shiboken6.isValid(cover))
 
     def _dialog(self, prompt: str, username: str, cancel_text: str) -> LoginDialog:
-        dialog = LoginDialog(self._db, self._window, clinic_name=setting(self._db, CLINIC_NAME), prompt=prompt,
-                             username=username, cancel_text=cancel_text)
+        dialog = LoginDialog(self._db, self._window, clinic_name=self._first_screen.reader.setting(CLINIC_NAME),
+                             prompt=prompt, username=username, cancel_text=cancel_text)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         return dialog
 

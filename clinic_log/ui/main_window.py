@@ -18,6 +18,7 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.database import database_location, database_name
 from clinic_log.services.session_views import SessionDetail, SessionRow
+from clinic_log.services.startup_queries import FirstScreen
 from clinic_log.ui.current_user import current_actor, user_session
 from clinic_log.ui.history_page import SessionHistoryPage
 from clinic_log.ui.idle_lock import SessionGuard
@@ -45,11 +46,15 @@ def shortcut_text(keys: QKeySequence) -> str:
 class MainWindow(QMainWindow):
     """Clinic Log's main window: it wires the pages, the menus and the dialogs they open."""
 
-    def __init__(self, db: Database, location: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, location: str, parent: QWidget | None = None, *,
+                 first_screen: FirstScreen | None = None) -> None:
+        """`first_screen`: what the first screen reads through (plain sqlite3 on an SQLite file until the caller
+        says the services are loaded, as ui/gui.py does); a new one when not given."""
         super().__init__(parent)
         self._db = db
+        self.first_screen = first_screen or FirstScreen(db)
         self.setWindowTitle(f"{APP_NAME} — {database_name(location)}")
-        self.guard = SessionGuard(self, db)  # idle auto-lock and File → Switch user…
+        self.guard = SessionGuard(self, db, self.first_screen)  # idle auto-lock and File → Switch user…
         self.pages = PageHost()
         self.pages.install_shortcuts(self)  # Ctrl+1… for the tabs (Alt mnemonics belong to the filters and menus)
         self._register_pages()
@@ -104,7 +109,8 @@ class MainWindow(QMainWindow):
         """Every page of the window, in tab order. A page is built the first time its tab is shown."""
         from clinic_log.ui.people_pages import audit_page, practitioners_page, users_page
 
-        self.pages.add_page(PageSpec("sessions", "Sessions", lambda: SessionHistoryPage(self._db),
+        self.pages.add_page(PageSpec("sessions", "Sessions",
+                                     lambda: SessionHistoryPage(self._db, first_screen=self.first_screen),
                                      Permission.VIEW_SESSIONS))
         self.pages.add_page(PageSpec("clients", "Clients", self._build_clients_page))  # every role
         self.pages.add_page(PageSpec("recall", "Recall", self._build_recall_page, Permission.RUN_RECALLS))

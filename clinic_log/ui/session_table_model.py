@@ -19,7 +19,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.enums import SessionStatus
 from clinic_log.services.session_filter import PageKey, SessionFilter
 from clinic_log.services.session_views import SessionRow
-from clinic_log.services.startup_queries import area_labels, list_sessions
+from clinic_log.services.startup_queries import FirstScreen, ServicesReader
 from clinic_log.ui.background import BackgroundRunner
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 
 def load_area_labels(db: Database) -> dict[str, str]:
     """Body-site code → label ("chin_jaw" → "Chin and jawline"), from the reference data."""
-    return area_labels(db)
+    return ServicesReader(db).area_labels()
 
 
 def local_time_text(row: SessionRow) -> str:
@@ -91,13 +91,16 @@ class SessionTableModel(QAbstractTableModel):
     search_finished = Signal()
 
     def __init__(self, db: Database, flt: SessionFilter | None = None, *, page_size: int = PAGE_SIZE,
-                 area_labels: Mapping[str, str] | None = None, parent: QObject | None = None) -> None:
+                 area_labels: Mapping[str, str] | None = None, first_screen: FirstScreen | None = None,
+                 parent: QObject | None = None) -> None:
+        """`first_screen`: the window's reader holder (plain sqlite3 at start-up); without one, the services."""
         super().__init__(parent)
         self._db = db
+        self._first_screen = first_screen or FirstScreen(db, plain=False)
         self._filter = flt or SessionFilter()
         self._page_size = page_size
         self._last_limit = page_size
-        self._area_labels = dict(area_labels) if area_labels is not None else load_area_labels(db)
+        self._area_labels = dict(area_labels) if area_labels is not None else self._first_screen.reader.area_labels()
         self._rows: list[SessionRow] = []
         self._cells: list[tuple[str, ...]] = []  # display text, computed once per row
         self._exhausted = False
@@ -161,7 +164,7 @@ class SessionTableModel(QAbstractTableModel):
             self.searching = False
             self.search_finished.emit()
 
-        self._search.run("notes-search", lambda: list_sessions(self._db, flt, limit=limit), done, failed)
+        self._search.run("notes-search", lambda: self._first_screen.reader.list_sessions(flt, limit), done, failed)
 
     def _clear(self) -> None:
         self._rows = []
@@ -181,7 +184,7 @@ class SessionTableModel(QAbstractTableModel):
     def _fetch_page(self, after: PageKey | None) -> list[SessionRow]:
         """Keyset paging: the next page starts below the last row shown, so a deep page costs what the first
         does and a session added meanwhile never shifts a row into view twice."""
-        page = list_sessions(self._db, self._filter, limit=self._limit(after), after=after)
+        page = self._first_screen.reader.list_sessions(self._filter, self._limit(after), after)
         self._last_limit = self._limit(after)
         return page
 
@@ -230,7 +233,7 @@ class SessionTableModel(QAbstractTableModel):
             self._exhausted = True
             self.search_finished.emit()
 
-        self._search.run("notes-search", lambda: list_sessions(self._db, flt, limit=limit, after=after), done,
+        self._search.run("notes-search", lambda: self._first_screen.reader.list_sessions(flt, limit, after), done,
                          failed)
 
     # --- access ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.auth import create_user
 from clinic_log.services.demo import DEMO_PASSWORDS, generate_demo
+from clinic_log.services.startup_queries import FirstScreen, ServicesReader
 from clinic_log.ui import gui
 
 # Qt's offscreen platform warns that it cannot pass a window's size limits to a window system it does not have.
@@ -102,7 +103,7 @@ def test_the_error_box_names_the_database_and_the_problem(qtbot: QtBot) -> None:
 
 
 def test_a_failed_start_up_preload_is_logged_and_said_on_the_status_bar(
-        qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+        qtbot: QtBot, caplog: pytest.LogCaptureFixture, db: Database) -> None:
     import logging
 
     from PySide6.QtWidgets import QMainWindow
@@ -112,9 +113,22 @@ def test_a_failed_start_up_preload_is_logged_and_said_on_the_status_bar(
 
     window = QMainWindow()
     qtbot.addWidget(window)
+    first_screen = FirstScreen(db)
+    before = first_screen.reader
     with caplog.at_level(logging.WARNING, logger="clinic_log.ui.gui"):
-        gui.preload_services(window, broken)
+        gui.preload_services(window, first_screen, broken)
         qtbot.waitUntil(lambda: bool(window.statusBar().currentMessage()))
     assert window.statusBar().currentMessage().startswith("Could not prepare the app in the background")
     warned = [r for r in caplog.records if r.name == "clinic_log.ui.gui" and r.levelno == logging.WARNING]
     assert warned and warned[0].exc_info is not None
+    assert first_screen.reader is before  # the first screen keeps reading as it did
+
+
+def test_once_the_services_are_preloaded_the_first_screen_reads_through_them(qtbot: QtBot, db: Database) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    first_screen = FirstScreen(db)
+    gui.preload_services(window, first_screen, lambda: None)
+    qtbot.waitUntil(lambda: isinstance(first_screen.reader, ServicesReader))

@@ -21,7 +21,6 @@ from clinic_log.services import session_queries
 from clinic_log.services.progress import Progress
 from clinic_log.services.session_queries import SessionFilter
 from clinic_log.services.session_views import SessionRow
-from clinic_log.ui import session_table_model
 from clinic_log.ui.background import BackgroundRunner
 from clinic_log.ui.client_timeline import ClientTimelineDialog
 from clinic_log.ui.current_user import sign_in
@@ -123,7 +122,7 @@ def test_history_loads_one_page_at_start_however_tall_the_window(qtbot: QtBot, d
         fetched.append(len(rows))
         return rows
 
-    monkeypatch.setattr(session_table_model, "list_sessions", spy)
+    monkeypatch.setattr(session_queries, "list_sessions", spy)  # what the services reader asks
     page = SessionHistoryPage(demo_db)
     qtbot.addWidget(page)
     page.resize(1366, 768)

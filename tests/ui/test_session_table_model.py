@@ -17,7 +17,6 @@ from clinic_log.services.demo import generate_demo
 from clinic_log.services.people import list_practitioners
 from clinic_log.services.session_queries import PageKey, SessionFilter
 from clinic_log.services.session_views import SessionRow
-from clinic_log.ui import session_table_model
 from clinic_log.ui.session_table_model import FIRST_PAGE, PAGE_SIZE, Column, SessionTableModel
 from tests.ui.window_helpers import load_every_row
 
@@ -51,7 +50,7 @@ def test_only_the_first_page_is_loaded_until_more_is_fetched(db: Database, owner
         limits.append(limit)
         return real(db, flt, limit, after)
 
-    monkeypatch.setattr(session_table_model, "list_sessions", spy)
+    monkeypatch.setattr(session_queries, "list_sessions", spy)  # what the services reader asks
 
     model = SessionTableModel(db)
     assert model.rowCount() == FIRST_PAGE == 60  # a screenful first: rows appear sooner

@@ -49,29 +49,43 @@ def test_a_plain_page_is_the_orm_page(demo: Database, owner: Actor, limit: int, 
     assert startup_queries.plain_sessions_page(_file(demo), limit, offset) == everything[offset:offset + limit]
 
 
-def test_plain_count_practitioners_and_area_labels_match_the_orm(demo: Database, monkeypatch: pytest.MonkeyPatch
-                                                                 ) -> None:
-    monkeypatch.setattr(startup_queries, "orm_loaded", lambda: False)  # answer as at start-up
-    assert startup_queries.count_sessions(demo, SessionFilter()) == count_sessions(demo) == 300
-    assert [(p.id, p.full_name) for p in startup_queries.practitioner_names(demo)] == [
+def test_both_readers_answer_the_first_screen_alike(demo: Database) -> None:
+    plain, services = startup_queries.FirstScreen(demo).reader, startup_queries.ServicesReader(demo)
+    assert isinstance(plain, startup_queries.PlainReader)  # an SQLite file, before the services are loaded
+    assert plain.count_sessions(SessionFilter()) == services.count_sessions(SessionFilter()) == count_sessions(demo)
+    assert count_sessions(demo) == 300
+    assert [(p.id, p.full_name) for p in plain.practitioner_names()] == [
+        (p.id, p.full_name) for p in services.practitioner_names()] == [
         (p.id, p.full_name) for p in list_practitioners(demo)]
     with demo.reading() as session:
-        assert startup_queries.area_labels(demo) == {code: ref.label for code, ref in area_refs(session).items()}
-    assert startup_queries.list_sessions(demo, SessionFilter(), 20) == list_sessions(demo, limit=20)
-    assert startup_queries.filter_choices(demo) == filter_choices(demo)
-    assert startup_queries.has_users(demo) == has_users(demo)
+        assert plain.area_labels() == services.area_labels() == {
+            code: ref.label for code, ref in area_refs(session).items()}
+    assert plain.list_sessions(SessionFilter(), 20) == services.list_sessions(SessionFilter(), 20) == list_sessions(
+        demo, limit=20)
+    assert plain.filter_choices() == services.filter_choices() == filter_choices(demo)
+    assert plain.has_users() == services.has_users() == has_users(demo)
     save_settings(demo, owner_actor(), {"security.idle_lock_minutes": "25"})
-    assert startup_queries.setting(demo, IDLE_LOCK) == 25
-    assert startup_queries.setting(demo, PAPER) == read_settings(demo)["clinic.paper"]
-    assert startup_queries.setting(demo, IDENTIFIER_SYSTEM) == read_settings(demo).read(IDENTIFIER_SYSTEM)
+    assert plain.setting(IDLE_LOCK) == services.setting(IDLE_LOCK) == 25
+    assert plain.setting(PAPER) == services.setting(PAPER) == read_settings(demo)["clinic.paper"]
+    assert plain.setting(IDENTIFIER_SYSTEM) == services.setting(IDENTIFIER_SYSTEM) == read_settings(demo).read(
+        IDENTIFIER_SYSTEM)
 
 
 def test_a_filtered_list_always_goes_to_the_orm_service(demo: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(startup_queries, "orm_loaded", lambda: False)
     monkeypatch.setattr(startup_queries, "plain_sessions_page", lambda *_: pytest.fail("plain path used"))
+    plain = startup_queries.PlainReader(_file(demo), startup_queries.ServicesReader(demo))
     flt = SessionFilter(status="draft")
-    assert startup_queries.list_sessions(demo, flt, 50) == list_sessions(demo, flt, limit=50)
-    assert all(row.status == "draft" for row in startup_queries.list_sessions(demo, flt, 50))
+    assert plain.list_sessions(flt, 50) == list_sessions(demo, flt, limit=50)
+    assert all(row.status == "draft" for row in plain.list_sessions(flt, 50))
+    assert plain.count_sessions(flt) == count_sessions(demo, flt)
+
+
+def test_the_first_screen_reads_through_the_services_once_they_are_loaded(demo: Database) -> None:
+    first_screen = startup_queries.FirstScreen(demo)
+    assert isinstance(first_screen.reader, startup_queries.PlainReader)
+    first_screen.services_loaded()
+    assert isinstance(first_screen.reader, startup_queries.ServicesReader)
+    assert isinstance(startup_queries.FirstScreen(demo, plain=False).reader, startup_queries.ServicesReader)
 
 
 def test_only_a_current_database_with_reference_data_is_ready(db: Database, tmp_path: Path) -> None:
