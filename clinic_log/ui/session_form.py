@@ -701,6 +701,8 @@ class SessionFormDialog(QDialog):
 
     def save_draft_now(self) -> bool:
         """Save the session as a draft (Ctrl+S); on failure everything stays in the form."""
+        self._autosave_timer.stop()
+        self._runner.wait()  # an autosave still on its way must not land over what is saved now
         self.check_now()
         if self.practitioner.currentData() is None:
             self.panel.set_status("Not saved: choose the practitioner first.", error=True)
@@ -804,8 +806,9 @@ class SessionFormDialog(QDialog):
         if not shiboken6.isValid(self):
             return
         self._check_timer.stop()
+        self._autosave_timer.stop()
+        self._runner.wait()  # an autosave still on its way must not land over the last keystrokes
         if self._dirty and not self._finished:
-            self._autosave_timer.stop()
             try:
                 save_form_draft(self._db, self.owner, self.form_key, self.state())
                 self._dirty = False

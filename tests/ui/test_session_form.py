@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -391,6 +392,41 @@ def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, db: Database, cl
     assert not form.sign()
     assert "Everything you typed is still in the form" in form.panel.status.text()
     assert form.isVisible() and form.state() == typed
+
+
+def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """An autosave of the notes half typed is still on the worker when Ctrl+S is pressed: the save waits for it,
+    so the kept form draft and the saved draft session both hold every keystroke (as signing always did)."""
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("neck")
+    form.area_rows.rows[0].depth.setText("0.5")
+    keys = Keyboard(qtbot)
+    form.notes.setFocus()
+    keys.type("Calm")
+    main = threading.current_thread()
+    released = threading.Event()  # the worker's slow disk: its write lands once the save has returned (or 1 s)
+    background_writes: list[str] = []
+    write = db.write
+
+    def slow_worker_write(action: Callable[..., object], attempts: int = 5) -> object:
+        if threading.current_thread() is not main:
+            released.wait(timeout=1)  # a save that waits for the worker gets it after this second
+            background_writes.append("done")
+        return write(action, attempts)
+
+    monkeypatch.setattr(db, "write", slow_worker_write)
+    form.autosave_now()  # the 400 ms pause in typing: "Calm" goes to the worker
+    keys.type(", no redness")
+    assert form.save_draft_now()
+    released.set()
+    qtbot.waitUntil(lambda: background_writes == ["done"])
+    form.check_now()  # and whatever else was queued has run
+    draft = load_form_draft(db, clinic.derm, form_key(clinic.client_id))
+    assert draft is not None and draft.state["notes"] == "Calm, no redness"
+    assert form.session_id is not None and get_session(db, form.session_id).notes == "Calm, no redness"
+    form.notes.setPlainText("Calm, no redness.")
+    assert form.save_draft_now(), form.panel.status.text()  # no "changed elsewhere" from the draft's version
 
 
 def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
