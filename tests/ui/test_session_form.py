@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput
 from clinic_log.services import clients, people
 from clinic_log.services.consents import record_consent
 from clinic_log.services.form_drafts import load_form_draft
+from clinic_log.services.session_form_state import AreaRowState
 from clinic_log.services.session_queries import count_sessions, get_session
 from clinic_log.services.sessions import log_session, save_draft, sign_session
 from clinic_log.ui.session_form import SessionFormDialog, form_key
@@ -369,7 +370,7 @@ def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, db: Databa
     signed_id = newest_session_id(db_path)
     form = open_form(qtbot, db, clinic)
     state = form.state()
-    form.restore({**state, "session_id": signed_id, "areas": [{"code": "nose", "depth": 0.3}]})
+    form.restore(replace(state, session_id=signed_id, areas=(AreaRowState("nose", "0.3"),)))
     assert not form.save_draft_now()
     assert f"session {signed_id} is signed: it cannot be changed, only amended" in form.panel.status.text()
     assert [a.area_code for a in get_session(db, signed_id).areas] == ["forehead", "cheeks"]
@@ -423,7 +424,8 @@ def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBo
     qtbot.waitUntil(lambda: background_writes == ["done"])
     form.check_now()  # and whatever else was queued has run
     draft = load_form_draft(db, clinic.derm, form_key(clinic.client_id))
-    assert draft is not None and draft.state["notes"] == "Calm, no redness"
+    assert draft is not None and draft.state == form.state().to_json()
+    assert form.state().notes == "Calm, no redness"
     assert form.session_id is not None and get_session(db, form.session_id).notes == "Calm, no redness"
     form.notes.setPlainText("Calm, no redness.")
     assert form.save_draft_now(), form.panel.status.text()  # no "changed elsewhere" from the draft's version
@@ -590,7 +592,7 @@ def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db
     assert form.notes.toPlainText() == "left early; finish the log later"
     assert form.products.numbing.isChecked() and form.products.contact.value() == 25
     assert form.products.serum.currentText() == "Hyaluronic serum"
-    assert [c.state()["code"] for c in form.complications.rows] == ["erythema"]
+    assert [c.state().code for c in form.complications.rows] == ["erythema"]
     form.area_rows.rows[1].passes.setText("4")
     with qtbot.waitSignal(form.draft_saved) as saved:
         form.save_draft_now()
