@@ -431,6 +431,43 @@ def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBo
     assert form.save_draft_now(), form.panel.status.text()  # no "changed elsewhere" from the draft's version
 
 
+def test_closing_right_after_typing_keeps_the_last_keystrokes_over_an_autosave_on_its_way(
+        qtbot: QtBot, db: Database, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    form = open_form(qtbot, db, clinic)
+    keys = Keyboard(qtbot)
+    form.notes.setFocus()
+    keys.type("Calm")
+    main = threading.current_thread()
+    released = threading.Event()
+    write = db.write
+
+    def slow_worker_write(action: Callable[..., object], attempts: int = 5) -> object:
+        if threading.current_thread() is not main:
+            released.wait(timeout=1)  # a close that waits for the worker gets it after this second
+        return write(action, attempts)
+
+    monkeypatch.setattr(db, "write", slow_worker_write)
+    form.autosave_now()  # "Calm" is on its way
+    keys.type(", no redness")
+    form.close()
+    released.set()
+    again = open_form(qtbot, db, clinic)
+    assert again.notes.toPlainText() == "Calm, no redness"
+
+
+def test_an_autosave_of_a_newer_version_is_said_and_the_form_starts_empty(qtbot: QtBot, db: Database,
+                                                                          clinic: Clinic) -> None:
+    from clinic_log.services.form_drafts import save_form_draft
+
+    save_form_draft(db, clinic.derm, form_key(clinic.client_id),
+                    {"state_version": 3, "notes": "typed in a newer Clinic Log"})
+    form = open_form(qtbot, db, clinic)
+    assert form.notes.toPlainText() == "" and form.area_rows.rows == []
+    assert form.panel.status.text() == (
+        "What you typed last time could not be read (the stored form was written by a newer version of Clinic Log "
+        "(form state version 3; this one reads up to 2)): the form starts empty.")
+
+
 def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
     form = open_form(qtbot, db, clinic)
     for code in ("nose", "cheeks", "thighs"):
