@@ -127,8 +127,9 @@ class SessionFormDialog(QDialog):
                  choices: FormChoices | None = None) -> None:
         super().__init__(parent)
         self.controller = SessionFormController(db, client_id, choices, self)
-        self.client, self.choices, self.form_key = self.controller.client, self.controller.choices, \
-            self.controller.form_key
+        self.client = self.controller.client
+        self.choices = self.controller.choices
+        self.form_key = self.controller.form_key
         self._dropped_areas: list[str] = []  # area codes of a restored form that are not on record
         self._lot_known: bool | None = None  # the typed lot is on record (None: not looked up since typed)
         self._loading = True
@@ -143,7 +144,7 @@ class SessionFormDialog(QDialog):
         self.set_tab_order()
         self.picker.filter_edit.setFocus()
         if restored:
-            self.panel.set_status(restored, error=restored.startswith("What you typed last time could not"))
+            self.panel.set_status(restored, error=self.controller.autosave_unreadable)
         self._check_timer.start()
         app = QCoreApplication.instance()
         if app is not None:  # quitting with the form open (the main window closed) keeps the last keystrokes too

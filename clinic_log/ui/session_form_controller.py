@@ -107,7 +107,7 @@ class SessionFormController(QObject):
         self._runner = BackgroundRunner(self)
         self._view: FormView | None = None
         self._autosave: FormAutosave | None = None
-        self._unreadable = ""  # why the autosave found could not be read, if it could not
+        self._unreadable = ""  # why the autosave found at opening could not be read, if it could not
 
     # --- what the form opens with ------------------------------------------------------------
 
@@ -152,6 +152,11 @@ class SessionFormController(QObject):
                     "session (check it is not the same treatment twice)." + dropped)
         return f"Restored what you typed at {autosave.restored_at.astimezone():%Y-%m-%d %H:%M} (not signed yet)." \
             + dropped
+
+    @property
+    def autosave_unreadable(self) -> bool:
+        """The autosave found at opening could not be read: the form started empty."""
+        return bool(self._unreadable)
 
     def _autosave_state(self) -> dict[str, Any]:
         assert self._view is not None
@@ -231,8 +236,8 @@ class SessionFormController(QObject):
             self._remember_practitioner(entry.practitioner_id)
         except DomainError as exc:
             return Outcome(False, f"Not saved: {exc}. Everything you typed is still in the form.")
-        kept = self._autosave is None or self._autosave.keep_now()
-        note = "" if kept else f" {self._autosave.problem if self._autosave else ''}"
+        kept = self._autosave is None or self._autosave.keep_now()  # with the session id: opening resumes it
+        note = "" if kept or self._autosave is None else f" {self._autosave.problem}"
         return Outcome(True, f"Saved as draft session {saved.id} at {datetime.now():%H:%M}; sign it with "
                              f"Ctrl+Enter.{note}", session_id=saved.id)
 
