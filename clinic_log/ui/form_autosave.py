@@ -138,12 +138,12 @@ class FormAutosave(QObject):
         self._timer.stop()
         self._runner.wait()
 
-    def keep_now(self) -> bool:
+    def keep_now(self, unchanged_too: bool = False) -> bool:
         """Keep what is on screen as the draft now, on this thread (saving, closing, quitting): after any autosave
-        on its way, so the last keystrokes are what stays. False when it could not be kept (`problem` says why,
-        and `failed` was emitted)."""
+        on its way, so the last keystrokes are what stays; unchanged since the form opened, only if asked. False
+        when it could not be kept (`problem` says why, and `failed` was emitted)."""
         self.wait()
-        if not self.changed:
+        if not (unchanged_too or self.changed):
             return True
         try:
             save_form_draft(self._db, self._owner, self._key, self._state())

@@ -236,7 +236,8 @@ class SessionFormController(QObject):
             self._remember_practitioner(entry.practitioner_id)
         except DomainError as exc:
             return Outcome(False, f"Not saved: {exc}. Everything you typed is still in the form.")
-        kept = self._autosave is None or self._autosave.keep_now()  # with the session id: opening resumes it
+        # Kept with the session id and version, so the form opened again goes on with this draft session.
+        kept = self._autosave is None or self._autosave.keep_now(unchanged_too=True)
         note = "" if kept or self._autosave is None else f" {self._autosave.problem}"
         return Outcome(True, f"Saved as draft session {saved.id} at {datetime.now():%H:%M}; sign it with "
                              f"Ctrl+Enter.{note}", session_id=saved.id)
