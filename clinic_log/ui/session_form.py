@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -36,15 +35,15 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Level, PractitionerRole, SupervisorPresence
-from clinic_log.domain.errors import DomainError
 from clinic_log.domain.rules import COURSE_MAX
 from clinic_log.domain.values import Assessment, Problem, SessionInput
 from clinic_log.services.session_form_data import FormChoices
 from clinic_log.services.session_form_state import AreaRowState, SessionFormState
 from clinic_log.ui.area_picker import AreaPicker
 from clinic_log.ui.area_rows import AreaRows
+from clinic_log.ui.cartridge_lot import CartridgeLot
 from clinic_log.ui.complications_section import ComplicationsSection
-from clinic_log.ui.date_field import DateField, DateTimeField
+from clinic_log.ui.date_field import DateTimeField
 from clinic_log.ui.face_map import FaceMap
 from clinic_log.ui.number_field import WholeNumberField
 from clinic_log.ui.operations import SESSIONS, changes
@@ -131,7 +130,6 @@ class SessionFormDialog(QDialog):
         self.choices = self.controller.choices
         self.form_key = self.controller.form_key
         self._dropped_areas: list[str] = []  # area codes of a restored form that are not on record
-        self._lot_known: bool | None = None  # the typed lot is on record (None: not looked up since typed)
         self._loading = True
         self.setWindowTitle(f"New session — {self.client.full_name} ({self.client.client_ref})")
         self.setObjectName("sessionForm")
@@ -199,15 +197,10 @@ class SessionFormDialog(QDialog):
         self._make_lot_fields()
 
     def _make_lot_fields(self) -> None:
-        self.lot = QLineEdit()
-        self.lot.setPlaceholderText("type or scan, Enter")
-        self.lot.setToolTip("Type or scan the cartridge lot number and press Enter to look up its expiry")
-        self.lot_expires = DateField("Lot expiry", "the expiry printed on the cartridge, such as 2027-03-31",
-                                     required=False, placeholder="yyyy-mm-dd, not set",
-                                     hint="The cartridge lot's expiry, typed as yyyy-mm-dd or d.m.yyyy; empty: not "
-                                          "set. Up/Down change the day; Alt+Down: calendar")
-        self.lot_status = QLabel()
-        self.lot_status.setAccessibleName("Lot status")
+        self.cartridge = CartridgeLot(self.controller.find_lot, self.started.value, self)
+        self.lot = self.cartridge.number
+        self.lot_expires = self.cartridge.expires
+        self.lot_status = self.cartridge.status
 
     def _make_sections(self) -> None:
         """Areas, products, the course position, skin response, complications, notes and the checks."""
@@ -361,10 +354,6 @@ class SessionFormDialog(QDialog):
         self.complications.added.connect(self.form_scroll.ensureWidgetVisible)
         self.practitioner.currentIndexChanged.connect(self._on_practitioner_changed)
         self.device.currentIndexChanged.connect(self._on_device_changed)
-        self.lot.textEdited.connect(self._lot_typed)
-        self.lot.returnPressed.connect(self._lot_entered)
-        self.lot.editingFinished.connect(self.look_up_lot)
-        self.lot_expires.changed.connect(self._update_lot_status)
         self.started.changed.connect(self._update_next_session)
         for signal in self._edit_signals():
             signal.connect(self._on_changed)
@@ -418,7 +407,7 @@ class SessionFormDialog(QDialog):
             _select(self.supervisor, defaults.supervisor_id)
         if defaults.lot_number and not self.lot.text():
             self.lot.setText(defaults.lot_number)
-            self._show_lot(defaults.lot_expires)
+            self.cartridge.show_known(defaults.lot_expires)
 
     def dropped_areas_text(self) -> str:
         """What the last restore could not show as a row ("" when every area came back)."""
@@ -449,7 +438,7 @@ class SessionFormDialog(QDialog):
             self._restore_people(state)
             self.lot.setText(state.cartridge_lot)
             self.lot_expires.restore(state.lot_expires)  # the text typed; None: not set
-            self.look_up_lot()
+            self.cartridge.look_up()
             self._restore_areas(state.areas)
             self.products.restore(state.products)
             self.course_index.restore(state.course_index)
@@ -550,70 +539,6 @@ class SessionFormDialog(QDialog):
         self.picker.set_chosen(codes)
         self.face_map.set_chosen(codes)
 
-    def _lot_typed(self) -> None:
-        """A lot number being typed: the expiry shown belonged to the lot before, so it goes until looked up."""
-        self._lot_known = None
-        self.lot_expires.setEnabled(True)
-        self.lot_expires.set_value(None)
-        self._update_lot_status()
-
-    def _lot_entered(self) -> None:
-        self.look_up_lot()
-        if self._lot_known is False or (self._lot_known and not self.lot_expires.text().strip()):
-            self.lot_expires.setFocus()  # a lot without a recorded expiry: type it next
-
-    def look_up_lot(self) -> None:
-        """Show the lot as the record knows it: a known lot's stored expiry (not editable here), or a new lot whose
-        expiry is to be entered; an empty box records no lot."""
-        number = self.lot.text().strip()
-        if not number:
-            self._lot_known = None
-            self.lot_expires.set_value(None)
-            self.lot_expires.setEnabled(False)
-            self._update_lot_status()
-            return
-        try:
-            lot = self.controller.find_lot(number)
-        except DomainError as exc:
-            self.lot_status.setText(f"cannot look up the lot: {exc}")
-            return
-        if lot is None:
-            self._lot_known = False
-            self.lot_expires.setEnabled(True)
-            self._update_lot_status()
-            return
-        self._show_lot(lot.expires_on)
-
-    def _show_lot(self, expires: date | None) -> None:
-        """A lot on record: its stored expiry, which the form shows and never lets differ."""
-        self._lot_known = True
-        self.lot_expires.set_value(expires)
-        self.lot_expires.setEnabled(expires is None)
-        self._update_lot_status()
-
-    def _update_lot_status(self) -> None:
-        number = self.lot.text().strip()
-        expires = self.lot_expires.value()
-        started = self.started.value()
-        red = "color: #b00020; font-weight: bold;"
-        if not number:
-            text, style = "no lot recorded", "color: palette(mid);"
-            self.lot_expires.setEnabled(False)
-        elif self._lot_known is None:
-            text, style = "press Enter to look up the lot", ""
-        elif not self.lot_expires.text().strip():
-            text = "new lot: enter its expiry" if self._lot_known is False else "expiry not recorded: enter it"
-            style = red
-        elif expires is None:
-            text, style = "expiry cannot be read: see Checks", red
-        elif started is not None and expires < started.date():
-            text, style = "EXPIRED", red
-        else:
-            text = f"expires {expires.isoformat()}" + ("" if self._lot_known else " (new lot)")
-            style = ""
-        self.lot_status.setText(text)
-        self.lot_status.setStyleSheet(style)
-
     def _update_next_session(self) -> None:
         started = self.started.value()
         self.next_session.setText("" if started is None else next_session_text(started.date()))
@@ -642,7 +567,7 @@ class SessionFormDialog(QDialog):
 
     def check_now(self) -> None:
         self._check_timer.stop()
-        self._update_lot_status()
+        self.cartridge.show_status()
         entry = self.entry()
         if entry is None:
             self.controller.assessment = None
