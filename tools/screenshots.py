@@ -250,8 +250,8 @@ def session_form_stop(scene: Scene) -> QWidget:
         form.toggle_area(code)
         form.area_rows.rows[-1].depth.setText(depth)
     form.lot.setText("DP16-250301")
-    form._lot_typed()
-    form.look_up_lot()
+    form.cartridge.typed()
+    form.cartridge.look_up()
     _checked(scene, form)
     sign_in(ACTOR)
     return form

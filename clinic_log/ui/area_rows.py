@@ -12,8 +12,6 @@ energy, remove; Enter in a depth still goes to the next area's depth.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QScrollArea, QToolButton, QWidget
 
@@ -21,6 +19,7 @@ from clinic_log.domain.enums import Level, Modality, Technique
 from clinic_log.domain.rules import DEPTH_STEP_MM, usual_range
 from clinic_log.domain.values import AreaInput, AreaRef, DeviceModelRef, IndicationRef, Problem, TipRef
 from clinic_log.services.people import DeviceView
+from clinic_log.services.session_form_state import AreaRowState
 from clinic_log.ui.area_picker import range_text
 from clinic_log.ui.number_field import NumberField, WholeNumberField
 from clinic_log.ui.typed_field import problem_message
@@ -225,29 +224,25 @@ class AreaRow:
         return [Problem(Level.ERROR, "typed_value", f"areas[{n}].{name}", problem_message(problem))
                 for field, name in fields if (problem := field.problem()) is not None]
 
-    def state(self) -> dict[str, Any]:
-        return {"code": self.area.code, "depth": self.depth.text(), "passes": self.passes.text(),
-                "technique": self.technique.currentData(), "endpoint": self.endpoint.currentText(),
-                "rf_energy": self.rf_energy.text(), "indication": self.indication.currentData(),
-                "tip": self.tip.currentData(), "notes": dict(self._notes)}
+    def state(self) -> AreaRowState:
+        return AreaRowState(self.area.code, depth_mm=self.depth.text(), passes=self.passes.text(),
+                            technique=self.technique.currentData(), endpoint=self.endpoint.currentText(),
+                            rf_energy=self.rf_energy.text(), indication=self.indication.currentData(),
+                            tip=self.tip.currentData(), notes=tuple(self._notes.items()))
 
-    def restore(self, state: dict[str, Any]) -> None:
-        """Puts back the texts typed (or the numbers saved by the previous version, whose RF energy 0 meant none)."""
-        for field, key in ((self.depth, "depth"), (self.passes, "passes"), (self.rf_energy, "rf_energy")):
-            saved = state.get(key)
-            if key == "rf_energy" and not isinstance(saved, str) and saved == 0:
-                saved = ""  # the previous version's spin box showed 0 as "—": no energy
+    def restore(self, state: AreaRowState) -> None:
+        """Puts back the texts typed; a text not stored (None) leaves the row's own."""
+        for field, saved in ((self.depth, state.depth_mm), (self.passes, state.passes),
+                             (self.rf_energy, state.rf_energy)):
             field.restore(saved)
-        self.technique.setCurrentIndex(max(0, self.technique.findData(state.get("technique"))))
-        self.endpoint.setCurrentText(str(state.get("endpoint") or ""))
-        saved_notes = state.get("notes")
-        if isinstance(saved_notes, dict):
-            for kind, text in saved_notes.items():
-                self.set_note(str(kind), str(text))
-        for kind, box, gone in (
-                ("indication", self.indication, "Indication {!r} is not on record: not kept — choose it again"),
-                ("tip", self.tip, "Tip {!r} is not a tip of the device chosen: cleared — choose its tip")):
-            saved = state.get(kind)
+        self.technique.setCurrentIndex(max(0, self.technique.findData(state.technique)))
+        self.endpoint.setCurrentText(state.endpoint)
+        for kind, text in state.notes:
+            self.set_note(kind, text)
+        for kind, saved, box, gone in (
+                ("indication", state.indication, self.indication,
+                 "Indication {!r} is not on record: not kept — choose it again"),
+                ("tip", state.tip, self.tip, "Tip {!r} is not a tip of the device chosen: cleared — choose its tip")):
             if saved is not None:
                 index = box.findData(saved)
                 box.setCurrentIndex(max(0, index))

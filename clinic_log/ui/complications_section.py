@@ -8,7 +8,6 @@ A new complication has no type until one is chosen (typing its first letters in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from clinic_log.domain.enums import CTCAE_GRADES, Relatedness
 from clinic_log.domain.values import ComplicationInput
 from clinic_log.services.session_form_data import ComplicationTypeView
+from clinic_log.services.session_form_state import ComplicationRowState
 
 NO_TYPE = "Choose the type…"
 
@@ -84,18 +84,18 @@ class ComplicationRow:
                                  expected=bool(self.expected.currentData()), relatedness=self.related.currentData(),
                                  action=self.action.text().strip() or None)
 
-    def state(self) -> dict[str, Any]:
-        return {"code": self.kind.currentData(), "grade": self.grade.currentData(),
-                "expected": self.expected.currentData(), "related": self.related.currentData(),
-                "action": self.action.text()}
+    def state(self) -> ComplicationRowState:
+        return ComplicationRowState(code=self.kind.currentData(), grade=self.grade.currentData(),
+                                    expected=self.expected.currentData(), relatedness=self.related.currentData(),
+                                    action=self.action.text())
 
-    def restore(self, state: dict[str, Any]) -> None:
-        code = state.get("code")
-        self.kind.setCurrentIndex(max(0, self.kind.findData(code)) if isinstance(code, str) and code else 0)
-        self.grade.setCurrentIndex(max(0, self.grade.findData(state.get("grade"))))
-        self.expected.setCurrentIndex(max(0, self.expected.findData(state.get("expected"))))
-        self.related.setCurrentIndex(max(0, self.related.findData(state.get("related"))))
-        self.action.setText(str(state.get("action") or ""))
+    def restore(self, state: ComplicationRowState) -> None:
+        code = state.code
+        self.kind.setCurrentIndex(max(0, self.kind.findData(code)) if code else 0)
+        self.grade.setCurrentIndex(max(0, self.grade.findData(state.grade)))
+        self.expected.setCurrentIndex(max(0, self.expected.findData(state.expected)))
+        self.related.setCurrentIndex(max(0, self.related.findData(state.relatedness)))
+        self.action.setText(state.action)
 
 
 class ComplicationsSection(QWidget):
@@ -121,9 +121,9 @@ class ComplicationsSection(QWidget):
         layout.addLayout(self._grid)
         layout.addWidget(self.add_button)
 
-    def add(self, state: dict[str, Any] | None = None) -> ComplicationRow:
+    def add(self, state: ComplicationRowState | None = None) -> ComplicationRow:
         row = ComplicationRow(len(self.rows) + 1, self._types)
-        if state:
+        if state is not None:
             row.restore(state)
         for signal in (row.kind.currentIndexChanged, row.grade.currentIndexChanged, row.expected.currentIndexChanged,
                        row.related.currentIndexChanged, row.action.textChanged):
@@ -132,7 +132,7 @@ class ComplicationsSection(QWidget):
         self.rows.append(row)
         self._relayout()
         row.kind.setFocus()
-        if not state:
+        if state is None:
             # Lay the form out now, so whoever shows the new row (the form scrolls to it) sees where it is.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             self.added.emit(row.kind)
@@ -170,11 +170,10 @@ class ComplicationsSection(QWidget):
     def values(self) -> tuple[ComplicationInput, ...]:
         return tuple(row.value() for row in self.rows)
 
-    def state(self) -> list[dict[str, Any]]:
-        return [row.state() for row in self.rows]
+    def state(self) -> tuple[ComplicationRowState, ...]:
+        return tuple(row.state() for row in self.rows)
 
-    def restore(self, states: list[dict[str, Any]]) -> None:
+    def restore(self, states: Sequence[ComplicationRowState]) -> None:
         self.clear()
         for state in states:
-            if isinstance(state, dict):
-                self.add(state)
+            self.add(state)

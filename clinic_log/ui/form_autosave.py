@@ -1,11 +1,12 @@
 """Keep what a user types in an editing dialog as their form draft until it is saved, so a crash, a power cut or
 a killed app loses nothing; the next time the same form opens, the typing comes back with a note of when.
 
-For dialogs that edit one thing (the consent wording, the aftercare template, an amendment, a reason) and for the
-lines being typed into a client's consultation. The session form keeps its own, richer draft (session_form.py).
+For dialogs that edit one thing (the consent wording, the aftercare template, an amendment, a reason), for the
+lines being typed into a client's consultation, and for the chairside session form.
 The form hands over `state()` (JSON-able values, valid or not) and `restore(state)`; edits are saved on a
 background worker 600 ms after typing stops, and the draft is forgotten once the form saves, or when the user
-closes it and confirms that the changes are to be discarded.
+closes it and confirms that the changes are to be discarded. A save the form makes itself first waits for an
+autosave still on its way (`wait`), so an older autosave never lands over it.
 The draft belongs to the user who opened the dialog: when another user takes the computer, `put_away` keeps
 it for them and closes the dialog (idle_lock.py).
 """
@@ -14,13 +15,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from weakref import WeakMethod
 
-from PySide6.QtCore import QObject, QTimer, SignalInstance
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.form_drafts import delete_form_draft, load_form_draft, save_form_draft
 from clinic_log.ui.background import BackgroundRunner
@@ -40,13 +43,17 @@ def ask_to_discard(parent: QWidget) -> bool:
 
 
 class FormAutosave(QObject):
-    """The autosaved draft of one dialog's form (`form_key`, per user)."""
+    """The autosaved draft of one dialog's form (`form_key`, per user). Emits `failed(problem)` when an autosave
+    could not be kept."""
+
+    failed = Signal(str)
 
     def __init__(self, db: Database, form_key: str, state: Callable[[], State], restore: Callable[[State], None],
-                 parent: QWidget) -> None:
+                 parent: QWidget, delay_ms: int = AUTOSAVE_DELAY_MS, owner: Actor | None = None) -> None:
         super().__init__(parent)
         self._db, self._key = db, form_key
-        self._owner = current_actor()  # drafts stay this user's even if another one takes the computer
+        # Drafts stay this user's (the one at the computer, or `owner`) even if another one takes the computer.
+        self._owner = owner or current_actor()
         # `state` and `restore` are the dialog's own methods: held weakly, so the dialog and this helper form no
         # reference cycle and a dialog dropped unshown is freed at once, not by a later garbage collection.
         self._state_method, self._restore_method = WeakMethod(state), WeakMethod(restore)
@@ -57,9 +64,10 @@ class FormAutosave(QObject):
         self._runner = BackgroundRunner(self)  # one worker: saves land in the order they were asked
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.save_now)
         self.problem = ""  # why the last autosave failed, if it did
+        self.restored_at: datetime | None = None  # when the draft put back by restore_saved was kept
 
     def watch(self, *signals: SignalInstance) -> None:
         """Autosave after each of these edit signals (textChanged, valueChanged…)."""
@@ -101,6 +109,7 @@ class FormAutosave(QObject):
             self._restore(draft.state)
         finally:
             self._restoring = False
+        self.restored_at = draft.saved_at
         return f"Restored what you typed at {draft.saved_at.astimezone():%Y-%m-%d %H:%M}; it is not saved yet."
 
     def save_now(self) -> None:
@@ -122,6 +131,35 @@ class FormAutosave(QObject):
         self.problem = (f"What you typed could not be kept in the database ({exc}); it is still here — "
                         "save before closing.")
         log.error("autosave of %s failed: %s", self._key, exc)
+        self.failed.emit(self.problem)
+
+    def wait(self) -> None:
+        """Before a save of the form's own: the autosave due is not made, and one on its way has landed."""
+        self._timer.stop()
+        self._runner.wait()
+
+    def keep_now(self, unchanged_too: bool = False) -> bool:
+        """Keep what is on screen as the draft now, on this thread (saving, closing, quitting): after any autosave
+        on its way, so the last keystrokes are what stays; unchanged since the form opened, only if asked. False
+        when it could not be kept (`problem` says why, and `failed` was emitted)."""
+        self.wait()
+        if not (unchanged_too or self.changed):
+            return True
+        try:
+            save_form_draft(self._db, self._owner, self._key, self._state())
+        except DomainError as exc:
+            self._failed(exc)
+            return False
+        self._stored = True
+        self.problem = ""
+        return True
+
+    def stop_watching(self) -> None:
+        """The form's next content is not this draft's (it was signed, or another user takes over)."""
+        self._timer.stop()
+        for signal in self._watched:
+            signal.disconnect(self._edited)
+        self._watched = []
 
     def mark_saved(self) -> None:
         """The dialog saved what is on screen: nothing left to keep, and later changes count from here."""
@@ -146,10 +184,7 @@ class FormAutosave(QObject):
         """Another user takes the computer, or the form moves on to another record: keep what was typed as this
         user's draft (it comes back when they open the form again), stop watching the form, and close it if it
         is a dialog, without asking."""
-        self._timer.stop()
-        for signal in self._watched:  # the form's next content is not this draft's
-            signal.disconnect(self._edited)
-        self._watched = []
+        self.stop_watching()
         self._runner.wait()
         if self.changed:
             try:

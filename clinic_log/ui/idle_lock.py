@@ -70,7 +70,7 @@ def put_away(window: QWidget) -> None:
     if autosave is not None:
         autosave.put_away()
     elif isinstance(window, QDialog):
-        window.reject()  # a view, or a form that keeps its own draft when it closes (the session form)
+        window.reject()  # a view, or a form that keeps its own draft when it closes
     else:
         window.close()
 

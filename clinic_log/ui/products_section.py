@@ -6,13 +6,12 @@ The contact time is kept exactly as typed (whole minutes, no limit); a time that
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from clinic_log.domain.enums import Level
 from clinic_log.domain.values import Problem, ProductInput
+from clinic_log.services.session_form_state import ProductsState
 from clinic_log.ui.number_field import WholeNumberField
 from clinic_log.ui.typed_field import problem_message
 
@@ -98,16 +97,13 @@ class ProductsSection(QWidget):
         out += [ProductInput(name.strip()) for name in self.other.text().split(",") if name.strip()]
         return tuple(out)
 
-    def state(self) -> dict[str, Any]:
-        return {"numbing": self.numbing.isChecked(), "contact": self.contact.text(),
-                "serum": self.serum.currentText(), "prp": self.prp.isChecked(), "other": self.other.text()}
+    def state(self) -> ProductsState:
+        return ProductsState(numbing=self.numbing.isChecked(), contact_minutes=self.contact.text(),
+                             serum=self.serum.currentText(), prp=self.prp.isChecked(), other=self.other.text())
 
-    def restore(self, state: dict[str, Any]) -> None:
-        self.numbing.setChecked(bool(state.get("numbing")))
-        contact = state.get("contact")  # the text typed, or minutes saved by the previous version
-        if contact is None and state.get("numbing"):
-            contact = ""  # a draft's numbing cream without a contact time
-        self.contact.restore(contact)
-        self.serum.setCurrentText(str(state.get("serum") or ""))
-        self.prp.setChecked(bool(state.get("prp")))
-        self.other.setText(str(state.get("other") or ""))
+    def restore(self, state: ProductsState) -> None:
+        self.numbing.setChecked(state.numbing)
+        self.contact.restore(state.contact_minutes)  # None: not stored, the field keeps its own
+        self.serum.setCurrentText(state.serum)
+        self.prp.setChecked(state.prp)
+        self.other.setText(state.other)

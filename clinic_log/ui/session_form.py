@@ -4,16 +4,18 @@ Opens pre-filled (now, the practitioner, the device, supervisor and cartridge lo
 course position). Every change is checked by the services' `assess` off the GUI thread (150 ms after the last
 keystroke) and autosaved into the user's form drafts, so closing the window or a crash loses nothing: opening the
 form for the same client again restores every field. Ctrl+S saves a draft session, Ctrl+Enter signs it.
+This module is the view: the widgets, the `SessionFormState` they show, and the user's actions forwarded to the
+controller (session_form_controller.py), which checks, saves, signs and autosaves.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QLayout,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -33,64 +35,34 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import FITZPATRICK_NUMERALS, Level, PractitionerRole, SupervisorPresence
-from clinic_log.domain.errors import ChangedMeanwhile, DomainError
-from clinic_log.domain.permissions import may_override_stops
 from clinic_log.domain.rules import COURSE_MAX
-from clinic_log.domain.signing import CREDENTIAL_STOPS
 from clinic_log.domain.values import Assessment, Problem, SessionInput
-from clinic_log.services.clients import get_client
-from clinic_log.services.form_drafts import delete_form_draft, load_form_draft, save_form_draft
-from clinic_log.services.session_form_data import (
-    FormChoices,
-    find_lot,
-    form_choices,
-    next_course_position,
-    practitioner_defaults,
-    session_status,
-)
-from clinic_log.services.sessions import (
-    ChecksChanged,
-    SessionRejected,
-    StopsNeedOverride,
-    WarningsNeedReason,
-    assess,
-    log_session,
-    save_draft,
-    sign_session,
-)
-from clinic_log.ui import current_user
+from clinic_log.services.session_form_data import FormChoices
+from clinic_log.services.session_form_state import AreaRowState, SessionFormState
 from clinic_log.ui.area_picker import AreaPicker
 from clinic_log.ui.area_rows import AreaRows
-from clinic_log.ui.background import BackgroundRunner
+from clinic_log.ui.cartridge_lot import CartridgeLot
 from clinic_log.ui.complications_section import ComplicationsSection
-from clinic_log.ui.date_field import DateField, DateTimeField
+from clinic_log.ui.date_field import DateTimeField
 from clinic_log.ui.face_map import FaceMap
 from clinic_log.ui.number_field import WholeNumberField
 from clinic_log.ui.operations import SESSIONS, changes
 from clinic_log.ui.products_section import ProductsSection
-from clinic_log.ui.session_launcher import FORM_KEY_PREFIX
+from clinic_log.ui.session_form_controller import DEFAULTS_KEY, Outcome, SessionFormController, form_key
 from clinic_log.ui.typed_field import problem_message
 from clinic_log.ui.warnings_panel import WarningsPanel
 
-DEFAULTS_KEY = "session:defaults"
+__all__ = ["DEFAULTS_KEY", "SessionFormDialog", "form_key", "next_session_text"]
+
 CHECK_DELAY_MS = 150
-AUTOSAVE_DELAY_MS = 400
 SKIN_RESPONSES = ("", "mild erythema", "moderate erythema", "pinpoint bleeding", "oedema", "uniform erythema")
 NEXT_SESSION_WEEKS = (4, 6)
 SIGN_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 
 
-def form_key(client_id: int) -> str:
-    return f"{FORM_KEY_PREFIX}{client_id}"
-
-
 def next_session_text(on: date) -> str:
     first, last = (on + timedelta(weeks=w) for w in NEXT_SESSION_WEEKS)
     return f"next session suggested {first.isoformat()} to {last.isoformat()} (4–6 weeks)"
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _now() -> datetime:
@@ -104,6 +76,44 @@ def _no_auto_default(button: QPushButton) -> QPushButton:
     return button
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def _hbox(*widgets: QWidget) -> QWidget:
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return holder
+
+
+def _form_layout() -> QFormLayout:
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+def _boxed(title: str, content: QWidget | QLayout) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    if isinstance(content, QLayout):
+        layout.addLayout(content)
+    else:
+        layout.addWidget(content)
+    return box
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
 class SessionFormDialog(QDialog):
     """One session being logged for one client. Emits `signed(session_id)`, `draft_saved(session_id)` and
     `checked()` each time the warnings panel has been brought up to date."""
@@ -115,56 +125,64 @@ class SessionFormDialog(QDialog):
     def __init__(self, db: Database, client_id: int, parent: QWidget | None = None,
                  choices: FormChoices | None = None) -> None:
         super().__init__(parent)
-        self._db = db
-        self.client = get_client(db, client_id)
-        self.choices = choices or form_choices(db)
-        self.form_key = form_key(client_id)
-        # What is typed is kept as a draft of the user who opened the form, even if another user takes the
-        # computer before it is closed (the lock screen, Ctrl+L): the draft comes back to that user.
-        self.owner = current_user.current_actor()
-        self.session_id: int | None = None
-        self.session_version: int | None = None  # of the stored draft, named when saving or signing it again
+        self.controller = SessionFormController(db, client_id, choices, self)
+        self.client = self.controller.client
+        self.choices = self.controller.choices
+        self.form_key = self.controller.form_key
         self._dropped_areas: list[str] = []  # area codes of a restored form that are not on record
-        self._lot_known: bool | None = None  # the typed lot is on record (None: not looked up since typed)
-        self.assessment: Assessment | None = None
         self._loading = True
-        self._finished = False
-        self._dirty = False
-        self._runner = BackgroundRunner(self)
         self.setWindowTitle(f"New session — {self.client.full_name} ({self.client.client_ref})")
         self.setObjectName("sessionForm")
         self._build()
         self._prefill()
-        restored = self._restore_autosaved()
+        restored = self.controller.start_autosave(self, self._edit_signals(), self._on_autosave_failed)
         self._loading = False
         self._sync_people()
         self._update_next_session()
         self.set_tab_order()
         self.picker.filter_edit.setFocus()
         if restored:
-            self.panel.set_status(restored)
+            self.panel.set_status(restored, error=self.controller.autosave_unreadable)
         self._check_timer.start()
         app = QCoreApplication.instance()
         if app is not None:  # quitting with the form open (the main window closed) keeps the last keystrokes too
             app.aboutToQuit.connect(self._keep_typing)
-        screen = self.screen()
-        width, height = 1280, 740
-        if screen is not None:
-            available = screen.availableGeometry()
-            width, height = min(width, available.width()), min(height, available.height())
-        self.resize(width, height)
+        self._fit_screen()
+
+    # --- what the controller holds -----------------------------------------------------------
+
+    @property
+    def session_id(self) -> int | None:
+        return self.controller.session_id
+
+    @property
+    def session_version(self) -> int | None:
+        return self.controller.session_version
+
+    @property
+    def assessment(self) -> Assessment | None:
+        return self.controller.assessment
 
     # --- building ----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        c = self.choices
+        self._make_session_fields()
+        self._make_sections()
+        self._make_buttons()
+        self._name_inputs()
+        self._lay_out()
+        self._make_timers()
+        self._connect()
+
+    def _make_session_fields(self) -> None:
+        """Date/time, the people, the device and the cartridge lot."""
         self.started = DateTimeField("Date/time", "the date and time of the session, such as 2026-03-31 09:30",
                                      hint="Date and time of the session, typed as yyyy-mm-dd HH:MM: Up/Down change "
                                           "the day, or 5 minutes when the cursor is in the time; Alt+Down: calendar")
         self.started.set_value(_now())
         self.practitioner = QComboBox()
         self.practitioner.addItem("Choose…", None)
-        for p in c.practitioners:
+        for p in self.choices.practitioners:
             self.practitioner.addItem(f"{p.full_name} ({p.role.replace('_', ' ')})", p.id)
         self.supervisor = QComboBox()
         self.supervisor_hint = QLabel()
@@ -174,18 +192,19 @@ class SessionFormDialog(QDialog):
             self.presence.addItem(presence.value.replace("_", " "), presence.value)
         self.device = QComboBox()
         self.device.addItem("—", None)
-        for d in c.devices:
+        for d in self.choices.devices:
             self.device.addItem(f"{d.model} — {d.serial} ({d.min_depth_mm:g}–{d.max_depth_mm:g} mm)", d.id)
-        self.lot = QLineEdit()
-        self.lot.setPlaceholderText("type or scan, Enter")
-        self.lot.setToolTip("Type or scan the cartridge lot number and press Enter to look up its expiry")
-        self.lot_expires = DateField("Lot expiry", "the expiry printed on the cartridge, such as 2027-03-31",
-                                     required=False, placeholder="yyyy-mm-dd, not set",
-                                     hint="The cartridge lot's expiry, typed as yyyy-mm-dd or d.m.yyyy; empty: not "
-                                          "set. Up/Down change the day; Alt+Down: calendar")
-        self.lot_status = QLabel()
-        self.lot_status.setAccessibleName("Lot status")
+        self._make_lot_fields()
 
+    def _make_lot_fields(self) -> None:
+        self.cartridge = CartridgeLot(self.controller.find_lot, self.started.value, self)
+        self.lot = self.cartridge.number
+        self.lot_expires = self.cartridge.expires
+        self.lot_status = self.cartridge.status
+
+    def _make_sections(self) -> None:
+        """Areas, products, the course position, skin response, complications, notes and the checks."""
+        c = self.choices
         self.picker = AreaPicker(c.areas)
         self.face_map = FaceMap({a.code: a.label for a in c.areas})
         self.area_rows = AreaRows(c.indications)
@@ -206,63 +225,8 @@ class SessionFormDialog(QDialog):
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.panel = WarningsPanel()
 
-        names = {self.started: "Date/time", self.practitioner: "Practitioner", self.supervisor: "Supervisor",
-                 self.presence: "Supervisor presence", self.device: "Device", self.lot: "Cartridge lot",
-                 self.lot_expires: "Lot expiry", self.course_index: "Session number",
-                 self.course_total: "Sessions in course", self.skin_response: "Skin response", self.notes: "Notes"}
-        for widget, name in names.items():
-            widget.setAccessibleName(name)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self._label("&Date/time", self.started), self.started)
-        form.addRow(self._label("&Practitioner", self.practitioner), self.practitioner)
-        form.addRow(self._label("S&upervisor", self.supervisor), self._hbox(self.supervisor, self.supervisor_hint))
-        form.addRow(self._label("Supervisor presence", self.presence), self.presence)
-        form.addRow(self._label("D&evice", self.device), self.device)
-        form.addRow(self._label("Cartridge &lot", self.lot), self._hbox(
-            self.lot, self._label("Lot expiry", self.lot_expires), self.lot_expires, self.lot_status))
-
-        areas_box = self.areas_box = QGroupBox("Areas")
-        top = QHBoxLayout()
-        top.addWidget(self.picker, 2)
-        top.addWidget(self.face_map, 3)
-        areas_layout = QVBoxLayout(areas_box)
-        areas_layout.addLayout(top)
-        areas_layout.addWidget(self.area_rows)
-
-        products_box = QGroupBox("Products and topicals")
-        QVBoxLayout(products_box).addWidget(self.products)
-        complications_box = QGroupBox("Complications")
-        QVBoxLayout(complications_box).addWidget(self.complications)
-        more = QFormLayout()
-        more.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        more.addRow(self._label("Session number", self.course_index), self._hbox(
-            self.course_index, self._label("Sessions in course", self.course_total), self.course_total,
-            self.next_session))
-        more.addRow(self._label("S&kin response", self.skin_response), self.skin_response)
-        notes_label = self._label("&Notes", self.notes)
-        more.addRow(notes_label, self.notes)
-
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.addLayout(form)
-        column.addWidget(areas_box)
-        column.addWidget(products_box)
-        column.addLayout(more)
-        column.addWidget(complications_box)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.form_scroll = scroll
-
-        heading = QLabel(self._client_heading())
-        heading.setObjectName("heading")
-        heading.setAccessibleName("Client")
-        heading.setWordWrap(True)
-
+    def _make_buttons(self) -> None:
+        """Save draft, Sign and Close, with their shortcuts (Ctrl+S, Ctrl+Enter)."""
         self.save_button = _no_auto_default(QPushButton("Sa&ve draft"))
         self.sign_button = _no_auto_default(QPushButton("&Sign"))
         self.close_button = _no_auto_default(QPushButton("Close"))
@@ -273,17 +237,83 @@ class SessionFormDialog(QDialog):
         for action in (self.save_action, self.sign_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
-        self.save_action.triggered.connect(self.save_draft_now)
-        self.sign_action.triggered.connect(self.sign)
-        self.save_button.clicked.connect(self.save_draft_now)
-        self.sign_button.clicked.connect(self.sign)
-        self.close_button.clicked.connect(self.close)
         self.save_button.setToolTip("Save as a draft session; sign it later (Ctrl+S)")
         self.sign_button.setToolTip("Sign the session: it is locked from then on (Ctrl+Enter)")
         self.close_button.setToolTip("Close: what you typed is kept and comes back next time (Esc)")
+
+    def _name_inputs(self) -> None:
+        """Every input is named like its visible label, for screen readers and tests."""
+        names = {self.started: "Date/time", self.practitioner: "Practitioner", self.supervisor: "Supervisor",
+                 self.presence: "Supervisor presence", self.device: "Device", self.lot: "Cartridge lot",
+                 self.lot_expires: "Lot expiry", self.course_index: "Session number",
+                 self.course_total: "Sessions in course", self.skin_response: "Skin response", self.notes: "Notes"}
+        for widget, name in names.items():
+            widget.setAccessibleName(name)
         for button in (self.save_button, self.sign_button, self.close_button):
             button.setAccessibleName(button.text().replace("&", ""))
 
+    def _lay_out(self) -> None:
+        """The form scrolls on the left; the checks and the buttons stay on the right."""
+        columns = QHBoxLayout()
+        columns.addWidget(self._form_scroll(), 3)
+        columns.addWidget(self._side(), 1)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._heading())
+        outer.addLayout(columns, 1)
+
+    def _session_rows(self) -> QFormLayout:
+        form = _form_layout()
+        form.addRow(_label("&Date/time", self.started), self.started)
+        form.addRow(_label("&Practitioner", self.practitioner), self.practitioner)
+        form.addRow(_label("S&upervisor", self.supervisor), _hbox(self.supervisor, self.supervisor_hint))
+        form.addRow(_label("Supervisor presence", self.presence), self.presence)
+        form.addRow(_label("D&evice", self.device), self.device)
+        form.addRow(_label("Cartridge &lot", self.lot), _hbox(
+            self.lot, _label("Lot expiry", self.lot_expires), self.lot_expires, self.lot_status))
+        return form
+
+    def _areas_group(self) -> QGroupBox:
+        top = QHBoxLayout()
+        top.addWidget(self.picker, 2)
+        top.addWidget(self.face_map, 3)
+        areas_layout = QVBoxLayout()
+        areas_layout.addLayout(top)
+        areas_layout.addWidget(self.area_rows)
+        self.areas_box = _boxed("Areas", areas_layout)
+        return self.areas_box
+
+    def _after_treatment_rows(self) -> QFormLayout:
+        more = _form_layout()
+        more.addRow(_label("Session number", self.course_index), _hbox(
+            self.course_index, _label("Sessions in course", self.course_total), self.course_total,
+            self.next_session))
+        more.addRow(_label("S&kin response", self.skin_response), self.skin_response)
+        more.addRow(_label("&Notes", self.notes), self.notes)
+        return more
+
+    def _form_scroll(self) -> QScrollArea:
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addLayout(self._session_rows())
+        column.addWidget(self._areas_group())
+        column.addWidget(_boxed("Products and topicals", self.products))
+        column.addLayout(self._after_treatment_rows())
+        column.addWidget(_boxed("Complications", self.complications))
+        column.addStretch(1)
+        scroll = self.form_scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        return scroll
+
+    def _heading(self) -> QLabel:
+        heading = QLabel(self._client_heading())
+        heading.setObjectName("heading")
+        heading.setAccessibleName("Client")
+        heading.setWordWrap(True)
+        return heading
+
+    def _side(self) -> QWidget:
         side = QVBoxLayout()
         side.addWidget(self.panel, 1)
         buttons = QHBoxLayout()
@@ -294,23 +324,29 @@ class SessionFormDialog(QDialog):
         side_widget = QWidget()
         side_widget.setLayout(side)
         side_widget.setMinimumWidth(300)
+        return side_widget
 
-        columns = QHBoxLayout()
-        columns.addWidget(scroll, 3)
-        columns.addWidget(side_widget, 1)
-        outer = QVBoxLayout(self)
-        outer.addWidget(heading)
-        outer.addLayout(columns, 1)
-
+    def _make_timers(self) -> None:
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self.check_now)
-        self._autosave_timer = QTimer(self)
-        self._autosave_timer.setSingleShot(True)
-        self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
-        self._autosave_timer.timeout.connect(self.autosave_now)
 
+    def _edit_signals(self) -> list[SignalInstance]:
+        """The signals of every edit: each one is checked and autosaved."""
+        return [self.started.changed, self.practitioner.currentIndexChanged, self.supervisor.currentIndexChanged,
+                self.presence.currentIndexChanged, self.device.currentIndexChanged, self.lot.textChanged,
+                self.lot_expires.changed, self.area_rows.changed, self.products.changed,
+                self.course_index.textChanged, self.course_total.textChanged, self.skin_response.currentTextChanged,
+                self.complications.changed, self.notes.textChanged, self.panel.reason_changed]
+
+    def _connect(self) -> None:
+        """The user's actions: buttons and shortcuts, areas chosen on the list or the map, the lot looked up."""
+        self.save_action.triggered.connect(self.save_draft_now)
+        self.sign_action.triggered.connect(self.sign)
+        self.save_button.clicked.connect(self.save_draft_now)
+        self.sign_button.clicked.connect(self.sign)
+        self.close_button.clicked.connect(self.close)
         self.picker.area_toggled.connect(self.toggle_area)
         self.face_map.area_clicked.connect(self.toggle_area)
         self.area_rows.remove_requested.connect(self.toggle_area)
@@ -318,34 +354,17 @@ class SessionFormDialog(QDialog):
         self.complications.added.connect(self.form_scroll.ensureWidgetVisible)
         self.practitioner.currentIndexChanged.connect(self._on_practitioner_changed)
         self.device.currentIndexChanged.connect(self._on_device_changed)
-        self.lot.textEdited.connect(self._lot_typed)
-        self.lot.returnPressed.connect(self._lot_entered)
-        self.lot.editingFinished.connect(self.look_up_lot)
-        self.lot_expires.changed.connect(self._update_lot_status)
         self.started.changed.connect(self._update_next_session)
-        for signal in (self.started.changed, self.practitioner.currentIndexChanged,
-                       self.supervisor.currentIndexChanged, self.presence.currentIndexChanged,
-                       self.device.currentIndexChanged, self.lot.textChanged, self.lot_expires.changed,
-                       self.area_rows.changed, self.products.changed, self.course_index.textChanged,
-                       self.course_total.textChanged, self.skin_response.currentTextChanged,
-                       self.complications.changed, self.notes.textChanged, self.panel.reason_changed):
+        for signal in self._edit_signals():
             signal.connect(self._on_changed)
 
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(buddy)
-        return label
-
-    @staticmethod
-    def _hbox(*widgets: QWidget) -> QWidget:
-        holder = QWidget()
-        layout = QHBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for widget in widgets:
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        return holder
+    def _fit_screen(self) -> None:
+        screen = self.screen()
+        width, height = 1280, 740
+        if screen is not None:
+            available = screen.availableGeometry()
+            width, height = min(width, available.width()), min(height, available.height())
+        self.resize(width, height)
 
     def _client_heading(self) -> str:
         c = self.client
@@ -370,15 +389,10 @@ class SessionFormDialog(QDialog):
     # --- defaults and restoring --------------------------------------------------------------
 
     def _prefill(self) -> None:
-        actor = current_user.current_actor()
-        practitioner_id = actor.practitioner_id
-        if practitioner_id is None:
-            remembered = load_form_draft(self._db, actor, DEFAULTS_KEY)
-            practitioner_id = _int(remembered.state.get("practitioner_id")) if remembered else None
-        self._select(self.practitioner, practitioner_id)
+        _select(self.practitioner, self.controller.remembered_practitioner())
         self._sync_people()
         self._apply_practitioner_defaults()
-        index, total = next_course_position(self._db, self.client.id)
+        index, total = self.controller.course_position()
         self.course_index.setText(str(index) if index else "")  # shown, as typed defaults are
         self.course_total.setText(str(total) if total else "")
 
@@ -386,26 +400,14 @@ class SessionFormDialog(QDialog):
         practitioner_id = self.practitioner.currentData()
         if practitioner_id is None:
             return
-        defaults = practitioner_defaults(self._db, practitioner_id)
+        defaults = self.controller.practitioner_defaults(practitioner_id)
         if defaults.device_id is not None:
-            self._select(self.device, defaults.device_id)
+            _select(self.device, defaults.device_id)
         if defaults.supervisor_id is not None:
-            self._select(self.supervisor, defaults.supervisor_id)
+            _select(self.supervisor, defaults.supervisor_id)
         if defaults.lot_number and not self.lot.text():
             self.lot.setText(defaults.lot_number)
-            self._show_lot(defaults.lot_expires)
-
-    def _restore_autosaved(self) -> str | None:
-        draft = load_form_draft(self._db, self.owner, self.form_key)
-        if draft is None:
-            return None
-        self.restore(draft.state)
-        if self.session_id is not None and session_status(self._db, self.session_id) != "draft":
-            gone, self.session_id = self.session_id, None  # signed or removed meanwhile: never overwritten
-            return (f"Restored what you typed; session {gone} was signed meanwhile, so saving makes a new "
-                    "session (check it is not the same treatment twice)." + self.dropped_areas_text())
-        return (f"Restored what you typed at {draft.saved_at.astimezone():%Y-%m-%d %H:%M} (not signed yet)."
-                + self.dropped_areas_text())
+            self.cartridge.show_known(defaults.lot_expires)
 
     def dropped_areas_text(self) -> str:
         """What the last restore could not show as a row ("" when every area came back)."""
@@ -414,67 +416,86 @@ class SessionFormDialog(QDialog):
         return (f" Not restored: area {', '.join(repr(c) for c in self._dropped_areas)} (not a body site on record, "
                 "or its site is already a row): add it again.")
 
-    def state(self) -> dict[str, Any]:
-        """Everything typed, as JSON-able values (valid or not), for the autosaved form draft."""
-        return {
-            "session_id": self.session_id, "version": self.session_version,
-            "started_at": self.started.text(),
-            "practitioner_id": self.practitioner.currentData(), "supervisor_id": self.supervisor.currentData(),
-            "presence": self.presence.currentData(), "device_id": self.device.currentData(),
-            "lot": self.lot.text(),
-            "lot_expires": self.lot_expires.text(),
-            "areas": [row.state() for row in self.area_rows.rows], "products": self.products.state(),
-            "course": [self.course_index.text(), self.course_total.text()],
-            "skin_response": self.skin_response.currentText(), "complications": self.complications.state(),
-            "notes": self.notes.toPlainText(), "reason": self.panel.reason.toPlainText(),
-        }
+    def state(self) -> SessionFormState:
+        """Everything typed (valid or not), for the autosaved form draft."""
+        return SessionFormState(
+            session_id=self.controller.session_id, session_version=self.controller.session_version,
+            started_at=self.started.text(), practitioner_id=self.practitioner.currentData(),
+            supervisor_id=self.supervisor.currentData(), supervisor_presence=self.presence.currentData(),
+            device_id=self.device.currentData(), cartridge_lot=self.lot.text(), lot_expires=self.lot_expires.text(),
+            areas=tuple(row.state() for row in self.area_rows.rows), products=self.products.state(),
+            course_index=self.course_index.text(), course_total=self.course_total.text(),
+            skin_response=self.skin_response.currentText(), complications=self.complications.state(),
+            notes=self.notes.toPlainText(), reason=self.panel.reason.toPlainText(),
+        )
 
-    def restore(self, state: dict[str, Any]) -> None:
+    def restore(self, state: SessionFormState) -> None:
         loading, self._loading = self._loading, True
         self._dropped_areas = []
         try:
-            self.session_id = _int(state.get("session_id"))
-            self.session_version = _int(state.get("version"))
-            self.started.restore(state.get("started_at"))  # the text typed, or an older version's ISO text
-            self._select(self.practitioner, state.get("practitioner_id"))
-            self._sync_people()
-            self._select(self.supervisor, state.get("supervisor_id"))
-            self._select(self.presence, state.get("presence"))
-            self._select(self.device, state.get("device_id"))
-            self._on_device_changed()
-            self.lot.setText(str(state.get("lot") or ""))
-            self.lot_expires.restore(state.get("lot_expires"))  # the text typed; None from older versions: not set
-            self.look_up_lot()
-            for code in list(self.area_rows.codes()):
-                self.area_rows.remove(code)
-            for row_state in state.get("areas") or []:
-                self._restore_area(row_state)
-            self._sync_area_views()
-            self.products.restore(state.get("products") or {})
-            course = state.get("course") or ["", ""]
-            for field, saved in zip((self.course_index, self.course_total), course, strict=False):
-                field.restore("" if saved == 0 else saved)  # older drafts held the spin boxes' 0 for "none"
-            self.skin_response.setCurrentText(str(state.get("skin_response") or ""))
-            self.complications.restore(list(state.get("complications") or []))
-            self.notes.setPlainText(str(state.get("notes") or ""))
-            self.panel.reason.setPlainText(str(state.get("reason") or ""))
+            self.controller.session_id, self.controller.session_version = state.session_id, state.session_version
+            self.started.restore(state.started_at)  # the text typed, or an older version's ISO text
+            self._restore_people(state)
+            self.lot.setText(state.cartridge_lot)
+            self.lot_expires.restore(state.lot_expires)  # the text typed; None: not set
+            self.cartridge.look_up()
+            self._restore_areas(state.areas)
+            self.products.restore(state.products)
+            self.course_index.restore(state.course_index)
+            self.course_total.restore(state.course_total)
+            self.skin_response.setCurrentText(state.skin_response)
+            self.complications.restore(state.complications)
+            self.notes.setPlainText(state.notes)
+            self.panel.reason.setPlainText(state.reason)
         finally:
             self._loading = loading
 
-    @staticmethod
-    def _select(combo: QComboBox, value: object) -> None:
-        index = combo.findData(value)
-        if index >= 0:
-            combo.setCurrentIndex(index)
+    def open_draft(self, state: SessionFormState) -> None:
+        """Show a stored draft session for editing: saving replaces it, and changes count from here."""
+        self.restore(state)
+        self.controller.opened_draft()
+
+    def _restore_people(self, state: SessionFormState) -> None:
+        _select(self.practitioner, state.practitioner_id)
+        self._sync_people()
+        _select(self.supervisor, state.supervisor_id)
+        _select(self.presence, state.supervisor_presence)
+        _select(self.device, state.device_id)
+        self._on_device_changed()
+
+    def _restore_areas(self, areas: tuple[AreaRowState, ...]) -> None:
+        for code in list(self.area_rows.codes()):
+            self.area_rows.remove(code)
+        for row_state in areas:
+            self._restore_area(row_state)
+        self._sync_area_views()
+
+    def _restore_area(self, row_state: AreaRowState) -> None:
+        """One area row of a saved form. An area code from before sites and indications were apart ("acne_scars")
+        opens as that indication on its default site, and the row says so; a code not on record at all is named on
+        the status line rather than dropped unseen."""
+        code = row_state.area_code
+        site, indication = self.choices.as_site(code)
+        area = self.choices.area(site)
+        if area is None:
+            self._dropped_areas.append(code)
+            return
+        if site in self.area_rows.codes():  # a legacy code whose site is already a row: one row per site
+            self._dropped_areas.append(code)
+            return
+        row = self.area_rows.add(area)
+        if indication is not None:
+            row_state = replace(row_state, area_code=site, indication=row_state.indication or indication)
+        row.restore(row_state)
+        ref = self.choices.indication(indication) if indication is not None else None
+        if ref is not None:
+            row.set_note("legacy", f"read as {ref.label} on {area.label}: check the site")
 
     # --- reacting to edits -------------------------------------------------------------------
 
     def _on_changed(self) -> None:
-        if self._loading:
-            return
-        self._dirty = True
-        self._check_timer.start()
-        self._autosave_timer.start()
+        if not self._loading:
+            self._check_timer.start()
 
     def _on_practitioner_changed(self) -> None:
         if self._loading:
@@ -493,7 +514,7 @@ class SessionFormDialog(QDialog):
         for p in self.choices.practitioners:
             if PractitionerRole(p.role).is_physician and (chosen is None or p.id != chosen.id):
                 self.supervisor.addItem(f"{p.full_name} ({p.role.replace('_', ' ')})", p.id)
-        self._select(self.supervisor, previous)
+        _select(self.supervisor, previous)
         self.supervisor.blockSignals(blocked)
         self.supervisor_hint.setText(f"required: {chosen.full_name} works under supervision"
                                      if needs and chosen is not None else "")
@@ -501,27 +522,6 @@ class SessionFormDialog(QDialog):
     def _on_device_changed(self) -> None:
         device_id = self.device.currentData()
         self.area_rows.set_device(self.choices.device(device_id), self.choices.model_of(device_id))
-
-    def _restore_area(self, row_state: dict[str, Any]) -> None:
-        """One area row of a saved form. An area code from before sites and indications were apart ("acne_scars")
-        opens as that indication on its default site, and the row says so; a code not on record at all is named on
-        the status line rather than dropped unseen."""
-        code = str(row_state.get("code"))
-        site, indication = self.choices.as_site(code)
-        area = self.choices.area(site)
-        if area is None:
-            self._dropped_areas.append(code)
-            return
-        if site in self.area_rows.codes():  # a legacy code whose site is already a row: one row per site
-            self._dropped_areas.append(code)
-            return
-        row = self.area_rows.add(area)
-        if indication is not None:
-            row_state = {**row_state, "code": site, "indication": row_state.get("indication") or indication}
-        row.restore(row_state)
-        ref = self.choices.indication(indication) if indication is not None else None
-        if ref is not None:
-            row.set_note("legacy", f"read as {ref.label} on {area.label}: check the site")
 
     def toggle_area(self, code: str) -> None:
         if code in self.area_rows.codes():
@@ -538,70 +538,6 @@ class SessionFormDialog(QDialog):
         codes = self.area_rows.codes()
         self.picker.set_chosen(codes)
         self.face_map.set_chosen(codes)
-
-    def _lot_typed(self) -> None:
-        """A lot number being typed: the expiry shown belonged to the lot before, so it goes until looked up."""
-        self._lot_known = None
-        self.lot_expires.setEnabled(True)
-        self.lot_expires.set_value(None)
-        self._update_lot_status()
-
-    def _lot_entered(self) -> None:
-        self.look_up_lot()
-        if self._lot_known is False or (self._lot_known and not self.lot_expires.text().strip()):
-            self.lot_expires.setFocus()  # a lot without a recorded expiry: type it next
-
-    def look_up_lot(self) -> None:
-        """Show the lot as the record knows it: a known lot's stored expiry (not editable here), or a new lot whose
-        expiry is to be entered; an empty box records no lot."""
-        number = self.lot.text().strip()
-        if not number:
-            self._lot_known = None
-            self.lot_expires.set_value(None)
-            self.lot_expires.setEnabled(False)
-            self._update_lot_status()
-            return
-        try:
-            lot = find_lot(self._db, number)
-        except DomainError as exc:
-            self.lot_status.setText(f"cannot look up the lot: {exc}")
-            return
-        if lot is None:
-            self._lot_known = False
-            self.lot_expires.setEnabled(True)
-            self._update_lot_status()
-            return
-        self._show_lot(lot.expires_on)
-
-    def _show_lot(self, expires: date | None) -> None:
-        """A lot on record: its stored expiry, which the form shows and never lets differ."""
-        self._lot_known = True
-        self.lot_expires.set_value(expires)
-        self.lot_expires.setEnabled(expires is None)
-        self._update_lot_status()
-
-    def _update_lot_status(self) -> None:
-        number = self.lot.text().strip()
-        expires = self.lot_expires.value()
-        started = self.started.value()
-        red = "color: #b00020; font-weight: bold;"
-        if not number:
-            text, style = "no lot recorded", "color: palette(mid);"
-            self.lot_expires.setEnabled(False)
-        elif self._lot_known is None:
-            text, style = "press Enter to look up the lot", ""
-        elif not self.lot_expires.text().strip():
-            text = "new lot: enter its expiry" if self._lot_known is False else "expiry not recorded: enter it"
-            style = red
-        elif expires is None:
-            text, style = "expiry cannot be read: see Checks", red
-        elif started is not None and expires < started.date():
-            text, style = "EXPIRED", red
-        else:
-            text = f"expires {expires.isoformat()}" + ("" if self._lot_known else " (new lot)")
-            style = ""
-        self.lot_status.setText(text)
-        self.lot_status.setStyleSheet(style)
 
     def _update_next_session(self) -> None:
         started = self.started.value()
@@ -631,10 +567,10 @@ class SessionFormDialog(QDialog):
 
     def check_now(self) -> None:
         self._check_timer.stop()
-        self._update_lot_status()
+        self.cartridge.show_status()
         entry = self.entry()
         if entry is None:
-            self.assessment = None
+            self.controller.assessment = None
             if self.practitioner.currentData() is None:
                 self.panel.show_failure("Practitioner: choose who performs the session")
             else:  # the Date/time cannot be read: nothing to check it against, so only what is typed is shown
@@ -642,8 +578,7 @@ class SessionFormDialog(QDialog):
                 self.sign_button.setEnabled(False)
             self.checked.emit()
             return
-        db = self._db
-        self._runner.run("assess", lambda: assess(db, entry), self._on_checked, self._on_check_failed)
+        self.controller.check(entry, self._on_checked, self._on_check_failed)
 
     def typing_problems(self) -> list[Problem]:
         """Numbers and dates typed that cannot be read (an empty depth, 2027-02-30): shown as errors, they block
@@ -655,147 +590,78 @@ class SessionFormDialog(QDialog):
         return [*dates, *self.area_rows.typing_problems(), *self.products.typing_problems()]
 
     def _on_checked(self, assessment: Assessment) -> None:
-        self.assessment = assessment
         problems = (*self.typing_problems(), *assessment.problems)
-        self.panel.set_may_override(self._may_override(assessment))
+        self.panel.set_may_override(self.controller.may_override(assessment, self.practitioner.currentData()))
         self.panel.show_problems(problems)
         self.area_rows.show_problems(list(assessment.problems))
         self.sign_button.setEnabled(not Assessment(problems).errors)
         self.checked.emit()
 
-    def _may_override(self, assessment: Assessment) -> bool:
-        """Whether the user at the form may override these stops (the services decide again at signing)."""
-        try:
-            actor = current_user.current_actor()
-        except current_user.NotLoggedIn:  # a check arriving after the user left (locked, switched): nobody may
-            return False
-        mine = self.choices.practitioner(actor.practitioner_id) if actor.practitioner_id is not None else None
-        if not may_override_stops(actor.role, PractitionerRole(mine.role) if mine is not None else None):
-            return False
-        own = actor.practitioner_id is not None and actor.practitioner_id == self.practitioner.currentData()
-        return not (own and any(s.code in CREDENTIAL_STOPS for s in assessment.stops))
-
     def _on_check_failed(self, exc: Exception) -> None:
-        self.assessment = None
         self.panel.show_failure(str(exc))
         self.checked.emit()
 
     # --- saving ------------------------------------------------------------------------------
 
     def autosave_now(self) -> None:
-        self._autosave_timer.stop()
-        if self._finished or not self._dirty:
-            return
-        db, actor, key, state = self._db, self.owner, self.form_key, self.state()
-        self._runner.run("autosave", lambda: save_form_draft(db, actor, key, state),
-                         lambda _: None, self._on_autosave_failed)
+        """Keep what is typed now as the form's draft, on the worker (the pause after typing does the same)."""
+        self.controller.autosave_now()
 
-    def _on_autosave_failed(self, exc: Exception) -> None:
-        self.panel.set_status(f"What you typed could not be kept in the database ({exc}); it is still here in the "
-                              "form — do not close it before saving.", error=True)
-
-    def _remember_practitioner(self) -> None:
-        actor = current_user.current_actor()
-        if actor.practitioner_id is None and self.practitioner.currentData() is not None:
-            save_form_draft(self._db, actor, DEFAULTS_KEY, {"practitioner_id": self.practitioner.currentData()})
+    def _on_autosave_failed(self, problem: str) -> None:
+        self.panel.set_status(problem, error=True)
 
     def save_draft_now(self) -> bool:
         """Save the session as a draft (Ctrl+S); on failure everything stays in the form."""
-        self.check_now()
-        if self.practitioner.currentData() is None:
-            self.panel.set_status("Not saved: choose the practitioner first.", error=True)
-            self.practitioner.setFocus()
+        entry = self._entry_to_save("Not saved")
+        if entry is None:
             return False
-        entry = self.entry() if self._typed_readably("Not saved") else None
-        if entry is None:  # what is typed cannot be read (a Date/time among it): said on the status line
-            return False
-        try:
-            saved = save_draft(self._db, current_user.current_actor(), entry, self.session_id, self.session_version)
-            self.session_id, self.session_version = saved.id, saved.version
-            self._remember_practitioner()
-            save_form_draft(self._db, self.owner, self.form_key, self.state())
-        except DomainError as exc:
-            self._show_not_saved("Not saved", exc)
-            return False
-        self._dirty = False
-        self.panel.set_status(f"Saved as draft session {saved.id} at {datetime.now():%H:%M}; sign it with Ctrl+Enter.")
-        changes.announce({SESSIONS})
-        self.draft_saved.emit(saved.id)
-        return True
+        outcome = self.controller.save_draft(entry)
+        self._show(outcome)
+        if outcome.done and outcome.session_id is not None:
+            changes.announce({SESSIONS})
+            self.draft_saved.emit(outcome.session_id)
+        return outcome.done
 
     def sign(self) -> bool:
         """Sign (Ctrl+Enter): errors refuse it, warnings need the reason; a failure keeps everything in the form."""
-        if self.practitioner.currentData() is None:
-            self.panel.set_status("Not signed: choose the practitioner first.", error=True)
-            self.practitioner.setFocus()
+        entry = self._entry_to_save("Not signed", check=False)
+        if entry is None:
             return False
-        entry = self.entry() if self._typed_readably("Not signed") else None
-        if entry is None:  # what is typed cannot be read (a Date/time among it): said on the status line
+        outcome = self.controller.sign(entry, self.panel.reason_text() or None, self.panel.override_text() or None,
+                                       self.panel.problems)
+        if not outcome.done or outcome.session_id is None:
+            self._show(outcome)
             return False
-        actor = current_user.current_actor()
-        reason = self.panel.reason_text() or None
-        override = self.panel.override_text() or None
-        shown = self.panel.problems  # what the signer saw: a stop or warning beyond it is refused, never covered
-        try:
-            if self.session_id is None:
-                saved = log_session(self._db, actor, entry, reason=reason, sign=True, override_reason=override,
-                                    shown=shown)
-            else:
-                draft = save_draft(self._db, actor, entry, self.session_id, self.session_version)
-                self.session_version = draft.version  # unchanged when nothing changed: an override still holds
-                saved = sign_session(self._db, actor, self.session_id, reason=reason, override_reason=override,
-                                     version=draft.version, shown=shown)
-        except ChecksChanged:
-            self.panel.set_status("Not signed: the checks changed as you typed — look at them again, then sign.",
-                                  error=True)
-            self.check_now()
-            return False
-        except StopsNeedOverride as exc:
-            self.panel.set_status(f"Not signed: {exc}.", error=True)
-            if exc.may_override:
-                self.panel.override.setFocus()
-            return False
-        except ChangedMeanwhile as exc:
-            self.panel.set_status(f"Not signed: {exc}. What you typed is still here.", error=True)
-            return False
-        except WarningsNeedReason as exc:
-            self.panel.set_status(f"Not signed: type a reason to go ahead with {len(exc.warnings)} warning"
-                                  f"{'s' * (len(exc.warnings) != 1)}.", error=True)
-            self.panel.reason.setFocus()
-            return False
-        except SessionRejected as exc:
-            self.panel.set_status("Not signed: fix the errors first — " + "; ".join(p.message for p in exc.errors),
-                                  error=True)
-            self.check_now()
-            return False
-        except DomainError as exc:
-            self._show_not_saved("Not signed", exc)
-            return False
-        self._finished = True
-        self._autosave_timer.stop()
-        self._runner.wait()  # an autosave still on its way must not bring the draft back after the delete
-        try:
-            self._remember_practitioner()
-            delete_form_draft(self._db, self.owner, self.form_key)
-        except DomainError:  # the session itself is signed; a stale form draft is only restored, never saved
-            pass
-        self.session_id = saved.id
         changes.announce({SESSIONS})
-        self.signed.emit(saved.id)
+        self.signed.emit(outcome.session_id)
         self.accept()
         return True
 
-    def _typed_readably(self, what: str) -> bool:
-        """False, saying why on the status line, while a number or date typed cannot be read (nothing is saved)."""
+    def _entry_to_save(self, what: str, check: bool = True) -> SessionInput | None:
+        """The session to save or sign, or None, saying why on the status line: no practitioner chosen, or a
+        number or date typed that cannot be read (nothing is saved)."""
+        if check:
+            self.check_now()
+        if self.practitioner.currentData() is None:
+            self.panel.set_status(f"{what}: choose the practitioner first.", error=True)
+            self.practitioner.setFocus()
+            return None
         problems = self.typing_problems()
         if problems:
             self.panel.set_status(f"{what}: fix what is typed first — " + "; ".join(p.message for p in problems),
                                   error=True)
             self.check_now()
-        return not problems
+            return None
+        return self.entry()  # None only while the Date/time cannot be read, which typing_problems names
 
-    def _show_not_saved(self, what: str, exc: Exception) -> None:
-        self.panel.set_status(f"{what}: {exc}. Everything you typed is still in the form.", error=True)
+    def _show(self, outcome: Outcome) -> None:
+        self.panel.set_status(outcome.message, error=not outcome.done)
+        if outcome.recheck:
+            self.check_now()
+        if outcome.focus == "override":
+            self.panel.override.setFocus()
+        elif outcome.focus == "reason":
+            self.panel.reason.setFocus()
 
     # --- closing -----------------------------------------------------------------------------
 
@@ -804,14 +670,7 @@ class SessionFormDialog(QDialog):
         if not shiboken6.isValid(self):
             return
         self._check_timer.stop()
-        if self._dirty and not self._finished:
-            self._autosave_timer.stop()
-            try:
-                save_form_draft(self._db, self.owner, self.form_key, self.state())
-                self._dirty = False
-            except DomainError as exc:
-                self._on_autosave_failed(exc)
-        self._runner.wait()
+        self.controller.keep_typing()
 
     def done(self, result: int) -> None:
         self._keep_typing()

@@ -99,7 +99,7 @@ class SessionLauncher(QObject):
         if form.session_id == detail.id:
             return form  # already open, or autosaved edits of this very draft were restored
         if form.session_id is None and not form.area_rows.rows and not form.notes.toPlainText():
-            form.restore(form_state(detail))
+            form.open_draft(form_state(detail))
             form.panel.set_status(f"Editing draft session {detail.id}; Ctrl+S saves it, Ctrl+Enter signs it."
                                   + form.dropped_areas_text())
             form.check_now()

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services import people
+from clinic_log.services.session_form_state import SessionFormState
 from clinic_log.services.session_queries import count_sessions
 from clinic_log.ui.session_form import SessionFormDialog
 from tests.ui.session_form_helpers import Keyboard, checked, open_form, stored
@@ -141,8 +142,8 @@ def test_typed_depth_text_survives_closing_and_reopening_the_form(qtbot: QtBot, 
 def test_numbers_autosaved_by_the_previous_version_are_restored(qtbot: QtBot, db: Database,
                                                                 clinic: Clinic) -> None:
     form = open_form(qtbot, db, clinic)
-    form.restore({**form.state(), "areas": [{"code": "nose", "depth": 0.3, "passes": 2, "rf_energy": 0.0}],
-                  "products": {"numbing": True, "contact": 25}})
+    form.restore(SessionFormState.from_json({"areas": [{"code": "nose", "depth": 0.3, "passes": 2, "rf_energy": 0.0}],
+                                             "products": {"numbing": True, "contact": 25}}))
     row = form.area_rows.rows[0]
     assert (row.depth.text(), row.passes.text()) == ("0.3", "2")
     assert form.products.contact.text() == "25"

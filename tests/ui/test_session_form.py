@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput
 from clinic_log.services import clients, people
 from clinic_log.services.consents import record_consent
 from clinic_log.services.form_drafts import load_form_draft
+from clinic_log.services.session_form_state import AreaRowState
 from clinic_log.services.session_queries import count_sessions, get_session
 from clinic_log.services.sessions import log_session, save_draft, sign_session
 from clinic_log.ui.client_picker import ClientPickerDialog
@@ -369,7 +371,7 @@ def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, db: Databa
     signed_id = newest_session_id(db_path)
     form = open_form(qtbot, db, clinic)
     state = form.state()
-    form.restore({**state, "session_id": signed_id, "areas": [{"code": "nose", "depth": 0.3}]})
+    form.restore(replace(state, session_id=signed_id, areas=(AreaRowState("nose", "0.3"),)))
     assert not form.save_draft_now()
     assert f"session {signed_id} is signed: it cannot be changed, only amended" in form.panel.status.text()
     assert [a.area_code for a in get_session(db, signed_id).areas] == ["forehead", "cheeks"]
@@ -392,6 +394,79 @@ def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, db: Database, cl
     assert not form.sign()
     assert "Everything you typed is still in the form" in form.panel.status.text()
     assert form.isVisible() and form.state() == typed
+
+
+def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBot, db: Database, clinic: Clinic,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """An autosave of the notes half typed is still on the worker when Ctrl+S is pressed: the save waits for it,
+    so the kept form draft and the saved draft session both hold every keystroke (as signing always did)."""
+    form = open_form(qtbot, db, clinic)
+    form.toggle_area("neck")
+    form.area_rows.rows[0].depth.setText("0.5")
+    keys = Keyboard(qtbot)
+    form.notes.setFocus()
+    keys.type("Calm")
+    main = threading.current_thread()
+    released = threading.Event()  # the worker's slow disk: its write lands once the save has returned (or 1 s)
+    background_writes: list[str] = []
+    write = db.write
+
+    def slow_worker_write(action: Callable[..., object], attempts: int = 5) -> object:
+        if threading.current_thread() is not main:
+            released.wait(timeout=1)  # a save that waits for the worker gets it after this second
+            background_writes.append("done")
+        return write(action, attempts)
+
+    monkeypatch.setattr(db, "write", slow_worker_write)
+    form.autosave_now()  # the 400 ms pause in typing: "Calm" goes to the worker
+    keys.type(", no redness")
+    assert form.save_draft_now()
+    released.set()
+    qtbot.waitUntil(lambda: background_writes == ["done"])
+    form.check_now()  # and whatever else was queued has run
+    draft = load_form_draft(db, clinic.derm, form_key(clinic.client_id))
+    assert draft is not None and draft.state == form.state().to_json()
+    assert form.state().notes == "Calm, no redness"
+    assert form.session_id is not None and get_session(db, form.session_id).notes == "Calm, no redness"
+    form.notes.setPlainText("Calm, no redness.")
+    assert form.save_draft_now(), form.panel.status.text()  # no "changed elsewhere" from the draft's version
+
+
+def test_closing_right_after_typing_keeps_the_last_keystrokes_over_an_autosave_on_its_way(
+        qtbot: QtBot, db: Database, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    form = open_form(qtbot, db, clinic)
+    keys = Keyboard(qtbot)
+    form.notes.setFocus()
+    keys.type("Calm")
+    main = threading.current_thread()
+    released = threading.Event()
+    write = db.write
+
+    def slow_worker_write(action: Callable[..., object], attempts: int = 5) -> object:
+        if threading.current_thread() is not main:
+            released.wait(timeout=1)  # a close that waits for the worker gets it after this second
+        return write(action, attempts)
+
+    monkeypatch.setattr(db, "write", slow_worker_write)
+    form.autosave_now()  # "Calm" is on its way
+    keys.type(", no redness")
+    form.close()
+    released.set()
+    again = open_form(qtbot, db, clinic)
+    assert again.notes.toPlainText() == "Calm, no redness"
+
+
+def test_an_autosave_of_a_newer_version_is_said_and_the_form_starts_empty(qtbot: QtBot, db: Database,
+                                                                          clinic: Clinic) -> None:
+    from clinic_log.services.form_drafts import save_form_draft
+
+    save_form_draft(db, clinic.derm, form_key(clinic.client_id),
+                    {"state_version": 3, "notes": "typed in a newer Clinic Log"})
+    form = open_form(qtbot, db, clinic)
+    assert form.notes.toPlainText() == "" and form.area_rows.rows == []
+    assert form.panel.status.text() == (
+        "What you typed last time could not be read (the stored form was written by a newer version of Clinic Log "
+        "(form state version 3; this one reads up to 2)): the form starts empty.")
 
 
 def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
@@ -552,7 +627,7 @@ def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db
     assert form.notes.toPlainText() == "left early; finish the log later"
     assert form.products.numbing.isChecked() and form.products.contact.value() == 25
     assert form.products.serum.currentText() == "Hyaluronic serum"
-    assert [c.state()["code"] for c in form.complications.rows] == ["erythema"]
+    assert [c.state().code for c in form.complications.rows] == ["erythema"]
     form.area_rows.rows[1].passes.setText("4")
     with qtbot.waitSignal(form.draft_saved) as saved:
         form.save_draft_now()
