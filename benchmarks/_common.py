@@ -183,7 +183,7 @@ def sessions_db_name(sessions: int) -> str:
 
 
 def sessions_db_version(sessions: int) -> str:
-    return data_version(f"demo={source_digest('clinic_log/services/demo.py')}", f"clients={DEMO_CLIENTS}",
+    return data_version(f"demo={source_digest('clinic_log/services/exchange/demo.py')}", f"clients={DEMO_CLIENTS}",
                         f"sessions={sessions}", f"seed={DEMO_SEED}")
 
 

@@ -20,8 +20,8 @@ from _common import copy_db, data_dir, ensure_sessions_db, print_table, ratio, r
 
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.services.backup import backup
-from clinic_log.services.database import prepare_database
+from clinic_log.services.backup.backup import backup
+from clinic_log.services.backup.database import prepare_database
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 GOAL = 1.5

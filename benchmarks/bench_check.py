@@ -18,8 +18,8 @@ import time
 
 from _common import copy_db, data_dir, ensure_sessions_db, print_table, ratio, remove_db, verdict
 
-from clinic_log.services.database import prepare_database
-from clinic_log.services.integrity import check_database
+from clinic_log.services.audit.integrity import check_database
+from clinic_log.services.backup.database import prepare_database
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 GOAL = 2.0

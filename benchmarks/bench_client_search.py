@@ -47,9 +47,9 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.text import fold
-from clinic_log.services.client_search import PAGE_SIZE, parse_typed_date, phone_needle, search_clients
-from clinic_log.services.database import prepare_database
-from clinic_log.services.demo import generate_demo
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.clients.client_search import PAGE_SIZE, parse_typed_date, phone_needle, search_clients
+from clinic_log.services.exchange.demo import generate_demo
 
 FULL_CLIENTS, QUICK_CLIENTS = 100_000, 20_000
 GOAL_MS = 50.0
@@ -59,7 +59,7 @@ COLUMNS = "id, client_ref, first_name, last_name, date_of_birth, phone"
 
 def clients_db(count: int) -> Path:
     path = data_dir() / f"clients-{count // 1000}k.sqlite3"
-    version = data_version(f"demo={source_digest('clinic_log/services/demo.py')}", f"clients={count}")
+    version = data_version(f"demo={source_digest('clinic_log/services/exchange/demo.py')}", f"clients={count}")
     if not is_cached(path, version):
         scratch = path.with_name(path.stem + ".tmp.sqlite3")
         remove_db(scratch)

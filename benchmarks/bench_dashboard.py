@@ -40,9 +40,9 @@ from bench_history import best_ms
 
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.services import dashboard
-from clinic_log.services.database import prepare_database
-from clinic_log.services.recall import recall_lot
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.review import dashboard
+from clinic_log.services.review.recall import recall_lot
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 GOAL_AGGREGATE = 1.5
@@ -183,8 +183,8 @@ HISTORY_OPEN = """
 import sys
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QApplication
-from clinic_log.services.database import prepare_database
-from clinic_log.ui.main_window import MainWindow
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.ui.shell.main_window import MainWindow
 app = QApplication(sys.argv[:1])
 db = prepare_database(sys.argv[1])
 window = MainWindow(db, sys.argv[1])

@@ -40,15 +40,15 @@ from _common import ensure_sessions_db, print_table, ratio, raw_connect, verdict
 from sqlalchemy import event
 
 from clinic_log.db.engine import Database
-from clinic_log.services.database import prepare_database
-from clinic_log.services.session_queries import (
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.sessions.session_queries import (
     TEXT_INDEX_CAP,
     PageKey,
     SessionFilter,
     count_sessions,
     list_sessions,
 )
-from clinic_log.ui.session_table_model import FIRST_PAGE, TEXT_FIRST_PAGE, SessionTableModel, load_area_labels
+from clinic_log.ui.sessions.session_table_model import FIRST_PAGE, TEXT_FIRST_PAGE, SessionTableModel, load_area_labels
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 DEEP_PAGES = 50

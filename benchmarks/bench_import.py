@@ -67,11 +67,11 @@ from _common import (
 from clinic_log.db.engine import open_database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.services.audit import GENESIS, verify_chain
-from clinic_log.services.database import prepare_database
-from clinic_log.services.demo import PRACTITIONERS, generate_demo
-from clinic_log.services.importer import SESSION_COLUMNS, import_sessions
-from clinic_log.services.seals import verify_seals
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.common.audit import GENESIS, verify_chain
+from clinic_log.services.exchange.demo import PRACTITIONERS, generate_demo
+from clinic_log.services.exchange.importer import SESSION_COLUMNS, import_sessions
+from clinic_log.services.sessions.seals import verify_seals
 
 FULL_ROWS, QUICK_ROWS = 100_000, 10_000
 RSS_ROWS, QUICK_RSS_ROWS = (10_000, 100_000, 1_000_000), (2_000, 10_000)
@@ -96,7 +96,7 @@ def prepared_files(rows: int) -> tuple[Path, Path]:
     """The prepared database and the CSV that refers to it, generated together when missing or stale."""
     folder = data_dir()
     db_path, csv_path = folder / f"import-base-{rows}.sqlite3", folder / f"import-{rows}.csv"
-    version = data_version(f"demo={source_digest('clinic_log/services/demo.py')}",
+    version = data_version(f"demo={source_digest('clinic_log/services/exchange/demo.py')}",
                            f"csv={source_digest('benchmarks/bench_import.py')}", f"rows={rows}")
     if not (is_cached(db_path, version) and is_cached(csv_path, version)):
         remove_db(db_path)
@@ -251,7 +251,7 @@ def _raw_groups(con: sqlite3.Connection, csv_path: Path, actor: str, now: str) -
     return groups
 
 
-# The seal of each session as `services/seals.py` defines it, written out by hand on plain sqlite3: the stored
+# The seal of each session as `services/sessions/seals.py` defines it, written out by hand on plain sqlite3: the stored
 # values of the session row (dates as text), then its areas, products, complications, warnings and amendments,
 # pickled in fast mode and hashed. `check_baseline` has the app verify these seals.
 _SEAL_SESSION = ("SELECT s.id, s.status, s.client_id, CAST(s.started_at AS TEXT), s.practitioner_id, s.supervisor_id, "

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.services.database import prepare_database
-from clinic_log.ui import current_user
-from clinic_log.ui.session_form import SessionFormDialog
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.ui.common import current_user
+from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 GOAL_MS = 150.0

@@ -35,12 +35,14 @@ from clinic_log.db.models import TreatmentSession, table_of
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.values import AreaInput, SessionInput
-from clinic_log.services import audit, auth, clients, people
-from clinic_log.services.audit import AuditEvent
-from clinic_log.services.clock import utcnow
-from clinic_log.services.consents import record_consent
-from clinic_log.services.database import prepare_database
-from clinic_log.services.sessions import save_draft, sign_session
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.clients import clients
+from clinic_log.services.clients.consents import record_consent
+from clinic_log.services.common import audit
+from clinic_log.services.common.audit import AuditEvent
+from clinic_log.services.common.clock import utcnow
+from clinic_log.services.people import auth, people
+from clinic_log.services.sessions.sessions import save_draft, sign_session
 
 GOAL = 3.0
 OWNER = Actor("owner", UserRole.OWNER)
@@ -56,7 +58,8 @@ def prepare(path: Path, drafts: int) -> tuple[list[int], Actor]:
                                                                         date(1990, 1, 1), fitzpatrick=2))
         record_consent(db, OWNER, client.id, "Zofia Łukasiewicz", date(2026, 6, 1))
         start = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
-        # A logged-in practitioner, as at the chair: every signature re-checks that login (services/authority.py).
+        # A logged-in practitioner, as at the chair: every signature re-checks that login
+        # (services/common/authority.py).
         auth.create_user(db, OWNER, "mbrandt", "Dr Maria Brandt", "practitioner", "bench-password-1", "mbrandt")
         actor = auth.login(db, "mbrandt", "bench-password-1")
         ids = [save_draft(db, actor, SessionInput(

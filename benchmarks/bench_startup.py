@@ -15,7 +15,7 @@ process that creates a QApplication and a QMainWindow, shows it and quits from t
 Two floors are shown for context: SQLAlchemy's ORM + models + 200 rows in a Qt table, and plain sqlite3 +
 200 rows (the route the app's first screen takes). One unmeasured warm-up each, then best of 5 (3 with
 --quick), interleaved. Budget: app/bare ≤ 3.5×.
-If clinic_log/ui/gui.py does not exist yet, says "GUI not available" and skips.
+If clinic_log/ui/shell/gui.py does not exist yet, says "GUI not available" and skips.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from _common import PYTHON, ROOT, Finished, app_env, ensure_sessions_db, print_table, ratio, run_measured, verdict
 
-from clinic_log.services.demo import DEMO_PASSWORDS
+from clinic_log.services.exchange.demo import DEMO_PASSWORDS
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
 BUDGET = 3.5
@@ -69,7 +69,8 @@ for i, row in enumerate(rows):
 window.setCentralWidget(table)
 """ + SHOW_AND_REPORT
 
-# The physical floor of the app's design: plain sqlite3 (as services/startup_queries.py reads the first screen) +
+# The physical floor of the app's design: plain sqlite3
+# (as services/sessions/startup_queries.py reads the first screen) +
 # one page of 200 rows in a Qt table, no app code.
 SQLITE_FLOOR = """
 import os, sqlite3, sys, time

@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command:
             return cli.run_command(location, args)
-        from clinic_log.ui.gui import run_gui
+        from clinic_log.ui.shell.gui import run_gui
 
         return run_gui(location)
     except BrokenPipeError:  # `clinic-log settings | head`: the reader stopped reading; nothing went wrong here

@@ -20,7 +20,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue
-from clinic_log.services.progress import Progress, no_progress
+from clinic_log.services.common.progress import Progress, no_progress
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 PASSPHRASE_ENV = "CLINIC_LOG_BACKUP_PASSPHRASE"
@@ -182,7 +182,7 @@ def cmd_init(db: Database, args: argparse.Namespace, added: int) -> int:
 
 
 def cmd_demo(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.demo import generate_demo
+    from clinic_log.services.exchange.demo import generate_demo
 
     for name in ("clients", "sessions"):
         if getattr(args, name) < 0:
@@ -194,7 +194,7 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_import(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services import importer
+    from clinic_log.services.exchange import importer
 
     if args.kind != "sessions":
         if args.skip_existing:
@@ -250,11 +250,11 @@ def _terminal_progress(description: str, clock: Callable[[], float] = time.monot
 
 
 def cmd_export(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.files import NotWritten, check_target
+    from clinic_log.services.common.files import NotWritten, check_target
 
     check_target(args.output)  # a bad target is refused before anything is read or audited
     if args.what == "client":
-        from clinic_log.services.subject_access import SUBJECT_FORMATS, export_client
+        from clinic_log.services.exchange.subject_access import SUBJECT_FORMATS, export_client
 
         if not args.ref:
             raise InvalidValue("REF", "", "the client reference, e.g. export client P-1001 --format json -o FILE")
@@ -267,7 +267,7 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
         rows = sum(len(r) for r in data.tables.values())
         _out(f"exported {rows} rows about client {data.client_ref} to {args.output}")
         return EXIT_OK
-    from clinic_log.services.exporter import export_sessions
+    from clinic_log.services.exchange.exporter import export_sessions
 
     if args.ref:
         raise InvalidValue("REF", args.ref, "nothing after 'export sessions' (use --from/--to to narrow it)")
@@ -281,10 +281,10 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_recall(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.recall import recall_lot, write_recall_rows
+    from clinic_log.services.review.recall import recall_lot, write_recall_rows
 
     if args.output is not None:
-        from clinic_log.services.recall import export_recall
+        from clinic_log.services.review.recall import export_recall
 
         count = export_recall(db, cli_actor(), args.lot, args.output)
         _out(f"exported {count} recall rows to {args.output}")
@@ -297,7 +297,7 @@ def cmd_recall(db: Database, args: argparse.Namespace) -> int:
 def _sheet(output: Path, save: Callable[[], T]) -> T:
     """Write a sheet the user asked for: the target is checked before anything is rendered, and an OS error while
     writing (a full disk) is one line naming the file, the partial file already gone."""
-    from clinic_log.services.files import NotWritten, check_target
+    from clinic_log.services.common.files import NotWritten, check_target
 
     check_target(output)
     try:
@@ -307,7 +307,7 @@ def _sheet(output: Path, save: Callable[[], T]) -> T:
 
 
 def cmd_aftercare(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.aftercare import save_aftercare
+    from clinic_log.services.clients.aftercare import save_aftercare
 
     sheet = _sheet(args.output, lambda: save_aftercare(db, cli_actor(), args.session_id, args.output))
     _out(f"aftercare sheet for session {sheet.session_id} (template v{sheet.template_version}) "
@@ -316,7 +316,7 @@ def cmd_aftercare(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_pretreatment(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.pretreatment import save_pretreatment
+    from clinic_log.services.clients.pretreatment import save_pretreatment
 
     sheet = _sheet(args.output, lambda: save_pretreatment(db, cli_actor(), args.client_ref, args.output,
                                                           "rf" if args.rf else None))
@@ -335,7 +335,7 @@ def _one_line(text: str) -> str:
 
 def cmd_decisions(db: Database, args: argparse.Namespace) -> int:
     from clinic_log.domain.enums import DecisionKind
-    from clinic_log.services.client_record import client_decisions
+    from clinic_log.services.clients.client_record import client_decisions
 
     today = date.today()
     found = client_decisions(db, cli_actor(), args.client_ref, today, "clinic-log decisions")
@@ -357,7 +357,7 @@ def cmd_decisions(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_referral(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.referral_letter import save_referral
+    from clinic_log.services.clients.referral_letter import save_referral
 
     letter = _sheet(args.output, lambda: save_referral(db, cli_actor(), args.decision_id, args.output))
     _out(f"referral letter of decision {letter.decision_id} for client {letter.client_ref} "
@@ -392,7 +392,7 @@ def _passphrase(confirm: bool) -> str:
 
 
 def cmd_backup(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.backup import backup, check_passphrase
+    from clinic_log.services.backup.backup import backup, check_passphrase
 
     passphrase = None
     if args.encrypt:
@@ -406,7 +406,7 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.backup import is_encrypted, restore
+    from clinic_log.services.backup.backup import is_encrypted, restore
 
     passphrase = _passphrase(confirm=False) if is_encrypted(args.file) else None
     safety = restore(db, cli_actor(), args.file, passphrase=passphrase)
@@ -416,8 +416,8 @@ def cmd_restore(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_check(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.integrity import check_database, record_witness
-    from clinic_log.services.witness import chain_head
+    from clinic_log.services.audit.integrity import check_database, record_witness
+    from clinic_log.services.audit.witness import chain_head
 
     problems = check_database(db)
     for problem in problems:
@@ -433,7 +433,7 @@ def cmd_check(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_settings(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.clinic_settings import read_settings, save_settings
+    from clinic_log.services.clinic.clinic_settings import read_settings, save_settings
     from clinic_log.settings import SETTINGS
 
     if args.action == "list":
@@ -458,7 +458,7 @@ def cmd_settings(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_reference(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.reference_files import export_reference, load_reference
+    from clinic_log.services.clinic.reference_files import export_reference, load_reference
 
     if args.action == "export":
         for path in export_reference(db, cli_actor(), args.folder):
@@ -474,7 +474,7 @@ def _range(low: float | None, high: float | None) -> str | None:
 
 
 def cmd_indications(db: Database, args: argparse.Namespace) -> int:
-    from clinic_log.services.indications import list_indications, set_indication_site
+    from clinic_log.services.clinic.indications import list_indications, set_indication_site
 
     if args.action == "list":
         if args.code is not None:
@@ -510,7 +510,7 @@ COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
 def run_command(db_location: str, args: argparse.Namespace) -> int:
     """Run one CLI command; domain errors become one line on stderr and exit 2."""
     from clinic_log.domain.errors import DomainError, ImportRefused
-    from clinic_log.services.database import init_database, prepare_database
+    from clinic_log.services.backup.database import init_database, prepare_database
 
     db: Database | None = None
     try:

@@ -15,7 +15,7 @@ import pytest
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.services.database import prepare_database
+from clinic_log.services.backup.database import prepare_database
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.values import AreaInput, SessionInput
-from clinic_log.services.database import prepare_database
-from clinic_log.services.sessions import log_session
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.sessions.sessions import log_session
 
 
 def main() -> int:

@@ -28,12 +28,13 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
 from clinic_log.reports.aftercare_pdf import build_aftercare_pdf
-from clinic_log.services import clients, people
-from clinic_log.services.aftercare import aftercare_sheet
-from clinic_log.services.clinic_settings import save_settings
-from clinic_log.services.consents import record_consent
-from clinic_log.services.database import init_database
-from clinic_log.services.sessions import log_session
+from clinic_log.services.backup.database import init_database
+from clinic_log.services.clients import clients
+from clinic_log.services.clients.aftercare import aftercare_sheet
+from clinic_log.services.clients.consents import record_consent
+from clinic_log.services.clinic.clinic_settings import save_settings
+from clinic_log.services.people import people
+from clinic_log.services.sessions.sessions import log_session
 
 OWNER = Actor("owner", UserRole.OWNER)
 CHINESE_NOTE = ("轻微发红是正常的，通常一到三天消退。请保持皮肤凉爽，只使用我们给您的修护霜；"

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.services.amendments import amend_session_field
-from clinic_log.services.clients import (
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.clients.clients import (
     ClientDetails,
     add_finding,
     add_history,
@@ -38,21 +38,21 @@ from clinic_log.services.clients import (
     find_clients,
     set_fitzpatrick,
 )
-from clinic_log.services.consents import consents_of, record_consent
-from clinic_log.services.database import prepare_database
-from clinic_log.services.decisions import DecisionInput, close_decision, open_decisions, record_decision
-from clinic_log.services.demo import generate_demo
-from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
-from clinic_log.services.session_filter import SessionFilter
-from clinic_log.services.session_queries import get_session, list_sessions
-from clinic_log.ui import form_autosave
-from clinic_log.ui.clients_page import ClientsPage
-from clinic_log.ui.current_user import sign_in
-from clinic_log.ui.fonts import add_fallback_fonts
-from clinic_log.ui.history_page import SessionHistoryPage
-from clinic_log.ui.main_window import MainWindow
-from clinic_log.ui.session_detail_dialog import SessionDetailDialog
-from clinic_log.ui.session_form import SessionFormDialog
+from clinic_log.services.clients.consents import consents_of, record_consent
+from clinic_log.services.exchange.demo import generate_demo
+from clinic_log.services.exchange.importer import import_clients, import_practitioners, import_sessions
+from clinic_log.services.sessions.amendments import amend_session_field
+from clinic_log.services.sessions.decisions import DecisionInput, close_decision, open_decisions, record_decision
+from clinic_log.services.sessions.session_filter import SessionFilter
+from clinic_log.services.sessions.session_queries import get_session, list_sessions
+from clinic_log.ui.clients.clients_page import ClientsPage
+from clinic_log.ui.common import form_autosave
+from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.fonts import add_fallback_fonts
+from clinic_log.ui.sessions.form.session_form import SessionFormDialog
+from clinic_log.ui.sessions.history_page import SessionHistoryPage
+from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
+from clinic_log.ui.shell.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -273,8 +273,8 @@ def session_form_override(scene: Scene) -> QWidget:
 def session_draft_override(scene: Scene) -> QWidget:
     """A nurse's draft for the client on isotretinoin, viewed by the dermatologist after she overrode the stop."""
     from clinic_log.domain.values import AreaInput, SessionInput
-    from clinic_log.services.people import list_devices, list_practitioners
-    from clinic_log.services.sessions import override_stops, save_draft
+    from clinic_log.services.people.people import list_devices, list_practitioners
+    from clinic_log.services.sessions.sessions import override_stops, save_draft
 
     _isotretinoin_client(scene, "P-1003")
     client = next(c for c in find_clients(scene.db, "P-1003") if c.client_ref == "P-1003")
@@ -309,7 +309,7 @@ def session_form_face_map(scene: Scene) -> QWidget:
 
 def _morpheus8(scene: Scene) -> int:
     """A Morpheus8 in service (the samples have none): an RF device with tips and an energy level."""
-    from clinic_log.services.people import add_device, list_devices
+    from clinic_log.services.people.people import add_device, list_devices
 
     existing = next((d for d in list_devices(scene.db) if d.model == "Morpheus8"), None)
     return existing.id if existing is not None else add_device(scene.db, ACTOR, "Morpheus8", "M8-20417").id
@@ -402,7 +402,7 @@ def pretreatment_preview(scene: Scene) -> QWidget:
     dialog = client_page.open_pretreatment()
     if dialog is None:
         raise RuntimeError("the pre-treatment sheet could not be opened")
-    from clinic_log.ui.aftercare_preview import SheetPreviewDialog
+    from clinic_log.ui.clients.aftercare_preview import SheetPreviewDialog
 
     assert isinstance(dialog, SheetPreviewDialog)
     wait_until(scene.app, lambda: dialog.is_ready, "the pre-treatment sheet")
@@ -495,9 +495,9 @@ def consent_history(scene: Scene) -> QWidget:
 
 def login(scene: Scene) -> QWidget:
     """The login at start, after five wrong passwords: it says until when the account is locked."""
-    from clinic_log.services.auth import AccountLocked
-    from clinic_log.services.clinic_settings import read_clinic_name
-    from clinic_log.ui.login_dialog import LoginDialog, locked_message
+    from clinic_log.services.clinic.clinic_settings import read_clinic_name
+    from clinic_log.services.people.auth import AccountLocked
+    from clinic_log.ui.people.login_dialog import LoginDialog, locked_message
 
     dialog = LoginDialog(scene.db, clinic_name=read_clinic_name(scene.db), username="reception")
     until = datetime.now(UTC).replace(tzinfo=None) + timedelta(minutes=5)
@@ -508,7 +508,7 @@ def login(scene: Scene) -> QWidget:
 
 def first_start_wizard(scene: Scene) -> QWidget:
     """First start on an empty database: the clinic's details (the owner account is the next page)."""
-    from clinic_log.ui.first_start_wizard import FirstStartWizard
+    from clinic_log.ui.clinic.first_start_wizard import FirstStartWizard
 
     wizard = FirstStartWizard(scene.db)
     page = wizard.clinic_page
@@ -521,7 +521,7 @@ def first_start_wizard(scene: Scene) -> QWidget:
 
 def practitioners_page(scene: Scene) -> QWidget:
     """The owner's Practitioners tab: reminders on top, a supervised nurse selected with her credentials."""
-    from clinic_log.ui.practitioners_page import PractitionersPage
+    from clinic_log.ui.people.practitioners_page import PractitionersPage
 
     page = scene.window.pages.show_page("practitioners")
     assert isinstance(page, PractitionersPage)
@@ -539,7 +539,7 @@ def users_page(scene: Scene) -> QWidget:
 def amendment_history(scene: Scene) -> QWidget:
     """A signed session amended twice (a depth and a late complication), its History panel in view."""
     from clinic_log.domain.values import ComplicationInput
-    from clinic_log.services.amendments import add_late_complication, amend_area_field
+    from clinic_log.services.sessions.amendments import add_late_complication, amend_area_field
 
     rows = list_sessions(scene.db, SessionFilter(status="signed"), limit=50)
     chosen = next(get_session(scene.db, r.id) for r in rows if r.complications == 0)
@@ -558,7 +558,7 @@ def amendment_history(scene: Scene) -> QWidget:
 
 def _amend_dialog(scene: Scene, depth: str) -> QWidget:
     """The first signed session's Amend dialog with its first area's depth changed to `depth`."""
-    from clinic_log.ui.amend_dialog import AmendDialog
+    from clinic_log.ui.sessions.amend_dialog import AmendDialog
 
     row = list_sessions(scene.db, SessionFilter(status="signed"), limit=1)[0]
     dialog = AmendDialog(scene.db, get_session(scene.db, row.id), scene.window)
@@ -582,8 +582,8 @@ def amend_dialog(scene: Scene) -> QWidget:
 
 def backups(scene: Scene) -> QWidget:
     """File → Backups… with a manual backup made, and the encrypted-copy passphrase question beside it."""
-    from clinic_log.services.backup_schedule import backup_now
-    from clinic_log.ui.backups_dialog import BackupsDialog
+    from clinic_log.services.backup.backup_schedule import backup_now
+    from clinic_log.ui.backup.backups_dialog import BackupsDialog
 
     backup_now(scene.db, ACTOR)
     dialog = BackupsDialog(scene.db, actor=ACTOR, parent=scene.window)
@@ -593,7 +593,7 @@ def backups(scene: Scene) -> QWidget:
 
 
 def passphrase(scene: Scene) -> QWidget:
-    from clinic_log.ui.backups_dialog import PassphraseDialog
+    from clinic_log.ui.backup.backups_dialog import PassphraseDialog
 
     dialog = PassphraseDialog("An encrypted copy for another place (a USB stick, another computer)", True,
                               scene.window)
@@ -603,9 +603,9 @@ def passphrase(scene: Scene) -> QWidget:
 
 def change_password(scene: Scene) -> QWidget:
     """File → Change password…, refusing a common password."""
-    from clinic_log.services.auth import login
-    from clinic_log.services.demo import DEMO_PASSWORDS
-    from clinic_log.ui.change_password_dialog import ChangePasswordDialog
+    from clinic_log.services.exchange.demo import DEMO_PASSWORDS
+    from clinic_log.services.people.auth import login
+    from clinic_log.ui.people.change_password_dialog import ChangePasswordDialog
 
     sign_in(login(scene.db, "owner", DEMO_PASSWORDS["owner"]))  # a login's own password
     dialog = ChangePasswordDialog(scene.db, scene.window)
@@ -621,7 +621,7 @@ def change_password(scene: Scene) -> QWidget:
 
 def audit_viewer(scene: Scene) -> QWidget:
     """The owner's Audit tab after Verify."""
-    from clinic_log.ui.audit_page import AuditPage
+    from clinic_log.ui.audit.audit_page import AuditPage
 
     page = scene.window.pages.show_page("audit")
     assert isinstance(page, AuditPage)
@@ -646,7 +646,7 @@ def history_filters(scene: Scene) -> QWidget:
 
 
 def dashboard(scene: Scene) -> QWidget:
-    from clinic_log.ui.dashboard_page import DashboardPage
+    from clinic_log.ui.review.dashboard_page import DashboardPage
 
     page = scene.window.pages.show_page("dashboard")
     assert isinstance(page, DashboardPage)
@@ -677,7 +677,7 @@ def client_timeline(scene: Scene) -> QWidget:
 
 
 def recall_result(scene: Scene) -> QWidget:
-    from clinic_log.ui.recall_page import RecallPage
+    from clinic_log.ui.review.recall_page import RecallPage
 
     page = scene.window.pages.show_page("recall")
     assert isinstance(page, RecallPage)
@@ -688,7 +688,7 @@ def recall_result(scene: Scene) -> QWidget:
 
 
 def _clinic_settings(scene: Scene, tab: int) -> QWidget:
-    from clinic_log.ui.clinic_settings_dialog import ClinicSettingsDialog
+    from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
 
     dialog = ClinicSettingsDialog(scene.db, scene.window)
     dialog.tabs.setCurrentIndex(tab)
@@ -708,7 +708,7 @@ def clinic_settings_privacy(scene: Scene) -> QWidget:
 
 def import_refused(scene: Scene) -> QWidget:
     """File → Import… with a sessions file that has bad rows: every problem listed, nothing written."""
-    from clinic_log.ui.import_dialog import ImportDialog
+    from clinic_log.ui.exchange.import_dialog import ImportDialog
 
     dialog = ImportDialog(scene.db, scene.window)
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("sessions"))
@@ -721,7 +721,7 @@ def import_refused(scene: Scene) -> QWidget:
 
 def export_dialog(scene: Scene) -> QWidget:
     """File → Export…: sessions as CSV, times local with their offset and the zone named."""
-    from clinic_log.ui.export_dialog import ExportDialog
+    from clinic_log.ui.exchange.export_dialog import ExportDialog
 
     dialog = ExportDialog(scene.db, scene.window)
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("csv"))

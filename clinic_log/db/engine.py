@@ -4,7 +4,7 @@ All SQLite-only SQL lives here. Write transactions on SQLite start with BEGIN IM
 workstations never deadlock upgrading a read lock; they wait up to busy_timeout instead.
 
 SQLAlchemy is imported when a `Database` is first used, not when it is opened: the GUI shows its first
-screen through plain sqlite3 (services/startup_queries.py) before SQLAlchemy has loaded.
+screen through plain sqlite3 (services/sessions/startup_queries.py) before SQLAlchemy has loaded.
 """
 
 from __future__ import annotations

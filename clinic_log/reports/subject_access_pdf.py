@@ -151,7 +151,7 @@ def _session_story(s: _Row, children: Mapping[str, Sequence[_Row]], st: _Styles,
 
 
 def build_subject_access_pdf(document: Mapping[str, Any]) -> bytes:
-    """The PDF of a subject-access document (clinic_log.services.subject_access.SubjectAccessData.document())."""
+    """The PDF of a subject-access document (services.exchange.subject_access.SubjectAccessData.document())."""
     st = _Styles()
     out = io.BytesIO()
     name, ref = str(document["client_name"]), str(document["client_ref"])

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.services.demo import generate_demo
-from clinic_log.services.importer import import_clients, import_practitioners, import_sessions
-from clinic_log.services.sessions import log_session
-from clinic_log.ui.current_user import sign_in, sign_out
-from clinic_log.ui.form_autosave import ask_to_discard as real_ask_to_discard
+from clinic_log.services.exchange.demo import generate_demo
+from clinic_log.services.exchange.importer import import_clients, import_practitioners, import_sessions
+from clinic_log.services.sessions.sessions import log_session
+from clinic_log.ui.common.current_user import sign_in, sign_out
+from clinic_log.ui.common.form_autosave import ask_to_discard as real_ask_to_discard
 from tests.ui.session_form_helpers import act_as
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
@@ -49,7 +49,7 @@ class DiscardQuestions:
 def discard_questions(monkeypatch: pytest.MonkeyPatch) -> DiscardQuestions:
     """A modal question would stall the run: every test answers it through DiscardQuestions."""
     questions = DiscardQuestions()
-    monkeypatch.setattr("clinic_log.ui.form_autosave.ask_to_discard", questions)
+    monkeypatch.setattr("clinic_log.ui.common.form_autosave.ask_to_discard", questions)
     return questions
 
 

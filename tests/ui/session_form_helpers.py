@@ -16,13 +16,13 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.values import AreaInput
-from clinic_log.services.session_queries import get_session
-from clinic_log.services.sessions import log_session
-from clinic_log.ui import current_user
-from clinic_log.ui.amend_dialog import AmendDialog
-from clinic_log.ui.current_user import sign_in
-from clinic_log.ui.session_detail_dialog import SessionDetailDialog
-from clinic_log.ui.session_form import SessionFormDialog
+from clinic_log.services.sessions.session_queries import get_session
+from clinic_log.services.sessions.sessions import log_session
+from clinic_log.ui.common import current_user
+from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.sessions.amend_dialog import AmendDialog
+from clinic_log.ui.sessions.form.session_form import SessionFormDialog
+from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 from tests.unit.services.helpers import Clinic, session_entry
 
 

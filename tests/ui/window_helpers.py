@@ -9,8 +9,8 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QModelIndex
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
-from clinic_log.ui.main_window import MainWindow
-from clinic_log.ui.session_table_model import SessionTableModel
+from clinic_log.ui.sessions.session_table_model import SessionTableModel
+from clinic_log.ui.shell.main_window import MainWindow
 
 
 def make_window(qtbot: QtBot, db: Database, db_path: Path) -> MainWindow:

@@ -13,7 +13,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue, PermissionDenied
-from clinic_log.services.indications import list_indications, set_indication_site
+from clinic_log.services.clinic.indications import list_indications, set_indication_site
 from tests.unit.cli_helpers import run
 
 

@@ -13,8 +13,8 @@ import pytest
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import PermissionDenied
-from clinic_log.services.database import prepare_database
-from clinic_log.services.reference_files import FILES, export_reference, load_reference
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.clinic.reference_files import FILES, export_reference, load_reference
 from tests.unit.cli_helpers import run
 
 

@@ -17,8 +17,8 @@ import pytest
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.services.database import prepare_database
-from clinic_log.services.decisions import DecisionInput, close_decision, record_decision
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.sessions.decisions import DecisionInput, close_decision, record_decision
 from tests.unit.cli_helpers import run
 
 DERM = Actor("derm", UserRole.OWNER)

@@ -23,13 +23,15 @@ from clinic_log.db.engine import Database, open_database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DatabaseProblem
 from clinic_log.domain.values import AreaInput
-from clinic_log.services import audit, clients, people
-from clinic_log.services.clients import ClientDetails
-from clinic_log.services.consents import record_consent
-from clinic_log.services.database import prepare_database
-from clinic_log.services.integrity import check_database
-from clinic_log.services.session_queries import count_sessions
-from clinic_log.services.sessions import log_session, save_draft, sign_session
+from clinic_log.services.audit.integrity import check_database
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.clients import clients
+from clinic_log.services.clients.clients import ClientDetails
+from clinic_log.services.clients.consents import record_consent
+from clinic_log.services.common import audit
+from clinic_log.services.people import people
+from clinic_log.services.sessions.session_queries import count_sessions
+from clinic_log.services.sessions.sessions import log_session, save_draft, sign_session
 from tests.unit.services.helpers import CONSENT_SIGNED_ON, make_clinic, session_entry
 
 REPO = Path(__file__).resolve().parents[2]

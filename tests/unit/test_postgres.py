@@ -61,9 +61,9 @@ def test_the_workstations_role_works_but_cannot_lift_the_guards(pg_url: str,
 
     from clinic_log.domain.actor import Actor
     from clinic_log.domain.enums import UserRole
-    from clinic_log.services.database import prepare_database
-    from clinic_log.services.integrity import check_database
-    from clinic_log.services.sessions import log_session
+    from clinic_log.services.audit.integrity import check_database
+    from clinic_log.services.backup.database import prepare_database
+    from clinic_log.services.sessions.sessions import log_session
     from tests.unit.services.helpers import make_clinic, session_entry
 
     assert main(["--db", pg_url, "init"]) == 0  # as the owner of the schema

@@ -9,8 +9,8 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import Setting
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue
-from clinic_log.services.clinic_settings import read_settings, save_settings
-from clinic_log.services.consent_texts import consent_validity, set_consent_validity
+from clinic_log.services.clinic.clinic_settings import read_settings, save_settings
+from clinic_log.services.clinic.consent_texts import consent_validity, set_consent_validity
 from clinic_log.settings import (
     CLINIC_NAME,
     CONSENT_VALIDITY,

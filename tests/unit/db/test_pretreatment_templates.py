@@ -12,8 +12,8 @@ from sqlalchemy import select
 from clinic_log.db.models import PretreatmentTemplate
 from clinic_log.db.reference_data import load_reference_data
 from clinic_log.domain.actor import Actor
-from clinic_log.services.database import prepare_database
-from clinic_log.services.pretreatment import latest_pretreatment_template, save_pretreatment_template
+from clinic_log.services.backup.database import prepare_database
+from clinic_log.services.clients.pretreatment import latest_pretreatment_template, save_pretreatment_template
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "schema-0006_clinical_reference.sqlite3"
 

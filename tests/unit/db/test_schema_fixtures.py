@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from clinic_log.db.schema_version import HEAD_REVISION, current_revision
-from clinic_log.services.database import prepare_database
-from clinic_log.services.integrity import check_database
+from clinic_log.services.audit.integrity import check_database
+from clinic_log.services.backup.database import prepare_database
 
 FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures").glob("schema-*.sqlite3"))
 TABLES = ("clients", "practitioners", "sessions", "session_areas", "complications", "audit_log", "findings")

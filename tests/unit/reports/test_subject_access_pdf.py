@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.services import clients
-from clinic_log.services.sessions import log_session
-from clinic_log.services.subject_access import export_client
+from clinic_log.services.clients import clients
+from clinic_log.services.exchange.subject_access import export_client
+from clinic_log.services.sessions.sessions import log_session
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
 

@@ -9,8 +9,9 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.values import AreaInput, SessionInput
-from clinic_log.services import clients, people
-from clinic_log.services.consents import record_consent
+from clinic_log.services.clients import clients
+from clinic_log.services.clients.consents import record_consent
+from clinic_log.services.people import people
 
 # Dates the app compares with the real today (consent validity, lot expiry on a form opened "now") are relative
 # to the day the suite runs, so the suite does not start failing on some future date.

@@ -15,7 +15,7 @@ tip reaches and whether it is made for the face or the body); a treated area rec
 
 This script changes the schema and adds the new reference rows a clinic's database needs before its records can
 be moved; moving the stored areas of acne scars, scars and stretch marks to their site (and sealing the signed
-sessions moved, in the audit trail) is done right after the upgrade by services/database.py, which can verify and
+sessions moved, in the audit trail) is done right after the upgrade by services/backup/database.py, which can verify and
 write seals. The values are written out here, not read from resources/reference: a migration does what it did on
 the day it was written.
 """

@@ -1,0 +1,2 @@
+"""Opening and upgrading the database, backups and restores, the start-up check.
+"""

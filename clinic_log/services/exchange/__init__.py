@@ -1,0 +1,2 @@
+"""Data in and out: CSV import and export, FHIR, subject-access exports, demo data.
+"""

@@ -1,0 +1,2 @@
+"""Practitioners, users, logins and passwords.
+"""

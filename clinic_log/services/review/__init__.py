@@ -1,0 +1,2 @@
+"""What owners review: dashboard figures, statistics, reminders and recalls.
+"""

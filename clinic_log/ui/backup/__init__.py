@@ -1,0 +1,2 @@
+"""Backups and the start-up check.
+"""

@@ -1,0 +1,336 @@
+"""Preview a client sheet (QtPdf), then print it or save it as a PDF file: a session's aftercare sheet, or a
+client's pre-treatment sheet.
+
+``SheetPreviewDialog`` takes any rendered sheet (:class:`RenderedSheet`: the PDF bytes, the template version and
+how to record a print and write a save); ``AftercarePreviewDialog`` and ``PretreatmentPreviewDialog`` only say
+what to render. Imported only when the first preview opens: QtPdf, QtPrintSupport and reportlab stay out of the
+app's start. Each print and each save is recorded in the audit log by the services; opening the preview records
+nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPoint, QRect, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.errors import DomainError
+from clinic_log.services.clients.aftercare import audit_aftercare_output, preview_aftercare, write_aftercare_pdf
+from clinic_log.services.clients.pretreatment import (
+    audit_pretreatment_output,
+    file_name,
+    preview_pretreatment,
+    write_pretreatment_pdf,
+)
+from clinic_log.ui.common.background import BackgroundRunner
+from clinic_log.ui.common.current_user import current_actor
+
+PREPARING = "Preparing the sheet…"
+MAX_PRINT_DPI = 300  # an A4 page is a 35 MB image at 300 dpi (140 MB at 600): sharp text, bounded memory
+
+
+class SessionSummary(Protocol):
+    """What the preview needs to know about the session before its sheet is rendered."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def client_name(self) -> str: ...
+    @property
+    def client_ref(self) -> str: ...
+    @property
+    def started_at(self) -> datetime: ...
+
+
+def shortcut_text(keys: QKeySequence) -> str:
+    return keys.toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def default_file_name(client_ref: str, started_at: datetime) -> str:
+    """aftercare-<client ref>-<session day>.pdf, with anything a file system might refuse replaced by _."""
+    ref = re.sub(r"[^\w.-]+", "_", client_ref).strip("._") or "client"
+    return f"aftercare-{ref}-{started_at.astimezone():%Y-%m-%d}.pdf"
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter) -> bool:
+    """Paint each page of `document` (or the range chosen in the print dialog) on `printer`.
+
+    Each page is rendered to an image at the printer's resolution (at most MAX_PRINT_DPI) and scaled onto the
+    whole paper, keeping its proportions; the sheet's own margins stay as designed. False if printing failed.
+    """
+    first, last = 0, document.pageCount() - 1
+    if printer.fromPage() > 0:  # a page range was chosen (pages count from 1)
+        first, last = printer.fromPage() - 1, min(printer.toPage() - 1, last)
+    painter = QPainter()
+    if last < first or not painter.begin(printer):
+        return False
+    try:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        dpi = min(printer.resolution(), MAX_PRINT_DPI)
+        for page in range(first, last + 1):
+            if page > first and not printer.newPage():
+                return False
+            points = document.pagePointSize(page)
+            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            image = document.render(page, size)
+            if image.isNull():
+                return False
+            area = painter.viewport()
+            painter.drawImage(QRect(QPoint(0, 0), size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)),
+                              image)
+    finally:
+        ended = painter.end()
+    return ended
+
+
+@dataclass(frozen=True)
+class RenderedSheet:
+    """A sheet ready to show: its PDF, the template version it was printed from, and how to record its outputs."""
+
+    pdf: bytes
+    template_version: int  # 0 for a document without a template
+    file_name: str  # offered in the save dialog
+    record_print: Callable[[], None]  # audit one print
+    save: Callable[[Path], None]  # write the PDF whole (or not at all) and audit the save
+
+
+class SheetPreviewDialog(QDialog):
+    """A sheet rendered in the background by `render`, shown, printed or saved; emits `ready` once it is shown."""
+
+    ready = Signal()
+
+    def __init__(self, render: Callable[[], RenderedSheet], *, what: str, title: str, file_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.what = what  # "aftercare sheet", "pre-treatment sheet"
+        self.file_name = file_name
+        self.sheet: RenderedSheet | None = None
+        self.printer: QPrinter | None = None  # made at the first print; keeps the user's choices afterwards
+        self._buffer: QBuffer | None = None
+        self.setWindowTitle(title)
+
+        self.document = QPdfDocument(self)
+        self.document.statusChanged.connect(self._on_document_status)
+        self.view = QPdfView()
+        self.view.setAccessibleName(what[:1].upper() + what[1:])
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+        self.view.setDocumentMargins(QMargins(12, 12, 12, 12))
+        self.message = QLabel(PREPARING)
+        self.message.setAccessibleName("Sheet status")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message)
+        self.stack.addWidget(self.view)
+
+        self.print_button = self._button("Print…", QKeySequence(QKeySequence.StandardKey.Print),
+                                         "Print the sheet for the client")
+        self.print_button.clicked.connect(self.print_sheet)
+        self.save_button = self._button("Save PDF…", QKeySequence(QKeySequence.StandardKey.Save),
+                                        "Save the sheet as a PDF file")
+        self.save_button.clicked.connect(self.save_pdf)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(close.text().replace("&", ""))
+        close.setToolTip("Close the preview (Esc)")
+        buttons.rejected.connect(self.reject)
+        self.status_label = QLabel()
+        self.status_label.setAccessibleName("Status")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        row = QHBoxLayout()
+        row.addWidget(self.status_label, 1)
+        row.addWidget(self.print_button)
+        row.addWidget(self.save_button)
+        row.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(row)
+        self.print_button.setDefault(True)
+        self._fit_to_screen()
+
+        self._runner = BackgroundRunner(self)
+        self._runner.run(what, render, self._on_rendered, self._on_failed)
+
+    def _button(self, text: str, keys: QKeySequence, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text)
+        button.setShortcut(keys)
+        button.setToolTip(f"{tip} ({shortcut_text(keys)})")
+        button.setEnabled(False)  # until the sheet is shown
+        return button
+
+    def _fit_to_screen(self) -> None:
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 860, 1000
+        if screen is not None:
+            width, height = min(width, int(screen.width() * 0.9)), int(screen.height() * 0.9)
+        self.resize(width, height)
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    @property
+    def is_ready(self) -> bool:
+        return self.document.status() == QPdfDocument.Status.Ready and self.sheet is not None
+
+    def _on_rendered(self, result: RenderedSheet) -> None:
+        self.sheet = result
+        self.file_name = result.file_name
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(result.pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+
+    def _on_failed(self, exc: Exception) -> None:
+        self.message.setText(f"The {self.what} could not be prepared:\n{exc}")
+
+    def _on_document_status(self, status: QPdfDocument.Status) -> None:
+        if status == QPdfDocument.Status.Error:
+            self.message.setText(f"The {self.what} could not be shown ({self.document.error().name}).")
+            self.stack.setCurrentWidget(self.message)
+        elif status == QPdfDocument.Status.Ready and self.sheet is not None:
+            self.stack.setCurrentWidget(self.view)
+            self.print_button.setEnabled(True)
+            self.save_button.setEnabled(True)
+            pages = self.document.pageCount()
+            version = self.sheet.template_version  # 0: a document without a template (a referral letter)
+            self.status_label.setText(f"{pages} page{'s' if pages != 1 else ''}"
+                                      + (f" · template version {version}" if version else ""))
+            self.ready.emit()
+
+    # --- output ----------------------------------------------------------------------------------
+
+    def _printer_for_sheet(self) -> QPrinter:
+        if self.printer is None:
+            self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            paper = self.document.pagePointSize(0)
+            self.printer.setPageSize(QPageSize(paper, QPageSize.Unit.Point, "",
+                                               QPageSize.SizeMatchPolicy.FuzzyMatch))
+        self.printer.setFullPage(True)  # the sheet brings its own margins
+        self.printer.setDocName(self.windowTitle())
+        return self.printer
+
+    def print_sheet(self) -> bool:
+        """Ask where to print, print every page, and record the print. True once the sheet is printed."""
+        if not self.is_ready or self.sheet is None:
+            return False
+        printer = self._printer_for_sheet()
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"Print {self.what}")
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, True)
+        dialog.setMinMax(1, self.document.pageCount())
+        if not dialog.exec():
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            printed = print_pdf(self.document, printer)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if not printed:
+            QMessageBox.warning(self, "Print", f"The sheet could not be printed on {self._printer_name(printer)}.")
+            return False
+        self._record_print(f"Sent to {self._printer_name(printer)}")
+        return True
+
+    def save_pdf(self) -> Path | None:
+        """Ask for a file name (e.g. aftercare-<client ref>-<date>.pdf), write the sheet, record the save."""
+        if not self.is_ready or self.sheet is None:
+            return None
+        folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+        chosen, _ = QFileDialog.getSaveFileName(self, f"Save {self.what}", str(folder / self.file_name),
+                                                "PDF files (*.pdf)")
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            self.sheet.save(path)
+        except (OSError, DomainError) as exc:
+            QMessageBox.warning(self, "Save PDF", f"The sheet could not be saved as\n{path}\n\n{exc}")
+            return None
+        self.status_label.setText(f"Saved as {path}")
+        return path
+
+    def _record_print(self, done: str) -> None:
+        assert self.sheet is not None
+        try:
+            self.sheet.record_print()
+        except DomainError as exc:
+            QMessageBox.warning(self, "Audit log", f"The sheet was printed; the print could not be recorded:\n{exc}")
+        self.status_label.setText(done)
+
+    @staticmethod
+    def _printer_name(printer: QPrinter) -> str:
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+            return printer.outputFileName()
+        return printer.printerName() or "the printer"
+
+
+def _aftercare(db: Database, actor: Actor, session: SessionSummary) -> RenderedSheet:
+    sheet, pdf = preview_aftercare(db, actor, session.id)
+    return RenderedSheet(
+        pdf, sheet.template_version, default_file_name(session.client_ref, session.started_at),
+        record_print=lambda: audit_aftercare_output(db, actor, session.id, "printed", sheet.template_version),
+        save=lambda path: write_aftercare_pdf(db, actor, sheet, pdf, path))
+
+
+class AftercarePreviewDialog(SheetPreviewDialog):
+    """The aftercare sheet of one session."""
+
+    def __init__(self, db: Database, session: SessionSummary, actor: Actor | None = None,
+                 parent: QWidget | None = None) -> None:
+        who = actor or current_actor()
+        super().__init__(lambda: _aftercare(db, who, session), what="aftercare sheet",
+                         title=f"Aftercare — {session.client_name}",
+                         file_name=default_file_name(session.client_ref, session.started_at), parent=parent)
+        self.session_id = session.id
+        self.setObjectName("aftercarePreviewDialog")
+
+
+def _pretreatment(db: Database, actor: Actor, client_id: int, modality: str | None) -> RenderedSheet:
+    sheet, pdf = preview_pretreatment(db, actor, client_id, modality)
+    return RenderedSheet(
+        pdf, sheet.template_version, file_name(sheet),
+        record_print=lambda: audit_pretreatment_output(db, actor, sheet, "printed"),
+        save=lambda path: write_pretreatment_pdf(db, actor, sheet, pdf, path))
+
+
+class PretreatmentPreviewDialog(SheetPreviewDialog):
+    """A client's pre-treatment sheet: what to stop and when, with their own findings (None: the treatment of
+    their latest session; "rf" or "mechanical" to choose)."""
+
+    def __init__(self, db: Database, client_id: int, client_name: str, modality: str | None = None,
+                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
+        who = actor or current_actor()
+        super().__init__(lambda: _pretreatment(db, who, client_id, modality), what="pre-treatment sheet",
+                         title=f"Before treatment — {client_name}", file_name="pretreatment.pdf", parent=parent)
+        self.client_id = client_id
+        self.setObjectName("pretreatmentPreviewDialog")

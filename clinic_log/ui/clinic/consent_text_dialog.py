@@ -1,0 +1,128 @@
+"""The owner edits the clinic's consent wording (each save is a new version) and how long a consent is valid."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.errors import DomainError
+from clinic_log.domain.permissions import ALLOWED, Permission
+from clinic_log.domain.windows import parse_window
+from clinic_log.services.clinic.consent_texts import (
+    consent_validity,
+    latest_consent_text,
+    save_consent_text,
+    set_consent_validity,
+)
+from clinic_log.ui.common import current_user
+from clinic_log.ui.common.form_autosave import FormAutosave
+from clinic_log.ui.common.widgets import save_cancel_buttons
+
+EDIT = Permission.EDIT_SETTINGS
+
+
+def validity_months(window: str) -> int:
+    """The validity setting in whole months for the spin box ("12m" → 12; "52w" → 12; "365d" → 12)."""
+    count, unit = parse_window(window)
+    return max(1, count if unit == "m" else round(count / (52 / 12)) if unit == "w" else round(count / 30.4))
+
+
+class ConsentTextDialog(QDialog):
+    """Emits `saved(version)` when a new version is stored."""
+
+    saved = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        latest = latest_consent_text(db)
+        self._version = latest.version
+        self._validity = consent_validity(db)
+        self.setWindowTitle("Consent text")
+        self.version_label = QLabel(f"Editing version {latest.version} (saved {latest.created_at.astimezone():%Y-%m-%d}"
+                                    f" by {latest.created_by}). Saving makes version {latest.version + 1}; consents "
+                                    "already signed keep the wording they signed.")
+        self.version_label.setWordWrap(True)
+        self.body_edit = QPlainTextEdit(latest.body)
+        self.body_edit.setAccessibleName("Consent text")
+        self.validity_spin = QSpinBox()
+        self.validity_spin.setRange(1, 120)
+        self.validity_spin.setSuffix(" months")
+        self.validity_spin.setValue(validity_months(self._validity))
+        self.validity_spin.setAccessibleName("Consent valid for")
+        self.problem_label = QLabel()
+        self.autosave: FormAutosave | None = None
+        if current_user.current_actor().role not in ALLOWED[EDIT]:
+            self.body_edit.setReadOnly(True)
+            self.validity_spin.setEnabled(False)
+            self.version_label.setText(f"Version {latest.version}. Only the owner can change the consent text.")
+        self.problem_label.setAccessibleName("Problem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("color: #b00020;")
+        buttons = save_cancel_buttons(self, self.save)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save")
+        self.save_button.setToolTip("Save as a new version (Ctrl+S)")
+        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.setEnabled(not self.body_edit.isReadOnly())
+        form = QFormLayout()
+        form.addRow("Consent &valid for", self.validity_spin)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.version_label)
+        layout.addWidget(self.body_edit, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(buttons)
+        self.resize(780, 640)
+        screen = self.screen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.resize(min(780, area.width() - 40), min(640, area.height() - 60))
+        if not self.body_edit.isReadOnly():
+            self.autosave = FormAutosave(db, "consent_text", self.typed, self.restore_typed, self)
+            self.autosave.watch(self.body_edit.textChanged, self.validity_spin.valueChanged)
+            restored = self.autosave.restore_saved()
+            if restored:
+                self.version_label.setText(f"{self.version_label.text()}\n{restored}")
+
+    def typed(self) -> dict[str, object]:
+        """What is on screen, for the autosaved draft."""
+        return {"body": self.body_edit.toPlainText(), "validity_months": self.validity_spin.value()}
+
+    def restore_typed(self, state: dict[str, object]) -> None:
+        self.body_edit.setPlainText(str(state.get("body", "")))
+        months = state.get("validity_months")
+        if isinstance(months, int):
+            self.validity_spin.setValue(months)
+
+    def reject(self) -> None:
+        if self.autosave is None or self.autosave.may_close():
+            super().reject()
+
+    def save(self) -> None:
+        actor = current_user.current_actor()
+        body = self.body_edit.toPlainText()
+        try:
+            validity = f"{self.validity_spin.value()}m"
+            if validity_months(self._validity) != self.validity_spin.value():
+                self._validity = set_consent_validity(self._db, actor, validity)
+            if body.strip() != latest_consent_text(self._db).body:
+                saved = save_consent_text(self._db, actor, body)
+                self._version = saved.version
+                self.saved.emit(saved.version)
+        except DomainError as exc:
+            self.problem_label.setText(str(exc))
+            return
+        if self.autosave is not None:
+            self.autosave.mark_saved()
+        self.accept()

@@ -1,0 +1,3 @@
+"""Widgets and plumbing every page uses: the operations pipeline and its worker, the signed-in user, autosave of
+typing, typed fields, table models, progress.
+"""

@@ -1,0 +1,2 @@
+"""Import and export dialogs.
+"""

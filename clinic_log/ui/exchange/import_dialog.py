@@ -1,0 +1,187 @@
+"""File → Import…: practitioners, clients or sessions from a CSV file, all or nothing (owner only).
+
+The same strict reader as `clinic-log import` (services/exchange/importer.py).
+The import runs in the background behind a
+progress dialog with Cancel; a cancelled import rolls back, so nothing of the file is stored. A refused file shows
+its problems as `line N: column: problem` in a scrollable list (the first 50, then how many more).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.errors import DomainError, ImportRefused
+from clinic_log.services.common.progress import Progress
+from clinic_log.services.exchange.importer import ImportResult
+from clinic_log.ui.common.background import BackgroundRunner
+from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.operations import EVERYTHING, changes
+from clinic_log.ui.common.progress_dialog import run_with_progress
+
+log = logging.getLogger(__name__)
+KINDS = (("sessions", "Sessions"), ("clients", "Clients"), ("practitioners", "Practitioners"))
+PROBLEMS_SIZE = (900, 520)  # room for the problem list: a dozen lines of about 100 characters
+STEPS = 1000  # the progress bar's scale (a file's size in bytes may not fit a Qt int)
+
+
+def result_text(result: ImportResult, path: Path) -> str:
+    """The line shown once a file is stored (the CLI says the same)."""
+    text = f"Imported {result.records} {result.kind} from {result.rows} rows of {path.name}."
+    if result.skipped:
+        lines = ", ".join(map(str, result.skipped_lines))
+        more = ", …" if result.skipped > len(result.skipped_lines) else ""
+        text += f" Skipped {result.skipped} sessions already in the database (lines {lines}{more})."
+    return text
+
+
+class ImportDialog(QDialog):
+    """Emits `imported(text)` with the result line once a file is stored."""
+
+    imported = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import")
+        self._db = db
+        self._background = BackgroundRunner(self)
+        self.kind_combo = QComboBox()
+        for key, label in KINDS:
+            self.kind_combo.addItem(label, key)
+        self.file_edit = QLineEdit()
+        self.file_edit.setPlaceholderText("a CSV file (UTF-8), header row first")
+        self.browse_button = QPushButton("&Browse…")
+        self.browse_button.setAccessibleName("Browse…")
+        self.browse_button.clicked.connect(self.choose_file)
+        self.skip_check = QCheckBox("&Skip sessions already in the database (same client, start time and "
+                                    "practitioner)")
+        self.skip_check.setAccessibleName("Skip sessions already in the database")
+        self.result_label = QLabel("Each file is stored whole or not at all. Import practitioners and clients "
+                                   "before their sessions.")
+        self.result_label.setAccessibleName("Import result")
+        self.result_label.setWordWrap(True)
+        self.problems_view = QPlainTextEdit()
+        self.problems_view.setReadOnly(True)
+        self.problems_view.setAccessibleName("Problems")
+        self.problems_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.problems_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.problems_view.setMinimumHeight(12 * self.problems_view.fontMetrics().lineSpacing())
+        self.problems_view.hide()
+
+        form = QFormLayout()
+        kind_label = QLabel("&Import")
+        kind_label.setBuddy(self.kind_combo)
+        self.kind_combo.setAccessibleName("Import")
+        form.addRow(kind_label, self.kind_combo)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(self.browse_button)
+        file_label = QLabel("&File")
+        file_label.setBuddy(self.file_edit)
+        self.file_edit.setAccessibleName("File")
+        form.addRow(file_label, file_row)
+        form.addRow("", self.skip_check)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.import_button = self.buttons.addButton("I&mport", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setAccessibleName("Import file")
+        self.buttons.accepted.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.problems_view, 100)  # the list takes the room when shown, the stretch otherwise
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
+        self._on_kind_changed()
+        self.resize(max(640, self.sizeHint().width()), self.sizeHint().height())
+
+    def kind(self) -> str:
+        return str(self.kind_combo.currentData())
+
+    def _on_kind_changed(self) -> None:
+        self.skip_check.setVisible(self.kind() == "sessions")
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import from", "", "CSV files (*.csv);;All files (*)")
+        if name:
+            self.file_edit.setText(name)
+
+    def start_import(self) -> None:
+        """Check the inputs, then import in the background; the dialog stays open to show the result."""
+        path_text = self.file_edit.text().strip()
+        if not path_text:
+            QMessageBox.warning(self, "Import", "File: choose the CSV file to import (Browse…).")
+            return
+        path = Path(path_text)
+        kind, skip = self.kind(), self.skip_check.isChecked()
+        from clinic_log.services.exchange import importer
+
+        def work(progress: Progress) -> ImportResult:
+            actor = current_actor()
+            if kind == "practitioners":
+                return importer.import_practitioners(self._db, actor, path)
+            if kind == "clients":
+                return importer.import_clients(self._db, actor, path)
+
+            def scaled(done: int, total: int) -> None:
+                progress(done * STEPS // total if total else 0, STEPS if total else 0)
+
+            return importer.import_sessions(self._db, actor, path, skip_existing=skip, progress=scaled)
+
+        self.import_button.setEnabled(False)
+        self.problems_view.hide()
+        self.result_label.setText(f"Importing {path.name}…")
+        run_with_progress(self._background, self, "Import", f"Importing {path.name}…", work,
+                          lambda result: self._done(result, path), self._failed, key="import",
+                          on_cancel=self._cancelled)
+
+    def _cancelled(self) -> None:
+        self.import_button.setEnabled(True)
+        self.result_label.setText("Import cancelled; nothing of the file was stored.")
+
+    def _done(self, result: ImportResult, path: Path) -> None:
+        self.import_button.setEnabled(True)
+        text = result_text(result, path)
+        self.result_label.setText(text)
+        changes.announce(EVERYTHING)  # every page shows the file's records
+        self.imported.emit(text)
+
+    def _failed(self, exc: Exception) -> None:
+        self.import_button.setEnabled(True)
+        if isinstance(exc, ImportRefused):
+            shown = [str(p) for p in exc.problems]
+            self.result_label.setText("Not imported: the file has problems (below); nothing was written. Fix "
+                                      "them and import the whole file again.")
+            self.problems_view.setPlainText("\n".join(shown))
+            self.problems_view.show()
+            self.resize(max(self.width(), PROBLEMS_SIZE[0]), max(self.height(), PROBLEMS_SIZE[1]))
+        elif isinstance(exc, DomainError):
+            self.result_label.setText(f"Not imported: {exc}")
+        else:  # a defect, not bad input: the log file keeps the traceback
+            log.error("import failed", exc_info=exc)
+            self.result_label.setText(f"Not imported: an unexpected problem ({type(exc).__name__}); nothing was "
+                                      "written. The log file has the details.")
+
+    def wait(self) -> bool:
+        return self._background.wait()

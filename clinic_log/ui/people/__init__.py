@@ -1,0 +1,2 @@
+"""Practitioners, users, logging in, the idle lock and passwords.
+"""

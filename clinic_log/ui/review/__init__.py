@@ -1,0 +1,2 @@
+"""The owner's review pages: dashboard and recall.
+"""

@@ -1,0 +1,2 @@
+"""The Sessions tab and everything about one session: starting one, viewing, amending.
+"""

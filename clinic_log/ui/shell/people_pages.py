@@ -1,0 +1,25 @@
+"""Factories for the people-and-trust tabs, importing each page only when its tab is first shown."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from clinic_log.db.engine import Database
+
+
+def practitioners_page(db: Database) -> QWidget:
+    from clinic_log.ui.people.practitioners_page import PractitionersPage
+
+    return PractitionersPage(db)
+
+
+def users_page(db: Database) -> QWidget:
+    from clinic_log.ui.people.users_page import UsersPage
+
+    return UsersPage(db)
+
+
+def audit_page(db: Database) -> QWidget:
+    from clinic_log.ui.audit.audit_page import AuditPage
+
+    return AuditPage(db)

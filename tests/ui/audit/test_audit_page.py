@@ -1,0 +1,160 @@
+"""The audit viewer: filters, paging, Verify off the GUI thread, and a tampered row found by viewer and CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from clinic_log.app import main
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.services.audit.audit_queries import AuditFilter
+from clinic_log.ui.audit.audit_page import AuditPage
+from clinic_log.ui.audit.audit_table_model import AuditTableModel
+from tests.tamper import drop_guards_sqlite
+from tests.unit.services.helpers import make_clinic
+
+
+@pytest.fixture
+def audited(db: Database, owner: Actor) -> Database:
+    make_clinic(db, owner)  # practitioners, device, client and consent: about a dozen audit rows
+    return db
+
+
+def all_rows(model: AuditTableModel) -> list[tuple[str, str, str]]:
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    return [(model.index(r, 1).data(), model.index(r, 2).data(), model.index(r, 3).data())
+            for r in range(model.rowCount())]
+
+
+def test_the_audit_model_pages_through_rows_newest_first(qtmodeltester: ModelTester, audited: Database,
+                                                         raw: sqlite3.Connection) -> None:
+    model = AuditTableModel(audited, page_size=4)
+    model.reload()
+    assert model.rowCount() == 4 and model.canFetchMore(QModelIndex())
+    qtmodeltester.check(model)
+    rows = all_rows(model)
+    total = raw.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    assert len(rows) == total
+    newest = raw.execute("SELECT actor, action, entity FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert rows[0][:2] == newest[:2] and rows[0][2].startswith(newest[2])
+    model.set_filter(AuditFilter(entity="practitioner"))
+    assert {r[2].split()[0] for r in all_rows(model)} == {"practitioner"}
+
+
+def test_filters_on_the_page_narrow_the_table(qtbot: QtBot, audited: Database) -> None:
+    page = AuditPage(audited)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.keyClicks(page.entity_edit, "device")
+    qtbot.keyClick(page.entity_edit, Qt.Key.Key_Return)
+    assert all_rows(page.model) == [("owner", "created", all_rows(page.model)[0][2])]
+    assert all_rows(page.model)[0][2].startswith("device ")
+    page.clear_filters()
+    qtbot.keyClicks(page.action_edit, "no-such-action")
+    page.apply_filters()
+    assert page.model.rowCount() == 0
+    page.clear_filters()
+    page.from_check.setChecked(True)  # from 30 days ago to (unchecked) any date: today's rows are in
+    page.apply_filters()
+    assert page.model.rowCount() > 0
+
+
+def test_filter_fields_suggest_what_the_trail_holds(qtbot: QtBot, audited: Database,
+                                                   raw: sqlite3.Connection) -> None:
+    page = AuditPage(audited)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    completer = page.action_edit.completer()
+    qtbot.waitUntil(lambda: completer.model().rowCount() > 0)  # read in the background as the page opens
+    completer.setCompletionPrefix("REAT")  # what typing "REAT" asks for: any part, any case
+    suggested = [completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())]
+    assert suggested == ["created"]
+    assert sorted({r[0] for r in raw.execute("SELECT DISTINCT entity FROM audit_log")}) == \
+        page.entity_edit.completer().model().stringList()  # type: ignore[attr-defined]
+
+    page.action_edit.setText("CREATED")  # typed in another case: taken as stored
+    page.apply_filters()
+    created = raw.execute("SELECT count(*) FROM audit_log WHERE action = 'created'").fetchone()[0]
+    assert created > 0 and len(all_rows(page.model)) == created
+
+
+def verify(qtbot: QtBot, page: AuditPage) -> str:
+    with qtbot.waitSignal(page.verified, timeout=20000) as done:
+        qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    text = done.args[0]
+    assert isinstance(text, str)
+    return text
+
+
+def test_verify_reports_an_intact_chain_with_its_row_count(qtbot: QtBot, audited: Database,
+                                                           raw: sqlite3.Connection) -> None:
+    page = AuditPage(audited)
+    qtbot.addWidget(page)
+    total = raw.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    assert verify(qtbot, page) == f"Chain intact ({total:,} rows); every signed session matches its seal"
+    assert page.result_label.text().startswith(f"Chain intact ({total:,} rows)")
+
+
+def test_one_tampered_audit_row_is_reported_by_the_cli_check_and_by_the_viewer(
+        qtbot: QtBot, audited: Database, db_path: Path, raw: sqlite3.Connection,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    target, entity = raw.execute("SELECT id, entity FROM audit_log ORDER BY id LIMIT 1 OFFSET 3").fetchone()
+    other = raw.execute("SELECT entity FROM audit_log WHERE entity != ? LIMIT 1", (entity,)).fetchone()[0]
+    drop_guards_sqlite(raw)  # append-only: someone with the file drops the guard first
+    raw.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = ?", (target,))
+    raw.commit()
+
+    assert main(["--db", str(db_path), "check"]) == 1
+    out = capsys.readouterr()
+    assert f"audit_log row {target}: content does not match its hash" in out.out + out.err
+
+    page = AuditPage(audited)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.keyClicks(page.entity_edit, other)  # the broken row is filtered out: Verify still finds it
+    page.apply_filters()
+    text = verify(qtbot, page)
+    assert text.startswith(f"Chain broken at audit row {target}: content does not match its hash")
+    assert page.selected_audit_id() == target
+    assert page.entity_edit.text() == ""  # filters were cleared to show the row
+
+
+def test_verify_names_a_signed_session_edited_by_hand(qtbot: QtBot, db: Database, owner: Actor,
+                                                      raw: sqlite3.Connection) -> None:
+    from clinic_log.services.sessions.sessions import log_session
+    from tests.unit.services.helpers import session_entry
+
+    clinic = make_clinic(db, owner)
+    signed = log_session(db, clinic.derm, session_entry(clinic), sign=True).id
+    drop_guards_sqlite(raw)  # someone with the file: the chain stays intact, the session does not
+    raw.execute("UPDATE session_areas SET depth_mm = 0.3 WHERE session_id = ?", (signed,))
+    raw.commit()
+    page = AuditPage(db)
+    qtbot.addWidget(page)
+    text = verify(qtbot, page)
+    assert text.startswith("Chain intact") and "the records do not match it" in text
+    assert f"session {signed}: its stored content no longer matches its seal" in text
+
+
+def test_suggestions_that_cannot_be_read_are_said_not_dropped(qtbot: QtBot, audited: Database,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    def broken(_db: Database, _actor: Actor) -> None:
+        raise RuntimeError("database disk image is malformed")
+
+    monkeypatch.setattr("clinic_log.ui.audit.audit_page.audit_choices", broken)
+    page = AuditPage(audited)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.findChild(QMessageBox) is not None)
+    box = page.findChild(QMessageBox)
+    assert isinstance(box, QMessageBox)
+    assert box.text() == "Audit filter suggestions could not be done: database disk image is malformed"

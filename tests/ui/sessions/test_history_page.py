@@ -1,0 +1,312 @@
+"""Review screens: every history filter on a seeded database, lazy loading at start, configurable columns,
+the Recall and Dashboard tabs, the client timeline, File → Export…, and the progress dialog's Cancel."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.services.common.progress import Progress
+from clinic_log.services.sessions import session_queries
+from clinic_log.services.sessions.session_queries import SessionFilter
+from clinic_log.services.sessions.session_views import SessionRow
+from clinic_log.ui.clients.client_timeline import ClientTimelineDialog
+from clinic_log.ui.common.background import BackgroundRunner
+from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.progress_dialog import run_with_progress
+from clinic_log.ui.exchange.export_dialog import ExportDialog
+from clinic_log.ui.review.dashboard_page import DashboardPage
+from clinic_log.ui.review.recall_page import RecallPage
+from clinic_log.ui.sessions.history_page import SessionHistoryPage
+from clinic_log.ui.sessions.session_table_model import FIRST_PAGE, Column
+from tests.ui.dialogs import opens
+from tests.ui.window_helpers import make_window
+
+
+def all_ids(page: SessionHistoryPage) -> set[int]:
+    model = page.model
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    return {model.session_id(r) for r in range(model.rowCount())}
+
+
+def choose(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    assert index >= 0, value
+    combo.setCurrentIndex(index)
+
+
+def type_into(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
+    edit.setFocus()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def history(qtbot: QtBot, demo_db: Database) -> SessionHistoryPage:
+    page = SessionHistoryPage(demo_db)
+    qtbot.addWidget(page)
+    return page
+
+
+def first(raw: sqlite3.Connection, query: str) -> object:
+    return raw.execute(query).fetchone()[0]
+
+
+def test_client_ref_filter(qtbot: QtBot, history: SessionHistoryPage, raw: sqlite3.Connection) -> None:
+    ref, client_id = raw.execute("SELECT client_ref, id FROM clients ORDER BY id LIMIT 1").fetchone()
+    type_into(qtbot, history.filter_bar.client_edit, ref)
+    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE client_id = ?", (client_id,))}
+    assert expected and all_ids(history) == expected
+    assert {history.model.display_text(r, Column.CLIENT_REF) for r in range(history.model.rowCount())} == {ref}
+
+
+def test_device_filter(history: SessionHistoryPage, raw: sqlite3.Connection) -> None:
+    device = first(raw, "SELECT device_id FROM sessions WHERE device_id IS NOT NULL GROUP BY device_id LIMIT 1")
+    choose(history.filter_bar.device_combo, device)
+    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE device_id = ?", (device,))}
+    assert 0 < len(expected) < 500 and all_ids(history) == expected
+
+
+def test_area_filter(history: SessionHistoryPage, raw: sqlite3.Connection) -> None:
+    choose(history.filter_bar.area_combo, "neck")
+    expected = {r[0] for r in raw.execute("SELECT session_id FROM session_areas WHERE area_code = 'neck'")}
+    assert 0 < len(expected) < 500 and all_ids(history) == expected
+
+
+def test_complication_type_and_grade_filters(history: SessionHistoryPage, raw: sqlite3.Connection) -> None:
+    code = first(raw, "SELECT code FROM complications GROUP BY code ORDER BY COUNT(*) DESC")
+    choose(history.filter_bar.complication_combo, code)
+    expected = {r[0] for r in raw.execute("SELECT session_id FROM complications WHERE code = ?", (code,))}
+    assert expected and all_ids(history) == expected
+    choose(history.filter_bar.complication_combo, None)
+    choose(history.filter_bar.grade_combo, 2)
+    expected = {r[0] for r in raw.execute("SELECT session_id FROM complications WHERE grade >= 2")}
+    assert expected and all_ids(history) == expected
+
+
+def test_practitioner_status_and_notes_filters_combine(qtbot: QtBot, history: SessionHistoryPage,
+                                                       raw: sqlite3.Connection) -> None:
+    practitioner = first(raw, "SELECT practitioner_id FROM sessions GROUP BY 1 ORDER BY COUNT(*) DESC")
+    choose(history.filter_bar.practitioner_combo, practitioner)
+    choose(history.filter_bar.status_combo, "signed")
+    expected = {r[0] for r in raw.execute(
+        "SELECT id FROM sessions WHERE practitioner_id = ? AND status = 'signed'", (practitioner,))}
+    assert expected and all_ids(history) == expected
+    with qtbot.waitSignal(history.model.search_finished):  # a notes search reads its first page in the background
+        type_into(qtbot, history.filter_bar.notes_edit, "scars")
+    narrowed = {r[0] for r in raw.execute(
+        "SELECT id FROM sessions WHERE practitioner_id = ? AND status = 'signed' AND notes LIKE '%scars%'",
+        (practitioner,))}
+    assert narrowed < expected and all_ids(history) == narrowed
+
+
+def test_history_loads_one_page_at_start_however_tall_the_window(qtbot: QtBot, demo_db: Database,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    fetched: list[int] = []
+    real = session_queries.list_sessions
+
+    def spy(db: Database, flt: SessionFilter, limit: int, after: object) -> list[SessionRow]:
+        rows = real(db, flt, limit, after)  # type: ignore[arg-type]
+        fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(session_queries, "list_sessions", spy)  # what the services reader asks
+    page = SessionHistoryPage(demo_db)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.wait(50)  # let the view lay out and ask for what it shows (it must not ask for more)
+    visible = page.view.viewport().height() // page.view.verticalHeader().defaultSectionSize() + 1
+    assert visible < FIRST_PAGE  # the first page fills the screen: nothing more is read until the user scrolls
+    assert page.model.rowCount() == FIRST_PAGE and fetched == [FIRST_PAGE]
+
+
+def test_hidden_columns_are_remembered_for_the_next_window(qtbot: QtBot, demo_db: Database,
+                                                           qtmodeltester: ModelTester) -> None:
+    page = SessionHistoryPage(demo_db)
+    qtbot.addWidget(page)
+    menu = page.column_menu()
+    device = next(a for a in menu.actions() if a.text() == "Device")
+    device.setChecked(False)
+    assert page.view.isColumnHidden(Column.DEVICE)
+    again = SessionHistoryPage(demo_db)
+    qtbot.addWidget(again)
+    assert again.hidden_columns() == [Column.DEVICE]
+    qtmodeltester.check(again.model)
+
+
+def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection,
+                                                        tmp_path: Path, qtmodeltester: ModelTester) -> None:
+    lot_id, lot = raw.execute("SELECT l.id, l.lot_number FROM cartridge_lots l JOIN sessions s "
+                              "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
+    page = RecallPage(demo_db)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.result_shown) as shown:
+        type_into(qtbot, page.lot_edit, lot)
+    sessions = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE cartridge_lot_id = ?", (lot_id,))}
+    clients = {r[0] for r in raw.execute("SELECT DISTINCT client_id FROM sessions WHERE cartridge_lot_id = ?",
+                                         (lot_id,))}
+    assert shown.args[0] == (f"Lot {lot}: {len(sessions)} session{'s' if len(sessions) != 1 else ''} of "
+                             f"{len(clients)} client{'s' if len(clients) != 1 else ''}")
+    assert {page.model.key(r) for r in range(page.model.rowCount())} == sessions
+    qtmodeltester.check(page.model)
+    assert page.export_button.isEnabled()
+    out = tmp_path / "recall.csv"
+    with qtbot.waitSignal(page.result_shown):
+        page.export_to(out)
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert len(rows) - 1 == page.model.rowCount()
+
+
+def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, demo_db: Database) -> None:
+    page = RecallPage(demo_db)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.result_shown) as shown:
+        type_into(qtbot, page.lot_edit, "NO-SUCH-LOT")
+    assert shown.args[0] == "Recall failed: cartridge lot NO-SUCH-LOT not found"
+    assert page.model.rowCount() == 0 and not page.export_button.isEnabled()
+
+
+def test_dashboard_shows_rates_with_intervals_and_expiries(qtbot: QtBot, demo_db: Database,
+                                                          raw: sqlite3.Connection,
+                                                          qtmodeltester: ModelTester) -> None:
+    page = DashboardPage(demo_db, load=False)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.reload()
+    names = {r[0] for r in raw.execute("SELECT full_name FROM practitioners WHERE id IN "
+                                       "(SELECT practitioner_id FROM sessions)")}
+    model = page.rate_model
+    assert {model.text(r, 0) for r in range(model.rowCount())} == names
+    assert sum(int(model.text(r, 1).replace(",", "")) for r in range(model.rowCount())) == 500
+    assert all("–" in model.text(r, 4) for r in range(model.rowCount()))
+    choose(page.grouping_combo, "area")
+    assert model.rowCount() == first(raw, "SELECT COUNT(DISTINCT area_code) FROM session_areas")
+    assert page.status_label.text().startswith("500 sessions in ")
+    for m in (page.rate_model, page.credential_model, page.lot_model):
+        qtmodeltester.check(m)
+
+
+def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, demo_db: Database, db_path: Path,
+                                                         raw: sqlite3.Connection, qtmodeltester: ModelTester) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    window.page.view.selectRow(0)
+    row = window.page.selected_session()
+    assert row is not None
+    with opens(qtbot, ClientTimelineDialog, window) as opened:
+        window.timeline_action.trigger()
+    dialog = opened.widget
+    client_id = first(raw, f"SELECT client_id FROM sessions WHERE id = {row.id}")
+    expected = [r[0] for r in raw.execute("SELECT id FROM sessions WHERE client_id = ? ORDER BY started_at, id",
+                                          (client_id,))]
+    assert [dialog.model.key(r) for r in range(dialog.model.rowCount())] == expected
+    assert row.client_ref in dialog.windowTitle()
+    qtmodeltester.check(dialog.model)
+    assert len(dialog.chart_view.chart().series()) >= 1
+    dialog.close()
+
+
+def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, demo_db: Database, db_path: Path,
+                                                tmp_path: Path) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    assert window.export_action.isEnabled()
+    with opens(qtbot, ExportDialog, window) as opened:
+        window.export_action.trigger()
+    dialog = opened.widget
+    choose(dialog.format_combo, "fhir")
+    out = tmp_path / "bundle.json"
+    dialog.file_edit.setText(str(out))
+    with qtbot.waitSignal(dialog.exported, timeout=20000) as done:
+        dialog.export_button.click()
+    assert done.args[0].startswith("Exported ") and out.exists()
+    choose(dialog.kind_combo, "client")
+    assert [dialog.format_combo.itemData(i) for i in range(dialog.format_combo.count())] == ["json", "pdf"]
+    selected = window.page.selected_session()
+    assert selected is not None and dialog.client_edit.text() == selected.client_ref  # prefilled
+    choose(dialog.format_combo, "pdf")
+    pdf = tmp_path / "client.pdf"
+    dialog.file_edit.setText(str(pdf))
+    with qtbot.waitSignal(dialog.exported, timeout=20000) as done:
+        dialog.export_button.click()
+    assert selected.client_name in done.args[0] and pdf.read_bytes().startswith(b"%PDF")
+    dialog.close()
+
+
+def test_cancel_stops_a_long_job_and_drops_its_result(qtbot: QtBot) -> None:
+    runner = BackgroundRunner()
+    started, stopped = threading.Event(), threading.Event()
+    results: list[object] = []
+    cancelled: list[bool] = []
+
+    def work(progress: Progress) -> str:
+        started.set()
+        try:
+            for done in range(10**9):
+                progress(done, 0)
+                started.wait(0.001)
+        finally:
+            stopped.set()
+        return "finished"
+
+    dialog = run_with_progress(runner, None, "Long job", "Working…", work, results.append, results.append,
+                               on_cancel=lambda: cancelled.append(True))
+    qtbot.waitUntil(started.is_set)
+    cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
+    cancel.click()
+    qtbot.waitUntil(stopped.is_set)
+    runner.wait()
+    assert cancelled == [True] and results == []
+
+
+def test_tabs_keep_alt_d_for_today(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, db_path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.page.view.setFocus()
+    titles = [window.pages.tabText(i) for i in range(window.pages.count())]
+    assert not any("&" in title for title in titles)  # tab mnemonics would clash with the filters' (Alt+D: Today)
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(window.page.filter_bar.today_button.isChecked)
+
+
+def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, demo_db: Database,
+                                                                  raw: sqlite3.Connection) -> None:
+    from clinic_log.ui.sessions.session_table_model import TEXT_FIRST_PAGE, SessionTableModel
+
+    expected = [r[0] for r in raw.execute(
+        "SELECT id FROM sessions WHERE notes LIKE '%client%' ORDER BY started_at DESC, id DESC")]
+    assert len(expected) > TEXT_FIRST_PAGE
+    model = SessionTableModel(demo_db, SessionFilter(text="Client"), page_size=100)
+    assert model.rowCount() == TEXT_FIRST_PAGE
+    with qtbot.waitSignal(model.search_finished):  # further pages of a notes search come from the background
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == min(len(expected), TEXT_FIRST_PAGE + 100)
+    while model.canFetchMore(QModelIndex()):
+        with qtbot.waitSignal(model.search_finished):
+            model.fetchMore(QModelIndex())
+    assert [model.session_id(r) for r in range(model.rowCount())] == expected
+
+
+def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(qtbot: QtBot, demo_db: Database,
+                                                                       raw: sqlite3.Connection) -> None:
+    (lot,) = raw.execute("SELECT l.lot_number FROM cartridge_lots l JOIN sessions s "
+                         "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
+    sign_in(Actor("derm", UserRole.PRACTITIONER))
+    page = RecallPage(demo_db)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.result_shown):
+        type_into(qtbot, page.lot_edit, lot)
+    assert page.model.rowCount() > 0 and not page.export_button.isEnabled()  # exporting data is the owner's
