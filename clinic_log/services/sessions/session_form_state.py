@@ -122,7 +122,7 @@ class SessionFormState:
         if version > STATE_VERSION:
             raise UnreadableFormState(f"the stored form was written by a newer version of Clinic Log (form state "
                                       f"version {version}; this one reads up to {STATE_VERSION})")
-        return _read_v1(data) if version == 1 else _read_v2(data)
+        return _read(data, old=version == 1)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -200,35 +200,31 @@ def _course(saved: object) -> str | None:
     return "" if _is_int(saved) and saved == 0 else _typed(saved)
 
 
-def _read_v1(data: Mapping[str, Any]) -> SessionFormState:
-    course = data.get("course") or ["", ""]  # missing: both boxes emptied, as version 1 restored it
-    index, total = [*course, None, None][:2] if isinstance(course, list) else ("", "")
-    expires = data.get("lot_expires")
-    return SessionFormState(
-        session_id=_int(data.get("session_id")), session_version=_int(data.get("version")),
-        started_at=_opt_str(data.get("started_at")), practitioner_id=_int(data.get("practitioner_id")),
-        supervisor_id=_int(data.get("supervisor_id")), supervisor_presence=_opt_str(data.get("presence")),
-        device_id=_int(data.get("device_id")), cartridge_lot=_text(data.get("lot")),
-        lot_expires=expires if isinstance(expires, str) else None,
-        areas=tuple(_area(row, old=True) for row in _maps(data.get("areas"))),
-        products=_products(data.get("products"), old=True),
-        course_index=_course(index), course_total=_course(total),
-        skin_response=_text(data.get("skin_response")),
-        complications=tuple(_complication(row, old=True) for row in _maps(data.get("complications"))),
-        notes=_text(data.get("notes")), reason=_text(data.get("reason")))
+# Version 1 named three fields otherwise (and kept the session's own version under "version").
+_V1_KEYS = {"session_version": "version", "supervisor_presence": "presence", "cartridge_lot": "lot"}
 
 
-def _read_v2(data: Mapping[str, Any]) -> SessionFormState:
-    expires = data.get("lot_expires")
+def _read(data: Mapping[str, Any], old: bool) -> SessionFormState:
+    """Version 1 (`old`) or 2: the same fields, three under other names, the course as a pair of spin-box numbers."""
+    def get(name: str) -> Any:
+        return data.get(_V1_KEYS.get(name, name) if old else name)
+
+    if old:
+        course = data.get("course") or ["", ""]  # missing: both boxes emptied, as version 1 restored it
+        index, total = [*course, None, None][:2] if isinstance(course, list) else ("", "")
+        course_index, course_total = _course(index), _course(total)
+    else:
+        course_index, course_total = _opt_str(get("course_index")), _opt_str(get("course_total"))
+    expires = get("lot_expires")
     return SessionFormState(
-        session_id=_int(data.get("session_id")), session_version=_int(data.get("session_version")),
-        started_at=_opt_str(data.get("started_at")), practitioner_id=_int(data.get("practitioner_id")),
-        supervisor_id=_int(data.get("supervisor_id")), supervisor_presence=_opt_str(data.get("supervisor_presence")),
-        device_id=_int(data.get("device_id")), cartridge_lot=_text(data.get("cartridge_lot")),
+        session_id=_int(get("session_id")), session_version=_int(get("session_version")),
+        started_at=_opt_str(get("started_at")), practitioner_id=_int(get("practitioner_id")),
+        supervisor_id=_int(get("supervisor_id")), supervisor_presence=_opt_str(get("supervisor_presence")),
+        device_id=_int(get("device_id")), cartridge_lot=_text(get("cartridge_lot")),
         lot_expires=expires if isinstance(expires, str) else None,
-        areas=tuple(_area(row, old=False) for row in _maps(data.get("areas"))),
-        products=_products(data.get("products"), old=False),
-        course_index=_opt_str(data.get("course_index")), course_total=_opt_str(data.get("course_total")),
-        skin_response=_text(data.get("skin_response")),
-        complications=tuple(_complication(row, old=False) for row in _maps(data.get("complications"))),
-        notes=_text(data.get("notes")), reason=_text(data.get("reason")))
+        areas=tuple(_area(row, old) for row in _maps(get("areas"))),
+        products=_products(get("products"), old),
+        course_index=course_index, course_total=course_total,
+        skin_response=_text(get("skin_response")),
+        complications=tuple(_complication(row, old) for row in _maps(get("complications"))),
+        notes=_text(get("notes")), reason=_text(get("reason")))
