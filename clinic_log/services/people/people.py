@@ -206,14 +206,9 @@ def update_practitioner(db: Database, actor: Actor, practitioner_id: int, full_n
         row = _practitioner_row(session, practitioner_id)
         details = PractitionerDetails(row.username, full_name, role, needs_supervision, depth_cap_mm)
         validate_practitioner(details)
-        typed = _editable_values(details)
         opened = _editable_values(opened_with) if opened_with is not None else None
-        new = merge_edit({k: getattr(row, k) for k in typed}, typed, opened, _PRACTITIONER_FIELD_NAMES)
-        changes = {k: {"old": getattr(row, k), "new": v} for k, v in new.items() if getattr(row, k) != v}
-        for key, value in new.items():
-            setattr(row, key, value)
-        if changes:
-            audit.record(db, session, actor, AuditEvent("updated", "practitioner", str(row.id), changes))
+        _write_edit(db, session, actor, row, "practitioner", _editable_values(details), opened,
+                    _PRACTITIONER_FIELD_NAMES)
         return _practitioner_view(row)
 
     return db.write(work)
@@ -295,14 +290,21 @@ def update_credential(db: Database, actor: Actor, credential_id: int, credential
         row = session.get(Credential, credential_id)
         if row is None:
             raise NotFound("credential", credential_id)
-        typed = _credential_values(credential)
         opened = _credential_values(opened_with) if opened_with is not None else None
-        values = merge_edit({k: getattr(row, k) for k in typed}, typed, opened, _CREDENTIAL_FIELD_NAMES)
-        changes = {k: {"old": getattr(row, k), "new": v} for k, v in values.items() if getattr(row, k) != v}
-        for key, value in values.items():
-            setattr(row, key, value)
-        if changes:
-            audit.record(db, session, actor, AuditEvent("updated", "credential", str(row.id), changes))
+        _write_edit(db, session, actor, row, "credential", _credential_values(credential), opened,
+                    _CREDENTIAL_FIELD_NAMES)
         return _credential_view(row)
 
     return db.write(work)
+
+
+def _write_edit(db: Database, session: Session, actor: Actor, row: Practitioner | Credential, entity: str,
+                typed: dict[str, object], opened: dict[str, object] | None, names: dict[str, str]) -> None:
+    """Write what the user changed (a field changed meanwhile elsewhere too raises ChangedElsewhere) and audit
+    each changed field's old and new value."""
+    values = merge_edit({k: getattr(row, k) for k in typed}, typed, opened, names)
+    changes = {k: {"old": getattr(row, k), "new": v} for k, v in values.items() if getattr(row, k) != v}
+    for key, value in values.items():
+        setattr(row, key, value)
+    if changes:
+        audit.record(db, session, actor, AuditEvent("updated", entity, str(row.id), changes))
