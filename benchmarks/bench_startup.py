@@ -113,7 +113,7 @@ def shown_seconds(finished: Finished) -> float:
 
 
 def gui_available() -> bool:
-    return (ROOT / "clinic_log" / "ui" / "gui.py").exists()
+    return (ROOT / "clinic_log" / "ui" / "shell" / "gui.py").exists()
 
 
 def run_app(db_path: str) -> Finished:
