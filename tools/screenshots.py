@@ -706,6 +706,15 @@ def clinic_settings_privacy(scene: Scene) -> QWidget:
     return _clinic_settings(scene, 1)
 
 
+def consent_text(scene: Scene) -> QWidget:
+    """Settings → Consent text…: the wording as a new version, and how long a signed consent stays valid."""
+    from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
+
+    dialog = ConsentTextDialog(scene.db, scene.window)
+    dialog.show()
+    return dialog
+
+
 def import_refused(scene: Scene) -> QWidget:
     """File → Import… with a sessions file that has bad rows: every problem listed, nothing written."""
     from clinic_log.ui.exchange.import_dialog import ImportDialog
@@ -764,6 +773,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("import_refused", import_refused),
     ("export_dialog", export_dialog),
     ("clinic_settings_privacy", clinic_settings_privacy),
+    ("consent_text", consent_text),
     ("history_filters", history_filters),
     ("dashboard", dashboard),
     ("client_timeline", client_timeline),

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -62,12 +61,11 @@ class ClinicSettingsDialog(QDialog):
         self._stored_logo = values["clinic.logo_path"]
         self.clinic.logo_edit.setText(self._stored_logo)
         self.idle_minutes = values.read(IDLE_LOCK)
-        self.idle_spin = QSpinBox()
-        self.idle_spin.setRange(*IDLE_LOCK_MINUTES)
-        self.idle_spin.setSuffix(" min")
-        self.idle_spin.setValue(self.idle_minutes)
-        self.idle_spin.setAccessibleName("Lock after idle")
-        self.idle_spin.setToolTip("Minutes without keyboard or mouse use before the app asks for a password again")
+        self.idle_edit = QLineEdit(str(self.idle_minutes))  # typed text, checked on save: never clamped
+        self.idle_edit.setAccessibleName("Lock after idle")
+        low, high = IDLE_LOCK_MINUTES
+        self.idle_edit.setToolTip(f"Minutes ({low} to {high}) without keyboard or mouse use before the app asks "
+                                  "for a password again")
         self.fhir_edit = QLineEdit(values[FHIR_IDENTIFIER_SYSTEM])
         self.fhir_edit.setPlaceholderText("https://myclinic.example/fhir")
         self.fhir_edit.setAccessibleName("FHIR identifier system")
@@ -85,7 +83,7 @@ class ClinicSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Out-of-hours phone", self.out_of_hours_edit)
         form.addRow("Post-care &product", self.post_care_edit)
-        form.addRow("Lock after &idle", self.idle_spin)
+        form.addRow("Lock after &idle (minutes)", self.idle_edit)
         form.addRow("&FHIR identifier system", self.fhir_edit)
         buttons = save_cancel_buttons(self, self._save)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -141,11 +139,12 @@ class ClinicSettingsDialog(QDialog):
             return
         try:  # everything checked before anything is saved, so a refusal leaves all as it was
             validate_clinic(details)
+            idle = validate_setting(IDLE_LOCK.key, self.idle_edit.text())  # "500" refused, never clamped
             validate_setting(FHIR_IDENTIFIER_SYSTEM, self.fhir_edit.text())
             validate_setting(OUT_OF_HOURS_PHONE, self.out_of_hours_edit.text())
             validate_setting(POST_CARE_PRODUCT, self.post_care_edit.text())
             save_clinic(self._db, current_actor(), details)
-            save_settings(self._db, current_actor(), {"security.idle_lock_minutes": str(self.idle_spin.value()),
+            save_settings(self._db, current_actor(), {IDLE_LOCK.key: self.idle_edit.text(),
                                                       FHIR_IDENTIFIER_SYSTEM: self.fhir_edit.text(),
                                                       OUT_OF_HOURS_PHONE: self.out_of_hours_edit.text(),
                                                       POST_CARE_PRODUCT: self.post_care_edit.text(), **privacy})
@@ -153,5 +152,5 @@ class ClinicSettingsDialog(QDialog):
             self.clinic.error_label.setText(str(exc))
             self.tabs.setCurrentIndex(0)
             return
-        self.idle_minutes = self.idle_spin.value()
+        self.idle_minutes = int(idle)
         self.accept()

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission
-from clinic_log.domain.windows import parse_window
 from clinic_log.services.clinic.consent_texts import (
     consent_validity,
     latest_consent_text,
@@ -29,12 +28,6 @@ from clinic_log.ui.common.form_autosave import FormAutosave
 from clinic_log.ui.common.widgets import save_cancel_buttons
 
 EDIT = Permission.EDIT_SETTINGS
-
-
-def validity_months(window: str) -> int:
-    """The validity setting in whole months for the spin box ("12m" → 12; "52w" → 12; "365d" → 12)."""
-    count, unit = parse_window(window)
-    return max(1, count if unit == "m" else round(count / (52 / 12)) if unit == "w" else round(count / 30.4))
 
 
 class ConsentTextDialog(QDialog):
@@ -55,16 +48,14 @@ class ConsentTextDialog(QDialog):
         self.version_label.setWordWrap(True)
         self.body_edit = QPlainTextEdit(latest.body)
         self.body_edit.setAccessibleName("Consent text")
-        self.validity_spin = QSpinBox()
-        self.validity_spin.setRange(1, 120)
-        self.validity_spin.setSuffix(" months")
-        self.validity_spin.setValue(validity_months(self._validity))
-        self.validity_spin.setAccessibleName("Consent valid for")
+        self.validity_edit = QLineEdit(self._validity)  # as stored ("12m", "26w"), checked on save: never rounded
+        self.validity_edit.setAccessibleName("Consent valid for")
+        self.validity_edit.setToolTip("A number and d, w or m: 12m is twelve months, 26w twenty-six weeks")
         self.problem_label = QLabel()
         self.autosave: FormAutosave | None = None
         if current_user.current_actor().role not in ALLOWED[EDIT]:
             self.body_edit.setReadOnly(True)
-            self.validity_spin.setEnabled(False)
+            self.validity_edit.setReadOnly(True)
             self.version_label.setText(f"Version {latest.version}. Only the owner can change the consent text.")
         self.problem_label.setAccessibleName("Problem")
         self.problem_label.setWordWrap(True)
@@ -76,7 +67,7 @@ class ConsentTextDialog(QDialog):
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.setEnabled(not self.body_edit.isReadOnly())
         form = QFormLayout()
-        form.addRow("Consent &valid for", self.validity_spin)
+        form.addRow("Consent &valid for (e.g. 12m, 26w)", self.validity_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.version_label)
         layout.addWidget(self.body_edit, 1)
@@ -90,20 +81,23 @@ class ConsentTextDialog(QDialog):
             self.resize(min(780, area.width() - 40), min(640, area.height() - 60))
         if not self.body_edit.isReadOnly():
             self.autosave = FormAutosave(db, "consent_text", self.typed, self.restore_typed, self)
-            self.autosave.watch(self.body_edit.textChanged, self.validity_spin.valueChanged)
+            self.autosave.watch(self.body_edit.textChanged, self.validity_edit.textChanged)
             restored = self.autosave.restore_saved()
             if restored:
                 self.version_label.setText(f"{self.version_label.text()}\n{restored}")
 
     def typed(self) -> dict[str, object]:
         """What is on screen, for the autosaved draft."""
-        return {"body": self.body_edit.toPlainText(), "validity_months": self.validity_spin.value()}
+        return {"body": self.body_edit.toPlainText(), "validity": self.validity_edit.text()}
 
     def restore_typed(self, state: dict[str, object]) -> None:
         self.body_edit.setPlainText(str(state.get("body", "")))
-        months = state.get("validity_months")
-        if isinstance(months, int):
-            self.validity_spin.setValue(months)
+        validity = state.get("validity")
+        months = state.get("validity_months")  # drafts kept before the field took the period as typed
+        if isinstance(validity, str):
+            self.validity_edit.setText(validity)
+        elif isinstance(months, int):
+            self.validity_edit.setText(f"{months}m")
 
     def reject(self) -> None:
         if self.autosave is None or self.autosave.may_close():
@@ -113,9 +107,8 @@ class ConsentTextDialog(QDialog):
         actor = current_user.current_actor()
         body = self.body_edit.toPlainText()
         try:
-            validity = f"{self.validity_spin.value()}m"
-            if validity_months(self._validity) != self.validity_spin.value():
-                self._validity = set_consent_validity(self._db, actor, validity)
+            if self.validity_edit.text() != self._validity:
+                self._validity = set_consent_validity(self._db, actor, self.validity_edit.text())
             if body.strip() != latest_consent_text(self._db).body:
                 saved = save_consent_text(self._db, actor, body)
                 self._version = saved.version

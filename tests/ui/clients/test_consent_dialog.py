@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QRadioButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -19,7 +19,7 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.services.clients.consents import PNG_MAGIC, record_consent
-from clinic_log.services.clinic.consent_texts import latest_consent_text, save_consent_text
+from clinic_log.services.clinic.consent_texts import latest_consent_text, save_consent_text, set_consent_validity
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consent_dialog import ConsentDialog
 from clinic_log.ui.clients.signature_pad import SignaturePad
@@ -145,7 +145,9 @@ def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Databas
     body = named(editor, "Consent text")
     assert isinstance(body, QPlainTextEdit)
     body.setPlainText(body.toPlainText() + "\n\nI agree that my photographs may be used in the clinic's audit.")
-    named(editor, "Consent valid for").setProperty("value", 6)
+    validity = named(editor, "Consent valid for")
+    assert isinstance(validity, QLineEdit) and validity.text() == "12m"
+    validity.setText("6m")
     named(editor, "Save").click()  # type: ignore[attr-defined]
     versions = raw.execute("SELECT version, created_by FROM consent_texts ORDER BY version").fetchall()
     assert [v for v, _ in versions] == [1, 2]
@@ -205,3 +207,26 @@ def test_all_consents_lists_each_signed_consent_with_the_wording_and_signature_o
 def test_all_consents_is_unavailable_until_a_consent_is_signed(qtbot: QtBot, page: ClientPage) -> None:
     assert not page.history_button.isEnabled()
     assert page.open_consent_history() is None
+
+
+@pytest.mark.parametrize("typed", ["0m", "a year", "12 months", "2.5m", ""])
+def test_a_consent_validity_that_is_not_a_period_stays_as_typed_with_the_reason(qtbot: QtBot, db: Database,
+                                                                                raw: sqlite3.Connection,
+                                                                                typed: str) -> None:
+    dialog = ConsentTextDialog(db)
+    qtbot.addWidget(dialog)
+    validity = named(dialog, "Consent valid for")
+    assert isinstance(validity, QLineEdit)
+    validity.setText(typed)  # a spin box of 1–120 months turned 0 into 1 and "a year" into nothing, without a word
+    named(dialog, "Save").click()  # type: ignore[attr-defined]
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert validity.text() == typed
+    assert dialog.problem_label.text().startswith("consent validity:")
+    assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() is None
+
+
+def test_a_validity_stored_in_weeks_is_shown_as_stored_not_rounded_to_months(qtbot: QtBot, db: Database) -> None:
+    set_consent_validity(db, Actor("owner", UserRole.OWNER), "26w")
+    dialog = ConsentTextDialog(db)
+    qtbot.addWidget(dialog)
+    assert named(dialog, "Consent valid for").text() == "26w"  # type: ignore[attr-defined]

@@ -36,7 +36,7 @@ def test_a_bad_identifier_system_keeps_the_dialog_open_saying_why_and_saves_noth
     dialog = ClinicSettingsDialog(db)
     qtbot.addWidget(dialog)
     dialog.clinic.name_edit.setText("Renamed Clinic")
-    dialog.idle_spin.setValue(5)
+    _edit(dialog, "Lock after idle").setText("5")
     qtbot.keyClicks(identifier_edit(dialog), "myclinic fhir")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != QDialog.DialogCode.Accepted
@@ -75,3 +75,26 @@ def test_a_blank_post_care_product_keeps_the_dialog_open_saying_why(qtbot: QtBot
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "post-care product" in dialog.clinic.error_label.text()
     assert read_settings(db)["clinic.out_of_hours_phone"] == ""
+
+
+def test_an_idle_lock_outside_its_range_stays_as_typed_with_the_reason_and_nothing_is_saved(qtbot: QtBot,
+                                                                                          db: Database) -> None:
+    dialog = ClinicSettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.clinic.name_edit.setText("Renamed Clinic")
+    idle = _edit(dialog, "Lock after idle")
+    assert idle.text() == "10"
+    idle.clear()
+    qtbot.keyClicks(idle, "500")  # a spin box of 1–240 turned this into 50 or 240 without a word
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert idle.text() == "500"
+    assert "idle lock minutes" in dialog.clinic.error_label.text()
+    assert "from 1 to 240" in dialog.clinic.error_label.text()
+    stored = read_settings(db)
+    assert stored["security.idle_lock_minutes"] == "10" and stored["clinic.name"] != "Renamed Clinic"
+    idle.clear()
+    qtbot.keyClicks(idle, "25")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.idle_minutes == 25
+    assert read_settings(db)["security.idle_lock_minutes"] == "25"

@@ -274,7 +274,7 @@ def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, d
     window = make_window(qtbot, db, db_path)
     dialog = ClinicSettingsDialog(db, window)
     qtbot.addWidget(dialog)
-    dialog.idle_spin.setValue(3)
+    dialog.idle_edit.setText("3")
     dialog._save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert read_idle_lock_minutes(db) == 3
