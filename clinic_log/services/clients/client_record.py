@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import Client, ContraindicationType, Finding, MedicalHistoryEntry
+from clinic_log.db.models import Client, ContraindicationType, MedicalHistoryEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, Severity
 from clinic_log.domain.errors import InvalidValue, NotFound
@@ -58,10 +58,7 @@ class FindingLine:
     cleared_by: str | None
     cleared_at: datetime | None
     clearance_note: str | None
-
-    def facts(self) -> FindingFacts:
-        return FindingFacts(self.kind.code, self.kind.label, self.kind.severity, self.noted_on, self.ends_on,
-                            self.kind.window, self.cleared_by, self.clearance_note, self.kind.modality)
+    facts: FindingFacts  # what the rules read, built by the one builder in sessions/facts.py
 
 
 @dataclass(frozen=True)
@@ -102,18 +99,16 @@ def client_record(db: Database, client_id: int, on: date) -> ClientRecord:
             select(MedicalHistoryEntry).where(MedicalHistoryEntry.client_id == client_id)
             .order_by(MedicalHistoryEntry.noted_on, MedicalHistoryEntry.id)))
         findings = tuple(
-            FindingLine(f.id, ContraindicationKind(t.code, t.label, Severity(t.severity), t.window,
-                                                    AppliesTo(t.modality)), f.noted_on,
-                        f.ends_on, f.note, f.cleared_by,
-                        from_utc_naive(f.cleared_at) if f.cleared_at else None, f.clearance_note)
-            for f, t in session.execute(
-                select(Finding, ContraindicationType)
-                .join(ContraindicationType, ContraindicationType.code == Finding.code)
-                .where(Finding.client_id == client_id).order_by(Finding.noted_on, Finding.id)))
+            FindingLine(row.id, ContraindicationKind(row.code, row.label, Severity(row.severity), row.window,
+                                                     AppliesTo(row.modality)), row.noted_on,
+                        row.ends_on, row.note, row.cleared_by,
+                        from_utc_naive(row.cleared_at) if row.cleared_at else None, row.clearance_note,
+                        facts.finding_facts_of(row))
+            for row in session.execute(facts.FINDING_LINES_OF, {"cid": client_id}))
         consent = consent_status_in(session, client_id, on)
         view = view_of(client)
         decisions = open_then_closed(facts.client_decisions(session, client_id), on)
-    suitability = assess_suitability(tuple(f.facts() for f in findings), view.fitzpatrick, on)
+    suitability = assess_suitability(tuple(f.facts for f in findings), view.fitzpatrick, on)
     return ClientRecord(view, history, findings, consent, suitability, on, decisions)
 
 

@@ -123,6 +123,8 @@ CREDENTIALS_OF = (select(*CREDENTIAL_COLUMNS)
                   .order_by(_cred.c.id))
 _FINDINGS = select(*FINDING_COLUMNS).join(_ci_type, _ci_type.c.code == _finding.c.code)
 FINDINGS_OF = _FINDINGS.where(_finding.c.client_id == bindparam("cid")).order_by(_finding.c.noted_on, _finding.c.id)
+# the client page's lines: the same facts plus what the page shows beside them
+FINDING_LINES_OF = FINDINGS_OF.add_columns(_finding.c.id, _finding.c.note, _finding.c.cleared_at)
 _DECISIONS = select(*DECISION_COLUMNS).outerjoin(_closer, _closer.c.username == _decision.c.closed_by)
 DECISIONS_OF = (_DECISIONS.where(_decision.c.client_id == bindparam("cid"))
                 .order_by(_decision.c.decided_at, _decision.c.id))

@@ -16,6 +16,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.rules import SessionFacts, assess_session
 from clinic_log.domain.values import AreaInput, ComplicationInput, SessionInput
 from clinic_log.services.clients import clients
+from clinic_log.services.clients.client_record import client_record
 from clinic_log.services.exchange.importer import SessionLookups
 from clinic_log.services.people import people
 from clinic_log.services.sessions import facts
@@ -104,3 +105,16 @@ def test_a_builder_change_shows_in_every_path(db: Database, stored: int, monkeyp
     found.append(db.write_direct(lambda transaction: load_draft(transaction, stored).facts))
     assert [(f.practitioner.full_name, f.supervisor and f.supervisor.full_name) for f in found] == [
         ("(built once)", "(built once)")] * 3
+
+
+def test_the_client_page_judges_suitability_on_the_same_finding_facts_as_the_session_rules(
+        db: Database, stored: int) -> None:
+    """The client page's suitability box and a session's contraindication checks read each finding through the one
+    builder: a cleared finding is cleared in both, and an ended isotretinoin course ends on the same day in both."""
+    with db.reading() as session:
+        entry = load_record(OrmReader(session), stored).entry
+        through_form = facts.for_entry(session, entry)
+    record = client_record(db, entry.client_id, TODAY)
+    assert tuple(line.facts for line in record.findings) == through_form.client.findings
+    assert {(f.code, f.cleared_by) for f in through_form.client.findings} == {
+        ("isotretinoin", None), ("eczema", "mbrandt")}
