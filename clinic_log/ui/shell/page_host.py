@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
@@ -53,9 +53,7 @@ class _LazyPage(QWidget):
 
 
 class PageHost(QTabWidget):
-    """Tabs of pages; emits `page_built(key, widget)` when a page is first built."""
-
-    page_built = Signal(str, object)
+    """Tabs of pages, each built when first shown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,12 +69,7 @@ class PageHost(QTabWidget):
 
     def page(self, key: str) -> QWidget:
         """The page's widget, built now if it was not yet."""
-        holder = self._pages[key]
-        was_built = holder.content is not None
-        content = holder.build()
-        if not was_built:
-            self.page_built.emit(key, content)
-        return content
+        return self._pages[key].build()
 
     def show_page(self, key: str) -> QWidget:
         content = self.page(key)
