@@ -6,20 +6,15 @@ behind a progress dialog with Cancel; a cancelled export leaves no file behind.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,9 +22,8 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.services.common.progress import Progress
-from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.current_user import current_actor
-from clinic_log.ui.common.progress_dialog import run_with_progress
+from clinic_log.ui.exchange.file_job_dialog import FileJobDialog
 from clinic_log.ui.sessions.history_filter_bar import OptionalDateEdit
 
 SESSION_FORMATS = (("csv", "CSV for Excel (one row per treated area)", ".csv"),
@@ -47,17 +41,16 @@ def time_choices() -> tuple[tuple[str, str], ...]:
     return (("local", local), ("utc", "UTC"))
 
 
-class ExportDialog(QDialog):
+class ExportDialog(FileJobDialog):
     """Emits `exported(text)` with the result line once a file is written. `client_ref` prefills the client
     for a subject-access export (sessions stay the default kind)."""
 
     exported = Signal(str)
+    cancelled_text = "Export cancelled; no file was written."
 
     def __init__(self, db: Database, parent: QWidget | None = None, client_ref: str = "") -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export")
+        super().__init__("Export", "Export result", parent)
         self._db = db
-        self._background = BackgroundRunner(self)
         self.kind_combo = QComboBox()
         self.kind_combo.addItem("Sessions", "sessions")
         self.kind_combo.addItem("One client's data (subject access)", "client")
@@ -70,13 +63,6 @@ class ExportDialog(QDialog):
         self.times_combo.setToolTip("CSV and JSON: the zone is named in each row's time_zone column")
         self.client_edit = QLineEdit(client_ref)
         self.client_edit.setPlaceholderText("e.g. P-1001")
-        self.file_edit = QLineEdit()
-        self.browse_button = QPushButton("&Browse…")
-        self.browse_button.setAccessibleName("Browse…")
-        self.browse_button.clicked.connect(self.choose_file)
-        self.result_label = QLabel()
-        self.result_label.setAccessibleName("Export result")
-        self.result_label.setWordWrap(True)
 
         sessions_page, client_page = QWidget(), QWidget()
         sessions_form = QFormLayout(sessions_page)
@@ -87,9 +73,6 @@ class ExportDialog(QDialog):
         self.stack.addWidget(sessions_page)
         self.stack.addWidget(client_page)
         form = QFormLayout()
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file_edit, 1)
-        file_row.addWidget(self.browse_button)
         for target, text, widget in ((form, "&Export", self.kind_combo), (form, "F&ormat", self.format_combo),
                                      (sessions_form, "Fro&m (local day)", self.from_edit),
                                      (sessions_form, "T&o (local day)", self.to_edit),
@@ -99,19 +82,17 @@ class ExportDialog(QDialog):
             label.setBuddy(widget)
             widget.setAccessibleName(text.replace("&", ""))
             target.addRow(label, widget)
-        file_label = QLabel("&File")
-        file_label.setBuddy(self.file_edit)
-        self.file_edit.setAccessibleName("File")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton("E&xport", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setAccessibleName("Export")
+        self.action_button = self.export_button
         self.buttons.accepted.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.stack)
         bottom = QFormLayout()
-        bottom.addRow(file_label, file_row)
+        bottom.addRow(self.file_label, self.file_row)
         layout.addLayout(bottom)
         layout.addWidget(self.result_label)
         layout.addWidget(self.buttons)
@@ -146,11 +127,9 @@ class ExportDialog(QDialog):
 
     def start_export(self) -> None:
         """Check the inputs, then export in the background; the dialog stays open to show the result."""
-        path_text = self.file_edit.text().strip()
-        if not path_text:
-            QMessageBox.warning(self, "Export", "File: choose where to save the export (Browse…).")
+        path = self.chosen_path("choose where to save the export")
+        if path is None:
             return
-        path = Path(path_text)
         fmt = str(self.format_combo.currentData())
         if self.kind() == "sessions":
             first, last = self.from_edit.value(), self.to_edit.value()
@@ -171,23 +150,11 @@ class ExportDialog(QDialog):
             def work(progress: Progress) -> str:
                 data = export_client(self._db, current_actor(), ref, fmt, path)
                 return f"Exported the data of {data.client_name} ({data.client_ref}) to {path}"
-        self.export_button.setEnabled(False)
-        self.result_label.setText("Exporting…")
-        run_with_progress(self._background, self, "Export", f"Exporting to {path.name}…", work,
-                          self._done, self._failed, key="export", on_cancel=self._cancelled)
-
-    def _cancelled(self) -> None:
-        self.export_button.setEnabled(True)
-        self.result_label.setText("Export cancelled; no file was written.")
+        self.run_job(f"Exporting to {path.name}…", work, self._done, self._failed)
 
     def _done(self, text: str) -> None:
-        self.export_button.setEnabled(True)
         self.result_label.setText(text)
         self.exported.emit(text)
 
     def _failed(self, exc: Exception) -> None:
-        self.export_button.setEnabled(True)
         self.result_label.setText(f"Not exported: {exc}")
-
-    def wait(self) -> bool:
-        return self._background.wait()

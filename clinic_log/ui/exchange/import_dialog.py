@@ -16,16 +16,11 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,10 +29,9 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError, ImportRefused
 from clinic_log.services.common.progress import Progress
 from clinic_log.services.exchange.importer import ImportResult
-from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import EVERYTHING, changes
-from clinic_log.ui.common.progress_dialog import run_with_progress
+from clinic_log.ui.exchange.file_job_dialog import FileJobDialog
 
 log = logging.getLogger(__name__)
 KINDS = (("sessions", "Sessions"), ("clients", "Clients"), ("practitioners", "Practitioners"))
@@ -55,31 +49,24 @@ def result_text(result: ImportResult, path: Path) -> str:
     return text
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FileJobDialog):
     """Emits `imported(text)` with the result line once a file is stored."""
 
     imported = Signal(str)
+    cancelled_text = "Import cancelled; nothing of the file was stored."
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import")
+        super().__init__("Import", "Import result", parent)
         self._db = db
-        self._background = BackgroundRunner(self)
         self.kind_combo = QComboBox()
         for key, label in KINDS:
             self.kind_combo.addItem(label, key)
-        self.file_edit = QLineEdit()
         self.file_edit.setPlaceholderText("a CSV file (UTF-8), header row first")
-        self.browse_button = QPushButton("&Browse…")
-        self.browse_button.setAccessibleName("Browse…")
-        self.browse_button.clicked.connect(self.choose_file)
         self.skip_check = QCheckBox("&Skip sessions already in the database (same client, start time and "
                                     "practitioner)")
         self.skip_check.setAccessibleName("Skip sessions already in the database")
-        self.result_label = QLabel("Each file is stored whole or not at all. Import practitioners and clients "
-                                   "before their sessions.")
-        self.result_label.setAccessibleName("Import result")
-        self.result_label.setWordWrap(True)
+        self.result_label.setText("Each file is stored whole or not at all. Import practitioners and clients "
+                                  "before their sessions.")
         self.problems_view = QPlainTextEdit()
         self.problems_view.setReadOnly(True)
         self.problems_view.setAccessibleName("Problems")
@@ -93,17 +80,12 @@ class ImportDialog(QDialog):
         kind_label.setBuddy(self.kind_combo)
         self.kind_combo.setAccessibleName("Import")
         form.addRow(kind_label, self.kind_combo)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file_edit, 1)
-        file_row.addWidget(self.browse_button)
-        file_label = QLabel("&File")
-        file_label.setBuddy(self.file_edit)
-        self.file_edit.setAccessibleName("File")
-        form.addRow(file_label, file_row)
+        form.addRow(self.file_label, self.file_row)
         form.addRow("", self.skip_check)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.import_button = self.buttons.addButton("I&mport", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setAccessibleName("Import file")
+        self.action_button = self.import_button
         self.buttons.accepted.connect(self.start_import)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -129,11 +111,9 @@ class ImportDialog(QDialog):
 
     def start_import(self) -> None:
         """Check the inputs, then import in the background; the dialog stays open to show the result."""
-        path_text = self.file_edit.text().strip()
-        if not path_text:
-            QMessageBox.warning(self, "Import", "File: choose the CSV file to import (Browse…).")
+        path = self.chosen_path("choose the CSV file to import")
+        if path is None:
             return
-        path = Path(path_text)
         kind, skip = self.kind(), self.skip_check.isChecked()
         from clinic_log.services.exchange import importer
 
@@ -149,26 +129,16 @@ class ImportDialog(QDialog):
 
             return importer.import_sessions(self._db, actor, path, skip_existing=skip, progress=scaled)
 
-        self.import_button.setEnabled(False)
         self.problems_view.hide()
-        self.result_label.setText(f"Importing {path.name}…")
-        run_with_progress(self._background, self, "Import", f"Importing {path.name}…", work,
-                          lambda result: self._done(result, path), self._failed, key="import",
-                          on_cancel=self._cancelled)
-
-    def _cancelled(self) -> None:
-        self.import_button.setEnabled(True)
-        self.result_label.setText("Import cancelled; nothing of the file was stored.")
+        self.run_job(f"Importing {path.name}…", work, lambda result: self._done(result, path), self._failed)
 
     def _done(self, result: ImportResult, path: Path) -> None:
-        self.import_button.setEnabled(True)
         text = result_text(result, path)
         self.result_label.setText(text)
         changes.announce(EVERYTHING)  # every page shows the file's records
         self.imported.emit(text)
 
     def _failed(self, exc: Exception) -> None:
-        self.import_button.setEnabled(True)
         if isinstance(exc, ImportRefused):
             shown = [str(p) for p in exc.problems]
             self.result_label.setText("Not imported: the file has problems (below); nothing was written. Fix "
@@ -182,6 +152,3 @@ class ImportDialog(QDialog):
             log.error("import failed", exc_info=exc)
             self.result_label.setText(f"Not imported: an unexpected problem ({type(exc).__name__}); nothing was "
                                       "written. The log file has the details.")
-
-    def wait(self) -> bool:
-        return self._background.wait()
