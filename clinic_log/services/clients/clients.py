@@ -17,7 +17,7 @@ from clinic_log.domain.errors import DomainError, InvalidValue, NotFound, Permis
 from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.domain.suitability import Suitability, assess_suitability
 from clinic_log.domain.text import fold
-from clinic_log.services.clients.client_search import search_clients
+from clinic_log.services.clients.client_search import ClientRow, search_clients
 from clinic_log.services.common import audit
 from clinic_log.services.common.audit import AuditEvent
 from clinic_log.services.common.authority import authorize
@@ -37,19 +37,11 @@ class ClientDetails:
 
 
 @dataclass(frozen=True)
-class ClientView:
-    id: int
-    client_ref: str
-    first_name: str
-    last_name: str
-    date_of_birth: date | None
-    phone: str | None
+class ClientView(ClientRow):
+    """A client's details as the client page shows them: the list's row plus e-mail and skin type."""
+
     email: str | None
     fitzpatrick: int | None
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
 
 class PossibleDuplicate(DomainError):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from clinic_log.db.engine import Database
@@ -21,6 +21,7 @@ from clinic_log.services.sessions.session_filter import PageKey, SessionFilter
 from clinic_log.services.sessions.session_views import SessionRow
 from clinic_log.services.sessions.startup_queries import FirstScreen, ServicesReader
 from clinic_log.ui.common.background import BackgroundRunner
+from clinic_log.ui.common.rows_table_model import ReadOnlyTableModel
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def local_time_text(row: SessionRow) -> str:
 _COLUMNS = len(Column)
 
 
-class SessionTableModel(QAbstractTableModel):
+class SessionTableModel(ReadOnlyTableModel):
     """Sessions matching a `SessionFilter`, newest first: a screenful first, then ``page_size`` rows at a time.
 
     A notes search may scan every session before it finds a page (a word in no note: ~0.2 s on 1M sessions),
@@ -268,11 +269,6 @@ class SessionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
             return section + 1
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # called for every visible cell and role on each repaint: plain ints, precomputed text
