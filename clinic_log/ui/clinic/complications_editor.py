@@ -6,16 +6,14 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from clinic_log.services.clinic.templates import ComplicationParagraph
+from clinic_log.ui.common.widgets import paragraph_table
 
 LABEL, TEXT = 0, 1
 HEADERS = ("Complication", "Paragraph on the sheet")
@@ -34,20 +32,8 @@ class ComplicationsEditor(QWidget):
         hint = QLabel("Printed under “About what we noted today” for each complication recorded on the session. "
                       "Leave a paragraph empty to print the complication type's standard instructions.")
         hint.setWordWrap(True)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setAccessibleName("Complication paragraphs")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
-        self.table.setTabKeyNavigation(False)
+        self.table = paragraph_table("Complication paragraphs", HEADERS, self, "Post-inflammatory hyperpigm")
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(LABEL, self.fontMetrics().horizontalAdvance("Post-inflammatory hyperpigm") + 24)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)

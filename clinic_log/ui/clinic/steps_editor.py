@@ -7,15 +7,14 @@ from collections.abc import Callable, Mapping, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from clinic_log.ui.common.widgets import paragraph_table
 
 WHEN, TEXT = 0, 1
 HEADERS = ("When", "What to do")
@@ -27,19 +26,7 @@ class StepsEditor(QWidget):
     def __init__(self, name: str, steps: Sequence[Mapping[str, str]] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = name
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setAccessibleName(f"{name} steps")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
-        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons; arrows move between cells
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(WHEN, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(WHEN, self.fontMetrics().horizontalAdvance("First 24 hours") + 24)
+        self.table = paragraph_table(f"{name} steps", HEADERS, self, "First 24 hours")
 
         self.add_button = self._command("Add step", "Ctrl+N", "Add a step below the selected one", self.add_step)
         self.remove_button = self._command("Remove step", "Ctrl+Delete", "Remove the selected step",

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QTableView
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTableWidget,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -38,3 +47,23 @@ def save_cancel_buttons(dialog: QDialog, save: Callable[[], None]) -> QDialogBut
     buttons.accepted.connect(save)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def paragraph_table(name: str, headers: tuple[str, str], owner: QWidget, widest: str) -> QTableWidget:
+    """An editable two-column table of short labels and wrapped paragraphs (the aftercare template's steps and
+    complication paragraphs): rows selected whole, Tab leaves the table (arrows move between cells), the label
+    column as wide as `widest` in `owner`'s font and the paragraph column taking the rest."""
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(True)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    table.setColumnWidth(0, owner.fontMetrics().horizontalAdvance(widest) + 24)
+    return table
