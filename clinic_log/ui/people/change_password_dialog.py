@@ -38,6 +38,22 @@ def password_rule_label() -> QLabel:
     return label
 
 
+def password_dialog_layout(dialog: QDialog, form: QFormLayout, error_label: QLabel, buttons: QDialogButtonBox,
+                           intro: str | None = None) -> QLabel:
+    """Lay out a dialog that sets a password — `intro`, its fields, the password rule, the problem line, the
+    buttons — and return the rule's label."""
+    rule_label = password_rule_label()
+    layout = QVBoxLayout(dialog)
+    if intro is not None:
+        layout.addWidget(QLabel(intro))
+    for part in (form, rule_label, error_label, buttons):
+        if isinstance(part, QFormLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return rule_label
+
+
 def password_edit(name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -58,7 +74,6 @@ class ChangePasswordDialog(QDialog):
         self.current_edit = password_edit("Current password")
         self.new_edit = password_edit("New password")
         self.confirm_edit = password_edit("Repeat new password")
-        self.rule_label = password_rule_label()
         self.error_label = problem_label()
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         form = QFormLayout()
@@ -75,12 +90,8 @@ class ChangePasswordDialog(QDialog):
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.change_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"A new password for your login, {self._actor.username}."))
-        layout.addLayout(form)
-        layout.addWidget(self.rule_label)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.rule_label = password_dialog_layout(self, form, self.error_label, buttons,
+                                                 f"A new password for your login, {self._actor.username}.")
         self.setTabOrder(self.current_edit, self.new_edit)
         self.setTabOrder(self.new_edit, self.confirm_edit)
         self.setTabOrder(self.confirm_edit, self.change_button)

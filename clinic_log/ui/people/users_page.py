@@ -28,7 +28,7 @@ from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import PEOPLE, on_records_changed
 from clinic_log.ui.common.record_table_model import RecordTableModel
 from clinic_log.ui.common.widgets import problem_label, record_table
-from clinic_log.ui.people.change_password_dialog import password_edit, password_rule_label
+from clinic_log.ui.people.change_password_dialog import password_dialog_layout, password_edit
 
 ROLE_LABELS = {UserRole.OWNER: "Owner", UserRole.PRACTITIONER: "Practitioner", UserRole.RECEPTION: "Reception"}
 
@@ -72,16 +72,11 @@ class NewUserDialog(QDialog):
         form.addRow("Pr&actitioner", self.practitioner_combo)
         form.addRow("&Password", self.password_edit)
         form.addRow("R&epeat password", self.confirm_edit)
-        self.rule_label = password_rule_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
         buttons.accepted.connect(self._create)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.rule_label)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.rule_label = password_dialog_layout(self, form, self.error_label, buttons)
         self.created: UserView | None = None
 
     def _create(self) -> None:
@@ -110,17 +105,13 @@ class ResetPasswordDialog(QDialog):
         form = QFormLayout()
         form.addRow("&New password", self.password_edit)
         form.addRow("&Repeat password", self.confirm_edit)
-        self.rule_label = password_rule_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Reset")
         buttons.accepted.connect(self._reset)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"A new password for {user.full_name} ({user.username}); any lockout is lifted."))
-        layout.addLayout(form)
-        layout.addWidget(self.rule_label)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.rule_label = password_dialog_layout(
+            self, form, self.error_label, buttons,
+            f"A new password for {user.full_name} ({user.username}); any lockout is lifted.")
 
     def _reset(self) -> None:
         if self.password_edit.text() != self.confirm_edit.text():
