@@ -84,7 +84,7 @@ def test_client_ref_device_and_area_filters(db: Database, owner: Actor) -> None:
     ref, client_id = sql(db, "SELECT client_ref, id FROM clients ORDER BY id LIMIT 1")[0]
     device_id = sql(db, "SELECT device_id FROM sessions WHERE device_id IS NOT NULL LIMIT 1")[0][0]
     for flt, query in (
-        (SessionFilter(client_ref=str(ref)), f"SELECT id FROM sessions WHERE client_id = {client_id}"),
+        (SessionFilter(client=str(ref).lower()), f"SELECT id FROM sessions WHERE client_id = {client_id}"),
         (SessionFilter(device_id=int(str(device_id))), f"SELECT id FROM sessions WHERE device_id = {device_id}"),
         (SessionFilter(area_code="neck"), "SELECT DISTINCT session_id FROM session_areas WHERE area_code = 'neck'"),
     ):
