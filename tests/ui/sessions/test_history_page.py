@@ -201,7 +201,7 @@ def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, demo_db: Database) -> No
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.result_shown) as shown:
         type_into(qtbot, page.lot_edit, "NO-SUCH-LOT")
-    assert shown.args[0] == "Recall failed: cartridge lot NO-SUCH-LOT not found"
+    assert shown.args[0] == "Recall failed: cartridge lot 'NO-SUCH-LOT' not found; no lot number contains it"
     assert page.model.rowCount() == 0 and not page.export_button.isEnabled()
 
 
