@@ -169,19 +169,6 @@ def test_a_physician_may_amend_another_practitioners_session_but_not_a_nurse(db:
     assert amendments.is_physician(db, clinic.derm_id) and not amendments.is_physician(db, clinic.nurse_id)
 
 
-def test_every_demo_user_logs_in_with_the_documented_password(db: Database, owner: Actor) -> None:
-    from clinic_log.services.exchange.demo import DEMO_PASSWORDS, generate_demo
-
-    generate_demo(db, owner, clients=2, sessions=2)
-    roles = {role: auth.login(db, {"practitioner": "mbrandt"}.get(role, role), password, now=T0).role
-             for role, password in DEMO_PASSWORDS.items()}
-    assert roles == {"owner": UserRole.OWNER, "reception": UserRole.RECEPTION,
-                     "practitioner": UserRole.PRACTITIONER}
-    # Each has a person's name for the Users page and the audit trail, not the login name again.
-    assert {(u.username, u.full_name) for u in auth.list_users(db, owner)} == {
-        ("owner", "Helen Marsh"), ("reception", "Sam Okafor"), ("mbrandt", "Dr Maria Brandt")}
-
-
 def test_two_owners_editing_a_practitioner_keep_each_others_changes_or_are_told(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     opened = people.PractitionerDetails("jdoyle", "Jane Doyle", "nurse", True, 1.5)
