@@ -38,8 +38,8 @@ def test_an_open_end_stays_open_and_without_a_zone_the_computers_is_used(local_z
     start, end = local_day_bounds(date(2026, 7, 1), None)
     assert end is None and start is not None
     assert start.astimezone(UTC) == datetime(2026, 7, 1, 7, 0, tzinfo=UTC)  # UTC-7 in summer
-    narrowed = SessionFilter(client_ref="P-1").with_days(None, date(2026, 7, 1))
-    assert narrowed.client_ref == "P-1" and narrowed.started_from is None
+    narrowed = SessionFilter(client="P-1").with_days(None, date(2026, 7, 1))
+    assert narrowed.client == "P-1" and narrowed.started_from is None
     assert narrowed.started_before == datetime(2026, 7, 2, 7, 0, tzinfo=UTC)
 
 
