@@ -9,6 +9,10 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.values import ComplicationInput
+from clinic_log.services.sessions.session_form_data import ComplicationTypeView
+from clinic_log.services.sessions.session_form_state import ComplicationRowState
+from clinic_log.ui.sessions.form.complications_section import ComplicationsSection
 from tests.ui.session_form_helpers import Keyboard, open_form
 from tests.unit.services.helpers import Clinic
 
@@ -53,3 +57,44 @@ def test_complication_without_a_type_comes_back_without_one(qtbot: QtBot, db: Da
     again = open_form(qtbot, db, clinic)
     row = again.complications.rows[0]
     assert row.kind.currentData() is None and row.action.text() == "cool compress"
+
+
+TYPES = (ComplicationTypeView("erythema", "Erythema (redness)", "expected"),
+         ComplicationTypeView("pih", "Post-inflammatory hyperpigmentation", "adverse"),
+         ComplicationTypeView("infection", "Infection", "adverse"))
+
+
+@pytest.fixture
+def section(qtbot: QtBot) -> ComplicationsSection:
+    widget = ComplicationsSection(TYPES)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_removing_a_complication_keeps_the_others_values_and_numbers_them_again(section: ComplicationsSection) -> None:
+    section.restore([ComplicationRowState("erythema", 1, True, None, "cool compress"),
+                     ComplicationRowState("pih", 2, False, "device", "hydroquinone"),
+                     ComplicationRowState("infection", 3, False, "product", "antibiotics")])
+    section.rows[0].remove.click()
+    assert [r.value() for r in section.rows] == [
+        ComplicationInput("pih", 2, expected=False, relatedness="device", action="hydroquinone"),
+        ComplicationInput("infection", 3, expected=False, relatedness="product", action="antibiotics")]
+    assert [r.kind.accessibleName() for r in section.rows] == ["Complication 1 type", "Complication 2 type"]
+
+
+def test_the_grade_shows_its_ctcae_meaning(section: ComplicationsSection) -> None:
+    row = section.add()
+    assert row.grade_text.text() == "Mild; asymptomatic or mild symptoms; intervention not indicated"
+    row.grade.setCurrentIndex(row.grade.findData(4))
+    assert row.grade_text.text() == "Life-threatening consequences; urgent intervention indicated"
+
+
+def test_a_complication_added_by_the_user_is_shown_but_one_restored_is_not_scrolled_to(
+        qtbot: QtBot, section: ComplicationsSection) -> None:
+    shown: list[object] = []
+    section.added.connect(shown.append)
+    section.restore([ComplicationRowState("erythema", 1, True, None, "")])
+    assert shown == []
+    with qtbot.waitSignal(section.added) as added:
+        section.add_button.click()
+    assert added.args == [section.rows[1].kind]
