@@ -11,8 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput
+from clinic_log.services.sessions.session_form_state import ProductsState
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import save_draft
+from clinic_log.ui.sessions.form.draft_state import form_state
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 from tests.ui.dialogs import opens
 from tests.ui.session_form_helpers import stored
@@ -54,3 +56,27 @@ def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db
     assert stored(db_path, "SELECT count(*) FROM sessions WHERE client_id = ?", clinic.client_id) == [(2,)]
     products = {(p.name, p.contact_minutes) for p in get_session(db, draft.id).products}
     assert products == {("Numbing cream", 25), ("Hyaluronic serum", None)}
+
+
+def test_a_drafts_products_map_back_to_the_boxes_they_were_typed_in(db: Database, clinic: Clinic) -> None:
+    """The first product that is neither numbing cream nor PRP goes back to the serum box, the rest to "other"."""
+    draft = save_draft(db, clinic.derm, session_entry(clinic, products=(
+        ProductInput("Numbing cream"), ProductInput("Peptide serum"), ProductInput("PRP (platelet-rich plasma)"),
+        ProductInput("post-procedure balm"), ProductInput("SPF 50"))))
+    state = form_state(get_session(db, draft.id))
+    assert state.products == ProductsState(numbing=True, contact_minutes="", serum="Peptide serum", prp=True,
+                                           other="post-procedure balm, SPF 50")
+
+
+def test_a_draft_without_numbing_cream_leaves_the_contact_time_to_the_form(db: Database, clinic: Clinic,
+                                                                          local_zone_los_angeles: None) -> None:
+    draft = save_draft(db, clinic.derm, session_entry(clinic, AreaInput("cheeks", 1.75, 2, indication="acne_scars"),
+                                                      course_index=2, course_total=4))
+    detail = get_session(db, draft.id)
+    state = form_state(detail)
+    assert state.products.contact_minutes is None  # not stored: the field keeps its default
+    assert (state.session_id, state.session_version) == (draft.id, detail.version)
+    assert [(a.area_code, a.depth_mm, a.passes, a.indication) for a in state.areas] == [
+        ("cheeks", "1.75", "2", "acne_scars")]
+    assert (state.course_index, state.course_total, state.cartridge_lot) == ("2", "4", "SP14-1")
+    assert state.started_at == "2026-07-01T02:30:00"  # 09:30 UTC, shown in local time as the form writes it
