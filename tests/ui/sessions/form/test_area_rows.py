@@ -12,9 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.values import AreaInput
+from clinic_log.domain.enums import Modality
+from clinic_log.domain.values import AreaInput, AreaRef
 from clinic_log.services.people import people
+from clinic_log.services.people.people import DeviceView
 from clinic_log.services.sessions.form_drafts import save_form_draft
+from clinic_log.ui.sessions.form.area_rows import default_depth
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
 from tests.ui.session_form_helpers import SKINPEN_RANGE, Keyboard, checked, error_shown, open_form, type_into
 from tests.unit.services.helpers import Clinic
@@ -236,3 +239,19 @@ def test_enter_in_a_depth_goes_to_the_next_depth_and_from_the_last_back_to_the_a
     assert keys.focus() is second and second.selectedText() == second.text()
     keys.press(Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     assert keys.focus() is form.picker.filter_edit
+
+
+def _device(low: float, high: float) -> DeviceView:
+    return DeviceView(1, "PEN-1", "Some pen", Modality.MECHANICAL, low, high, True)
+
+
+@pytest.mark.parametrize(("usual", "device", "mm"), [
+    ((0.25, 0.5), None, 0.4),                   # the middle, 0.375, on the 0.05 mm grid
+    ((1.0, 2.0), None, 1.5),
+    ((0.25, 0.5), _device(0.5, 2.5), 0.5),      # a device that starts deeper: its shallowest
+    ((1.0, 2.5), _device(0.25, 1.0), 1.0),      # a device that stops shorter: its deepest
+])
+def test_a_new_rows_depth_is_the_middle_of_the_usual_range_within_the_devices_reach(
+        usual: tuple[float, float], device: DeviceView | None, mm: float) -> None:
+    area = AreaRef("site", "Site", "face", *usual)
+    assert default_depth(area, device) == mm
