@@ -6,21 +6,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.sessions.form_drafts import load_form_draft
-from clinic_log.services.sessions.session_queries import count_sessions
+from clinic_log.services.sessions.session_queries import count_sessions, get_session
+from clinic_log.services.sessions.sessions import save_draft
 from clinic_log.ui.sessions.client_picker import ClientPickerDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
+from clinic_log.ui.sessions.session_launcher import SessionLauncher, client_of_key
 from tests.ui.dialogs import opened, opens
 from tests.ui.session_form_helpers import act_as, fill_everything, open_form
 from tests.ui.window_helpers import make_window
-from tests.unit.services.helpers import Clinic
+from tests.unit.services.helpers import Clinic, session_entry
 
 
 @pytest.fixture
@@ -106,3 +108,53 @@ def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: Q
     box = window.findChild(QMessageBox)
     assert isinstance(box, QMessageBox)
     assert box.text() == "Looking for unsaved session forms could not be done: no such table: form_drafts"
+
+
+@pytest.mark.parametrize(("key", "client_id"), [("session:client=12", 12), ("session:client=", None),
+                                                 ("session:client=x7", None), ("amend:12", None)])
+def test_only_a_session_forms_autosave_key_names_a_client(key: str, client_id: int | None) -> None:
+    assert client_of_key(key) == client_id
+
+
+def answer_the_next_box(qtbot: QtBot, said: list[str]) -> None:
+    """Once a message box runs its own loop (QMessageBox.warning and the like), note its text and close it; after
+    5 s without one, stop looking (the test then finds nothing said)."""
+    def close_it(tries: int = 250) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            if tries:
+                QTimer.singleShot(20, lambda: close_it(tries - 1))
+            return
+        said.append(box.text())
+        box.done(QMessageBox.StandardButton.Ok)
+    QTimer.singleShot(0, close_it)
+
+
+@pytest.fixture
+def launcher(qtbot: QtBot, db: Database) -> SessionLauncher:
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    return SessionLauncher(db, window)
+
+
+def test_a_form_that_cannot_be_opened_says_why_rather_than_nothing(qtbot: QtBot, launcher: SessionLauncher,
+                                                                  clinic: Clinic) -> None:
+    said: list[str] = []
+    answer_the_next_box(qtbot, said)
+    assert launcher.new_session(9999) is None  # e.g. the client was removed on another workstation
+    assert said == ["The session form cannot be opened: client 9999 not found"]
+
+
+def test_a_draft_opened_over_unsaved_work_in_the_clients_form_leaves_that_work_and_says_so(
+        qtbot: QtBot, db: Database, launcher: SessionLauncher, clinic: Clinic) -> None:
+    draft = save_draft(db, clinic.derm, session_entry(clinic, notes="the saved draft"))
+    form = launcher.new_session(clinic.client_id)
+    assert isinstance(form, SessionFormDialog)
+    form.notes.setPlainText("typed, not saved")
+    said: list[str] = []
+    answer_the_next_box(qtbot, said)
+    assert launcher.edit_draft(get_session(db, draft.id)) is form
+    assert said == ["This client's session form already holds unsaved work. Save or close it first, then open the "
+                    "draft again."]
+    assert form.notes.toPlainText() == "typed, not saved" and form.session_id is None
