@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database, translate_operational_error
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import Level
+from clinic_log.domain.values import AreaInput, Assessment, Problem
 from clinic_log.services.sessions.form_drafts import load_form_draft, save_form_draft
-from clinic_log.services.sessions.session_queries import get_session
-from clinic_log.services.sessions.sessions import sign_session
+from clinic_log.services.sessions.session_queries import count_sessions, get_session
+from clinic_log.services.sessions.sessions import save_draft, sign_session
 from clinic_log.ui.sessions.form.session_form import form_key
+from clinic_log.ui.sessions.form.session_form_controller import Outcome, SessionFormController
 from tests.ui.session_form_helpers import Keyboard, act_as, fill_everything, open_form, second_client
-from tests.unit.services.helpers import Clinic
+from tests.unit.services.helpers import Clinic, session_entry
 
 
 @pytest.fixture
@@ -143,3 +147,45 @@ def test_closing_right_after_typing_keeps_the_last_keystrokes_over_an_autosave_o
     released.set()
     again = open_form(qtbot, db, clinic)
     assert again.notes.toPlainText() == "Calm, no redness"
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, db: Database, clinic: Clinic) -> Iterator[SessionFormController]:
+    """The controller alone (no form, no autosave) for the chairside client, acting as the dermatologist."""
+    parent = QWidget()  # held until the test ends
+    qtbot.addWidget(parent)
+    yield SessionFormController(db, clinic.client_id, None, parent)
+
+
+def test_a_physician_may_override_a_stop_but_not_one_about_her_own_credential(
+        controller: SessionFormController, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    credential = Assessment((Problem(Level.STOP, "credential_expired", "practitioner", "licence GMC-1 expired"),))
+    finding = Assessment((Problem(Level.STOP, "contraindication", "client", "Isotretinoin"),))
+    assert controller.may_override(finding, clinic.derm_id)
+    assert controller.may_override(credential, clinic.nurse_id)  # someone else's licence
+    assert not controller.may_override(credential, clinic.derm_id)
+    act_as(monkeypatch, clinic.nurse)
+    assert not controller.may_override(finding, clinic.derm_id)
+
+
+def test_signing_a_draft_changed_elsewhere_is_refused_and_says_what_is_kept(
+        db: Database, controller: SessionFormController, clinic: Clinic) -> None:
+    entry = session_entry(clinic, AreaInput("neck", 0.75, 2), notes="mine")
+    assert controller.save_draft(entry).done
+    assert controller.session_id is not None
+    save_draft(db, clinic.derm, session_entry(clinic, notes="another workstation"), controller.session_id,
+               controller.session_version)
+    outcome = controller.sign(entry, None, None, ())
+    assert not outcome.done and outcome.message.startswith("Not signed: ")
+    assert outcome.message.endswith(". What you typed is still here.")
+    assert get_session(db, controller.session_id).status == "draft" and not controller.finished
+
+
+def test_a_warning_the_signer_was_not_shown_is_refused_and_the_form_checks_again(
+        db: Database, controller: SessionFormController, clinic: Clinic) -> None:
+    entry = session_entry(clinic, AreaInput("forehead", 1.0, 1))  # beyond the forehead's usual 0.25–0.5 mm
+    before = count_sessions(db)
+    outcome = controller.sign(entry, "thick skin", None, shown=())
+    assert outcome == Outcome(False, "Not signed: the checks changed as you typed — look at them again, then sign.",
+                              recheck=True)
+    assert count_sessions(db) == before
