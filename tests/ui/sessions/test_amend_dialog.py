@@ -14,10 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.values import AreaInput
 from clinic_log.services.sessions.form_drafts import load_form_draft
+from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.common.current_user import sign_in
-from clinic_log.ui.sessions.amend_dialog import AmendDialog, ReasonDialog
+from clinic_log.ui.sessions.amend_dialog import AmendDialog, ReasonDialog, targets
 from tests.ui.dialogs import opens
 from tests.ui.session_form_helpers import amend_signed_cheeks, open_detail
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
@@ -176,3 +178,47 @@ def test_an_amendment_refuses_nan_with_its_reason_and_asks_for_a_reason_for_a_ne
             == (1.75,)
         assert con.execute("SELECT reason FROM session_warnings WHERE session_id = ? AND code = 'depth_area'",
                            (signed_id,)).fetchone() == ("deep atrophic scars on both cheeks",)
+
+
+def test_every_amendable_field_is_offered_with_its_current_value_then_a_late_complication(
+        db: Database, clinic: Clinic) -> None:
+    signed = log_session(db, clinic.derm, session_entry(clinic, AreaInput("cheeks", 0.75, 2), notes="calm",
+                                                        course_index=1, course_total=3), sign=True)
+    offered = [(label, target.current) for label, target in targets(get_session(db, signed.id))]
+    assert offered[:4] == [("Notes", "calm"), ("Skin response", ""), ("Course: session number", "1"),
+                           ("Course: sessions planned", "3")]
+    assert offered[4:11] == [("Cheeks: depth (mm)", "0.75"), ("Cheeks: passes", "2"), ("Cheeks: technique", ""),
+                             ("Cheeks: endpoint", ""), ("Cheeks: site", "cheeks"), ("Cheeks: indication", ""),
+                             ("Cheeks: tip", "")]
+    assert offered[11:] == [("Add a late complication", "")]
+
+
+def test_a_late_complication_without_a_type_chosen_is_refused_and_nothing_is_stored(
+        qtbot: QtBot, db: Database, clinic: Clinic, raw: sqlite3.Connection) -> None:
+    signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    sign_in(clinic.derm)
+    detail = open_detail(qtbot, db, signed.id)  # held: the dialog is its child
+    dialog = detail.amend()
+    assert isinstance(dialog, AmendDialog)
+    dialog.choose("Add a late complication")
+    assert dialog.complication_combo.currentText() == "Choose the type…"  # no type is chosen for the user
+    qtbot.keyClicks(dialog.grade_edit, "1")
+    qtbot.keyClicks(dialog.reason_edit, "follow-up call day 3")
+    dialog.save()
+    assert dialog.error_label.text() == "Not saved: complications[1].type: complication 1: choose the complication type"
+    assert dialog.isVisible()
+    assert raw.execute("SELECT count(*) FROM complications WHERE session_id = ?", (signed.id,)).fetchone() == (0,)
+
+
+def test_the_reason_dialog_refuses_a_blank_reason_and_keeps_a_given_one_trimmed(qtbot: QtBot) -> None:
+    dialog = ReasonDialog("Void session", "Why is this session void?", "Void session")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    void = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Void session")
+    dialog.reason_edit.setPlainText("   ")
+    qtbot.mouseClick(void, Qt.MouseButton.LeftButton)
+    assert dialog.error_label.text() == "Reason: required; say why, it is kept with the record."
+    assert dialog.isVisible() and dialog.reason == ""
+    dialog.reason_edit.setPlainText("  entered for the wrong client \n")
+    qtbot.mouseClick(void, Qt.MouseButton.LeftButton)
+    assert dialog.result() == ReasonDialog.DialogCode.Accepted and dialog.reason == "entered for the wrong client"
