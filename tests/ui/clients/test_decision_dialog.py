@@ -23,7 +23,8 @@ from clinic_log.services.sessions.decisions import open_decisions
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.clients.decision_dialog import CloseDecisionDialog, DecisionDialog, ReferralPreviewDialog
-from tests.ui.clients.test_clients_page import act_as, button, edit, named, type_text
+from tests.ui.named_widgets import button, edit, named, type_text
+from tests.ui.session_form_helpers import act_as
 
 TODAY = date.today()  # a decision is dated by the clock; the page judges "open" for its today
 
