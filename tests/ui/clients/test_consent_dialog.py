@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPoint, QPointF, Qt
-from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QWidget
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QImage, QPainter, QPen
+from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -22,9 +22,9 @@ from clinic_log.services.clients.consents import PNG_MAGIC, record_consent
 from clinic_log.services.clinic.consent_texts import latest_consent_text, save_consent_text, set_consent_validity
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consent_dialog import ConsentDialog
-from clinic_log.ui.clients.signature_pad import SignaturePad
 from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
 from clinic_log.ui.common import current_user
+from tests.ui.clients.drawing import drag
 from tests.ui.window_helpers import make_window
 
 TODAY = date(2026, 9, 1)
@@ -34,20 +34,6 @@ def named(root: QWidget, name: str) -> QWidget:
     found = [w for w in root.findChildren(QWidget) if w.accessibleName() == name]
     assert len(found) == 1, f"{len(found)} widgets named {name!r}"
     return found[0]
-
-
-def drag(pad: SignaturePad, points: list[tuple[int, int]]) -> None:
-    """A mouse stroke across the pad: press, moves with the left button held, release."""
-    def send(kind: QEvent.Type, x: int, y: int, buttons: Qt.MouseButton) -> None:
-        local = QPointF(x, y)
-        event = QMouseEvent(kind, local, QPointF(pad.mapToGlobal(QPoint(x, y))), Qt.MouseButton.LeftButton,
-                            buttons, Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(pad, event)
-
-    send(QEvent.Type.MouseButtonPress, *points[0], Qt.MouseButton.LeftButton)
-    for x, y in points[1:]:
-        send(QEvent.Type.MouseMove, x, y, Qt.MouseButton.LeftButton)
-    send(QEvent.Type.MouseButtonRelease, *points[-1], Qt.MouseButton.NoButton)
 
 
 @pytest.fixture
@@ -112,17 +98,6 @@ def test_consent_signed_by_typed_name_has_no_image(qtbot: QtBot, page: ClientPag
         "Anna Nowak (guardian)", None)
     assert "signed by typed name" in page.consent_label.text()
     assert not page.signature_label.isVisible()
-
-
-def test_clearing_the_pad_forgets_the_drawing(qtbot: QtBot) -> None:
-    pad = SignaturePad()
-    qtbot.addWidget(pad)
-    pad.resize(300, 120)
-    pad.show()
-    drag(pad, [(10, 10), (100, 50)])
-    assert pad.png_bytes() is not None
-    pad.clear()
-    assert pad.is_empty() and pad.png_bytes() is None
 
 
 def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Database, db_path: Path,
