@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -18,8 +16,8 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.clients import ClientDetails
-from clinic_log.services.clients.consents import PNG_MAGIC, record_consent
-from clinic_log.services.clinic.consent_texts import latest_consent_text, save_consent_text, set_consent_validity
+from clinic_log.services.clients.consents import PNG_MAGIC
+from clinic_log.services.clinic.consent_texts import latest_consent_text, set_consent_validity
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consent_dialog import ConsentDialog
 from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
@@ -129,44 +127,6 @@ def test_consent_text_is_read_only_for_a_practitioner(qtbot: QtBot, db: Database
     assert isinstance(body, QPlainTextEdit) and body.isReadOnly()
     assert not named(dialog, "Save").isEnabled()
     assert "Only the owner" in dialog.version_label.text()
-
-
-def _signature_png() -> bytes:
-    image = QImage(240, 80, QImage.Format.Format_ARGB32)
-    image.fill(Qt.GlobalColor.white)
-    painter = QPainter(image)
-    painter.setPen(QPen(Qt.GlobalColor.black, 3))
-    painter.drawLine(20, 60, 220, 20)
-    painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data.data())
-
-
-def test_all_consents_lists_each_signed_consent_with_the_wording_and_signature_of_its_day(
-        qtbot: QtBot, db: Database, owner: Actor, client_id: int) -> None:
-    first_wording = latest_consent_text(db).body
-    record_consent(db, owner, client_id, "Anna Nowak (guardian)", date(2025, 3, 2))  # typed name, version 1
-    save_consent_text(db, owner, first_wording + "\nPhotographs may be taken for the clinical record.")
-    record_consent(db, owner, client_id, "Zófia Łukasiewicz", date(2026, 8, 20), signature_png=_signature_png())
-    page = ClientPage(db, today=lambda: TODAY)
-    qtbot.addWidget(page)
-    page.show_client(client_id)
-    assert page.history_button.isEnabled()
-    dialog = page.open_consent_history()
-    assert dialog is not None
-    qtbot.waitExposed(dialog)
-    listed = [dialog.list.item(i).text() for i in range(dialog.list.count())]
-    assert listed == ["2026-08-20 · version 2 · Zófia Łukasiewicz (signature drawn)",
-                      "2025-03-02 · version 1 · Anna Nowak (guardian) (name typed)"]
-    assert dialog.wording.toPlainText().endswith("Photographs may be taken for the clinical record.")
-    assert not dialog.signature.pixmap().isNull()
-    dialog.list.setCurrentRow(1)
-    assert dialog.wording.toPlainText() == first_wording  # what was signed then, not today's text
-    assert dialog.heading.text() == "Signed 2025-03-02 by Anna Nowak (guardian), consent text version 1"
-    assert dialog.signature.text() == "Signed by typed name: Anna Nowak (guardian)"
 
 
 @pytest.mark.parametrize("typed", ["0m", "a year", "12 months", "2.5m", ""])
