@@ -1,29 +1,25 @@
-"""Consent in the app: signing by drawing on the pad or by typed name stores version, snapshot, image and date;
-an old consent shows as expired; the owner's edit of the wording is a new version."""
+"""Signing consent in the app: by drawing on the pad or by typed name, each stores the text version, its wording,
+the image (if drawn) and the date, and the client page shows it. The consent text editor, the pad and the list of
+signed consents have their own test files."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.services.clients.consents import PNG_MAGIC
-from clinic_log.services.clinic.consent_texts import latest_consent_text, set_consent_validity
+from clinic_log.services.clinic.consent_texts import latest_consent_text
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consent_dialog import ConsentDialog
-from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
-from clinic_log.ui.common import current_user
 from tests.ui.clients.drawing import drag
-from tests.ui.window_helpers import make_window
 
 TODAY = date(2026, 9, 1)
 
@@ -98,55 +94,3 @@ def test_consent_signed_by_typed_name_has_no_image(qtbot: QtBot, page: ClientPag
     assert not page.signature_label.isVisible()
 
 
-def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Database, db_path: Path,
-                                                       raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, db, db_path)
-    assert [window.pages.tabText(i) for i in range(window.pages.count())][:2] == ["Sessions", "Clients"]
-    window.consent_text_action.trigger()
-    editor = window.findChild(ConsentTextDialog)
-    assert editor is not None
-    body = named(editor, "Consent text")
-    assert isinstance(body, QPlainTextEdit)
-    body.setPlainText(body.toPlainText() + "\n\nI agree that my photographs may be used in the clinic's audit.")
-    validity = named(editor, "Consent valid for")
-    assert isinstance(validity, QLineEdit) and validity.text() == "12m"
-    validity.setText("6m")
-    named(editor, "Save").click()  # type: ignore[attr-defined]
-    versions = raw.execute("SELECT version, created_by FROM consent_texts ORDER BY version").fetchall()
-    assert [v for v, _ in versions] == [1, 2]
-    assert raw.execute("SELECT body FROM consent_texts WHERE version = 2").fetchone()[0].endswith("clinic's audit.")
-    assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() == ("6m",)
-
-
-def test_consent_text_is_read_only_for_a_practitioner(qtbot: QtBot, db: Database,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(current_user, "current_actor", lambda: Actor("p", UserRole.PRACTITIONER))
-    dialog = ConsentTextDialog(db)
-    qtbot.addWidget(dialog)
-    body = named(dialog, "Consent text")
-    assert isinstance(body, QPlainTextEdit) and body.isReadOnly()
-    assert not named(dialog, "Save").isEnabled()
-    assert "Only the owner" in dialog.version_label.text()
-
-
-@pytest.mark.parametrize("typed", ["0m", "a year", "12 months", "2.5m", ""])
-def test_a_consent_validity_that_is_not_a_period_stays_as_typed_with_the_reason(qtbot: QtBot, db: Database,
-                                                                                raw: sqlite3.Connection,
-                                                                                typed: str) -> None:
-    dialog = ConsentTextDialog(db)
-    qtbot.addWidget(dialog)
-    validity = named(dialog, "Consent valid for")
-    assert isinstance(validity, QLineEdit)
-    validity.setText(typed)  # a spin box of 1–120 months turned 0 into 1 and "a year" into nothing, without a word
-    named(dialog, "Save").click()  # type: ignore[attr-defined]
-    assert dialog.result() != QDialog.DialogCode.Accepted
-    assert validity.text() == typed
-    assert dialog.problem_label.text().startswith("consent validity:")
-    assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() is None
-
-
-def test_a_validity_stored_in_weeks_is_shown_as_stored_not_rounded_to_months(qtbot: QtBot, db: Database) -> None:
-    set_consent_validity(db, Actor("owner", UserRole.OWNER), "26w")
-    dialog = ConsentTextDialog(db)
-    qtbot.addWidget(dialog)
-    assert named(dialog, "Consent valid for").text() == "26w"  # type: ignore[attr-defined]
