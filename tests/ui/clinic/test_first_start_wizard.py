@@ -137,6 +137,32 @@ def test_a_logo_that_is_no_image_file_keeps_the_clinic_page_saying_why(qtbot: Qt
     assert wizard.clinic_page.error_label.text() == ""
 
 
+def test_a_logo_gone_before_finish_is_refused_without_creating_the_owner(qtbot: QtBot, db: Database,
+                                                                        tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
+    wizard = make_wizard(qtbot, db)
+    type_into(qtbot, wizard.clinic_page.name_edit, "Skin Studio")
+    type_into(qtbot, wizard.clinic_page.logo_edit, str(logo))
+    wizard.next()
+    fill_owner(qtbot, wizard)
+    logo.unlink()  # moved or deleted while the owner typed their password
+
+    wizard.accept()
+    assert wizard.result() != QDialog.DialogCode.Accepted
+    assert wizard.owner_page.error_label.text().startswith("logo: ")
+    assert not auth.has_users(db)  # else Finish could never succeed: "users already exist, log in instead"
+
+    wizard.back()  # going back clears the owner page's registered fields (Qt's cleanupPage)
+    wizard.clinic_page.logo_edit.clear()
+    wizard.next()
+    fill_owner(qtbot, wizard)
+    wizard.accept()
+    assert wizard.result() == QDialog.DialogCode.Accepted
+    assert logged_in_as(wizard.actor, Actor("ada", UserRole.OWNER))
+    assert read_settings(db)["clinic.name"] == "Skin Studio"
+
+
 def test_a_database_that_has_users_already_is_refused_and_nothing_is_stored(qtbot: QtBot, db: Database) -> None:
     auth.create_first_owner(db, "first", "First Owner", "founder-pass-99")
     wizard = make_wizard(qtbot, db)
