@@ -1,6 +1,7 @@
 """The consultation form, shown on a client's page as a user sees it: skin type, history lines and
 contraindication findings saved at once (the suitability panel follows), refusals said without storing anything,
-clearance for physicians only, and half-typed lines kept per client and per user."""
+clearance for physicians only, half-typed lines kept per client and per user, and its Pre-treatment sheet… button
+(for the client it shows; reception too)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QListWidget
 from pytestqt.qtbot import QtBot
@@ -21,6 +23,7 @@ from clinic_log.services.clients.client_record import ContraindicationKind, Find
 from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.services.people.people import PractitionerDetails, create_practitioner
 from clinic_log.services.sessions.form_drafts import load_form_draft
+from clinic_log.ui.clients.aftercare_preview import PretreatmentPreviewDialog
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consultation_form import finding_text, kind_choice
 from clinic_log.ui.common import current_user
@@ -256,3 +259,36 @@ def test_a_selected_history_line_or_finding_is_removed_and_a_finding_gets_its_st
     button(page, "Remove contraindication").click()
     assert raw.execute("SELECT COUNT(*) FROM findings").fetchone() == (0,)
     assert page.suitability.verdict_text == "Suitable"
+
+
+def consultation_preview(qtbot: QtBot, page: ClientPage) -> PretreatmentPreviewDialog:
+    form = page.consultation
+    assert form.pretreatment_button.accessibleName() == form.pretreatment_button.text() == "Pre-treatment sheet…"
+    assert form.pretreatment_button.isEnabled()
+    qtbot.mouseClick(form.pretreatment_button, Qt.MouseButton.LeftButton)
+    (dialog,) = [d for d in form.findChildren(PretreatmentPreviewDialog) if d.isVisible()]
+    qtbot.waitUntil(lambda: dialog.document.status() == QPdfDocument.Status.Ready, timeout=15000)
+    return dialog
+
+
+def test_the_consultation_form_opens_the_sheet_of_the_client_it_shows(qtbot: QtBot, page: ClientPage,
+                                                                      people: dict[str, int],
+                                                                      raw: sqlite3.Connection) -> None:
+    show(page, people["P-1"])
+    show(page, people["P-3"])  # the form follows the page to another client
+    dialog = consultation_preview(qtbot, page)
+    assert dialog.client_id == people["P-3"] and dialog.windowTitle() == "Before treatment — Şükrü Öztürk"
+    dialog.close()
+    show(page, people["P-1"])
+    dialog = consultation_preview(qtbot, page)
+    assert dialog.client_id == people["P-1"] and dialog.windowTitle() == "Before treatment — Zófia Łukasiewicz"
+    assert raw.execute("SELECT COUNT(*) FROM audit_log WHERE entity = 'client' AND action IN ('printed', 'saved')"
+                       ).fetchone() == (0,)  # opening the preview records nothing
+
+
+def test_reception_may_print_the_sheet_from_the_read_only_consultation(
+        qtbot: QtBot, page: ClientPage, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+    show(page, people["P-1"])
+    assert not page.consultation.add_finding_button.isEnabled()  # the consultation is read-only for reception
+    assert consultation_preview(qtbot, page).client_id == people["P-1"]
