@@ -17,8 +17,10 @@ from clinic_log.services.clinic.consent_texts import latest_consent_text, set_co
 from clinic_log.services.sessions.form_drafts import save_form_draft
 from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
 from clinic_log.ui.common import current_user
+from clinic_log.ui.common.current_user import sign_in
 from tests.ui.named_widgets import named
 from tests.ui.window_helpers import make_window
+from tests.unit.services.helpers import make_clinic
 
 
 def make_dialog(qtbot: QtBot, db: Database) -> ConsentTextDialog:
@@ -110,3 +112,11 @@ def test_a_draft_kept_before_validity_was_typed_comes_back_in_months(qtbot: QtBo
     assert named(dialog, "Consent valid for").property("text") == "6m"
     assert named(dialog, "Consent text").property("plainText") == "Draft wording"
     assert "Restored what you typed at " in dialog.version_label.text()
+
+
+def test_a_read_only_consent_text_keeps_no_draft(qtbot: QtBot, db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    sign_in(clinic.nurse)  # practitioners read the wording; only the owner changes it
+    dialog = ConsentTextDialog(db)
+    qtbot.addWidget(dialog)
+    assert dialog.body_edit.isReadOnly() and dialog.autosave is None
