@@ -100,7 +100,7 @@ def test_each_filter_input_is_named_after_its_label(qtbot: QtBot, demo_db: Datab
     window = make_window(qtbot, demo_db, db_path)
     labelled = {label.text().replace("&", ""): label.buddy()
                 for label in window.page.filter_bar.findChildren(QLabel) if label.buddy() is not None}
-    assert set(labelled) == {"Client ref", "Practitioner", "Device", "Area", "Complication", "Grade", "Status", "From",
+    assert set(labelled) == {"Client", "Practitioner", "Device", "Area", "Complication", "Grade", "Status", "From",
                              "To", "Notes contain"}
     for text, widget in labelled.items():
         assert widget.accessibleName() == text
