@@ -112,7 +112,7 @@ def test_reception_may_print_the_sheet(qtbot: QtBot, db: Database, client_id: in
     desk = Actor("desk", UserRole.RECEPTION)
     monkeypatch.setattr(current_user, "current_actor", lambda: desk)
     page = client_page(qtbot, db, client_id)
-    assert page.pretreatment_button.isEnabled() and not page.new_session_button.isEnabled()
+    assert page.pretreatment_button.isEnabled() and not page.new_session_button.isVisibleTo(page)
     dialog = open_preview(qtbot, page)
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *_a, **_k: (str(tmp_path / "desk.pdf"), "")))
