@@ -1,0 +1,31 @@
+"""Dashboard page: complication rates with their 95 % intervals by practitioner, device or area, and expiries."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from clinic_log.db.engine import Database
+from clinic_log.ui.review.dashboard_page import DashboardPage
+
+
+def test_dashboard_shows_rates_with_intervals_and_expiries(qtbot: QtBot, demo_db: Database,
+                                                          raw: sqlite3.Connection,
+                                                          qtmodeltester: ModelTester) -> None:
+    page = DashboardPage(demo_db, load=False)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.reload()
+    names = {r[0] for r in raw.execute("SELECT full_name FROM practitioners WHERE id IN "
+                                       "(SELECT practitioner_id FROM sessions)")}
+    model = page.rate_model
+    assert {model.text(r, 0) for r in range(model.rowCount())} == names
+    assert sum(int(model.text(r, 1).replace(",", "")) for r in range(model.rowCount())) == 500
+    assert all("–" in model.text(r, 4) for r in range(model.rowCount()))
+    page.grouping_combo.setCurrentIndex(page.grouping_combo.findData("area"))
+    assert model.rowCount() == raw.execute("SELECT COUNT(DISTINCT area_code) FROM session_areas").fetchone()[0]
+    assert page.status_label.text().startswith("500 sessions in ")
+    for m in (page.rate_model, page.credential_model, page.lot_model):
+        qtmodeltester.check(m)
