@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -18,10 +17,14 @@ from clinic_log.ui.common.current_user import sign_in
 from clinic_log.ui.review.recall_page import RecallPage
 
 
-def type_into(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
-    edit.setFocus()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
+def search(qtbot: QtBot, page: RecallPage, lot: str) -> str:
+    """Type the lot and press Enter, as at the desk; return the result line once the search is over (Find
+    sessions is usable again)."""
+    page.lot_edit.setFocus()
+    qtbot.keyClicks(page.lot_edit, lot)
+    qtbot.keyClick(page.lot_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(page.find_button.isEnabled)
+    return page.summary_label.text()
 
 
 def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection,
@@ -30,19 +33,19 @@ def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: 
                               "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
     page = RecallPage(demo_db)
     qtbot.addWidget(page)
-    with qtbot.waitSignal(page.result_shown) as shown:
-        type_into(qtbot, page.lot_edit, lot)
+    shown = search(qtbot, page, lot)
     sessions = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE cartridge_lot_id = ?", (lot_id,))}
     clients = {r[0] for r in raw.execute("SELECT DISTINCT client_id FROM sessions WHERE cartridge_lot_id = ?",
                                          (lot_id,))}
-    assert shown.args[0] == (f"Lot {lot}: {len(sessions)} session{'s' if len(sessions) != 1 else ''} of "
-                             f"{len(clients)} client{'s' if len(clients) != 1 else ''}")
+    assert shown == (f"Lot {lot}: {len(sessions)} session{'s' if len(sessions) != 1 else ''} of "
+                    f"{len(clients)} client{'s' if len(clients) != 1 else ''}")
     assert {page.model.key(r) for r in range(page.model.rowCount())} == sessions
     qtmodeltester.check(page.model)
     assert page.export_button.isEnabled()
     out = tmp_path / "recall.csv"
-    with qtbot.waitSignal(page.result_shown):
-        page.export_to(out)
+    page.export_to(out)
+    qtbot.waitUntil(lambda: page.summary_label.text().startswith("Exported "))
+    assert page.summary_label.text() == f"Exported {page.model.rowCount()} rows of lot {lot} to {out}"
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert len(rows) - 1 == page.model.rowCount()
 
@@ -50,9 +53,8 @@ def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: 
 def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, demo_db: Database) -> None:
     page = RecallPage(demo_db)
     qtbot.addWidget(page)
-    with qtbot.waitSignal(page.result_shown) as shown:
-        type_into(qtbot, page.lot_edit, "NO-SUCH-LOT")
-    assert shown.args[0] == "Recall failed: cartridge lot 'NO-SUCH-LOT' not found; no lot number contains it"
+    assert search(qtbot, page, "NO-SUCH-LOT") == (
+        "Recall failed: cartridge lot 'NO-SUCH-LOT' not found; no lot number contains it")
     assert page.model.rowCount() == 0 and not page.export_button.isEnabled()
 
 
@@ -63,6 +65,5 @@ def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(qtbot: Qt
     sign_in(Actor("derm", UserRole.PRACTITIONER))
     page = RecallPage(demo_db)
     qtbot.addWidget(page)
-    with qtbot.waitSignal(page.result_shown):
-        type_into(qtbot, page.lot_edit, lot)
+    search(qtbot, page, lot)
     assert page.model.rowCount() > 0 and not page.export_button.isEnabled()  # exporting data is the owner's
