@@ -1,0 +1,53 @@
+"""The shared little widgets: the red problem line a screen reader finds by name, a record table that selects one
+whole row, and Save / Cancel where only Save runs the save."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QVBoxLayout
+from pytestqt.qtbot import QtBot
+
+from clinic_log.ui.common.widgets import ERROR_STYLE, problem_label, record_table, save_cancel_buttons
+
+
+def test_the_problem_line_is_empty_red_wrapped_and_named(qtbot: QtBot) -> None:
+    label = problem_label("Consent problem")
+    qtbot.addWidget(label)
+    assert label.text() == "" and label.styleSheet() == ERROR_STYLE and label.wordWrap()
+    assert label.accessibleName() == "Consent problem"
+    assert problem_label().accessibleName() == "Problem"
+
+
+def test_a_record_table_selects_one_whole_row_at_a_time(qtbot: QtBot) -> None:
+    model = QStringListModel(["owner", "desk", "jdoyle"])
+    view = record_table(model, "Users")
+    qtbot.addWidget(view)
+    assert view.accessibleName() == "Users" and view.model() is model
+    assert view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+    view.selectRow(0)
+    view.selectRow(2)
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [2]
+
+
+class Dialog(QDialog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.saves = 0
+        self.buttons = save_cancel_buttons(self, self.save)
+        QVBoxLayout(self).addWidget(self.buttons)
+
+    def save(self) -> None:
+        self.saves += 1  # a refused save leaves the dialog open: closing is the save's to decide
+
+
+def test_save_runs_the_save_without_closing_and_cancel_or_esc_close_unchanged(qtbot: QtBot) -> None:
+    dialog = Dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.saves == 1 and dialog.isVisible()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert dialog.saves == 1 and not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.saves == 1 and not dialog.isVisible()
