@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -13,8 +14,11 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
+from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.operations import SESSIONS, changes
 from clinic_log.ui.review.recall_page import RecallPage
+from tests.unit.services.helpers import make_clinic, session_entry
 
 
 def search(qtbot: QtBot, page: RecallPage, lot: str) -> str:
@@ -67,3 +71,34 @@ def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(qtbot: Qt
     qtbot.addWidget(page)
     search(qtbot, page, lot)
     assert page.model.rowCount() > 0 and not page.export_button.isEnabled()  # exporting data is the owner's
+
+
+def test_a_session_logged_meanwhile_with_the_lot_on_show_joins_the_recall(qtbot: QtBot, db: Database,
+                                                                          owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    page = RecallPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    assert search(qtbot, page, "SP14-1") == "Lot SP14-1: 1 session of 1 client"
+    log_session(db, clinic.derm, session_entry(clinic, started_at=datetime(2026, 8, 1, 9, 30, tzinfo=UTC)),
+                sign=True)  # at the chair, or on another workstation
+    changes.announce({SESSIONS})
+    qtbot.waitUntil(lambda: page.summary_label.text() == "Lot SP14-1: 2 sessions of 1 client")
+    page.lot_edit.setText("SP14-")  # being typed, not yet searched: a change does not search it
+    changes.announce({SESSIONS})
+    assert page.summary_label.text() == "Lot SP14-1: 2 sessions of 1 client" and page.find_button.isEnabled()
+
+
+def test_enter_on_a_recalled_row_opens_its_session(qtbot: QtBot, db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    page = RecallPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    search(qtbot, page, "SP14-1")
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    with qtbot.waitSignal(page.session_activated) as opened:
+        qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    assert opened.args == [signed.id]
