@@ -1,17 +1,18 @@
-"""A long job behind the progress dialog: its error reaches only the error callback, the bar never overflows,
-and Cancel stops the job and drops its result."""
+"""A long job behind the progress dialog: shown only when the job takes more than a moment, its result or error
+delivered once the dialog closed, and Cancel stops the job and drops its result."""
 
 from __future__ import annotations
 
 import threading
 
+import pytest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from clinic_log.domain.errors import InvalidValue
 from clinic_log.services.common.progress import Progress
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.progress_dialog import JobProgressDialog, run_with_progress
+from clinic_log.ui.common.progress_dialog import SHOW_AFTER_MS, JobProgressDialog, run_with_progress
 
 
 def test_cancel_stops_a_long_job_and_drops_its_result(qtbot: QtBot) -> None:
@@ -38,6 +39,41 @@ def test_cancel_stops_a_long_job_and_drops_its_result(qtbot: QtBot) -> None:
     qtbot.waitUntil(stopped.is_set)
     runner.wait()
     assert cancelled == [True] and results == []
+
+
+def slow_job(qtbot: QtBot, first_report: tuple[int, int] | None) -> tuple[JobProgressDialog, threading.Event,
+                                                                      list[tuple[object, bool]]]:
+    """A job that reports `first_report` (or nothing) and then works until released."""
+    runner = BackgroundRunner()
+    release = threading.Event()
+    seen: list[tuple[object, bool]] = []
+
+    def work(progress: Progress) -> str:
+        if first_report is not None:
+            progress(*first_report)
+        release.wait(10)
+        return "written"
+
+    dialog = run_with_progress(runner, None, "Export", "Exporting…", work,
+                               lambda result: seen.append((result, dialog.isVisible())), seen.append)
+    return dialog, release, seen
+
+
+@pytest.mark.parametrize("first_report", [None, (1, 4)], ids=["no report yet", "a quarter done"])
+def test_a_job_longer_than_a_moment_shows_the_dialog_and_its_result_comes_once_it_closed(
+        qtbot: QtBot, first_report: tuple[int, int] | None) -> None:
+    """Shown even by a job that has not reported yet (a client's export never does): else no Cancel either."""
+    dialog, release, seen = slow_job(qtbot, first_report)
+    try:
+        assert not dialog.isVisible()  # a quick job never flashes a dialog
+        qtbot.waitUntil(dialog.isVisible, timeout=SHOW_AFTER_MS + 2000)
+        assert dialog.windowTitle() == "Export" and dialog.labelText() == "Exporting…"
+        if first_report is not None:
+            assert (dialog.value(), dialog.maximum()) == first_report
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [("written", False)]
 
 
 def test_a_failed_job_reaches_only_the_error_callback(qtbot: QtBot) -> None:
