@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -14,8 +15,10 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.people import auth
 from clinic_log.ui.common.current_user import current_actor, sign_out
-from clinic_log.ui.people.login_dialog import PASSWORD_ENV, USER_ENV
+from clinic_log.ui.people.idle_lock import SessionGuard
+from clinic_log.ui.people.login_dialog import PASSWORD_ENV, USER_ENV, LoginDialog
 from tests.actors import logged_in_as
+from tests.ui.dialogs import opened
 from tests.ui.login_helpers import attempt
 from tests.ui.window_helpers import make_window
 
@@ -131,3 +134,59 @@ def test_login_from_the_environment_unlocks_a_window_opened_at_start(
     with qtbot.waitSignal(window.guard.first_login, timeout=20000):
         qtbot.addWidget(window.guard.lock_at_start())
     assert window.pages.isVisible() and current_actor().username == "desk"
+
+
+@pytest.fixture
+def guarded(qtbot: QtBot, db: Database) -> tuple[QMainWindow, SessionGuard]:
+    """A plain window with a client list as its page, under a guard (lighter than the whole main window)."""
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("Zofia Łukasiewicz, P-1"))
+    qtbot.addWidget(window)
+    guard = SessionGuard(window, db)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, guard
+
+
+def test_keyboard_use_restarts_the_countdown_but_not_while_locked(qtbot: QtBot,
+                                                                 guarded: tuple[QMainWindow, SessionGuard]) -> None:
+    window, guard = guarded
+    guard.timer.stop()
+    qtbot.keyClick(window, Qt.Key.Key_Shift)
+    assert guard.timer.isActive()
+    dialog = guard.lock()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.keyClick(window, Qt.Key.Key_Shift)
+    assert not guard.timer.isActive()  # locked: nothing counts down to another lock
+
+
+def test_quitting_at_the_lock_screen_closes_the_window(qtbot: QtBot,
+                                                       guarded: tuple[QMainWindow, SessionGuard]) -> None:
+    window, guard = guarded
+    dialog = guard.lock()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert not window.centralWidget().isVisible()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not window.isVisible() and guard.locked  # nobody may use the window unlocked
+
+
+def test_a_login_that_no_longer_stands_locks_at_once_and_says_why(qtbot: QtBot,
+                                                                   guarded: tuple[QMainWindow, SessionGuard]) -> None:
+    window, guard = guarded
+    guard.revoked.emit("user 'owner' is deactivated")  # as a service refusing on the worker thread does
+    dialog = opened(qtbot, LoginDialog, window)
+    qtbot.addWidget(dialog)
+    assert guard.locked and not window.centralWidget().isVisible()
+    assert dialog.prompt_label.text().startswith("Not done: user 'owner' is deactivated. Log in to continue")
+
+
+def test_cancelling_a_switch_keeps_the_user_at_work(qtbot: QtBot, owner: Actor,
+                                                    guarded: tuple[QMainWindow, SessionGuard]) -> None:
+    window, guard = guarded
+    dialog = guard.switch_user()
+    qtbot.addWidget(dialog)
+    assert dialog.prompt_label.text() == "Logged in as owner. Log in as another user."
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert current_actor() == owner and window.centralWidget().isVisible() and guard.timer.isActive()
