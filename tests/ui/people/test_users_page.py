@@ -103,3 +103,21 @@ def test_the_user_dialogs_show_the_password_rule_and_refuse_a_common_password_in
     reset._reset()
     assert "one of the most common passwords" in reset.error_label.text() and reset.isVisible()
     assert auth.login(db, "desk", "reception-pass-1").username == "desk"
+
+
+def test_a_locked_out_login_says_until_when_and_nothing_is_done_without_a_chosen_user(
+        qtbot: QtBot, db: Database, owner: Actor) -> None:
+    auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(auth.LoginFailed):
+            auth.login(db, "desk", "guess")
+    page = UsersPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    [status] = [page.model.index(r, 4).data() for r in range(page.model.rowCount())
+                if page.model.index(r, 0).data() == "desk"]
+    assert status.startswith("Locked until ")
+    assert not page.deactivate_button.isEnabled() and not page.reset_button.isEnabled()
+    assert page.reset_selected() is None
+    page.select_username("desk")
+    assert page.deactivate_button.isEnabled() and page.reset_button.isEnabled()  # a reset lifts the lockout
