@@ -1,13 +1,21 @@
 """The shared little widgets: the red problem line a screen reader finds by name, a record table that selects one
-whole row, and Save / Cancel where only Save runs the save."""
+whole row, Save / Cancel where only Save runs the save, and the two-column table of labels and paragraphs."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
-from clinic_log.ui.common.widgets import ERROR_STYLE, problem_label, record_table, save_cancel_buttons
+from clinic_log.ui.common.widgets import ERROR_STYLE, paragraph_table, problem_label, record_table, save_cancel_buttons
 
 
 def test_the_problem_line_is_empty_red_wrapped_and_named(qtbot: QtBot) -> None:
@@ -51,3 +59,32 @@ def test_save_runs_the_save_without_closing_and_cancel_or_esc_close_unchanged(qt
     dialog.show()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.saves == 1 and not dialog.isVisible()
+
+
+def test_a_paragraph_table_fits_its_labels_gives_the_rest_to_the_paragraphs_and_tab_leaves_it(qtbot: QtBot) -> None:
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    table = paragraph_table("Complication paragraphs", ("When", "What to do"), owner, "First 24 hours")
+    after = QLineEdit()
+    layout = QVBoxLayout(owner)
+    layout.addWidget(table)
+    layout.addWidget(after)
+    table.setRowCount(2)
+    for row, (label, text) in enumerate([("First 24 hours", "Cool compress. " * 20), ("Day 2", "Rest")]):
+        table.setItem(row, 0, QTableWidgetItem(label))
+        table.setItem(row, 1, QTableWidgetItem(text))
+    owner.resize(700, 400)
+    owner.show()
+    qtbot.waitExposed(owner)
+    assert table.accessibleName() == "Complication paragraphs"
+    assert [table.horizontalHeaderItem(c).text() for c in range(2)] == ["When", "What to do"]
+    assert table.columnWidth(0) >= owner.fontMetrics().horizontalAdvance("First 24 hours")  # never cut
+    assert table.columnWidth(0) + table.columnWidth(1) == table.viewport().width()  # the paragraphs take the rest
+    assert table.rowHeight(0) > table.rowHeight(1)  # a long paragraph wraps onto more lines
+    table.selectRow(1)
+    assert sorted((i.row(), i.column()) for i in table.selectedIndexes()) == [(1, 0), (1, 1)]
+    owner.activateWindow()
+    qtbot.waitUntil(owner.isActiveWindow)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    qtbot.waitUntil(after.hasFocus)  # Tab moves on to the next field, not to the next cell
