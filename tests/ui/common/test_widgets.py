@@ -26,12 +26,13 @@ def test_the_problem_line_is_empty_red_wrapped_and_named(qtbot: QtBot) -> None:
     assert problem_label().accessibleName() == "Problem"
 
 
-def test_a_record_table_selects_one_whole_row_at_a_time(qtbot: QtBot) -> None:
+def test_a_record_table_selects_one_whole_row_at_a_time_and_tab_leaves_it(qtbot: QtBot) -> None:
     model = QStringListModel(["owner", "desk", "jdoyle"])
     view = record_table(model, "Users")
     qtbot.addWidget(view)
     assert view.accessibleName() == "Users" and view.model() is model
     assert view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+    assert not view.tabKeyNavigation()  # Tab leaves the table; arrows move within it
     view.selectRow(0)
     view.selectRow(2)
     assert [i.row() for i in view.selectionModel().selectedRows()] == [2]
