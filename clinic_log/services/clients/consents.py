@@ -88,6 +88,15 @@ def record_consent(db: Database, actor: Actor, client_id: int, signer_name: str,
     return db.write(work)
 
 
+def client_id_for(db: Database, client_ref: str) -> int:
+    """The id of the client with this reference (NotFound names the reference)."""
+    with db.reading() as session:
+        client_id = session.scalar(select(Client.id).where(Client.client_ref == client_ref))
+    if client_id is None:
+        raise NotFound("client", client_ref)
+    return client_id
+
+
 def consent_status_in(session: Session, client_id: int, today: date,
                       purpose: ConsentPurpose = TREATMENT) -> ConsentStatus:
     latest = session.execute(
