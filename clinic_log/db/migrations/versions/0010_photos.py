@@ -133,6 +133,9 @@ def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     for name, table in _TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}" if sqlite else f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    # Without a purpose column a photo consent would read as a treatment consent: those go with the photos.
+    op.execute("DELETE FROM consents WHERE purpose <> 'treatment'")
+    op.execute("DELETE FROM consent_texts WHERE purpose <> 'treatment'")
     with op.batch_alter_table('consent_texts') as batch:
         batch.drop_constraint('uq_consent_texts_purpose', type_='unique')
         batch.drop_column('purpose')
