@@ -103,6 +103,6 @@ def export_photos(db: Database, actor: Actor, client_ref: str, folder: Path) -> 
     _write_whole(index, text.getvalue().encode("utf-8"))
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         "exported", "client", str(client_id), {"photos": len(written), "folder": folder.name,
-                                               "sha256": [p.sha256 for p in photos]})))
+                                               "photo_ids": [p.id for p in photos]})))
     return ExportedPhotos(folder, tuple(written), index)
 
