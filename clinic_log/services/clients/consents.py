@@ -123,12 +123,12 @@ def consent_status(db: Database, client_id: int, today: date,
 @dataclass(frozen=True)
 class SignedConsent:
     id: int
-    purpose: ConsentPurpose
     signed_on: date
     text_version: int
     text_snapshot: str
     signer_name: str
     signature_png: bytes | None
+    purpose: ConsentPurpose = TREATMENT
 
 
 def consents_of(db: Database, client_id: int) -> list[SignedConsent]:
@@ -136,6 +136,6 @@ def consents_of(db: Database, client_id: int) -> list[SignedConsent]:
     with db.reading() as session:
         rows = session.scalars(select(Consent).where(Consent.client_id == client_id)
                                .order_by(Consent.signed_on.desc(), Consent.id.desc()))
-        return [SignedConsent(c.id, ConsentPurpose(c.purpose), c.signed_on, c.text_version, c.text_snapshot,
-                              c.signer_name, c.signature_png)
+        return [SignedConsent(c.id, c.signed_on, c.text_version, c.text_snapshot, c.signer_name, c.signature_png,
+                              ConsentPurpose(c.purpose))
                 for c in rows]
