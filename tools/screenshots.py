@@ -273,7 +273,8 @@ def session_form_override(scene: Scene) -> QWidget:
 def session_draft_override(scene: Scene) -> QWidget:
     """A nurse's draft for the client on isotretinoin, viewed by the dermatologist after she overrode the stop."""
     from clinic_log.domain.values import AreaInput, SessionInput
-    from clinic_log.services.people.people import list_devices, list_practitioners
+    from clinic_log.services.devices.devices import list_devices
+    from clinic_log.services.people.people import list_practitioners
     from clinic_log.services.sessions.sessions import override_stops, save_draft
 
     _isotretinoin_client(scene, "P-1003")
@@ -309,7 +310,7 @@ def session_form_face_map(scene: Scene) -> QWidget:
 
 def _morpheus8(scene: Scene) -> int:
     """A Morpheus8 in service (the samples have none): an RF device with tips and an energy level."""
-    from clinic_log.services.people.people import add_device, list_devices
+    from clinic_log.services.devices.devices import add_device, list_devices
 
     existing = next((d for d in list_devices(scene.db) if d.model == "Morpheus8"), None)
     return existing.id if existing is not None else add_device(scene.db, ACTOR, "Morpheus8", "M8-20417").id
