@@ -532,6 +532,29 @@ def practitioners_page(scene: Scene) -> QWidget:
     return scene.window
 
 
+def devices_page(scene: Scene) -> QWidget:
+    """The owner's Devices and lots tab: a retired pen among the devices, registered lots counted down by sessions
+    beside the older lots whose quantity was never recorded."""
+    from clinic_log.domain.errors import DomainError
+    from clinic_log.services.devices import devices, lots
+    from clinic_log.ui.devices.devices_page import DevicesPage
+
+    today = date.today()
+    try:  # the scene is shared: a second run of this screen finds them there
+        old = devices.add_device(scene.db, ACTOR, "Dermapen 4", "DP4-0815", today - timedelta(days=5 * 365))
+        devices.set_in_service(scene.db, ACTOR, old.id, False, seen_version=1)
+        for number, days, model, quantity in (("DP16-260105", 400, "Dermapen 4", "100"),
+                                              ("SPP-260220", 25, "SkinPen Precision", "40"),
+                                              ("M8P-260301", 300, "Morpheus8", "12")):
+            lots.add_lot(scene.db, ACTOR, lots.LotInput(number, today + timedelta(days=days), model, quantity))
+    except DomainError:
+        pass
+    page = scene.window.pages.show_page("devices")
+    assert isinstance(page, DevicesPage)
+    page.refresh()
+    return scene.window
+
+
 def users_page(scene: Scene) -> QWidget:
     scene.window.pages.show_page("users")
     return scene.window
@@ -762,6 +785,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("login", login),
     ("first_start_wizard", first_start_wizard),
     ("practitioners_page", practitioners_page),
+    ("devices", devices_page),
     ("users_page", users_page),
     ("amendment_history", amendment_history),
     ("amend_dialog", amend_dialog),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from clinic_log import settings
@@ -63,8 +63,9 @@ class StockWarnings:
     within_days: int
 
 
-def _records(session: Session, *conditions: ColumnElement[bool]) -> list[LotRecord]:
-    """The lots meeting `conditions`, each with the sessions naming it counted in SQL (only for those lots)."""
+def _records(session: Session, *conditions: ColumnElement[bool], today: date | None = None) -> list[LotRecord]:
+    """The lots meeting `conditions`, each with the sessions naming it counted in SQL (only for those lots); soonest
+    expiry first, lots expired before `today` (when given) after the others."""
     s = TreatmentSession
     wanted = select(CartridgeLot.id).where(*conditions)
     used = (select(s.cartridge_lot_id.label("lot_id"), func.count().label("used"))
@@ -74,15 +75,16 @@ def _records(session: Session, *conditions: ColumnElement[bool]) -> list[LotReco
             .outerjoin(DeviceModel, DeviceModel.id == CartridgeLot.device_model_id)
             .outerjoin(used, used.c.lot_id == CartridgeLot.id)
             .where(*conditions)
-            .order_by(CartridgeLot.expires_on.is_(None), CartridgeLot.expires_on, CartridgeLot.lot_number))
+            .order_by(case((CartridgeLot.expires_on < today, 1), else_=0) if today else CartridgeLot.id.is_(None),
+                      CartridgeLot.expires_on.is_(None), CartridgeLot.expires_on, CartridgeLot.lot_number))
     return [LotRecord(*row) for row in session.execute(stmt)]
 
 
-def lot_records(db: Database, actor: Actor) -> list[LotRecord]:
-    """Every lot, soonest expiry first, with its stock."""
+def lot_records(db: Database, actor: Actor, today: date | None = None) -> list[LotRecord]:
+    """Every lot with its stock: those still usable on `today` first, soonest expiry first, then the expired ones."""
     authorize(db, actor, Permission.MANAGE_DEVICES)
     with db.reading() as session:
-        return _records(session)
+        return _records(session, today=today or date.today())
 
 
 def _lot_number(text: str) -> str:

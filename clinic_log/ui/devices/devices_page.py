@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -194,11 +195,12 @@ class LotExpiryDialog(QDialog):
 def _fit(view: QTableView) -> None:
     view.resizeColumnsToContents()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setStretchLastSection(False)  # a wide last column would put "Left" far from its lot
 
 
 class DevicesPage(QWidget):
-    """Devices above, cartridge lots below, each with its buttons; a line at the top says what was done or refused."""
+    """Devices on the left, cartridge lots on the right, each with its buttons; a line at the top says what was done
+    or refused."""
 
     def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
@@ -221,12 +223,12 @@ class DevicesPage(QWidget):
         self.service_button.setAccessibleName("Retire")
 
         self.lot_model: RecordTableModel[LotRecord] = RecordTableModel([
-            ("Lot", lambda lot: lot.lot_number), ("Expires", lambda lot: _day(lot.expires_on)),
+            ("Lot", lambda lot: lot.lot_number), ("Expires", self._expiry_text),
             ("Device model", lambda lot: lot.device_model or UNKNOWN),
             ("Received", lambda lot: UNKNOWN if lot.quantity_received is None else str(lot.quantity_received)),
             ("Used", lambda lot: str(lot.used)),
             ("Left", lambda lot: UNKNOWN if lot.left is None else str(lot.left)),
-        ], muted=lambda lot: lot.left == 0)
+        ], muted=lambda lot: lot.left == 0 or self._expired(lot))
         self.lot_view = record_table(self.lot_model, "Cartridge lots")
         self.add_lot_button = QPushButton("Add &lot…")
         self.add_lot_button.setAccessibleName("Add lot…")
@@ -242,7 +244,9 @@ class DevicesPage(QWidget):
         device_buttons.addWidget(self.service_button)
         device_buttons.addStretch(1)
         device_layout.addLayout(device_buttons)
-        lot_box = QGroupBox("Cartridge lots (used: sessions that name the lot; — : quantity never recorded)")
+        lot_box = QGroupBox("Cartridge lots")
+        lot_box.setToolTip("Used: sessions that name the lot. —: a lot first named by a session, its quantity "
+                           "never recorded")
         lot_layout = QVBoxLayout(lot_box)
         lot_layout.addWidget(self.lot_view, 1)
         lot_buttons = QHBoxLayout()
@@ -252,8 +256,13 @@ class DevicesPage(QWidget):
         lot_layout.addLayout(lot_buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message_label)
-        layout.addWidget(device_box, 1)
-        layout.addWidget(lot_box, 1)
+        splitter = QSplitter()  # side by side: each list gets the page's height at 1366×768
+        splitter.addWidget(device_box)
+        splitter.addWidget(lot_box)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
         for first, second in ((self.device_view, self.add_device_button), (self.add_device_button,
                               self.service_button), (self.service_button, self.lot_view),
                               (self.lot_view, self.add_lot_button), (self.add_lot_button, self.expiry_button)):
@@ -276,7 +285,7 @@ class DevicesPage(QWidget):
     def refresh(self) -> None:
         chosen_device, chosen_lot = self.selected_device(), self.selected_lot()
         self.device_model.set_records(devices.device_records(self._db, current_actor()))
-        self.lot_model.set_records(lots.lot_records(self._db, current_actor()))
+        self.lot_model.set_records(lots.lot_records(self._db, current_actor(), self._day_today()))
         for view in (self.device_view, self.lot_view):
             _fit(view)
         if chosen_device is not None:
@@ -284,6 +293,15 @@ class DevicesPage(QWidget):
         if chosen_lot is not None:
             self._select(self.lot_view, [lot.id for lot in self.lot_model.records()], chosen_lot.id)
         self._show_device_actions()
+
+    def _day_today(self) -> date:
+        return self._today or date.today()
+
+    def _expired(self, lot: LotRecord) -> bool:
+        return lot.expires_on is not None and lot.expires_on < self._day_today()
+
+    def _expiry_text(self, lot: LotRecord) -> str:
+        return _day(lot.expires_on) + (" (expired)" if self._expired(lot) else "")
 
     def selected_device(self) -> DeviceRecord | None:
         rows = self.device_view.selectionModel().selectedRows()

@@ -250,3 +250,12 @@ def test_a_session_form_without_device_or_lot_warns_that_a_recall_would_miss_it(
     assert form.panel.reason_label.text() == "&Reason for saving with warnings (required)"
 
 
+
+
+def test_expired_lots_come_after_the_usable_ones_and_say_so(qtbot: QtBot, db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    lots.add_lot(db, owner, LotInput("LATER", EXPIRES, "SkinPen Precision", "10"), TODAY)
+    sessions.save_draft(db, owner, session_entry(clinic, cartridge_lot="PAST", lot_expires=TODAY - timedelta(days=3)))
+    page = open_page(qtbot, db)
+    assert [(r[0], r[1]) for r in rows(page.lot_model)] == [
+        ("LATER", EXPIRES.isoformat()), ("PAST", f"{(TODAY - timedelta(days=3)).isoformat()} (expired)")]
