@@ -190,3 +190,8 @@ def test_a_device_or_a_lot_alone_is_enough_for_a_recall(recorded: dict[str, obje
                             facts(device_model=SKINPEN if "device_id" in recorded else None,
                                   lot=LotFacts("LOT-7", False) if "cartridge_lot" in recorded else None))
     assert "no_device_no_lot" not in codes(result.problems)
+
+
+def test_an_expiry_without_a_lot_number_and_no_device_is_the_expiry_error_not_the_recall_warning() -> None:
+    result = assess_session(entry(device_id=None, lot_expires=date(2027, 1, 1)), facts(device_model=None))
+    assert [(p.level, p.code) for p in result.problems] == [(Level.ERROR, "lot_expiry_without_lot")]
