@@ -167,9 +167,13 @@ def stock_warnings(db: Database, today: date) -> StockWarnings:
     with db.reading() as session:
         low_at = settings.read(session, settings.LOW_STOCK)
         days = settings.read(session, settings.EXPIRING_SOON)
-        usable = _records(session, or_(CartridgeLot.expires_on.is_(None), CartridgeLot.expires_on >= today))
+        horizon = today + timedelta(days=days)
+        # only lots that can be low (a quantity on record) or expiring soon are counted: on a clinic's years of
+        # implicit lots that is a handful, not every session
+        usable = _records(session, or_(CartridgeLot.expires_on.is_(None), CartridgeLot.expires_on >= today),
+                          or_(CartridgeLot.quantity_received.is_not(None), CartridgeLot.expires_on <= horizon))
     low = tuple(lot for lot in usable if lot.left is not None and lot.left <= low_at)
     soon = tuple(lot for lot in usable
-                 if lot.expires_on is not None and lot.expires_on <= today + timedelta(days=days)
+                 if lot.expires_on is not None and lot.expires_on <= horizon
                  and (lot.left is None or lot.left > 0))
     return StockWarnings(low, soon, low_at, days)
