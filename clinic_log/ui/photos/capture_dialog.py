@@ -160,7 +160,9 @@ class CaptureDialog(QDialog):
         opacity.addWidget(self.opacity_value)
         form = QFormLayout()
         form.addRow("&View", self.view_combo)
-        form.addRow("Ghost &opacity", opacity)
+        opacity_label = QLabel("Ghost &opacity")
+        opacity_label.setBuddy(self.opacity_slider)  # the row holds a layout: the label needs its buddy named
+        form.addRow(opacity_label, opacity)
         side = QVBoxLayout()
         side.addLayout(form)
         side.addWidget(self.grid_check)
