@@ -322,7 +322,7 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
 
     check_target(args.output)  # a bad target is refused before anything is read or audited
     if args.what == "client":
-        from clinic_log.services.exchange.subject_access import SUBJECT_FORMATS, export_client
+        from clinic_log.services.exchange.subject_access import SUBJECT_FORMATS, export_client, photos_folder_of
 
         if not args.ref:
             raise InvalidValue("REF", "", "the client reference, e.g. export client P-1001 --format json -o FILE")
@@ -336,7 +336,10 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
         except OSError as exc:  # a full disk mid-write: the partial file is already gone
             raise NotWritten(args.output, exc) from exc
         rows = sum(len(r) for r in data.tables.values())
-        _out(f"exported {rows} rows about client {data.client_ref} to {args.output}")
+        count = len(data.photo_ids)
+        photos = (f", and {count} photo{'s' if count != 1 else ''} to {photos_folder_of(args.output)}"
+                  if args.format == "json" and data.photo_ids else "")
+        _out(f"exported {rows} rows about client {data.client_ref} to {args.output}{photos}")
         return EXIT_OK
     from clinic_log.services.exchange.exporter import export_sessions
 

@@ -154,3 +154,17 @@ def test_export_sessions_fhir_with_photos_adds_media_and_other_formats_refuse_th
         target = tmp_path / "refused.out"
         code, _, err = run(capsys, "--db", str(consented), "export", *args, "--with-photos", "-o", str(target))
         assert code == 2 and len(err.strip().splitlines()) == 1 and "fhir" in err and not target.exists()
+
+
+def test_export_client_as_json_says_where_the_photos_went(consented: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--db", str(consented), "photo", "add", "P-1", str(plain(tmp_path / "a.png", "PNG")))
+    assert code == 0, err
+    out = tmp_path / "access" / "ada.json"
+    out.parent.mkdir()
+    code, stdout, err = run(capsys, "--db", str(consented), "export", "client", "P-1", "--format", "json",
+                            "-o", str(out))
+    assert code == 0, err
+    [photo] = json.loads(out.read_text(encoding="utf-8"))["tables"]["photos"]
+    assert stdout.strip().endswith(f", and 1 photo to {tmp_path / 'access' / 'ada_photos'}")
+    assert (tmp_path / "access" / "ada_photos" / photo["file"]).is_file()

@@ -145,11 +145,14 @@ class ExportDialog(FileJobDialog):
             if not ref:
                 QMessageBox.warning(self, "Export", "Client ref: enter the client's reference, e.g. P-1001.")
                 return
-            from clinic_log.services.exchange.subject_access import export_client
+            from clinic_log.services.exchange.subject_access import export_client, photos_folder_of
 
             def work(progress: Progress) -> str:
                 data = export_client(self._db, current_actor(), ref, fmt, path)
-                return f"Exported the data of {data.client_name} ({data.client_ref}) to {path}"
+                count = len(data.photo_ids)
+                photos = (f", and their {count} photo{'s' if count != 1 else ''} to {photos_folder_of(path).name}"
+                          if fmt == "json" and data.photo_ids else "")
+                return f"Exported the data of {data.client_name} ({data.client_ref}) to {path}{photos}"
         self.run_job(f"Exporting to {path.name}…", work, self._done, self._failed)
 
     def _done(self, text: str) -> None:
