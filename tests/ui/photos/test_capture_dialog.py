@@ -148,7 +148,10 @@ def test_this_workstations_own_camera_path_ends_in_a_message_not_a_hang(qtbot: Q
     """The test machine has no camera (and may lack Qt Multimedia's system libraries): the real source says
     which, and Capture stays off."""
     dialog = open_dialog(qtbot, db, QtCameraSource())
-    qtbot.waitUntil(lambda: dialog.message.text() != capture_dialog.WAITING)
+    qtbot.waitUntil(lambda: dialog.message.text() != capture_dialog.WAITING, timeout=capture_dialog.FIRST_FRAME_MS
+                    + 2000)
+    if dialog.capture_button.isEnabled():
+        pytest.skip("this workstation has a working camera")
     assert dialog.message.text().startswith(("No camera was found", "The camera cannot be used",
                                              "This program may not use the camera"))
     assert not dialog.capture_button.isEnabled()
