@@ -351,7 +351,7 @@ def media_entry(facts: _Facts, photo: Any, data: bytes | None) -> dict[str, Any]
     view = PhotoView(photo.view)
     taken = _instant(photo.taken_at)
     content: dict[str, Any] = {"contentType": photo.mime,
-                               "title": f"{view.label} photo, taken {taken[:16].replace('T', ' ')}"}
+                               "title": f"{view.label} photo, taken {taken[:16].replace('T', ' ')} UTC"}
     if data is not None:
         content.update(data=base64.b64encode(data).decode("ascii"), size=len(data),
                        hash=base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"))  # FHIR wants SHA-1

@@ -7,6 +7,7 @@ time: the moment of capture). A missing, busy or unplugged camera is a message i
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import CLIENTS, DatabaseOp, QueryOp, show_failure
 from clinic_log.ui.photos.camera_source import CameraSource, QtCameraSource
 
+log = logging.getLogger(__name__)
 GHOST_OPACITY = 40  # per cent, to start
 FIRST_FRAME_MS = 8000  # no live image by then: the camera is busy or broken
 CAPTURE_MS = 10000  # no picture by then: the camera hung
@@ -200,7 +202,7 @@ class CaptureDialog(QDialog):
             self.resize(min(1100, area_.width() - 40), min(700, area_.height() - 60))
         self._load_ghost()
         self._first_frame_timer.start()
-        QTimer.singleShot(0, self._source.start)  # the window shows first; a slow camera never holds it up
+        QTimer.singleShot(0, self._start_camera)  # the window shows first; a slow camera never holds it up
 
     # --- what the user picks ----------------------------------------------------------------------
 
@@ -240,6 +242,14 @@ class CaptureDialog(QDialog):
         self._place()
 
     # --- the camera -------------------------------------------------------------------------------
+
+    def _start_camera(self) -> None:
+        try:
+            self._source.start()
+        except Exception as exc:  # a driver's surprise is a message in the window, not a crash
+            log.error("the camera could not be started", exc_info=exc)
+            self._on_failed(f"The camera could not be started ({exc}); nothing can be captured. Add the photo as "
+                            "a file instead.")
 
     def _on_frame(self, image: QImage) -> None:
         if self._failed:  # a camera that recovered (e.g. was only not ready) may be used again

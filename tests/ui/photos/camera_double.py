@@ -24,15 +24,18 @@ def qimage(picture: Image.Image) -> QImage:
 class PictureCamera(CameraSource):
     """Started, it shows `picture` once (more with `send_frame`); `capture` hands it over as the still, or, when
     `fail_on_capture` is set, says that instead (like a camera unplugged mid-capture). `fail_on_start` is what a
-    camera that cannot start says; `silent` gives no picture at all (a busy camera that never answers)."""
+    camera that cannot start says; `silent` gives no picture at all (a busy camera that never answers);
+    `crash_on_start` is raised by `start` (a driver's surprise)."""
 
     def __init__(self, picture: Image.Image, *, fail_on_start: str | None = None,
-                 fail_on_capture: str | None = None, silent: bool = False) -> None:
+                 fail_on_capture: str | None = None, silent: bool = False,
+                 crash_on_start: Exception | None = None) -> None:
         super().__init__()
         self.image = qimage(picture)
         self.fail_on_start = fail_on_start
         self.fail_on_capture = fail_on_capture
         self.silent = silent
+        self.crash_on_start = crash_on_start
         self.started = self.stopped = False
         self.captures = 0
 
@@ -40,6 +43,8 @@ class PictureCamera(CameraSource):
         return "Test camera"
 
     def start(self) -> None:
+        if self.crash_on_start is not None:
+            raise self.crash_on_start
         if self.fail_on_start is not None:
             message = self.fail_on_start
             QTimer.singleShot(0, lambda: self.failed.emit(message))

@@ -135,6 +135,13 @@ def test_no_camera_is_a_message_with_capture_off(qtbot: QtBot, db: Database, con
     assert dialog.message.text() == NO_CAMERA
 
 
+def test_a_camera_that_crashes_on_start_is_a_message_not_a_crash(qtbot: QtBot, db: Database,
+                                                                 consented: None) -> None:
+    dialog = open_dialog(qtbot, db, PictureCamera(LIVE, crash_on_start=RuntimeError("device busy (EBUSY)")))
+    qtbot.waitUntil(lambda: dialog.message.text().startswith("The camera could not be started (device busy"))
+    assert not dialog.capture_button.isEnabled()
+
+
 def test_a_camera_that_never_sends_a_picture_is_reported_as_busy_instead_of_waiting_forever(
         qtbot: QtBot, db: Database, consented: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(capture_dialog, "FIRST_FRAME_MS", 200)
