@@ -83,6 +83,9 @@ class Database:
         # Told (with the refusal's message) when a service refuses a login that no longer stands (deactivated, other
         # role): the GUI returns to its login. Called on whichever thread ran the service.
         self.revocation_listeners: list[Callable[[str], None]] = []
+        # Told the hashes of the audit rows this process appends (before they commit), on the writing thread: the
+        # change feed (services/common/change_feed.py) leaves this process's own rows out with them.
+        self.audit_listeners: list[Callable[[list[str]], None]] = []
 
     def __repr__(self) -> str:
         return f"Database({self.url!r})"
