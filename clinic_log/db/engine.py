@@ -146,10 +146,10 @@ class Database:
 
         sqlite = self.is_sqlite
         audit_lock = None if sqlite else (_AUDIT_LOCK_SQL, (_AUDIT_LOCK_KEY,))
-        connection = self._direct_connection()
-        driver_connection: Any = connection.dbapi_connection
 
         def once() -> T:
+            connection = self._direct_connection()  # in the loop: a server that cannot be reached is "not saved"
+            driver_connection: Any = connection.dbapi_connection
             transaction = DriverTransaction(driver_connection, self.prepared, audit_lock)
             try:
                 if sqlite:
@@ -273,6 +273,12 @@ def guard_refusal(message: str) -> RecordLocked | None:
     return RecordLocked(text.rstrip())
 
 
+# how libpq and PostgreSQL say the server went away or cannot be reached (a restart, a network cut)
+_CONNECTION_LOST = ("server closed the connection", "connection refused", "terminating connection",
+                    "connection is closed", "consuming input failed", "could not connect", "connection failed",
+                    "the connection is lost", "no connection to the server", "server conn crashed")
+
+
 def _is_busy(message: str) -> bool:
     lowered = message.lower()
     return "locked" in lowered or "busy" in lowered
@@ -291,6 +297,10 @@ def database_problem(message: str) -> DatabaseProblem:
         return DatabaseProblem("the database file is read-only: nothing was saved")
     if "locked" in lowered or "busy" in lowered:
         return DatabaseProblem("the database stayed busy (another workstation is saving): nothing was saved; try again")
+    if any(sign in lowered for sign in _CONNECTION_LOST):
+        first = message.strip().splitlines()[0] if message.strip() else message
+        return DatabaseProblem("the connection to the database server was lost: nothing was saved; what you typed is "
+                               f"kept — save again once it is back ({first})")
     return DatabaseProblem(f"the database could not be used: {message}")
 
 
