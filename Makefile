@@ -35,7 +35,7 @@ pytest: $(STAMP)
 
 # The service suite and the CLI end-to-end test on PostgreSQL (each starts a throw-away server).
 test-pg: $(STAMP)
-	$(PY) -m pytest --backend=postgres tests/unit/services tests/unit/test_postgres.py
+	$(PY) -m pytest --backend=postgres tests/unit/services tests/unit/test_postgres.py tests/ui/common/test_workstation_changes.py
 
 pytest-pg-if-available: $(STAMP)
 	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/dev/null 2>&1; \
