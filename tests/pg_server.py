@@ -112,6 +112,24 @@ def stop_server(url: str) -> None:
     _server_of(url).stop()
 
 
+def require_password(url: str, role: str) -> None:
+    """From now on `role` logs in to the server `url` is on only with its password (scram-sha-256); other roles
+    stay on trust."""
+    from sqlalchemy import create_engine, text
+
+    hba = os.path.join(_server_of(url).data, "pg_hba.conf")
+    with open(hba, encoding="utf-8") as handle:
+        rules = handle.read()
+    with open(hba, "w", encoding="utf-8") as handle:
+        handle.write(f"host all {role} 127.0.0.1/32 scram-sha-256\n" + rules)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_reload_conf()"))
+    finally:
+        admin.dispose()
+
+
 def start_server(url: str) -> None:
     """Start again the server `stop_server` stopped, on the same port and data."""
     _server_of(url).start()
