@@ -165,3 +165,21 @@ def test_the_status_bar_says_when_postgresql_is_lost_and_back(qtbot: QtBot, db: 
     finally:
         start_server(db.url)
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == RECONNECTED, timeout=10_000)
+
+
+def test_a_change_elsewhere_leaves_the_session_selected_in_the_history_where_it_was(
+        qtbot: QtBot, db: Database, db_path: Path, other: Database, clinic: Clinic, owner: Actor) -> None:
+    for hour in (9, 10, 11):
+        log_session(db, clinic.derm, session_entry(clinic, started_at=datetime(2026, 7, 1, hour, tzinfo=UTC)),
+                    sign=True)
+    window = make_window(qtbot, db, db_path)
+    _watching(qtbot, window.workstations)
+    try:
+        view, model = window.page.view, window.page.model
+        view.setCurrentIndex(model.index(2, 0))
+        chosen = model.session_id(2)
+        with qtbot.waitSignal(changes.changed_elsewhere, timeout=2000):
+            clients.update_contact(other, owner, clinic.client_id, "+44 5", None)
+        assert model.session_id(view.currentIndex().row()) == chosen  # the cursor did not jump to the top
+    finally:
+        window.workstations.stop()
