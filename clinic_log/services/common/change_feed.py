@@ -8,6 +8,9 @@ microseconds; it moves when any other connection commits); on PostgreSQL a trigg
 NOTIFY on `CHANNEL` for each audit row and `ChangeListener` — a thread with its own connection — wakes the reader,
 reconnecting by itself with backoff when the server goes away.
 
+Reading "the rows after the last id" misses nothing because audit rows become visible in id order: appends to the
+chain are serialised (SQLite's one writer; PostgreSQL's advisory lock, held from before the insert to the commit).
+
 Rows this process wrote itself are left out: `ChangeFeed` registers with the database for the hash of every audit
 row this process appends (the hash chains the row's content to the previous row, so it names one row), and a row
 read back with one of those hashes is its own. Comparing the user instead would hide the changes of the same login
