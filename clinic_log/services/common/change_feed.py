@@ -67,7 +67,7 @@ class Change:
 @dataclass(frozen=True)
 class FeedRead:
     changes: tuple[Change, ...]
-    overflow: bool = False  # more than MAX_ROWS rows were new: only the newest were read; treat it as "everything"
+    overflow: bool = False  # more than MAX_ROWS new rows (only some were read), or a restore: "everything changed"
 
 
 class OwnWrites:
@@ -165,9 +165,10 @@ class ChangeFeed:
                 .where(audit.id > self._last_id).order_by(audit.id).limit(self._max_rows + 1)).all()
             overflow = len(rows) > self._max_rows
             newest = int(rows[-1].id) if rows else self._last_id
-            if overflow:  # skip to the newest row: the caller refreshes everything anyway
-                newest = int(session.scalar(select(func.max(audit.id))) or newest)
+            if overflow or not rows:  # too many (skip to the newest: everything is refreshed), or none: a restore?
+                newest = int(session.scalar(select(func.coalesce(func.max(audit.id), 0))) or 0)
                 rows = rows[:self._max_rows]
+                overflow = overflow or newest < self._last_id  # a restore put back a shorter log: it all changed
             foreign = [row for row in rows if not self.own.take(row.hash)]
             changes = _with_clients(session, foreign)
         self._last_id = newest

@@ -3,6 +3,8 @@ writes are not; SQLite's data_version says when to look (and PostgreSQL's listen
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 
@@ -107,3 +109,23 @@ def test_a_closed_feed_no_longer_collects_this_processes_hashes(db: Database, cl
     feed.close()
     clients.update_contact(db, owner, clinic.client_id, "+44 3", None)
     assert len(feed.own) == 0 and db.audit_listeners == []
+
+
+@pytest.mark.sqlite_only
+def test_a_restore_of_an_older_copy_is_everything_changed_and_later_rows_are_read_again(
+        feed: ChangeFeed, db: Database, other: Database, clinic: Clinic, owner: Actor) -> None:
+    path = db.sqlite_path
+    assert path is not None
+    older = sqlite3.connect(":memory:")
+    with contextlib.closing(sqlite3.connect(path)) as live:
+        live.backup(older)  # the backup a restore will bring back
+    for n in range(3):
+        clients.create_client(other, owner, clients.ClientDetails(f"P-{n + 30}", "A", "B", None))
+    assert len(feed.read().changes) == 3
+    other.dispose()
+    with contextlib.closing(sqlite3.connect(path)) as live:
+        older.backup(live)  # as a restore does: the older content copied into the live file
+    assert feed.maybe_changed()
+    assert feed.read().overflow  # the log is shorter than what was seen: everything changed
+    theirs = clients.create_client(other, owner, clients.ClientDetails("P-40", "C", "D", None))
+    assert [c.client_id for c in feed.read().changes] == [theirs.id]  # not skipped as "already seen"
