@@ -78,6 +78,7 @@ class Database:
         self._write: sessionmaker[Session] | None = None
         self._prepared: dict[ClauseElement, DriverStatement] = {}
         self._direct = threading.local()  # each thread's kept write_direct connection
+        self._generation = 0  # raised when the server went away: kept connections older than it are replaced
         self._direct_all: list[Any] = []
         self._direct_lock = threading.Lock()
         # Told (with the refusal's message) when a service refuses a login that no longer stands (deactivated, other
@@ -200,8 +201,12 @@ class Database:
         """This thread's connection for `write_direct`, kept between calls: a signature at the chair then pays no
         pool checkout and return (a tenth of its time). Closed by `dispose`."""
         connection = getattr(self._direct, "connection", None)
+        if connection is not None and getattr(self._direct, "generation", 0) != self._generation:
+            self._drop_direct_connection()  # made before the server went away: dead, though nothing says so yet
+            connection = None
         if connection is None:
             connection = self._direct.connection = self.engine.raw_connection()
+            self._direct.generation = self._generation
             with self._direct_lock:
                 self._direct_all.append(connection)
         return connection
@@ -213,6 +218,12 @@ class Database:
             with self._direct_lock:
                 self._direct_all.remove(connection)
             connection.invalidate()
+
+    def connections_lost(self) -> None:
+        """The server went away and came back (the change listener saw it, on its own thread): each thread's kept
+        `write_direct` connection is replaced before its next use rather than failing that write. The pool's
+        connections are pinged at checkout already."""
+        self._generation += 1
 
     def read_direct(self, action: Callable[[DriverTransaction], T]) -> T:
         """Run `action`'s selects straight on a DB-API connection in one read transaction (one consistent

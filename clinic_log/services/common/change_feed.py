@@ -222,11 +222,13 @@ def _client_in_detail(detail: str) -> int | None:
 class ChangeListener:
     """PostgreSQL: a thread that LISTENs on `CHANNEL` with its own connection and calls `on_notify()` (on that
     thread) after notifications arrive. When the server goes away it calls `on_state("lost")`, reconnects with
-    backoff (`retry_s`, doubling up to `max_retry_s`) and, once back, `on_state("reconnected")` and `on_notify()`
-    (what was written meanwhile). `stop()` ends it within `poll_s`."""
+    backoff (`retry_s`, doubling up to `max_retry_s`) and, once back, tells the database its kept connections are
+    dead (`Database.connections_lost`), then `on_state("reconnected")` and `on_notify()` (what was written
+    meanwhile). `stop()` ends it within `poll_s`."""
 
     def __init__(self, db: Database, on_notify: Callable[[], None], on_state: Callable[[str], None],
                  poll_s: float = 0.25, retry_s: float = 0.25, max_retry_s: float = 5.0) -> None:
+        self._db = db
         self._connect_args = _psycopg_args(db)
         self._on_notify = on_notify
         self._on_state = on_state
@@ -259,6 +261,7 @@ class ChangeListener:
                     delay = self._retry_s
                     if lost:
                         lost = False
+                        self._db.connections_lost()  # signing's kept connections are dead: replace them
                         self._on_state("reconnected")
                         self._on_notify()
                     while not self._stopping.is_set():

@@ -117,3 +117,25 @@ def test_a_server_restart_is_said_survived_and_caught_up_with(pg: Database, hear
             assert signed.scalar() == 1
     finally:
         feed.close()
+
+
+def test_after_a_reconnect_the_first_signature_goes_through(pg: Database, clinic: Clinic) -> None:
+    """Signing keeps its connection between signatures; once the listener saw the server come back, that connection
+    (dead since the restart) is replaced before the next signature instead of failing it."""
+    from tests.pg_server import start_server, stop_server
+
+    said = Heard()
+    listener = ChangeListener(pg, said.notify, said.state, poll_s=0.1, retry_s=0.1, max_retry_s=0.5)
+    listener.start()
+    try:
+        assert listener.listening.wait(WAIT_S)
+        first = log_session(pg, clinic.derm, session_entry(clinic))
+        sign_session(pg, clinic.derm, first.id)  # the kept connection is made
+        second = log_session(pg, clinic.derm, session_entry(clinic))
+        stop_server(pg.url)
+        assert said.wait_for_state("lost")
+        start_server(pg.url)
+        assert said.wait_for_state("reconnected")
+        assert sign_session(pg, clinic.derm, second.id).status == "signed"
+    finally:
+        listener.stop()
