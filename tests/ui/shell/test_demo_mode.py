@@ -4,26 +4,26 @@ first start on the clinic's own, still empty, database."""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
-from pytestqt.qtbot import QtBot
 
-from clinic_log.db.engine import Database
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue
 from clinic_log.services.backup.database import prepare_database
-from clinic_log.ui.shell import gui
 from clinic_log.ui.shell.demo_mode import (
     DEMO_SESSIONS,
     DEMO_TITLE,
     demo_database_path,
     open_demo_clinic,
 )
-from clinic_log.ui.shell.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def count(path: Path, table: str) -> int:
@@ -50,37 +50,57 @@ def test_the_clinics_own_file_is_never_taken_for_the_demo() -> None:
         open_demo_clinic(str(demo_database_path()))
 
 
+# The whole way through, in a process of its own (it runs the app's event loop to the end): the first start is
+# answered "explore", then the demo's window is read and its "Set up my clinic…" pressed; the second first start,
+# on the clinic's own database, is answered "give up".
+FLOW = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from clinic_log.ui.shell import gui
+from clinic_log.ui.shell.main_window import MainWindow
+
+asked, seen = [], {}
+
+def first_start(db):
+    asked.append(db.sqlite_path)
+    return gui.EXPLORE if len(asked) == 1 else None
+
+def in_the_demo():
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not windows:
+        return
+    poll.stop()
+    window = windows[0]
+    (banner,) = [w for w in window.findChildren(QLabel) if w.accessibleName() == "Demo data banner"]
+    seen.update(banner=banner.text(), title=window.windowTitle())
+    (button,) = [b for b in window.findChildren(QPushButton) if b.accessibleName() == "Set up my clinic…"]
+    button.click()
+
+gui.first_start = first_start
+gui.STARTUP_CHECKS_DELAY_MS = 600_000
+app = QApplication(sys.argv)  # before the timer: run_gui uses the one that exists
+poll = QTimer()
+poll.timeout.connect(in_the_demo)
+poll.start(50)
+code = gui.run_gui(sys.argv[1])
+print(json.dumps({"code": code, "asked": asked, "display": QApplication.instance().applicationDisplayName(), **seen}))
+"""
+
+
 def test_explore_then_set_up_my_clinic_comes_back_to_the_first_start_on_the_clinics_database(
-        qapp: QApplication, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path) -> None:
     clinic = tmp_path / "clinic.sqlite3"
-    asked: list[str | None] = []
-    seen: dict[str, str] = {}
-
-    def first_start(db: Database) -> str | None:
-        asked.append(db.sqlite_path)
-        return gui.EXPLORE if len(asked) == 1 else None  # look around first; then give up at the wizard
-
-    def in_the_demo() -> None:
-        """Once the demo's window is up, read its banner and title, then ask for the clinic's own set-up."""
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if not windows:
-            return  # not yet: the timer comes back
-        poll.stop()
-        window = windows[0]
-        (banner,) = [w for w in window.findChildren(QLabel) if w.accessibleName() == "Demo data banner"]
-        seen["banner"], seen["title"] = banner.text(), window.windowTitle()
-        (button,) = [b for b in window.findChildren(QPushButton) if b.accessibleName() == "Set up my clinic…"]
-        button.click()
-
-    poll = QTimer()
-    poll.setInterval(50)
-    poll.timeout.connect(in_the_demo)
-    monkeypatch.setattr(gui, "first_start", first_start)
-    monkeypatch.setattr(gui, "STARTUP_CHECKS_DELAY_MS", 600_000)  # no background backup during the test
-    poll.start()
-    assert gui.run_gui(str(clinic)) == 0
-    assert asked == [str(clinic), str(clinic)]  # the demo's way out is the clinic's own first start
-    assert str(demo_database_path()) in seen["banner"] and "not your clinic's records" in seen["banner"]
-    assert DEMO_TITLE in seen["title"]
-    assert count(clinic, "users") == 0
-    assert qapp.applicationDisplayName() != DEMO_TITLE  # the titles stop saying so once the demo is closed
+    data = tmp_path / "data"
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CLINIC_LOG_DATA_DIR": str(data)}
+    done = subprocess.run([sys.executable, "-c", FLOW, str(clinic)], cwd=REPO, env=environment, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    told = json.loads(done.stdout.strip().splitlines()[-1])
+    assert told["code"] == 0
+    assert told["asked"] == [str(clinic), str(clinic)]  # the demo's way out is the clinic's own first start
+    demo = data / "demo" / "demo-clinic.sqlite3"
+    assert str(demo) in told["banner"] and "not your clinic's records" in told["banner"]
+    assert DEMO_TITLE in told["title"]
+    assert told["display"] == ""  # the titles stop saying DEMO DATA once the demo is closed
+    assert count(clinic, "users") == 0 and count(demo, "sessions") == DEMO_SESSIONS
