@@ -76,7 +76,7 @@ class AddPhotosDialog(QDialog):
         self.view_combo = QComboBox()
         self.view_combo.setAccessibleName("View")
         for view in PhotoView:
-            self.view_combo.addItem(view.label, view)
+            self.view_combo.addItem(view.label, view.value)
         self.session_combo = QComboBox()
         self.session_combo.setAccessibleName("Session")
         self.session_combo.addItem(NO_SESSION, None)
@@ -87,7 +87,7 @@ class AddPhotosDialog(QDialog):
         self.use_combo = QComboBox()
         self.use_combo.setAccessibleName("Use")
         for use, label in USE_LABELS.items():
-            self.use_combo.addItem(label, use)
+            self.use_combo.addItem(label, use.value)
         self.set_time_box = QCheckBox("Set the time taken")
         self.set_time_box.setAccessibleName("Set the time taken")
         self.set_time_box.setToolTip("Unticked, each photo keeps the time its camera gives (EXIF), listed above")

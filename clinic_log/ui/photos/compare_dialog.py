@@ -185,7 +185,7 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes, the binding a str
     buffer.close()
     return bytes(data.data())
 
@@ -208,7 +208,7 @@ class CompareDialog(QDialog):
         self.view_combo.setAccessibleName("View")
         for each in PhotoView:
             if any(p.view is each for p in self._photos):
-                self.view_combo.addItem(each.label, each)
+                self.view_combo.addItem(each.label, each.value)
         self.before_combo = QComboBox()
         self.before_combo.setAccessibleName("Before")
         self.after_combo = QComboBox()
@@ -302,13 +302,13 @@ class CompareDialog(QDialog):
         self.before_combo.currentIndexChanged.connect(self._sides_chosen)
         self.after_combo.currentIndexChanged.connect(self._sides_chosen)
         self._filling = False
-        self.view_combo.setCurrentIndex(max(0, self.view_combo.findData(view)))
+        self.view_combo.setCurrentIndex(max(0, self.view_combo.findData(view.value)))
         self._view_chosen()
 
     @property
     def view(self) -> PhotoView | None:
         data = self.view_combo.currentData()
-        return data if isinstance(data, PhotoView) else None
+        return PhotoView(data) if isinstance(data, str) else None
 
     def _show_zoom(self) -> None:
         self.zoom_label.setText(f"Zoom {self.state.zoom * 100:.0f} %")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +57,14 @@ def refusal_without_consent(name: str, status: ConsentStatus) -> str:
             "Sign it with \"Sign photo consent…\" first; no photo is taken without it.")
 
 
+class FixedSizeDelegate(QStyledItemDelegate):
+    """Every thumbnail takes one grid cell: laying the strip out asks no row for its data, so only the rows
+    painted read their thumbnail."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return GRID
+
+
 class PhotoStrip(QListView):
     """One view's thumbnails in a row, newest on the left; scrolls sideways."""
 
@@ -67,7 +77,8 @@ class PhotoStrip(QListView):
         self.setWrapping(False)
         self.setMovement(QListView.Movement.Static)
         self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setUniformItemSizes(True)  # only the rows on screen are asked for their data
+        self.setUniformItemSizes(True)
+        self.setItemDelegate(FixedSizeDelegate(self))  # only the rows on screen are asked for their data
         self.setIconSize(ICON)
         self.setGridSize(GRID)
         self.setWordWrap(True)

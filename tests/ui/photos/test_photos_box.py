@@ -99,7 +99,7 @@ def test_a_dropped_folder_stores_its_good_files_and_names_the_bad_one(
     drop(box, [folder])
     dialog = opened(qtbot, AddPhotosDialog, box)
     qtbot.waitUntil(lambda: dialog.files_list.item(0).text().startswith("a.jpg: taken 2026-03-02"))
-    dialog.view_combo.setCurrentIndex(dialog.view_combo.findData(PhotoView.RIGHT45))
+    dialog.view_combo.setCurrentIndex(dialog.view_combo.findData(PhotoView.RIGHT45.value))
     button(dialog, "Add photos").click()
     qtbot.waitUntil(lambda: dialog.outcome is not None)
     lines = [dialog.files_list.item(row).text() for row in range(dialog.files_list.count())]
