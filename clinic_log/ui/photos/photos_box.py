@@ -35,7 +35,7 @@ from clinic_log.services.photos.photo_page import ClientPhotos, client_photos
 from clinic_log.services.photos.photos import PhotoInfo
 from clinic_log.ui.common import current_user
 from clinic_log.ui.common.operations import CLIENTS, PHOTOS, QueryOp, on_records_changed
-from clinic_log.ui.photos.thumbnail_model import PHOTO_ROLE, ThumbnailModel
+from clinic_log.ui.photos.thumbnail_model import PHOTO_ROLE, ThumbnailLoader, ThumbnailModel
 
 ICON = QSize(96, 96)
 GRID = QSize(112, 136)  # the thumbnail and two lines of caption
@@ -137,9 +137,10 @@ class PhotosBox(QGroupBox):
         layout.addWidget(self.consent_label)
         layout.addLayout(buttons)
         layout.addWidget(self.empty_label)
+        loader = ThumbnailLoader(db, self, ICON)  # one query for what all the strips show
         for view in PhotoView:
             strip = PhotoStrip(view)
-            model = ThumbnailModel(db, self, ICON)
+            model = ThumbnailModel(db, self, ICON, loader)
             strip.setModel(model)
             strip.customContextMenuRequested.connect(lambda at, s=strip: self._menu(s, at))
             strip.doubleClicked.connect(lambda index, v=view: self._compare_from(v, index))

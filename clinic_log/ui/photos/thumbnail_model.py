@@ -1,14 +1,27 @@
 """One view's photos as a list model for a strip of thumbnails: the photos' facts come in whole (no bytes), and
-each thumbnail is read by id on the database worker only when the view first asks to paint it, a few at a time,
-so a client with hundreds of photos shows the first screenful at once and never loads an original."""
+each thumbnail is read by id on the database worker only when the view first asks to paint it, so a client with
+hundreds of photos shows the first screenful at once and never loads an original. The ids every strip of a page
+asks for during one paint go to the worker as one query (`ThumbnailLoader`), where they are also decoded, already
+scaled to the strip's size."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from clinic_log.db.engine import Database
@@ -43,25 +56,81 @@ def tooltip(photo: PhotoInfo, session_number: int | None) -> str:
     return "\n".join(lines)
 
 
-class ThumbnailModel(QAbstractListModel):
-    """Rows are photos (newest first, as given); the decoration is the thumbnail once it has been read, a grey
-    placeholder until then. `owner` is the widget whose ops read the thumbnails."""
+def decode(data: bytes, size: QSize) -> QImage:
+    """A thumbnail's JPEG decoded straight to the size it is shown at (the JPEG decoder scales while decoding);
+    safe on the worker thread (QImage, not QPixmap)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    full = reader.size()
+    if full.isValid():
+        reader.setScaledSize(full.scaled(size, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    buffer.close()
+    return image
 
-    def __init__(self, db: Database, owner: QWidget, icon_size: QSize) -> None:
+
+class ThumbnailLoader(QObject):
+    """Reads the thumbnails its models ask for: the ids asked during one pass of the event loop go to the worker
+    as one query, are decoded there, and each model gets the ones it asked for."""
+
+    def __init__(self, db: Database, owner: QWidget, size: QSize) -> None:
         super().__init__(owner)
         self._db = db
         self._owner = owner
+        self._size = size
+        self._waiting: dict[int, list[ThumbnailModel]] = {}
+        self._queue: list[int] = []
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(0)
+        self._flush.timeout.connect(self._read_queued)
+
+    def want(self, photo_id: int, model: ThumbnailModel) -> None:
+        asking = self._waiting.setdefault(photo_id, [])
+        if model not in asking:
+            asking.append(model)
+        if photo_id not in self._queue:
+            self._queue.append(photo_id)
+        if not self._flush.isActive():
+            self._flush.start()
+
+    def _read_queued(self) -> None:
+        ids, self._queue = self._queue, []
+        if not ids:
+            return
+        actor, size = current_user.current_actor(), QSize(self._size)
+
+        def read(db: Database) -> dict[int, QImage]:
+            return {photo_id: decode(data, size) for photo_id, data in thumbnails(db, actor, ids).items()}
+
+        def failed(_exc: Exception) -> None:  # asked again when next painted
+            for photo_id in ids:
+                for model in self._waiting.pop(photo_id, []):
+                    model.forget(photo_id)
+
+        QueryOp(self._db, self._owner, "Photo thumbnails", read, self._arrived, failure=failed).run_in_background()
+
+    def _arrived(self, found: dict[int, QImage]) -> None:
+        for photo_id, image in found.items():
+            for model in self._waiting.pop(photo_id, []):
+                model.take(photo_id, image)
+
+
+class ThumbnailModel(QAbstractListModel):
+    """Rows are photos (newest first, as given); the decoration is the thumbnail once it has been read, a grey
+    placeholder until then. Thumbnails are read through `loader` (one of its own when none is given)."""
+
+    def __init__(self, db: Database, owner: QWidget, icon_size: QSize, loader: ThumbnailLoader | None = None) -> None:
+        super().__init__(owner)
         self._icon_size = icon_size
+        self._loader = loader or ThumbnailLoader(db, owner, icon_size)
         self._photos: list[PhotoInfo] = []
         self._numbers: dict[int, int | None] = {}
         self._row_of: dict[int, int] = {}
         self._icons: dict[int, QIcon] = {}  # by photo id: a photo's thumbnail never changes
-        self._asked: set[int] = set()  # queued or on their way
-        self._queue: list[int] = []
-        self._flush = QTimer(self)
-        self._flush.setSingleShot(True)
-        self._flush.setInterval(0)  # the ids one paint asks for go in one query
-        self._flush.timeout.connect(self._read_queued)
+        self._asked: set[int] = set()  # on their way
         self._placeholder = self._grey()
 
     def _grey(self) -> QIcon:
@@ -103,7 +172,9 @@ class ThumbnailModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             icon = self._icons.get(photo.id)
             if icon is None:
-                self._want(photo.id)
+                if photo.id not in self._asked:
+                    self._asked.add(photo.id)
+                    self._loader.want(photo.id, self)
                 return self._placeholder
             return icon
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -116,30 +187,16 @@ class ThumbnailModel(QAbstractListModel):
             return photo
         return None
 
-    def _want(self, photo_id: int) -> None:
-        if photo_id in self._asked:
-            return
-        self._asked.add(photo_id)
-        self._queue.append(photo_id)
-        if not self._flush.isActive():
-            self._flush.start()
+    def forget(self, photo_id: int) -> None:
+        self._asked.discard(photo_id)
 
-    def _read_queued(self) -> None:
-        ids, self._queue = self._queue, []
-        if not ids:
+    def take(self, photo_id: int, image: QImage) -> None:
+        """The thumbnail read for `photo_id` (a null image when it could not be decoded: the placeholder stays)."""
+        self._asked.discard(photo_id)
+        if image.isNull():
             return
-        actor = current_user.current_actor()
-        QueryOp(self._db, self._owner, "Photo thumbnails", lambda db: thumbnails(db, actor, ids), self._arrived,
-                failure=lambda _exc: self._asked.difference_update(ids)).run_in_background()
-
-    def _arrived(self, found: dict[int, bytes]) -> None:
-        for photo_id, data in found.items():
-            pixmap = QPixmap()
-            if not pixmap.loadFromData(data):
-                continue
-            self._icons[photo_id] = QIcon(pixmap.scaled(self._icon_size, Qt.AspectRatioMode.KeepAspectRatio,
-                                                        Qt.TransformationMode.SmoothTransformation))
-            row = self._row_of.get(photo_id)
-            if row is not None:
-                index = self.index(row)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+        self._icons[photo_id] = QIcon(QPixmap.fromImage(image))
+        row = self._row_of.get(photo_id)
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
