@@ -162,8 +162,8 @@ def main() -> int:
                  f"ratio app / plain sqlite3 reading every thumbnail: {ratio(app_s, base)} (goal ≤ {GOAL}×: "
                  f"{verdict(app_s / base if base else 0, GOAL)})",
                  "app: list of the client's photos (no bytes) and the photo consents on the database worker, six "
-                 "strips filled, then the thumbnails on screen read by id in one query and decoded at strip size on the worker; "
-                 "offscreen Qt, one process"])
+                 "strips filled, then the thumbnails on screen read by id in one query and decoded at strip size "
+                 "on the worker; offscreen Qt, one process"])
     return 0
 
 
