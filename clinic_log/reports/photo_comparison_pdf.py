@@ -60,8 +60,8 @@ def _story(found: PhotoComparison, st: SheetStyles, width: float) -> list[Flowab
     photos = [_photo(found.before, column), _photo(found.after, column)]
     story.append(Table([captions, photos], colWidths=[column + GAP / 2, column + GAP / 2], hAlign="LEFT",
                        style=[*TIGHT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]))
-    story += [Spacer(1, 10), para("Photos taken at the clinic under the same light and framing. They are part of your "
-                                  "treatment record and are not shared without your consent.", st.body)]
+    story += [Spacer(1, 10), para("These photos are part of your treatment record at the clinic. They are not shared "
+                                  "with anyone without your consent.", st.body)]
     return story
 
 
