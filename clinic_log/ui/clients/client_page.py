@@ -205,7 +205,7 @@ class ClientPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.photos = PhotosBox(db, today)
-        self.photos.sign_consent_requested.connect(lambda: self.open_consent(ConsentPurpose.PHOTOS_CLINICAL))
+        self.photos.sign_consent_requested.connect(self.open_consent)  # with the photo consent's purpose
         left_layout.addWidget(self.photos)
         left_layout.addWidget(consultation)
         left_layout.addStretch(1)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.enums import PhotoView
+from clinic_log.domain.enums import ConsentPurpose, PhotoView
 from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.clients.consents import EXPIRED, VALID, ConsentStatus
 from clinic_log.services.photos.photo_page import ClientPhotos, client_photos
@@ -93,9 +93,10 @@ class PhotoStrip(QListView):
 
 
 class PhotosBox(QGroupBox):
-    """Emits `sign_consent_requested()` when the user asks to sign the photo consent (the page opens the dialog)."""
+    """Emits `sign_consent_requested(purpose)` when the user asks to sign a photo consent (the page opens the
+    dialog): the clinical-record one while it is not valid, then the one for other uses while that is not."""
 
-    sign_consent_requested = Signal()
+    sign_consent_requested = Signal(object)
 
     def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__("Photos", parent)
@@ -124,7 +125,8 @@ class PhotosBox(QGroupBox):
         self.consent_button = QPushButton("Sign photo consent…")
         self.consent_button.setAccessibleName("Sign photo consent…")
         self.consent_button.setToolTip("The client's consent to photos for their clinical record")
-        self.consent_button.clicked.connect(self.sign_consent_requested)
+        self.consent_purpose = ConsentPurpose.PHOTOS_CLINICAL
+        self.consent_button.clicked.connect(lambda: self.sign_consent_requested.emit(self.consent_purpose))
         buttons = QHBoxLayout()
         for button in (self.add_button, self.folder_button, self.compare_button, self.consent_button):
             buttons.addWidget(button)
@@ -204,6 +206,13 @@ class PhotosBox(QGroupBox):
         self.add_button.setEnabled(may_add)
         self.folder_button.setEnabled(may_add)
         self.consent_button.setEnabled(role in ALLOWED[Permission.EDIT_CLINICAL_RECORDS])
+        other_missing = found.may_add and found.other_consent.state != VALID
+        self.consent_purpose = ConsentPurpose.PHOTOS_OTHER if other_missing else ConsentPurpose.PHOTOS_CLINICAL
+        self.consent_button.setText("Sign consent to other uses…" if other_missing else "Sign photo consent…")
+        self.consent_button.setAccessibleName(self.consent_button.text())
+        self.consent_button.setToolTip("The client's consent to photos for other uses (marketing, teaching)"
+                                       if other_missing else "The client's consent to photos for their clinical "
+                                                             "record")
         self.consent_button.setDefault(may_add and not found.may_add)
         self.compare_button.setEnabled(any(len([p for p in photos if not p.voided]) >= 2
                                            for photos in by_view.values()))

@@ -57,6 +57,17 @@ def test_signing_the_photo_consent_from_the_photos_box_records_that_purpose_and_
         page.open_consent_history()
     lines = [history.widget.list.item(row).text() for row in range(history.widget.list.count())]
     assert [line.split(" · ")[1] for line in lines] == ["consent to clinical-record photos", "treatment consent"]
+    history.widget.close()
+
+    # next the box offers the consent to other uses (marketing, teaching), which photos for those need
+    with opens(qtbot, ConsentDialog, page) as other:
+        button(box, "Sign consent to other uses…").click()
+    assert other.widget.purpose_label.text() == "Signing: consent to photos for other uses"
+    other.widget.typed_radio.setChecked(True)
+    other.widget.sign_button.click()
+    assert raw.execute("SELECT purpose FROM consents ORDER BY id DESC LIMIT 1").fetchone() == ("photos_other",)
+    qtbot.waitUntil(lambda: box.shown is not None and box.shown.other_consent.state == "valid")
+    assert button(box, "Sign photo consent…").isEnabled()
 
 
 def test_the_treatment_consent_button_still_signs_the_treatment_consent(
