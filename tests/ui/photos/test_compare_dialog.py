@@ -1,5 +1,6 @@
 """Comparing two photos of a view: the first and the newest by default, either side changeable; the wipe shows the
-before image left of the split and the after image right of it; zooming one side zooms the other; the comparison
+before image left of the split and the after image right of it; zooming or panning one side does the same to the
+other; the comparison
 saved as the PNG on screen or the client's PDF, owner-only and audited."""
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 import pypdf
 import pytest
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
@@ -96,7 +97,8 @@ def test_the_wipe_at_30_percent_shows_before_left_of_the_split_and_after_right_o
     assert near(rgb(dialog.wipe_pane.grab().toImage(), 0.6, 0.4), RED)
 
 
-def test_zooming_one_side_zooms_the_other(qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path) -> None:
+def test_zooming_or_panning_one_side_zooms_or_pans_the_other(
+        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path) -> None:
     add(db, clinic.derm, [framed(tmp_path / "a.png", 1)], taken=day(1))
     add(db, clinic.derm, [framed(tmp_path / "b.png", 9)], taken=day(9))
     dialog = open_dialog(qtbot, db, clinic)
@@ -111,8 +113,17 @@ def test_zooming_one_side_zooms_the_other(qtbot: QtBot, db: Database, clinic: Cl
     assert dialog.zoom_label.text() == "Zoom 244 %"
     assert near(rgb(dialog.after_pane.grab().toImage(), 0.1, 0.5), (255, 255, 255))  # the after side is zoomed
     assert near(rgb(pane.grab().toImage(), 0.1, 0.5), (255, 255, 255))
+    # dragging the after photo to the right pans the before photo with it: its left frame comes back into view
+    after = dialog.after_pane
+    for kind, x in ((QEvent.Type.MouseButtonPress, 100), (QEvent.Type.MouseMove, 300),
+                    (QEvent.Type.MouseButtonRelease, 300)):
+        held = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.LeftButton
+        QApplication.sendEvent(after, QMouseEvent(kind, QPointF(x, 100), QPointF(x, 100), Qt.MouseButton.LeftButton,
+                                                  held, Qt.KeyboardModifier.NoModifier))
+    assert near(rgb(pane.grab().toImage(), 0.1, 0.5), (0, 0, 0))
     qtbot.keyClick(dialog, Qt.Key.Key_0)  # back to the whole photos
     assert near(rgb(dialog.after_pane.grab().toImage(), 0.1, 0.5), (0, 0, 0))
+    assert near(rgb(dialog.after_pane.grab().toImage(), 0.5, 0.5), (255, 255, 255))
 
 
 def choose_file(monkeypatch: pytest.MonkeyPatch, target: Path, offered: list[str]) -> None:
