@@ -38,7 +38,7 @@ from clinic_log.ui.common.operations import CLIENTS, PHOTOS, QueryOp, on_records
 from clinic_log.ui.photos.thumbnail_model import PHOTO_ROLE, ThumbnailLoader, ThumbnailModel
 
 ICON = QSize(96, 96)
-GRID = QSize(112, 136)  # the thumbnail and two lines of caption
+GRID = QSize(112, 132)  # the thumbnail and two lines of caption
 NO_PHOTOS = "No photos yet. Add files with \"Add photos…\" or drop them here."
 
 

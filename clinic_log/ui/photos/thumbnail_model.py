@@ -100,10 +100,15 @@ class ThumbnailLoader(QObject):
         ids, self._queue = self._queue, []
         if not ids:
             return
-        actor, size = current_user.current_actor(), QSize(self._size)
+        ratio = self._owner.devicePixelRatioF()  # sharp at 200 %: decoded at the screen's pixels
+        actor, size = current_user.current_actor(), QSize(round(self._size.width() * ratio),
+                                                          round(self._size.height() * ratio))
 
         def read(db: Database) -> dict[int, QImage]:
-            return {photo_id: decode(data, size) for photo_id, data in thumbnails(db, actor, ids).items()}
+            found = {photo_id: decode(data, size) for photo_id, data in thumbnails(db, actor, ids).items()}
+            for image in found.values():
+                image.setDevicePixelRatio(ratio)
+            return found
 
         def failed(_exc: Exception) -> None:  # asked again when next painted
             for photo_id in ids:
