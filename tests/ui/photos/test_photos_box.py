@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import PhotoView
+from clinic_log.domain.enums import PhotoView, UserRole
 from clinic_log.services.photos.photos import void_photo
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.photos.add_photos_dialog import AddPhotosDialog
@@ -27,6 +27,7 @@ from clinic_log.ui.photos.void_photo_dialog import VoidPhotoDialog
 from tests.ui.dialogs import opened, opens
 from tests.ui.named_widgets import button, edit, type_text
 from tests.ui.photos.photo_helpers import add, clinic_with_photo_consent, day, image_file
+from tests.ui.session_form_helpers import act_as
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 from tests.unit.services.photos.photo_files import text_file, truncated_jpeg
 
@@ -167,3 +168,17 @@ def test_a_photo_voided_meanwhile_elsewhere_is_refused_in_one_line(
     qtbot.waitUntil(lambda: captions(box, PhotoView.FRONT) == ["2026-03-01\nvoided"])
 
 
+
+
+def test_reception_sees_the_photos_but_may_not_add_or_void_them(
+        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1)), image_file(tmp_path / "b.jpg", BLUE, day(2))])
+    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+    box = shown_box(qtbot, db)
+    assert captions(box, PhotoView.FRONT) == ["2026-03-02", "2026-03-01"]
+    for name in ("Add photos…", "Add a folder…", "Sign consent to other uses…"):
+        assert not button(box, name).isEnabled(), name
+    assert button(box, "Compare…").isEnabled()  # two front photos: reception prints the comparison too
+    menu = box.photo_menu(box.models[PhotoView.FRONT].photos[0])
+    assert [(a.text(), a.isEnabled()) for a in menu.actions()] == [("Void photo…", False), ("Compare Front…", True)]
+    menu.close()
