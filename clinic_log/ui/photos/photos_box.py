@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.enums import ConsentPurpose, PhotoView
+from clinic_log.domain.enums import ConsentPurpose, PhotoView, UserRole
 from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.clients.consents import EXPIRED, VALID, ConsentStatus
 from clinic_log.services.photos.photo_page import ClientPhotos, client_photos
@@ -179,17 +179,18 @@ class PhotosBox(QGroupBox):
             return
         actor = current_user.current_actor()
         ref, today = self._client[0], self._today()
-        if actor.role not in ALLOWED[Permission.VIEW_PHOTOS]:
-            self.setVisible(False)
+        allowed = actor.role in ALLOWED[Permission.VIEW_PHOTOS]
+        self.setVisible(allowed)  # every role today; a role added later may not
+        if not allowed:
             return
-        QueryOp(self._db, self, "Photos", lambda db: client_photos(db, actor, ref, today), self._show,
-                key="photos").run_in_background()
+        QueryOp(self._db, self, "Photos", lambda db: client_photos(db, actor, ref, today),
+                lambda found: self._show(found, actor.role), key="photos").run_in_background()
 
-    def _show(self, found: ClientPhotos) -> None:
+    def _show(self, found: ClientPhotos, role: UserRole) -> None:
+        """Show what was read for the user who asked (the result may come after they logged out)."""
         if self._client is None or found.client_ref != self._client[0]:
             return
         self.shown = found
-        role = current_user.current_actor().role
         by_view: dict[PhotoView, list[PhotoInfo]] = {view: [] for view in PhotoView}
         for photo in found.photos:  # newest first, as listed
             by_view[photo.view].append(photo)

@@ -100,9 +100,13 @@ class ThumbnailLoader(QObject):
         ids, self._queue = self._queue, []
         if not ids:
             return
+        try:
+            actor = current_user.current_actor()
+        except current_user.NotLoggedIn:  # a paint after logging out: nothing is read for nobody
+            self._drop(ids)
+            return
         ratio = self._owner.devicePixelRatioF()  # sharp at 200 %: decoded at the screen's pixels
-        actor, size = current_user.current_actor(), QSize(round(self._size.width() * ratio),
-                                                          round(self._size.height() * ratio))
+        size = QSize(round(self._size.width() * ratio), round(self._size.height() * ratio))
 
         def read(db: Database) -> dict[int, QImage]:
             found = {photo_id: decode(data, size) for photo_id, data in thumbnails(db, actor, ids).items()}
@@ -110,12 +114,14 @@ class ThumbnailLoader(QObject):
                 image.setDevicePixelRatio(ratio)
             return found
 
-        def failed(_exc: Exception) -> None:  # asked again when next painted
-            for photo_id in ids:
-                for model in self._waiting.pop(photo_id, []):
-                    model.forget(photo_id)
+        QueryOp(self._db, self._owner, "Photo thumbnails", read, self._arrived,
+                failure=lambda _exc: self._drop(ids)).run_in_background()
 
-        QueryOp(self._db, self._owner, "Photo thumbnails", read, self._arrived, failure=failed).run_in_background()
+    def _drop(self, ids: list[int]) -> None:
+        """Forget these requests: each is asked again when next painted."""
+        for photo_id in ids:
+            for model in self._waiting.pop(photo_id, []):
+                model.forget(photo_id)
 
     def _arrived(self, found: dict[int, QImage]) -> None:
         for photo_id, image in found.items():
