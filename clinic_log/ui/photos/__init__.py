@@ -1,2 +1,3 @@
-"""A client's before/after photos on screen: the Photos box of the client page (a lazy strip of thumbnails per view,
-adding files by dialog or drag and drop, voiding one), the add-photos dialog and the comparison dialog."""
+"""Before/after photos on screen: the client page's Photos box (a lazy strip of thumbnails per view, adding files
+by dialog or drag and drop, voiding one), the add-photos and comparison dialogs, and the camera capture with its
+ghost and grid (capture_dialog, behind the one camera seam in camera_source)."""

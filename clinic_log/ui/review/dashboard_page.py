@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.services.devices.lots import LotRecord, StockWarnings
 from clinic_log.services.review.dashboard import Dashboard, GroupRate
 from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.current_user import current_actor
@@ -33,10 +34,22 @@ if TYPE_CHECKING:
     from PySide6.QtCharts import QChartView
 
 GROUPINGS = (("practitioner", "Practitioner"), ("device", "Device"), ("area", "Treatment area"))
-RATE_HEADERS = ("", "Sessions", "Adverse", "Rate", "95 % interval", "Any complication")
+RATE_HEADERS = ("", "Sessions", "Adverse", "Rate", "95 % interval", "Any")  # Any: with any complication
 CREDENTIAL_HEADERS = ("Practitioner", "Credential", "Number", "Expires", "Days left")
 LOT_HEADERS = ("Cartridge lot", "Expires", "Days left")
+NAME_CHARS = 32  # a practitioner, device (with its serial) or area name shown whole on the rate chart
 FEW_SESSIONS = 30  # below this a rate is shown as "too few to judge" in the tooltip
+
+
+def days_left_text(days: int) -> str:
+    """"11", "today" or "expired" — not "-189" (`days_left_tip` says how long ago)."""
+    if days < 0:
+        return "expired"
+    return "today" if days == 0 else str(days)
+
+
+def days_left_tip(days: int) -> str | None:
+    return f"Expired {-days} day{'s' if days != -1 else ''} ago" if days < 0 else None
 
 
 def percent(value: float) -> str:
@@ -57,6 +70,29 @@ def rate_rows(rows: tuple[GroupRate, ...]) -> tuple[list[tuple[str, ...]], list[
         tips.append((None, caution, None, caution, "95 % Wilson score interval of the adverse rate",
                      "Sessions with any complication, expected ones (e.g. erythema) included"))
     return texts, tips
+
+
+def _soon(lot: LotRecord, today: date) -> str:
+    left = "" if lot.left is None else f", {lot.left} left"
+    expires = lot.expires_on or today  # only lots with an expiry are listed as expiring
+    return f"{lot.lot_number} — {expires.isoformat()} (in {(expires - today).days} days{left})"
+
+
+def stock_text(stock: StockWarnings | None, today: date) -> str:
+    """The stock box: lots at or below the low-stock setting, and lots expiring within the expiring-soon setting."""
+    if stock is None:
+        return ""
+    if not stock.low_stock and not stock.expiring:
+        return (f"Cartridge stock: no lot has {stock.low_stock_at} or fewer left or expires within "
+                f"{stock.within_days} days.")
+    lines = []
+    if stock.low_stock:
+        lines.append(f"Low on stock ({stock.low_stock_at} or fewer left): " + "; ".join(
+            f"{lot.lot_number} — {lot.left} of {lot.quantity_received} left" for lot in stock.low_stock))
+    if stock.expiring:
+        lines.append(f"Expiring within {stock.within_days} days: "
+                     + "; ".join(_soon(lot, today) for lot in stock.expiring))
+    return "\n".join(lines)
 
 
 class DashboardPage(QWidget):
@@ -93,6 +129,9 @@ class DashboardPage(QWidget):
         self.credential_table = make_table_view(self.credential_model, "Expiring credentials")
         self.lot_model = RowsTableModel(LOT_HEADERS, numeric=(2,), parent=self)
         self.lot_table = make_table_view(self.lot_model, "Expiring cartridge lots")
+        self.stock_label = QLabel()
+        self.stock_label.setAccessibleName("Cartridge stock warnings")
+        self.stock_label.setTextFormat(Qt.TextFormat.PlainText)
 
         top = QHBoxLayout()
         top.addWidget(self.status_label, 1)
@@ -101,6 +140,7 @@ class DashboardPage(QWidget):
         top.addWidget(self.refresh_button)
         self._charts = QVBoxLayout()  # the two charts go here once QtCharts is loaded
         side = QVBoxLayout()
+        side.addWidget(self.stock_label)
         side.addWidget(QLabel("<b>Adverse complication rate</b> (sessions with at least one adverse "
                               "complication; 95 % interval: a rate from few sessions is not a trend)"))
         side.addWidget(self.rate_table, 3)
@@ -153,12 +193,18 @@ class DashboardPage(QWidget):
         self.status_label.setText(f"{QLocale().toString(total)} sessions in {len(dashboard.months)} months")
         self._show_months(dashboard)
         self._show_rates()
-        self.credential_model.set_rows([(c.practitioner, c.kind, c.number, c.expires_on.isoformat(),
-                                         str(c.days_left)) for c in dashboard.credentials])
-        self.lot_model.set_rows([(lot.lot_number, lot.expires_on.isoformat(), str(lot.days_left))
-                                 for lot in dashboard.lots])
+        self.credential_model.set_rows(
+            [(c.practitioner, c.kind, c.number, c.expires_on.isoformat(), days_left_text(c.days_left))
+             for c in dashboard.credentials],
+            tooltips=[(None, None, None, None, days_left_tip(c.days_left)) for c in dashboard.credentials])
+        self.lot_model.set_rows([(lot.lot_number, lot.expires_on.isoformat(), days_left_text(lot.days_left))
+                                 for lot in dashboard.lots],
+                                tooltips=[(None, None, days_left_tip(lot.days_left)) for lot in dashboard.lots])
         for view in (self.credential_table, self.lot_table):
             fit_columns(view)
+        self.stock_label.setText(stock_text(dashboard.stock, self._today or date.today()))
+        warned = dashboard.stock is not None and bool(dashboard.stock.low_stock or dashboard.stock.expiring)
+        self.stock_label.setStyleSheet("color: #8a4b00;" if warned else "")
 
     def current_rates(self) -> tuple[GroupRate, ...]:
         if self.dashboard is None:
@@ -176,29 +222,38 @@ class DashboardPage(QWidget):
 
     # --- charts (QtCharts loaded here, on first use) ---------------------------------------------------
 
-    def _chart_view(self, title: str) -> QChartView:
-        from PySide6.QtCharts import QChart, QChartView
+    def _chart_view(self) -> QChartView:
+        from PySide6.QtCharts import QChartView
 
-        chart = QChart()
-        chart.setTitle(title)
-        chart.legend().setVisible(False)
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        view = QChartView(chart)
+        view = QChartView()
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(180)
         self._charts.addWidget(view, 1)
         return view
 
+    @staticmethod
+    def _fresh_chart(view: QChartView, title: str) -> Any:
+        """A new, empty chart on `view`, the one it showed deleted: clearing a chart and adding new axes left the
+        old axes' labels drawn under the new ones."""
+        from PySide6.QtCharts import QChart
+
+        chart = QChart()
+        chart.setTitle(title)
+        chart.legend().setVisible(False)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        old = view.chart()
+        view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+        return chart
+
     def _show_months(self, dashboard: Dashboard) -> None:
         from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
 
         if self._month_view is None:
-            self._month_view = self._chart_view("Sessions per month")
+            self._month_view = self._chart_view()
             self._month_view.setAccessibleName("Sessions per month")
-        chart = self._month_view.chart()
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        chart = self._fresh_chart(self._month_view, "Sessions per month")
         bars = QBarSet("Sessions")
         months = dashboard.months[-24:]  # two years fit at 1366 px; the table of every month is the export
         for m in months:
@@ -219,18 +274,16 @@ class DashboardPage(QWidget):
     def _show_rate_chart(self, rows: tuple[GroupRate, ...]) -> None:
         if self.dashboard is None:
             return
-        from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QStackedBarSeries, QValueAxis
+        from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalStackedBarSeries, QValueAxis
         from PySide6.QtGui import QColor
 
         if self._rate_view is None:
-            self._rate_view = self._chart_view("")
+            self._rate_view = self._chart_view()
             self._rate_view.setAccessibleName("Complication rate chart")
-        chart = self._rate_view.chart()
-        chart.setTitle(f"Adverse complication rate by {self.grouping_combo.currentText().lower()} "
-                       "(dark: rate; pale: up to its upper 95 % limit)")
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        chart = self._fresh_chart(self._rate_view, f"Adverse complication rate by "
+                                  f"{self.grouping_combo.currentText().lower()} (dark: rate; pale: up to its upper "
+                                  "95 % limit)")
+        rows = tuple(reversed(rows))  # horizontal bars are drawn bottom up: the table's first row on top
         # stacked: the rate, then the pale band up to the interval's upper limit
         rate_set, band_set = QBarSet("Rate %"), QBarSet("Upper 95 % limit")
         rate_set.setColor(QColor("#2f6f9f"))
@@ -238,18 +291,18 @@ class DashboardPage(QWidget):
         for r in rows:
             rate_set.append(100 * r.adverse_rate.value)
             band_set.append(100 * (r.adverse_rate.high - r.adverse_rate.value))
-        series = QStackedBarSeries()
+        series = QHorizontalStackedBarSeries()  # names on the left, in full: "Dr Maria Brandt", not "Dr Maria B..."
         series.append(rate_set)
         series.append(band_set)
         chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append([_short(r.label) for r in rows])
-        y = QValueAxis()
-        y.setRange(0, max((100 * r.adverse_rate.high for r in rows), default=1.0) or 1.0)
-        y.applyNiceNumbers()
-        y.setLabelFormat("%.0f %%")
-        _attach(chart, series, x, Qt.AlignmentFlag.AlignBottom)
-        _attach(chart, series, y, Qt.AlignmentFlag.AlignLeft)
+        names = QBarCategoryAxis()
+        names.append([_short(r.label, NAME_CHARS) for r in rows])
+        rates = QValueAxis()
+        rates.setRange(0, max((100 * r.adverse_rate.high for r in rows), default=1.0) or 1.0)
+        rates.applyNiceNumbers()
+        rates.setLabelFormat("%.0f %%")
+        _attach(chart, series, names, Qt.AlignmentFlag.AlignLeft)
+        _attach(chart, series, rates, Qt.AlignmentFlag.AlignBottom)
 
     def wait(self) -> bool:
         return self._background.wait()

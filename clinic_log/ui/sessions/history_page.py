@@ -115,10 +115,16 @@ class SessionHistoryPage(QWidget):
         self._after_reload()
 
     def refresh(self) -> None:
-        """Re-read practitioners, sessions and the count (after an import or another workstation's change)."""
+        """Re-read practitioners, sessions and the count (after an import or another workstation's change). The
+        selected session stays selected while it is still listed: a change elsewhere must not move the cursor."""
+        chosen = self.selected_session()
         self.filter_bar.set_practitioners(self._first_screen.reader.practitioner_names())
         self.model.set_filter(self.filter_bar.current_filter())
         self._after_reload()
+        if chosen is not None:
+            row = next((r for r in range(self.model.rowCount()) if self.model.session_id(r) == chosen.id), None)
+            if row:  # row 0 is selected already
+                self.view.setCurrentIndex(self.model.index(row, 0))
 
     def update_summary(self) -> None:
         """Count the matching sessions off the GUI thread (on a million sessions a notes search takes ~0.6 s)."""
@@ -133,7 +139,7 @@ class SessionHistoryPage(QWidget):
         from clinic_log.services.clients.client_search import search_clients  # not on the start-up path
 
         def found(rows: list[ClientRow]) -> None:
-            self.filter_bar.set_client_suggestions(
+            self.filter_bar.client_suggestions.show(
                 typed, [(f"{r.full_name} ({r.client_ref})", r.client_ref) for r in rows])
 
         QueryOp(self._db, self, "Client suggestions", lambda db: search_clients(db, typed, limit=SUGGESTIONS),

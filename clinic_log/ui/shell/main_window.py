@@ -21,6 +21,7 @@ from clinic_log.services.sessions.session_views import SessionDetail, SessionRow
 from clinic_log.services.sessions.startup_queries import FirstScreen
 from clinic_log.ui.common.current_user import current_actor, user_session
 from clinic_log.ui.common.operations import SESSIONS, changes
+from clinic_log.ui.common.workstation_changes import WorkstationWatch
 from clinic_log.ui.people.idle_lock import SessionGuard
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
 from clinic_log.ui.sessions.session_launcher import SessionLauncher
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.user_label.setAccessibleName("Logged in as")
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.location_label)
+        self.workstations = WorkstationWatch(db, self)  # started by gui.run_gui; says on the status bar when lost
         self.page.summary_changed.connect(self.summary_label.setText)
         self.pages.currentChanged.connect(lambda _: self._show_summary())
         self.page.session_activated.connect(self.open_session)
@@ -107,7 +109,7 @@ class MainWindow(QMainWindow):
 
     def _register_pages(self) -> None:
         """Every page of the window, in tab order. A page is built the first time its tab is shown."""
-        from clinic_log.ui.shell.people_pages import audit_page, practitioners_page, users_page
+        from clinic_log.ui.shell.people_pages import audit_page, devices_page, practitioners_page, users_page
 
         self.pages.add_page(PageSpec("sessions", "Sessions",
                                      lambda: SessionHistoryPage(self._db, first_screen=self.first_screen),
@@ -117,6 +119,8 @@ class MainWindow(QMainWindow):
         self.pages.add_page(PageSpec("dashboard", "Dashboard", self._build_dashboard_page, Permission.VIEW_DASHBOARD))
         self.pages.add_page(PageSpec("practitioners", "Practitioners", lambda: practitioners_page(self._db),
                                      Permission.VIEW_PRACTITIONERS))
+        self.pages.add_page(PageSpec("devices", "Devices and lots", lambda: devices_page(self._db),
+                                     Permission.MANAGE_DEVICES))
         self.pages.add_page(PageSpec("users", "Users", lambda: users_page(self._db), Permission.MANAGE_USERS))
         self.pages.add_page(PageSpec("audit", "Audit", lambda: audit_page(self._db), Permission.VIEW_AUDIT_LOG))
 

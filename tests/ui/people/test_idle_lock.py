@@ -36,7 +36,8 @@ def visible_tabs(window: object) -> list[str]:
 def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBot, db: Database, db_path: Path,
                                                                      desk: auth.UserView) -> None:
     window = make_window(qtbot, db, db_path)
-    assert visible_tabs(window) == ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Users", "Audit"]
+    assert visible_tabs(window) == ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Devices and lots",
+                                    "Users", "Audit"]
     assert window.backups_action.isVisible()
     dialog = window.guard.switch_user()
     qtbot.addWidget(dialog)

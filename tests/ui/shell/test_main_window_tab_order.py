@@ -14,7 +14,7 @@ from clinic_log.db.engine import Database
 from clinic_log.ui.shell.main_window import MainWindow
 from tests.ui.window_helpers import make_window
 
-PAGES = ("sessions", "clients", "recall", "dashboard", "practitioners", "users", "audit")
+PAGES = ("sessions", "clients", "recall", "dashboard", "practitioners", "devices", "users", "audit")
 
 
 def tab_stops(page: QWidget) -> list[QWidget]:
