@@ -1,5 +1,6 @@
 """The client page's Photos box: the photo consents' state, a strip of thumbnails per view (newest first, each with
-its date and session number), "Add photos…" / "Add a folder…" and drag and drop of files or folders, "Compare…",
+its date and session number), "Add photos…" / "Add a folder…" and drag and drop of files or folders, "Take photo…"
+(the camera window), "Compare…",
 and a thumbnail's context menu to void it or compare its view. Reads go through ops on the database worker and the
 box refreshes on the "records changed" event."""
 
@@ -118,6 +119,11 @@ class PhotosBox(QGroupBox):
         self.folder_button.setAccessibleName("Add a folder…")
         self.folder_button.setToolTip("Add every photo in a folder")
         self.folder_button.clicked.connect(self.choose_folder)
+        self.camera_button = QPushButton("Take photo…")
+        self.camera_button.setAccessibleName("Take photo…")
+        self.camera_button.setToolTip("The workstation's camera, with the last photo of the view as a ghost to line "
+                                      "up with")
+        self.camera_button.clicked.connect(lambda: self.open_capture())
         self.compare_button = QPushButton("Compare…")
         self.compare_button.setAccessibleName("Compare…")
         self.compare_button.setToolTip("Two photos of one view side by side or with a wipe; save as PNG or PDF")
@@ -128,7 +134,8 @@ class PhotosBox(QGroupBox):
         self.consent_purpose = ConsentPurpose.PHOTOS_CLINICAL
         self.consent_button.clicked.connect(lambda: self.sign_consent_requested.emit(self.consent_purpose))
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.folder_button, self.compare_button, self.consent_button):
+        for button in (self.add_button, self.folder_button, self.camera_button, self.compare_button,
+                       self.consent_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -206,6 +213,7 @@ class PhotosBox(QGroupBox):
         may_add = role in ALLOWED[Permission.ADD_PHOTOS]
         self.add_button.setEnabled(may_add)
         self.folder_button.setEnabled(may_add)
+        self.camera_button.setEnabled(may_add)
         self.consent_button.setEnabled(role in ALLOWED[Permission.EDIT_CLINICAL_RECORDS])
         other_missing = found.may_add and found.other_consent.state != VALID
         self.consent_purpose = ConsentPurpose.PHOTOS_OTHER if other_missing else ConsentPurpose.PHOTOS_CLINICAL
@@ -255,6 +263,17 @@ class PhotosBox(QGroupBox):
         from clinic_log.ui.photos.add_photos_dialog import AddPhotosDialog
 
         dialog = AddPhotosDialog(self._db, self._client[0], self._client[1], list(paths), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_capture(self, view: PhotoView = PhotoView.FRONT) -> QWidget | None:
+        """The camera window for this client (after the consent check)."""
+        if self._client is None or not self._consent_allows():
+            return None
+        from clinic_log.ui.photos.capture_dialog import CaptureDialog
+
+        dialog = CaptureDialog(self._db, self._client[0], self._client[1], view=view, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -22,6 +22,7 @@ from clinic_log.domain.enums import PhotoView, UserRole
 from clinic_log.services.photos.photos import void_photo
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.photos.add_photos_dialog import AddPhotosDialog
+from clinic_log.ui.photos.capture_dialog import CaptureDialog
 from clinic_log.ui.photos.photos_box import PhotosBox
 from clinic_log.ui.photos.void_photo_dialog import VoidPhotoDialog
 from tests.ui.dialogs import opened, opens
@@ -125,7 +126,20 @@ def test_without_photo_consent_adding_is_refused_with_the_reason_and_nothing_els
         "Photos of Zofia Łukasiewicz cannot be added: their consent to clinical-record photos has not been signed. "
         "Sign it with \"Sign photo consent…\" first; no photo is taken without it.")
     assert not [d for d in box.findChildren(AddPhotosDialog) if d.isVisible()]
+    refusal.widget.close()
+    with opens(qtbot, QMessageBox, box) as again:  # the camera is no way round it
+        button(box, "Take photo…").click()
+    assert again.widget.text() == refusal.widget.text()
+    assert not [d for d in box.findChildren(CaptureDialog) if d.isVisible()]
     assert raw.execute("SELECT COUNT(*) FROM photos").fetchone() == (0,)
+
+
+def test_take_photo_opens_the_camera_window_for_the_client(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+    box = shown_box(qtbot, db)
+    with opens(qtbot, CaptureDialog, box) as camera:
+        button(box, "Take photo…").click()
+    assert camera.widget.windowTitle() == "Take a photo — Zofia Łukasiewicz (P-1)"
+    camera.widget.close()
 
 
 def void_from_menu(qtbot: QtBot, box: PhotosBox, view: PhotoView, reason: str) -> VoidPhotoDialog:
