@@ -90,10 +90,16 @@ class WorkstationWatch(QObject):
         return self._listener is None or self._listener.listening.is_set()
 
     def start(self) -> None:
-        """Open the feed on the database worker (where SQLAlchemy loads), then watch."""
-        from clinic_log.services.common.change_feed import ChangeFeed
+        """Open the feed on the database worker, then watch. The feed's module is imported there too: it loads the
+        ORM, which on the GUI thread held up the window's first paint by a quarter of a second."""
+        db = self._db
 
-        runner_of(self).run("open-feed", lambda: ChangeFeed(self._db), self._opened,
+        def open_feed() -> ChangeFeed:
+            from clinic_log.services.common.change_feed import ChangeFeed
+
+            return ChangeFeed(db)
+
+        runner_of(self).run("open-feed", open_feed, self._opened,
                             lambda exc: log.warning("watching other workstations' changes failed to start: %s", exc))
 
     def stop(self) -> None:
