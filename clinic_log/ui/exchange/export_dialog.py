@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.services.common.progress import Progress
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.file_job_dialog import FileJobDialog
 from clinic_log.ui.sessions.history_filter_bar import OptionalDateEdit
 
@@ -48,9 +48,9 @@ class ExportDialog(FileJobDialog):
     exported = Signal(str)
     cancelled_text = "Export cancelled; no file was written."
 
-    def __init__(self, db: Database, parent: QWidget | None = None, client_ref: str = "") -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None, client_ref: str = "") -> None:
         super().__init__("Export", "Export result", parent)
-        self._db = db
+        self._db, self._user = db, user
         self.kind_combo = QComboBox()
         self.kind_combo.addItem("Sessions", "sessions")
         self.kind_combo.addItem("One client's data (subject access)", "client")
@@ -137,7 +137,7 @@ class ExportDialog(FileJobDialog):
             from clinic_log.services.exchange.exporter import export_sessions
 
             def work(progress: Progress) -> str:
-                count = export_sessions(self._db, current_actor(), fmt, path, first, last, times=times,
+                count = export_sessions(self._db, self._user.actor, fmt, path, first, last, times=times,
                                         progress=progress)
                 return f"Exported {count} {'bundle entries' if fmt == 'fhir' else 'rows'} to {path}"
         else:
@@ -148,7 +148,7 @@ class ExportDialog(FileJobDialog):
             from clinic_log.services.exchange.subject_access import export_client
 
             def work(progress: Progress) -> str:
-                data = export_client(self._db, current_actor(), ref, fmt, path)
+                data = export_client(self._db, self._user.actor, ref, fmt, path)
                 return f"Exported the data of {data.client_name} ({data.client_ref}) to {path}"
         self.run_job(f"Exporting to {path.name}…", work, self._done, self._failed)
 

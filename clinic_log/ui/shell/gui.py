@@ -33,9 +33,9 @@ from clinic_log.services.backup.database import prepare_database
 from clinic_log.services.sessions.startup_queries import FirstScreen, load_services
 from clinic_log.ui.backup.startup_checks import start_background_checks
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import sign_in, user_session
 from clinic_log.ui.common.fonts import add_fallback_fonts
 from clinic_log.ui.common.operations import database_worker, runner_of
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.main_window import APP_NAME, MainWindow
 
 log = logging.getLogger(__name__)
@@ -59,16 +59,17 @@ def run_gui(db_location: str) -> int:
     except (DomainError, OSError) as exc:
         show_open_error(db_location, exc)
         return EXIT_CANNOT_OPEN
+    user = UserSession()  # the one holder of who is logged in: the window passes it to what it builds
     try:
         first_screen = FirstScreen(db)  # plain sqlite3 until the services are loaded (preload_services)
         if not first_screen.reader.has_users():  # a new clinic: the wizard creates it and its owner, then logged in
             owner = first_start(db)
             if owner is None:
                 return 0
-            sign_in(owner)
-        window = MainWindow(db, db_location, first_screen=first_screen)
+            user.sign_in(owner)
+        window = MainWindow(db, user, db_location, first_screen=first_screen)
         window.show()
-        if user_session().actor is None:  # the window and its first rows wait behind the login
+        if not user.signed_in:  # the window and its first rows wait behind the login
             window.guard.first_login.connect(lambda actor: remind_credentials(db, actor, window))
             window.guard.lock_at_start()
         # Wait until the user has the window: on a large file the check and the backup read every page,

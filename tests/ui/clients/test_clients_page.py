@@ -22,7 +22,7 @@ from clinic_log.services.people.people import PractitionerDetails, create_practi
 from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.ui.clients.client_search_model import ClientSearchModel
 from clinic_log.ui.clients.clients_page import ClientsPage
-from clinic_log.ui.common import current_user
+from clinic_log.ui.common.user_session import UserSession
 
 TODAY = date(2026, 9, 1)
 
@@ -52,13 +52,9 @@ def type_text(widget: QWidget, text: str) -> None:
         QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
 
 
-def act_as(monkeypatch: pytest.MonkeyPatch, actor: Actor) -> None:
-    monkeypatch.setattr(current_user, "current_actor", lambda: actor)
-
-
 @pytest.fixture
-def page(qtbot: QtBot, db: Database) -> ClientsPage:
-    widget = ClientsPage(db, today=lambda: TODAY)
+def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientsPage:
+    widget = ClientsPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()
@@ -213,8 +209,9 @@ def test_consultation_form_saves_skin_type_history_and_findings(
 
 
 def test_reception_edits_contact_details_but_the_consultation_is_read_only(
-        page: ClientsPage, people: dict[str, int], raw: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+        page: ClientsPage, people: dict[str, int], raw: sqlite3.Connection,
+        user: UserSession) -> None:
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
     client_page = page.open_client(people["P-2"])
     for name in ("Fitzpatrick skin type", "New medication", "Add contraindication", "Contraindication"):
         assert not named(client_page, name).isEnabled(), name
@@ -234,9 +231,9 @@ def test_reception_edits_contact_details_but_the_consultation_is_read_only(
     assert raw.execute("SELECT COUNT(*) FROM medical_history").fetchone() == (0,)
 
 
-def test_only_a_physician_sees_clear_and_the_clearance_is_recorded(
-        page: ClientsPage, people: dict[str, int], db: Database, owner: Actor, raw: sqlite3.Connection,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_a_physician_sees_clear_and_the_clearance_is_recorded(page: ClientsPage, people: dict[str, int],
+                                                                   db: Database, owner: Actor, raw: sqlite3.Connection,
+                                                                   user: UserSession) -> None:
     clients.add_finding(db, owner, people["P-3"], "keloid_history", date(2020, 1, 1))
     client_page = page.open_client(people["P-3"])
     findings = named(client_page, "Contraindications on record")
@@ -244,7 +241,7 @@ def test_only_a_physician_sees_clear_and_the_clearance_is_recorded(
     findings.setCurrentRow(0)
     assert not button(client_page, "Clear contraindication").isEnabled()  # the owner is no physician
     derm = create_practitioner(db, owner, PractitionerDetails("mb", "Dr Maria Brandt", "dermatologist", False, 3.0))
-    act_as(monkeypatch, Actor("mb", UserRole.PRACTITIONER, derm.id))
+    user.sign_in(Actor("mb", UserRole.PRACTITIONER, derm.id))
     client_page = page.open_client(people["P-3"])
     assert client_page.suitability.verdict_text == "Suitable with cautions"
     findings.setCurrentRow(0)
@@ -295,9 +292,9 @@ def test_a_line_typed_for_one_client_stays_with_that_client(qtbot: QtBot, page: 
     assert not named(zofia, "Note").isVisible()
 
 
-def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot, db: Database, owner: Actor,
-                                                                    people: dict[str, int]) -> None:
-    first = ClientsPage(db, today=lambda: TODAY)
+def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot, user: UserSession, db: Database,
+                                                                    owner: Actor, people: dict[str, int]) -> None:
+    first = ClientsPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(first)
     typing = first.open_client(people["P-2"])
     type_text(edit(typing, "New allergy"), "花粉")
@@ -305,7 +302,7 @@ def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot
     qtbot.waitUntil(lambda: load_form_draft(db, owner, key) is not None, timeout=5000)
     first.hide()  # the app dies here: nothing more is written
 
-    again = ClientsPage(db, today=lambda: TODAY)
+    again = ClientsPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(again)
     restored = again.open_client(people["P-2"])
     assert edit(restored, "New allergy").text() == "花粉"
@@ -313,16 +310,16 @@ def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot
     qtbot.waitUntil(lambda: load_form_draft(db, owner, key) is None, timeout=5000)  # added: nothing to offer
 
 
-def test_another_user_does_not_see_the_lines_the_previous_one_typed(qtbot: QtBot, page: ClientsPage,
+def test_another_user_does_not_see_the_lines_the_previous_one_typed(qtbot: QtBot, user: UserSession, page: ClientsPage,
                                                                      people: dict[str, int], db: Database,
                                                                      owner: Actor) -> None:
     derm = Actor("mbrandt", UserRole.PRACTITIONER, create_practitioner(db, owner, PractitionerDetails(
         "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0)).id)
     client_page = page.open_client(people["P-1"])
     type_text(edit(client_page, "New condition"), "Rosacea (owner's note)")
-    current_user.sign_in(derm)
+    user.sign_in(derm)
     assert edit(client_page, "New condition").text() == ""
-    current_user.sign_in(owner)
+    user.sign_in(owner)
     assert edit(client_page, "New condition").text() == "Rosacea (owner's note)"
 
 
@@ -371,20 +368,20 @@ def test_a_save_over_another_workstations_change_is_stopped_and_shows_theirs(
         "+48 600 222 222", "zofia@example.com")
 
 
-def test_opening_a_client_is_audited_once_per_opening_not_per_reload(
-        qtbot: QtBot, db: Database, page: ClientsPage, people: dict[str, int], monkeypatch: pytest.MonkeyPatch,
-        owner: Actor) -> None:
+def test_opening_a_client_is_audited_once_per_opening_not_per_reload(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     page: ClientsPage, people: dict[str, int],
+                                                                     owner: Actor) -> None:
     from clinic_log.services.audit.audit_queries import AuditFilter, list_audit
 
     def viewed() -> list[tuple[str, str | None]]:
         return [(r.actor, r.entity_id) for r in reversed(list_audit(db, owner, AuditFilter(action="viewed")))]
 
     desk = Actor("desk", UserRole.RECEPTION)
-    act_as(monkeypatch, desk)
+    user.sign_in(desk)
     client_page = page.open_client(people["P-1"])
     client_page.reload()  # e.g. after a save: the same user still looking, not a new opening
     assert viewed() == [("desk", str(people["P-1"]))]
     page.open_client(people["P-2"])
-    act_as(monkeypatch, owner)
+    user.sign_in(owner)
     client_page.reload()  # another user took over the page showing P-2
     assert viewed() == [("desk", str(people["P-1"])), ("desk", str(people["P-2"])), ("owner", str(people["P-2"]))]

@@ -24,7 +24,7 @@ from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consent_dialog import ConsentDialog
 from clinic_log.ui.clients.signature_pad import SignaturePad
 from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
-from clinic_log.ui.common import current_user
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.window_helpers import make_window
 
 TODAY = date(2026, 9, 1)
@@ -56,8 +56,8 @@ def client_id(db: Database, owner: Actor) -> int:
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database, client_id: int) -> ClientPage:
-    widget = ClientPage(db, today=lambda: TODAY)
+def page(qtbot: QtBot, user: UserSession, db: Database, client_id: int) -> ClientPage:
+    widget = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()
@@ -135,9 +135,9 @@ def test_clearing_the_pad_forgets_the_drawing(qtbot: QtBot) -> None:
     assert pad.is_empty() and pad.png_bytes() is None
 
 
-def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Database, db_path: Path,
+def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                        raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     assert [window.pages.tabText(i) for i in range(window.pages.count())][:2] == ["Sessions", "Clients"]
     window.consent_text_action.trigger()
     editor = window.findChild(ConsentTextDialog)
@@ -155,10 +155,9 @@ def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Databas
     assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() == ("6m",)
 
 
-def test_consent_text_is_read_only_for_a_practitioner(qtbot: QtBot, db: Database,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(current_user, "current_actor", lambda: Actor("p", UserRole.PRACTITIONER))
-    dialog = ConsentTextDialog(db)
+def test_consent_text_is_read_only_for_a_practitioner(qtbot: QtBot, user: UserSession, db: Database) -> None:
+    user.sign_in(Actor("p", UserRole.PRACTITIONER))
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     body = named(dialog, "Consent text")
     assert isinstance(body, QPlainTextEdit) and body.isReadOnly()
@@ -181,12 +180,12 @@ def _signature_png() -> bytes:
 
 
 def test_all_consents_lists_each_signed_consent_with_the_wording_and_signature_of_its_day(
-        qtbot: QtBot, db: Database, owner: Actor, client_id: int) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, client_id: int) -> None:
     first_wording = latest_consent_text(db).body
     record_consent(db, owner, client_id, "Anna Nowak (guardian)", date(2025, 3, 2))  # typed name, version 1
     save_consent_text(db, owner, first_wording + "\nPhotographs may be taken for the clinical record.")
     record_consent(db, owner, client_id, "Zófia Łukasiewicz", date(2026, 8, 20), signature_png=_signature_png())
-    page = ClientPage(db, today=lambda: TODAY)
+    page = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(page)
     page.show_client(client_id)
     assert page.history_button.isEnabled()
@@ -210,10 +209,9 @@ def test_all_consents_is_unavailable_until_a_consent_is_signed(qtbot: QtBot, pag
 
 
 @pytest.mark.parametrize("typed", ["0m", "a year", "12 months", "2.5m", ""])
-def test_a_consent_validity_that_is_not_a_period_stays_as_typed_with_the_reason(qtbot: QtBot, db: Database,
-                                                                                raw: sqlite3.Connection,
-                                                                                typed: str) -> None:
-    dialog = ConsentTextDialog(db)
+def test_a_consent_validity_that_is_not_a_period_stays_as_typed_with_the_reason(
+        qtbot: QtBot, user: UserSession, db: Database, raw: sqlite3.Connection, typed: str) -> None:
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     validity = named(dialog, "Consent valid for")
     assert isinstance(validity, QLineEdit)
@@ -225,8 +223,9 @@ def test_a_consent_validity_that_is_not_a_period_stays_as_typed_with_the_reason(
     assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() is None
 
 
-def test_a_validity_stored_in_weeks_is_shown_as_stored_not_rounded_to_months(qtbot: QtBot, db: Database) -> None:
+def test_a_validity_stored_in_weeks_is_shown_as_stored_not_rounded_to_months(
+        qtbot: QtBot, user: UserSession, db: Database) -> None:
     set_consent_validity(db, Actor("owner", UserRole.OWNER), "26w")
-    dialog = ConsentTextDialog(db)
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     assert named(dialog, "Consent valid for").text() == "26w"  # type: ignore[attr-defined]

@@ -23,17 +23,18 @@ from clinic_log.services.sessions.decisions import open_decisions
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.clients.decision_dialog import CloseDecisionDialog, DecisionDialog, ReferralPreviewDialog
-from tests.ui.clients.test_clients_page import act_as, button, edit, named, type_text
+from clinic_log.ui.common.user_session import UserSession
+from tests.ui.clients.test_clients_page import button, edit, named, type_text
 
 TODAY = date.today()  # a decision is dated by the clock; the page judges "open" for its today
 
 
 @pytest.fixture
-def client_page(qtbot: QtBot, db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> ClientPage:
-    act_as(monkeypatch, owner)
+def client_page(qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> ClientPage:
+    user.sign_in(owner)
     client = clients.create_client(db, owner, ClientDetails("P-1", "Zófia", "Łukasiewicz", date(1990, 1, 1)))
     clients.add_finding(db, owner, client.id, "isotretinoin", TODAY - timedelta(days=90), TODAY - timedelta(days=10))
-    page = ClientsPage(db, today=lambda: TODAY)
+    page = ClientsPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(page)
     page.resize(1366, 768)
     page.show()
@@ -169,12 +170,12 @@ def test_a_closed_referral_still_prints_its_letter(qtbot: QtBot, client_page: Cl
 
 
 def test_reception_sees_decisions_but_cannot_record_or_close(
-        client_page: ClientPage, monkeypatch: pytest.MonkeyPatch) -> None:
+        client_page: ClientPage, user: UserSession) -> None:
     dialog = _dialog(client_page, "referral")
     type_text(named(dialog, "Reason"), "lesion")
     type_text(edit(dialog, "Referred to"), "GP")
     button(dialog, "Record decision").click()
-    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
     client_page.reload()
     assert len(_list(client_page)) == 1
     assert not button(client_page, "Record decision…").isEnabled()

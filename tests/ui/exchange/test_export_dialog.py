@@ -10,22 +10,23 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.export_dialog import ExportDialog
 from tests.ui.dialogs import opens
 from tests.ui.sessions.test_history_page import choose
 from tests.ui.window_helpers import make_window
 
 
-def open_dialog(qtbot: QtBot, db: Database, db_path: Path) -> ExportDialog:
-    window = make_window(qtbot, db, db_path)
+def open_dialog(qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> ExportDialog:
+    window = make_window(qtbot, db, user, db_path)
     with opens(qtbot, ExportDialog, window) as opened:
         window.export_action.trigger()
     return opened.widget
 
 
-def test_times_choice_is_written_into_the_csv(qtbot: QtBot, demo_db: Database, db_path: Path,
+def test_times_choice_is_written_into_the_csv(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path,
                                               tmp_path: Path) -> None:
-    dialog = open_dialog(qtbot, demo_db, db_path)
+    dialog = open_dialog(qtbot, user, demo_db, db_path)
     assert [dialog.times_combo.itemData(i) for i in range(dialog.times_combo.count())] == ["local", "utc"]
     assert dialog.times_combo.accessibleName() == "Times"
     choose(dialog.format_combo, "fhir")
@@ -42,9 +43,9 @@ def test_times_choice_is_written_into_the_csv(qtbot: QtBot, demo_db: Database, d
     dialog.close()
 
 
-def test_a_read_only_target_is_refused_with_its_reason(qtbot: QtBot, demo_db: Database, db_path: Path,
-                                                       tmp_path: Path) -> None:
-    dialog = open_dialog(qtbot, demo_db, db_path)
+def test_a_read_only_target_is_refused_with_its_reason(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                       db_path: Path, tmp_path: Path) -> None:
+    dialog = open_dialog(qtbot, user, demo_db, db_path)
     out = tmp_path / "old.csv"
     out.write_text("keep me", encoding="utf-8")
     out.chmod(0o444)

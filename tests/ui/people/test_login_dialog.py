@@ -19,7 +19,7 @@ from clinic_log.services.clinic.clinic_settings import read_settings
 from clinic_log.services.people import auth
 from clinic_log.services.people.auth import LoginFailed
 from clinic_log.ui.clinic.first_start_wizard import FirstStartWizard
-from clinic_log.ui.common.current_user import current_actor, sign_out
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.login_dialog import PASSWORD_ENV, USER_ENV, LoginDialog, login_from_environment
 from tests.actors import logged_in_as
 from tests.ui.window_helpers import make_window
@@ -180,24 +180,24 @@ def visible_tabs(window: object) -> list[str]:
     return [pages.tabText(i).replace("&", "") for i in range(pages.count()) if pages.isTabVisible(i)]
 
 
-def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBot, db: Database, db_path: Path,
-                                                                     desk: auth.UserView) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     db_path: Path, desk: auth.UserView) -> None:
+    window = make_window(qtbot, db, user, db_path)
     assert visible_tabs(window) == ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Users", "Audit"]
     assert window.backups_action.isVisible()
     dialog = window.guard.switch_user()
     qtbot.addWidget(dialog)
     attempt(qtbot, dialog, "desk", "reception-pass-1")
-    assert logged_in_as(current_actor(), Actor("desk", UserRole.RECEPTION))
+    assert logged_in_as(user.actor, Actor("desk", UserRole.RECEPTION))
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
     assert not window.backups_action.isVisible() and not window.template_action.isVisible()
     assert window.user_label.text() == "desk (reception)"
 
 
-def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, db: Database, db_path: Path,
-                                                                owner: Actor) -> None:
+def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, user: UserSession, db: Database,
+                                                                db_path: Path, owner: Actor) -> None:
     auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     assert window.guard.timer.interval() == 10 * 60_000  # the clinic's default setting
     audit = window.pages.show_page("audit")
     qtbot.keyClicks(audit.actor_edit, "half-typed")  # type: ignore[attr-defined]
@@ -213,8 +213,8 @@ def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, db
     assert audit.actor_edit.text() == "half-typed"  # type: ignore[attr-defined]
 
 
-def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: QtBot, db: Database, db_path: Path,
-                                                                         owner: Actor) -> None:
+def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, owner: Actor) -> None:
     from clinic_log.services.sessions.sessions import log_session
     from clinic_log.ui.people.idle_lock import LOCKED_TITLE, LockCover
     from tests.unit.services.helpers import make_clinic, session_entry
@@ -222,7 +222,7 @@ def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: Q
     auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
     clinic = make_clinic(db, owner)
     signed = log_session(db, clinic.derm, session_entry(clinic, notes="keloid on left ear lobe"), sign=True)
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     detail = window.open_session(signed.id)
     assert detail is not None and "Łukasiewicz" in detail.windowTitle()
     qtbot.waitExposed(detail)
@@ -239,8 +239,7 @@ def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: Q
     assert "Łukasiewicz" in detail.windowTitle() and detail.isVisible()  # as it was, nothing closed
 
 
-def test_a_practitioner_is_told_at_login_which_credentials_expire(qtbot: QtBot, db: Database, owner: Actor,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_practitioner_is_told_at_login_which_credentials_expire(qtbot: QtBot, db: Database, owner: Actor) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -266,13 +265,13 @@ def test_a_practitioner_is_told_at_login_which_credentials_expire(qtbot: QtBot, 
     assert seen and f"• microneedling certificate MN-9: expires on {soon.isoformat()} (20 days)" in seen[0]
 
 
-def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, db: Database,
+def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, user: UserSession, db: Database,
                                                                  db_path: Path) -> None:
     from clinic_log.services.clinic.clinic_settings import read_idle_lock_minutes
     from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
 
-    window = make_window(qtbot, db, db_path)
-    dialog = ClinicSettingsDialog(db, window)
+    window = make_window(qtbot, db, user, db_path)
+    dialog = ClinicSettingsDialog(db, user, window)
     qtbot.addWidget(dialog)
     dialog.idle_edit.setText("3")
     dialog._save()
@@ -283,9 +282,9 @@ def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, d
 
 
 def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_right(
-        qtbot: QtBot, db: Database, db_path: Path, desk: auth.UserView) -> None:
-    sign_out()
-    window = make_window(qtbot, db, db_path)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, desk: auth.UserView) -> None:
+    user.sign_out()
+    window = make_window(qtbot, db, user, db_path)
     assert not window.pages.isVisible() and not window.menuBar().isEnabled()
     dialog = window.guard.lock_at_start()
     assert not window.summary_label.isVisible()  # not even the number of sessions before a login
@@ -295,30 +294,31 @@ def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_ri
     with qtbot.waitSignal(window.guard.first_login):
         attempt(qtbot, dialog, "desk", "reception-pass-1")
     assert window.pages.isVisible() and window.menuBar().isEnabled() and window.summary_label.isVisible()
-    assert logged_in_as(current_actor(), Actor("desk", UserRole.RECEPTION))
+    assert logged_in_as(user.actor, Actor("desk", UserRole.RECEPTION))
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
 
 
-def test_login_from_the_environment_unlocks_a_window_opened_at_start(
-        qtbot: QtBot, db: Database, db_path: Path, desk: auth.UserView, monkeypatch: pytest.MonkeyPatch) -> None:
-    sign_out()
+def test_login_from_the_environment_unlocks_a_window_opened_at_start(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     db_path: Path, desk: auth.UserView,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    user.sign_out()
     monkeypatch.setenv(USER_ENV, "desk")
     monkeypatch.setenv(PASSWORD_ENV, "reception-pass-1")
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     with qtbot.waitSignal(window.guard.first_login, timeout=20000):
         qtbot.addWidget(window.guard.lock_at_start())
-    assert window.pages.isVisible() and current_actor().username == "desk"
+    assert window.pages.isVisible() and user.actor.username == "desk"
 
 
 def test_the_owner_edits_the_art15_texts_in_clinic_settings_and_an_empty_one_is_refused(
-        qtbot: QtBot, db: Database, db_path: Path) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> None:
     from PySide6.QtWidgets import QPlainTextEdit
 
     from clinic_log.services.clinic.clinic_settings import read_settings
     from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
 
-    window = make_window(qtbot, db, db_path)
-    dialog = ClinicSettingsDialog(db, window)
+    window = make_window(qtbot, db, user, db_path)
+    dialog = ClinicSettingsDialog(db, user, window)
     qtbot.addWidget(dialog)
     fields = {w.accessibleName(): w for w in dialog.findChildren(QPlainTextEdit) if w.accessibleName()}
     assert "Right to lodge a complaint" in fields

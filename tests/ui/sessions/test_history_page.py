@@ -23,8 +23,8 @@ from clinic_log.services.sessions.session_queries import SessionFilter
 from clinic_log.services.sessions.session_views import SessionRow
 from clinic_log.ui.clients.client_timeline import ClientTimelineDialog
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import sign_in
 from clinic_log.ui.common.progress_dialog import run_with_progress
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.export_dialog import ExportDialog
 from clinic_log.ui.review.dashboard_page import DashboardPage
 from clinic_log.ui.review.recall_page import RecallPage
@@ -148,11 +148,12 @@ def test_hidden_columns_are_remembered_for_the_next_window(qtbot: QtBot, demo_db
     qtmodeltester.check(again.model)
 
 
-def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection,
-                                                        tmp_path: Path, qtmodeltester: ModelTester) -> None:
+def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                         raw: sqlite3.Connection, tmp_path: Path,
+                                                         qtmodeltester: ModelTester) -> None:
     lot_id, lot = raw.execute("SELECT l.id, l.lot_number FROM cartridge_lots l JOIN sessions s "
                               "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
-    page = RecallPage(demo_db)
+    page = RecallPage(demo_db, user)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.result_shown) as shown:
         type_into(qtbot, page.lot_edit, lot)
@@ -171,8 +172,8 @@ def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: 
     assert len(rows) - 1 == page.model.rowCount()
 
 
-def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, demo_db: Database) -> None:
-    page = RecallPage(demo_db)
+def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, user: UserSession, demo_db: Database) -> None:
+    page = RecallPage(demo_db, user)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.result_shown) as shown:
         type_into(qtbot, page.lot_edit, "NO-SUCH-LOT")
@@ -180,10 +181,10 @@ def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, demo_db: Database) -> No
     assert page.model.rowCount() == 0 and not page.export_button.isEnabled()
 
 
-def test_dashboard_shows_rates_with_intervals_and_expiries(qtbot: QtBot, demo_db: Database,
+def test_dashboard_shows_rates_with_intervals_and_expiries(qtbot: QtBot, user: UserSession, demo_db: Database,
                                                           raw: sqlite3.Connection,
                                                           qtmodeltester: ModelTester) -> None:
-    page = DashboardPage(demo_db, load=False)
+    page = DashboardPage(demo_db, user, load=False)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=20000):
         page.reload()
@@ -200,9 +201,10 @@ def test_dashboard_shows_rates_with_intervals_and_expiries(qtbot: QtBot, demo_db
         qtmodeltester.check(m)
 
 
-def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, demo_db: Database, db_path: Path,
-                                                         raw: sqlite3.Connection, qtmodeltester: ModelTester) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                         db_path: Path, raw: sqlite3.Connection,
+                                                         qtmodeltester: ModelTester) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     window.page.view.selectRow(0)
     row = window.page.selected_session()
     assert row is not None
@@ -219,9 +221,9 @@ def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, demo_db: 
     dialog.close()
 
 
-def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, demo_db: Database, db_path: Path,
+def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path,
                                                 tmp_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+    window = make_window(qtbot, demo_db, user, db_path)
     assert window.export_action.isEnabled()
     with opens(qtbot, ExportDialog, window) as opened:
         window.export_action.trigger()
@@ -271,8 +273,8 @@ def test_cancel_stops_a_long_job_and_drops_its_result(qtbot: QtBot) -> None:
     assert cancelled == [True] and results == []
 
 
-def test_tabs_keep_alt_d_for_today(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_tabs_keep_alt_d_for_today(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.page.view.setFocus()
@@ -300,12 +302,12 @@ def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, d
     assert [model.session_id(r) for r in range(model.rowCount())] == expected
 
 
-def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(qtbot: QtBot, demo_db: Database,
-                                                                       raw: sqlite3.Connection) -> None:
+def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(
+        qtbot: QtBot, user: UserSession, demo_db: Database, raw: sqlite3.Connection) -> None:
     (lot,) = raw.execute("SELECT l.lot_number FROM cartridge_lots l JOIN sessions s "
                          "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
-    sign_in(Actor("derm", UserRole.PRACTITIONER))
-    page = RecallPage(demo_db)
+    user.sign_in(Actor("derm", UserRole.PRACTITIONER))
+    page = RecallPage(demo_db, user)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.result_shown):
         type_into(qtbot, page.lot_edit, lot)

@@ -16,7 +16,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session, save_draft
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.amend_dialog import AmendDialog, ReasonDialog
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.sessions.session_table_model import Column, SessionTableModel
@@ -29,8 +29,8 @@ def clinic(db: Database, owner: Actor) -> Clinic:
     return make_clinic(db, owner)
 
 
-def open_detail(qtbot: QtBot, db: Database, session_id: int) -> SessionDetailDialog:
-    dialog = SessionDetailDialog(get_session(db, session_id), db=db)
+def open_detail(qtbot: QtBot, user: UserSession, db: Database, session_id: int) -> SessionDetailDialog:
+    dialog = SessionDetailDialog(get_session(db, session_id), db=db, user=user)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -41,18 +41,18 @@ def nurse_entry(clinic: Clinic) -> object:
                          supervisor_presence="on_site")
 
 
-def test_a_supervised_session_awaits_the_named_physicians_countersignature(qtbot: QtBot, db: Database,
-                                                                           clinic: Clinic) -> None:
+def test_a_supervised_session_awaits_the_named_physicians_countersignature(
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
     draft = save_draft(db, clinic.nurse, nurse_entry(clinic))  # type: ignore[arg-type]
-    sign_in(clinic.nurse)
-    dialog = open_detail(qtbot, db, draft.id)
+    user.sign_in(clinic.nurse)
+    dialog = open_detail(qtbot, user, db, draft.id)
     assert dialog.sign_button.isVisible() and not dialog.amend_button.isVisible()
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert "Awaiting countersignature by Dr Maria Brandt" in dialog.value_text("Status")
     assert not dialog.countersign_button.isVisible()  # the nurse cannot countersign herself
 
-    sign_in(clinic.derm)
-    dialog = open_detail(qtbot, db, draft.id)
+    user.sign_in(clinic.derm)
+    dialog = open_detail(qtbot, user, db, draft.id)
     assert dialog.countersign_button.isVisible()
     with qtbot.waitSignal(dialog.changed):
         qtbot.mouseClick(dialog.countersign_button, Qt.MouseButton.LeftButton)
@@ -62,23 +62,23 @@ def test_a_supervised_session_awaits_the_named_physicians_countersignature(qtbot
 
 
 def test_the_owner_signs_over_an_expired_credential_only_with_a_reason(
-        qtbot: QtBot, db: Database, clinic: Clinic, owner: Actor, raw: sqlite3.Connection,
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, owner: Actor, raw: sqlite3.Connection,
         monkeypatch: pytest.MonkeyPatch) -> None:
     with db.writing() as session:
         session.execute(text("UPDATE credentials SET expires_on = '2026-06-30' WHERE practitioner_id = :p"),
                         {"p": clinic.derm_id})
     draft = save_draft(db, clinic.derm, session_entry(clinic))
-    sign_in(clinic.derm)
+    user.sign_in(clinic.derm)
     refused: list[str] = []
-    dialog = open_detail(qtbot, db, draft.id)
+    dialog = open_detail(qtbot, user, db, draft.id)
     monkeypatch.setattr(dialog, "tell", refused.append)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert refused and "own credential: the owner may" in refused[0]
     assert dialog.value_text("Status") == "Draft (not signed)"
 
-    sign_in(owner)
+    user.sign_in(owner)
     asked: list[str] = []
-    dialog = open_detail(qtbot, db, draft.id)
+    dialog = open_detail(qtbot, user, db, draft.id)
     monkeypatch.setattr(dialog, "ask_reason", lambda title, text, action: asked.append(title) or None)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert asked == ["Override the stop"] and dialog.value_text("Status") == "Draft (not signed)"  # cancelled
@@ -90,11 +90,11 @@ def test_the_owner_signs_over_an_expired_credential_only_with_a_reason(
         "licence renewal confirmed by phone", "stop", "owner")
 
 
-def test_amend_needs_a_reason_and_the_history_shows_old_and_new(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                raw: sqlite3.Connection) -> None:
+def test_amend_needs_a_reason_and_the_history_shows_old_and_new(qtbot: QtBot, user: UserSession, db: Database,
+                                                                clinic: Clinic, raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     assert detail.amend_button.isVisible() and detail.void_button.isVisible()
     with opens(qtbot, AmendDialog, detail) as opened:
         qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
@@ -113,11 +113,11 @@ def test_amend_needs_a_reason_and_the_history_shows_old_and_new(qtbot: QtBot, db
     assert "1.00 mm" in [detail.areas_table.item(r, 1).text() for r in range(detail.areas_table.rowCount())]
 
 
-def test_a_late_complication_is_added_as_an_amendment(qtbot: QtBot, db: Database, clinic: Clinic,
+def test_a_late_complication_is_added_as_an_amendment(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic,
                                                       raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     dialog = detail.amend()
     assert isinstance(dialog, AmendDialog)
     dialog.choose("Add a late complication")
@@ -137,11 +137,11 @@ def test_a_late_complication_is_added_as_an_amendment(qtbot: QtBot, db: Database
     ("infection", "2.5", "2.5"),
 ])
 def test_a_late_complications_grade_is_kept_as_typed_and_refused_with_its_reason(
-        qtbot: QtBot, db: Database, clinic: Clinic, raw: sqlite3.Connection, code: str, typed: str,
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, raw: sqlite3.Connection, code: str, typed: str,
         said: str) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     dialog = detail.amend()
     assert isinstance(dialog, AmendDialog)
     dialog.choose("Add a late complication")
@@ -154,14 +154,14 @@ def test_a_late_complications_grade_is_kept_as_typed_and_refused_with_its_reason
     assert raw.execute("SELECT COUNT(*) FROM complications WHERE session_id = ?", (signed.id,)).fetchone() == (0,)
 
 
-def test_void_with_a_reason_marks_the_session_void_and_keeps_it(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                monkeypatch: pytest.MonkeyPatch,
+def test_void_with_a_reason_marks_the_session_void_and_keeps_it(qtbot: QtBot, user: UserSession, db: Database,
+                                                                clinic: Clinic, monkeypatch: pytest.MonkeyPatch,
                                                                 raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.nurse)  # not hers, and she is no physician: no Amend or Void
-    assert not open_detail(qtbot, db, signed.id).void_button.isVisible()
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.nurse)  # not hers, and she is no physician: no Amend or Void
+    assert not open_detail(qtbot, user, db, signed.id).void_button.isVisible()
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     monkeypatch.setattr(detail, "ask_reason", lambda title, text, action: "entered for the wrong client")
     qtbot.mouseClick(detail.void_button, Qt.MouseButton.LeftButton)
     assert detail.value_text("Status") == "VOID — voided by mbrandt: entered for the wrong client"
@@ -186,11 +186,11 @@ def _when_reason_dialog_opens(qtbot: QtBot, act: Callable[[ReasonDialog], None])
     QTimer.singleShot(0, find_and_act)
 
 
-def test_a_void_reason_being_typed_comes_back_after_a_crash(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                           raw: sqlite3.Connection) -> None:
+def test_a_void_reason_being_typed_comes_back_after_a_crash(qtbot: QtBot, user: UserSession, db: Database,
+                                                            clinic: Clinic, raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     key = f"reason:Void session:{signed.id}"
 
     def type_then_die(dialog: ReasonDialog) -> None:
@@ -216,10 +216,10 @@ def test_a_void_reason_being_typed_comes_back_after_a_crash(qtbot: QtBot, db: Da
 
 
 def test_an_areas_site_is_amended_in_the_dialog_and_an_unknown_one_is_refused(
-        qtbot: QtBot, db: Database, clinic: Clinic, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     with opens(qtbot, AmendDialog, detail) as opened:
         qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
     dialog = opened.widget

@@ -35,11 +35,12 @@ from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.services.sessions.session_form_state import AreaRowState
 from clinic_log.services.sessions.session_queries import count_sessions, get_session
 from clinic_log.services.sessions.sessions import log_session, save_draft, sign_session
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.client_picker import ClientPickerDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 from tests.ui.dialogs import opened, opens
-from tests.ui.session_form_helpers import Keyboard, act_as, checked, open_form, stored
+from tests.ui.session_form_helpers import Keyboard, checked, open_form, stored
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import CONSENT_SIGNED_ON, LOT_EXPIRES, Clinic, session_entry
 
@@ -54,9 +55,9 @@ def newest_session_id(db_path: Path) -> int:
     return int(stored(db_path, "SELECT max(id) FROM sessions")[0][0])
 
 
-def test_complete_session_logged_keyboard_only_is_stored(qtbot: QtBot, db: Database, db_path: Path,
+def test_complete_session_logged_keyboard_only_is_stored(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                          clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     keys = Keyboard(qtbot)
     assert keys.focus() is form.picker.filter_edit  # the form opens ready for the first area
     keys.type("fo")
@@ -103,9 +104,9 @@ def test_complete_session_logged_keyboard_only_is_stored(qtbot: QtBot, db: Datab
     assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is None  # signed: nothing left unsaved
 
 
-def test_typical_three_area_session_takes_at_most_25_key_presses(qtbot: QtBot, db: Database, db_path: Path,
-                                                                 clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_typical_three_area_session_takes_at_most_25_key_presses(qtbot: QtBot, user: UserSession, db: Database,
+                                                                 db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     keys = Keyboard(qtbot)
     for start in ("fo", "ch", "ne"):
         keys.type(start)
@@ -119,10 +120,10 @@ def test_typical_three_area_session_takes_at_most_25_key_presses(qtbot: QtBot, d
                   signed.args[0]) == [("forehead", 0.45), ("cheeks", 0.75), ("neck", 0.75)]
 
 
-def test_form_is_prefilled_with_practitioner_last_device_lot_and_course(qtbot: QtBot, db: Database,
+def test_form_is_prefilled_with_practitioner_last_device_lot_and_course(qtbot: QtBot, user: UserSession, db: Database,
                                                                         clinic: Clinic) -> None:
     log_session(db, clinic.derm, session_entry(clinic, course_index=1, course_total=4), sign=True)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     assert form.practitioner.currentData() == clinic.derm_id
     assert form.device.currentData() == clinic.device_id
     assert form.lot.text() == "SP14-1" and form.lot_expires.value() == LOT_EXPIRES
@@ -131,16 +132,16 @@ def test_form_is_prefilled_with_practitioner_last_device_lot_and_course(qtbot: Q
 
 
 def test_owner_without_practitioner_gets_the_practitioner_they_used_last(
-        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(monkeypatch, owner)
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
+    user.sign_in(owner)
+    form = open_form(qtbot, db, user, clinic)
     assert form.practitioner.currentData() is None
     form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
     form.toggle_area("forehead")
     form.supervisor.setCurrentIndex(form.supervisor.findData(clinic.derm_id))
     assert form.save_draft_now()
     form.close()
-    again = open_form(qtbot, db, Clinic(**{**clinic.__dict__, "client_id": _second_client(db, owner)}))
+    again = open_form(qtbot, db, user, Clinic(**{**clinic.__dict__, "client_id": _second_client(db, owner)}))
     assert again.practitioner.currentData() == clinic.nurse_id
 
 
@@ -152,10 +153,10 @@ def _second_client(db: Database, owner: Actor, fitzpatrick: int | None = 2, cons
     return client.id
 
 
-def test_device_never_changes_a_typed_depth_and_enables_rf_energy_only_for_rf(qtbot: QtBot, db: Database,
-                                                                             owner: Actor, clinic: Clinic) -> None:
+def test_device_never_changes_a_typed_depth_and_enables_rf_energy_only_for_rf(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     rf = people.add_device(db, owner, "Morpheus8", "M8-1")
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("abdomen")
     row = form.area_rows.rows[0]
     assert row.depth.text() == "1.5" and row.depth.value() == 1.5  # middle of 1.0–2.0
@@ -255,10 +256,10 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.code for c in CASES])
-def test_each_warning_and_error_is_shown_with_its_message(qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic,
-                                                          case: Case) -> None:
+def test_each_warning_and_error_is_shown_with_its_message(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
+                                                          clinic: Clinic, case: Case) -> None:
     client_id = case.prepare(db, owner, clinic)
-    form = open_form(qtbot, db, Clinic(**{**clinic.__dict__, "client_id": client_id}))
+    form = open_form(qtbot, db, user, Clinic(**{**clinic.__dict__, "client_id": client_id}))
     case.fill(form, clinic)
     checked(qtbot, form, lambda: any(m.startswith(case.text) for m in form.panel.messages()))
     if case.text.startswith("Error"):
@@ -266,8 +267,9 @@ def test_each_warning_and_error_is_shown_with_its_message(qtbot: QtBot, db: Data
         assert "must be fixed before signing" in form.panel.summary.text()
 
 
-def test_errors_block_signing_and_nothing_is_stored(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_errors_block_signing_and_nothing_is_stored(qtbot: QtBot, user: UserSession, db: Database,
+                                                    clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     _lot("OLD-7", date(2025, 12, 31))(form, clinic)
     before = count_sessions(db)
     assert not form.sign()
@@ -276,9 +278,9 @@ def test_errors_block_signing_and_nothing_is_stored(qtbot: QtBot, db: Database, 
     assert form.isVisible() and form.lot.text() == "OLD-7"
 
 
-def test_warnings_need_a_typed_reason_which_is_stored(qtbot: QtBot, db: Database, db_path: Path,
+def test_warnings_need_a_typed_reason_which_is_stored(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                        clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     _depth("forehead", 1.0)(form, clinic)
     checked(qtbot, form, lambda: "reason" in form.panel.summary.text())
     assert "(required)" in form.panel.reason_label.text()
@@ -312,21 +314,21 @@ def _fill_everything(form: SessionFormDialog, clinic: Clinic) -> None:
     form.panel.reason.setPlainText("scar tissue on cheeks")
 
 
-def test_everything_typed_survives_closing_and_reopening_the_form(qtbot: QtBot, db: Database,
+def test_everything_typed_survives_closing_and_reopening_the_form(qtbot: QtBot, user: UserSession, db: Database,
                                                                  clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     _fill_everything(form, clinic)
     typed = form.state()
     form.close()  # no save pressed: the autosave keeps it
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.state() == typed
     assert again.area_rows.codes() == ["forehead", "cheeks"] and again.face_map.chosen == {"forehead", "cheeks"}
     assert "Restored what you typed" in again.panel.status.text()
 
 
-def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db: Database, db_path: Path,
-                                                              clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, user: UserSession, db: Database,
+                                                               db_path: Path, clinic: Clinic) -> None:
+    window = make_window(qtbot, db, user, db_path)
     form = window.new_session(clinic.client_id)
     assert isinstance(form, SessionFormDialog)
     _fill_everything(form, clinic)
@@ -334,7 +336,7 @@ def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db:
     window.close()  # closes the form with it: the app quits with a session half-typed
     form.close()
 
-    again = make_window(qtbot, db, db_path)
+    again = make_window(qtbot, db, user, db_path)
     box = opened(qtbot, QMessageBox, again)  # the first window, closed, may ask too
     assert box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
     with opens(qtbot, SessionFormDialog, again) as new:
@@ -346,9 +348,9 @@ def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db:
     assert resumed.state() == typed
 
 
-def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, db: Database, db_path: Path,
+def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                          clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     form = window.new_session(clinic.client_id)
     assert isinstance(form, SessionFormDialog)
     form.toggle_area("neck")
@@ -367,10 +369,10 @@ def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, db: Datab
     assert [(a.area_code, a.passes) for a in get_session(db, draft_id).areas] == [("neck", 4)]
 
 
-def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, db: Database, db_path: Path,
+def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                         clinic: Clinic) -> None:
     signed_id = newest_session_id(db_path)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     state = form.state()
     form.restore(replace(state, session_id=signed_id, areas=(AreaRowState("nose", "0.3"),)))
     assert not form.save_draft_now()
@@ -378,9 +380,9 @@ def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, db: Databa
     assert [a.area_code for a in get_session(db, signed_id).areas] == ["forehead", "cheeks"]
 
 
-def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, db: Database, clinic: Clinic,
+def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     _fill_everything(form, clinic)
     typed = form.state()
 
@@ -397,11 +399,12 @@ def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, db: Database, cl
     assert form.isVisible() and form.state() == typed
 
 
-def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     clinic: Clinic,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """An autosave of the notes half typed is still on the worker when Ctrl+S is pressed: the save waits for it,
     so the kept form draft and the saved draft session both hold every keystroke (as signing always did)."""
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("neck")
     form.area_rows.rows[0].depth.setText("0.5")
     keys = Keyboard(qtbot)
@@ -434,8 +437,8 @@ def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBo
 
 
 def test_closing_right_after_typing_keeps_the_last_keystrokes_over_an_autosave_on_its_way(
-        qtbot: QtBot, db: Database, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    form = open_form(qtbot, db, user, clinic)
     keys = Keyboard(qtbot)
     form.notes.setFocus()
     keys.type("Calm")
@@ -453,25 +456,26 @@ def test_closing_right_after_typing_keeps_the_last_keystrokes_over_an_autosave_o
     keys.type(", no redness")
     form.close()
     released.set()
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.notes.toPlainText() == "Calm, no redness"
 
 
-def test_an_autosave_of_a_newer_version_is_said_and_the_form_starts_empty(qtbot: QtBot, db: Database,
+def test_an_autosave_of_a_newer_version_is_said_and_the_form_starts_empty(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
     from clinic_log.services.sessions.form_drafts import save_form_draft
 
     save_form_draft(db, clinic.derm, form_key(clinic.client_id),
                     {"state_version": 3, "notes": "typed in a newer Clinic Log"})
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     assert form.notes.toPlainText() == "" and form.area_rows.rows == []
     assert form.panel.status.text() == (
         "What you typed last time could not be read (the stored form was written by a newer version of Clinic Log "
         "(form state version 3; this one reads up to 2)): the form starts empty.")
 
 
-def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, user: UserSession, db: Database,
+                                                       clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     for code in ("nose", "cheeks", "thighs"):
         qtbot.mouseClick(form.face_map, Qt.MouseButton.LeftButton, pos=form.face_map.area_center(code).toPoint())
     assert form.area_rows.codes() == ["nose", "cheeks", "thighs"]
@@ -483,8 +487,8 @@ def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Databas
     assert [t.split("  ")[0] for t in checked_items] == ["Cheeks", "Thighs"]
 
 
-def test_every_area_code_has_a_shape_on_the_map(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_every_area_code_has_a_shape_on_the_map(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     # every body site but "site not recorded" (only for records made before sites and indications were apart)
     assert sorted(form.face_map.area_codes) == sorted(a.code for a in form.choices.areas
                                                       if a.code != "site_not_recorded")
@@ -492,9 +496,9 @@ def test_every_area_code_has_a_shape_on_the_map(qtbot: QtBot, db: Database, clin
         assert form.face_map.area_at(form.face_map.area_center(code)) == code
 
 
-def test_supervisor_is_required_and_only_physicians_are_offered_for_a_nurse(qtbot: QtBot, db: Database,
-                                                                           clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_supervisor_is_required_and_only_physicians_are_offered_for_a_nurse(
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
     offered = [form.supervisor.itemData(n) for n in range(form.supervisor.count())]
     assert offered == [None, clinic.derm_id]
@@ -502,9 +506,9 @@ def test_supervisor_is_required_and_only_physicians_are_offered_for_a_nurse(qtbo
     assert "required" in form.supervisor_hint.text()
 
 
-def test_every_input_is_named_like_its_label_and_tab_follows_the_form(qtbot: QtBot, db: Database,
+def test_every_input_is_named_like_its_label_and_tab_follows_the_form(qtbot: QtBot, user: UserSession, db: Database,
                                                                      clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.complications.add()
     inputs: list[QWidget] = [w for kind in (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QCheckBox,
@@ -530,9 +534,9 @@ def test_every_input_is_named_like_its_label_and_tab_follows_the_form(qtbot: QtB
     assert "Ctrl+Enter" in form.sign_button.toolTip() and "Ctrl+S" in form.save_button.toolTip()
 
 
-def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Database, db_path: Path,
+def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                           clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     assert window.new_session_action.shortcut().toString() == "Ctrl+N"
     with opens(qtbot, ClientPickerDialog, window) as new:
         window.new_session_action.trigger()
@@ -546,11 +550,12 @@ def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Datab
     assert window.new_session(clinic.client_id) is form  # one form per client
 
 
-def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, user: UserSession, db: Database,
+                                                         clinic: Clinic) -> None:
     soon = date.today() + timedelta(days=6)
     log_session(db, clinic.derm, session_entry(clinic, AreaInput("neck", 0.75), cartridge_lot="OLD-1",
                                                lot_expires=soon), sign=True)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.lot.clear()
     qtbot.keyClicks(form.lot, "OLD-1")
     qtbot.keyClick(form.lot, Qt.Key.Key_Return)
@@ -562,13 +567,13 @@ def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, db: Datab
     assert form.lot_status.text() == "new lot: enter its expiry"
 
 
-def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, db: Database, db_path: Path,
+def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                            clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("nose")
     form.close()
     assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is not None
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     discard = opened(qtbot, QMessageBox, window).button(QMessageBox.StandardButton.Discard)
     assert discard is not None
     discard.click()
@@ -576,32 +581,32 @@ def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, db: Dat
     assert count_sessions(db) == 1  # only the session logged before: nothing was saved
 
 
-def test_restored_form_of_a_session_signed_meanwhile_does_not_touch_it(qtbot: QtBot, db: Database, db_path: Path,
-                                                                      clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_restored_form_of_a_session_signed_meanwhile_does_not_touch_it(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("nose")
     assert form.save_draft_now()
     draft_id = form.session_id
     assert draft_id is not None
     form.close()
     sign_session(db, clinic.derm, draft_id)  # e.g. from another workstation
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.session_id is None and f"session {draft_id} was signed meanwhile" in again.panel.status.text()
     assert again.area_rows.codes() == ["nose"]
 
 
-def test_reception_is_told_at_once_that_it_cannot_log_sessions(qtbot: QtBot, db: Database, db_path: Path,
-                                                               clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
-    window = make_window(qtbot, db, db_path)
+def test_reception_is_told_at_once_that_it_cannot_log_sessions(qtbot: QtBot, user: UserSession, db: Database,
+                                                               db_path: Path, clinic: Clinic) -> None:
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
+    window = make_window(qtbot, db, user, db_path)
     with opens(qtbot, QMessageBox, window) as told:
         assert window.new_session(clinic.client_id) is None
     assert "role 'reception' may not log sessions" in told.widget.text()
 
 
-def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBot, db: Database, db_path: Path,
-                                                                     clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     db_path: Path, clinic: Clinic) -> None:
+    window = make_window(qtbot, db, user, db_path)
     clients_page = window.pages.show_page("clients")
     client_page = clients_page.open_client(clinic.client_id)  # type: ignore[attr-defined]
     qtbot.mouseClick(client_page.new_session_button, Qt.MouseButton.LeftButton)
@@ -609,14 +614,14 @@ def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBo
     assert [f.client.id for f in forms] == [clinic.client_id]
 
 
-def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db: Database, db_path: Path,
-                                                                clinic: Clinic) -> None:
+def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, user: UserSession, db: Database,
+                                                                db_path: Path, clinic: Clinic) -> None:
     entry = session_entry(clinic, AreaInput("forehead", 0.5, 2), AreaInput("neck", 0.75, 3),
                           notes="left early; finish the log later",
                           products=(ProductInput("Numbing cream", 25), ProductInput("Hyaluronic serum")),
                           complications=(ComplicationInput("erythema", 1),))
     draft = save_draft(db, clinic.derm, entry)
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     dialog = window.open_session(draft.id)
     assert dialog is not None and dialog.edit_button.isVisible() and not dialog.amend_button.isVisible()
     with opens(qtbot, SessionFormDialog, window) as new:
@@ -645,9 +650,10 @@ def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db
     ("5", "4", "session 5 of 4"),
     ("2.5", "4", "2.5"),
 ])
-def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                  index: str, total: str, said: str) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, user: UserSession, db: Database,
+                                                                  clinic: Clinic, index: str, total: str,
+                                                                  said: str) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.area_rows.rows[0].depth.setText("0.5")
     form.course_index.setText(index)
@@ -659,7 +665,7 @@ def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, 
     assert not form.sign_button.isEnabled()
 
 
-def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: QtBot, db: Database,
+def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: QtBot, user: UserSession, db: Database,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QWidget
 
@@ -671,7 +677,7 @@ def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: Q
     monkeypatch.setattr("clinic_log.services.sessions.form_drafts.list_form_drafts", broken)
     window = QWidget()
     qtbot.addWidget(window)
-    launcher = SessionLauncher(db, window)
+    launcher = SessionLauncher(db, user, window)
     launcher.offer_unsaved_sessions()
     qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None)
     box = window.findChild(QMessageBox)
@@ -679,21 +685,21 @@ def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: Q
     assert box.text() == "Looking for unsaved session forms could not be done: no such table: form_drafts"
 
 
-def test_saving_and_signing_refresh_the_sessions_tab_and_the_client_page(qtbot: QtBot, db: Database,
+def test_saving_and_signing_refresh_the_sessions_tab_and_the_client_page(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
     from clinic_log.ui.clients.clients_page import ClientsPage
     from clinic_log.ui.sessions.history_page import SessionHistoryPage
 
     history = SessionHistoryPage(db)
     qtbot.addWidget(history)
-    clients_page = ClientsPage(db)
+    clients_page = ClientsPage(db, user)
     qtbot.addWidget(clients_page)
     history.show()
     clients_page.show()
     clients_page.open_client(clinic.client_id)
     shown = clients_page.client_page.record
     before = history.model.rowCount()
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("neck")
     assert form.save_draft_now()
     assert history.model.rowCount() == before + 1  # the draft is listed

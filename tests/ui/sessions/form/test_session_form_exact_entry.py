@@ -20,6 +20,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.people import people
 from clinic_log.services.sessions.session_form_state import SessionFormState
 from clinic_log.services.sessions.session_queries import count_sessions
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 from tests.ui.session_form_helpers import Keyboard, checked, open_form, stored
 from tests.unit.services.helpers import Clinic
@@ -45,8 +46,9 @@ def error_shown(form: SessionFormDialog, text: str) -> bool:
     return f"Error: {text}" in form.panel.messages()
 
 
-def test_depth_beyond_device_max_is_kept_and_blocks_signing(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_depth_beyond_device_max_is_kept_and_blocks_signing(qtbot: QtBot, user: UserSession, db: Database,
+                                                            clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     depth = form.area_rows.rows[0].depth
     type_into(qtbot, depth, "2.6")
@@ -60,9 +62,9 @@ def test_depth_beyond_device_max_is_kept_and_blocks_signing(qtbot: QtBot, db: Da
 
 
 @pytest.mark.parametrize(("typed", "mm"), [("2.75", 2.75), ("3", 3.0), ("3.2", 3.2), ("0.35", 0.35)])
-def test_typed_depth_is_kept_exactly_as_typed(qtbot: QtBot, db: Database, clinic: Clinic, typed: str,
+def test_typed_depth_is_kept_exactly_as_typed(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, typed: str,
                                               mm: float) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("cheeks")
     row = form.area_rows.rows[0]
     type_into(qtbot, row.depth, typed)
@@ -70,9 +72,9 @@ def test_typed_depth_is_kept_exactly_as_typed(qtbot: QtBot, db: Database, clinic
     assert row.value().depth_mm == mm
 
 
-def test_depth_with_a_decimal_comma_is_stored_as_that_number(qtbot: QtBot, db: Database, db_path: Path,
-                                                             clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_depth_with_a_decimal_comma_is_stored_as_that_number(qtbot: QtBot, user: UserSession, db: Database,
+                                                             db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     type_into(qtbot, form.area_rows.rows[0].depth, "0,5")
     qtbot.waitUntil(form.isActiveWindow)
@@ -84,9 +86,9 @@ def test_depth_with_a_decimal_comma_is_stored_as_that_number(qtbot: QtBot, db: D
 
 
 def test_switching_to_a_shorter_device_keeps_the_typed_depth_and_shows_its_range(
-        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     dermapen = people.add_device(db, owner, "Dermapen 4", "DP4-1")
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(dermapen.id))
     form.toggle_area("abdomen")
     depth = form.area_rows.rows[0].depth
@@ -98,9 +100,9 @@ def test_switching_to_a_shorter_device_keeps_the_typed_depth_and_shows_its_range
     assert not form.sign_button.isEnabled()
 
 
-def test_passes_beyond_twenty_are_kept_and_refused_by_the_checks(qtbot: QtBot, db: Database,
+def test_passes_beyond_twenty_are_kept_and_refused_by_the_checks(qtbot: QtBot, user: UserSession, db: Database,
                                                                  clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     passes = form.area_rows.rows[0].passes
     type_into(qtbot, passes, "25")
@@ -109,9 +111,9 @@ def test_passes_beyond_twenty_are_kept_and_refused_by_the_checks(qtbot: QtBot, d
     assert not form.sign_button.isEnabled()
 
 
-def test_empty_depth_is_named_in_the_checks_and_blocks_signing_and_saving(qtbot: QtBot, db: Database,
+def test_empty_depth_is_named_in_the_checks_and_blocks_signing_and_saving(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.toggle_area("cheeks")
     type_into(qtbot, form.area_rows.rows[1].depth, "")
@@ -128,20 +130,20 @@ def test_empty_depth_is_named_in_the_checks_and_blocks_signing_and_saving(qtbot:
     assert count_sessions(db) == before
 
 
-def test_typed_depth_text_survives_closing_and_reopening_the_form(qtbot: QtBot, db: Database,
+def test_typed_depth_text_survives_closing_and_reopening_the_form(qtbot: QtBot, user: UserSession, db: Database,
                                                                  clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     type_into(qtbot, form.area_rows.rows[0].depth, "2,6")
     form.close()  # no save pressed: the autosave keeps it
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.area_rows.rows[0].depth.text() == "2,6"
     assert again.area_rows.values()[0].depth_mm == 2.6
 
 
-def test_numbers_autosaved_by_the_previous_version_are_restored(qtbot: QtBot, db: Database,
+def test_numbers_autosaved_by_the_previous_version_are_restored(qtbot: QtBot, user: UserSession, db: Database,
                                                                 clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.restore(SessionFormState.from_json({"areas": [{"code": "nose", "depth": 0.3, "passes": 2, "rf_energy": 0.0}],
                                              "products": {"numbing": True, "contact": 25}}))
     row = form.area_rows.rows[0]
@@ -150,8 +152,8 @@ def test_numbers_autosaved_by_the_previous_version_are_restored(qtbot: QtBot, db
 
 
 def test_enter_in_a_depth_goes_to_the_next_depth_and_from_the_last_back_to_the_area_box(
-        qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     for code in ("forehead", "cheeks"):
         form.toggle_area(code)
     first, second = (row.depth for row in form.area_rows.rows)
@@ -163,9 +165,9 @@ def test_enter_in_a_depth_goes_to_the_next_depth_and_from_the_last_back_to_the_a
     assert keys.focus() is form.picker.filter_edit
 
 
-def test_contact_time_is_kept_as_typed_and_a_bad_one_is_named(qtbot: QtBot, db: Database, db_path: Path,
-                                                              clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_contact_time_is_kept_as_typed_and_a_bad_one_is_named(qtbot: QtBot, user: UserSession, db: Database,
+                                                              db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.products.numbing.setChecked(True)
     type_into(qtbot, form.products.contact, "4.5")
@@ -180,8 +182,8 @@ def test_contact_time_is_kept_as_typed_and_a_bad_one_is_named(qtbot: QtBot, db: 
 
 
 def test_alt_c_shows_the_new_complication_and_focuses_its_type_which_is_not_chosen(
-        qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     for code in ("forehead", "cheeks", "neck"):
         form.toggle_area(code)
     form.area_rows.rows[0].depth.setFocus()
@@ -197,9 +199,9 @@ def test_alt_c_shows_the_new_complication_and_focuses_its_type_which_is_not_chos
     assert form.complications.rows[0].value().code == ""
 
 
-def test_typing_the_first_letters_of_a_type_chooses_it_and_sets_expected(qtbot: QtBot, db: Database,
+def test_typing_the_first_letters_of_a_type_chooses_it_and_sets_expected(qtbot: QtBot, user: UserSession, db: Database,
                                                                         clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     row = form.complications.add()
     assert row.kind.currentData() is None
     QTest.keyClicks(row.kind, "po")
@@ -207,18 +209,19 @@ def test_typing_the_first_letters_of_a_type_chooses_it_and_sets_expected(qtbot: 
     assert row.expected.currentText() == "unexpected"  # the box follows the type chosen
 
 
-def test_complication_without_a_type_comes_back_without_one(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_complication_without_a_type_comes_back_without_one(qtbot: QtBot, user: UserSession, db: Database,
+                                                            clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.complications.add().action.setText("cool compress")
     form.close()
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     row = again.complications.rows[0]
     assert row.kind.currentData() is None and row.action.text() == "cool compress"
 
 
 def test_three_areas_with_typed_depths_and_a_complication_take_at_most_30_key_presses(
-        qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     keys = Keyboard(qtbot)
     for start in ("fo", "ch", "ne"):
         keys.type(start)

@@ -17,11 +17,11 @@ from clinic_log.domain.errors import AuthorityRevoked
 from clinic_log.services.clients import clients
 from clinic_log.services.people import auth
 from clinic_log.services.sessions.session_queries import get_session
-from clinic_log.ui.common.current_user import current_actor, sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.login_dialog import LoginDialog
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 from tests.ui.dialogs import opens
-from tests.ui.session_form_helpers import act_as, amend_signed_cheeks, checked, open_form
+from tests.ui.session_form_helpers import amend_signed_cheeks, checked, open_form
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import LOT_EXPIRES, Clinic
 
@@ -32,8 +32,8 @@ def clinic(chairside: Clinic) -> Clinic:
 
 
 def test_a_new_lot_typed_over_the_prefilled_one_has_no_expiry_until_one_is_entered(
-        qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     assert form.lot.text() == "SP14-1" and form.lot_expires.value() == LOT_EXPIRES
     assert not form.lot_expires.isEnabled()  # a lot on record shows its stored expiry; it is not typed over
     form.toggle_area("forehead")
@@ -57,9 +57,9 @@ def test_a_new_lot_typed_over_the_prefilled_one_has_no_expiry_until_one_is_enter
     assert stored == ("NEW-9", expiry.isoformat())
 
 
-def test_emptying_the_lot_box_records_no_lot_and_never_says_lot_none(qtbot: QtBot, db: Database,
+def test_emptying_the_lot_box_records_no_lot_and_never_says_lot_none(qtbot: QtBot, user: UserSession, db: Database,
                                                                     clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.lot.selectAll()
     qtbot.keyClick(form.lot, Qt.Key.Key_Backspace)
@@ -78,10 +78,11 @@ def _isotretinoin(db: Database, owner: Actor, clinic: Clinic) -> None:
 
 
 def test_a_stop_is_red_and_named_and_a_nurse_cannot_sign_over_it_with_any_reason(
-        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     _isotretinoin(db, owner, clinic)
-    act_as(monkeypatch, clinic.nurse)
-    form = open_form(qtbot, db, clinic)
+    user.sign_in(clinic.nurse)
+    form = open_form(qtbot, db, user, clinic)
     form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
     form.supervisor.setCurrentIndex(form.supervisor.findData(clinic.derm_id))
     form.toggle_area("forehead")
@@ -99,8 +100,8 @@ def test_a_stop_is_red_and_named_and_a_nurse_cannot_sign_over_it_with_any_reason
     draft_id = form.session_id
     assert draft_id is not None
 
-    sign_in(clinic.derm)
-    view = SessionDetailDialog(get_session(db, draft_id), db=db)
+    user.sign_in(clinic.derm)
+    view = SessionDetailDialog(get_session(db, draft_id), db=db, user=user)
     qtbot.addWidget(view)
     view.show()
     assert view.override_button.isVisible() and not view.sign_button.isVisible()  # not her session to sign
@@ -108,16 +109,16 @@ def test_a_stop_is_red_and_named_and_a_nurse_cannot_sign_over_it_with_any_reason
     view.override()
     assert "overridden by mbrandt" in view.value_text("Overrides")
 
-    sign_in(clinic.nurse)
+    user.sign_in(clinic.nurse)
     assert form.sign()  # the same content as overridden: it signs
     [stop_row] = get_session(db, draft_id).warnings
     assert (stop_row.level, stop_row.overridden_by) == ("stop", "mbrandt")
 
 
 def test_a_physician_overrides_a_stop_in_the_form_with_a_reason_of_a_few_words(
-        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     _isotretinoin(db, owner, clinic)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     checked(qtbot, form, lambda: form.panel.override.isVisible())
     form.panel.override.setPlainText("ok")
@@ -128,15 +129,15 @@ def test_a_physician_overrides_a_stop_in_the_form_with_a_reason_of_a_few_words(
         assert form.sign()
 
 
-def test_a_login_that_no_longer_stands_returns_the_window_to_the_login(qtbot: QtBot, db: Database, db_path: Path,
-                                                                      owner: Actor) -> None:
+def test_a_login_that_no_longer_stands_returns_the_window_to_the_login(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, owner: Actor) -> None:
     auth.create_user(db, owner, "desk", "Front Desk", "reception", "front-office-pass-1")
-    sign_in(auth.login(db, "desk", "front-office-pass-1"))
-    window = make_window(qtbot, db, db_path)
+    user.sign_in(auth.login(db, "desk", "front-office-pass-1"))
+    window = make_window(qtbot, db, user, db_path)
     [desk] = [u for u in auth.list_users(db, owner) if u.username == "desk"]
     auth.deactivate_user(db, owner, desk.id)
     with opens(qtbot, LoginDialog, window) as opened, pytest.raises(AuthorityRevoked, match="deactivated"):
-        clients.create_client(db, current_actor(), clients.ClientDetails("P-5", "New", "Client"))
+        clients.create_client(db, user.actor, clients.ClientDetails("P-5", "New", "Client"))
     dialog = opened.widget
     qtbot.addWidget(dialog)
     assert window.guard.locked
@@ -145,8 +146,8 @@ def test_a_login_that_no_longer_stands_returns_the_window_to_the_login(qtbot: Qt
 
 
 def test_an_amendment_refuses_nan_with_its_reason_and_asks_for_a_reason_for_a_new_warning(
-        qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
-    signed_id, view, dialog = amend_signed_cheeks(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    signed_id, view, dialog = amend_signed_cheeks(qtbot, db, user, clinic)
     dialog.choose("Cheeks: depth (mm)")
     qtbot.keyClicks(dialog.reason_edit, "pen display misread")
     for typed in ("nan", "1e309"):
@@ -169,10 +170,10 @@ def test_an_amendment_refuses_nan_with_its_reason_and_asks_for_a_reason_for_a_ne
 
 
 def test_a_window_that_only_reads_notices_a_deactivated_login_within_half_a_minute(
-        qtbot: QtBot, db: Database, db_path: Path, owner: Actor) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, owner: Actor) -> None:
     auth.create_user(db, owner, "desk", "Front Desk", "reception", "front-office-pass-1")
-    sign_in(auth.login(db, "desk", "front-office-pass-1"))
-    window = make_window(qtbot, db, db_path)
+    user.sign_in(auth.login(db, "desk", "front-office-pass-1"))
+    window = make_window(qtbot, db, user, db_path)
     assert window.guard.login_check.isActive() and window.guard.login_check.interval() == 30_000
     window.guard.check_login()  # still standing: nothing happens
     assert not window.guard.locked

@@ -16,6 +16,7 @@ from clinic_log.domain.values import AreaInput
 from clinic_log.paths import resources_dir
 from clinic_log.services.people import people
 from clinic_log.services.sessions.form_drafts import save_form_draft
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.face_map import MAP_FILE, map_parts
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
 from tests.ui.session_form_helpers import Keyboard, checked, open_form
@@ -42,20 +43,21 @@ def _morpheus(db: Database, owner: Actor) -> int:
     return people.add_device(db, owner, "Morpheus8", "M8-1").id
 
 
-def test_face_map_has_the_body_sites_and_no_indication_regions(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+def test_face_map_has_the_body_sites_and_no_indication_regions(qtbot: QtBot, user: UserSession, db: Database,
+                                                               clinic: Clinic) -> None:
     parts = map_parts((resources_dir() / MAP_FILE).read_text(encoding="utf-8"))
     assert not set(LEGACY_CODES) & set(parts)
     assert set(BODY_SITES) <= set(parts)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     for code in ("abdomen", "back", "buttocks", "arms"):
         qtbot.mouseClick(form.face_map, Qt.MouseButton.LeftButton, pos=form.face_map.area_center(code).toPoint())
     assert form.area_rows.codes() == ["abdomen", "back", "buttocks", "arms"]
 
 
-def test_indication_and_tip_chosen_end_up_in_the_session_input(qtbot: QtBot, db: Database, owner: Actor,
-                                                               clinic: Clinic) -> None:
+def test_indication_and_tip_chosen_end_up_in_the_session_input(qtbot: QtBot, user: UserSession, db: Database,
+                                                               owner: Actor, clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("cheeks")
     row = form.area_rows.rows[0]
@@ -75,20 +77,20 @@ def test_indication_and_tip_chosen_end_up_in_the_session_input(qtbot: QtBot, db:
     assert form.state().areas[0].tip == "facial"
 
 
-def test_blank_indication_and_tip_are_none_recorded(qtbot: QtBot, db: Database, owner: Actor,
+def test_blank_indication_and_tip_are_none_recorded(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
                                                     clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("neck")
     value = form.area_rows.rows[0].value()
     assert value is not None and value.indication is None and value.tip is None
 
 
-def test_a_device_without_the_tip_clears_it_and_the_row_says_so(qtbot: QtBot, db: Database, owner: Actor,
-                                                                 clinic: Clinic) -> None:
+def test_a_device_without_the_tip_clears_it_and_the_row_says_so(qtbot: QtBot, user: UserSession, db: Database,
+                                                                owner: Actor, clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("abdomen")
     _choose(form, "tip", 0, "body")
@@ -106,11 +108,11 @@ def test_a_device_without_the_tip_clears_it_and_the_row_says_so(qtbot: QtBot, db
     assert not row.note.isVisible()  # a tip chosen again settles it
 
 
-def test_a_tip_the_model_keeps_survives_a_device_change(qtbot: QtBot, db: Database, owner: Actor,
+def test_a_tip_the_model_keeps_survives_a_device_change(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
                                                         clinic: Clinic) -> None:
     first = _morpheus(db, owner)
     second = people.add_device(db, owner, "Morpheus8", "M8-2").id
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(first))
     form.toggle_area("cheeks")
     _choose(form, "tip", 0, "prime")
@@ -119,15 +121,15 @@ def test_a_tip_the_model_keeps_survives_a_device_change(qtbot: QtBot, db: Databa
     assert row.tip.currentData() == "prime" and not row.note.isVisible()
 
 
-def test_legacy_autosave_opens_as_the_indication_on_its_site_with_a_note(qtbot: QtBot, db: Database,
+def test_legacy_autosave_opens_as_the_indication_on_its_site_with_a_note(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     state = {"practitioner_id": clinic.derm_id, "areas": [  # as the form stored it before its state had a version
         {"code": "acne_scars", "depth": "1.5", "passes": "3", "technique": None, "endpoint": "", "rf_energy": ""},
         {"code": "forehead", "depth": "0.4", "passes": "1", "technique": None, "endpoint": "", "rf_energy": ""}]}
     form.close()
     save_form_draft(db, clinic.derm, form_key(clinic.client_id), state)
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.area_rows.codes() == ["cheeks", "forehead"]
     row = again.area_rows.rows[0]
     assert row.indication.currentData() == "acne_scars"
@@ -141,20 +143,21 @@ def test_legacy_autosave_opens_as_the_indication_on_its_site_with_a_note(qtbot: 
     assert again.state().areas[0].notes == (("legacy", "read as Acne scars (atrophic) on Cheeks: check the site"),)
 
 
-def test_an_area_code_not_on_record_is_named_not_dropped_unseen(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_an_area_code_not_on_record_is_named_not_dropped_unseen(qtbot: QtBot, user: UserSession, db: Database,
+                                                                clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     state = {**form.state().to_json(), "areas": [{"area_code": "elbows", "depth_mm": "1", "passes": "1"}]}
     form.close()
     save_form_draft(db, clinic.derm, form_key(clinic.client_id), state)
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.area_rows.codes() == []
     assert "Not restored: area 'elbows'" in again.panel.status.text()
 
 
-def test_a_body_tip_on_the_face_is_shown_at_the_row(qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic,
-                                                     db_path: Path) -> None:
+def test_a_body_tip_on_the_face_is_shown_at_the_row(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
+                                                    clinic: Clinic, db_path: Path) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("forehead")
     form.toggle_area("cheeks")
@@ -171,10 +174,10 @@ def test_a_body_tip_on_the_face_is_shown_at_the_row(qtbot: QtBot, db: Database, 
     assert marked.property("problem") is None
 
 
-def test_tab_goes_through_a_row_left_to_right_with_the_tip_and_energy(qtbot: QtBot, db: Database, owner: Actor,
-                                                                      clinic: Clinic) -> None:
+def test_tab_goes_through_a_row_left_to_right_with_the_tip_and_energy(qtbot: QtBot, user: UserSession, db: Database,
+                                                                      owner: Actor, clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("cheeks")
     form.toggle_area("neck")
@@ -192,15 +195,15 @@ def test_tab_goes_through_a_row_left_to_right_with_the_tip_and_energy(qtbot: QtB
                     first.remove, second.depth, second.passes]
 
 
-def test_an_unknown_indication_or_tip_in_an_autosave_is_said_on_the_row(qtbot: QtBot, db: Database, owner: Actor,
-                                                                         clinic: Clinic) -> None:
+def test_an_unknown_indication_or_tip_in_an_autosave_is_said_on_the_row(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     state = {**form.state().to_json(), "device_id": device_id, "areas": [
         {"area_code": "cheeks", "depth_mm": "1", "passes": "1", "indication": "freckles", "tip": "mega"}]}
     form.close()
     save_form_draft(db, clinic.derm, form_key(clinic.client_id), state)
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     row = again.area_rows.rows[0]
     assert row.indication.currentData() is None and row.tip.currentData() is None
     assert row.note.isVisible()
@@ -208,12 +211,12 @@ def test_an_unknown_indication_or_tip_in_an_autosave_is_said_on_the_row(qtbot: Q
     assert "Tip 'mega' is not a tip of the device chosen" in row.note.text()
 
 
-def test_the_row_says_the_range_the_checks_use_for_its_device_and_indication(qtbot: QtBot, db: Database,
-                                                                              owner: Actor, clinic: Clinic) -> None:
+def test_the_row_says_the_range_the_checks_use_for_its_device_and_indication(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     """Cheeks are 0.5–1 mm with a pen, 1–3 mm with RF; acne scars have their own range in both (the caption used to
     say the pen's site range whatever the device or indication, so 1.75 mm on acne scars looked out of range)."""
     morpheus = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(clinic.device_id))  # the SkinPen
     form.toggle_area("cheeks")
     row = form.area_rows.rows[0]
