@@ -282,8 +282,8 @@ def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, u
 
 
 def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_right(
-        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, desk: auth.UserView) -> None:
-    user.sign_out()
+        qtbot: QtBot, db: Database, db_path: Path, desk: auth.UserView) -> None:
+    user = UserSession()  # as gui.run_gui makes it: nobody logged in yet
     window = make_window(qtbot, db, user, db_path)
     assert not window.pages.isVisible() and not window.menuBar().isEnabled()
     dialog = window.guard.lock_at_start()
@@ -298,10 +298,10 @@ def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_ri
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
 
 
-def test_login_from_the_environment_unlocks_a_window_opened_at_start(qtbot: QtBot, user: UserSession, db: Database,
-                                                                     db_path: Path, desk: auth.UserView,
+def test_login_from_the_environment_unlocks_a_window_opened_at_start(qtbot: QtBot, db: Database, db_path: Path,
+                                                                     desk: auth.UserView,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    user.sign_out()
+    user = UserSession()  # as gui.run_gui makes it: nobody logged in yet
     monkeypatch.setenv(USER_ENV, "desk")
     monkeypatch.setenv(PASSWORD_ENV, "reception-pass-1")
     window = make_window(qtbot, db, user, db_path)
