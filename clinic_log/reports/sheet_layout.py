@@ -169,14 +169,16 @@ class CachedPara(Paragraph):  # type: ignore[misc]  # reportlab is untyped
 
     A table lays out each cell once to size its rows and again when it draws them; line
     breaking only depends on the available width, so the second wrap at the same width
-    reuses the first one's result instead of breaking the lines again.
+    reuses the first one's result instead of breaking the lines again. A paragraph that found
+    no room at the foot of a page has thrown its lines away (reportlab's ``split``), so it
+    breaks them again on the next page.
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         cached = self._wrapped
-        if cached is not None and cached[0] == availWidth:
+        if cached is not None and cached[0] == availWidth and hasattr(self, "blPara"):
             return cached[1]
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, size)

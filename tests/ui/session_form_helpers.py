@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -13,14 +14,19 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
 from clinic_log.domain.values import AreaInput
+from clinic_log.services.clients import clients
+from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.amend_dialog import AmendDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
-from tests.unit.services.helpers import Clinic, session_entry
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, session_entry
+
+SKINPEN_RANGE = "is outside the SkinPen Precision's range 0.25–2.5 mm"
 
 
 def stored(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -47,6 +53,46 @@ def checked(qtbot: QtBot, form: SessionFormDialog, condition: Callable[[], bool]
         qtbot.waitUntil(condition)
 
 
+def type_into(qtbot: QtBot, field: QWidget, text: str) -> None:
+    """Replace what `field` holds by typing `text` (ASCII), as a user who selected it all would."""
+    field.setFocus()
+    field.selectAll()  # type: ignore[attr-defined]
+    QTest.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(field, text)
+
+
+def error_shown(form: SessionFormDialog, text: str) -> bool:
+    return f"Error: {text}" in form.panel.messages()
+
+
+def second_client(db: Database, owner: Actor, fitzpatrick: int | None = 2, consent: date | None = CONSENT_SIGNED_ON,
+                  ref: str = "P-2") -> int:
+    """Amara Okafor, a second client (Fitzpatrick and consent as given)."""
+    client = clients.create_client(db, owner, clients.ClientDetails(ref, "Amara", "Okafor", fitzpatrick=fitzpatrick))
+    if consent is not None:
+        record_consent(db, owner, client.id, "Amara Okafor", consent)
+    return client.id
+
+
+def fill_everything(form: SessionFormDialog, clinic: Clinic) -> None:
+    """Type something into every part of the form (two areas, a half-typed lot, products, course, a complication,
+    notes and a reason)."""
+    form.toggle_area("forehead")
+    form.toggle_area("cheeks")
+    form.area_rows.rows[1].depth.setText("1.1")
+    form.area_rows.rows[1].passes.setText("3")
+    form.area_rows.rows[1].endpoint.setCurrentText("pinpoint bleeding")
+    form.lot.setText("HALF-TYPED")
+    form.products.numbing.setChecked(True)
+    form.products.serum.setCurrentText("Hyaluronic acid serum")
+    form.course_index.setText("2")
+    form.course_total.setText("4")
+    form.skin_response.setCurrentText("mild erythema")
+    form.complications.add().action.setText("cool compress")
+    form.notes.setPlainText("Łukasiewicz asked about PRP")
+    form.panel.reason.setPlainText("scar tissue on cheeks")
+
+
 @dataclass
 class Keyboard:
     """Sends key presses to whatever has the focus, and counts them (a chord such as Ctrl+Enter counts once)."""
@@ -71,6 +117,14 @@ class Keyboard:
             QTest.keyClick(self.focus(), key, modifier)
             self.presses += 1
             QApplication.processEvents()
+
+
+def open_detail(qtbot: QtBot, user: UserSession, db: Database, session_id: int) -> SessionDetailDialog:
+    """The session view of `session_id`, shown."""
+    dialog = SessionDetailDialog(get_session(db, session_id), db=db, user=user)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
 
 
 def amend_signed_cheeks(qtbot: QtBot, db: Database, user: UserSession,

@@ -87,16 +87,16 @@ def test_missing_column_is_reported(db_path: Path, tmp_path: Path, capsys: pytes
 def test_recall_lists_every_area_treated_with_the_lot(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--db", str(imported), "recall", "--lot", "DP16-240117")
     rows = list(csv.reader(io.StringIO(out)))
-    assert code == 0 and rows[0] == ["session_id", "date", "client_ref", "client_name", "practitioner", "area",
-                                     "indication", "area_name"]
-    assert sorted((r[2], r[5]) for r in rows[1:]) == [("P-1001", "cheeks"), ("P-1001", "forehead"),
+    assert code == 0 and rows[0] == ["session_id", "date", "client_ref", "client_name", "phone", "email",
+                                     "practitioner", "area", "indication", "area_name"]
+    assert sorted((r[2], r[7]) for r in rows[1:]) == [("P-1001", "cheeks"), ("P-1001", "forehead"),
                                                       ("P-1003", "cheeks")]
     assert "Amélie Durand" in out
 
 
 def test_recall_of_unknown_lot_is_bad_input(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--db", str(imported), "recall", "--lot", "NOPE")
-    assert code == 2 and err.strip() == "clinic-log: cartridge lot NOPE not found"
+    assert code == 2 and err.strip() == "clinic-log: cartridge lot 'NOPE' not found; no lot number contains it"
 
 
 def test_export_csv_has_bom_and_one_row_per_area(imported: Path, tmp_path: Path,
@@ -236,3 +236,12 @@ def test_a_number_outside_what_a_command_takes_is_one_line_exit_2(
     assert len(err.strip().splitlines()) == 1 and f"'{args[-1] if args[0] == 'demo' else args[1]}' is not allowed; " \
         in err
     assert not db_path.exists() and not (tmp_path / "x.pdf").exists()
+
+
+def test_recall_of_part_of_a_lot_number_names_the_lots_containing_it(
+        imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--db", str(imported), "recall", "--lot", "240117")
+    assert (code, out) == (2, "")
+    assert err.strip() == "clinic-log: cartridge lot '240117' not found; lots whose number contains it: DP16-240117"
+    code, out, _ = run(capsys, "--db", str(imported), "recall", "--lot", "dp16-240117")
+    assert code == 0 and "Amélie Durand" in out

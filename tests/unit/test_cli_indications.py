@@ -9,11 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from clinic_log.db.engine import Database
-from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
-from clinic_log.domain.errors import InvalidValue, PermissionDenied
-from clinic_log.services.clinic.indications import list_indications, set_indication_site
 from tests.unit.cli_helpers import run
 
 
@@ -62,12 +57,3 @@ def test_bad_set_site_exits_2_with_one_line_and_changes_nothing(
     assert "Traceback" not in err
     with sqlite3.connect(ready) as raw:
         assert raw.execute("SELECT count(*) FROM audit_log WHERE entity = 'indication'").fetchone() == (0,)
-
-
-def test_only_the_owner_sets_a_site(db: Database, owner: Actor) -> None:
-    with pytest.raises(PermissionDenied):
-        set_indication_site(db, Actor("rita", UserRole.RECEPTION), "scars", "back")
-    with pytest.raises(InvalidValue):
-        set_indication_site(db, owner, "scars", "acne_scars")  # an indication is not a site
-    assert set_indication_site(db, owner, "scars", "back")
-    assert {i.code: i.default_site for i in list_indications(db)}["scars"] == "back"

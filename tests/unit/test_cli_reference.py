@@ -10,11 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
-from clinic_log.domain.errors import PermissionDenied
-from clinic_log.services.backup.database import prepare_database
-from clinic_log.services.clinic.reference_files import FILES, export_reference, load_reference
+from clinic_log.services.clinic.reference_files import FILES
 from tests.unit.cli_helpers import run
 
 
@@ -129,15 +125,3 @@ def test_a_folder_that_is_not_one_or_holds_no_reference_file_is_one_line(
         code, _, err = run(capsys, "--db", str(ready), "reference", action, str(target))
         assert code == 2
         assert len(err.strip().splitlines()) == 1 and err.startswith("clinic-log: folder: ")
-
-
-def test_only_the_owner_loads_or_exports(ready: Path, tmp_path: Path) -> None:
-    db = prepare_database(str(ready))
-    try:
-        for role in (UserRole.PRACTITIONER, UserRole.RECEPTION):
-            with pytest.raises(PermissionDenied):
-                export_reference(db, Actor("someone", role), tmp_path)
-            with pytest.raises(PermissionDenied):
-                load_reference(db, Actor("someone", role), tmp_path)
-    finally:
-        db.dispose()

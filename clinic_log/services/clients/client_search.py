@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Client
-from clinic_log.domain.text import fold
+from clinic_log.services.common.text_match import contains, words_in
 
 PAGE_SIZE = 50
 
@@ -67,14 +66,6 @@ def phone_needle(text: str) -> str | None:
     return None
 
 
-def _like_escaped(needle: str) -> str:
-    return needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(column: Any, needle: str) -> Any:
-    return column.like(f"%{_like_escaped(needle)}%", escape="\\")
-
-
 def search_statement(query: str) -> Select[int, str, str, str, date | None, str | None]:
     """The SELECT for `query` (without limit/offset), rows in search-key order.
 
@@ -87,12 +78,11 @@ def search_statement(query: str) -> Select[int, str, str, str, date | None, str 
                      Client.phone)
     if (born := parse_typed_date(query)) is not None:
         return columns.where(Client.date_of_birth == born).order_by(func.lower(Client.search_key), Client.id)
-    words = fold(query).split()
-    if not words:
+    name_match = words_in(Client.search_key, query)
+    if name_match is None:
         return columns.order_by(Client.search_key, Client.id)
-    name_match = and_(*(_contains(Client.search_key, word) for word in words))
     if (phone := phone_needle(query)) is not None:
-        return (columns.where(or_(name_match, _contains(func.replace(Client.phone, " ", ""), phone)))
+        return (columns.where(or_(name_match, contains(func.replace(Client.phone, " ", ""), phone)))
                 .order_by(func.lower(Client.search_key), Client.id))
     return columns.where(name_match).order_by(Client.search_key, Client.id)
 

@@ -18,7 +18,7 @@ class SessionFilter:
     `local_day_bounds` (a session at 23:30 local time belongs to that local day wherever UTC is)."""
 
     client_id: int | None = None
-    client_ref: str | None = None  # exact reference, e.g. "P-1001"
+    client: str | None = None  # part of a reference or name, any case, accents or not: "d-00000", "lukasiewicz"
     practitioner_id: int | None = None
     device_id: int | None = None
     area_code: str | None = None

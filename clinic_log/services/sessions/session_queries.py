@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Boolean, ColumnElement, Select, and_, case, exists, func, select, tuple_
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from clinic_log.db import dialect
@@ -31,6 +31,7 @@ from clinic_log.db.models import (
 )
 from clinic_log.domain.errors import NotFound
 from clinic_log.services.common.clock import from_utc_naive, to_utc_naive
+from clinic_log.services.common.text_match import words_in
 from clinic_log.services.sessions.session_filter import (  # apart, so the UI imports them without SQLAlchemy
     SIGNED_OVER_STOP,
     Choice,
@@ -120,15 +121,27 @@ def _complication_ids(flt: SessionFilter) -> Select[Any]:
     return stmt
 
 
+def _client_matches(typed: str) -> ColumnElement[bool] | None:
+    """The clients a typed client filter means: the one whose reference it is (any case) when there is one —
+    "d-0000021" is not also D-00000210 — else every client with each typed word in their name or reference."""
+    words = words_in(Client.search_key, typed)
+    if words is None:
+        return None
+    ref = func.lower(Client.client_ref)
+    exact = typed.strip().lower()
+    named = aliased(Client)
+    is_a_ref = exists().where(func.lower(named.client_ref) == exact)
+    return case((is_a_ref, ref == exact), else_=words)
+
+
 def _conditions(flt: SessionFilter, *, probe_complications: bool,
                 with_complication: bool = True) -> list[ColumnElement[bool]]:
     s = TreatmentSession
     conditions: list[ColumnElement[bool]] = []
     if flt.client_id is not None:
         conditions.append(s.client_id == flt.client_id)
-    if flt.client_ref is not None:  # one indexed lookup, then the (client_id, started_at) index
-        conditions.append(s.client_id == select(Client.id).where(Client.client_ref == flt.client_ref)
-                          .scalar_subquery())
+    if flt.client is not None and (matching := _client_matches(flt.client)) is not None:
+        conditions.append(s.client_id.in_(select(Client.id).where(matching)))  # then (client_id, started_at)
     if flt.practitioner_id is not None:
         conditions.append(s.practitioner_id == flt.practitioner_id)
     if flt.device_id is not None:

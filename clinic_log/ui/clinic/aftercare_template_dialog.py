@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,11 +57,8 @@ def version_line(version: TemplateVersion) -> str:
 class AftercareTemplateDialog(QDialog):
     """Edit the latest template; each Save stores a new version (older sheets keep naming theirs).
 
-    Emits `template_saved(TemplateVersion)` after each save. Problems the services find are shown in the dialog,
-    naming the step or field, and the edits stay as they were.
+    Problems the services find are shown in the dialog, naming the step or field, and the edits stay as they were.
     """
-
-    template_saved = Signal(object)  # TemplateVersion
 
     def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -208,7 +205,6 @@ class AftercareTemplateDialog(QDialog):
         self.version_label.setText(version_line(saved))
         self._fill_history(template_versions(self._db))
         self._say(f"Saved as version {saved.version}")
-        self.template_saved.emit(saved)
         return saved
 
     def _show(self, version: TemplateVersion) -> None:

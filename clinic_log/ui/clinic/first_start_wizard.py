@@ -144,6 +144,9 @@ class FirstStartWizard(QWizard):
             return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            # the clinic is checked again before the owner exists: a refusal after it would leave an owner this
+            # wizard can never finish with ("users already exist")
+            validate_clinic(self.clinic_page.details())
             owner = auth.create_first_owner(self._db, page.username_edit.text(), page.full_name_edit.text(),
                                             page.password_edit.text())
             save_clinic(self._db, owner, self.clinic_page.details())

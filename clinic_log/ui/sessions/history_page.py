@@ -6,6 +6,8 @@ the data folder).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QStyle, QTableView, QVBoxLayout, QWidget
@@ -16,14 +18,18 @@ from clinic_log.services.sessions.session_filter import SessionFilter
 from clinic_log.services.sessions.session_views import SessionRow
 from clinic_log.services.sessions.startup_queries import FirstScreen
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.operations import CLIENTS, PEOPLE, SESSIONS, on_records_changed
+from clinic_log.ui.common.operations import CLIENTS, PEOPLE, SESSIONS, QueryOp, on_records_changed
 from clinic_log.ui.sessions.history_filter_bar import HistoryFilterBar
 from clinic_log.ui.sessions.session_table_model import HEADERS, Column, SessionTableModel
+
+if TYPE_CHECKING:
+    from clinic_log.services.clients.client_search import ClientRow
 
 EMPTY_DATABASE = "No sessions yet — import or log one (clinic-log import …)"
 NO_MATCH = "No sessions match these filters"
 _WIDEST = 280  # px: one long name must not push the other columns off screen
 HIDDEN_COLUMNS_KEY = "history/hidden_columns"
+SUGGESTIONS = 8  # clients offered under the filter's client box
 
 
 def ui_settings() -> QSettings:
@@ -91,6 +97,7 @@ class SessionHistoryPage(QWidget):
         self.setTabOrder(self.filter_bar.clear_button, self.view)
 
         self.filter_bar.filter_changed.connect(self.apply_filter)
+        self.filter_bar.client_typed.connect(self._suggest_clients)
         self._summary = ""
         self._select_first_row()
 
@@ -120,6 +127,17 @@ class SessionHistoryPage(QWidget):
         self._background.run("count", lambda: self._first_screen.reader.count_sessions(flt),
                              lambda count: self._set_summary(summary_text(count, flt)),
                              lambda exc: self._set_summary(f"Could not count the sessions: {exc}"))
+
+    def _suggest_clients(self, typed: str) -> None:
+        """Look up the clients matching what was typed in the filter's client box, off the GUI thread."""
+        from clinic_log.services.clients.client_search import search_clients  # not on the start-up path
+
+        def found(rows: list[ClientRow]) -> None:
+            self.filter_bar.set_client_suggestions(
+                typed, [(f"{r.full_name} ({r.client_ref})", r.client_ref) for r in rows])
+
+        QueryOp(self._db, self, "Client suggestions", lambda db: search_clients(db, typed, limit=SUGGESTIONS),
+                found, key="client suggestions").run_in_background()
 
     def _set_summary(self, text: str) -> None:
         self._summary = text

@@ -1,6 +1,6 @@
-"""Pre-treatment sheet… on the client page and in its consultation form: the sheet is previewed with the client's
-own findings, then saved or printed; each save and print is one audit row against the client, opening the preview
-records nothing; reception may print it too."""
+"""Pre-treatment sheet… on the client page: the sheet is previewed with the client's own findings, then saved or
+printed; each save and print is one audit row against the client, opening the preview records nothing; reception
+may print it too. The consultation form's own button is tested with the form (test_consultation_form.py)."""
 
 from __future__ import annotations
 
@@ -121,34 +121,3 @@ def test_reception_may_print_the_sheet(qtbot: QtBot, user: UserSession, db: Data
     assert [row[:2] for row in pretreatment_audit(raw)] == [("saved", "desk")]
 
 
-def consultation_preview(qtbot: QtBot, page: ClientPage) -> PretreatmentPreviewDialog:
-    form = page.consultation
-    assert form.pretreatment_button.accessibleName() == form.pretreatment_button.text() == "Pre-treatment sheet…"
-    assert form.pretreatment_button.isEnabled()
-    qtbot.mouseClick(form.pretreatment_button, Qt.MouseButton.LeftButton)
-    (dialog,) = [d for d in form.findChildren(PretreatmentPreviewDialog) if d.isVisible()]
-    qtbot.waitUntil(lambda: dialog.document.status() == QPdfDocument.Status.Ready, timeout=15000)
-    return dialog
-
-
-def test_the_consultation_form_opens_the_sheet_of_the_client_it_shows(qtbot: QtBot, user: UserSession, db: Database,
-                                                                      owner: Actor, client_id: int,
-                                                                      raw: sqlite3.Connection) -> None:
-    other = clients.create_client(db, owner, ClientDetails("P-2", "Ana", "Silva", date(1985, 3, 3))).id
-    page = client_page(qtbot, user, db, client_id)
-    page.show_client(other)  # the form follows the page to another client
-    dialog = consultation_preview(qtbot, page)
-    assert dialog.client_id == other and dialog.windowTitle() == "Before treatment — Ana Silva"
-    dialog.close()
-    page.show_client(client_id)
-    dialog = consultation_preview(qtbot, page)
-    assert dialog.client_id == client_id and dialog.windowTitle() == "Before treatment — Zófia Łukasiewicz"
-    assert pretreatment_audit(raw) == []  # opening the preview records nothing
-
-
-def test_reception_may_print_the_sheet_from_the_read_only_consultation(
-        qtbot: QtBot, user: UserSession, db: Database, client_id: int) -> None:
-    user.sign_in(Actor("desk", UserRole.RECEPTION))
-    page = client_page(qtbot, user, db, client_id)
-    assert not page.consultation.add_finding_button.isEnabled()  # the consultation is read-only for reception
-    assert consultation_preview(qtbot, page).client_id == client_id

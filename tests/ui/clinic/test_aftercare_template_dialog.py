@@ -107,26 +107,6 @@ def test_an_empty_step_is_named_and_nothing_is_stored_or_lost(qtbot: QtBot, user
     assert dialog.message.text() == "Saved as version 4"
 
 
-def test_steps_can_be_added_removed_and_moved(qtbot: QtBot, user: UserSession, db: Database) -> None:
-    dialog = make_dialog(qtbot, user, db)
-    mechanical = dialog.editors["mechanical"]
-    whens = [step["when"] for step in latest_template(db).body["modalities"]["mechanical"]]
-
-    mechanical.table.selectRow(0)
-    qtbot.mouseClick(mechanical.down_button, Qt.MouseButton.LeftButton)
-    mechanical.table.selectRow(4)
-    qtbot.mouseClick(mechanical.remove_button, Qt.MouseButton.LeftButton)
-    mechanical.table.selectRow(0)
-    qtbot.mouseClick(mechanical.add_button, Qt.MouseButton.LeftButton)  # below the selected step
-    set_cell(mechanical, 1, WHEN, "Week 2")
-    set_cell(mechanical, 1, TEXT, "Book your next session.")
-    save(qtbot, dialog)
-
-    stored = latest_template(db).body["modalities"]["mechanical"]
-    assert [step["when"] for step in stored] == [whens[1], "Week 2", whens[0], whens[2], whens[3]]
-    assert stored[1]["text"] == "Book your next session."
-
-
 def test_a_modality_without_steps_or_an_empty_call_us_box_is_refused(qtbot: QtBot, user: UserSession,
                                                                      db: Database) -> None:
     dialog = make_dialog(qtbot, user, db)

@@ -112,9 +112,3 @@ def test_an_amendment_being_typed_comes_back_after_a_crash(qtbot: QtBot, user: U
     assert load_form_draft(db, user.actor, f"amend:{signed.id}") is None
 
 
-def test_a_read_only_consent_text_keeps_no_draft(qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> None:
-    clinic = make_clinic(db, owner)
-    user.sign_in(clinic.nurse)  # practitioners read the wording; only the owner changes it
-    dialog = ConsentTextDialog(db, user)
-    qtbot.addWidget(dialog)
-    assert dialog.body_edit.isReadOnly() and dialog.autosave is None

@@ -1,4 +1,4 @@
-"""Login at start, lockout message, first-start wizard, user switch and the idle lock."""
+"""Login at start, lockout message, user switch and the idle lock (the first-start wizard has its own test file)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLineEdit
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import AuditEntry, User
+from clinic_log.db.models import AuditEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.clinic.clinic_settings import read_settings
 from clinic_log.services.people import auth
 from clinic_log.services.people.auth import LoginFailed
-from clinic_log.ui.clinic.first_start_wizard import FirstStartWizard
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.login_dialog import PASSWORD_ENV, USER_ENV, LoginDialog, login_from_environment
 from tests.actors import logged_in_as
@@ -88,81 +87,6 @@ def test_credentials_from_the_environment_are_checked_like_typed_ones(db: Databa
         login_from_environment(db)
     monkeypatch.setenv(PASSWORD_ENV, "reception-pass-1")
     assert logged_in_as(login_from_environment(db), Actor("desk", UserRole.RECEPTION))
-
-
-def type_into(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
-    widget.clear()
-    qtbot.keyClicks(widget, text)
-
-
-def test_the_first_start_wizard_creates_the_clinic_and_the_owner(qtbot: QtBot, db: Database,
-                                                                 tmp_path: Path) -> None:
-    logo = tmp_path / "logo.png"
-    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
-    wizard = FirstStartWizard(db)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    page = wizard.clinic_page
-    type_into(qtbot, page.name_edit, "Skin Studio")
-    qtbot.keyClicks(page.address_edit, "1 High Street")
-    type_into(qtbot, page.phone_edit, "+44 20 0000 0000")
-    type_into(qtbot, page.logo_edit, str(logo))
-    wizard.next()
-    assert wizard.currentPage() is wizard.owner_page
-    owner_page = wizard.owner_page
-    type_into(qtbot, owner_page.username_edit, "ada")
-    type_into(qtbot, owner_page.full_name_edit, "Ada Owner")
-    type_into(qtbot, owner_page.password_edit, "founder-pass-01")
-    type_into(qtbot, owner_page.confirm_edit, "founder-pass-02")
-    wizard.accept()
-    assert "two passwords differ" in owner_page.error_label.text() and not auth.has_users(db)
-    type_into(qtbot, owner_page.confirm_edit, "founder-pass-01")
-    wizard.accept()
-    assert wizard.result() == QDialog.DialogCode.Accepted
-    assert logged_in_as(wizard.actor, Actor("ada", UserRole.OWNER))
-    settings = read_settings(db)
-    assert (settings["clinic.name"], settings["clinic.address"], settings["clinic.phone"]) == (
-        "Skin Studio", "1 High Street", "+44 20 0000 0000")
-    assert Path(settings["clinic.logo_path"]).read_bytes() == logo.read_bytes()
-    with db.reading() as session:
-        assert session.scalar(select(User.role).where(User.username == "ada")) == "owner"
-
-
-def type_characters(widget: QLineEdit, text: str) -> None:
-    """Type text holding non-ASCII characters one by one (qtbot.keyClicks aborts on them)."""
-    from PySide6.QtTest import QTest
-
-    widget.clear()
-    widget.setFocus()
-    for char in text:
-        QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier)
-
-
-def test_the_first_start_wizard_shows_the_password_rule_and_refuses_inline(qtbot: QtBot, db: Database) -> None:
-    wizard = FirstStartWizard(db)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    type_into(qtbot, wizard.clinic_page.name_edit, "Skin Studio")
-    wizard.next()
-    page = wizard.owner_page
-    assert "at least 12 characters, not a common password" in page.subTitle()
-    type_characters(page.username_edit, "ad\u200bmin")
-    assert page.username_edit.text() == "ad\u200bmin"
-    type_into(qtbot, page.full_name_edit, "Ada Owner")
-    for edit in (page.password_edit, page.confirm_edit):
-        type_into(qtbot, edit, "founder-pass-01")
-    wizard.accept()
-    assert "U+200B ZERO WIDTH SPACE" in page.error_label.text() and not auth.has_users(db)
-    type_into(qtbot, page.username_edit, " Ada ")
-    for edit in (page.password_edit, page.confirm_edit):
-        type_into(qtbot, edit, "Password1234")
-    wizard.accept()
-    assert "one of the most common passwords" in page.error_label.text() and not auth.has_users(db)
-    for edit in (page.password_edit, page.confirm_edit):
-        type_into(qtbot, edit, "founder-pass-01")
-    wizard.accept()
-    assert wizard.result() == QDialog.DialogCode.Accepted
-    assert logged_in_as(wizard.actor, Actor("ada", UserRole.OWNER))
 
 
 def test_the_login_dialog_finds_the_user_whatever_the_case_and_spaces_typed(qtbot: QtBot, db: Database,
@@ -298,9 +222,8 @@ def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_ri
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
 
 
-def test_login_from_the_environment_unlocks_a_window_opened_at_start(qtbot: QtBot, db: Database, db_path: Path,
-                                                                     desk: auth.UserView,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_login_from_the_environment_unlocks_a_window_opened_at_start(
+        qtbot: QtBot, db: Database, db_path: Path, desk: auth.UserView, monkeypatch: pytest.MonkeyPatch) -> None:
     user = UserSession()  # as gui.run_gui makes it: nobody logged in yet
     monkeypatch.setenv(USER_ENV, "desk")
     monkeypatch.setenv(PASSWORD_ENV, "reception-pass-1")
@@ -314,7 +237,6 @@ def test_the_owner_edits_the_art15_texts_in_clinic_settings_and_an_empty_one_is_
         qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> None:
     from PySide6.QtWidgets import QPlainTextEdit
 
-    from clinic_log.services.clinic.clinic_settings import read_settings
     from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
 
     window = make_window(qtbot, db, user, db_path)

@@ -64,12 +64,37 @@ def first(raw: sqlite3.Connection, query: str) -> object:
     return raw.execute(query).fetchone()[0]
 
 
-def test_client_ref_filter(qtbot: QtBot, history: SessionHistoryPage, raw: sqlite3.Connection) -> None:
+def test_a_typed_client_reference_in_lower_case_shows_that_clients_sessions(
+        qtbot: QtBot, history: SessionHistoryPage, raw: sqlite3.Connection) -> None:
     ref, client_id = raw.execute("SELECT client_ref, id FROM clients ORDER BY id LIMIT 1").fetchone()
-    type_into(qtbot, history.filter_bar.client_edit, ref)
+    type_into(qtbot, history.filter_bar.client_edit, ref.lower())
     expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE client_id = ?", (client_id,))}
     assert expected and all_ids(history) == expected
     assert {history.model.display_text(r, Column.CLIENT_REF) for r in range(history.model.rowCount())} == {ref}
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing the keyboard")
+def test_part_of_a_name_typed_in_any_case_suggests_the_client_and_down_enter_takes_it(
+        qtbot: QtBot, history: SessionHistoryPage, raw: sqlite3.Connection) -> None:
+    """Reception types a few letters of the surname in lower case; the box suggests the client by name and
+    reference, Down and Enter take the suggestion, and the list shows that client's sessions only."""
+    client_id, ref, last = raw.execute("SELECT id, client_ref, last_name FROM clients ORDER BY id LIMIT 1").fetchone()
+    history.show()
+    qtbot.waitExposed(history)
+    edit = history.filter_bar.client_edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, last[:5].lower())
+    popup = history.filter_bar.client_popup
+    suggestions = history.filter_bar.client_suggestions
+    qtbot.waitUntil(lambda: popup.isVisible() and suggestions.rowCount() > 0)
+    shown = [suggestions.item(r).text() for r in range(suggestions.rowCount())]
+    row = next(r for r, line in enumerate(shown) if line.endswith(f"({ref})"))
+    for _ in range(row + 1):
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert edit.text() == ref
+    expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE client_id = ?", (client_id,))}
+    qtbot.waitUntil(lambda: all_ids(history) == expected)
 
 
 def test_device_filter(history: SessionHistoryPage, raw: sqlite3.Connection) -> None:
@@ -177,7 +202,7 @@ def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, user: UserSession, demo_
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.result_shown) as shown:
         type_into(qtbot, page.lot_edit, "NO-SUCH-LOT")
-    assert shown.args[0] == "Recall failed: cartridge lot NO-SUCH-LOT not found"
+    assert shown.args[0] == "Recall failed: cartridge lot 'NO-SUCH-LOT' not found; no lot number contains it"
     assert page.model.rowCount() == 0 and not page.export_button.isEnabled()
 
 

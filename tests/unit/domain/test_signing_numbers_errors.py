@@ -1,5 +1,4 @@
-"""What a signature goes ahead over (signing.go_ahead), numbers and dates as typed on their edges, and the one line
-each domain error shows the user."""
+"""What a signature goes ahead over (signing.go_ahead), and dates as typed on their edges."""
 
 from __future__ import annotations
 
@@ -8,17 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from clinic_log.domain.dates import parse_day, parse_moment
-from clinic_log.domain.enums import Level, Technique, allowed
-from clinic_log.domain.errors import (
-    AuthorityRevoked,
-    ChangedElsewhere,
-    ImportRefused,
-    InvalidValue,
-    LineProblem,
-    NotFound,
-    PermissionDenied,
-)
-from clinic_log.domain.numbers import is_finite_number, parse_decimal, parse_whole
+from clinic_log.domain.enums import Level
+from clinic_log.domain.errors import InvalidValue
 from clinic_log.domain.signing import (
     NOT_ALLOWED,
     OWN_CREDENTIAL,
@@ -132,50 +122,6 @@ def test_a_problem_the_signer_was_not_shown_is_refused() -> None:
         sign([WARN], shown=frozenset(), reason="fine")
 
 
-# --- numbers ---------------------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("typed", "value"), [("0,5", 0.5), (" 0.75 ", 0.75), ("1", 1.0), (".5", 0.5), ("2.", 2.0),
-                                              ("123456789012", 123456789012.0)])
-def test_a_decimal_is_read_exactly_with_a_point_or_a_comma(typed: str, value: float) -> None:
-    assert parse_decimal(typed, "depth", "a depth in mm") == value
-
-
-@pytest.mark.parametrize(("typed", "allowed_text"), [
-    ("", "enter a depth in mm"), ("   ", "enter a depth in mm"),
-    ("1,000.5", "a depth in mm, written with digits and one decimal point or comma"),
-    ("nan", "a depth in mm, written with digits and one decimal point or comma"),
-    ("1e309", "a depth in mm, written with digits and one decimal point or comma"),
-    ("-1", "a depth in mm, written with digits and one decimal point or comma"),
-    ("1234567890123", "a depth in mm, written with digits and one decimal point or comma"),  # 13 digits
-])
-def test_a_decimal_that_is_not_one_is_refused_naming_the_field(typed: str, allowed_text: str) -> None:
-    with pytest.raises(InvalidValue) as refused:
-        parse_decimal(typed, "depth", "a depth in mm")
-    assert (refused.value.field, refused.value.value, refused.value.allowed) == ("depth", typed, allowed_text)
-
-
-@pytest.mark.parametrize(("typed", "value"), [("0", 0), (" 20 ", 20), ("123456789012", 123456789012)])
-def test_a_whole_number_is_read_exactly(typed: str, value: int) -> None:
-    assert parse_whole(typed, "passes", "a number of passes") == value
-
-
-@pytest.mark.parametrize(("typed", "allowed_text"), [
-    ("", "enter a number of passes"), (" ", "enter a number of passes"),
-    ("2.5", "a number of passes, written with digits only"), ("-1", "a number of passes, written with digits only"),
-    ("1234567890123", "a number of passes, written with digits only"),
-])
-def test_a_whole_number_that_is_not_one_is_refused(typed: str, allowed_text: str) -> None:
-    with pytest.raises(InvalidValue) as refused:
-        parse_whole(typed, "passes", "a number of passes")
-    assert (refused.value.field, refused.value.value, refused.value.allowed) == ("passes", typed, allowed_text)
-
-
-@pytest.mark.parametrize(("value", "finite"), [(1, True), (0.5, True), (float("nan"), False), (float("inf"), False),
-                                               (True, False), ("1", False), (None, False)])
-def test_only_real_finite_numbers_count_as_numbers(value: object, finite: bool) -> None:
-    assert is_finite_number(value) is finite
-
-
 # --- dates on their edges ---------------------------------------------------------------------------------------------
 
 def test_a_date_up_to_forty_characters_is_read_and_longer_is_refused_as_too_long() -> None:
@@ -225,46 +171,6 @@ def test_second_59_is_the_last_second() -> None:
     assert parse_moment("2027-03-31 09:30:59", "at", "a time") == datetime(2027, 3, 31, 9, 30, 59)
 
 
-# --- the one line each error shows -----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("value", "shown"), [(None, "(empty)"), ("", "(empty)"), ("x", "'x'"), (0, "0"),
-                                              (2.5, "2.5")])
-def test_an_invalid_value_names_field_value_and_what_is_allowed(value: object, shown: str) -> None:
-    error = InvalidValue("depth", value, "a depth in mm")
-    assert str(error) == f"depth: {shown} is not allowed; a depth in mm"
-    assert (error.field, error.value, error.allowed) == ("depth", value, "a depth in mm")
-
-
-def test_other_domain_errors_say_what_and_where() -> None:
-    missing = NotFound("client", 7)
-    assert (str(missing), missing.what, missing.key) == ("client 7 not found", "client", 7)
-    denied = PermissionDenied("reception", "sign sessions")
-    assert (str(denied), denied.role, denied.action) == ("role 'reception' may not sign sessions", "reception",
-                                                         "sign sessions")
-    revoked = AuthorityRevoked("jdoyle", "was deactivated")
-    assert str(revoked) == "jdoyle was deactivated since logging in: nothing was done; log in again"
-    assert (revoked.role, revoked.action) == ("", "was deactivated")
-    refused = ImportRefused([LineProblem(3, "depth", "not a number"), LineProblem(5, "date", "missing")])
-    assert str(refused) == ("2 problem(s), nothing was imported:\n"
-                            "line 3: depth: not a number\nline 5: date: missing")
-    assert refused.problems == [LineProblem(3, "depth", "not a number"), LineProblem(5, "date", "missing")]
-
-
-@pytest.mark.parametrize(("theirs", "yours", "message"), [
-    ("Anna", "", "name: changed meanwhile by someone else to 'Anna'; yours, (empty), is not saved yet — check it "
-                 "and save again to keep yours"),
-    (None, 3, "name: changed meanwhile by someone else to (empty); yours, 3, is not saved yet — check it and save "
-              "again to keep yours"),
-])
-def test_a_field_changed_elsewhere_shows_both_values(theirs: object, yours: object, message: str) -> None:
-    error = ChangedElsewhere("name", theirs, yours)
-    assert (str(error), error.field, error.theirs, error.yours) == (message, "name", theirs, yours)
-
-
-def test_an_enums_allowed_values_in_words() -> None:
-    assert allowed(Technique) == "one of stamping, gliding, rolling"
-
-
 def test_several_stops_or_unseen_problems_are_listed_in_one_line() -> None:
     with pytest.raises(StopsNeedOverride) as refused:
         sign([STOP, CRED], may_override=False)
@@ -287,7 +193,3 @@ def test_a_too_long_moment_or_an_impossible_date_alone_names_field_and_what_was_
         "at", "2027-02-30", "2027-02-30 is not a date (February 2027 has 28 days); enter a time")
 
 
-def test_a_value_that_is_not_text_is_shown_as_the_user_would_write_it() -> None:
-    assert str(InvalidValue("day", date(2026, 7, 1), "a date")) == "day: 2026-07-01 is not allowed; a date"
-    assert str(ChangedElsewhere("born", date(2000, 1, 2), None)).startswith(
-        "born: changed meanwhile by someone else to 2000-01-02; yours, (empty),")

@@ -1,18 +1,14 @@
-"""Suitability on the edges of contraindication windows, and search folding."""
+"""Suitability on the edges of contraindication windows."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from clinic_log.domain.enums import Severity
 from clinic_log.domain.suitability import CAUTIONS, NOT_SUITABLE, SUITABLE, assess_suitability
-from clinic_log.domain.text import fold
 from clinic_log.domain.values import FindingFacts
-from clinic_log.domain.windows import add_window
 
 ISO = FindingFacts("isotretinoin", "Isotretinoin", Severity.ABSOLUTE, date(2026, 1, 10), date(2026, 8, 1), "6m")
 
@@ -46,24 +42,3 @@ def test_finding_noted_after_the_day_does_not_apply() -> None:
 def test_dark_skin_type_is_a_caution() -> None:
     result = assess_suitability((), 5, date(2026, 9, 1))
     assert result.verdict == CAUTIONS and "Fitzpatrick V — PIH risk above 1.0 mm" in result.reasons[0].text
-
-
-def test_month_window_clamps_to_month_end() -> None:
-    assert add_window(date(2026, 8, 31), "6m") == date(2027, 2, 28)
-
-
-@pytest.mark.parametrize(("typed", "stored"), [("zofia", "Zófia"), ("lukasiewicz", "Łukasiewicz"),
-                                               ("李", "李娜"), ("арина", "Арина"), ("sukru", "Şükrü")])
-def test_fold_matches_accented_and_other_scripts(typed: str, stored: str) -> None:
-    assert fold(typed) in fold(stored)
-
-
-@given(st.text())
-def test_fold_is_idempotent(text: str) -> None:
-    assert fold(fold(text)) == fold(text)
-
-
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
-def test_fold_ignores_case_and_accents_of_latin_names(name: str) -> None:
-    accented = name.upper().replace("E", "É").replace("O", "Ö").replace("L", "Ł")
-    assert fold(accented) == name

@@ -1,4 +1,4 @@
-"""The suitability panel and the look-back windows on their edges; who may do what (the permission grid)."""
+"""The suitability panel on its edges."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from datetime import date
 
 import pytest
 
-from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import AppliesTo, PractitionerRole, Severity, UserRole
-from clinic_log.domain.errors import InvalidValue, PermissionDenied
-from clinic_log.domain.permissions import ALLOWED, Permission, may_override_stops, require
+from clinic_log.domain.enums import AppliesTo, Severity
 from clinic_log.domain.suitability import (
     CAUTIONS,
     NOT_SUITABLE,
@@ -20,45 +17,7 @@ from clinic_log.domain.suitability import (
     fitzpatrick_reason,
 )
 from clinic_log.domain.values import FindingFacts
-from clinic_log.domain.windows import add_window, parse_window, window_words
 
-# --- windows ---------------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("start", "window", "end"), [
-    (date(2026, 6, 15), "6m", date(2026, 12, 15)),   # ends in December of the same year
-    (date(2026, 1, 31), "11m", date(2026, 12, 31)),
-    (date(2026, 12, 15), "1m", date(2027, 1, 15)),   # December plus one: January of the next year
-    (date(2026, 11, 30), "1m", date(2026, 12, 30)),
-    (date(2026, 1, 10), "12m", date(2027, 1, 10)),
-    (date(2026, 12, 1), "12m", date(2027, 12, 1)),
-    (date(2026, 6, 1), "24m", date(2028, 6, 1)),
-    (date(2026, 8, 31), "6m", date(2027, 2, 28)),    # clamped to the month's end
-    (date(2027, 8, 31), "6m", date(2028, 2, 29)),    # a leap year's February
-    (date(2026, 3, 10), "0m", date(2026, 3, 10)),
-    (date(2026, 3, 10), "14d", date(2026, 3, 24)),
-    (date(2026, 12, 25), "7d", date(2027, 1, 1)),
-    (date(2026, 3, 10), "2w", date(2026, 3, 24)),
-    (date(2026, 3, 10), " 4 w ", date(2026, 4, 7)),  # spaces around are ignored
-])
-def test_a_window_ends_on_the_same_day_of_month_in_the_right_year(start: date, window: str, end: date) -> None:
-    assert add_window(start, window) == end
-
-
-@pytest.mark.parametrize(("window", "words"), [("6m", "6-month"), ("14d", "14-day"), ("2w", "2-week")])
-def test_a_window_in_words(window: str, words: str) -> None:
-    assert window_words(window) == words
-
-
-@pytest.mark.parametrize("window", ["", "6", "m", "6y", "-6m", "6 months", "1.5m"])
-def test_a_window_that_is_not_a_number_and_unit_is_refused_naming_what_is_allowed(window: str) -> None:
-    with pytest.raises(InvalidValue) as refused:
-        parse_window(window)
-    assert (refused.value.field, refused.value.value) == ("window", window)
-    assert refused.value.allowed == "a number followed by d, w or m, e.g. 14d, 2w, 6m"
-
-
-# --- suitability -----------------------------------------------------------------------------------------------------
 
 def finding(severity: Severity = Severity.ABSOLUTE, noted: date = date(2026, 6, 1), ends: date | None = None,
             window: str | None = None, applies: AppliesTo = AppliesTo.BOTH, cleared_by: str | None = None,
@@ -138,73 +97,3 @@ def test_a_window_ending_in_december_is_named_with_its_year() -> None:
     assert assess_suitability((iso,), 2, date(2026, 12, 14)).reasons == (Reason(
         "isotretinoin", Severity.ABSOLUTE, "Isotretinoin stopped 2026-06-15 — 6-month window ends 2026-12-15"),)
     assert assess_suitability((iso,), 2, date(2026, 12, 15)).verdict == SUITABLE
-
-
-# --- the permission grid ---------------------------------------------------------------------------------------------
-
-P, R, OWN = UserRole.PRACTITIONER, UserRole.RECEPTION, UserRole.OWNER
-GRID = {
-    "edit client contact details": {P, R, OWN},
-    "edit clinical client records": {P, OWN},
-    "log sessions": {P, OWN},
-    "sign sessions": {P, OWN},
-    "override stops": {P, OWN},
-    "countersign sessions": {P, OWN},
-    "void sessions": {P, OWN},
-    "amend sessions": {P, OWN},
-    "view sessions": {P, R, OWN},
-    "print aftercare": {P, R, OWN},
-    "manage practitioners and devices": {OWN},
-    "view practitioners": {P, R, OWN},
-    "manage users": {OWN},
-    "edit templates and settings": {OWN},
-    "import data": {OWN},
-    "export data": {OWN},
-    "run recalls": {P, OWN},
-    "back up and restore": {OWN},
-    "view the audit log": {OWN},
-    "keep unsaved form drafts": {P, R, OWN},
-    "view the dashboard": {OWN},
-}
-
-
-def test_the_permission_grid_is_exactly_the_documented_one() -> None:
-    assert {action: set(roles) for action, roles in ALLOWED.items()} == GRID
-
-
-@pytest.mark.parametrize("action", sorted(GRID))
-@pytest.mark.parametrize("role", list(UserRole))
-def test_require_allows_the_grid_and_refuses_everything_else_naming_role_and_action(role: UserRole,
-                                                                                   action: str) -> None:
-    actor = Actor("someone", role)
-    permission = Permission(action)  # the sentence is the member's value: what refusals and the audit show
-    if role in GRID[action]:
-        require(actor, permission)
-        return
-    with pytest.raises(PermissionDenied) as refused:
-        require(actor, permission)
-    assert (refused.value.role, refused.value.action) == (role.value, action)
-    assert str(refused.value) == f"role {role.value!r} may not {action}"
-
-
-def test_a_permission_given_as_a_plain_string_is_a_programming_error_naming_what_was_passed() -> None:
-    actor = Actor("owner", UserRole.OWNER)
-    with pytest.raises(TypeError) as wrong:
-        require(actor, "log sessions")  # type: ignore[arg-type]
-    assert str(wrong.value) == "require() takes a Permission, not str 'log sessions'"
-
-
-@pytest.mark.parametrize(("role", "practitioner_role", "may"), [
-    (UserRole.OWNER, None, True),
-    (UserRole.OWNER, PractitionerRole.NURSE, True),
-    (UserRole.PRACTITIONER, PractitionerRole.DERMATOLOGIST, True),
-    (UserRole.PRACTITIONER, PractitionerRole.PLASTIC_SURGEON, True),
-    (UserRole.PRACTITIONER, PractitionerRole.NURSE, False),
-    (UserRole.PRACTITIONER, PractitionerRole.ESTHETICIAN, False),
-    (UserRole.PRACTITIONER, None, False),
-    (UserRole.RECEPTION, PractitionerRole.DERMATOLOGIST, False),
-    (UserRole.RECEPTION, None, False),
-])
-def test_only_a_physician_or_the_owner_may_override_a_stop(role: UserRole, practitioner_role: PractitionerRole | None,
-                                                           may: bool) -> None:
-    assert may_override_stops(role, practitioner_role) is may

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
-from clinic_log.domain.values import AreaInput, SessionInput
+from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.people import people
@@ -52,3 +52,19 @@ def session_entry(clinic: Clinic, *areas: AreaInput, **overrides: object) -> Ses
     }
     values.update(overrides)
     return SessionInput(**values)  # type: ignore[arg-type]
+
+
+def rich_entry(db: Database, owner: Actor, clinic: Clinic) -> SessionInput:
+    """A supervised nurse's session with every kind of child row, a finding and a second device."""
+    device = people.add_device(db, owner, "Dermapen 4", "DP4-1")
+    clients.add_finding(db, owner, clinic.client_id, "eczema", date(2026, 5, 1))
+    clients.add_finding(db, owner, clinic.client_id, "light_peel", date(2026, 6, 25), ends_on=date(2026, 6, 25))
+    return SessionInput(
+        client_id=clinic.client_id, practitioner_id=clinic.nurse_id, started_at=datetime(2026, 7, 1, 9, 30, tzinfo=UTC),
+        device_id=device.id, cartridge_lot="DP-77", lot_expires=date(2027, 3, 31), supervisor_id=clinic.derm_id,
+        supervisor_presence="on_site",
+        areas=(AreaInput("cheeks", 1.75, 3, "stamping", "pinpoint bleeding"), AreaInput("forehead", 0.25, 1)),
+        products=(ProductInput("Hyaluronic serum", 10, "glide"), ProductInput("Balm")),
+        complications=(ComplicationInput("erythema", 1, date(2026, 7, 1), True, "definite", "cool compress"),),
+        course_index=2, course_total=4, skin_response="even erythema", notes="tolerated well",
+    )

@@ -10,7 +10,7 @@ label, each complication term's highest CTCAE v5 grade. Rows the app shipped are
 only where they still hold the values it shipped, so what an owner changed stays as they left it. New rows
 (pacemaker, gold allergy, body sites, bruising…) are added by the reference-data loader at start, as for a new
 database. The values are written out here, not read from resources/reference: a migration does what it did on the
-day it was written (tests/unit/db/test_migrations.py checks an upgraded database ends up like a new one).
+day it was written (tests/unit/db/test_migrate_schema_fixtures.py checks an upgraded database ends up like a new one).
 """
 
 from __future__ import annotations

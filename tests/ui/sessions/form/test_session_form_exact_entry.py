@@ -2,7 +2,8 @@
 
 Depths, passes, RF energy and the numbing cream's contact time are never clamped, rounded or replaced; a value the
 services refuse (beyond the device's range, 25 passes) or that cannot be read at all (an empty depth) is shown in the
-Checks panel and blocks signing. A new complication has no type until one is chosen, and Alt+C shows it.
+Checks panel and blocks signing. (The rows' own promises are in test_area_rows.py, the contact time in
+test_products_section.py, complications in test_complications_section.py.)
 """
 
 from __future__ import annotations
@@ -10,40 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.actor import Actor
-from clinic_log.services.people import people
 from clinic_log.services.sessions.session_form_state import SessionFormState
 from clinic_log.services.sessions.session_queries import count_sessions
 from clinic_log.ui.common.user_session import UserSession
-from clinic_log.ui.sessions.form.session_form import SessionFormDialog
-from tests.ui.session_form_helpers import Keyboard, checked, open_form, stored
+from tests.ui.session_form_helpers import SKINPEN_RANGE, Keyboard, checked, error_shown, open_form, stored, type_into
 from tests.unit.services.helpers import Clinic
-
-SKINPEN_RANGE = "is outside the SkinPen Precision's range 0.25–2.5 mm"
 
 
 @pytest.fixture
 def clinic(chairside: Clinic) -> Clinic:
     return chairside
 
-
-
-def type_into(qtbot: QtBot, field: QWidget, text: str) -> None:
-    """Replace what `field` holds by typing `text` (ASCII), as a user who selected it all would."""
-    field.setFocus()
-    field.selectAll()  # type: ignore[attr-defined]
-    QTest.keyClick(field, Qt.Key.Key_Delete)
-    qtbot.keyClicks(field, text)
-
-
-def error_shown(form: SessionFormDialog, text: str) -> bool:
-    return f"Error: {text}" in form.panel.messages()
 
 
 def test_depth_beyond_device_max_is_kept_and_blocks_signing(qtbot: QtBot, user: UserSession, db: Database,
@@ -61,17 +43,6 @@ def test_depth_beyond_device_max_is_kept_and_blocks_signing(qtbot: QtBot, user: 
     assert count_sessions(db) == before and depth.text() == "2.6"
 
 
-@pytest.mark.parametrize(("typed", "mm"), [("2.75", 2.75), ("3", 3.0), ("3.2", 3.2), ("0.35", 0.35)])
-def test_typed_depth_is_kept_exactly_as_typed(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, typed: str,
-                                              mm: float) -> None:
-    form = open_form(qtbot, db, user, clinic)
-    form.toggle_area("cheeks")
-    row = form.area_rows.rows[0]
-    type_into(qtbot, row.depth, typed)
-    assert row.depth.text() == typed
-    assert row.value().depth_mm == mm
-
-
 def test_depth_with_a_decimal_comma_is_stored_as_that_number(qtbot: QtBot, user: UserSession, db: Database,
                                                              db_path: Path, clinic: Clinic) -> None:
     form = open_form(qtbot, db, user, clinic)
@@ -83,21 +54,6 @@ def test_depth_with_a_decimal_comma_is_stored_as_that_number(qtbot: QtBot, user:
     assert stored(db_path, "SELECT area_code, depth_mm FROM session_areas WHERE session_id = ?",
                   saved.args[0]) == [("forehead", 0.5)]
     assert form.area_rows.rows[0].depth.text() == "0,5"
-
-
-def test_switching_to_a_shorter_device_keeps_the_typed_depth_and_shows_its_range(
-        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
-    dermapen = people.add_device(db, owner, "Dermapen 4", "DP4-1")
-    form = open_form(qtbot, db, user, clinic)
-    form.device.setCurrentIndex(form.device.findData(dermapen.id))
-    form.toggle_area("abdomen")
-    depth = form.area_rows.rows[0].depth
-    type_into(qtbot, depth, "2.8")
-    form.device.setCurrentIndex(form.device.findData(clinic.device_id))  # the SkinPen: 0.25–2.5 mm
-    assert depth.text() == "2.8"
-    assert form.area_rows.values()[0].depth_mm == 2.8
-    checked(qtbot, form, lambda: error_shown(form, f"Abdomen 2.8 mm {SKINPEN_RANGE}"))
-    assert not form.sign_button.isEnabled()
 
 
 def test_passes_beyond_twenty_are_kept_and_refused_by_the_checks(qtbot: QtBot, user: UserSession, db: Database,
@@ -149,74 +105,6 @@ def test_numbers_autosaved_by_the_previous_version_are_restored(qtbot: QtBot, us
     row = form.area_rows.rows[0]
     assert (row.depth.text(), row.passes.text()) == ("0.3", "2")
     assert form.products.contact.text() == "25"
-
-
-def test_enter_in_a_depth_goes_to_the_next_depth_and_from_the_last_back_to_the_area_box(
-        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, user, clinic)
-    for code in ("forehead", "cheeks"):
-        form.toggle_area(code)
-    first, second = (row.depth for row in form.area_rows.rows)
-    first.setFocus()
-    keys = Keyboard(qtbot)
-    keys.press(Qt.Key.Key_Return)
-    assert keys.focus() is second and second.selectedText() == second.text()
-    keys.press(Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
-    assert keys.focus() is form.picker.filter_edit
-
-
-def test_contact_time_is_kept_as_typed_and_a_bad_one_is_named(qtbot: QtBot, user: UserSession, db: Database,
-                                                              db_path: Path, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, user, clinic)
-    form.toggle_area("forehead")
-    form.products.numbing.setChecked(True)
-    type_into(qtbot, form.products.contact, "4.5")
-    assert form.products.contact.text() == "4.5"
-    checked(qtbot, form, lambda: any(m.startswith("Error: Contact time: '4.5' is not allowed")
-                                     for m in form.panel.messages()))
-    assert not form.sign_button.isEnabled()
-    type_into(qtbot, form.products.contact, "150")
-    assert form.save_draft_now()
-    assert stored(db_path, "SELECT name, contact_minutes FROM session_products WHERE session_id = ?",
-                  form.session_id) == [("Numbing cream", 150)]
-
-
-def test_alt_c_shows_the_new_complication_and_focuses_its_type_which_is_not_chosen(
-        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, user, clinic)
-    for code in ("forehead", "cheeks", "neck"):
-        form.toggle_area(code)
-    form.area_rows.rows[0].depth.setFocus()
-    viewport = form.form_scroll.viewport()
-    assert form.complications.add_button.mapTo(viewport, QPoint(0, 0)).y() > viewport.height()  # below the fold
-    keys = Keyboard(qtbot)
-    keys.press(Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: bool(form.complications.rows))  # a mnemonic "animates" the button's click
-    kind = form.complications.rows[0].kind
-    assert keys.focus() is kind
-    qtbot.waitUntil(lambda: viewport.rect().contains(QRect(kind.mapTo(viewport, QPoint(0, 0)), kind.size())))
-    assert kind.currentData() is None and kind.currentText() == "Choose the type…"
-    assert form.complications.rows[0].value().code == ""
-
-
-def test_typing_the_first_letters_of_a_type_chooses_it_and_sets_expected(qtbot: QtBot, user: UserSession, db: Database,
-                                                                        clinic: Clinic) -> None:
-    form = open_form(qtbot, db, user, clinic)
-    row = form.complications.add()
-    assert row.kind.currentData() is None
-    QTest.keyClicks(row.kind, "po")
-    assert row.kind.currentData() == "pih"
-    assert row.expected.currentText() == "unexpected"  # the box follows the type chosen
-
-
-def test_complication_without_a_type_comes_back_without_one(qtbot: QtBot, user: UserSession, db: Database,
-                                                            clinic: Clinic) -> None:
-    form = open_form(qtbot, db, user, clinic)
-    form.complications.add().action.setText("cool compress")
-    form.close()
-    again = open_form(qtbot, db, user, clinic)
-    row = again.complications.rows[0]
-    assert row.kind.currentData() is None and row.action.text() == "cool compress"
 
 
 def test_three_areas_with_typed_depths_and_a_complication_take_at_most_30_key_presses(

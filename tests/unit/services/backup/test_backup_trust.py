@@ -2,7 +2,8 @@
 
 Each test here names one way a backup or a restore went wrong before (issue 15): triggers carried inside a backup,
 broken chains and foreign keys restored, world-readable files, a failed copy audited as made, file names and page
-sizes that broke a restore, stale read-only journal files, and demo data planted in a clinic's database.
+sizes that broke a restore and stale read-only journal files (demo data refused in a clinic's database is in
+exchange/test_demo.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pyrage import passphrase as age_passphrase
 from sqlalchemy import select
 
 from clinic_log.db.engine import Database, open_database
-from clinic_log.db.models import AuditEntry, User
+from clinic_log.db.models import AuditEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DatabaseProblem, DomainError
@@ -36,7 +37,6 @@ from clinic_log.services.backup.backup import backup, restore, verify_file
 from clinic_log.services.backup.backup_schedule import backup_if_due, backup_now, list_backups
 from clinic_log.services.backup.database import prepare_database
 from clinic_log.services.clients.clients import ClientDetails, create_client, find_clients
-from clinic_log.services.exchange.demo import generate_demo
 from clinic_log.services.sessions.sessions import log_session
 from tests.tamper import GUARD_MARK, drop_guards_sqlite
 from tests.unit.services.helpers import make_clinic, session_entry
@@ -407,24 +407,6 @@ def test_stale_read_only_wal_and_shm_beside_a_writable_database_are_named_with_t
     assert "clinic.sqlite3-shm" in error and "clinic.sqlite3-wal" in error and "read-only" in error
     assert "chmod" in error
     assert answer["kept"] == answer["stale"]  # named, never deleted behind the user's back
-
-
-# 6. Demo data only where no clinic's data is --------------------------------------------------------------------
-
-
-def test_demo_data_is_refused_in_a_database_holding_a_clinics_records(clinic_db: Database, owner: Actor) -> None:
-    with pytest.raises(DomainError, match="demo data"):
-        generate_demo(clinic_db, owner, clients=2, sessions=2)
-    with clinic_db.reading() as session:
-        assert session.scalars(select(User.username)).all() == []
-        assert not session.scalars(select(AuditEntry).where(AuditEntry.entity == "demo")).all()
-
-
-def test_demo_data_may_be_added_again_to_a_database_it_made(db: Database, owner: Actor) -> None:
-    generate_demo(db, owner, clients=3, sessions=5)
-    generate_demo(db, owner, clients=2, sessions=4, seed=2)
-    with db.reading() as session:
-        assert len(session.scalars(select(AuditEntry).where(AuditEntry.entity == "demo")).all()) == 2
 
 
 # The switch itself -----------------------------------------------------------------------------------------------

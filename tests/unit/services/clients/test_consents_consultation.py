@@ -1,4 +1,5 @@
-"""Client search by every handle, duplicate detection, clinical edits, consent texts and consent status."""
+"""Client search by every handle, duplicate detection, clinical edits and consent status (the client record is in
+test_client_record.py, the consent wording in clinic/test_consent_texts.py)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,16 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import Consent
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import ChangedElsewhere, InvalidValue, PermissionDenied
-from clinic_log.domain.suitability import NOT_SUITABLE, SUITABLE
 from clinic_log.services.audit.audit_queries import AuditFilter, list_audit
 from clinic_log.services.clients import clients
-from clinic_log.services.clients.client_record import client_record, contraindication_kinds
 from clinic_log.services.clients.client_search import parse_typed_date, search_clients
 from clinic_log.services.clients.clients import ClientDetails, PossibleDuplicate
-from clinic_log.services.clients.consents import EXPIRED, NONE, VALID, consent_status, consents_of, record_consent
-from clinic_log.services.clinic import consent_texts
-from clinic_log.services.exchange.demo import generate_demo
+from clinic_log.services.clients.consents import EXPIRED, NONE, VALID, consent_status, record_consent
 
 RECEPTION = Actor("desk", UserRole.RECEPTION)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -112,64 +107,6 @@ def test_reception_updates_contact_details_but_not_the_skin_type(db: Database, z
         record_consent(db, RECEPTION, zofia.id, "Zofia", date(2026, 1, 1))
 
 
-def test_consultation_is_stored_and_read_back(db: Database, owner: Actor, zofia: clients.ClientView) -> None:
-    clients.set_fitzpatrick(db, owner, zofia.id, 5)
-    clients.add_history(db, owner, zofia.id, "medication", "Isotretinoin 20 mg", date(2026, 1, 5))
-    gone = clients.add_history(db, owner, zofia.id, "concern", "typo", date(2026, 1, 5))
-    clients.add_history(db, owner, zofia.id, "outcome", "Smoother acne scars", date(2026, 1, 5))
-    clients.remove_history(db, owner, gone)
-    iso = clients.add_finding(db, owner, zofia.id, "isotretinoin", date(2026, 1, 5))
-    record = client_record(db, zofia.id, date(2026, 9, 1))
-    assert record.suitability.verdict == NOT_SUITABLE
-    assert record.suitability.reasons[0].text == "Isotretinoin — ongoing (noted 2026-01-05)"
-    clients.set_finding_end(db, owner, iso, date(2026, 8, 1))
-    record = client_record(db, zofia.id, date(2026, 9, 1))
-    assert [r.text for r in record.suitability.reasons] == [
-        "Isotretinoin stopped 2026-08-01 — 6-month window ends 2027-02-01",
-        "Fitzpatrick V — PIH risk above 1.0 mm or with RF"]
-    assert [h.text for h in record.history] == ["Isotretinoin 20 mg", "Smoother acne scars"]
-    assert record.client.fitzpatrick == 5
-    with pytest.raises(InvalidValue, match="ends_on"):
-        clients.set_finding_end(db, owner, iso, date(2025, 12, 31))
-    clients.remove_finding(db, owner, iso)
-    clients.set_fitzpatrick(db, owner, zofia.id, 2)
-    assert client_record(db, zofia.id, date(2026, 9, 1)).suitability.verdict == SUITABLE
-
-
-def test_contraindication_list_puts_absolute_first(db: Database) -> None:
-    kinds = contraindication_kinds(db)
-    assert len(kinds) == 34
-    assert {k.severity.value for k in kinds[:16]} == {"absolute"}
-    assert {k.severity.value for k in kinds[16:]} == {"relative"}
-    assert {k.code for k in kinds if k.time_bound} == {"isotretinoin", "light_peel", "ablative_resurfacing",
-                                                        "botulinum_toxin", "filler", "waxing", "retinoids"}
-    assert {k.code for k in kinds if k.modality.value == "rf"} == {"implanted_device", "metal_implants_area",
-                                                                   "gold_allergy"}
-
-
-def test_shipped_consent_text_is_version_one(db: Database) -> None:
-    text = consent_texts.latest_consent_text(db)
-    assert text.version == 1 and text.created_by == "system"
-    assert text.body.startswith("Consent to microneedling") and "isotretinoin" in text.body
-
-
-def test_owner_saves_a_new_consent_version_and_consents_keep_theirs(db: Database, owner: Actor,
-                                                                     zofia: clients.ClientView) -> None:
-    record_consent(db, owner, zofia.id, "Zófia Łukasiewicz", date(2026, 1, 10), signature_png=PNG)
-    v2 = consent_texts.save_consent_text(db, owner, "Consent v2: I agree to microneedling as explained to me today.")
-    assert v2.version == 2 and consent_texts.latest_consent_text(db).version == 2
-    with pytest.raises(PermissionDenied):
-        consent_texts.save_consent_text(db, Actor("p", UserRole.PRACTITIONER), "x" * 50)
-    with pytest.raises(InvalidValue, match="unchanged"):
-        consent_texts.save_consent_text(db, owner, v2.body)
-    record_consent(db, owner, zofia.id, "Zófia Łukasiewicz", date(2026, 2, 1))
-    newest, oldest = consents_of(db, zofia.id)
-    assert (oldest.text_version, oldest.signature_png) == (1, PNG) and oldest.text_snapshot.startswith("Consent to")
-    assert (newest.text_version, newest.text_snapshot, newest.signature_png) == (2, v2.body, None)
-    actions = {(e.action, e.entity) for e in list_audit(db, owner, AuditFilter())}
-    assert ("created", "consent_text") in actions
-
-
 def test_signature_must_be_a_png(db: Database, owner: Actor, zofia: clients.ClientView) -> None:
     with pytest.raises(InvalidValue, match="signature"):
         record_consent(db, owner, zofia.id, "Zofia", date(2026, 1, 1), signature_png=b"GIF89a")
@@ -183,22 +120,3 @@ def test_consent_expires_after_the_validity_period(db: Database, owner: Actor, z
     record_consent(db, owner, zofia.id, "Zófia Łukasiewicz", date(2026, 1, 10))
     status = consent_status(db, zofia.id, today)
     assert status.state == state and status.expires_on == date(2027, 1, 10)
-
-
-def test_validity_period_is_an_owner_setting(db: Database, owner: Actor, zofia: clients.ClientView) -> None:
-    record_consent(db, owner, zofia.id, "Zófia Łukasiewicz", date(2026, 1, 10))
-    assert consent_texts.set_consent_validity(db, owner, " 6m ") == "6m"
-    status = consent_status(db, zofia.id, date(2026, 7, 10))
-    assert status.words.startswith("Consent expired on 2026-07-10")
-    with pytest.raises(InvalidValue):
-        consent_texts.set_consent_validity(db, owner, "half a year")
-    with pytest.raises(PermissionDenied):
-        consent_texts.set_consent_validity(db, RECEPTION, "12m")
-
-
-def test_demo_clients_signed_the_clinics_current_consent_wording(db: Database, owner: Actor) -> None:
-    current = consent_texts.save_consent_text(db, owner, "Consent v2: I agree to microneedling as explained today.")
-    generate_demo(db, owner, clients=20, sessions=30, seed=2)
-    with db.reading() as session:
-        signed = set(session.execute(select(Consent.text_version, Consent.text_snapshot)).all())
-    assert signed == {(current.version, current.body)}

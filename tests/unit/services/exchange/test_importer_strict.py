@@ -257,18 +257,3 @@ def test_clients_and_practitioners_use_the_same_strict_reader(people: Database, 
     assert [(p.line, p.column) for p in caught.value.problems] == [(2, "depth_cap_mm")]
 
 
-def test_a_naive_start_time_is_read_in_the_time_zone_of_the_moment(monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
-    from clinic_log.services.common.csv_input import parse_datetime
-
-    if not hasattr(time, "tzset"):
-        pytest.skip("time.tzset is POSIX only")
-    offsets = []
-    for zone in ("UTC", "Asia/Tokyo"):  # the clinic's zone may change while the app runs (a laptop travels)
-        monkeypatch.setenv("TZ", zone)
-        time.tzset()
-        offsets.append(parse_datetime("2026-07-01T09:00").utcoffset())
-    monkeypatch.delenv("TZ")
-    time.tzset()
-    assert [o.total_seconds() / 3600 if o is not None else None for o in offsets] == [0, 9]

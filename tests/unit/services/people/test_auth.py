@@ -132,14 +132,6 @@ def test_every_way_of_setting_a_password_uses_the_one_rule(db: Database) -> None
     assert auth.login(db, "desk", STRONG, now=T0).username == "desk"
 
 
-def test_the_demo_passwords_meet_the_length_and_common_password_rule() -> None:
-    from clinic_log.services.exchange.demo import DEMO_PASSWORDS
-    from clinic_log.services.people.passwords import check_new_password
-
-    for password in DEMO_PASSWORDS.values():
-        check_new_password(password)
-
-
 def user_audit(db: Database) -> list[AuditEntry]:
     with db.reading() as session:
         return list(session.scalars(select(AuditEntry).where(AuditEntry.entity == "user").order_by(AuditEntry.id)))

@@ -1,10 +1,10 @@
-"""User management, practitioner and credential edits, clinic settings and voiding: each change audited."""
+"""User management, practitioner and credential edits and voiding: each change audited (clinic settings: clinic/
+test_clinic_settings.py; demo logins: exchange/test_demo.py)."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,6 @@ from clinic_log.db.models import AuditEntry, TreatmentSession
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import ChangedElsewhere, InvalidValue, PermissionDenied, RecordLocked
-from clinic_log.services.clinic import clinic_settings
 from clinic_log.services.people import auth, people
 from clinic_log.services.people.auth import AccountLocked, LoginFailed
 from clinic_log.services.review.reminders import expiring_credentials
@@ -113,26 +112,6 @@ def test_a_deactivated_practitioner_is_no_longer_reminded(db: Database, owner: A
     assert {c.username for c in expiring_credentials(db, soon)} == {"mbrandt"}
 
 
-def test_clinic_details_and_logo_go_where_the_aftercare_sheet_reads_them(db: Database, owner: Actor,
-                                                                         tmp_path: Path) -> None:
-    logo = tmp_path / "logo.png"
-    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
-    changed = clinic_settings.save_clinic(db, owner, clinic_settings.ClinicDetails(
-        "Skin Studio Łódź", "ul. Piotrkowska 1", "+48 42 000 00 00", str(logo)))
-    assert changed["clinic.name"] == "Skin Studio Łódź"
-    from clinic_log.services.clients.aftercare import clinic_info  # what the sheet prints
-
-    with db.reading() as session:
-        info = clinic_info(session)
-    assert (info.name, info.address, info.phone) == ("Skin Studio Łódź", "ul. Piotrkowska 1", "+48 42 000 00 00")
-    assert info.logo_path is not None and Path(info.logo_path).read_bytes() == logo.read_bytes()
-    assert Path(info.logo_path).parent != tmp_path  # a copy in the data folder survives moving the original
-    with pytest.raises(InvalidValue, match="idle lock minutes"):
-        clinic_settings.save_settings(db, owner, {"security.idle_lock_minutes": "0"})
-    clinic_settings.save_settings(db, owner, {"security.idle_lock_minutes": "3"})
-    assert clinic_settings.read_idle_lock_minutes(db) == 3
-
-
 def test_void_keeps_the_session_marks_it_and_stops_amendments(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     saved = log_session(db, clinic.derm, session_entry(clinic), sign=True)
@@ -167,19 +146,6 @@ def test_a_physician_may_amend_another_practitioners_session_but_not_a_nurse(db:
     assert not amendments.may_amend(clinic.nurse, clinic.derm_id, actor_is_physician=False)
     assert not amendments.may_amend(Actor("desk", UserRole.RECEPTION), clinic.derm_id, False)
     assert amendments.is_physician(db, clinic.derm_id) and not amendments.is_physician(db, clinic.nurse_id)
-
-
-def test_every_demo_user_logs_in_with_the_documented_password(db: Database, owner: Actor) -> None:
-    from clinic_log.services.exchange.demo import DEMO_PASSWORDS, generate_demo
-
-    generate_demo(db, owner, clients=2, sessions=2)
-    roles = {role: auth.login(db, {"practitioner": "mbrandt"}.get(role, role), password, now=T0).role
-             for role, password in DEMO_PASSWORDS.items()}
-    assert roles == {"owner": UserRole.OWNER, "reception": UserRole.RECEPTION,
-                     "practitioner": UserRole.PRACTITIONER}
-    # Each has a person's name for the Users page and the audit trail, not the login name again.
-    assert {(u.username, u.full_name) for u in auth.list_users(db, owner)} == {
-        ("owner", "Helen Marsh"), ("reception", "Sam Okafor"), ("mbrandt", "Dr Maria Brandt")}
 
 
 def test_two_owners_editing_a_practitioner_keep_each_others_changes_or_are_told(db: Database, owner: Actor) -> None:

@@ -131,7 +131,7 @@ def test_recall_csv_lists_every_treated_area_with_the_lot(db: Database, owner: A
     assert export_recall(db, owner, "SP14-1", out) == 4  # two sessions, two areas each
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows[0] == list(RECALL_COLUMNS)
-    assert sorted(r[5] for r in rows[1:]) == ["cheeks", "cheeks", "forehead", "forehead"]
+    assert sorted(r[RECALL_COLUMNS.index("area")] for r in rows[1:]) == ["cheeks", "cheeks", "forehead", "forehead"]
     assert {r[3] for r in rows[1:]} == {"Zofia Łukasiewicz"}
 
 

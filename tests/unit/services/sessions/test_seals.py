@@ -1,5 +1,5 @@
 """Sealed records (issue 15): a signed session changed outside the app, or whose sealing audit rows were cut away,
-is named by `check`; a chain cut at its end or rewritten whole is caught by the witness."""
+is named by `check` (a chain cut at its end or rewritten whole is caught by the witness: audit/test_witness.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from sqlalchemy import text
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.values import AreaInput, ComplicationInput
-from clinic_log.services.audit.integrity import check_database, record_witness
-from clinic_log.services.audit.witness import Witness, read_witness, witness_path, write_witness
+from clinic_log.services.audit.integrity import check_database
 from clinic_log.services.exchange.demo import generate_demo
 from clinic_log.services.exchange.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.services.sessions.amendments import add_late_complication, amend_session_field, void_session
@@ -109,41 +108,3 @@ def test_deleting_every_audit_row_is_named(db: Database, owner: Actor) -> None:
     _, signed = _signed(db, owner)
     _tamper(db, "DELETE FROM audit_log")
     assert f"session {signed}: signed, but no audit row seals it (audit rows were removed)" in check_database(db)
-
-
-def test_a_cut_tail_without_sessions_in_it_is_caught_by_the_witness(db: Database, owner: Actor) -> None:
-    if not db.is_sqlite:
-        pytest.skip("the witness file sits beside an SQLite database")
-    _signed(db, owner)
-    witness = record_witness(db)
-    assert check_database(db) == []
-    _tamper(db, "DELETE FROM audit_log WHERE id > :keep AND entity <> 'session'", keep=witness.last_id - 3)
-    problems = check_database(db)
-    assert not any(p.startswith("session ") for p in problems)  # no seal was cut: only the witness can tell
-    assert any("the audit trail is shorter than its witness" in p for p in problems), problems
-
-
-def test_a_chain_rewritten_whole_differs_from_its_witness(db: Database, owner: Actor, tmp_path: Path) -> None:
-    if not db.is_sqlite:
-        pytest.skip("the witness file sits beside an SQLite database")
-    _signed(db, owner)
-    head = record_witness(db)
-    stored = read_witness(witness_path(db))  # type: ignore[arg-type]
-    assert stored is not None and (stored.rows, stored.last_id, stored.last_hash) == (
-        head.rows, head.last_id, head.last_hash)
-    assert witness_path(db).stat().st_mode & 0o777 == 0o600  # type: ignore[union-attr]
-    _tamper(db, "UPDATE audit_log SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN '0' ELSE 'f' END "
-                "|| substr(hash, 2) WHERE id = :id", id=head.last_id)  # always another hash
-    problems = check_database(db)
-    assert any("differs from its witness" in p and "rewritten" in p for p in problems), problems
-
-
-def test_the_newest_witness_counts(db: Database, owner: Actor) -> None:
-    if not db.is_sqlite:
-        pytest.skip("the witness file sits beside an SQLite database")
-    _signed(db, owner)
-    old = Witness(1, 1, "0" * 64, "2026-01-01T00:00:00+00:00")  # a stale, wrong witness…
-    write_witness(db, old)
-    assert any("differs from its witness" in p for p in check_database(db))
-    record_witness(db)  # …replaced by the current head after the owner looked into it
-    assert check_database(db) == []

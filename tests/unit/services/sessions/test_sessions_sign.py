@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -13,13 +13,10 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry, SessionWarning, TreatmentSession
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import InvalidValue, NotFound, RecordLocked
-from clinic_log.domain.rules import assess_session
-from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
-from clinic_log.services.clients import clients
+from clinic_log.domain.values import AreaInput
 from clinic_log.services.common import audit
 from clinic_log.services.common.audit import verify_chain
-from clinic_log.services.people import people
-from clinic_log.services.sessions.draft_input import OrmReader, load_draft
+from clinic_log.services.sessions.draft_input import OrmReader
 from clinic_log.services.sessions.seals import seal_of
 from clinic_log.services.sessions.sessions import (
     SessionRejected,
@@ -29,7 +26,7 @@ from clinic_log.services.sessions.sessions import (
     save_draft,
     sign_session,
 )
-from tests.unit.services.helpers import Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import make_clinic, rich_entry, session_entry
 
 
 def _stored(db: Database, session_id: int) -> tuple[str, str | None, list[tuple[str, str, str]]]:
@@ -52,38 +49,9 @@ def _seal(db: Database, session_id: int) -> str:
         return seal_of(OrmReader(session), session_id)
 
 
-def _rich_entry(db: Database, owner: Actor, clinic: Clinic) -> SessionInput:
-    """A supervised nurse's session with every kind of child row, a finding and a second device."""
-    device = people.add_device(db, owner, "Dermapen 4", "DP4-1")
-    clients.add_finding(db, owner, clinic.client_id, "eczema", date(2026, 5, 1))
-    clients.add_finding(db, owner, clinic.client_id, "light_peel", date(2026, 6, 25), ends_on=date(2026, 6, 25))
-    return SessionInput(
-        client_id=clinic.client_id, practitioner_id=clinic.nurse_id, started_at=datetime(2026, 7, 1, 9, 30, tzinfo=UTC),
-        device_id=device.id, cartridge_lot="DP-77", lot_expires=date(2027, 3, 31), supervisor_id=clinic.derm_id,
-        supervisor_presence="on_site",
-        areas=(AreaInput("cheeks", 1.75, 3, "stamping", "pinpoint bleeding"), AreaInput("forehead", 0.25, 1)),
-        products=(ProductInput("Hyaluronic serum", 10, "glide"), ProductInput("Balm")),
-        complications=(ComplicationInput("erythema", 1, date(2026, 7, 1), True, "definite", "cool compress"),),
-        course_index=2, course_total=4, skin_response="even erythema", notes="tolerated well",
-    )
-
-
-def test_a_stored_draft_is_read_back_as_the_entry_it_was_typed_from(db: Database, owner: Actor) -> None:
-    clinic = make_clinic(db, owner)
-    entry = _rich_entry(db, owner, clinic)
-    draft_id = save_draft(db, clinic.nurse, entry).id
-    draft = db.write_direct(lambda transaction: load_draft(transaction, draft_id))
-    assert draft.entry == entry
-    # The same problems, in the same order, as the live check of the entry (the path logging takes).
-    expected = assess(db, entry).problems
-    assert {p.code for p in expected} >= {"depth_area", "depth_cap", "contraindication_eczema",
-                                          "contraindication_light_peel"}
-    assert assess_session(draft.entry, draft.facts).problems == expected
-
-
 def test_signing_stores_the_same_warnings_reason_and_audit_detail_as_logging(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    entry = _rich_entry(db, owner, clinic)
+    entry = rich_entry(db, owner, clinic)
     reason = "eczema quiescent; physician on site"
     logged = log_session(db, clinic.nurse, entry, reason=reason, sign=True)
     draft_id = save_draft(db, clinic.nurse, entry).id
