@@ -11,6 +11,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.permissions import Permission
+from clinic_log.services.audit.audit_sentences import load_names, sentence
 from clinic_log.services.audit.integrity import compare_with_witnesses
 from clinic_log.services.common.audit import ChainProblem, verify_chain
 from clinic_log.services.common.authority import authorize
@@ -38,7 +39,8 @@ class AuditRow:
     action: str
     entity: str
     entity_id: str | None
-    detail: str
+    detail: str  # as stored: JSON
+    text: str = ""  # the row as a sentence with names (audit_sentences.py)
 
 
 def list_audit(db: Database, actor: Actor, flt: AuditFilter = AuditFilter(), limit: int = 200,
@@ -59,8 +61,10 @@ def list_audit(db: Database, actor: Actor, flt: AuditFilter = AuditFilter(), lim
     if before_id is not None:
         stmt = stmt.where(a.id < before_id)
     with db.reading() as session:
-        return [AuditRow(r.id, from_utc_naive(r.at), r.actor, r.action, r.entity, r.entity_id, r.detail)
-                for r in session.scalars(stmt)]
+        rows = list(session.scalars(stmt))
+        names = load_names(session, ((r.actor, r.entity, r.entity_id, r.detail) for r in rows))
+        return [AuditRow(r.id, from_utc_naive(r.at), r.actor, r.action, r.entity, r.entity_id, r.detail,
+                         sentence(r.actor, r.action, r.entity, r.entity_id, r.detail, names)) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -11,20 +10,9 @@ from clinic_log.db.engine import Database
 from clinic_log.services.audit.audit_queries import AuditFilter, AuditRow, list_audit
 from clinic_log.ui.common.user_session import UserSession
 
-HEADERS = ("When", "Who", "Action", "Entity", "Detail")
+HEADERS = ("When", "Who", "Action", "Entity", "What happened")
 PAGE = 200
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def detail_text(detail: str) -> str:
-    """The stored JSON detail as `key: value` pairs, for reading in one line."""
-    try:
-        parsed = json.loads(detail)
-    except ValueError:
-        return detail
-    if not isinstance(parsed, dict) or not parsed:
-        return "" if parsed in ({}, None) else str(parsed)
-    return ", ".join(f"{k}: {v}" for k, v in parsed.items())
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -113,7 +101,7 @@ class AuditTableModel(QAbstractTableModel):
             if column == 3:
                 return f"{entry.entity} {entry.entity_id}" if entry.entity_id else entry.entity
             if column == 4:
-                return detail_text(entry.detail)
+                return entry.text  # a sentence with names (services/audit/audit_sentences.py)
         if role == Qt.ItemDataRole.UserRole:
             return entry.id
         return None

@@ -25,7 +25,7 @@ from clinic_log.ui.sessions.session_table_model import HEADERS, Column, SessionT
 if TYPE_CHECKING:
     from clinic_log.services.clients.client_search import ClientRow
 
-EMPTY_DATABASE = "No sessions yet — import or log one (clinic-log import …)"
+EMPTY_DATABASE = "No sessions yet — File → Import… brings in existing records; Session → New session… (Ctrl+N) logs one"
 NO_MATCH = "No sessions match these filters"
 _WIDEST = 280  # px: one long name must not push the other columns off screen
 HIDDEN_COLUMNS_KEY = "history/hidden_columns"

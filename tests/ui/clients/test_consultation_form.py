@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -22,6 +23,7 @@ from clinic_log.services.clients import clients
 from clinic_log.services.clients.client_record import ContraindicationKind, FindingLine
 from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.services.people.people import PractitionerDetails, create_practitioner
+from clinic_log.services.sessions.facts import finding_facts_of
 from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.ui.clients.aftercare_preview import PretreatmentPreviewDialog
 from clinic_log.ui.clients.client_page import ClientPage
@@ -195,12 +197,22 @@ def test_a_contraindication_choice_names_its_severity_treatment_and_window() -> 
     assert kind_choice(pacemaker) == "Pacemaker (absolute for RF)"
 
 
+def finding_line(line_id: int, kind: ContraindicationKind, noted_on: date, ends_on: date | None, note: str | None,
+                 cleared_by: str | None, cleared_at: datetime | None, clearance_note: str | None) -> FindingLine:
+    """A line as the client record builds it, its rule facts from the one builder."""
+    row = SimpleNamespace(code=kind.code, label=kind.label, severity=kind.severity.value, noted_on=noted_on,
+                          ends_on=ends_on, window=kind.window, cleared_by=cleared_by, clearance_note=clearance_note,
+                          modality=kind.modality.value)
+    return FindingLine(line_id, kind, noted_on, ends_on, note, cleared_by, cleared_at, clearance_note,
+                       finding_facts_of(row))
+
+
 def test_a_finding_line_says_ongoing_stopped_or_ended_and_who_cleared_it() -> None:
     keloid = ContraindicationKind("keloid_history", "History of keloid", Severity.RELATIVE, None)
-    ongoing = FindingLine(1, ISOTRETINOIN, date(2026, 1, 5), None, None, None, None, None)
-    stopped = FindingLine(2, ISOTRETINOIN, date(2026, 1, 5), date(2026, 8, 1), "20 mg", None, None, None)
-    cleared = FindingLine(3, keloid, date(2020, 1, 1), date(2021, 1, 1), None, "mb",
-                          datetime(2026, 3, 2, 12, tzinfo=UTC), "Test patch healed flat")
+    ongoing = finding_line(1, ISOTRETINOIN, date(2026, 1, 5), None, None, None, None, None)
+    stopped = finding_line(2, ISOTRETINOIN, date(2026, 1, 5), date(2026, 8, 1), "20 mg", None, None, None)
+    cleared = finding_line(3, keloid, date(2020, 1, 1), date(2021, 1, 1), None, "mb",
+                           datetime(2026, 3, 2, 12, tzinfo=UTC), "Test patch healed flat")
     assert finding_text(ongoing) == "Isotretinoin (absolute): noted 2026-01-05, ongoing"
     assert finding_text(stopped) == "Isotretinoin (absolute): noted 2026-01-05, stopped/done 2026-08-01, 20 mg"
     assert finding_text(cleared) == ("History of keloid (relative): noted 2020-01-01, ended 2021-01-01\n"

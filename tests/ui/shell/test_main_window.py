@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -103,7 +104,7 @@ def test_each_filter_input_is_named_after_its_label(qtbot: QtBot, user: UserSess
     window = make_window(qtbot, demo_db, user, db_path)
     labelled = {label.text().replace("&", ""): label.buddy()
                 for label in window.page.filter_bar.findChildren(QLabel) if label.buddy() is not None}
-    assert set(labelled) == {"Client ref", "Practitioner", "Device", "Area", "Complication", "Grade", "Status", "From",
+    assert set(labelled) == {"Client", "Practitioner", "Device", "Area", "Complication", "Grade", "Status", "From",
                              "To", "Notes contain"}
     for text, widget in labelled.items():
         assert widget.accessibleName() == text
@@ -173,10 +174,14 @@ def test_detail_dialog_lists_amendments_with_old_and_new_values(qtbot: QtBot, us
     assert entity == "client" and f"session {session_id}" in detail
 
 
-def test_empty_database_says_how_to_add_sessions(qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> None:
+def test_empty_database_says_how_to_add_sessions_with_the_menus_not_a_command(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> None:
     window = make_window(qtbot, db, user, db_path)
     assert window.page.model.rowCount() == 0
     qtbot.waitUntil(lambda: window.session_count_text == EMPTY_DATABASE)
+    assert "File → Import…" in EMPTY_DATABASE and "clinic-log" not in EMPTY_DATABASE  # a GUI user has no terminal
+    menu_texts = {a.text().replace("&", "") for a in window.findChildren(QAction)}
+    assert {"Import…", "New session…"} <= menu_texts  # the status bar names what the menus hold
 
 
 def test_filters_that_match_nothing_say_so(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path) -> None:
