@@ -125,6 +125,7 @@ class AuditPage(QWidget):
             bar.addWidget(extra)
 
         self.view = QTableView()
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move within it
         self.view.setAccessibleName("Audit trail")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -322,7 +322,7 @@ class ClientPage(QWidget):
         self.consent_label.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         self._show_signature(client_id)
         self.sign_button.setEnabled(clinical)
-        self.new_session_button.setEnabled(clinical)
+        self.new_session_button.setVisible(clinical)  # not offered to reception, who may not log one
         self.pretreatment_button.setEnabled(actor.role in ALLOWED[PRINT_SHEETS])  # reception prints it too
 
     def _show_decisions(self, record: ClientRecord, clinical: bool) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QDateTime, QMargins, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from clinic_log.db.engine import Database
@@ -49,7 +49,8 @@ class ClientTimelineDialog(QDialog):
         splitter.addWidget(self.table)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 260])  # the chart's legend lists up to a dozen areas
+        # the chart's legend lists each area: up to 16 at the default size, more when the splitter is dragged
+        splitter.setSizes([380, 210])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -82,10 +83,15 @@ class ClientTimelineDialog(QDialog):
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series_by_area = self.timeline.depth_series()
         depths = [d for points in series_by_area.values() for _, d in points]
-        for label, points in series_by_area.items():
+        for n, (label, points) in enumerate(series_by_area.items()):
             series = QLineSeries()
             series.setName(label)
             series.setPointsVisible(True)
+            pen = series.pen()
+            pen.setColor(QColor(area_colour(n)))
+            pen.setWidthF(2.0)
+            pen.setStyle(LINE_STYLES[n // len(AREA_COLOURS) % len(LINE_STYLES)])  # past the colours: dashed
+            series.setPen(pen)
             for moment, depth in points:
                 series.append(_msecs(moment), depth)
             chart.addSeries(series)
@@ -98,13 +104,27 @@ class ClientTimelineDialog(QDialog):
         y.setRange(0, max(depths, default=1.0))
         y.applyNiceNumbers()
         legend_font = chart.legend().font()
-        legend_font.setPointSizeF(legend_font.pointSizeF() * 0.9)
+        legend_font.setPointSizeF(legend_font.pointSizeF() * 0.85)
         chart.legend().setFont(legend_font)
+        chart.setMargins(QMargins(4, 4, 4, 4))
         view = QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(200)
         view.setAccessibleName("Depth chart")
         return view
+
+
+# Kelly's colours of maximum contrast (without white and black), the most distinct first: a client's many areas
+# (face, neck, body) each keep a colour of their own on one chart, where Qt's theme repeats after five.
+AREA_COLOURS = ("#0067A5", "#BE0032", "#008856", "#F38400", "#875692", "#848482", "#F3C300", "#A1CAF1",
+                "#E68FAC", "#882D17", "#8DB600", "#604E97", "#C2B280", "#2B3D26", "#B3446C", "#DCD300",
+                "#654522", "#F99379", "#E25822", "#F6A600")
+LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
+
+
+def area_colour(n: int) -> str:
+    """The colour of the chart's `n`th area line (the same colour comes back only after 20 areas, dashed)."""
+    return AREA_COLOURS[n % len(AREA_COLOURS)]
 
 
 def _msecs(moment: datetime) -> int:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -108,9 +108,30 @@ class ClientsPage(QWidget):
         QShortcut(QKeySequence("Esc"), client_holder, self.show_list,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
+        self.search_edit.installEventFilter(self)
+        self.view.installEventFilter(self)
         self.search_edit.textChanged.connect(self.search)
         self.search_edit.returnPressed.connect(self._open_first)
         self._update_count()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down in the search goes into the matches (on the selected one); Up on the first match comes back."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and not event.modifiers():
+            if watched is self.search_edit and event.key() == Qt.Key.Key_Down and self.model.rowCount():
+                rows = self.view.selectionModel().selectedRows()
+                self.view.setCurrentIndex(self.model.index(rows[0].row() if rows else 0, 0))
+                self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if watched is self.view and event.key() == Qt.Key.Key_Up and self.view.currentIndex().row() <= 0:
+                self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Coming to the tab (Ctrl+2, a click) puts the cursor in the search, ready to type a name."""
+        super().showEvent(event)
+        if self.stack.currentIndex() == 0:
+            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _records_changed(self) -> None:
         """Saved here or elsewhere: the client shown is read again (which refreshes the list too), else the list."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDateTimeEdit
+from PySide6.QtWidgets import QDateTimeEdit, QWidget
 
 SEPARATORS = frozenset("-./: ")
+_SHIFT = Qt.KeyboardModifier.ShiftModifier
 Edit = TypeVar("Edit", bound=QDateTimeEdit)
 
 
@@ -27,6 +28,12 @@ class _SeparatorAfterAutoAdvance(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is not self._edit or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not event.modifiers() & ~_SHIFT:
+            # Tab leaves the box, as in every other field: Qt's date box keeps it to walk its sections (and with
+            # a special value such as "any" it never leaves). Arrow keys and typing still move between sections.
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & _SHIFT
+            QWidget.focusNextPrevChild(self._edit, forward)
+            return True
         typed = event.text()
         if typed.isdigit():
             self._section_before_digit = self._edit.currentSection()
@@ -38,6 +45,7 @@ class _SeparatorAfterAutoAdvance(QObject):
 
 
 def type_dates_whole(edit: Edit) -> Edit:
-    """Let `edit` take a date typed whole, separators included; returns the edit."""
+    """Let `edit` take a date typed whole, separators included, and make Tab leave it (one Tab stop per date
+    box, not one per section); returns the edit."""
     edit.installEventFilter(_SeparatorAfterAutoAdvance(edit))
     return edit

@@ -30,6 +30,7 @@ class JobProgressDialog(QProgressDialog):
         self.setAutoReset(False)
         self.setAccessibleName(title)
         self.handle: CancelHandle | None = None
+        self.setValue(0)  # starts the clock: shown after SHOW_AFTER_MS even if the job never reports progress
 
     def show_progress(self, done: int, total: int) -> None:
         if total > 0:
@@ -50,6 +51,7 @@ def run_with_progress(runner: BackgroundRunner, parent: QWidget | None, title: s
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         dialog.canceled.disconnect()
+        dialog.reset()  # stops the clock: a job that ended in time shows no dialog
         dialog.close()
         dialog.deleteLater()
         callback(value)

@@ -36,6 +36,7 @@ def record_table(model: QAbstractItemModel, name: str) -> QTableView:
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move within it
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
     return view

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -60,11 +60,8 @@ def locked_message(exc: auth.AccountLocked) -> str:
 class LoginDialog(QDialog):
     """Ask for username and password; `actor` holds the logged-in user once accepted.
 
-    `prompt` is the line above the fields (e.g. "Locked after 10 minutes idle"). Emits `attempt_finished`
-    after each checked attempt (tests wait for it).
+    `prompt` is the line above the fields (e.g. "Locked after 10 minutes idle").
     """
-
-    attempt_finished = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, clinic_name: str = "",
                  prompt: str = "Log in to continue.", username: str = "", clock: Clock | None = None,
@@ -163,7 +160,6 @@ class LoginDialog(QDialog):
         self._busy(False)
         self.actor = actor
         self.message_label.clear()
-        self.attempt_finished.emit()
         self.accept()
 
     def _refused(self, exc: Exception) -> None:
@@ -182,7 +178,6 @@ class LoginDialog(QDialog):
             self._show(str(exc))
         else:
             self._show(f"Login failed: {exc}")
-        self.attempt_finished.emit()
 
     def _show(self, text: str) -> None:
         self.message_label.setText(text)

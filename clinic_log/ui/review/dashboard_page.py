@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -60,9 +60,7 @@ def rate_rows(rows: tuple[GroupRate, ...]) -> tuple[list[tuple[str, ...]], list[
 
 
 class DashboardPage(QWidget):
-    """Emits `loaded` when new figures are shown (tests and screenshots wait for it)."""
-
-    loaded = Signal()
+    """The figures, computed when the page is made (`load`) and again on Refresh figures or a records change."""
 
     def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None, *, today: date | None = None,
                  load: bool = True) -> None:
@@ -161,7 +159,6 @@ class DashboardPage(QWidget):
                                  for lot in dashboard.lots])
         for view in (self.credential_table, self.lot_table):
             fit_columns(view)
-        self.loaded.emit()
 
     def current_rates(self) -> tuple[GroupRate, ...]:
         if self.dashboard is None:

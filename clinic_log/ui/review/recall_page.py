@@ -43,7 +43,6 @@ class RecallPage(QWidget):
     """Emits `session_activated(id)` when a result row is opened (double-click or Enter)."""
 
     session_activated = Signal(int)
-    result_shown = Signal(str)  # the summary line, after each search
 
     def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,7 +131,6 @@ class RecallPage(QWidget):
 
     def _announce(self, text: str) -> None:
         self.summary_label.setText(text)
-        self.result_shown.emit(text)
 
     def choose_export_file(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export recall", f"recall-{self._lot}.csv", "CSV (*.csv)")

@@ -265,7 +265,8 @@ class MainWindow(QMainWindow):
                                    (self.template_action, Permission.EDIT_SETTINGS),
                                    (self.clinic_settings_action, Permission.EDIT_SETTINGS),
                                    (self.export_action, Permission.EXPORT_DATA),
-                                   (self.import_action, Permission.IMPORT_DATA)):
+                                   (self.import_action, Permission.IMPORT_DATA),
+                                   (self.new_session_action, Permission.LOG_SESSIONS)):
             action.setVisible(actor.role in ALLOWED[permission])
         self._settings_menu.menuAction().setVisible(actor.role in ALLOWED[Permission.EDIT_SETTINGS])
         self.user_label.setText(f"{actor.username} ({actor.role.value})")

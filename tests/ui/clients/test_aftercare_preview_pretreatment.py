@@ -113,7 +113,7 @@ def test_reception_may_print_the_sheet(qtbot: QtBot, user: UserSession, db: Data
     desk = Actor("desk", UserRole.RECEPTION)
     user.sign_in(desk)
     page = client_page(qtbot, user, db, client_id)
-    assert page.pretreatment_button.isEnabled() and not page.new_session_button.isEnabled()
+    assert page.pretreatment_button.isEnabled() and not page.new_session_button.isVisibleTo(page)
     dialog = open_preview(qtbot, page)
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *_a, **_k: (str(tmp_path / "desk.pdf"), "")))

@@ -61,6 +61,20 @@ def test_the_chart_has_a_line_per_area_through_each_depth(qtbot: QtBot) -> None:
     assert lines == {"Cheeks": [0.75, 1.0], "Forehead": [0.5]}
 
 
+def test_eleven_areas_get_eleven_colours_on_the_depth_chart(qtbot: QtBot) -> None:
+    """A client treated on face, neck and body: each area's line has its own colour (issue 20: Qt's theme
+    repeated colours after five areas, so two lines could not be told apart)."""
+    codes = ("forehead", "periorbital", "nose", "cheeks", "perioral", "chin_jaw", "neck", "decolletage", "hands",
+             "abdomen", "thighs")
+    areas = tuple(TimelineArea(code, code.replace("_", " ").title(), 0.5, 1) for code in codes)
+    many = ClientTimeline(1, "P-1", "Ana", (TimelineSession(11, FIRST.started_at, "Dr Maria Brandt", None,
+                                                            "signed", None, None, areas, 0),))
+    dialog = make_dialog(qtbot, many)
+    series = dialog.chart_view.chart().series()
+    assert len(series) == 11
+    assert len({s.pen().color().name() for s in series}) == 11
+
+
 def test_enter_on_a_row_opens_that_session(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
     dialog.activateWindow()

@@ -1,33 +1,24 @@
 """Review screens: every history filter on a seeded database, lazy loading at start, configurable columns,
-the Recall and Dashboard tabs, the client timeline, File → Export…, and the progress dialog's Cancel."""
+the client timeline and File → Export…."""
 
 from __future__ import annotations
 
-import csv
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
-from clinic_log.services.common.progress import Progress
 from clinic_log.services.sessions import session_queries
 from clinic_log.services.sessions.session_queries import SessionFilter
 from clinic_log.services.sessions.session_views import SessionRow
 from clinic_log.ui.clients.client_timeline import ClientTimelineDialog
-from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.progress_dialog import run_with_progress
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.export_dialog import ExportDialog
-from clinic_log.ui.review.dashboard_page import DashboardPage
-from clinic_log.ui.review.recall_page import RecallPage
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
 from clinic_log.ui.sessions.session_table_model import FIRST_PAGE, Column
 from tests.ui.dialogs import opens
@@ -173,59 +164,6 @@ def test_hidden_columns_are_remembered_for_the_next_window(qtbot: QtBot, demo_db
     qtmodeltester.check(again.model)
 
 
-def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, user: UserSession, demo_db: Database,
-                                                         raw: sqlite3.Connection, tmp_path: Path,
-                                                         qtmodeltester: ModelTester) -> None:
-    lot_id, lot = raw.execute("SELECT l.id, l.lot_number FROM cartridge_lots l JOIN sessions s "
-                              "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
-    page = RecallPage(demo_db, user)
-    qtbot.addWidget(page)
-    with qtbot.waitSignal(page.result_shown) as shown:
-        type_into(qtbot, page.lot_edit, lot)
-    sessions = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE cartridge_lot_id = ?", (lot_id,))}
-    clients = {r[0] for r in raw.execute("SELECT DISTINCT client_id FROM sessions WHERE cartridge_lot_id = ?",
-                                         (lot_id,))}
-    assert shown.args[0] == (f"Lot {lot}: {len(sessions)} session{'s' if len(sessions) != 1 else ''} of "
-                             f"{len(clients)} client{'s' if len(clients) != 1 else ''}")
-    assert {page.model.key(r) for r in range(page.model.rowCount())} == sessions
-    qtmodeltester.check(page.model)
-    assert page.export_button.isEnabled()
-    out = tmp_path / "recall.csv"
-    with qtbot.waitSignal(page.result_shown):
-        page.export_to(out)
-    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
-    assert len(rows) - 1 == page.model.rowCount()
-
-
-def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, user: UserSession, demo_db: Database) -> None:
-    page = RecallPage(demo_db, user)
-    qtbot.addWidget(page)
-    with qtbot.waitSignal(page.result_shown) as shown:
-        type_into(qtbot, page.lot_edit, "NO-SUCH-LOT")
-    assert shown.args[0] == "Recall failed: cartridge lot 'NO-SUCH-LOT' not found; no lot number contains it"
-    assert page.model.rowCount() == 0 and not page.export_button.isEnabled()
-
-
-def test_dashboard_shows_rates_with_intervals_and_expiries(qtbot: QtBot, user: UserSession, demo_db: Database,
-                                                          raw: sqlite3.Connection,
-                                                          qtmodeltester: ModelTester) -> None:
-    page = DashboardPage(demo_db, user, load=False)
-    qtbot.addWidget(page)
-    with qtbot.waitSignal(page.loaded, timeout=20000):
-        page.reload()
-    names = {r[0] for r in raw.execute("SELECT full_name FROM practitioners WHERE id IN "
-                                       "(SELECT practitioner_id FROM sessions)")}
-    model = page.rate_model
-    assert {model.text(r, 0) for r in range(model.rowCount())} == names
-    assert sum(int(model.text(r, 1).replace(",", "")) for r in range(model.rowCount())) == 500
-    assert all("–" in model.text(r, 4) for r in range(model.rowCount()))
-    choose(page.grouping_combo, "area")
-    assert model.rowCount() == first(raw, "SELECT COUNT(DISTINCT area_code) FROM session_areas")
-    assert page.status_label.text().startswith("500 sessions in ")
-    for m in (page.rate_model, page.credential_model, page.lot_model):
-        qtmodeltester.check(m)
-
-
 def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, user: UserSession, demo_db: Database,
                                                          db_path: Path, raw: sqlite3.Connection,
                                                          qtmodeltester: ModelTester) -> None:
@@ -272,30 +210,6 @@ def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, user: UserSession,
     dialog.close()
 
 
-def test_cancel_stops_a_long_job_and_drops_its_result(qtbot: QtBot) -> None:
-    runner = BackgroundRunner()
-    started, stopped = threading.Event(), threading.Event()
-    results: list[object] = []
-    cancelled: list[bool] = []
-
-    def work(progress: Progress) -> str:
-        started.set()
-        try:
-            for done in range(10**9):
-                progress(done, 0)
-                started.wait(0.001)
-        finally:
-            stopped.set()
-        return "finished"
-
-    dialog = run_with_progress(runner, None, "Long job", "Working…", work, results.append, results.append,
-                               on_cancel=lambda: cancelled.append(True))
-    qtbot.waitUntil(started.is_set)
-    cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
-    cancel.click()
-    qtbot.waitUntil(stopped.is_set)
-    runner.wait()
-    assert cancelled == [True] and results == []
 
 
 def test_tabs_keep_alt_d_for_today(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path) -> None:
@@ -325,15 +239,3 @@ def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, d
         with qtbot.waitSignal(model.search_finished):
             model.fetchMore(QModelIndex())
     assert [model.session_id(r) for r in range(model.rowCount())] == expected
-
-
-def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(
-        qtbot: QtBot, user: UserSession, demo_db: Database, raw: sqlite3.Connection) -> None:
-    (lot,) = raw.execute("SELECT l.lot_number FROM cartridge_lots l JOIN sessions s "
-                         "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
-    user.sign_in(Actor("derm", UserRole.PRACTITIONER))
-    page = RecallPage(demo_db, user)
-    qtbot.addWidget(page)
-    with qtbot.waitSignal(page.result_shown):
-        type_into(qtbot, page.lot_edit, lot)
-    assert page.model.rowCount() > 0 and not page.export_button.isEnabled()  # exporting data is the owner's

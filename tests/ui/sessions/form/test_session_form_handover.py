@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -24,6 +24,7 @@ from clinic_log.ui.shell.main_window import MainWindow
 from tests.actors import logged_in_as
 from tests.ui.conftest import DiscardQuestions
 from tests.ui.dialogs import opens
+from tests.ui.login_helpers import log_in as log_in_and_wait
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import make_clinic
 
@@ -40,10 +41,7 @@ def window(qtbot: QtBot, user: UserSession, db: Database, db_path: Path, owner: 
 def log_in(qtbot: QtBot, dialog: LoginDialog | None, username: str, password: str) -> None:
     assert dialog is not None
     qtbot.addWidget(dialog)
-    dialog.username_edit.setText(username)
-    dialog.password_edit.setText(password)
-    with qtbot.waitSignal(dialog.attempt_finished, timeout=20000):
-        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    log_in_and_wait(qtbot, dialog, username, password)
 
 
 def gone(window: QWidget) -> bool:

@@ -1,0 +1,104 @@
+"""Recall page: a cartridge lot lists every session and client treated with it; the owner exports it as CSV."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import UserRole
+from clinic_log.services.sessions.sessions import log_session
+from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.operations import SESSIONS, changes
+from clinic_log.ui.review.recall_page import RecallPage
+from tests.unit.services.helpers import make_clinic, session_entry
+
+
+def search(qtbot: QtBot, page: RecallPage, lot: str) -> str:
+    """Type the lot and press Enter, as at the desk; return the result line once the search is over (Find
+    sessions is usable again)."""
+    page.lot_edit.setFocus()
+    qtbot.keyClicks(page.lot_edit, lot)
+    qtbot.keyClick(page.lot_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(page.find_button.isEnabled)
+    return page.summary_label.text()
+
+
+def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection,
+                                                        tmp_path: Path, qtmodeltester: ModelTester) -> None:
+    lot_id, lot = raw.execute("SELECT l.id, l.lot_number FROM cartridge_lots l JOIN sessions s "
+                              "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
+    page = RecallPage(demo_db)
+    qtbot.addWidget(page)
+    shown = search(qtbot, page, lot)
+    sessions = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE cartridge_lot_id = ?", (lot_id,))}
+    clients = {r[0] for r in raw.execute("SELECT DISTINCT client_id FROM sessions WHERE cartridge_lot_id = ?",
+                                         (lot_id,))}
+    assert shown == (f"Lot {lot}: {len(sessions)} session{'s' if len(sessions) != 1 else ''} of "
+                    f"{len(clients)} client{'s' if len(clients) != 1 else ''}")
+    assert {page.model.key(r) for r in range(page.model.rowCount())} == sessions
+    qtmodeltester.check(page.model)
+    assert page.export_button.isEnabled()
+    out = tmp_path / "recall.csv"
+    page.export_to(out)
+    qtbot.waitUntil(lambda: page.summary_label.text().startswith("Exported "))
+    assert page.summary_label.text() == f"Exported {page.model.rowCount()} rows of lot {lot} to {out}"
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert len(rows) - 1 == page.model.rowCount()
+
+
+def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, demo_db: Database) -> None:
+    page = RecallPage(demo_db)
+    qtbot.addWidget(page)
+    assert search(qtbot, page, "NO-SUCH-LOT") == (
+        "Recall failed: cartridge lot 'NO-SUCH-LOT' not found; no lot number contains it")
+    assert page.model.rowCount() == 0 and not page.export_button.isEnabled()
+
+
+def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(qtbot: QtBot, demo_db: Database,
+                                                                       raw: sqlite3.Connection) -> None:
+    (lot,) = raw.execute("SELECT l.lot_number FROM cartridge_lots l JOIN sessions s "
+                         "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
+    sign_in(Actor("derm", UserRole.PRACTITIONER))
+    page = RecallPage(demo_db)
+    qtbot.addWidget(page)
+    search(qtbot, page, lot)
+    assert page.model.rowCount() > 0 and not page.export_button.isEnabled()  # exporting data is the owner's
+
+
+def test_a_session_logged_meanwhile_with_the_lot_on_show_joins_the_recall(qtbot: QtBot, db: Database,
+                                                                          owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    page = RecallPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    assert search(qtbot, page, "SP14-1") == "Lot SP14-1: 1 session of 1 client"
+    log_session(db, clinic.derm, session_entry(clinic, started_at=datetime(2026, 8, 1, 9, 30, tzinfo=UTC)),
+                sign=True)  # at the chair, or on another workstation
+    changes.announce({SESSIONS})
+    qtbot.waitUntil(lambda: page.summary_label.text() == "Lot SP14-1: 2 sessions of 1 client")
+    page.lot_edit.setText("SP14-")  # being typed, not yet searched: a change does not search it
+    changes.announce({SESSIONS})
+    assert page.summary_label.text() == "Lot SP14-1: 2 sessions of 1 client" and page.find_button.isEnabled()
+
+
+def test_enter_on_a_recalled_row_opens_its_session(qtbot: QtBot, db: Database, owner: Actor) -> None:
+    clinic = make_clinic(db, owner)
+    signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
+    page = RecallPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    search(qtbot, page, "SP14-1")
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    with qtbot.waitSignal(page.session_activated) as opened:
+        qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    assert opened.args == [signed.id]
