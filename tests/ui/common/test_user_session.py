@@ -64,19 +64,19 @@ def test_changed_carries_the_actor_just_signed_in(qtbot: QtBot, owner: Actor) ->
     session.sign_in(owner)
     with qtbot.waitSignal(session.changed, timeout=1000) as switched:
         session.sign_in(DESK)
-    assert switched.args == [DESK]
-    assert session.actor == DESK
+    assert switched.args == [DESK]  # the window re-checks its tabs and actions for this actor
+    assert session.actor == DESK  # read at each call: the switch holds at once
 
 
 def test_asking_who_acts_before_a_login_or_after_a_sign_out_raises_not_logged_in(owner: Actor) -> None:
     session = UserSession()
-    with pytest.raises(NotLoggedIn):
+    with pytest.raises(NotLoggedIn, match="nobody is logged in"):
         _ = session.actor
     session.sign_in(owner)
     session.sign_out()
     assert not session.signed_in
-    with pytest.raises(NotLoggedIn):
-        _ = session.actor
+    with pytest.raises(NotLoggedIn, match="nobody is logged in"):
+        _ = session.actor  # never a call made as the previous user
 
 
 def test_each_page_audits_its_openings_under_its_own_sessions_user(
