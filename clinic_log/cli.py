@@ -12,13 +12,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
+from clinic_log.domain.enums import ConsentPurpose, PhotoUse, PhotoView, UserRole
 from clinic_log.domain.errors import InvalidValue
 from clinic_log.services.common.progress import Progress, no_progress
 
@@ -65,8 +65,71 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
 
 
 _decision_id = _whole(1, ROW_ID_MAX, "a decision id, the number `clinic-log decisions CLIENT_REF` lists")
+_photo_id = _whole(1, ROW_ID_MAX, "a photo id, the number `clinic-log photo list CLIENT_REF` shows")
 _session_id = _whole(1, ROW_ID_MAX, "a session id, the number the Sessions tab and exports show")
 DEMO_MAX_CLIENTS, DEMO_MAX_SESSIONS = 200_000, 5_000_000
+
+
+def _one_of(values: Sequence[str]) -> Callable[[str], str]:
+    """An argparse type: one of `values`, else "'side' is not one of front, left45, …" (argparse names the option)."""
+
+    def parse(text: str) -> str:
+        if text not in values:
+            raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(values)}")
+        return text
+
+    return parse
+
+
+def _moment(text: str) -> datetime:
+    """A date and time as ISO 8601; without a zone it is this computer's local time."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date and time; use YYYY-MM-DDTHH:MM, optionally with "
+                                         "a zone such as +01:00") from None
+
+
+def _add_photo_commands(sub: Any) -> None:
+    photo = sub.add_parser("photo", help="before/after photos of a client: add, list, export, void",
+                           description="photo add|list|export|void: photos live in the database (backed up with "
+                                       "it); GPS and serial numbers are stripped before storing")
+    actions = photo.add_subparsers(dest="photo_action", metavar="ACTION", parser_class=_Parser, required=True)
+    add = actions.add_parser("add", help="add image files or every file of a folder (JPEG, PNG, HEIC, TIFF)",
+                             description="photo add CLIENT_REF FILE_OR_FOLDER…: each file is stored in its own "
+                                         "transaction; a refused file is reported and the rest stored (exit 2 if "
+                                         "any was refused). Needs the client's consent to clinical photos "
+                                         "(consent record CLIENT_REF --purpose photos_clinical --name NAME)")
+    add.add_argument("client_ref")
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    add.add_argument("--session", type=_session_id, metavar="ID", help="the session the photos belong to")
+    add.add_argument("--view", type=_one_of([v.value for v in PhotoView]), default=PhotoView.FRONT.value,
+                     help="front (default), left45, right45, left90, right90 or closeup")
+    add.add_argument("--area", metavar="CODE", help="the area photographed (one of the session's, with --session)")
+    add.add_argument("--taken", type=_moment, metavar="ISO",
+                     help="when it was taken, if not the camera's time (default: EXIF, else the file's time)")
+    add.add_argument("--use", type=_one_of([u.value for u in PhotoUse]), default=PhotoUse.CLINICAL.value,
+                     help="clinical (default) or other (also needs the consent to other uses)")
+    listing = actions.add_parser("list", help="a client's photos, newest first, one tab-separated line each")
+    listing.add_argument("client_ref")
+    export = actions.add_parser("export", help="write a client's photos and an index CSV into a new folder",
+                                description="photo export CLIENT_REF -o DIR: DIR must be new or empty; the files "
+                                            "and the folder are readable by you only; voided photos are left out")
+    export.add_argument("client_ref")
+    export.add_argument("-o", "--output", type=_output, required=True, metavar="DIR")
+    void = actions.add_parser("void", help="void a photo (kept, marked, left out of comparisons and exports)")
+    void.add_argument("photo_id", type=_photo_id, metavar="PHOTO_ID")
+    void.add_argument("--reason", required=True)
+    consent = sub.add_parser("consent", help="record a client's signed consent (treatment or photos)",
+                             description="consent record CLIENT_REF --name NAME [--purpose P] [--signed-on DATE]: "
+                                         "the clinic's current wording of that purpose is kept with it")
+    consent.add_argument("action", choices=("record",))
+    consent.add_argument("client_ref")
+    consent.add_argument("--purpose", type=_one_of([p.value for p in ConsentPurpose]),
+                         default=ConsentPurpose.TREATMENT.value,
+                         help="treatment (default), photos_clinical or photos_other")
+    consent.add_argument("--name", required=True, help="the name of the person signing")
+    consent.add_argument("--signed-on", type=_date, default=None, metavar="DATE", help="default: today")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     ind.add_argument("action", nargs="?", choices=("list", "set-site"), default="list")
     ind.add_argument("code", nargs="?")
     ind.add_argument("site", nargs="?")
+    _add_photo_commands(sub)
     return parser
 
 
@@ -498,12 +562,65 @@ def cmd_indications(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+PHOTO_COLUMNS = ("id", "taken_at", "view", "use", "session", "area", "size", "state", "sha256")
+
+
+def cmd_photo(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.photos import photos
+
+    actor = cli_actor()
+    if args.photo_action == "add":
+        result = photos.add_photos(db, actor, args.client_ref, args.files, session_id=args.session, view=args.view,
+                                   area=args.area, taken=args.taken, use=args.use)
+        for file in result.files:
+            if file.stored:
+                _out(f"{file.file}: stored as photo {file.photo_id}" + (f" ({file.note})" if file.note else ""))
+            else:
+                sys.stderr.write(f"clinic-log: {file.problem}\n")
+        _out(result.summary)
+        return EXIT_BAD_INPUT if result.refused else EXIT_OK
+    if args.photo_action == "list":
+        found = photos.list_photos(db, actor, args.client_ref)
+        if not found:
+            _out(f"no photos of client {args.client_ref}")
+            return EXIT_OK
+        _out("\t".join(PHOTO_COLUMNS))
+        for p in found:
+            state = f"voided: {_one_line(p.void_reason or '')}" if p.voided else "standing"
+            _out("\t".join((str(p.id), p.taken_at.astimezone().isoformat(timespec="minutes"), p.view.value,
+                            p.use.value, str(p.session_id or ""), p.area_code or "", f"{p.width}x{p.height}", state,
+                            p.sha256)))
+        return EXIT_OK
+    if args.photo_action == "export":
+        from clinic_log.services.photos.photo_export import export_photos
+
+        done = export_photos(db, actor, args.client_ref, args.output)
+        _out(f"{len(done.files)} photos of client {args.client_ref} written to {done.folder} "
+             f"(index: {done.index.name})")
+        return EXIT_OK
+    current = photos.photo_info(db, actor, args.photo_id)
+    photos.void_photo(db, actor, args.photo_id, args.reason, current.version)
+    _out(f"photo {args.photo_id} voided")
+    return EXIT_OK
+
+
+def cmd_consent(db: Database, args: argparse.Namespace) -> int:
+    from clinic_log.services.clients.consents import client_id_for, record_consent
+
+    purpose = ConsentPurpose(args.purpose)
+    signed_on = args.signed_on or date.today()
+    record_consent(db, cli_actor(), client_id_for(db, args.client_ref), args.name, signed_on, purpose=purpose)
+    _out(f"{purpose.label} recorded for client {args.client_ref}, signed on {signed_on.isoformat()} by "
+         f"{args.name.strip()}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "demo": cmd_demo, "import": cmd_import, "export": cmd_export, "recall": cmd_recall,
     "aftercare": cmd_aftercare, "pretreatment": cmd_pretreatment, "decisions": cmd_decisions,
     "referral": cmd_referral, "backup": cmd_backup, "restore": cmd_restore,
     "check": cmd_check, "settings": cmd_settings, "reference": cmd_reference,
-    "indications": cmd_indications,
+    "indications": cmd_indications, "photo": cmd_photo, "consent": cmd_consent,
 }
 
 

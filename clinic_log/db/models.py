@@ -263,6 +263,8 @@ class Consent(Base):
     __tablename__ = "consents"
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    # treatment, photos_clinical or photos_other (ConsentPurpose); every consent before schema 0010 is treatment
+    purpose: Mapped[str] = mapped_column(String(20), default="treatment", server_default="treatment")
     text_version: Mapped[int] = mapped_column(Integer)
     text_snapshot: Mapped[str] = mapped_column(Text)
     signed_on: Mapped[date] = mapped_column(Date)
@@ -274,8 +276,10 @@ class ConsentText(Base):
     """The clinic's consent wording; editing it adds a version, signed consents keep their own snapshot."""
 
     __tablename__ = "consent_texts"
+    __table_args__ = (UniqueConstraint("purpose", "version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, unique=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="treatment", server_default="treatment")
+    version: Mapped[int] = mapped_column(Integer)  # counted per purpose
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(80))
@@ -443,6 +447,51 @@ class FormDraft(Base):
     form_key: Mapped[str] = mapped_column(String(120))  # e.g. "session:new:client=42" or "session:17"
     state_json: Mapped[str] = mapped_column(Text)
     saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- photos ---------------------------------------------------------------------------------
+
+
+class PhotoBlob(Base):
+    """One stored image, addressed by the SHA-256 of its stored bytes (so the same image is kept once), with its
+    JPEG thumbnail. Never changed or deleted (triggers, 0010)."""
+
+    __tablename__ = "photo_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    original: Mapped[bytes] = mapped_column(LargeBinary)  # what the app shows and exports (re-encoded, stripped)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    mime: Mapped[str] = mapped_column(String(40))
+    byte_size: Mapped[int] = mapped_column(Integer)
+
+
+class Photo(Base):
+    """A before/after photo of a client, of a standard view, optionally of a session and one of its areas.
+    Never deleted; voiding it (once, with a reason) is the only change (triggers, 0010)."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        CheckConstraint("view IN ('front', 'left45', 'right45', 'left90', 'right90', 'closeup')", name="view"),
+        CheckConstraint("use IN ('clinical', 'other')", name="use"),
+        CheckConstraint("taken_at_source IN ('exif', 'file', 'capture', 'typed')", name="taken_at_source"),
+        Index("ix_photos_client_view_taken", "client_id", "view", "taken_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
+    area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    view: Mapped[str] = mapped_column(String(20))
+    use: Mapped[str] = mapped_column(String(20))
+    taken_at: Mapped[datetime] = mapped_column(DateTime)
+    taken_at_source: Mapped[str] = mapped_column(String(10))
+    taken_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    sha256: Mapped[str] = mapped_column(ForeignKey("photo_blobs.sha256"), index=True)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(80))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 # --- append-only trails ---------------------------------------------------------------------

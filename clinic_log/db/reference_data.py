@@ -117,19 +117,29 @@ def _load_indications(session: Session) -> int:
     return added
 
 
-def shipped_consent_text() -> str:
-    """The consent wording shipped with the app (version 1), used until the owner edits it."""
-    return (resources_dir() / "reference" / "consent_v1.txt").read_text(encoding="utf-8").strip()
+_CONSENT_FILES = {"treatment": "consent_v1.txt", "photos_clinical": "consent_photos_clinical_v1.txt",
+                  "photos_other": "consent_photos_other_v1.txt"}
 
 
-def load_consent_text(session: Session) -> int:
-    """Store the shipped consent wording as version 1 when the clinic has none yet; 1 if added, else 0."""
-    if session.scalar(select(ConsentText.id).limit(1)) is not None:
-        return 0
-    session.add(ConsentText(version=1, body=shipped_consent_text(),
-                            created_at=datetime.now(UTC).replace(tzinfo=None), created_by="system"))
+def shipped_consent_text(purpose: str = "treatment") -> str:
+    """The consent wording of a purpose shipped with the app (its version 1), used until the owner edits it."""
+    return (resources_dir() / "reference" / _CONSENT_FILES[purpose]).read_text(encoding="utf-8").strip()
+
+
+def load_consent_text(session: Session, purpose: str | None = None) -> int:
+    """Store the shipped wording as version 1 of each purpose (or of `purpose`) the clinic has no wording for yet;
+    the number of texts added."""
+    added = 0
+    for name in (purpose,) if purpose is not None else tuple(_CONSENT_FILES):
+        if session.scalar(select(ConsentText.id).where(ConsentText.purpose == name).limit(1)) is not None:
+            continue
+        session.add(ConsentText(purpose=name, version=1, body=shipped_consent_text(name),
+                                created_at=datetime.now(UTC).replace(tzinfo=None), created_by="system"))
+        added += 1
     session.flush()
-    return 1
+    return added
+
+
 def _shipped_templates(kind: str = "aftercare") -> dict[int, str]:
     """The template bodies of one kind under resources/reference (<kind>_v<N>.json), by version."""
     bodies = {}

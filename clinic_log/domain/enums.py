@@ -105,3 +105,55 @@ class DecisionKind(StrEnum):
     DEFER = "defer"  # treatment waits until a review date
     ALTERNATIVE = "alternative"  # another treatment was suggested
     REFERRAL = "referral"  # to a specialist (dermatologist, GP, a named doctor)
+
+
+class PhotoView(StrEnum):
+    """The standard views of a before/after photo: photos of one view are compared across a course."""
+
+    FRONT = "front"
+    LEFT45 = "left45"
+    RIGHT45 = "right45"
+    LEFT90 = "left90"
+    RIGHT90 = "right90"
+    CLOSEUP = "closeup"
+
+    @property
+    def label(self) -> str:
+        return _VIEW_LABELS[self]
+
+
+_VIEW_LABELS = {PhotoView.FRONT: "Front", PhotoView.LEFT45: "Left 45°", PhotoView.RIGHT45: "Right 45°",
+                PhotoView.LEFT90: "Left 90°", PhotoView.RIGHT90: "Right 90°", PhotoView.CLOSEUP: "Close-up"}
+
+
+class PhotoUse(StrEnum):
+    """What a photo may be used for: the clinical record only, or any other use (marketing, teaching)."""
+
+    CLINICAL = "clinical"
+    OTHER = "other"
+
+
+class TakenAtSource(StrEnum):
+    """Where a photo's taken-at time came from."""
+
+    EXIF = "exif"  # the camera's DateTimeOriginal
+    FILE = "file"  # the file's modification time
+    CAPTURE = "capture"  # the moment the app took it (or added it, when the file gave no time)
+    TYPED = "typed"  # given by the user
+
+
+class ConsentPurpose(StrEnum):
+    """What a signed consent covers; each purpose has its own wording and is valid for the same period."""
+
+    TREATMENT = "treatment"
+    PHOTOS_CLINICAL = "photos_clinical"
+    PHOTOS_OTHER = "photos_other"
+
+    @property
+    def label(self) -> str:
+        return _PURPOSE_LABELS[self]
+
+
+_PURPOSE_LABELS = {ConsentPurpose.TREATMENT: "treatment consent",
+                   ConsentPurpose.PHOTOS_CLINICAL: "consent to clinical-record photos",
+                   ConsentPurpose.PHOTOS_OTHER: "consent to photos for other uses"}

@@ -33,6 +33,10 @@ class Permission(StrEnum):
     VIEW_AUDIT_LOG = "view the audit log"
     KEEP_FORM_DRAFTS = "keep unsaved form drafts"
     VIEW_DASHBOARD = "view the dashboard"
+    ADD_PHOTOS = "add clinical photos"
+    VOID_PHOTOS = "void clinical photos"
+    VIEW_PHOTOS = "view clinical photos"
+    EXPORT_PHOTOS = "export clinical photos"
 
 
 _P, _R, _O = UserRole.PRACTITIONER, UserRole.RECEPTION, UserRole.OWNER
@@ -59,6 +63,10 @@ ALLOWED: dict[Permission, frozenset[UserRole]] = {
     Permission.VIEW_AUDIT_LOG: frozenset({_O}),
     Permission.KEEP_FORM_DRAFTS: frozenset({_P, _R, _O}),
     Permission.VIEW_DASHBOARD: frozenset({_O}),
+    Permission.ADD_PHOTOS: frozenset({_P, _O}),
+    Permission.VOID_PHOTOS: frozenset({_P, _O}),
+    Permission.VIEW_PHOTOS: frozenset({_P, _R, _O}),  # reception sees and prints, as with sessions and aftercare
+    Permission.EXPORT_PHOTOS: frozenset({_P, _O}),  # copies of health data leaving the app: not the front desk
 }
 
 

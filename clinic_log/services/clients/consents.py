@@ -1,5 +1,5 @@
 """Consent: the clinic's consent text version as signed by the client, kept as a snapshot, and whether the
-client's latest consent is still valid."""
+client's latest consent of a purpose (treatment, clinical-record photos, photos for other uses) is still valid."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, Consent, ConsentText
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import ConsentPurpose
 from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.permissions import Permission
 from clinic_log.domain.windows import add_window
@@ -49,10 +50,14 @@ class ConsentStatus:
                 f"(version {self.text_version}, {how} {self.signed_on.isoformat()} by {self.signer_name})")
 
 
+TREATMENT = ConsentPurpose.TREATMENT
+
+
 def record_consent(db: Database, actor: Actor, client_id: int, signer_name: str, signed_on: date,
-                   text_version: int | None = None, signature_png: bytes | None = None) -> int:
-    """Store a signed consent: the text version (the latest when None) and its exact wording as a snapshot,
-    the signer's name, the date and, when drawn, the signature as PNG bytes."""
+                   text_version: int | None = None, signature_png: bytes | None = None,
+                   purpose: ConsentPurpose = TREATMENT) -> int:
+    """Store a signed consent of a purpose: the text version of that purpose (the latest when None) and its exact
+    wording as a snapshot, the signer's name, the date and, when drawn, the signature as PNG bytes."""
     authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
     if not signer_name.strip():
         raise InvalidValue("signer name", signer_name, "the name of the person signing")
@@ -63,25 +68,41 @@ def record_consent(db: Database, actor: Actor, client_id: int, signer_name: str,
         if session.get(Client, client_id) is None:
             raise NotFound("client", client_id)
         if text_version is None:
-            text = latest_in(session)
+            text = latest_in(session, purpose)
         else:
-            found = session.scalar(select(ConsentText).where(ConsentText.version == text_version))
+            found = session.scalar(select(ConsentText).where(ConsentText.purpose == purpose.value,
+                                                             ConsentText.version == text_version))
             if found is None:
-                raise InvalidValue("consent text version", text_version, "a version the clinic has saved")
+                raise InvalidValue("consent text version", text_version, f"a version of the {purpose.label} "
+                                                                         "the clinic has saved")
             text = found
-        consent = Consent(client_id=client_id, text_version=text.version, text_snapshot=text.body,
-                          signed_on=signed_on, signer_name=signer_name.strip(), signature_png=signature_png)
-        return audit.add_created(db, session, actor, consent, "consent",
-                                 {"client_id": client_id, "text_version": text.version,
-                                  "drawn": signature_png is not None})
+        consent = Consent(client_id=client_id, purpose=purpose.value, text_version=text.version,
+                          text_snapshot=text.body, signed_on=signed_on, signer_name=signer_name.strip(),
+                          signature_png=signature_png)
+        detail: dict[str, object] = {"client_id": client_id, "text_version": text.version,
+                                     "drawn": signature_png is not None}
+        if purpose is not TREATMENT:
+            detail["purpose"] = purpose.value
+        return audit.add_created(db, session, actor, consent, "consent", detail)
 
     return db.write(work)
 
 
-def consent_status_in(session: Session, client_id: int, today: date) -> ConsentStatus:
+def client_id_for(db: Database, client_ref: str) -> int:
+    """The id of the client with this reference (NotFound names the reference)."""
+    with db.reading() as session:
+        client_id = session.scalar(select(Client.id).where(Client.client_ref == client_ref))
+    if client_id is None:
+        raise NotFound("client", client_ref)
+    return client_id
+
+
+def consent_status_in(session: Session, client_id: int, today: date,
+                      purpose: ConsentPurpose = TREATMENT) -> ConsentStatus:
     latest = session.execute(
         select(Consent.signed_on, Consent.text_version, Consent.signer_name, Consent.signature_png.is_not(None))
-        .where(Consent.client_id == client_id).order_by(Consent.signed_on.desc(), Consent.id.desc()).limit(1)
+        .where(Consent.client_id == client_id, Consent.purpose == purpose.value)
+        .order_by(Consent.signed_on.desc(), Consent.id.desc()).limit(1)
     ).first()
     if latest is None:
         return ConsentStatus(NONE)
@@ -91,11 +112,12 @@ def consent_status_in(session: Session, client_id: int, today: date) -> ConsentS
     return ConsentStatus(state, signed_on, expires_on, version, signer, bool(drawn))
 
 
-def consent_status(db: Database, client_id: int, today: date) -> ConsentStatus:
+def consent_status(db: Database, client_id: int, today: date,
+                   purpose: ConsentPurpose = TREATMENT) -> ConsentStatus:
     with db.reading() as session:
         if session.get(Client, client_id) is None:
             raise NotFound("client", client_id)
-        return consent_status_in(session, client_id, today)
+        return consent_status_in(session, client_id, today, purpose)
 
 
 @dataclass(frozen=True)
@@ -106,12 +128,14 @@ class SignedConsent:
     text_snapshot: str
     signer_name: str
     signature_png: bytes | None
+    purpose: ConsentPurpose = TREATMENT
 
 
 def consents_of(db: Database, client_id: int) -> list[SignedConsent]:
-    """Every consent the client signed, newest first, with the wording they signed."""
+    """Every consent the client signed (of every purpose), newest first, with the wording they signed."""
     with db.reading() as session:
         rows = session.scalars(select(Consent).where(Consent.client_id == client_id)
                                .order_by(Consent.signed_on.desc(), Consent.id.desc()))
-        return [SignedConsent(c.id, c.signed_on, c.text_version, c.text_snapshot, c.signer_name, c.signature_png)
+        return [SignedConsent(c.id, c.signed_on, c.text_version, c.text_snapshot, c.signer_name, c.signature_png,
+                              ConsentPurpose(c.purpose))
                 for c in rows]

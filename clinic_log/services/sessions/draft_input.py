@@ -96,7 +96,8 @@ _Rows = Sequence[Any]  # db/driver.py rows: named tuples
 
 
 def _draft_select() -> Select[Any]:
-    latest_consent = (select(_consent.c.signed_on).where(_consent.c.client_id == _s.c.client_id)
+    latest_consent = (select(_consent.c.signed_on).where(_consent.c.client_id == _s.c.client_id,
+                                                         _consent.c.purpose == facts.TREATMENT_CONSENT)
                       .order_by(_consent.c.signed_on.desc()).limit(1).scalar_subquery())
     # Whether each kind of child row exists: most drafts have no products, complications or stored warnings and
     # most clients no findings, so a probe here saves a statement round trip for each that is empty.

@@ -37,7 +37,7 @@ from clinic_log.db.models import (
     User,
     table_of,
 )
-from clinic_log.domain.enums import AppliesTo, DecisionKind, Modality, PractitionerRole, Severity
+from clinic_log.domain.enums import AppliesTo, ConsentPurpose, DecisionKind, Modality, PractitionerRole, Severity
 from clinic_log.domain.errors import InvalidValue, NotFound
 from clinic_log.domain.rules import SessionFacts
 from clinic_log.domain.values import (
@@ -71,6 +71,7 @@ _ci_type = table_of(ContraindicationType)
 _decision = table_of(ClientDecision)
 _closer = table_of(User).alias("closer")
 _consent = table_of(Consent)
+TREATMENT_CONSENT = ConsentPurpose.TREATMENT.value  # the only consent the session rules look at
 _setting = table_of(Setting)
 
 # --- the columns each fact is read from ------------------------------------------------------------------------
@@ -265,7 +266,8 @@ def clients(session: Session, client_id: int | None = None) -> dict[int, ClientF
     people = select(*columns(CLIENT, CLIENT_FIELDS))
     findings = _FINDINGS.order_by(_finding.c.client_id, _finding.c.noted_on, _finding.c.id)
     decisions = _DECISIONS.order_by(_decision.c.client_id, _decision.c.decided_at, _decision.c.id)
-    consents = select(_consent.c.client_id, func.max(_consent.c.signed_on).label("signed_on"))
+    consents = (select(_consent.c.client_id, func.max(_consent.c.signed_on).label("signed_on"))
+                .where(_consent.c.purpose == TREATMENT_CONSENT))  # a photo consent is no consent to treatment
     if client_id is not None:
         people = people.where(CLIENT.c.id == client_id)
         findings = findings.where(_finding.c.client_id == client_id)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from clinic_log.services.common.progress import Progress
 from clinic_log.ui.common.background import BackgroundRunner
@@ -43,10 +43,12 @@ class FileJobDialog(QDialog):
         raise NotImplementedError
 
     def chosen_path(self, missing: str) -> Path | None:
-        """The typed file, or None after telling the user `missing` (what to choose)."""
+        """The typed file, or None after saying on the result line what to choose (`missing`), the cursor in
+        the File box."""
         text = self.file_edit.text().strip()
         if not text:
-            QMessageBox.warning(self, self.windowTitle(), f"File: {missing} (Browse…).")
+            self.result_label.setText(f"File: {missing} (Browse…).")
+            self.file_edit.setFocus()
             return None
         return Path(text)
 

@@ -33,10 +33,22 @@ if TYPE_CHECKING:
     from PySide6.QtCharts import QChartView
 
 GROUPINGS = (("practitioner", "Practitioner"), ("device", "Device"), ("area", "Treatment area"))
-RATE_HEADERS = ("", "Sessions", "Adverse", "Rate", "95 % interval", "Any complication")
+RATE_HEADERS = ("", "Sessions", "Adverse", "Rate", "95 % interval", "Any")  # Any: with any complication
 CREDENTIAL_HEADERS = ("Practitioner", "Credential", "Number", "Expires", "Days left")
 LOT_HEADERS = ("Cartridge lot", "Expires", "Days left")
+NAME_CHARS = 32  # a practitioner, device (with its serial) or area name shown whole on the rate chart
 FEW_SESSIONS = 30  # below this a rate is shown as "too few to judge" in the tooltip
+
+
+def days_left_text(days: int) -> str:
+    """"11", "today" or "expired" — not "-189" (`days_left_tip` says how long ago)."""
+    if days < 0:
+        return "expired"
+    return "today" if days == 0 else str(days)
+
+
+def days_left_tip(days: int) -> str | None:
+    return f"Expired {-days} day{'s' if days != -1 else ''} ago" if days < 0 else None
 
 
 def percent(value: float) -> str:
@@ -153,10 +165,13 @@ class DashboardPage(QWidget):
         self.status_label.setText(f"{QLocale().toString(total)} sessions in {len(dashboard.months)} months")
         self._show_months(dashboard)
         self._show_rates()
-        self.credential_model.set_rows([(c.practitioner, c.kind, c.number, c.expires_on.isoformat(),
-                                         str(c.days_left)) for c in dashboard.credentials])
-        self.lot_model.set_rows([(lot.lot_number, lot.expires_on.isoformat(), str(lot.days_left))
-                                 for lot in dashboard.lots])
+        self.credential_model.set_rows(
+            [(c.practitioner, c.kind, c.number, c.expires_on.isoformat(), days_left_text(c.days_left))
+             for c in dashboard.credentials],
+            tooltips=[(None, None, None, None, days_left_tip(c.days_left)) for c in dashboard.credentials])
+        self.lot_model.set_rows([(lot.lot_number, lot.expires_on.isoformat(), days_left_text(lot.days_left))
+                                 for lot in dashboard.lots],
+                                tooltips=[(None, None, days_left_tip(lot.days_left)) for lot in dashboard.lots])
         for view in (self.credential_table, self.lot_table):
             fit_columns(view)
 
@@ -176,29 +191,38 @@ class DashboardPage(QWidget):
 
     # --- charts (QtCharts loaded here, on first use) ---------------------------------------------------
 
-    def _chart_view(self, title: str) -> QChartView:
-        from PySide6.QtCharts import QChart, QChartView
+    def _chart_view(self) -> QChartView:
+        from PySide6.QtCharts import QChartView
 
-        chart = QChart()
-        chart.setTitle(title)
-        chart.legend().setVisible(False)
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        view = QChartView(chart)
+        view = QChartView()
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(180)
         self._charts.addWidget(view, 1)
         return view
 
+    @staticmethod
+    def _fresh_chart(view: QChartView, title: str) -> Any:
+        """A new, empty chart on `view`, the one it showed deleted: clearing a chart and adding new axes left the
+        old axes' labels drawn under the new ones."""
+        from PySide6.QtCharts import QChart
+
+        chart = QChart()
+        chart.setTitle(title)
+        chart.legend().setVisible(False)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        old = view.chart()
+        view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+        return chart
+
     def _show_months(self, dashboard: Dashboard) -> None:
         from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QValueAxis
 
         if self._month_view is None:
-            self._month_view = self._chart_view("Sessions per month")
+            self._month_view = self._chart_view()
             self._month_view.setAccessibleName("Sessions per month")
-        chart = self._month_view.chart()
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        chart = self._fresh_chart(self._month_view, "Sessions per month")
         bars = QBarSet("Sessions")
         months = dashboard.months[-24:]  # two years fit at 1366 px; the table of every month is the export
         for m in months:
@@ -219,18 +243,16 @@ class DashboardPage(QWidget):
     def _show_rate_chart(self, rows: tuple[GroupRate, ...]) -> None:
         if self.dashboard is None:
             return
-        from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QStackedBarSeries, QValueAxis
+        from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalStackedBarSeries, QValueAxis
         from PySide6.QtGui import QColor
 
         if self._rate_view is None:
-            self._rate_view = self._chart_view("")
+            self._rate_view = self._chart_view()
             self._rate_view.setAccessibleName("Complication rate chart")
-        chart = self._rate_view.chart()
-        chart.setTitle(f"Adverse complication rate by {self.grouping_combo.currentText().lower()} "
-                       "(dark: rate; pale: up to its upper 95 % limit)")
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
+        chart = self._fresh_chart(self._rate_view, f"Adverse complication rate by "
+                                  f"{self.grouping_combo.currentText().lower()} (dark: rate; pale: up to its upper "
+                                  "95 % limit)")
+        rows = tuple(reversed(rows))  # horizontal bars are drawn bottom up: the table's first row on top
         # stacked: the rate, then the pale band up to the interval's upper limit
         rate_set, band_set = QBarSet("Rate %"), QBarSet("Upper 95 % limit")
         rate_set.setColor(QColor("#2f6f9f"))
@@ -238,18 +260,18 @@ class DashboardPage(QWidget):
         for r in rows:
             rate_set.append(100 * r.adverse_rate.value)
             band_set.append(100 * (r.adverse_rate.high - r.adverse_rate.value))
-        series = QStackedBarSeries()
+        series = QHorizontalStackedBarSeries()  # names on the left, in full: "Dr Maria Brandt", not "Dr Maria B..."
         series.append(rate_set)
         series.append(band_set)
         chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append([_short(r.label) for r in rows])
-        y = QValueAxis()
-        y.setRange(0, max((100 * r.adverse_rate.high for r in rows), default=1.0) or 1.0)
-        y.applyNiceNumbers()
-        y.setLabelFormat("%.0f %%")
-        _attach(chart, series, x, Qt.AlignmentFlag.AlignBottom)
-        _attach(chart, series, y, Qt.AlignmentFlag.AlignLeft)
+        names = QBarCategoryAxis()
+        names.append([_short(r.label, NAME_CHARS) for r in rows])
+        rates = QValueAxis()
+        rates.setRange(0, max((100 * r.adverse_rate.high for r in rows), default=1.0) or 1.0)
+        rates.applyNiceNumbers()
+        rates.setLabelFormat("%.0f %%")
+        _attach(chart, series, names, Qt.AlignmentFlag.AlignLeft)
+        _attach(chart, series, rates, Qt.AlignmentFlag.AlignBottom)
 
     def wait(self) -> bool:
         return self._background.wait()

@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission
-from clinic_log.services.review.recall import RecallRow, recall_lot
+from clinic_log.services.review.recall import RecallRow, lot_suggestions, recall_lot
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.operations import SESSIONS, on_records_changed
+from clinic_log.ui.common.operations import SESSIONS, QueryOp, on_records_changed
 from clinic_log.ui.common.rows_table_model import RowsTableModel, fit_columns, make_table_view
+from clinic_log.ui.common.suggestions import Suggestions
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.session_table_model import load_area_labels
 
-HEADERS = ("Session", "Date", "Client ref", "Client", "Practitioner", "Area")
+HEADERS = ("Session", "Date", "Client ref", "Client", "Phone", "E-mail", "Practitioner", "Area")
 
 
 def recall_summary(rows: list[RecallRow], lot: str) -> str:
@@ -53,7 +54,10 @@ class RecallPage(QWidget):
         on_records_changed(self, {SESSIONS}, self._search_again)
         self.lot_edit = QLineEdit()
         self.lot_edit.setPlaceholderText("e.g. DP16-240117")
-        self.lot_edit.setToolTip("The lot number printed on the cartridge box; Enter searches")
+        self.lot_edit.setToolTip("The lot number printed on the cartridge box, any case; part of it suggests the "
+                                 "lots holding it. Enter searches")
+        self.lot_suggestions = Suggestions(self.lot_edit, "Lot suggestions")
+        self.lot_suggestions.typed.connect(self._suggest_lots)
         self.find_button = QPushButton("F&ind sessions")
         self.find_button.setAccessibleName("Find sessions")
         self.export_button = QPushButton("&Export CSV…")
@@ -90,6 +94,12 @@ class RecallPage(QWidget):
         self.export_button.clicked.connect(self.choose_export_file)
         self.view.activated.connect(self._on_activated)
 
+    def _suggest_lots(self, typed: str) -> None:
+        """The lots whose number holds what was typed, any case, offered under the box."""
+        QueryOp(self._db, self, "Lot suggestions", lambda db: lot_suggestions(db, self._user.actor, typed),
+                lambda lots: self.lot_suggestions.show(typed, [(lot, lot) for lot in lots]),
+                key="lot suggestions").run_in_background()
+
     def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         key = self.model.key(index.row())
         if isinstance(key, int):
@@ -116,7 +126,7 @@ class RecallPage(QWidget):
         self._rows, self._lot = rows, lot
         self.model.set_rows(
             [(str(r.session_id), r.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), r.client_ref, r.client_name,
-              r.practitioner, self._area_labels.get(r.area, r.area)) for r in rows],
+              r.phone or "—", r.email or "—", r.practitioner, self._area_labels.get(r.area, r.area)) for r in rows],
             keys=[r.session_id for r in rows])
         fit_columns(self.view)
         self.export_button.setEnabled(bool(rows) and self._user.actor.role in ALLOWED[Permission.EXPORT_DATA])

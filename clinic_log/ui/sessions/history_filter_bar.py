@@ -8,11 +8,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDateTimeEdit,
     QHBoxLayout,
@@ -34,11 +32,10 @@ from clinic_log.services.sessions.session_filter import (
 )
 from clinic_log.services.sessions.startup_queries import NamedPractitioner
 from clinic_log.ui.common.date_typing import type_dates_whole
+from clinic_log.ui.common.suggestions import Suggestions
 
 TEXT_DEBOUNCE_MS = 250
-SUGGEST_DELAY_MS = 120
 SUGGEST_FROM_CHARS = 2  # one letter would suggest half the clinic
-_REF_ROLE = Qt.ItemDataRole.UserRole
 ALL_PRACTITIONERS = "All practitioners"
 ALL_STATUSES = "All"
 # The status list's entries for sessions signed over a stop or any warning (status signed, see SessionFilter).
@@ -110,7 +107,6 @@ class HistoryFilterBar(QWidget):
     the new `SessionFilter`. Dates are local days of `zone` (None: this computer's zone)."""
 
     filter_changed = Signal(object)  # SessionFilter
-    client_typed = Signal(str)  # what was typed in the client box (after a pause), for `set_client_suggestions`
 
     def __init__(self, practitioners: Sequence[NamedPractitioner] = (), parent: QWidget | None = None, *,
                  choices: FilterChoices | None = None, zone: tzinfo | None = None) -> None:
@@ -123,20 +119,8 @@ class HistoryFilterBar(QWidget):
                                     "or not; a whole reference means that client only. Down opens the suggestions")
         self.client_edit.setMinimumWidth(self.client_edit.fontMetrics().horizontalAdvance("name or reference") + 30)
         self.client_edit.setMaximumWidth(180)
-        self.client_suggestions = QStandardItemModel(self)
-        completer = QCompleter(self.client_suggestions, self.client_edit)
-        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)  # matched in the database
-        completer.setCompletionRole(_REF_ROLE)  # taking a suggestion types its reference
-        self.client_edit.setCompleter(completer)
-        popup = completer.popup()
-        assert popup is not None
-        popup.setAccessibleName("Client suggestions")
-        self.client_popup: QAbstractItemView = popup
-        self._suggest_timer = QTimer(self)
-        self._suggest_timer.setSingleShot(True)
-        self._suggest_timer.setInterval(SUGGEST_DELAY_MS)
-        self._suggest_timer.timeout.connect(self._ask_for_suggestions)
-        self.client_edit.textEdited.connect(lambda _text: self._suggest_timer.start())
+        self.client_suggestions = Suggestions(self.client_edit, "Client suggestions", SUGGEST_FROM_CHARS)
+        self.client_typed = self.client_suggestions.typed  # look the typed text up and `show` the matches
 
         self.practitioner_combo = QComboBox()
         self.practitioner_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -314,27 +298,6 @@ class HistoryFilterBar(QWidget):
             for widget in widgets:
                 widget.blockSignals(False)
         self._apply()
-
-    def _ask_for_suggestions(self) -> None:
-        typed = self.client_edit.text().strip()
-        if len(typed) >= SUGGEST_FROM_CHARS:
-            self.client_typed.emit(typed)
-        else:
-            self.client_suggestions.clear()
-
-    def set_client_suggestions(self, typed: str, clients: Sequence[tuple[str, str]]) -> None:
-        """Offer `clients` ((shown line, reference) pairs) under the client box, if it still holds `typed`."""
-        if self.client_edit.text().strip() != typed:
-            return  # typed on meanwhile: a newer list is on its way
-        self.client_suggestions.clear()
-        for shown, ref in clients:
-            item = QStandardItem(shown)
-            item.setData(ref, _REF_ROLE)
-            self.client_suggestions.appendRow(item)
-        if clients and self.client_edit.hasFocus():
-            self.client_edit.completer().complete()
-        else:
-            self.client_popup.hide()
 
     def _restart_text_timer(self, _text: str) -> None:
         self._text_timer.start()

@@ -133,7 +133,7 @@ class SessionHistoryPage(QWidget):
         from clinic_log.services.clients.client_search import search_clients  # not on the start-up path
 
         def found(rows: list[ClientRow]) -> None:
-            self.filter_bar.set_client_suggestions(
+            self.filter_bar.client_suggestions.show(
                 typed, [(f"{r.full_name} ({r.client_ref})", r.client_ref) for r in rows])
 
         QueryOp(self._db, self, "Client suggestions", lambda db: search_clients(db, typed, limit=SUGGESTIONS),

@@ -42,9 +42,11 @@ def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, user: UserS
     assert isinstance(validity, QLineEdit) and validity.text() == "12m"
     validity.setText("6m")
     named(editor, "Save").click()  # type: ignore[attr-defined]
-    versions = raw.execute("SELECT version, created_by FROM consent_texts ORDER BY version").fetchall()
+    versions = raw.execute("SELECT version, created_by FROM consent_texts WHERE purpose = 'treatment' "
+                           "ORDER BY version").fetchall()
     assert [v for v, _ in versions] == [1, 2]
-    assert raw.execute("SELECT body FROM consent_texts WHERE version = 2").fetchone()[0].endswith("clinic's audit.")
+    assert raw.execute("SELECT body FROM consent_texts WHERE purpose = 'treatment' AND version = 2"
+                       ).fetchone()[0].endswith("clinic's audit.")
     assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() == ("6m",)
 
 
@@ -90,7 +92,7 @@ def test_a_changed_validity_alone_makes_no_new_version_of_the_wording(qtbot: QtB
     named(dialog, "Save").click()  # type: ignore[attr-defined]
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() == ("26w",)
-    assert raw.execute("SELECT COUNT(*) FROM consent_texts").fetchone() == (1,)
+    assert raw.execute("SELECT COUNT(*) FROM consent_texts WHERE purpose = 'treatment'").fetchone() == (1,)
 
 
 def test_new_wording_is_stored_trimmed_as_the_next_version(qtbot: QtBot, user: UserSession, db: Database) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+from PySide6.QtCharts import QBarCategoryAxis
+from PySide6.QtGui import QImage
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -13,7 +16,13 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.services.review.dashboard import GroupRate
 from clinic_log.services.review.statistics import rate
 from clinic_log.ui.common.user_session import UserSession
-from clinic_log.ui.review.dashboard_page import FEW_SESSIONS, DashboardPage, rate_rows
+from clinic_log.ui.review.dashboard_page import (
+    FEW_SESSIONS,
+    DashboardPage,
+    days_left_text,
+    days_left_tip,
+    rate_rows,
+)
 
 
 def computed(qtbot: QtBot, page: DashboardPage) -> str:
@@ -60,3 +69,50 @@ def test_figures_that_cannot_be_computed_are_said_and_refresh_stays_usable(
     said = computed(qtbot, page)
     assert said.startswith("The figures could not be computed: ") and "reception" in said
     assert page.rate_model.rowCount() == 0 and page.dashboard is None
+
+
+def _rate_chart_image(qtbot: QtBot, page: DashboardPage) -> QImage:
+    view = page._rate_view
+    assert view is not None
+    qtbot.waitExposed(view)
+    return view.grab().toImage()
+
+
+def test_changing_the_grouping_draws_the_chart_as_if_opened_with_it(qtbot: QtBot, user: UserSession,
+                                                                    demo_db: Database) -> None:
+    """Issue 20: after changing "Complication rate by", the old axis labels stayed drawn under the new ones."""
+    pages = []
+    for first in ("practitioner", "device"):
+        page = DashboardPage(demo_db, user, load=False)
+        qtbot.addWidget(page)
+        page.resize(1366, 700)
+        page.show()
+        page.grouping_combo.setCurrentIndex(page.grouping_combo.findData(first))
+        page.reload()
+        computed(qtbot, page)
+        pages.append(page)
+    switched, opened_so = pages
+    switched.grouping_combo.setCurrentIndex(switched.grouping_combo.findData("device"))
+    # the chart lays itself out on the next turns of the event loop; stale labels would never go
+    qtbot.waitUntil(lambda: _rate_chart_image(qtbot, switched) == _rate_chart_image(qtbot, opened_so), timeout=3000)
+
+
+def test_the_rate_chart_names_each_bar_in_full(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                               raw: sqlite3.Connection) -> None:
+    """Issue 20: bar labels were cut ("Dr Maria B..."); the bars now lie across, names whole on the left."""
+    page = DashboardPage(demo_db, user, load=False)
+    qtbot.addWidget(page)
+    page.reload()
+    computed(qtbot, page)
+    assert page._rate_view is not None
+    (names,) = [axis for axis in page._rate_view.chart().axes() if isinstance(axis, QBarCategoryAxis)]
+    practitioners = {r[0] for r in raw.execute("SELECT full_name FROM practitioners WHERE id IN "
+                                               "(SELECT practitioner_id FROM sessions)")}
+    assert set(names.categories()) == practitioners
+
+
+@pytest.mark.parametrize(("days", "shown", "tip"), [
+    (11, "11", None), (0, "today", None), (-1, "expired", "Expired 1 day ago"),
+    (-189, "expired", "Expired 189 days ago")])
+def test_days_left_say_expired_rather_than_a_negative_count(days: int, shown: str, tip: str | None) -> None:
+    assert (days_left_text(days), days_left_tip(days)) == (shown, tip)

@@ -103,3 +103,30 @@ def test_enter_on_a_recalled_row_opens_its_session(qtbot: QtBot, user: UserSessi
     with qtbot.waitSignal(page.session_activated) as opened:
         qtbot.keyClick(page.view, Qt.Key.Key_Return)
     assert opened.args == [signed.id]
+
+
+def test_part_of_a_lot_number_suggests_the_lot_and_the_result_lists_how_to_reach_each_client(
+        qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection) -> None:
+    """Issue 20: a part of the number in lower case found nothing; the recall exists to contact the clients."""
+    lot, phone = raw.execute(
+        "SELECT l.lot_number, c.phone FROM cartridge_lots l JOIN sessions s ON s.cartridge_lot_id = l.id "
+        "JOIN clients c ON c.id = s.client_id WHERE c.phone IS NOT NULL LIMIT 1").fetchone()
+    page = RecallPage(demo_db)
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.lot_edit.setFocus()
+    part = lot[2:-1].lower()
+    qtbot.keyClicks(page.lot_edit, part)
+    suggestions = page.lot_suggestions
+    qtbot.waitUntil(lambda: suggestions.popup.isVisible() and lot in suggestions.lines())
+    for _ in range(suggestions.lines().index(lot) + 1):
+        qtbot.keyClick(suggestions.popup, Qt.Key.Key_Down)
+    qtbot.keyClick(suggestions.popup, Qt.Key.Key_Return)
+    assert page.lot_edit.text() == lot
+    qtbot.keyClick(page.lot_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.summary_label.text().startswith(f"Lot {lot}: "))
+    headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
+    phones = {page.model.text(r, headers.index("Phone")) for r in range(page.model.rowCount())}
+    assert "E-mail" in headers and phone in phones

@@ -32,6 +32,10 @@ GRID = {
     "view the audit log": {OWN},
     "keep unsaved form drafts": {P, R, OWN},
     "view the dashboard": {OWN},
+    "add clinical photos": {P, OWN},
+    "void clinical photos": {P, OWN},
+    "view clinical photos": {P, R, OWN},  # reception views and prints, as with sessions
+    "export clinical photos": {P, OWN},  # copies of health data leaving the app: not the front desk
 }
 
 

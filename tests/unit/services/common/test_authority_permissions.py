@@ -10,7 +10,7 @@ import pytest
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
+from clinic_log.domain.enums import ConsentPurpose, UserRole
 from clinic_log.domain.errors import DomainError, PermissionDenied
 from clinic_log.domain.permissions import ALLOWED, Permission, require
 from clinic_log.domain.values import ComplicationInput
@@ -25,6 +25,7 @@ from clinic_log.services.clinic.consent_texts import save_consent_text, set_cons
 from clinic_log.services.exchange import exporter, importer
 from clinic_log.services.exchange.demo import generate_demo
 from clinic_log.services.people import auth, people
+from clinic_log.services.photos import photo_export, photos
 from clinic_log.services.review import dashboard, recall
 from clinic_log.services.sessions import amendments, form_drafts, sessions
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
@@ -70,6 +71,21 @@ def _supervised(db: Database, clinic: Clinic) -> int:
 def _draft_with_a_stop(db: Database, clinic: Clinic) -> int:
     _finding(db, clinic, "pregnancy")
     return sessions.save_draft(db, OWNER, session_entry(clinic)).id
+
+def _photo_file(db: Database, clinic: Clinic, folder: Path) -> Path:
+    """A PNG to add, after the client's consent to clinical-record photos (recorded by the owner)."""
+    from tests.unit.services.photos.photo_files import plain
+
+    record_consent(db, OWNER, clinic.client_id, "Zofia", date.today(), purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    return plain(folder / "new.png", "PNG")
+
+
+def _photo(db: Database, clinic: Clinic, folder: Path) -> int:
+    """A photo of the client added by the owner, for a role to read or void."""
+    photo_id = photos.add_photos(db, OWNER, "P-1", [_photo_file(db, clinic, folder)]).files[0].photo_id
+    assert photo_id is not None
+    return photo_id
+
 
 # service call, the permission it checks, the roles allowed (the rest must be refused with PermissionDenied)
 MATRIX: list[tuple[str, Call, Permission, set[UserRole]]] = [
@@ -175,6 +191,20 @@ MATRIX: list[tuple[str, Call, Permission, set[UserRole]]] = [
      P.VIEW_AUDIT_LOG, {UserRole.OWNER}),
     ("load the dashboard", lambda db, a, c, s, t: dashboard.load_dashboard(db, a, date(2026, 11, 25)),
      P.VIEW_DASHBOARD, {UserRole.OWNER}),
+    ("add a photo", lambda db, a, c, s, t: photos.add_photos(db, a, "P-1", [_photo_file(db, c, t)]),
+     P.ADD_PHOTOS, {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("void a photo", lambda db, a, c, s, t: photos.void_photo(db, a, _photo(db, c, t), "wrong client", 1),
+     P.VOID_PHOTOS, {UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("list photos", lambda db, a, c, s, t: photos.list_photos(db, a, "P-1"),
+     P.VIEW_PHOTOS, {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("read a thumbnail", lambda db, a, c, s, t: photos.thumbnail(db, a, _photo(db, c, t)),
+     P.VIEW_PHOTOS, {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("read a photo", lambda db, a, c, s, t: photos.original(db, a, _photo(db, c, t)),
+     P.VIEW_PHOTOS, {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("compare photos", lambda db, a, c, s, t: photos.comparison_pair(db, a, "P-1", "front"),
+     P.VIEW_PHOTOS, {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
+    ("export photos", lambda db, a, c, s, t: photo_export.export_photos(db, a, "P-1", t / "photos"),
+     P.EXPORT_PHOTOS, {UserRole.PRACTITIONER, UserRole.OWNER}),
     ("autosave a form", lambda db, a, c, s, t: form_drafts.save_form_draft(db, a, "session:client=1", {"notes": "x"}),
      P.KEEP_FORM_DRAFTS, {UserRole.RECEPTION, UserRole.PRACTITIONER, UserRole.OWNER}),
 ]
