@@ -106,12 +106,12 @@ def test_enter_on_a_recalled_row_opens_its_session(qtbot: QtBot, user: UserSessi
 
 
 def test_part_of_a_lot_number_suggests_the_lot_and_the_result_lists_how_to_reach_each_client(
-        qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, demo_db: Database, raw: sqlite3.Connection) -> None:
     """Issue 20: a part of the number in lower case found nothing; the recall exists to contact the clients."""
     lot, phone = raw.execute(
         "SELECT l.lot_number, c.phone FROM cartridge_lots l JOIN sessions s ON s.cartridge_lot_id = l.id "
         "JOIN clients c ON c.id = s.client_id WHERE c.phone IS NOT NULL LIMIT 1").fetchone()
-    page = RecallPage(demo_db)
+    page = RecallPage(demo_db, user)
     qtbot.addWidget(page)
     page.show()
     page.activateWindow()

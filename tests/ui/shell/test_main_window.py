@@ -236,10 +236,10 @@ def test_each_role_sees_the_tabs_its_permissions_allow(qtbot: QtBot, user: UserS
 
 @pytest.mark.parametrize(("role", "shown"), [
     (UserRole.OWNER, True), (UserRole.PRACTITIONER, True), (UserRole.RECEPTION, False)])
-def test_new_session_is_offered_only_to_roles_that_may_log_one(qtbot: QtBot, db: Database, db_path: Path,
-                                                              role: UserRole, shown: bool) -> None:
+def test_new_session_is_offered_only_to_roles_that_may_log_one(qtbot: QtBot, user: UserSession, db: Database,
+                                                               db_path: Path, role: UserRole, shown: bool) -> None:
     """Reception used to see "New session…" and then be told "role 'reception' may not log sessions"."""
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     window.apply_actor(Actor("someone", role, None))
     assert window.new_session_action.isVisible() is shown
     toolbar_buttons = [window.toolbar.widgetForAction(a) for a in window.toolbar.actions()
