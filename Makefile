@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg pytest-pg-if-available lint typecheck contracts pytest bench screenshots mutation clean
+# Per-user desktop integration on Linux (XDG): the launcher and the icon, pointing at this checkout's .venv.
+XDG_DATA_HOME ?= $(HOME)/.local/share
+
+.PHONY: install-desktop run test test-pg pytest-pg-if-available lint typecheck contracts pytest bench screenshots mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +59,14 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) -m tools.screenshots
 	$(PY) -m tools.aftercare_samples  # sample aftercare sheets (needs pdftoppm: apt-get install poppler-utils)
+
+install-desktop:
+	mkdir -p "$(XDG_DATA_HOME)/applications" "$(XDG_DATA_HOME)/icons/hicolor/scalable/apps"
+	install -m 644 resources/icons/clinic-log.svg "$(XDG_DATA_HOME)/icons/hicolor/scalable/apps/clinic-log.svg"
+	sed "s|@EXEC@|$(CURDIR)/$(VENV)/bin/clinic-log|g" resources/clinic-log.desktop.in \
+		> "$(XDG_DATA_HOME)/applications/clinic-log.desktop"
+	chmod 644 "$(XDG_DATA_HOME)/applications/clinic-log.desktop"
+	-command -v update-desktop-database >/dev/null && update-desktop-database -q "$(XDG_DATA_HOME)/applications"
 
 clean:
 	rm -rf $(VENV) mutants .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info benchmarks/.data

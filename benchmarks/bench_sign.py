@@ -41,6 +41,7 @@ from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.common import audit
 from clinic_log.services.common.audit import AuditEvent
 from clinic_log.services.common.clock import utcnow
+from clinic_log.services.devices import devices
 from clinic_log.services.people import auth, people
 from clinic_log.services.sessions.sessions import save_draft, sign_session
 
@@ -53,7 +54,7 @@ def prepare(path: Path, drafts: int) -> tuple[list[int], Actor]:
     try:
         derm = people.create_practitioner(db, OWNER, people.PractitionerDetails(
             "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", date(2031, 1, 1)))
-        device = people.add_device(db, OWNER, "SkinPen Precision", "SPP-1")
+        device = devices.add_device(db, OWNER, "SkinPen Precision", "SPP-1")
         client = clients.create_client(db, OWNER, clients.ClientDetails("P-1", "Zofia", "Łukasiewicz",
                                                                         date(1990, 1, 1), fitzpatrick=2))
         record_consent(db, OWNER, client.id, "Zofia Łukasiewicz", date(2026, 6, 1))

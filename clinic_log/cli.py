@@ -132,8 +132,23 @@ def _add_photo_commands(sub: Any) -> None:
     consent.add_argument("--signed-on", type=_date, default=None, metavar="DATE", help="default: today")
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the installed version, read only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        from clinic_log import version
+
+        sys.stdout.write(f"clinic-log {version()}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="clinic-log", description="Clinic Log: microneedling treatment logbook.")
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     parser.add_argument("--db", metavar="PATH_OR_URL",
                         help="SQLite file or SQLAlchemy URL (default: $CLINIC_LOG_DB, then the user data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

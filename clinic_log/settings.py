@@ -144,6 +144,22 @@ def _clean_idle_lock(value: str) -> str:
     return str(int(value))
 
 
+def _whole_number(key: str, description: str, field_name: str, default: str, low: int, high: int,
+                  unit: str) -> SettingSpec[int]:
+    """A whole-number setting from `low` to `high`: stored text out of range or unreadable reads as the default."""
+
+    def parse(value: str) -> int:
+        number = int(value) if value.strip().isdigit() else int(default)
+        return number if low <= number <= high else int(default)
+
+    def clean(value: str) -> str:
+        if not value.strip().isdigit() or not low <= int(value) <= high:
+            raise InvalidValue(field_name, value, f"a whole number of {unit} from {low} to {high}")
+        return str(int(value))
+
+    return SettingSpec(key, default, description, parse, clean)
+
+
 IDENTIFIER_SYSTEM_ALLOWED = ("a web address the clinic owns, like https://myclinic.example/fhir (no spaces, ? or #), "
                              "or urn:oid:… or urn:uuid:…")
 IDENTIFIER_SYSTEM_MAX = 150
@@ -274,13 +290,18 @@ IDENTIFIER_SYSTEM = SettingSpec(FHIR_IDENTIFIER_SYSTEM, "",
                                 "URI the clinic owns under which FHIR exports name its identifiers "
                                 "(e.g. https://myclinic.example/fhir, or urn:oid:…); needed before a FHIR export",
                                 normalise_identifier_system, _clean_identifier_system)
+LOW_STOCK = _whole_number("stock.low_cartridges", "a cartridge lot with this many or fewer cartridges left is shown "
+                          "as low on stock on the dashboard", "low stock", "10", 0, 100000, "cartridges")
+EXPIRING_SOON = _whole_number("stock.expiring_soon_days", "a cartridge lot expiring within this many days is shown "
+                              "as expiring soon on the dashboard", "expiring soon", "30", 1, 365, "days")
 PRIVACY: dict[str, SettingSpec[str]] = {  # ART15 key (without the "privacy." prefix) -> its setting
     key: _text_setting(f"privacy.{key}", default, description, _art15_cleaner(heading))
     for key, (heading, description, default) in ART15.items()
 }
 
 _ALL: tuple[SettingSpec[Any], ...] = (CLINIC_NAME, CLINIC_ADDRESS, CLINIC_PHONE, PAPER, LOGO_PATH, OUT_OF_HOURS,
-                                      POST_CARE, CONSENT_VALIDITY, IDLE_LOCK, IDENTIFIER_SYSTEM, *PRIVACY.values())
+                                      POST_CARE, CONSENT_VALIDITY, IDLE_LOCK, IDENTIFIER_SYSTEM, LOW_STOCK,
+                                      EXPIRING_SOON, *PRIVACY.values())
 SETTINGS: dict[str, SettingSpec[Any]] = {spec.key: spec for spec in _ALL}  # in the order `settings` lists them
 
 

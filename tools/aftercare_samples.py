@@ -33,6 +33,7 @@ from clinic_log.services.clients import clients
 from clinic_log.services.clients.aftercare import aftercare_sheet
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clinic.clinic_settings import save_settings
+from clinic_log.services.devices import devices
 from clinic_log.services.people import people
 from clinic_log.services.sessions.sessions import log_session
 
@@ -73,8 +74,8 @@ def sample_sheets(folder: Path) -> dict[str, bytes]:
     try:
         derm = people.create_practitioner(db, OWNER, people.PractitionerDetails(
             "ahart", "Dr Amelia Hart", "dermatologist", False, 4.0, "GMC-1", date(2031, 1, 1)))
-        pen = people.add_device(db, OWNER, "Dermapen 4", "DP4-2291")
-        rf = people.add_device(db, OWNER, "Morpheus8", "M8-0042")
+        pen = devices.add_device(db, OWNER, "Dermapen 4", "DP4-2291")
+        rf = devices.add_device(db, OWNER, "Morpheus8", "M8-0042")
         actor = Actor("ahart", UserRole.PRACTITIONER, derm.id)
         started = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 

@@ -274,7 +274,8 @@ def session_form_override(scene: Scene) -> QWidget:
 def session_draft_override(scene: Scene) -> QWidget:
     """A nurse's draft for the client on isotretinoin, viewed by the dermatologist after she overrode the stop."""
     from clinic_log.domain.values import AreaInput, SessionInput
-    from clinic_log.services.people.people import list_devices, list_practitioners
+    from clinic_log.services.devices.devices import list_devices
+    from clinic_log.services.people.people import list_practitioners
     from clinic_log.services.sessions.sessions import override_stops, save_draft
 
     _isotretinoin_client(scene, "P-1003")
@@ -310,7 +311,7 @@ def session_form_face_map(scene: Scene) -> QWidget:
 
 def _morpheus8(scene: Scene) -> int:
     """A Morpheus8 in service (the samples have none): an RF device with tips and an energy level."""
-    from clinic_log.services.people.people import add_device, list_devices
+    from clinic_log.services.devices.devices import add_device, list_devices
 
     existing = next((d for d in list_devices(scene.db) if d.model == "Morpheus8"), None)
     return existing.id if existing is not None else add_device(scene.db, ACTOR, "Morpheus8", "M8-20417").id
@@ -529,6 +530,29 @@ def practitioners_page(scene: Scene) -> QWidget:
     nurse = next((p for p in page.model.records() if p.needs_supervision), None)
     if nurse is not None:
         page.select_practitioner(nurse.id)
+    return scene.window
+
+
+def devices_page(scene: Scene) -> QWidget:
+    """The owner's Devices and lots tab: a retired pen among the devices, registered lots counted down by sessions
+    beside the older lots whose quantity was never recorded."""
+    from clinic_log.domain.errors import DomainError
+    from clinic_log.services.devices import devices, lots
+    from clinic_log.ui.devices.devices_page import DevicesPage
+
+    today = date.today()
+    try:  # the scene is shared: a second run of this screen finds them there
+        old = devices.add_device(scene.db, ACTOR, "Dermapen 4", "DP4-0815", today - timedelta(days=5 * 365))
+        devices.set_in_service(scene.db, ACTOR, old.id, False, seen_version=1)
+        for number, days, model, quantity in (("DP16-260105", 400, "Dermapen 4", "100"),
+                                              ("SPP-260220", 25, "SkinPen Precision", "40"),
+                                              ("M8P-260301", 300, "Morpheus8", "12")):
+            lots.add_lot(scene.db, ACTOR, lots.LotInput(number, today + timedelta(days=days), model, quantity))
+    except DomainError:
+        pass
+    page = scene.window.pages.show_page("devices")
+    assert isinstance(page, DevicesPage)
+    page.refresh()
     return scene.window
 
 
@@ -762,6 +786,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("login", login),
     ("first_start_wizard", first_start_wizard),
     ("practitioners_page", practitioners_page),
+    ("devices", devices_page),
     ("users_page", users_page),
     ("amendment_history", amendment_history),
     ("amend_dialog", amend_dialog),

@@ -295,14 +295,23 @@ class Device(Base):
     serial: Mapped[str] = mapped_column(String(80), unique=True)
     in_service_on: Mapped[date | None] = mapped_column(Date)
     in_service: Mapped[bool] = mapped_column(Boolean, default=True)
+    # raised by one on each retire / return to service; the change names the version the owner saw
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     model: Mapped[DeviceModel] = relationship()
 
 
 class CartridgeLot(Base):
+    """A lot of needle cartridges. A lot named first on a session is created then, without a model or a quantity;
+    a lot the owner registers on the devices page has both, and its stock is counted down by the sessions naming
+    it (counted, never stored)."""
+
     __tablename__ = "cartridge_lots"
+    __table_args__ = (CheckConstraint("quantity_received IS NULL OR quantity_received >= 1", name="quantity"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     lot_number: Mapped[str] = mapped_column(String(80), unique=True)
     expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    device_model_id: Mapped[int | None] = mapped_column(ForeignKey("device_models.id"))
+    quantity_received: Mapped[int | None] = mapped_column(Integer)
 
 
 # --- sessions -------------------------------------------------------------------------------

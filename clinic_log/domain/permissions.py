@@ -22,7 +22,8 @@ class Permission(StrEnum):
     AMEND_SESSIONS = "amend sessions"
     VIEW_SESSIONS = "view sessions"
     PRINT_AFTERCARE = "print aftercare"
-    MANAGE_PEOPLE = "manage practitioners and devices"
+    MANAGE_PEOPLE = "manage practitioners"
+    MANAGE_DEVICES = "manage devices and cartridge lots"
     VIEW_PRACTITIONERS = "view practitioners"
     MANAGE_USERS = "manage users"
     EDIT_SETTINGS = "edit templates and settings"
@@ -53,6 +54,7 @@ ALLOWED: dict[Permission, frozenset[UserRole]] = {
     Permission.VIEW_SESSIONS: frozenset({_P, _R, _O}),
     Permission.PRINT_AFTERCARE: frozenset({_P, _R, _O}),
     Permission.MANAGE_PEOPLE: frozenset({_O}),
+    Permission.MANAGE_DEVICES: frozenset({_O}),
     Permission.VIEW_PRACTITIONERS: frozenset({_P, _R, _O}),
     Permission.MANAGE_USERS: frozenset({_O}),
     Permission.EDIT_SETTINGS: frozenset({_O}),

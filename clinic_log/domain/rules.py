@@ -172,8 +172,13 @@ def lot_expiry(entry: SessionInput, lot: LotFacts | None) -> date | None:
     return entry.lot_expires
 
 
+NO_DEVICE_NO_LOT = "no device and no cartridge lot recorded: a recall of a lot would miss this session"
+
+
 def _check_device_and_lot(entry: SessionInput, facts: SessionFacts, on: date) -> list[Problem]:
     number = entry.cartridge_lot
+    if not number and entry.device_id is None and entry.lot_expires is None:
+        return [_warning("no_device_no_lot", "cartridge_lot", NO_DEVICE_NO_LOT)]
     if not number:
         if entry.lot_expires is not None:
             return [_error("lot_expiry_without_lot", "cartridge_lot",

@@ -245,3 +245,14 @@ def test_recall_of_part_of_a_lot_number_names_the_lots_containing_it(
     assert err.strip() == "clinic-log: cartridge lot '240117' not found; lots whose number contains it: DP16-240117"
     code, out, _ = run(capsys, "--db", str(imported), "recall", "--lot", "dp16-240117")
     assert code == 0 and "Amélie Durand" in out
+
+
+def test_version_is_the_one_in_pyproject(capsys: pytest.CaptureFixture[str]) -> None:
+    """One version number: pyproject.toml's, read from the installed package at run time (issue 21)."""
+    import tomllib
+
+    declared = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"clinic-log {declared['project']['version']}\n"

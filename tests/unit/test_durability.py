@@ -29,6 +29,7 @@ from clinic_log.services.clients import clients
 from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.common import audit
+from clinic_log.services.devices import devices
 from clinic_log.services.people import people
 from clinic_log.services.sessions.session_queries import count_sessions
 from clinic_log.services.sessions.sessions import log_session, save_draft, sign_session
@@ -40,7 +41,7 @@ REPO = Path(__file__).resolve().parents[2]
 def seed(db: Database, owner: Actor) -> None:
     people.create_practitioner(db, owner, people.PractitionerDetails(
         "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", date(2031, 1, 1)))
-    people.add_device(db, owner, "Dermapen 4", "DP4-1")
+    devices.add_device(db, owner, "Dermapen 4", "DP4-1")
     client = clients.create_client(db, owner, ClientDetails("P-1", "Amélie", "Durand", date(1987, 2, 14)))
     record_consent(db, owner, client.id, "Amélie Durand", CONSENT_SIGNED_ON)
 

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from clinic_log import __version__
+from clinic_log import version
 from clinic_log.db.engine import BUSY_TIMEOUT_MS, Database, open_database
 from clinic_log.db.schema_version import KNOWN_REVISIONS
 from clinic_log.domain.actor import Actor
@@ -251,7 +251,7 @@ def _encrypt(packed: Path, out: Path, passphrase: str) -> str:
 
 
 def _write_meta(result: BackupResult, head: Witness) -> None:
-    _write_json(result.meta, {"app_version": __version__, "created_at": _now(), "encrypted": result.encrypted,
+    _write_json(result.meta, {"app_version": version(), "created_at": _now(), "encrypted": result.encrypted,
                               "sha256": result.sha256, "bytes": result.size_bytes, "witness": head.to_json()})
 
 

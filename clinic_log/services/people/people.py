@@ -1,4 +1,4 @@
-"""Practitioners, their credentials, devices and cartridge lots."""
+"""Practitioners and their credentials (devices and cartridge lots: services/devices)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.engine import Database
-from clinic_log.db.models import Credential, Device, DeviceModel, Practitioner
+from clinic_log.db.models import Credential, Practitioner
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.concurrent_edits import merge_edit
 from clinic_log.domain.enums import PractitionerRole, allowed
@@ -77,17 +77,6 @@ class PractitionerRecord:
     credentials: tuple[CredentialView, ...]
 
 
-@dataclass(frozen=True)
-class DeviceView:
-    id: int
-    serial: str
-    model: str
-    modality: str
-    min_depth_mm: float
-    max_depth_mm: float
-    in_service: bool
-
-
 def validate_practitioner(details: PractitionerDetails) -> None:
     if not details.username.strip():
         raise InvalidValue("username", details.username, "a login name")
@@ -125,33 +114,6 @@ def _practitioner_view(p: Practitioner) -> PractitionerView:
 def list_practitioners(db: Database) -> list[PractitionerView]:
     with db.reading() as session:
         return [_practitioner_view(p) for p in session.scalars(select(Practitioner).order_by(Practitioner.full_name))]
-
-
-def add_device(db: Database, actor: Actor, model_name: str, serial: str,
-               in_service_on: date | None = None) -> DeviceView:
-    authorize(db, actor, Permission.MANAGE_PEOPLE)
-
-    def work(session: Session) -> DeviceView:
-        model = session.scalar(select(DeviceModel).where(DeviceModel.name == model_name))
-        if model is None:
-            names = ", ".join(session.scalars(select(DeviceModel.name).order_by(DeviceModel.name)))
-            raise InvalidValue("device", model_name, f"one of {names}")
-        if session.scalar(select(Device.id).where(Device.serial == serial)):
-            raise InvalidValue("device_serial", serial, "a serial number not used by another device")
-        device = Device(device_model_id=model.id, serial=serial, in_service_on=in_service_on, in_service=True)
-        audit.add_created(db, session, actor, device, "device", {"model": model_name, "serial": serial})
-        return DeviceView(device.id, serial, model.name, model.modality, model.min_depth_mm, model.max_depth_mm, True)
-
-    return db.write(work)
-
-
-def list_devices(db: Database, in_service_only: bool = True) -> list[DeviceView]:
-    with db.reading() as session:
-        stmt = select(Device, DeviceModel).join(DeviceModel, DeviceModel.id == Device.device_model_id)
-        if in_service_only:
-            stmt = stmt.where(Device.in_service.is_(True))
-        return [DeviceView(d.id, d.serial, m.name, m.modality, m.min_depth_mm, m.max_depth_mm, d.in_service)
-                for d, m in session.execute(stmt.order_by(DeviceModel.name, Device.serial))]
 
 
 def _credential_view(c: Credential) -> CredentialView:

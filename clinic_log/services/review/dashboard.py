@@ -30,6 +30,7 @@ from clinic_log.domain.permissions import Permission
 from clinic_log.services.common.authority import authorize
 from clinic_log.services.common.clock import from_utc_naive, to_utc_naive
 from clinic_log.services.common.progress import Progress, no_progress
+from clinic_log.services.devices.lots import StockWarnings, stock_warnings
 from clinic_log.services.review.reminders import ExpiringCredential, ExpiringLot, expiring_credentials, expiring_lots
 from clinic_log.services.review.statistics import Rate, rate
 
@@ -62,6 +63,7 @@ class Dashboard:
     by_area: tuple[GroupRate, ...]
     credentials: tuple[ExpiringCredential, ...]
     lots: tuple[ExpiringLot, ...]
+    stock: StockWarnings | None = None  # cartridge lots low on stock or expiring soon (the clinic's thresholds)
 
 
 def _month() -> ColumnElement[str]:
@@ -239,8 +241,9 @@ def load_dashboard(db: Database, actor: Actor, today: date, progress: Progress =
     credentials = tuple(expiring_credentials(db, today, EXPIRY_WINDOW_DAYS))
     progress(5, steps)
     lots = tuple(expiring_lots(db, today, EXPIRY_WINDOW_DAYS))
+    stock = stock_warnings(db, today)
     progress(6, steps)
-    return Dashboard(months, by_practitioner, by_device, by_area, credentials, lots)
+    return Dashboard(months, by_practitioner, by_device, by_area, credentials, lots, stock)
 
 
 def rate_table(rows: Sequence[GroupRate]) -> list[tuple[str, int, int, float, float, float]]:

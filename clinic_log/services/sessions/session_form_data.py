@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from clinic_log.db.engine import Database
 from clinic_log.db.models import CartridgeLot, ComplicationType, Device, TreatmentSession
 from clinic_log.domain.values import AreaRef, DeviceModelRef, IndicationRef
-from clinic_log.services.people.people import DeviceView, PractitionerView, list_devices, list_practitioners
+from clinic_log.services.devices.devices import DeviceView, list_devices
+from clinic_log.services.people.people import PractitionerView, list_practitioners
 from clinic_log.services.sessions import facts
 
 AREA_ORDER = ("scalp", "forehead", "periorbital", "nose", "cheeks", "perioral", "chin_jaw", "neck", "decolletage",

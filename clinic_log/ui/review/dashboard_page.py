@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.services.devices.lots import LotRecord, StockWarnings
 from clinic_log.services.review.dashboard import Dashboard, GroupRate
 from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.operations import PEOPLE, REFERENCE, SESSIONS, on_records_changed
@@ -71,6 +72,29 @@ def rate_rows(rows: tuple[GroupRate, ...]) -> tuple[list[tuple[str, ...]], list[
     return texts, tips
 
 
+def _soon(lot: LotRecord, today: date) -> str:
+    left = "" if lot.left is None else f", {lot.left} left"
+    expires = lot.expires_on or today  # only lots with an expiry are listed as expiring
+    return f"{lot.lot_number} — {expires.isoformat()} (in {(expires - today).days} days{left})"
+
+
+def stock_text(stock: StockWarnings | None, today: date) -> str:
+    """The stock box: lots at or below the low-stock setting, and lots expiring within the expiring-soon setting."""
+    if stock is None:
+        return ""
+    if not stock.low_stock and not stock.expiring:
+        return (f"Cartridge stock: no lot has {stock.low_stock_at} or fewer left or expires within "
+                f"{stock.within_days} days.")
+    lines = []
+    if stock.low_stock:
+        lines.append(f"Low on stock ({stock.low_stock_at} or fewer left): " + "; ".join(
+            f"{lot.lot_number} — {lot.left} of {lot.quantity_received} left" for lot in stock.low_stock))
+    if stock.expiring:
+        lines.append(f"Expiring within {stock.within_days} days: "
+                     + "; ".join(_soon(lot, today) for lot in stock.expiring))
+    return "\n".join(lines)
+
+
 class DashboardPage(QWidget):
     """The figures, computed when the page is made (`load`) and again on Refresh figures or a records change."""
 
@@ -105,6 +129,9 @@ class DashboardPage(QWidget):
         self.credential_table = make_table_view(self.credential_model, "Expiring credentials")
         self.lot_model = RowsTableModel(LOT_HEADERS, numeric=(2,), parent=self)
         self.lot_table = make_table_view(self.lot_model, "Expiring cartridge lots")
+        self.stock_label = QLabel()
+        self.stock_label.setAccessibleName("Cartridge stock warnings")
+        self.stock_label.setTextFormat(Qt.TextFormat.PlainText)
 
         top = QHBoxLayout()
         top.addWidget(self.status_label, 1)
@@ -113,6 +140,7 @@ class DashboardPage(QWidget):
         top.addWidget(self.refresh_button)
         self._charts = QVBoxLayout()  # the two charts go here once QtCharts is loaded
         side = QVBoxLayout()
+        side.addWidget(self.stock_label)
         side.addWidget(QLabel("<b>Adverse complication rate</b> (sessions with at least one adverse "
                               "complication; 95 % interval: a rate from few sessions is not a trend)"))
         side.addWidget(self.rate_table, 3)
@@ -174,6 +202,9 @@ class DashboardPage(QWidget):
                                 tooltips=[(None, None, days_left_tip(lot.days_left)) for lot in dashboard.lots])
         for view in (self.credential_table, self.lot_table):
             fit_columns(view)
+        self.stock_label.setText(stock_text(dashboard.stock, self._today or date.today()))
+        warned = dashboard.stock is not None and bool(dashboard.stock.low_stock or dashboard.stock.expiring)
+        self.stock_label.setStyleSheet("color: #8a4b00;" if warned else "")
 
     def current_rates(self) -> tuple[GroupRate, ...]:
         if self.dashboard is None:

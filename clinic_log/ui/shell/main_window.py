@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
 
     def _register_pages(self) -> None:
         """Every page of the window, in tab order. A page is built the first time its tab is shown."""
-        from clinic_log.ui.shell.people_pages import audit_page, practitioners_page, users_page
+        from clinic_log.ui.shell.people_pages import audit_page, devices_page, practitioners_page, users_page
 
         self.pages.add_page(PageSpec("sessions", "Sessions",
                                      lambda: SessionHistoryPage(self._db, first_screen=self.first_screen),
@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
         self.pages.add_page(PageSpec("dashboard", "Dashboard", self._build_dashboard_page, Permission.VIEW_DASHBOARD))
         self.pages.add_page(PageSpec("practitioners", "Practitioners",
                                      lambda: practitioners_page(self._db, self._user), Permission.VIEW_PRACTITIONERS))
+        self.pages.add_page(PageSpec("devices", "Devices and lots", lambda: devices_page(self._db, self._user),
+                                     Permission.MANAGE_DEVICES))
         self.pages.add_page(PageSpec("users", "Users", lambda: users_page(self._db, self._user),
                                      Permission.MANAGE_USERS))
         self.pages.add_page(PageSpec("audit", "Audit", lambda: audit_page(self._db, self._user),

@@ -1,4 +1,5 @@
-"""Factories for the people-and-trust tabs, importing each page only when its tab is first shown."""
+"""Factories for the people-and-trust tabs and the owner's devices and lots, importing each page only when its tab
+is first shown."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ def practitioners_page(db: Database, user: UserSession) -> QWidget:
     from clinic_log.ui.people.practitioners_page import PractitionersPage
 
     return PractitionersPage(db, user)
+
+
+def devices_page(db: Database, user: UserSession) -> QWidget:
+    from clinic_log.ui.devices.devices_page import DevicesPage
+
+    return DevicesPage(db, user)
 
 
 def users_page(db: Database, user: UserSession) -> QWidget:

@@ -36,7 +36,8 @@ def visible_tabs(window: object) -> list[str]:
 def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBot, user: UserSession, db: Database,
                                                                      db_path: Path, desk: auth.UserView) -> None:
     window = make_window(qtbot, db, user, db_path)
-    assert visible_tabs(window) == ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Users", "Audit"]
+    assert visible_tabs(window) == ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Devices and lots",
+                                    "Users", "Audit"]
     assert window.backups_action.isVisible()
     dialog = window.guard.switch_user()
     qtbot.addWidget(dialog)
@@ -109,7 +110,7 @@ def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, u
 
 
 def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_right(
-        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, desk: auth.UserView) -> None:
+        qtbot: QtBot, db: Database, db_path: Path, desk: auth.UserView) -> None:
     user = UserSession()  # as gui.run_gui makes it: nobody logged in yet
     window = make_window(qtbot, db, user, db_path)
     assert not window.pages.isVisible() and not window.menuBar().isEnabled()
@@ -125,8 +126,8 @@ def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_ri
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
 
 
-def test_login_from_the_environment_unlocks_a_window_opened_at_start(qtbot: QtBot, user: UserSession, db: Database,
-                                                                     db_path: Path, desk: auth.UserView,
+def test_login_from_the_environment_unlocks_a_window_opened_at_start(qtbot: QtBot, db: Database, db_path: Path,
+                                                                     desk: auth.UserView,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     user = UserSession()  # as gui.run_gui makes it: nobody logged in yet
     monkeypatch.setenv(USER_ENV, "desk")

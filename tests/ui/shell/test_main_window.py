@@ -222,7 +222,8 @@ def test_the_session_count_shows_only_with_the_sessions_tab(qtbot: QtBot, user: 
 
 
 @pytest.mark.parametrize(("role", "tabs"), [
-    (UserRole.OWNER, ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Users", "Audit"]),
+    (UserRole.OWNER, ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Devices and lots", "Users",
+                      "Audit"]),
     (UserRole.PRACTITIONER, ["Sessions", "Clients", "Recall", "Practitioners"]),
     (UserRole.RECEPTION, ["Sessions", "Clients", "Practitioners"]),
 ])

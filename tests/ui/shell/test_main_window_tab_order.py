@@ -15,7 +15,7 @@ from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.main_window import MainWindow
 from tests.ui.window_helpers import make_window
 
-PAGES = ("sessions", "clients", "recall", "dashboard", "practitioners", "users", "audit")
+PAGES = ("sessions", "clients", "recall", "dashboard", "practitioners", "devices", "users", "audit")
 
 
 def tab_stops(page: QWidget) -> list[QWidget]:

@@ -56,7 +56,7 @@ def facts(*, client: ClientFacts | None = None, practitioner: PractitionerFacts 
 
 
 def entry(*areas: AreaInput, **overrides: object) -> SessionInput:
-    values: dict[str, object] = {"client_id": 1, "practitioner_id": 1, "started_at": ON,
+    values: dict[str, object] = {"client_id": 1, "practitioner_id": 1, "started_at": ON, "device_id": 1,
                                  "areas": areas or (AreaInput("cheeks", 0.75, 2),)}
     values.update(overrides)
     return SessionInput(**values)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from clinic_log.domain.enums import Modality, PractitionerRole, Severity
+from clinic_log.domain.enums import Level, Modality, PractitionerRole, Severity
 from clinic_log.domain.rules import SessionFacts, assess_session
 from clinic_log.domain.values import (
     AreaInput,
@@ -16,6 +16,7 @@ from clinic_log.domain.values import (
     CredentialFacts,
     DeviceModelRef,
     FindingFacts,
+    LotFacts,
     PractitionerFacts,
     SessionInput,
 )
@@ -43,7 +44,7 @@ def facts(**overrides: object) -> SessionFacts:
 
 
 def entry(*areas: AreaInput, **overrides: object) -> SessionInput:
-    values: dict[str, object] = {"client_id": 1, "practitioner_id": 1, "started_at": ON,
+    values: dict[str, object] = {"client_id": 1, "practitioner_id": 1, "started_at": ON, "device_id": 1,
                                  "areas": areas or (AreaInput("cheeks", 0.75, 2),)}
     values.update(overrides)
     return SessionInput(**values)  # type: ignore[arg-type]
@@ -173,3 +174,24 @@ def test_a_name_is_written_in_the_order_of_its_script() -> None:
     assert name_text("Zofia", "Łukasiewicz") == "Zofia Łukasiewicz"
     assert name_text("فاطمة", "الزهراء") == "فاطمة الزهراء"
     assert name_text(" Ana ", "") == "Ana"
+
+
+def test_a_session_with_neither_device_nor_lot_is_a_warning_a_recall_would_miss_it() -> None:
+    result = assess_session(entry(device_id=None), facts(device_model=None))
+    assert [(p.level, p.code, p.field, p.message) for p in result.problems] == [
+        (Level.WARNING, "no_device_no_lot", "cartridge_lot",
+         "no device and no cartridge lot recorded: a recall of a lot would miss this session")]
+
+
+@pytest.mark.parametrize("recorded", [{"device_id": 1}, {"cartridge_lot": "LOT-7", "lot_expires": date(2027, 1, 1)}],
+                         ids=["device only", "lot only"])
+def test_a_device_or_a_lot_alone_is_enough_for_a_recall(recorded: dict[str, object]) -> None:
+    result = assess_session(entry(**{"device_id": None, **recorded}),
+                            facts(device_model=SKINPEN if "device_id" in recorded else None,
+                                  lot=LotFacts("LOT-7", False) if "cartridge_lot" in recorded else None))
+    assert "no_device_no_lot" not in codes(result.problems)
+
+
+def test_an_expiry_without_a_lot_number_and_no_device_is_the_expiry_error_not_the_recall_warning() -> None:
+    result = assess_session(entry(device_id=None, lot_expires=date(2027, 1, 1)), facts(device_model=None))
+    assert [(p.level, p.code) for p in result.problems] == [(Level.ERROR, "lot_expiry_without_lot")]

@@ -11,6 +11,7 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.consents import record_consent
+from clinic_log.services.devices import devices
 from clinic_log.services.people import people
 
 # Dates the app compares with the real today (consent validity, lot expiry on a form opened "now") are relative
@@ -35,7 +36,7 @@ def make_clinic(db: Database, owner: Actor) -> Clinic:
         "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", LICENCE_EXPIRES))
     nurse = people.create_practitioner(db, owner, people.PractitionerDetails(
         "jdoyle", "Jane Doyle", "nurse", True, 1.5, "NMC-1", LICENCE_EXPIRES))
-    device = people.add_device(db, owner, "SkinPen Precision", "SPP-1")
+    device = devices.add_device(db, owner, "SkinPen Precision", "SPP-1")
     client = clients.create_client(db, owner, clients.ClientDetails("P-1", "Zofia", "Łukasiewicz",
                                                                     date(1990, 1, 1), fitzpatrick=2))
     record_consent(db, owner, client.id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON)
@@ -56,7 +57,7 @@ def session_entry(clinic: Clinic, *areas: AreaInput, **overrides: object) -> Ses
 
 def rich_entry(db: Database, owner: Actor, clinic: Clinic) -> SessionInput:
     """A supervised nurse's session with every kind of child row, a finding and a second device."""
-    device = people.add_device(db, owner, "Dermapen 4", "DP4-1")
+    device = devices.add_device(db, owner, "Dermapen 4", "DP4-1")
     clients.add_finding(db, owner, clinic.client_id, "eczema", date(2026, 5, 1))
     clients.add_finding(db, owner, clinic.client_id, "light_peel", date(2026, 6, 25), ends_on=date(2026, 6, 25))
     return SessionInput(

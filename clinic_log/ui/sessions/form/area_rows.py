@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QScrollArea, QTool
 from clinic_log.domain.enums import Level, Modality, Technique
 from clinic_log.domain.rules import DEPTH_STEP_MM, usual_range
 from clinic_log.domain.values import AreaInput, AreaRef, DeviceModelRef, IndicationRef, Problem, TipRef
-from clinic_log.services.people.people import DeviceView
+from clinic_log.services.devices.devices import DeviceView
 from clinic_log.services.sessions.session_form_state import AreaRowState
 from clinic_log.ui.common.number_field import NumberField, WholeNumberField
 from clinic_log.ui.common.typed_field import problem_message

@@ -14,8 +14,8 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Modality
 from clinic_log.domain.values import AreaInput, AreaRef
-from clinic_log.services.people import people
-from clinic_log.services.people.people import DeviceView
+from clinic_log.services.devices import devices
+from clinic_log.services.devices.devices import DeviceView
 from clinic_log.services.sessions.form_drafts import save_form_draft
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.area_rows import default_depth
@@ -38,7 +38,7 @@ def _choose(form: SessionFormDialog, combo_name: str, row: int, data: object) ->
 
 
 def _morpheus(db: Database, owner: Actor) -> int:
-    return people.add_device(db, owner, "Morpheus8", "M8-1").id
+    return devices.add_device(db, owner, "Morpheus8", "M8-1").id
 
 
 def test_indication_and_tip_chosen_end_up_in_the_session_input(qtbot: QtBot, user: UserSession, db: Database,
@@ -98,7 +98,7 @@ def test_a_device_without_the_tip_clears_it_and_the_row_says_so(qtbot: QtBot, us
 def test_a_tip_the_model_keeps_survives_a_device_change(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
                                                         clinic: Clinic) -> None:
     first = _morpheus(db, owner)
-    second = people.add_device(db, owner, "Morpheus8", "M8-2").id
+    second = devices.add_device(db, owner, "Morpheus8", "M8-2").id
     form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(first))
     form.toggle_area("cheeks")
@@ -185,7 +185,7 @@ def test_the_row_says_the_range_the_checks_use_for_its_device_and_indication(
 
 def test_device_never_changes_a_typed_depth_and_enables_rf_energy_only_for_rf(
         qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
-    rf = people.add_device(db, owner, "Morpheus8", "M8-1")
+    rf = devices.add_device(db, owner, "Morpheus8", "M8-1")
     form = open_form(qtbot, db, user, clinic)
     form.toggle_area("abdomen")
     row = form.area_rows.rows[0]
@@ -215,7 +215,7 @@ def test_typed_depth_is_kept_exactly_as_typed(qtbot: QtBot, user: UserSession, d
 
 def test_switching_to_a_shorter_device_keeps_the_typed_depth_and_shows_its_range(
         qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
-    dermapen = people.add_device(db, owner, "Dermapen 4", "DP4-1")
+    dermapen = devices.add_device(db, owner, "Dermapen 4", "DP4-1")
     form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(dermapen.id))
     form.toggle_area("abdomen")

@@ -39,6 +39,7 @@ def test_a_stop_is_red_and_named_and_a_nurse_cannot_sign_over_it_with_any_reason
     form = open_form(qtbot, db, user, clinic)
     form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
     form.supervisor.setCurrentIndex(form.supervisor.findData(clinic.derm_id))
+    form.device.setCurrentIndex(form.device.findData(clinic.device_id))  # no device, no lot: a warning of its own
     form.toggle_area("forehead")
     checked(qtbot, form, lambda: any(m.startswith("STOP: Isotretinoin") for m in form.panel.messages()))
     stop = next(form.panel.list.item(n) for n in range(form.panel.list.count())

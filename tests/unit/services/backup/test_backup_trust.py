@@ -25,6 +25,7 @@ import pytest
 from pyrage import passphrase as age_passphrase
 from sqlalchemy import select
 
+from clinic_log import version
 from clinic_log.db.engine import Database, open_database
 from clinic_log.db.models import AuditEntry
 from clinic_log.domain.actor import Actor
@@ -274,6 +275,7 @@ def test_every_backup_writes_a_sidecar_with_the_witness_and_refreshes_the_witnes
     meta_path = made.path.with_name(made.path.name + ".meta.json")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     assert set(meta) >= {"app_version", "created_at", "encrypted", "sha256", "witness"}
+    assert meta["app_version"] == version() != "unknown"  # pyproject's version, as installed
     assert meta["encrypted"] is False
     assert meta["sha256"] == hashlib.sha256(made.path.read_bytes()).hexdigest()
     copy = open_database(str(made.path))

@@ -15,8 +15,8 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.values import AreaInput
 from clinic_log.services.clients.aftercare import aftercare_sheet, render_aftercare
 from clinic_log.services.clients.timeline import client_timeline
+from clinic_log.services.devices import devices
 from clinic_log.services.exchange.subject_access import export_client
-from clinic_log.services.people import people
 from clinic_log.services.review.recall import recall_lot
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session
@@ -29,7 +29,7 @@ TIP = "Morpheus8 Facial (24 pins) tip"
 @pytest.fixture
 def treated(db: Database, owner: Actor) -> tuple[Clinic, int]:
     clinic = make_clinic(db, owner)
-    rf = people.add_device(db, owner, "Morpheus8", "M8-1")
+    rf = devices.add_device(db, owner, "Morpheus8", "M8-1")
     saved = log_session(db, clinic.derm, session_entry(
         clinic, AreaInput("cheeks", 1.5, 2, rf_energy=30, indication="acne_scars", tip="facial"),
         device_id=rf.id), sign=True)

@@ -23,7 +23,7 @@ from clinic_log.services.clients.aftercare import aftercare_sheet, render_afterc
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clinic.clinic_settings import read_settings, save_settings
 from clinic_log.services.clinic.templates import complication_paragraphs, latest_template
-from clinic_log.services.people import people
+from clinic_log.services.devices import devices
 from clinic_log.services.sessions.sessions import log_session
 from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic, session_entry
 
@@ -64,7 +64,7 @@ def _client(db: Database, owner: Actor, given: str, family: str, fitzpatrick: in
 
 
 def _rf_device(db: Database, owner: Actor) -> int:
-    return people.add_device(db, owner, "Morpheus8", "M8-1").id
+    return devices.add_device(db, owner, "Morpheus8", "M8-1").id
 
 
 def _session(db: Database, clinic: Clinic, **overrides: Any) -> int:

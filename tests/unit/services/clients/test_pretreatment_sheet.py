@@ -30,8 +30,8 @@ from clinic_log.services.clients.pretreatment import (
     validate_pretreatment_body,
 )
 from clinic_log.services.clinic.clinic_settings import read_settings, save_settings
+from clinic_log.services.devices import devices
 from clinic_log.services.exchange.subject_access import collect_client_data
-from clinic_log.services.people import people
 from clinic_log.services.sessions.sessions import log_session
 from tests.unit.services.helpers import make_clinic, session_entry
 
@@ -169,7 +169,7 @@ def test_an_unknown_client_or_modality_is_refused_and_nothing_written(db: Databa
 
 def test_the_sheet_follows_the_modality_of_the_clients_last_session(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    rf = people.add_device(db, owner, "Morpheus8", "M8-1").id
+    rf = devices.add_device(db, owner, "Morpheus8", "M8-1").id
     log_session(db, clinic.derm, session_entry(clinic, AreaInput("forehead", 1.0, 1), device_id=rf,
                                                cartridge_lot="M8T-1"), sign=True, reason="test")
     assert "pacemaker" in _text(render_pretreatment(db, owner, clinic.client_id)[1])

@@ -19,7 +19,7 @@ from clinic_log.services.clinic.templates import (
     save_template,
     template_versions,
 )
-from clinic_log.services.people import people
+from clinic_log.services.devices import devices
 from clinic_log.services.sessions.sessions import log_session
 from tests.unit.services.helpers import make_clinic, session_entry
 
@@ -101,7 +101,7 @@ def test_a_complication_the_template_lacks_prints_the_types_own_instructions(db:
 
 def test_an_rf_session_prints_the_rf_timeline(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    rf_device = people.add_device(db, owner, "Morpheus8", "M8-1")
+    rf_device = devices.add_device(db, owner, "Morpheus8", "M8-1")
     rf_areas = (AreaInput("forehead", 1.0, 2), AreaInput("cheeks", 1.5, 1))  # inside the areas' RF ranges
     saved = log_session(db, clinic.derm, session_entry(clinic, *rf_areas, device_id=rf_device.id,
                                                        cartridge_lot="M8T-1"), sign=True)

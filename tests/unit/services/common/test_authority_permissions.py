@@ -22,6 +22,7 @@ from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clients.timeline import client_timeline
 from clinic_log.services.clinic import clinic_settings, templates
 from clinic_log.services.clinic.consent_texts import save_consent_text, set_consent_validity
+from clinic_log.services.devices import devices
 from clinic_log.services.exchange import exporter, importer
 from clinic_log.services.exchange.demo import generate_demo
 from clinic_log.services.people import auth, people
@@ -141,8 +142,8 @@ MATRIX: list[tuple[str, Call, Permission, set[UserRole]]] = [
     ("demo", lambda db, a, c, s, t: generate_demo(db, a, clients=1, sessions=1, allow_existing=True),
      P.IMPORT_DATA, {UserRole.OWNER}),
     ("backup", lambda db, a, c, s, t: _backup(db, a, t), P.BACK_UP_AND_RESTORE, {UserRole.OWNER}),
-    ("add device", lambda db, a, c, s, t: people.add_device(db, a, "Dermapen 4", "NEW-1"),
-     P.MANAGE_PEOPLE, {UserRole.OWNER}),
+    ("add device", lambda db, a, c, s, t: devices.add_device(db, a, "Dermapen 4", "NEW-1"),
+     P.MANAGE_DEVICES, {UserRole.OWNER}),
     ("edit template", lambda db, a, c, s, t: templates.save_template(db, a, templates.latest_template(db).body),
      P.EDIT_SETTINGS, {UserRole.OWNER}),
     ("sign session", lambda db, a, c, s, t: sessions.sign_session(

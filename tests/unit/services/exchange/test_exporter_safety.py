@@ -23,8 +23,8 @@ from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput
 from clinic_log.services.clients import clients
 from clinic_log.services.common.files import check_target
 from clinic_log.services.common.progress import JobCancelled
+from clinic_log.services.devices import devices
 from clinic_log.services.exchange.exporter import export_sessions
-from clinic_log.services.people import people
 from clinic_log.services.review.recall import export_recall
 from clinic_log.services.sessions.amendments import void_session
 from clinic_log.services.sessions.sessions import countersign_session, log_session
@@ -99,7 +99,7 @@ def test_a_voided_session_exports_as_voided_with_when_and_why(db: Database, owne
 
 def test_export_holds_countersignature_products_rf_energy_and_graded_complications(
         db: Database, owner: Actor, clinic: Clinic, tmp_path: Path) -> None:
-    rf_device = people.add_device(db, owner, "Morpheus8", "M8-1")
+    rf_device = devices.add_device(db, owner, "Morpheus8", "M8-1")
     saved = log_session(db, clinic.nurse, session_entry(
         clinic, AreaInput("cheeks", 1.0, 2, rf_energy=25.0), practitioner_id=clinic.nurse_id,
         supervisor_id=clinic.derm_id, device_id=rf_device.id, cartridge_lot="M8T-1",

@@ -21,9 +21,9 @@ from clinic_log.domain.errors import DomainError, InvalidValue, PermissionDenied
 from clinic_log.domain.values import AreaInput, ComplicationInput
 from clinic_log.services.clients import clients
 from clinic_log.services.clinic.clinic_settings import read_settings, save_settings
+from clinic_log.services.devices import devices
 from clinic_log.services.exchange.demo import generate_demo
 from clinic_log.services.exchange.exporter import export_sessions
-from clinic_log.services.people import people
 from clinic_log.services.sessions.amendments import amend_area_field, void_session
 from clinic_log.services.sessions.sessions import log_session, save_draft
 from tests.unit.services.helpers import LOT_EXPIRES, Clinic, make_clinic, session_entry
@@ -195,7 +195,7 @@ def test_listed_areas_carry_snomed_body_sites_and_indications_keep_only_the_clin
 
 def test_an_indication_is_the_procedures_reason_and_the_tip_and_energy_are_in_the_observations_note(
         db: Database, owner: Actor, clinic: Clinic, tmp_path: Path) -> None:
-    rf = people.add_device(db, owner, "Morpheus8", "M8-1")
+    rf = devices.add_device(db, owner, "Morpheus8", "M8-1")
     log_session(db, clinic.derm, session_entry(
         clinic, AreaInput("cheeks", 1.5, 1, rf_energy=30, indication="acne_scars", tip="facial"),
         AreaInput("forehead", 1.0, 1, rf_energy=20, tip="facial"), device_id=rf.id, cartridge_lot=None,

@@ -14,7 +14,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import SessionStatus
 from clinic_log.domain.errors import ChangedMeanwhile, InvalidValue, NotFound, RecordLocked
 from clinic_log.domain.rules import assess_session
-from clinic_log.services.people import people
+from clinic_log.services.devices import devices
 from clinic_log.services.sessions.draft_input import OrmReader, load_draft, load_record
 from clinic_log.services.sessions.sessions import assess, log_session, save_draft
 from tests.unit.services.helpers import make_clinic, rich_entry, session_entry
@@ -56,7 +56,7 @@ def test_a_signed_session_reads_back_for_an_amendment_but_not_as_a_draft_to_sign
 def test_a_draft_on_a_device_taken_out_of_service_is_refused_but_a_signed_session_still_reads(
         db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    spare = people.add_device(db, owner, "Dermapen 4", "DP4-9")
+    spare = devices.add_device(db, owner, "Dermapen 4", "DP4-9")
     draft = save_draft(db, clinic.derm, session_entry(clinic, device_id=spare.id))
     signed = log_session(db, clinic.derm, session_entry(
         clinic, device_id=spare.id, started_at=datetime(2026, 7, 2, 9, 30, tzinfo=UTC)), sign=True)

@@ -17,8 +17,8 @@ from clinic_log.domain.rules import SessionFacts, assess_session
 from clinic_log.domain.values import AreaInput, ComplicationInput, SessionInput
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.client_record import client_record
+from clinic_log.services.devices import devices
 from clinic_log.services.exchange.importer import SessionLookups
-from clinic_log.services.people import people
 from clinic_log.services.sessions import facts
 from clinic_log.services.sessions.decisions import DecisionInput, close_decision, record_decision
 from clinic_log.services.sessions.draft_input import OrmReader, load_draft, load_record
@@ -52,7 +52,7 @@ def _rich_draft(db: Database, owner: Actor, clinic: Clinic) -> int:
     close_decision(db, clinic.derm, closed, "seen by the GP, benign")
     record_decision(db, clinic.derm, clinic.client_id,
                     DecisionInput("defer", "tan fading", review_on=TODAY + timedelta(days=14)), TODAY)
-    rf = people.add_device(db, owner, "Morpheus8", "M8-1")
+    rf = devices.add_device(db, owner, "Morpheus8", "M8-1")
     entry = session_entry(
         clinic, AreaInput("abdomen", 2.5, 1, rf_energy=30, indication="stretch_marks", tip="body"),
         AreaInput("cheeks", 1.0, 1, rf_energy=20, tip="facial"),

@@ -15,8 +15,8 @@ from clinic_log.domain.errors import ImportRefused
 from clinic_log.domain.rules import assess_session
 from clinic_log.domain.values import AreaInput
 from clinic_log.services.clinic.indications import set_indication_site
+from clinic_log.services.devices import devices
 from clinic_log.services.exchange.importer import import_clients, import_practitioners, import_sessions
-from clinic_log.services.people import people
 from clinic_log.services.sessions.draft_input import OrmReader, load_record
 from clinic_log.services.sessions.session_queries import count_sessions
 from clinic_log.services.sessions.sessions import assess, log_session, save_draft, sign_session
@@ -71,7 +71,7 @@ def test_a_stored_draft_is_signed_with_its_indication_checked_again(db: Database
 
 def test_a_tip_and_its_energy_are_stored_and_a_stored_draft_checks_the_tip(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    rf = people.add_device(db, owner, "Morpheus8", "M8-1")
+    rf = devices.add_device(db, owner, "Morpheus8", "M8-1")
     belly = AreaInput("abdomen", 2.5, 1, rf_energy=30, indication="stretch_marks", tip="body")
     saved = log_session(db, clinic.derm, session_entry(clinic, belly, device_id=rf.id, cartridge_lot=None,
                                                        lot_expires=None))

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.values import AreaInput
-from clinic_log.services.people import people
+from clinic_log.services.devices import devices
 from clinic_log.services.sessions.session_form_data import (
     PractitionerDefaults,
     find_lot,
@@ -33,7 +33,7 @@ def test_choices_list_areas_head_to_toe_and_only_devices_in_service(db: Database
 def test_defaults_come_from_the_practitioners_newest_session(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     assert practitioner_defaults(db, clinic.nurse_id) == PractitionerDefaults()
-    other = people.add_device(db, owner, "Dermapen 4", "DP4-1")
+    other = devices.add_device(db, owner, "Dermapen 4", "DP4-1")
     log_session(db, clinic.nurse, session_entry(clinic, practitioner_id=clinic.nurse_id, supervisor_id=clinic.derm_id,
                                                 started_at=datetime(2026, 7, 1, 9, tzinfo=UTC)), sign=True)
     log_session(db, clinic.nurse, session_entry(clinic, practitioner_id=clinic.nurse_id, supervisor_id=clinic.derm_id,

@@ -12,7 +12,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.values import AreaInput, ComplicationInput
 from clinic_log.services.clients import clients
-from clinic_log.services.people import people
+from clinic_log.services.devices import devices
 from clinic_log.services.sessions.sessions import (
     SessionRejected,
     StopsNeedOverride,
@@ -30,7 +30,7 @@ def _levels(db: Database, entry: object) -> dict[str, str]:
 
 def test_a_pacemaker_stops_an_rf_session_and_not_a_mechanical_one(db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    morpheus = people.add_device(db, owner, "Morpheus8", "M8-1")
+    morpheus = devices.add_device(db, owner, "Morpheus8", "M8-1")
     clients.add_finding(db, owner, clinic.client_id, "implanted_device", date(2026, 1, 10))
     rf = session_entry(clinic, AreaInput("cheeks", 2.0, 1), device_id=morpheus.id)
     assert _levels(db, rf)["contraindication_implanted_device"] == "stop"
@@ -46,7 +46,7 @@ def test_a_pacemaker_stops_an_rf_session_and_not_a_mechanical_one(db: Database, 
 def test_a_morpheus8_at_4_mm_around_the_eyes_warns_and_a_body_tip_at_7_mm_is_no_error(
         db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    morpheus = people.add_device(db, owner, "Morpheus8", "M8-1")
+    morpheus = devices.add_device(db, owner, "Morpheus8", "M8-1")
     eyes = session_entry(clinic, AreaInput("periorbital", 4.0, 1), device_id=morpheus.id)
     assert _levels(db, eyes)["depth_area"] == "warning"
     belly = session_entry(clinic, AreaInput("abdomen", 7.0, 1, indication="stretch_marks", tip="body"),
