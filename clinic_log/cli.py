@@ -168,14 +168,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--skip-existing", action="store_true",
                      help="sessions only: skip sessions already in the database and import the rest")
     exp = sub.add_parser("export", help="export sessions (csv, json, fhir) or one client's data (json, pdf)",
-                         description="export sessions --format csv|json|fhir -o FILE [--from DAY] [--to DAY]; "
-                                     "export client REF --format json|pdf -o FILE (subject access)")
+                         description="export sessions --format csv|json|fhir -o FILE [--from DAY] [--to DAY] "
+                                     "[--with-photos]; export client REF --format json|pdf -o FILE (subject "
+                                     "access; JSON with the photos in FILE's name + _photos/ beside it)")
     exp.add_argument("what", choices=("sessions", "client"))
     exp.add_argument("ref", nargs="?", help="the client reference (export client only)")
     exp.add_argument("--format", choices=("csv", "json", "fhir", "pdf"), required=True)
     exp.add_argument("-o", "--output", type=_output, required=True)
     exp.add_argument("--from", dest="date_from", type=_date, help="first local day (sessions only)")
     exp.add_argument("--to", dest="date_to", type=_date, help="last local day (sessions only)")
+    exp.add_argument("--with-photos", action="store_true",
+                     help="sessions as fhir only: the photos as Media resources with their images (the bundle "
+                          "grows by every image)")
     exp.add_argument("--times", choices=("local", "utc"), default="local",
                      help="sessions as csv/json: times in this computer's zone with their UTC offset (default) "
                           "or in UTC; the file names the zone in its time_zone column")
@@ -333,18 +337,24 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
 
     check_target(args.output)  # a bad target is refused before anything is read or audited
     if args.what == "client":
-        from clinic_log.services.exchange.subject_access import SUBJECT_FORMATS, export_client
+        from clinic_log.services.exchange.subject_access import SUBJECT_FORMATS, export_client, photos_folder_of
 
         if not args.ref:
             raise InvalidValue("REF", "", "the client reference, e.g. export client P-1001 --format json -o FILE")
         if args.format not in SUBJECT_FORMATS:
             raise InvalidValue("--format", args.format, "json or pdf for export client")
+        if args.with_photos:
+            raise InvalidValue("--with-photos", "export client", "export sessions --format fhir only (a client's "
+                                                                 "export always holds their photos)")
         try:
             data = export_client(db, cli_actor(), args.ref, args.format, args.output)
         except OSError as exc:  # a full disk mid-write: the partial file is already gone
             raise NotWritten(args.output, exc) from exc
         rows = sum(len(r) for r in data.tables.values())
-        _out(f"exported {rows} rows about client {data.client_ref} to {args.output}")
+        count = len(data.photo_ids)
+        photos = (f", and {count} photo{'s' if count != 1 else ''} to {photos_folder_of(args.output)}"
+                  if args.format == "json" and data.photo_ids else "")
+        _out(f"exported {rows} rows about client {data.client_ref} to {args.output}{photos}")
         return EXIT_OK
     from clinic_log.services.exchange.exporter import export_sessions
 
@@ -353,7 +363,7 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     if args.format == "pdf":
         raise InvalidValue("--format", "pdf", "csv, json or fhir for export sessions")
     count = export_sessions(db, cli_actor(), args.format, args.output, args.date_from, args.date_to,
-                            times=args.times)
+                            times=args.times, with_photos=args.with_photos)
     unit = "bundle entries" if args.format == "fhir" else "rows"
     _out(f"exported {count} {unit} to {args.output}")
     return EXIT_OK

@@ -57,25 +57,82 @@ def running_server() -> Iterator[str]:
     port = _free_port()
     subprocess.run([*prefix, f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "clinic", "-E", "UTF8"],
                    check=True, capture_output=True)
-    server = subprocess.Popen([*prefix, f"{bin_dir}/postgres", "-D", data, "-p", str(port), "-k", data,
-                               "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _servers[port] = _Server(bin_dir, prefix, data, port)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            ready = subprocess.run([f"{bin_dir}/pg_isready", "-h", "127.0.0.1", "-p", str(port)],
-                                   capture_output=True)
-            if ready.returncode == 0:
-                break
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("PostgreSQL did not start")
-            time.sleep(0.1)
+        _servers[port].start()
         subprocess.run([f"{bin_dir}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "clinic", "clinic"],
                        check=True, capture_output=True)
         yield f"postgresql+psycopg://clinic@127.0.0.1:{port}/clinic"
     finally:
-        _stop(data, server)
+        _servers.pop(port).stop()
         shutil.rmtree(data, ignore_errors=True)
+
+
+class _Server:
+    """One throw-away postmaster, which a test may stop and start again on the same port and data."""
+
+    def __init__(self, bin_dir: str, prefix: list[str], data: str, port: int) -> None:
+        self.bin_dir, self.prefix, self.data, self.port = bin_dir, prefix, data, port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = server = subprocess.Popen(
+            [*self.prefix, f"{self.bin_dir}/postgres", "-D", self.data, "-p", str(self.port), "-k", self.data,
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while True:
+            ready = subprocess.run([f"{self.bin_dir}/pg_isready", "-h", "127.0.0.1", "-p", str(self.port)],
+                                   capture_output=True)
+            if ready.returncode == 0:
+                return
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("PostgreSQL did not start")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.data, self.process)
+            self.process = None
+
+
+_servers: dict[int, _Server] = {}
+
+
+def _server_of(url: str) -> _Server:
+    from sqlalchemy.engine import make_url
+
+    port = make_url(url).port
+    assert port is not None
+    return _servers[port]
+
+
+def stop_server(url: str) -> None:
+    """Stop (fast shutdown: sessions are ended, open transactions rolled back) the server `url` is on."""
+    _server_of(url).stop()
+
+
+def require_password(url: str, role: str) -> None:
+    """From now on `role` logs in to the server `url` is on only with its password (scram-sha-256); other roles
+    stay on trust."""
+    from sqlalchemy import create_engine, text
+
+    hba = os.path.join(_server_of(url).data, "pg_hba.conf")
+    with open(hba, encoding="utf-8") as handle:
+        rules = handle.read()
+    with open(hba, "w", encoding="utf-8") as handle:
+        handle.write(f"host all {role} 127.0.0.1/32 scram-sha-256\n" + rules)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_reload_conf()"))
+    finally:
+        admin.dispose()
+
+
+def start_server(url: str) -> None:
+    """Start again the server `stop_server` stopped, on the same port and data."""
+    _server_of(url).start()
 
 
 def _stop(data: str, server: subprocess.Popen[bytes]) -> None:
@@ -103,7 +160,8 @@ def fresh_database(template_url: str) -> Iterator[str]:
     global _counter
     _counter += 1
     name = f"test_{os.getpid()}_{_counter}"
-    admin = create_engine(template_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    admin = create_engine(template_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT",
+                          pool_pre_ping=True)  # a test may have restarted the server meanwhile
     try:
         with admin.connect() as conn:
             conn.execute(text(f"CREATE DATABASE {name} TEMPLATE clinic"))

@@ -22,13 +22,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
-from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt
-from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
+from clinic_log.domain.enums import ConsentPurpose, UserRole
 from clinic_log.services.backup.database import prepare_database
 from clinic_log.services.clients.clients import (
     ClientDetails,
@@ -41,6 +41,7 @@ from clinic_log.services.clients.clients import (
 from clinic_log.services.clients.consents import consents_of, record_consent
 from clinic_log.services.exchange.demo import generate_demo
 from clinic_log.services.exchange.importer import import_clients, import_practitioners, import_sessions
+from clinic_log.services.photos.photos import add_photos, list_photos
 from clinic_log.services.sessions.amendments import amend_session_field
 from clinic_log.services.sessions.decisions import DecisionInput, close_decision, open_decisions, record_decision
 from clinic_log.services.sessions.session_filter import SessionFilter
@@ -49,6 +50,8 @@ from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.common import form_autosave
 from clinic_log.ui.common.fonts import add_fallback_fonts
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.photos.camera_source import CameraSource
+from clinic_log.ui.photos.capture_dialog import CaptureDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
@@ -475,6 +478,80 @@ def _draw_signature(pad: QWidget) -> None:
                                             Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
 
 
+class _StillCamera(CameraSource):
+    """The camera of the capture shot: shows one picture as its live image."""
+
+    def __init__(self, picture: QImage) -> None:
+        super().__init__()
+        self.picture = picture
+
+    def name(self) -> str:
+        return "Studio camera"
+
+    def start(self) -> None:
+        QTimer.singleShot(0, lambda: self.frame.emit(self.picture))
+
+    def capture(self) -> None:
+        QTimer.singleShot(0, lambda: self.captured.emit(self.picture.copy()))
+
+    def stop(self) -> None:
+        pass
+
+
+def _face(dx: int, dy: int, scars: bool) -> QImage:
+    """A drawn head and shoulders against a backdrop, moved by (dx, dy): the earlier photo sits a little off."""
+    image = QImage(1280, 960, QImage.Format.Format_RGB32)
+    image.fill(QColor("#9fb4c7"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(dx, dy)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#3b4a5a"))
+    painter.drawEllipse(QPointF(640, 1060), 420, 260)  # shoulders
+    painter.setBrush(QColor("#d9a27e"))
+    painter.drawRect(580, 640, 120, 200)  # neck
+    painter.setBrush(QColor("#3a2418"))
+    painter.drawEllipse(QPointF(640, 400), 250, 300)  # hair
+    painter.setBrush(QColor("#e2b08c"))
+    painter.drawEllipse(QPointF(640, 460), 200, 260)  # face
+    painter.setBrush(QColor("#2b1d16"))
+    for x in (565, 715):
+        painter.drawEllipse(QPointF(x, 420), 22, 13)  # eyes
+    painter.setBrush(QColor("#b0645a"))
+    painter.drawEllipse(QPointF(640, 610), 55, 18)  # mouth
+    painter.setPen(QPen(QColor("#c48a68"), 6))
+    painter.drawLine(640, 450, 628, 540)  # nose
+    if scars:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#c27f6a"))
+        for x, y in ((520, 520), (540, 548), (505, 560), (760, 530), (742, 560), (775, 566), (530, 585)):
+            painter.drawEllipse(QPointF(x, y), 9, 7)
+    painter.end()
+    return image
+
+
+def photo_capture(scene: Scene) -> QWidget:
+    """The camera window with the front photo of six weeks ago as a ghost over the live image, and the grid."""
+    found = find_clients(scene.db, "SHOT-2")
+    client_id = found[0].id if found else create_client(scene.db, ACTOR, ClientDetails(
+        "SHOT-2", "Amara", "Okafor", date(1988, 3, 14), "+44 7700 900123", "amara@example.com")).id
+    if not list_photos(scene.db, ACTOR, "SHOT-2"):
+        record_consent(scene.db, ACTOR, client_id, "Amara Okafor", date.today() - timedelta(days=50),
+                       purpose=ConsentPurpose.PHOTOS_CLINICAL)
+        with tempfile.TemporaryDirectory() as folder:
+            before = Path(folder) / "before.png"
+            _face(38, 22, scars=True).save(str(before))
+            add_photos(scene.db, ACTOR, "SHOT-2", [before], view="front",
+                       taken=datetime.now(UTC) - timedelta(days=42))
+    dialog = CaptureDialog(scene.db, scene.user, "SHOT-2", "Amara Okafor",
+                           source=_StillCamera(_face(0, 0, scars=False)))
+    dialog.resize(*SIZE)
+    dialog.show()
+    wait_until(scene.app, lambda: dialog.capture_button.isEnabled() and "Ghost:" in dialog.ghost_label.text(),
+               "the live image and its ghost")
+    return dialog
+
+
 def consent_history(scene: Scene) -> QWidget:
     """The consultation client signs again today (drawn); All consents… then lists both consents."""
     page = _clients_page(scene)
@@ -806,6 +883,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("recall", recall_result),
     ("client_decisions", client_decisions),
     ("decision_dialog", decision_dialog),
+    ("photo_capture", photo_capture),
     ("consent_history", consent_history),  # last: the client signs a new consent here
 ]
 

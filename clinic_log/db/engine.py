@@ -78,11 +78,15 @@ class Database:
         self._write: sessionmaker[Session] | None = None
         self._prepared: dict[ClauseElement, DriverStatement] = {}
         self._direct = threading.local()  # each thread's kept write_direct connection
+        self._generation = 0  # raised when the server went away: kept connections older than it are replaced
         self._direct_all: list[Any] = []
         self._direct_lock = threading.Lock()
         # Told (with the refusal's message) when a service refuses a login that no longer stands (deactivated, other
         # role): the GUI returns to its login. Called on whichever thread ran the service.
         self.revocation_listeners: list[Callable[[str], None]] = []
+        # Told the hashes of the audit rows this process appends (before they commit), on the writing thread: the
+        # change feed (services/common/change_feed.py) leaves this process's own rows out with them.
+        self.audit_listeners: list[Callable[[list[str]], None]] = []
 
     def __repr__(self) -> str:
         return f"Database({self.url!r})"
@@ -143,10 +147,10 @@ class Database:
 
         sqlite = self.is_sqlite
         audit_lock = None if sqlite else (_AUDIT_LOCK_SQL, (_AUDIT_LOCK_KEY,))
-        connection = self._direct_connection()
-        driver_connection: Any = connection.dbapi_connection
 
         def once() -> T:
+            connection = self._direct_connection()  # in the loop: a server that cannot be reached is "not saved"
+            driver_connection: Any = connection.dbapi_connection
             transaction = DriverTransaction(driver_connection, self.prepared, audit_lock)
             try:
                 if sqlite:
@@ -197,8 +201,12 @@ class Database:
         """This thread's connection for `write_direct`, kept between calls: a signature at the chair then pays no
         pool checkout and return (a tenth of its time). Closed by `dispose`."""
         connection = getattr(self._direct, "connection", None)
+        if connection is not None and getattr(self._direct, "generation", 0) != self._generation:
+            self._drop_direct_connection()  # made before the server went away: dead, though nothing says so yet
+            connection = None
         if connection is None:
             connection = self._direct.connection = self.engine.raw_connection()
+            self._direct.generation = self._generation
             with self._direct_lock:
                 self._direct_all.append(connection)
         return connection
@@ -210,6 +218,12 @@ class Database:
             with self._direct_lock:
                 self._direct_all.remove(connection)
             connection.invalidate()
+
+    def connections_lost(self) -> None:
+        """The server went away and came back (the change listener saw it, on its own thread): each thread's kept
+        `write_direct` connection is replaced before its next use rather than failing that write. The pool's
+        connections are pinged at checkout already."""
+        self._generation += 1
 
     def read_direct(self, action: Callable[[DriverTransaction], T]) -> T:
         """Run `action`'s selects straight on a DB-API connection in one read transaction (one consistent
@@ -270,6 +284,12 @@ def guard_refusal(message: str) -> RecordLocked | None:
     return RecordLocked(text.rstrip())
 
 
+# how libpq and PostgreSQL say the server went away or cannot be reached (a restart, a network cut)
+_CONNECTION_LOST = ("server closed the connection", "connection refused", "terminating connection",
+                    "connection is closed", "consuming input failed", "could not connect", "connection failed",
+                    "the connection is lost", "no connection to the server", "server conn crashed")
+
+
 def _is_busy(message: str) -> bool:
     lowered = message.lower()
     return "locked" in lowered or "busy" in lowered
@@ -288,6 +308,10 @@ def database_problem(message: str) -> DatabaseProblem:
         return DatabaseProblem("the database file is read-only: nothing was saved")
     if "locked" in lowered or "busy" in lowered:
         return DatabaseProblem("the database stayed busy (another workstation is saving): nothing was saved; try again")
+    if any(sign in lowered for sign in _CONNECTION_LOST):
+        first = message.strip().splitlines()[0] if message.strip() else message
+        return DatabaseProblem("the connection to the database server was lost: nothing was saved; what you typed is "
+                               f"kept — save again once it is back ({first})")
     return DatabaseProblem(f"the database could not be used: {message}")
 
 

@@ -1,6 +1,7 @@
 """The subject-access PDF: a readable summary of everything stored about one client (names in any script), drawn
 from the same document as the JSON copy. Free text (notes, reasons, history lines) is set as paragraphs outside
-tables, so a text of any length wraps and runs on over pages; tables hold only short values."""
+tables, so a text of any length wraps and runs on over pages; tables hold only short values. The client's photos
+follow as a page of thumbnails per view, each with the day and time it was taken (voided ones marked)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped, unused-ig
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped, unused-ignore]
 from reportlab.lib.units import mm  # type: ignore[import-untyped, unused-ignore]
 from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
+    Image,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Table,
@@ -24,6 +27,8 @@ from clinic_log.reports import fonts
 
 TITLE = "Subject access: all data held about you"
 CELL_CHARS = 300  # longer values leave tables and are set as paragraphs
+THUMBS_PER_ROW = 4
+THUMB_MM = 40  # the long side of a thumbnail on the page
 _Row = Mapping[str, Any]
 
 
@@ -150,8 +155,43 @@ def _session_story(s: _Row, children: Mapping[str, Sequence[_Row]], st: _Styles,
     return story
 
 
-def build_subject_access_pdf(document: Mapping[str, Any]) -> bytes:
-    """The PDF of a subject-access document (services.exchange.subject_access.SubjectAccessData.document())."""
+def _thumbnail_cell(photo: _Row, data: bytes | None, st: _Styles) -> list[Any]:
+    """One photo: its thumbnail scaled into a THUMB_MM box, then when it was taken (and whether it was voided)."""
+    cell: list[Any] = []
+    if data:
+        image = Image(io.BytesIO(data))
+        scale = THUMB_MM * mm / max(image.imageWidth, image.imageHeight)
+        image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
+        cell.append(image)
+    caption = f"{_shown(photo['taken_at'])} (photo {photo['id']})"
+    if photo.get("area_code"):
+        caption += f", {photo.get('area') or photo['area_code']}"
+    cell.append(_para(caption, st.small))
+    if photo.get("voided_at"):
+        cell.append(_para(f"voided: {_shown(photo.get('void_reason'))}", st.small))
+    return cell
+
+
+def _photo_pages(photos: Sequence[_Row], thumbnails: Mapping[int, bytes], st: _Styles, width: float) -> list[Any]:
+    """A page per view (in the order of the views), its photos oldest first in a grid of thumbnails."""
+    story: list[Any] = []
+    views: dict[str, list[_Row]] = {}
+    for photo in sorted(photos, key=lambda row: (str(row["taken_at"]), int(row["id"]))):
+        views.setdefault(str(photo.get("view_label") or photo["view"]), []).append(photo)
+    for label, shown in views.items():
+        story += [PageBreak(), _para(f"Photos: {label} ({len(shown)}), oldest first", st.head, bold=True)]
+        cells = [_thumbnail_cell(photo, thumbnails.get(int(photo["id"])), st) for photo in shown]
+        rows = [cells[i:i + THUMBS_PER_ROW] for i in range(0, len(cells), THUMBS_PER_ROW)]
+        rows[-1] += [[]] * (THUMBS_PER_ROW - len(rows[-1]))
+        grid = Table(rows, colWidths=[width / THUMBS_PER_ROW] * THUMBS_PER_ROW, hAlign="LEFT")
+        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+        story.append(grid)
+    return story
+
+
+def build_subject_access_pdf(document: Mapping[str, Any], thumbnails: Mapping[int, bytes] | None = None) -> bytes:
+    """The PDF of a subject-access document (services.exchange.subject_access.SubjectAccessData.document());
+    `thumbnails` are the photos' thumbnails by photo id (JPEG bytes)."""
     st = _Styles()
     out = io.BytesIO()
     name, ref = str(document["client_name"]), str(document["client_ref"])
@@ -222,5 +262,13 @@ def build_subject_access_pdf(document: Mapping[str, Any]) -> bytes:
     if audit:
         story.append(_table([[_shown(a["at"]), f"{a['actor_name']} ({a['actor']})", str(a["about_you"])[:CELL_CHARS]]
                              for a in audit], ("When", "Who", "What"), st, (width * 0.2, width * 0.25, width * 0.55)))
+    photos = tables.get("photos", ())
+    story.append(_para(f"Photos ({len(photos)})", st.head))
+    if photos:
+        story.append(_para("Each view has its own page below. The JSON copy comes with every image as it is "
+                           "stored.", st.body))
+        story += _photo_pages(photos, thumbnails or {}, st, width)
+    else:
+        story.append(_para("None recorded.", st.body))
     doc.build(story)
     return out.getvalue()

@@ -4,6 +4,7 @@ bad one and exits 2 saying how many of each."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -134,3 +135,36 @@ def test_an_unknown_client_or_photo_is_one_line(consented: Path, tmp_path: Path,
         2, "", "clinic-log: client P-404 not found\n")
     assert run(capsys, "--db", str(consented), "photo", "void", "7", "--reason", "x") == (
         2, "", "clinic-log: photo 7 not found\n")
+
+
+def test_export_sessions_fhir_with_photos_adds_media_and_other_formats_refuse_the_flag(
+        consented: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--db", str(consented), "photo", "add", "P-1", str(plain(tmp_path / "a.png", "PNG")))
+    assert code == 0, err
+    code, _, err = run(capsys, "--db", str(consented), "settings", "set", "fhir.identifier_system",
+                       "https://clinic.example/fhir")
+    assert code == 0, err
+    out = tmp_path / "bundle.json"
+    code, stdout, err = run(capsys, "--db", str(consented), "export", "sessions", "--format", "fhir",
+                            "--with-photos", "-o", str(out))
+    assert code == 0, err
+    kinds = [e["resource"]["resourceType"] for e in json.loads(out.read_text(encoding="utf-8"))["entry"]]
+    assert kinds == ["Media", "Patient"] and "exported 2 bundle entries" in stdout
+    for args in (("sessions", "--format", "csv"), ("client", "P-1", "--format", "json")):
+        target = tmp_path / "refused.out"
+        code, _, err = run(capsys, "--db", str(consented), "export", *args, "--with-photos", "-o", str(target))
+        assert code == 2 and len(err.strip().splitlines()) == 1 and "fhir" in err and not target.exists()
+
+
+def test_export_client_as_json_says_where_the_photos_went(consented: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--db", str(consented), "photo", "add", "P-1", str(plain(tmp_path / "a.png", "PNG")))
+    assert code == 0, err
+    out = tmp_path / "access" / "ada.json"
+    out.parent.mkdir()
+    code, stdout, err = run(capsys, "--db", str(consented), "export", "client", "P-1", "--format", "json",
+                            "-o", str(out))
+    assert code == 0, err
+    [photo] = json.loads(out.read_text(encoding="utf-8"))["tables"]["photos"]
+    assert stdout.strip().endswith(f", and 1 photo to {tmp_path / 'access' / 'ada_photos'}")
+    assert (tmp_path / "access" / "ada_photos" / photo["file"]).is_file()

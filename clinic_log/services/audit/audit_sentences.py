@@ -1,8 +1,9 @@
 """The audit trail read as sentences with names: "Dr Maria Brandt (mbrandt) signed session 12 of Zofia Łukasiewicz
-(P-1); warnings: Isotretinoin in the last 6 months" rather than `client_id: 94, warnings: [...]`.
+(P-1); warnings: Isotretinoin in the last 6 months" rather than `client_id: 94, warnings: [...]`, and "added a front
+photo of Zofia Łukasiewicz (P-1), taken 2026-07-01 09:30; sha256 0123…" rather than `photo 7; client_id: 94`.
 
 The stored rows stay as they are (they are chained and sealed); the names are looked up once per page of rows,
-for the users, clients, sessions and contraindication codes the page mentions.
+for the users, clients, sessions, photos and contraindication codes the page mentions.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clinic_log.db.models import Client, ContraindicationType, TreatmentSession, User
+from clinic_log.db.models import Client, ContraindicationType, Photo, TreatmentSession, User
+from clinic_log.domain.enums import PhotoView
+from clinic_log.services.common.clock import from_utc_naive
 
 VERBS = {
     "login": "logged in", "login_refused": "was refused a login as", "password_changed": "changed the password of",
@@ -25,6 +29,18 @@ VERBS = {
 SELF_EVIDENT_USER = {"login", "login_refused"}  # "mbrandt logged in", not "mbrandt logged in the login mbrandt"
 _HASH_SHOWN = 16  # characters of a seal or hash shown in a sentence
 _LONG_LIST = 12  # more items than this are counted, not listed (a seal row names thousands of sessions)
+PHOTO_SAID = ("view", "taken_at", "client_id", "sha256")  # said by the photo sentence itself, not repeated after it
+TIME_FROM = {"exif": "the camera's clock", "file": "the file's date", "capture": "the moment it was captured here",
+             "typed": "typed by the user"}
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    """What a sentence says about a photo: whose, which view, when taken (aware)."""
+
+    client_id: int
+    view: str
+    taken_at: datetime
 
 
 @dataclass
@@ -37,6 +53,7 @@ class Names:
     clients: dict[int, str] = field(default_factory=dict)  # id → "Zofia Łukasiewicz (P-1)"
     sessions: dict[int, int] = field(default_factory=dict)  # id → client id
     contraindications: dict[str, str] = field(default_factory=dict)  # code → label
+    photos: dict[int, PhotoFacts] = field(default_factory=dict)  # id → whose, which view, when
 
     def user(self, login: str) -> str:
         if login.startswith("cli:"):
@@ -81,6 +98,7 @@ def load_names(session: Session, rows: Iterable[tuple[str, str, str | None, str]
     client_ids: set[int] = set()
     session_ids: set[int] = set()
     user_ids: set[int] = set()
+    photo_ids: set[int] = set()
     for actor, entity, entity_id, detail in rows:
         logins.add(actor)
         key = _as_int(entity_id) if entity_id is not None else None
@@ -88,6 +106,8 @@ def load_names(session: Session, rows: Iterable[tuple[str, str, str | None, str]
             client_ids.add(key)
         elif entity == "session" and key is not None:
             session_ids.add(key)
+        elif entity == "photo" and key is not None:
+            photo_ids.add(key)
         elif entity == "user" and entity_id:
             if (uid := _as_int(entity_id)) is not None:
                 user_ids.add(uid)
@@ -107,6 +127,10 @@ def load_names(session: Session, rows: Iterable[tuple[str, str, str | None, str]
     if logins:
         names.users = {login: full for login, full in session.execute(
             select(User.username, User.full_name).where(User.username.in_(logins)))}
+    if photo_ids:
+        names.photos = {pid: PhotoFacts(cid, view, from_utc_naive(taken)) for pid, cid, view, taken in session.execute(
+            select(Photo.id, Photo.client_id, Photo.view, Photo.taken_at).where(Photo.id.in_(photo_ids)))}
+        client_ids |= {facts.client_id for facts in names.photos.values()}
     if session_ids:
         names.sessions = {sid: cid for sid, cid in session.execute(
             select(TreatmentSession.id, TreatmentSession.client_id).where(TreatmentSession.id.in_(session_ids)))}
@@ -169,6 +193,8 @@ def sentence(actor: str, action: str, entity: str, entity_id: str | None, detail
     who = names.user(actor)
     verb = VERBS.get(action, action.replace("_", " "))
     key = _as_int(entity_id) if entity_id is not None else None
+    if entity == "photo" and key is not None:
+        return _photo_sentence(who, action, key, _detail(detail), names)
     if entity == "client" and key is not None:
         what = f"the record of {names.client(key)}"
     elif entity == "session" and key is not None:
@@ -188,3 +214,49 @@ def sentence(actor: str, action: str, entity: str, entity_id: str | None, detail
     elif parsed:
         text += f"; {parsed}"
     return text
+
+
+def _view_words(view: object) -> str:
+    try:
+        return PhotoView(str(view)).label.lower()
+    except ValueError:
+        return str(view)
+
+
+def _photo_sentence(who: str, action: str, photo_id: int, detail: dict[str, Any] | str, names: Names) -> str:
+    """"owner added a front photo of Zofia Łukasiewicz (P-1), taken 2026-07-01 09:30; sha256 0123…; photo 7",
+    the view, client and time read from the photo itself (a void row stores only the reason and the hash)."""
+    stored = detail if isinstance(detail, dict) else {}
+    facts = names.photos.get(photo_id)
+    client_id = facts.client_id if facts else _as_int(stored.get("client_id"))
+    view = _view_words(facts.view if facts else stored.get("view", "?"))
+    taken: datetime | None = facts.taken_at if facts else None
+    if taken is None and isinstance(stored.get("taken_at"), str):
+        try:
+            taken = datetime.fromisoformat(stored["taken_at"])
+        except ValueError:
+            taken = None
+    whose = f" of {names.client(client_id)}" if client_id is not None else ""
+    when = f", taken {taken.astimezone():%Y-%m-%d %H:%M}" if taken is not None else ""
+    if action == "added":
+        text = f"{who} added a{'n' if view[:1] in 'aeiou' else ''} {view} photo{whose}{when}"
+    else:
+        verb = VERBS.get(action, action.replace("_", " "))
+        text = f"{who} {verb} the {view} photo{whose}{when}"
+    parts = [f"sha256 {_value('sha256', stored['sha256'], names)}"] if stored.get("sha256") else []
+    parts.append(f"photo {photo_id}")
+    for key, value in stored.items():
+        if key in PHOTO_SAID or value in (None, ""):
+            continue
+        if key == "use":
+            if value != "clinical":
+                parts.append(f"for {value} uses as well as the clinical record")
+        elif key == "session_id":
+            parts.append(f"of session {value}")
+        elif key == "taken_at_source":
+            parts.append(f"time from {TIME_FROM.get(str(value), str(value))}")
+        else:
+            parts.append(_part(action, key, value, names))
+    if isinstance(detail, str) and detail:
+        parts.append(detail)
+    return text + "; " + "; ".join(parts)

@@ -223,12 +223,14 @@ def init_database(path_or_url: str) -> tuple[Database, int]:
 
 
 def database_name(location: str) -> str:
-    """Short name for the title bar: the file name, or the database name of a URL."""
+    """Short name for the title bar: the file name, or the database name of a URL (its libpq service, when the
+    URL names one: `postgresql+psycopg:///?service=clinic`)."""
     if "://" in location:
         from sqlalchemy.engine import make_url  # only for URLs: a file path starts without SQLAlchemy
 
         url = make_url(location)
-        return url.database or url.host or url.drivername
+        service = url.query.get("service")
+        return url.database or (service if isinstance(service, str) else None) or url.host or url.drivername
     return Path(location).name
 
 

@@ -69,12 +69,22 @@ def record_many(db: Database, session: Session, actor: Actor, events: Iterable[A
         chain_head = _last_hash(session)
     rows = _chained_rows(chain_head, actor, events)
     if rows:
+        _tell_listeners(db, rows)
         insert_rows(session, table_of(AuditEntry), rows)
 
 
-def record_direct(transaction: DriverTransaction, actor: Actor, events: Iterable[AuditEvent], chain_head: str) -> None:
+def record_direct(db: Database, transaction: DriverTransaction, actor: Actor, events: Iterable[AuditEvent],
+                  chain_head: str) -> None:
     """As `record_many`, inside a `Database.write_direct` transaction that locked the chain and read its head."""
-    transaction.execute_many(_INSERT, _chained_rows(chain_head, actor, events))
+    rows = _chained_rows(chain_head, actor, events)
+    _tell_listeners(db, rows)
+    transaction.execute_many(_INSERT, rows)
+
+
+def _tell_listeners(db: Database, rows: list[dict[str, Any]]) -> None:
+    """Give the rows' hashes to whoever asked (the change feed, which then knows these rows are this process's)."""
+    for listener in db.audit_listeners:
+        listener([row["hash"] for row in rows])
 
 
 def _chained_rows(chain_head: str, actor: Actor, events: Iterable[AuditEvent]) -> list[dict[str, Any]]:

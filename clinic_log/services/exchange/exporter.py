@@ -153,16 +153,23 @@ def _rows(db: Database, date_from: date | None, date_to: date | None, zone: tzin
 
 def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: date | None = None,
                     date_to: date | None = None, *, zone: tzinfo | None = None, times: str = "local",
-                    progress: Progress = no_progress) -> int:
+                    progress: Progress = no_progress, with_photos: bool = False) -> int:
     """Write the file (atomically: a temp file renamed into place) and return the number of rows (for FHIR:
     bundle entries). `progress` is told the rows written so far and may cancel (`JobCancelled`).
 
     `zone` is the clinic's zone (default: this computer's); the days `date_from`/`date_to` are its days, and CSV
     and JSON show times in it with their offset (`times="utc"`: in UTC), naming it in a `time_zone` column. CSV
-    cells that a spreadsheet would read as a formula get a leading apostrophe (services.csv_output)."""
+    cells that a spreadsheet would read as a formula get a leading apostrophe (services.csv_output).
+
+    `with_photos` (FHIR only) adds the photos as Media resources with their images: a copy of health data that
+    needs the right to export photos as well."""
     authorize(db, actor, Permission.EXPORT_DATA)
     if fmt not in FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(FORMATS))
+    if with_photos:
+        if fmt != "fhir":
+            raise InvalidValue("with photos", fmt, "the fhir format (photos travel as FHIR Media resources)")
+        authorize(db, actor, Permission.EXPORT_PHOTOS)
     if times not in TIMES:
         raise InvalidValue("times", times, "one of " + ", ".join(TIMES))
     if date_from and date_to and date_to < date_from:
@@ -191,10 +198,12 @@ def export_sessions(db: Database, actor: Actor, fmt: str, out: Path, date_from: 
         else:
             started_from, started_before = local_day_bounds(date_from, date_to, zone)
             with db.reading() as session:
-                entries = bundle_entries(session, systems, started_from, started_before, progress=progress)
+                entries = bundle_entries(session, systems, started_from, started_before, progress=progress,
+                                         with_photos=with_photos)
                 count = write_bundle(handle, entries, f"clinic-log-export-{utcnow():%Y%m%dT%H%M%S}",
                                      from_utc_naive(utcnow()))
     db.write(lambda session: audit.record(db, session, actor, AuditEvent(
         "exported", "sessions", None,
-        {"format": fmt, "file": out.name, "rows": count, "from": date_from, "to": date_to})))
+        {"format": fmt, "file": out.name, "rows": count, "from": date_from, "to": date_to}
+        | ({"with_photos": True} if with_photos else {}))))
     return count

@@ -25,6 +25,12 @@ Profile choices (the bundle validates under the R4B models of `fhir.resources`, 
 - AdverseEvent: event coded with the clinic's code and SNOMED CT where the reference file names one; seriousness
   `serious` for CTCAE grade 3 or more, else `non-serious`; severity mild/moderate/severe with the exact grade in
   its text; outcome `resolved` when a resolution date was recorded, `fatal` for grade 5, else `unknown`.
+- Media (only when asked: `with_photos`, as the bytes make a bundle large): one per photo of an exported session
+  (partOf its Procedure) and per photo taken in the export's days that belongs to no exported session. type
+  `image`, modality DICOM XC (external-camera photography), createdDateTime the time it was taken, bodySite the
+  photo's area like the Procedure's, `view` as text; content the stored (upright, stripped) image: contentType,
+  base64 data, size, SHA-1 hash as Attachment.hash requires, title. A voided photo is `entered-in-error`, without
+  its data, the void reason in its note (so a server that loaded it can correct it).
 - Patient: identifier type MR (the client reference); HumanName with family and given, and its text in the order
   of the script (family first without a space for Chinese, Japanese and Korean names). Practitioner: the licence
   numbers (type LN) and the username, conditional create on any of them.
@@ -32,6 +38,7 @@ Profile choices (the bundle validates under the R4B models of `fhir.resources`, 
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import json
@@ -43,7 +50,7 @@ from functools import cache
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_log.db.models import (
@@ -58,11 +65,13 @@ from clinic_log.db.models import (
     DeviceModel,
     DeviceTip,
     Indication,
+    Photo,
+    PhotoBlob,
     Practitioner,
     SessionArea,
     TreatmentSession,
 )
-from clinic_log.domain.enums import SessionStatus
+from clinic_log.domain.enums import PhotoView, SessionStatus
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.text import name_text
 from clinic_log.domain.values import energy_text, tip_name
@@ -78,6 +87,8 @@ SEVERITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 SERIOUSNESS_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
 OUTCOME_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+MEDIA_TYPE = "http://terminology.hl7.org/CodeSystem/media-type"
+DICOM = "http://dicom.nema.org/resources/ontology/DCM"
 PROCEDURE_TEXT = "Microneedling (collagen induction therapy)"
 SERIOUS_FROM_GRADE = 3  # CTCAE 3: hospitalisation indicated; 4 life-threatening; 5 death
 _NAMESPACE = uuid.UUID("3f1b7a52-7d8e-4b0e-9a55-2f4c1c9f6a10")
@@ -92,6 +103,7 @@ SUBSYSTEMS = {
     "identifier/device-serial": 4, "identifier/cartridge-lot": 5, "identifier/session": 6,
     "identifier/treated-area": 7, "identifier/complication": 8,
     "CodeSystem/treatment-area": 9, "CodeSystem/complication": 10, "CodeSystem/observation": 11,
+    "identifier/photo": 12,
 }
 
 
@@ -323,6 +335,86 @@ def observation_entry(facts: _Facts, row: TreatmentSession, a: SessionArea, amen
     })
 
 
+_PHOTO_COLUMNS = (Photo.id, Photo.client_id, Photo.session_id, Photo.area_code, Photo.view, Photo.taken_at,
+                  Photo.sha256, Photo.voided_at, Photo.void_reason, PhotoBlob.mime, PhotoBlob.width,
+                  PhotoBlob.height)
+
+
+def _photos() -> Select[*tuple[Any, ...]]:
+    """The photos' facts without their bytes (those are read one photo at a time)."""
+    return select(*_PHOTO_COLUMNS).join(PhotoBlob, PhotoBlob.sha256 == Photo.sha256)
+
+
+def media_entry(facts: _Facts, photo: Any, data: bytes | None) -> dict[str, Any]:
+    """A photo as a Media resource; `data` is the stored image (None for a voided photo: its bytes stay home)."""
+    systems = facts.systems
+    view = PhotoView(photo.view)
+    taken = _instant(photo.taken_at)
+    content: dict[str, Any] = {"contentType": photo.mime,
+                               "title": f"{view.label} photo, taken {taken[:16].replace('T', ' ')} UTC"}
+    if data is not None:
+        content.update(data=base64.b64encode(data).decode("ascii"), size=len(data),
+                       hash=base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"))  # FHIR wants SHA-1
+    notes = [{"text": f"SHA-256 of the stored image: {photo.sha256}"}]
+    if photo.voided_at is not None:
+        notes.append({"text": f"Voided: {photo.void_reason or 'no reason recorded'}"})
+    resource: dict[str, Any] = {
+        "identifier": [{"system": systems.sub("identifier/photo"), "value": str(photo.id)}],
+        "status": "entered-in-error" if photo.voided_at is not None else "completed",
+        "type": {"coding": [{"system": MEDIA_TYPE, "code": "image", "display": "Image"}]},
+        "modality": {"coding": [{"system": DICOM, "code": "XC", "display": "External-camera Photography"}]},
+        "view": {"text": view.label},
+        "subject": {"reference": systems.full_url("Patient", photo.client_id)},
+        "createdDateTime": taken,
+        "width": photo.width,
+        "height": photo.height,
+        "content": content,
+        "note": notes,
+    }
+    if photo.session_id is not None and photo.in_export:
+        resource["partOf"] = [{"reference": systems.full_url("Procedure", photo.session_id)}]
+    if photo.area_code:
+        resource["bodySite"] = facts.body_site(photo.area_code)
+    return _put(systems, "Media", photo.id, resource)
+
+
+@dataclass(frozen=True)
+class _PhotoRow:
+    """A photo's facts, and whether its session is in the export (then the Media is partOf its Procedure)."""
+
+    id: int
+    client_id: int
+    session_id: int | None
+    area_code: str | None
+    view: str
+    taken_at: datetime
+    sha256: str
+    voided_at: datetime | None
+    void_reason: str | None
+    mime: str
+    width: int
+    height: int
+    in_export: bool
+
+
+def _media(session: Session, facts: _Facts, query: Select[*tuple[Any, ...]], in_export: bool
+           ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(client id, Media entry) for each photo `query` selects, in id order, read in chunks."""
+    last = 0
+    while True:
+        rows = list(session.execute(query.where(Photo.id > last).order_by(Photo.id).limit(CHUNK)))
+        if not rows:
+            return
+        for row in rows:
+            photo = _PhotoRow(**dict(row._mapping), in_export=in_export)
+            data = None
+            if photo.voided_at is None:
+                stored = session.scalar(select(PhotoBlob.original).where(PhotoBlob.sha256 == photo.sha256))
+                data = bytes(stored) if stored is not None else None
+            yield photo.client_id, media_entry(facts, photo, data)
+        last = rows[-1].id
+
+
 def _severity(grade: int) -> dict[str, Any]:
     code, display = (("mild", "Mild") if grade <= 1 else ("moderate", "Moderate") if grade == 2
                      else ("severe", "Severe"))
@@ -388,9 +480,11 @@ def _session_chunks(session: Session, started_from: datetime | None, started_bef
 
 def bundle_entries(session: Session, systems: Systems, started_from: datetime | None = None,
                    started_before: datetime | None = None, client_id: int | None = None,
-                   progress: Progress = no_progress) -> Iterator[dict[str, Any]]:
-    """Procedure, Observation and AdverseEvent entries session by session, then the Patients, Practitioners and
-    Devices they reference; a few queries per chunk of sessions, none per row."""
+                   progress: Progress = no_progress, with_photos: bool = False) -> Iterator[dict[str, Any]]:
+    """Procedure, Observation and AdverseEvent entries session by session (with `with_photos`, each chunk's photos
+    as Media, then the photos of the export's days that belong to no exported session), then the Patients,
+    Practitioners and Devices they reference; a few queries per chunk of sessions, none per row but one per photo
+    for its bytes (one image in memory at a time)."""
     facts = _Facts(
         systems,
         dict(session.execute(select(Area.code, Area.label)).all()),
@@ -436,8 +530,24 @@ def bundle_entries(session: Session, systems: Systems, started_from: datetime | 
                 yield observation_entry(facts, row, a, a.id in amended_areas)
             for c in comps.get(row.id, []):
                 yield adverse_event_entry(facts, c, row)
+        if with_photos:
+            for _owner, entry in _media(session, facts, _photos().where(Photo.session_id.in_(ids)), True):
+                yield entry
         done += len(rows)
         progress(done, 0)
+    if with_photos:  # photos of no exported session: none, or a draft's; taken in the export's days
+        s = TreatmentSession
+        loose = _photos().where(or_(Photo.session_id.is_(None), Photo.session_id.in_(
+            select(s.id).where(s.status != SessionStatus.SIGNED.value))))
+        if started_from is not None:
+            loose = loose.where(Photo.taken_at >= to_utc_naive(started_from))
+        if started_before is not None:
+            loose = loose.where(Photo.taken_at < to_utc_naive(started_before))
+        if client_id is not None:
+            loose = loose.where(Photo.client_id == client_id)
+        for owner_id, entry in _media(session, facts, loose, False):
+            clients.add(owner_id)
+            yield entry
     for chunk in _chunks(sorted(clients)):
         for client in session.scalars(select(Client).where(Client.id.in_(chunk)).order_by(Client.id)):
             yield patient_entry(systems, client)

@@ -3,15 +3,23 @@
 The JSON holds every row of every table that belongs to the client: their record, medical history,
 contraindication findings, consents (signature images base64), sessions in date order with their areas, products,
 complications, warnings, stop overrides and amendments, every user's autosaved drafts holding their data, and every
-audit row about any of these records (opening, changes, printing, and exports that included them). Ids stay and
-names stand beside them (practitioners, users, devices, lots, areas, complication and contraindication types). The
-Art. 15(1)(a-h) information comes from the clinic's settings.
+audit row about any of these records (opening, changes, printing, and exports that included them), and their
+photos (voided ones too, marked). Ids stay and names stand beside them (practitioners, users, devices, lots, areas,
+complication and contraindication types). The Art. 15(1)(a-h) information comes from the clinic's settings.
+
+The JSON names each photo's file; the images themselves (the stored bytes exactly) are written beside it in a
+`<name>_photos/` folder, owner-only, whole or not at all (a hidden temporary folder renamed into place together with
+the JSON). The PDF shows a page of thumbnails per view, each with the day and time it was taken.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -55,7 +63,9 @@ from clinic_log.services.common import audit
 from clinic_log.services.common.audit import AuditEvent
 from clinic_log.services.common.authority import authorize
 from clinic_log.services.common.clock import from_utc_naive, utcnow
-from clinic_log.services.common.files import output_target
+from clinic_log.services.common.files import NotWritten, create_private, output_target, sync_file
+from clinic_log.services.photos.photo_export import OWNER_ONLY_FOLDER, file_name
+from clinic_log.services.photos.photos import list_photos, original, thumbnail
 from clinic_log.services.sessions.form_drafts import drafts_about_client
 from clinic_log.settings import ART15, CLINIC_ADDRESS, CLINIC_NAME, CLINIC_PHONE, PRIVACY, snapshot
 
@@ -72,6 +82,7 @@ _USER_COLUMNS = {  # table -> columns holding a username, each gets "<column>_na
     "amendments": ("amended_by",),
     "audit_log": ("actor",),
     "form_drafts": ("username",),
+    "photos": ("taken_by", "voided_by"),
 }
 _DRAFT_FORMS = (("session:client=", "the session form (a treatment being logged)"),
                 ("contact:", "your contact details on your client page"),
@@ -96,12 +107,20 @@ class SubjectAccessData:
         return [{"at": r["at"], "actor": r["actor"], "actor_name": r["actor_name"], "action": r["action"],
                  "what": r["about_you"]} for r in self.tables.get("audit_log", []) if r["action"] in ACCESS_ACTIONS]
 
-    def document(self) -> dict[str, Any]:
-        """The JSON document (the PDF is drawn from the same)."""
-        return {"client_ref": self.client_ref, "client_name": self.client_name,
+    def document(self, photos_folder: str | None = None) -> dict[str, Any]:
+        """The JSON document (the PDF is drawn from the same); `photos_folder` names the folder beside it that holds
+        the photos' files."""
+        head = {"client_ref": self.client_ref, "client_name": self.client_name,
                 "generated_at": self.generated_at.isoformat(), "controller": self.controller,
                 "art15": self.art15, "art15_headings": {k: ART15[k][0] for k in self.art15},
-                "accessed_by": self.accessed_by, "tables": self.tables}
+                "accessed_by": self.accessed_by}
+        if photos_folder is not None:
+            head["photos_folder"] = photos_folder
+        return {**head, "tables": self.tables}
+
+    @property
+    def photo_ids(self) -> list[int]:
+        return [int(row["id"]) for row in self.tables.get("photos", [])]
 
 
 def _value(value: object) -> object:
@@ -192,6 +211,8 @@ def _add_names(tables: dict[str, list[dict[str, Any]]], names: _Names) -> None:
         row["rf_energy_shown"] = energy_text(energy, unit) if energy is not None else None
     for row in tables["complications"]:
         row["complication"] = names.complications.get(row["code"], row["code"])
+    for row in tables.get("photos", ()):
+        row["area"] = names.areas.get(row["area_code"], row["area_code"]) if row["area_code"] else None
     for row in tables["findings"]:
         row["contraindication"] = names.contraindications.get(row["code"], row["code"])
     for table, columns in _USER_COLUMNS.items():
@@ -222,7 +243,7 @@ def _about_export(detail: dict[str, Any], days: list[date]) -> str | None:
 _ENTITY_WORDS = {"client": "your client record", "session": "session {id}", "aftercare": "the aftercare sheet of "
                  "session {id}", "consent": "your consent {id}", "finding": "contraindication finding {id}",
                  "medical_history": "medical history line {id}", "cartridge_lot": "the recall list of cartridge lot "
-                 "{id}, which included your sessions"}
+                 "{id}, which included your sessions", "photo": "your photo {id}"}
 
 
 def _removed_ids(session: Session, client_id: int) -> dict[str, list[int]]:
@@ -280,8 +301,24 @@ def _draft_rows(session: Session, client_id: int, session_ids: list[int]) -> lis
     return rows
 
 
+def _photo_rows(db: Database, actor: Actor, client_ref: str) -> list[dict[str, Any]]:
+    """The client's photos, voided ones too, oldest first: what is stored about each but the image, and the name of
+    its file in the photos folder."""
+    rows = []
+    for p in sorted(list_photos(db, actor, client_ref), key=lambda p: (p.taken_at, p.id)):
+        rows.append({"id": p.id, "file": file_name(p), "view": p.view.value, "view_label": p.view.label,
+                     "use": p.use.value, "session_id": p.session_id, "area_code": p.area_code,
+                     "taken_at": p.taken_at.isoformat(), "taken_at_source": p.taken_at_source.value,
+                     "taken_by": p.taken_by, "added_at": p.added_at.isoformat(), "sha256": p.sha256,
+                     "mime": p.mime, "width": p.width, "height": p.height, "byte_size": p.byte_size,
+                     "voided_at": p.voided_at.isoformat() if p.voided_at else None, "voided_by": p.voided_by,
+                     "void_reason": p.void_reason})
+    return rows
+
+
 def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectAccessData:
     authorize(db, actor, Permission.EXPORT_DATA)
+    photos = _photo_rows(db, actor, client_ref)
     with db.reading() as session:
         client_id = find_client_id(session, client_ref)
         client = session.get(Client, client_id)
@@ -297,7 +334,8 @@ def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectA
         names = _names(session, {r["device_id"] for r in tables["sessions"] if r["device_id"]},
                        {r["cartridge_lot_id"] for r in tables["sessions"] if r["cartridge_lot_id"]})
         tables["form_drafts"] = _draft_rows(session, client_id, session_ids)
-        ids = {"session": session_ids, "aftercare": session_ids,
+        tables["photos"] = photos
+        ids = {"session": session_ids, "aftercare": session_ids, "photo": [row["id"] for row in photos],
                **{entity: [r["id"] for r in tables[table]] for entity, table in
                   (("consent", "consents"), ("finding", "findings"), ("medical_history", "medical_history"))}}
         days = [_local_day(r["started_at"]) for r in tables["sessions"]]
@@ -312,25 +350,78 @@ def collect_client_data(db: Database, actor: Actor, client_ref: str) -> SubjectA
                                  from_utc_naive(utcnow()), tables, art15, controller)
 
 
-def subject_access_json(data: SubjectAccessData) -> str:
-    return json.dumps(data.document(), ensure_ascii=False, indent=2)
+def subject_access_json(data: SubjectAccessData, photos_folder: str | None = None) -> str:
+    return json.dumps(data.document(photos_folder), ensure_ascii=False, indent=2)
+
+
+def photos_folder_of(out: Path) -> Path:
+    """Where the photos of a JSON export go: `P-1.json` → `P-1_photos/` beside it."""
+    return out.with_name(f"{out.stem}_photos")
+
+
+def _check_photos_folder(folder: Path) -> None:
+    if folder.exists() or folder.is_symlink():
+        raise InvalidValue("output", str(folder), "a name whose photos folder does not exist yet (an earlier "
+                                                  "export's folder is never mixed with this one: move it away or "
+                                                  "choose another file name); nothing was written")
+
+
+@contextmanager
+def _photos_written(db: Database, actor: Actor, data: SubjectAccessData, folder: Path) -> Iterator[Path]:
+    """Write the photos into a hidden owner-only folder beside `folder` (one image in memory at a time) and yield
+    it; the caller renames it into place. Removed if anything goes wrong before that."""
+    part = folder.with_name(f".{folder.name}.part")
+    shutil.rmtree(part, ignore_errors=True)  # left by an earlier run that was killed
+    try:
+        part.mkdir(mode=OWNER_ONLY_FOLDER)
+        os.chmod(part, OWNER_ONLY_FOLDER)  # mkdir's mode is cut by the umask
+        for row in data.tables["photos"]:
+            target = part / row["file"]
+            create_private(target)
+            target.write_bytes(original(db, actor, int(row["id"])).data)
+            sync_file(target)
+        yield part
+    except OSError as exc:
+        raise NotWritten(folder, exc) from exc
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
 
 
 def export_client(db: Database, actor: Actor, client_ref: str, fmt: str, out: Path) -> SubjectAccessData:
-    """Write the client's data as JSON or a PDF summary (atomically) and audit it."""
+    """Write the client's data as JSON (its photos in a folder beside it) or a PDF summary with thumbnails, whole
+    or not at all, and audit it."""
     authorize(db, actor, Permission.EXPORT_DATA)
     if fmt not in SUBJECT_FORMATS:
         raise InvalidValue("format", fmt, "one of " + ", ".join(SUBJECT_FORMATS))
     data = collect_client_data(db, actor, client_ref)
-    with output_target(out) as tmp:
-        if fmt == "json":
-            tmp.write_text(subject_access_json(data) + "\n", encoding="utf-8")
-        else:
-            from clinic_log.reports.subject_access_pdf import build_subject_access_pdf  # reportlab: loaded late
+    folder = photos_folder_of(out) if fmt == "json" and data.photo_ids else None
+    if folder is not None:
+        _check_photos_folder(folder)
+    placed = False
+    try:
+        with output_target(out) as tmp:
+            if fmt == "json":
+                tmp.write_text(subject_access_json(data, folder.name if folder else None) + "\n", encoding="utf-8")
+                if folder is not None:
+                    with _photos_written(db, actor, data, folder) as part:
+                        _check_photos_folder(folder)  # made meanwhile: still never mixed
+                        part.rename(folder)
+                        placed = True
+            else:
+                from clinic_log.reports.subject_access_pdf import build_subject_access_pdf  # reportlab: loaded late
 
-            tmp.write_bytes(build_subject_access_pdf(data.document()))
-    db.write(lambda session: audit.record(db, session, actor, AuditEvent(
-        "exported", "client", str(data.client_id),
-        {"kind": "subject access", "format": fmt, "file": out.name,
-         "rows": sum(len(rows) for rows in data.tables.values())})))
+                thumbnails = {photo_id: thumbnail(db, actor, photo_id) for photo_id in data.photo_ids}
+                tmp.write_bytes(build_subject_access_pdf(data.document(), thumbnails))
+    except BaseException:
+        if placed and folder is not None:  # the JSON did not make it: neither do its photos
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    detail: dict[str, Any] = {"kind": "subject access", "format": fmt, "file": out.name,
+                              "rows": sum(len(rows) for rows in data.tables.values())}
+    if data.photo_ids:
+        detail["photos"] = len(data.photo_ids)
+        if folder is not None:
+            detail["photos_folder"] = folder.name
+    db.write(lambda session: audit.record(db, session, actor, AuditEvent("exported", "client",
+                                                                         str(data.client_id), detail)))
     return data

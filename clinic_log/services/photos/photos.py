@@ -149,10 +149,14 @@ class _Target:
 
 def add_photos(db: Database, actor: Actor, client_ref: str, files: Sequence[Path], session_id: int | None = None,
                view: str | PhotoView = PhotoView.FRONT, area: str | None = None, taken: datetime | None = None,
-               use: str | PhotoUse = PhotoUse.CLINICAL) -> AddResult:
+               use: str | PhotoUse = PhotoUse.CLINICAL, taken_source: TakenAtSource = TakenAtSource.TYPED
+               ) -> AddResult:
     """Store each file (a folder stands for the files in it) as a photo of the client: one transaction per file,
     so a bad file is reported and the rest are stored. Refused as a whole (DomainError, nothing stored): an
-    unknown view, use, client or area, a session of another client, a missing consent, a time in the future."""
+    unknown view, use, client or area, a session of another client, a missing consent, a time in the future.
+
+    `taken` (typed by the user, or the moment a camera took the picture: `taken_source=CAPTURE`) wins over the
+    file's own time."""
     authorize(db, actor, Permission.ADD_PHOTOS)
     target = _check_target(db, client_ref, session_id, parse_view(view), area, parse_use(use))
     typed = _typed_time(taken)
@@ -166,7 +170,7 @@ def add_photos(db: Database, actor: Actor, client_ref: str, files: Sequence[Path
         except ImageRefused as exc:
             results.append(FileResult(path.name, problem=str(exc)))
             continue
-        taken_at, source, note = _taken(prepared, path, typed)
+        taken_at, source, note = _taken(prepared, path, typed, taken_source)
         try:
             photo_id = db.write(partial(_store, db, actor, target, prepared, path.name, taken_at, source))
         except ImageRefused as exc:
@@ -202,9 +206,10 @@ def _typed_time(taken: datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _taken(prepared: PreparedImage, path: Path, typed: datetime | None) -> tuple[datetime, TakenAtSource, str | None]:
+def _taken(prepared: PreparedImage, path: Path, typed: datetime | None, typed_source: TakenAtSource
+           ) -> tuple[datetime, TakenAtSource, str | None]:
     if typed is not None:
-        return typed, TakenAtSource.TYPED, None
+        return typed, typed_source, None
     if prepared.camera_time is not None:
         zone = prepared.camera_time.zone_assumed
         note = f"the camera gave no time zone; its time was read as this computer's ({zone})" if zone else None

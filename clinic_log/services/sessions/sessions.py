@@ -256,7 +256,7 @@ def sign_session(db: Database, actor: Actor, session_id: int, reason: str | None
         events = [AuditEvent("signed", "session", str(session_id), sealed)]
         if _takes_over(actor, draft.practitioner_id):
             events.insert(0, _take_over_event(session_id, draft.facts.practitioner.username))
-        audit.record_direct(transaction, actor, events, draft.audit_head)
+        audit.record_direct(db, transaction, actor, events, draft.audit_head)
         return SessionSaved(session_id, SessionStatus.SIGNED.value, assessment.warnings, draft.version + 1)
 
     return db.write_direct(work)

@@ -42,6 +42,7 @@ from clinic_log.ui.clients.decision_dialog import CloseDecisionDialog, DecisionD
 from clinic_log.ui.clients.suitability_panel import SuitabilityPanel
 from clinic_log.ui.common.record_drafts import RecordDrafts
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.workstation_changes import ChangedElsewhereBanner
 
 CLINICAL = Permission.EDIT_CLINICAL_RECORDS
 PRINT_SHEETS = Permission.PRINT_AFTERCARE  # the permission for printing the client's sheets (aftercare, pre-treatment)
@@ -233,6 +234,9 @@ class ClientPage(QWidget):
         columns.addWidget(right_scroll, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.name_label)
+        self.changed_banner = ChangedElsewhereBanner(lambda change: change.client_id == self.client_id,
+                                                     self.reload_changed_elsewhere)
+        layout.addWidget(self.changed_banner)
         layout.addWidget(self.problem_label)
         layout.addLayout(columns, 1)
         self.contact_edits = {"client_ref": self.ref_edit, "first_name": self.first_edit,
@@ -292,9 +296,17 @@ class ClientPage(QWidget):
             self._load(self.record.client.id)
             self.client_changed.emit(self.record.client.id)
 
+    def reload_changed_elsewhere(self) -> None:
+        """Reload after another workstation's change: what is stored now, except the contact fields this user typed
+        (their draft would otherwise bring back the old values of the fields they left alone)."""
+        self.reload()
+        if self.record is not None:
+            self._take_changes_made_elsewhere()
+
     def _load(self, client_id: int) -> None:
         record = client_record(self._db, client_id, self._today())
         self.record = record
+        self.changed_banner.setVisible(False)  # what is shown now is what is stored
         actor = self._user.actor
         if self._viewed != (client_id, actor.username):  # who opened which client when (GDPR Art. 15)
             audit_viewed(self._db, actor, client_id, "client page")

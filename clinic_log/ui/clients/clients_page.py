@@ -27,7 +27,7 @@ from clinic_log.services.clients.clients import ClientView
 from clinic_log.ui.clients.client_dialog import NewClientDialog
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.client_search_model import ClientSearchModel
-from clinic_log.ui.common.operations import CLIENTS, SESSIONS, on_records_changed
+from clinic_log.ui.common.operations import CLIENTS, SESSIONS, changes, on_records_changed
 from clinic_log.ui.common.user_session import UserSession
 
 SEARCH_HINT = "Name (any script, accents optional), client ref, phone or date of birth"
@@ -134,8 +134,10 @@ class ClientsPage(QWidget):
             self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _records_changed(self) -> None:
-        """Saved here or elsewhere: the client shown is read again (which refreshes the list too), else the list."""
-        if self.client_page.record is not None:
+        """Saved here: the client shown is read again (which refreshes the list too), else the list. Saved on
+        another workstation: the list only; the open client's banner offers Reload (never under the user's typing).
+        """
+        if self.client_page.record is not None and not changes.from_elsewhere:
             try:
                 self.client_page.reload()
                 return

@@ -43,15 +43,33 @@ EVERYTHING = frozenset({SESSIONS, CLIENTS, PEOPLE, REFERENCE, AUDIT})  # an impo
 
 
 class RecordsChanged(QObject):
-    """The one "records changed" event: `changed` carries the frozenset of kinds that changed."""
+    """The one "records changed" event: `changed` carries the frozenset of kinds that changed, whether here or on
+    another workstation (ui/common/workstation_changes.py); `changed_elsewhere` also carries the audit rows
+    (`Change`s) of another workstation's changes, for the banners of the records they name. While those are
+    announced `from_elsewhere` is True, so a page can leave an open record alone rather than reload it under
+    the user's typing."""
 
     changed = Signal(object)
+    changed_elsewhere = Signal(object)
 
-    def announce(self, kinds: Iterable[str]) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self.from_elsewhere = False
+
+    def announce(self, kinds: Iterable[str], *, elsewhere: bool = False) -> None:
         """Tell every subscribed page that records of these kinds changed (call on the GUI thread)."""
         found = frozenset(kinds)
         if found:
-            self.changed.emit(found)
+            self.from_elsewhere = elsewhere
+            try:
+                self.changed.emit(found)
+            finally:
+                self.from_elsewhere = False
+
+    def announce_elsewhere(self, rows: tuple[Any, ...]) -> None:
+        """Tell the open records' banners which records another workstation changed (GUI thread)."""
+        if rows:
+            self.changed_elsewhere.emit(rows)
 
 
 changes = RecordsChanged()

@@ -1,4 +1,5 @@
-"""File → Export…: sessions as CSV, JSON or FHIR R4, or one client's data (subject access) as JSON or PDF.
+"""File → Export…: sessions as CSV, JSON or FHIR R4 (with the photos as Media when asked), or one client's data
+(subject access) as JSON, its photos in a folder beside it, or PDF.
 
 Owner only (the services refuse anyone else, and audit each export). The export runs in the background
 behind a progress dialog with Cancel; a cancelled export leaves no file behind.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFileDialog,
@@ -61,6 +63,7 @@ class ExportDialog(FileJobDialog):
         for key, shown in time_choices():
             self.times_combo.addItem(shown, key)
         self.times_combo.setToolTip("CSV and JSON: the zone is named in each row's time_zone column")
+        self.photos_check = QCheckBox("with the images (FHIR Media; the file grows by every photo)")
         self.client_edit = QLineEdit(client_ref)
         self.client_edit.setPlaceholderText("e.g. P-1001")
 
@@ -77,6 +80,7 @@ class ExportDialog(FileJobDialog):
                                      (sessions_form, "Fro&m (local day)", self.from_edit),
                                      (sessions_form, "T&o (local day)", self.to_edit),
                                      (sessions_form, "&Times", self.times_combo),
+                                     (sessions_form, "P&hotos", self.photos_check),
                                      (client_form, "C&lient ref", self.client_edit)):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -114,6 +118,10 @@ class ExportDialog(FileJobDialog):
 
     def _on_format_changed(self) -> None:
         self.times_combo.setEnabled(self.format_combo.currentData() in ("csv", "json"))  # FHIR has its own rules
+        fhir = self.format_combo.currentData() == "fhir"
+        self.photos_check.setEnabled(fhir)  # photos travel as FHIR Media only
+        if not fhir:
+            self.photos_check.setChecked(False)
 
     def _suffix(self) -> str:
         formats = SESSION_FORMATS if self.kind() == "sessions" else CLIENT_FORMATS
@@ -134,22 +142,26 @@ class ExportDialog(FileJobDialog):
         if self.kind() == "sessions":
             first, last = self.from_edit.value(), self.to_edit.value()
             times = str(self.times_combo.currentData())
+            with_photos = self.photos_check.isChecked()
             from clinic_log.services.exchange.exporter import export_sessions
 
             def work(progress: Progress) -> str:
                 count = export_sessions(self._db, self._user.actor, fmt, path, first, last, times=times,
-                                        progress=progress)
+                                        progress=progress, with_photos=with_photos)
                 return f"Exported {count} {'bundle entries' if fmt == 'fhir' else 'rows'} to {path}"
         else:
             ref = self.client_edit.text().strip()
             if not ref:
                 QMessageBox.warning(self, "Export", "Client ref: enter the client's reference, e.g. P-1001.")
                 return
-            from clinic_log.services.exchange.subject_access import export_client
+            from clinic_log.services.exchange.subject_access import export_client, photos_folder_of
 
             def work(progress: Progress) -> str:
                 data = export_client(self._db, self._user.actor, ref, fmt, path)
-                return f"Exported the data of {data.client_name} ({data.client_ref}) to {path}"
+                count = len(data.photo_ids)
+                photos = (f", and their {count} photo{'s' if count != 1 else ''} to {photos_folder_of(path).name}"
+                          if fmt == "json" and data.photo_ids else "")
+                return f"Exported the data of {data.client_name} ({data.client_ref}) to {path}{photos}"
         self.run_job(f"Exporting to {path.name}…", work, self._done, self._failed)
 
     def _done(self, text: str) -> None:

@@ -115,10 +115,16 @@ class SessionHistoryPage(QWidget):
         self._after_reload()
 
     def refresh(self) -> None:
-        """Re-read practitioners, sessions and the count (after an import or another workstation's change)."""
+        """Re-read practitioners, sessions and the count (after an import or another workstation's change). The
+        selected session stays selected while it is still listed: a change elsewhere must not move the cursor."""
+        chosen = self.selected_session()
         self.filter_bar.set_practitioners(self._first_screen.reader.practitioner_names())
         self.model.set_filter(self.filter_bar.current_filter())
         self._after_reload()
+        if chosen is not None:
+            row = next((r for r in range(self.model.rowCount()) if self.model.session_id(r) == chosen.id), None)
+            if row:  # row 0 is selected already
+                self.view.setCurrentIndex(self.model.index(row, 0))
 
     def update_summary(self) -> None:
         """Count the matching sessions off the GUI thread (on a million sessions a notes search takes ~0.6 s)."""

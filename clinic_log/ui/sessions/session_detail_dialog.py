@@ -38,6 +38,7 @@ from clinic_log.services.sessions import amendments, sessions
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.session_views import AmendmentView, AreaView, ComplicationView, SessionDetail
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.workstation_changes import ChangedElsewhereBanner
 
 NONE = "—"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -145,6 +146,10 @@ class SessionDetailDialog(QDialog):
                                                "Mark the session void (it stays readable), with a reason", self.void)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        if db is not None:  # a stored session: another workstation may change it while it is open
+            self.changed_banner = ChangedElsewhereBanner(lambda change: change.session_id == self.detail.id,
+                                                         self._reload)
+            layout.addWidget(self.changed_banner)
         layout.addWidget(self.body_scroll)
         layout.addWidget(buttons)
         self._show(detail)

@@ -76,11 +76,14 @@ def run_gui(db_location: str) -> int:
         # and doing that during start-up slowed the first second and held up a quick exit.
         runner = BackgroundRunner(window)
         QTimer.singleShot(0, lambda: preload_services(window, first_screen))
+        QTimer.singleShot(0, window.workstations.start)  # other workstations' changes, on the worker
         QTimer.singleShot(STARTUP_CHECKS_DELAY_MS, lambda: start_background_checks(window, db, runner))
         if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
             deadline = time.monotonic() + _EXPOSE_WAIT_S
             QTimer.singleShot(0, lambda: _report_when_shown(window, deadline))
-        return app.exec()
+        code = app.exec()
+        window.workstations.stop()
+        return code
     finally:
         database_worker().waitForDone(SHUTDOWN_WAIT_MS)  # a save still running finishes before the engine goes
         db.dispose()

@@ -21,6 +21,7 @@ from clinic_log.services.sessions.session_views import SessionDetail, SessionRow
 from clinic_log.services.sessions.startup_queries import FirstScreen
 from clinic_log.ui.common.operations import SESSIONS, changes
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.workstation_changes import WorkstationWatch
 from clinic_log.ui.people.idle_lock import SessionGuard
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
 from clinic_log.ui.sessions.session_launcher import SessionLauncher
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.user_label.setAccessibleName("Logged in as")
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.location_label)
+        self.workstations = WorkstationWatch(db, self)  # started by gui.run_gui; says on the status bar when lost
         self.page.summary_changed.connect(self.summary_label.setText)
         self.pages.currentChanged.connect(lambda _: self._show_summary())
         self.page.session_activated.connect(self.open_session)

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import ConsentPurpose
+from clinic_log.services.clients.consents import record_consent
+from clinic_log.services.clinic.clinic_settings import save_settings
+from clinic_log.services.photos.photos import add_photos
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.export_dialog import ExportDialog
 from tests.ui.dialogs import opens
 from tests.ui.sessions.test_history_page import choose
 from tests.ui.window_helpers import make_window
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, make_clinic
+from tests.unit.services.photos.photo_files import plain
 
 
 def open_dialog(qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> ExportDialog:
@@ -56,4 +64,29 @@ def test_a_read_only_target_is_refused_with_its_reason(qtbot: QtBot, user: UserS
     assert dialog.result_label.text().startswith("Not exported: output:")
     assert "read-only; choose another name or make it writable" in dialog.result_label.text()
     assert out.read_text(encoding="utf-8") == "keep me" and not list(tmp_path.glob("*.part"))
+    dialog.close()
+
+
+def test_photos_go_into_a_fhir_export_only_when_ticked(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
+                                                       db_path: Path, tmp_path: Path) -> None:
+    save_settings(db, owner, {"fhir.identifier_system": "https://clinic.example/fhir"})
+    clinic = make_clinic(db, owner)
+    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
+                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    assert add_photos(db, owner, "P-1", [plain(tmp_path / "a.png", "PNG")]).summary == "1 stored, 0 refused"
+    dialog = open_dialog(qtbot, user, db, db_path)
+    assert dialog.photos_check.accessibleName() == "Photos" and not dialog.photos_check.isEnabled()  # CSV first
+    choose(dialog.format_combo, "fhir")
+    kinds = {}
+    for ticked in (False, True):
+        dialog.photos_check.setChecked(ticked)
+        out = tmp_path / f"bundle-{ticked}.json"
+        dialog.file_edit.setText(str(out))
+        with qtbot.waitSignal(dialog.exported, timeout=20000):
+            dialog.export_button.click()
+        kinds[ticked] = [e["resource"]["resourceType"] for e in json.loads(out.read_text(encoding="utf-8"))
+                         .get("entry", [])]
+    assert kinds == {False: [], True: ["Media", "Patient"]}
+    choose(dialog.format_combo, "csv")
+    assert not dialog.photos_check.isEnabled() and not dialog.photos_check.isChecked()
     dialog.close()

@@ -12,10 +12,14 @@ from pypdf import PdfReader
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import ConsentPurpose
 from clinic_log.services.clients import clients
+from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.exchange.subject_access import export_client
+from clinic_log.services.photos.photos import add_photos, void_photo
 from clinic_log.services.sessions.sessions import log_session
-from tests.unit.services.helpers import Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic, session_entry
+from tests.unit.services.photos.photo_files import plain
 
 
 @pytest.fixture
@@ -78,3 +82,27 @@ def test_names_not_ids_and_the_art15_information(db: Database, owner: Actor, cli
     for expected in ("Dr Maria Brandt", "SkinPen Precision", "SP14-1", "Forehead", "Purposes", "Recipients",
                      "How long", "Your rights", "complaint", "Where the data came from", "Automated decisions"):
         assert expected in text, expected
+
+
+def test_photos_get_a_page_of_thumbnails_per_view_with_when_each_was_taken(db: Database, owner: Actor,
+                                                                           clinic: Clinic, tmp_path: Path) -> None:
+    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
+                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    may, july = datetime(2026, 5, 1, 10, 0, tzinfo=UTC), datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
+    ids = []
+    for name, color, view, taken in (("a.png", (200, 0, 0), "front", may), ("b.png", (0, 90, 0), "front", july),
+                                     ("c.png", (9, 9, 90), "left45", july)):
+        [added] = add_photos(db, owner, "P-1", [plain(tmp_path / name, "PNG", (120, 80), color)], view=view,
+                             taken=taken).files
+        assert added.photo_id is not None
+        ids.append(added.photo_id)
+    void_photo(db, owner, ids[2], "the wrong view", 1)
+    out = tmp_path / "client.pdf"
+    export_client(db, owner, "P-1", "pdf", out)
+    pages = {page.extract_text(): page for page in PdfReader(out).pages}
+    [(front_text, front)] = [(t, p) for t, p in pages.items() if "Photos: Front (2)" in t]
+    [(side_text, side)] = [(t, p) for t, p in pages.items() if "Photos: Left 45° (1)" in t]
+    assert (len(front.images), len(side.images)) == (2, 1)
+    assert f"{may.astimezone():%Y-%m-%d %H:%M} (photo {ids[0]})" in front_text
+    assert f"{july.astimezone():%Y-%m-%d %H:%M} (photo {ids[1]})" in front_text
+    assert "voided: the wrong view" in side_text and "voided" not in front_text

@@ -4,18 +4,23 @@ reference, which contraindication by its label — not `client_id: 94, warnings:
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
+from clinic_log.domain.enums import ConsentPurpose
 from clinic_log.services.audit.audit_queries import AuditFilter, list_audit
 from clinic_log.services.audit.audit_sentences import Names, sentence
 from clinic_log.services.clients import clients
+from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.people import auth
+from clinic_log.services.photos.photos import add_photos, void_photo
 from clinic_log.services.sessions.sessions import log_session
-from tests.unit.services.helpers import make_clinic, session_entry
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, make_clinic, session_entry
+from tests.unit.services.photos.photo_files import phone_jpeg
 
 PASSWORD = "a long chair-side passphrase"
 
@@ -73,3 +78,32 @@ def test_a_stored_detail_reads_as_words(detail: str, said: str) -> None:
 def test_a_change_reads_from_the_old_value_to_the_new() -> None:
     assert sentence("owner", "changed", "finding", "7", '{"ends_on": [null, "2026-07-01"]}', Names()) == (
         "owner changed finding 7; ends on from none to 2026-07-01")
+
+
+def test_an_added_photo_reads_as_its_view_client_time_and_short_hash(db: Database, owner: Actor,
+                                                                      tmp_path: Path) -> None:
+    clinic = make_clinic(db, owner)
+    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
+                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    [added] = add_photos(db, clinic.derm, "P-1", [phone_jpeg(tmp_path / "IMG_1.jpg")], view="left45").files
+    assert added.sha256 is not None
+    local = datetime(2026, 5, 1, 8, 11, tzinfo=UTC).astimezone()
+    (said,) = texts(db, owner, action="added", entity="photo")
+    assert said == (f"mbrandt added a left 45° photo of Zofia Łukasiewicz (P-1), taken {local:%Y-%m-%d %H:%M}; "
+                    f"sha256 {added.sha256[:16]}…; photo {added.photo_id}; file: IMG_1.jpg; "
+                    "time from the camera's clock")
+
+
+def test_a_voided_photo_names_whose_photo_it_was_though_the_row_stores_only_reason_and_hash(
+        db: Database, owner: Actor, tmp_path: Path) -> None:
+    clinic = make_clinic(db, owner)
+    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
+                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    [added] = add_photos(db, owner, "P-1", [phone_jpeg(tmp_path / "a.jpg")], view="closeup",
+                         taken=datetime(2026, 7, 1, 9, 30, tzinfo=UTC)).files
+    assert added.photo_id is not None and added.sha256 is not None
+    void_photo(db, owner, added.photo_id, "wrong client", 1)
+    (said,) = texts(db, owner, action="voided", entity="photo")
+    local = datetime(2026, 7, 1, 9, 30, tzinfo=UTC).astimezone()
+    assert said == (f"owner voided the close-up photo of Zofia Łukasiewicz (P-1), taken {local:%Y-%m-%d %H:%M}; "
+                    f"sha256 {added.sha256[:16]}…; photo {added.photo_id}; reason: wrong client")

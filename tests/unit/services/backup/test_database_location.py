@@ -18,3 +18,9 @@ def test_a_url_is_named_by_its_database_and_shown_without_its_password() -> None
     assert database_name(url) == "clinic_log"
     shown = database_location(url)
     assert "s3cret-Pass" not in shown and shown.startswith("postgresql+psycopg://clinic:***@db.example:5432")
+
+
+def test_a_url_naming_a_libpq_service_is_named_by_the_service() -> None:
+    url = "postgresql+psycopg:///?service=clinic"
+    assert database_name(url) == "clinic"
+    assert database_location(url) == url

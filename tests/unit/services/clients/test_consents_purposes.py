@@ -15,6 +15,7 @@ from clinic_log.domain.signing import WarningsNeedReason
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.consents import NONE, VALID, consent_status, consents_of, record_consent
 from clinic_log.services.clinic import consent_texts
+from clinic_log.services.devices import devices
 from clinic_log.services.people import people
 from clinic_log.services.sessions import sessions
 from tests.unit.services.helpers import LICENCE_EXPIRES, LOT_EXPIRES, Clinic, session_entry
@@ -28,7 +29,7 @@ def photo_only(db: Database, owner: Actor) -> Clinic:
     """A clinic whose one client signed the consent to clinical photos and no treatment consent."""
     derm = people.create_practitioner(db, owner, people.PractitionerDetails(
         "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0, "GMC-1", LICENCE_EXPIRES))
-    device = people.add_device(db, owner, "SkinPen Precision", "SPP-1")
+    device = devices.add_device(db, owner, "SkinPen Precision", "SPP-1")
     client = clients.create_client(db, owner, clients.ClientDetails("P-1", "Zofia", "Nowak", date(1990, 1, 1)))
     record_consent(db, owner, client.id, "Zofia Nowak", SIGNED, purpose=PHOTOS)
     derm_actor = Actor("mbrandt", UserRole.PRACTITIONER, derm.id)

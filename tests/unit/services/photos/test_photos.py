@@ -231,3 +231,13 @@ def test_the_database_refuses_any_change_but_a_void(db: Database, clinic: Clinic
     one(db, clinic.derm, plain(tmp_path / "a.png", "PNG", color=RED))
     with pytest.raises((DBAPIError, DomainError), match="refused by the database"), db.writing() as session:
         session.execute(text(statement))
+
+
+def test_a_capture_time_wins_over_the_files_camera_time_and_is_stored_as_a_capture(
+        db: Database, clinic: Clinic, tmp_path: Path) -> None:
+    """The camera dialog hands its saved frame to the same add_photos as files, saying when it was taken."""
+    captured = datetime(2026, 7, 1, 9, 30, 5, tzinfo=UTC)
+    added = one(db, clinic.derm, phone_jpeg(tmp_path / "frame.jpg"), taken=captured,
+                taken_source=TakenAtSource.CAPTURE)
+    [photo] = photos.list_photos(db, clinic.derm, "P-1")
+    assert (photo.id, photo.taken_at, photo.taken_at_source) == (added.photo_id, captured, TakenAtSource.CAPTURE)
