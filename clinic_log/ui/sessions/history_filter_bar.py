@@ -232,20 +232,30 @@ class HistoryFilterBar(QWidget):
 
     def set_practitioners(self, practitioners: Sequence[NamedPractitioner]) -> None:
         """Fill the practitioner list, keeping the chosen practitioner when they are still listed."""
-        combo = self.practitioner_combo
+        self._refill(self.practitioner_combo, ALL_PRACTITIONERS, [Choice(p.id, p.full_name) for p in practitioners])
+
+    def set_choices(self, choices: FilterChoices) -> None:
+        """Fill the device, area and complication lists again (a device registered or retired meanwhile), each
+        keeping its choice while it is still listed."""
+        for combo, everything, listed in ((self.device_combo, ALL_DEVICES, choices.devices),
+                                          (self.area_combo, ALL_AREAS, choices.areas),
+                                          (self.complication_combo, ANY_COMPLICATION, choices.complications)):
+            self._refill(combo, everything, listed)
+
+    def _refill(self, combo: QComboBox, everything: str, choices: Sequence[Choice]) -> None:
         chosen = combo.currentData()
         combo.blockSignals(True)
         try:
             combo.clear()
-            combo.addItem(ALL_PRACTITIONERS, None)
-            for p in practitioners:
-                combo.addItem(p.full_name, p.id)
+            combo.addItem(everything, None)
+            for choice in choices:
+                combo.addItem(choice.label, choice.value)
             index = combo.findData(chosen) if chosen is not None else 0
             combo.setCurrentIndex(max(index, 0))
         finally:
             combo.blockSignals(False)
         if chosen is not None and combo.currentData() != chosen:
-            self._apply()
+            self._apply()  # what was chosen is gone: the list shows every session of that kind again
 
     def current_filter(self) -> SessionFilter:
         chosen = self.status_combo.currentData()

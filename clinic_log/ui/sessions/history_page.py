@@ -18,7 +18,7 @@ from clinic_log.services.sessions.session_filter import SessionFilter
 from clinic_log.services.sessions.session_views import SessionRow
 from clinic_log.services.sessions.startup_queries import FirstScreen
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.operations import CLIENTS, PEOPLE, SESSIONS, QueryOp, on_records_changed
+from clinic_log.ui.common.operations import CLIENTS, PEOPLE, REFERENCE, SESSIONS, QueryOp, on_records_changed
 from clinic_log.ui.sessions.history_filter_bar import HistoryFilterBar
 from clinic_log.ui.sessions.session_table_model import HEADERS, Column, SessionTableModel
 
@@ -64,7 +64,8 @@ class SessionHistoryPage(QWidget):
         self.filter_bar = HistoryFilterBar(reader.practitioner_names(), choices=reader.filter_choices())
         self.model = SessionTableModel(db, self.filter_bar.current_filter(), first_screen=self._first_screen,
                                        parent=self)
-        on_records_changed(self, {SESSIONS, CLIENTS, PEOPLE}, self.refresh)  # names and rows shown here
+        # names and rows shown here, and the filter lists (a device registered or retired on the Devices page)
+        on_records_changed(self, {SESSIONS, CLIENTS, PEOPLE, REFERENCE}, self.refresh)
         self.view = QTableView()
         self.view.setObjectName("sessionTable")
         self.view.setAccessibleName("Sessions")
@@ -118,7 +119,9 @@ class SessionHistoryPage(QWidget):
         """Re-read practitioners, sessions and the count (after an import or another workstation's change). The
         selected session stays selected while it is still listed: a change elsewhere must not move the cursor."""
         chosen = self.selected_session()
-        self.filter_bar.set_practitioners(self._first_screen.reader.practitioner_names())
+        reader = self._first_screen.reader
+        self.filter_bar.set_practitioners(reader.practitioner_names())
+        self.filter_bar.set_choices(reader.filter_choices())
         self.model.set_filter(self.filter_bar.current_filter())
         self._after_reload()
         if chosen is not None:

@@ -240,6 +240,24 @@ def test_the_devices_page_adds_a_device_that_the_session_form_then_offers(
     assert offered_devices(again) == ["—"]
 
 
+def test_a_device_registered_on_the_page_appears_in_the_history_filter(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, new_clinic: int) -> None:
+    """The Sessions tab's Device list was filled once at start: a device registered later could not be chosen."""
+    window = make_window(qtbot, db, user, db_path)
+    devices_list = window.page.filter_bar.device_combo
+    assert [devices_list.itemText(i) for i in range(devices_list.count())] == ["All devices"]
+    page = window.pages.show_page("devices")
+    assert isinstance(page, DevicesPage)
+    dialog = add_device_dialog(qtbot, page)
+    choose(dialog.model_combo, "Dermapen 4")
+    qtbot.keyClicks(dialog.serial_edit, "DP4-2291")
+    save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.pages.show_page("sessions")  # a hidden page refreshes when it is next shown
+    qtbot.waitUntil(lambda: devices_list.count() == 2)
+    assert "DP4-2291" in devices_list.itemText(1)
+
+
 def test_a_session_form_without_device_or_lot_warns_that_a_recall_would_miss_it(
         qtbot: QtBot, user: UserSession, db: Database, db_path: Path, new_clinic: int) -> None:
     window = make_window(qtbot, db, user, db_path)

@@ -87,5 +87,6 @@ def test_the_digest_of_a_file_larger_than_one_read_is_its_sha256(tmp_path: Path)
     assert sha256_of(path) == hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.sqlite_only
 def test_backups_of_an_sqlite_database_live_beside_it(db: Database, db_path: Path) -> None:
     assert backups_dir(db) == db_path.parent / "backups"
