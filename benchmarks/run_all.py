@@ -27,7 +27,7 @@ ROOT = HERE.parent
 RESULTS = HERE / "RESULTS.md"
 BENCHMARKS = ("bench_demo.py", "bench_import.py", "bench_history.py", "bench_dashboard.py", "bench_startup.py",
               "bench_aftercare.py", "bench_session_form.py", "bench_client_search.py", "bench_sign.py",
-              "bench_check.py", "bench_backup.py", "bench_photo_import.py")
+              "bench_check.py", "bench_backup.py", "bench_photo_import.py", "bench_photo_thumbnails.py")
 AFTERCARE_QUICK_SHEETS = "40"  # bench_aftercare.py takes a sheet count instead of --quick
 
 

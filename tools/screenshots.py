@@ -12,6 +12,7 @@ import argparse
 import csv
 import json
 import os
+import random
 import sys
 import tempfile
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
+from PIL import Image, ImageDraw, ImageFilter
 from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
@@ -572,6 +574,138 @@ def consent_history(scene: Scene) -> QWidget:
     return history
 
 
+def _drawn_face(view: str, visit: int, size: tuple[int, int] = (600, 800)) -> Image.Image:
+    """A drawn stand-in for a clinic photo (no real client's face in the docs): a head turned as the view says,
+    with acne scars that fade visit by visit."""
+    rng = random.Random(f"{view}-{visit}")
+    image = Image.new("RGB", size, (206, 214, 218))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    turn = {"front": 0, "left45": -0.12, "right45": 0.12, "left90": -0.22, "right90": 0.22}.get(view, 0)
+    if view == "closeup":
+        draw.rectangle((0, 0, width, height), fill=(222, 178, 150))
+        scars, radius = 90, (6, 14)
+    else:
+        cx, cy = width * (0.5 + turn), height * 0.46
+        draw.rectangle((cx - 70, cy + 170, cx + 70, height), fill=(214, 170, 142))  # neck
+        draw.ellipse((cx - 190, cy - 250, cx + 190, cy + 250), fill=(224, 182, 152))
+        draw.chord((cx - 200, cy - 290, cx + 200, cy + 40), 180, 360, fill=(86, 60, 44))  # hair
+        for side in (-1, 1):
+            if turn * side <= 0.15:  # an eye turned away is hidden
+                ex = cx + side * 75 + turn * 260
+                draw.ellipse((ex - 26, cy - 30, ex + 26, cy - 6), fill=(250, 250, 248))
+                draw.ellipse((ex - 10, cy - 28, ex + 10, cy - 8), fill=(70, 52, 40))
+        draw.line((cx + turn * 300, cy - 10, cx + turn * 380, cy + 60), fill=(190, 140, 118), width=6)  # nose
+        draw.arc((cx - 60 + turn * 260, cy + 80, cx + 60 + turn * 260, cy + 140), 20, 160, fill=(170, 90, 90), width=6)
+        scars, radius = 60, (3, 8)
+    fade = max(0.15, 1 - 0.28 * visit)
+    box = (0, 0, width, height) if view == "closeup" else (width * (0.3 + turn), height * 0.45,
+                                                           width * (0.7 + turn), height * 0.72)
+    for _ in range(int(scars * fade)):
+        x, y = rng.uniform(box[0], box[2]), rng.uniform(box[1], box[3])
+        r = rng.uniform(*radius)
+        shade = (int(224 - 70 * fade), int(182 - 80 * fade), int(152 - 70 * fade))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=shade)
+    return image.filter(ImageFilter.GaussianBlur(1.2))
+
+
+def _photo_client(scene: Scene) -> tuple[int, str, str]:
+    """The consultation client with a course's photos: four visits of the front, three of each 45° view, close-ups
+    of the cheeks; (id, ref, name)."""
+    from clinic_log.domain.enums import ConsentPurpose
+    from clinic_log.services.clients.client_record import client_record
+    from clinic_log.services.photos.photos import add_photos, list_photos
+
+    client_id = _consultation_client(scene)
+    client = client_record(scene.db, client_id, date.today()).client
+    if list_photos(scene.db, ACTOR, client.client_ref):
+        return client_id, client.client_ref, client.full_name
+    record_consent(scene.db, ACTOR, client_id, client.full_name, date.today() - timedelta(days=130),
+                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    first = datetime.now(UTC).replace(hour=10, minute=5, second=0, microsecond=0) - timedelta(days=120)
+    plan = {"front": 4, "left45": 3, "right45": 3, "closeup": 2}
+    with tempfile.TemporaryDirectory() as folder:
+        for view, visits in plan.items():
+            for visit in range(visits):
+                path = Path(folder) / f"{view}-{visit}.jpg"
+                _drawn_face(view, visit).save(path, "JPEG", quality=88)
+                add_photos(scene.db, ACTOR, client.client_ref, [path], view=view,
+                           area="cheeks" if view == "closeup" else None,
+                           taken=first + timedelta(days=35 * visit + (1 if view == "closeup" else 0)))
+    return client_id, client.client_ref, client.full_name
+
+
+def client_photos(scene: Scene) -> QWidget:
+    """The client page of a client four visits into a course: the Photos box's strips, newest first."""
+    client_id, _ref, _name = _photo_client(scene)
+    page = _clients_page(scene)
+    client_page = page.open_client(client_id)
+    box = client_page.photos
+    wait_until(scene.app, lambda: box.shown is not None and bool(box.shown.photos), "the client's photos")
+    wait_until(scene.app, lambda: all(len(m.loaded_ids) == m.rowCount() for m in box.models.values()),
+               "the thumbnails")
+    return scene.window
+
+
+def _compare(scene: Scene) -> QWidget:
+    from clinic_log.domain.enums import PhotoView
+    from clinic_log.ui.photos.compare_dialog import CompareDialog
+
+    client_id, _ref, _name = _photo_client(scene)
+    client_page = _clients_page(scene).open_client(client_id)
+    box = client_page.photos
+    wait_until(scene.app, lambda: box.shown is not None and bool(box.shown.photos), "the client's photos")
+    dialog = box.open_compare(PhotoView.FRONT)
+    assert isinstance(dialog, CompareDialog)
+    wait_until(scene.app, lambda: dialog.shown is not None, "the photos to compare")
+    settle(scene.app)
+    return dialog
+
+
+def photo_compare(scene: Scene) -> QWidget:
+    """Compare… on the Photos box: the first front photo of the course beside the newest, zoomed in a little."""
+    dialog = _compare(scene)
+    dialog.state.zoom_by(1.25)
+    return dialog
+
+
+def photo_compare_wipe(scene: Scene) -> QWidget:
+    """The same comparison as a wipe: before left of the split (at 45 %), after right of it."""
+    dialog = _compare(scene)
+    dialog.wipe_radio.setChecked(True)
+    dialog.wipe_slider.setValue(45)
+    return dialog
+
+
+def photo_comparison_pdf(scene: Scene) -> QWidget:
+    """The one-page PDF the client takes home, rendered with QtPdf (what "Save PDF for the client…" writes)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtGui import QPixmap
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtWidgets import QLabel
+
+    from clinic_log.domain.enums import PhotoView
+    from clinic_log.services.photos.comparison import comparison, comparison_pdf
+    from clinic_log.services.photos.photos import comparison_pair
+
+    _id, ref, _name = _photo_client(scene)
+    pair = comparison_pair(scene.db, ACTOR, ref, PhotoView.FRONT)
+    assert pair.before is not None and pair.after is not None
+    pdf = comparison_pdf(comparison(scene.db, ACTOR, pair.before.id, pair.after.id))
+    data = QByteArray(pdf)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    points = document.pagePointSize(0)
+    image = document.render(0, QSize(round(points.width() * 90 / 72), round(points.height() * 90 / 72)))
+    label = QLabel()
+    label.setPixmap(QPixmap.fromImage(image))
+    label.resize(image.size())
+    label.show()
+    return label
+
+
 def login(scene: Scene) -> QWidget:
     """The login at start, after five wrong passwords: it says until when the account is locked."""
     from clinic_log.services.clinic.clinic_settings import read_clinic_name
@@ -884,6 +1018,10 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("client_decisions", client_decisions),
     ("decision_dialog", decision_dialog),
     ("photo_capture", photo_capture),
+    ("client_photos", client_photos),
+    ("photo_compare", photo_compare),
+    ("photo_compare_wipe", photo_compare_wipe),
+    ("photo_comparison_pdf", photo_comparison_pdf),
     ("consent_history", consent_history),  # last: the client signs a new consent here
 ]
 

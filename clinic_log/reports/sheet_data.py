@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from clinic_log.domain.enums import PhotoView
+
 
 @dataclass(frozen=True)
 class ClinicInfo:
@@ -98,4 +100,34 @@ class ReferralLetter:
     reason: str
     decided_by: str
     decided_on: date
+    printed_on: date
+
+
+@dataclass(frozen=True)
+class ComparisonSide:
+    """One photo of a before/after comparison: its stored image, the day it was taken and its session's number."""
+
+    photo_id: int
+    taken_on: date  # in this computer's zone
+    session_number: int | None
+    image: bytes  # the stored image (upright, stripped): JPEG or PNG
+
+    @property
+    def label(self) -> str:
+        """`2026-05-01 · session 2`."""
+        number = f" · session {self.session_number}" if self.session_number else ""
+        return f"{self.taken_on.isoformat()}{number}"
+
+
+@dataclass(frozen=True)
+class PhotoComparison:
+    """Two photos of one client and one view, for the screen and the page the client takes home."""
+
+    clinic: ClinicInfo
+    client_id: int
+    client_ref: str
+    client_name: str
+    view: PhotoView
+    before: ComparisonSide
+    after: ComparisonSide
     printed_on: date

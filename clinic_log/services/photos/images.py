@@ -235,3 +235,13 @@ def file_time(path: Path) -> datetime | None:
     except OSError:
         return None
     return datetime.fromtimestamp(stamp, UTC) if stamp > 0 else None
+
+
+def camera_time_of(path: Path) -> CameraTime | None:
+    """The camera's time of an image file, read from its header only (no pixels decoded): what a dialog shows
+    before the files are added. None for a file without one, or one that is not a readable image."""
+    try:
+        with Image.open(path) as image:
+            return _camera_time(image.getexif().get_ifd(_EXIF_IFD))
+    except Exception:  # not an image, damaged, unreadable: adding it will say why
+        return None

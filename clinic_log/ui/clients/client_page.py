@@ -1,6 +1,6 @@
 """One client's page: contact details (any role), the consultation form (practitioners and owners), the
 suitability panel for today, its decisions (defer, alternative, referral: the open ones, then the closed ones
-greyed with who closed them and why), consent (status, sign) and "New session…"."""
+greyed with who closed them and why), consent (status, sign), the Photos box (ui/photos) and "New session…"."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.concurrent_edits import after_refusal
-from clinic_log.domain.enums import DecisionKind
+from clinic_log.domain.enums import ConsentPurpose, DecisionKind
 from clinic_log.domain.errors import ChangedElsewhere, DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.domain.suitability import NOT_SUITABLE
@@ -43,6 +43,7 @@ from clinic_log.ui.clients.suitability_panel import SuitabilityPanel
 from clinic_log.ui.common.record_drafts import RecordDrafts
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.workstation_changes import ChangedElsewhereBanner
+from clinic_log.ui.photos.photos_box import PhotosBox
 
 CLINICAL = Permission.EDIT_CLINICAL_RECORDS
 PRINT_SHEETS = Permission.PRINT_AFTERCARE  # the permission for printing the client's sheets (aftercare, pre-treatment)
@@ -172,7 +173,7 @@ class ClientPage(QWidget):
         self.consent_label.setWordWrap(True)
         self.sign_button = QPushButton("Sign consent…")
         self.sign_button.setAccessibleName("Sign consent…")
-        self.sign_button.clicked.connect(self.open_consent)
+        self.sign_button.clicked.connect(lambda: self.open_consent())
         self.signature_label = QLabel()
         self.signature_label.setAccessibleName("Signature")
         self.signature_label.setToolTip("The latest consent's drawn signature, as stored")
@@ -205,6 +206,9 @@ class ClientPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.photos = PhotosBox(db, user, today)
+        self.photos.sign_consent_requested.connect(self.open_consent)  # with the photo consent's purpose
+        left_layout.addWidget(self.photos)
         left_layout.addWidget(consultation)
         left_layout.addStretch(1)
         scroll = QScrollArea()
@@ -333,6 +337,7 @@ class ClientPage(QWidget):
         colour = {EXPIRED: "#b00020", NONE: "#b26a00"}.get(record.consent.state)
         self.consent_label.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         self._show_signature(client_id)
+        self.photos.show_client(client.client_ref, client.full_name)
         self.sign_button.setEnabled(clinical)
         self.new_session_button.setVisible(clinical)  # not offered to reception, who may not log one
         self.pretreatment_button.setEnabled(actor.role in ALLOWED[PRINT_SHEETS])  # reception prints it too
@@ -441,12 +446,12 @@ class ClientPage(QWidget):
         self.contact_drafts.saved()
         self.reload()
 
-    def open_consent(self) -> ConsentDialog | None:
+    def open_consent(self, purpose: ConsentPurpose = ConsentPurpose.TREATMENT) -> ConsentDialog | None:
         if self.record is None:
             return None
         try:
             dialog = ConsentDialog(self._db, self._user, self.record.client.id, self.record.client.full_name,
-                                   self._today(), parent=self)
+                                   self._today(), parent=self, purpose=purpose)
         except DomainError as exc:
             self.problem_label.setText(f"Consent cannot be signed: {exc}")
             return None

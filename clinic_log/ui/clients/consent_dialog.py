@@ -1,4 +1,5 @@
-"""Sign consent: the clinic's current consent text, then a drawn signature or the typed name, and the date."""
+"""Sign consent of a purpose (treatment, clinical-record photos, photos for other uses): the clinic's current text
+of that purpose, then a drawn signature or the typed name, and the date."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.enums import ConsentPurpose
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clinic.consent_texts import latest_consent_text
@@ -44,12 +46,19 @@ class ConsentDialog(QDialog):
     signed = Signal(int)
 
     def __init__(self, db: Database, user: UserSession, client_id: int, client_name: str, today: date,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, purpose: ConsentPurpose = ConsentPurpose.TREATMENT) -> None:
         super().__init__(parent)
         self._db, self._user = db, user
         self._client_id = client_id
-        self.text = latest_consent_text(db)
-        self.setWindowTitle(f"Consent — {client_name}")
+        self.purpose = purpose
+        self.text = latest_consent_text(db, purpose)
+        what = purpose.label[0].upper() + purpose.label[1:]
+        self.setWindowTitle(f"{what} — {client_name}")
+        self.purpose_label = QLabel(f"Signing: {purpose.label}")
+        self.purpose_label.setAccessibleName("Purpose")
+        font = self.purpose_label.font()
+        font.setBold(True)
+        self.purpose_label.setFont(font)
         self.version_label = QLabel(f"Consent text version {self.text.version}, "
                                     f"saved {self.text.created_at.astimezone():%Y-%m-%d} by {self.text.created_by}")
         self.version_label.setAccessibleName("Consent text version")
@@ -97,6 +106,7 @@ class ConsentDialog(QDialog):
         how.addStretch(1)
         how.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.purpose_label)
         layout.addWidget(self.version_label)
         layout.addWidget(self.text_view, 1)
         layout.addLayout(form)
@@ -135,7 +145,7 @@ class ConsentDialog(QDialog):
                 return
         try:
             consent_id = record_consent(self._db, self._user.actor, self._client_id, name,
-                                        date_of(self.date_edit.date()), self.text.version, png)
+                                        date_of(self.date_edit.date()), self.text.version, png, self.purpose)
         except DomainError as exc:
             self.problem_label.setText(str(exc))
             return

@@ -1,4 +1,5 @@
-"""Every consent a client signed, newest first: when, which version of the wording and who signed; for the one
+"""Every consent a client signed, newest first: when, for what (treatment, clinical-record photos, other uses of
+photos), which version of the wording and who signed; for the one
 selected, the exact wording they signed and the signature as drawn (or a note that the name was typed).
 
 Read-only: a consent is evidence of what the client agreed to on that day, so it is shown, never edited.
@@ -26,7 +27,8 @@ from clinic_log.services.clients.consents import SignedConsent
 
 def consent_line(consent: SignedConsent) -> str:
     how = "signature drawn" if consent.signature_png else "name typed"
-    return f"{consent.signed_on.isoformat()} · version {consent.text_version} · {consent.signer_name} ({how})"
+    return (f"{consent.signed_on.isoformat()} · {consent.purpose.label} · version {consent.text_version} · "
+            f"{consent.signer_name} ({how})")
 
 
 class ConsentHistoryDialog(QDialog):

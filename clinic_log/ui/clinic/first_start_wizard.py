@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -115,7 +116,10 @@ class OwnerPage(QWizardPage):
 
 
 class FirstStartWizard(QWizard):
-    """Creates the clinic and the owner; `actor` is the new owner once accepted."""
+    """Creates the clinic and the owner; `actor` is the new owner once accepted. "Explore with demo data" ends it
+    with `EXPLORE` instead, creating nothing here."""
+
+    EXPLORE = 2  # the dialog's result when the user chose to look around in a demo clinic first
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,7 +133,20 @@ class FirstStartWizard(QWizard):
         self.owner_page = OwnerPage()
         self.addPage(self.clinic_page)
         self.addPage(self.owner_page)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, "&Explore with demo data")
+        self.setOption(QWizard.WizardOption.HaveCustomButton1)
+        explore = self.button(QWizard.WizardButton.CustomButton1)
+        explore.setAccessibleName("Explore with demo data")
+        explore.setToolTip("Look around in a demo clinic of made-up clients and sessions, in a file of its own; "
+                           "set up your clinic afterwards")
+        self.customButtonClicked.connect(self._explore)
+        self.currentIdChanged.connect(lambda _id: explore.setVisible(self.currentPage() is self.clinic_page))
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 48)
+
+    def _explore(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton1.value:
+            # QDialog's done: QWizard's would first insist on a valid page (a clinic name) before letting go
+            QDialog.done(self, self.EXPLORE)
 
     def validateCurrentPage(self) -> bool:
         if self.currentPage() is not self.owner_page:

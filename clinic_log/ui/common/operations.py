@@ -39,7 +39,8 @@ CLIENTS = "clients"
 PEOPLE = "people"  # practitioners and users
 REFERENCE = "reference"  # devices, products, areas, templates
 AUDIT = "audit"
-EVERYTHING = frozenset({SESSIONS, CLIENTS, PEOPLE, REFERENCE, AUDIT})  # an import, a restore
+PHOTOS = "photos"  # a client's photos (added, voided)
+EVERYTHING = frozenset({SESSIONS, CLIENTS, PEOPLE, REFERENCE, AUDIT, PHOTOS})  # an import, a restore
 
 
 class RecordsChanged(QObject):

@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date
+from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
@@ -36,38 +37,63 @@ from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.fonts import add_fallback_fonts
 from clinic_log.ui.common.operations import database_worker, runner_of
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.shell.demo_mode import SET_UP_CLINIC, demo_database_path, open_demo_clinic, show_demo_banner
 from clinic_log.ui.shell.main_window import APP_NAME, MainWindow
 
 log = logging.getLogger(__name__)
 EXIT_AFTER_SHOWN_ENV = "CLINIC_LOG_EXIT_AFTER_SHOWN"
 T0_ENV = "CLINIC_LOG_T0"
 EXIT_CANNOT_OPEN = 2
+EXPLORE: Literal["explore"] = "explore"  # the first start's answer "look around in a demo clinic first"
 STARTUP_CHECKS_DELAY_MS = 3000
 SHUTDOWN_WAIT_MS = 30_000
 _EXPOSE_WAIT_S = 10.0  # give up waiting for the window system after this long, and report anyway
 
 
 def run_gui(db_location: str) -> int:
-    """Run the app on the database at `db_location` (file path or URL) until the main window closes."""
+    """Run the app on the database at `db_location` (file path or URL) until the main window closes; a demo
+    clinic's "Set up my clinic…" comes back here, to the first start on the clinic's own database."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     add_fallback_fonts()
+    while True:
+        app.setApplicationDisplayName("")  # a demo left behind says so no more
+        code = _run_window(app, db_location)
+        if code != SET_UP_CLINIC:
+            return code
+
+
+def _run_window(app: QApplication, db_location: str) -> int:
     try:
         db = prepare_database(db_location)
     except (DomainError, OSError) as exc:
         show_open_error(db_location, exc)
         return EXIT_CANNOT_OPEN
-    user = UserSession()  # the one holder of who is logged in: the window passes it to what it builds
+    user = UserSession()  # who is logged in: a fresh holder for each window, so a demo clinic's owner never
+    # carries over to the clinic's own database; the window passes it to what it builds
+    location, demo = db_location, False
     try:
         first_screen = FirstScreen(db)  # plain sqlite3 until the services are loaded (preload_services)
         if not first_screen.reader.has_users():  # a new clinic: the wizard creates it and its owner, then logged in
             owner = first_start(db)
             if owner is None:
                 return 0
+            if owner == EXPLORE:  # a demo clinic in a file of its own; the clinic's database stays empty
+                db.dispose()
+                try:
+                    db, owner = open_demo_clinic(db_location)
+                except (DomainError, OSError) as exc:
+                    show_open_error(str(demo_database_path()), exc)
+                    return EXIT_CANNOT_OPEN
+                location, demo = str(demo_database_path()), True
+                first_screen = FirstScreen(db)
+            assert isinstance(owner, Actor)
             user.sign_in(owner)
-        window = MainWindow(db, user, db_location, first_screen=first_screen)
+        window = MainWindow(db, user, location, first_screen=first_screen)
+        if demo:
+            show_demo_banner(window, location)
         window.show()
         if not user.signed_in:  # the window and its first rows wait behind the login
             window.guard.first_login.connect(lambda actor: remind_credentials(db, actor, window))
@@ -103,12 +129,16 @@ def preload_services(window: QMainWindow, first_screen: FirstScreen,
     runner_of(window).run("load-services", load, lambda _: first_screen.services_loaded(), failed)
 
 
-def first_start(db: Database) -> Actor | None:
-    """The first-start wizard (clinic details and the owner's account); None when the user gave up."""
+def first_start(db: Database) -> Actor | Literal["explore"] | None:
+    """The first-start wizard (clinic details and the owner's account): the new owner, EXPLORE when the user chose
+    to look around in a demo clinic first, None when they gave up."""
     from clinic_log.ui.clinic.first_start_wizard import FirstStartWizard
 
     wizard = FirstStartWizard(db)
-    return wizard.actor if wizard.exec() == FirstStartWizard.DialogCode.Accepted else None
+    result = wizard.exec()
+    if result == FirstStartWizard.EXPLORE:
+        return EXPLORE
+    return wizard.actor if result == FirstStartWizard.DialogCode.Accepted else None
 
 
 def remind_credentials(db: Database, actor: Actor, parent: QWidget | None = None) -> QMessageBox | None:

@@ -64,8 +64,8 @@ def test_all_consents_lists_each_signed_consent_with_the_wording_and_signature_o
     assert dialog is not None
     qtbot.waitExposed(dialog)
     listed = [dialog.list.item(i).text() for i in range(dialog.list.count())]
-    assert listed == ["2026-08-20 · version 2 · Zófia Łukasiewicz (signature drawn)",
-                      "2025-03-02 · version 1 · Anna Nowak (guardian) (name typed)"]
+    assert listed == ["2026-08-20 · treatment consent · version 2 · Zófia Łukasiewicz (signature drawn)",
+                      "2025-03-02 · treatment consent · version 1 · Anna Nowak (guardian) (name typed)"]
     assert dialog.wording.toPlainText().endswith("Photographs may be taken for the clinical record.")
     assert not dialog.signature.pixmap().isNull()
     dialog.list.setCurrentRow(1)

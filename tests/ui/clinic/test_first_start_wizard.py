@@ -186,3 +186,23 @@ def test_every_input_is_named_after_its_label(qtbot: QtBot, db: Database) -> Non
     assert wizard.owner_page.password_edit.echoMode() == QLineEdit.EchoMode.Password
     assert wizard.clinic_page.browse_button.accessibleName() == "Browse…"
     assert Qt.WindowType.Dialog & wizard.windowFlags()
+
+
+def test_explore_with_demo_data_ends_the_wizard_without_creating_anything(qtbot: QtBot, db: Database) -> None:
+    """Issue 20: someone trying Clinic Log met an empty wizard and no way to look around first."""
+    wizard = make_wizard(qtbot, db)
+    explore = wizard.button(QWizard.WizardButton.CustomButton1)
+    assert explore.isVisible() and explore.accessibleName() == "Explore with demo data"
+    qtbot.mouseClick(explore, Qt.MouseButton.LeftButton)
+    assert wizard.result() == FirstStartWizard.EXPLORE and not wizard.isVisible()
+    assert wizard.actor is None
+    with db.reading() as session:
+        assert session.scalars(select(User)).all() == []  # nothing of the clinic's own is made
+
+
+def test_explore_is_offered_on_the_first_page_only(qtbot: QtBot, db: Database) -> None:
+    wizard = make_wizard(qtbot, db)
+    type_into(qtbot, wizard.clinic_page.name_edit, "Studio Skin")
+    wizard.next()
+    assert wizard.currentPage() is wizard.owner_page
+    assert not wizard.button(QWizard.WizardButton.CustomButton1).isVisible()
