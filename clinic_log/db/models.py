@@ -467,12 +467,13 @@ class PhotoBlob(Base):
 
     __tablename__ = "photo_blobs"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    original: Mapped[bytes] = mapped_column(LargeBinary)  # what the app shows and exports (re-encoded, stripped)
-    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     mime: Mapped[str] = mapped_column(String(40))
     byte_size: Mapped[int] = mapped_column(Integer)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    # last: SQLite reads columns in order, so the small ones and the thumbnail never walk an original's pages
+    original: Mapped[bytes] = mapped_column(LargeBinary)  # what the app shows and exports (re-encoded, stripped)
 
 
 class Photo(Base):

@@ -77,13 +77,15 @@ _TRIGGERS = (("photo_blobs_no_update", "photo_blobs"), ("photo_blobs_no_delete",
 
 def upgrade() -> None:
     op.create_table('photo_blobs',
+    # the small columns first, the original last: SQLite reads a row's columns in order, so listing photos and
+    # reading thumbnails never walk the megabytes of an original's overflow pages
     sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('original', sa.LargeBinary(), nullable=False),
-    sa.Column('thumbnail', sa.LargeBinary(), nullable=False),
     sa.Column('width', sa.Integer(), nullable=False),
     sa.Column('height', sa.Integer(), nullable=False),
     sa.Column('mime', sa.String(length=40), nullable=False),
     sa.Column('byte_size', sa.Integer(), nullable=False),
+    sa.Column('thumbnail', sa.LargeBinary(), nullable=False),
+    sa.Column('original', sa.LargeBinary(), nullable=False),
     sa.PrimaryKeyConstraint('sha256', name=op.f('pk_photo_blobs'))
     )
     op.create_table('photos',
