@@ -184,10 +184,11 @@ import sys
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QApplication
 from clinic_log.services.backup.database import prepare_database
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.main_window import MainWindow
 app = QApplication(sys.argv[:1])
 db = prepare_database(sys.argv[1])
-window = MainWindow(db, sys.argv[1])
+window = MainWindow(db, UserSession(), sys.argv[1])  # as at start-up: the list shows behind the first login
 window.resize(1366, 768)
 window.show()
 app.processEvents()

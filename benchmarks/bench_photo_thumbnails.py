@@ -92,12 +92,13 @@ def app_runs(path: Path) -> tuple[list[float], int]:
     from clinic_log.domain.actor import Actor
     from clinic_log.domain.enums import UserRole
     from clinic_log.services.backup.database import prepare_database
-    from clinic_log.ui.common.current_user import sign_in
+    from clinic_log.ui.common.user_session import UserSession
     from clinic_log.ui.photos.photos_box import PhotosBox
     from clinic_log.ui.photos.thumbnail_model import PHOTO_ROLE
 
     app = QApplication.instance() or QApplication([])
-    sign_in(Actor("bench", UserRole.OWNER))
+    user = UserSession()
+    user.sign_in(Actor("bench", UserRole.OWNER))
     db = prepare_database(str(path))
 
     def on_screen(box: PhotosBox) -> set[int]:
@@ -113,7 +114,7 @@ def app_runs(path: Path) -> tuple[list[float], int]:
         return wanted
 
     def one() -> tuple[float, int]:
-        box = PhotosBox(db)
+        box = PhotosBox(db, user)
         box.resize(WIDTH, HEIGHT)
         box.show()
         app.processEvents()

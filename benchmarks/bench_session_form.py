@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.backup.database import prepare_database
-from clinic_log.ui.common import current_user
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 
 FULL_SESSIONS, QUICK_SESSIONS = 1_000_000, 100_000
@@ -77,14 +77,15 @@ def main() -> int:
     sessions, runs = (QUICK_SESSIONS, 7) if args.quick else (FULL_SESSIONS, 15)
     path = ensure_sessions_db(sessions)
     actor, client_id = busiest(path)
-    current_user.current_actor = lambda: actor  # the form pre-fills for this practitioner
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    user = UserSession()
+    user.sign_in(actor)  # the form pre-fills for this practitioner
     db = prepare_database(str(path))
     try:
         builds: dict[str, Callable[[], QDialog]] = {
             "empty QDialog": QDialog,
-            "session form": lambda: SessionFormDialog(db, client_id),
+            "session form": lambda: SessionFormDialog(db, user, client_id),
         }
         for build in builds.values():  # warm-up: imports, fonts, the SQLite page cache
             shown_ms(app, build)

@@ -50,8 +50,8 @@ from clinic_log.services.sessions.session_filter import SessionFilter
 from clinic_log.services.sessions.session_queries import get_session, list_sessions
 from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.common import form_autosave
-from clinic_log.ui.common.current_user import sign_in
 from clinic_log.ui.common.fonts import add_fallback_fonts
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.camera_source import CameraSource
 from clinic_log.ui.photos.capture_dialog import CaptureDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
@@ -78,6 +78,7 @@ class Scene:
     db: Database
     location: str
     window: MainWindow
+    user: UserSession  # who the window acts as (a builder may sign someone else in, then the owner back)
 
 
 def build_database(folder: Path) -> tuple[Database, str]:
@@ -250,7 +251,7 @@ def session_form_stop(scene: Scene) -> QWidget:
     _isotretinoin_client(scene, "P-1002")
     form = _session_form(scene, "P-1002", "jdoyle")
     form.supervisor.setCurrentIndex(1)
-    sign_in(Actor("jdoyle", UserRole.PRACTITIONER, form.practitioner.currentData()))
+    scene.user.sign_in(Actor("jdoyle", UserRole.PRACTITIONER, form.practitioner.currentData()))
     for code, depth in (("forehead", "0.4"), ("cheeks", "0.8")):
         form.toggle_area(code)
         form.area_rows.rows[-1].depth.setText(depth)
@@ -258,7 +259,7 @@ def session_form_stop(scene: Scene) -> QWidget:
     form.cartridge.typed()
     form.cartridge.look_up()
     _checked(scene, form)
-    sign_in(ACTOR)
+    scene.user.sign_in(ACTOR)
     return form
 
 
@@ -266,12 +267,12 @@ def session_form_override(scene: Scene) -> QWidget:
     """The dermatologist's own session for a client on isotretinoin: she may override the stop, with a reason."""
     _isotretinoin_client(scene, "P-1003")
     form = _session_form(scene, "P-1003", "mbrandt")
-    sign_in(Actor("mbrandt", UserRole.PRACTITIONER, form.practitioner.currentData()))
+    scene.user.sign_in(Actor("mbrandt", UserRole.PRACTITIONER, form.practitioner.currentData()))
     form.toggle_area("forehead")
     form.area_rows.rows[-1].depth.setText("0,45")
     form.panel.override.setPlainText("stopped after 4 weeks at 10 mg; letter from Dr Osei on file")
     _checked(scene, form)
-    sign_in(ACTOR)
+    scene.user.sign_in(ACTOR)
     return form
 
 
@@ -294,9 +295,9 @@ def session_draft_override(scene: Scene) -> QWidget:
     maria = Actor("mbrandt", UserRole.PRACTITIONER, derm.id)
     override_stops(scene.db, maria, draft.id, "stopped after 4 weeks at 10 mg; reviewed the letter with her",
                    version=draft.version)
-    sign_in(maria)
+    scene.user.sign_in(maria)
     dialog = scene.window.open_session(draft.id)
-    sign_in(ACTOR)
+    scene.user.sign_in(ACTOR)
     if dialog is None:
         raise RuntimeError(f"session {draft.id} could not be opened")
     return dialog
@@ -544,7 +545,8 @@ def photo_capture(scene: Scene) -> QWidget:
             _face(38, 22, scars=True).save(str(before))
             add_photos(scene.db, ACTOR, "SHOT-2", [before], view="front",
                        taken=datetime.now(UTC) - timedelta(days=42))
-    dialog = CaptureDialog(scene.db, "SHOT-2", "Amara Okafor", source=_StillCamera(_face(0, 0, scars=False)))
+    dialog = CaptureDialog(scene.db, scene.user, "SHOT-2", "Amara Okafor",
+                           source=_StillCamera(_face(0, 0, scars=False)))
     dialog.resize(*SIZE)
     dialog.show()
     wait_until(scene.app, lambda: dialog.capture_button.isEnabled() and "Ghost:" in dialog.ghost_label.text(),
@@ -795,7 +797,7 @@ def _amend_dialog(scene: Scene, depth: str) -> QWidget:
     from clinic_log.ui.sessions.amend_dialog import AmendDialog
 
     row = list_sessions(scene.db, SessionFilter(status="signed"), limit=1)[0]
-    dialog = AmendDialog(scene.db, get_session(scene.db, row.id), scene.window)
+    dialog = AmendDialog(scene.db, scene.user, get_session(scene.db, row.id), scene.window)
     dialog.choose(dialog.field_combo.itemText(4))  # the first area's depth
     dialog.value_edit.setText(depth)
     dialog.reason_edit.setPlainText("depth misread from the pen display")
@@ -820,7 +822,7 @@ def backups(scene: Scene) -> QWidget:
     from clinic_log.ui.backup.backups_dialog import BackupsDialog
 
     backup_now(scene.db, ACTOR)
-    dialog = BackupsDialog(scene.db, actor=ACTOR, parent=scene.window)
+    dialog = BackupsDialog(scene.db, scene.user, parent=scene.window)
     dialog.show()
     settle(scene.app)
     return dialog
@@ -841,9 +843,9 @@ def change_password(scene: Scene) -> QWidget:
     from clinic_log.services.people.auth import login
     from clinic_log.ui.people.change_password_dialog import ChangePasswordDialog
 
-    sign_in(login(scene.db, "owner", DEMO_PASSWORDS["owner"]))  # a login's own password
-    dialog = ChangePasswordDialog(scene.db, scene.window)
-    sign_in(ACTOR)
+    scene.user.sign_in(login(scene.db, "owner", DEMO_PASSWORDS["owner"]))  # a login's own password
+    dialog = ChangePasswordDialog(scene.db, scene.user, scene.window)
+    scene.user.sign_in(ACTOR)
     dialog.current_edit.setText("owner-demo-1")
     dialog.new_edit.setText("password1234")
     dialog.confirm_edit.setText("password1234")
@@ -924,7 +926,7 @@ def recall_result(scene: Scene) -> QWidget:
 def _clinic_settings(scene: Scene, tab: int) -> QWidget:
     from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
 
-    dialog = ClinicSettingsDialog(scene.db, scene.window)
+    dialog = ClinicSettingsDialog(scene.db, scene.user, scene.window)
     dialog.tabs.setCurrentIndex(tab)
     dialog.show()
     return dialog
@@ -944,7 +946,7 @@ def consent_text(scene: Scene) -> QWidget:
     """Settings → Consent text…: the wording as a new version, and how long a signed consent stays valid."""
     from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
 
-    dialog = ConsentTextDialog(scene.db, scene.window)
+    dialog = ConsentTextDialog(scene.db, scene.user, scene.window)
     dialog.show()
     return dialog
 
@@ -953,7 +955,7 @@ def import_refused(scene: Scene) -> QWidget:
     """File → Import… with a sessions file that has bad rows: every problem listed, nothing written."""
     from clinic_log.ui.exchange.import_dialog import ImportDialog
 
-    dialog = ImportDialog(scene.db, scene.window)
+    dialog = ImportDialog(scene.db, scene.user, scene.window)
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("sessions"))
     dialog.file_edit.setText(str(samples_dir() / "sessions-bad.csv"))
     dialog.show()
@@ -966,7 +968,7 @@ def export_dialog(scene: Scene) -> QWidget:
     """File → Export…: sessions as CSV, times local with their offset and the zone named."""
     from clinic_log.ui.exchange.export_dialog import ExportDialog
 
-    dialog = ExportDialog(scene.db, scene.window)
+    dialog = ExportDialog(scene.db, scene.user, scene.window)
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("csv"))
     dialog.file_edit.setText(str(Path.home() / "sessions-2026.csv"))
     dialog.show()
@@ -1054,12 +1056,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         form_autosave.ask_to_discard = lambda parent: True  # shots close dialogs they typed in: no question
         db, location = build_database(Path(tmp))
         try:
-            sign_in(ACTOR)  # the window is built after a login
-            window = MainWindow(db, location)
+            user = UserSession()
+            user.sign_in(ACTOR)  # the window is built after a login
+            window = MainWindow(db, user, location)
             window.resize(*SIZE)
             window.show()
             settle(app)
-            scene = Scene(app, db, location, window)
+            scene = Scene(app, db, location, window, user)
             for name, builder in SCREENS:
                 if args.only and name not in args.only:
                     continue

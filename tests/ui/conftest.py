@@ -15,18 +15,18 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.exchange.demo import generate_demo
 from clinic_log.services.exchange.importer import import_clients, import_practitioners, import_sessions
 from clinic_log.services.sessions.sessions import log_session
-from clinic_log.ui.common.current_user import sign_in, sign_out
 from clinic_log.ui.common.form_autosave import ask_to_discard as real_ask_to_discard
-from tests.ui.session_form_helpers import act_as
+from clinic_log.ui.common.user_session import UserSession
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 
 
-@pytest.fixture(autouse=True)
-def _logged_in_owner(owner: Actor) -> Iterator[None]:
-    """GUI tests act as a logged-in owner unless they log in otherwise (the window is built after a login)."""
-    sign_in(owner)
-    yield
-    sign_out()
+@pytest.fixture
+def user(owner: Actor) -> UserSession:
+    """Who is logged in, as the shell holds it: the owner, until a test signs someone else in. Tests pass it to
+    the windows, pages and dialogs they build, as the main window does."""
+    session = UserSession()
+    session.sign_in(owner)
+    return session
 
 
 @dataclass
@@ -54,12 +54,12 @@ def discard_questions(monkeypatch: pytest.MonkeyPatch) -> DiscardQuestions:
 
 
 @pytest.fixture
-def chairside(db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> Clinic:
+def chairside(db: Database, owner: Actor, user: UserSession) -> Clinic:
     """A clinic whose dermatologist is logged in and has logged one session before (device SPP-1, lot SP14-1,
     on record with its expiry)."""
     made = make_clinic(db, owner)
     log_session(db, made.derm, session_entry(made), sign=True)
-    act_as(monkeypatch, made.derm)
+    user.sign_in(made.derm)
     return made
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -21,8 +20,7 @@ from clinic_log.services.clients import clients
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session
-from clinic_log.ui.common import current_user
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.amend_dialog import AmendDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
@@ -37,13 +35,8 @@ def stored(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]
         return con.execute(sql, params).fetchall()
 
 
-def act_as(monkeypatch: pytest.MonkeyPatch, actor: Actor) -> None:
-    """The GUI acts as `actor` (what the login will do)."""
-    monkeypatch.setattr(current_user, "current_actor", lambda: actor)
-
-
-def open_form(qtbot: QtBot, db: Database, clinic: Clinic) -> SessionFormDialog:
-    form = SessionFormDialog(db, clinic.client_id)
+def open_form(qtbot: QtBot, db: Database, user: UserSession, clinic: Clinic) -> SessionFormDialog:
+    form = SessionFormDialog(db, user, clinic.client_id)
     qtbot.addWidget(form)
     form.show()
     qtbot.waitExposed(form)
@@ -126,19 +119,20 @@ class Keyboard:
             QApplication.processEvents()
 
 
-def open_detail(qtbot: QtBot, db: Database, session_id: int) -> SessionDetailDialog:
+def open_detail(qtbot: QtBot, user: UserSession, db: Database, session_id: int) -> SessionDetailDialog:
     """The session view of `session_id`, shown."""
-    dialog = SessionDetailDialog(get_session(db, session_id), db=db)
+    dialog = SessionDetailDialog(get_session(db, session_id), db=db, user=user)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
 
 
-def amend_signed_cheeks(qtbot: QtBot, db: Database, clinic: Clinic) -> tuple[int, SessionDetailDialog, AmendDialog]:
+def amend_signed_cheeks(qtbot: QtBot, db: Database, user: UserSession,
+                        clinic: Clinic) -> tuple[int, SessionDetailDialog, AmendDialog]:
     """The dermatologist's Amend dialog on a signed session of cheeks at 0.75 mm: (session id, view, dialog)."""
     signed = log_session(db, clinic.derm, session_entry(clinic, AreaInput("cheeks", 0.75, 2)), sign=True)
-    sign_in(clinic.derm)
-    view = SessionDetailDialog(get_session(db, signed.id), db=db)
+    user.sign_in(clinic.derm)
+    view = SessionDetailDialog(get_session(db, signed.id), db=db, user=user)
     qtbot.addWidget(view)
     view.show()
     dialog = view.amend()

@@ -9,12 +9,13 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QModelIndex
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.session_table_model import SessionTableModel
 from clinic_log.ui.shell.main_window import MainWindow
 
 
-def make_window(qtbot: QtBot, db: Database, db_path: Path) -> MainWindow:
-    window = MainWindow(db, str(db_path))
+def make_window(qtbot: QtBot, db: Database, user: UserSession, db_path: Path) -> MainWindow:
+    window = MainWindow(db, user, str(db_path))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

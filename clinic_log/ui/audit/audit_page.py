@@ -37,9 +37,9 @@ from clinic_log.services.audit.audit_queries import (
 from clinic_log.services.common.audit import ChainProblem
 from clinic_log.ui.audit.audit_table_model import AuditTableModel
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.date_typing import type_dates_whole
 from clinic_log.ui.common.operations import EVERYTHING, QueryOp, on_records_changed
+from clinic_log.ui.common.user_session import UserSession
 
 _BAD = "color: #b00020; font-weight: bold;"
 _GOOD = "color: #1b5e20; font-weight: bold;"
@@ -79,11 +79,11 @@ class AuditPage(QWidget):
 
     verified = Signal(str)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._runner = BackgroundRunner(self)
-        self.model = AuditTableModel(db)
+        self.model = AuditTableModel(db, user)
         self.actor_edit = _text_filter("Who", "A username, e.g. owner or mbrandt (suggested as you type)")
         self.action_edit = _text_filter("Action", "e.g. login_failed, signed, amended, printed, exported, voided "
                                         "(suggested as you type)")
@@ -157,7 +157,7 @@ class AuditPage(QWidget):
         self.setTabOrder(self.action_edit, self.entity_edit)
         self.model.reload()
         on_records_changed(self, EVERYTHING, self.apply_filters)  # every write leaves an audit row
-        owner = current_actor()
+        owner = self._user.actor
         # without suggestions (the read failed: said, and logged) the fields still filter as typed
         QueryOp(db, self, "Audit filter suggestions", lambda db: audit_choices(db, owner), self._show_choices,
                 key="choices").run_in_background()
@@ -187,7 +187,7 @@ class AuditPage(QWidget):
 
     def verify(self) -> None:
         """Run the hash-chain check in the background; the button is off until it answers."""
-        actor = current_actor()
+        actor = self._user.actor
         self.verify_button.setEnabled(False)
         self.result_label.setStyleSheet("")
         self.result_label.setText("Verifying the audit trail…")

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from clinic_log.db.engine import Database
 from clinic_log.services.audit.audit_queries import AuditFilter, AuditRow, list_audit
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 
 HEADERS = ("When", "Who", "Action", "Entity", "What happened")
 PAGE = 200
@@ -18,9 +18,9 @@ _Index = QModelIndex | QPersistentModelIndex
 class AuditTableModel(QAbstractTableModel):
     """Rows of `list_audit`, loaded `PAGE` at a time as the view scrolls."""
 
-    def __init__(self, db: Database, page_size: int = PAGE) -> None:
+    def __init__(self, db: Database, user: UserSession, page_size: int = PAGE) -> None:
         super().__init__()
-        self._db = db
+        self._db, self._user = db, user
         self._page = page_size
         self._rows: list[AuditRow] = []
         self._filter = AuditFilter()
@@ -35,7 +35,7 @@ class AuditTableModel(QAbstractTableModel):
         """Show the first page of rows matching `flt` (loaded inside the reset, so views see one change)."""
         self.beginResetModel()
         self._filter = flt
-        self._rows = list_audit(self._db, current_actor(), flt, limit=self._page)
+        self._rows = list_audit(self._db, self._user.actor, flt, limit=self._page)
         self._more = len(self._rows) == self._page
         self.endResetModel()
 
@@ -70,7 +70,7 @@ class AuditTableModel(QAbstractTableModel):
         self._fetching = True  # views may ask again from inside the insert signals
         try:
             before = self._rows[-1].id if self._rows else None
-            page = list_audit(self._db, current_actor(), self._filter, limit=self._page, before_id=before)
+            page = list_audit(self._db, self._user.actor, self._filter, limit=self._page, before_id=before)
             self._more = len(page) == self._page
             if page:
                 self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)

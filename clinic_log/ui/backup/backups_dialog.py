@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.backup.backup import (
     PASSPHRASE_MIN,
@@ -50,8 +49,8 @@ from clinic_log.services.backup.backup_schedule import (
 )
 from clinic_log.services.common.files import backups_dir
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import EVERYTHING, changes
+from clinic_log.ui.common.user_session import UserSession
 
 COLUMNS = ("Kind", "Date", "Size", "File")
 _BYTES_PER_MB = 1024 * 1024
@@ -186,12 +185,12 @@ class BackupsDialog(QDialog):
 
     restored = Signal()  # the live database was replaced (the pages reload on operations.changes)
 
-    def __init__(self, db: Database, runner: BackgroundRunner | None = None, actor: Actor | None = None,
+    def __init__(self, db: Database, user: UserSession, runner: BackgroundRunner | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._runner = runner or BackgroundRunner(self)
-        self._actor = actor or current_actor()
+        self._actor = user.actor  # whoever opened it makes, verifies and restores (and the audit names them)
         self._backups: list[BackupInfo] = []
         self._busy = False
         self.setWindowTitle("Backups")

@@ -46,7 +46,7 @@ from clinic_log.services.clients.pretreatment import (
     write_pretreatment_pdf,
 )
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 
 PREPARING = "Preparing the sheet…"
 MAX_PRINT_DPI = 300  # an A4 page is a 35 MB image at 300 dpi (140 MB at 600): sharp text, bounded memory
@@ -305,9 +305,9 @@ def _aftercare(db: Database, actor: Actor, session: SessionSummary) -> RenderedS
 class AftercarePreviewDialog(SheetPreviewDialog):
     """The aftercare sheet of one session."""
 
-    def __init__(self, db: Database, session: SessionSummary, actor: Actor | None = None,
+    def __init__(self, db: Database, user: UserSession, session: SessionSummary,
                  parent: QWidget | None = None) -> None:
-        who = actor or current_actor()
+        who = user.actor  # whoever opened it prints and saves it (the audit names them)
         super().__init__(lambda: _aftercare(db, who, session), what="aftercare sheet",
                          title=f"Aftercare — {session.client_name}",
                          file_name=default_file_name(session.client_ref, session.started_at), parent=parent)
@@ -327,9 +327,9 @@ class PretreatmentPreviewDialog(SheetPreviewDialog):
     """A client's pre-treatment sheet: what to stop and when, with their own findings (None: the treatment of
     their latest session; "rf" or "mechanical" to choose)."""
 
-    def __init__(self, db: Database, client_id: int, client_name: str, modality: str | None = None,
-                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
-        who = actor or current_actor()
+    def __init__(self, db: Database, user: UserSession, client_id: int, client_name: str,
+                 modality: str | None = None, parent: QWidget | None = None) -> None:
+        who = user.actor  # whoever opened it prints and saves it (the audit names them)
         super().__init__(lambda: _pretreatment(db, who, client_id, modality), what="pre-treatment sheet",
                          title=f"Before treatment — {client_name}", file_name="pretreatment.pdf", parent=parent)
         self.client_id = client_id

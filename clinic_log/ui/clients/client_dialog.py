@@ -18,8 +18,8 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError, InvalidValue
 from clinic_log.services.clients.client_search import parse_typed_date
 from clinic_log.services.clients.clients import ClientDetails, ClientView, PossibleDuplicate, create_client
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.form_autosave import FormAutosave
+from clinic_log.ui.common.user_session import UserSession
 
 DATE_HINT = "YYYY-MM-DD, e.g. 1990-03-01"
 
@@ -48,9 +48,9 @@ class NewClientDialog(QDialog):
     created = Signal(object)
     open_client_requested = Signal(int)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._confirmed_duplicate = False
         self.setWindowTitle("New client")
         self.ref_edit = labelled("Client ref")
@@ -92,7 +92,7 @@ class NewClientDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 70)
         self.ref_edit.setFocus()
-        self.autosave = FormAutosave(db, "client:new", self.typed, self.restore_typed, self)
+        self.autosave = FormAutosave(db, user.actor, "client:new", self.typed, self.restore_typed, self)
         self.autosave.watch(*(edit.textChanged for edit in self._edits()))
         restored = self.autosave.restore_saved()
         if restored:
@@ -132,7 +132,7 @@ class NewClientDialog(QDialog):
         try:
             details = details_from(self.ref_edit, self.first_edit, self.last_edit, self.born_edit,
                                    self.phone_edit, self.email_edit)
-            view = create_client(self._db, current_user.current_actor(), details,
+            view = create_client(self._db, self._user.actor, details,
                                  allow_duplicate=self._confirmed_duplicate)
         except PossibleDuplicate as dup:
             self._show_duplicates(dup.matches)

@@ -40,8 +40,8 @@ from clinic_log.ui.clients.consent_history_dialog import ConsentHistoryDialog
 from clinic_log.ui.clients.consultation_form import ConsultationForm
 from clinic_log.ui.clients.decision_dialog import CloseDecisionDialog, DecisionDialog, ReferralPreviewDialog
 from clinic_log.ui.clients.suitability_panel import SuitabilityPanel
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.record_drafts import RecordDrafts
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.workstation_changes import ChangedElsewhereBanner
 from clinic_log.ui.photos.photos_box import PhotosBox
 
@@ -73,9 +73,10 @@ class ClientPage(QWidget):
     new_session_requested = Signal(int)
     client_changed = Signal(int)
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._today = today
         self.record: ClientRecord | None = None
         self._viewed: tuple[int, str] | None = None  # the (client, user) whose opening was last audited here
@@ -124,11 +125,11 @@ class ClientPage(QWidget):
         consultation = QGroupBox("Consultation")
         self.read_only_label = QLabel(READ_ONLY_NOTE)
         self.read_only_label.setWordWrap(True)
-        self.consultation = ConsultationForm(db, today)
+        self.consultation = ConsultationForm(db, user, today)
         self.consultation.changed.connect(self.reload)
         self.consultation.problem.connect(self.problem_label.setText)
         # another user taking over sees what they may do, and not the previous user's half-typed lines
-        current_user.user_session().changed.connect(self._user_changed)
+        user.changed.connect(self._user_changed)
         consultation_layout = QVBoxLayout(consultation)
         consultation_layout.addWidget(self.read_only_label)
         consultation_layout.addWidget(self.consultation)
@@ -205,7 +206,7 @@ class ClientPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.photos = PhotosBox(db, today)
+        self.photos = PhotosBox(db, user, today)
         self.photos.sign_consent_requested.connect(self.open_consent)  # with the photo consent's purpose
         left_layout.addWidget(self.photos)
         left_layout.addWidget(consultation)
@@ -245,7 +246,7 @@ class ClientPage(QWidget):
         self.contact_edits = {"client_ref": self.ref_edit, "first_name": self.first_edit,
                               "last_name": self.last_edit, "date_of_birth": self.born_edit,
                               "phone": self.phone_edit, "email": self.email_edit}
-        self.contact_drafts = RecordDrafts(db, "contact", self.typed_contact, self.restore_contact,
+        self.contact_drafts = RecordDrafts(db, user, "contact", self.typed_contact, self.restore_contact,
                                            [edit.textChanged for edit in self.contact_edits.values()], self)
         # keyboard order: what is checked before a session first, then the consultation
         order = [self.record_decision_button, self.decisions_list, self.close_decision_button,
@@ -310,7 +311,7 @@ class ClientPage(QWidget):
         record = client_record(self._db, client_id, self._today())
         self.record = record
         self.changed_banner.setVisible(False)  # what is shown now is what is stored
-        actor = current_user.current_actor()
+        actor = self._user.actor
         if self._viewed != (client_id, actor.username):  # who opened which client when (GDPR Art. 15)
             audit_viewed(self._db, actor, client_id, "client page")
             self._viewed = (client_id, actor.username)
@@ -376,7 +377,7 @@ class ClientPage(QWidget):
             else None
 
     def _decision_selected(self, _row: int) -> None:
-        role = current_user.current_actor().role
+        role = self._user.actor.role
         selected = self._selected_decision()
         self.close_decision_button.setEnabled(role in ALLOWED[CLINICAL] and self._selected_open_decision() is not None)
         self.referral_letter_button.setEnabled(role in ALLOWED[PRINT_SHEETS] and selected is not None
@@ -386,8 +387,8 @@ class ClientPage(QWidget):
         selected = self._selected_decision()
         if self.record is None or selected is None or selected.kind is not DecisionKind.REFERRAL:
             return None
-        dialog = ReferralPreviewDialog(self._db, selected, self.record.client.full_name,
-                                       actor=current_user.current_actor(), parent=self)
+        dialog = ReferralPreviewDialog(self._db, self._user, selected, self.record.client.full_name,
+                                       parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -395,7 +396,7 @@ class ClientPage(QWidget):
     def open_decision(self) -> DecisionDialog | None:
         if self.record is None:
             return None
-        dialog = DecisionDialog(self._db, self.record.client.id, self.record.client.full_name, self._today,
+        dialog = DecisionDialog(self._db, self._user, self.record.client.id, self.record.client.full_name, self._today,
                                 parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.reload)
@@ -406,7 +407,7 @@ class ClientPage(QWidget):
         selected = self._selected_open_decision()  # a closed one is never offered for closing
         if self.record is None or selected is None:
             return None
-        dialog = CloseDecisionDialog(self._db, selected, self.record.on, parent=self)
+        dialog = CloseDecisionDialog(self._db, self._user, selected, self.record.on, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.reload)
         dialog.open()
@@ -433,7 +434,7 @@ class ClientPage(QWidget):
         try:
             details = details_from(self.ref_edit, self.first_edit, self.last_edit, self.born_edit,
                                    self.phone_edit, self.email_edit)
-            update_details(self._db, current_user.current_actor(), self.record.client.id, details,
+            update_details(self._db, self._user.actor, self.record.client.id, details,
                            opened_with=_details_of(self._contact_opened or self.record.client))
         except ChangedElsewhere as exc:
             self._take_changes_made_elsewhere()
@@ -449,8 +450,8 @@ class ClientPage(QWidget):
         if self.record is None:
             return None
         try:
-            dialog = ConsentDialog(self._db, self.record.client.id, self.record.client.full_name, self._today(),
-                                   parent=self, purpose=purpose)
+            dialog = ConsentDialog(self._db, self._user, self.record.client.id, self.record.client.full_name,
+                                   self._today(), parent=self, purpose=purpose)
         except DomainError as exc:
             self.problem_label.setText(f"Consent cannot be signed: {exc}")
             return None
@@ -473,8 +474,8 @@ class ClientPage(QWidget):
             return None
         from clinic_log.ui.clients.aftercare_preview import PretreatmentPreviewDialog
 
-        dialog = PretreatmentPreviewDialog(self._db, self.record.client.id, self.record.client.full_name,
-                                           actor=current_user.current_actor(), parent=self)
+        dialog = PretreatmentPreviewDialog(self._db, self._user, self.record.client.id,
+                                           self.record.client.full_name, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QS
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.clients.timeline import ClientTimeline
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.rows_table_model import RowsTableModel, fit_columns, make_table_view
+from clinic_log.ui.common.user_session import UserSession
 
 HEADERS = ("Date", "Course", "Practitioner", "Device", "Areas and depths", "Complications", "Status")
 
@@ -135,7 +135,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def show_client_timeline(db: Database, parent: QWidget, *, client_id: int | None = None,
+def show_client_timeline(db: Database, user: UserSession, parent: QWidget, *, client_id: int | None = None,
                          session_id: int | None = None) -> ClientTimelineDialog | None:
     """Open the timeline of `client_id` (or of `session_id`'s client) window-modal; a warning if it cannot."""
     from clinic_log.services.clients.timeline import client_id_for_session, client_timeline
@@ -145,7 +145,7 @@ def show_client_timeline(db: Database, parent: QWidget, *, client_id: int | None
             if session_id is None:
                 raise ValueError("client_id or session_id is needed")
             client_id = client_id_for_session(db, session_id)
-        timeline = client_timeline(db, current_actor(), client_id)
+        timeline = client_timeline(db, user.actor, client_id)
     except DomainError as exc:
         QMessageBox.warning(parent, "Client timeline", f"The client's timeline cannot be shown: {exc}")
         return None

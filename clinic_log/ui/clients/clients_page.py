@@ -28,6 +28,7 @@ from clinic_log.ui.clients.client_dialog import NewClientDialog
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.client_search_model import ClientSearchModel
 from clinic_log.ui.common.operations import CLIENTS, SESSIONS, changes, on_records_changed
+from clinic_log.ui.common.user_session import UserSession
 
 SEARCH_HINT = "Name (any script, accents optional), client ref, phone or date of birth"
 
@@ -37,9 +38,10 @@ class ClientsPage(QWidget):
 
     new_session_requested = Signal(int)
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.search_edit = QLineEdit()
         self.search_edit.setAccessibleName("Search clients")
         self.search_edit.setPlaceholderText(SEARCH_HINT)
@@ -70,7 +72,7 @@ class ClientsPage(QWidget):
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Clients shown")
 
-        self.client_page = ClientPage(db, today)
+        self.client_page = ClientPage(db, user, today)
         self.client_page.new_session_requested.connect(self.new_session_requested)
         self.client_page.client_changed.connect(lambda _id: self.model.refresh())
         on_records_changed(self, {CLIENTS, SESSIONS}, self._records_changed)
@@ -181,7 +183,7 @@ class ClientsPage(QWidget):
         self.search_edit.selectAll()
 
     def open_new_client(self) -> NewClientDialog:
-        dialog = NewClientDialog(self._db, parent=self)
+        dialog = NewClientDialog(self._db, self._user, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.created.connect(self._on_created)
         dialog.open_client_requested.connect(self.open_client)

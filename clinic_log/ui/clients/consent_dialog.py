@@ -28,8 +28,8 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clinic.consent_texts import latest_consent_text
 from clinic_log.ui.clients.signature_pad import SignaturePad
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.date_typing import type_dates_whole
+from clinic_log.ui.common.user_session import UserSession
 
 
 def qdate_of(day: date) -> QDate:
@@ -45,10 +45,10 @@ class ConsentDialog(QDialog):
 
     signed = Signal(int)
 
-    def __init__(self, db: Database, client_id: int, client_name: str, today: date,
+    def __init__(self, db: Database, user: UserSession, client_id: int, client_name: str, today: date,
                  parent: QWidget | None = None, purpose: ConsentPurpose = ConsentPurpose.TREATMENT) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._client_id = client_id
         self.purpose = purpose
         self.text = latest_consent_text(db, purpose)
@@ -144,7 +144,7 @@ class ConsentDialog(QDialog):
                                            "\"Typed name as signature\".")
                 return
         try:
-            consent_id = record_consent(self._db, current_user.current_actor(), self._client_id, name,
+            consent_id = record_consent(self._db, self._user.actor, self._client_id, name,
                                         date_of(self.date_edit.date()), self.text.version, png, self.purpose)
         except DomainError as exc:
             self.problem_label.setText(str(exc))

@@ -48,9 +48,9 @@ from clinic_log.services.clients.client_record import (
     contraindication_kinds,
 )
 from clinic_log.services.clients.pretreatment import PERMISSION as PRINT_SHEETS
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.date_typing import type_dates_whole
 from clinic_log.ui.common.record_drafts import RecordDrafts
+from clinic_log.ui.common.user_session import UserSession
 
 # kind, group title, singular (for "New …" and "Remove …")
 HISTORY_SECTIONS = (
@@ -157,9 +157,10 @@ class ConsultationForm(QWidget):
     changed = Signal()
     problem = Signal(str)
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._today = today
         self._client_id: int | None = None
         self._client_name = ""
@@ -200,7 +201,7 @@ class ConsultationForm(QWidget):
             history_grid.addWidget(section, n // 2, n % 2)
 
         self.findings_box = self._build_findings()
-        self.drafts = RecordDrafts(db, "consultation", self.typed, self.restore_typed,
+        self.drafts = RecordDrafts(db, user, "consultation", self.typed, self.restore_typed,
                                    [edit.textChanged for edit in self._typed_fields().values()], self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -288,7 +289,7 @@ class ConsultationForm(QWidget):
         self._client_id = record.client.id
         self._client_name = record.client.full_name
         self._can_clear = can_clear
-        self.pretreatment_button.setEnabled(current_user.current_actor().role in ALLOWED[PRINT_SHEETS])
+        self.pretreatment_button.setEnabled(self._user.actor.role in ALLOWED[PRINT_SHEETS])
         fitz = record.client.fitzpatrick
         self.fitzpatrick_combo.setCurrentIndex(fitz if fitz is not None else 0)
         for kind, section in self.history.items():
@@ -361,8 +362,8 @@ class ConsultationForm(QWidget):
             return None
         from clinic_log.ui.clients.aftercare_preview import PretreatmentPreviewDialog
 
-        dialog = PretreatmentPreviewDialog(self._db, self._client_id, self._client_name,
-                                           actor=current_user.current_actor(), parent=self)
+        dialog = PretreatmentPreviewDialog(self._db, self._user, self._client_id, self._client_name,
+                                           parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -384,20 +385,20 @@ class ConsultationForm(QWidget):
             return
         value = self.fitzpatrick_combo.currentData()
         client_id = self._client_id
-        self._run(lambda: clients.set_fitzpatrick(self._db, current_user.current_actor(), client_id, value))
+        self._run(lambda: clients.set_fitzpatrick(self._db, self._user.actor, client_id, value))
 
     def _add_history(self, section: HistoryList) -> None:
         if self._client_id is None:
             return
         text, client_id = section.new_edit.text(), self._client_id
-        if self._run(lambda: clients.add_history(self._db, current_user.current_actor(), client_id, section.kind,
+        if self._run(lambda: clients.add_history(self._db, self._user.actor, client_id, section.kind,
                                                  text, self._today())):
             section.new_edit.clear()
 
     def _remove_history(self, section: HistoryList) -> None:
         entry_id = section.selected_id()
         if entry_id is not None:
-            self._run(lambda: clients.remove_history(self._db, current_user.current_actor(), entry_id))
+            self._run(lambda: clients.remove_history(self._db, self._user.actor, entry_id))
 
     def _add_finding(self) -> None:
         kind = self._current_kind()
@@ -407,7 +408,7 @@ class ConsultationForm(QWidget):
         noted = pydate(self.noted_edit.date())
         ends = pydate(self.ended_edit.date()) if self.ended_check.isChecked() else None
         note = self.note_edit.text().strip() or None
-        if self._run(lambda: clients.add_finding(self._db, current_user.current_actor(), client_id, kind.code,
+        if self._run(lambda: clients.add_finding(self._db, self._user.actor, client_id, kind.code,
                                                  noted, ends, note)):
             self.note_edit.clear()
 
@@ -415,16 +416,16 @@ class ConsultationForm(QWidget):
         line = self._selected_finding()
         if line is not None:
             ends = pydate(self.ended_edit.date())
-            self._run(lambda: clients.set_finding_end(self._db, current_user.current_actor(), line.id, ends))
+            self._run(lambda: clients.set_finding_end(self._db, self._user.actor, line.id, ends))
 
     def _remove_finding(self) -> None:
         line = self._selected_finding()
         if line is not None:
-            self._run(lambda: clients.remove_finding(self._db, current_user.current_actor(), line.id))
+            self._run(lambda: clients.remove_finding(self._db, self._user.actor, line.id))
 
     def _clear_finding(self) -> None:
         line = self._selected_finding()
         if line is not None:
             note = self.clearance_edit.text()
-            if self._run(lambda: clients.clear_finding(self._db, current_user.current_actor(), line.id, note)):
+            if self._run(lambda: clients.clear_finding(self._db, self._user.actor, line.id, note)):
                 self.clearance_edit.clear()

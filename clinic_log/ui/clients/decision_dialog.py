@@ -32,8 +32,8 @@ from clinic_log.services.clients.referral_letter import (
 )
 from clinic_log.services.sessions.decisions import DecisionInput, close_decision, record_decision
 from clinic_log.ui.clients.aftercare_preview import RenderedSheet, SheetPreviewDialog
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.date_field import DateField
+from clinic_log.ui.common.user_session import UserSession
 
 KIND_WORDS = {DecisionKind.DEFER: "Defer until a review date",
               DecisionKind.ALTERNATIVE: "Suggest an alternative treatment",
@@ -51,10 +51,10 @@ def _problem_label() -> QLabel:
 class DecisionDialog(QDialog):
     """Emits nothing: `accept()` after the decision is stored; its id is in `decision_id`."""
 
-    def __init__(self, db: Database, client_id: int, client_name: str, today: Callable[[], date] = date.today,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, client_id: int, client_name: str,
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._client_id, self._today = db, client_id, today
+        self._db, self._user, self._client_id, self._today = db, user, client_id, today
         self.decision_id: int | None = None
         self.setWindowTitle(f"Record decision — {client_name}")
         self.kind_combo = QComboBox()
@@ -113,7 +113,7 @@ class DecisionDialog(QDialog):
             referred_to=self.referred_edit.text() if kind is DecisionKind.REFERRAL else None,
             alternative=self.alternative_edit.text() if kind is DecisionKind.ALTERNATIVE else None)
         try:
-            self.decision_id = record_decision(self._db, current_user.current_actor(), self._client_id, entry,
+            self.decision_id = record_decision(self._db, self._user.actor, self._client_id, entry,
                                                self._today())
         except DomainError as exc:
             self.problem_label.setText(f"Not recorded. {exc}")
@@ -124,9 +124,10 @@ class DecisionDialog(QDialog):
 class CloseDecisionDialog(QDialog):
     """Close one open decision with a note; `accept()` after it is stored."""
 
-    def __init__(self, db: Database, decision: DecisionFacts, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, decision: DecisionFacts, today: date,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._decision = db, decision
+        self._db, self._user, self._decision = db, user, decision
         self.setWindowTitle("Close decision")
         what = QLabel(decision.describe(today))
         what.setAccessibleName("Decision")
@@ -152,7 +153,7 @@ class CloseDecisionDialog(QDialog):
 
     def save(self) -> None:
         try:
-            close_decision(self._db, current_user.current_actor(), self._decision.id, self.note_edit.text())
+            close_decision(self._db, self._user.actor, self._decision.id, self.note_edit.text())
         except DomainError as exc:
             self.problem_label.setText(f"Not closed. {exc}")
             return
@@ -170,9 +171,9 @@ def _referral(db: Database, actor: Actor, decision_id: int) -> RenderedSheet:
 class ReferralPreviewDialog(SheetPreviewDialog):
     """The referral letter of one referral decision, shown, printed or saved (each print and save audited)."""
 
-    def __init__(self, db: Database, decision: DecisionFacts, client_name: str, actor: Actor | None = None,
+    def __init__(self, db: Database, user: UserSession, decision: DecisionFacts, client_name: str,
                  parent: QWidget | None = None) -> None:
-        who = actor or current_user.current_actor()
+        who = user.actor  # whoever opened it prints and saves it (the audit names them)
         super().__init__(lambda: _referral(db, who, decision.id), what="referral letter",
                          title=f"Referral to {decision.referred_to} — {client_name}", file_name="referral.pdf",
                          parent=parent)

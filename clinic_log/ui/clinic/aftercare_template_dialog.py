@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Modality
 from clinic_log.domain.errors import DomainError, InvalidValue
 from clinic_log.domain.permissions import ALLOWED, Permission
@@ -41,8 +40,8 @@ from clinic_log.services.clinic.templates import (
 )
 from clinic_log.ui.clinic.complications_editor import ComplicationsEditor
 from clinic_log.ui.clinic.steps_editor import StepsEditor
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.form_autosave import FormAutosave
+from clinic_log.ui.common.user_session import UserSession
 
 MODALITY_LABELS = {Modality.MECHANICAL.value: "Mechanical", Modality.RF.value: "RF"}
 CALL_US = "Call us if…"
@@ -61,10 +60,10 @@ class AftercareTemplateDialog(QDialog):
     Problems the services find are shown in the dialog, naming the step or field, and the edits stay as they were.
     """
 
-    def __init__(self, db: Database, actor: Actor | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._actor = actor or current_actor()
+        self._actor = user.actor  # whoever opened it saves (and owns the draft), even if another user logs in
         self.setObjectName("aftercareTemplateDialog")
         self.setWindowTitle("Aftercare template")
         self._latest = latest_template(db)
@@ -151,7 +150,8 @@ class AftercareTemplateDialog(QDialog):
 
     def _keep_typing(self) -> None:
         """Autosave the edits as the owner's form draft; a draft left by a crash comes back now."""
-        self.autosave = FormAutosave(self._db, "aftercare_template", self._typed, self._restore_typed, self)
+        self.autosave = FormAutosave(self._db, self._actor, "aftercare_template", self._typed, self._restore_typed,
+                                     self)
         tables = [editor.table for editor in self.editors.values()] + [self.complications.table]
         self.autosave.watch(self.title_edit.textChanged, self.call_us_edit.textChanged,
                             *(signal for table in tables for signal in (

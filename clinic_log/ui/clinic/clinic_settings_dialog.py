@@ -39,16 +39,16 @@ from clinic_log.settings import (
     POST_CARE_PRODUCT,
 )
 from clinic_log.ui.clinic.first_start_wizard import ClinicPage
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label, save_cancel_buttons
 
 
 class ClinicSettingsDialog(QDialog):
     """Edit name, address, phone, logo and idle lock; `idle_minutes` holds the saved value once accepted."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.setWindowTitle("Clinic settings")
         self.setMinimumWidth(640)  # a refusal (one line naming the field and what is allowed) fits on two lines
         self.resize(720, 600)  # the Art. 15 texts are paragraphs: room for two or three at a time on a 768 screen
@@ -143,8 +143,8 @@ class ClinicSettingsDialog(QDialog):
             validate_setting(FHIR_IDENTIFIER_SYSTEM, self.fhir_edit.text())
             validate_setting(OUT_OF_HOURS_PHONE, self.out_of_hours_edit.text())
             validate_setting(POST_CARE_PRODUCT, self.post_care_edit.text())
-            save_clinic(self._db, current_actor(), details)
-            save_settings(self._db, current_actor(), {IDLE_LOCK.key: self.idle_edit.text(),
+            save_clinic(self._db, self._user.actor, details)
+            save_settings(self._db, self._user.actor, {IDLE_LOCK.key: self.idle_edit.text(),
                                                       FHIR_IDENTIFIER_SYSTEM: self.fhir_edit.text(),
                                                       OUT_OF_HOURS_PHONE: self.out_of_hours_edit.text(),
                                                       POST_CARE_PRODUCT: self.post_care_edit.text(), **privacy})

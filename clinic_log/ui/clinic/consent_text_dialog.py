@@ -23,8 +23,8 @@ from clinic_log.services.clinic.consent_texts import (
     save_consent_text,
     set_consent_validity,
 )
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.form_autosave import FormAutosave
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import save_cancel_buttons
 
 EDIT = Permission.EDIT_SETTINGS
@@ -35,9 +35,9 @@ class ConsentTextDialog(QDialog):
 
     saved = Signal(int)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         latest = latest_consent_text(db)
         self._version = latest.version
         self._validity = consent_validity(db)
@@ -53,7 +53,7 @@ class ConsentTextDialog(QDialog):
         self.validity_edit.setToolTip("A number and d, w or m: 12m is twelve months, 26w twenty-six weeks")
         self.problem_label = QLabel()
         self.autosave: FormAutosave | None = None
-        if current_user.current_actor().role not in ALLOWED[EDIT]:
+        if self._user.actor.role not in ALLOWED[EDIT]:
             self.body_edit.setReadOnly(True)
             self.validity_edit.setReadOnly(True)
             self.version_label.setText(f"Version {latest.version}. Only the owner can change the consent text.")
@@ -80,7 +80,7 @@ class ConsentTextDialog(QDialog):
             area = screen.availableGeometry()
             self.resize(min(780, area.width() - 40), min(640, area.height() - 60))
         if not self.body_edit.isReadOnly():
-            self.autosave = FormAutosave(db, "consent_text", self.typed, self.restore_typed, self)
+            self.autosave = FormAutosave(db, user.actor, "consent_text", self.typed, self.restore_typed, self)
             self.autosave.watch(self.body_edit.textChanged, self.validity_edit.textChanged)
             restored = self.autosave.restore_saved()
             if restored:
@@ -104,7 +104,7 @@ class ConsentTextDialog(QDialog):
             super().reject()
 
     def save(self) -> None:
-        actor = current_user.current_actor()
+        actor = self._user.actor
         body = self.body_edit.toPlainText()
         try:
             if self.validity_edit.text() != self._validity:

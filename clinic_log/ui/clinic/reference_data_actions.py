@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError, ImportRefused
 from clinic_log.services.clinic.reference_files import FILES, export_reference, load_reference
-from clinic_log.ui.common import current_user
+from clinic_log.ui.common.user_session import UserSession
 
 TITLE = "Reference data"
 
@@ -24,19 +24,19 @@ def _folder(parent: QWidget, caption: str) -> Path | None:
     return Path(chosen) if chosen else None
 
 
-def ask_and_export(parent: QWidget, db: Database) -> QMessageBox | None:
+def ask_and_export(parent: QWidget, db: Database, user: UserSession) -> QMessageBox | None:
     folder = _folder(parent, "Export the reference tables into the folder")
-    return None if folder is None else export_to(parent, db, folder)
+    return None if folder is None else export_to(parent, db, user, folder)
 
 
-def ask_and_load(parent: QWidget, db: Database) -> QMessageBox | None:
+def ask_and_load(parent: QWidget, db: Database, user: UserSession) -> QMessageBox | None:
     folder = _folder(parent, "Load the reviewed reference tables from the folder")
-    return None if folder is None else load_from(parent, db, folder)
+    return None if folder is None else load_from(parent, db, user, folder)
 
 
-def export_to(parent: QWidget, db: Database, folder: Path) -> QMessageBox:
+def export_to(parent: QWidget, db: Database, user: UserSession, folder: Path) -> QMessageBox:
     try:
-        written = export_reference(db, current_user.current_actor(), folder)
+        written = export_reference(db, user.actor, folder)
     except DomainError as exc:
         return _show(parent, QMessageBox.Icon.Warning, f"Nothing was exported: {exc}")
     return _show(parent, QMessageBox.Icon.Information,
@@ -44,9 +44,9 @@ def export_to(parent: QWidget, db: Database, folder: Path) -> QMessageBox:
                  "Load them back here when they are reviewed.")
 
 
-def load_from(parent: QWidget, db: Database, folder: Path) -> QMessageBox:
+def load_from(parent: QWidget, db: Database, user: UserSession, folder: Path) -> QMessageBox:
     try:
-        loaded = load_reference(db, current_user.current_actor(), folder)
+        loaded = load_reference(db, user.actor, folder)
     except ImportRefused as exc:
         box = _show(parent, QMessageBox.Icon.Warning,
                     f"The files in {folder} were refused; nothing was changed. {len(exc.problems)} problem(s):")

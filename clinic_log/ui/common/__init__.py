@@ -1,3 +1,3 @@
-"""Widgets and plumbing every page uses: the operations pipeline and its worker, the signed-in user, autosave of
-typing, typed fields, table models, progress.
+"""Widgets and plumbing every page uses: the operations pipeline and its worker, UserSession (who is logged
+in; the shell owns the one instance), autosave of typing, typed fields, table models, progress.
 """

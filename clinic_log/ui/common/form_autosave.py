@@ -27,7 +27,6 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.sessions.form_drafts import delete_form_draft, load_form_draft, save_form_draft
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import current_actor
 
 log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 600
@@ -48,12 +47,13 @@ class FormAutosave(QObject):
 
     failed = Signal(str)
 
-    def __init__(self, db: Database, form_key: str, state: Callable[[], State], restore: Callable[[State], None],
-                 parent: QWidget, delay_ms: int = AUTOSAVE_DELAY_MS, owner: Actor | None = None) -> None:
+    def __init__(self, db: Database, owner: Actor, form_key: str, state: Callable[[], State],
+                 restore: Callable[[State], None], parent: QWidget, delay_ms: int = AUTOSAVE_DELAY_MS) -> None:
+        """`owner`: whose draft it is, the user who opened the form (UserSession.actor at the time)."""
         super().__init__(parent)
         self._db, self._key = db, form_key
-        # Drafts stay this user's (the one at the computer, or `owner`) even if another one takes the computer.
-        self._owner = owner or current_actor()
+        # Drafts stay this user's (the one who opened the form) even if another one takes the computer.
+        self._owner = owner
         # `state` and `restore` are the dialog's own methods: held weakly, so the dialog and this helper form no
         # reference cycle and a dialog dropped unshown is freed at once, not by a later garbage collection.
         self._state_method, self._restore_method = WeakMethod(state), WeakMethod(restore)

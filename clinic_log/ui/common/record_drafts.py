@@ -15,18 +15,18 @@ from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from clinic_log.db.engine import Database
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.form_autosave import FormAutosave, State
+from clinic_log.ui.common.user_session import UserSession
 
 
 class RecordDrafts(QObject):
     """The autosaved typing of one part of a record page; `prefix` names the part (e.g. "contact")."""
 
-    def __init__(self, db: Database, prefix: str, state: Callable[[], State], restore: Callable[[State], None],
-                 edited: Sequence[SignalInstance], parent: QWidget) -> None:
+    def __init__(self, db: Database, user: UserSession, prefix: str, state: Callable[[], State],
+                 restore: Callable[[State], None], edited: Sequence[SignalInstance], parent: QWidget) -> None:
         super().__init__(parent)
         self._page = parent
-        self._db, self._prefix = db, prefix
+        self._db, self._user, self._prefix = db, user, prefix
         self._state, self._restore, self._edited = state, restore, tuple(edited)
         self._autosave: FormAutosave | None = None
         self._showing: tuple[int, str] | None = None
@@ -34,7 +34,8 @@ class RecordDrafts(QObject):
     def show(self, record_id: int, fill: Callable[[], Any], editable: bool) -> str | None:
         """The page shows `record_id`: `fill` puts the stored values into the fields unless the user is editing
         this record's fields already. Returns the note of restored typing, if any."""
-        showing = (record_id, current_actor().username)
+        actor = self._user.actor
+        showing = (record_id, actor.username)
         if showing == self._showing:
             if self._autosave is None or not self._autosave.changed:
                 fill()
@@ -46,7 +47,8 @@ class RecordDrafts(QObject):
         fill()
         if not editable:
             return None
-        self._autosave = FormAutosave(self._db, f"{self._prefix}:{record_id}", self._state, self._restore, self._page)
+        self._autosave = FormAutosave(self._db, actor, f"{self._prefix}:{record_id}", self._state,
+                                      self._restore, self._page)
         self._autosave.watch(*self._edited)
         return self._autosave.restore_saved()
 

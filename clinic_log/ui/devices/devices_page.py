@@ -32,10 +32,10 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.services.devices import devices, lots
 from clinic_log.services.devices.devices import DeviceRecord, NewDeviceModel
 from clinic_log.services.devices.lots import LotInput, LotRecord
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.date_field import DateField
 from clinic_log.ui.common.operations import REFERENCE, SESSIONS, changes, on_records_changed
 from clinic_log.ui.common.record_table_model import RecordTableModel
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label, record_table, save_cancel_buttons
 
 NEW_MODEL = "New model…"
@@ -65,9 +65,9 @@ def _typed_day(field: DateField) -> date | None:
 class AddDeviceDialog(QDialog):
     """Model (from the reference list, or a new one with its modality and depth range), serial, in service since."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.setWindowTitle("Add device")
         self.created_id: int | None = None
         self.model_combo = QComboBox()
@@ -115,7 +115,7 @@ class AddDeviceDialog(QDialog):
             self.new_name_edit.text(), self.modality_combo.currentData(), self.min_depth_edit.text(),
             self.max_depth_edit.text())
         try:
-            created = devices.add_device(self._db, current_actor(), model_name or "", self.serial_edit.text(),
+            created = devices.add_device(self._db, self._user.actor, model_name or "", self.serial_edit.text(),
                                          _typed_day(self.in_service_edit), new_model=new_model)
         except DomainError as exc:
             self.error_label.setText(str(exc))
@@ -127,9 +127,10 @@ class AddDeviceDialog(QDialog):
 class AddLotDialog(QDialog):
     """Lot number, expiry, device model and quantity received (typed, checked by the service: never clamped)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
         super().__init__(parent)
-        self._db, self._today = db, today
+        self._db, self._user, self._today = db, user, today
         self.setWindowTitle("Add cartridge lot")
         self.created_id: int | None = None
         self.number_edit = _line_edit("Lot number", "as printed on the box")
@@ -153,7 +154,7 @@ class AddLotDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            created = lots.add_lot(self._db, current_actor(), LotInput(
+            created = lots.add_lot(self._db, self._user.actor, LotInput(
                 self.number_edit.text(), _typed_day(self.expires_edit), self.model_combo.currentData() or "",
                 self.quantity_edit.text()), self._today)
         except DomainError as exc:
@@ -166,10 +167,10 @@ class AddLotDialog(QDialog):
 class LotExpiryDialog(QDialog):
     """Correct a lot's expiry (refused once a session names the lot)."""
 
-    def __init__(self, db: Database, lot: LotRecord, parent: QWidget | None = None,
+    def __init__(self, db: Database, user: UserSession, lot: LotRecord, parent: QWidget | None = None,
                  today: date | None = None) -> None:
         super().__init__(parent)
-        self._db, self._lot, self._today = db, lot, today
+        self._db, self._user, self._lot, self._today = db, user, lot, today
         self.setWindowTitle(f"Expiry of lot {lot.lot_number}")
         self.expires_edit = DateField("Expires on", "the expiry printed on the box, such as 2027-03-31")
         self.expires_edit.setAccessibleName("Expires on")
@@ -184,7 +185,7 @@ class LotExpiryDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            lots.change_lot_expiry(self._db, current_actor(), self._lot.id, _typed_day(self.expires_edit),
+            lots.change_lot_expiry(self._db, self._user.actor, self._lot.id, _typed_day(self.expires_edit),
                                    self._today)
         except DomainError as exc:
             self.error_label.setText(str(exc))
@@ -202,9 +203,10 @@ class DevicesPage(QWidget):
     """Devices on the left, cartridge lots on the right, each with its buttons; a line at the top says what was done
     or refused."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
         super().__init__(parent)
-        self._db, self._today = db, today
+        self._db, self._user, self._today = db, user, today
         self.message_label = QLabel()
         self.message_label.setAccessibleName("Message")
         self.message_label.setWordWrap(True)
@@ -284,8 +286,8 @@ class DevicesPage(QWidget):
 
     def refresh(self) -> None:
         chosen_device, chosen_lot = self.selected_device(), self.selected_lot()
-        self.device_model.set_records(devices.device_records(self._db, current_actor()))
-        self.lot_model.set_records(lots.lot_records(self._db, current_actor(), self._day_today()))
+        self.device_model.set_records(devices.device_records(self._db, self._user.actor))
+        self.lot_model.set_records(lots.lot_records(self._db, self._user.actor, self._day_today()))
         for view in (self.device_view, self.lot_view):
             _fit(view)
         if chosen_device is not None:
@@ -339,7 +341,7 @@ class DevicesPage(QWidget):
         self.message_label.setText(str(exc))
 
     def add_device(self) -> AddDeviceDialog:
-        dialog = AddDeviceDialog(self._db, self)
+        dialog = AddDeviceDialog(self._db, self._user, self)
 
         def added() -> None:
             self._done(f"Device {dialog.serial_edit.text().strip()} added.")
@@ -354,7 +356,7 @@ class DevicesPage(QWidget):
         if device is None:
             return
         try:
-            devices.set_in_service(self._db, current_actor(), device.id, not device.in_service, device.version)
+            devices.set_in_service(self._db, self._user.actor, device.id, not device.in_service, device.version)
         except DomainError as exc:
             self.refresh()  # shows the device as it is now
             self._refused(exc)
@@ -363,7 +365,7 @@ class DevicesPage(QWidget):
             "retired: the session form no longer offers it." if device.in_service else "is in service again."))
 
     def add_lot(self) -> AddLotDialog:
-        dialog = AddLotDialog(self._db, self, self._today)
+        dialog = AddLotDialog(self._db, self._user, self, self._today)
 
         def added() -> None:
             self._done(f"Lot {dialog.number_edit.text().strip()} added.")
@@ -377,7 +379,7 @@ class DevicesPage(QWidget):
         lot = self.selected_lot()
         if lot is None:
             return None
-        dialog = LotExpiryDialog(self._db, lot, self, self._today)
+        dialog = LotExpiryDialog(self._db, self._user, lot, self, self._today)
         dialog.accepted.connect(lambda: self._done(f"Expiry of lot {lot.lot_number} changed."))
         dialog.open()
         return dialog

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from clinic_log.db.engine import Database
 from clinic_log.services.common.progress import Progress
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.file_job_dialog import FileJobDialog
 from clinic_log.ui.sessions.history_filter_bar import OptionalDateEdit
 
@@ -50,9 +50,9 @@ class ExportDialog(FileJobDialog):
     exported = Signal(str)
     cancelled_text = "Export cancelled; no file was written."
 
-    def __init__(self, db: Database, parent: QWidget | None = None, client_ref: str = "") -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None, client_ref: str = "") -> None:
         super().__init__("Export", "Export result", parent)
-        self._db = db
+        self._db, self._user = db, user
         self.kind_combo = QComboBox()
         self.kind_combo.addItem("Sessions", "sessions")
         self.kind_combo.addItem("One client's data (subject access)", "client")
@@ -146,7 +146,7 @@ class ExportDialog(FileJobDialog):
             from clinic_log.services.exchange.exporter import export_sessions
 
             def work(progress: Progress) -> str:
-                count = export_sessions(self._db, current_actor(), fmt, path, first, last, times=times,
+                count = export_sessions(self._db, self._user.actor, fmt, path, first, last, times=times,
                                         progress=progress, with_photos=with_photos)
                 return f"Exported {count} {'bundle entries' if fmt == 'fhir' else 'rows'} to {path}"
         else:
@@ -157,7 +157,7 @@ class ExportDialog(FileJobDialog):
             from clinic_log.services.exchange.subject_access import export_client, photos_folder_of
 
             def work(progress: Progress) -> str:
-                data = export_client(self._db, current_actor(), ref, fmt, path)
+                data = export_client(self._db, self._user.actor, ref, fmt, path)
                 count = len(data.photo_ids)
                 photos = (f", and their {count} photo{'s' if count != 1 else ''} to {photos_folder_of(path).name}"
                           if fmt == "json" and data.photo_ids else "")

@@ -29,8 +29,8 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.errors import DomainError, ImportRefused
 from clinic_log.services.common.progress import Progress
 from clinic_log.services.exchange.importer import ImportResult
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import EVERYTHING, changes
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.file_job_dialog import FileJobDialog
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,9 @@ class ImportDialog(FileJobDialog):
     imported = Signal(str)
     cancelled_text = "Import cancelled; nothing of the file was stored."
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__("Import", "Import result", parent)
-        self._db = db
+        self._db, self._user = db, user
         self.kind_combo = QComboBox()
         for key, label in KINDS:
             self.kind_combo.addItem(label, key)
@@ -118,7 +118,7 @@ class ImportDialog(FileJobDialog):
         from clinic_log.services.exchange import importer
 
         def work(progress: Progress) -> ImportResult:
-            actor = current_actor()
+            actor = self._user.actor
             if kind == "practitioners":
                 return importer.import_practitioners(self._db, actor, path)
             if kind == "clients":

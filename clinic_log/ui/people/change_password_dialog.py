@@ -23,7 +23,7 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.services.people import auth
 from clinic_log.services.people.passwords import PasswordRefused
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label
 from clinic_log.ui.people.login_dialog import locked_message
 
@@ -64,10 +64,10 @@ def password_edit(name: str) -> QLineEdit:
 class ChangePasswordDialog(QDialog):
     """Current password, new password, new password again; Enter changes it. Accepted once it is changed."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._actor = current_actor()  # whoever opened it, even if someone else logs in meanwhile
+        self._actor = user.actor  # whoever opened it, even if someone else logs in meanwhile
         self._runner = BackgroundRunner(self)
         self.setObjectName("changePasswordDialog")
         self.setWindowTitle("Change password")

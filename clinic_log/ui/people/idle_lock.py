@@ -21,7 +21,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.sessions.startup_queries import FirstScreen
 from clinic_log.settings import CLINIC_NAME, IDLE_LOCK
-from clinic_log.ui.common.current_user import current_actor, sign_in, user_session
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.login_dialog import LoginDialog
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
@@ -83,12 +83,14 @@ class SessionGuard(QObject):
     user_changed = Signal(object)  # the Actor who took over from another user (lock screen or switch)
     revoked = Signal(str)  # a service refused the user's login (deactivated, other role): back to the login
 
-    def __init__(self, window: QMainWindow, db: Database, first_screen: FirstScreen | None = None) -> None:
-        """`first_screen`: the window's reader holder (the settings before the ORM loads); without one, the
+    def __init__(self, window: QMainWindow, db: Database, user: UserSession,
+                 first_screen: FirstScreen | None = None) -> None:
+        """`user`: the shell's holder of who is logged in, which each login here fills. `first_screen`: the
+        window's reader holder (the settings before the ORM loads); without one, the
         services."""
         super().__init__(window)
         self._window = window
-        self._db = db
+        self._db, self._user = db, user
         self._first_screen = first_screen or FirstScreen(db, plain=False)
         self.locked = False
         self.covers: list[LockCover] = []
@@ -115,9 +117,9 @@ class SessionGuard(QObject):
         """Lock (through the revocation listener) when the logged-in user no longer stands as they logged in."""
         from clinic_log.services.common.authority import check_login  # SQLAlchemy: not at start-up, only when checking
 
-        actor = user_session().actor
-        if self.locked or actor is None:
+        if self.locked or not self._user.signed_in:
             return
+        actor = self._user.actor
         # AuthorityRevoked: the revocation listener locks; a busy database is asked again next time.
         with contextlib.suppress(DomainError):
             check_login(self._db, actor)
@@ -167,7 +169,7 @@ class SessionGuard(QObject):
             central.setVisible(False)
         self.covers = [LockCover(w) for w in QApplication.topLevelWidgets() if w.isVisible() and self._needs_cover(w)]
         self.locked_changed.emit(True)
-        user = current_actor().username
+        user = self._user.actor.username
         prompt = why or f"Locked after {self.idle_minutes} minutes without use."
         dialog = self._dialog(f"{prompt} Log in to continue (another user may log in instead).", user, "&Quit")
         dialog.finished.connect(lambda result: self._unlocked(dialog, result))
@@ -212,7 +214,7 @@ class SessionGuard(QObject):
 
     def switch_user(self) -> LoginDialog:
         """Ask for another user's login; cancelling keeps the current user."""
-        dialog = self._dialog(f"Logged in as {current_actor().username}. Log in as another user.", "", "Cancel")
+        dialog = self._dialog(f"Logged in as {self._user.actor.username}. Log in as another user.", "", "Cancel")
         dialog.finished.connect(lambda result: self._switched(dialog, result))
         dialog.open()
         return dialog
@@ -226,13 +228,13 @@ class SessionGuard(QObject):
         """`actor` now uses the computer. If that is someone else, the previous user's open windows are put away
         first: what was typed is kept as that user's drafts (it comes back when they open the form again) and
         the windows close, so nobody works in or reads another user's open forms."""
-        previous = user_session().actor
+        previous = self._user.actor if self._user.signed_in else None
         changed = previous is not None and (previous.username, previous.role) != (actor.username, actor.role)
         if changed:
             for window in QApplication.topLevelWidgets():
                 if shiboken6.isValid(window) and window.isVisible() and self._other_window(window):
                     put_away(window)
-        sign_in(actor)
+        self._user.sign_in(actor)
         if changed:
             self.user_changed.emit(actor)
 

@@ -36,12 +36,12 @@ from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.people import people
 from clinic_log.services.people.people import CredentialInput, CredentialView, PractitionerDetails, PractitionerRecord
 from clinic_log.services.review.reminders import REMINDER_DAYS, expiring_credentials
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.date_typing import type_dates_whole
 from clinic_log.ui.common.number_field import NumberField, number_text
 from clinic_log.ui.common.operations import PEOPLE, on_records_changed
 from clinic_log.ui.common.record_drafts import RecordDrafts
 from clinic_log.ui.common.record_table_model import RecordTableModel
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label, record_table, save_cancel_buttons
 
 ROLE_LABELS = {PractitionerRole.ESTHETICIAN: "Esthetician", PractitionerRole.NURSE: "Nurse",
@@ -123,9 +123,10 @@ def _date_edit(name: str) -> tuple[QCheckBox, QDateEdit]:
 class CredentialDialog(QDialog):
     """Add or edit one credential: kind, number, issuing body, issue and expiry dates, required for signing."""
 
-    def __init__(self, db: Database, practitioner: PractitionerRecord, credential: CredentialView | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, practitioner: PractitionerRecord,
+                 credential: CredentialView | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._user = user
         self._db, self._practitioner, self._credential = db, practitioner, credential
         self.setWindowTitle(f"{'Edit' if credential else 'Add'} credential — {practitioner.full_name}")
         self.kind_combo = QComboBox()
@@ -184,7 +185,7 @@ class CredentialDialog(QDialog):
         and the next save starts from what is stored now."""
         opened, typed = self._opened, self._input()
         assert opened is not None
-        self._show(people.credential_input(people.get_credential(self._db, current_actor(), credential_id)))
+        self._show(people.credential_input(people.get_credential(self._db, self._user.actor, credential_id)))
         stored = self._input()
         self._show(CredentialInput(**after_refusal(asdict(typed), asdict(opened), asdict(stored))))
         self._opened = stored
@@ -200,9 +201,9 @@ class CredentialDialog(QDialog):
     def _save(self) -> None:
         try:
             if self._credential is None:
-                people.add_credential(self._db, current_actor(), self._practitioner.id, self._input())
+                people.add_credential(self._db, self._user.actor, self._practitioner.id, self._input())
             else:
-                people.update_credential(self._db, current_actor(), self._credential.id, self._input(),
+                people.update_credential(self._db, self._user.actor, self._credential.id, self._input(),
                                          opened_with=self._opened)
         except ChangedElsewhere as exc:
             assert self._credential is not None
@@ -216,9 +217,9 @@ class CredentialDialog(QDialog):
 
 
 class NewPractitionerDialog(QDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.setWindowTitle("New practitioner")
         self.username_edit = QLineEdit()
         self.username_edit.setAccessibleName("Username")
@@ -244,7 +245,7 @@ class NewPractitionerDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            created = people.create_practitioner(self._db, current_actor(), PractitionerDetails(
+            created = people.create_practitioner(self._db, self._user.actor, PractitionerDetails(
                 self.username_edit.text().strip(), self.full_name_edit.text().strip(), self.role_combo.currentData(),
                 self.supervision_check.isChecked(), _typed_cap(self.cap_edit)))
         except DomainError as exc:
@@ -272,12 +273,13 @@ class PractitionersPage(QWidget):
 
     saved = Signal()
 
-    def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._today = today or date.today()
         self._opened: PractitionerRecord | None = None  # the selected practitioner as shown when editing began
-        self.editable = current_actor().role in ALLOWED[Permission.MANAGE_PEOPLE]
+        self.editable = self._user.actor.role in ALLOWED[Permission.MANAGE_PEOPLE]
 
         self.reminders_label = QLabel()
         self.reminders_label.setObjectName("credentialReminders")
@@ -374,7 +376,7 @@ class PractitionersPage(QWidget):
         self.credentials_view.doubleClicked.connect(self._edit_selected_credential)
         # details being edited stay with their practitioner: kept on selecting another, not overwritten when a
         # credential is saved, and back after a crash
-        self.drafts = RecordDrafts(db, "practitioner", self.typed, self.restore_typed,
+        self.drafts = RecordDrafts(db, user, "practitioner", self.typed, self.restore_typed,
                                    [self.full_name_edit.textChanged, self.role_combo.currentIndexChanged,
                                     self.supervision_check.toggled, self.cap_edit.textChanged], self)
         self.refresh()
@@ -385,7 +387,7 @@ class PractitionersPage(QWidget):
     # --- loading ---------------------------------------------------------------------------------
 
     def refresh(self, keep_id: int | None = None) -> None:
-        self.model.set_records(people.practitioner_records(self._db, current_actor()))
+        self.model.set_records(people.practitioner_records(self._db, self._user.actor))
         self.view.resizeColumnsToContents()
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._show_reminders()
@@ -416,7 +418,7 @@ class PractitionersPage(QWidget):
         and the next save starts from what is stored now."""
         opened = self._opened
         assert opened is not None
-        stored = next(r for r in people.practitioner_records(self._db, current_actor()) if r.id == practitioner_id)
+        stored = next(r for r in people.practitioner_records(self._db, self._user.actor) if r.id == practitioner_id)
         self.restore_typed(after_refusal(self.typed(), _details_state(opened), _details_state(stored)))
         self._opened = stored
         self.refresh(practitioner_id)  # the list shows what is stored now; the typing stays (record_drafts.py)
@@ -481,7 +483,7 @@ class PractitionersPage(QWidget):
             return
         try:
             opened = self._opened or record  # set by fill() whenever another practitioner is shown
-            people.update_practitioner(self._db, current_actor(), record.id, self.full_name_edit.text(),
+            people.update_practitioner(self._db, self._user.actor, record.id, self.full_name_edit.text(),
                                        self.role_combo.currentData(), self.supervision_check.isChecked(),
                                        _typed_cap(self.cap_edit), opened_with=_details_of(opened))
         except ChangedElsewhere as exc:
@@ -499,14 +501,14 @@ class PractitionersPage(QWidget):
         if record is None:
             return
         try:
-            people.set_practitioner_active(self._db, current_actor(), record.id, not record.active)
+            people.set_practitioner_active(self._db, self._user.actor, record.id, not record.active)
         except DomainError as exc:
             self._refused(exc)
             return
         self._done(f"{record.full_name} is {'deactivated' if record.active else 'active again'}.", record.id)
 
     def new_practitioner(self) -> NewPractitionerDialog:
-        dialog = NewPractitionerDialog(self._db, self)
+        dialog = NewPractitionerDialog(self._db, self._user, self)
         dialog.accepted.connect(lambda: self._done("Practitioner added.", dialog.created_id))
         dialog.open()
         return dialog
@@ -520,7 +522,7 @@ class PractitionersPage(QWidget):
         record = self.selected()
         if record is None or not self.editable:
             return None
-        dialog = CredentialDialog(self._db, record, credential, self)
+        dialog = CredentialDialog(self._db, self._user, record, credential, self)
         dialog.accepted.connect(lambda: self._done("Credential saved.", record.id))
         dialog.open()
         return dialog

@@ -24,9 +24,9 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.people import auth, people
 from clinic_log.services.people.auth import UserView
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import PEOPLE, on_records_changed
 from clinic_log.ui.common.record_table_model import RecordTableModel
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label, record_table
 from clinic_log.ui.people.change_password_dialog import password_dialog_layout, password_edit
 
@@ -45,9 +45,9 @@ def _status(user: UserView) -> str:
 class NewUserDialog(QDialog):
     """Username, full name, role, linked practitioner (required for practitioners), password twice."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.setWindowTitle("New user")
         self.username_edit = QLineEdit()
         self.username_edit.setAccessibleName("Username")
@@ -60,7 +60,7 @@ class NewUserDialog(QDialog):
         self.practitioner_combo = QComboBox()
         self.practitioner_combo.setAccessibleName("Practitioner")
         self.practitioner_combo.addItem("— none —", None)
-        for p in people.practitioner_records(db, current_actor(), include_inactive=False):
+        for p in people.practitioner_records(db, self._user.actor, include_inactive=False):
             self.practitioner_combo.addItem(f"{p.full_name} ({p.username})", p.username)
         self.password_edit = password_edit("Password")
         self.confirm_edit = password_edit("Repeat password")
@@ -85,7 +85,7 @@ class NewUserDialog(QDialog):
             return
         try:
             self.created = auth.create_user(
-                self._db, current_actor(), self.username_edit.text().strip(), self.full_name_edit.text().strip(),
+                self._db, self._user.actor, self.username_edit.text().strip(), self.full_name_edit.text().strip(),
                 self.role_combo.currentData(), self.password_edit.text(), self.practitioner_combo.currentData())
         except DomainError as exc:
             self.error_label.setText(str(exc))
@@ -94,11 +94,10 @@ class NewUserDialog(QDialog):
 
 
 class ResetPasswordDialog(QDialog):
-    def __init__(self, db: Database, user: UserView, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, target: UserView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
-        self._user = user
-        self.setWindowTitle(f"Reset password — {user.username}")
+        self._db, self._user, self._target = db, user, target
+        self.setWindowTitle(f"Reset password — {target.username}")
         self.password_edit = password_edit("New password")
         self.confirm_edit = password_edit("Repeat password")
         self.error_label = problem_label()
@@ -111,14 +110,14 @@ class ResetPasswordDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.rule_label = password_dialog_layout(
             self, form, self.error_label, buttons,
-            f"A new password for {user.full_name} ({user.username}); any lockout is lifted.")
+            f"A new password for {target.full_name} ({target.username}); any lockout is lifted.")
 
     def _reset(self) -> None:
         if self.password_edit.text() != self.confirm_edit.text():
             self.error_label.setText("Repeat password: the two passwords differ; type the same password twice.")
             return
         try:
-            auth.reset_password(self._db, current_actor(), self._user.id, self.password_edit.text())
+            auth.reset_password(self._db, self._user.actor, self._target.id, self.password_edit.text())
         except DomainError as exc:
             self.error_label.setText(str(exc))
             return
@@ -128,9 +127,9 @@ class ResetPasswordDialog(QDialog):
 class UsersPage(QWidget):
     """List of users with the New…, Deactivate and Reset password… buttons."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.model: RecordTableModel[UserView] = RecordTableModel([
             ("Username", lambda u: u.username), ("Full name", lambda u: u.full_name),
             ("Role", lambda u: ROLE_LABELS.get(UserRole(u.role), u.role)),
@@ -163,7 +162,7 @@ class UsersPage(QWidget):
         self._update_buttons()
 
     def refresh(self) -> None:
-        self.model.set_records(auth.list_users(self._db, current_actor()))
+        self.model.set_records(auth.list_users(self._db, self._user.actor))
         self.view.resizeColumnsToContents()
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._update_buttons()
@@ -184,7 +183,7 @@ class UsersPage(QWidget):
         self.reset_button.setEnabled(user is not None and user.active)
 
     def new_user(self) -> NewUserDialog:
-        dialog = NewUserDialog(self._db, self)
+        dialog = NewUserDialog(self._db, self._user, self)
         dialog.accepted.connect(lambda: self._after_create(dialog))
         dialog.open()
         return dialog
@@ -204,7 +203,7 @@ class UsersPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            auth.deactivate_user(self._db, current_actor(), user.id)
+            auth.deactivate_user(self._db, self._user.actor, user.id)
         except DomainError as exc:
             self.message_label.setText(str(exc))
             return
@@ -219,7 +218,7 @@ class UsersPage(QWidget):
         user = self.selected_user()
         if user is None:
             return None
-        dialog = ResetPasswordDialog(self._db, user, self)
+        dialog = ResetPasswordDialog(self._db, self._user, user, self)
         dialog.accepted.connect(lambda: self._after_reset(user))
         dialog.open()
         return dialog

@@ -31,8 +31,8 @@ from clinic_log.domain.enums import PhotoUse, PhotoView
 from clinic_log.services.photos.images import CameraTime, camera_time_of
 from clinic_log.services.photos.photo_page import AddChoices, add_choices
 from clinic_log.services.photos.photos import AddResult, add_photos
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.operations import PHOTOS, DatabaseOp, QueryOp
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label
 
 NO_SESSION = "(no session)"
@@ -60,10 +60,10 @@ def camera_line(path: Path, found: CameraTime | None) -> str:
 
 
 class AddPhotosDialog(QDialog):
-    def __init__(self, db: Database, client_ref: str, client_name: str, paths: Sequence[Path],
+    def __init__(self, db: Database, user: UserSession, client_ref: str, client_name: str, paths: Sequence[Path],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._client_ref = client_ref
         self.paths = list(paths)
         self.choices: AddChoices | None = None
@@ -127,7 +127,7 @@ class AddPhotosDialog(QDialog):
         self.resize(560, 520)
         self.view_combo.setFocus()
 
-        actor = current_user.current_actor()
+        actor = self._user.actor
         QueryOp(db, self, "Add photos", lambda db: add_choices(db, actor, client_ref), self._show_choices,
                 failure=lambda exc: self.problem_label.setText(str(exc))).run_in_background()
         files = files_in(self.paths)
@@ -170,7 +170,7 @@ class AddPhotosDialog(QDialog):
         if self.outcome is not None:  # the button reads "Close" once the files were added
             self.accept()
             return
-        actor = current_user.current_actor()
+        actor = self._user.actor
         ref, paths = self._client_ref, list(self.paths)
         view, use = self.view_combo.currentData(), self.use_combo.currentData()
         session_id, area = self.session_combo.currentData(), self.area_combo.currentData()

@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PhotoView, TakenAtSource
 from clinic_log.domain.errors import DomainError
 from clinic_log.services.photos.photos import AddResult, PhotoInfo, add_photos, list_photos, original
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import CLIENTS, DatabaseOp, QueryOp, show_failure
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.camera_source import CameraSource, QtCameraSource
 
 log = logging.getLogger(__name__)
@@ -70,11 +71,12 @@ def _discard(path: Path) -> None:
         path.parent.rmdir()
 
 
-def store_capture(db: Database, client_ref: str, image_path: Path, taken: datetime, view: PhotoView,
+def store_capture(db: Database, actor: Actor, client_ref: str, image_path: Path, taken: datetime, view: PhotoView,
                   session_id: int | None, area: str | None) -> AddResult:
-    """Store the saved picture as a photo taken at the moment of capture, then remove the temporary file."""
+    """Store the saved picture as a photo taken at the moment of capture (by `actor`), then remove the temporary
+    file."""
     try:
-        return add_photos(db, current_actor(), client_ref, [image_path], session_id=session_id, view=view,
+        return add_photos(db, actor, client_ref, [image_path], session_id=session_id, view=view,
                           area=area, taken=taken, taken_source=TakenAtSource.CAPTURE)
     finally:
         _discard(image_path)
@@ -83,11 +85,11 @@ def store_capture(db: Database, client_ref: str, image_path: Path, taken: dateti
 class CaptureDialog(QDialog):
     """The camera window for one client (and optionally one of their sessions and an area)."""
 
-    def __init__(self, db: Database, client_ref: str, client_name: str, *, view: PhotoView = PhotoView.FRONT,
-                 session_id: int | None = None, area: str | None = None, source: CameraSource | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, client_ref: str, client_name: str, *,
+                 view: PhotoView = PhotoView.FRONT, session_id: int | None = None, area: str | None = None,
+                 source: CameraSource | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._client_ref = client_ref
         self._session_id = session_id
         self._area = area
@@ -223,8 +225,9 @@ class CaptureDialog(QDialog):
         ref = self._client_ref
 
         def newest(db: Database) -> tuple[PhotoInfo, bytes] | None:
-            found = list_photos(db, current_actor(), ref, view=view, include_voided=False)
-            return (found[0], original(db, current_actor(), found[0].id).data) if found else None
+            actor = self._user.actor
+            found = list_photos(db, actor, ref, view=view, include_voided=False)
+            return (found[0], original(db, actor, found[0].id).data) if found else None
 
         QueryOp(self._db, self, "Earlier photo", newest, self._show_ghost, key="ghost").run_in_background()
 
@@ -314,7 +317,7 @@ class CaptureDialog(QDialog):
         self.message.setText("Storing the picture…")
         view, ref, session_id, area = self.chosen_view, self._client_ref, self._session_id, self._area
         DatabaseOp(self._db, self, "Store the photo",
-                   lambda db: store_capture(db, ref, path, taken, view, session_id, area),
+                   lambda db: store_capture(db, self._user.actor, ref, path, taken, view, session_id, area),
                    self._stored, kinds={CLIENTS}, failure=self._not_stored).run_in_background()
 
     def _stored(self, result: AddResult) -> None:

@@ -33,8 +33,8 @@ from clinic_log.domain.enums import PhotoView
 from clinic_log.reports.sheet_data import ComparisonSide, PhotoComparison
 from clinic_log.services.photos.comparison import comparison, file_name, save_comparison_pdf, save_comparison_png
 from clinic_log.services.photos.photos import ComparisonPair, PhotoInfo, comparison_pair
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.operations import AUDIT, DatabaseOp, QueryOp
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label
 
 MIN_ZOOM, MAX_ZOOM, ZOOM_STEP = 1.0, 8.0, 1.25
@@ -191,11 +191,11 @@ def png_bytes(image: QImage) -> bytes:
 
 
 class CompareDialog(QDialog):
-    def __init__(self, db: Database, client_ref: str, client_name: str, photos: Sequence[PhotoInfo],
+    def __init__(self, db: Database, user: UserSession, client_ref: str, client_name: str, photos: Sequence[PhotoInfo],
                  session_numbers: dict[int, int | None], view: PhotoView, after: PhotoInfo | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._client_ref = client_ref
         self._photos = [p for p in photos if not p.voided]
         self._numbers = dict(session_numbers)
@@ -324,7 +324,7 @@ class CompareDialog(QDialog):
             for photo in of_view:
                 combo.addItem(photo_label(photo, self._numbers), photo.id)
         self._filling = False
-        actor, ref = current_user.current_actor(), self._client_ref
+        actor, ref = self._user.actor, self._client_ref
         QueryOp(self._db, self, "Compare photos", lambda db: comparison_pair(db, actor, ref, view), self._pair,
                 key="pair").run_in_background()
 
@@ -348,7 +348,7 @@ class CompareDialog(QDialog):
         before, after = self.before_combo.currentData(), self.after_combo.currentData()
         if not isinstance(before, int) or not isinstance(after, int):
             return
-        actor = current_user.current_actor()
+        actor = self._user.actor
         self.problem_label.clear()
         QueryOp(self._db, self, "Compare photos", lambda db: comparison(db, actor, before, after), self._show,
                 failure=lambda exc: self.problem_label.setText(str(exc)), key="images").run_in_background()
@@ -377,14 +377,14 @@ class CompareDialog(QDialog):
         out = self._target("Save the comparison as an image", "png", "PNG image (*.png)")
         if out is None or self.shown is None:
             return
-        found, actor, png = self.shown, current_user.current_actor(), png_bytes(self.rendered())
+        found, actor, png = self.shown, self._user.actor, png_bytes(self.rendered())
         self._save("Save comparison", lambda db: save_comparison_png(db, actor, found, png, out), out)
 
     def save_pdf(self) -> None:
         out = self._target("Save the comparison for the client", "pdf", "PDF (*.pdf)")
         if out is None or self.shown is None:
             return
-        found, actor = self.shown, current_user.current_actor()
+        found, actor = self.shown, self._user.actor
         self._save("Save comparison", lambda db: save_comparison_pdf(db, actor, found, out), out)
 
     def _save(self, name: str, work: Callable[[Database], None], out: Path) -> None:

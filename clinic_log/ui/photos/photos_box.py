@@ -34,8 +34,8 @@ from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.clients.consents import EXPIRED, VALID, ConsentStatus
 from clinic_log.services.photos.photo_page import ClientPhotos, client_photos
 from clinic_log.services.photos.photos import PhotoInfo
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.operations import CLIENTS, PHOTOS, QueryOp, on_records_changed
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.thumbnail_model import PHOTO_ROLE, ThumbnailLoader, ThumbnailModel
 
 ICON = QSize(96, 96)
@@ -99,9 +99,10 @@ class PhotosBox(QGroupBox):
 
     sign_consent_requested = Signal(object)
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
         super().__init__("Photos", parent)
-        self._db = db
+        self._db, self._user = db, user
         self._today = today
         self._client: tuple[str, str] | None = None  # (ref, name)
         self.shown: ClientPhotos | None = None
@@ -146,10 +147,10 @@ class PhotosBox(QGroupBox):
         layout.addWidget(self.consent_label)
         layout.addLayout(buttons)
         layout.addWidget(self.empty_label)
-        loader = ThumbnailLoader(db, self, ICON)  # one query for what all the strips show
+        loader = ThumbnailLoader(db, user, self, ICON)  # one query for what all the strips show
         for view in PhotoView:
             strip = PhotoStrip(view)
-            model = ThumbnailModel(db, self, ICON, loader)
+            model = ThumbnailModel(db, user, self, ICON, loader)
             strip.setModel(model)
             strip.customContextMenuRequested.connect(lambda at, s=strip: self._menu(s, at))
             strip.doubleClicked.connect(lambda index, v=view: self._compare_from(v, index))
@@ -166,7 +167,7 @@ class PhotosBox(QGroupBox):
             layout.addWidget(row)
             self.strips[view], self.models[view], self._rows[view] = strip, model, row
         on_records_changed(self, {PHOTOS, CLIENTS}, self.reload)
-        current_user.user_session().changed.connect(self._user_changed)  # what the new user may do
+        user.changed.connect(self._user_changed)  # what the new user may do
 
     # --- showing --------------------------------------------------------------------------------
 
@@ -184,7 +185,7 @@ class PhotosBox(QGroupBox):
     def reload(self) -> None:
         if self._client is None:
             return
-        actor = current_user.current_actor()
+        actor = self._user.actor
         ref, today = self._client[0], self._today()
         allowed = actor.role in ALLOWED[Permission.VIEW_PHOTOS]
         self.setVisible(allowed)  # every role today; a role added later may not
@@ -262,7 +263,7 @@ class PhotosBox(QGroupBox):
             return None
         from clinic_log.ui.photos.add_photos_dialog import AddPhotosDialog
 
-        dialog = AddPhotosDialog(self._db, self._client[0], self._client[1], list(paths), parent=self)
+        dialog = AddPhotosDialog(self._db, self._user, self._client[0], self._client[1], list(paths), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -273,7 +274,7 @@ class PhotosBox(QGroupBox):
             return None
         from clinic_log.ui.photos.capture_dialog import CaptureDialog
 
-        dialog = CaptureDialog(self._db, self._client[0], self._client[1], view=view, parent=self)
+        dialog = CaptureDialog(self._db, self._user, self._client[0], self._client[1], view=view, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -309,7 +310,7 @@ class PhotosBox(QGroupBox):
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         void = menu.addAction("Void photo…", lambda: self.open_void(photo))
-        void.setEnabled(not photo.voided and current_user.current_actor().role in ALLOWED[Permission.VOID_PHOTOS])
+        void.setEnabled(not photo.voided and self._user.actor.role in ALLOWED[Permission.VOID_PHOTOS])
         compare = menu.addAction(f"Compare {photo.view.label}…", lambda: self.open_compare(photo.view, photo))
         compare.setEnabled(not photo.voided)
         return menu
@@ -317,7 +318,7 @@ class PhotosBox(QGroupBox):
     def open_void(self, photo: PhotoInfo) -> QWidget:
         from clinic_log.ui.photos.void_photo_dialog import VoidPhotoDialog
 
-        dialog = VoidPhotoDialog(self._db, photo, parent=self)
+        dialog = VoidPhotoDialog(self._db, self._user, photo, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -338,8 +339,8 @@ class PhotosBox(QGroupBox):
                 return None
         from clinic_log.ui.photos.compare_dialog import CompareDialog
 
-        dialog = CompareDialog(self._db, self._client[0], self._client[1], standing, self.shown.session_numbers,
-                               view, after=after, parent=self)
+        dialog = CompareDialog(self._db, self._user, self._client[0], self._client[1], standing,
+                               self.shown.session_numbers, view, after=after, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

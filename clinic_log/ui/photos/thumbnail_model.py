@@ -27,8 +27,8 @@ from PySide6.QtWidgets import QWidget
 from clinic_log.db.engine import Database
 from clinic_log.services.photos.photo_page import thumbnails
 from clinic_log.services.photos.photos import PhotoInfo
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.operations import QueryOp
+from clinic_log.ui.common.user_session import NotLoggedIn, UserSession
 
 PHOTO_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's PhotoInfo
 VOIDED_GREY = QBrush(QColor("#6e6e6e"))
@@ -75,9 +75,9 @@ class ThumbnailLoader(QObject):
     """Reads the thumbnails its models ask for: the ids asked during one pass of the event loop go to the worker
     as one query, are decoded there, and each model gets the ones it asked for."""
 
-    def __init__(self, db: Database, owner: QWidget, size: QSize) -> None:
+    def __init__(self, db: Database, user: UserSession, owner: QWidget, size: QSize) -> None:
         super().__init__(owner)
-        self._db = db
+        self._db, self._user = db, user
         self._owner = owner
         self._size = size
         self._waiting: dict[int, list[ThumbnailModel]] = {}
@@ -101,8 +101,8 @@ class ThumbnailLoader(QObject):
         if not ids:
             return
         try:
-            actor = current_user.current_actor()
-        except current_user.NotLoggedIn:  # a paint after logging out: nothing is read for nobody
+            actor = self._user.actor
+        except NotLoggedIn:  # a paint after logging out: nothing is read for nobody
             self._drop(ids)
             return
         ratio = self._owner.devicePixelRatioF()  # sharp at 200 %: decoded at the screen's pixels
@@ -133,10 +133,11 @@ class ThumbnailModel(QAbstractListModel):
     """Rows are photos (newest first, as given); the decoration is the thumbnail once it has been read, a grey
     placeholder until then. Thumbnails are read through `loader` (one of its own when none is given)."""
 
-    def __init__(self, db: Database, owner: QWidget, icon_size: QSize, loader: ThumbnailLoader | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, owner: QWidget, icon_size: QSize,
+                 loader: ThumbnailLoader | None = None) -> None:
         super().__init__(owner)
         self._icon_size = icon_size
-        self._loader = loader or ThumbnailLoader(db, owner, icon_size)
+        self._loader = loader or ThumbnailLoader(db, user, owner, icon_size)
         self._photos: list[PhotoInfo] = []
         self._numbers: dict[int, int | None] = {}
         self._row_of: dict[int, int] = {}

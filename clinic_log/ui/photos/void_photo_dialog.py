@@ -8,15 +8,15 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from clinic_log.db.engine import Database
 from clinic_log.domain.errors import ChangedMeanwhile
 from clinic_log.services.photos.photos import PhotoInfo, void_photo
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.operations import PHOTOS, DatabaseOp, changes
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label
 
 
 class VoidPhotoDialog(QDialog):
-    def __init__(self, db: Database, photo: PhotoInfo, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, photo: PhotoInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.photo = photo
         self.setWindowTitle(f"Void photo {photo.id}")
         self.about = QLabel(f"{photo.view.label} photo taken {photo.taken_at.astimezone():%Y-%m-%d %H:%M} by "
@@ -42,7 +42,7 @@ class VoidPhotoDialog(QDialog):
         self.resize(460, self.sizeHint().height())
 
     def void(self) -> None:
-        actor = current_user.current_actor()
+        actor = self._user.actor
         reason, photo = self.reason_edit.text(), self.photo
         self.void_button.setEnabled(False)
 

@@ -25,10 +25,10 @@ from clinic_log.db.engine import Database
 from clinic_log.services.devices.lots import LotRecord, StockWarnings
 from clinic_log.services.review.dashboard import Dashboard, GroupRate
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import PEOPLE, REFERENCE, SESSIONS, on_records_changed
 from clinic_log.ui.common.progress_dialog import run_with_progress
 from clinic_log.ui.common.rows_table_model import RowsTableModel, fit_columns, make_table_view
+from clinic_log.ui.common.user_session import UserSession
 
 if TYPE_CHECKING:
     from PySide6.QtCharts import QChartView
@@ -98,10 +98,10 @@ def stock_text(stock: StockWarnings | None, today: date) -> str:
 class DashboardPage(QWidget):
     """The figures, computed when the page is made (`load`) and again on Refresh figures or a records change."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, today: date | None = None,
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None, *, today: date | None = None,
                  load: bool = True) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._today = today
         self._background = BackgroundRunner(self)
         on_records_changed(self, {SESSIONS, PEOPLE, REFERENCE}, self.reload)  # when next shown, if hidden
@@ -175,7 +175,7 @@ class DashboardPage(QWidget):
         from clinic_log.services.review.dashboard import load_dashboard
 
         run_with_progress(self._background, self, "Dashboard", "Computing the dashboard figures…",
-                          lambda progress: load_dashboard(self._db, current_actor(), today, progress),
+                          lambda progress: load_dashboard(self._db, self._user.actor, today, progress),
                           self.show_dashboard, self._failed, key="dashboard", on_cancel=self._cancelled)
 
     def _cancelled(self) -> None:

@@ -21,10 +21,10 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.review.recall import RecallRow, lot_suggestions, recall_lot
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.operations import SESSIONS, QueryOp, on_records_changed
 from clinic_log.ui.common.rows_table_model import RowsTableModel, fit_columns, make_table_view
 from clinic_log.ui.common.suggestions import Suggestions
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.session_table_model import load_area_labels
 
 HEADERS = ("Session", "Date", "Client ref", "Client", "Phone", "E-mail", "Practitioner", "Area")
@@ -45,9 +45,9 @@ class RecallPage(QWidget):
 
     session_activated = Signal(int)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._background = BackgroundRunner(self)
         self._rows: list[RecallRow] = []
         self._lot = ""
@@ -96,7 +96,7 @@ class RecallPage(QWidget):
 
     def _suggest_lots(self, typed: str) -> None:
         """The lots whose number holds what was typed, any case, offered under the box."""
-        QueryOp(self._db, self, "Lot suggestions", lambda db: lot_suggestions(db, current_actor(), typed),
+        QueryOp(self._db, self, "Lot suggestions", lambda db: lot_suggestions(db, self._user.actor, typed),
                 lambda lots: self.lot_suggestions.show(typed, [(lot, lot) for lot in lots]),
                 key="lot suggestions").run_in_background()
 
@@ -118,7 +118,7 @@ class RecallPage(QWidget):
         lot = self.lot_edit.text().strip()
         self.summary_label.setText(f"Searching lot {lot}…")
         self.find_button.setEnabled(False)
-        self._background.run("recall", lambda: recall_lot(self._db, current_actor(), lot),
+        self._background.run("recall", lambda: recall_lot(self._db, self._user.actor, lot),
                              lambda rows: self._show(lot, rows), self._failed)
 
     def _show(self, lot: str, rows: list[RecallRow]) -> None:
@@ -129,7 +129,7 @@ class RecallPage(QWidget):
               r.phone or "—", r.email or "—", r.practitioner, self._area_labels.get(r.area, r.area)) for r in rows],
             keys=[r.session_id for r in rows])
         fit_columns(self.view)
-        self.export_button.setEnabled(bool(rows) and current_actor().role in ALLOWED[Permission.EXPORT_DATA])
+        self.export_button.setEnabled(bool(rows) and self._user.actor.role in ALLOWED[Permission.EXPORT_DATA])
         self._announce(recall_summary(rows, lot))
 
     def _failed(self, exc: Exception) -> None:
@@ -152,7 +152,7 @@ class RecallPage(QWidget):
         from clinic_log.services.review.recall import export_recall
 
         lot = self._lot
-        self._background.run("recall-export", lambda: export_recall(self._db, current_actor(), lot, path),
+        self._background.run("recall-export", lambda: export_recall(self._db, self._user.actor, lot, path),
                              lambda count: self._announce(f"Exported {count} rows of lot {lot} to {path}"),
                              self._export_failed)
 

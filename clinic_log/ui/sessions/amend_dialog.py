@@ -24,17 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.rules import OVERRIDE_MIN_WORDS
 from clinic_log.domain.signing import StopsNeedOverride, WarningsNeedReason
 from clinic_log.domain.values import ComplicationInput
 from clinic_log.services.sessions import amendments
 from clinic_log.services.sessions.session_views import SessionDetail
-from clinic_log.ui.common.current_user import current_actor
 from clinic_log.ui.common.date_field import DateField
 from clinic_log.ui.common.form_autosave import FormAutosave
 from clinic_log.ui.common.number_field import WholeNumberField
 from clinic_log.ui.common.typed_field import problem_message
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label, save_cancel_buttons
 
 LATE_COMPLICATION = "late complication"
@@ -78,9 +79,9 @@ def targets(detail: SessionDetail) -> list[tuple[str, Target]]:
 class AmendDialog(QDialog):
     """Pick what to change, type the new value and why; Save amends through the services (who, when, why kept)."""
 
-    def __init__(self, db: Database, detail: SessionDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, user: UserSession, detail: SessionDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._detail = db, detail
+        self._db, self._user, self._detail = db, user, detail
         self.setWindowTitle(f"Amend session — {detail.client_name}")
         self.setObjectName("amendDialog")
         self.field_combo = QComboBox()
@@ -157,7 +158,7 @@ class AmendDialog(QDialog):
         self.field_combo.currentIndexChanged.connect(self._target_changed)
         self._target_changed()
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 40)
-        self.autosave = FormAutosave(db, f"amend:{detail.id}", self.typed, self.restore_typed, self)
+        self.autosave = FormAutosave(db, user.actor, f"amend:{detail.id}", self.typed, self.restore_typed, self)
         self.autosave.watch(self.field_combo.currentIndexChanged, self.value_edit.textChanged,
                             self.reason_edit.textChanged, self.complication_combo.currentIndexChanged,
                             self.grade_edit.textChanged, self.onset_edit.changed)
@@ -216,7 +217,7 @@ class AmendDialog(QDialog):
         self.value_edit.setToolTip(_CODE_HINTS.get(target.field, "") if target.kind == "area" else "")
 
     def save(self) -> None:
-        target, reason, actor = self.target(), self.reason_edit.toPlainText(), current_actor()
+        target, reason, actor = self.target(), self.reason_edit.toPlainText(), self._user.actor
         if target.kind == LATE_COMPLICATION:  # never saved with a grade or date it does not say
             for field in (self.grade_edit, self.onset_edit):
                 problem = field.problem()
@@ -267,10 +268,11 @@ class AmendDialog(QDialog):
 
 class ReasonDialog(QDialog):
     """Ask for a required reason (void, owner override, warnings); `reason` holds it once accepted. Given a
-    database and a form key, what is typed is autosaved until the reason is given or discarded."""
+    database, the user who opened it (`owner`) and a form key, what is typed is autosaved until the reason is
+    given or discarded."""
 
     def __init__(self, title: str, text: str, action: str, parent: QWidget | None = None, *,
-                 db: Database | None = None, form_key: str | None = None) -> None:
+                 db: Database | None = None, owner: Actor | None = None, form_key: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.reason = ""
@@ -302,8 +304,8 @@ class ReasonDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 36)
         self.autosave: FormAutosave | None = None
-        if db is not None and form_key is not None:
-            self.autosave = FormAutosave(db, form_key, self.typed, self.restore_typed, self)
+        if db is not None and owner is not None and form_key is not None:
+            self.autosave = FormAutosave(db, owner, form_key, self.typed, self.restore_typed, self)
             self.autosave.watch(self.reason_edit.textChanged)
             restored = self.autosave.restore_saved()
             self.note_label.setText(restored or "")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_log.db.engine import Database
+from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import CTCAE_GRADES, PractitionerRole, SessionStatus, UserRole
 from clinic_log.domain.errors import DomainError
 from clinic_log.domain.permissions import ALLOWED, Permission, may_override_stops
@@ -36,7 +37,7 @@ from clinic_log.domain.rules import OVERRIDE_MIN_WORDS
 from clinic_log.services.sessions import amendments, sessions
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.session_views import AmendmentView, AreaView, ComplicationView, SessionDetail
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.workstation_changes import ChangedElsewhereBanner
 
 NONE = "—"
@@ -98,9 +99,11 @@ class SessionDetailDialog(QDialog):
     edit_requested = Signal(object)  # the SessionDetail of a draft to finish in the session form
     changed = Signal(int)  # the session id, after a sign, countersign, amendment or void
 
-    def __init__(self, detail: SessionDetail, parent: QWidget | None = None, db: Database | None = None) -> None:
+    def __init__(self, detail: SessionDetail, parent: QWidget | None = None, db: Database | None = None,
+                 user: UserSession | None = None) -> None:
+        """Given `db` and `user` (who is logged in), the dialog offers what that user may do to the session."""
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.setObjectName("sessionDetailDialog")
         self.heading = QLabel()
         self.heading.setObjectName("heading")
@@ -229,9 +232,9 @@ class SessionDetailDialog(QDialog):
 
     def _update_actions(self) -> None:
         d = self.detail
-        if self._db is None:  # a view only (e.g. previews), no lifecycle actions
+        if self._db is None or self._user is None:  # a view only (e.g. previews), no lifecycle actions
             return
-        actor = current_actor()
+        actor = self._actor()
         own = actor.role is UserRole.OWNER or actor.practitioner_id == d.practitioner_id
         is_physician = amendments.is_physician(self._db, actor.practitioner_id)
         physician_role = PractitionerRole.DERMATOLOGIST if is_physician else None
@@ -249,11 +252,17 @@ class SessionDetailDialog(QDialog):
         self.amend_button.setVisible(may_change)
         self.void_button.setVisible(may_change)
 
+    def _actor(self) -> Actor:
+        """Who acts now (read at each action: a user switch takes effect at once)."""
+        assert self._user is not None  # the actions show only with a user
+        return self._user.actor
+
     def ask_reason(self, title: str, text: str, action: str) -> str | None:
         """A required reason from the user, or None if they cancel (tests replace this)."""
         from clinic_log.ui.sessions.amend_dialog import ReasonDialog
 
-        dialog = ReasonDialog(title, text, action, self, db=self._db, form_key=f"reason:{title}:{self.detail.id}")
+        dialog = ReasonDialog(title, text, action, self, db=self._db, owner=self._actor(),
+                              form_key=f"reason:{title}:{self.detail.id}")
         return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def tell(self, text: str) -> None:
@@ -277,7 +286,7 @@ class SessionDetailDialog(QDialog):
         override: str | None = None
         while True:
             try:
-                sessions.sign_session(self._db, current_actor(), self.detail.id, reason, override,
+                sessions.sign_session(self._db, self._actor(), self.detail.id, reason, override,
                                       version=self.detail.version)
             except sessions.StopsNeedOverride as exc:
                 if not exc.may_override or override:
@@ -314,7 +323,7 @@ class SessionDetailDialog(QDialog):
         if reason is None:
             return
         try:
-            sessions.override_stops(self._db, current_actor(), self.detail.id, reason, version=self.detail.version)
+            sessions.override_stops(self._db, self._actor(), self.detail.id, reason, version=self.detail.version)
         except DomainError as exc:
             self.tell(f"The stops cannot be overridden: {exc}")
         self._reload()
@@ -322,7 +331,7 @@ class SessionDetailDialog(QDialog):
     def countersign(self) -> None:
         assert self._db is not None
         try:
-            sessions.countersign_session(self._db, current_actor(), self.detail.id, version=self.detail.version)
+            sessions.countersign_session(self._db, self._actor(), self.detail.id, version=self.detail.version)
         except DomainError as exc:
             self.tell(f"This session cannot be countersigned: {exc}")
         self._reload()
@@ -330,8 +339,8 @@ class SessionDetailDialog(QDialog):
     def amend(self) -> QDialog:
         from clinic_log.ui.sessions.amend_dialog import AmendDialog
 
-        assert self._db is not None
-        dialog = AmendDialog(self._db, self.detail, self)
+        assert self._db is not None and self._user is not None
+        dialog = AmendDialog(self._db, self._user, self.detail, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self._reload)
         dialog.open()
@@ -344,7 +353,7 @@ class SessionDetailDialog(QDialog):
         if reason is None:
             return
         try:
-            amendments.void_session(self._db, current_actor(), self.detail.id, reason, version=self.detail.version)
+            amendments.void_session(self._db, self._actor(), self.detail.id, reason, version=self.detail.version)
         except DomainError as exc:
             self.tell(f"This session cannot be voided: {exc}")
         self._reload()

@@ -16,8 +16,8 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.errors import DomainError, PermissionDenied
 from clinic_log.domain.permissions import Permission, require
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.operations import QueryOp
+from clinic_log.ui.common.user_session import UserSession
 
 if TYPE_CHECKING:
     from clinic_log.services.clients.clients import ClientView
@@ -40,16 +40,16 @@ class SessionLauncher(QObject):
     draft_saved = Signal(int)
     signed = Signal(int)
 
-    def __init__(self, db: Database, window: QWidget) -> None:
+    def __init__(self, db: Database, user: UserSession, window: QWidget) -> None:
         super().__init__(window)
-        self._db = db
+        self._db, self._user = db, user
         self._window = window
         self._forms: dict[int, SessionFormDialog] = {}
 
     def new_session(self, client_id: int | None = None) -> SessionFormDialog | ClientPickerDialog | None:
         """Without a client, the quick picker first; then the form (an open form for the client is reused)."""
         try:
-            require(current_user.current_actor(), Permission.LOG_SESSIONS)
+            require(self._user.actor, Permission.LOG_SESSIONS)
         except PermissionDenied as exc:  # reception: say so at once rather than after typing a whole session
             box = QMessageBox(QMessageBox.Icon.Information, TITLE, f"Sessions cannot be logged here: {exc}.",
                               QMessageBox.StandardButton.Ok, self._window)
@@ -71,7 +71,7 @@ class SessionLauncher(QObject):
             form.activateWindow()
             return form
         try:
-            form = SessionFormDialog(self._db, client_id, self._window)
+            form = SessionFormDialog(self._db, self._user, client_id, self._window)
         except DomainError as exc:
             QMessageBox.warning(self._window, TITLE, f"The session form cannot be opened: {exc}")
             return None
@@ -110,7 +110,7 @@ class SessionLauncher(QObject):
 
     def offer_unsaved_sessions(self) -> None:
         """Look (off the GUI thread) for a session form this user left unsaved, then offer to resume it."""
-        actor = current_user.current_actor()
+        actor = self._user.actor
         QueryOp(self._db, self._window, "Looking for unsaved session forms", lambda _db: self._newest_unsaved(actor),
                 self._offer, key="unsaved-forms").run_in_background()
 
@@ -148,7 +148,7 @@ class SessionLauncher(QObject):
                 from clinic_log.services.sessions.form_drafts import delete_form_draft
 
                 try:
-                    delete_form_draft(self._db, current_user.current_actor(), key)
+                    delete_form_draft(self._db, self._user.actor, key)
                 except DomainError as exc:
                     QMessageBox.warning(self._window, TITLE, f"What was typed could not be discarded: {exc}")
 

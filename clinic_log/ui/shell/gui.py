@@ -34,9 +34,9 @@ from clinic_log.services.backup.database import prepare_database
 from clinic_log.services.sessions.startup_queries import FirstScreen, load_services
 from clinic_log.ui.backup.startup_checks import start_background_checks
 from clinic_log.ui.common.background import BackgroundRunner
-from clinic_log.ui.common.current_user import sign_in, user_session
 from clinic_log.ui.common.fonts import add_fallback_fonts
 from clinic_log.ui.common.operations import database_worker, runner_of
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.demo_mode import SET_UP_CLINIC, demo_database_path, open_demo_clinic, show_demo_banner
 from clinic_log.ui.shell.main_window import APP_NAME, MainWindow
 
@@ -71,6 +71,8 @@ def _run_window(app: QApplication, db_location: str) -> int:
     except (DomainError, OSError) as exc:
         show_open_error(db_location, exc)
         return EXIT_CANNOT_OPEN
+    user = UserSession()  # who is logged in: a fresh holder for each window, so a demo clinic's owner never
+    # carries over to the clinic's own database; the window passes it to what it builds
     location, demo = db_location, False
     try:
         first_screen = FirstScreen(db)  # plain sqlite3 until the services are loaded (preload_services)
@@ -88,12 +90,12 @@ def _run_window(app: QApplication, db_location: str) -> int:
                 location, demo = str(demo_database_path()), True
                 first_screen = FirstScreen(db)
             assert isinstance(owner, Actor)
-            sign_in(owner)
-        window = MainWindow(db, location, first_screen=first_screen)
+            user.sign_in(owner)
+        window = MainWindow(db, user, location, first_screen=first_screen)
         if demo:
             show_demo_banner(window, location)
         window.show()
-        if user_session().actor is None:  # the window and its first rows wait behind the login
+        if not user.signed_in:  # the window and its first rows wait behind the login
             window.guard.first_login.connect(lambda actor: remind_credentials(db, actor, window))
             window.guard.lock_at_start()
         # Wait until the user has the window: on a large file the check and the backup read every page,

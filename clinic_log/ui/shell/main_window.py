@@ -19,8 +19,8 @@ from clinic_log.domain.permissions import ALLOWED, Permission
 from clinic_log.services.backup.database import database_location, database_name
 from clinic_log.services.sessions.session_views import SessionDetail, SessionRow
 from clinic_log.services.sessions.startup_queries import FirstScreen
-from clinic_log.ui.common.current_user import current_actor, user_session
 from clinic_log.ui.common.operations import SESSIONS, changes
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.workstation_changes import WorkstationWatch
 from clinic_log.ui.people.idle_lock import SessionGuard
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
@@ -47,15 +47,18 @@ def shortcut_text(keys: QKeySequence) -> str:
 class MainWindow(QMainWindow):
     """Clinic Log's main window: it wires the pages, the menus and the dialogs they open."""
 
-    def __init__(self, db: Database, location: str, parent: QWidget | None = None, *,
+    def __init__(self, db: Database, user: UserSession, location: str, parent: QWidget | None = None, *,
                  first_screen: FirstScreen | None = None) -> None:
-        """`first_screen`: what the first screen reads through (plain sqlite3 on an SQLite file until the caller
+        """`user`: who is logged in (the shell's one holder; nobody yet when the window opens behind the first
+        login); the pages and dialogs the window builds act as its actor.
+
+        `first_screen`: what the first screen reads through (plain sqlite3 on an SQLite file until the caller
         says the services are loaded, as ui/shell/gui.py does); a new one when not given."""
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self.first_screen = first_screen or FirstScreen(db)
         self.setWindowTitle(f"{APP_NAME} — {database_name(location)}")
-        self.guard = SessionGuard(self, db, self.first_screen)  # idle auto-lock and File → Switch user…
+        self.guard = SessionGuard(self, db, user, self.first_screen)  # idle auto-lock and File → Switch user…
         self.pages = PageHost()
         self.pages.install_shortcuts(self)  # Ctrl+1… for the tabs (Alt mnemonics belong to the filters and menus)
         self._register_pages()
@@ -85,15 +88,14 @@ class MainWindow(QMainWindow):
         self.page.view.setFocus()  # arrows and Enter work at once; Ctrl+F jumps to the notes filter
         self.switch_user_action.triggered.connect(self.guard.switch_user)
         self.guard.locked_changed.connect(lambda _: self._show_summary())
-        user_session().changed.connect(self.apply_actor)
+        user.changed.connect(self.apply_actor)
 
-        self.session_launcher = SessionLauncher(self._db, self)
+        self.session_launcher = SessionLauncher(self._db, user, self)
         # whoever takes over is offered the session forms they left unsaved (theirs only)
         self.guard.user_changed.connect(lambda _: self.session_launcher.offer_unsaved_sessions())
         self.session_launcher.signed.connect(self._on_session_signed)
-        actor = user_session().actor
-        if actor is not None:
-            self.apply_actor(actor)
+        if user.signed_in:
+            self.apply_actor(user.actor)
             QTimer.singleShot(0, self.session_launcher, self.session_launcher.offer_unsaved_sessions)
         else:  # opened before the first login (see gui.run_gui): nothing shown or usable until someone logs in
             self.pages.setVisible(False)
@@ -117,31 +119,33 @@ class MainWindow(QMainWindow):
         self.pages.add_page(PageSpec("clients", "Clients", self._build_clients_page))  # every role
         self.pages.add_page(PageSpec("recall", "Recall", self._build_recall_page, Permission.RUN_RECALLS))
         self.pages.add_page(PageSpec("dashboard", "Dashboard", self._build_dashboard_page, Permission.VIEW_DASHBOARD))
-        self.pages.add_page(PageSpec("practitioners", "Practitioners", lambda: practitioners_page(self._db),
-                                     Permission.VIEW_PRACTITIONERS))
-        self.pages.add_page(PageSpec("devices", "Devices and lots", lambda: devices_page(self._db),
+        self.pages.add_page(PageSpec("practitioners", "Practitioners",
+                                     lambda: practitioners_page(self._db, self._user), Permission.VIEW_PRACTITIONERS))
+        self.pages.add_page(PageSpec("devices", "Devices and lots", lambda: devices_page(self._db, self._user),
                                      Permission.MANAGE_DEVICES))
-        self.pages.add_page(PageSpec("users", "Users", lambda: users_page(self._db), Permission.MANAGE_USERS))
-        self.pages.add_page(PageSpec("audit", "Audit", lambda: audit_page(self._db), Permission.VIEW_AUDIT_LOG))
+        self.pages.add_page(PageSpec("users", "Users", lambda: users_page(self._db, self._user),
+                                     Permission.MANAGE_USERS))
+        self.pages.add_page(PageSpec("audit", "Audit", lambda: audit_page(self._db, self._user),
+                                     Permission.VIEW_AUDIT_LOG))
 
     def _build_clients_page(self) -> QWidget:
         from clinic_log.ui.clients.clients_page import ClientsPage  # built when the tab is first shown
 
-        page = ClientsPage(self._db)
+        page = ClientsPage(self._db, self._user)
         page.new_session_requested.connect(self.new_session)  # "New session…" on a client's page
         return page
 
     def _build_recall_page(self) -> QWidget:
         from clinic_log.ui.review.recall_page import RecallPage  # review pages load when first shown
 
-        page = RecallPage(self._db)
+        page = RecallPage(self._db, self._user)
         page.session_activated.connect(self.open_session)
         return page
 
     def _build_dashboard_page(self) -> QWidget:
         from clinic_log.ui.review.dashboard_page import DashboardPage
 
-        return DashboardPage(self._db)
+        return DashboardPage(self._db, self._user)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -230,18 +234,18 @@ class MainWindow(QMainWindow):
     def _export_reference(self) -> None:
         from clinic_log.ui.clinic.reference_data_actions import ask_and_export
 
-        ask_and_export(self, self._db)
+        ask_and_export(self, self._db, self._user)
 
     def _load_reference(self) -> None:
         from clinic_log.ui.clinic.reference_data_actions import ask_and_load
 
-        ask_and_load(self, self._db)
+        ask_and_load(self, self._db, self._user)
 
     def open_consent_text_editor(self) -> QWidget:
         """The owner edits the consent wording (a new version each save) and its validity period."""
         from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
 
-        dialog = ConsentTextDialog(self._db, parent=self)
+        dialog = ConsentTextDialog(self._db, self._user, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -274,7 +278,7 @@ class MainWindow(QMainWindow):
     def open_clinic_settings(self) -> None:
         from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
 
-        dialog = ClinicSettingsDialog(self._db, parent=self)
+        dialog = ClinicSettingsDialog(self._db, self._user, parent=self)
         if dialog.exec() == ClinicSettingsDialog.DialogCode.Accepted:
             self.guard.set_idle_minutes(dialog.idle_minutes)
 
@@ -282,7 +286,7 @@ class MainWindow(QMainWindow):
         """The logged-in user sets a new password for their own login (every role may)."""
         from clinic_log.ui.people.change_password_dialog import ChangePasswordDialog
 
-        dialog = ChangePasswordDialog(self._db, parent=self)
+        dialog = ChangePasswordDialog(self._db, self._user, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.statusBar().showMessage("Your password is changed.", 10_000))
         dialog.open()
@@ -292,7 +296,7 @@ class MainWindow(QMainWindow):
         """List, make, verify and restore backups; after a restore every view reloads."""
         from clinic_log.ui.backup.backups_dialog import BackupsDialog  # loaded when first used
 
-        dialog = BackupsDialog(self._db, parent=self)
+        dialog = BackupsDialog(self._db, self._user, parent=self)
         dialog.exec()
 
     def _build_toolbar(self) -> None:
@@ -332,7 +336,7 @@ class MainWindow(QMainWindow):
         """Preview the session's aftercare sheet, ready to print or save (window-modal over `parent`)."""
         from clinic_log.ui.clients.aftercare_preview import AftercarePreviewDialog
 
-        dialog = AftercarePreviewDialog(self._db, session, parent=parent or self)
+        dialog = AftercarePreviewDialog(self._db, self._user, session, parent=parent or self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -341,7 +345,7 @@ class MainWindow(QMainWindow):
         from clinic_log.ui.exchange.export_dialog import ExportDialog
 
         row = self.page.selected_session()  # a subject-access export starts from the selected client
-        dialog = ExportDialog(self._db, parent=self, client_ref=row.client_ref if row is not None else "")
+        dialog = ExportDialog(self._db, self._user, parent=self, client_ref=row.client_ref if row is not None else "")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -350,7 +354,7 @@ class MainWindow(QMainWindow):
         """File → Import…: once a file is stored, every page shows its records."""
         from clinic_log.ui.exchange.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self._db, parent=self)
+        dialog = ImportDialog(self._db, self._user, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -364,7 +368,7 @@ class MainWindow(QMainWindow):
         """All sessions of a client (or of a session's client) with depths over time; the client page may call it."""
         from clinic_log.ui.clients.client_timeline import show_client_timeline
 
-        dialog = show_client_timeline(self._db, self, client_id=client_id, session_id=session_id)
+        dialog = show_client_timeline(self._db, self._user, self, client_id=client_id, session_id=session_id)
         if dialog is not None:
             dialog.session_activated.connect(self.open_session)
         return dialog
@@ -373,7 +377,7 @@ class MainWindow(QMainWindow):
         from clinic_log.ui.clinic.aftercare_template_dialog import AftercareTemplateDialog
 
         try:
-            dialog = AftercareTemplateDialog(self._db, parent=self)
+            dialog = AftercareTemplateDialog(self._db, self._user, parent=self)
         except DomainError as exc:
             QMessageBox.warning(self, APP_NAME, f"The aftercare template cannot be edited: {exc}")
             return None
@@ -392,10 +396,10 @@ class MainWindow(QMainWindow):
             return None
         from clinic_log.services.clients.client_record import audit_viewed
 
-        audit_viewed(self._db, current_actor(), detail.client_id, f"session {session_id}")
+        audit_viewed(self._db, self._user.actor, detail.client_id, f"session {session_id}")
         from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 
-        dialog = SessionDetailDialog(detail, self, db=self._db)
+        dialog = SessionDetailDialog(detail, self, db=self._db, user=self._user)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.aftercare_requested.connect(lambda: self.open_aftercare(dialog.detail, parent=dialog))
         dialog.edit_requested.connect(self.session_launcher.edit_draft)

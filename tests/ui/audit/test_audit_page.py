@@ -14,6 +14,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.ui.audit.audit_page import AuditPage
 from clinic_log.ui.audit.audit_table_model import AuditTableModel
+from clinic_log.ui.common.user_session import UserSession
 from tests.tamper import drop_guards_sqlite
 from tests.unit.services.helpers import make_clinic
 
@@ -31,8 +32,8 @@ def all_rows(model: AuditTableModel) -> list[tuple[str, str, str]]:
             for r in range(model.rowCount())]
 
 
-def test_filters_on_the_page_narrow_the_table(qtbot: QtBot, audited: Database) -> None:
-    page = AuditPage(audited)
+def test_filters_on_the_page_narrow_the_table(qtbot: QtBot, user: UserSession, audited: Database) -> None:
+    page = AuditPage(audited, user)
     qtbot.addWidget(page)
     page.show()
     qtbot.keyClicks(page.entity_edit, "device")
@@ -49,9 +50,9 @@ def test_filters_on_the_page_narrow_the_table(qtbot: QtBot, audited: Database) -
     assert page.model.rowCount() > 0
 
 
-def test_filter_fields_suggest_what_the_trail_holds(qtbot: QtBot, audited: Database,
+def test_filter_fields_suggest_what_the_trail_holds(qtbot: QtBot, user: UserSession, audited: Database,
                                                    raw: sqlite3.Connection) -> None:
-    page = AuditPage(audited)
+    page = AuditPage(audited, user)
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
@@ -77,9 +78,9 @@ def verify(qtbot: QtBot, page: AuditPage) -> str:
     return text
 
 
-def test_verify_reports_an_intact_chain_with_its_row_count(qtbot: QtBot, audited: Database,
+def test_verify_reports_an_intact_chain_with_its_row_count(qtbot: QtBot, user: UserSession, audited: Database,
                                                            raw: sqlite3.Connection) -> None:
-    page = AuditPage(audited)
+    page = AuditPage(audited, user)
     qtbot.addWidget(page)
     total = raw.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     assert verify(qtbot, page) == f"Chain intact ({total:,} rows); every signed session matches its seal"
@@ -87,7 +88,7 @@ def test_verify_reports_an_intact_chain_with_its_row_count(qtbot: QtBot, audited
 
 
 def test_one_tampered_audit_row_is_reported_by_the_cli_check_and_by_the_viewer(
-        qtbot: QtBot, audited: Database, db_path: Path, raw: sqlite3.Connection,
+        qtbot: QtBot, user: UserSession, audited: Database, db_path: Path, raw: sqlite3.Connection,
         capsys: pytest.CaptureFixture[str]) -> None:
     target, entity = raw.execute("SELECT id, entity FROM audit_log ORDER BY id LIMIT 1 OFFSET 3").fetchone()
     other = raw.execute("SELECT entity FROM audit_log WHERE entity != ? LIMIT 1", (entity,)).fetchone()[0]
@@ -99,7 +100,7 @@ def test_one_tampered_audit_row_is_reported_by_the_cli_check_and_by_the_viewer(
     out = capsys.readouterr()
     assert f"audit_log row {target}: content does not match its hash" in out.out + out.err
 
-    page = AuditPage(audited)
+    page = AuditPage(audited, user)
     qtbot.addWidget(page)
     page.show()
     qtbot.keyClicks(page.entity_edit, other)  # the broken row is filtered out: Verify still finds it
@@ -110,7 +111,7 @@ def test_one_tampered_audit_row_is_reported_by_the_cli_check_and_by_the_viewer(
     assert page.entity_edit.text() == ""  # filters were cleared to show the row
 
 
-def test_verify_names_a_signed_session_edited_by_hand(qtbot: QtBot, db: Database, owner: Actor,
+def test_verify_names_a_signed_session_edited_by_hand(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
                                                       raw: sqlite3.Connection) -> None:
     from clinic_log.services.sessions.sessions import log_session
     from tests.unit.services.helpers import session_entry
@@ -120,14 +121,14 @@ def test_verify_names_a_signed_session_edited_by_hand(qtbot: QtBot, db: Database
     drop_guards_sqlite(raw)  # someone with the file: the chain stays intact, the session does not
     raw.execute("UPDATE session_areas SET depth_mm = 0.3 WHERE session_id = ?", (signed,))
     raw.commit()
-    page = AuditPage(db)
+    page = AuditPage(db, user)
     qtbot.addWidget(page)
     text = verify(qtbot, page)
     assert text.startswith("Chain intact") and "the records do not match it" in text
     assert f"session {signed}: its stored content no longer matches its seal" in text
 
 
-def test_suggestions_that_cannot_be_read_are_said_not_dropped(qtbot: QtBot, audited: Database,
+def test_suggestions_that_cannot_be_read_are_said_not_dropped(qtbot: QtBot, user: UserSession, audited: Database,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
@@ -135,7 +136,7 @@ def test_suggestions_that_cannot_be_read_are_said_not_dropped(qtbot: QtBot, audi
         raise RuntimeError("database disk image is malformed")
 
     monkeypatch.setattr("clinic_log.ui.audit.audit_page.audit_choices", broken)
-    page = AuditPage(audited)
+    page = AuditPage(audited, user)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.findChild(QMessageBox) is not None)
     box = page.findChild(QMessageBox)

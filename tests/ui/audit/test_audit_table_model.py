@@ -14,6 +14,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.audit.audit_queries import AuditFilter
 from clinic_log.ui.audit.audit_table_model import AuditTableModel
+from clinic_log.ui.common.user_session import UserSession
 from tests.unit.services.helpers import make_clinic
 
 
@@ -31,8 +32,8 @@ def all_rows(model: AuditTableModel) -> list[tuple[str, str, str]]:
 
 
 def test_the_audit_model_pages_through_rows_newest_first(qtmodeltester: ModelTester, audited: Database,
-                                                         raw: sqlite3.Connection) -> None:
-    model = AuditTableModel(audited, page_size=4)
+                                                         raw: sqlite3.Connection, user: UserSession) -> None:
+    model = AuditTableModel(audited, user, page_size=4)
     model.reload()
     assert model.rowCount() == 4 and model.canFetchMore(QModelIndex())
     qtmodeltester.check(model)
@@ -46,8 +47,8 @@ def test_the_audit_model_pages_through_rows_newest_first(qtmodeltester: ModelTes
 
 
 def test_each_row_shows_when_who_what_which_record_and_the_detail(qtmodeltester: ModelTester, audited: Database,
-                                                                  raw: sqlite3.Connection) -> None:
-    model = AuditTableModel(audited)
+                                                                  raw: sqlite3.Connection, user: UserSession) -> None:
+    model = AuditTableModel(audited, user)
     model.set_filter(AuditFilter(entity="device"))
     assert model.rowCount() == 1
     audit_id, device_id = raw.execute("SELECT id, entity_id FROM audit_log WHERE entity = 'device'").fetchone()
@@ -61,9 +62,10 @@ def test_each_row_shows_when_who_what_which_record_and_the_detail(qtmodeltester:
         "When", "Who", "Action", "Entity", "What happened"]
 
 
-def test_a_row_is_found_by_its_audit_id_beyond_the_loaded_pages(audited: Database, raw: sqlite3.Connection) -> None:
+def test_a_row_is_found_by_its_audit_id_beyond_the_loaded_pages(audited: Database, raw: sqlite3.Connection,
+                                                                user: UserSession) -> None:
     oldest = raw.execute("SELECT min(id) FROM audit_log").fetchone()[0]
-    model = AuditTableModel(audited, page_size=2)
+    model = AuditTableModel(audited, user, page_size=2)
     model.reload()
     assert model.rowCount() == 2
     row = model.row_of_id(oldest)
@@ -71,9 +73,9 @@ def test_a_row_is_found_by_its_audit_id_beyond_the_loaded_pages(audited: Databas
     assert model.row_of_id(oldest - 1) is None  # no such row: an answer, not an endless search
 
 
-def test_a_row_filtered_out_is_not_found(audited: Database, raw: sqlite3.Connection) -> None:
+def test_a_row_filtered_out_is_not_found(audited: Database, raw: sqlite3.Connection, user: UserSession) -> None:
     client_row = raw.execute("SELECT id FROM audit_log WHERE entity = 'client'").fetchone()[0]
-    model = AuditTableModel(audited, page_size=2)
+    model = AuditTableModel(audited, user, page_size=2)
     model.set_filter(AuditFilter(entity="practitioner"))
     assert model.row_of_id(client_row) is None
     assert {model.row_at(r).entity for r in range(model.rowCount())} == {"practitioner"}

@@ -30,6 +30,7 @@ from clinic_log.services.backup.backup_schedule import backup_if_due, backup_now
 from clinic_log.services.clients.clients import ClientDetails, create_client, find_clients
 from clinic_log.ui.backup import backups_dialog
 from clinic_log.ui.backup.backups_dialog import BackupsDialog
+from clinic_log.ui.common.user_session import UserSession
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -49,8 +50,8 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[str]]]:
     yield shown
 
 
-def _open(qtbot: QtBot, db: Database) -> BackupsDialog:
-    dialog = BackupsDialog(db)
+def _open(qtbot: QtBot, user: UserSession, db: Database) -> BackupsDialog:
+    dialog = BackupsDialog(db, user)
     qtbot.addWidget(dialog)
     return dialog
 
@@ -82,11 +83,11 @@ def _refs(db: Database) -> list[str]:
     return sorted(c.client_ref for c in find_clients(db, "", limit=100))
 
 
-def test_lists_the_backups_newest_first_with_sizes_and_where_they_are_kept(qtbot: QtBot, db: Database,
-                                                                          db_path: Path) -> None:
+def test_lists_the_backups_newest_first_with_sizes_and_where_they_are_kept(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> None:
     backup_if_due(db, date(2026, 11, 24))
     backup_if_due(db, date(2026, 11, 25))
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     size = f"{(db_path.parent / 'backups' / 'clinic-daily-2026-11-25.sqlite3').stat().st_size / 1048576:.1f} MB"
     assert _cells(dialog) == [
         ["Daily", "2026-11-25", size, "clinic-daily-2026-11-25.sqlite3"],
@@ -100,9 +101,9 @@ def test_lists_the_backups_newest_first_with_sizes_and_where_they_are_kept(qtbot
         assert _button(dialog, name).isEnabled()
 
 
-def test_back_up_now_adds_a_verified_manual_backup_at_the_top(qtbot: QtBot, db: Database) -> None:
+def test_back_up_now_adds_a_verified_manual_backup_at_the_top(qtbot: QtBot, user: UserSession, db: Database) -> None:
     backup_if_due(db, date(2026, 11, 25))
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     qtbot.mouseClick(_button(dialog, "Back up now"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _table(dialog).rowCount() == 3 and _idle(dialog), timeout=10000)
     newest = list_backups(db)[0]
@@ -112,7 +113,7 @@ def test_back_up_now_adds_a_verified_manual_backup_at_the_top(qtbot: QtBot, db: 
     assert "Backed up and verified" in dialog.status_text()
 
 
-def test_buttons_are_disabled_while_a_backup_is_verified(qtbot: QtBot, db: Database,
+def test_buttons_are_disabled_while_a_backup_is_verified(qtbot: QtBot, user: UserSession, db: Database,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     backup_if_due(db, date(2026, 11, 25))
     release = threading.Event()
@@ -122,7 +123,7 @@ def test_buttons_are_disabled_while_a_backup_is_verified(qtbot: QtBot, db: Datab
         return verify_file(path)
 
     monkeypatch.setattr(backups_dialog, "verify_file", slow_verify)
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     _select(dialog, "clinic-daily-2026-11-25.sqlite3")
     qtbot.mouseClick(_button(dialog, "Verify"), Qt.MouseButton.LeftButton)
     assert not any(_button(dialog, n).isEnabled() for n in ("Back up now", "Verify", "Restore…", "Close"))
@@ -131,9 +132,10 @@ def test_buttons_are_disabled_while_a_backup_is_verified(qtbot: QtBot, db: Datab
     assert dialog.status_text().startswith("OK: clinic-daily-2026-11-25.sqlite3")
 
 
-def test_verify_names_what_is_wrong_with_a_damaged_backup(qtbot: QtBot, db: Database, owner: Actor) -> None:
+def test_verify_names_what_is_wrong_with_a_damaged_backup(qtbot: QtBot, user: UserSession, db: Database,
+                                                          owner: Actor) -> None:
     damaged = _damaged_copy(backup_now(db, owner).path)
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     _select(dialog, damaged.name)
     qtbot.mouseClick(_button(dialog, "Verify"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _idle(dialog), timeout=10000)
@@ -141,11 +143,12 @@ def test_verify_names_what_is_wrong_with_a_damaged_backup(qtbot: QtBot, db: Data
 
 
 def test_restore_brings_back_the_data_as_it_was_and_keeps_a_safety_copy(
-        qtbot: QtBot, db: Database, db_path: Path, owner: Actor, messages: dict[str, list[str]]) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, owner: Actor,
+        messages: dict[str, list[str]]) -> None:
     create_client(db, owner, ClientDetails("P-1", "Ada", "Before"))
     made = backup_now(db, owner)
     create_client(db, owner, ClientDetails("P-2", "Bea", "After"))
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     _select(dialog, made.path.name)
     with qtbot.waitSignal(dialog.restored, timeout=10000):
         qtbot.mouseClick(_button(dialog, "Restore…"), Qt.MouseButton.LeftButton)
@@ -162,23 +165,24 @@ def test_restore_brings_back_the_data_as_it_was_and_keeps_a_safety_copy(
     assert messages["warning"] == []
 
 
-def test_restore_can_be_cancelled_at_the_question(qtbot: QtBot, db: Database, db_path: Path, owner: Actor,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_can_be_cancelled_at_the_question(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
+                                                  owner: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     made = backup_now(db, owner)
     monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.No)
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     _select(dialog, made.path.name)
     qtbot.mouseClick(_button(dialog, "Restore…"), Qt.MouseButton.LeftButton)
     assert _idle(dialog) and not list(db_path.parent.glob("*.before-restore-*"))
 
 
 def test_restoring_a_damaged_backup_shows_the_problem_and_leaves_the_live_file_alone(
-        qtbot: QtBot, db: Database, db_path: Path, owner: Actor, messages: dict[str, list[str]]) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, owner: Actor,
+        messages: dict[str, list[str]]) -> None:
     create_client(db, owner, ClientDetails("P-1", "Ada", "Live"))
     damaged = _damaged_copy(backup_now(db, owner).path)
     db.dispose()  # checkpoint the WAL so the main file holds everything before we compare bytes
     before = db_path.read_bytes()
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     _select(dialog, damaged.name)
     with qtbot.assertNotEmitted(dialog.restored):
         qtbot.mouseClick(_button(dialog, "Restore…"), Qt.MouseButton.LeftButton)
@@ -190,19 +194,19 @@ def test_restoring_a_damaged_backup_shows_the_problem_and_leaves_the_live_file_a
     assert _refs(db) == ["P-1"]
 
 
-def test_on_postgresql_the_dialog_says_backups_are_made_on_the_server(qtbot: QtBot) -> None:
+def test_on_postgresql_the_dialog_says_backups_are_made_on_the_server(qtbot: QtBot, user: UserSession) -> None:
     server = open_database("postgresql+psycopg://nobody@127.0.0.1:1/clinic")  # never connects
     assert server.sqlite_path is None
-    dialog = _open(qtbot, server)
+    dialog = _open(qtbot, user, server)
     assert any("pg_dump" in label.text() for label in dialog.findChildren(QLabel))
     assert not any(_button(dialog, n).isEnabled() for n in ("Back up now", "Verify", "Restore…"))
     assert _button(dialog, "Close").isEnabled()
     server.dispose()
 
 
-def test_every_widget_is_named_as_shown(qtbot: QtBot, db: Database) -> None:
+def test_every_widget_is_named_as_shown(qtbot: QtBot, user: UserSession, db: Database) -> None:
     backup_if_due(db, date(2026, 11, 25))
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     for button in dialog.findChildren(QPushButton):
         assert button.accessibleName() == button.text().replace("&", "")
     for label in dialog.findChildren(QLabel):
@@ -220,13 +224,13 @@ def _damaged_copy(good: Path) -> Path:
     return damaged
 
 
-def test_file_menu_opens_the_backups_dialog(qtbot: QtBot, db: Database, db_path: Path,
+def test_file_menu_opens_the_backups_dialog(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from clinic_log.ui.shell.main_window import MainWindow
 
     opened: list[object] = []
     monkeypatch.setattr(backups_dialog.BackupsDialog, "exec", lambda self: opened.append(self) or 0)
-    window = MainWindow(db, str(db_path))
+    window = MainWindow(db, user, str(db_path))
     qtbot.addWidget(window)
     window.backups_action.trigger()
     assert len(opened) == 1 and isinstance(opened[0], backups_dialog.BackupsDialog)
@@ -260,12 +264,12 @@ def _answer_passphrase(qtbot: QtBot, *typed: str) -> list[str]:
 
 
 def test_encrypted_copy_for_another_place_asks_the_passphrase_twice_and_writes_an_owner_only_age_file(
-        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        qtbot: QtBot, user: UserSession, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         messages: dict[str, list[str]]) -> None:
     target = tmp_path / "usb" / "clinic.age"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "")))
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     seen = _answer_passphrase(qtbot, PASSPHRASE, PASSPHRASE)
     qtbot.mouseClick(_button(dialog, "Encrypted copy for another place…"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _idle(dialog) and "clinic.age" in dialog.status_text(), timeout=20000)
@@ -276,11 +280,11 @@ def test_encrypted_copy_for_another_place_asks_the_passphrase_twice_and_writes_a
     assert sorted(p.name for p in target.parent.iterdir()) == ["clinic.age", "clinic.age.meta.json"]
 
 
-def test_two_different_passphrases_write_nothing(qtbot: QtBot, db: Database, tmp_path: Path,
+def test_two_different_passphrases_write_nothing(qtbot: QtBot, user: UserSession, db: Database, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "clinic.age"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "")))
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     closed: list[str] = []
 
     def mismatch() -> None:
@@ -303,14 +307,15 @@ def test_two_different_passphrases_write_nothing(qtbot: QtBot, db: Database, tmp
     assert not target.exists()
 
 
-def test_restoring_an_encrypted_file_asks_for_its_passphrase(
-        qtbot: QtBot, db: Database, db_path: Path, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        messages: dict[str, list[str]]) -> None:
+def test_restoring_an_encrypted_file_asks_for_its_passphrase(qtbot: QtBot, user: UserSession, db: Database,
+                                                             db_path: Path, owner: Actor, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             messages: dict[str, list[str]]) -> None:
     create_client(db, owner, ClientDetails("P-1", "Ada", "Before"))
     made = backup(db, owner, tmp_path / "away.age", passphrase=PASSPHRASE)
     create_client(db, owner, ClientDetails("P-2", "Bea", "After"))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(made.path), "")))
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     seen = _answer_passphrase(qtbot, PASSPHRASE)
     with qtbot.waitSignal(dialog.restored, timeout=20000):
         qtbot.mouseClick(_button(dialog, "Restore from a file…"), Qt.MouseButton.LeftButton)
@@ -320,14 +325,15 @@ def test_restoring_an_encrypted_file_asks_for_its_passphrase(
     assert _refs(db) == ["P-1"]
 
 
-def test_a_wrong_passphrase_is_said_and_the_live_file_is_left_alone(
-        qtbot: QtBot, db: Database, db_path: Path, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        messages: dict[str, list[str]]) -> None:
+def test_a_wrong_passphrase_is_said_and_the_live_file_is_left_alone(qtbot: QtBot, user: UserSession, db: Database,
+                                                                    db_path: Path, owner: Actor, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    messages: dict[str, list[str]]) -> None:
     made = backup(db, owner, tmp_path / "away.age", passphrase=PASSPHRASE)
     db.dispose()
     before = db_path.read_bytes()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(made.path), "")))
-    dialog = _open(qtbot, db)
+    dialog = _open(qtbot, user, db)
     _answer_passphrase(qtbot, "not the passphrase")
     with qtbot.assertNotEmitted(dialog.restored):
         qtbot.mouseClick(_button(dialog, "Restore from a file…"), Qt.MouseButton.LeftButton)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from PySide6.QtWidgets import QComboBox, QListWidget
 from pytestqt.qtbot import QtBot
 
@@ -16,19 +15,18 @@ from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.clients.decision_dialog import CloseDecisionDialog, DecisionDialog
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.named_widgets import button, edit, named, type_text
-from tests.ui.session_form_helpers import act_as
 
 TODAY = date.today()  # a decision is dated by the clock; the page judges "open" for its today
 
 
-def not_suitable_client_page(qtbot: QtBot, db: Database, owner: Actor,
-                             monkeypatch: pytest.MonkeyPatch) -> ClientPage:
+def not_suitable_client_page(qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> ClientPage:
     """The owner on the page of a client who stopped isotretinoin ten days ago: "Not suitable today"."""
-    act_as(monkeypatch, owner)
+    user.sign_in(owner)
     client = clients.create_client(db, owner, ClientDetails("P-1", "Zófia", "Łukasiewicz", date(1990, 1, 1)))
     clients.add_finding(db, owner, client.id, "isotretinoin", TODAY - timedelta(days=90), TODAY - timedelta(days=10))
-    page = ClientsPage(db, today=lambda: TODAY)
+    page = ClientsPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(page)
     page.resize(1366, 768)
     page.show()

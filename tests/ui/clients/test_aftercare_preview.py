@@ -25,7 +25,7 @@ from clinic_log.services.clinic.templates import latest_template, save_template
 from clinic_log.services.sessions.session_views import SessionRow
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.clients.aftercare_preview import PREPARING, AftercarePreviewDialog
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.session_table_model import Column
 from clinic_log.ui.shell.main_window import MainWindow
 from tests.ui.dialogs import opens
@@ -63,11 +63,12 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_today_shows_only_todays_sessions(qtbot: QtBot, db: Database, db_path: Path, owner: Actor) -> None:
+def test_today_shows_only_todays_sessions(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
+                                          owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     earlier = log_session(db, clinic.derm, session_entry(clinic), sign=True)  # 1 July 2026
     today = log_session(db, clinic.derm, session_entry(clinic, started_at=datetime.now(UTC)), sign=True)
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     bar = window.page.filter_bar
     assert shown_ids(window) == {earlier.id, today.id}
 
@@ -85,9 +86,9 @@ def test_today_shows_only_todays_sessions(qtbot: QtBot, db: Database, db_path: P
     qtbot.waitUntil(lambda: window.session_count_text == "2 sessions")
 
 
-def test_select_and_aftercare_opens_the_sheet_ready_to_print(qtbot: QtBot, sample_db: Database, db_path: Path,
-                                                              raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+def test_select_and_aftercare_opens_the_sheet_ready_to_print(qtbot: QtBot, user: UserSession, sample_db: Database,
+                                                             db_path: Path, raw: sqlite3.Connection) -> None:
+    window = make_window(qtbot, sample_db, user, db_path)
     click_row(qtbot, window, "P-1001")
     with opens(qtbot, AftercarePreviewDialog, window) as opened:
         qtbot.mouseClick(window.aftercare_button, Qt.MouseButton.LeftButton)
@@ -104,9 +105,9 @@ def test_select_and_aftercare_opens_the_sheet_ready_to_print(qtbot: QtBot, sampl
     assert aftercare_audit(raw) == []  # looking is not printing
 
 
-def test_ctrl_p_the_context_menu_and_the_tooltip_offer_aftercare(qtbot: QtBot, sample_db: Database,
+def test_ctrl_p_the_context_menu_and_the_tooltip_offer_aftercare(qtbot: QtBot, user: UserSession, sample_db: Database,
                                                                   db_path: Path) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+    window = make_window(qtbot, sample_db, user, db_path)
     action = window.aftercare_action
     assert action in window.page.view.actions()
     assert window.page.view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
@@ -130,10 +131,10 @@ def test_ctrl_p_the_context_menu_and_the_tooltip_offer_aftercare(qtbot: QtBot, s
     assert not action.isEnabled()
 
 
-def test_save_pdf_writes_the_sheet_and_records_the_save(qtbot: QtBot, sample_db: Database, db_path: Path,
-                                                        raw: sqlite3.Connection, tmp_path: Path,
+def test_save_pdf_writes_the_sheet_and_records_the_save(qtbot: QtBot, user: UserSession, sample_db: Database,
+                                                        db_path: Path, raw: sqlite3.Connection, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+    window = make_window(qtbot, sample_db, user, db_path)
     dialog = open_preview(qtbot, window, "P-1001")
     session_id = dialog.session_id
     offered: list[str] = []
@@ -150,17 +151,19 @@ def test_save_pdf_writes_the_sheet_and_records_the_save(qtbot: QtBot, sample_db:
     text = pdf_text(written.read_bytes())
     assert "Amélie Durand" in text and "Forehead" in text
     assert dialog.status_label.text() == f"Saved as {written}"
-    assert aftercare_audit(raw) == [("saved", current_actor().username, str(session_id), {"template_version": 3})]
+    assert aftercare_audit(raw) == [("saved", user.actor.username, str(session_id), {"template_version": 3})]
 
 
-def test_print_paints_every_page_on_the_printer_and_records_one_print(
-        qtbot: QtBot, sample_db: Database, db_path: Path, raw: sqlite3.Connection, tmp_path: Path, owner: Actor,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_print_paints_every_page_on_the_printer_and_records_one_print(qtbot: QtBot, user: UserSession,
+                                                                      sample_db: Database, db_path: Path,
+                                                                      raw: sqlite3.Connection, tmp_path: Path,
+                                                                      owner: Actor,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     body = latest_template(sample_db).body
     long_steps = [{"when": f"Day {n}", "text": "Keep the treated skin clean, cool and out of the sun. " * 6}
                   for n in range(1, 25)]
     save_template(sample_db, owner, {**body, "modalities": {"mechanical": long_steps, "rf": long_steps}})
-    window = make_window(qtbot, sample_db, db_path)
+    window = make_window(qtbot, sample_db, user, db_path)
     dialog = open_preview(qtbot, window, "P-1005")
     assert dialog.document.pageCount() >= 2
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -182,12 +185,13 @@ def test_print_paints_every_page_on_the_printer_and_records_one_print(
     assert all(page.images for page in pages)  # each page carries the rendered sheet
     assert len(printed) > 20_000
     assert dialog.status_label.text() == f"Sent to {tmp_path / 'printed.pdf'}"
-    assert aftercare_audit(raw) == [("printed", current_actor().username, str(dialog.session_id),
+    assert aftercare_audit(raw) == [("printed", user.actor.username, str(dialog.session_id),
                                      {"template_version": 4})]
 
 
-def test_the_session_dialog_opens_the_aftercare_preview(qtbot: QtBot, sample_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+def test_the_session_dialog_opens_the_aftercare_preview(qtbot: QtBot, user: UserSession, sample_db: Database,
+                                                        db_path: Path) -> None:
+    window = make_window(qtbot, sample_db, user, db_path)
     session_id = click_row(qtbot, window, "P-1002")
     detail = window.open_session(session_id)
     assert detail is not None
@@ -200,17 +204,17 @@ def test_the_session_dialog_opens_the_aftercare_preview(qtbot: QtBot, sample_db:
     qtbot.waitUntil(lambda: preview.is_ready, timeout=15000)
 
 
-def test_a_session_that_cannot_be_rendered_says_why(qtbot: QtBot, sample_db: Database) -> None:
+def test_a_session_that_cannot_be_rendered_says_why(qtbot: QtBot, user: UserSession, sample_db: Database) -> None:
     gone = SessionRow(999, datetime(2026, 6, 2, tzinfo=UTC), "P-9", "Nobody", "", None, "", 0, "signed")
-    dialog = AftercarePreviewDialog(sample_db, gone)
+    dialog = AftercarePreviewDialog(sample_db, user, gone)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: "could not be prepared" in dialog.message.text())
     assert "999" in dialog.message.text()
     assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
 
 
-def test_every_button_is_named_as_it_reads(qtbot: QtBot, sample_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+def test_every_button_is_named_as_it_reads(qtbot: QtBot, user: UserSession, sample_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, sample_db, user, db_path)
     dialog = open_preview(qtbot, window, "P-1001")
     buttons = dialog.findChildren(QAbstractButton)
     assert {b.accessibleName() for b in buttons} == {"Print…", "Save PDF…", "Close"}

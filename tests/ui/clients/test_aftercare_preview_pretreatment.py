@@ -26,7 +26,7 @@ from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.ui.clients.aftercare_preview import PretreatmentPreviewDialog
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.clients_page import ClientsPage
-from clinic_log.ui.common import current_user
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.dialogs import opens
 
 TODAY = date(2026, 9, 1)
@@ -46,8 +46,8 @@ def client_id(db: Database, owner: Actor) -> int:
     return cid
 
 
-def client_page(qtbot: QtBot, db: Database, cid: int) -> ClientPage:
-    page = ClientsPage(db, today=lambda: TODAY)
+def client_page(qtbot: QtBot, user: UserSession, db: Database, cid: int) -> ClientPage:
+    page = ClientsPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(page)
     page.resize(1366, 768)
     page.show()
@@ -65,10 +65,10 @@ def open_preview(qtbot: QtBot, page: ClientPage) -> PretreatmentPreviewDialog:
     return dialog
 
 
-def test_save_writes_the_clients_sheet_and_records_the_save(qtbot: QtBot, db: Database, client_id: int,
-                                                           raw: sqlite3.Connection, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    page = client_page(qtbot, db, client_id)
+def test_save_writes_the_clients_sheet_and_records_the_save(qtbot: QtBot, user: UserSession, db: Database,
+                                                            client_id: int, raw: sqlite3.Connection, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    page = client_page(qtbot, user, db, client_id)
     dialog = open_preview(qtbot, page)
     assert dialog.windowTitle() == "Before treatment — Zófia Łukasiewicz"
     assert dialog.status_label.text() == "1 page · template version 1"
@@ -90,10 +90,10 @@ def test_save_writes_the_clients_sheet_and_records_the_save(qtbot: QtBot, db: Da
         "kind": "pre-treatment sheet", "template_version": 1, "modality": "mechanical"})]
 
 
-def test_print_goes_to_the_printer_and_is_recorded_once(qtbot: QtBot, db: Database, client_id: int,
+def test_print_goes_to_the_printer_and_is_recorded_once(qtbot: QtBot, user: UserSession, db: Database, client_id: int,
                                                         raw: sqlite3.Connection, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    dialog = open_preview(qtbot, client_page(qtbot, db, client_id))
+    dialog = open_preview(qtbot, client_page(qtbot, user, db, client_id))
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # the device boundary: print to a PDF file
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
@@ -107,11 +107,12 @@ def test_print_goes_to_the_printer_and_is_recorded_once(qtbot: QtBot, db: Databa
     assert [row[:3] for row in pretreatment_audit(raw)] == [("printed", "owner", str(client_id))]
 
 
-def test_reception_may_print_the_sheet(qtbot: QtBot, db: Database, client_id: int, raw: sqlite3.Connection,
-                                       monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_reception_may_print_the_sheet(qtbot: QtBot, user: UserSession, db: Database, client_id: int,
+                                       raw: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch,
+                                       tmp_path: Path) -> None:
     desk = Actor("desk", UserRole.RECEPTION)
-    monkeypatch.setattr(current_user, "current_actor", lambda: desk)
-    page = client_page(qtbot, db, client_id)
+    user.sign_in(desk)
+    page = client_page(qtbot, user, db, client_id)
     assert page.pretreatment_button.isEnabled() and not page.new_session_button.isVisibleTo(page)
     dialog = open_preview(qtbot, page)
     monkeypatch.setattr(QFileDialog, "getSaveFileName",

@@ -15,16 +15,17 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.clients import ClientDetails, ClientView
 from clinic_log.ui.clients.client_dialog import NewClientDialog
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.named_widgets import button, edit, named, type_text
 
 
 @pytest.fixture
-def dialog(qtbot: QtBot, db: Database) -> NewClientDialog:
-    return new_dialog(qtbot, db)
+def dialog(qtbot: QtBot, user: UserSession, db: Database) -> NewClientDialog:
+    return new_dialog(qtbot, user, db)
 
 
-def new_dialog(qtbot: QtBot, db: Database) -> NewClientDialog:
-    made = NewClientDialog(db)
+def new_dialog(qtbot: QtBot, user: UserSession, db: Database) -> NewClientDialog:
+    made = NewClientDialog(db, user)
     qtbot.addWidget(made)
     made.show()
     qtbot.waitExposed(made)
@@ -100,7 +101,8 @@ def test_changing_a_field_after_the_duplicate_warning_asks_again(dialog: NewClie
 
 
 def test_following_the_duplicate_link_closes_the_form_and_forgets_what_was_typed(
-        qtbot: QtBot, db: Database, dialog: NewClientDialog, zofia: int, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, dialog: NewClientDialog, zofia: int,
+        raw: sqlite3.Connection) -> None:
     fill_new_client(dialog, "P-9", "Zofia", "Łukasiewicz", "1990-01-01")
     button(dialog, "Create client").click()
     warning = named(dialog, "Possible duplicate")
@@ -110,21 +112,21 @@ def test_following_the_duplicate_link_closes_the_form_and_forgets_what_was_typed
     assert requested.args == [zofia]
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
     assert raw.execute("SELECT COUNT(*) FROM clients").fetchone() == (1,)
-    assert edit(new_dialog(qtbot, db), "Client ref").text() == ""  # the client is on file: nothing to offer
+    assert edit(new_dialog(qtbot, user, db), "Client ref").text() == ""  # the client is on file: nothing to offer
 
 
 def test_new_client_details_typed_before_a_crash_come_back_and_go_once_created(
-        qtbot: QtBot, db: Database, dialog: NewClientDialog, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, dialog: NewClientDialog, raw: sqlite3.Connection) -> None:
     fill_new_client(dialog, "N-9", "Zófia", "Łukasiewicz", "1990-01-01")
     qtbot.waitUntil(lambda: raw.execute("SELECT COUNT(*) FROM form_drafts WHERE form_key = 'client:new'")
                     .fetchone() == (1,), timeout=5000)
     dialog.hide()  # the app dies here: nothing saved, nothing cancelled
 
-    again = new_dialog(qtbot, db)
+    again = new_dialog(qtbot, user, db)
     assert [edit(again, name).text() for name in ("Client ref", "First name", "Last name", "Date of birth")] == [
         "N-9", "Zófia", "Łukasiewicz", "1990-01-01"]
     assert named(again, "Problem").property("text").startswith("Restored what you typed at ")
     button(again, "Create client").click()
     assert raw.execute("SELECT first_name FROM clients WHERE client_ref = 'N-9'").fetchone() == ("Zófia",)
     assert raw.execute("SELECT COUNT(*) FROM form_drafts WHERE form_key = 'client:new'").fetchone() == (0,)
-    assert edit(new_dialog(qtbot, db), "Client ref").text() == ""
+    assert edit(new_dialog(qtbot, user, db), "Client ref").text() == ""

@@ -20,15 +20,15 @@ from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.ui.clients.client_page import ClientPage
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.named_widgets import button, edit, named, type_text
-from tests.ui.session_form_helpers import act_as
 
 TODAY = date(2026, 9, 1)
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database) -> ClientPage:
-    widget = ClientPage(db, today=lambda: TODAY)
+def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientPage:
+    widget = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()
@@ -52,8 +52,8 @@ def show(page: ClientPage, client_id: int) -> ClientPage:
 
 
 def test_reception_edits_contact_details_but_the_consultation_is_read_only(
-        page: ClientPage, people: dict[str, int], raw: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+        page: ClientPage, people: dict[str, int], raw: sqlite3.Connection, user: UserSession) -> None:
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
     client_page = show(page, people["P-2"])
     for name in ("Fitzpatrick skin type", "New medication", "Add contraindication", "Contraindication"):
         assert not named(client_page, name).isEnabled(), name
@@ -135,7 +135,7 @@ def test_a_save_over_another_workstations_change_is_stopped_and_shows_theirs(
 
 
 def test_opening_a_client_is_audited_once_per_opening_not_per_reload(
-        qtbot: QtBot, db: Database, page: ClientPage, people: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+        qtbot: QtBot, user: UserSession, db: Database, page: ClientPage, people: dict[str, int],
         owner: Actor) -> None:
     from clinic_log.services.audit.audit_queries import AuditFilter, list_audit
 
@@ -143,12 +143,12 @@ def test_opening_a_client_is_audited_once_per_opening_not_per_reload(
         return [(r.actor, r.entity_id) for r in reversed(list_audit(db, owner, AuditFilter(action="viewed")))]
 
     desk = Actor("desk", UserRole.RECEPTION)
-    act_as(monkeypatch, desk)
+    user.sign_in(desk)
     client_page = show(page, people["P-1"])
     client_page.reload()  # e.g. after a save: the same user still looking, not a new opening
     assert viewed() == [("desk", str(people["P-1"]))]
     show(page, people["P-2"])
-    act_as(monkeypatch, owner)
+    user.sign_in(owner)
     client_page.reload()  # another user took over the page showing P-2
     assert viewed() == [("desk", str(people["P-1"])), ("desk", str(people["P-2"])), ("owner", str(people["P-2"]))]
 

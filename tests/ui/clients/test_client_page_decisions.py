@@ -14,6 +14,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.decision_dialog import CloseDecisionDialog, ReferralPreviewDialog
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.clients.decision_helpers import (
     TODAY,
     close_decision,
@@ -24,12 +25,11 @@ from tests.ui.clients.decision_helpers import (
     record_decision,
 )
 from tests.ui.named_widgets import button, edit, named, type_text
-from tests.ui.session_form_helpers import act_as
 
 
 @pytest.fixture
-def client_page(qtbot: QtBot, db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> ClientPage:
-    return not_suitable_client_page(qtbot, db, owner, monkeypatch)
+def client_page(qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> ClientPage:
+    return not_suitable_client_page(qtbot, user, db, owner)
 
 
 def test_not_suitable_today_makes_recording_a_decision_the_default(client_page: ClientPage) -> None:
@@ -86,12 +86,12 @@ def test_a_closed_referral_still_prints_its_letter(qtbot: QtBot, client_page: Cl
 
 
 def test_reception_sees_decisions_but_cannot_record_or_close(
-        client_page: ClientPage, monkeypatch: pytest.MonkeyPatch) -> None:
+        client_page: ClientPage, user: UserSession) -> None:
     dialog = decision_dialog(client_page, "referral")
     type_text(named(dialog, "Reason"), "lesion")
     type_text(edit(dialog, "Referred to"), "GP")
     button(dialog, "Record decision").click()
-    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
     client_page.reload()
     assert len(listed_lines(client_page)) == 1
     assert not button(client_page, "Record decision…").isEnabled()

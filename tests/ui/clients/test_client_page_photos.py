@@ -17,6 +17,7 @@ from clinic_log.services.clients.consents import record_consent
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consent_dialog import ConsentDialog
 from clinic_log.ui.clients.consent_history_dialog import ConsentHistoryDialog
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.dialogs import opens
 from tests.ui.named_widgets import button
 
@@ -24,10 +25,10 @@ TODAY = date(2026, 9, 1)
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database, owner: Actor) -> ClientPage:
+def page(qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> ClientPage:
     client = clients.create_client(db, owner, ClientDetails("P-1", "Zofia", "Nowak", date(1990, 1, 1)))
     record_consent(db, owner, client.id, "Zofia Nowak", date(2026, 8, 1))  # treatment only
-    widget = ClientPage(db, today=lambda: TODAY)
+    widget = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(widget)
     widget.resize(1366, 768)
     widget.show()

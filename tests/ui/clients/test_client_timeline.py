@@ -17,6 +17,7 @@ from clinic_log.domain.values import AreaInput
 from clinic_log.services.clients.timeline import ClientTimeline, TimelineArea, TimelineSession
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.clients.client_timeline import ClientTimelineDialog, show_client_timeline, timeline_rows
+from clinic_log.ui.common.user_session import UserSession
 from tests.unit.services.helpers import make_clinic, session_entry
 
 CHEEKS = TimelineArea("cheeks", "Cheeks", 0.75, 2)
@@ -86,13 +87,13 @@ def test_enter_on_a_row_opens_that_session(qtbot: QtBot) -> None:
 
 
 def test_the_timeline_of_a_sessions_client_opens_with_all_of_that_clients_sessions(
-        qtbot: QtBot, db: Database, owner: Actor) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     later = log_session(db, clinic.derm, session_entry(clinic, started_at=datetime(2026, 8, 3, 9, tzinfo=UTC)))
     earlier = log_session(db, clinic.derm, session_entry(clinic, AreaInput("cheeks", 0.75, 3)))
     parent = QWidget()
     qtbot.addWidget(parent)
-    dialog = show_client_timeline(db, parent, session_id=later.id)
+    dialog = show_client_timeline(db, user, parent, session_id=later.id)
     assert isinstance(dialog, ClientTimelineDialog)
     assert [dialog.model.key(r) for r in range(dialog.model.rowCount())] == [earlier.id, later.id]
     assert dialog.windowTitle() == "Timeline — Zofia Łukasiewicz (P-1)"
@@ -100,7 +101,7 @@ def test_the_timeline_of_a_sessions_client_opens_with_all_of_that_clients_sessio
     dialog.close()
 
 
-def test_a_timeline_that_cannot_be_shown_says_why(qtbot: QtBot, db: Database) -> None:
+def test_a_timeline_that_cannot_be_shown_says_why(qtbot: QtBot, user: UserSession, db: Database) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
     seen: list[str] = []
@@ -112,8 +113,8 @@ def test_a_timeline_that_cannot_be_shown_says_why(qtbot: QtBot, db: Database) ->
         box.accept()
 
     QTimer.singleShot(0, read_and_close)
-    assert show_client_timeline(db, parent, session_id=999) is None
+    assert show_client_timeline(db, user, parent, session_id=999) is None
     assert len(seen) == 1 and seen[0].startswith("The client's timeline cannot be shown: ")
     assert "999" in seen[0]
     with pytest.raises(ValueError, match="client_id or session_id is needed"):
-        show_client_timeline(db, parent)
+        show_client_timeline(db, user, parent)

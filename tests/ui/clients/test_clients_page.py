@@ -18,14 +18,15 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.ui.clients.clients_page import ClientsPage
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.named_widgets import button, edit, named, type_text
 
 TODAY = date(2026, 9, 1)
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database) -> ClientsPage:
-    widget = ClientsPage(db, today=lambda: TODAY)
+def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientsPage:
+    widget = ClientsPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()

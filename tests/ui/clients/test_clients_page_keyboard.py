@@ -10,11 +10,13 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.ui.clients.clients_page import ClientsPage
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.window_helpers import make_window
 
 
-def test_ctrl_2_down_and_enter_open_the_chosen_match(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_ctrl_2_down_and_enter_open_the_chosen_match(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                     db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
@@ -33,8 +35,9 @@ def test_ctrl_2_down_and_enter_open_the_chosen_match(qtbot: QtBot, demo_db: Data
     assert record is not None and record.client.id == chosen
 
 
-def test_up_from_the_first_match_goes_back_to_the_search(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_up_from_the_first_match_goes_back_to_the_search(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                         db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     page = window.pages.show_page("clients")
     assert isinstance(page, ClientsPage)
     window.activateWindow()

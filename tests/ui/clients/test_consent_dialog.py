@@ -19,6 +19,7 @@ from clinic_log.services.clients.consents import PNG_MAGIC
 from clinic_log.services.clinic.consent_texts import latest_consent_text
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consent_dialog import ConsentDialog
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.clients.drawing import drag
 
 TODAY = date(2026, 9, 1)
@@ -36,8 +37,8 @@ def client_id(db: Database, owner: Actor) -> int:
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database, client_id: int) -> ClientPage:
-    widget = ClientPage(db, today=lambda: TODAY)
+def page(qtbot: QtBot, user: UserSession, db: Database, client_id: int) -> ClientPage:
+    widget = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()

@@ -18,6 +18,7 @@ from clinic_log.services.clients.consents import SignedConsent, record_consent
 from clinic_log.services.clinic.consent_texts import latest_consent_text, save_consent_text
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consent_history_dialog import ConsentHistoryDialog
+from clinic_log.ui.common.user_session import UserSession
 
 TODAY = date(2026, 9, 1)
 
@@ -50,12 +51,12 @@ def _signature_png() -> bytes:
 
 
 def test_all_consents_lists_each_signed_consent_with_the_wording_and_signature_of_its_day(
-        qtbot: QtBot, db: Database, owner: Actor, client_id: int) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, client_id: int) -> None:
     first_wording = latest_consent_text(db).body
     record_consent(db, owner, client_id, "Anna Nowak (guardian)", date(2025, 3, 2))  # typed name, version 1
     save_consent_text(db, owner, first_wording + "\nPhotographs may be taken for the clinical record.")
     record_consent(db, owner, client_id, "Zófia Łukasiewicz", date(2026, 8, 20), signature_png=_signature_png())
-    page = ClientPage(db, today=lambda: TODAY)
+    page = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(page)
     page.show_client(client_id)
     assert page.history_button.isEnabled()

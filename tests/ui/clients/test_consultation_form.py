@@ -28,17 +28,16 @@ from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.ui.clients.aftercare_preview import PretreatmentPreviewDialog
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consultation_form import finding_text, kind_choice
-from clinic_log.ui.common import current_user
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.named_widgets import button, edit, named, type_text
-from tests.ui.session_form_helpers import act_as
 
 TODAY = date(2026, 9, 1)
 ISOTRETINOIN = ContraindicationKind("isotretinoin", "Isotretinoin", Severity.ABSOLUTE, "6m")
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database) -> ClientPage:
-    widget = ClientPage(db, today=lambda: TODAY)
+def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientPage:
+    widget = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()
@@ -118,9 +117,9 @@ def test_consultation_form_saves_skin_type_history_and_findings(
     assert not named(client_page, "Stopped / done on").isEnabled()  # not time-bound
 
 
-def test_only_a_physician_sees_clear_and_the_clearance_is_recorded(
-        page: ClientPage, people: dict[str, int], db: Database, owner: Actor, raw: sqlite3.Connection,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_a_physician_sees_clear_and_the_clearance_is_recorded(page: ClientPage, people: dict[str, int],
+                                                                   db: Database, owner: Actor, raw: sqlite3.Connection,
+                                                                   user: UserSession) -> None:
     clients.add_finding(db, owner, people["P-3"], "keloid_history", date(2020, 1, 1))
     client_page = show(page, people["P-3"])
     findings = named(client_page, "Contraindications on record")
@@ -128,7 +127,7 @@ def test_only_a_physician_sees_clear_and_the_clearance_is_recorded(
     findings.setCurrentRow(0)
     assert not button(client_page, "Clear contraindication").isEnabled()  # the owner is no physician
     derm = create_practitioner(db, owner, PractitionerDetails("mb", "Dr Maria Brandt", "dermatologist", False, 3.0))
-    act_as(monkeypatch, Actor("mb", UserRole.PRACTITIONER, derm.id))
+    user.sign_in(Actor("mb", UserRole.PRACTITIONER, derm.id))
     client_page = show(page, people["P-3"])
     assert client_page.suitability.verdict_text == "Suitable with cautions"
     findings.setCurrentRow(0)
@@ -161,9 +160,9 @@ def test_a_line_typed_for_one_client_stays_with_that_client(qtbot: QtBot, page: 
     assert not named(zofia, "Note").isVisible()
 
 
-def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot, db: Database, owner: Actor,
-                                                                    people: dict[str, int]) -> None:
-    first = ClientPage(db, today=lambda: TODAY)
+def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot, user: UserSession, db: Database,
+                                                                    owner: Actor, people: dict[str, int]) -> None:
+    first = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(first)
     typing = show(first, people["P-2"])
     type_text(edit(typing, "New allergy"), "花粉")
@@ -171,7 +170,7 @@ def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot
     qtbot.waitUntil(lambda: load_form_draft(db, owner, key) is not None, timeout=5000)
     first.hide()  # the app dies here: nothing more is written
 
-    again = ClientPage(db, today=lambda: TODAY)
+    again = ClientPage(db, user, today=lambda: TODAY)
     qtbot.addWidget(again)
     restored = show(again, people["P-2"])
     assert edit(restored, "New allergy").text() == "花粉"
@@ -179,16 +178,16 @@ def test_a_line_typed_before_a_crash_comes_back_and_goes_once_added(qtbot: QtBot
     qtbot.waitUntil(lambda: load_form_draft(db, owner, key) is None, timeout=5000)  # added: nothing to offer
 
 
-def test_another_user_does_not_see_the_lines_the_previous_one_typed(qtbot: QtBot, page: ClientPage,
+def test_another_user_does_not_see_the_lines_the_previous_one_typed(qtbot: QtBot, user: UserSession, page: ClientPage,
                                                                      people: dict[str, int], db: Database,
                                                                      owner: Actor) -> None:
     derm = Actor("mbrandt", UserRole.PRACTITIONER, create_practitioner(db, owner, PractitionerDetails(
         "mbrandt", "Dr Maria Brandt", "dermatologist", False, 3.0)).id)
     client_page = show(page, people["P-1"])
     type_text(edit(client_page, "New condition"), "Rosacea (owner's note)")
-    current_user.sign_in(derm)
+    user.sign_in(derm)
     assert edit(client_page, "New condition").text() == ""
-    current_user.sign_in(owner)
+    user.sign_in(owner)
     assert edit(client_page, "New condition").text() == "Rosacea (owner's note)"
 
 
@@ -299,8 +298,8 @@ def test_the_consultation_form_opens_the_sheet_of_the_client_it_shows(qtbot: QtB
 
 
 def test_reception_may_print_the_sheet_from_the_read_only_consultation(
-        qtbot: QtBot, page: ClientPage, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
+        qtbot: QtBot, user: UserSession, page: ClientPage, people: dict[str, int]) -> None:
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
     show(page, people["P-1"])
     assert not page.consultation.add_finding_button.isEnabled()  # the consultation is read-only for reception
     assert consultation_preview(qtbot, page).client_id == people["P-1"]

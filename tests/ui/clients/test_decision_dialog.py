@@ -18,6 +18,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.services.sessions.decisions import open_decisions
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.decision_dialog import CloseDecisionDialog, ReferralPreviewDialog
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.clients.decision_helpers import (
     TODAY,
     decision_dialog,
@@ -30,8 +31,8 @@ from tests.ui.named_widgets import button, edit, named, type_text
 
 
 @pytest.fixture
-def client_page(qtbot: QtBot, db: Database, owner: Actor, monkeypatch: pytest.MonkeyPatch) -> ClientPage:
-    return not_suitable_client_page(qtbot, db, owner, monkeypatch)
+def client_page(qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> ClientPage:
+    return not_suitable_client_page(qtbot, user, db, owner)
 
 
 def test_a_referral_typed_in_the_dialog_is_listed_on_the_page(client_page: ClientPage, db: Database) -> None:

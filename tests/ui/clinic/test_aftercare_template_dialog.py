@@ -14,13 +14,13 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.services.clinic.templates import latest_template, template_versions
 from clinic_log.ui.clinic.aftercare_template_dialog import AftercareTemplateDialog
 from clinic_log.ui.clinic.steps_editor import TEXT, WHEN, StepsEditor
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.main_window import MainWindow
 from tests.ui.dialogs import opens
 
 
-def make_dialog(qtbot: QtBot, db: Database, actor: Actor | None = None) -> AftercareTemplateDialog:
-    dialog = AftercareTemplateDialog(db, actor)
+def make_dialog(qtbot: QtBot, user: UserSession, db: Database) -> AftercareTemplateDialog:
+    dialog = AftercareTemplateDialog(db, user)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -43,9 +43,9 @@ def save(qtbot: QtBot, dialog: AftercareTemplateDialog) -> None:
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
 
-def test_it_shows_the_latest_version_its_texts_and_the_history(qtbot: QtBot, db: Database) -> None:
+def test_it_shows_the_latest_version_its_texts_and_the_history(qtbot: QtBot, user: UserSession, db: Database) -> None:
     latest = latest_template(db)
-    dialog = make_dialog(qtbot, db)
+    dialog = make_dialog(qtbot, user, db)
     assert dialog.version_label.text().startswith("Version 3, saved ")
     assert dialog.title_edit.text() == latest.body["title"]
     assert dialog.call_us_edit.toPlainText() == latest.body["call_us"]
@@ -58,8 +58,8 @@ def test_it_shows_the_latest_version_its_texts_and_the_history(qtbot: QtBot, db:
     assert dialog.history.item(0, 0).text() == "3"
 
 
-def test_an_edited_step_is_saved_as_a_new_version(qtbot: QtBot, db: Database) -> None:
-    dialog = make_dialog(qtbot, db)
+def test_an_edited_step_is_saved_as_a_new_version(qtbot: QtBot, user: UserSession, db: Database) -> None:
+    dialog = make_dialog(qtbot, user, db)
     rf = dialog.editors["rf"]
     dialog.tabs.setCurrentWidget(rf)
     set_cell(rf, 1, TEXT, "No gym, sauna or hot baths for 48 hours.")
@@ -69,7 +69,7 @@ def test_an_edited_step_is_saved_as_a_new_version(qtbot: QtBot, db: Database) ->
 
     latest = latest_template(db)
     assert latest.version == 4
-    assert latest.created_by == current_actor().username
+    assert latest.created_by == user.actor.username
     assert latest.body["modalities"]["rf"][1] == {"when": "First 48 hours",
                                                   "text": "No gym, sauna or hot baths for 48 hours."}
     assert latest.body["call_us"] == "Ring 0161 555 0100 if anything worries you."
@@ -84,8 +84,8 @@ def test_an_edited_step_is_saved_as_a_new_version(qtbot: QtBot, db: Database) ->
     assert dialog.message.text() == "Saved as version 5"
 
 
-def test_an_empty_step_is_named_and_nothing_is_stored_or_lost(qtbot: QtBot, db: Database) -> None:
-    dialog = make_dialog(qtbot, db)
+def test_an_empty_step_is_named_and_nothing_is_stored_or_lost(qtbot: QtBot, user: UserSession, db: Database) -> None:
+    dialog = make_dialog(qtbot, user, db)
     dialog.tabs.setCurrentIndex(1)  # the problem is on the other tab
     mechanical = dialog.editors["mechanical"]
     dialog.title_edit.setText("After your treatment")
@@ -107,8 +107,9 @@ def test_an_empty_step_is_named_and_nothing_is_stored_or_lost(qtbot: QtBot, db: 
     assert dialog.message.text() == "Saved as version 4"
 
 
-def test_a_modality_without_steps_or_an_empty_call_us_box_is_refused(qtbot: QtBot, db: Database) -> None:
-    dialog = make_dialog(qtbot, db)
+def test_a_modality_without_steps_or_an_empty_call_us_box_is_refused(qtbot: QtBot, user: UserSession,
+                                                                     db: Database) -> None:
+    dialog = make_dialog(qtbot, user, db)
     rf = dialog.editors["rf"]
     while rf.table.rowCount():
         rf.table.selectRow(0)
@@ -125,15 +126,17 @@ def test_a_modality_without_steps_or_an_empty_call_us_box_is_refused(qtbot: QtBo
     assert [v.version for v in template_versions(db)] == [3]
 
 
-def test_only_the_owner_can_save(qtbot: QtBot, db: Database) -> None:
-    dialog = make_dialog(qtbot, db, Actor("desk", UserRole.RECEPTION))
+def test_only_the_owner_can_save(qtbot: QtBot, user: UserSession, db: Database) -> None:
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
+    dialog = make_dialog(qtbot, user, db)
     assert not dialog.save_button.isEnabled()
     assert dialog.title_edit.isReadOnly()
     assert "Only the owner" in dialog.message.text()
 
 
-def test_the_settings_menu_opens_it_and_every_input_is_named(qtbot: QtBot, db: Database, db_path: Path) -> None:
-    window = MainWindow(db, str(db_path))
+def test_the_settings_menu_opens_it_and_every_input_is_named(qtbot: QtBot, user: UserSession, db: Database,
+                                                             db_path: Path) -> None:
+    window = MainWindow(db, user, str(db_path))
     qtbot.addWidget(window)
     window.show()
     with opens(qtbot, AftercareTemplateDialog, window) as opened:
@@ -149,8 +152,9 @@ def test_the_settings_menu_opens_it_and_every_input_is_named(qtbot: QtBot, db: D
         assert "(Ctrl+" in button.toolTip()
 
 
-def test_an_edited_complication_paragraph_is_saved_as_a_new_version(qtbot: QtBot, db: Database) -> None:
-    dialog = make_dialog(qtbot, db)
+def test_an_edited_complication_paragraph_is_saved_as_a_new_version(qtbot: QtBot, user: UserSession,
+                                                                    db: Database) -> None:
+    dialog = make_dialog(qtbot, user, db)
     editor = dialog.complications
     dialog.tabs.setCurrentWidget(editor)
     assert editor.table.accessibleName() == "Complication paragraphs"

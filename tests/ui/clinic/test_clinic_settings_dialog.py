@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.services.clinic.clinic_settings import read_settings
 from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
+from clinic_log.ui.common.user_session import UserSession
 
 
 def identifier_edit(dialog: ClinicSettingsDialog) -> QLineEdit:
@@ -17,8 +18,9 @@ def identifier_edit(dialog: ClinicSettingsDialog) -> QLineEdit:
     return found[0]
 
 
-def test_the_owner_sets_the_fhir_identifier_system_and_it_is_stored_normalised(qtbot: QtBot, db: Database) -> None:
-    dialog = ClinicSettingsDialog(db)
+def test_the_owner_sets_the_fhir_identifier_system_and_it_is_stored_normalised(
+        qtbot: QtBot, user: UserSession, db: Database) -> None:
+    dialog = ClinicSettingsDialog(db, user)
     qtbot.addWidget(dialog)
     edit = identifier_edit(dialog)
     assert edit.text() == "" and "https://" in edit.placeholderText()
@@ -26,14 +28,14 @@ def test_the_owner_sets_the_fhir_identifier_system_and_it_is_stored_normalised(q
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert read_settings(db)["fhir.identifier_system"] == "https://myclinic.example/fhir"
-    again = ClinicSettingsDialog(db)
+    again = ClinicSettingsDialog(db, user)
     qtbot.addWidget(again)
     assert identifier_edit(again).text() == "https://myclinic.example/fhir"
 
 
-def test_a_bad_identifier_system_keeps_the_dialog_open_saying_why_and_saves_nothing(qtbot: QtBot,
+def test_a_bad_identifier_system_keeps_the_dialog_open_saying_why_and_saves_nothing(qtbot: QtBot, user: UserSession,
                                                                                    db: Database) -> None:
-    dialog = ClinicSettingsDialog(db)
+    dialog = ClinicSettingsDialog(db, user)
     qtbot.addWidget(dialog)
     dialog.clinic.name_edit.setText("Renamed Clinic")
     _edit(dialog, "Lock after idle").setText("5")
@@ -52,8 +54,9 @@ def _edit(dialog: ClinicSettingsDialog, name: str) -> QLineEdit:
     return found[0]
 
 
-def test_the_owner_sets_the_out_of_hours_number_and_post_care_product(qtbot: QtBot, db: Database) -> None:
-    dialog = ClinicSettingsDialog(db)
+def test_the_owner_sets_the_out_of_hours_number_and_post_care_product(qtbot: QtBot, user: UserSession,
+                                                                      db: Database) -> None:
+    dialog = ClinicSettingsDialog(db, user)
     qtbot.addWidget(dialog)
     assert _edit(dialog, "Out-of-hours phone").text() == ""
     assert _edit(dialog, "Post-care product").text() == "the hyaluronic-acid serum the clinic gave you"
@@ -66,8 +69,9 @@ def test_the_owner_sets_the_out_of_hours_number_and_post_care_product(qtbot: QtB
     assert stored["clinic.post_care_product"] == "the Cicaplast balm in your aftercare bag"
 
 
-def test_a_blank_post_care_product_keeps_the_dialog_open_saying_why(qtbot: QtBot, db: Database) -> None:
-    dialog = ClinicSettingsDialog(db)
+def test_a_blank_post_care_product_keeps_the_dialog_open_saying_why(qtbot: QtBot, user: UserSession,
+                                                                    db: Database) -> None:
+    dialog = ClinicSettingsDialog(db, user)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(_edit(dialog, "Out-of-hours phone"), "0800 123 456")
     _edit(dialog, "Post-care product").setText("  ")
@@ -77,9 +81,9 @@ def test_a_blank_post_care_product_keeps_the_dialog_open_saying_why(qtbot: QtBot
     assert read_settings(db)["clinic.out_of_hours_phone"] == ""
 
 
-def test_an_idle_lock_outside_its_range_stays_as_typed_with_the_reason_and_nothing_is_saved(qtbot: QtBot,
-                                                                                          db: Database) -> None:
-    dialog = ClinicSettingsDialog(db)
+def test_an_idle_lock_outside_its_range_stays_as_typed_with_the_reason_and_nothing_is_saved(
+        qtbot: QtBot, user: UserSession, db: Database) -> None:
+    dialog = ClinicSettingsDialog(db, user)
     qtbot.addWidget(dialog)
     dialog.clinic.name_edit.setText("Renamed Clinic")
     idle = _edit(dialog, "Lock after idle")

@@ -16,22 +16,21 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.services.clinic.consent_texts import latest_consent_text, set_consent_validity
 from clinic_log.services.sessions.form_drafts import save_form_draft
 from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
-from clinic_log.ui.common import current_user
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.named_widgets import named
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import make_clinic
 
 
-def make_dialog(qtbot: QtBot, db: Database) -> ConsentTextDialog:
-    dialog = ConsentTextDialog(db)
+def make_dialog(qtbot: QtBot, user: UserSession, db: Database) -> ConsentTextDialog:
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     return dialog
 
 
-def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Database, db_path: Path,
+def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                        raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     assert [window.pages.tabText(i) for i in range(window.pages.count())][:2] == ["Sessions", "Clients"]
     window.consent_text_action.trigger()
     editor = window.findChild(ConsentTextDialog)
@@ -51,10 +50,9 @@ def test_owner_edits_the_consent_text_as_a_new_version(qtbot: QtBot, db: Databas
     assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() == ("6m",)
 
 
-def test_consent_text_is_read_only_for_a_practitioner(qtbot: QtBot, db: Database,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(current_user, "current_actor", lambda: Actor("p", UserRole.PRACTITIONER))
-    dialog = ConsentTextDialog(db)
+def test_consent_text_is_read_only_for_a_practitioner(qtbot: QtBot, user: UserSession, db: Database) -> None:
+    user.sign_in(Actor("p", UserRole.PRACTITIONER))
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     body = named(dialog, "Consent text")
     assert isinstance(body, QPlainTextEdit) and body.isReadOnly()
@@ -63,10 +61,9 @@ def test_consent_text_is_read_only_for_a_practitioner(qtbot: QtBot, db: Database
 
 
 @pytest.mark.parametrize("typed", ["0m", "a year", "12 months", "2.5m", ""])
-def test_a_consent_validity_that_is_not_a_period_stays_as_typed_with_the_reason(qtbot: QtBot, db: Database,
-                                                                                raw: sqlite3.Connection,
-                                                                                typed: str) -> None:
-    dialog = ConsentTextDialog(db)
+def test_a_consent_validity_that_is_not_a_period_stays_as_typed_with_the_reason(
+        qtbot: QtBot, user: UserSession, db: Database, raw: sqlite3.Connection, typed: str) -> None:
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     validity = named(dialog, "Consent valid for")
     assert isinstance(validity, QLineEdit)
@@ -78,14 +75,15 @@ def test_a_consent_validity_that_is_not_a_period_stays_as_typed_with_the_reason(
     assert raw.execute("SELECT value FROM settings WHERE key = 'consent.validity'").fetchone() is None
 
 
-def test_a_validity_stored_in_weeks_is_shown_as_stored_not_rounded_to_months(qtbot: QtBot, db: Database) -> None:
+def test_a_validity_stored_in_weeks_is_shown_as_stored_not_rounded_to_months(
+        qtbot: QtBot, user: UserSession, db: Database) -> None:
     set_consent_validity(db, Actor("owner", UserRole.OWNER), "26w")
-    dialog = ConsentTextDialog(db)
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     assert named(dialog, "Consent valid for").text() == "26w"  # type: ignore[attr-defined]
-def test_a_changed_validity_alone_makes_no_new_version_of_the_wording(qtbot: QtBot, db: Database,
+def test_a_changed_validity_alone_makes_no_new_version_of_the_wording(qtbot: QtBot, user: UserSession, db: Database,
                                                                        raw: sqlite3.Connection) -> None:
-    dialog = make_dialog(qtbot, db)
+    dialog = make_dialog(qtbot, user, db)
     assert dialog.version_label.text().startswith("Editing version 1 (saved ")
     assert "Saving makes version 2" in dialog.version_label.text()
     validity = named(dialog, "Consent valid for")
@@ -97,8 +95,8 @@ def test_a_changed_validity_alone_makes_no_new_version_of_the_wording(qtbot: QtB
     assert raw.execute("SELECT COUNT(*) FROM consent_texts WHERE purpose = 'treatment'").fetchone() == (1,)
 
 
-def test_new_wording_is_stored_trimmed_as_the_next_version(qtbot: QtBot, db: Database) -> None:
-    dialog = make_dialog(qtbot, db)
+def test_new_wording_is_stored_trimmed_as_the_next_version(qtbot: QtBot, user: UserSession, db: Database) -> None:
+    dialog = make_dialog(qtbot, user, db)
     body = named(dialog, "Consent text")
     assert isinstance(body, QPlainTextEdit)
     body.setPlainText("  I agree to microneedling of the areas discussed.\n\n")
@@ -108,17 +106,18 @@ def test_new_wording_is_stored_trimmed_as_the_next_version(qtbot: QtBot, db: Dat
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
-def test_a_draft_kept_before_validity_was_typed_comes_back_in_months(qtbot: QtBot, db: Database, owner: Actor) -> None:
+def test_a_draft_kept_before_validity_was_typed_comes_back_in_months(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     owner: Actor) -> None:
     save_form_draft(db, owner, "consent_text", {"body": "Draft wording", "validity_months": 6})
-    dialog = make_dialog(qtbot, db)
+    dialog = make_dialog(qtbot, user, db)
     assert named(dialog, "Consent valid for").property("text") == "6m"
     assert named(dialog, "Consent text").property("plainText") == "Draft wording"
     assert "Restored what you typed at " in dialog.version_label.text()
 
 
-def test_a_read_only_consent_text_keeps_no_draft(qtbot: QtBot, db: Database, owner: Actor) -> None:
+def test_a_read_only_consent_text_keeps_no_draft(qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
-    sign_in(clinic.nurse)  # practitioners read the wording; only the owner changes it
-    dialog = ConsentTextDialog(db)
+    user.sign_in(clinic.nurse)  # practitioners read the wording; only the owner changes it
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     assert dialog.body_edit.isReadOnly() and dialog.autosave is None

@@ -17,6 +17,7 @@ from clinic_log.db.engine import Database
 from clinic_log.services.sessions.form_drafts import save_form_draft
 from clinic_log.services.sessions.session_queries import count_sessions
 from clinic_log.ui.common.date_field import DateField, DateTimeField
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
 from tests.ui.session_form_helpers import amend_signed_cheeks, checked, open_form
 from tests.unit.services.helpers import Clinic
@@ -78,8 +79,8 @@ def _click_day(qtbot: QtBot, field: DateField | DateTimeField, day: date) -> Non
     ("2027-2-31", "2027-2-31 is not a date (February 2027 has 28 days)"),
 ])
 def test_an_impossible_lot_expiry_stays_as_typed_is_an_error_in_checks_and_is_never_signed(
-        qtbot: QtBot, db: Database, clinic: Clinic, typed: str, reason: str) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, typed: str, reason: str) -> None:
+    form = open_form(qtbot, db, user, clinic)
     _new_lot(qtbot, form)
     qtbot.keyClicks(form.lot_expires, typed)
     qtbot.keyClick(form.lot_expires, Qt.Key.Key_Tab)
@@ -95,9 +96,9 @@ def test_an_impossible_lot_expiry_stays_as_typed_is_an_error_in_checks_and_is_ne
     assert count_sessions(db) == before and form.lot_expires.text() == typed
 
 
-def test_a_long_past_lot_expiry_is_kept_and_the_checks_say_the_lot_expired(qtbot: QtBot, db: Database,
-                                                                          clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_a_long_past_lot_expiry_is_kept_and_the_checks_say_the_lot_expired(
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     _new_lot(qtbot, form)
     qtbot.keyClicks(form.lot_expires, "1999-05-05")
     qtbot.keyClick(form.lot_expires, Qt.Key.Key_Tab)
@@ -109,10 +110,10 @@ def test_a_long_past_lot_expiry_is_kept_and_the_checks_say_the_lot_expired(qtbot
 
 @pytest.mark.parametrize("shape", ["{year}-02-28", "28.2.{year}"])
 def test_a_lot_expiry_typed_into_the_empty_box_is_stored_with_the_signed_session(
-        qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic, shape: str) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic, shape: str) -> None:
     year = date.today().year + 1  # 2027-02-28 when written; always ahead
     typed = shape.format(year=year)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     _new_lot(qtbot, form)
     qtbot.keyClicks(form.lot_expires, typed)
     qtbot.keyClick(form.lot_expires, Qt.Key.Key_Tab)
@@ -125,8 +126,9 @@ def test_a_lot_expiry_typed_into_the_empty_box_is_stored_with_the_signed_session
 
 
 @pytest.mark.qt_log_ignore(*POPUP_NOISE)
-def test_a_click_in_the_calendar_sets_the_lot_expiry(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_a_click_in_the_calendar_sets_the_lot_expiry(qtbot: QtBot, user: UserSession, db: Database,
+                                                     clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     _new_lot(qtbot, form)
     day = date(date.today().year + 1, 3, 14)
     _click_day(qtbot, form.lot_expires, day)
@@ -138,9 +140,9 @@ def test_a_click_in_the_calendar_sets_the_lot_expiry(qtbot: QtBot, db: Database,
     assert entry is not None and entry.lot_expires == day
 
 
-def test_a_known_lot_shows_its_stored_expiry_and_it_cannot_be_typed_over(qtbot: QtBot, db: Database,
+def test_a_known_lot_shows_its_stored_expiry_and_it_cannot_be_typed_over(qtbot: QtBot, user: UserSession, db: Database,
                                                                          clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     assert form.lot.text() == "SP14-1" and not form.lot_expires.isEnabled()
     assert not form.lot_expires.calendar_button.isEnabled()
     shown = form.lot_expires.text()
@@ -153,8 +155,8 @@ def test_a_known_lot_shows_its_stored_expiry_and_it_cannot_be_typed_over(qtbot: 
 
 
 def test_an_impossible_session_date_is_kept_named_in_checks_and_neither_saved_nor_signed(
-        qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     _type(qtbot, form.started, "2026-02-30 09:30")
     checked(qtbot, form, lambda: "Date/time" in _messages(form))
@@ -177,9 +179,9 @@ def test_an_impossible_session_date_is_kept_named_in_checks_and_neither_saved_no
 
 
 @pytest.mark.qt_log_ignore(*POPUP_NOISE)
-def test_a_click_in_the_calendar_changes_only_the_day_of_the_session_time(qtbot: QtBot, db: Database,
+def test_a_click_in_the_calendar_changes_only_the_day_of_the_session_time(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     _type(qtbot, form.started, "2026-02-30 09:30")
     _click_day(qtbot, form.started, date(2026, 2, 27))
     assert form.started.text() == "2026-02-27 09:30"  # the time typed stays; the impossible day is replaced by
@@ -187,8 +189,8 @@ def test_a_click_in_the_calendar_changes_only_the_day_of_the_session_time(qtbot:
 
 
 def test_up_and_down_step_the_session_time_by_a_day_or_five_minutes_where_the_cursor_is(
-        qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     _type(qtbot, form.started, "2026-3-31 9:32")
     form.started.setFocus()
     form.started.setCursorPosition(len(form.started.text()))  # in the time
@@ -206,12 +208,12 @@ def test_up_and_down_step_the_session_time_by_a_day_or_five_minutes_where_the_cu
 # --- autosaves -----------------------------------------------------------------------------------------------
 
 
-def test_an_autosave_from_an_older_version_comes_back_with_its_dates(qtbot: QtBot, db: Database,
+def test_an_autosave_from_an_older_version_comes_back_with_its_dates(qtbot: QtBot, user: UserSession, db: Database,
                                                                     clinic: Clinic) -> None:
     older = {"started_at": "2026-12-03T18:58:00", "practitioner_id": clinic.derm_id, "lot": "NEW-9",
              "lot_expires": "2027-03-31", "areas": [{"code": "forehead", "depth": "0.4", "passes": "2"}]}
     save_form_draft(db, clinic.derm, form_key(clinic.client_id), older)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     assert form.started.text() == "2026-12-03 18:58" and form.lot_expires.text() == "2027-03-31"
     assert form.lot_expires.isEnabled() and form.lot_status.text() == "expires 2027-03-31 (new lot)"
     entry = form.entry()
@@ -221,19 +223,19 @@ def test_an_autosave_from_an_older_version_comes_back_with_its_dates(qtbot: QtBo
 
     with_seconds = {**older, "started_at": "2026-12-03T18:58:37", "lot_expires": None}  # "not set" was None
     save_form_draft(db, clinic.derm, form_key(clinic.client_id), with_seconds)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     assert form.started.text() == "2026-12-03 18:58:37"  # stored with seconds: shown with them, never cut
     assert form.lot_expires.text() == "" and form.lot_status.text() == "new lot: enter its expiry"
 
 
-def test_an_unreadable_date_is_autosaved_and_comes_back_exactly_as_typed(qtbot: QtBot, db: Database,
+def test_an_unreadable_date_is_autosaved_and_comes_back_exactly_as_typed(qtbot: QtBot, user: UserSession, db: Database,
                                                                          clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     _new_lot(qtbot, form)
     qtbot.keyClicks(form.lot_expires, "2027-2-31")
     _type(qtbot, form.started, "2026-12-03 25:00")
     form.close()
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again is not form
     assert again.lot_expires.text() == "2027-2-31" and again.started.text() == "2026-12-03 25:00"
     checked(qtbot, again, lambda: "hour 25 does not exist" in _messages(again))
@@ -281,9 +283,9 @@ def test_a_required_empty_date_says_to_enter_one(qtbot: QtBot) -> None:
 # --- the amend dialog's onset ----------------------------------------------------------------------------------
 
 
-def test_an_unreadable_onset_is_named_and_no_late_complication_is_saved(qtbot: QtBot, db: Database,
+def test_an_unreadable_onset_is_named_and_no_late_complication_is_saved(qtbot: QtBot, user: UserSession, db: Database,
                                                                        db_path: Path, clinic: Clinic) -> None:
-    signed_id, view, dialog = amend_signed_cheeks(qtbot, db, clinic)
+    signed_id, view, dialog = amend_signed_cheeks(qtbot, db, user, clinic)
     dialog.choose("Add a late complication")
     dialog.complication_combo.setCurrentIndex(1)
     qtbot.keyClicks(dialog.grade_edit, "1")

@@ -18,15 +18,15 @@ from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.clinic.aftercare_template_dialog import AftercareTemplateDialog
 from clinic_log.ui.clinic.consent_text_dialog import ConsentTextDialog
-from clinic_log.ui.common.current_user import current_actor, sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.amend_dialog import AmendDialog
 from tests.ui.conftest import DiscardQuestions
 from tests.unit.services.helpers import make_clinic, session_entry
 
 
-def wait_for_draft(qtbot: QtBot, db: Database, key: str) -> None:
+def wait_for_draft(qtbot: QtBot, user: UserSession, db: Database, key: str) -> None:
     """The autosave runs on a worker 600 ms after typing stops: wait until the draft is in the database."""
-    qtbot.waitUntil(lambda: load_form_draft(db, current_actor(), key) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: load_form_draft(db, user.actor, key) is not None, timeout=5000)
 
 
 def crash(qtbot: QtBot, dialog: QDialog) -> None:
@@ -37,14 +37,14 @@ def crash(qtbot: QtBot, dialog: QDialog) -> None:
 
 
 def test_the_aftercare_template_being_edited_comes_back_after_a_crash_and_is_gone_once_saved(
-        qtbot: QtBot, db: Database) -> None:
-    first = AftercareTemplateDialog(db)
+        qtbot: QtBot, user: UserSession, db: Database) -> None:
+    first = AftercareTemplateDialog(db, user)
     first.call_us_edit.setPlainText("Ring 0161 555 0100 if the redness spreads or you feel feverish.")
     first.title_edit.setText("After your microneedling")
-    wait_for_draft(qtbot, db, "aftercare_template")
+    wait_for_draft(qtbot, user, db, "aftercare_template")
     crash(qtbot, first)
 
-    again = AftercareTemplateDialog(db)
+    again = AftercareTemplateDialog(db, user)
     qtbot.addWidget(again)
     assert again.call_us_edit.toPlainText() == "Ring 0161 555 0100 if the redness spreads or you feel feverish."
     assert again.title_edit.text() == "After your microneedling"
@@ -52,16 +52,16 @@ def test_the_aftercare_template_being_edited_comes_back_after_a_crash_and_is_gon
     assert latest_template(db).version == 3  # restored on screen, not saved behind the owner's back
     assert again.save() is not None
     assert latest_template(db).body["title"] == "After your microneedling"
-    assert load_form_draft(db, current_actor(), "aftercare_template") is None
-    later = AftercareTemplateDialog(db)
+    assert load_form_draft(db, user.actor, "aftercare_template") is None
+    later = AftercareTemplateDialog(db, user)
     qtbot.addWidget(later)
     assert later.message.text() == ""  # nothing to restore next time
 
 
 def test_closing_the_consent_text_with_changes_asks_and_keep_editing_keeps_the_dialog_open(
-        qtbot: QtBot, db: Database, discard_questions: DiscardQuestions) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, discard_questions: DiscardQuestions) -> None:
     wording = latest_consent_text(db).body
-    dialog = ConsentTextDialog(db)
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -69,38 +69,38 @@ def test_closing_the_consent_text_with_changes_asks_and_keep_editing_keeps_the_d
     discard_questions.replies.append(False)  # "Keep editing"
     dialog.reject()
     assert discard_questions.asked == 1 and dialog.isVisible()
-    wait_for_draft(qtbot, db, "consent_text")  # kept while the question is open, in case it is never answered
+    wait_for_draft(qtbot, user, db, "consent_text")  # kept while the question is open, in case it is never answered
     dialog.reject()  # this time "Discard"
     assert discard_questions.asked == 2 and not dialog.isVisible()
-    assert load_form_draft(db, current_actor(), "consent_text") is None
+    assert load_form_draft(db, user.actor, "consent_text") is None
     assert latest_consent_text(db).body == wording
-    later = ConsentTextDialog(db)
+    later = ConsentTextDialog(db, user)
     qtbot.addWidget(later)
     assert later.body_edit.toPlainText() == wording
 
 
-def test_closing_without_changes_asks_nothing(qtbot: QtBot, db: Database,
+def test_closing_without_changes_asks_nothing(qtbot: QtBot, user: UserSession, db: Database,
                                               discard_questions: DiscardQuestions) -> None:
-    dialog = ConsentTextDialog(db)
+    dialog = ConsentTextDialog(db, user)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.reject()
     assert discard_questions.asked == 0 and not dialog.isVisible()
 
 
-def test_an_amendment_being_typed_comes_back_after_a_crash(qtbot: QtBot, db: Database, owner: Actor,
+def test_an_amendment_being_typed_comes_back_after_a_crash(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
                                                            raw: sqlite3.Connection) -> None:
     clinic = make_clinic(db, owner)
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    first = AmendDialog(db, get_session(db, signed.id))
+    user.sign_in(clinic.derm)
+    first = AmendDialog(db, user, get_session(db, signed.id))
     first.choose("Cheeks: depth (mm)")
     first.value_edit.setText("1.0")
     first.reason_edit.setPlainText("depth misread from the pen display")
-    wait_for_draft(qtbot, db, f"amend:{signed.id}")
+    wait_for_draft(qtbot, user, db, f"amend:{signed.id}")
     crash(qtbot, first)
 
-    again = AmendDialog(db, get_session(db, signed.id))
+    again = AmendDialog(db, user, get_session(db, signed.id))
     qtbot.addWidget(again)
     assert again.field_combo.currentText() == "Cheeks: depth (mm)"
     assert (again.value_edit.text(), again.reason_edit.toPlainText()) == ("1.0", "depth misread from the pen display")
@@ -109,6 +109,6 @@ def test_an_amendment_being_typed_comes_back_after_a_crash(qtbot: QtBot, db: Dat
     again.save()
     assert raw.execute("SELECT field, new_value, reason FROM amendments").fetchall() == [
         ("depth_mm", "1.0", "depth misread from the pen display")]
-    assert load_form_draft(db, current_actor(), f"amend:{signed.id}") is None
+    assert load_form_draft(db, user.actor, f"amend:{signed.id}") is None
 
 

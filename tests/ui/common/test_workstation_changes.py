@@ -26,6 +26,7 @@ from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.common.operations import AUDIT, CLIENTS, EVERYTHING, PEOPLE, SESSIONS, changes
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.workstation_changes import LOST, RECONNECTED, WorkstationWatch, kinds_of
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 from tests.ui.window_helpers import make_window, shown_ids
@@ -85,9 +86,9 @@ def watch(qtbot: QtBot, db: Database, clinic: Clinic) -> Iterator[WorkstationWat
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database, clinic: Clinic) -> Iterator[ClientPage]:
+def page(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> Iterator[ClientPage]:
     """The client's page, open; deleted at the end (a page left alive would reload at the next test's login)."""
-    shown = ClientPage(db)
+    shown = ClientPage(db, user)
     qtbot.addWidget(shown)
     shown.show_client(clinic.client_id)
     shown.show()
@@ -96,8 +97,8 @@ def page(qtbot: QtBot, db: Database, clinic: Clinic) -> Iterator[ClientPage]:
 
 
 def test_a_session_signed_by_another_process_shows_in_the_history_within_2_seconds(
-        qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    window = make_window(qtbot, db, user, db_path)
     _watching(qtbot, window.workstations)
     try:
         before = shown_ids(window)
@@ -138,10 +139,10 @@ def test_a_change_saved_on_this_workstation_or_to_another_client_shows_no_banner
 
 
 def test_an_open_session_voided_elsewhere_shows_the_banner_and_reload_shows_the_void(
-        qtbot: QtBot, db: Database, other: Database, clinic: Clinic, owner: Actor,
+        qtbot: QtBot, user: UserSession, db: Database, other: Database, clinic: Clinic, owner: Actor,
         watch: WorkstationWatch) -> None:
     saved = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    dialog = SessionDetailDialog(get_session(db, saved.id), db=db)
+    dialog = SessionDetailDialog(get_session(db, saved.id), db=db, user=user)
     qtbot.addWidget(dialog)
     dialog.show()
     void_session(other, owner, saved.id, "entered for the wrong client")
@@ -168,11 +169,12 @@ def test_the_status_bar_says_when_postgresql_is_lost_and_back(qtbot: QtBot, db: 
 
 
 def test_a_change_elsewhere_leaves_the_session_selected_in_the_history_where_it_was(
-        qtbot: QtBot, db: Database, db_path: Path, other: Database, clinic: Clinic, owner: Actor) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, other: Database, clinic: Clinic,
+        owner: Actor) -> None:
     for hour in (9, 10, 11):
         log_session(db, clinic.derm, session_entry(clinic, started_at=datetime(2026, 7, 1, hour, tzinfo=UTC)),
                     sign=True)
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     _watching(qtbot, window.workstations)
     try:
         view, model = window.page.view, window.page.model

@@ -22,6 +22,7 @@ from clinic_log.services.devices import devices, lots
 from clinic_log.services.devices.lots import LotInput
 from clinic_log.services.people import people
 from clinic_log.services.sessions import sessions
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.devices.devices_page import NEW_MODEL, AddDeviceDialog, AddLotDialog, DevicesPage, LotExpiryDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 from tests.ui.dialogs import opens
@@ -33,8 +34,8 @@ TODAY = date.today()
 EXPIRES = TODAY + timedelta(days=200)
 
 
-def open_page(qtbot: QtBot, db: Database) -> DevicesPage:
-    page = DevicesPage(db, today=TODAY)
+def open_page(qtbot: QtBot, user: UserSession, db: Database) -> DevicesPage:
+    page = DevicesPage(db, user, today=TODAY)
     qtbot.addWidget(page)
     page.show()
     return page
@@ -64,18 +65,18 @@ def add_device_dialog(qtbot: QtBot, page: DevicesPage) -> AddDeviceDialog:
     return opened.widget
 
 
-def test_the_page_models_pass_the_model_tester(qtmodeltester: ModelTester, qtbot: QtBot, db: Database,
-                                               owner: Actor) -> None:
+def test_the_page_models_pass_the_model_tester(qtmodeltester: ModelTester, qtbot: QtBot, user: UserSession,
+                                               db: Database, owner: Actor) -> None:
     devices.add_device(db, owner, "Dermapen 4", "DP4-1")
     lots.add_lot(db, owner, LotInput("SP-1", EXPIRES, "Dermapen 4", "10"), TODAY)
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     qtmodeltester.check(page.device_model)
     qtmodeltester.check(page.lot_model)
 
 
-def test_the_owner_adds_a_device_of_a_listed_model_and_it_is_stored(qtbot: QtBot, db: Database,
+def test_the_owner_adds_a_device_of_a_listed_model_and_it_is_stored(qtbot: QtBot, user: UserSession, db: Database,
                                                                     raw: sqlite3.Connection) -> None:
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     dialog = add_device_dialog(qtbot, page)
     assert not dialog.new_model_box.isVisibleTo(dialog)
     choose(dialog.model_combo, "Dermapen 4")
@@ -89,10 +90,10 @@ def test_the_owner_adds_a_device_of_a_listed_model_and_it_is_stored(qtbot: QtBot
     assert page.message_label.text() == "Device DP4-2291 added."
 
 
-def test_a_serial_in_use_is_refused_in_one_line_and_the_dialog_stays(qtbot: QtBot, db: Database,
+def test_a_serial_in_use_is_refused_in_one_line_and_the_dialog_stays(qtbot: QtBot, user: UserSession, db: Database,
                                                                      owner: Actor) -> None:
     devices.add_device(db, owner, "Dermapen 4", "DP4-1")
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     dialog = add_device_dialog(qtbot, page)
     qtbot.keyClicks(dialog.serial_edit, "DP4-1")
     save(qtbot, dialog)
@@ -101,9 +102,9 @@ def test_a_serial_in_use_is_refused_in_one_line_and_the_dialog_stays(qtbot: QtBo
     assert page.device_model.rowCount() == 1
 
 
-def test_a_new_model_is_typed_with_its_modality_and_depth_range(qtbot: QtBot, db: Database,
+def test_a_new_model_is_typed_with_its_modality_and_depth_range(qtbot: QtBot, user: UserSession, db: Database,
                                                                 raw: sqlite3.Connection) -> None:
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     dialog = add_device_dialog(qtbot, page)
     choose(dialog.model_combo, NEW_MODEL)
     assert dialog.new_model_box.isVisibleTo(dialog)
@@ -123,10 +124,10 @@ def test_a_new_model_is_typed_with_its_modality_and_depth_range(qtbot: QtBot, db
     assert rows(page.device_model)[0][:3] == ["NovaPen RF", "NP-1", "0.5–4 mm"]
 
 
-def test_retiring_and_returning_a_device_changes_its_status_and_the_button(qtbot: QtBot, db: Database,
-                                                                           owner: Actor) -> None:
+def test_retiring_and_returning_a_device_changes_its_status_and_the_button(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> None:
     devices.add_device(db, owner, "Dermapen 4", "DP4-1")
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     assert page.service_button.text() == "&Retire"
     qtbot.mouseClick(page.service_button, Qt.MouseButton.LeftButton)
     assert rows(page.device_model)[0][4] == "retired"
@@ -138,9 +139,10 @@ def test_retiring_and_returning_a_device_changes_its_status_and_the_button(qtbot
     assert [d.serial for d in devices.list_devices(db)] == ["DP4-1"]
 
 
-def test_retiring_a_device_another_workstation_changed_says_so(qtbot: QtBot, db: Database, owner: Actor) -> None:
+def test_retiring_a_device_another_workstation_changed_says_so(qtbot: QtBot, user: UserSession, db: Database,
+                                                               owner: Actor) -> None:
     device = devices.add_device(db, owner, "Dermapen 4", "DP4-1")
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     devices.set_in_service(db, owner, device.id, False, seen_version=1)  # elsewhere, after the page was shown
     devices.set_in_service(db, owner, device.id, True, seen_version=2)
     qtbot.mouseClick(page.service_button, Qt.MouseButton.LeftButton)
@@ -149,9 +151,9 @@ def test_retiring_a_device_another_workstation_changed_says_so(qtbot: QtBot, db:
     assert [d.serial for d in devices.list_devices(db)] == ["DP4-1"]
 
 
-def test_a_lot_quantity_is_checked_as_typed_and_the_stock_is_shown(qtbot: QtBot, db: Database,
+def test_a_lot_quantity_is_checked_as_typed_and_the_stock_is_shown(qtbot: QtBot, user: UserSession, db: Database,
                                                                    raw: sqlite3.Connection) -> None:
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     with opens(qtbot, AddLotDialog, page) as opened:
         qtbot.mouseClick(page.add_lot_button, Qt.MouseButton.LeftButton)
     dialog = opened.widget
@@ -170,23 +172,23 @@ def test_a_lot_quantity_is_checked_as_typed_and_the_stock_is_shown(qtbot: QtBot,
     assert rows(page.lot_model) == [["DP16-9", EXPIRES.isoformat(), "Dermapen 4", "25", "0", "25"]]
 
 
-def test_sessions_count_a_lot_down_and_an_older_lot_shows_unknown_stock(qtbot: QtBot, db: Database,
+def test_sessions_count_a_lot_down_and_an_older_lot_shows_unknown_stock(qtbot: QtBot, user: UserSession, db: Database,
                                                                         owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     lots.add_lot(db, owner, LotInput("NEW-1", EXPIRES, "SkinPen Precision", "10"), TODAY)
     for number in ("NEW-1", "NEW-1", "OLD-1"):
         sessions.save_draft(db, owner, session_entry(clinic, cartridge_lot=number, lot_expires=EXPIRES))
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     assert sorted(rows(page.lot_model)) == [["NEW-1", EXPIRES.isoformat(), "SkinPen Precision", "10", "2", "8"],
                                             ["OLD-1", EXPIRES.isoformat(), "—", "—", "1", "—"]]
 
 
-def test_the_expiry_of_a_lot_a_session_used_is_refused_in_the_dialog(qtbot: QtBot, db: Database,
+def test_the_expiry_of_a_lot_a_session_used_is_refused_in_the_dialog(qtbot: QtBot, user: UserSession, db: Database,
                                                                      owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     lots.add_lot(db, owner, LotInput("NEW-1", EXPIRES, "SkinPen Precision", "10"), TODAY)
     sessions.save_draft(db, owner, session_entry(clinic, cartridge_lot="NEW-1", lot_expires=EXPIRES))
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     page.lot_view.selectRow(0)
     with opens(qtbot, LotExpiryDialog, page) as opened:
         qtbot.mouseClick(page.expiry_button, Qt.MouseButton.LeftButton)
@@ -212,9 +214,9 @@ def offered_devices(form: SessionFormDialog) -> list[str]:
     return [form.device.itemText(i) for i in range(form.device.count())]
 
 
-def test_the_devices_page_adds_a_device_that_the_session_form_then_offers(qtbot: QtBot, db: Database, db_path: Path,
-                                                                          new_clinic: int) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_the_devices_page_adds_a_device_that_the_session_form_then_offers(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, new_clinic: int) -> None:
+    window = make_window(qtbot, db, user, db_path)
     first = window.new_session(new_clinic)
     assert isinstance(first, SessionFormDialog)
     assert offered_devices(first) == ["—"]  # a new clinic: nothing to choose
@@ -238,10 +240,10 @@ def test_the_devices_page_adds_a_device_that_the_session_form_then_offers(qtbot:
     assert offered_devices(again) == ["—"]
 
 
-def test_a_device_registered_on_the_page_appears_in_the_history_filter(qtbot: QtBot, db: Database, db_path: Path,
-                                                                       new_clinic: int) -> None:
+def test_a_device_registered_on_the_page_appears_in_the_history_filter(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, new_clinic: int) -> None:
     """The Sessions tab's Device list was filled once at start: a device registered later could not be chosen."""
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     devices_list = window.page.filter_bar.device_combo
     assert [devices_list.itemText(i) for i in range(devices_list.count())] == ["All devices"]
     page = window.pages.show_page("devices")
@@ -256,9 +258,9 @@ def test_a_device_registered_on_the_page_appears_in_the_history_filter(qtbot: Qt
     assert "DP4-2291" in devices_list.itemText(1)
 
 
-def test_a_session_form_without_device_or_lot_warns_that_a_recall_would_miss_it(qtbot: QtBot, db: Database,
-                                                                                db_path: Path, new_clinic: int) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_a_session_form_without_device_or_lot_warns_that_a_recall_would_miss_it(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, new_clinic: int) -> None:
+    window = make_window(qtbot, db, user, db_path)
     form = window.new_session(new_clinic)
     assert isinstance(form, SessionFormDialog)
     choose(form.practitioner, "Dr Maria Brandt")
@@ -270,10 +272,11 @@ def test_a_session_form_without_device_or_lot_warns_that_a_recall_would_miss_it(
 
 
 
-def test_expired_lots_come_after_the_usable_ones_and_say_so(qtbot: QtBot, db: Database, owner: Actor) -> None:
+def test_expired_lots_come_after_the_usable_ones_and_say_so(qtbot: QtBot, user: UserSession, db: Database,
+                                                            owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     lots.add_lot(db, owner, LotInput("LATER", EXPIRES, "SkinPen Precision", "10"), TODAY)
     sessions.save_draft(db, owner, session_entry(clinic, cartridge_lot="PAST", lot_expires=TODAY - timedelta(days=3)))
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     assert [(r[0], r[1]) for r in rows(page.lot_model)] == [
         ("LATER", EXPIRES.isoformat()), ("PAST", f"{(TODAY - timedelta(days=3)).isoformat()} (expired)")]

@@ -16,6 +16,7 @@ from clinic_log.domain.enums import ConsentPurpose
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clinic.clinic_settings import save_settings
 from clinic_log.services.photos.photos import add_photos
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.export_dialog import ExportDialog
 from tests.ui.dialogs import opens
 from tests.ui.sessions.test_history_page import choose
@@ -24,16 +25,16 @@ from tests.unit.services.helpers import CONSENT_SIGNED_ON, make_clinic
 from tests.unit.services.photos.photo_files import plain
 
 
-def open_dialog(qtbot: QtBot, db: Database, db_path: Path) -> ExportDialog:
-    window = make_window(qtbot, db, db_path)
+def open_dialog(qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> ExportDialog:
+    window = make_window(qtbot, db, user, db_path)
     with opens(qtbot, ExportDialog, window) as opened:
         window.export_action.trigger()
     return opened.widget
 
 
-def test_times_choice_is_written_into_the_csv(qtbot: QtBot, demo_db: Database, db_path: Path,
+def test_times_choice_is_written_into_the_csv(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path,
                                               tmp_path: Path) -> None:
-    dialog = open_dialog(qtbot, demo_db, db_path)
+    dialog = open_dialog(qtbot, user, demo_db, db_path)
     assert [dialog.times_combo.itemData(i) for i in range(dialog.times_combo.count())] == ["local", "utc"]
     assert dialog.times_combo.accessibleName() == "Times"
     choose(dialog.format_combo, "fhir")
@@ -50,9 +51,9 @@ def test_times_choice_is_written_into_the_csv(qtbot: QtBot, demo_db: Database, d
     dialog.close()
 
 
-def test_a_read_only_target_is_refused_with_its_reason(qtbot: QtBot, demo_db: Database, db_path: Path,
-                                                       tmp_path: Path) -> None:
-    dialog = open_dialog(qtbot, demo_db, db_path)
+def test_a_read_only_target_is_refused_with_its_reason(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                       db_path: Path, tmp_path: Path) -> None:
+    dialog = open_dialog(qtbot, user, demo_db, db_path)
     out = tmp_path / "old.csv"
     out.write_text("keep me", encoding="utf-8")
     out.chmod(0o444)
@@ -66,14 +67,14 @@ def test_a_read_only_target_is_refused_with_its_reason(qtbot: QtBot, demo_db: Da
     dialog.close()
 
 
-def test_photos_go_into_a_fhir_export_only_when_ticked(qtbot: QtBot, db: Database, owner: Actor, db_path: Path,
-                                                       tmp_path: Path) -> None:
+def test_photos_go_into_a_fhir_export_only_when_ticked(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
+                                                       db_path: Path, tmp_path: Path) -> None:
     save_settings(db, owner, {"fhir.identifier_system": "https://clinic.example/fhir"})
     clinic = make_clinic(db, owner)
     record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
                    purpose=ConsentPurpose.PHOTOS_CLINICAL)
     assert add_photos(db, owner, "P-1", [plain(tmp_path / "a.png", "PNG")]).summary == "1 stored, 0 refused"
-    dialog = open_dialog(qtbot, db, db_path)
+    dialog = open_dialog(qtbot, user, db, db_path)
     assert dialog.photos_check.accessibleName() == "Photos" and not dialog.photos_check.isEnabled()  # CSV first
     choose(dialog.format_combo, "fhir")
     kinds = {}

@@ -15,6 +15,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.common.progress import Progress
 from clinic_log.services.exchange import importer
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.import_dialog import ImportDialog
 from clinic_log.ui.shell.main_window import MainWindow
 from tests.ui.dialogs import opens
@@ -43,8 +44,8 @@ def import_file(qtbot: QtBot, dialog: ImportDialog, kind: str, path: Path) -> No
 
 
 def test_the_owner_imports_the_sample_files_in_order_and_the_list_shows_them(
-        qtbot: QtBot, db: Database, db_path: Path, samples: Path, raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, db, db_path)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, samples: Path, raw: sqlite3.Connection) -> None:
+    window = make_window(qtbot, db, user, db_path)
     dialog = open_import(qtbot, window)
     for kind in ("practitioners", "clients"):
         import_file(qtbot, dialog, kind, samples / f"{kind}.csv")
@@ -64,9 +65,9 @@ def test_the_owner_imports_the_sample_files_in_order_and_the_list_shows_them(
 
 
 def test_a_refused_file_lists_its_problems_by_line_and_writes_nothing(
-        qtbot: QtBot, sample_db: Database, db_path: Path, tmp_path: Path, samples: Path,
+        qtbot: QtBot, user: UserSession, sample_db: Database, db_path: Path, tmp_path: Path, samples: Path,
         raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+    window = make_window(qtbot, sample_db, user, db_path)
     dialog = open_import(qtbot, window)
     rows = (samples / "sessions.csv").read_text(encoding="utf-8").splitlines()
     bad = tmp_path / "bad.csv"
@@ -88,8 +89,9 @@ def test_a_refused_file_lists_its_problems_by_line_and_writes_nothing(
     dialog.close()
 
 
-def test_cancel_stops_the_import_and_says_nothing_was_stored(qtbot: QtBot, db: Database, db_path: Path,
-                                                             samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancel_stops_the_import_and_says_nothing_was_stored(qtbot: QtBot, user: UserSession, db: Database,
+                                                             db_path: Path, samples: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     reported: list[tuple[int, int]] = []
 
     def endless(db: Database, actor: Actor, path: Path, *, skip_existing: bool = False,
@@ -99,7 +101,7 @@ def test_cancel_stops_the_import_and_says_nothing_was_stored(qtbot: QtBot, db: D
             reported.append((500, 1000))
 
     monkeypatch.setattr(importer, "import_sessions", endless)
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     dialog = open_import(qtbot, window)
     choose(dialog.kind_combo, "sessions")
     dialog.file_edit.setText(str(samples / "sessions.csv"))
@@ -114,20 +116,20 @@ def test_cancel_stops_the_import_and_says_nothing_was_stored(qtbot: QtBot, db: D
 
 
 @pytest.mark.parametrize("role", [UserRole.PRACTITIONER, UserRole.RECEPTION])
-def test_only_roles_that_may_import_see_file_import(qtbot: QtBot, db: Database, db_path: Path,
+def test_only_roles_that_may_import_see_file_import(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                    role: UserRole) -> None:
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     assert window.import_action.isVisible()
     window.apply_actor(Actor("someone", role))
     assert not window.import_action.isVisible()
 
 
 def test_an_import_refreshes_every_page_including_those_on_other_tabs(
-        qtbot: QtBot, db: Database, db_path: Path, samples: Path) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, samples: Path) -> None:
     from clinic_log.ui.clients.clients_page import ClientsPage
     from clinic_log.ui.people.practitioners_page import PractitionersPage
 
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     clients_page = window.pages.page("clients")  # built, on a tab not shown
     practitioners_page = window.pages.page("practitioners")
     assert isinstance(clients_page, ClientsPage) and isinstance(practitioners_page, PractitionersPage)

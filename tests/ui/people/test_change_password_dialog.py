@@ -15,7 +15,7 @@ from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry
 from clinic_log.domain.actor import Actor
 from clinic_log.services.people import auth
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.main_window import MainWindow
 from tests.ui.window_helpers import make_window
 
@@ -24,10 +24,10 @@ NEW = "quiet-harbour-ferns"
 
 
 @pytest.fixture
-def desk(db: Database, owner: Actor) -> Actor:
+def desk(db: Database, owner: Actor, user: UserSession) -> Actor:
     auth.create_user(db, owner, "desk", "Front desk", "reception", CURRENT)
     actor = auth.login(db, "desk", CURRENT)
-    sign_in(actor)
+    user.sign_in(actor)
     return actor
 
 
@@ -52,8 +52,8 @@ def problem(dialog: QWidget) -> str:
     return named(dialog, QLabel, "Problem").text()
 
 
-def open_dialog(qtbot: QtBot, db: Database, db_path: Path) -> tuple[MainWindow, QDialog]:
-    window = make_window(qtbot, db, db_path)
+def open_dialog(qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> tuple[MainWindow, QDialog]:
+    window = make_window(qtbot, db, user, db_path)
     action = file_action(window, "Change password…")
     assert action.isVisible() and action.isEnabled()
     action.trigger()
@@ -75,9 +75,9 @@ def user_actions(db: Database) -> list[tuple[str, str]]:
             select(AuditEntry).where(AuditEntry.entity == "user").order_by(AuditEntry.id))]
 
 
-def test_a_user_changes_their_own_password_from_the_file_menu(qtbot: QtBot, db: Database, db_path: Path,
-                                                              desk: Actor) -> None:
-    window, dialog = open_dialog(qtbot, db, db_path)
+def test_a_user_changes_their_own_password_from_the_file_menu(qtbot: QtBot, user: UserSession, db: Database,
+                                                              db_path: Path, desk: Actor) -> None:
+    window, dialog = open_dialog(qtbot, user, db, db_path)
     assert "at least 12 characters, not a common password" in named(dialog, QLabel, "Password rule").text()
     assert dialog.focusWidget() is edit(dialog, "Current password")
     for name in ("Current password", "New password", "Repeat new password"):
@@ -89,9 +89,9 @@ def test_a_user_changes_their_own_password_from_the_file_menu(qtbot: QtBot, db: 
     assert ("desk", "password_changed") in user_actions(db)
 
 
-def test_a_wrong_current_password_is_said_in_the_dialog_and_counted(qtbot: QtBot, db: Database, db_path: Path,
-                                                                   desk: Actor) -> None:
-    _, dialog = open_dialog(qtbot, db, db_path)
+def test_a_wrong_current_password_is_said_in_the_dialog_and_counted(qtbot: QtBot, user: UserSession, db: Database,
+                                                                    db_path: Path, desk: Actor) -> None:
+    _, dialog = open_dialog(qtbot, user, db, db_path)
     fill_and_press_enter(qtbot, dialog, "not-my-password-1", NEW, NEW)
     qtbot.waitUntil(lambda: "Current password" in problem(dialog), timeout=20000)
     assert "is wrong" in problem(dialog) and "locked" in problem(dialog)
@@ -101,9 +101,9 @@ def test_a_wrong_current_password_is_said_in_the_dialog_and_counted(qtbot: QtBot
     assert auth.login(db, "desk", CURRENT).username == "desk"
 
 
-def test_new_passwords_that_differ_or_break_the_rule_are_refused_in_the_dialog(qtbot: QtBot, db: Database,
-                                                                               db_path: Path, desk: Actor) -> None:
-    _, dialog = open_dialog(qtbot, db, db_path)
+def test_new_passwords_that_differ_or_break_the_rule_are_refused_in_the_dialog(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, desk: Actor) -> None:
+    _, dialog = open_dialog(qtbot, user, db, db_path)
     fill_and_press_enter(qtbot, dialog, CURRENT, NEW, "quiet-harbour-fern")
     assert problem(dialog).startswith("Repeat new password: the two new passwords differ")
     assert dialog.focusWidget() is edit(dialog, "Repeat new password")

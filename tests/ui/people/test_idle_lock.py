@@ -14,7 +14,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.people import auth
-from clinic_log.ui.common.current_user import current_actor, sign_out
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.idle_lock import SessionGuard
 from clinic_log.ui.people.login_dialog import PASSWORD_ENV, USER_ENV, LoginDialog
 from tests.actors import logged_in_as
@@ -33,25 +33,25 @@ def visible_tabs(window: object) -> list[str]:
     return [pages.tabText(i).replace("&", "") for i in range(pages.count()) if pages.isTabVisible(i)]
 
 
-def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBot, db: Database, db_path: Path,
-                                                                     desk: auth.UserView) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_switching_user_changes_the_tabs_and_actions_to_the_new_role(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     db_path: Path, desk: auth.UserView) -> None:
+    window = make_window(qtbot, db, user, db_path)
     assert visible_tabs(window) == ["Sessions", "Clients", "Recall", "Dashboard", "Practitioners", "Devices and lots",
                                     "Users", "Audit"]
     assert window.backups_action.isVisible()
     dialog = window.guard.switch_user()
     qtbot.addWidget(dialog)
     attempt(qtbot, dialog, "desk", "reception-pass-1")
-    assert logged_in_as(current_actor(), Actor("desk", UserRole.RECEPTION))
+    assert logged_in_as(user.actor, Actor("desk", UserRole.RECEPTION))
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
     assert not window.backups_action.isVisible() and not window.template_action.isVisible()
     assert window.user_label.text() == "desk (reception)"
 
 
-def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, db: Database, db_path: Path,
-                                                                owner: Actor) -> None:
+def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, user: UserSession, db: Database,
+                                                                db_path: Path, owner: Actor) -> None:
     auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     assert window.guard.timer.interval() == 10 * 60_000  # the clinic's default setting
     audit = window.pages.show_page("audit")
     qtbot.keyClicks(audit.actor_edit, "half-typed")  # type: ignore[attr-defined]
@@ -67,8 +67,8 @@ def test_the_idle_lock_hides_the_pages_and_keeps_what_was_typed(qtbot: QtBot, db
     assert audit.actor_edit.text() == "half-typed"  # type: ignore[attr-defined]
 
 
-def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: QtBot, db: Database, db_path: Path,
-                                                                         owner: Actor) -> None:
+def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, owner: Actor) -> None:
     from clinic_log.services.sessions.sessions import log_session
     from clinic_log.ui.people.idle_lock import LOCKED_TITLE, LockCover
     from tests.unit.services.helpers import make_clinic, session_entry
@@ -76,7 +76,7 @@ def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: Q
     auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
     clinic = make_clinic(db, owner)
     signed = log_session(db, clinic.derm, session_entry(clinic, notes="keloid on left ear lobe"), sign=True)
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     detail = window.open_session(signed.id)
     assert detail is not None and "Łukasiewicz" in detail.windowTitle()
     qtbot.waitExposed(detail)
@@ -93,13 +93,13 @@ def test_the_idle_lock_covers_open_dialogs_so_no_client_stays_on_screen(qtbot: Q
     assert "Łukasiewicz" in detail.windowTitle() and detail.isVisible()  # as it was, nothing closed
 
 
-def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, db: Database,
+def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, user: UserSession, db: Database,
                                                                  db_path: Path) -> None:
     from clinic_log.services.clinic.clinic_settings import read_idle_lock_minutes
     from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
 
-    window = make_window(qtbot, db, db_path)
-    dialog = ClinicSettingsDialog(db, window)
+    window = make_window(qtbot, db, user, db_path)
+    dialog = ClinicSettingsDialog(db, user, window)
     qtbot.addWidget(dialog)
     dialog.idle_edit.setText("3")
     dialog._save()
@@ -111,8 +111,8 @@ def test_the_owner_sets_the_idle_lock_minutes_in_clinic_settings(qtbot: QtBot, d
 
 def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_right(
         qtbot: QtBot, db: Database, db_path: Path, desk: auth.UserView) -> None:
-    sign_out()
-    window = make_window(qtbot, db, db_path)
+    user = UserSession()  # as gui.run_gui makes it: nobody logged in yet
+    window = make_window(qtbot, db, user, db_path)
     assert not window.pages.isVisible() and not window.menuBar().isEnabled()
     dialog = window.guard.lock_at_start()
     assert not window.summary_label.isVisible()  # not even the number of sessions before a login
@@ -122,28 +122,29 @@ def test_a_window_opened_before_any_login_shows_nothing_until_the_password_is_ri
     with qtbot.waitSignal(window.guard.first_login):
         attempt(qtbot, dialog, "desk", "reception-pass-1")
     assert window.pages.isVisible() and window.menuBar().isEnabled() and window.summary_label.isVisible()
-    assert logged_in_as(current_actor(), Actor("desk", UserRole.RECEPTION))
+    assert logged_in_as(user.actor, Actor("desk", UserRole.RECEPTION))
     assert visible_tabs(window) == ["Sessions", "Clients", "Practitioners"]
 
 
-def test_login_from_the_environment_unlocks_a_window_opened_at_start(
-        qtbot: QtBot, db: Database, db_path: Path, desk: auth.UserView, monkeypatch: pytest.MonkeyPatch) -> None:
-    sign_out()
+def test_login_from_the_environment_unlocks_a_window_opened_at_start(qtbot: QtBot, db: Database, db_path: Path,
+                                                                     desk: auth.UserView,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    user = UserSession()  # as gui.run_gui makes it: nobody logged in yet
     monkeypatch.setenv(USER_ENV, "desk")
     monkeypatch.setenv(PASSWORD_ENV, "reception-pass-1")
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     with qtbot.waitSignal(window.guard.first_login, timeout=20000):
         qtbot.addWidget(window.guard.lock_at_start())
-    assert window.pages.isVisible() and current_actor().username == "desk"
+    assert window.pages.isVisible() and user.actor.username == "desk"
 
 
 @pytest.fixture
-def guarded(qtbot: QtBot, db: Database) -> tuple[QMainWindow, SessionGuard]:
+def guarded(qtbot: QtBot, user: UserSession, db: Database) -> tuple[QMainWindow, SessionGuard]:
     """A plain window with a client list as its page, under a guard (lighter than the whole main window)."""
     window = QMainWindow()
     window.setCentralWidget(QLabel("Zofia Łukasiewicz, P-1"))
     qtbot.addWidget(window)
-    guard = SessionGuard(window, db)
+    guard = SessionGuard(window, db, user)
     window.show()
     qtbot.waitExposed(window)
     return window, guard
@@ -183,11 +184,11 @@ def test_a_login_that_no_longer_stands_locks_at_once_and_says_why(qtbot: QtBot,
     assert dialog.prompt_label.text().startswith("Not done: user 'owner' is deactivated. Log in to continue")
 
 
-def test_cancelling_a_switch_keeps_the_user_at_work(qtbot: QtBot, owner: Actor,
+def test_cancelling_a_switch_keeps_the_user_at_work(qtbot: QtBot, user: UserSession, owner: Actor,
                                                     guarded: tuple[QMainWindow, SessionGuard]) -> None:
     window, guard = guarded
     dialog = guard.switch_user()
     qtbot.addWidget(dialog)
     assert dialog.prompt_label.text() == "Logged in as owner. Log in as another user."
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    assert current_actor() == owner and window.centralWidget().isVisible() and guard.timer.isActive()
+    assert user.actor == owner and window.centralWidget().isVisible() and guard.timer.isActive()

@@ -17,6 +17,7 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.services.clinic.clinic_settings import read_settings
 from clinic_log.services.people import auth
 from clinic_log.services.people.auth import LoginFailed
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.login_dialog import PASSWORD_ENV, USER_ENV, LoginDialog, login_from_environment
 from tests.actors import logged_in_as
 from tests.ui.login_helpers import attempt
@@ -100,8 +101,7 @@ def test_the_login_dialog_finds_the_user_whatever_the_case_and_spaces_typed(qtbo
 
 
 
-def test_a_practitioner_is_told_at_login_which_credentials_expire(qtbot: QtBot, db: Database, owner: Actor,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_practitioner_is_told_at_login_which_credentials_expire(qtbot: QtBot, db: Database, owner: Actor) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -134,13 +134,13 @@ def test_a_practitioner_is_told_at_login_which_credentials_expire(qtbot: QtBot, 
 
 
 def test_the_owner_edits_the_art15_texts_in_clinic_settings_and_an_empty_one_is_refused(
-        qtbot: QtBot, db: Database, db_path: Path) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> None:
     from PySide6.QtWidgets import QPlainTextEdit
 
     from clinic_log.ui.clinic.clinic_settings_dialog import ClinicSettingsDialog
 
-    window = make_window(qtbot, db, db_path)
-    dialog = ClinicSettingsDialog(db, window)
+    window = make_window(qtbot, db, user, db_path)
+    dialog = ClinicSettingsDialog(db, user, window)
     qtbot.addWidget(dialog)
     fields = {w.accessibleName(): w for w in dialog.findChildren(QPlainTextEdit) if w.accessibleName()}
     assert "Right to lodge a complaint" in fields

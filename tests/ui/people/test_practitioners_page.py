@@ -14,7 +14,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.people import people
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.practitioners_page import CredentialDialog, PractitionersPage
 from tests.ui.dialogs import opens
 from tests.unit.services.helpers import LICENCE_EXPIRES, Clinic, make_clinic
@@ -25,23 +25,23 @@ def clinic(db: Database, owner: Actor) -> Clinic:
     return make_clinic(db, owner)  # both licences expire on LICENCE_EXPIRES
 
 
-def open_page(qtbot: QtBot, db: Database, today: date = date(2026, 11, 25)) -> PractitionersPage:
-    page = PractitionersPage(db, today=today)
+def open_page(qtbot: QtBot, user: UserSession, db: Database, today: date = date(2026, 11, 25)) -> PractitionersPage:
+    page = PractitionersPage(db, user, today=today)
     qtbot.addWidget(page)
     page.show()
     return page
 
 
-def test_practitioner_models_pass_the_model_tester(qtmodeltester: ModelTester, qtbot: QtBot, db: Database,
-                                                   clinic: Clinic) -> None:
-    page = open_page(qtbot, db)
+def test_practitioner_models_pass_the_model_tester(qtmodeltester: ModelTester, qtbot: QtBot, user: UserSession,
+                                                   db: Database, clinic: Clinic) -> None:
+    page = open_page(qtbot, user, db)
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.credentials_model)
 
 
-def test_the_owner_edits_a_practitioner_and_it_is_stored(qtbot: QtBot, db: Database, clinic: Clinic,
+def test_the_owner_edits_a_practitioner_and_it_is_stored(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic,
                                                          raw: sqlite3.Connection) -> None:
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     page.select_practitioner(clinic.nurse_id)
     assert page.full_name_edit.text() == "Jane Doyle" and page.supervision_check.isChecked()
     page.cap_edit.setText("1.0")
@@ -55,17 +55,18 @@ def test_the_owner_edits_a_practitioner_and_it_is_stored(qtbot: QtBot, db: Datab
     assert page.message_label.text().startswith("full name: (empty) is not allowed")
 
 
-def test_reminders_list_credentials_due_within_90_days(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    assert open_page(qtbot, db).reminders_label.text() == "No credential expires within 90 days."
-    page = open_page(qtbot, db, today=LICENCE_EXPIRES - timedelta(days=22))
+def test_reminders_list_credentials_due_within_90_days(qtbot: QtBot, user: UserSession, db: Database,
+                                                       clinic: Clinic) -> None:
+    assert open_page(qtbot, user, db).reminders_label.text() == "No credential expires within 90 days."
+    page = open_page(qtbot, user, db, today=LICENCE_EXPIRES - timedelta(days=22))
     text = page.reminders_label.text()
     assert f"Jane Doyle: licence NMC-1 — expires {LICENCE_EXPIRES.isoformat()} (within 30 days: 22 left)" in text
     assert "Dr Maria Brandt: licence GMC-1" in text
 
 
-def test_adding_a_credential_through_the_dialog(qtbot: QtBot, db: Database, clinic: Clinic,
+def test_adding_a_credential_through_the_dialog(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic,
                                                 raw: sqlite3.Connection) -> None:
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     page.select_practitioner(clinic.nurse_id)
     with opens(qtbot, CredentialDialog, page) as opened:
         qtbot.mouseClick(page.add_credential_button, Qt.MouseButton.LeftButton)
@@ -80,9 +81,10 @@ def test_adding_a_credential_through_the_dialog(qtbot: QtBot, db: Database, clin
                                         for r in range(page.credentials_model.rowCount())]
 
 
-def test_reception_sees_practitioners_but_cannot_edit(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    sign_in(Actor("desk", UserRole.RECEPTION))
-    page = open_page(qtbot, db)
+def test_reception_sees_practitioners_but_cannot_edit(qtbot: QtBot, user: UserSession, db: Database,
+                                                      clinic: Clinic) -> None:
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
+    page = open_page(qtbot, user, db)
     assert page.model.rowCount() == 2
     assert not page.full_name_edit.isEnabled() and not page.save_button.isVisible()
     assert not page.add_credential_button.isVisible() and not page.reminders_label.isVisible()
@@ -90,9 +92,9 @@ def test_reception_sees_practitioners_but_cannot_edit(qtbot: QtBot, db: Database
 
 
 
-def test_details_being_edited_stay_with_their_practitioner(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                           raw: sqlite3.Connection) -> None:
-    page = open_page(qtbot, db)
+def test_details_being_edited_stay_with_their_practitioner(qtbot: QtBot, user: UserSession, db: Database,
+                                                           clinic: Clinic, raw: sqlite3.Connection) -> None:
+    page = open_page(qtbot, user, db)
     page.select_practitioner(clinic.nurse_id)
     page.full_name_edit.setText("Jane Doyle-Smith")
     page.cap_edit.setText("1.25")
@@ -108,10 +110,9 @@ def test_details_being_edited_stay_with_their_practitioner(qtbot: QtBot, db: Dat
                        (clinic.nurse_id,)).fetchone() == ("Jane Doyle-Smith", 1.25)
 
 
-def test_a_save_over_another_owners_change_is_stopped_and_shows_theirs(qtbot: QtBot, db: Database, owner: Actor,
-                                                                        clinic: Clinic,
-                                                                        raw: sqlite3.Connection) -> None:
-    page = open_page(qtbot, db)
+def test_a_save_over_another_owners_change_is_stopped_and_shows_theirs(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic, raw: sqlite3.Connection) -> None:
+    page = open_page(qtbot, user, db)
     page.select_practitioner(clinic.nurse_id)
     people.update_practitioner(db, owner, clinic.nurse_id, "Jane Doyle-Smith", "nurse", True, 1.0)  # elsewhere
     page.full_name_edit.setText("Jane Smith")
@@ -124,10 +125,9 @@ def test_a_save_over_another_owners_change_is_stopped_and_shows_theirs(qtbot: Qt
                        (clinic.nurse_id,)).fetchone() == ("Jane Smith", 1.0)
 
 
-def test_a_credential_renewed_meanwhile_elsewhere_is_not_silently_undone(qtbot: QtBot, db: Database, owner: Actor,
-                                                                         clinic: Clinic,
-                                                                         raw: sqlite3.Connection) -> None:
-    page = open_page(qtbot, db)
+def test_a_credential_renewed_meanwhile_elsewhere_is_not_silently_undone(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic, raw: sqlite3.Connection) -> None:
+    page = open_page(qtbot, user, db)
     page.select_practitioner(clinic.nurse_id)
     [licence] = next(r for r in page.model.records() if r.id == clinic.nurse_id).credentials
     dialog = page.edit_credential(licence)
@@ -157,11 +157,11 @@ def test_a_credential_renewed_meanwhile_elsewhere_is_not_silently_undone(qtbot: 
 
 
 @pytest.mark.parametrize(("typed", "said"), [("9", "at most 7.0 mm"), ("0", "above 0"), ("1,2,5", "1,2,5")])
-def test_a_depth_cap_is_kept_as_typed_and_refused_with_its_reason(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                  raw: sqlite3.Connection, typed: str,
+def test_a_depth_cap_is_kept_as_typed_and_refused_with_its_reason(qtbot: QtBot, user: UserSession, db: Database,
+                                                                  clinic: Clinic, raw: sqlite3.Connection, typed: str,
                                                                   said: str) -> None:
     """No spin box clamps a cap of 9 mm to 7.0: what was typed stays, the reason shows, nothing is stored."""
-    page = open_page(qtbot, db)
+    page = open_page(qtbot, user, db)
     page.select_practitioner(clinic.nurse_id)
     page.cap_edit.setText(typed)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)

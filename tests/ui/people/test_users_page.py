@@ -13,6 +13,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.people import auth
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.users_page import NewUserDialog, UsersPage
 from tests.actors import logged_in_as
 from tests.ui.dialogs import opens
@@ -24,11 +25,11 @@ def clinic(db: Database, owner: Actor) -> Clinic:
     return make_clinic(db, owner)  # Jane Doyle (jdoyle), a nurse, may get a login of her own
 
 
-def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, clinic: Clinic, owner: Actor,
-                                                   qtmodeltester: ModelTester,
+def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic,
+                                                   owner: Actor, qtmodeltester: ModelTester,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
-    page = UsersPage(db)
+    page = UsersPage(db, user)
     qtbot.addWidget(page)
     page.show()
     qtmodeltester.check(page.model)
@@ -69,13 +70,13 @@ def test_users_page_creates_deactivates_and_resets(qtbot: QtBot, db: Database, c
 
 
 def test_the_user_dialogs_show_the_password_rule_and_refuse_a_common_password_inline(
-        qtbot: QtBot, db: Database, clinic: Clinic, owner: Actor) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, owner: Actor) -> None:
     def rule(dialog: QWidget) -> str:
         [label] = [w for w in dialog.findChildren(QLabel) if w.accessibleName() == "Password rule"]
         return label.text()
 
     desk = auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
-    page = UsersPage(db)
+    page = UsersPage(db, user)
     qtbot.addWidget(page)
     page.show()
     dialog = page.new_user()
@@ -106,12 +107,12 @@ def test_the_user_dialogs_show_the_password_rule_and_refuse_a_common_password_in
 
 
 def test_a_locked_out_login_says_until_when_and_nothing_is_done_without_a_chosen_user(
-        qtbot: QtBot, db: Database, owner: Actor) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> None:
     auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
     for _ in range(auth.MAX_FAILURES):
         with pytest.raises(auth.LoginFailed):
             auth.login(db, "desk", "guess")
-    page = UsersPage(db)
+    page = UsersPage(db, user)
     qtbot.addWidget(page)
     page.show()
     [status] = [page.model.index(r, 4).data() for r in range(page.model.rowCount())

@@ -15,6 +15,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PhotoUse, PhotoView
 from clinic_log.domain.values import AreaInput
 from clinic_log.services.sessions.sessions import log_session
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.add_photos_dialog import NO_AREA, AddPhotosDialog
 from tests.ui.named_widgets import button
 from tests.ui.photos.photo_helpers import clinic_with_photo_consent, day, image_file
@@ -31,11 +32,11 @@ def items(combo: object) -> list[str]:
 
 
 def test_the_chosen_sessions_areas_are_offered_and_the_photo_is_stored_with_them(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
     session = log_session(db, clinic.derm, session_entry(clinic, AreaInput("forehead", 0.5, 2),
                                                          AreaInput("nose", 0.5, 2), course_index=3), sign=True)
     photo = image_file(tmp_path / "close.jpg", (120, 90, 80), day(7))
-    dialog = AddPhotosDialog(db, "P-1", "Zofia Łukasiewicz", [photo])
+    dialog = AddPhotosDialog(db, user, "P-1", "Zofia Łukasiewicz", [photo])
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.choices is not None)
@@ -59,8 +60,8 @@ def test_the_chosen_sessions_areas_are_offered_and_the_photo_is_stored_with_them
 
 
 def test_other_use_without_that_consent_is_refused_and_the_dialog_stays_open_to_change_it(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
-    dialog = AddPhotosDialog(db, "P-1", "Zofia Łukasiewicz", [image_file(tmp_path / "a.jpg", (1, 2, 3), day(1))])
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
+    dialog = AddPhotosDialog(db, user, "P-1", "Zofia Łukasiewicz", [image_file(tmp_path / "a.jpg", (1, 2, 3), day(1))])
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.use_combo.setCurrentIndex(dialog.use_combo.findData(PhotoUse.OTHER.value))

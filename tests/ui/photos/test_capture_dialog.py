@@ -19,6 +19,7 @@ from clinic_log.domain.enums import ConsentPurpose, PhotoView, TakenAtSource
 from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.photos.photos import PhotoInfo, add_photos, list_photos
 from clinic_log.ui.common.operations import runner_of
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos import capture_dialog
 from clinic_log.ui.photos.camera_source import NO_CAMERA, UNPLUGGED, QtCameraSource
 from clinic_log.ui.photos.capture_dialog import CaptureDialog
@@ -45,9 +46,9 @@ def earlier_front(db: Database, owner: Actor, consented: None, tmp_path: Path) -
     return added.photo_id
 
 
-def open_dialog(qtbot: QtBot, db: Database, camera: PictureCamera | QtCameraSource,
+def open_dialog(qtbot: QtBot, user: UserSession, db: Database, camera: PictureCamera | QtCameraSource,
                 view: PhotoView = PhotoView.FRONT) -> CaptureDialog:
-    dialog = CaptureDialog(db, "P-1", "Zofia Łukasiewicz", view=view, source=camera)
+    dialog = CaptureDialog(db, user, "P-1", "Zofia Łukasiewicz", view=view, source=camera)
     qtbot.addWidget(dialog)
     dialog.resize(1000, 640)
     dialog.show()
@@ -64,8 +65,8 @@ def stored(db: Database, owner: Actor) -> list[PhotoInfo]:
 
 
 def test_the_ghost_lies_over_the_live_image_at_40_percent_and_the_slider_sets_how_much_shows(
-        qtbot: QtBot, db: Database, earlier_front: int) -> None:
-    dialog = open_dialog(qtbot, db, PictureCamera(LIVE))
+        qtbot: QtBot, user: UserSession, db: Database, earlier_front: int) -> None:
+    dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE))
     qtbot.waitUntil(lambda: dialog.capture_button.isEnabled() and "Ghost: the front photo" in dialog.ghost_label.text())
     assert dialog.opacity_slider.value() == 40 and dialog.opacity_value.text() == "40 %"
     mixed = centre(dialog)
@@ -78,16 +79,17 @@ def test_the_ghost_lies_over_the_live_image_at_40_percent_and_the_slider_sets_ho
     assert ghost_only.blue() > 200 and ghost_only.red() < 40
 
 
-def test_a_view_never_photographed_has_no_ghost(qtbot: QtBot, db: Database, earlier_front: int) -> None:
-    dialog = open_dialog(qtbot, db, PictureCamera(LIVE), view=PhotoView.LEFT90)
+def test_a_view_never_photographed_has_no_ghost(qtbot: QtBot, user: UserSession, db: Database,
+                                                earlier_front: int) -> None:
+    dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE), view=PhotoView.LEFT90)
     qtbot.waitUntil(lambda: "No earlier left 90° photo" in dialog.ghost_label.text())
     dialog.opacity_slider.setValue(100)
     assert centre(dialog).red() > 200  # only the live image shows
 
 
-def test_the_grid_divides_the_live_image_in_thirds_and_can_be_hidden(qtbot: QtBot, db: Database,
+def test_the_grid_divides_the_live_image_in_thirds_and_can_be_hidden(qtbot: QtBot, user: UserSession, db: Database,
                                                                       consented: None) -> None:
-    dialog = open_dialog(qtbot, db, PictureCamera(LIVE))
+    dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE))
     qtbot.waitUntil(dialog.capture_button.isEnabled)
     xs = sorted(line.line().x1() for line in dialog.grid if line.line().x1() == line.line().x2())
     ys = sorted(line.line().y1() for line in dialog.grid if line.line().y1() == line.line().y2())
@@ -98,8 +100,8 @@ def test_the_grid_divides_the_live_image_in_thirds_and_can_be_hidden(qtbot: QtBo
 
 
 def test_capture_stores_the_picture_as_a_photo_of_the_chosen_view_taken_by_capture_then_uses_it_as_ghost(
-        qtbot: QtBot, db: Database, owner: Actor, earlier_front: int) -> None:
-    dialog = open_dialog(qtbot, db, PictureCamera(LIVE))
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, earlier_front: int) -> None:
+    dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE))
     qtbot.waitUntil(lambda: dialog.capture_button.isEnabled() and "Ghost" in dialog.ghost_label.text())
     before = datetime.now(UTC)
     qtbot.mouseClick(dialog.capture_button, Qt.MouseButton.LeftButton)
@@ -114,10 +116,10 @@ def test_capture_stores_the_picture_as_a_photo_of_the_chosen_view_taken_by_captu
 
 
 def test_a_camera_unplugged_mid_capture_says_so_and_stores_nothing_even_if_the_picture_arrives_late(
-        qtbot: QtBot, db: Database, owner: Actor, earlier_front: int) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, earlier_front: int) -> None:
     message = UNPLUGGED.format(name="Test camera")
     camera = PictureCamera(LIVE, fail_on_capture=message)
-    dialog = open_dialog(qtbot, db, camera)
+    dialog = open_dialog(qtbot, user, db, camera)
     qtbot.waitUntil(dialog.capture_button.isEnabled)
     qtbot.mouseClick(dialog.capture_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.message.text() == message)
@@ -127,34 +129,35 @@ def test_a_camera_unplugged_mid_capture_says_so_and_stores_nothing_even_if_the_p
     assert not dialog.capture_button.isEnabled() and camera.captures == 1
 
 
-def test_no_camera_is_a_message_with_capture_off(qtbot: QtBot, db: Database, consented: None) -> None:
-    dialog = open_dialog(qtbot, db, PictureCamera(LIVE, fail_on_start=NO_CAMERA))
+def test_no_camera_is_a_message_with_capture_off(qtbot: QtBot, user: UserSession, db: Database,
+                                                 consented: None) -> None:
+    dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE, fail_on_start=NO_CAMERA))
     qtbot.waitUntil(lambda: dialog.message.text() == NO_CAMERA)
     assert not dialog.capture_button.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_Space)  # the shortcut does nothing either
     assert dialog.message.text() == NO_CAMERA
 
 
-def test_a_camera_that_crashes_on_start_is_a_message_not_a_crash(qtbot: QtBot, db: Database,
+def test_a_camera_that_crashes_on_start_is_a_message_not_a_crash(qtbot: QtBot, user: UserSession, db: Database,
                                                                  consented: None) -> None:
-    dialog = open_dialog(qtbot, db, PictureCamera(LIVE, crash_on_start=RuntimeError("device busy (EBUSY)")))
+    dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE, crash_on_start=RuntimeError("device busy (EBUSY)")))
     qtbot.waitUntil(lambda: dialog.message.text().startswith("The camera could not be started (device busy"))
     assert not dialog.capture_button.isEnabled()
 
 
 def test_a_camera_that_never_sends_a_picture_is_reported_as_busy_instead_of_waiting_forever(
-        qtbot: QtBot, db: Database, consented: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, consented: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(capture_dialog, "FIRST_FRAME_MS", 200)
-    dialog = open_dialog(qtbot, db, PictureCamera(LIVE, silent=True))
+    dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE, silent=True))
     qtbot.waitUntil(lambda: "in use by another program" in dialog.message.text())
     assert not dialog.capture_button.isEnabled()
 
 
-def test_this_workstations_own_camera_path_ends_in_a_message_not_a_hang(qtbot: QtBot, db: Database,
+def test_this_workstations_own_camera_path_ends_in_a_message_not_a_hang(qtbot: QtBot, user: UserSession, db: Database,
                                                                        consented: None) -> None:
     """The test machine has no camera (and may lack Qt Multimedia's system libraries): the real source says
     which, and Capture stays off."""
-    dialog = open_dialog(qtbot, db, QtCameraSource())
+    dialog = open_dialog(qtbot, user, db, QtCameraSource())
     qtbot.waitUntil(lambda: dialog.message.text() != capture_dialog.WAITING, timeout=capture_dialog.FIRST_FRAME_MS
                     + 2000)
     if dialog.capture_button.isEnabled():
@@ -164,10 +167,10 @@ def test_this_workstations_own_camera_path_ends_in_a_message_not_a_hang(qtbot: Q
     assert not dialog.capture_button.isEnabled()
 
 
-def test_without_photo_consent_the_picture_is_refused_with_the_reason(qtbot: QtBot, db: Database,
+def test_without_photo_consent_the_picture_is_refused_with_the_reason(qtbot: QtBot, user: UserSession, db: Database,
                                                                       owner: Actor) -> None:
     make_clinic(db, owner)  # treatment consent only
-    dialog = open_dialog(qtbot, db, PictureCamera(LIVE))
+    dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE))
     qtbot.waitUntil(dialog.capture_button.isEnabled)
     qtbot.mouseClick(dialog.capture_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "no valid consent to clinical-record photos" in dialog.message.text())

@@ -23,6 +23,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PhotoView
 from clinic_log.services.photos.photo_page import client_photos
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.compare_dialog import CompareDialog
 from tests.ui.photos.photo_helpers import add, clinic_with_photo_consent, day, image_file
 from tests.unit.services.helpers import Clinic
@@ -46,9 +47,9 @@ def framed(path: Path, taken_day: int) -> Path:
     return path
 
 
-def open_dialog(qtbot: QtBot, db: Database, clinic: Clinic) -> CompareDialog:
+def open_dialog(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> CompareDialog:
     found = client_photos(db, clinic.derm, "P-1", day(28).date())
-    dialog = CompareDialog(db, "P-1", "Zofia Łukasiewicz", found.photos, found.session_numbers, PhotoView.FRONT)
+    dialog = CompareDialog(db, user, "P-1", "Zofia Łukasiewicz", found.photos, found.session_numbers, PhotoView.FRONT)
     qtbot.addWidget(dialog)
     dialog.resize(1000, 600)
     dialog.show()
@@ -67,11 +68,11 @@ def near(found: tuple[int, int, int], wanted: tuple[int, int, int]) -> bool:
 
 
 def test_the_first_and_the_newest_are_compared_and_either_side_can_be_changed(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path) -> None:
     first, middle, newest = add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1)),
                                                   image_file(tmp_path / "b.jpg", BLUE, day(5)),
                                                   image_file(tmp_path / "c.jpg", RED, day(9), size=(50, 50))])
-    dialog = open_dialog(qtbot, db, clinic)
+    dialog = open_dialog(qtbot, user, db, clinic)
     assert dialog.shown is not None
     assert (dialog.shown.before.photo_id, dialog.shown.after.photo_id) == (first, newest)
     assert dialog.before_pane.labels[0] == "Before · 2026-03-01"
@@ -82,10 +83,10 @@ def test_the_first_and_the_newest_are_compared_and_either_side_can_be_changed(
 
 
 def test_the_wipe_at_30_percent_shows_before_left_of_the_split_and_after_right_of_it(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path) -> None:
     add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1), size=(400, 100)),
                           image_file(tmp_path / "b.jpg", BLUE, day(9), size=(400, 100))])
-    dialog = open_dialog(qtbot, db, clinic)
+    dialog = open_dialog(qtbot, user, db, clinic)
     dialog.wipe_radio.click()
     dialog.wipe_slider.setValue(30)
     shot = dialog.wipe_pane.grab().toImage()
@@ -98,10 +99,10 @@ def test_the_wipe_at_30_percent_shows_before_left_of_the_split_and_after_right_o
 
 
 def test_zooming_or_panning_one_side_zooms_or_pans_the_other(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path) -> None:
     add(db, clinic.derm, [framed(tmp_path / "a.png", 1)], taken=day(1))
     add(db, clinic.derm, [framed(tmp_path / "b.png", 9)], taken=day(9))
-    dialog = open_dialog(qtbot, db, clinic)
+    dialog = open_dialog(qtbot, user, db, clinic)
     assert near(rgb(dialog.after_pane.grab().toImage(), 0.1, 0.5), (0, 0, 0))  # the frame, whole photo fitted
     pane = dialog.before_pane
     for _ in range(4):  # four notches of the wheel over the before photo
@@ -140,11 +141,11 @@ def saved_audit(raw: sqlite3.Connection) -> list[dict[str, object]]:
 
 
 def test_the_comparison_is_saved_as_the_client_pdf_and_as_the_png_on_screen_owner_only_and_audited(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection,
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection,
         monkeypatch: pytest.MonkeyPatch) -> None:
     first, newest = add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1), size=(400, 100)),
                                           image_file(tmp_path / "b.jpg", BLUE, day(9), size=(400, 100))])
-    dialog = open_dialog(qtbot, db, clinic)
+    dialog = open_dialog(qtbot, user, db, clinic)
     offered: list[str] = []
     choose_file(monkeypatch, tmp_path / "for the client.pdf", offered)
     dialog.pdf_button.click()

@@ -21,6 +21,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PhotoView, UserRole
 from clinic_log.services.photos.photos import void_photo
 from clinic_log.services.sessions.sessions import log_session
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.add_photos_dialog import AddPhotosDialog
 from clinic_log.ui.photos.capture_dialog import CaptureDialog
 from clinic_log.ui.photos.photos_box import PhotosBox
@@ -28,7 +29,6 @@ from clinic_log.ui.photos.void_photo_dialog import VoidPhotoDialog
 from tests.ui.dialogs import opened, opens
 from tests.ui.named_widgets import button, edit, type_text
 from tests.ui.photos.photo_helpers import add, clinic_with_photo_consent, day, image_file
-from tests.ui.session_form_helpers import act_as
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 from tests.unit.services.photos.photo_files import text_file, truncated_jpeg
 
@@ -41,8 +41,8 @@ def clinic(db: Database, owner: Actor) -> Clinic:
     return clinic_with_photo_consent(db, owner)
 
 
-def shown_box(qtbot: QtBot, db: Database) -> PhotosBox:
-    box = PhotosBox(db, today=date.today)
+def shown_box(qtbot: QtBot, user: UserSession, db: Database) -> PhotosBox:
+    box = PhotosBox(db, user, today=date.today)
     qtbot.addWidget(box)
     box.resize(900, 700)
     box.show()
@@ -57,13 +57,13 @@ def captions(box: PhotosBox, view: PhotoView) -> list[str]:
 
 
 def test_each_view_shows_its_photos_newest_first_with_date_and_session_number(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path) -> None:
     session = log_session(db, clinic.derm, session_entry(clinic, course_index=2, course_total=4), sign=True)
     add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1))], view="front")
     add(db, clinic.derm, [image_file(tmp_path / "c.jpg", BLUE, day(9))], view="front", session_id=session.id)
     add(db, clinic.derm, [image_file(tmp_path / "b.jpg", GREEN, day(5))], view="front")
     add(db, clinic.derm, [image_file(tmp_path / "d.jpg", GREEN, day(3), size=(30, 30))], view="left90")
-    box = shown_box(qtbot, db)
+    box = shown_box(qtbot, user, db)
     assert captions(box, PhotoView.FRONT) == ["2026-03-09 · S2", "2026-03-05", "2026-03-01"]
     assert captions(box, PhotoView.LEFT90) == ["2026-03-03"]
     assert [v for v in PhotoView if box.strips[v].isVisibleTo(box)] == [PhotoView.FRONT, PhotoView.LEFT90]
@@ -90,14 +90,14 @@ def drop(box: PhotosBox, paths: list[Path]) -> None:
 
 
 def test_a_dropped_folder_stores_its_good_files_and_names_the_bad_one(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
     folder = tmp_path / "visit"
     folder.mkdir()
     image_file(folder / "a.jpg", RED, day(2))
     image_file(folder / "c.png", GREEN)
     truncated_jpeg(folder / "b.jpg")
     text_file(folder / "notes.jpg")
-    box = shown_box(qtbot, db)
+    box = shown_box(qtbot, user, db)
     drop(box, [folder])
     dialog = opened(qtbot, AddPhotosDialog, box)
     qtbot.waitUntil(lambda: dialog.files_list.item(0).text().startswith("a.jpg: taken 2026-03-02"))
@@ -115,9 +115,9 @@ def test_a_dropped_folder_stores_its_good_files_and_names_the_bad_one(
 
 
 def test_without_photo_consent_adding_is_refused_with_the_reason_and_nothing_else_is_offered(
-        qtbot: QtBot, db: Database, owner: Actor, tmp_path: Path, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, tmp_path: Path, raw: sqlite3.Connection) -> None:
     make_clinic(db, owner)  # a treatment consent only
-    box = shown_box(qtbot, db)
+    box = shown_box(qtbot, user, db)
     assert box.consent_label.text() == "No consent to clinical-record photos"
     assert box.consent_button.isDefault()
     with opens(qtbot, QMessageBox, box) as refusal:
@@ -134,8 +134,9 @@ def test_without_photo_consent_adding_is_refused_with_the_reason_and_nothing_els
     assert raw.execute("SELECT COUNT(*) FROM photos").fetchone() == (0,)
 
 
-def test_take_photo_opens_the_camera_window_for_the_client(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    box = shown_box(qtbot, db)
+def test_take_photo_opens_the_camera_window_for_the_client(qtbot: QtBot, user: UserSession, db: Database,
+                                                           clinic: Clinic) -> None:
+    box = shown_box(qtbot, user, db)
     with opens(qtbot, CaptureDialog, box) as camera:
         button(box, "Take photo…").click()
     assert camera.widget.windowTitle() == "Take a photo — Zofia Łukasiewicz (P-1)"
@@ -156,9 +157,9 @@ def void_from_menu(qtbot: QtBot, box: PhotosBox, view: PhotoView, reason: str) -
 
 @pytest.mark.qt_log_ignore(*POPUP_NOISE)
 def test_a_photo_is_voided_from_its_menu_with_the_reason_and_shown_greyed(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
     [photo_id] = add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1))])
-    box = shown_box(qtbot, db)
+    box = shown_box(qtbot, user, db)
     dialog = void_from_menu(qtbot, box, PhotoView.FRONT, "wrong client")
     button(dialog, "Void photo").click()
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
@@ -169,9 +170,9 @@ def test_a_photo_is_voided_from_its_menu_with_the_reason_and_shown_greyed(
 
 @pytest.mark.qt_log_ignore(*POPUP_NOISE)
 def test_a_photo_voided_meanwhile_elsewhere_is_refused_in_one_line(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
     [photo_id] = add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1))])
-    box = shown_box(qtbot, db)
+    box = shown_box(qtbot, user, db)
     dialog = void_from_menu(qtbot, box, PhotoView.FRONT, "blurred")
     void_photo(db, clinic.nurse, photo_id, "wrong view", version=1)  # another workstation, first
     button(dialog, "Void photo").click()
@@ -185,10 +186,10 @@ def test_a_photo_voided_meanwhile_elsewhere_is_refused_in_one_line(
 
 
 def test_reception_sees_the_photos_but_may_not_add_or_void_them(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path) -> None:
     add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1)), image_file(tmp_path / "b.jpg", BLUE, day(2))])
-    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
-    box = shown_box(qtbot, db)
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
+    box = shown_box(qtbot, user, db)
     assert captions(box, PhotoView.FRONT) == ["2026-03-02", "2026-03-01"]
     for name in ("Add photos…", "Add a folder…", "Sign consent to other uses…"):
         assert not button(box, name).isEnabled(), name

@@ -15,6 +15,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PhotoView
 from clinic_log.services.photos.photos import add_photos
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.photos_box import PhotosBox
 from clinic_log.ui.photos.thumbnail_model import PHOTO_ROLE, caption
 from tests.ui.photos.photo_helpers import clinic_with_photo_consent, day
@@ -29,14 +30,15 @@ def clinic(db: Database, owner: Actor) -> Clinic:
 
 
 def test_only_the_thumbnails_on_screen_are_read_and_the_others_when_scrolled_to(
-        qtbot: QtBot, db: Database, clinic: Clinic, tmp_path: Path, qtmodeltester: ModelTester) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path,
+        qtmodeltester: ModelTester) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
     for n in range(COUNT):
         Image.new("RGB", (40, 30), (n * 6, 100, 200 - n * 4)).save(folder / f"{n:02d}.png")
     result = add_photos(db, clinic.derm, "P-1", [folder], view="closeup")
     assert len(result.stored) == COUNT
-    box = PhotosBox(db)
+    box = PhotosBox(db, user)
     qtbot.addWidget(box)
     box.resize(600, 400)
     box.show()

@@ -15,7 +15,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.review.dashboard import GroupRate
 from clinic_log.services.review.statistics import rate
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.review.dashboard_page import (
     FEW_SESSIONS,
     DashboardPage,
@@ -32,10 +32,10 @@ def computed(qtbot: QtBot, page: DashboardPage) -> str:
     return page.status_label.text()
 
 
-def test_dashboard_shows_rates_with_intervals_and_expiries(qtbot: QtBot, demo_db: Database,
+def test_dashboard_shows_rates_with_intervals_and_expiries(qtbot: QtBot, user: UserSession, demo_db: Database,
                                                           raw: sqlite3.Connection,
                                                           qtmodeltester: ModelTester) -> None:
-    page = DashboardPage(demo_db, load=False)
+    page = DashboardPage(demo_db, user, load=False)
     qtbot.addWidget(page)
     page.reload()
     computed(qtbot, page)
@@ -61,9 +61,10 @@ def test_a_rate_from_fewer_than_30_sessions_is_cautioned_in_its_tooltip() -> Non
     assert tips[1][1] is None and tips[1][3] is None  # 30 sessions: no caution
 
 
-def test_figures_that_cannot_be_computed_are_said_and_refresh_stays_usable(qtbot: QtBot, db: Database) -> None:
-    sign_in(Actor("desk", UserRole.RECEPTION))  # e.g. the owner's login was changed to reception meanwhile
-    page = DashboardPage(db)
+def test_figures_that_cannot_be_computed_are_said_and_refresh_stays_usable(
+        qtbot: QtBot, user: UserSession, db: Database) -> None:
+    user.sign_in(Actor("desk", UserRole.RECEPTION))  # e.g. the owner's login was changed to reception meanwhile
+    page = DashboardPage(db, user)
     qtbot.addWidget(page)
     said = computed(qtbot, page)
     assert said.startswith("The figures could not be computed: ") and "reception" in said
@@ -77,11 +78,12 @@ def _rate_chart_image(qtbot: QtBot, page: DashboardPage) -> QImage:
     return view.grab().toImage()
 
 
-def test_changing_the_grouping_draws_the_chart_as_if_opened_with_it(qtbot: QtBot, demo_db: Database) -> None:
+def test_changing_the_grouping_draws_the_chart_as_if_opened_with_it(qtbot: QtBot, user: UserSession,
+                                                                    demo_db: Database) -> None:
     """Issue 20: after changing "Complication rate by", the old axis labels stayed drawn under the new ones."""
     pages = []
     for first in ("practitioner", "device"):
-        page = DashboardPage(demo_db, load=False)
+        page = DashboardPage(demo_db, user, load=False)
         qtbot.addWidget(page)
         page.resize(1366, 700)
         page.show()
@@ -95,9 +97,10 @@ def test_changing_the_grouping_draws_the_chart_as_if_opened_with_it(qtbot: QtBot
     qtbot.waitUntil(lambda: _rate_chart_image(qtbot, switched) == _rate_chart_image(qtbot, opened_so), timeout=3000)
 
 
-def test_the_rate_chart_names_each_bar_in_full(qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection) -> None:
+def test_the_rate_chart_names_each_bar_in_full(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                               raw: sqlite3.Connection) -> None:
     """Issue 20: bar labels were cut ("Dr Maria B..."); the bars now lie across, names whole on the left."""
-    page = DashboardPage(demo_db, load=False)
+    page = DashboardPage(demo_db, user, load=False)
     qtbot.addWidget(page)
     page.reload()
     computed(qtbot, page)

@@ -15,8 +15,8 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.sessions.sessions import log_session
-from clinic_log.ui.common.current_user import sign_in
 from clinic_log.ui.common.operations import SESSIONS, changes
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.review.recall_page import RecallPage
 from tests.unit.services.helpers import make_clinic, session_entry
 
@@ -31,11 +31,12 @@ def search(qtbot: QtBot, page: RecallPage, lot: str) -> str:
     return page.summary_label.text()
 
 
-def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection,
-                                                        tmp_path: Path, qtmodeltester: ModelTester) -> None:
+def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                         raw: sqlite3.Connection, tmp_path: Path,
+                                                         qtmodeltester: ModelTester) -> None:
     lot_id, lot = raw.execute("SELECT l.id, l.lot_number FROM cartridge_lots l JOIN sessions s "
                               "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
-    page = RecallPage(demo_db)
+    page = RecallPage(demo_db, user)
     qtbot.addWidget(page)
     shown = search(qtbot, page, lot)
     sessions = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE cartridge_lot_id = ?", (lot_id,))}
@@ -54,30 +55,30 @@ def test_recall_lists_the_lots_sessions_and_exports_them(qtbot: QtBot, demo_db: 
     assert len(rows) - 1 == page.model.rowCount()
 
 
-def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, demo_db: Database) -> None:
-    page = RecallPage(demo_db)
+def test_recall_of_an_unknown_lot_says_so(qtbot: QtBot, user: UserSession, demo_db: Database) -> None:
+    page = RecallPage(demo_db, user)
     qtbot.addWidget(page)
     assert search(qtbot, page, "NO-SUCH-LOT") == (
         "Recall failed: cartridge lot 'NO-SUCH-LOT' not found; no lot number contains it")
     assert page.model.rowCount() == 0 and not page.export_button.isEnabled()
 
 
-def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(qtbot: QtBot, demo_db: Database,
-                                                                       raw: sqlite3.Connection) -> None:
+def test_a_practitioner_recalls_a_lot_but_only_the_owner_may_export_it(
+        qtbot: QtBot, user: UserSession, demo_db: Database, raw: sqlite3.Connection) -> None:
     (lot,) = raw.execute("SELECT l.lot_number FROM cartridge_lots l JOIN sessions s "
                          "ON s.cartridge_lot_id = l.id GROUP BY l.id LIMIT 1").fetchone()
-    sign_in(Actor("derm", UserRole.PRACTITIONER))
-    page = RecallPage(demo_db)
+    user.sign_in(Actor("derm", UserRole.PRACTITIONER))
+    page = RecallPage(demo_db, user)
     qtbot.addWidget(page)
     search(qtbot, page, lot)
     assert page.model.rowCount() > 0 and not page.export_button.isEnabled()  # exporting data is the owner's
 
 
-def test_a_session_logged_meanwhile_with_the_lot_on_show_joins_the_recall(qtbot: QtBot, db: Database,
+def test_a_session_logged_meanwhile_with_the_lot_on_show_joins_the_recall(qtbot: QtBot, user: UserSession, db: Database,
                                                                           owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    page = RecallPage(db)
+    page = RecallPage(db, user)
     qtbot.addWidget(page)
     page.show()
     assert search(qtbot, page, "SP14-1") == "Lot SP14-1: 1 session of 1 client"
@@ -90,10 +91,10 @@ def test_a_session_logged_meanwhile_with_the_lot_on_show_joins_the_recall(qtbot:
     assert page.summary_label.text() == "Lot SP14-1: 2 sessions of 1 client" and page.find_button.isEnabled()
 
 
-def test_enter_on_a_recalled_row_opens_its_session(qtbot: QtBot, db: Database, owner: Actor) -> None:
+def test_enter_on_a_recalled_row_opens_its_session(qtbot: QtBot, user: UserSession, db: Database, owner: Actor) -> None:
     clinic = make_clinic(db, owner)
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    page = RecallPage(db)
+    page = RecallPage(db, user)
     qtbot.addWidget(page)
     page.show()
     search(qtbot, page, "SP14-1")
@@ -105,12 +106,12 @@ def test_enter_on_a_recalled_row_opens_its_session(qtbot: QtBot, db: Database, o
 
 
 def test_part_of_a_lot_number_suggests_the_lot_and_the_result_lists_how_to_reach_each_client(
-        qtbot: QtBot, demo_db: Database, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, demo_db: Database, raw: sqlite3.Connection) -> None:
     """Issue 20: a part of the number in lower case found nothing; the recall exists to contact the clients."""
     lot, phone = raw.execute(
         "SELECT l.lot_number, c.phone FROM cartridge_lots l JOIN sessions s ON s.cartridge_lot_id = l.id "
         "JOIN clients c ON c.id = s.client_id WHERE c.phone IS NOT NULL LIMIT 1").fetchone()
-    page = RecallPage(demo_db)
+    page = RecallPage(demo_db, user)
     qtbot.addWidget(page)
     page.show()
     page.activateWindow()

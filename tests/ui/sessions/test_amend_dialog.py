@@ -18,7 +18,7 @@ from clinic_log.domain.values import AreaInput
 from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.amend_dialog import AmendDialog, ReasonDialog, targets
 from tests.ui.dialogs import opens
 from tests.ui.session_form_helpers import amend_signed_cheeks, open_detail
@@ -30,11 +30,11 @@ def clinic(db: Database, owner: Actor) -> Clinic:
     return make_clinic(db, owner)
 
 
-def test_amend_needs_a_reason_and_the_history_shows_old_and_new(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                raw: sqlite3.Connection) -> None:
+def test_amend_needs_a_reason_and_the_history_shows_old_and_new(qtbot: QtBot, user: UserSession, db: Database,
+                                                                clinic: Clinic, raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     assert detail.amend_button.isVisible() and detail.void_button.isVisible()
     with opens(qtbot, AmendDialog, detail) as opened:
         qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
@@ -54,10 +54,10 @@ def test_amend_needs_a_reason_and_the_history_shows_old_and_new(qtbot: QtBot, db
 
 
 def test_an_areas_site_is_amended_in_the_dialog_and_an_unknown_one_is_refused(
-        qtbot: QtBot, db: Database, clinic: Clinic, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     with opens(qtbot, AmendDialog, detail) as opened:
         qtbot.mouseClick(detail.amend_button, Qt.MouseButton.LeftButton)
     dialog = opened.widget
@@ -75,11 +75,11 @@ def test_an_areas_site_is_amended_in_the_dialog_and_an_unknown_one_is_refused(
         ("area_code", "forehead", "nose")]
 
 
-def test_a_late_complication_is_added_as_an_amendment(qtbot: QtBot, db: Database, clinic: Clinic,
+def test_a_late_complication_is_added_as_an_amendment(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic,
                                                       raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     dialog = detail.amend()
     assert isinstance(dialog, AmendDialog)
     dialog.choose("Add a late complication")
@@ -99,11 +99,11 @@ def test_a_late_complication_is_added_as_an_amendment(qtbot: QtBot, db: Database
     ("infection", "2.5", "2.5"),
 ])
 def test_a_late_complications_grade_is_kept_as_typed_and_refused_with_its_reason(
-        qtbot: QtBot, db: Database, clinic: Clinic, raw: sqlite3.Connection, code: str, typed: str,
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, raw: sqlite3.Connection, code: str, typed: str,
         said: str) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     dialog = detail.amend()
     assert isinstance(dialog, AmendDialog)
     dialog.choose("Add a late complication")
@@ -127,11 +127,11 @@ def _when_reason_dialog_opens(qtbot: QtBot, act: Callable[[ReasonDialog], None])
     QTimer.singleShot(0, find_and_act)
 
 
-def test_a_void_reason_being_typed_comes_back_after_a_crash(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                           raw: sqlite3.Connection) -> None:
+def test_a_void_reason_being_typed_comes_back_after_a_crash(qtbot: QtBot, user: UserSession, db: Database,
+                                                            clinic: Clinic, raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     key = f"reason:Void session:{signed.id}"
 
     def type_then_die(dialog: ReasonDialog) -> None:
@@ -157,8 +157,8 @@ def test_a_void_reason_being_typed_comes_back_after_a_crash(qtbot: QtBot, db: Da
 
 
 def test_an_amendment_refuses_nan_with_its_reason_and_asks_for_a_reason_for_a_new_warning(
-        qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
-    signed_id, view, dialog = amend_signed_cheeks(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    signed_id, view, dialog = amend_signed_cheeks(qtbot, db, user, clinic)
     dialog.choose("Cheeks: depth (mm)")
     qtbot.keyClicks(dialog.reason_edit, "pen display misread")
     for typed in ("nan", "1e309"):
@@ -194,10 +194,10 @@ def test_every_amendable_field_is_offered_with_its_current_value_then_a_late_com
 
 
 def test_a_late_complication_without_a_type_chosen_is_refused_and_nothing_is_stored(
-        qtbot: QtBot, db: Database, clinic: Clinic, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)  # held: the dialog is its child
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)  # held: the dialog is its child
     dialog = detail.amend()
     assert isinstance(dialog, AmendDialog)
     dialog.choose("Add a late complication")

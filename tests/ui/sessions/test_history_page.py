@@ -17,6 +17,7 @@ from clinic_log.services.sessions import session_queries
 from clinic_log.services.sessions.session_queries import SessionFilter
 from clinic_log.services.sessions.session_views import SessionRow
 from clinic_log.ui.clients.client_timeline import ClientTimelineDialog
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.export_dialog import ExportDialog
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
 from clinic_log.ui.sessions.session_table_model import FIRST_PAGE, Column
@@ -162,9 +163,10 @@ def test_hidden_columns_are_remembered_for_the_next_window(qtbot: QtBot, demo_db
     qtmodeltester.check(again.model)
 
 
-def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, demo_db: Database, db_path: Path,
-                                                         raw: sqlite3.Connection, qtmodeltester: ModelTester) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                         db_path: Path, raw: sqlite3.Connection,
+                                                         qtmodeltester: ModelTester) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     window.page.view.selectRow(0)
     row = window.page.selected_session()
     assert row is not None
@@ -181,9 +183,9 @@ def test_client_timeline_opens_from_the_selected_session(qtbot: QtBot, demo_db: 
     dialog.close()
 
 
-def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, demo_db: Database, db_path: Path,
+def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path,
                                                 tmp_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+    window = make_window(qtbot, demo_db, user, db_path)
     assert window.export_action.isEnabled()
     with opens(qtbot, ExportDialog, window) as opened:
         window.export_action.trigger()
@@ -209,8 +211,8 @@ def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, demo_db: Database,
 
 
 
-def test_tabs_keep_alt_d_for_today(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_tabs_keep_alt_d_for_today(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.page.view.setFocus()

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.sessions.sessions import log_session, save_draft
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.session_table_model import Column, SessionTableModel
 from tests.ui.session_form_helpers import open_detail
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
@@ -29,18 +29,18 @@ def nurse_entry(clinic: Clinic) -> object:
                          supervisor_presence="on_site")
 
 
-def test_a_supervised_session_awaits_the_named_physicians_countersignature(qtbot: QtBot, db: Database,
-                                                                           clinic: Clinic) -> None:
+def test_a_supervised_session_awaits_the_named_physicians_countersignature(
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
     draft = save_draft(db, clinic.nurse, nurse_entry(clinic))  # type: ignore[arg-type]
-    sign_in(clinic.nurse)
-    dialog = open_detail(qtbot, db, draft.id)
+    user.sign_in(clinic.nurse)
+    dialog = open_detail(qtbot, user, db, draft.id)
     assert dialog.sign_button.isVisible() and not dialog.amend_button.isVisible()
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert "Awaiting countersignature by Dr Maria Brandt" in dialog.value_text("Status")
     assert not dialog.countersign_button.isVisible()  # the nurse cannot countersign herself
 
-    sign_in(clinic.derm)
-    dialog = open_detail(qtbot, db, draft.id)
+    user.sign_in(clinic.derm)
+    dialog = open_detail(qtbot, user, db, draft.id)
     assert dialog.countersign_button.isVisible()
     with qtbot.waitSignal(dialog.changed):
         qtbot.mouseClick(dialog.countersign_button, Qt.MouseButton.LeftButton)
@@ -50,23 +50,23 @@ def test_a_supervised_session_awaits_the_named_physicians_countersignature(qtbot
 
 
 def test_the_owner_signs_over_an_expired_credential_only_with_a_reason(
-        qtbot: QtBot, db: Database, clinic: Clinic, owner: Actor, raw: sqlite3.Connection,
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, owner: Actor, raw: sqlite3.Connection,
         monkeypatch: pytest.MonkeyPatch) -> None:
     with db.writing() as session:
         session.execute(text("UPDATE credentials SET expires_on = '2026-06-30' WHERE practitioner_id = :p"),
                         {"p": clinic.derm_id})
     draft = save_draft(db, clinic.derm, session_entry(clinic))
-    sign_in(clinic.derm)
+    user.sign_in(clinic.derm)
     refused: list[str] = []
-    dialog = open_detail(qtbot, db, draft.id)
+    dialog = open_detail(qtbot, user, db, draft.id)
     monkeypatch.setattr(dialog, "tell", refused.append)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert refused and "own credential: the owner may" in refused[0]
     assert dialog.value_text("Status") == "Draft (not signed)"
 
-    sign_in(owner)
+    user.sign_in(owner)
     asked: list[str] = []
-    dialog = open_detail(qtbot, db, draft.id)
+    dialog = open_detail(qtbot, user, db, draft.id)
     monkeypatch.setattr(dialog, "ask_reason", lambda title, text, action: asked.append(title) or None)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert asked == ["Override the stop"] and dialog.value_text("Status") == "Draft (not signed)"  # cancelled
@@ -78,14 +78,14 @@ def test_the_owner_signs_over_an_expired_credential_only_with_a_reason(
         "licence renewal confirmed by phone", "stop", "owner")
 
 
-def test_void_with_a_reason_marks_the_session_void_and_keeps_it(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                monkeypatch: pytest.MonkeyPatch,
+def test_void_with_a_reason_marks_the_session_void_and_keeps_it(qtbot: QtBot, user: UserSession, db: Database,
+                                                                clinic: Clinic, monkeypatch: pytest.MonkeyPatch,
                                                                 raw: sqlite3.Connection) -> None:
     signed = log_session(db, clinic.derm, session_entry(clinic), sign=True)
-    sign_in(clinic.nurse)  # not hers, and she is no physician: no Amend or Void
-    assert not open_detail(qtbot, db, signed.id).void_button.isVisible()
-    sign_in(clinic.derm)
-    detail = open_detail(qtbot, db, signed.id)
+    user.sign_in(clinic.nurse)  # not hers, and she is no physician: no Amend or Void
+    assert not open_detail(qtbot, user, db, signed.id).void_button.isVisible()
+    user.sign_in(clinic.derm)
+    detail = open_detail(qtbot, user, db, signed.id)
     monkeypatch.setattr(detail, "ask_reason", lambda title, text, action: "entered for the wrong client")
     qtbot.mouseClick(detail.void_button, Qt.MouseButton.LeftButton)
     assert detail.value_text("Status") == "VOID — voided by mbrandt: entered for the wrong client"

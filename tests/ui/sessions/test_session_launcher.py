@@ -16,11 +16,12 @@ from clinic_log.domain.enums import UserRole
 from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.services.sessions.session_queries import count_sessions, get_session
 from clinic_log.services.sessions.sessions import save_draft
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.client_picker import ClientPickerDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
 from clinic_log.ui.sessions.session_launcher import SessionLauncher, client_of_key
 from tests.ui.dialogs import opened, opens
-from tests.ui.session_form_helpers import act_as, fill_everything, open_form
+from tests.ui.session_form_helpers import fill_everything, open_form
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import Clinic, session_entry
 
@@ -30,9 +31,9 @@ def clinic(chairside: Clinic) -> Clinic:
     return chairside
 
 
-def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Database, db_path: Path,
+def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                           clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     assert window.new_session_action.shortcut().toString() == "Ctrl+N"
     with opens(qtbot, ClientPickerDialog, window) as new:
         window.new_session_action.trigger()
@@ -46,18 +47,18 @@ def test_new_session_without_a_client_asks_for_one_first(qtbot: QtBot, db: Datab
     assert window.new_session(clinic.client_id) is form  # one form per client
 
 
-def test_reception_is_told_at_once_that_it_cannot_log_sessions(qtbot: QtBot, db: Database, db_path: Path,
-                                                               clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(monkeypatch, Actor("desk", UserRole.RECEPTION))
-    window = make_window(qtbot, db, db_path)
+def test_reception_is_told_at_once_that_it_cannot_log_sessions(qtbot: QtBot, user: UserSession, db: Database,
+                                                               db_path: Path, clinic: Clinic) -> None:
+    user.sign_in(Actor("desk", UserRole.RECEPTION))
+    window = make_window(qtbot, db, user, db_path)
     with opens(qtbot, QMessageBox, window) as told:
         assert window.new_session(clinic.client_id) is None
     assert "role 'reception' may not log sessions" in told.widget.text()
 
 
-def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db: Database, db_path: Path,
-                                                              clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, user: UserSession, db: Database,
+                                                               db_path: Path, clinic: Clinic) -> None:
+    window = make_window(qtbot, db, user, db_path)
     form = window.new_session(clinic.client_id)
     assert isinstance(form, SessionFormDialog)
     fill_everything(form, clinic)
@@ -65,7 +66,7 @@ def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db:
     window.close()  # closes the form with it: the app quits with a session half-typed
     form.close()
 
-    again = make_window(qtbot, db, db_path)
+    again = make_window(qtbot, db, user, db_path)
     box = opened(qtbot, QMessageBox, again)  # the first window, closed, may ask too
     assert box.text() == "Resume unsaved session for Zofia Łukasiewicz (P-1)?"
     with opens(qtbot, SessionFormDialog, again) as new:
@@ -77,13 +78,13 @@ def test_unsaved_session_is_offered_again_by_a_new_main_window(qtbot: QtBot, db:
     assert resumed.state() == typed
 
 
-def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, db: Database, db_path: Path,
+def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                            clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("nose")
     form.close()
     assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is not None
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     discard = opened(qtbot, QMessageBox, window).button(QMessageBox.StandardButton.Discard)
     assert discard is not None
     discard.click()
@@ -91,7 +92,7 @@ def test_discarding_the_offered_unsaved_session_forgets_it(qtbot: QtBot, db: Dat
     assert count_sessions(db) == 1  # only the session logged before: nothing was saved
 
 
-def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: QtBot, db: Database,
+def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: QtBot, user: UserSession, db: Database,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
 
     from clinic_log.ui.sessions.session_launcher import SessionLauncher
@@ -102,7 +103,7 @@ def test_unsaved_sessions_that_cannot_be_looked_up_are_said_not_dropped(qtbot: Q
     monkeypatch.setattr("clinic_log.services.sessions.form_drafts.list_form_drafts", broken)
     window = QWidget()
     qtbot.addWidget(window)
-    launcher = SessionLauncher(db, window)
+    launcher = SessionLauncher(db, user, window)
     launcher.offer_unsaved_sessions()
     qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None)
     box = window.findChild(QMessageBox)
@@ -131,11 +132,11 @@ def answer_the_next_box(qtbot: QtBot, said: list[str]) -> None:
 
 
 @pytest.fixture
-def launcher(qtbot: QtBot, db: Database) -> SessionLauncher:
+def launcher(qtbot: QtBot, user: UserSession, db: Database) -> SessionLauncher:
     window = QWidget()
     qtbot.addWidget(window)
     window.show()
-    return SessionLauncher(db, window)
+    return SessionLauncher(db, user, window)
 
 
 def test_a_form_that_cannot_be_opened_says_why_rather_than_nothing(qtbot: QtBot, launcher: SessionLauncher,

@@ -22,10 +22,11 @@ START = """
 import json, sys
 from PySide6.QtWidgets import QApplication
 from clinic_log.services.backup.database import prepare_database
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.main_window import MainWindow
 app = QApplication(sys.argv[:1])
 db = prepare_database(sys.argv[1])
-window = MainWindow(db, sys.argv[1])
+window = MainWindow(db, UserSession(), sys.argv[1])  # as at start-up: behind the first login
 window.show()
 # what the shown window needed; after this, background work (resume offer, ORM warm-up) may load SQLAlchemy
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic"))

@@ -26,6 +26,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.exchange.demo import generate_demo
 from clinic_log.services.sessions.amendments import amend_session_field
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.history_page import EMPTY_DATABASE
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 from clinic_log.ui.sessions.session_table_model import FIRST_PAGE, Column
@@ -46,17 +47,18 @@ def dialog_texts(dialog: SessionDetailDialog) -> list[str]:
     return texts
 
 
-def test_title_and_status_bar_name_the_database_and_count(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_title_and_status_bar_name_the_database_and_count(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                          db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     assert window.windowTitle() == "Clinic Log — clinic.sqlite3"
     qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
     assert str(db_path) in window.location_label.text()
     assert window.page.model.rowCount() == FIRST_PAGE
 
 
-def test_typing_in_the_notes_filter_narrows_the_table(qtbot: QtBot, demo_db: Database, db_path: Path,
+def test_typing_in_the_notes_filter_narrows_the_table(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path,
                                                       raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+    window = make_window(qtbot, demo_db, user, db_path)
     expected = {r[0] for r in raw.execute("SELECT id FROM sessions WHERE notes LIKE '%scars%'")}
     assert 0 < len(expected) < 200
 
@@ -66,9 +68,9 @@ def test_typing_in_the_notes_filter_narrows_the_table(qtbot: QtBot, demo_db: Dat
     assert shown_ids(window) == expected  # the first screenful, then the rest as the user scrolls
 
 
-def test_practitioner_and_status_combos_filter_the_table(qtbot: QtBot, demo_db: Database, db_path: Path,
-                                                         raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_practitioner_and_status_combos_filter_the_table(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                         db_path: Path, raw: sqlite3.Connection) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     bar = window.page.filter_bar
     bar.practitioner_combo.setCurrentIndex(bar.practitioner_combo.findText("Dr Raza Khan"))
     bar.status_combo.setCurrentIndex(bar.status_combo.findText("Signed"))
@@ -83,9 +85,9 @@ def test_practitioner_and_status_combos_filter_the_table(qtbot: QtBot, demo_db: 
     qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
 
 
-def test_date_filter_is_optional_and_applies_when_set(qtbot: QtBot, demo_db: Database, db_path: Path,
+def test_date_filter_is_optional_and_applies_when_set(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path,
                                                        raw: sqlite3.Connection) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+    window = make_window(qtbot, demo_db, user, db_path)
     bar = window.page.filter_bar
     assert bar.from_edit.value() is None and bar.from_edit.text() == "any"
     year_ago = date.today() - timedelta(days=365)  # demo sessions span the last three years
@@ -97,8 +99,9 @@ def test_date_filter_is_optional_and_applies_when_set(qtbot: QtBot, demo_db: Dat
     qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
 
 
-def test_each_filter_input_is_named_after_its_label(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_each_filter_input_is_named_after_its_label(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                    db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     labelled = {label.text().replace("&", ""): label.buddy()
                 for label in window.page.filter_bar.findChildren(QLabel) if label.buddy() is not None}
     assert set(labelled) == {"Client", "Practitioner", "Device", "Area", "Complication", "Grade", "Status", "From",
@@ -108,8 +111,9 @@ def test_each_filter_input_is_named_after_its_label(qtbot: QtBot, demo_db: Datab
     assert set(labelled.values()) == set(window.page.filter_bar.inputs())
 
 
-def test_double_click_opens_the_session_read_only(qtbot: QtBot, sample_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+def test_double_click_opens_the_session_read_only(qtbot: QtBot, user: UserSession, sample_db: Database,
+                                                  db_path: Path) -> None:
+    window = make_window(qtbot, sample_db, user, db_path)
     view = window.page.view
     index = window.page.model.index(row_of(window, "P-1001"), Column.CLIENT)
     view.scrollTo(index)
@@ -137,8 +141,8 @@ def test_double_click_opens_the_session_read_only(qtbot: QtBot, sample_db: Datab
                for t in dialog.findChildren(QTableWidget))
 
 
-def test_enter_on_a_row_opens_its_session(qtbot: QtBot, sample_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+def test_enter_on_a_row_opens_its_session(qtbot: QtBot, user: UserSession, sample_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, sample_db, user, db_path)
     view = window.page.view
     row = row_of(window, "P-1002")
     view.setFocus()
@@ -150,9 +154,9 @@ def test_enter_on_a_row_opens_its_session(qtbot: QtBot, sample_db: Database, db_
     assert dialog.value_text("Supervisor") == "Dr Maria Brandt"
 
 
-def test_detail_dialog_lists_amendments_with_old_and_new_values(qtbot: QtBot, sample_db: Database, db_path: Path,
-                                                                owner: Actor) -> None:
-    window = make_window(qtbot, sample_db, db_path)
+def test_detail_dialog_lists_amendments_with_old_and_new_values(qtbot: QtBot, user: UserSession, sample_db: Database,
+                                                                db_path: Path, owner: Actor) -> None:
+    window = make_window(qtbot, sample_db, user, db_path)
     session_id = window.page.model.session_id(row_of(window, "P-1005"))
     amend_session_field(sample_db, owner, session_id, "notes", "swab negative; healed", "follow-up call on day 10")
     dialog = window.open_session(session_id)
@@ -170,9 +174,9 @@ def test_detail_dialog_lists_amendments_with_old_and_new_values(qtbot: QtBot, sa
     assert entity == "client" and f"session {session_id}" in detail
 
 
-def test_empty_database_says_how_to_add_sessions_with_the_menus_not_a_command(qtbot: QtBot, db: Database,
-                                                                               db_path: Path) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_empty_database_says_how_to_add_sessions_with_the_menus_not_a_command(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, db, user, db_path)
     assert window.page.model.rowCount() == 0
     qtbot.waitUntil(lambda: window.session_count_text == EMPTY_DATABASE)
     assert "File → Import…" in EMPTY_DATABASE and "clinic-log" not in EMPTY_DATABASE  # a GUI user has no terminal
@@ -180,15 +184,16 @@ def test_empty_database_says_how_to_add_sessions_with_the_menus_not_a_command(qt
     assert {"Import…", "New session…"} <= menu_texts  # the status bar names what the menus hold
 
 
-def test_filters_that_match_nothing_say_so(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_filters_that_match_nothing_say_so(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     window.page.filter_bar.notes_edit.setText("no such words anywhere")
     qtbot.waitUntil(lambda: window.page.model.rowCount() == 0)
     qtbot.waitUntil(lambda: window.session_count_text == "No sessions match these filters")
 
 
-def test_shortcuts_find_refresh_and_quit(qtbot: QtBot, demo_db: Database, db_path: Path, owner: Actor) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_shortcuts_find_refresh_and_quit(qtbot: QtBot, user: UserSession, demo_db: Database, db_path: Path,
+                                         owner: Actor) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.page.view.setFocus()
@@ -205,8 +210,9 @@ def test_shortcuts_find_refresh_and_quit(qtbot: QtBot, demo_db: Database, db_pat
     qtbot.waitUntil(lambda: not window.isVisible())
 
 
-def test_the_session_count_shows_only_with_the_sessions_tab(qtbot: QtBot, demo_db: Database, db_path: Path) -> None:
-    window = make_window(qtbot, demo_db, db_path)
+def test_the_session_count_shows_only_with_the_sessions_tab(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                            db_path: Path) -> None:
+    window = make_window(qtbot, demo_db, user, db_path)
     qtbot.waitUntil(lambda: window.session_count_text == "500 sessions")
     assert window.summary_label.isVisible()
     window.pages.show_page("practitioners")
@@ -221,9 +227,9 @@ def test_the_session_count_shows_only_with_the_sessions_tab(qtbot: QtBot, demo_d
     (UserRole.PRACTITIONER, ["Sessions", "Clients", "Recall", "Practitioners"]),
     (UserRole.RECEPTION, ["Sessions", "Clients", "Practitioners"]),
 ])
-def test_each_role_sees_the_tabs_its_permissions_allow(qtbot: QtBot, db: Database, db_path: Path, role: UserRole,
-                                                       tabs: list[str]) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_each_role_sees_the_tabs_its_permissions_allow(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
+                                                       role: UserRole, tabs: list[str]) -> None:
+    window = make_window(qtbot, db, user, db_path)
     window.pages.show_roles(role)
     pages = window.pages
     assert [pages.tabText(i).replace("&", "") for i in range(pages.count()) if pages.isTabVisible(i)] == tabs
@@ -231,10 +237,10 @@ def test_each_role_sees_the_tabs_its_permissions_allow(qtbot: QtBot, db: Databas
 
 @pytest.mark.parametrize(("role", "shown"), [
     (UserRole.OWNER, True), (UserRole.PRACTITIONER, True), (UserRole.RECEPTION, False)])
-def test_new_session_is_offered_only_to_roles_that_may_log_one(qtbot: QtBot, db: Database, db_path: Path,
-                                                              role: UserRole, shown: bool) -> None:
+def test_new_session_is_offered_only_to_roles_that_may_log_one(qtbot: QtBot, user: UserSession, db: Database,
+                                                               db_path: Path, role: UserRole, shown: bool) -> None:
     """Reception used to see "New session…" and then be told "role 'reception' may not log sessions"."""
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     window.apply_actor(Actor("someone", role, None))
     assert window.new_session_action.isVisible() is shown
     toolbar_buttons = [window.toolbar.widgetForAction(a) for a in window.toolbar.actions()

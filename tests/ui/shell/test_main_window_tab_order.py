@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.main_window import MainWindow
 from tests.ui.window_helpers import make_window
 
@@ -36,9 +37,9 @@ def name_of(widget: QWidget | None) -> str:
 
 
 @pytest.mark.parametrize("key", PAGES)
-def test_tab_visits_each_input_of_the_page_once_and_moves_on(qtbot: QtBot, demo_db: Database, db_path: Path,
-                                                             key: str) -> None:
-    window: MainWindow = make_window(qtbot, demo_db, db_path)
+def test_tab_visits_each_input_of_the_page_once_and_moves_on(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                             db_path: Path, key: str) -> None:
+    window: MainWindow = make_window(qtbot, demo_db, user, db_path)
     window.resize(1366, 768)
     page = window.pages.show_page(key)
     window.activateWindow()

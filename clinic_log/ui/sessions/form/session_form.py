@@ -43,6 +43,7 @@ from clinic_log.ui.common.date_field import DateTimeField
 from clinic_log.ui.common.number_field import WholeNumberField
 from clinic_log.ui.common.operations import SESSIONS, changes
 from clinic_log.ui.common.typed_field import problem_message
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.area_picker import AreaPicker
 from clinic_log.ui.sessions.form.area_rows import AreaRows
 from clinic_log.ui.sessions.form.cartridge_lot import CartridgeLot
@@ -122,10 +123,11 @@ class SessionFormDialog(QDialog):
     draft_saved = Signal(int)
     checked = Signal()
 
-    def __init__(self, db: Database, client_id: int, parent: QWidget | None = None,
+    def __init__(self, db: Database, user: UserSession, client_id: int, parent: QWidget | None = None,
                  choices: FormChoices | None = None) -> None:
+        """`user`: who is logged in; the form is theirs (its draft stays theirs if another user takes over)."""
         super().__init__(parent)
-        self.controller = SessionFormController(db, client_id, choices, self)
+        self.controller = SessionFormController(db, user, client_id, choices, self)
         self.client = self.controller.client
         self.choices = self.controller.choices
         self.form_key = self.controller.form_key

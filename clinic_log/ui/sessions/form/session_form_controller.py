@@ -46,9 +46,9 @@ from clinic_log.services.sessions.sessions import (
     save_draft,
     sign_session,
 )
-from clinic_log.ui.common import current_user
 from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.form_autosave import FormAutosave
+from clinic_log.ui.common.user_session import NotLoggedIn, UserSession
 from clinic_log.ui.sessions.session_launcher import FORM_KEY_PREFIX
 
 DEFAULTS_KEY = "session:defaults"
@@ -90,16 +90,17 @@ class Outcome:
 class SessionFormController(QObject):
     """One session being logged for one client (`client_id`), on behalf of the user who opened the form."""
 
-    def __init__(self, db: Database, client_id: int, choices: FormChoices | None, parent: QWidget) -> None:
+    def __init__(self, db: Database, user: UserSession, client_id: int, choices: FormChoices | None,
+                 parent: QWidget) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._user = db, user
         self._dialog = parent
         self.client = get_client(db, client_id)
         self.choices = choices or form_choices(db)
         self.form_key = form_key(client_id)
         # What is typed is kept as a draft of the user who opened the form, even if another user takes the
         # computer before it is closed (the lock screen, Ctrl+L): the draft comes back to that user.
-        self.owner = current_user.current_actor()
+        self.owner = self._user.actor
         self.session_id: int | None = None
         self.session_version: int | None = None  # of the stored draft, named when saving or signing it again
         self.assessment: Assessment | None = None
@@ -113,7 +114,7 @@ class SessionFormController(QObject):
 
     def remembered_practitioner(self) -> int | None:
         """The practitioner the form opens with: the user's own, or the one a non-practitioner chose last."""
-        actor = current_user.current_actor()
+        actor = self._user.actor
         if actor.practitioner_id is not None:
             return actor.practitioner_id
         remembered = load_form_draft(self._db, actor, DEFAULTS_KEY)
@@ -135,9 +136,8 @@ class SessionFormController(QObject):
         """Keep what is typed from now on, after putting back what this user left unsaved; the line saying what
         was put back (or could not be), or None."""
         self._view = view
-        autosave = self._autosave = FormAutosave(self._db, self.form_key, self._autosave_state,
-                                                 self._autosave_restore, self._dialog, AUTOSAVE_DELAY_MS,
-                                                 owner=self.owner)
+        autosave = self._autosave = FormAutosave(self._db, self.owner, self.form_key, self._autosave_state,
+                                                 self._autosave_restore, self._dialog, AUTOSAVE_DELAY_MS)
         autosave.watch(*edited)
         autosave.failed.connect(failed)
         restored = autosave.restore_saved()
@@ -211,8 +211,8 @@ class SessionFormController(QObject):
     def may_override(self, assessment: Assessment, practitioner_id: int | None) -> bool:
         """Whether the user at the form may override these stops (the services decide again at signing)."""
         try:
-            actor = current_user.current_actor()
-        except current_user.NotLoggedIn:  # a check arriving after the user left (locked, switched): nobody may
+            actor = self._user.actor
+        except NotLoggedIn:  # a check arriving after the user left (locked, switched): nobody may
             return False
         mine = self.choices.practitioner(actor.practitioner_id) if actor.practitioner_id is not None else None
         if not may_override_stops(actor.role, PractitionerRole(mine.role) if mine is not None else None):
@@ -223,7 +223,7 @@ class SessionFormController(QObject):
     # --- saving ------------------------------------------------------------------------------
 
     def _remember_practitioner(self, practitioner_id: int) -> None:
-        actor = current_user.current_actor()
+        actor = self._user.actor
         if actor.practitioner_id is None:
             save_form_draft(self._db, actor, DEFAULTS_KEY, {"practitioner_id": practitioner_id})
 
@@ -231,7 +231,7 @@ class SessionFormController(QObject):
         """Save `entry` as the draft session (a new one, or the one the form edits); the form's draft is kept."""
         self._wait_for_autosave()
         try:
-            saved = save_draft(self._db, current_user.current_actor(), entry, self.session_id, self.session_version)
+            saved = save_draft(self._db, self._user.actor, entry, self.session_id, self.session_version)
             self.session_id, self.session_version = saved.id, saved.version
             self._remember_practitioner(entry.practitioner_id)
         except DomainError as exc:
@@ -247,7 +247,7 @@ class SessionFormController(QObject):
         """Sign `entry`: errors refuse it, warnings need the reason, stops the override; `shown` is what the signer
         saw (a stop or warning beyond it is refused, never covered)."""
         self._wait_for_autosave()
-        actor = current_user.current_actor()
+        actor = self._user.actor
         try:
             if self.session_id is None:
                 saved = log_session(self._db, actor, entry, reason=reason, sign=True, override_reason=override,

@@ -17,6 +17,7 @@ from clinic_log.domain.values import AreaInput, AreaRef
 from clinic_log.services.devices import devices
 from clinic_log.services.devices.devices import DeviceView
 from clinic_log.services.sessions.form_drafts import save_form_draft
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.area_rows import default_depth
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
 from tests.ui.session_form_helpers import SKINPEN_RANGE, Keyboard, checked, error_shown, open_form, type_into
@@ -40,10 +41,10 @@ def _morpheus(db: Database, owner: Actor) -> int:
     return devices.add_device(db, owner, "Morpheus8", "M8-1").id
 
 
-def test_indication_and_tip_chosen_end_up_in_the_session_input(qtbot: QtBot, db: Database, owner: Actor,
-                                                               clinic: Clinic) -> None:
+def test_indication_and_tip_chosen_end_up_in_the_session_input(qtbot: QtBot, user: UserSession, db: Database,
+                                                               owner: Actor, clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("cheeks")
     row = form.area_rows.rows[0]
@@ -63,20 +64,20 @@ def test_indication_and_tip_chosen_end_up_in_the_session_input(qtbot: QtBot, db:
     assert form.state().areas[0].tip == "facial"
 
 
-def test_blank_indication_and_tip_are_none_recorded(qtbot: QtBot, db: Database, owner: Actor,
+def test_blank_indication_and_tip_are_none_recorded(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
                                                     clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("neck")
     value = form.area_rows.rows[0].value()
     assert value is not None and value.indication is None and value.tip is None
 
 
-def test_a_device_without_the_tip_clears_it_and_the_row_says_so(qtbot: QtBot, db: Database, owner: Actor,
-                                                                 clinic: Clinic) -> None:
+def test_a_device_without_the_tip_clears_it_and_the_row_says_so(qtbot: QtBot, user: UserSession, db: Database,
+                                                                owner: Actor, clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("abdomen")
     _choose(form, "tip", 0, "body")
@@ -94,11 +95,11 @@ def test_a_device_without_the_tip_clears_it_and_the_row_says_so(qtbot: QtBot, db
     assert not row.note.isVisible()  # a tip chosen again settles it
 
 
-def test_a_tip_the_model_keeps_survives_a_device_change(qtbot: QtBot, db: Database, owner: Actor,
+def test_a_tip_the_model_keeps_survives_a_device_change(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
                                                         clinic: Clinic) -> None:
     first = _morpheus(db, owner)
     second = devices.add_device(db, owner, "Morpheus8", "M8-2").id
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(first))
     form.toggle_area("cheeks")
     _choose(form, "tip", 0, "prime")
@@ -107,10 +108,10 @@ def test_a_tip_the_model_keeps_survives_a_device_change(qtbot: QtBot, db: Databa
     assert row.tip.currentData() == "prime" and not row.note.isVisible()
 
 
-def test_a_body_tip_on_the_face_is_shown_at_the_row(qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic,
-                                                     db_path: Path) -> None:
+def test_a_body_tip_on_the_face_is_shown_at_the_row(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
+                                                    clinic: Clinic, db_path: Path) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("forehead")
     form.toggle_area("cheeks")
@@ -127,10 +128,10 @@ def test_a_body_tip_on_the_face_is_shown_at_the_row(qtbot: QtBot, db: Database, 
     assert marked.property("problem") is None
 
 
-def test_tab_goes_through_a_row_left_to_right_with_the_tip_and_energy(qtbot: QtBot, db: Database, owner: Actor,
-                                                                      clinic: Clinic) -> None:
+def test_tab_goes_through_a_row_left_to_right_with_the_tip_and_energy(qtbot: QtBot, user: UserSession, db: Database,
+                                                                      owner: Actor, clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(device_id))
     form.toggle_area("cheeks")
     form.toggle_area("neck")
@@ -148,15 +149,15 @@ def test_tab_goes_through_a_row_left_to_right_with_the_tip_and_energy(qtbot: QtB
                     first.remove, second.depth, second.passes]
 
 
-def test_an_unknown_indication_or_tip_in_an_autosave_is_said_on_the_row(qtbot: QtBot, db: Database, owner: Actor,
-                                                                         clinic: Clinic) -> None:
+def test_an_unknown_indication_or_tip_in_an_autosave_is_said_on_the_row(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     device_id = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     state = {**form.state().to_json(), "device_id": device_id, "areas": [
         {"area_code": "cheeks", "depth_mm": "1", "passes": "1", "indication": "freckles", "tip": "mega"}]}
     form.close()
     save_form_draft(db, clinic.derm, form_key(clinic.client_id), state)
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     row = again.area_rows.rows[0]
     assert row.indication.currentData() is None and row.tip.currentData() is None
     assert row.note.isVisible()
@@ -164,12 +165,12 @@ def test_an_unknown_indication_or_tip_in_an_autosave_is_said_on_the_row(qtbot: Q
     assert "Tip 'mega' is not a tip of the device chosen" in row.note.text()
 
 
-def test_the_row_says_the_range_the_checks_use_for_its_device_and_indication(qtbot: QtBot, db: Database,
-                                                                              owner: Actor, clinic: Clinic) -> None:
+def test_the_row_says_the_range_the_checks_use_for_its_device_and_indication(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     """Cheeks are 0.5–1 mm with a pen, 1–3 mm with RF; acne scars have their own range in both (the caption used to
     say the pen's site range whatever the device or indication, so 1.75 mm on acne scars looked out of range)."""
     morpheus = _morpheus(db, owner)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(clinic.device_id))  # the SkinPen
     form.toggle_area("cheeks")
     row = form.area_rows.rows[0]
@@ -182,10 +183,10 @@ def test_the_row_says_the_range_the_checks_use_for_its_device_and_indication(qtb
     assert row.label.text() == "Cheeks\n(usual RF 1–3 mm)"
 
 
-def test_device_never_changes_a_typed_depth_and_enables_rf_energy_only_for_rf(qtbot: QtBot, db: Database,
-                                                                             owner: Actor, clinic: Clinic) -> None:
+def test_device_never_changes_a_typed_depth_and_enables_rf_energy_only_for_rf(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     rf = devices.add_device(db, owner, "Morpheus8", "M8-1")
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("abdomen")
     row = form.area_rows.rows[0]
     assert row.depth.text() == "1.5" and row.depth.value() == 1.5  # middle of 1.0–2.0
@@ -202,9 +203,9 @@ def test_device_never_changes_a_typed_depth_and_enables_rf_energy_only_for_rf(qt
 
 
 @pytest.mark.parametrize(("typed", "mm"), [("2.75", 2.75), ("3", 3.0), ("3.2", 3.2), ("0.35", 0.35)])
-def test_typed_depth_is_kept_exactly_as_typed(qtbot: QtBot, db: Database, clinic: Clinic, typed: str,
+def test_typed_depth_is_kept_exactly_as_typed(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, typed: str,
                                               mm: float) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("cheeks")
     row = form.area_rows.rows[0]
     type_into(qtbot, row.depth, typed)
@@ -213,9 +214,9 @@ def test_typed_depth_is_kept_exactly_as_typed(qtbot: QtBot, db: Database, clinic
 
 
 def test_switching_to_a_shorter_device_keeps_the_typed_depth_and_shows_its_range(
-        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     dermapen = devices.add_device(db, owner, "Dermapen 4", "DP4-1")
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.device.setCurrentIndex(form.device.findData(dermapen.id))
     form.toggle_area("abdomen")
     depth = form.area_rows.rows[0].depth
@@ -228,8 +229,8 @@ def test_switching_to_a_shorter_device_keeps_the_typed_depth_and_shows_its_range
 
 
 def test_enter_in_a_depth_goes_to_the_next_depth_and_from_the_last_back_to_the_area_box(
-        qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     for code in ("forehead", "cheeks"):
         form.toggle_area(code)
     first, second = (row.depth for row in form.area_rows.rows)

@@ -18,6 +18,7 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.domain.values import AreaInput
 from clinic_log.services.sessions.session_form_data import LotView
 from clinic_log.services.sessions.sessions import log_session
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.cartridge_lot import CartridgeLot
 from tests.ui.session_form_helpers import checked, open_form
 from tests.unit.services.helpers import LOT_EXPIRES, Clinic, session_entry
@@ -28,11 +29,12 @@ def clinic(chairside: Clinic) -> Clinic:
     return chairside
 
 
-def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, user: UserSession, db: Database,
+                                                         clinic: Clinic) -> None:
     soon = date.today() + timedelta(days=6)
     log_session(db, clinic.derm, session_entry(clinic, AreaInput("neck", 0.75), cartridge_lot="OLD-1",
                                                lot_expires=soon), sign=True)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.lot.clear()
     qtbot.keyClicks(form.lot, "OLD-1")
     qtbot.keyClick(form.lot, Qt.Key.Key_Return)
@@ -45,8 +47,8 @@ def test_lot_typed_and_entered_shows_its_recorded_expiry(qtbot: QtBot, db: Datab
 
 
 def test_a_new_lot_typed_over_the_prefilled_one_has_no_expiry_until_one_is_entered(
-        qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     assert form.lot.text() == "SP14-1" and form.lot_expires.value() == LOT_EXPIRES
     assert not form.lot_expires.isEnabled()  # a lot on record shows its stored expiry; it is not typed over
     form.toggle_area("forehead")
@@ -70,9 +72,9 @@ def test_a_new_lot_typed_over_the_prefilled_one_has_no_expiry_until_one_is_enter
     assert stored == ("NEW-9", expiry.isoformat())
 
 
-def test_emptying_the_lot_box_records_no_lot_and_never_says_lot_none(qtbot: QtBot, db: Database,
+def test_emptying_the_lot_box_records_no_lot_and_never_says_lot_none(qtbot: QtBot, user: UserSession, db: Database,
                                                                     clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.lot.selectAll()
     qtbot.keyClick(form.lot, Qt.Key.Key_Backspace)

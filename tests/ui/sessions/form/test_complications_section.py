@@ -12,6 +12,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.values import ComplicationInput
 from clinic_log.services.sessions.session_form_data import ComplicationTypeView
 from clinic_log.services.sessions.session_form_state import ComplicationRowState
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.complications_section import ComplicationsSection
 from tests.ui.session_form_helpers import Keyboard, open_form
 from tests.unit.services.helpers import Clinic
@@ -23,8 +24,8 @@ def clinic(chairside: Clinic) -> Clinic:
 
 
 def test_alt_c_shows_the_new_complication_and_focuses_its_type_which_is_not_chosen(
-        qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     for code in ("forehead", "cheeks", "neck"):
         form.toggle_area(code)
     form.area_rows.rows[0].depth.setFocus()
@@ -40,9 +41,9 @@ def test_alt_c_shows_the_new_complication_and_focuses_its_type_which_is_not_chos
     assert form.complications.rows[0].value().code == ""
 
 
-def test_typing_the_first_letters_of_a_type_chooses_it_and_sets_expected(qtbot: QtBot, db: Database,
+def test_typing_the_first_letters_of_a_type_chooses_it_and_sets_expected(qtbot: QtBot, user: UserSession, db: Database,
                                                                         clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     row = form.complications.add()
     assert row.kind.currentData() is None
     QTest.keyClicks(row.kind, "po")
@@ -50,11 +51,12 @@ def test_typing_the_first_letters_of_a_type_chooses_it_and_sets_expected(qtbot: 
     assert row.expected.currentText() == "unexpected"  # the box follows the type chosen
 
 
-def test_complication_without_a_type_comes_back_without_one(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_complication_without_a_type_comes_back_without_one(qtbot: QtBot, user: UserSession, db: Database,
+                                                            clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.complications.add().action.setText("cool compress")
     form.close()
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     row = again.complications.rows[0]
     assert row.kind.currentData() is None and row.action.text() == "cool compress"
 

@@ -14,6 +14,7 @@ from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput
 from clinic_log.services.sessions.session_form_state import ProductsState
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import save_draft
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.draft_state import form_state
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog
 from tests.ui.dialogs import opens
@@ -27,14 +28,14 @@ def clinic(chairside: Clinic) -> Clinic:
     return chairside
 
 
-def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, db: Database, db_path: Path,
-                                                                clinic: Clinic) -> None:
+def test_a_saved_draft_opens_in_the_form_and_saving_replaces_it(qtbot: QtBot, user: UserSession, db: Database,
+                                                                db_path: Path, clinic: Clinic) -> None:
     entry = session_entry(clinic, AreaInput("forehead", 0.5, 2), AreaInput("neck", 0.75, 3),
                           notes="left early; finish the log later",
                           products=(ProductInput("Numbing cream", 25), ProductInput("Hyaluronic serum")),
                           complications=(ComplicationInput("erythema", 1),))
     draft = save_draft(db, clinic.derm, entry)
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     dialog = window.open_session(draft.id)
     assert dialog is not None and dialog.edit_button.isVisible() and not dialog.amend_button.isVisible()
     with opens(qtbot, SessionFormDialog, window) as new:

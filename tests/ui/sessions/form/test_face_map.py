@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.paths import resources_dir
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.face_map import CHOSEN_FILL, MAP_FILE, FaceMap, map_parts
 from tests.ui.session_form_helpers import open_form
 from tests.unit.services.helpers import Clinic
@@ -24,18 +25,20 @@ LEGACY_CODES = ("acne_scars", "scars", "stretch_marks")
 BODY_SITES = ("abdomen", "thighs", "arms", "back", "buttocks", "hands")
 
 
-def test_face_map_has_the_body_sites_and_no_indication_regions(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
+def test_face_map_has_the_body_sites_and_no_indication_regions(qtbot: QtBot, user: UserSession, db: Database,
+                                                               clinic: Clinic) -> None:
     parts = map_parts((resources_dir() / MAP_FILE).read_text(encoding="utf-8"))
     assert not set(LEGACY_CODES) & set(parts)
     assert set(BODY_SITES) <= set(parts)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     for code in ("abdomen", "back", "buttocks", "arms"):
         qtbot.mouseClick(form.face_map, Qt.MouseButton.LeftButton, pos=form.face_map.area_center(code).toPoint())
     assert form.area_rows.codes() == ["abdomen", "back", "buttocks", "arms"]
 
 
-def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, user: UserSession, db: Database,
+                                                       clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     for code in ("nose", "cheeks", "thighs"):
         qtbot.mouseClick(form.face_map, Qt.MouseButton.LeftButton, pos=form.face_map.area_center(code).toPoint())
     assert form.area_rows.codes() == ["nose", "cheeks", "thighs"]
@@ -47,8 +50,8 @@ def test_clicking_the_face_map_chooses_and_drops_areas(qtbot: QtBot, db: Databas
     assert [t.split("  ")[0] for t in checked_items] == ["Cheeks", "Thighs"]
 
 
-def test_every_area_code_has_a_shape_on_the_map(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_every_area_code_has_a_shape_on_the_map(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     # every body site but "site not recorded" (only for records made before sites and indications were apart)
     assert sorted(form.face_map.area_codes) == sorted(a.code for a in form.choices.areas
                                                       if a.code != "site_not_recorded")

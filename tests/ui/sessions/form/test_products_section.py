@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.domain.values import ProductInput
 from clinic_log.services.sessions.session_form_state import ProductsState
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.products_section import ProductsSection
 from tests.ui.session_form_helpers import checked, open_form, stored, type_into
 from tests.unit.services.helpers import Clinic
@@ -20,9 +21,9 @@ def clinic(chairside: Clinic) -> Clinic:
     return chairside
 
 
-def test_contact_time_is_kept_as_typed_and_a_bad_one_is_named(qtbot: QtBot, db: Database, db_path: Path,
-                                                              clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_contact_time_is_kept_as_typed_and_a_bad_one_is_named(qtbot: QtBot, user: UserSession, db: Database,
+                                                              db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.products.numbing.setChecked(True)
     type_into(qtbot, form.products.contact, "4.5")

@@ -29,6 +29,7 @@ from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.services.sessions.session_form_state import AreaRowState
 from clinic_log.services.sessions.session_queries import count_sessions, get_session
 from clinic_log.services.sessions.sessions import log_session
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 from tests.ui.dialogs import opens
@@ -47,9 +48,9 @@ def newest_session_id(db_path: Path) -> int:
     return int(stored(db_path, "SELECT max(id) FROM sessions")[0][0])
 
 
-def test_complete_session_logged_keyboard_only_is_stored(qtbot: QtBot, db: Database, db_path: Path,
+def test_complete_session_logged_keyboard_only_is_stored(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                          clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     keys = Keyboard(qtbot)
     assert keys.focus() is form.picker.filter_edit  # the form opens ready for the first area
     keys.type("fo")
@@ -96,9 +97,9 @@ def test_complete_session_logged_keyboard_only_is_stored(qtbot: QtBot, db: Datab
     assert load_form_draft(db, clinic.derm, form_key(clinic.client_id)) is None  # signed: nothing left unsaved
 
 
-def test_typical_three_area_session_takes_at_most_25_key_presses(qtbot: QtBot, db: Database, db_path: Path,
-                                                                 clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_typical_three_area_session_takes_at_most_25_key_presses(qtbot: QtBot, user: UserSession, db: Database,
+                                                                 db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     keys = Keyboard(qtbot)
     for start in ("fo", "ch", "ne"):
         keys.type(start)
@@ -112,10 +113,10 @@ def test_typical_three_area_session_takes_at_most_25_key_presses(qtbot: QtBot, d
                   signed.args[0]) == [("forehead", 0.45), ("cheeks", 0.75), ("neck", 0.75)]
 
 
-def test_form_is_prefilled_with_practitioner_last_device_lot_and_course(qtbot: QtBot, db: Database,
+def test_form_is_prefilled_with_practitioner_last_device_lot_and_course(qtbot: QtBot, user: UserSession, db: Database,
                                                                         clinic: Clinic) -> None:
     log_session(db, clinic.derm, session_entry(clinic, course_index=1, course_total=4), sign=True)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     assert form.practitioner.currentData() == clinic.derm_id
     assert form.device.currentData() == clinic.device_id
     assert form.lot.text() == "SP14-1" and form.lot_expires.value() == LOT_EXPIRES
@@ -207,10 +208,10 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.code for c in CASES])
-def test_each_warning_and_error_is_shown_with_its_message(qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic,
-                                                          case: Case) -> None:
+def test_each_warning_and_error_is_shown_with_its_message(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
+                                                          clinic: Clinic, case: Case) -> None:
     client_id = case.prepare(db, owner, clinic)
-    form = open_form(qtbot, db, Clinic(**{**clinic.__dict__, "client_id": client_id}))
+    form = open_form(qtbot, db, user, Clinic(**{**clinic.__dict__, "client_id": client_id}))
     case.fill(form, clinic)
     checked(qtbot, form, lambda: any(m.startswith(case.text) for m in form.panel.messages()))
     if case.text.startswith("Error"):
@@ -218,8 +219,9 @@ def test_each_warning_and_error_is_shown_with_its_message(qtbot: QtBot, db: Data
         assert "must be fixed before signing" in form.panel.summary.text()
 
 
-def test_errors_block_signing_and_nothing_is_stored(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_errors_block_signing_and_nothing_is_stored(qtbot: QtBot, user: UserSession, db: Database,
+                                                    clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     _lot("OLD-7", date(2025, 12, 31))(form, clinic)
     before = count_sessions(db)
     assert not form.sign()
@@ -228,9 +230,9 @@ def test_errors_block_signing_and_nothing_is_stored(qtbot: QtBot, db: Database, 
     assert form.isVisible() and form.lot.text() == "OLD-7"
 
 
-def test_warnings_need_a_typed_reason_which_is_stored(qtbot: QtBot, db: Database, db_path: Path,
+def test_warnings_need_a_typed_reason_which_is_stored(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                        clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     _depth("forehead", 1.0)(form, clinic)
     checked(qtbot, form, lambda: "reason" in form.panel.summary.text())
     assert "(required)" in form.panel.reason_label.text()
@@ -247,21 +249,21 @@ def test_warnings_need_a_typed_reason_which_is_stored(qtbot: QtBot, db: Database
         ("thick skin, test patch tolerated",)]
 
 
-def test_everything_typed_survives_closing_and_reopening_the_form(qtbot: QtBot, db: Database,
+def test_everything_typed_survives_closing_and_reopening_the_form(qtbot: QtBot, user: UserSession, db: Database,
                                                                  clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     fill_everything(form, clinic)
     typed = form.state()
     form.close()  # no save pressed: the autosave keeps it
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.state() == typed
     assert again.area_rows.codes() == ["forehead", "cheeks"] and again.face_map.chosen == {"forehead", "cheeks"}
     assert "Restored what you typed" in again.panel.status.text()
 
 
-def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, db: Database, db_path: Path,
+def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                          clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+    window = make_window(qtbot, db, user, db_path)
     form = window.new_session(clinic.client_id)
     assert isinstance(form, SessionFormDialog)
     form.toggle_area("neck")
@@ -280,10 +282,10 @@ def test_saved_draft_is_signed_later_and_opens_read_only(qtbot: QtBot, db: Datab
     assert [(a.area_code, a.passes) for a in get_session(db, draft_id).areas] == [("neck", 4)]
 
 
-def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, db: Database, db_path: Path,
+def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, user: UserSession, db: Database, db_path: Path,
                                                         clinic: Clinic) -> None:
     signed_id = newest_session_id(db_path)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     state = form.state()
     form.restore(replace(state, session_id=signed_id, areas=(AreaRowState("nose", "0.3"),)))
     assert not form.save_draft_now()
@@ -291,9 +293,9 @@ def test_signed_session_cannot_be_changed_from_the_form(qtbot: QtBot, db: Databa
     assert [a.area_code for a in get_session(db, signed_id).areas] == ["forehead", "cheeks"]
 
 
-def test_supervisor_is_required_and_only_physicians_are_offered_for_a_nurse(qtbot: QtBot, db: Database,
-                                                                           clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_supervisor_is_required_and_only_physicians_are_offered_for_a_nurse(
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
     offered = [form.supervisor.itemData(n) for n in range(form.supervisor.count())]
     assert offered == [None, clinic.derm_id]
@@ -301,9 +303,9 @@ def test_supervisor_is_required_and_only_physicians_are_offered_for_a_nurse(qtbo
     assert "required" in form.supervisor_hint.text()
 
 
-def test_every_input_is_named_like_its_label_and_tab_follows_the_form(qtbot: QtBot, db: Database,
+def test_every_input_is_named_like_its_label_and_tab_follows_the_form(qtbot: QtBot, user: UserSession, db: Database,
                                                                      clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.complications.add()
     inputs: list[QWidget] = [w for kind in (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QCheckBox,
@@ -329,9 +331,9 @@ def test_every_input_is_named_like_its_label_and_tab_follows_the_form(qtbot: QtB
     assert "Ctrl+Enter" in form.sign_button.toolTip() and "Ctrl+S" in form.save_button.toolTip()
 
 
-def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBot, db: Database, db_path: Path,
-                                                                     clinic: Clinic) -> None:
-    window = make_window(qtbot, db, db_path)
+def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     db_path: Path, clinic: Clinic) -> None:
+    window = make_window(qtbot, db, user, db_path)
     clients_page = window.pages.show_page("clients")
     client_page = clients_page.open_client(clinic.client_id)  # type: ignore[attr-defined]
     qtbot.mouseClick(client_page.new_session_button, Qt.MouseButton.LeftButton)
@@ -344,9 +346,10 @@ def test_new_session_on_a_client_page_opens_the_form_for_that_client(qtbot: QtBo
     ("5", "4", "session 5 of 4"),
     ("2.5", "4", "2.5"),
 ])
-def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                  index: str, total: str, said: str) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, user: UserSession, db: Database,
+                                                                  clinic: Clinic, index: str, total: str,
+                                                                  said: str) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.area_rows.rows[0].depth.setText("0.5")
     form.course_index.setText(index)
@@ -358,21 +361,21 @@ def test_a_course_position_is_kept_as_typed_and_refused_in_checks(qtbot: QtBot, 
     assert not form.sign_button.isEnabled()
 
 
-def test_saving_and_signing_refresh_the_sessions_tab_and_the_client_page(qtbot: QtBot, db: Database,
+def test_saving_and_signing_refresh_the_sessions_tab_and_the_client_page(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
     from clinic_log.ui.clients.clients_page import ClientsPage
     from clinic_log.ui.sessions.history_page import SessionHistoryPage
 
     history = SessionHistoryPage(db)
     qtbot.addWidget(history)
-    clients_page = ClientsPage(db)
+    clients_page = ClientsPage(db, user)
     qtbot.addWidget(clients_page)
     history.show()
     clients_page.show()
     clients_page.open_client(clinic.client_id)
     shown = clients_page.client_page.record
     before = history.model.rowCount()
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("neck")
     assert form.save_draft_now()
     assert history.model.rowCount() == before + 1  # the draft is listed

@@ -19,9 +19,10 @@ from clinic_log.domain.values import AreaInput, Assessment, Problem
 from clinic_log.services.sessions.form_drafts import load_form_draft, save_form_draft
 from clinic_log.services.sessions.session_queries import count_sessions, get_session
 from clinic_log.services.sessions.sessions import save_draft, sign_session
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.session_form import form_key
 from clinic_log.ui.sessions.form.session_form_controller import Outcome, SessionFormController
-from tests.ui.session_form_helpers import Keyboard, act_as, fill_everything, open_form, second_client
+from tests.ui.session_form_helpers import Keyboard, fill_everything, open_form, second_client
 from tests.unit.services.helpers import Clinic, session_entry
 
 
@@ -31,48 +32,48 @@ def clinic(chairside: Clinic) -> Clinic:
 
 
 def test_owner_without_practitioner_gets_the_practitioner_they_used_last(
-        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(monkeypatch, owner)
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
+    user.sign_in(owner)
+    form = open_form(qtbot, db, user, clinic)
     assert form.practitioner.currentData() is None
     form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
     form.toggle_area("forehead")
     form.supervisor.setCurrentIndex(form.supervisor.findData(clinic.derm_id))
     assert form.save_draft_now()
     form.close()
-    again = open_form(qtbot, db, Clinic(**{**clinic.__dict__, "client_id": second_client(db, owner)}))
+    again = open_form(qtbot, db, user, Clinic(**{**clinic.__dict__, "client_id": second_client(db, owner)}))
     assert again.practitioner.currentData() == clinic.nurse_id
 
 
-def test_restored_form_of_a_session_signed_meanwhile_does_not_touch_it(qtbot: QtBot, db: Database, db_path: Path,
-                                                                      clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_restored_form_of_a_session_signed_meanwhile_does_not_touch_it(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("nose")
     assert form.save_draft_now()
     draft_id = form.session_id
     assert draft_id is not None
     form.close()
     sign_session(db, clinic.derm, draft_id)  # e.g. from another workstation
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.session_id is None and f"session {draft_id} was signed meanwhile" in again.panel.status.text()
     assert again.area_rows.codes() == ["nose"]
 
 
-def test_an_autosave_of_a_newer_version_is_said_and_the_form_starts_empty(qtbot: QtBot, db: Database,
+def test_an_autosave_of_a_newer_version_is_said_and_the_form_starts_empty(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
 
     save_form_draft(db, clinic.derm, form_key(clinic.client_id),
                     {"state_version": 3, "notes": "typed in a newer Clinic Log"})
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     assert form.notes.toPlainText() == "" and form.area_rows.rows == []
     assert form.panel.status.text() == (
         "What you typed last time could not be read (the stored form was written by a newer version of Clinic Log "
         "(form state version 3; this one reads up to 2)): the form starts empty.")
 
 
-def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, db: Database, clinic: Clinic,
+def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     fill_everything(form, clinic)
     typed = form.state()
 
@@ -89,11 +90,12 @@ def test_failed_save_shows_why_and_keeps_the_form(qtbot: QtBot, db: Database, cl
     assert form.isVisible() and form.state() == typed
 
 
-def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBot, db: Database, clinic: Clinic,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBot, user: UserSession, db: Database,
+                                                                     clinic: Clinic,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """An autosave of the notes half typed is still on the worker when Ctrl+S is pressed: the save waits for it,
     so the kept form draft and the saved draft session both hold every keystroke (as signing always did)."""
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("neck")
     form.area_rows.rows[0].depth.setText("0.5")
     keys = Keyboard(qtbot)
@@ -126,8 +128,8 @@ def test_saving_right_after_typing_waits_for_the_autosave_on_its_way(qtbot: QtBo
 
 
 def test_closing_right_after_typing_keeps_the_last_keystrokes_over_an_autosave_on_its_way(
-        qtbot: QtBot, db: Database, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    form = open_form(qtbot, db, user, clinic)
     keys = Keyboard(qtbot)
     form.notes.setFocus()
     keys.type("Calm")
@@ -145,26 +147,26 @@ def test_closing_right_after_typing_keeps_the_last_keystrokes_over_an_autosave_o
     keys.type(", no redness")
     form.close()
     released.set()
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.notes.toPlainText() == "Calm, no redness"
 
 
 @pytest.fixture
-def controller(qtbot: QtBot, db: Database, clinic: Clinic) -> Iterator[SessionFormController]:
+def controller(qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic) -> Iterator[SessionFormController]:
     """The controller alone (no form, no autosave) for the chairside client, acting as the dermatologist."""
     parent = QWidget()  # held until the test ends
     qtbot.addWidget(parent)
-    yield SessionFormController(db, clinic.client_id, None, parent)
+    yield SessionFormController(db, user, clinic.client_id, None, parent)
 
 
 def test_a_physician_may_override_a_stop_but_not_one_about_her_own_credential(
-        controller: SessionFormController, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+        controller: SessionFormController, clinic: Clinic, user: UserSession) -> None:
     credential = Assessment((Problem(Level.STOP, "credential_expired", "practitioner", "licence GMC-1 expired"),))
     finding = Assessment((Problem(Level.STOP, "contraindication", "client", "Isotretinoin"),))
     assert controller.may_override(finding, clinic.derm_id)
     assert controller.may_override(credential, clinic.nurse_id)  # someone else's licence
     assert not controller.may_override(credential, clinic.derm_id)
-    act_as(monkeypatch, clinic.nurse)
+    user.sign_in(clinic.nurse)
     assert not controller.may_override(finding, clinic.derm_id)
 
 

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.services.sessions.session_form_state import SessionFormState
 from clinic_log.services.sessions.session_queries import count_sessions
+from clinic_log.ui.common.user_session import UserSession
 from tests.ui.session_form_helpers import SKINPEN_RANGE, Keyboard, checked, error_shown, open_form, stored, type_into
 from tests.unit.services.helpers import Clinic
 
@@ -27,8 +28,9 @@ def clinic(chairside: Clinic) -> Clinic:
 
 
 
-def test_depth_beyond_device_max_is_kept_and_blocks_signing(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_depth_beyond_device_max_is_kept_and_blocks_signing(qtbot: QtBot, user: UserSession, db: Database,
+                                                            clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     depth = form.area_rows.rows[0].depth
     type_into(qtbot, depth, "2.6")
@@ -41,9 +43,9 @@ def test_depth_beyond_device_max_is_kept_and_blocks_signing(qtbot: QtBot, db: Da
     assert count_sessions(db) == before and depth.text() == "2.6"
 
 
-def test_depth_with_a_decimal_comma_is_stored_as_that_number(qtbot: QtBot, db: Database, db_path: Path,
-                                                             clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_depth_with_a_decimal_comma_is_stored_as_that_number(qtbot: QtBot, user: UserSession, db: Database,
+                                                             db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     type_into(qtbot, form.area_rows.rows[0].depth, "0,5")
     qtbot.waitUntil(form.isActiveWindow)
@@ -54,9 +56,9 @@ def test_depth_with_a_decimal_comma_is_stored_as_that_number(qtbot: QtBot, db: D
     assert form.area_rows.rows[0].depth.text() == "0,5"
 
 
-def test_passes_beyond_twenty_are_kept_and_refused_by_the_checks(qtbot: QtBot, db: Database,
+def test_passes_beyond_twenty_are_kept_and_refused_by_the_checks(qtbot: QtBot, user: UserSession, db: Database,
                                                                  clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     passes = form.area_rows.rows[0].passes
     type_into(qtbot, passes, "25")
@@ -65,9 +67,9 @@ def test_passes_beyond_twenty_are_kept_and_refused_by_the_checks(qtbot: QtBot, d
     assert not form.sign_button.isEnabled()
 
 
-def test_empty_depth_is_named_in_the_checks_and_blocks_signing_and_saving(qtbot: QtBot, db: Database,
+def test_empty_depth_is_named_in_the_checks_and_blocks_signing_and_saving(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     form.toggle_area("cheeks")
     type_into(qtbot, form.area_rows.rows[1].depth, "")
@@ -84,20 +86,20 @@ def test_empty_depth_is_named_in_the_checks_and_blocks_signing_and_saving(qtbot:
     assert count_sessions(db) == before
 
 
-def test_typed_depth_text_survives_closing_and_reopening_the_form(qtbot: QtBot, db: Database,
+def test_typed_depth_text_survives_closing_and_reopening_the_form(qtbot: QtBot, user: UserSession, db: Database,
                                                                  clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     type_into(qtbot, form.area_rows.rows[0].depth, "2,6")
     form.close()  # no save pressed: the autosave keeps it
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.area_rows.rows[0].depth.text() == "2,6"
     assert again.area_rows.values()[0].depth_mm == 2.6
 
 
-def test_numbers_autosaved_by_the_previous_version_are_restored(qtbot: QtBot, db: Database,
+def test_numbers_autosaved_by_the_previous_version_are_restored(qtbot: QtBot, user: UserSession, db: Database,
                                                                 clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.restore(SessionFormState.from_json({"areas": [{"code": "nose", "depth": 0.3, "passes": 2, "rf_energy": 0.0}],
                                              "products": {"numbing": True, "contact": 25}}))
     row = form.area_rows.rows[0]
@@ -106,8 +108,8 @@ def test_numbers_autosaved_by_the_previous_version_are_restored(qtbot: QtBot, db
 
 
 def test_three_areas_with_typed_depths_and_a_complication_take_at_most_30_key_presses(
-        qtbot: QtBot, db: Database, db_path: Path, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     keys = Keyboard(qtbot)
     for start in ("fo", "ch", "ne"):
         keys.type(start)

@@ -17,7 +17,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import UserRole
 from clinic_log.services.people import auth
-from clinic_log.ui.common.current_user import current_actor
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.people.login_dialog import LoginDialog
 from clinic_log.ui.sessions.form.session_form import SessionFormDialog, form_key
 from clinic_log.ui.shell.main_window import MainWindow
@@ -32,10 +32,10 @@ CALL_US = "Ring 0161 555 0100 if the redness spreads."
 
 
 @pytest.fixture
-def window(qtbot: QtBot, db: Database, db_path: Path, owner: Actor) -> MainWindow:
+def window(qtbot: QtBot, user: UserSession, db: Database, db_path: Path, owner: Actor) -> MainWindow:
     auth.create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
     auth.create_user(db, owner, "desk", "Front desk", "reception", "reception-pass-1")
-    return make_window(qtbot, db, db_path)
+    return make_window(qtbot, db, user, db_path)
 
 
 def log_in(qtbot: QtBot, dialog: LoginDialog | None, username: str, password: str) -> None:
@@ -54,12 +54,13 @@ def drafts(raw: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def test_another_user_at_the_lock_screen_puts_the_previous_users_forms_away(
-        qtbot: QtBot, window: MainWindow, raw: sqlite3.Connection, discard_questions: DiscardQuestions) -> None:
+        qtbot: QtBot, user: UserSession, window: MainWindow, raw: sqlite3.Connection,
+        discard_questions: DiscardQuestions) -> None:
     editor = window.open_template_editor()
     assert editor is not None
     editor.call_us_edit.setPlainText(CALL_US)
     log_in(qtbot, window.guard.lock(), "desk", "reception-pass-1")
-    assert current_actor().username == "desk"
+    assert user.actor.username == "desk"
     qtbot.waitUntil(lambda: gone(editor))
     assert discard_questions.asked == 0  # put away, not discarded: nothing to ask
     assert drafts(raw) == [("owner", "aftercare_template")]  # kept for the owner, not handed to the desk
@@ -73,13 +74,14 @@ def test_another_user_at_the_lock_screen_puts_the_previous_users_forms_away(
 
 
 def test_a_session_form_left_open_is_kept_as_its_practitioners_draft_when_another_user_switches_in(
-        qtbot: QtBot, window: MainWindow, db: Database, owner: Actor, raw: sqlite3.Connection) -> None:
+        qtbot: QtBot, user: UserSession, window: MainWindow, db: Database, owner: Actor,
+        raw: sqlite3.Connection) -> None:
     clinic = make_clinic(db, owner)
     auth.create_user(db, owner, "mbrandt", "Dr Maria Brandt", "practitioner", "derm-passphrase-1",
                      practitioner_username="mbrandt")
     window.guard.switch_user()
     log_in(qtbot, QApplication.activeModalWidget(), "mbrandt", "derm-passphrase-1")  # type: ignore[arg-type]
-    assert logged_in_as(current_actor(), Actor("mbrandt", UserRole.PRACTITIONER, clinic.derm_id))
+    assert logged_in_as(user.actor, Actor("mbrandt", UserRole.PRACTITIONER, clinic.derm_id))
     form = window.session_launcher.new_session(clinic.client_id)
     assert isinstance(form, SessionFormDialog)
     form.notes.setPlainText("tolerated well; cool compress after")
@@ -98,7 +100,8 @@ def test_a_session_form_left_open_is_kept_as_its_practitioners_draft_when_anothe
 
 
 def test_a_discard_question_left_open_is_answered_for_the_user_who_left(
-        qtbot: QtBot, window: MainWindow, raw: sqlite3.Connection, discard_questions: DiscardQuestions) -> None:
+        qtbot: QtBot, user: UserSession, window: MainWindow, raw: sqlite3.Connection,
+        discard_questions: DiscardQuestions) -> None:
     """The owner closed the template editor with changes and walked away from the real "Discard changes?"
     question; the lock came and the desk logged in. Both windows go, the typing is the owner's draft."""
     discard_questions.for_real = True
@@ -117,5 +120,5 @@ def test_a_discard_question_left_open_is_answered_for_the_user_who_left(
     editor.reject()  # asks the real question, in its own event loop, until the desk takes over
     assert seen == ["Close without saving? What you typed here will be discarded."]
     qtbot.waitUntil(lambda: gone(editor))
-    assert current_actor().username == "desk"
+    assert user.actor.username == "desk"
     assert drafts(raw) == [("owner", "aftercare_template")]

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from clinic_log.db.engine import Database
 from clinic_log.domain.values import AreaInput
 from clinic_log.services.sessions.form_drafts import save_form_draft
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.session_form import form_key
 from tests.ui.session_form_helpers import open_form
 from tests.unit.services.helpers import Clinic
@@ -20,15 +21,15 @@ def clinic(chairside: Clinic) -> Clinic:
     return chairside
 
 
-def test_legacy_autosave_opens_as_the_indication_on_its_site_with_a_note(qtbot: QtBot, db: Database,
+def test_legacy_autosave_opens_as_the_indication_on_its_site_with_a_note(qtbot: QtBot, user: UserSession, db: Database,
                                                                           clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     state = {"practitioner_id": clinic.derm_id, "areas": [  # as the form stored it before its state had a version
         {"code": "acne_scars", "depth": "1.5", "passes": "3", "technique": None, "endpoint": "", "rf_energy": ""},
         {"code": "forehead", "depth": "0.4", "passes": "1", "technique": None, "endpoint": "", "rf_energy": ""}]}
     form.close()
     save_form_draft(db, clinic.derm, form_key(clinic.client_id), state)
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.area_rows.codes() == ["cheeks", "forehead"]
     row = again.area_rows.rows[0]
     assert row.indication.currentData() == "acne_scars"
@@ -42,11 +43,12 @@ def test_legacy_autosave_opens_as_the_indication_on_its_site_with_a_note(qtbot: 
     assert again.state().areas[0].notes == (("legacy", "read as Acne scars (atrophic) on Cheeks: check the site"),)
 
 
-def test_an_area_code_not_on_record_is_named_not_dropped_unseen(qtbot: QtBot, db: Database, clinic: Clinic) -> None:
-    form = open_form(qtbot, db, clinic)
+def test_an_area_code_not_on_record_is_named_not_dropped_unseen(qtbot: QtBot, user: UserSession, db: Database,
+                                                                clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
     state = {**form.state().to_json(), "areas": [{"area_code": "elbows", "depth_mm": "1", "passes": "1"}]}
     form.close()
     save_form_draft(db, clinic.derm, form_key(clinic.client_id), state)
-    again = open_form(qtbot, db, clinic)
+    again = open_form(qtbot, db, user, clinic)
     assert again.area_rows.codes() == []
     assert "Not restored: area 'elbows'" in again.panel.status.text()

@@ -14,10 +14,10 @@ from clinic_log.domain.enums import Level
 from clinic_log.domain.values import Problem
 from clinic_log.services.clients import clients
 from clinic_log.services.sessions.session_queries import get_session
-from clinic_log.ui.common.current_user import sign_in
+from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.warnings_panel import WarningsPanel
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
-from tests.ui.session_form_helpers import act_as, checked, open_form
+from tests.ui.session_form_helpers import checked, open_form
 from tests.unit.services.helpers import Clinic
 
 
@@ -32,10 +32,11 @@ def _isotretinoin(db: Database, owner: Actor, clinic: Clinic) -> None:
 
 
 def test_a_stop_is_red_and_named_and_a_nurse_cannot_sign_over_it_with_any_reason(
-        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     _isotretinoin(db, owner, clinic)
-    act_as(monkeypatch, clinic.nurse)
-    form = open_form(qtbot, db, clinic)
+    user.sign_in(clinic.nurse)
+    form = open_form(qtbot, db, user, clinic)
     form.practitioner.setCurrentIndex(form.practitioner.findData(clinic.nurse_id))
     form.supervisor.setCurrentIndex(form.supervisor.findData(clinic.derm_id))
     form.device.setCurrentIndex(form.device.findData(clinic.device_id))  # no device, no lot: a warning of its own
@@ -54,8 +55,8 @@ def test_a_stop_is_red_and_named_and_a_nurse_cannot_sign_over_it_with_any_reason
     draft_id = form.session_id
     assert draft_id is not None
 
-    sign_in(clinic.derm)
-    view = SessionDetailDialog(get_session(db, draft_id), db=db)
+    user.sign_in(clinic.derm)
+    view = SessionDetailDialog(get_session(db, draft_id), db=db, user=user)
     qtbot.addWidget(view)
     view.show()
     assert view.override_button.isVisible() and not view.sign_button.isVisible()  # not her session to sign
@@ -63,16 +64,16 @@ def test_a_stop_is_red_and_named_and_a_nurse_cannot_sign_over_it_with_any_reason
     view.override()
     assert "overridden by mbrandt" in view.value_text("Overrides")
 
-    sign_in(clinic.nurse)
+    user.sign_in(clinic.nurse)
     assert form.sign()  # the same content as overridden: it signs
     [stop_row] = get_session(db, draft_id).warnings
     assert (stop_row.level, stop_row.overridden_by) == ("stop", "mbrandt")
 
 
 def test_a_physician_overrides_a_stop_in_the_form_with_a_reason_of_a_few_words(
-        qtbot: QtBot, db: Database, owner: Actor, clinic: Clinic) -> None:
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
     _isotretinoin(db, owner, clinic)
-    form = open_form(qtbot, db, clinic)
+    form = open_form(qtbot, db, user, clinic)
     form.toggle_area("forehead")
     checked(qtbot, form, lambda: form.panel.override.isVisible())
     form.panel.override.setPlainText("ok")
