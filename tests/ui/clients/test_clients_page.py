@@ -5,7 +5,6 @@ on. The client's own page, its consultation form and the New client form have th
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,33 +14,20 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.services.clients import clients
-from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.common.user_session import UserSession
+from tests.ui.clients.client_pages import TODAY, shown, three_clients
 from tests.ui.named_widgets import button, edit, named, type_text
-
-TODAY = date(2026, 9, 1)
 
 
 @pytest.fixture
 def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientsPage:
-    widget = ClientsPage(db, user, today=lambda: TODAY)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, ClientsPage(db, user, today=lambda: TODAY))
 
 
 @pytest.fixture
 def people(db: Database, owner: Actor) -> dict[str, int]:
-    ids = {}
-    for details in (ClientDetails("P-1", "Zófia", "Łukasiewicz", date(1990, 1, 1), "+48 501 234 567"),
-                    ClientDetails("P-2", "李", "娜", date(1992, 3, 3)),
-                    ClientDetails("P-3", "Şükrü", "Öztürk", date(1985, 12, 24))):
-        ids[details.client_ref] = clients.create_client(db, owner, details).id
-    return ids
+    return three_clients(db, owner)
 
 
 def shown_refs(page: ClientsPage) -> list[str]:

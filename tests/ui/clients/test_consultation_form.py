@@ -21,7 +21,6 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import AppliesTo, Severity, UserRole
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.client_record import ContraindicationKind, FindingLine
-from clinic_log.services.clients.clients import ClientDetails
 from clinic_log.services.people.people import PractitionerDetails, create_practitioner
 from clinic_log.services.sessions.facts import finding_facts_of
 from clinic_log.services.sessions.form_drafts import load_form_draft
@@ -29,30 +28,20 @@ from clinic_log.ui.clients.aftercare_preview import PretreatmentPreviewDialog
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consultation_form import finding_text, kind_choice
 from clinic_log.ui.common.user_session import UserSession
+from tests.ui.clients.client_pages import TODAY, shown, three_clients
 from tests.ui.named_widgets import button, edit, named, type_text
 
-TODAY = date(2026, 9, 1)
 ISOTRETINOIN = ContraindicationKind("isotretinoin", "Isotretinoin", Severity.ABSOLUTE, "6m")
 
 
 @pytest.fixture
 def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientPage:
-    widget = ClientPage(db, user, today=lambda: TODAY)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, ClientPage(db, user, today=lambda: TODAY))
 
 
 @pytest.fixture
 def people(db: Database, owner: Actor) -> dict[str, int]:
-    ids = {}
-    for details in (ClientDetails("P-1", "Zófia", "Łukasiewicz", date(1990, 1, 1), "+48 501 234 567"),
-                    ClientDetails("P-2", "李", "娜", date(1992, 3, 3)),
-                    ClientDetails("P-3", "Şükrü", "Öztürk", date(1985, 12, 24))):
-        ids[details.client_ref] = clients.create_client(db, owner, details).id
-    return ids
+    return three_clients(db, owner)
 
 
 def show(page: ClientPage, client_id: int) -> ClientPage:
