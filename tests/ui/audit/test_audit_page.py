@@ -6,30 +6,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from clinic_log.app import main
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.ui.audit.audit_page import AuditPage
-from clinic_log.ui.audit.audit_table_model import AuditTableModel
 from clinic_log.ui.common.user_session import UserSession
 from tests.tamper import drop_guards_sqlite
+from tests.ui.audit.audit_rows import all_rows
 from tests.unit.services.helpers import make_clinic
-
-
-@pytest.fixture
-def audited(db: Database, owner: Actor) -> Database:
-    make_clinic(db, owner)  # practitioners, device, client and consent: about a dozen audit rows
-    return db
-
-
-def all_rows(model: AuditTableModel) -> list[tuple[str, str, str]]:
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    return [(model.index(r, 1).data(), model.index(r, 2).data(), model.index(r, 3).data())
-            for r in range(model.rowCount())]
 
 
 def test_filters_on_the_page_narrow_the_table(qtbot: QtBot, user: UserSession, audited: Database) -> None:

@@ -6,29 +6,14 @@ from __future__ import annotations
 import re
 import sqlite3
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.actor import Actor
 from clinic_log.services.audit.audit_queries import AuditFilter
 from clinic_log.ui.audit.audit_table_model import AuditTableModel
 from clinic_log.ui.common.user_session import UserSession
-from tests.unit.services.helpers import make_clinic
-
-
-@pytest.fixture
-def audited(db: Database, owner: Actor) -> Database:
-    make_clinic(db, owner)  # practitioners, device, client and consent: a handful of audit rows
-    return db
-
-
-def all_rows(model: AuditTableModel) -> list[tuple[str, str, str]]:
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    return [(model.index(r, 1).data(), model.index(r, 2).data(), model.index(r, 3).data())
-            for r in range(model.rowCount())]
+from tests.ui.audit.audit_rows import all_rows
 
 
 def test_the_audit_model_pages_through_rows_newest_first(qtmodeltester: ModelTester, audited: Database,
