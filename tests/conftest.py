@@ -91,6 +91,17 @@ def db(db_path: Path, pg_template: str | None, sqlite_template: Path) -> Iterato
 
 
 @pytest.fixture
+def other(db: Database) -> Iterator[Database]:
+    """Another workstation on the same database: its own engine and connections, so its writes are not this
+    process's (the change feed between workstations tells them apart)."""
+    from clinic_log.db.engine import open_database
+
+    workstation = open_database(db.url)
+    yield workstation
+    workstation.dispose()
+
+
+@pytest.fixture
 def owner() -> Actor:
     return Actor("owner", UserRole.OWNER)
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from clinic_log.db.engine import Database, open_database
+from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.clients import clients
 from clinic_log.services.common.change_feed import Change
@@ -60,14 +60,6 @@ def test_a_restore_or_an_entity_not_known_refreshes_everything() -> None:
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
     return make_clinic(db, owner)
-
-
-@pytest.fixture
-def other(db: Database) -> Iterator[Database]:
-    """Another workstation on the same database (its writes are not this process's)."""
-    workstation = open_database(db.url)
-    yield workstation
-    workstation.dispose()
 
 
 def _watching(qtbot: QtBot, watch: WorkstationWatch) -> WorkstationWatch:

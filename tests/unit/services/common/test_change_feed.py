@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from clinic_log.db.engine import Database, open_database
+from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.client_record import audit_viewed
@@ -22,14 +22,6 @@ from tests.unit.services.helpers import Clinic, make_clinic, session_entry
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
     return make_clinic(db, owner)
-
-
-@pytest.fixture
-def other(db: Database) -> Iterator[Database]:
-    """Another workstation on the same database: its own engine, connections and (no) change feed."""
-    workstation = open_database(db.url)
-    yield workstation
-    workstation.dispose()
 
 
 @pytest.fixture
