@@ -22,6 +22,7 @@ from clinic_log.ui.exchange.export_dialog import ExportDialog
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
 from clinic_log.ui.sessions.session_table_model import FIRST_PAGE, Column
 from tests.ui.dialogs import opens
+from tests.ui.file_job_helpers import run_job
 from tests.ui.window_helpers import make_window
 
 
@@ -193,9 +194,7 @@ def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, user: UserSession,
     choose(dialog.format_combo, "fhir")
     out = tmp_path / "bundle.json"
     dialog.file_edit.setText(str(out))
-    with qtbot.waitSignal(dialog.exported, timeout=20000) as done:
-        dialog.export_button.click()
-    assert done.args[0].startswith("Exported ") and out.exists()
+    assert run_job(qtbot, dialog).startswith("Exported ") and out.exists()
     choose(dialog.kind_combo, "client")
     assert [dialog.format_combo.itemData(i) for i in range(dialog.format_combo.count())] == ["json", "pdf"]
     selected = window.page.selected_session()
@@ -203,9 +202,8 @@ def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, user: UserSession,
     choose(dialog.format_combo, "pdf")
     pdf = tmp_path / "client.pdf"
     dialog.file_edit.setText(str(pdf))
-    with qtbot.waitSignal(dialog.exported, timeout=20000) as done:
-        dialog.export_button.click()
-    assert selected.client_name in done.args[0] and pdf.read_bytes().startswith(b"%PDF")
+    result = run_job(qtbot, dialog)
+    assert result.startswith("Exported ") and selected.client_name in result and pdf.read_bytes().startswith(b"%PDF")
     dialog.close()
 
 
