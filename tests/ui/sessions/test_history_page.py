@@ -120,8 +120,9 @@ def test_practitioner_status_and_notes_filters_combine(qtbot: QtBot, history: Se
     expected = {r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE practitioner_id = ? AND status = 'signed'", (practitioner,))}
     assert expected and all_ids(history) == expected
-    with qtbot.waitSignal(history.model.search_finished):  # a notes search reads its first page in the background
-        type_into(qtbot, history.filter_bar.notes_edit, "scars")
+    type_into(qtbot, history.filter_bar.notes_edit, "scars")  # applied after a pause in typing
+    qtbot.waitUntil(lambda: history.model.session_filter.text == "scars"  # read in the background
+                    and not history.model.searching)
     narrowed = {r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE practitioner_id = ? AND status = 'signed' AND notes LIKE '%scars%'",
         (practitioner,))}
@@ -229,10 +230,10 @@ def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, d
     assert len(expected) > TEXT_FIRST_PAGE
     model = SessionTableModel(demo_db, SessionFilter(text="Client"), page_size=100)
     assert model.rowCount() == TEXT_FIRST_PAGE
-    with qtbot.waitSignal(model.search_finished):  # further pages of a notes search come from the background
-        model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())  # further pages of a notes search come from the background
+    qtbot.waitUntil(lambda: not model.searching)
     assert model.rowCount() == min(len(expected), TEXT_FIRST_PAGE + 100)
     while model.canFetchMore(QModelIndex()):
-        with qtbot.waitSignal(model.search_finished):
-            model.fetchMore(QModelIndex())
+        model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: not model.searching)
     assert [model.session_id(r) for r in range(model.rowCount())] == expected
