@@ -269,20 +269,26 @@ def model_timings(model: SessionTableModel, flt: SessionFilter, runs: int) -> tu
     """(set_filter → rows in the model, time the GUI thread was busy in set_filter), best of `runs`, in ms.
 
     A notes search reads its first page on the background worker: the call returns at once and the rows arrive
-    with `search_finished`; other filters fill the model within the call. Meanwhile the GUI thread waits in an
-    event loop as the app's does (asleep, not holding Python's lock: a loop spinning processEvents would slow
-    the worker it waits for)."""
-    from PySide6.QtCore import QEventLoop
+    with the model's second reset (the one the view redraws on); other filters fill the model within the call.
+    Meanwhile the GUI thread waits in an event loop as the app's does (asleep, not holding Python's lock: a loop
+    spinning processEvents would slow the worker it waits for)."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
     best_rows, best_busy = float("inf"), float("inf")
     loop = QEventLoop()
-    model.search_finished.connect(loop.quit)
+    model.modelReset.connect(loop.quit)
+    give_up = QTimer(singleShot=True, interval=60_000)  # a failed search resets nothing: the log says why
+    give_up.timeout.connect(loop.quit)
     for _ in range(runs + 1):  # the first run warms up
         start = time.perf_counter()
         model.set_filter(flt)
         busy = time.perf_counter() - start
         if model.searching:
+            give_up.start()
             loop.exec()
+            if model.searching or not give_up.isActive():
+                raise RuntimeError(f"the notes search {flt} gave no rows within 60 s (see the log)")
+            give_up.stop()
         rows = time.perf_counter() - start
         best_rows, best_busy = min(best_rows, rows * 1000), min(best_busy, busy * 1000)
     return best_rows, best_busy

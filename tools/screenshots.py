@@ -212,10 +212,18 @@ def _session_form(scene: Scene, client_ref: str, practitioner: str) -> SessionFo
 
 
 def _checked(scene: Scene, form: SessionFormDialog) -> None:
-    done: list[bool] = []
-    form.checked.connect(lambda: done.append(True))
+    """Check now and wait for the services' answer (a new assessment, or an error line when it could not run)."""
+    before, first_line = form.assessment, form.panel.list.item(0)
+
+    def answered() -> bool:
+        if form.assessment is not None:
+            return form.assessment is not before
+        line = form.panel.list.item(0)
+        return line is not None and line is not first_line and line.text().startswith("Error: ")
+
     form.check_now()
-    wait_until(scene.app, lambda: bool(done), "the session check")
+    if form.entry() is not None:  # otherwise check_now showed what is wrong at once
+        wait_until(scene.app, answered, "the session check")
 
 
 def session_form_warnings(scene: Scene) -> QWidget:
@@ -861,10 +869,8 @@ def audit_viewer(scene: Scene) -> QWidget:
 
     page = scene.window.pages.show_page("audit")
     assert isinstance(page, AuditPage)
-    done: list[str] = []
-    page.verified.connect(done.append)
-    page.verify()
-    wait_until(scene.app, lambda: bool(done), "the audit chain check")
+    page.verify()  # Verify is off until the result is shown
+    wait_until(scene.app, page.verify_button.isEnabled, "the audit chain check")
     return scene.window
 
 

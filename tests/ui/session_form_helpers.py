@@ -46,9 +46,23 @@ def open_form(qtbot: QtBot, db: Database, user: UserSession, clinic: Clinic) -> 
 
 
 def checked(qtbot: QtBot, form: SessionFormDialog, condition: Callable[[], bool] | None = None) -> None:
-    """Wait for the debounced check to run and the panel to satisfy `condition`."""
-    with qtbot.waitSignal(form.checked, timeout=5000):
-        form.check_now()
+    """Run the form's check now, wait until its result is on screen, then until `condition` holds.
+
+    Without a practitioner or a Date/time that can be read, the form shows what is wrong at once. Otherwise the
+    services answer from the worker: with a new `assessment` (a new object even when it finds what the last one
+    found, so an earlier check is never taken for this one), or, when they could not check, with `assessment`
+    None and a new error line in the panel."""
+    before, first_line = form.assessment, form.panel.list.item(0)
+
+    def answer_shown() -> bool:
+        if form.assessment is not None:
+            return form.assessment is not before
+        line = form.panel.list.item(0)
+        return line is not None and line is not first_line and line.text().startswith("Error: ")
+
+    form.check_now()
+    if form.entry() is not None:  # asked of the services (check_now shows an unreadable form at once)
+        qtbot.waitUntil(answer_shown, timeout=5000)
     if condition is not None:
         qtbot.waitUntil(condition)
 

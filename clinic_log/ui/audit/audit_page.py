@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -75,9 +75,7 @@ def _as_stored(edit: QLineEdit) -> str | None:
 
 
 class AuditPage(QWidget):
-    """Filter bar, paged table, Verify button and its result. Emits `verified(text)` when a check ends."""
-
-    verified = Signal(str)
+    """Filter bar, paged table, Verify button and its result."""
 
     def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -211,13 +209,11 @@ class AuditPage(QWidget):
             self.result_label.setText(f"Chain broken at audit row {problem.row_id}: {problem.problem}. "
                                       "Rows from there on cannot be trusted; restore a backup or investigate.")
             self.select_audit_row(problem.row_id)
-        self.verified.emit(self.result_label.text())
 
     def _failed(self, exc: Exception) -> None:
         self.verify_button.setEnabled(True)
         self.result_label.setStyleSheet(_BAD)
         self.result_label.setText(f"The check could not run: {exc}")
-        self.verified.emit(self.result_label.text())
 
     def select_audit_row(self, audit_id: int) -> None:
         row = self.model.row_of_id(audit_id)

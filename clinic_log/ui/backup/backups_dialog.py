@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -182,8 +182,6 @@ def ask_passphrase(parent: QWidget, purpose: str, confirm: bool) -> str | None:
 
 class BackupsDialog(QDialog):
     """Lists the backups beside the database and makes, verifies or restores one."""
-
-    restored = Signal()  # the live database was replaced (the pages reload on operations.changes)
 
     def __init__(self, db: Database, user: UserSession, runner: BackgroundRunner | None = None,
                  parent: QWidget | None = None) -> None:
@@ -389,7 +387,6 @@ class BackupsDialog(QDialog):
         kept = f"The previous database is kept as {safety}." if safety else ""
         self._finish(f"Restored {description}. {kept}".strip())
         changes.announce(EVERYTHING)  # the live database was replaced: every page reads it again
-        self.restored.emit()
         self.refresh(select=info.path if info else None)
         QMessageBox.information(
             self, "Restore finished",

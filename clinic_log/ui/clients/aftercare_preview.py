@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPoint, QRect, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPoint, QRect, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -118,9 +118,8 @@ class RenderedSheet:
 
 
 class SheetPreviewDialog(QDialog):
-    """A sheet rendered in the background by `render`, shown, printed or saved; emits `ready` once it is shown."""
-
-    ready = Signal()
+    """A sheet rendered in the background by `render`, shown, printed or saved; Print and Save PDF are enabled
+    once it is shown."""
 
     def __init__(self, render: Callable[[], RenderedSheet], *, what: str, title: str, file_name: str,
                  parent: QWidget | None = None) -> None:
@@ -223,7 +222,6 @@ class SheetPreviewDialog(QDialog):
             version = self.sheet.template_version  # 0: a document without a template (a referral letter)
             self.status_label.setText(f"{pages} page{'s' if pages != 1 else ''}"
                                       + (f" · template version {version}" if version else ""))
-            self.ready.emit()
 
     # --- output ----------------------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,9 +30,7 @@ EDIT = Permission.EDIT_SETTINGS
 
 
 class ConsentTextDialog(QDialog):
-    """Emits `saved(version)` when a new version is stored."""
-
-    saved = Signal(int)
+    """The consent wording (Save stores a new version) and its validity; read-only for anyone but the owner."""
 
     def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,7 +109,6 @@ class ConsentTextDialog(QDialog):
             if body.strip() != latest_consent_text(self._db).body:
                 saved = save_consent_text(self._db, actor, body)
                 self._version = saved.version
-                self.saved.emit(saved.version)
         except DomainError as exc:
             self.problem_label.setText(str(exc))
             return

@@ -7,7 +7,6 @@ behind a progress dialog with Cancel; a cancelled export leaves no file behind.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,10 +43,9 @@ def time_choices() -> tuple[tuple[str, str], ...]:
 
 
 class ExportDialog(FileJobDialog):
-    """Emits `exported(text)` with the result line once a file is written. `client_ref` prefills the client
+    """Sessions or one client's data to a file, the result on its result line. `client_ref` prefills the client
     for a subject-access export (sessions stay the default kind)."""
 
-    exported = Signal(str)
     cancelled_text = "Export cancelled; no file was written."
 
     def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None, client_ref: str = "") -> None:
@@ -166,7 +164,6 @@ class ExportDialog(FileJobDialog):
 
     def _done(self, text: str) -> None:
         self.result_label.setText(text)
-        self.exported.emit(text)
 
     def _failed(self, exc: Exception) -> None:
         self.result_label.setText(f"Not exported: {exc}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -50,9 +49,8 @@ def result_text(result: ImportResult, path: Path) -> str:
 
 
 class ImportDialog(FileJobDialog):
-    """Emits `imported(text)` with the result line once a file is stored."""
+    """Practitioners, clients or sessions from a CSV file, the result on its result line."""
 
-    imported = Signal(str)
     cancelled_text = "Import cancelled; nothing of the file was stored."
 
     def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None) -> None:
@@ -136,7 +134,6 @@ class ImportDialog(FileJobDialog):
         text = result_text(result, path)
         self.result_label.setText(text)
         changes.announce(EVERYTHING)  # every page shows the file's records
-        self.imported.emit(text)
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, ImportRefused):

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -267,11 +267,8 @@ def _details_of(record: PractitionerRecord) -> PractitionerDetails:
 
 
 class PractitionersPage(QWidget):
-    """List on the left, the selected practitioner's details and credentials on the right.
-
-    Emits `saved()` after each change."""
-
-    saved = Signal()
+    """List on the left, the selected practitioner's details and credentials on the right; the message line says
+    what each change did."""
 
     def __init__(self, db: Database, user: UserSession, parent: QWidget | None = None,
                  today: date | None = None) -> None:
@@ -471,7 +468,6 @@ class PractitionersPage(QWidget):
         self.refresh(keep_id)
         self.message_label.setStyleSheet("")
         self.message_label.setText(text)
-        self.saved.emit()
 
     def _refused(self, exc: DomainError) -> None:
         self.message_label.setStyleSheet("color: #b00020;")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from clinic_log.db.engine import Database
@@ -85,11 +85,9 @@ class SessionTableModel(ReadOnlyTableModel):
 
     A notes search may scan every session before it finds a page (a word in no note: ~0.2 s on 1M sessions),
     so its pages are read on the background worker: the list empties at once, the window stays responsive,
-    and `search_finished` is emitted when a page's rows are in (scrolling further fetches the next page the
-    same way). Other filters read their pages at once.
+    and `searching` is true until a page's rows are in (scrolling further fetches the next page the same way).
+    Other filters read their pages at once.
     """
-
-    search_finished = Signal()
 
     def __init__(self, db: Database, flt: SessionFilter | None = None, *, page_size: int = PAGE_SIZE,
                  area_labels: Mapping[str, str] | None = None, first_screen: FirstScreen | None = None,
@@ -158,12 +156,10 @@ class SessionTableModel(ReadOnlyTableModel):
             self.searching = False
             self._last_limit = limit
             self._show_page(page)
-            self.search_finished.emit()
 
         def failed(exc: Exception) -> None:  # e.g. the database went away: the list stays empty, the log says why
             log.error("notes search failed: %s", exc)
             self.searching = False
-            self.search_finished.emit()
 
         self._search.run("notes-search", lambda: self._first_screen.reader.list_sessions(flt, limit), done, failed)
 
@@ -216,7 +212,7 @@ class SessionTableModel(ReadOnlyTableModel):
         self.endInsertRows()
 
     def _more_in_background(self, after: PageKey | None) -> None:
-        """The next page of a notes search, read on the worker; `search_finished` when its rows are in."""
+        """The next page of a notes search, read on the worker; `searching` until its rows are in."""
         flt, limit, shown = self._filter, self._limit(after), len(self._rows)
         self.searching = True
 
@@ -226,13 +222,11 @@ class SessionTableModel(ReadOnlyTableModel):
             self.searching = False
             self._last_limit = limit
             self._append(page)
-            self.search_finished.emit()
 
         def failed(exc: Exception) -> None:  # the rows shown stay; scrolling further waits for a new search
             log.error("notes search (next page) failed: %s", exc)
             self.searching = False
             self._exhausted = True
-            self.search_finished.emit()
 
         self._search.run("notes-search", lambda: self._first_screen.reader.list_sessions(flt, limit, after), done,
                          failed)

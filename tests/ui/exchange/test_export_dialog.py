@@ -19,6 +19,7 @@ from clinic_log.services.photos.photos import add_photos
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.export_dialog import ExportDialog
 from tests.ui.dialogs import opens
+from tests.ui.file_job_helpers import run_job
 from tests.ui.sessions.test_history_page import choose
 from tests.ui.window_helpers import make_window
 from tests.unit.services.helpers import CONSENT_SIGNED_ON, make_clinic
@@ -43,8 +44,7 @@ def test_times_choice_is_written_into_the_csv(qtbot: QtBot, user: UserSession, d
     choose(dialog.times_combo, "utc")
     out = tmp_path / "sessions.csv"
     dialog.file_edit.setText(str(out))
-    with qtbot.waitSignal(dialog.exported, timeout=20000):
-        dialog.export_button.click()
+    assert run_job(qtbot, dialog).startswith("Exported ")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows and {r["time_zone"] for r in rows} == {"UTC"}
     assert all(r["started_at"].endswith("+00:00") for r in rows)
@@ -58,10 +58,7 @@ def test_a_read_only_target_is_refused_with_its_reason(qtbot: QtBot, user: UserS
     out.write_text("keep me", encoding="utf-8")
     out.chmod(0o444)
     dialog.file_edit.setText(str(out))
-    dialog.export_button.click()
-    qtbot.waitUntil(lambda: dialog.export_button.isEnabled() and dialog.result_label.text() != "Exporting…",
-                    timeout=20000)
-    assert dialog.result_label.text().startswith("Not exported: output:")
+    assert run_job(qtbot, dialog).startswith("Not exported: output:")
     assert "read-only; choose another name or make it writable" in dialog.result_label.text()
     assert out.read_text(encoding="utf-8") == "keep me" and not list(tmp_path.glob("*.part"))
     dialog.close()
@@ -82,8 +79,7 @@ def test_photos_go_into_a_fhir_export_only_when_ticked(qtbot: QtBot, user: UserS
         dialog.photos_check.setChecked(ticked)
         out = tmp_path / f"bundle-{ticked}.json"
         dialog.file_edit.setText(str(out))
-        with qtbot.waitSignal(dialog.exported, timeout=20000):
-            dialog.export_button.click()
+        assert run_job(qtbot, dialog).startswith("Exported ")
         kinds[ticked] = [e["resource"]["resourceType"] for e in json.loads(out.read_text(encoding="utf-8"))
                          .get("entry", [])]
     assert kinds == {False: [], True: ["Media", "Patient"]}

@@ -19,6 +19,7 @@ from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.exchange.import_dialog import ImportDialog
 from clinic_log.ui.shell.main_window import MainWindow
 from tests.ui.dialogs import opens
+from tests.ui.file_job_helpers import run_job
 from tests.ui.window_helpers import make_window
 
 
@@ -36,11 +37,11 @@ def open_import(qtbot: QtBot, window: MainWindow) -> ImportDialog:
     return opened.widget
 
 
-def import_file(qtbot: QtBot, dialog: ImportDialog, kind: str, path: Path) -> None:
+def import_file(qtbot: QtBot, dialog: ImportDialog, kind: str, path: Path) -> str:
+    """Import `path` as `kind` and return the result line shown once Import can be clicked again."""
     choose(dialog.kind_combo, kind)
     dialog.file_edit.setText(str(path))
-    dialog.import_button.click()
-    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=20000)
+    return run_job(qtbot, dialog)
 
 
 def test_the_owner_imports_the_sample_files_in_order_and_the_list_shows_them(
@@ -48,19 +49,15 @@ def test_the_owner_imports_the_sample_files_in_order_and_the_list_shows_them(
     window = make_window(qtbot, db, user, db_path)
     dialog = open_import(qtbot, window)
     for kind in ("practitioners", "clients"):
-        import_file(qtbot, dialog, kind, samples / f"{kind}.csv")
+        assert import_file(qtbot, dialog, kind, samples / f"{kind}.csv").startswith("Imported ")
     choose(dialog.kind_combo, "sessions")
     assert dialog.skip_check.isVisible()
-    dialog.file_edit.setText(str(samples / "sessions.csv"))
-    with qtbot.waitSignal(dialog.imported, timeout=20000) as done:
-        dialog.import_button.click()
-    assert done.args[0] == "Imported 5 sessions from 6 rows of sessions.csv."
-    assert dialog.result_label.text() == done.args[0]
+    assert import_file(qtbot, dialog, "sessions", samples / "sessions.csv") == \
+        "Imported 5 sessions from 6 rows of sessions.csv."
     assert raw.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 5
     dialog.skip_check.setChecked(True)  # the same file again: every session is already there
-    with qtbot.waitSignal(dialog.imported, timeout=20000) as done:
-        dialog.import_button.click()
-    assert done.args[0].endswith("Skipped 5 sessions already in the database (lines 2, 4, 5, 6, 7).")
+    assert import_file(qtbot, dialog, "sessions", samples / "sessions.csv").endswith(
+        "Skipped 5 sessions already in the database (lines 2, 4, 5, 6, 7).")
     dialog.close()
 
 
@@ -74,8 +71,7 @@ def test_a_refused_file_lists_its_problems_by_line_and_writes_nothing(
     bad.write_text("\n".join([rows[0], *(r.replace("2026-06", "2025-06").replace(",0.5,", ",nan,")
                                          for r in rows[1:]), rows[1] + ",extra"]) + "\n", encoding="utf-8")
     before = raw.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
-    import_file(qtbot, dialog, "sessions", bad)
-    assert dialog.result_label.text().startswith("Not imported: the file has problems")
+    assert import_file(qtbot, dialog, "sessions", bad).startswith("Not imported: the file has problems")
     assert dialog.problems_view.isVisible()
     assert dialog.problems_view.toPlainText().splitlines() == [
         "line 2: depth_mm: 'nan' is not a number; a depth in mm, e.g. 0.75, written with digits and one decimal "
@@ -83,8 +79,8 @@ def test_a_refused_file_lists_its_problems_by_line_and_writes_nothing(
         "line 8: row: 15 cells, but the header has 14; quote a cell that holds a comma (\"like, this\") and give "
         "every row one cell per column"]
     assert raw.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == before
-    import_file(qtbot, dialog, "sessions", tmp_path)  # a folder: one line naming it
-    assert dialog.result_label.text() == f"Not imported: {tmp_path}: is a folder, not a CSV file; nothing was imported"
+    assert import_file(qtbot, dialog, "sessions", tmp_path) == \
+        f"Not imported: {tmp_path}: is a folder, not a CSV file; nothing was imported"
     assert not dialog.problems_view.isVisible()
     dialog.close()
 
@@ -137,7 +133,7 @@ def test_an_import_refreshes_every_page_including_those_on_other_tabs(
     names_before = window.page.filter_bar.practitioner_combo.count()
     dialog = open_import(qtbot, window)
     for kind in ("practitioners", "clients"):
-        import_file(qtbot, dialog, kind, samples / f"{kind}.csv")
+        assert import_file(qtbot, dialog, kind, samples / f"{kind}.csv").startswith("Imported ")
     dialog.close()
     assert window.page.filter_bar.practitioner_combo.count() == names_before + 4  # the tab on show: at once
     window.pages.show_page("clients")

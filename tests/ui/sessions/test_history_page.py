@@ -22,6 +22,7 @@ from clinic_log.ui.exchange.export_dialog import ExportDialog
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
 from clinic_log.ui.sessions.session_table_model import FIRST_PAGE, Column
 from tests.ui.dialogs import opens
+from tests.ui.file_job_helpers import run_job
 from tests.ui.window_helpers import make_window
 
 
@@ -119,8 +120,9 @@ def test_practitioner_status_and_notes_filters_combine(qtbot: QtBot, history: Se
     expected = {r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE practitioner_id = ? AND status = 'signed'", (practitioner,))}
     assert expected and all_ids(history) == expected
-    with qtbot.waitSignal(history.model.search_finished):  # a notes search reads its first page in the background
-        type_into(qtbot, history.filter_bar.notes_edit, "scars")
+    type_into(qtbot, history.filter_bar.notes_edit, "scars")  # applied after a pause in typing
+    qtbot.waitUntil(lambda: history.model.session_filter.text == "scars"  # read in the background
+                    and not history.model.searching)
     narrowed = {r[0] for r in raw.execute(
         "SELECT id FROM sessions WHERE practitioner_id = ? AND status = 'signed' AND notes LIKE '%scars%'",
         (practitioner,))}
@@ -193,9 +195,7 @@ def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, user: UserSession,
     choose(dialog.format_combo, "fhir")
     out = tmp_path / "bundle.json"
     dialog.file_edit.setText(str(out))
-    with qtbot.waitSignal(dialog.exported, timeout=20000) as done:
-        dialog.export_button.click()
-    assert done.args[0].startswith("Exported ") and out.exists()
+    assert run_job(qtbot, dialog).startswith("Exported ") and out.exists()
     choose(dialog.kind_combo, "client")
     assert [dialog.format_combo.itemData(i) for i in range(dialog.format_combo.count())] == ["json", "pdf"]
     selected = window.page.selected_session()
@@ -203,9 +203,8 @@ def test_export_dialog_writes_the_chosen_format(qtbot: QtBot, user: UserSession,
     choose(dialog.format_combo, "pdf")
     pdf = tmp_path / "client.pdf"
     dialog.file_edit.setText(str(pdf))
-    with qtbot.waitSignal(dialog.exported, timeout=20000) as done:
-        dialog.export_button.click()
-    assert selected.client_name in done.args[0] and pdf.read_bytes().startswith(b"%PDF")
+    result = run_job(qtbot, dialog)
+    assert result.startswith("Exported ") and selected.client_name in result and pdf.read_bytes().startswith(b"%PDF")
     dialog.close()
 
 
@@ -231,10 +230,10 @@ def test_a_notes_search_shows_a_screenful_first_then_whole_pages(qtbot: QtBot, d
     assert len(expected) > TEXT_FIRST_PAGE
     model = SessionTableModel(demo_db, SessionFilter(text="Client"), page_size=100)
     assert model.rowCount() == TEXT_FIRST_PAGE
-    with qtbot.waitSignal(model.search_finished):  # further pages of a notes search come from the background
-        model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())  # further pages of a notes search come from the background
+    qtbot.waitUntil(lambda: not model.searching)
     assert model.rowCount() == min(len(expected), TEXT_FIRST_PAGE + 100)
     while model.canFetchMore(QModelIndex()):
-        with qtbot.waitSignal(model.search_finished):
-            model.fetchMore(QModelIndex())
+        model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: not model.searching)
     assert [model.session_id(r) for r in range(model.rowCount())] == expected

@@ -116,12 +116,10 @@ def _select(combo: QComboBox, value: object) -> None:
 
 
 class SessionFormDialog(QDialog):
-    """One session being logged for one client. Emits `signed(session_id)`, `draft_saved(session_id)` and
-    `checked()` each time the warnings panel has been brought up to date."""
+    """One session being logged for one client. Emits `signed(session_id)` and `draft_saved(session_id)`."""
 
     signed = Signal(int)
     draft_saved = Signal(int)
-    checked = Signal()
 
     def __init__(self, db: Database, user: UserSession, client_id: int, parent: QWidget | None = None,
                  choices: FormChoices | None = None) -> None:
@@ -578,7 +576,6 @@ class SessionFormDialog(QDialog):
             else:  # the Date/time cannot be read: nothing to check it against, so only what is typed is shown
                 self.panel.show_problems(self.typing_problems())
                 self.sign_button.setEnabled(False)
-            self.checked.emit()
             return
         self.controller.check(entry, self._on_checked, self._on_check_failed)
 
@@ -597,11 +594,9 @@ class SessionFormDialog(QDialog):
         self.panel.show_problems(problems)
         self.area_rows.show_problems(list(assessment.problems))
         self.sign_button.setEnabled(not Assessment(problems).errors)
-        self.checked.emit()
 
     def _on_check_failed(self, exc: Exception) -> None:
         self.panel.show_failure(str(exc))
-        self.checked.emit()
 
     # --- saving ------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import Level
 from clinic_log.domain.values import Problem
 from clinic_log.services.clients import clients
+from clinic_log.services.devices.devices import device_records, set_in_service
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.warnings_panel import WarningsPanel
@@ -137,3 +138,20 @@ def test_a_check_that_could_not_run_is_said_and_leaves_no_old_problems_behind(pa
     assert panel.messages() == ["Error: device SPP-1 is out of service"]
     assert panel.summary.text() == "The session cannot be checked as it is."
     assert panel.problems == ()
+
+
+def test_a_device_retired_on_another_workstation_is_named_at_every_check_of_the_open_form(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic) -> None:
+    form = open_form(qtbot, db, user, clinic)
+    form.device.setCurrentIndex(form.device.findData(clinic.device_id))
+    form.toggle_area("forehead")
+    checked(qtbot, form, lambda: form.assessment is not None)
+    [device] = [d for d in device_records(db, owner) if d.id == clinic.device_id]
+    set_in_service(db, owner, device.id, False, device.version)  # the owner, elsewhere, while the form is open
+    retired = "Error: device: 'SPP-1' is not allowed; a device that is in service"
+    checked(qtbot, form)
+    assert form.panel.messages() == [retired] and form.assessment is None
+    assert form.panel.summary.text() == "The session cannot be checked as it is."
+    form.notes.setPlainText("client asked about downtime")  # another edit: checked again, the same answer
+    checked(qtbot, form)
+    assert form.panel.messages() == [retired] and form.assessment is None
