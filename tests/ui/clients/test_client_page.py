@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -21,18 +20,7 @@ from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.sessions.form_drafts import load_form_draft
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.common.user_session import UserSession
-from tests.ui.clients.client_pages import TODAY, shown, three_clients
 from tests.ui.named_widgets import button, edit, named, type_text
-
-
-@pytest.fixture
-def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientPage:
-    return shown(qtbot, ClientPage(db, user, today=lambda: TODAY))
-
-
-@pytest.fixture
-def people(db: Database, owner: Actor) -> dict[str, int]:
-    return three_clients(db, owner)
 
 
 def show(page: ClientPage, client_id: int) -> ClientPage:

@@ -13,21 +13,15 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
-from clinic_log.domain.actor import Actor
 from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.common.user_session import UserSession
-from tests.ui.clients.client_pages import TODAY, shown, three_clients
+from tests.ui.clients.client_pages import TODAY, shown
 from tests.ui.named_widgets import button, edit, named, type_text
 
 
 @pytest.fixture
 def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientsPage:
     return shown(qtbot, ClientsPage(db, user, today=lambda: TODAY))
-
-
-@pytest.fixture
-def people(db: Database, owner: Actor) -> dict[str, int]:
-    return three_clients(db, owner)
 
 
 def shown_refs(page: ClientsPage) -> list[str]:

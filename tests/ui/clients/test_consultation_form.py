@@ -9,7 +9,6 @@ import sqlite3
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtTest import QTest
@@ -28,20 +27,10 @@ from clinic_log.ui.clients.aftercare_preview import PretreatmentPreviewDialog
 from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.clients.consultation_form import finding_text, kind_choice
 from clinic_log.ui.common.user_session import UserSession
-from tests.ui.clients.client_pages import TODAY, shown, three_clients
+from tests.ui.clients.client_pages import TODAY
 from tests.ui.named_widgets import button, edit, named, type_text
 
 ISOTRETINOIN = ContraindicationKind("isotretinoin", "Isotretinoin", Severity.ABSOLUTE, "6m")
-
-
-@pytest.fixture
-def page(qtbot: QtBot, user: UserSession, db: Database) -> ClientPage:
-    return shown(qtbot, ClientPage(db, user, today=lambda: TODAY))
-
-
-@pytest.fixture
-def people(db: Database, owner: Actor) -> dict[str, int]:
-    return three_clients(db, owner)
 
 
 def show(page: ClientPage, client_id: int) -> ClientPage:
