@@ -30,7 +30,7 @@ from pathlib import Path
 from _common import data_dir, is_cached, mark_cached, print_table, ratio, verdict
 
 FULL, QUICK = 500, 120
-BUDGET_MS, GOAL = 100.0, 3.0
+BUDGET_MS = 100.0
 RUNS = 5
 DB_VERSION = "1"
 WIDTH, HEIGHT = 820, 900  # the Photos box's share of a 1366×768 client page (the page scrolls)
@@ -160,8 +160,9 @@ def main() -> int:
     print_table(f"Photos box: a client with {count} photos, median of {RUNS}", ["path", "ms", "thumbnails"], rows,
                 [f"first screenful: {app_s * 1000:.0f} ms (budget ≤ {BUDGET_MS:.0f} ms: "
                  f"{verdict(app_s * 1000, BUDGET_MS)}); runs {', '.join(f'{s * 1000:.0f}' for s in runs)} ms",
-                 f"ratio app / plain sqlite3 reading every thumbnail: {ratio(app_s, base)} (goal ≤ {GOAL}×: "
-                 f"{verdict(app_s / base if base else 0, GOAL)})",
+                 f"ratio app / plain sqlite3 reading every thumbnail's bytes: {ratio(app_s, base)} (for reference: "
+                 "the app also lists the photos and consents, lays out six strips and decodes at strip size; the "
+                 "issue's budget is the 100 ms above)",
                  "app: list of the client's photos (no bytes) and the photo consents on the database worker, six "
                  "strips filled, then the thumbnails on screen read by id in one query and decoded at strip size "
                  "on the worker; offscreen Qt, one process"])
