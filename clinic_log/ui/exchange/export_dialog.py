@@ -84,12 +84,8 @@ class ExportDialog(FileJobDialog):
             label.setBuddy(widget)
             widget.setAccessibleName(text.replace("&", ""))
             target.addRow(label, widget)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton("E&xport", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.export_button.setAccessibleName("Export")
-        self.action_button = self.export_button
-        self.buttons.accepted.connect(self.start_export)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons("E&xport", "Export", QDialogButtonBox.StandardButton.Cancel, self.start_export)
+        self.export_button = self.action_button
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.stack)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from clinic_log.services.common.progress import Progress
 from clinic_log.ui.common.background import BackgroundRunner
@@ -38,6 +38,17 @@ class FileJobDialog(QDialog):
         self.result_label = QLabel()
         self.result_label.setAccessibleName(result_name)
         self.result_label.setWordWrap(True)
+
+    def add_buttons(self, text: str, name: str, dismiss: QDialogButtonBox.StandardButton,
+                    start: Callable[[], None]) -> QDialogButtonBox:
+        """The dialog's buttons: `dismiss` (Cancel, Close) and the action (`text`, accessible as `name`) that runs
+        `start`; the action becomes `action_button`."""
+        self.buttons = QDialogButtonBox(dismiss)
+        self.action_button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.action_button.setAccessibleName(name)
+        self.buttons.accepted.connect(start)
+        self.buttons.rejected.connect(self.reject)
+        return self.buttons
 
     def choose_file(self) -> None:
         raise NotImplementedError

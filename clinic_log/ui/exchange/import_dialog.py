@@ -80,12 +80,8 @@ class ImportDialog(FileJobDialog):
         form.addRow(kind_label, self.kind_combo)
         form.addRow(self.file_label, self.file_row)
         form.addRow("", self.skip_check)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.import_button = self.buttons.addButton("I&mport", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setAccessibleName("Import file")
-        self.action_button = self.import_button
-        self.buttons.accepted.connect(self.start_import)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons("I&mport", "Import file", QDialogButtonBox.StandardButton.Close, self.start_import)
+        self.import_button = self.action_button
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.result_label)
