@@ -570,9 +570,10 @@ class SessionFormDialog(QDialog):
         self.cartridge.show_status()
         entry = self.entry()
         if entry is None:
-            self.controller.assessment = None
+            self.controller.drop_pending_check()
             if self.practitioner.currentData() is None:
                 self.panel.show_failure("Practitioner: choose who performs the session")
+                self.sign_button.setEnabled(False)
             else:  # the Date/time cannot be read: nothing to check it against, so only what is typed is shown
                 self.panel.show_problems(self.typing_problems())
                 self.sign_button.setEnabled(False)
@@ -597,6 +598,7 @@ class SessionFormDialog(QDialog):
 
     def _on_check_failed(self, exc: Exception) -> None:
         self.panel.show_failure(str(exc))
+        self.sign_button.setEnabled(False)  # not what the check before allowed: this one could not run
 
     # --- saving ------------------------------------------------------------------------------
 

@@ -208,6 +208,12 @@ class SessionFormController(QObject):
 
         self._runner.run("assess", lambda: assess(db, entry), checked, not_checked)
 
+    def drop_pending_check(self) -> None:
+        """A check still on its way answers a form that has changed since (e.g. its practitioner cleared): a newer
+        job of the same key supersedes it, so its result is never shown."""
+        self.assessment = None
+        self._runner.run("assess", lambda: None, lambda _: None, lambda _: None)
+
     def may_override(self, assessment: Assessment, practitioner_id: int | None) -> bool:
         """Whether the user at the form may override these stops (the services decide again at signing)."""
         try:

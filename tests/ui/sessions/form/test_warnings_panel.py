@@ -3,9 +3,12 @@ boxes, who may override."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -15,6 +18,7 @@ from clinic_log.domain.values import Problem
 from clinic_log.services.clients import clients
 from clinic_log.services.devices.devices import device_records, set_in_service
 from clinic_log.services.sessions.session_queries import get_session
+from clinic_log.ui.common.operations import database_worker
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.sessions.form.warnings_panel import WarningsPanel
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
@@ -152,6 +156,40 @@ def test_a_device_retired_on_another_workstation_is_named_at_every_check_of_the_
     checked(qtbot, form)
     assert form.panel.messages() == [retired] and form.assessment is None
     assert form.panel.summary.text() == "The session cannot be checked as it is."
+    assert not form.sign_button.isEnabled()  # Sign does not stay enabled from the check before
     form.notes.setPlainText("client asked about downtime")  # another edit: checked again, the same answer
     checked(qtbot, form)
     assert form.panel.messages() == [retired] and form.assessment is None
+
+
+def test_a_check_still_running_when_the_practitioner_is_cleared_never_replaces_what_the_form_says(
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The practitioner cleared while a check of the form as it was is still running: its answer (and a Sign
+    enabled by it) must not come back over "choose who performs the session"."""
+    from clinic_log.ui.sessions.form import session_form_controller
+
+    form = open_form(qtbot, db, user, clinic)
+    form.device.setCurrentIndex(form.device.findData(clinic.device_id))
+    form.toggle_area("forehead")
+    checked(qtbot, form, lambda: form.assessment is not None)
+    release = threading.Event()
+    started = threading.Event()
+    real_assess = session_form_controller.assess
+
+    def slow_assess(*args: Any) -> Any:
+        started.set()
+        release.wait(10)
+        return real_assess(*args)
+
+    monkeypatch.setattr(session_form_controller, "assess", slow_assess)
+    form.check_now()  # the form as it is: a check that would pass, held on the worker
+    qtbot.waitUntil(started.is_set)
+    form.practitioner.setCurrentIndex(form.practitioner.findData(None))
+    form.check_now()
+    choose = "Error: Practitioner: choose who performs the session"
+    assert form.panel.messages() == [choose] and not form.sign_button.isEnabled()
+    release.set()
+    assert database_worker().waitForDone(10_000)  # the held check has run on the app's worker …
+    QApplication.processEvents()  # … and its answer, had it been delivered, would have reached the form now
+    assert form.panel.messages() == [choose] and not form.sign_button.isEnabled()
+    assert form.assessment is None
