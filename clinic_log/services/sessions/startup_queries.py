@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -46,19 +45,13 @@ WHERE s.id IN ({marks})
 
 
 class NamedPractitioner(Protocol):
-    """What a practitioner picker shows: people.PractitionerView or a PractitionerName."""
+    """What a practitioner picker shows, e.g. people.PractitionerView."""
 
     @property
     def id(self) -> int: ...
 
     @property
     def full_name(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class PractitionerName:
-    id: int
-    full_name: str
 
 
 def plain_sqlite_file(db: Database) -> str | None:
@@ -103,8 +96,6 @@ class FirstScreenReader(Protocol):
 
     def count_sessions(self, flt: SessionFilter) -> int: ...
 
-    def practitioner_names(self) -> Sequence[NamedPractitioner]: ...
-
     def filter_choices(self) -> FilterChoices: ...
 
     def area_labels(self) -> dict[str, str]: ...
@@ -129,11 +120,6 @@ class ServicesReader:
         from clinic_log.services.sessions import session_queries
 
         return session_queries.count_sessions(self._db, flt)
-
-    def practitioner_names(self) -> Sequence[NamedPractitioner]:
-        from clinic_log.services.people.people import list_practitioners
-
-        return list_practitioners(self._db)
 
     def filter_choices(self) -> FilterChoices:
         from clinic_log.services.sessions import session_queries
@@ -177,11 +163,6 @@ class PlainReader:
         with _connect(self._path) as con:
             count: int = con.execute("SELECT count(*) FROM sessions").fetchone()[0]
             return count
-
-    def practitioner_names(self) -> Sequence[NamedPractitioner]:
-        with _connect(self._path) as con:
-            return [PractitionerName(id_, name) for id_, name in
-                    con.execute("SELECT id, full_name FROM practitioners ORDER BY full_name")]
 
     def filter_choices(self) -> FilterChoices:
         with _connect(self._path) as con:

@@ -125,6 +125,8 @@ class HistoryFilterBar(QWidget):
         self.practitioner_combo = QComboBox()
         self.practitioner_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.set_practitioners(practitioners)
+        if choices is not None and not practitioners:  # the page passes the one read of every list
+            self._refill(self.practitioner_combo, ALL_PRACTITIONERS, choices.practitioners)
         self.device_combo = self._combo(ALL_DEVICES, choices.devices if choices else ())
         self.area_combo = self._combo(ALL_AREAS, choices.areas if choices else ())
         self.complication_combo = self._combo(ANY_COMPLICATION, choices.complications if choices else ())
@@ -235,9 +237,10 @@ class HistoryFilterBar(QWidget):
         self._refill(self.practitioner_combo, ALL_PRACTITIONERS, [Choice(p.id, p.full_name) for p in practitioners])
 
     def set_choices(self, choices: FilterChoices) -> None:
-        """Fill the device, area and complication lists again (a device registered or retired meanwhile), each
-        keeping its choice while it is still listed."""
-        for combo, everything, listed in ((self.device_combo, ALL_DEVICES, choices.devices),
+        """Fill the practitioner, device, area and complication lists again (someone added, a device registered or
+        retired meanwhile), each keeping its choice while it is still listed."""
+        for combo, everything, listed in ((self.practitioner_combo, ALL_PRACTITIONERS, choices.practitioners),
+                                          (self.device_combo, ALL_DEVICES, choices.devices),
                                           (self.area_combo, ALL_AREAS, choices.areas),
                                           (self.complication_combo, ANY_COMPLICATION, choices.complications)):
             self._refill(combo, everything, listed)

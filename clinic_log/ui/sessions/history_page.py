@@ -61,7 +61,7 @@ class SessionHistoryPage(QWidget):
         self._first_screen = first_screen or FirstScreen(db, plain=False)
         self._background = BackgroundRunner(self)
         reader = self._first_screen.reader
-        self.filter_bar = HistoryFilterBar(reader.practitioner_names(), choices=reader.filter_choices())
+        self.filter_bar = HistoryFilterBar(choices=reader.filter_choices())
         self.model = SessionTableModel(db, self.filter_bar.current_filter(), first_screen=self._first_screen,
                                        parent=self)
         # names and rows shown here, and the filter lists (a device registered or retired on the Devices page)
@@ -119,9 +119,7 @@ class SessionHistoryPage(QWidget):
         """Re-read practitioners, sessions and the count (after an import or another workstation's change). The
         selected session stays selected while it is still listed: a change elsewhere must not move the cursor."""
         chosen = self.selected_session()
-        reader = self._first_screen.reader
-        self.filter_bar.set_practitioners(reader.practitioner_names())
-        self.filter_bar.set_choices(reader.filter_choices())
+        self.filter_bar.set_choices(self._first_screen.reader.filter_choices())
         self.model.set_filter(self.filter_bar.current_filter())
         self._after_reload()
         if chosen is not None:

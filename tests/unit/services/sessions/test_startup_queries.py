@@ -54,9 +54,8 @@ def test_both_readers_answer_the_first_screen_alike(demo: Database) -> None:
     assert isinstance(plain, startup_queries.PlainReader)  # an SQLite file, before the services are loaded
     assert plain.count_sessions(SessionFilter()) == services.count_sessions(SessionFilter()) == count_sessions(demo)
     assert count_sessions(demo) == 300
-    assert [(p.id, p.full_name) for p in plain.practitioner_names()] == [
-        (p.id, p.full_name) for p in services.practitioner_names()] == [
-        (p.id, p.full_name) for p in list_practitioners(demo)]
+    assert [(c.value, c.label) for c in plain.filter_choices().practitioners] == [
+        (p.id, p.full_name) for p in list_practitioners(demo)]  # the history's practitioner list, as the page reads it
     with demo.reading() as session:
         assert plain.area_labels() == services.area_labels() == {
             code: ref.label for code, ref in area_refs(session).items()}
