@@ -2,7 +2,10 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_dashboard.py [--quick]
+    python benchmarks/bench_dashboard.py [--quick] [--backend {sqlite,postgres}]
+
+With --backend postgres, every figure runs on the demo database's PostgreSQL copy (benchmarks/_postgres.py) against
+hand-written psycopg 3 queries, on a server started for the run.
 
 * dashboard aggregates: each `services.dashboard` function (sessions per month, complication rates per
   practitioner, device and area) against the fastest hand-written sqlite3 queries giving the same numbers,
@@ -16,22 +19,21 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from _backend import Raw, Target, add_backend_argument, raw_sqlite, sessions_target
 from _common import (
     PYTHON,
     app_env,
     copy_db,
     data_dir,
-    ensure_sessions_db,
     print_table,
     ratio,
-    raw_connect,
     remove_db,
     run_measured,
     verdict,
@@ -65,11 +67,18 @@ def by_group(column: str) -> list[list[str]]:
                      f"ON s.id = k.session_id JOIN complication_types t ON t.code = k.code GROUP BY s.{column}"]]
 
 
+# The app counts local calendar months; all but the last of each give the same numbers only where the clinic keeps UTC.
+MONTHS = {
+    "sqlite": [["SELECT substr(started_at, 1, 7), COUNT(*) FROM sessions GROUP BY 1"],
+               ["SELECT strftime('%Y-%m', started_at), COUNT(*) FROM sessions GROUP BY 1"],
+               ["SELECT strftime('%Y-%m', started_at, 'localtime'), COUNT(*) FROM sessions GROUP BY 1"]],
+    "postgres": [["SELECT substr(CAST(started_at AS text), 1, 7), COUNT(*) FROM sessions GROUP BY 1"],
+                 ["SELECT to_char(started_at, 'YYYY-MM'), COUNT(*) FROM sessions GROUP BY 1"],
+                 ["SELECT to_char(date_trunc('month', started_at), 'YYYY-MM'), COUNT(*) FROM sessions GROUP BY 1"],
+                 ["SELECT to_char(timezone(current_setting('TimeZone'), started_at AT TIME ZONE 'UTC'), 'YYYY-MM'), "
+                  "COUNT(*) FROM sessions GROUP BY 1"]],
+}
 RAW: dict[str, list[list[str]]] = {
-    # The app counts local calendar months; the first two give the same numbers only where the clinic keeps UTC.
-    "sessions per month": [["SELECT substr(started_at, 1, 7), COUNT(*) FROM sessions GROUP BY 1"],
-                           ["SELECT strftime('%Y-%m', started_at), COUNT(*) FROM sessions GROUP BY 1"],
-                           ["SELECT strftime('%Y-%m', started_at, 'localtime'), COUNT(*) FROM sessions GROUP BY 1"]],
     "rate per practitioner": by_group("practitioner_id"),
     "rate per device": by_group("device_id"),
     "rate per area": [
@@ -83,7 +92,7 @@ RAW: dict[str, list[list[str]]] = {
 }
 
 
-def raw_numbers(con: sqlite3.Connection, queries: list[str]) -> Any:
+def raw_numbers(con: Raw, queries: list[str]) -> Any:
     results = [sorted((tuple(r) for r in con.execute(q)), key=repr) for q in queries]
     return results
 
@@ -97,9 +106,9 @@ def app_numbers(name: str, result: Any) -> Any:
                    key=repr)]
 
 
-def aggregates(path: Path, runs: int) -> None:
-    db = prepare_database(str(path))
-    con = raw_connect(path)
+def aggregates(target: Target, runs: int) -> None:
+    db = prepare_database(target.url)
+    con = target.raw
     try:
         with db.reading() as session:
             area_labels: dict[str, str] = {}
@@ -112,7 +121,7 @@ def aggregates(path: Path, runs: int) -> None:
             rows = []
             for name, app in apps.items():
                 keys = {"rate per practitioner": _practitioner_keys(con), "rate per device": _device_keys(con)}
-                candidates = RAW[name]
+                candidates = MONTHS[target.backend] if name == "sessions per month" else RAW[name]
                 expected = app_numbers(name, app())
                 valid = [qs for qs in candidates if _same(raw_numbers(con, qs), expected, keys.get(name))]
                 if not valid:
@@ -125,20 +134,20 @@ def aggregates(path: Path, runs: int) -> None:
                 rows.append([name, f"{times['app']:.1f}", f"{raw_best:.1f}",
                              f"{ratio(times['app'], raw_best)} {verdict(times['app'] / raw_best, GOAL_AGGREGATE)}"])
         whole = best_ms({"load": lambda: dashboard.load_dashboard(db, OWNER, date.today())}, max(3, runs // 2))
-        print_table(f"Dashboard aggregates (best of {runs}, ms)", ["figure", "app", "best raw", "ratio"], rows,
+        on = ", PostgreSQL" if target.postgres else ""
+        print_table(f"Dashboard aggregates{on} (best of {runs}, ms)", ["figure", "app", "best raw", "ratio"], rows,
                     [f"raw = the fastest of the hand-written queries giving the same numbers; goal ≤ {GOAL_AGGREGATE}×",
                      f"whole load_dashboard (all figures + expiring credentials and lots): {whole['load']:.0f} ms, "
                      "run off the GUI thread behind a progress dialog"])
     finally:
-        con.close()
         db.dispose()
 
 
-def _practitioner_keys(con: sqlite3.Connection) -> dict[object, object]:
+def _practitioner_keys(con: Raw) -> dict[object, object]:
     return dict(con.execute("SELECT id, username FROM practitioners").fetchall())
 
 
-def _device_keys(con: sqlite3.Connection) -> dict[object, object]:
+def _device_keys(con: Raw) -> dict[object, object]:
     return dict(con.execute("SELECT id, serial FROM devices").fetchall())
 
 
@@ -151,10 +160,37 @@ def _same(raw: Any, app: Any, keys: dict[object, object] | None) -> bool:
     return bool(raw == app)
 
 
-def recall(path: Path, runs: int) -> None:
-    scratch = copy_db(path, data_dir() / "recall-scratch.sqlite3")
-    db = prepare_database(str(scratch))
-    con = raw_connect(scratch)
+@contextmanager
+def scratch_of(target: Target) -> Iterator[tuple[str, Raw]]:
+    """A throw-away copy of the target's data (recall writes an audit row): its URL and a raw connection to it."""
+    if not target.postgres:
+        scratch = copy_db(Path(target.url), data_dir() / "recall-scratch.sqlite3")
+        con = raw_sqlite(scratch)
+        try:
+            yield str(scratch), con
+        finally:
+            con.close()
+            remove_db(scratch)
+        return
+    from _backend import raw_postgres
+    from _postgres import scratch_copy
+
+    assert target.server is not None
+    with target.raw.closed(), scratch_copy(target.server, target.url.rsplit("/", 1)[1], "recall_scratch") as url:
+        con = raw_postgres(url)
+        try:
+            yield url, con
+        finally:
+            con.close()
+
+
+def recall(target: Target, runs: int) -> None:
+    with scratch_of(target) as (url, con):
+        _recall(url, con, runs)
+
+
+def _recall(url: str, con: Raw, runs: int) -> None:
+    db = prepare_database(url)
     try:
         lot_id, lot, sessions = con.execute(
             "SELECT l.id, l.lot_number, COUNT(*) FROM sessions s JOIN cartridge_lots l ON l.id = s.cartridge_lot_id "
@@ -163,6 +199,7 @@ def recall(path: Path, runs: int) -> None:
                    "FROM sessions s JOIN clients c ON c.id = s.client_id JOIN practitioners p "
                    "ON p.id = s.practitioner_id JOIN session_areas a ON a.session_id = s.id "
                    "WHERE s.cartridge_lot_id = ? ORDER BY s.started_at, s.id, a.id")
+        driver = "psycopg" if con.postgres else "sqlite3"
         rows = recall_lot(db, OWNER, lot)
         if [r.session_id for r in rows] != [r[0] for r in con.execute(raw_sql, (lot_id,))]:
             raise SystemExit("recall: the app's rows differ from the raw query's")
@@ -170,13 +207,11 @@ def recall(path: Path, runs: int) -> None:
                          "raw": lambda: con.execute(raw_sql, (lot_id,)).fetchall()}, max(3, runs // 2))
         print_table(f"Recall of the most-used lot ({sessions:,} sessions, {len(rows):,} treated areas)",
                     ["path", "ms"], [["app recall_lot (query, rows, audit entry)", f"{times['app']:.0f}"],
-                                     ["raw sqlite3 join", f"{times['raw']:.0f}"]],
+                                     [f"raw {driver} join", f"{times['raw']:.0f}"]],
                     [f"app {times['app'] / 1000:.2f} s: {verdict(times['app'] / 1000, GOAL_RECALL_S)} "
                      f"(goal < {GOAL_RECALL_S:.0f} s); ratio {ratio(times['app'], times['raw'])}"])
     finally:
-        con.close()
         db.dispose()
-        remove_db(scratch)
 
 
 HISTORY_OPEN = """
@@ -211,15 +246,15 @@ app.processEvents()
 """
 
 
-def memory(path: Path, runs: int) -> None:
+def memory(target: Target, runs: int) -> None:
     env = app_env(QT_QPA_PLATFORM="offscreen")
-    history = [run_measured([PYTHON, "-c", HISTORY_OPEN, str(path)], env, timeout=300) for _ in range(runs)]
+    history = [run_measured([PYTHON, "-c", HISTORY_OPEN, target.url], env, timeout=300) for _ in range(runs)]
     bare = [run_measured([PYTHON, "-c", BARE], env, timeout=120) for _ in range(runs)]
     for run in (*history, *bare):
         if run.returncode != 0:
             raise SystemExit(f"memory run failed ({run.returncode}): {run.stderr[-400:]}")
     app_mb, bare_mb = min(r.max_rss_mb for r in history), min(r.max_rss_mb for r in bare)
-    print_table(f"Peak RSS, history open on {path.name} vs a bare window (best of {runs}, MB)",
+    print_table(f"Peak RSS, history open on {target.name} vs a bare window (best of {runs}, MB)",
                 ["process", "peak RSS MB"],
                 [["main window, history open, 5 pages scrolled", f"{app_mb:.0f}"],
                  ["bare PySide6 QMainWindow", f"{bare_mb:.0f}"]],
@@ -231,12 +266,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help=f"{QUICK_SESSIONS:,} sessions instead of {FULL_SESSIONS:,}")
+    add_backend_argument(parser)
     args = parser.parse_args()
     sessions, runs = (QUICK_SESSIONS, 3) if args.quick else (FULL_SESSIONS, 7)
-    path = ensure_sessions_db(sessions)
-    aggregates(path, runs)
-    recall(path, runs)
-    memory(path, 2 if args.quick else 3)
+    with sessions_target(args.backend, sessions) as target:
+        aggregates(target, runs)
+        recall(target, runs)
+        memory(target, 2 if args.quick else 3)
     return 0
 
 

@@ -2,14 +2,15 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_history.py [--quick] [--plans]
+    python benchmarks/bench_history.py [--quick] [--plans] [--backend {sqlite,postgres}]
 
 Uses the demo database with 1,000,000 sessions (100,000 with --quick), generated once through the CLI
-and kept in benchmarks/.data. For each filter (none, a practitioner, an area within one month, a
-common and a rare complication):
+and kept in benchmarks/.data; with --backend postgres, its copy in a PostgreSQL server started for the run
+(benchmarks/_postgres.py), against hand-written psycopg 3 baselines. For each filter (none, a practitioner, an
+area within one month, a common and a rare complication):
 
 * page of ids: the SQL `list_sessions(limit=200)` emits for its ids, captured from the engine and
-  re-run on a plain sqlite3 connection, against the fastest of a few hand-written queries returning
+  re-run on a plain sqlite3 (or psycopg) connection, against the fastest of a few hand-written queries returning
   the same 200 ids in the same order (started_at DESC, id DESC) — goal ≤ 1.5×;
 * whole page: `list_sessions` itself (ids, display rows, SQLAlchemy and Python row building) against
   raw sqlite3 running the best id query plus one display-row query for those ids;
@@ -21,22 +22,22 @@ common and a rare complication):
 
 The dashboard aggregates are in bench_dashboard.py. Every timing is the best of several samples after a
 warm-up, the app and the raw queries sampled in turn so drift hits both alike; a sample repeats a fast
-query for about 5 ms and averages. --plans prints EXPLAIN QUERY PLAN for the app's and the best raw id queries.
+query for about 5 ms and averages. --plans prints EXPLAIN QUERY PLAN (EXPLAIN ANALYZE on PostgreSQL) for the app's
+and the best raw id queries.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from _common import ensure_sessions_db, print_table, ratio, raw_connect, verdict
+from _backend import Raw, Target, add_backend_argument, sessions_target
+from _common import print_table, ratio, verdict
 from sqlalchemy import event
 
 from clinic_log.db.engine import Database
@@ -59,12 +60,15 @@ BUDGET_MODEL_MS = 20.0
 ORDER = "ORDER BY s.started_at DESC, s.id DESC LIMIT 200"
 ROWS_SQL = """
 SELECT s.id, s.started_at, c.client_ref, c.first_name, c.last_name, p.full_name, m.name,
-       (SELECT group_concat(a.area_code, ',') FROM session_areas a WHERE a.session_id = s.id),
+       (SELECT {group_concat} FROM session_areas a WHERE a.session_id = s.id),
        (SELECT COUNT(*) FROM complications k WHERE k.session_id = s.id), s.status
 FROM sessions s JOIN clients c ON c.id = s.client_id JOIN practitioners p ON p.id = s.practitioner_id
 LEFT JOIN devices d ON d.id = s.device_id LEFT JOIN device_models m ON m.id = d.device_model_id
-WHERE s.id IN (SELECT value FROM json_each(?))
+WHERE s.id {in_ids}
 """
+ROWS_SQLITE = ROWS_SQL.format(group_concat="group_concat(a.area_code, ',')",
+                              in_ids="IN (SELECT value FROM json_each(?))")
+ROWS_POSTGRES = ROWS_SQL.format(group_concat="string_agg(a.area_code, ',')", in_ids="= ANY(?)")
 
 
 @dataclass
@@ -81,15 +85,25 @@ def _stamp(day: date) -> str:
     return datetime.combine(day, datetime.min.time()).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _month_before_last(con: sqlite3.Connection) -> tuple[date, date]:
+def _month_before_last(con: Raw) -> tuple[date, date]:
     """A whole calendar month about six months before the newest session."""
-    newest = date.fromisoformat(con.execute("SELECT MAX(started_at) FROM sessions").fetchone()[0][:10])
+    newest = date.fromisoformat(str(con.execute("SELECT MAX(started_at) FROM sessions").fetchone()[0])[:10])
     first = (newest - timedelta(days=180)).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return first, last
 
 
-def build_cases(con: sqlite3.Connection) -> list[Case]:
+def build_cases(con: Raw) -> list[Case]:
+    """The filters with their hand-written candidates; PostgreSQL has no index hints (INDEXED BY, NOT INDEXED) and
+    the app's notes search is ILIKE there (SQLite's LIKE ignores ASCII case already)."""
+    cases = _cases(con, "ILIKE" if con.postgres else "LIKE")
+    if con.postgres:
+        for case in cases:
+            case.ids = [sql for sql in case.ids if "INDEXED" not in sql]
+    return cases
+
+
+def _cases(con: Raw, like: str) -> list[Case]:
     practitioner = con.execute("SELECT id FROM practitioners WHERE username = 'tnguyen'").fetchone()[0]
     first, last = _month_before_last(con)
     month = {"area": "neck", "d0": _stamp(first), "d1": _stamp(last + timedelta(days=1))}
@@ -139,14 +153,14 @@ def build_cases(con: sqlite3.Connection) -> list[Case]:
               "k.grade >= 2) x JOIN sessions s ON s.id = x.session_id WHERE s.status = 'signed'",
               f"SELECT COUNT(*) FROM sessions s WHERE {graded}"]),
         Case("combo: area neck + notes 'scars'", SessionFilter(area_code="neck", text="scars"), {"area": "neck"},
-             [f"SELECT s.id FROM sessions s WHERE {exists_area} AND s.notes LIKE '%scars%' {ORDER}",
-              f"SELECT s.id FROM sessions s NOT INDEXED WHERE {exists_area} AND s.notes LIKE '%scars%' {ORDER}"],
-             [f"SELECT COUNT(*) FROM sessions s WHERE {exists_area} AND s.notes LIKE '%scars%'",
-              f"SELECT COUNT(*) FROM {join_area} AND s.notes LIKE '%scars%'"]),
+             [f"SELECT s.id FROM sessions s WHERE {exists_area} AND s.notes {like} '%scars%' {ORDER}",
+              f"SELECT s.id FROM sessions s NOT INDEXED WHERE {exists_area} AND s.notes {like} '%scars%' {ORDER}"],
+             [f"SELECT COUNT(*) FROM sessions s WHERE {exists_area} AND s.notes {like} '%scars%'",
+              f"SELECT COUNT(*) FROM {join_area} AND s.notes {like} '%scars%'"]),
         Case("worst case: notes 'keloid' (in none)", SessionFilter(text="keloid"), {},
-             [f"SELECT s.id FROM sessions s WHERE s.notes LIKE '%keloid%' {ORDER}",
-              f"SELECT s.id FROM sessions s NOT INDEXED WHERE s.notes LIKE '%keloid%' {ORDER}"],
-             ["SELECT COUNT(*) FROM sessions WHERE notes LIKE '%keloid%'"]),
+             [f"SELECT s.id FROM sessions s WHERE s.notes {like} '%keloid%' {ORDER}",
+              f"SELECT s.id FROM sessions s NOT INDEXED WHERE s.notes {like} '%keloid%' {ORDER}"],
+             [f"SELECT COUNT(*) FROM sessions WHERE notes {like} '%keloid%'"]),
     ]
 
 
@@ -187,11 +201,16 @@ def capture_sql(db: Database, action: Callable[[], object]) -> list[tuple[str, A
     return seen
 
 
-def query(con: sqlite3.Connection, sql: str, params: Any) -> Callable[[], list[Any]]:
+def query(con: Raw, sql: str, params: Any) -> Callable[[], list[Any]]:
     return lambda: con.execute(sql, params).fetchall()
 
 
-def fastest(con: sqlite3.Connection, candidates: list[str], params: dict[str, Any], expected: object,
+def app_query(con: Raw, sql: str, params: Any) -> Callable[[], list[Any]]:
+    """A statement captured from the app's engine, re-run as the driver received it."""
+    return lambda: con.native(sql, params).fetchall()
+
+
+def fastest(con: Raw, candidates: list[str], params: dict[str, Any], expected: object,
             others: dict[str, Callable[[], object]], runs: int) -> tuple[str, float, dict[str, float]]:
     """Time the raw candidates whose result equals `expected` together with `others`;
     returns the quickest candidate, its time and the times of `others`."""
@@ -203,10 +222,13 @@ def fastest(con: sqlite3.Connection, candidates: list[str], params: dict[str, An
     return best_sql, times[best_sql], {name: times[name] for name in others}
 
 
-def raw_page(con: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def raw_page(con: Raw, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The raw equivalent of a history page: the ids, then one query for their display rows, in order."""
     ids = [r[0] for r in con.execute(sql, params)]
-    by_id = {r[0]: r for r in con.execute(ROWS_SQL, (str(ids),))}
+    if con.postgres:
+        by_id = {r[0]: r for r in con.execute(ROWS_POSTGRES, (ids,))}
+    else:
+        by_id = {r[0]: r for r in con.execute(ROWS_SQLITE, (str(ids),))}
     return [by_id[i] for i in ids]
 
 
@@ -226,21 +248,21 @@ class Measured:
     deep_page: float | None
 
 
-def measure(db: Database, con: sqlite3.Connection, case: Case, runs: int) -> Measured:
+def measure(db: Database, con: Raw, case: Case, runs: int) -> Measured:
     app_ids = [r.id for r in list_sessions(db, case.flt, limit=PAGE)]
     case.app_sql = capture_sql(db, lambda: list_sessions(db, case.flt, limit=PAGE))
     # the statements before the display-row query: the page of ids, with any probe (how common a complication
     # is) or, for a notes search, the walk bound, the walk and the scan of older sessions
-    rows_at = next((i for i, (sql, _) in enumerate(case.app_sql) if "group_concat" in sql), len(case.app_sql))
-    id_statements = [query(con, *stmt) for stmt in case.app_sql[:rows_at]]
+    rows_at = _rows_at(case.app_sql)
+    id_statements = [app_query(con, *stmt) for stmt in case.app_sql[:rows_at]]
     last_sql, last_params = case.app_sql[rows_at - 1]
     # a complication filter nobody matches is answered by its capped count alone, with no page query
     probe_only = not app_ids and "count(" in last_sql.lower()
-    if len(id_statements) == 1 and not probe_only and [r[0] for r in con.execute(last_sql, last_params)] != app_ids:
+    if len(id_statements) == 1 and not probe_only and [r[0] for r in con.native(last_sql, last_params)] != app_ids:
         raise SystemExit(f"{case.label}: the captured id SQL does not return the app's page")
     app_sql = {"ids": lambda: [statement() for statement in id_statements]}
     if rows_at < len(case.app_sql):
-        app_sql["rows"] = query(con, *case.app_sql[rows_at])
+        app_sql["rows"] = app_query(con, *case.app_sql[rows_at])
     best_sql, raw_ids, app = fastest(con, case.ids, case.params, [(i,) for i in app_ids], app_sql, runs)
     if [r[0] for r in raw_page(con, best_sql, case.params)] != app_ids:
         raise SystemExit(f"{case.label}: the raw page differs from the app's")
@@ -297,32 +319,43 @@ def model_timings(model: SessionTableModel, flt: SessionFilter, runs: int) -> tu
 # --- main -----------------------------------------------------------------------------------
 
 
-def print_plans(con: sqlite3.Connection, case: Case, best_sql: str) -> None:
+def _rows_at(app_sql: list[tuple[str, Any]]) -> int:
+    """Where the display-row query (the one joining the areas into a list) starts among the captured statements."""
+    return next((i for i, (sql, _) in enumerate(app_sql) if "group_concat" in sql or "string_agg" in sql),
+                len(app_sql))
+
+
+def print_plans(con: Raw, case: Case, best_sql: str) -> None:
     print(f"\n#### Query plans: {case.label}\n\n```")
-    rows_at = next((i for i, (sql, _) in enumerate(case.app_sql) if "group_concat" in sql), len(case.app_sql))
-    for name, sql, params in (*(("app", *stmt) for stmt in case.app_sql[:rows_at]), ("raw", best_sql, case.params)):
+    explain = "EXPLAIN (ANALYZE, BUFFERS)" if con.postgres else "EXPLAIN QUERY PLAN"
+    for name, sql, params in (*(("app", *stmt) for stmt in case.app_sql[:_rows_at(case.app_sql)]),
+                              ("raw", best_sql, case.params)):
         print(f"{name}: {' '.join(sql.split())}")
-        for row in con.execute(f"EXPLAIN QUERY PLAN {sql}", params):
+        rows = con.native(f"{explain} {sql}", params) if name == "app" else con.execute(f"{explain} {sql}", params)
+        for row in rows:
             print(f"    {row[-1]}")
     print("```")
 
 
-def report(results: list[tuple[Case, Measured]], sessions: int, runs: int) -> None:
+def report(results: list[tuple[Case, Measured]], sessions: int, runs: int, target: Target) -> None:
+    on = ", PostgreSQL" if target.postgres else ""
+    driver = target.driver
     print_table(
-        f"History page of {PAGE} ids on {sessions:,} sessions (best of {runs}, ms)",
+        f"History page of {PAGE} ids on {sessions:,} sessions{on} (best of {runs}, ms)",
         ["filter", "matches", "raw ids", "app ids SQL", "ids ratio", "app rows SQL", "app list_sessions",
          "raw page", "page ratio"],
         [[c.label, f"{m.matches:,}", f"{m.raw_ids:.2f}", f"{m.app_ids_sql:.2f}",
           f"{ratio(m.app_ids_sql, m.raw_ids)} {verdict(m.app_ids_sql / m.raw_ids, GOAL_IDS)}",
           "n/a" if m.app_rows_sql is None else f"{m.app_rows_sql:.2f}", f"{m.app_page:.2f}", f"{m.raw_page:.2f}",
           ratio(m.app_page, m.raw_page)] for c, m in results],
-        [f"ids ratio = the app's emitted id SQL (run on plain sqlite3; with a complication probe, or a notes "
+        [f"ids ratio = the app's emitted id SQL (run on plain {driver}; with a complication probe, or a notes "
          f"search's bounded walk + scan) / the fastest hand-written query with the same result; goal ≤ {GOAL_IDS}×",
          "app rows SQL = the app's display-row query alone; app list_sessions = the whole call (both queries, "
-         "SQLAlchemy, building SessionRow objects); raw page = best id query + one row query + a dict, plain sqlite3"],
+         "SQLAlchemy, building SessionRow objects); raw page = best id query + one row query + a dict, plain "
+         f"{driver}"],
     )
     print_table(
-        f"Rows in the model and deep scrolling (best of {runs}, ms)",
+        f"Rows in the model and deep scrolling{on} (best of {runs}, ms)",
         ["filter", "set_filter → rows in model", "budget", "GUI thread busy", "first page",
          f"page after {DEEP_PAGES * PAGE:,} rows"],
         [[c.label, f"{m.in_model:.2f}", verdict(m.in_model / BUDGET_MODEL_MS, 1.0), f"{m.gui_busy:.2f}",
@@ -331,14 +364,15 @@ def report(results: list[tuple[Case, Measured]], sessions: int, runs: int) -> No
          f"(offscreen Qt); budget {BUDGET_MODEL_MS:.0f} ms. The model reads a first page of "
          f"{FIRST_PAGE} rows (a screenful; {TEXT_FIRST_PAGE} for a notes search), then {PAGE} per scroll; "
          f"first page column = list_sessions(limit={PAGE})",
-         "a notes search asks SQLite's full-text index first and tests just the matches when there are at most "
-         f"{TEXT_INDEX_CAP}; a commoner word walks the newest 20,000 sessions by index, then scans the rest in "
-         "table order; a notes search runs on "
+         ("on PostgreSQL a notes search (ILIKE) " if target.postgres else
+          "a notes search asks SQLite's full-text index first and tests just the matches when there are at most "
+          f"{TEXT_INDEX_CAP}; a commoner word ") +
+         "walks the newest 20,000 sessions by index, then scans the rest in table order; a notes search runs on "
          "the background worker, so the GUI thread is busy only for the model reset (GUI thread busy column)",
          "deep page: keyset paging continues below the last row shown, so it costs what the first page does"],
     )
     print_table(
-        f"Count with the same filters (best of {runs}, ms)",
+        f"Count with the same filters{on} (best of {runs}, ms)",
         ["filter", "count", "app count_sessions", "raw COUNT", "ratio"],
         [[c.label, f"{m.matches:,}", f"{m.app_count:.2f}", f"{m.raw_count:.2f}", ratio(m.app_count, m.raw_count)]
          for c, m in results],
@@ -357,23 +391,23 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SESSIONS:,} sessions instead of "
                         f"{FULL_SESSIONS:,}")
     parser.add_argument("--plans", action="store_true", help="print EXPLAIN QUERY PLAN for the id queries")
+    add_backend_argument(parser)
     args = parser.parse_args()
     sessions, runs = (QUICK_SESSIONS, 5) if args.quick else (FULL_SESSIONS, 11)
-    path: Path = ensure_sessions_db(sessions)
-    db = prepare_database(str(path))
-    con = raw_connect(path)
-    _app = _qt_app()  # the model needs a QApplication; kept alive for the run
-    global AREA_LABELS
-    AREA_LABELS = load_area_labels(db)
-    try:
-        results = [(case, measure(db, con, case, runs)) for case in build_cases(con)]
-        report(results, sessions, runs)
-        if args.plans:
-            for case, m in results:
-                print_plans(con, case, m.best_ids_sql)
-    finally:
-        con.close()
-        db.dispose()
+    with sessions_target(args.backend, sessions) as target:
+        db = prepare_database(target.url)
+        con = target.raw
+        _app = _qt_app()  # the model needs a QApplication; kept alive for the run
+        global AREA_LABELS
+        AREA_LABELS = load_area_labels(db)
+        try:
+            results = [(case, measure(db, con, case, runs)) for case in build_cases(con)]
+            report(results, sessions, runs, target)
+            if args.plans:
+                for case, m in results:
+                    print_plans(con, case, m.best_ids_sql)
+        finally:
+            db.dispose()
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_import.py [--quick] [--profile]
+    python benchmarks/bench_import.py [--quick] [--profile] [--backend {sqlite,postgres}]
 
 Data (cached in benchmarks/.data, keyed by a version string): a database made by `prepare_database`
 plus `generate_demo(clients=2000, sessions=0)`, and a sessions CSV of 100,000 session-area rows
@@ -24,6 +24,10 @@ Memory: the import streams the file (validates and writes it in batches), so its
 file. Each size (10,000, 100,000 and 1,000,000 rows; 2,000 and 10,000 with --quick) is imported into a fresh copy of
 its prepared database in a child process that reports its own peak RSS (VmHWM); goal: the largest
 within 50 MB of the smallest.
+
+With --backend postgres, the prepared databases are copied into a PostgreSQL server started for the run
+(benchmarks/_postgres.py; each run imports into a new database made from that copy as a template) and the baseline is
+the same hand-written path on psycopg 3: `executemany` in one transaction, ids from max(id), the sequence moved after.
 """
 
 from __future__ import annotations
@@ -39,7 +43,6 @@ import pickle
 import pstats
 import random
 import resource
-import sqlite3
 import subprocess
 import sys
 from bisect import bisect_left
@@ -48,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from _backend import Raw, add_backend_argument, pg_copy_of, pg_server, raw_postgres, raw_sqlite
 from _common import (
     copy_db,
     data_dir,
@@ -56,10 +60,8 @@ from _common import (
     mark_cached,
     print_table,
     ratio,
-    raw_connect,
     remove_db,
     source_digest,
-    table_counts,
     timed,
     verdict,
 )
@@ -96,8 +98,7 @@ def prepared_files(rows: int) -> tuple[Path, Path]:
     """The prepared database and the CSV that refers to it, generated together when missing or stale."""
     folder = data_dir()
     db_path, csv_path = folder / f"import-base-{rows}.sqlite3", folder / f"import-{rows}.csv"
-    version = data_version(f"demo={source_digest('clinic_log/services/exchange/demo.py')}",
-                           f"csv={source_digest('benchmarks/bench_import.py')}", f"rows={rows}")
+    version = prepared_version(rows)
     if not (is_cached(db_path, version) and is_cached(csv_path, version)):
         remove_db(db_path)
         db = prepare_database(str(db_path))
@@ -107,6 +108,50 @@ def prepared_files(rows: int) -> tuple[Path, Path]:
         mark_cached(db_path, version)
         mark_cached(csv_path, version)
     return db_path, csv_path
+
+
+def prepared_version(rows: int) -> str:
+    return data_version(f"demo={source_digest('clinic_log/services/exchange/demo.py')}",
+                        f"csv={source_digest('benchmarks/bench_import.py')}", f"rows={rows}")
+
+
+@dataclass
+class Copies:
+    """Fresh copies of a prepared database to import into: files on SQLite, databases made from the prepared one as
+    a template on PostgreSQL (`server` is then the server's URL)."""
+
+    backend: str
+    server: str | None = None
+
+    @property
+    def postgres(self) -> bool:
+        return self.backend == "postgres"
+
+    def base(self, rows: int) -> tuple[str, Path]:
+        """The prepared database of `rows` rows (a file, or the name of its PostgreSQL copy) and its CSV."""
+        db_path, csv_path = prepared_files(rows)
+        if self.server is None:
+            return str(db_path), csv_path
+        return pg_copy_of(self.server, db_path, prepared_version(rows)).rsplit("/", 1)[1], csv_path
+
+    def fresh(self, base: str, name: str) -> str:
+        """A new copy of `base` called `name`: the URL (or path) the app and the baseline open."""
+        if self.server is None:
+            return str(copy_db(Path(base), data_dir() / f"{name}.sqlite3"))
+        from _postgres import create_database
+
+        return create_database(self.server, name, base)
+
+    def remove(self, name: str) -> None:
+        if self.server is None:
+            remove_db(data_dir() / f"{name}.sqlite3")
+        else:
+            from _postgres import drop_database
+
+            drop_database(self.server, name)
+
+    def raw(self, url: str) -> Raw:
+        return raw_postgres(url) if self.postgres else raw_sqlite(Path(url))
 
 
 @dataclass
@@ -119,7 +164,7 @@ class _Refs:
 
 
 def _load_refs(db_path: Path) -> _Refs:
-    con = sqlite3.connect(db_path)
+    con = raw_sqlite(db_path)
     try:
         return _Refs(
             clients=[r[0] for r in con.execute("SELECT client_ref FROM clients ORDER BY id")],
@@ -188,16 +233,17 @@ _Key = tuple[str, str, str]  # client_ref, started_at as stored, practitioner us
 _Warnings = dict[_Key, list[tuple[str, str, str]]]  # key -> [(code, message, reason)]
 
 
-def reference_warnings(db_path: Path) -> _Warnings:
-    """Warnings a reference import stored, by (client_ref, started_at as stored, practitioner username)."""
-    con = sqlite3.connect(db_path)
+def reference_warnings(copies: Copies, url: str) -> _Warnings:
+    """Warnings a reference import stored, by (client_ref, started_at as SQLite stores it, practitioner username)."""
+    con = copies.raw(url)
     try:
         out: _Warnings = {}
         for ref, started, username, code, message, reason, level in con.execute(
                 "SELECT c.client_ref, s.started_at, p.username, w.code, w.message, w.reason, w.level "
                 "FROM session_warnings w JOIN sessions s ON s.id = w.session_id JOIN clients c ON c.id = s.client_id "
                 "JOIN practitioners p ON p.id = s.practitioner_id ORDER BY w.id"):
-            out.setdefault((ref, started, username), []).append((code, message, reason, level))
+            stamp = started if isinstance(started, str) else started.strftime(STAMP)  # PostgreSQL: a datetime
+            out.setdefault((ref, stamp, username), []).append((code, message, reason, level))
         return out
     finally:
         con.close()
@@ -211,7 +257,7 @@ class _RawSession:
     lines: list[int] = field(default_factory=list)
 
 
-def _lookup(con: sqlite3.Connection, sql: str) -> dict[str, int]:
+def _lookup(con: Raw, sql: str) -> dict[str, int]:
     return dict(con.execute(sql).fetchall())
 
 
@@ -222,7 +268,7 @@ def _utc_text(text: str) -> tuple[str, str]:
     return local.astimezone(UTC).strftime(STAMP), local.date().isoformat()
 
 
-def _raw_groups(con: sqlite3.Connection, csv_path: Path, actor: str, now: str) -> dict[_Key, _RawSession]:
+def _raw_groups(con: Raw, csv_path: Path, actor: str, now: str) -> dict[_Key, _RawSession]:
     clients = _lookup(con, "SELECT client_ref, id FROM clients")
     people = _lookup(con, "SELECT username, id FROM practitioners")
     devices = _lookup(con, "SELECT serial, id FROM devices")
@@ -251,9 +297,9 @@ def _raw_groups(con: sqlite3.Connection, csv_path: Path, actor: str, now: str) -
     return groups
 
 
-# The seal of each session as `services/sessions/seals.py` defines it, written out by hand on plain sqlite3: the stored
-# values of the session row (dates as text), then its areas, products, complications, warnings and amendments,
-# pickled in fast mode and hashed. `check_baseline` has the app verify these seals.
+# The seal of each session as `services/sessions/seals.py` defines it, written out by hand on plain sqlite3 (or
+# psycopg): the stored values of the session row (dates as text), then its areas, products, complications, warnings
+# and amendments, pickled in fast mode and hashed. `check_baseline` has the app verify these seals.
 _SEAL_SESSION = ("SELECT s.id, s.status, s.client_id, CAST(s.started_at AS TEXT), s.practitioner_id, s.supervisor_id, "
                  "s.supervisor_presence, s.device_id, l.lot_number, CAST(l.expires_on AS TEXT), s.course_index, "
                  "s.course_total, s.skin_response, s.notes, s.warnings_reason, s.signed_by, "
@@ -273,7 +319,7 @@ _SEAL_CHILDREN = (
 )
 
 
-def _raw_seals(con: sqlite3.Connection, lo: int, hi: int) -> dict[int, str]:
+def _raw_seals(con: Raw, lo: int, hi: int) -> dict[int, str]:
     children = []
     for sql in _SEAL_CHILDREN:
         grouped: dict[int, list[tuple[object, ...]]] = {}
@@ -303,14 +349,14 @@ def _audit_rows(groups: list[_RawSession], first_id: int, prev: str, actor: str,
         prev = digest_row
 
 
-def raw_import(db_path: Path, csv_path: Path, warnings: _Warnings, actor: str = ACTOR.username) -> int:
-    """Insert what `import_sessions` inserts, with plain sqlite3 and as little Python as possible."""
+def raw_import(copies: Copies, url: str, csv_path: Path, warnings: _Warnings, actor: str = ACTOR.username) -> int:
+    """Insert what `import_sessions` inserts, with plain sqlite3 (or psycopg) and as little Python as possible."""
     digest = hashlib.sha256(csv_path.read_bytes()).hexdigest()
-    con = raw_connect(db_path)
+    con = copies.raw(url)
     try:
         at = datetime.now(UTC).replace(tzinfo=None)
         now = at.strftime(STAMP)
-        con.execute("BEGIN IMMEDIATE")
+        con.execute("BEGIN" if con.postgres else "BEGIN IMMEDIATE")
         groups = _raw_groups(con, csv_path, actor, now)
         first_id = (con.execute("SELECT MAX(id) FROM sessions").fetchone()[0] or 0) + 1
         reason = f"imported from {csv_path.name}"
@@ -330,7 +376,7 @@ def raw_import(db_path: Path, csv_path: Path, warnings: _Warnings, actor: str = 
         con.executemany("INSERT INTO session_areas (session_id, area_code, depth_mm, passes) VALUES (?, ?, ?, ?)",
                         area_rows)
         con.executemany("INSERT INTO complications (session_id, code, grade, onset_on, reported, added_by_amendment) "
-                        "VALUES (?, ?, ?, ?, 0, 0)", comp_rows)
+                        "VALUES (?, ?, ?, ?, false, false)", comp_rows)
         con.executemany("INSERT INTO session_warnings (session_id, code, message, reason, level, overridden_by, "
                         "overridden_at) VALUES (?, ?, ?, ?, ?, ?, ?)", warning_rows)
         seals = _raw_seals(con, first_id, first_id + len(ordered) - 1)
@@ -338,6 +384,8 @@ def raw_import(db_path: Path, csv_path: Path, warnings: _Warnings, actor: str = 
         con.executemany("INSERT INTO audit_log (at, actor, action, entity, entity_id, detail, prev_hash, hash) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         _audit_rows(ordered, first_id, prev, actor, at, csv_path.name, digest, seals))
+        if con.postgres:  # the ids were given: move the sequence past them
+            con.execute("SELECT setval(pg_get_serial_sequence('sessions', 'id'), (SELECT MAX(id) FROM sessions))")
         con.execute("COMMIT")
         return len(ordered)
     finally:
@@ -347,9 +395,8 @@ def raw_import(db_path: Path, csv_path: Path, warnings: _Warnings, actor: str = 
 # --- runs and checks ------------------------------------------------------------------------
 
 
-def app_import(base: Path, target: Path, csv_path: Path) -> float:
-    copy_db(base, target)
-    db = prepare_database(str(target))  # already at head: only checks the revision and reference rows
+def app_import(copies: Copies, base: str, name: str, csv_path: Path) -> float:
+    db = prepare_database(copies.fresh(base, name))  # already at head: only checks the revision and reference rows
     try:
         seconds, _ = timed(lambda: import_sessions(db, ACTOR, csv_path))
         return seconds
@@ -357,9 +404,9 @@ def app_import(base: Path, target: Path, csv_path: Path) -> float:
         db.dispose()
 
 
-def baseline_import(base: Path, target: Path, csv_path: Path, warnings: _Warnings) -> float:
-    copy_db(base, target)
-    seconds, _ = timed(lambda: raw_import(target, csv_path, warnings))
+def baseline_import(copies: Copies, base: str, name: str, csv_path: Path, warnings: _Warnings) -> float:
+    url = copies.fresh(base, name)
+    seconds, _ = timed(lambda: raw_import(copies, url, csv_path, warnings))
     return seconds
 
 
@@ -372,50 +419,71 @@ COMPARED = {
                      "reported, added_by_amendment",
     "session_warnings": "session_id, code, message, reason, level, overridden_by",
     # a seal covers the time of signing (each import's own): the app verifies the baseline's seals instead
-    "audit_log": "actor, action, entity, entity_id, json_remove(detail, '$.seal')",
+    "audit_log": "actor, action, entity, entity_id, detail",
 }
 
 
-def same_rows(app_db: Path, raw_db: Path) -> list[str]:
+def _comparable(table: str, rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    if table != "audit_log":
+        return rows
+    return [(*r[:-1], {k: v for k, v in json.loads(str(r[-1])).items() if k != "seal"}) for r in rows]
+
+
+def same_rows(copies: Copies, app_url: str, raw_url: str) -> list[str]:
     """Tables whose rows differ between the two databases (timestamps and hashes aside)."""
-    con = sqlite3.connect(app_db)
+    app, raw = copies.raw(app_url), copies.raw(raw_url)
     try:
-        con.execute("ATTACH DATABASE ? AS raw", (str(raw_db),))
         differing = []
         for table, columns in COMPARED.items():
-            ours = con.execute(f"SELECT {columns} FROM main.{table} ORDER BY id").fetchall()
-            theirs = con.execute(f"SELECT {columns} FROM raw.{table} ORDER BY id").fetchall()
-            if ours != theirs:
+            ours = app.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+            theirs = raw.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+            if _comparable(table, ours) != _comparable(table, theirs):
                 differing.append(table)
         return differing
+    finally:
+        app.close()
+        raw.close()
+
+
+def table_counts(copies: Copies, url: str) -> dict[str, int]:
+    con = copies.raw(url)
+    try:
+        return con.table_counts()
     finally:
         con.close()
 
 
-def check_baseline(base: Path, csv_path: Path, scratch: Path) -> tuple[dict[str, int], float]:
+def check_baseline(copies: Copies, base: str, csv_path: Path) -> tuple[dict[str, int], float, _Warnings]:
     """Reference import (also the first timed app run), then the baseline on its own copy: both must write
-    the same rows. Returns the rows written per table and the import's time."""
-    app_db, raw_db = scratch / "ref-app.sqlite3", scratch / "ref-raw.sqlite3"
-    app_seconds = app_import(base, app_db, csv_path)
-    raw_import(copy_db(base, raw_db), csv_path, reference_warnings(app_db))
-    before, after_app, after_raw = table_counts(base), table_counts(app_db), table_counts(raw_db)
+    the same rows. Returns the rows written per table, the import's time and the warnings the import stored."""
+    app_seconds = app_import(copies, base, "ref_app", csv_path)
+    app_db = _url_of(copies, "ref_app")
+    warnings = reference_warnings(copies, app_db)
+    raw_db = copies.fresh(base, "ref_raw")
+    raw_import(copies, raw_db, csv_path, warnings)
+    base_url = base if copies.server is None else f"{copies.server}/{base}"
+    before = table_counts(copies, base_url)
+    after_app, after_raw = table_counts(copies, app_db), table_counts(copies, raw_db)
     written = {t: after_app[t] - before[t] for t in after_app if after_app[t] != before[t]}
     written_raw = {t: after_raw[t] - before[t] for t in after_raw if after_raw[t] != before[t]}
-    differing = same_rows(app_db, raw_db)
+    differing = same_rows(copies, app_db, raw_db)
     if written != written_raw or differing:
         raise SystemExit(f"baseline is not equivalent: app wrote {written}, raw wrote {written_raw}, "
                          f"differing tables {differing}")
-    raw = open_database(str(raw_db))
+    raw = open_database(raw_db)
     chain_problems = [str(p) for p in verify_chain(raw)] + verify_seals(raw)
     raw.dispose()
     if chain_problems:
         raise SystemExit(f"baseline audit chain or seals are broken: {chain_problems[0]}")
-    return written, app_seconds
+    return written, app_seconds, warnings
 
 
-def profile_import(base: Path, csv_path: Path, scratch: Path, top: int = 25) -> None:
-    target = copy_db(base, scratch / "profile.sqlite3")
-    db = prepare_database(str(target))
+def _url_of(copies: Copies, name: str) -> str:
+    return str(data_dir() / f"{name}.sqlite3") if copies.server is None else f"{copies.server}/{name}"
+
+
+def profile_import(copies: Copies, base: str, csv_path: Path, top: int = 25) -> None:
+    db = prepare_database(copies.fresh(base, "profile"))
     profiler = cProfile.Profile()
     try:
         profiler.runcall(import_sessions, db, ACTOR, csv_path)
@@ -440,35 +508,35 @@ def _peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
 
 
-def rss_child(rows: int) -> int:
+def rss_child(copies: Copies, rows: int) -> int:
     """In a child process: import the prepared file of `rows` rows and print its figures with the peak RSS."""
-    base, csv_path = prepared_files(rows)
-    target = copy_db(base, data_dir() / f"rss-{rows}.sqlite3")
-    db = prepare_database(str(target))
+    base, csv_path = copies.base(rows)
+    db = prepare_database(copies.fresh(base, f"rss_{rows}"))
     try:
         seconds, result = timed(lambda: import_sessions(db, ACTOR, csv_path))
     finally:
         db.dispose()
-        remove_db(target)
+        copies.remove(f"rss_{rows}")
     peak_kib = _peak_rss_kib()
     print(json.dumps({"rows": rows, "sessions": result.records, "seconds": seconds, "peak_kib": peak_kib}))
     return 0
 
 
-def measure_rss(sizes: tuple[int, ...]) -> None:
+def measure_rss(copies: Copies, sizes: tuple[int, ...]) -> None:
     """Peak RSS of one import per file size, each in its own process; the check: largest within the goal."""
     figures = []
     for rows in sizes:
-        prepared_files(rows)  # generated (or reused) here, so the child's peak is the import's alone
-        done = subprocess.run([sys.executable, __file__, "--rss-child", str(rows)], capture_output=True, text=True,
-                              check=False)
+        copies.base(rows)  # generated (or reused) here, so the child's peak is the import's alone
+        server = ["--pg-server", copies.server] if copies.server else []
+        done = subprocess.run([sys.executable, __file__, "--rss-child", str(rows), "--backend", copies.backend,
+                               *server], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(f"import of {rows:,} rows failed in the child:\n{done.stderr[-3000:]}")
         figures.append(json.loads(done.stdout.strip().splitlines()[-1]))
     smallest, largest = figures[0], figures[-1]
     growth = (largest["peak_kib"] - smallest["peak_kib"]) / 1024
     print_table(
-        "Session import: peak RSS by file size (one child process each)",
+        f"Session import: peak RSS by file size{', PostgreSQL' if copies.postgres else ''} (one child process each)",
         ["CSV rows", "sessions", "import s", "peak RSS MB"],
         [[f"{f['rows']:,}", f"{f['sessions']:,}", f"{f['seconds']:.1f}", f"{f['peak_kib'] / 1024:.0f}"]
          for f in figures],
@@ -482,41 +550,52 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ROWS:,} rows instead of {FULL_ROWS:,}")
     parser.add_argument("--profile", action="store_true", help="also profile one import with cProfile")
     parser.add_argument("--rss-only", action="store_true", help="only the peak-RSS figures")
+    add_backend_argument(parser)
     parser.add_argument("--rss-child", type=int, metavar="ROWS", help=argparse.SUPPRESS)
+    parser.add_argument("--pg-server", help=argparse.SUPPRESS)  # the parent's server, for --rss-child
     args = parser.parse_args()
     if args.rss_child:
-        return rss_child(args.rss_child)
+        return rss_child(Copies(args.backend, args.pg_server), args.rss_child)
+    if args.backend == "sqlite":
+        return run(args, Copies("sqlite"))
+    with pg_server() as server:
+        return run(args, Copies("postgres", server))
+
+
+def run(args: argparse.Namespace, copies: Copies) -> int:
     if args.rss_only:
-        measure_rss(QUICK_RSS_ROWS if args.quick else RSS_ROWS)
+        measure_rss(copies, QUICK_RSS_ROWS if args.quick else RSS_ROWS)
         return 0
     rows = QUICK_ROWS if args.quick else FULL_ROWS
-    base, csv_path = prepared_files(rows)
-    scratch = data_dir()
-    written, first = check_baseline(base, csv_path, scratch)
-    warnings = reference_warnings(scratch / "ref-app.sqlite3")
+    base, csv_path = copies.base(rows)
+    written, first, warnings = check_baseline(copies, base, csv_path)
     app_times, raw_times = [first], []
     for _ in range(RUNS):
-        raw_times.append(baseline_import(base, scratch / "run-raw.sqlite3", csv_path, warnings))
+        raw_times.append(baseline_import(copies, base, "run_raw", csv_path, warnings))
         if len(app_times) < RUNS and max(app_times) <= REPEAT_LIMIT_S:
-            app_times.append(app_import(base, scratch / "run-app.sqlite3", csv_path))
-    for name in ("ref-app", "ref-raw", "run-app", "run-raw"):
-        remove_db(scratch / f"{name}.sqlite3")
+            app_times.append(app_import(copies, base, "run_app", csv_path))
+    for name in ("ref_app", "ref_raw", "run_app", "run_raw"):
+        copies.remove(name)
     app, raw = min(app_times), min(raw_times)
+    driver = "psycopg" if copies.postgres else "sqlite3"
+    on = ", PostgreSQL" if copies.postgres else ""
     print_table(
-        f"Session import: {rows:,} CSV rows → {written['sessions']:,} sessions (best of {RUNS}"
+        f"Session import{on}: {rows:,} CSV rows → {written['sessions']:,} sessions (best of {RUNS}"
         + (f"; app run {len(app_times)}× only, it took over {REPEAT_LIMIT_S:.0f} s)" if len(app_times) < RUNS else ")"),
         ["path", "best s", "rows/s", "runs s"],
         [["app import_sessions", f"{app:.2f}", f"{rows / app:,.0f}", " / ".join(f"{t:.2f}" for t in app_times)],
-         ["raw sqlite3 executemany", f"{raw:.2f}", f"{rows / raw:,.0f}", " / ".join(f"{t:.2f}" for t in raw_times)]],
+         [f"raw {driver} executemany", f"{raw:.2f}", f"{rows / raw:,.0f}",
+          " / ".join(f"{t:.2f}" for t in raw_times)]],
         [f"ratio app/raw: {ratio(app, raw)} (goal ≤ {GOAL:.0f}×: {verdict(app / raw, GOAL)})",
          "rows written by both (checked identical): " + ", ".join(f"{t} {n:,}" for t, n in sorted(written.items())),
-         "raw path: sha256 + csv.reader + grouping + executemany in one transaction, app pragmas; warnings "
+         f"raw path: sha256 + csv.reader + grouping + executemany in one transaction, "
+         f"{'a fresh database from the same template' if copies.postgres else 'app pragmas'}; warnings "
          "precomputed by a reference import (they need the clinical rules)"],
     )
     if args.profile:
-        profile_import(base, csv_path, scratch)
-        remove_db(scratch / "profile.sqlite3")
-    measure_rss(QUICK_RSS_ROWS if args.quick else RSS_ROWS)
+        profile_import(copies, base, csv_path)
+        copies.remove("profile")
+    measure_rss(copies, QUICK_RSS_ROWS if args.quick else RSS_ROWS)
     return 0
 
 

@@ -2,11 +2,17 @@
 
 Run from the repository root (``make bench`` does this)::
 
-    python benchmarks/run_all.py [--quick]
+    python benchmarks/run_all.py [--quick] [--backend {sqlite,postgres,both}] [--only NAME ...]
 
 --quick passes --quick to each benchmark (smaller data; a couple of minutes in all). A benchmark that
 fails is reported as FAILED and the others still run; the exit code is then 1. The results, with the
 date and a description of the machine, go to benchmarks/RESULTS.md.
+
+The history, dashboard (with recall) and import benchmarks run a second time on PostgreSQL
+(`--backend postgres`) when the server binaries are installed; otherwise their PostgreSQL sections say
+"skipped" and why. --backend sqlite or postgres runs one side only, --only history (or bench_history.py;
+repeatable) only the benchmarks named. A partial run replaces just its own sections in RESULTS.md, each
+stamped with its date and command, and keeps the others.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +35,7 @@ RESULTS = HERE / "RESULTS.md"
 BENCHMARKS = ("bench_demo.py", "bench_import.py", "bench_history.py", "bench_dashboard.py", "bench_startup.py",
               "bench_aftercare.py", "bench_session_form.py", "bench_client_search.py", "bench_sign.py",
               "bench_check.py", "bench_backup.py", "bench_photo_import.py", "bench_photo_thumbnails.py")
+ON_POSTGRES = ("bench_history.py", "bench_dashboard.py", "bench_import.py")  # these also run with --backend postgres
 AFTERCARE_QUICK_SHEETS = "40"  # bench_aftercare.py takes a sheet count instead of --quick
 
 
@@ -37,11 +45,37 @@ def arguments(script: str, quick: bool) -> list[str]:
     return ["--quick"] if quick else []
 
 
-def run_one(script: str, quick: bool) -> tuple[str, int, float]:
+def jobs(backends: tuple[str, ...], only: list[str]) -> list[tuple[str, str]]:
+    """(script, backend) in RESULTS.md's order: each benchmark on SQLite, then on PostgreSQL where it runs there."""
+    wanted = {name if name.endswith(".py") else f"bench_{name}.py" for name in only}
+    unknown = wanted - set(BENCHMARKS)
+    if unknown:
+        raise SystemExit(f"unknown benchmark {', '.join(sorted(unknown))}; known: {', '.join(BENCHMARKS)}")
+    out = []
+    for script in BENCHMARKS:
+        if wanted and script not in wanted:
+            continue
+        out += [(script, backend) for backend in backends if backend == "sqlite" or script in ON_POSTGRES]
+    return out
+
+
+def section_title(script: str, backend: str) -> str:
+    return script if backend == "sqlite" else f"{script} --backend {backend}"
+
+
+def postgres_skip_reason() -> str | None:
+    sys.path.insert(0, str(HERE))
+    from _postgres import skip_reason
+
+    return skip_reason()
+
+
+def run_one(script: str, quick: bool, backend: str = "sqlite") -> tuple[str, int, float]:
     """Run one benchmark, echoing its output as it comes; (output, exit code, seconds)."""
-    command = [sys.executable, str(HERE / script), *arguments(script, quick)]
-    print(f"\n## {script}\n\n$ {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(command))}",
-          flush=True)
+    extra = [] if backend == "sqlite" else ["--backend", backend]
+    command = [sys.executable, str(HERE / script), *arguments(script, quick), *extra]
+    print(f"\n## {section_title(script, backend)}\n\n"
+          f"$ {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(command))}", flush=True)
     start = time.perf_counter()
     lines = []
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, bufsize=1) as proc:
@@ -92,7 +126,14 @@ def machine_lines() -> list[str]:
     ]
 
 
-def write_results(started: datetime, quick: bool, sections: list[tuple[str, str, int, float]]) -> None:
+def write_results(started: datetime, quick: bool, sections: list[tuple[str, str, int, float]],
+                  partial: str | None = None) -> None:
+    """RESULTS.md: the whole file after a full run; after a partial one (`partial` is its command), only the
+    sections it ran are replaced (or added in their place), each stamped with the date and the command."""
+    if partial is not None and RESULTS.exists():
+        stamp = f"{started:%Y-%m-%d %H:%M} UTC, `{partial}`" + (", quick" if quick else "")
+        merge_results([(script, output, code, seconds, stamp) for script, output, code, seconds in sections])
+        return
     mode = "quick (`run_all.py --quick`, smaller data)" if quick else "full (`make bench`)"
     parts = [
         "# Benchmark results",
@@ -106,26 +147,71 @@ def write_results(started: datetime, quick: bool, sections: list[tuple[str, str,
         f"- Total time: {sum(s[3] for s in sections):.0f} s",
     ]
     for script, output, code, seconds in sections:
-        status = "" if code == 0 else f", FAILED with exit code {code}"
-        parts += ["", f"## {script} ({seconds:.0f} s{status})", "", output]
+        parts += ["", _heading(script, code, seconds), "", output]
     RESULTS.write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+def _heading(title: str, code: int, seconds: float, stamp: str = "") -> str:
+    status = "" if code == 0 else f", FAILED with exit code {code}"
+    return f"## {title} ({seconds:.0f} s{status}{'; run ' + stamp if stamp else ''})"
+
+
+_HEADING = re.compile(r"^## (\S+\.py(?: --backend \w+)?) \(", re.MULTILINE)
+
+
+def merge_results(sections: list[tuple[str, str, int, float, str]]) -> None:
+    """Replace (or add, in the benchmarks' order) the given sections of RESULTS.md; the rest stays as it was."""
+    text = RESULTS.read_text(encoding="utf-8")
+    starts = [m.start() for m in re.finditer(r"^## ", text, re.MULTILINE)]
+    head = text[:starts[0]] if starts else text
+    blocks = [text[a:b].rstrip("\n") for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    known: dict[str, str] = {}
+    others = []
+    for block in blocks:
+        match = _HEADING.match(block)
+        if match:
+            known[match.group(1)] = block
+        else:
+            others.append(block)  # notes written by hand (re-runs…) stay at the end
+    for title, output, code, seconds, stamp in sections:
+        known[title] = f"{_heading(title, code, seconds, stamp)}\n\n{output}"
+    order = [section_title(s, b) for s in BENCHMARKS for b in ("sqlite", "postgres")]
+    ordered = sorted(known, key=lambda t: order.index(t) if t in order else len(order))
+    RESULTS.write_text(head.rstrip("\n") + "\n\n" + "\n\n".join([*(known[t] for t in ordered), *others]) + "\n",
+                       encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, a couple of minutes in all")
-    quick = parser.parse_args().quick
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both",
+                        help="run the SQLite benchmarks, the PostgreSQL ones, or both (default)")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="only this benchmark (history, bench_history.py…); repeatable")
+    args = parser.parse_args()
+    quick = args.quick
+    backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
+    partial = None
+    if args.backend != "both" or args.only:
+        partial = " ".join(["python benchmarks/run_all.py", *sys.argv[1:]])
     started = datetime.now(UTC)
     print("# Clinic Log benchmarks" + (" (quick)" if quick else ""))
     print("\n".join(machine_lines()), flush=True)
+    skip = postgres_skip_reason() if "postgres" in backends else None
     sections = []
-    for script in BENCHMARKS:
+    for script, backend in jobs(backends, args.only):
+        title = section_title(script, backend)
         if not (HERE / script).exists():
-            print(f"\n## {script}\n\n(not present, skipped)", flush=True)
+            print(f"\n## {title}\n\n(not present, skipped)", flush=True)
             continue
-        output, code, seconds = run_one(script, quick)
-        sections.append((script, output, code, seconds))
-    write_results(started, quick, sections)
+        if backend == "postgres" and skip:
+            note = f"skipped: {skip} (PostgreSQL server binaries are needed to run it)"
+            print(f"\n## {title}\n\n{note}", flush=True)
+            sections.append((title, note, 0, 0.0))
+            continue
+        output, code, seconds = run_one(script, quick, backend)
+        sections.append((title, output, code, seconds))
+    write_results(started, quick, sections, partial)
     failed = [s[0] for s in sections if s[2] != 0]
     print(f"\nwrote {RESULTS.relative_to(ROOT)}" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

@@ -1,4 +1,7 @@
-"""A throw-away PostgreSQL server for tests: initdb in a temp dir, run on 127.0.0.1:<free port>, stop by pid."""
+"""A throw-away PostgreSQL server for tests: initdb in a temp dir, run on 127.0.0.1:<free port>, stop by pid.
+
+The benchmarks run theirs the same way (`kept_server`), on a data folder they keep between runs.
+"""
 
 from __future__ import annotations
 
@@ -48,37 +51,56 @@ def unavailable_reason() -> str | None:
 @contextmanager
 def running_server() -> Iterator[str]:
     """Yield an SQLAlchemy URL of a fresh, empty database; the server is stopped afterwards."""
+    data = tempfile.mkdtemp(prefix="clinic-log-pg-")
+    try:
+        with kept_server(data, ("fsync=off",)) as server_url:
+            _createdb(server_url, "clinic")
+            yield f"{server_url}/clinic"
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@contextmanager
+def kept_server(data: str, settings: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run a server on the data folder `data` (made by initdb when it holds no cluster yet; the caller removes it),
+    with extra `name=value` settings; yield its URL without a database name. The server is stopped afterwards."""
     bin_dir = _bin_dir()
     assert bin_dir is not None
     prefix = _as_user()
-    data = tempfile.mkdtemp(prefix="clinic-log-pg-")
+    os.makedirs(data, exist_ok=True)
     if prefix:
         shutil.chown(data, "postgres")
+        os.chmod(data, 0o700)
+    if not os.path.exists(os.path.join(data, "PG_VERSION")):
+        subprocess.run([*prefix, f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "clinic", "-E", "UTF8"],
+                       check=True, capture_output=True)
     port = _free_port()
-    subprocess.run([*prefix, f"{bin_dir}/initdb", "-D", data, "-A", "trust", "-U", "clinic", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    _servers[port] = _Server(bin_dir, prefix, data, port)
+    _servers[port] = _Server(bin_dir, prefix, data, port, settings)
     try:
         _servers[port].start()
-        subprocess.run([f"{bin_dir}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "clinic", "clinic"],
-                       check=True, capture_output=True)
-        yield f"postgresql+psycopg://clinic@127.0.0.1:{port}/clinic"
+        yield f"postgresql+psycopg://clinic@127.0.0.1:{port}"
     finally:
         _servers.pop(port).stop()
-        shutil.rmtree(data, ignore_errors=True)
+
+
+def _createdb(server_url: str, name: str) -> None:
+    server = _server_of(server_url)
+    subprocess.run([f"{server.bin_dir}/createdb", "-h", "127.0.0.1", "-p", str(server.port), "-U", "clinic", name],
+                   check=True, capture_output=True)
 
 
 class _Server:
     """One throw-away postmaster, which a test may stop and start again on the same port and data."""
 
-    def __init__(self, bin_dir: str, prefix: list[str], data: str, port: int) -> None:
-        self.bin_dir, self.prefix, self.data, self.port = bin_dir, prefix, data, port
+    def __init__(self, bin_dir: str, prefix: list[str], data: str, port: int, settings: tuple[str, ...]) -> None:
+        self.bin_dir, self.prefix, self.data, self.port, self.settings = bin_dir, prefix, data, port, settings
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        extra = [part for setting in self.settings for part in ("-c", setting)]
         self.process = server = subprocess.Popen(
             [*self.prefix, f"{self.bin_dir}/postgres", "-D", self.data, "-p", str(self.port), "-k", self.data,
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+             "-c", "listen_addresses=127.0.0.1", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while True:
