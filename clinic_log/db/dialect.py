@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, literal, text
+from sqlalchemy import Integer, any_, bindparam, func, literal, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -21,6 +21,19 @@ def group_concat(session: Session, column: Any, separator: str = ",", order_by: 
             return func.string_agg(column, aggregate_order_by(literal(separator), order_by))
         return func.string_agg(column, separator)
     return func.group_concat(column, separator)
+
+
+def in_ids(session: Session, column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """`column IN (ids)`. On PostgreSQL as one array parameter (`= ANY(...)`): SQLAlchemy renders IN as one
+    placeholder per id, and psycopg caches only short statements, so a 200-row page of the history had its statement
+    of 200 placeholders parsed anew on every call (6 of its 11 ms on 1M sessions)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        in_array: ColumnElement[bool] = column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+        return in_array
+    in_list: ColumnElement[bool] = column.in_(ids)
+    return in_list
 
 
 def after_explicit_ids(session: Session, table: Any) -> None:
@@ -50,6 +63,7 @@ def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
 
 
 NOTES_INDEX = "sessions_notes_fts"  # SQLite's FTS5 trigram index of sessions.notes (migration 0004)
+NOTES_TRIGRAM_INDEX = "ix_sessions_notes_trgm"  # PostgreSQL's pg_trgm GIN index of sessions.notes (migration 0013)
 
 
 def is_search_index(table_name: str) -> bool:
@@ -57,16 +71,38 @@ def is_search_index(table_name: str) -> bool:
     return table_name.startswith(NOTES_INDEX)
 
 
-def notes_matches(session: Session, words: str, cap: int) -> list[int] | None:
-    """Ids of the sessions whose notes contain `words` (case-insensitive), from SQLite's full-text index.
+def contains_pattern(words: str) -> str:
+    """A LIKE/ILIKE pattern (escape character backslash) matching text that contains `words` literally."""
+    return "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
-    None when the index cannot answer — on PostgreSQL, for fewer than 3 characters (a trigram index), or when
-    more than `cap` sessions match — and the caller searches the notes themselves. The ids may include a few
-    the caller's exact LIKE test then drops (the index also folds non-ASCII case).
+
+def notes_matches(session: Session, words: str, cap: int) -> list[int] | None:
+    """Ids of the sessions whose notes contain `words` (case-insensitive), from the notes' trigram index: SQLite's
+    full-text index, or PostgreSQL's pg_trgm index asked with the search's own ILIKE.
+
+    None when the index cannot answer — for fewer than 3 characters (a trigram index), on a PostgreSQL server where
+    the index could not be made (no pg_trgm), or when more than `cap` sessions match — and the caller searches the
+    notes themselves. On SQLite the ids may include a few the caller's exact LIKE test then drops (the index also
+    folds non-ASCII case).
     """
-    if session.get_bind().dialect.name != "sqlite" or len(words) < 3:
+    if len(words) < 3:
         return None
+    if session.get_bind().dialect.name == "postgresql":
+        if not _has_trigram_index(session):
+            return None
+        ids = list(session.scalars(text("SELECT id FROM sessions WHERE notes ILIKE :pattern ESCAPE '\\' LIMIT :n"),
+                                   {"pattern": contains_pattern(words), "n": cap + 1}).all())
+        return None if len(ids) > cap else ids
     phrase = '"' + words.replace('"', '""') + '"'
     ids = list(session.scalars(text(f"SELECT rowid FROM {NOTES_INDEX} WHERE {NOTES_INDEX} MATCH :phrase LIMIT :n"),
                                {"phrase": phrase, "n": cap + 1}).all())  # one fetch, not one per row
     return None if len(ids) > cap else ids
+
+
+def _has_trigram_index(session: Session) -> bool:
+    """Whether PostgreSQL has the notes' trigram index; asked once per connection (the schema is upgraded before
+    the app opens its connections)."""
+    info = session.connection().info
+    if "notes_trigram" not in info:
+        info["notes_trigram"] = session.scalar(text(f"SELECT to_regclass('{NOTES_TRIGRAM_INDEX}') IS NOT NULL"))
+    return bool(info["notes_trigram"])

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from clinic_log.db.engine import Database
 
-HEAD_REVISION = "0012_change_notify"
+HEAD_REVISION = "0013_notes_trigram"
 KNOWN_REVISIONS = ("0001_initial", "0002_consent_drafts_void", "0003_voided_index", "0004_notes_search",
                    "0005_guarded_sessions", "0006_clinical_reference", "0007_pretreatment_templates",
                    "0008_client_decisions", "0009_sites_indications_tips", "0010_photos", "0011_lot_stock",
-                   "0012_change_notify")
+                   "0012_change_notify", "0013_notes_trigram")
 
 
 def current_revision(db: Database) -> str | None:

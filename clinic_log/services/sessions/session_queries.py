@@ -85,7 +85,7 @@ class NotesContain(ColumnElement[bool]):
 
     def __init__(self, column: ColumnElement[Any] | InstrumentedAttribute[Any], text: str) -> None:
         self.column = column
-        self.pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        self.pattern = dialect.contains_pattern(text)
 
 
 @compiles(NotesContain)
@@ -218,7 +218,7 @@ def _text_page_ids(session: Session, flt: SessionFilter, limit: int, after: Page
     assert flt.text is not None
     indexed = dialect.notes_matches(session, flt.text, TEXT_INDEX_CAP)
     if indexed is not None:  # few sessions mention it: test only those (the page's LIKE keeps the exact meaning)
-        return list(session.scalars(walk.where(s.id.in_(indexed)))) if indexed else []
+        return list(session.scalars(walk.where(dialect.in_ids(session, s.id, indexed)))) if indexed else []
     bound_stmt = select(s.started_at, s.id)
     if after is not None:
         bound_stmt = bound_stmt.where(tuple_(s.started_at, s.id) < tuple_(to_utc_naive(after.started_at), after.id))
@@ -266,7 +266,7 @@ def count_sessions(db: Database, flt: SessionFilter = SessionFilter()) -> int:
         stmt = count_statement(flt)
         indexed = dialect.notes_matches(session, flt.text, TEXT_INDEX_CAP) if flt.text else None
         if indexed is not None:
-            stmt = stmt.where(TreatmentSession.id.in_(indexed))
+            stmt = stmt.where(dialect.in_ids(session, TreatmentSession.id, indexed))
         return session.scalar(stmt) or 0
 
 def rows_for_ids(session: Session, ids: list[int]) -> list[SessionRow]:
@@ -284,7 +284,7 @@ def rows_for_ids(session: Session, ids: list[int]) -> list[SessionRow]:
         .join(Practitioner, Practitioner.id == s.practitioner_id)
         .outerjoin(Device, Device.id == s.device_id)
         .outerjoin(DeviceModel, DeviceModel.id == Device.device_model_id)
-        .where(s.id.in_(ids))
+        .where(dialect.in_ids(session, s.id, ids))
     )
     by_id = {
         r[0]: SessionRow(r[0], from_utc_naive(r[1]), r[2], f"{r[3]} {r[4]}", r[5], r[6],
