@@ -36,11 +36,11 @@ contracts: $(STAMP)
 pytest: $(STAMP)
 	$(PY) -m pytest
 
-# The service suite, the CLI end-to-end test, the workstations seeing each other and libpq connection details on
-# PostgreSQL (each starts a throw-away server).
+# The service suite, the CLI end-to-end test, the workstations seeing each other, libpq connection details and the
+# benchmarks' loader on PostgreSQL (each starts a throw-away server).
 test-pg: $(STAMP)
 	$(PY) -m pytest --backend=postgres tests/unit/services tests/unit/test_postgres.py tests/ui/common/test_workstation_changes.py \
-		tests/unit/db/test_engine_libpq.py
+		tests/unit/db/test_engine_libpq.py tests/unit/benchmarks
 
 pytest-pg-if-available: $(STAMP)
 	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/dev/null 2>&1; \
@@ -55,6 +55,8 @@ mutation: $(STAMP)
 	$(VENV)/bin/mutmut run
 	$(PY) tests/unit/domain/mutation_score.py
 
+# Every benchmark on SQLite, then history, dashboard and import on PostgreSQL too (skipped without server binaries);
+# `python benchmarks/run_all.py --backend postgres --only history` runs a part.
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
