@@ -118,11 +118,24 @@ def _version(package: str) -> str:
         return "not installed"
 
 
+def _postgres_version() -> str:
+    """The server binaries' version ("PostgreSQL 15.8"), or "no PostgreSQL server"."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    try:
+        done = subprocess.run([str(found[-1]) if found else "postgres", "--version"], capture_output=True, text=True,
+                              check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "no PostgreSQL server"
+    return "PostgreSQL " + done.stdout.split()[2]  # "postgres (PostgreSQL) 15.8 (Debian …)"
+
+
 def machine_lines() -> list[str]:
     return [
         f"- Machine: {platform.platform()}; {_cpu_model()}; {os.cpu_count()} CPUs; {_meminfo_total()}",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), SQLite {sqlite3.sqlite_version}, "
         f"SQLAlchemy {_version('SQLAlchemy')}, PySide6 {_version('PySide6')}, reportlab {_version('reportlab')}",
+        f"- {_postgres_version()} (a server started for the run on 127.0.0.1, default settings but max_wal_size=4GB), "
+        f"psycopg {_version('psycopg')}",
     ]
 
 
