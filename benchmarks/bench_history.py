@@ -56,6 +56,7 @@ DEEP_PAGES = 50
 AREA_LABELS: dict[str, str] = {}
 PAGE = 200
 GOAL_IDS = 1.5
+NOTES_INDEX = {"sqlite": "SQLite's full-text index", "postgres": "the notes' pg_trgm index (with the search's ILIKE)"}
 BUDGET_MODEL_MS = 20.0
 ORDER = "ORDER BY s.started_at DESC, s.id DESC LIMIT 200"
 ROWS_SQL = """
@@ -364,10 +365,9 @@ def report(results: list[tuple[Case, Measured]], sessions: int, runs: int, targe
          f"(offscreen Qt); budget {BUDGET_MODEL_MS:.0f} ms. The model reads a first page of "
          f"{FIRST_PAGE} rows (a screenful; {TEXT_FIRST_PAGE} for a notes search), then {PAGE} per scroll; "
          f"first page column = list_sessions(limit={PAGE})",
-         ("on PostgreSQL a notes search (ILIKE) " if target.postgres else
-          "a notes search asks SQLite's full-text index first and tests just the matches when there are at most "
-          f"{TEXT_INDEX_CAP}; a commoner word ") +
-         "walks the newest 20,000 sessions by index, then scans the rest in table order; a notes search runs on "
+         f"a notes search asks {NOTES_INDEX[target.backend]} first and tests just the matches when there are at most "
+         f"{TEXT_INDEX_CAP}; a commoner word walks the newest 20,000 sessions by index, then scans the rest in "
+         "table order; a notes search runs on "
          "the background worker, so the GUI thread is busy only for the model reset (GUI thread busy column)",
          "deep page: keyset paging continues below the last row shown, so it costs what the first page does"],
     )
