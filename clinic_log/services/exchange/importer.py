@@ -556,21 +556,14 @@ def _stored_sessions(session: Session, keys: list[tuple[int, datetime, int]]) ->
     ordered = sorted(wanted)
     for at in range(0, len(ordered), _STORED_KEY_CHUNK):
         chunk = ordered[at:at + _STORED_KEY_CHUNK]
-        rows = session.execute(select(table.c.id, table.c.client_id, table.c.started_at, table.c.practitioner_id)
-                               .where(table.c.client_id.in_(_padded({k[0] for k in chunk})),
-                                      table.c.started_at.in_(_padded({k[1] for k in chunk}))))
+        rows = session.execute(dialect.select_by_pairs(
+            session, (table.c.id, table.c.client_id, table.c.started_at, table.c.practitioner_id), table.c.client_id,
+            table.c.started_at, [(k[0], k[1]) for k in chunk], _STORED_KEY_CHUNK))
         for sid, client_id, started, practitioner_id in rows:
             key = (client_id, started, practitioner_id)
             if key in wanted and key not in found:
                 found[key] = sid
     return found
-
-
-def _padded(values: set[T]) -> list[T]:
-    """`values` repeated up to _STORED_KEY_CHUNK items: every lookup is then the same SQL text, so the driver
-    prepares it once (an IN list of a new length each time is a new statement, kept in the driver's cache)."""
-    listed = list(values)
-    return listed + [listed[-1]] * (_STORED_KEY_CHUNK - len(listed))
 
 
 def _assess_groups(groups: list[_Group], look: SessionLookups, problems: ProblemList) -> None:
