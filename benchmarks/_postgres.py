@@ -21,7 +21,6 @@ not read.
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -36,7 +35,6 @@ from tests.pg_server import kept_server, unavailable_reason
 LOADER_VERSION = "1"
 # fsync stays on (the SQLite figures pay their fsyncs too); a large WAL keeps the load from checkpointing often
 SERVER_SETTINGS = ("max_wal_size=4GB",)
-BACKENDS = ("sqlite", "postgres")
 _SKIP_TABLES = ("alembic_version",)
 
 
@@ -181,9 +179,4 @@ def _copy_table(source: sqlite3.Connection, cur: Any, table: str, columns: list[
             copy.write_row(row)
             rows += 1
     return rows
-
-
-def remove_server_data() -> None:
-    """Forget every loaded database (the server must be stopped)."""
-    shutil.rmtree(pg_dir(), ignore_errors=True)
 
