@@ -218,7 +218,7 @@ def main() -> int:
             print(f"\n## {title}\n\n(not present, skipped)", flush=True)
             continue
         if backend == "postgres" and skip:
-            note = f"skipped: {skip} (PostgreSQL server binaries are needed to run it)"
+            note = f"skipped: {skip}"
             print(f"\n## {title}\n\n{note}", flush=True)
             sections.append((title, note, 0, 0.0))
             continue
