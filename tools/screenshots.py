@@ -752,6 +752,25 @@ def practitioners_page(scene: Scene) -> QWidget:
     return scene.window
 
 
+def practitioners_changed_elsewhere(scene: Scene) -> QWidget:
+    """The owner edits a practitioner that another owner changed meanwhile on another workstation: the banner says
+    who and when, the typing stays until Reload."""
+    from datetime import UTC, datetime
+
+    from clinic_log.services.common.change_feed import Change
+    from clinic_log.ui.common import operations
+    from clinic_log.ui.people.practitioners_page import PractitionersPage
+
+    page = scene.window.pages.show_page("practitioners")
+    assert isinstance(page, PractitionersPage)
+    shown = page.selected()
+    assert shown is not None
+    page.full_name_edit.setText(shown.full_name + " RGN")
+    operations.changes.announce_elsewhere((Change(0, "updated", "practitioner", str(shown.id), "owner2",
+                                                  datetime.now(UTC)),))  # as the change feed brings it
+    return scene.window
+
+
 def devices_page(scene: Scene) -> QWidget:
     """The owner's Devices and lots tab: a retired pen among the devices, registered lots counted down by sessions
     beside the older lots whose quantity was never recorded."""
@@ -1003,6 +1022,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("login", login),
     ("first_start_wizard", first_start_wizard),
     ("practitioners_page", practitioners_page),
+    ("practitioners_changed_elsewhere", practitioners_changed_elsewhere),
     ("devices", devices_page),
     ("users_page", users_page),
     ("amendment_history", amendment_history),
