@@ -61,6 +61,8 @@ def record_consent(db: Database, actor: Actor, client_id: int, signer_name: str,
     authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
     if not signer_name.strip():
         raise InvalidValue("signer name", signer_name, "the name of the person signing")
+    if signed_on > date.today():  # a consent dated ahead would count as valid for longer than it is
+        raise InvalidValue("signed on", signed_on.isoformat(), "today or earlier: the day it was signed")
     if signature_png is not None and not signature_png.startswith(PNG_MAGIC):
         raise InvalidValue("signature", f"{len(signature_png)} bytes", "a PNG image of the drawn signature")
 
