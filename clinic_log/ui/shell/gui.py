@@ -37,7 +37,12 @@ from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.fonts import add_fallback_fonts
 from clinic_log.ui.common.operations import database_worker, runner_of
 from clinic_log.ui.common.user_session import UserSession
-from clinic_log.ui.shell.demo_mode import SET_UP_CLINIC, demo_database_path, open_demo_clinic, show_demo_banner
+from clinic_log.ui.shell.demo_mode import (
+    SET_UP_CLINIC,
+    demo_database_path,
+    open_demo_clinic_showing_progress,
+    show_demo_banner,
+)
 from clinic_log.ui.shell.main_window import APP_NAME, MainWindow
 
 log = logging.getLogger(__name__)
@@ -83,7 +88,7 @@ def _run_window(app: QApplication, db_location: str) -> int:
             if owner == EXPLORE:  # a demo clinic in a file of its own; the clinic's database stays empty
                 db.dispose()
                 try:
-                    db, owner = open_demo_clinic(db_location)
+                    db, owner = open_demo_clinic_showing_progress(db_location)
                 except (DomainError, OSError) as exc:
                     show_open_error(str(demo_database_path()), exc)
                     return EXIT_CANNOT_OPEN
