@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -92,6 +92,26 @@ class PhotoStrip(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setFixedHeight(GRID.height() + self.horizontalScrollBar().sizeHint().height() + 6)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            event.accept()  # the photo is opened; the dialog around the strip must not take Enter as its default
+
+
+def view_row(strip: PhotoStrip) -> QWidget:
+    """The strip with its view's name on the left (hidden until the view has photos)."""
+    caption = QLabel(strip.photo_view.label)
+    caption.setMinimumWidth(caption.fontMetrics().horizontalAdvance("Right 45°__"))
+    caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    caption.setBuddy(strip)
+    row = QWidget()
+    row_layout = QHBoxLayout(row)
+    row_layout.setContentsMargins(0, 0, 0, 0)
+    row_layout.addWidget(caption)
+    row_layout.addWidget(strip, 1)
+    row.setVisible(False)
+    return row
+
 
 class PhotosBox(QGroupBox):
     """Emits `sign_consent_requested(purpose)` when the user asks to sign a photo consent (the page opens the
@@ -154,16 +174,7 @@ class PhotosBox(QGroupBox):
             strip.setModel(model)
             strip.customContextMenuRequested.connect(lambda at, s=strip: self._menu(s, at))
             strip.doubleClicked.connect(lambda index, v=view: self._compare_from(v, index))
-            caption = QLabel(view.label)
-            caption.setMinimumWidth(self.fontMetrics().horizontalAdvance("Right 45°__"))
-            caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            caption.setBuddy(strip)
-            row = QWidget()
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            row_layout.addWidget(caption)
-            row_layout.addWidget(strip, 1)
-            row.setVisible(False)
+            row = view_row(strip)
             layout.addWidget(row)
             self.strips[view], self.models[view], self._rows[view] = strip, model, row
         on_records_changed(self, {PHOTOS, CLIENTS}, self.reload)
