@@ -32,6 +32,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.enums import PhotoView
 from clinic_log.reports.sheet_data import ComparisonSide, PhotoComparison
 from clinic_log.services.photos.comparison import comparison, file_name, save_comparison_pdf, save_comparison_png
+from clinic_log.services.photos.photo_page import ClientPhotos
 from clinic_log.services.photos.photos import ComparisonPair, PhotoInfo, comparison_pair
 from clinic_log.ui.common.operations import AUDIT, DatabaseOp, QueryOp
 from clinic_log.ui.common.user_session import UserSession
@@ -392,3 +393,15 @@ class CompareDialog(QDialog):
         self.saved_label.clear()
         DatabaseOp(self._db, self, name, work, lambda _none: self.saved_label.setText(f"Saved {out}"),
                    kinds={AUDIT}, failure=lambda exc: self.problem_label.setText(str(exc))).run_in_background()
+
+
+def open_comparison(db: Database, user: UserSession, client_name: str, found: ClientPhotos, photo: PhotoInfo,
+                    parent: QWidget) -> CompareDialog:
+    """Open one photo from a list of the client's photos (the session view, the timeline): the comparison of its
+    view with it on the after side and the first of the course before it (alone, it shows on both sides)."""
+    standing = [p for p in found.photos if not p.voided]
+    dialog = CompareDialog(db, user, found.client_ref, client_name, standing, found.session_numbers, photo.view,
+                           after=photo, parent=parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

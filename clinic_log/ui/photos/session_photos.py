@@ -95,15 +95,8 @@ class SessionPhotosBox(QGroupBox):
             self.open_compare(photo)
 
     def open_compare(self, photo: PhotoInfo) -> QWidget | None:
-        """The comparison of the photo's view: the first of the course before, this photo after (alone, it is
-        shown large on both sides)."""
         if self.shown is None:
             return None
-        from clinic_log.ui.photos.compare_dialog import CompareDialog
+        from clinic_log.ui.photos.compare_dialog import open_comparison
 
-        standing = [p for p in self.shown.photos if not p.voided]
-        dialog = CompareDialog(self._db, self._user, self._client_ref, self._client_name, standing,
-                               self.shown.session_numbers, photo.view, after=photo, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return open_comparison(self._db, self._user, self._client_name, self.shown, photo, self)
