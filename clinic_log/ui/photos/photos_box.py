@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import ConsentPurpose, PhotoView, UserRole
 from clinic_log.domain.permissions import ALLOWED, Permission
-from clinic_log.services.clients.consents import EXPIRED, VALID, ConsentStatus
+from clinic_log.services.clients.consents import EXPIRED, OUTDATED, VALID, ConsentStatus
 from clinic_log.services.photos.photo_page import ClientPhotos, client_photos
 from clinic_log.services.photos.photos import PhotoInfo
 from clinic_log.ui.common.operations import CLIENTS, PHOTOS, QueryOp, on_records_changed
@@ -48,6 +48,9 @@ def consent_words(status: ConsentStatus, what: str) -> str:
         return f"Consent to {what}: valid until {status.expires_on.isoformat()}"
     if status.state == EXPIRED and status.expires_on is not None:
         return f"Consent to {what}: expired on {status.expires_on.isoformat()}"
+    if status.state == OUTDATED:
+        return (f"Consent to {what}: signed on wording version {status.text_version}; the clinic's is now version "
+                f"{status.current_version}, to be signed again")
     return f"No consent to {what}"
 
 
@@ -276,6 +279,7 @@ class PhotosBox(QGroupBox):
 
         dialog = AddPhotosDialog(self._db, self._user, self._client[0], self._client[1], list(paths), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.consent_requested.connect(self.sign_consent_requested)  # the page opens the consent dialog
         dialog.open()
         return dialog
 
