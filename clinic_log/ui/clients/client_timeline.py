@@ -155,6 +155,7 @@ class ClientTimelineDialog(QDialog):
             return
         from PySide6.QtCharts import QScatterSeries, QValueAxis
 
+        chart.setTitle(f"{chart.title()}; photos marked along the foot")
         foot = QValueAxis()
         foot.setRange(0, 1)
         foot.setVisible(False)

@@ -58,9 +58,9 @@ class SessionPhotosBox(QGroupBox):
         self.reload()
 
     def _caption(self, photo: PhotoInfo, _number: int | None) -> str:
-        area = self._areas.get(photo.area_code, photo.area_code) if photo.area_code else "no area"
-        text = f"{area}\n{photo.taken_at.astimezone():%H:%M}"
-        return f"{text} · voided" if photo.voided else text
+        """`Cheeks` over `09:32` (the time taken; the day is the session's), or the time alone without an area."""
+        time = f"{photo.taken_at.astimezone():%H:%M}" + (" · voided" if photo.voided else "")
+        return f"{self._areas.get(photo.area_code, photo.area_code)}\n{time}" if photo.area_code else time
 
     def reload(self) -> None:
         actor = self._user.actor

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -235,7 +235,14 @@ class SessionDetailDialog(QDialog):
         """Show `section` below the record, kept across reloads: the window adds what this package does not
         know, such as the session's photos."""
         self._content.insertWidget(self._content.count() - 1, section)  # above the closing stretch
+        section.installEventFilter(self)  # it may fill in later (read in the background): the dialog grows then
         self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and isinstance(watched, QWidget) \
+                and watched.parentWidget() is self.body_scroll.widget():
+            QTimer.singleShot(0, self, lambda: self._fit(grow_only=True))
+        return super().eventFilter(watched, event)
 
     # --- actions ---------------------------------------------------------------------------------
 
@@ -547,8 +554,9 @@ class SessionDetailDialog(QDialog):
             return field
         return f"{_words(a.table_name).rstrip('s')} {a.row_id}: {field}"
 
-    def _fit(self) -> None:
-        """Open large enough to show everything without scrolling, within the screen."""
+    def _fit(self, grow_only: bool = False) -> None:
+        """Open large enough to show everything without scrolling, within the screen (`grow_only`: never smaller
+        than now, as when a section below the record has filled in)."""
         content = self.body_scroll.widget()
         if content is None:
             return
@@ -559,4 +567,6 @@ class SessionDetailDialog(QDialog):
         if screen is not None:
             width = min(width, int(screen.width() * 0.9))
             height = min(height, int(screen.height() * 0.9))
+        if grow_only:
+            width, height = max(width, self.width()), max(height, self.height())
         self.resize(width, height)

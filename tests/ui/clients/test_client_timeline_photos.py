@@ -82,6 +82,7 @@ def test_each_standing_photo_is_a_mark_on_its_day_named_by_view_in_the_legend(
     names = [marker.label() for marker in legend.markers() if marker.isVisible()]
     assert "Front photo" in names and "Left 45° photo" in names
     assert "Cheeks" in names  # the depth lines are still there
+    assert dialog.chart_view.chart().title() == "Needle depth per area (mm); photos marked along the foot"
 
 
 def test_pointing_at_a_mark_tells_the_view_area_and_time(

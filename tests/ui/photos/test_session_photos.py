@@ -130,3 +130,18 @@ def test_the_photos_stay_in_the_view_after_it_signs_the_draft(
     assert dialog.value_text("Status").startswith("Signed")
     assert dialog.findChild(SessionPhotosBox) is box and box.isVisible()
     assert shown_ids(box) == {PhotoView.FRONT: [photo]}
+
+
+def test_the_view_grows_to_show_the_photos_once_they_are_read(
+        qtbot: QtBot, user: UserSession, db: Database, db_path: Path, treated: tuple[int, list[int]]) -> None:
+    session_id, _ours = treated
+    window = make_window(qtbot, db, user, db_path)
+    with opens(qtbot, SessionDetailDialog, window) as opened:
+        window.open_session(session_id)
+    dialog = opened.widget
+    before = dialog.height()
+    box = dialog.findChild(SessionPhotosBox)
+    assert box is not None and box.shown is None  # still reading: the dialog opened without the strips
+    qtbot.waitUntil(lambda: dialog.height() > before)
+    room = dialog.screen().availableGeometry().height() * 0.9
+    assert dialog.height() >= min(room - 1, before + box.strips[PhotoView.FRONT].height())
