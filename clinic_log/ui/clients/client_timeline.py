@@ -147,7 +147,6 @@ class ClientTimelineDialog(QDialog):
         view.setAccessibleName("Depth chart")
         return view
 
-
     def _photo_marks(self, chart: Any, x: Any) -> None:
         """A scatter series per view photographed, on a hidden axis of its own: the marks stand at the chart's foot
         whatever the depths, and the legend names each view's marker ("Front photo")."""
