@@ -2,7 +2,9 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_dashboard.py [--quick]
+    python benchmarks/bench_dashboard.py [--quick] [--photos N]
+
+With --photos N it measures on a copy of the database with N photos in it (_photo_data.py; make bench: 200,000).
 
 * dashboard aggregates: each `services.dashboard` function (sessions per month, complication rates per
   practitioner, device and area) against the fastest hand-written sqlite3 queries giving the same numbers,
@@ -36,6 +38,7 @@ from _common import (
     run_measured,
     verdict,
 )
+from _photo_data import ensure_photos_db
 from bench_history import best_ms
 
 from clinic_log.domain.actor import Actor
@@ -231,9 +234,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help=f"{QUICK_SESSIONS:,} sessions instead of {FULL_SESSIONS:,}")
+    parser.add_argument("--photos", type=int, default=0, metavar="N",
+                        help="measure on a copy of the database with N photos in it")
     args = parser.parse_args()
     sessions, runs = (QUICK_SESSIONS, 3) if args.quick else (FULL_SESSIONS, 7)
     path = ensure_sessions_db(sessions)
+    if args.photos:
+        path = ensure_photos_db(path, args.photos)
+        print(f"\nWith {args.photos:,} photos in the database ({path.name}, {path.stat().st_size / 1e6:,.0f} MB).")
     aggregates(path, runs)
     recall(path, runs)
     memory(path, 2 if args.quick else 3)

@@ -2,11 +2,12 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_history.py [--quick] [--plans]
+    python benchmarks/bench_history.py [--quick] [--plans] [--photos N]
 
 Uses the demo database with 1,000,000 sessions (100,000 with --quick), generated once through the CLI
-and kept in benchmarks/.data. For each filter (none, a practitioner, an area within one month, a
-common and a rare complication):
+and kept in benchmarks/.data; with --photos N, a copy of it with N photos added (_photo_data.py; make bench
+runs it with 200,000: the history keeps its budgets with the photos present). For each filter (none, a
+practitioner, an area within one month, a common and a rare complication):
 
 * page of ids: the SQL `list_sessions(limit=200)` emits for its ids, captured from the engine and
   re-run on a plain sqlite3 connection, against the fastest of a few hand-written queries returning
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import ensure_sessions_db, print_table, ratio, raw_connect, verdict
+from _photo_data import ensure_photos_db
 from sqlalchemy import event
 
 from clinic_log.db.engine import Database
@@ -357,9 +359,15 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SESSIONS:,} sessions instead of "
                         f"{FULL_SESSIONS:,}")
     parser.add_argument("--plans", action="store_true", help="print EXPLAIN QUERY PLAN for the id queries")
+    parser.add_argument("--photos", type=int, default=0, metavar="N",
+                        help="measure on a copy of the database with N photos in it")
     args = parser.parse_args()
     sessions, runs = (QUICK_SESSIONS, 5) if args.quick else (FULL_SESSIONS, 11)
     path: Path = ensure_sessions_db(sessions)
+    if args.photos:
+        path = ensure_photos_db(path, args.photos)
+        print(f"\nWith {args.photos:,} photos in the database ({path.name}, "
+              f"{path.stat().st_size / 1e6:,.0f} MB).")
     db = prepare_database(str(path))
     con = raw_connect(path)
     _app = _qt_app()  # the model needs a QApplication; kept alive for the run

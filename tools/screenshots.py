@@ -714,6 +714,69 @@ def photo_comparison_pdf(scene: Scene) -> QWidget:
     return label
 
 
+def _treated_photo_client(scene: Scene) -> tuple[int, list[int]]:
+    """The client with the most signed sessions, photographed at four of them (front and a close-up of the
+    session's first area, taken as each started; the close-up of the third voided); (client id, those sessions'
+    ids, oldest first)."""
+    from sqlalchemy import func, select
+
+    from clinic_log.db.models import Client, TreatmentSession
+    from clinic_log.services.photos.photos import void_photo
+
+    with scene.db.reading() as session:
+        client_id, ref = session.execute(
+            select(Client.id, Client.client_ref).join(TreatmentSession, TreatmentSession.client_id == Client.id)
+            .where(TreatmentSession.status == "signed", TreatmentSession.voided_at.is_(None))
+            .group_by(Client.id).order_by(func.count().desc(), Client.id).limit(1)).one()
+    today = datetime.now().astimezone().date()
+    signed = [row for row in list_sessions(scene.db, SessionFilter(client_id=client_id, status="signed"), limit=500)
+              if row.started_at.astimezone().date() < today]
+    chosen = sorted(signed, key=lambda row: row.started_at)[-4:]
+    if list_photos(scene.db, ACTOR, ref):
+        return client_id, [row.id for row in chosen]
+    record_consent(scene.db, ACTOR, client_id, "Client", today - timedelta(days=30),
+                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    with tempfile.TemporaryDirectory() as folder:
+        for visit, row in enumerate(chosen):
+            area = get_session(scene.db, row.id).areas[0].area_code
+            for view, offset in (("front", 2), ("closeup", 4)):
+                path = Path(folder) / f"{view}-{visit}.jpg"
+                _drawn_face(view, visit).save(path, "JPEG", quality=88)
+                added = add_photos(scene.db, ACTOR, ref, [path], session_id=row.id, view=view,
+                                   area=area if view == "closeup" else None,
+                                   taken=row.started_at + timedelta(minutes=offset))
+                if view == "closeup" and visit == 2 and added.stored and added.stored[0].photo_id is not None:
+                    void_photo(scene.db, ACTOR, added.stored[0].photo_id, "the wrong cheek", version=1)
+    return client_id, [row.id for row in chosen]
+
+
+def session_photos(scene: Scene) -> QWidget:
+    """A signed session's view with the photos taken in it: front and a close-up of the treated area."""
+    from clinic_log.ui.photos.session_photos import SessionPhotosBox
+
+    _client_id, sessions = _treated_photo_client(scene)
+    dialog = scene.window.open_session(sessions[-1])
+    if dialog is None:
+        raise RuntimeError(f"session {sessions[-1]} could not be opened")
+    box = dialog.findChild(SessionPhotosBox)
+    assert box is not None
+    wait_until(scene.app, lambda: box.shown is not None, "the session's photos")
+    settle(scene.app)
+    dialog.body_scroll.ensureWidgetVisible(box)  # below the record: scrolled to, so its thumbnails are painted
+    wait_until(scene.app, lambda: all(len(m.loaded_ids) == m.rowCount() for m in box.models.values()),
+               "the thumbnails")
+    return dialog
+
+
+def timeline_photos(scene: Scene) -> QWidget:
+    """The timeline of that client: a mark for each photo on its day, one shape per view, named in the legend."""
+    client_id, _sessions = _treated_photo_client(scene)
+    dialog = scene.window.open_client_timeline(client_id=client_id)
+    if dialog is None:
+        raise RuntimeError("the client timeline could not be opened")
+    return dialog
+
+
 def login(scene: Scene) -> QWidget:
     """The login at start, after five wrong passwords: it says until when the account is locked."""
     from clinic_log.services.clinic.clinic_settings import read_clinic_name
@@ -1048,6 +1111,8 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("photo_compare", photo_compare),
     ("photo_compare_wipe", photo_compare_wipe),
     ("photo_comparison_pdf", photo_comparison_pdf),
+    ("session_photos", session_photos),
+    ("timeline_photos", timeline_photos),
     ("consent_history", consent_history),  # last: the client signs a new consent here
 ]
 

@@ -397,10 +397,13 @@ class MainWindow(QMainWindow):
         from clinic_log.services.clients.client_record import audit_viewed
 
         audit_viewed(self._db, self._user.actor, detail.client_id, f"session {session_id}")
+        from clinic_log.ui.photos.session_photos import SessionPhotosBox
         from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 
         dialog = SessionDetailDialog(detail, self, db=self._db, user=self._user)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.add_section(SessionPhotosBox(self._db, self._user, detail.client_ref, detail.client_name, detail.id,
+                                            {a.area_code: a.label for a in detail.areas}))
         dialog.aftercare_requested.connect(lambda: self.open_aftercare(dialog.detail, parent=dialog))
         dialog.edit_requested.connect(self.session_launcher.edit_draft)
         dialog.changed.connect(lambda _id: changes.announce({SESSIONS}))
