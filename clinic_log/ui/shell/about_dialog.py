@@ -36,7 +36,6 @@ class AboutDialog(QDialog):
         title.setFont(font)
         title.setAccessibleName("Application")
         blurb = QLabel("A treatment logbook for clinics that perform microneedling.")
-        blurb.setWordWrap(True)
 
         self.version_label = self._value(version(), "Version")
         self.database_label = self._value(database_location(location), "Database")
@@ -57,6 +56,7 @@ class AboutDialog(QDialog):
         text.addWidget(blurb)
         text.addSpacing(8)
         text.addLayout(facts)
+        text.addStretch(1)  # extra height goes below the facts, not between the lines
         top = QHBoxLayout()
         top.addWidget(self.icon_label)
         top.addSpacing(12)
@@ -69,7 +69,6 @@ class AboutDialog(QDialog):
     @staticmethod
     def _value(text: str, name: str) -> QLabel:
         label = QLabel(text)
-        label.setAccessibleName(name)
-        label.setWordWrap(True)
+        label.setAccessibleName(name)  # one line each, never wrapped: a path broken mid-word reads as two
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
