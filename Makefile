@@ -62,14 +62,14 @@ screenshots: $(STAMP)
 	$(PY) -m tools.screenshots
 	$(PY) -m tools.aftercare_samples  # sample aftercare sheets (needs pdftoppm: apt-get install poppler-utils)
 
-# What a clinic installs: the one-folder app dist/clinic-log/ (PyInstaller, resources/packaging/clinic-log.spec) and
-# the wheel and sdist in dist/. The wheel is built from the sdist in a clean temporary folder (python -m build), so
-# nothing left in build/ by an earlier run can slip into it.
+# What a clinic installs: the one-folder app dist/clinic-log/ (PyInstaller, resources/packaging/clinic-log.spec, with
+# install-desktop.sh beside the executable) and the wheel and sdist in dist/. The wheel is built from the sdist in a
+# clean temporary folder (python -m build), so nothing left in build/ by an earlier run can slip into it.
 dist: $(STAMP)
 	rm -rf dist/clinic-log dist/clinic_log-*
 	$(PY) -m build --outdir dist .
-	$(PY) -m PyInstaller --noconfirm --log-level ERROR --distpath dist --workpath build/pyinstaller \
-		resources/packaging/clinic-log.spec
+	$(PY) resources/packaging/build_app.py
+	install -m 755 resources/packaging/install-desktop.sh dist/clinic-log/
 	@du -sm dist/clinic-log
 
 # Smoke test of both (run by .ci/run after make test): see tests/dist_check.py.
@@ -77,12 +77,7 @@ dist-check: dist
 	$(PY) tests/dist_check.py
 
 install-desktop:
-	mkdir -p "$(XDG_DATA_HOME)/applications" "$(XDG_DATA_HOME)/icons/hicolor/scalable/apps"
-	install -m 644 resources/icons/clinic-log.svg "$(XDG_DATA_HOME)/icons/hicolor/scalable/apps/clinic-log.svg"
-	sed "s|@EXEC@|$(CURDIR)/$(VENV)/bin/clinic-log|g" resources/clinic-log.desktop.in \
-		> "$(XDG_DATA_HOME)/applications/clinic-log.desktop"
-	chmod 644 "$(XDG_DATA_HOME)/applications/clinic-log.desktop"
-	-command -v update-desktop-database >/dev/null && update-desktop-database -q "$(XDG_DATA_HOME)/applications"
+	XDG_DATA_HOME="$(XDG_DATA_HOME)" sh resources/packaging/install-desktop.sh "$(CURDIR)/$(VENV)/bin/clinic-log" resources
 
 clean:
 	rm -rf $(VENV) mutants .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info benchmarks/.data

@@ -1,10 +1,11 @@
 """`make dist-check`: smoke test of what a clinic installs, after `make dist` (not in pytest: it takes minutes).
 
 The one-folder app (dist/clinic-log), from a fresh data folder in a temporary directory: --version, init, demo,
-check, an aftercare sheet (a PDF pypdf reads), a FHIR export (a JSON Bundle), and the GUI offscreen up to its first
-rows (CLINIC_LOG_EXIT_AFTER_SHOWN, as the start-up benchmark uses). Then the wheel (dist/*.whl) in a fresh virtual
-environment: init, demo, check and an aftercare sheet, run from a folder outside the source tree, with the resources
-found inside the installed package. One line per step; the first failure ends the run with what went wrong.
+check, an aftercare sheet (a PDF pypdf reads), a FHIR export (a JSON Bundle), the GUI offscreen up to its first
+rows (CLINIC_LOG_EXIT_AFTER_SHOWN, as the start-up benchmark uses), and on Linux its install-desktop.sh. Then the
+wheel (dist/*.whl) in a fresh virtual environment: init, demo, check and an aftercare sheet, run from a folder
+outside the source tree, with the resources found inside the installed package. One line per step; the first
+failure ends the run with what went wrong.
 
     python tests/dist_check.py [--skip-wheel]
 """
@@ -125,6 +126,21 @@ def check_frozen(work: Path) -> None:
     check_fhir(runner, work / "sessions.fhir.json")
     seconds = check_gui(runner)
     report("app", "start-up to first rows", f"{seconds:.2f} s")
+    if sys.platform.startswith("linux"):
+        check_desktop_entry(runner, work / "xdg")
+
+
+def check_desktop_entry(runner: Runner, xdg: Path) -> None:
+    """dist/clinic-log/install-desktop.sh: a launcher that starts this folder's executable, and the icon."""
+    script = FROZEN.parent / "install-desktop.sh"
+    runner.run("install-desktop.sh (launcher and icon)", [str(script)], env={"XDG_DATA_HOME": str(xdg)},
+               executable=Path("/bin/sh"))
+    launcher = xdg / "applications" / "clinic-log.desktop"
+    lines = launcher.read_text(encoding="utf-8").splitlines() if launcher.is_file() else []
+    if f"Exec={FROZEN}" not in lines:
+        raise CheckFailed(f"app install-desktop.sh: {launcher} does not start {FROZEN}: {lines}")
+    if not (xdg / "icons" / "hicolor" / "scalable" / "apps" / "clinic-log.svg").is_file():
+        raise CheckFailed("app install-desktop.sh: the icon was not installed")
 
 
 def the_wheel() -> Path:
