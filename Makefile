@@ -80,5 +80,5 @@ install-desktop:
 	XDG_DATA_HOME="$(XDG_DATA_HOME)" sh resources/packaging/install-desktop.sh "$(CURDIR)/$(VENV)/bin/clinic-log" resources
 
 clean:
-	rm -rf $(VENV) mutants .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info benchmarks/.data
+	rm -rf $(VENV) build dist mutants .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info benchmarks/.data
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
