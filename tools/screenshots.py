@@ -26,8 +26,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 from PIL import Image, ImageDraw, ImageFilter
 from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from clinic_log import paths
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import ConsentPurpose, UserRole
@@ -51,6 +52,7 @@ from clinic_log.services.sessions.session_queries import get_session, list_sessi
 from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.common import form_autosave
 from clinic_log.ui.common.fonts import add_fallback_fonts
+from clinic_log.ui.common.icons import app_icon
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.camera_source import CameraSource
 from clinic_log.ui.photos.capture_dialog import CaptureDialog
@@ -140,6 +142,44 @@ def has_dark_pixels(widget: QWidget) -> bool:
 def main_window(scene: Scene) -> QWidget:
     wait_until(scene.app, lambda: counted(scene.window.page), "the session count")
     return scene.window
+
+
+def about_box(scene: Scene) -> QWidget:
+    """Help → About Clinic Log… over the main window (the shot is the window with the box on it, centred as a
+    window manager would put it): the icon, the version, the database and the data folder."""
+    wait_until(scene.app, lambda: counted(scene.window.page), "the session count")
+    before = os.environ.get(paths.DATA_DIR_ENV)
+    os.environ[paths.DATA_DIR_ENV] = str(Path(scene.location).parent)  # the shots' folder, not this user's own
+    try:
+        dialog = scene.window.open_about()
+    finally:
+        if before is None:
+            os.environ.pop(paths.DATA_DIR_ENV)
+        else:
+            os.environ[paths.DATA_DIR_ENV] = before
+    settle(scene.app)
+    return _over_window(scene, dialog)
+
+
+def _over_window(scene: Scene, dialog: QWidget) -> QWidget:
+    """The main window with `dialog` painted on it, centred, with a frame (offscreen windows have none); the dialog
+    is closed, the picture returned as a label."""
+    shot = scene.window.grab()
+    box = dialog.grab()
+    dialog.close()
+    window_size, box_size = shot.deviceIndependentSize().toSize(), box.deviceIndependentSize().toSize()  # at 200 %
+    painter = QPainter(shot)
+    x, y = (window_size.width() - box_size.width()) // 2, (window_size.height() - box_size.height()) // 3
+    painter.fillRect(x + 5, y + 5, box_size.width() + 2, box_size.height() + 2, QColor(0, 0, 0, 60))  # a shadow
+    painter.setPen(QPen(QColor("#5f6b75"), 1))
+    painter.drawRect(x - 1, y - 1, box_size.width() + 1, box_size.height() + 1)
+    painter.drawPixmap(x, y, box)
+    painter.end()
+    label = QLabel()
+    label.setPixmap(shot)
+    label.resize(window_size)
+    label.show()
+    return label
 
 
 def main_window_today(scene: Scene) -> QWidget:
@@ -1065,6 +1105,7 @@ def export_dialog(scene: Scene) -> QWidget:
 
 SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("main_window", main_window),
+    ("about_box", about_box),
     ("main_window_today", main_window_today),
     ("session_detail", session_detail),
     ("aftercare_preview", aftercare_preview),
@@ -1143,6 +1184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             use_screen_of_size(Path(tmp))
             app = QApplication(sys.argv[:1])
         app.setApplicationName("Clinic Log")
+        app.setWindowIcon(app_icon())
         add_fallback_fonts()
         form_autosave.ask_to_discard = lambda parent: True  # shots close dialogs they typed in: no question
         db, location = build_database(Path(tmp))

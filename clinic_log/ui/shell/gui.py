@@ -35,6 +35,7 @@ from clinic_log.services.sessions.startup_queries import FirstScreen, load_servi
 from clinic_log.ui.backup.startup_checks import start_background_checks
 from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.fonts import add_fallback_fonts
+from clinic_log.ui.common.icons import app_icon
 from clinic_log.ui.common.operations import database_worker, runner_of
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.shell.demo_mode import (
@@ -62,6 +63,7 @@ def run_gui(db_location: str) -> int:
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
+    app.setWindowIcon(app_icon())  # every window's, dialogs included
     add_fallback_fonts()
     while True:
         app.setApplicationDisplayName("")  # a demo left behind says so no more

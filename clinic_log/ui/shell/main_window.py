@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         `first_screen`: what the first screen reads through (plain sqlite3 on an SQLite file until the caller
         says the services are loaded, as ui/shell/gui.py does); a new one when not given."""
         super().__init__(parent)
-        self._db, self._user = db, user
+        self._db, self._user, self._location = db, user, location
         self.first_screen = first_screen or FirstScreen(db)
         self.setWindowTitle(f"{APP_NAME} — {database_name(location)}")
         self.guard = SessionGuard(self, db, user, self.first_screen)  # idle auto-lock and File → Switch user…
@@ -230,6 +230,20 @@ class MainWindow(QMainWindow):
         self.reference_load_action.triggered.connect(self._load_reference)
         reference_menu.addAction(self.reference_load_action)
         self._settings_menu = settings_menu
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction("&About Clinic Log…", self)
+        self.about_action.setToolTip("The version, the database and the data folder this window uses")
+        self.about_action.triggered.connect(self.open_about)
+        help_menu.addAction(self.about_action)
+
+    def open_about(self) -> QWidget:
+        from clinic_log.ui.shell.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self._location, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _export_reference(self) -> None:
         from clinic_log.ui.clinic.reference_data_actions import ask_and_export
