@@ -48,6 +48,7 @@ from clinic_log.services.clients.pretreatment import (
 from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.printing import ask_and_print, printer_for, printer_name
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.widgets import shortcut_button
 
 PREPARING = "Preparing the sheet…"
 
@@ -63,10 +64,6 @@ class SessionSummary(Protocol):
     def client_ref(self) -> str: ...
     @property
     def started_at(self) -> datetime: ...
-
-
-def shortcut_text(keys: QKeySequence) -> str:
-    return keys.toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def default_file_name(client_ref: str, started_at: datetime) -> str:
@@ -148,10 +145,7 @@ class SheetPreviewDialog(QDialog):
         self._runner.run(what, render, self._on_rendered, self._on_failed)
 
     def _button(self, text: str, keys: QKeySequence, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(text)
-        button.setShortcut(keys)
-        button.setToolTip(f"{tip} ({shortcut_text(keys)})")
+        button = shortcut_button(text, keys, tip)
         button.setEnabled(False)  # until the sheet is shown
         return button
 

@@ -44,7 +44,7 @@ from clinic_log.services.photos.photo_page import ClientPhotos
 from clinic_log.services.photos.photos import ComparisonPair, PhotoInfo, comparison_pair
 from clinic_log.ui.common.operations import AUDIT, DatabaseOp, QueryOp
 from clinic_log.ui.common.user_session import UserSession
-from clinic_log.ui.common.widgets import problem_label
+from clinic_log.ui.common.widgets import problem_label, shortcut_button
 
 if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument
@@ -255,12 +255,8 @@ class CompareDialog(QDialog):
         self.pdf_button.setAccessibleName("Save PDF for the client…")
         self.pdf_button.setToolTip("A one-page PDF with the clinic's header and both photos, for the client")
         self.pdf_button.clicked.connect(self.save_pdf)
-        print_keys = QKeySequence(QKeySequence.StandardKey.Print)
-        self.print_button = QPushButton("Print…")
-        self.print_button.setAccessibleName("Print…")
-        self.print_button.setShortcut(print_keys)
-        self.print_button.setToolTip("Print the client's page (the same as the PDF) "
-                                     f"({print_keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.print_button = shortcut_button("Print…", QKeySequence(QKeySequence.StandardKey.Print),
+                                            "Print the client's page (the same as the PDF)")
         self.print_button.clicked.connect(self.print_comparison)
         self.printer: QPrinter | None = None  # made at the first print; keeps the user's choices afterwards
         close = QPushButton("Close")

@@ -38,6 +38,7 @@ from clinic_log.services.sessions import amendments, sessions
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.session_views import AmendmentView, AreaView, ComplicationView, SessionDetail
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.widgets import shortcut_button
 from clinic_log.ui.common.workstation_changes import ChangedElsewhereBanner
 
 NONE = "—"
@@ -127,12 +128,9 @@ class SessionDetailDialog(QDialog):
         buttons.rejected.connect(self.reject)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(close.text().replace("&", ""))
-        keys = QKeySequence(QKeySequence.StandardKey.Print)
-        self.aftercare_button = buttons.addButton("Aftercare…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.aftercare_button.setAccessibleName("Aftercare…")
-        self.aftercare_button.setShortcut(keys)
-        self.aftercare_button.setToolTip("Preview, print or save this session's aftercare sheet "
-                                         f"({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.aftercare_button = shortcut_button("Aftercare…", QKeySequence(QKeySequence.StandardKey.Print),
+                                                "Preview, print or save this session's aftercare sheet")
+        buttons.addButton(self.aftercare_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.aftercare_button.setAutoDefault(False)
         self.aftercare_button.clicked.connect(self.aftercare_requested)
         self.edit_button = self._action_button(buttons, "&Edit draft…", "Edit draft…",

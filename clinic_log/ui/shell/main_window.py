@@ -21,6 +21,7 @@ from clinic_log.services.sessions.session_views import SessionDetail, SessionRow
 from clinic_log.services.sessions.startup_queries import FirstScreen
 from clinic_log.ui.common.operations import SESSIONS, changes
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.widgets import with_keys
 from clinic_log.ui.common.workstation_changes import WorkstationWatch
 from clinic_log.ui.people.idle_lock import SessionGuard
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
@@ -38,10 +39,6 @@ if TYPE_CHECKING:
     from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 
 APP_NAME = "Clinic Log"
-
-
-def shortcut_text(keys: QKeySequence) -> str:
-    return keys.toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class MainWindow(QMainWindow):
@@ -191,14 +188,14 @@ class MainWindow(QMainWindow):
         self.aftercare_action = QAction("&Aftercare…", self)
         self.aftercare_action.setIconText("Aftercare…")  # tool buttons would drop the "…" of the text
         self.aftercare_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
-        self.aftercare_action.setToolTip("Preview, print or save the selected session's aftercare sheet "
-                                         f"({shortcut_text(self.aftercare_action.shortcut())})")
+        self.aftercare_action.setToolTip(with_keys("Preview, print or save the selected session's aftercare sheet",
+                                                   self.aftercare_action.shortcut()))
         self.aftercare_action.triggered.connect(self.open_aftercare_for_selection)
         self.new_session_action = QAction("&New session…", self)
         self.new_session_action.setIconText("New session…")
         self.new_session_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self.new_session_action.setToolTip("Log a treatment: choose the client, then the form opens "
-                                           f"({shortcut_text(self.new_session_action.shortcut())})")
+        self.new_session_action.setToolTip(with_keys("Log a treatment: choose the client, then the form opens",
+                                                     self.new_session_action.shortcut()))
         self.new_session_action.triggered.connect(lambda: self.new_session())
         session_menu = self.menuBar().addMenu("&Session")
         session_menu.addAction(self.new_session_action)
