@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 # Per-user desktop integration on Linux (XDG): the launcher and the icon, pointing at this checkout's .venv.
 XDG_DATA_HOME ?= $(HOME)/.local/share
 
-.PHONY: install-desktop run test test-pg pytest-pg-if-available lint typecheck contracts pytest bench screenshots mutation clean
+.PHONY: dist dist-check install-desktop run test test-pg pytest-pg-if-available lint typecheck contracts pytest bench screenshots mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" --config-settings editable_mode=compat
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,dist]" --config-settings editable_mode=compat
 	$(PY) -m compileall -q clinic_log  # bytecode even where PYTHONDONTWRITEBYTECODE is set: faster starts
 	touch $(STAMP)
 
@@ -64,14 +64,23 @@ screenshots: $(STAMP)
 	$(PY) -m tools.screenshots
 	$(PY) -m tools.aftercare_samples  # sample aftercare sheets (needs pdftoppm: apt-get install poppler-utils)
 
+# What a clinic installs: the one-folder app dist/clinic-log/ (PyInstaller, resources/packaging/clinic-log.spec, with
+# install-desktop.sh beside the executable) and the wheel and sdist in dist/. The wheel is built from the sdist in a
+# clean temporary folder (python -m build), so nothing left in build/ by an earlier run can slip into it.
+dist: $(STAMP)
+	rm -rf dist/clinic-log dist/clinic_log-*
+	$(PY) -m build --outdir dist .
+	$(PY) resources/packaging/build_app.py
+	install -m 755 resources/packaging/install-desktop.sh dist/clinic-log/
+	@du -sm dist/clinic-log
+
+# Smoke test of both (run by .ci/run after make test): see tests/dist_check.py.
+dist-check: dist
+	$(PY) tests/dist_check.py
+
 install-desktop:
-	mkdir -p "$(XDG_DATA_HOME)/applications" "$(XDG_DATA_HOME)/icons/hicolor/scalable/apps"
-	install -m 644 resources/icons/clinic-log.svg "$(XDG_DATA_HOME)/icons/hicolor/scalable/apps/clinic-log.svg"
-	sed "s|@EXEC@|$(CURDIR)/$(VENV)/bin/clinic-log|g" resources/clinic-log.desktop.in \
-		> "$(XDG_DATA_HOME)/applications/clinic-log.desktop"
-	chmod 644 "$(XDG_DATA_HOME)/applications/clinic-log.desktop"
-	-command -v update-desktop-database >/dev/null && update-desktop-database -q "$(XDG_DATA_HOME)/applications"
+	XDG_DATA_HOME="$(XDG_DATA_HOME)" sh resources/packaging/install-desktop.sh "$(CURDIR)/$(VENV)/bin/clinic-log" resources
 
 clean:
-	rm -rf $(VENV) mutants .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info benchmarks/.data
+	rm -rf $(VENV) build dist mutants .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info benchmarks/.data
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _common import ensure_sessions_db, raw_connect, sessions_db_name, sessions_db_version
+from _common import ensure_sessions_db, raw_connect
+from _photo_data import ensure_photos_db
 
 BACKENDS = ("sqlite", "postgres")
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -127,19 +128,24 @@ def pg_server() -> Iterator[str]:
         yield url
 
 
-def pg_copy_of(server_url: str, sqlite_path: Path, version: str) -> str:
-    """The URL of the PostgreSQL copy of a cached SQLite benchmark file (loaded once, kept)."""
+def pg_copy_of(server_url: str, sqlite_path: Path) -> str:
+    """The URL of the PostgreSQL copy of a cached SQLite benchmark file (loaded once, kept while the file's cache key
+    — its .version sidecar — stays the same)."""
     from _postgres import ensure_copy
 
     name = re.sub(r"\W", "_", sqlite_path.name.removesuffix(".sqlite3"))
+    version = sqlite_path.with_name(sqlite_path.name + ".version").read_text(encoding="utf-8")
     return ensure_copy(server_url, sqlite_path, name, version)
 
 
 @contextmanager
-def sessions_target(backend: str, sessions: int) -> Iterator[Target]:
-    """The demo database with `sessions` sessions on `backend`: the cached SQLite file, or its PostgreSQL copy on a
-    server that runs for the `with` block."""
+def sessions_target(backend: str, sessions: int, photos: int = 0) -> Iterator[Target]:
+    """The demo database with `sessions` sessions (and `photos` photos) on `backend`: the cached SQLite file, or its
+    PostgreSQL copy on a server that runs for the `with` block."""
     path = ensure_sessions_db(sessions)
+    if photos:
+        path = ensure_photos_db(path, photos)
+        print(f"\nWith {photos:,} photos in the database ({path.name}, {path.stat().st_size / 1e6:,.0f} MB).")
     if backend == "sqlite":
         raw = raw_sqlite(path)
         try:
@@ -148,9 +154,9 @@ def sessions_target(backend: str, sessions: int) -> Iterator[Target]:
             raw.close()
         return
     with pg_server() as server_url:
-        url = pg_copy_of(server_url, path, sessions_db_version(sessions))
+        url = pg_copy_of(server_url, path)
         raw = raw_postgres(url)
         try:
-            yield Target("postgres", url, raw, f"PostgreSQL copy of {sessions_db_name(sessions)}", server_url)
+            yield Target("postgres", url, raw, f"PostgreSQL copy of {path.name}", server_url)
         finally:
             raw.close()

@@ -2,9 +2,10 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_dashboard.py [--quick] [--backend {sqlite,postgres}]
+    python benchmarks/bench_dashboard.py [--quick] [--photos N] [--backend {sqlite,postgres}]
 
-With --backend postgres, every figure runs on the demo database's PostgreSQL copy (benchmarks/_postgres.py) against
+With --photos N it measures on a copy of the database with N photos in it (_photo_data.py; make bench: 200,000).
+With --backend postgres, every figure runs on the database's PostgreSQL copy (benchmarks/_postgres.py) against
 hand-written psycopg 3 queries, on a server started for the run.
 
 * dashboard aggregates: each `services.dashboard` function (sessions per month, complication rates per
@@ -266,10 +267,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help=f"{QUICK_SESSIONS:,} sessions instead of {FULL_SESSIONS:,}")
+    parser.add_argument("--photos", type=int, default=0, metavar="N",
+                        help="measure on a copy of the database with N photos in it")
     add_backend_argument(parser)
     args = parser.parse_args()
     sessions, runs = (QUICK_SESSIONS, 3) if args.quick else (FULL_SESSIONS, 7)
-    with sessions_target(args.backend, sessions) as target:
+    with sessions_target(args.backend, sessions, args.photos) as target:
         aggregates(target, runs)
         recall(target, runs)
         memory(target, 2 if args.quick else 3)

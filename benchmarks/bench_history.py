@@ -2,12 +2,13 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_history.py [--quick] [--plans] [--backend {sqlite,postgres}]
+    python benchmarks/bench_history.py [--quick] [--plans] [--photos N] [--backend {sqlite,postgres}]
 
 Uses the demo database with 1,000,000 sessions (100,000 with --quick), generated once through the CLI
-and kept in benchmarks/.data; with --backend postgres, its copy in a PostgreSQL server started for the run
-(benchmarks/_postgres.py), against hand-written psycopg 3 baselines. For each filter (none, a practitioner, an
-area within one month, a common and a rare complication):
+and kept in benchmarks/.data; with --photos N, a copy of it with N photos added (_photo_data.py; make bench
+runs it with 200,000: the history keeps its budgets with the photos present); with --backend postgres, its copy
+in a PostgreSQL server started for the run (benchmarks/_postgres.py), against hand-written psycopg 3 baselines.
+For each filter (none, a practitioner, an area within one month, a common and a rare complication):
 
 * page of ids: the SQL `list_sessions(limit=200)` emits for its ids, captured from the engine and
   re-run on a plain sqlite3 (or psycopg) connection, against the fastest of a few hand-written queries returning
@@ -391,10 +392,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SESSIONS:,} sessions instead of "
                         f"{FULL_SESSIONS:,}")
     parser.add_argument("--plans", action="store_true", help="print EXPLAIN QUERY PLAN for the id queries")
+    parser.add_argument("--photos", type=int, default=0, metavar="N",
+                        help="measure on a copy of the database with N photos in it")
     add_backend_argument(parser)
     args = parser.parse_args()
     sessions, runs = (QUICK_SESSIONS, 5) if args.quick else (FULL_SESSIONS, 11)
-    with sessions_target(args.backend, sessions) as target:
+    with sessions_target(args.backend, sessions, args.photos) as target:
         db = prepare_database(target.url)
         con = target.raw
         _app = _qt_app()  # the model needs a QApplication; kept alive for the run

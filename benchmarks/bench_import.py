@@ -132,7 +132,7 @@ class Copies:
         db_path, csv_path = prepared_files(rows)
         if self.server is None:
             return str(db_path), csv_path
-        return pg_copy_of(self.server, db_path, prepared_version(rows)).rsplit("/", 1)[1], csv_path
+        return pg_copy_of(self.server, db_path).rsplit("/", 1)[1], csv_path
 
     def fresh(self, base: str, name: str) -> str:
         """A new copy of `base` called `name`: the URL (or path) the app and the baseline open."""

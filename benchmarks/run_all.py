@@ -37,11 +37,14 @@ BENCHMARKS = ("bench_demo.py", "bench_import.py", "bench_history.py", "bench_das
               "bench_check.py", "bench_backup.py", "bench_photo_import.py", "bench_photo_thumbnails.py")
 ON_POSTGRES = ("bench_history.py", "bench_dashboard.py", "bench_import.py")  # these also run with --backend postgres
 AFTERCARE_QUICK_SHEETS = "40"  # bench_aftercare.py takes a sheet count instead of --quick
+HISTORY_PHOTOS, HISTORY_QUICK_PHOTOS = "200000", "20000"
 
 
 def arguments(script: str, quick: bool) -> list[str]:
     if script == "bench_aftercare.py":
         return [AFTERCARE_QUICK_SHEETS] if quick else []
+    if script in ("bench_history.py", "bench_dashboard.py"):  # they keep their budgets with the photos present
+        return ["--quick", "--photos", HISTORY_QUICK_PHOTOS] if quick else ["--photos", HISTORY_PHOTOS]
     return ["--quick"] if quick else []
 
 

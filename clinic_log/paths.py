@@ -1,5 +1,5 @@
-"""Where Clinic Log keeps its data: the platform's user-data folder unless told otherwise; folders it makes for data
-are owner-only."""
+"""Where Clinic Log keeps its data (the platform's user-data folder unless told otherwise; folders it makes for data
+are owner-only) and where it finds the files it ships (reference data, fonts, icons, the face map)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ DB_ENV = "CLINIC_LOG_DB"
 DATA_DIR_ENV = "CLINIC_LOG_DATA_DIR"
 RESOURCES_ENV = "CLINIC_LOG_RESOURCES"
 OWNER_ONLY_FOLDER = 0o700
+RESOURCES = "resources"
+_PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def data_dir() -> Path:
@@ -32,8 +34,17 @@ def resolve_db(flag: str | None) -> str:
 
 
 def resources_dir() -> Path:
+    """The shipped files: $CLINIC_LOG_RESOURCES when set, else the ones beside the package (see `resources_of`)."""
     override = os.environ.get(RESOURCES_ENV)
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "resources"
+    return Path(override) if override else resources_of(_PACKAGE_DIR)
+
+
+def resources_of(package_dir: Path) -> Path:
+    """The resources of the clinic_log package in `package_dir`: `clinic_log/resources` where an installed wheel or
+    the PyInstaller app put them (pyproject.toml maps the checkout's top-level `resources/` there), else the
+    checkout's own `resources/` beside the package (running from source, the editable install)."""
+    installed = package_dir / RESOURCES
+    return installed if installed.is_dir() else package_dir.parent / RESOURCES
 
 
 def log_dir() -> Path:

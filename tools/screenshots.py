@@ -26,8 +26,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 from PIL import Image, ImageDraw, ImageFilter
 from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from clinic_log import paths
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import ConsentPurpose, UserRole
@@ -51,6 +52,7 @@ from clinic_log.services.sessions.session_queries import get_session, list_sessi
 from clinic_log.ui.clients.clients_page import ClientsPage
 from clinic_log.ui.common import form_autosave
 from clinic_log.ui.common.fonts import add_fallback_fonts
+from clinic_log.ui.common.icons import app_icon
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.camera_source import CameraSource
 from clinic_log.ui.photos.capture_dialog import CaptureDialog
@@ -140,6 +142,44 @@ def has_dark_pixels(widget: QWidget) -> bool:
 def main_window(scene: Scene) -> QWidget:
     wait_until(scene.app, lambda: counted(scene.window.page), "the session count")
     return scene.window
+
+
+def about_box(scene: Scene) -> QWidget:
+    """Help → About Clinic Log… over the main window (the shot is the window with the box on it, centred as a
+    window manager would put it): the icon, the version, the database and the data folder."""
+    wait_until(scene.app, lambda: counted(scene.window.page), "the session count")
+    before = os.environ.get(paths.DATA_DIR_ENV)
+    os.environ[paths.DATA_DIR_ENV] = str(Path(scene.location).parent)  # the shots' folder, not this user's own
+    try:
+        dialog = scene.window.open_about()
+    finally:
+        if before is None:
+            os.environ.pop(paths.DATA_DIR_ENV)
+        else:
+            os.environ[paths.DATA_DIR_ENV] = before
+    settle(scene.app)
+    return _over_window(scene, dialog)
+
+
+def _over_window(scene: Scene, dialog: QWidget) -> QWidget:
+    """The main window with `dialog` painted on it, centred, with a frame (offscreen windows have none); the dialog
+    is closed, the picture returned as a label."""
+    shot = scene.window.grab()
+    box = dialog.grab()
+    dialog.close()
+    window_size, box_size = shot.deviceIndependentSize().toSize(), box.deviceIndependentSize().toSize()  # at 200 %
+    painter = QPainter(shot)
+    x, y = (window_size.width() - box_size.width()) // 2, (window_size.height() - box_size.height()) // 3
+    painter.fillRect(x + 5, y + 5, box_size.width() + 2, box_size.height() + 2, QColor(0, 0, 0, 60))  # a shadow
+    painter.setPen(QPen(QColor("#5f6b75"), 1))
+    painter.drawRect(x - 1, y - 1, box_size.width() + 1, box_size.height() + 1)
+    painter.drawPixmap(x, y, box)
+    painter.end()
+    label = QLabel()
+    label.setPixmap(shot)
+    label.resize(window_size)
+    label.show()
+    return label
 
 
 def main_window_today(scene: Scene) -> QWidget:
@@ -714,6 +754,69 @@ def photo_comparison_pdf(scene: Scene) -> QWidget:
     return label
 
 
+def _treated_photo_client(scene: Scene) -> tuple[int, list[int]]:
+    """The client with the most signed sessions, photographed at four of them (front and a close-up of the
+    session's first area, taken as each started; the close-up of the third voided); (client id, those sessions'
+    ids, oldest first)."""
+    from sqlalchemy import func, select
+
+    from clinic_log.db.models import Client, TreatmentSession
+    from clinic_log.services.photos.photos import void_photo
+
+    with scene.db.reading() as session:
+        client_id, ref = session.execute(
+            select(Client.id, Client.client_ref).join(TreatmentSession, TreatmentSession.client_id == Client.id)
+            .where(TreatmentSession.status == "signed", TreatmentSession.voided_at.is_(None))
+            .group_by(Client.id).order_by(func.count().desc(), Client.id).limit(1)).one()
+    today = datetime.now().astimezone().date()
+    signed = [row for row in list_sessions(scene.db, SessionFilter(client_id=client_id, status="signed"), limit=500)
+              if row.started_at.astimezone().date() < today]
+    chosen = sorted(signed, key=lambda row: row.started_at)[-4:]
+    if list_photos(scene.db, ACTOR, ref):
+        return client_id, [row.id for row in chosen]
+    record_consent(scene.db, ACTOR, client_id, "Client", today - timedelta(days=30),
+                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    with tempfile.TemporaryDirectory() as folder:
+        for visit, row in enumerate(chosen):
+            area = get_session(scene.db, row.id).areas[0].area_code
+            for view, offset in (("front", 2), ("closeup", 4)):
+                path = Path(folder) / f"{view}-{visit}.jpg"
+                _drawn_face(view, visit).save(path, "JPEG", quality=88)
+                added = add_photos(scene.db, ACTOR, ref, [path], session_id=row.id, view=view,
+                                   area=area if view == "closeup" else None,
+                                   taken=row.started_at + timedelta(minutes=offset))
+                if view == "closeup" and visit == 2 and added.stored and added.stored[0].photo_id is not None:
+                    void_photo(scene.db, ACTOR, added.stored[0].photo_id, "the wrong cheek", version=1)
+    return client_id, [row.id for row in chosen]
+
+
+def session_photos(scene: Scene) -> QWidget:
+    """A signed session's view with the photos taken in it: front and a close-up of the treated area."""
+    from clinic_log.ui.photos.session_photos import SessionPhotosBox
+
+    _client_id, sessions = _treated_photo_client(scene)
+    dialog = scene.window.open_session(sessions[-1])
+    if dialog is None:
+        raise RuntimeError(f"session {sessions[-1]} could not be opened")
+    box = dialog.findChild(SessionPhotosBox)
+    assert box is not None
+    wait_until(scene.app, lambda: box.shown is not None, "the session's photos")
+    settle(scene.app)
+    dialog.body_scroll.ensureWidgetVisible(box)  # below the record: scrolled to, so its thumbnails are painted
+    wait_until(scene.app, lambda: all(len(m.loaded_ids) == m.rowCount() for m in box.models.values()),
+               "the thumbnails")
+    return dialog
+
+
+def timeline_photos(scene: Scene) -> QWidget:
+    """The timeline of that client: a mark for each photo on its day, one shape per view, named in the legend."""
+    client_id, _sessions = _treated_photo_client(scene)
+    dialog = scene.window.open_client_timeline(client_id=client_id)
+    if dialog is None:
+        raise RuntimeError("the client timeline could not be opened")
+    return dialog
+
+
 def login(scene: Scene) -> QWidget:
     """The login at start, after five wrong passwords: it says until when the account is locked."""
     from clinic_log.services.clinic.clinic_settings import read_clinic_name
@@ -749,6 +852,25 @@ def practitioners_page(scene: Scene) -> QWidget:
     nurse = next((p for p in page.model.records() if p.needs_supervision), None)
     if nurse is not None:
         page.select_practitioner(nurse.id)
+    return scene.window
+
+
+def practitioners_changed_elsewhere(scene: Scene) -> QWidget:
+    """The owner edits a practitioner that another owner changed meanwhile on another workstation: the banner says
+    who and when, the typing stays until Reload."""
+    from datetime import UTC, datetime
+
+    from clinic_log.services.common.change_feed import Change
+    from clinic_log.ui.common import operations
+    from clinic_log.ui.people.practitioners_page import PractitionersPage
+
+    page = scene.window.pages.show_page("practitioners")
+    assert isinstance(page, PractitionersPage)
+    shown = page.selected()
+    assert shown is not None
+    page.full_name_edit.setText(shown.full_name + " RGN")
+    operations.changes.announce_elsewhere((Change(0, "updated", "practitioner", str(shown.id), "owner2",
+                                                  datetime.now(UTC)),))  # as the change feed brings it
     return scene.window
 
 
@@ -983,6 +1105,7 @@ def export_dialog(scene: Scene) -> QWidget:
 
 SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("main_window", main_window),
+    ("about_box", about_box),
     ("main_window_today", main_window_today),
     ("session_detail", session_detail),
     ("aftercare_preview", aftercare_preview),
@@ -1003,6 +1126,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("login", login),
     ("first_start_wizard", first_start_wizard),
     ("practitioners_page", practitioners_page),
+    ("practitioners_changed_elsewhere", practitioners_changed_elsewhere),
     ("devices", devices_page),
     ("users_page", users_page),
     ("amendment_history", amendment_history),
@@ -1028,6 +1152,8 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("photo_compare", photo_compare),
     ("photo_compare_wipe", photo_compare_wipe),
     ("photo_comparison_pdf", photo_comparison_pdf),
+    ("session_photos", session_photos),
+    ("timeline_photos", timeline_photos),
     ("consent_history", consent_history),  # last: the client signs a new consent here
 ]
 
@@ -1058,6 +1184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             use_screen_of_size(Path(tmp))
             app = QApplication(sys.argv[:1])
         app.setApplicationName("Clinic Log")
+        app.setWindowIcon(app_icon())
         add_fallback_fonts()
         form_autosave.ask_to_discard = lambda parent: True  # shots close dialogs they typed in: no question
         db, location = build_database(Path(tmp))

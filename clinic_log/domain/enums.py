@@ -153,6 +153,13 @@ class ConsentPurpose(StrEnum):
     def label(self) -> str:
         return _PURPOSE_LABELS[self]
 
+    @property
+    def needs_current_wording(self) -> bool:
+        """Whether only a consent signed on the clinic's current wording counts: photos for other uses (marketing,
+        teaching) are covered only for the uses the client read, so new wording needs a new signature. A treatment
+        or clinical-photo consent stays valid until it expires, whatever wording came after it."""
+        return self is ConsentPurpose.PHOTOS_OTHER
+
 
 _PURPOSE_LABELS = {ConsentPurpose.TREATMENT: "treatment consent",
                    ConsentPurpose.PHOTOS_CLINICAL: "consent to clinical-record photos",

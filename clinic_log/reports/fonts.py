@@ -24,13 +24,12 @@ The fonts are registered with reportlab once, lazily, on first use; the parsed T
 stay cached by reportlab for the life of the process, so building many sheets does not
 re-read them.
 
-Fonts live in ``<resources>/fonts``; ``<resources>`` is the repository's ``resources``
-folder unless the environment variable ``CLINIC_LOG_RESOURCES`` names another one.
+Fonts live in ``<resources>/fonts``; ``<resources>`` is the folder `clinic_log.paths.resources_dir` finds (the
+checkout's ``resources``, the installed package's, or the one ``CLINIC_LOG_RESOURCES`` names).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -41,6 +40,8 @@ from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped, unuse
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped, unused-ignore]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped, unused-ignore]
+
+from clinic_log.paths import resources_dir
 
 __all__ = [
     "ARABIC",
@@ -158,14 +159,6 @@ class RegisteredFonts:
 
 _lock = threading.Lock()
 _registered: RegisteredFonts | None = None
-
-
-def resources_dir() -> Path:
-    """The resources folder: ``$CLINIC_LOG_RESOURCES`` if set, else the repository's."""
-    override = os.environ.get("CLINIC_LOG_RESOURCES")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def ensure_registered() -> RegisteredFonts:

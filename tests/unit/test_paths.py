@@ -51,6 +51,20 @@ def test_shipped_resources_are_found_beside_the_package_or_where_told(
     assert paths.resources_dir() == tmp_path / "bundle"
 
 
+def test_an_installed_package_reads_the_resources_inside_it_not_a_resources_folder_beside_it(tmp_path: Path) -> None:
+    package = tmp_path / "site-packages" / "clinic_log"
+    (package / "resources" / "reference").mkdir(parents=True)
+    (tmp_path / "site-packages" / "resources").mkdir()  # some other distribution's folder: never Clinic Log's
+    assert paths.resources_of(package) == package / "resources"
+
+
+def test_a_source_checkout_reads_its_top_level_resources_folder(tmp_path: Path) -> None:
+    package = tmp_path / "checkout" / "clinic_log"
+    package.mkdir(parents=True)
+    (tmp_path / "checkout" / "resources").mkdir()
+    assert paths.resources_of(package) == tmp_path / "checkout" / "resources"
+
+
 @pytest.mark.usefixtures("umask")
 def test_folders_made_for_data_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
     target = tmp_path / "new" / "deeper" / "logs"

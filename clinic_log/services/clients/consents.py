@@ -24,12 +24,14 @@ from clinic_log.settings import CONSENT_VALIDITY, read
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 VALID, EXPIRED, NONE = "valid", "expired", "none"
+OUTDATED = "outdated"  # signed on wording the clinic has since replaced, for a purpose that needs the current one
 
 
 @dataclass(frozen=True)
 class ConsentStatus:
-    """The client's latest consent: `state` is valid, expired or none; `expires_on` is the first day it no
-    longer counts."""
+    """The client's latest consent: `state` is valid, expired, outdated (see ConsentPurpose.needs_current_wording)
+    or none; `expires_on` is the first day it no longer counts; `current_version` the clinic's wording now, read
+    for a purpose that needs it."""
 
     state: str
     signed_on: date | None = None
@@ -37,6 +39,7 @@ class ConsentStatus:
     text_version: int | None = None
     signer_name: str | None = None
     drawn: bool = False
+    current_version: int | None = None
 
     @property
     def words(self) -> str:
@@ -46,6 +49,9 @@ class ConsentStatus:
         if self.state == EXPIRED:
             return (f"Consent expired on {self.expires_on.isoformat()} "
                     f"(version {self.text_version}, {how} {self.signed_on.isoformat()})")
+        if self.state == OUTDATED:
+            return (f"Consent signed on an earlier wording (version {self.text_version}, {how} "
+                    f"{self.signed_on.isoformat()}); the clinic's wording is now version {self.current_version}")
         return (f"Consent valid until {self.expires_on.isoformat()} "
                 f"(version {self.text_version}, {how} {self.signed_on.isoformat()} by {self.signer_name})")
 
@@ -61,6 +67,8 @@ def record_consent(db: Database, actor: Actor, client_id: int, signer_name: str,
     authorize(db, actor, Permission.EDIT_CLINICAL_RECORDS)
     if not signer_name.strip():
         raise InvalidValue("signer name", signer_name, "the name of the person signing")
+    if signed_on > date.today():  # a consent dated ahead would count as valid for longer than it is
+        raise InvalidValue("signed on", signed_on.isoformat(), "today or earlier: the day it was signed")
     if signature_png is not None and not signature_png.startswith(PNG_MAGIC):
         raise InvalidValue("signature", f"{len(signature_png)} bytes", "a PNG image of the drawn signature")
 
@@ -109,7 +117,10 @@ def consent_status_in(session: Session, client_id: int, today: date,
     signed_on, version, signer, drawn = latest
     expires_on = add_window(signed_on, read(session, CONSENT_VALIDITY))
     state = EXPIRED if expires_on <= today else VALID  # the same edge the session warnings use
-    return ConsentStatus(state, signed_on, expires_on, version, signer, bool(drawn))
+    current = latest_in(session, purpose).version if purpose.needs_current_wording else None
+    if state == VALID and current is not None and version < current:
+        state = OUTDATED
+    return ConsentStatus(state, signed_on, expires_on, version, signer, bool(drawn), current)
 
 
 def consent_status(db: Database, client_id: int, today: date,

@@ -1,6 +1,6 @@
 """A before/after comparison of two photos of one view: the stored images with their dates and session numbers,
 and saving it as the PNG the screen rendered or as a one-page PDF for the client (written whole or not at all,
-owner-only, each save audited as an output of the client's record)."""
+owner-only), or printing that page: each save and print audited as an output of the client's record."""
 
 from __future__ import annotations
 
@@ -81,6 +81,12 @@ def save_comparison_pdf(db: Database, actor: Actor, found: PhotoComparison, out:
     with output_target(out) as tmp:
         tmp.write_bytes(pdf)
     _audit(db, actor, found, "saved", "pdf")
+
+
+def record_comparison_print(db: Database, actor: Actor, found: PhotoComparison) -> None:
+    """Record that the client's PDF page (`comparison_pdf`) was printed, as its save is recorded."""
+    authorize(db, actor, Permission.VIEW_PHOTOS)
+    _audit(db, actor, found, "printed", "pdf")
 
 
 def save_comparison_png(db: Database, actor: Actor, found: PhotoComparison, png: bytes, out: Path) -> None:

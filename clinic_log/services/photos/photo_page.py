@@ -1,6 +1,6 @@
 """What the client page's photos and the add-photos dialog read: the client's photos with the session number of
 each, the photo consents' state, many thumbnails by id in one query, and what a new photo may be attached to
-(the client's sessions with their areas, and the reference areas)."""
+(the client's sessions with their areas, the reference areas, and whether photos for other uses may be added)."""
 
 from __future__ import annotations
 
@@ -83,12 +83,14 @@ class AddChoices:
 
     sessions: tuple[SessionChoice, ...]  # newest first, voided sessions left out
     areas: tuple[tuple[str, str], ...]  # (code, label) of the reference areas
+    other_consent: ConsentStatus  # a photo for other uses needs it valid (add_photos refuses it otherwise)
 
 
-def add_choices(db: Database, actor: Actor, client_ref: str) -> AddChoices:
+def add_choices(db: Database, actor: Actor, client_ref: str, today: date | None = None) -> AddChoices:
     authorize(db, actor, Permission.ADD_PHOTOS)
     with db.reading() as session:
         client_id = client_id_of(session, client_ref)
+        other = consent_status_in(session, client_id, today or date.today(), ConsentPurpose.PHOTOS_OTHER)
         rows = session.execute(select(TreatmentSession.id, TreatmentSession.started_at, TreatmentSession.course_index)
                                .where(TreatmentSession.client_id == client_id, TreatmentSession.voided_at.is_(None))
                                .order_by(TreatmentSession.started_at.desc(), TreatmentSession.id.desc())).all()
@@ -102,4 +104,4 @@ def add_choices(db: Database, actor: Actor, client_ref: str) -> AddChoices:
         areas = tuple((row.code, row.label) for row in session.execute(select(Area.code, Area.label)
                                                                         .order_by(Area.label)))
     return AddChoices(tuple(SessionChoice(r.id, from_utc_naive(r.started_at), r.course_index,
-                                          tuple(treated.get(r.id, ()))) for r in rows), areas)
+                                          tuple(treated.get(r.id, ()))) for r in rows), areas, other)

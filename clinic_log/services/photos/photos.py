@@ -25,7 +25,7 @@ from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import ConsentPurpose, PhotoUse, PhotoView, TakenAtSource
 from clinic_log.domain.errors import ChangedMeanwhile, DomainError, InvalidValue, NotFound
 from clinic_log.domain.permissions import Permission
-from clinic_log.services.clients.consents import VALID, consent_status_in
+from clinic_log.services.clients.consents import OUTDATED, VALID, consent_status_in
 from clinic_log.services.common import audit
 from clinic_log.services.common.audit import AuditEvent
 from clinic_log.services.common.authority import authorize
@@ -230,6 +230,9 @@ def _check_target(db: Database, client_ref: str, session_id: int | None, view: P
             status = consent_status_in(session, client_id, today, purpose)
             if status.state != VALID:
                 when = f" (it expired on {status.expires_on.isoformat()})" if status.expires_on else ""
+                if status.state == OUTDATED:
+                    when = (f" (it was signed on wording version {status.text_version}; the clinic's wording is now "
+                            f"version {status.current_version})")
                 raise ConsentMissing(f"client {client_ref} has no valid {purpose.label}{when}: record it first; "
                                      "no photo was stored")
         if session_id is not None:

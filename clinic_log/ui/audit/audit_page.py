@@ -87,12 +87,12 @@ class AuditPage(QWidget):
                                         "(suggested as you type)")
         self.entity_edit = _text_filter("Entity", "e.g. session, client, user, practitioner, settings "
                                         "(suggested as you type)")
-        self.from_check = QCheckBox("&From")
+        self.from_check = QCheckBox("Fro&m")
         self.from_check.setAccessibleName("From")
         self.from_date = type_dates_whole(QDateEdit(QDate.currentDate().addDays(-30)))
         self.from_date.setCalendarPopup(True)
         self.from_date.setAccessibleName("From date")
-        self.to_check = QCheckBox("&To")
+        self.to_check = QCheckBox("T&o")
         self.to_check.setAccessibleName("To")
         self.to_date = type_dates_whole(QDateEdit(QDate.currentDate()))
         self.to_date.setCalendarPopup(True)
@@ -104,7 +104,7 @@ class AuditPage(QWidget):
         self.apply_button.setToolTip("Show the rows that match these filters (Enter in a filter does the same)")
         self.clear_button = QPushButton("C&lear")
         self.clear_button.setAccessibleName("Clear")
-        self.verify_button = QPushButton("&Verify")
+        self.verify_button = QPushButton("Ve&rify")
         self.verify_button.setAccessibleName("Verify")
         self.verify_button.setToolTip("Check the audit trail's hash chain: any edited or removed row is found")
         self.result_label = QLabel("Verify checks that no audit row was changed or removed.")
@@ -112,7 +112,7 @@ class AuditPage(QWidget):
         self.result_label.setWordWrap(True)
 
         bar = QHBoxLayout()
-        for text, widget in (("W&ho", self.actor_edit), ("A&ction", self.action_edit),
+        for text, widget in (("&Who", self.actor_edit), ("A&ction", self.action_edit),
                              ("&Entity", self.entity_edit)):
             label = QLabel(text)
             label.setBuddy(widget)

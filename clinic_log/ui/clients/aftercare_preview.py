@@ -17,11 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPoint, QRect, QSize, QStandardPaths, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QPageSize, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QStandardPaths, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -46,10 +46,11 @@ from clinic_log.services.clients.pretreatment import (
     write_pretreatment_pdf,
 )
 from clinic_log.ui.common.background import BackgroundRunner
+from clinic_log.ui.common.printing import ask_and_print, printer_for, printer_name
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.widgets import shortcut_button
 
 PREPARING = "Preparing the sheet…"
-MAX_PRINT_DPI = 300  # an A4 page is a 35 MB image at 300 dpi (140 MB at 600): sharp text, bounded memory
 
 
 class SessionSummary(Protocol):
@@ -65,45 +66,10 @@ class SessionSummary(Protocol):
     def started_at(self) -> datetime: ...
 
 
-def shortcut_text(keys: QKeySequence) -> str:
-    return keys.toString(QKeySequence.SequenceFormat.NativeText)
-
-
 def default_file_name(client_ref: str, started_at: datetime) -> str:
     """aftercare-<client ref>-<session day>.pdf, with anything a file system might refuse replaced by _."""
     ref = re.sub(r"[^\w.-]+", "_", client_ref).strip("._") or "client"
     return f"aftercare-{ref}-{started_at.astimezone():%Y-%m-%d}.pdf"
-
-
-def print_pdf(document: QPdfDocument, printer: QPrinter) -> bool:
-    """Paint each page of `document` (or the range chosen in the print dialog) on `printer`.
-
-    Each page is rendered to an image at the printer's resolution (at most MAX_PRINT_DPI) and scaled onto the
-    whole paper, keeping its proportions; the sheet's own margins stay as designed. False if printing failed.
-    """
-    first, last = 0, document.pageCount() - 1
-    if printer.fromPage() > 0:  # a page range was chosen (pages count from 1)
-        first, last = printer.fromPage() - 1, min(printer.toPage() - 1, last)
-    painter = QPainter()
-    if last < first or not painter.begin(printer):
-        return False
-    try:
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        dpi = min(printer.resolution(), MAX_PRINT_DPI)
-        for page in range(first, last + 1):
-            if page > first and not printer.newPage():
-                return False
-            points = document.pagePointSize(page)
-            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-            image = document.render(page, size)
-            if image.isNull():
-                return False
-            area = painter.viewport()
-            painter.drawImage(QRect(QPoint(0, 0), size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)),
-                              image)
-    finally:
-        ended = painter.end()
-    return ended
 
 
 @dataclass(frozen=True)
@@ -179,10 +145,7 @@ class SheetPreviewDialog(QDialog):
         self._runner.run(what, render, self._on_rendered, self._on_failed)
 
     def _button(self, text: str, keys: QKeySequence, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(text)
-        button.setShortcut(keys)
-        button.setToolTip(f"{tip} ({shortcut_text(keys)})")
+        button = shortcut_button(text, keys, tip)
         button.setEnabled(False)  # until the sheet is shown
         return button
 
@@ -225,36 +188,14 @@ class SheetPreviewDialog(QDialog):
 
     # --- output ----------------------------------------------------------------------------------
 
-    def _printer_for_sheet(self) -> QPrinter:
-        if self.printer is None:
-            self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            paper = self.document.pagePointSize(0)
-            self.printer.setPageSize(QPageSize(paper, QPageSize.Unit.Point, "",
-                                               QPageSize.SizeMatchPolicy.FuzzyMatch))
-        self.printer.setFullPage(True)  # the sheet brings its own margins
-        self.printer.setDocName(self.windowTitle())
-        return self.printer
-
     def print_sheet(self) -> bool:
         """Ask where to print, print every page, and record the print. True once the sheet is printed."""
         if not self.is_ready or self.sheet is None:
             return False
-        printer = self._printer_for_sheet()
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(f"Print {self.what}")
-        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, True)
-        dialog.setMinMax(1, self.document.pageCount())
-        if not dialog.exec():
+        self.printer = printer_for(self.printer, self.document, self.windowTitle())
+        if not ask_and_print(self, self.printer, self.document, self.what):
             return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            printed = print_pdf(self.document, printer)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        if not printed:
-            QMessageBox.warning(self, "Print", f"The sheet could not be printed on {self._printer_name(printer)}.")
-            return False
-        self._record_print(f"Sent to {self._printer_name(printer)}")
+        self._record_print(f"Sent to {printer_name(self.printer)}")
         return True
 
     def save_pdf(self) -> Path | None:
@@ -284,12 +225,6 @@ class SheetPreviewDialog(QDialog):
         except DomainError as exc:
             QMessageBox.warning(self, "Audit log", f"The sheet was printed; the print could not be recorded:\n{exc}")
         self.status_label.setText(done)
-
-    @staticmethod
-    def _printer_name(printer: QPrinter) -> str:
-        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
-            return printer.outputFileName()
-        return printer.printerName() or "the printer"
 
 
 def _aftercare(db: Database, actor: Actor, session: SessionSummary) -> RenderedSheet:

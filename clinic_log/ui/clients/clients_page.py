@@ -82,7 +82,7 @@ class ClientsPage(QWidget):
         self.back_button.clicked.connect(self.show_list)
 
         list_page = QWidget()
-        search_label = QLabel("&Search")
+        search_label = QLabel("Sea&rch")
         search_label.setBuddy(self.search_edit)
         top = QHBoxLayout()
         top.addWidget(search_label)

@@ -29,6 +29,7 @@ from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clinic.consent_texts import latest_consent_text
 from clinic_log.ui.clients.signature_pad import SignaturePad
 from clinic_log.ui.common.date_typing import type_dates_whole
+from clinic_log.ui.common.operations import CLIENTS, changes
 from clinic_log.ui.common.user_session import UserSession
 
 
@@ -149,5 +150,6 @@ class ConsentDialog(QDialog):
         except DomainError as exc:
             self.problem_label.setText(str(exc))
             return
+        changes.announce({CLIENTS})  # what depends on the client's consents reads them again
         self.signed.emit(consent_id)
         self.accept()

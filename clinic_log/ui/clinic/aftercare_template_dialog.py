@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -42,6 +41,7 @@ from clinic_log.ui.clinic.complications_editor import ComplicationsEditor
 from clinic_log.ui.clinic.steps_editor import StepsEditor
 from clinic_log.ui.common.form_autosave import FormAutosave
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.widgets import shortcut_button
 
 MODALITY_LABELS = {Modality.MECHANICAL.value: "Mechanical", Modality.RF.value: "RF"}
 CALL_US = "Call us if…"
@@ -112,12 +112,8 @@ class AftercareTemplateDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        keys = QKeySequence(QKeySequence.StandardKey.Save)
-        self.save_button = QPushButton("Save")
-        self.save_button.setAccessibleName("Save")
-        self.save_button.setShortcut(keys)
-        self.save_button.setToolTip("Save the template as a new version; sheets printed from now on use it "
-                                    f"({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.save_button = shortcut_button("Save", QKeySequence(QKeySequence.StandardKey.Save),
+                                           "Save the template as a new version; sheets printed from now on use it")
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_log.ui.common.widgets import paragraph_table
+from clinic_log.ui.common.widgets import paragraph_table, with_keys
 
 WHEN, TEXT = 0, 1
 HEADERS = ("When", "What to do")
@@ -55,7 +55,7 @@ class StepsEditor(QWidget):
         button = QPushButton(text)
         button.setAccessibleName(text)
         button.setAutoDefault(False)
-        button.setToolTip(f"{tip} ({sequence.toString(QKeySequence.SequenceFormat.NativeText)})")
+        button.setToolTip(with_keys(tip, sequence))
         button.clicked.connect(action.trigger)
         return button
 

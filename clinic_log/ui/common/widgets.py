@@ -1,23 +1,39 @@
-"""Small widget builders the pages and dialogs share: the red problem line, a one-row-at-a-time record table and
-a dialog's Save / Cancel buttons."""
+"""Small widget builders the pages and dialogs share: the red problem line, a one-row-at-a-time record table,
+a dialog's Save / Cancel buttons and a button with its keyboard shortcut named in its tooltip."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QTableWidget,
     QWidget,
 )
 
 ERROR_STYLE = "color: #b00020;"
+
+
+def with_keys(tip: str, keys: QKeySequence) -> str:
+    """A tooltip that names its shortcut as this system writes it: "Print the sheet (Ctrl+P)"."""
+    return f"{tip} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})"
+
+
+def shortcut_button(text: str, keys: QKeySequence, tip: str) -> QPushButton:
+    """A button `keys` presses, named `text` for screen readers too, its tooltip naming the keys."""
+    button = QPushButton(text)
+    button.setAccessibleName(text.replace("&", ""))
+    button.setShortcut(keys)
+    button.setToolTip(with_keys(tip, keys))
+    return button
 
 
 def problem_label(name: str = "Problem") -> QLabel:

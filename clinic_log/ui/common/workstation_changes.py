@@ -6,8 +6,9 @@ thread wakes it when the server NOTIFYs a new audit row. What was changed is ann
 it touched on `operations.changes`, so every page refreshes as after its own writes, and the rows themselves on
 `changes.changed_elsewhere` for the banners. The status bar says when the PostgreSQL connection is lost and back.
 
-`ChangedElsewhereBanner` sits at the top of an open record (a client's page, a session): when another workstation
-changes that record it says who and when and offers Reload; it never reloads by itself under the user's typing.
+`ChangedElsewhereBanner` sits at the top of an open record (a client's page, a session, a practitioner): when another
+workstation changes that record it says who and when and offers Reload; it never reloads by itself under the user's
+typing.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -43,6 +44,10 @@ from clinic_log.ui.common.record_drafts import RecordDrafts
 from clinic_log.ui.common.record_table_model import RecordTableModel
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.widgets import problem_label, record_table, save_cancel_buttons
+from clinic_log.ui.common.workstation_changes import ChangedElsewhereBanner
+
+if TYPE_CHECKING:
+    from clinic_log.services.common.change_feed import Change
 
 ROLE_LABELS = {PractitionerRole.ESTHETICIAN: "Esthetician", PractitionerRole.NURSE: "Nurse",
                PractitionerRole.DERMATOLOGIST: "Dermatologist", PractitionerRole.PLASTIC_SURGEON: "Plastic surgeon"}
@@ -299,15 +304,17 @@ class PractitionersPage(QWidget):
         self.supervision_check = QCheckBox("Needs supervision (a physician is named on each session)")
         self.supervision_check.setAccessibleName("Needs supervision")
         self.cap_edit = _cap_field()
-        self.save_button = QPushButton("&Save changes")
+        self.save_button = QPushButton("Save chan&ges")
         self.save_button.setAccessibleName("Save changes")
         self.active_button = QPushButton("&Deactivate")
         self.active_button.setAccessibleName("Deactivate")
-        self.new_button = QPushButton("&New practitioner…")
+        self.new_button = QPushButton("Ne&w practitioner…")
         self.new_button.setAccessibleName("New practitioner…")
         self.message_label = QLabel()
         self.message_label.setAccessibleName("Message")
         self.message_label.setWordWrap(True)
+        # the practitioner shown, changed on another workstation: said at once; the fields follow only on Reload
+        self.changed_banner = ChangedElsewhereBanner(self._shown_changed_elsewhere, self._reload_changed_elsewhere)
 
         self.credentials_model: RecordTableModel[CredentialView] = RecordTableModel([
             ("Kind", lambda c: c.kind), ("Number", lambda c: c.number), ("Issued by", lambda c: c.issuing_body or "—"),
@@ -357,6 +364,7 @@ class PractitionersPage(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.reminders_label)
+        layout.addWidget(self.changed_banner)
         layout.addWidget(self.message_label)
         layout.addWidget(splitter, 1)
 
@@ -410,6 +418,15 @@ class PractitionersPage(QWidget):
         self.reminders_label.setText("Credentials to renew:\n" + "\n".join(lines))
         self.reminders_label.setStyleSheet("color: #8a4b00;")
 
+    def _shown_changed_elsewhere(self, change: Change) -> bool:
+        shown = self.selected()
+        return shown is not None and change.entity == "practitioner" and change.entity_id == str(shown.id)
+
+    def _reload_changed_elsewhere(self) -> None:
+        shown = self.selected()
+        if shown is not None and self._opened is not None:
+            self._take_changes_made_elsewhere(shown.id)
+
     def _take_changes_made_elsewhere(self, practitioner_id: int) -> None:
         """Saved meanwhile elsewhere: details the owner left alone show the stored values, their typing stays,
         and the next save starts from what is stored now."""
@@ -446,6 +463,8 @@ class PractitionersPage(QWidget):
 
     def _show_selected(self) -> None:
         record = self.selected()
+        if record is None or self._opened is None or record.id != self._opened.id:
+            self.changed_banner.setVisible(False)  # the banner was about the practitioner shown before
         if record is None:
             self.credentials_model.set_records([])
             return
@@ -456,7 +475,7 @@ class PractitionersPage(QWidget):
         if restored:
             self.message_label.setStyleSheet("")
             self.message_label.setText(f"{record.full_name}: {restored}")
-        self.active_button.setText("&Deactivate" if record.active else "Re&activate")
+        self.active_button.setText("&Deactivate" if record.active else "React&ivate")
         self.active_button.setAccessibleName("Deactivate" if record.active else "Reactivate")
         self.credentials_model.set_records(record.credentials)
         self.credentials_view.resizeColumnsToContents()
@@ -490,6 +509,7 @@ class PractitionersPage(QWidget):
             self._refused(exc)
             return
         self.drafts.saved()
+        self.changed_banner.setVisible(False)  # saved over what was stored: nothing left to reload
         self._done(f"Saved {self.full_name_edit.text().strip()}.", record.id)
 
     def toggle_active(self) -> None:

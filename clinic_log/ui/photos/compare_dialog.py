@@ -2,12 +2,13 @@
 side changeable to another photo of the view; side by side, or a wipe (a slider over one canvas: the before image
 left of the split, the after image right of it). Zoom (wheel, +/-, 0 to fit) and pan (drag) are one state shared by
 both sides. Each side is labelled with its date and session number; the comparison is saved as the PNG on screen
-or as a one-page PDF for the client (both audited)."""
+or as a one-page PDF for the client, or that page printed (each audited)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QShortcut, QWheelEvent
@@ -31,11 +32,23 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import PhotoView
 from clinic_log.reports.sheet_data import ComparisonSide, PhotoComparison
-from clinic_log.services.photos.comparison import comparison, file_name, save_comparison_pdf, save_comparison_png
+from clinic_log.services.photos.comparison import (
+    comparison,
+    comparison_pdf,
+    file_name,
+    record_comparison_print,
+    save_comparison_pdf,
+    save_comparison_png,
+)
+from clinic_log.services.photos.photo_page import ClientPhotos
 from clinic_log.services.photos.photos import ComparisonPair, PhotoInfo, comparison_pair
 from clinic_log.ui.common.operations import AUDIT, DatabaseOp, QueryOp
 from clinic_log.ui.common.user_session import UserSession
-from clinic_log.ui.common.widgets import problem_label
+from clinic_log.ui.common.widgets import problem_label, shortcut_button
+
+if TYPE_CHECKING:
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
 
 MIN_ZOOM, MAX_ZOOM, ZOOM_STEP = 1.0, 8.0, 1.25
 BACKGROUND = QColor("#20262a")
@@ -242,6 +255,10 @@ class CompareDialog(QDialog):
         self.pdf_button.setAccessibleName("Save PDF for the client…")
         self.pdf_button.setToolTip("A one-page PDF with the clinic's header and both photos, for the client")
         self.pdf_button.clicked.connect(self.save_pdf)
+        self.print_button = shortcut_button("Print…", QKeySequence(QKeySequence.StandardKey.Print),
+                                            "Print the client's page (the same as the PDF)")
+        self.print_button.clicked.connect(self.print_comparison)
+        self.printer: QPrinter | None = None  # made at the first print; keeps the user's choices afterwards
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
 
@@ -277,6 +294,7 @@ class CompareDialog(QDialog):
         bottom.addWidget(self.saved_label)
         bottom.addWidget(self.png_button)
         bottom.addWidget(self.pdf_button)
+        bottom.addWidget(self.print_button)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -387,8 +405,65 @@ class CompareDialog(QDialog):
         found, actor = self.shown, self._user.actor
         self._save("Save comparison", lambda db: save_comparison_pdf(db, actor, found, out), out)
 
+    def print_comparison(self) -> None:
+        """Print the page the PDF for the client holds (one builder for both: built on the worker), through the
+        print dialog; the print is recorded in the audit log as a save is."""
+        if self.shown is None:
+            return
+        found = self.shown
+        self.problem_label.clear()
+        self.saved_label.clear()
+        QueryOp(self._db, self, "Print comparison", lambda _db: comparison_pdf(found),
+                lambda pdf: self._print(found, pdf), failure=lambda exc: self.problem_label.setText(str(exc)),
+                key="print").run_in_background()
+
+    def _print(self, found: PhotoComparison, pdf: bytes) -> None:
+        from PySide6.QtPdf import QPdfDocument
+
+        document = QPdfDocument(self)
+        buffer = QBuffer(document)
+        buffer.setData(QByteArray(pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+
+        def loaded(status: QPdfDocument.Status) -> None:
+            if status == QPdfDocument.Status.Ready:
+                document.statusChanged.disconnect(loaded)
+                self._print_document(found, document)
+                document.deleteLater()
+            elif status == QPdfDocument.Status.Error:
+                document.statusChanged.disconnect(loaded)
+                self.problem_label.setText(f"The page could not be prepared for printing ({document.error().name}).")
+                document.deleteLater()
+
+        document.statusChanged.connect(loaded)
+        document.load(buffer)
+
+    def _print_document(self, found: PhotoComparison, document: QPdfDocument) -> None:
+        from clinic_log.ui.common.printing import ask_and_print, printer_for, printer_name
+
+        self.printer = printer_for(self.printer, document, self.windowTitle())
+        if not ask_and_print(self, self.printer, document, "comparison"):
+            return
+        where, actor = printer_name(self.printer), self._user.actor
+        DatabaseOp(self._db, self, "Print comparison", lambda db: record_comparison_print(db, actor, found),
+                   lambda _none: self.saved_label.setText(f"Sent to {where}"), kinds={AUDIT},
+                   failure=lambda exc: self.problem_label.setText(f"Printed; the print could not be recorded: {exc}")
+                   ).run_in_background()
+
     def _save(self, name: str, work: Callable[[Database], None], out: Path) -> None:
         self.problem_label.clear()
         self.saved_label.clear()
         DatabaseOp(self._db, self, name, work, lambda _none: self.saved_label.setText(f"Saved {out}"),
                    kinds={AUDIT}, failure=lambda exc: self.problem_label.setText(str(exc))).run_in_background()
+
+
+def open_comparison(db: Database, user: UserSession, client_name: str, found: ClientPhotos, photo: PhotoInfo,
+                    parent: QWidget) -> CompareDialog:
+    """Open one photo from a list of the client's photos (the session view, the timeline): the comparison of its
+    view with it on the after side and the first of the course before it (alone, it shows on both sides)."""
+    standing = [p for p in found.photos if not p.voided]
+    dialog = CompareDialog(db, user, found.client_ref, client_name, standing, found.session_numbers, photo.view,
+                           after=photo, parent=parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

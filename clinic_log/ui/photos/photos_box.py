@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from clinic_log.db.engine import Database
 from clinic_log.domain.enums import ConsentPurpose, PhotoView, UserRole
 from clinic_log.domain.permissions import ALLOWED, Permission
-from clinic_log.services.clients.consents import EXPIRED, VALID, ConsentStatus
+from clinic_log.services.clients.consents import EXPIRED, OUTDATED, VALID, ConsentStatus
 from clinic_log.services.photos.photo_page import ClientPhotos, client_photos
 from clinic_log.services.photos.photos import PhotoInfo
 from clinic_log.ui.common.operations import CLIENTS, PHOTOS, QueryOp, on_records_changed
@@ -48,6 +48,9 @@ def consent_words(status: ConsentStatus, what: str) -> str:
         return f"Consent to {what}: valid until {status.expires_on.isoformat()}"
     if status.state == EXPIRED and status.expires_on is not None:
         return f"Consent to {what}: expired on {status.expires_on.isoformat()}"
+    if status.state == OUTDATED:
+        return (f"Consent to {what}: signed on wording version {status.text_version}; the clinic's is now version "
+                f"{status.current_version}, to be signed again")
     return f"No consent to {what}"
 
 
@@ -91,6 +94,26 @@ class PhotoStrip(QListView):
         self.setAcceptDrops(False)  # files dropped here go to the box
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setFixedHeight(GRID.height() + self.horizontalScrollBar().sizeHint().height() + 6)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            event.accept()  # the photo is opened; the dialog around the strip must not take Enter as its default
+
+
+def view_row(strip: PhotoStrip) -> QWidget:
+    """The strip with its view's name on the left (hidden until the view has photos)."""
+    caption = QLabel(strip.photo_view.label)
+    caption.setMinimumWidth(caption.fontMetrics().horizontalAdvance("Right 45°__"))
+    caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    caption.setBuddy(strip)
+    row = QWidget()
+    row_layout = QHBoxLayout(row)
+    row_layout.setContentsMargins(0, 0, 0, 0)
+    row_layout.addWidget(caption)
+    row_layout.addWidget(strip, 1)
+    row.setVisible(False)
+    return row
 
 
 class PhotosBox(QGroupBox):
@@ -154,16 +177,7 @@ class PhotosBox(QGroupBox):
             strip.setModel(model)
             strip.customContextMenuRequested.connect(lambda at, s=strip: self._menu(s, at))
             strip.doubleClicked.connect(lambda index, v=view: self._compare_from(v, index))
-            caption = QLabel(view.label)
-            caption.setMinimumWidth(self.fontMetrics().horizontalAdvance("Right 45°__"))
-            caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            caption.setBuddy(strip)
-            row = QWidget()
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            row_layout.addWidget(caption)
-            row_layout.addWidget(strip, 1)
-            row.setVisible(False)
+            row = view_row(strip)
             layout.addWidget(row)
             self.strips[view], self.models[view], self._rows[view] = strip, model, row
         on_records_changed(self, {PHOTOS, CLIENTS}, self.reload)
@@ -265,6 +279,7 @@ class PhotosBox(QGroupBox):
 
         dialog = AddPhotosDialog(self._db, self._user, self._client[0], self._client[1], list(paths), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.consent_requested.connect(self.sign_consent_requested)  # the page opens the consent dialog
         dialog.open()
         return dialog
 

@@ -6,7 +6,7 @@ scaled to the strip's size."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -129,14 +129,19 @@ class ThumbnailLoader(QObject):
                 model.take(photo_id, image)
 
 
+Caption = Callable[[PhotoInfo, int | None], str]
+
+
 class ThumbnailModel(QAbstractListModel):
     """Rows are photos (newest first, as given); the decoration is the thumbnail once it has been read, a grey
-    placeholder until then. Thumbnails are read through `loader` (one of its own when none is given)."""
+    placeholder until then. Thumbnails are read through `loader` (one of its own when none is given); each is
+    captioned by `captions` (its date and session number unless another is given)."""
 
     def __init__(self, db: Database, user: UserSession, owner: QWidget, icon_size: QSize,
-                 loader: ThumbnailLoader | None = None) -> None:
+                 loader: ThumbnailLoader | None = None, captions: Caption = caption) -> None:
         super().__init__(owner)
         self._icon_size = icon_size
+        self._caption = captions
         self._loader = loader or ThumbnailLoader(db, user, owner, icon_size)
         self._photos: list[PhotoInfo] = []
         self._numbers: dict[int, int | None] = {}
@@ -180,7 +185,7 @@ class ThumbnailModel(QAbstractListModel):
         photo = self._photos[index.row()]
         number = self._numbers.get(photo.session_id) if photo.session_id is not None else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return caption(photo, number)
+            return self._caption(photo, number)
         if role == Qt.ItemDataRole.DecorationRole:
             icon = self._icons.get(photo.id)
             if icon is None:
@@ -192,7 +197,7 @@ class ThumbnailModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(photo, number)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{photo.view.label} photo, {caption(photo, number).replace(chr(10), ', ')}"
+            return f"{photo.view.label} photo, {self._caption(photo, number).replace(chr(10), ', ')}"
         if role == Qt.ItemDataRole.ForegroundRole and photo.voided:
             return VOIDED_GREY
         if role == PHOTO_ROLE:

@@ -173,7 +173,7 @@ class HistoryFilterBar(QWidget):
             (first, (("C&lient", self.client_edit), ("&Practitioner", self.practitioner_combo),
                      ("D&evice", self.device_combo), ("&Area", self.area_combo),
                      ("Complicat&ion", self.complication_combo), ("&Grade", self.grade_combo))),
-            (second, (("S&tatus", self.status_combo), ("Fro&m", self.from_edit), ("T&o", self.to_edit),
+            (second, (("Stat&us", self.status_combo), ("Fro&m", self.from_edit), ("T&o", self.to_edit),
                       ("&Notes contain", self.notes_edit))),
         ):
             for text, widget in items:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from clinic_log.services.sessions import amendments, sessions
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.session_views import AmendmentView, AreaView, ComplicationView, SessionDetail
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.widgets import shortcut_button
 from clinic_log.ui.common.workstation_changes import ChangedElsewhereBanner
 
 NONE = "—"
@@ -116,17 +117,20 @@ class SessionDetailDialog(QDialog):
         self.body_scroll = QScrollArea()
         self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()  # the record (rebuilt at each change), then the sections others add below it
+        self._content = QVBoxLayout(content)
+        self._content.setContentsMargins(0, 0, 0, 0)
+        self._content.addStretch(1)
+        self._body: QWidget | None = None
+        self.body_scroll.setWidget(content)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(close.text().replace("&", ""))
-        keys = QKeySequence(QKeySequence.StandardKey.Print)
-        self.aftercare_button = buttons.addButton("Aftercare…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.aftercare_button.setAccessibleName("Aftercare…")
-        self.aftercare_button.setShortcut(keys)
-        self.aftercare_button.setToolTip("Preview, print or save this session's aftercare sheet "
-                                         f"({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.aftercare_button = shortcut_button("Aftercare…", QKeySequence(QKeySequence.StandardKey.Print),
+                                                "Preview, print or save this session's aftercare sheet")
+        buttons.addButton(self.aftercare_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.aftercare_button.setAutoDefault(False)
         self.aftercare_button.clicked.connect(self.aftercare_requested)
         self.edit_button = self._action_button(buttons, "&Edit draft…", "Edit draft…",
@@ -153,9 +157,7 @@ class SessionDetailDialog(QDialog):
         layout.addWidget(self.body_scroll)
         layout.addWidget(buttons)
         self._show(detail)
-        body = self.body_scroll.widget()
-        if body is not None:
-            self._fit(body)
+        self._fit()
 
     def _action_button(self, box: QDialogButtonBox, text: str, name: str, tip: str,
                        slot: Callable[[], object]) -> QPushButton:
@@ -219,8 +221,26 @@ class SessionDetailDialog(QDialog):
 
         body = QWidget()
         body.setLayout(form)
-        self.body_scroll.setWidget(body)  # the previous body, if any, is deleted by the scroll area
+        if self._body is not None:
+            self._content.removeWidget(self._body)
+            self._body.setParent(None)  # gone from the dialog now (its labels are looked up by name)
+            self._body.deleteLater()
+        self._body = body
+        self._content.insertWidget(0, body)
         self._update_actions()
+
+    def add_section(self, section: QWidget) -> None:
+        """Show `section` below the record, kept across reloads: the window adds what this package does not
+        know, such as the session's photos."""
+        self._content.insertWidget(self._content.count() - 1, section)  # above the closing stretch
+        section.installEventFilter(self)  # it may fill in later (read in the background): the dialog grows then
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and isinstance(watched, QWidget) \
+                and watched.parentWidget() is self.body_scroll.widget():
+            QTimer.singleShot(0, self, lambda: self._fit(grow_only=True))
+        return super().eventFilter(watched, event)
 
     # --- actions ---------------------------------------------------------------------------------
 
@@ -532,13 +552,19 @@ class SessionDetailDialog(QDialog):
             return field
         return f"{_words(a.table_name).rstrip('s')} {a.row_id}: {field}"
 
-    def _fit(self, body: QWidget) -> None:
-        """Open large enough to show everything without scrolling, within the screen."""
-        hint = body.sizeHint()
+    def _fit(self, grow_only: bool = False) -> None:
+        """Open large enough to show everything without scrolling, within the screen (`grow_only`: never smaller
+        than now, as when a section below the record has filled in)."""
+        content = self.body_scroll.widget()
+        if content is None:
+            return
+        hint = content.sizeHint()
         width = max(720, hint.width() + 40)
         height = hint.height() + 80
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
             width = min(width, int(screen.width() * 0.9))
             height = min(height, int(screen.height() * 0.9))
+        if grow_only:
+            width, height = max(width, self.width()), max(height, self.height())
         self.resize(width, height)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QProgressDialog,
     QPushButton,
     QSizePolicy,
     QToolBar,
@@ -27,6 +28,7 @@ from clinic_log.paths import data_dir, private_dir
 DEMO_FILE = "demo-clinic.sqlite3"
 DEMO_TITLE = "DEMO DATA"
 DEMO_CLIENTS, DEMO_SESSIONS = 60, 400
+MAKING_DEMO = f"Making a demo clinic: {DEMO_CLIENTS} made-up clients and {DEMO_SESSIONS} sessions…"
 SET_UP_CLINIC = 3  # the app's exit code asking run_gui to go back to the first start on the clinic's database
 BANNER = ("Demo data: made-up clients and sessions in {path}, not your clinic's records. Switch user (Ctrl+L) to "
           "look as reception (reception / reception-demo-1) or a practitioner (mbrandt / practitioner-demo-1).")
@@ -55,6 +57,34 @@ def open_demo_clinic(clinic_location: str) -> tuple[Database, Actor]:
     db = prepare_database(str(path))
     generate_demo(db, Actor("demo", UserRole.OWNER), clients=DEMO_CLIENTS, sessions=DEMO_SESSIONS, seed=11)
     return db, auth.login(db, "owner", DEMO_PASSWORDS["owner"])
+
+
+def open_demo_clinic_showing_progress(clinic_location: str) -> tuple[Database, Actor]:
+    """`open_demo_clinic` on the database worker behind a busy window: it takes a second or two after the wizard
+    closed, with nothing else on screen. Its refusal or failure is raised here, after the window went."""
+    from clinic_log.ui.common.operations import OpRunner
+
+    busy = QProgressDialog(MAKING_DEMO, "", 0, 0)
+    busy.setCancelButton(None)  # nothing to stop: it is quick, and half a demo is no use
+    busy.setWindowTitle("Explore with demo data")
+    busy.setAccessibleName("Making the demo clinic")
+    busy.setMinimumDuration(0)
+    loop = QEventLoop()
+    outcome: list[tuple[Database, Actor] | Exception] = []
+
+    def finished(result: tuple[Database, Actor] | Exception) -> None:
+        outcome.append(result)
+        loop.quit()
+
+    OpRunner(busy).run("demo-clinic", lambda: open_demo_clinic(clinic_location), finished, finished)
+    busy.show()
+    loop.exec()
+    busy.close()
+    busy.deleteLater()
+    result = outcome[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def show_demo_banner(window: QMainWindow, path: str) -> QToolBar:

@@ -35,9 +35,15 @@ from clinic_log.services.sessions.startup_queries import FirstScreen, load_servi
 from clinic_log.ui.backup.startup_checks import start_background_checks
 from clinic_log.ui.common.background import BackgroundRunner
 from clinic_log.ui.common.fonts import add_fallback_fonts
+from clinic_log.ui.common.icons import app_icon
 from clinic_log.ui.common.operations import database_worker, runner_of
 from clinic_log.ui.common.user_session import UserSession
-from clinic_log.ui.shell.demo_mode import SET_UP_CLINIC, demo_database_path, open_demo_clinic, show_demo_banner
+from clinic_log.ui.shell.demo_mode import (
+    SET_UP_CLINIC,
+    demo_database_path,
+    open_demo_clinic_showing_progress,
+    show_demo_banner,
+)
 from clinic_log.ui.shell.main_window import APP_NAME, MainWindow
 
 log = logging.getLogger(__name__)
@@ -57,6 +63,7 @@ def run_gui(db_location: str) -> int:
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
+    app.setWindowIcon(app_icon())  # every window's, dialogs included
     add_fallback_fonts()
     while True:
         app.setApplicationDisplayName("")  # a demo left behind says so no more
@@ -83,7 +90,7 @@ def _run_window(app: QApplication, db_location: str) -> int:
             if owner == EXPLORE:  # a demo clinic in a file of its own; the clinic's database stays empty
                 db.dispose()
                 try:
-                    db, owner = open_demo_clinic(db_location)
+                    db, owner = open_demo_clinic_showing_progress(db_location)
                 except (DomainError, OSError) as exc:
                     show_open_error(str(demo_database_path()), exc)
                     return EXIT_CANNOT_OPEN

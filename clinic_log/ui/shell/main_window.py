@@ -21,6 +21,7 @@ from clinic_log.services.sessions.session_views import SessionDetail, SessionRow
 from clinic_log.services.sessions.startup_queries import FirstScreen
 from clinic_log.ui.common.operations import SESSIONS, changes
 from clinic_log.ui.common.user_session import UserSession
+from clinic_log.ui.common.widgets import with_keys
 from clinic_log.ui.common.workstation_changes import WorkstationWatch
 from clinic_log.ui.people.idle_lock import SessionGuard
 from clinic_log.ui.sessions.history_page import SessionHistoryPage
@@ -40,10 +41,6 @@ if TYPE_CHECKING:
 APP_NAME = "Clinic Log"
 
 
-def shortcut_text(keys: QKeySequence) -> str:
-    return keys.toString(QKeySequence.SequenceFormat.NativeText)
-
-
 class MainWindow(QMainWindow):
     """Clinic Log's main window: it wires the pages, the menus and the dialogs they open."""
 
@@ -55,7 +52,7 @@ class MainWindow(QMainWindow):
         `first_screen`: what the first screen reads through (plain sqlite3 on an SQLite file until the caller
         says the services are loaded, as ui/shell/gui.py does); a new one when not given."""
         super().__init__(parent)
-        self._db, self._user = db, user
+        self._db, self._user, self._location = db, user, location
         self.first_screen = first_screen or FirstScreen(db)
         self.setWindowTitle(f"{APP_NAME} — {database_name(location)}")
         self.guard = SessionGuard(self, db, user, self.first_screen)  # idle auto-lock and File → Switch user…
@@ -191,14 +188,14 @@ class MainWindow(QMainWindow):
         self.aftercare_action = QAction("&Aftercare…", self)
         self.aftercare_action.setIconText("Aftercare…")  # tool buttons would drop the "…" of the text
         self.aftercare_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
-        self.aftercare_action.setToolTip("Preview, print or save the selected session's aftercare sheet "
-                                         f"({shortcut_text(self.aftercare_action.shortcut())})")
+        self.aftercare_action.setToolTip(with_keys("Preview, print or save the selected session's aftercare sheet",
+                                                   self.aftercare_action.shortcut()))
         self.aftercare_action.triggered.connect(self.open_aftercare_for_selection)
         self.new_session_action = QAction("&New session…", self)
         self.new_session_action.setIconText("New session…")
         self.new_session_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self.new_session_action.setToolTip("Log a treatment: choose the client, then the form opens "
-                                           f"({shortcut_text(self.new_session_action.shortcut())})")
+        self.new_session_action.setToolTip(with_keys("Log a treatment: choose the client, then the form opens",
+                                                     self.new_session_action.shortcut()))
         self.new_session_action.triggered.connect(lambda: self.new_session())
         session_menu = self.menuBar().addMenu("&Session")
         session_menu.addAction(self.new_session_action)
@@ -230,6 +227,20 @@ class MainWindow(QMainWindow):
         self.reference_load_action.triggered.connect(self._load_reference)
         reference_menu.addAction(self.reference_load_action)
         self._settings_menu = settings_menu
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction("&About Clinic Log…", self)
+        self.about_action.setToolTip("The version, the database and the data folder this window uses")
+        self.about_action.triggered.connect(self.open_about)
+        help_menu.addAction(self.about_action)
+
+    def open_about(self) -> QWidget:
+        from clinic_log.ui.shell.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self._location, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _export_reference(self) -> None:
         from clinic_log.ui.clinic.reference_data_actions import ask_and_export
@@ -397,10 +408,13 @@ class MainWindow(QMainWindow):
         from clinic_log.services.clients.client_record import audit_viewed
 
         audit_viewed(self._db, self._user.actor, detail.client_id, f"session {session_id}")
+        from clinic_log.ui.photos.session_photos import SessionPhotosBox
         from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 
         dialog = SessionDetailDialog(detail, self, db=self._db, user=self._user)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.add_section(SessionPhotosBox(self._db, self._user, detail.client_ref, detail.client_name, detail.id,
+                                            {a.area_code: a.label for a in detail.areas}))
         dialog.aftercare_requested.connect(lambda: self.open_aftercare(dialog.detail, parent=dialog))
         dialog.edit_requested.connect(self.session_launcher.edit_draft)
         dialog.changed.connect(lambda _id: changes.announce({SESSIONS}))

@@ -5,7 +5,7 @@ signed consents have their own test files."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QRadioButton, QWidget
@@ -95,3 +95,17 @@ def test_consent_signed_by_typed_name_has_no_image(qtbot: QtBot, page: ClientPag
     assert not page.signature_label.isVisible()
 
 
+
+
+def test_a_signing_date_after_today_is_refused_on_the_dialog_and_nothing_stored(
+        qtbot: QtBot, page: ClientPage, raw: sqlite3.Connection) -> None:
+    dialog = open_dialog(qtbot, page)
+    dialog.typed_radio.setChecked(True)
+    tomorrow = date.today() + timedelta(days=1)
+    dialog.date_edit.setFocus()
+    dialog.date_edit.selectAll()
+    qtbot.keyClicks(dialog.date_edit, tomorrow.isoformat())
+    named(dialog, "Sign consent").click()  # type: ignore[attr-defined]
+    assert named(dialog, "Problem").property("text") == (
+        f"signed on: '{tomorrow.isoformat()}' is not allowed; today or earlier: the day it was signed")
+    assert dialog.isVisible() and raw.execute("SELECT count(*) FROM consents").fetchone() == (0,)

@@ -4,6 +4,7 @@ whole row, Save / Cancel where only Save runs the save, and the two-column table
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -15,7 +16,15 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from clinic_log.ui.common.widgets import ERROR_STYLE, paragraph_table, problem_label, record_table, save_cancel_buttons
+from clinic_log.ui.common.widgets import (
+    ERROR_STYLE,
+    paragraph_table,
+    problem_label,
+    record_table,
+    save_cancel_buttons,
+    shortcut_button,
+    with_keys,
+)
 
 
 def test_the_problem_line_is_empty_red_wrapped_and_named(qtbot: QtBot) -> None:
@@ -89,3 +98,18 @@ def test_a_paragraph_table_fits_its_labels_gives_the_rest_to_the_paragraphs_and_
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Tab)
     qtbot.waitUntil(after.hasFocus)  # Tab moves on to the next field, not to the next cell
+
+
+def test_a_shortcut_button_is_pressed_by_its_keys_and_says_them_in_its_tooltip(qtbot: QtBot) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    keys = QKeySequence("Ctrl+P")
+    button = shortcut_button("&Print…", keys, "Print the sheet")
+    QVBoxLayout(dialog).addWidget(button)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert button.accessibleName() == "Print…" and button.toolTip() == "Print the sheet (Ctrl+P)"
+    with qtbot.waitSignal(button.clicked, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert with_keys("Save", QKeySequence("Ctrl+S")) == "Save (Ctrl+S)"

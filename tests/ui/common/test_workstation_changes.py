@@ -21,6 +21,7 @@ from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.services.clients import clients
 from clinic_log.services.common.change_feed import Change
+from clinic_log.services.people import people
 from clinic_log.services.sessions.amendments import void_session
 from clinic_log.services.sessions.session_queries import get_session
 from clinic_log.services.sessions.sessions import log_session
@@ -28,6 +29,7 @@ from clinic_log.ui.clients.client_page import ClientPage
 from clinic_log.ui.common.operations import AUDIT, CLIENTS, EVERYTHING, PEOPLE, SESSIONS, changes
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.common.workstation_changes import LOST, RECONNECTED, WorkstationWatch, kinds_of
+from clinic_log.ui.people.practitioners_page import PractitionersPage
 from clinic_log.ui.sessions.session_detail_dialog import SessionDetailDialog
 from tests.ui.window_helpers import make_window, shown_ids
 from tests.unit.services.helpers import Clinic, make_clinic, session_entry
@@ -142,6 +144,33 @@ def test_an_open_session_voided_elsewhere_shows_the_banner_and_reload_shows_the_
     assert "[VOID]" not in dialog.heading.text()
     qtbot.mouseClick(dialog.changed_banner.reload_button, Qt.MouseButton.LeftButton)
     assert "[VOID]" in dialog.heading.text() and not dialog.changed_banner.isVisible()
+
+
+def test_a_practitioner_changed_elsewhere_while_being_edited_says_so_and_reload_keeps_the_typing(
+        qtbot: QtBot, user: UserSession, db: Database, other: Database, clinic: Clinic, owner: Actor,
+        watch: WorkstationWatch) -> None:
+    page = PractitionersPage(db, user)
+    qtbot.addWidget(page)
+    page.show()
+    page.select_practitioner(clinic.derm_id)
+    qtbot.keyClicks(page.full_name_edit, " FRCP")
+    cap_before = page.cap_edit.text()
+    with qtbot.waitSignal(changes.changed_elsewhere, timeout=2000):
+        people.update_practitioner(other, Actor("owner2", owner.role), clinic.nurse_id, "Jane Doyle-Moss", "nurse",
+                                   True, None)
+    assert not page.changed_banner.isVisible()  # another practitioner than the one shown
+    people.update_practitioner(other, Actor("owner2", owner.role), clinic.derm_id, "Dr Maria Brandt",
+                               "dermatologist", False, 1.5)
+    banner = page.changed_banner
+    qtbot.waitUntil(banner.isVisible, timeout=2000)
+    assert re.fullmatch(r"Changed by owner2 at \d\d:\d\d on another workstation", banner.label.text())
+    assert page.full_name_edit.text() == "Dr Maria Brandt FRCP"
+    assert page.cap_edit.text() == cap_before != "1.5"  # nothing reloaded under the typing
+    qtbot.mouseClick(banner.reload_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    assert page.cap_edit.text() == "1.5" and page.full_name_edit.text() == "Dr Maria Brandt FRCP"  # typing kept
+    page.select_practitioner(clinic.nurse_id)
+    assert page.full_name_edit.text() == "Jane Doyle-Moss"
 
 
 def test_the_status_bar_says_when_postgresql_is_lost_and_back(qtbot: QtBot, db: Database, clinic: Clinic,

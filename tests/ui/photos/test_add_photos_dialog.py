@@ -1,5 +1,6 @@
 """The add-photos dialog: each file's camera time shown before adding; the areas offered are the chosen session's
-(else the reference areas); the photo is stored with the session, area, view, use and a time set by hand."""
+(else the reference areas); the photo is stored with the session, area, view, use and a time set by hand; photos
+for other uses without a current consent to them are said to need it before anything is stored."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import PhotoUse, PhotoView
+from clinic_log.domain.enums import ConsentPurpose, PhotoUse, PhotoView
 from clinic_log.domain.values import AreaInput
+from clinic_log.services.clients.consents import record_consent
+from clinic_log.services.clinic.consent_texts import save_consent_text
 from clinic_log.services.sessions.sessions import log_session
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.add_photos_dialog import NO_AREA, AddPhotosDialog
@@ -59,17 +62,40 @@ def test_the_chosen_sessions_areas_are_offered_and_the_photo_is_stored_with_them
     assert button(dialog, "Close").isEnabled()
 
 
-def test_other_use_without_that_consent_is_refused_and_the_dialog_stays_open_to_change_it(
-        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
-    dialog = AddPhotosDialog(db, user, "P-1", "Zofia Łukasiewicz", [image_file(tmp_path / "a.jpg", (1, 2, 3), day(1))])
+def open_dialog(qtbot: QtBot, user: UserSession, db: Database, path: Path) -> AddPhotosDialog:
+    dialog = AddPhotosDialog(db, user, "P-1", "Zofia Łukasiewicz", [path])
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.choices is not None)
+    return dialog
+
+
+def test_other_use_without_that_consent_is_said_and_the_add_waits_until_the_use_is_changed(
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection) -> None:
+    dialog = open_dialog(qtbot, user, db, image_file(tmp_path / "a.jpg", (1, 2, 3), day(1)))
+    assert not dialog.consent_label.isVisible()
     dialog.use_combo.setCurrentIndex(dialog.use_combo.findData(PhotoUse.OTHER.value))
+    assert dialog.consent_label.isVisible()
+    assert dialog.consent_label.text().startswith("Photos for other uses need Zofia Łukasiewicz's consent to photos "
+                                                  "for other uses, which has not been signed.")
+    offer = button(dialog, "Record other-use consent…")
+    assert offer.isVisible() and offer.isEnabled()
     button(dialog, "Add photos").click()
-    qtbot.waitUntil(lambda: dialog.problem_label.text() != "")
-    assert dialog.problem_label.text().startswith("client P-1 has no valid consent to photos for other uses")
+    assert dialog.summary_label.text().startswith("Waiting for the consent to other uses")
     assert raw.execute("SELECT COUNT(*) FROM photos").fetchone() == (0,)
     dialog.use_combo.setCurrentIndex(dialog.use_combo.findData(PhotoUse.CLINICAL.value))
+    assert not dialog.consent_label.isVisible() and dialog.summary_label.text() == ""
     button(dialog, "Add photos").click()
     qtbot.waitUntil(lambda: dialog.outcome is not None)
     assert raw.execute("SELECT use FROM photos").fetchall() == [("clinical",)]
+
+
+def test_an_other_use_consent_on_replaced_wording_is_named_as_such(
+        qtbot: QtBot, user: UserSession, db: Database, owner: Actor, clinic: Clinic, tmp_path: Path) -> None:
+    record_consent(db, owner, clinic.client_id, "Zofia", day(1).date(), purpose=ConsentPurpose.PHOTOS_OTHER)
+    save_consent_text(db, owner, "Photos v2: also on the clinic's social media pages.",
+                      purpose=ConsentPurpose.PHOTOS_OTHER)
+    dialog = open_dialog(qtbot, user, db, image_file(tmp_path / "a.jpg", (1, 2, 3), day(1)))
+    dialog.use_combo.setCurrentIndex(dialog.use_combo.findData(PhotoUse.OTHER.value))
+    assert "which was signed on wording version 1, and the clinic's wording is now version 2" in \
+        dialog.consent_label.text()

@@ -82,7 +82,8 @@ def test_the_ghost_lies_over_the_live_image_at_40_percent_and_the_slider_sets_ho
 def test_a_view_never_photographed_has_no_ghost(qtbot: QtBot, user: UserSession, db: Database,
                                                 earlier_front: int) -> None:
     dialog = open_dialog(qtbot, user, db, PictureCamera(LIVE), view=PhotoView.LEFT90)
-    qtbot.waitUntil(lambda: "No earlier left 90° photo" in dialog.ghost_label.text())
+    qtbot.waitUntil(lambda: dialog.capture_button.isEnabled()  # the live image is on screen
+                    and "No earlier left 90° photo" in dialog.ghost_label.text())
     dialog.opacity_slider.setValue(100)
     assert centre(dialog).red() > 200  # only the live image shows
 

@@ -1,7 +1,7 @@
 """Comparing two photos of a view: the first and the newest by default, either side changeable; the wipe shows the
 before image left of the split and the after image right of it; zooming or panning one side does the same to the
 other; the comparison
-saved as the PNG on screen or the client's PDF, owner-only and audited."""
+saved as the PNG on screen or the client's PDF, owner-only and audited; that PDF's page printed, audited."""
 
 from __future__ import annotations
 
@@ -9,19 +9,22 @@ import io
 import json
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QKeySequence, QMouseEvent, QWheelEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
 from clinic_log.domain.enums import PhotoView
+from clinic_log.services.photos.comparison import comparison_pdf
 from clinic_log.services.photos.photo_page import client_photos
 from clinic_log.ui.common.user_session import UserSession
 from clinic_log.ui.photos.compare_dialog import CompareDialog
@@ -167,3 +170,56 @@ def test_the_comparison_is_saved_as_the_client_pdf_and_as_the_png_on_screen_owne
         assert image.size == (dialog.stack.width(), dialog.stack.height())
     assert [(d["kind"], d["format"], d["photo_ids"]) for d in saved_audit(raw)] == [
         ("photo comparison", "pdf", [first, newest]), ("photo comparison", "png", [first, newest])]
+
+
+def printed_audit(raw: sqlite3.Connection) -> list[dict[str, object]]:
+    rows = raw.execute("SELECT detail FROM audit_log WHERE action = 'printed' AND entity = 'client' ORDER BY id")
+    return [json.loads(detail) for (detail,) in rows]
+
+
+def test_print_puts_the_client_pdf_page_on_the_printer_and_records_one_print(
+        qtbot: QtBot, user: UserSession, db: Database, clinic: Clinic, tmp_path: Path, raw: sqlite3.Connection,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first, newest = add(db, clinic.derm, [image_file(tmp_path / "a.jpg", RED, day(1), size=(400, 100)),
+                                          image_file(tmp_path / "b.jpg", BLUE, day(9), size=(400, 100))])
+    dialog = open_dialog(qtbot, user, db, clinic)
+    assert dialog.print_button.shortcut() == QKeySequence(QKeySequence.StandardKey.Print)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # the device: a PDF file instead of paper
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    printer.setResolution(60)  # a coarse page keeps the test quick; the paper is the same
+    dialog.printer = printer
+    asked: list[str] = []
+
+    def answer(reply: int) -> Callable[[QPrintDialog], int]:
+        def exec_(box: QPrintDialog) -> int:
+            asked.append(box.windowTitle())
+            return reply
+        return exec_
+
+    monkeypatch.setattr(QPrintDialog, "exec", answer(0))  # Cancel
+    dialog.print_button.click()
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert not printed.exists() and printed_audit(raw) == []
+
+    monkeypatch.setattr(QPrintDialog, "exec", answer(1))  # Print
+    dialog.print_button.click()
+    qtbot.waitUntil(lambda: dialog.saved_label.text() == f"Sent to {printed}")
+    assert asked == ["Print comparison", "Print comparison"]
+    [page] = pypdf.PdfReader(printed).pages
+    assert dialog.shown is not None
+    own = pypdf.PdfReader(io.BytesIO(comparison_pdf(dialog.shown))).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == \
+        (round(float(own.mediabox.width)), round(float(own.mediabox.height)))  # the PDF's paper
+    [picture] = page.images  # the PDF's page, rendered: the before photo's red left of the after photo's blue
+    with picture.image as image:
+        small = image.convert("RGB").resize((image.width // 4, image.height // 4))
+    rows = [[small.getpixel((x, y)) for x in range(small.width)] for y in range(small.height)]
+    both = [row for row in rows if any(near(c, RED) for c in row) and any(near(c, BLUE) for c in row)]
+    assert both, "no row of the printed page shows both photos"
+    reds = [x for x, c in enumerate(both[0]) if near(c, RED)]
+    blues = [x for x, c in enumerate(both[0]) if near(c, BLUE)]
+    assert max(reds) < min(blues)
+    assert [(d["kind"], d["format"], d["photo_ids"]) for d in printed_audit(raw)] == [
+        ("photo comparison", "pdf", [first, newest])]

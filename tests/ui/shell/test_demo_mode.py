@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog
+from pytestqt.qtbot import QtBot
 
 from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue
@@ -19,8 +22,10 @@ from clinic_log.services.backup.database import prepare_database
 from clinic_log.ui.shell.demo_mode import (
     DEMO_SESSIONS,
     DEMO_TITLE,
+    MAKING_DEMO,
     demo_database_path,
     open_demo_clinic,
+    open_demo_clinic_showing_progress,
 )
 
 REPO = Path(__file__).resolve().parents[3]
@@ -43,6 +48,31 @@ def test_the_demo_clinic_is_its_own_file_made_afresh_each_time(tmp_path: Path) -
     db, _ = open_demo_clinic(str(clinic))  # again: as shipped, not the earlier demo's changes piled up
     db.dispose()
     assert count(demo, "sessions") == DEMO_SESSIONS
+
+
+def test_the_demo_clinic_is_made_off_the_gui_thread_behind_a_busy_dialog(qtbot: QtBot, tmp_path: Path) -> None:
+    """Making the demo takes a second or two after the wizard closed: a window says what is happening meanwhile,
+    and it goes when the demo is ready."""
+    clinic = tmp_path / "clinic.sqlite3"
+    prepare_database(str(clinic)).dispose()
+    seen: list[tuple[str, bool]] = []
+
+    def look() -> None:
+        seen.extend((w.labelText(), w.isVisible()) for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QProgressDialog))
+
+    QTimer.singleShot(50, look)  # runs while the demo is being made: the GUI thread is free
+    db, owner = open_demo_clinic_showing_progress(str(clinic))
+    db.dispose()
+    assert seen == [(MAKING_DEMO, True)]
+    assert owner.role is UserRole.OWNER and count(demo_database_path(), "sessions") == DEMO_SESSIONS
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+
+
+def test_a_demo_that_cannot_be_made_is_reported_after_the_busy_dialog(qtbot: QtBot) -> None:
+    with pytest.raises(InvalidValue, match="never the clinic's"):
+        open_demo_clinic_showing_progress(str(demo_database_path()))
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
 
 
 def test_the_clinics_own_file_is_never_taken_for_the_demo() -> None:

@@ -33,6 +33,8 @@ from clinic_log.ui.shell.gui import run_gui
 code = run_gui(sys.argv[1])
 heavy = sorted(m for m in sys.modules if m.startswith({HEAVY!r}))
 print("heavy", heavy)
+from PySide6.QtWidgets import QApplication
+print("window icon drawn", not QApplication.windowIcon().pixmap(32, 32).isNull())
 raise SystemExit(code)
 """
 
@@ -62,6 +64,15 @@ def test_exit_after_shown_prints_the_start_up_time_and_imports_nothing_heavy(
     seconds = float(shown[0].split()[1])
     assert 0 < seconds <= elapsed
     assert "heavy []" in lines
+
+
+def test_every_window_of_the_app_carries_the_clinic_log_icon(db: Database, db_path: Path, owner: Actor,
+                                                            tmp_path: Path) -> None:
+    create_user(db, owner, "owner", "Owner", "owner", "studio-keys-pass-1")
+    db.dispose()
+    done = start_app(str(db_path), tmp_path, CLINIC_LOG_LOGIN_PASSWORD="studio-keys-pass-1")
+    assert done.returncode == 0, done.stderr
+    assert "window icon drawn True" in done.stdout.splitlines()
 
 
 def test_without_t0_it_prints_shown_alone(db: Database, db_path: Path, owner: Actor, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
@@ -57,3 +57,37 @@ def test_tab_visits_each_input_of_the_page_once_and_moves_on(qtbot: QtBot, user:
     assert len(set(map(id, visited))) == len(visited), f"{key}: a field came twice: {[name_of(w) for w in visited]}"
     assert {id(w) for w in visited} == {id(w) for w in stops}, (
         f"{key}: never reached {[name_of(w) for w in stops if w not in visited]}")
+
+
+def alt_key(text: str) -> str | None:
+    """The letter after a single '&' (Qt's mnemonic), lower case; None without one."""
+    at = text.replace("&&", "").find("&")
+    return text.replace("&&", "")[at + 1].lower() if 0 <= at < len(text.replace("&&", "")) - 1 else None
+
+
+@pytest.mark.parametrize("key", PAGES)
+def test_each_alt_key_on_a_page_reaches_one_control(qtbot: QtBot, user: UserSession, demo_db: Database,
+                                                    db_path: Path, key: str) -> None:
+    """Two controls under one Alt+letter (a menu and a filter's label) make the key jump between them or do
+    nothing: each letter shown underlined on a page and in the menu bar belongs to one control."""
+    window: MainWindow = make_window(qtbot, demo_db, user, db_path)
+    window.resize(1366, 768)
+    page = window.pages.show_page(key)
+    owners: dict[str, list[str]] = {}
+    for menu in window.menuBar().actions():
+        if menu.isVisible() and (letter := alt_key(menu.text())):
+            owners.setdefault(letter, []).append(f"menu {menu.text()}")
+    for widget in page.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        labelled = isinstance(widget, QLabel) and widget.buddy() is not None
+        if labelled or (isinstance(widget, QAbstractButton) and not isinstance(widget, QToolButton)):
+            text = widget.text()  # type: ignore[attr-defined]
+        elif isinstance(widget, QGroupBox) and widget.isCheckable():
+            text = widget.title()
+        else:
+            continue
+        if letter := alt_key(text):
+            owners.setdefault(letter, []).append(text)
+    shared = {letter: texts for letter, texts in owners.items() if len(texts) > 1}
+    assert not shared, f"{key}: Alt+letter shared by {shared}"

@@ -1,11 +1,11 @@
 """The record's closed vocabularies: who counts as a physician, which treatments a contraindication concerns, how a
-check's level and an enum's allowed values read."""
+check's level and an enum's allowed values read, which consent only counts on the current wording."""
 
 from __future__ import annotations
 
 import pytest
 
-from clinic_log.domain.enums import AppliesTo, Level, Modality, PractitionerRole, Technique, allowed
+from clinic_log.domain.enums import AppliesTo, ConsentPurpose, Level, Modality, PractitionerRole, Technique, allowed
 
 
 def test_an_enums_allowed_values_in_words() -> None:
@@ -33,3 +33,11 @@ def test_a_contraindication_concerns_the_treatments_it_names_and_any_before_a_de
 
 def test_a_checks_level_reads_as_a_capitalised_word() -> None:
     assert [level.label for level in Level] == ["Error", "Stop", "Warning"]
+
+
+@pytest.mark.parametrize(("purpose", "current_only"), [
+    (ConsentPurpose.TREATMENT, False), (ConsentPurpose.PHOTOS_CLINICAL, False), (ConsentPurpose.PHOTOS_OTHER, True),
+])
+def test_only_the_consent_to_photos_for_other_uses_needs_the_current_wording(purpose: ConsentPurpose,
+                                                                              current_only: bool) -> None:
+    assert purpose.needs_current_wording is current_only

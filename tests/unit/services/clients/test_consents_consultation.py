@@ -4,13 +4,13 @@ test_client_record.py, the consent wording in clinic/test_consent_texts.py)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
+from clinic_log.domain.enums import ConsentPurpose, UserRole
 from clinic_log.domain.errors import ChangedElsewhere, InvalidValue, PermissionDenied
 from clinic_log.services.audit.audit_queries import AuditFilter, list_audit
 from clinic_log.services.clients import clients
@@ -110,6 +110,17 @@ def test_reception_updates_contact_details_but_not_the_skin_type(db: Database, z
 def test_signature_must_be_a_png(db: Database, owner: Actor, zofia: clients.ClientView) -> None:
     with pytest.raises(InvalidValue, match="signature"):
         record_consent(db, owner, zofia.id, "Zofia", date(2026, 1, 1), signature_png=b"GIF89a")
+
+
+@pytest.mark.parametrize("purpose", list(ConsentPurpose))
+def test_a_consent_dated_after_today_is_refused_and_nothing_stored(db: Database, owner: Actor,
+                                                                   zofia: clients.ClientView,
+                                                                   purpose: ConsentPurpose) -> None:
+    tomorrow = date.today() + timedelta(days=1)
+    with pytest.raises(InvalidValue, match=f"signed on: '{tomorrow.isoformat()}' is not allowed; today or earlier"):
+        record_consent(db, owner, zofia.id, "Zófia Łukasiewicz", tomorrow, purpose=purpose)
+    assert consent_status(db, zofia.id, tomorrow + timedelta(days=1), purpose).state == NONE
+    record_consent(db, owner, zofia.id, "Zófia Łukasiewicz", date.today(), purpose=purpose)  # today is fine
 
 
 @pytest.mark.parametrize(("today", "state"), [(date(2026, 1, 9), VALID), (date(2027, 1, 9), VALID),

@@ -13,7 +13,7 @@ from clinic_log.domain.enums import ConsentPurpose, UserRole
 from clinic_log.domain.errors import InvalidValue
 from clinic_log.domain.signing import WarningsNeedReason
 from clinic_log.services.clients import clients
-from clinic_log.services.clients.consents import NONE, VALID, consent_status, consents_of, record_consent
+from clinic_log.services.clients.consents import NONE, OUTDATED, VALID, consent_status, consents_of, record_consent
 from clinic_log.services.clinic import consent_texts
 from clinic_log.services.devices import devices
 from clinic_log.services.people import people
@@ -72,3 +72,21 @@ def test_the_session_checks_still_miss_the_treatment_consent_on_the_form_and_at_
     draft = sessions.save_draft(db, photo_only.derm, entry)
     with pytest.raises(WarningsNeedReason, match="no signed consent"):
         sessions.sign_session(db, photo_only.derm, draft.id)
+
+
+def test_only_a_consent_to_other_uses_on_the_current_wording_counts(db: Database, owner: Actor,
+                                                                     photo_only: Clinic) -> None:
+    """Photos for marketing or teaching are covered only for the uses the client read: new wording needs a new
+    signature. The clinical-photo consent stays valid through a new wording until it expires."""
+    record_consent(db, owner, photo_only.client_id, "Zofia", SIGNED, purpose=OTHER)
+    assert consent_status(db, photo_only.client_id, date.today(), OTHER).state == VALID
+    for purpose in (OTHER, PHOTOS):
+        consent_texts.save_consent_text(db, owner, f"Version 2 of the {purpose.label}: new uses listed here.",
+                                        purpose=purpose)
+    other = consent_status(db, photo_only.client_id, date.today(), OTHER)
+    assert (other.state, other.text_version, other.current_version) == (OUTDATED, 1, 2)
+    assert other.words.startswith("Consent signed on an earlier wording (version 1, signed by typed name ")
+    assert other.words.endswith("the clinic's wording is now version 2")
+    assert consent_status(db, photo_only.client_id, date.today(), PHOTOS).state == VALID
+    record_consent(db, owner, photo_only.client_id, "Zofia", date.today(), purpose=OTHER)
+    assert consent_status(db, photo_only.client_id, date.today(), OTHER).state == VALID

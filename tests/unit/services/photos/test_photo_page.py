@@ -65,6 +65,7 @@ def test_a_new_photo_may_go_with_a_standing_session_and_its_areas(
     choices = add_choices(db, clinic.derm, "P-1")
     assert [(s.id, s.areas, s.number) for s in choices.sessions] == [(newer.id, ("nose", "cheeks"), 2)]
     assert ("forehead", "Forehead") in choices.areas
+    assert choices.other_consent.state == "none"  # photos for other uses: not yet
     with pytest.raises(PermissionDenied):
         add_choices(db, Actor("desk", UserRole.RECEPTION), "P-1")
 

@@ -23,6 +23,7 @@ from clinic_log.domain.errors import ChangedMeanwhile, DomainError, InvalidValue
 from clinic_log.domain.values import AreaInput
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.consents import record_consent
+from clinic_log.services.clinic.consent_texts import save_consent_text
 from clinic_log.services.photos import photos
 from clinic_log.services.photos.photos import ConsentMissing, add_photos
 from clinic_log.services.sessions import sessions
@@ -85,6 +86,19 @@ def test_a_photo_for_other_use_also_needs_that_consent(db: Database, owner: Acto
         add_photos(db, clinic.derm, "P-1", [phone_jpeg(tmp_path / "a.jpg")], use="other")
     record_consent(db, owner, clinic.client_id, "Zofia", CONSENT_SIGNED_ON, purpose=ConsentPurpose.PHOTOS_OTHER)
     assert one(db, clinic.derm, phone_jpeg(tmp_path / "a.jpg"), use="other").stored
+
+
+def test_an_other_use_consent_on_replaced_wording_no_longer_counts_until_signed_again(
+        db: Database, owner: Actor, clinic: Clinic, tmp_path: Path) -> None:
+    record_consent(db, owner, clinic.client_id, "Zofia", CONSENT_SIGNED_ON, purpose=ConsentPurpose.PHOTOS_OTHER)
+    save_consent_text(db, owner, "Photos v2: my photographs may also be shown on the clinic's social media.",
+                      purpose=ConsentPurpose.PHOTOS_OTHER)
+    with pytest.raises(ConsentMissing, match=r"no valid consent to photos for other uses \(it was signed on wording "
+                                             r"version 1; the clinic's wording is now version 2\)"):
+        add_photos(db, clinic.derm, "P-1", [phone_jpeg(tmp_path / "a.jpg")], use="other")
+    assert one(db, clinic.derm, phone_jpeg(tmp_path / "a.jpg")).stored  # clinical use needs only its own consent
+    record_consent(db, owner, clinic.client_id, "Zofia", date.today(), purpose=ConsentPurpose.PHOTOS_OTHER)
+    assert one(db, clinic.derm, phone_jpeg(tmp_path / "b.jpg", taken="2026:05:02 10:11:12"), use="other").stored
 
 
 def test_an_expired_photo_consent_does_not_count(db: Database, owner: Actor, tmp_path: Path) -> None:
