@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, Select, any_, bindparam, func, literal, select, text, true
+from sqlalchemy import Integer, Select, and_, any_, bindparam, column, func, literal, select, text, true, values
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -44,8 +44,10 @@ def select_by_pairs(session: Session, columns: Sequence[Any], first: Any, second
     """SELECT `columns` of the rows of `first`'s table whose (`first`, `second`) is one of `pairs` (at most `pad_to`),
     read through an index on (first, second).
 
-    SQLite: `first IN (…) AND second IN (…)`, each list padded to `pad_to` values so the SQL text never changes (the
-    driver prepares it once); the index narrows by both, and the caller drops the rows that match across pairs.
+    SQLite: the pairs as a VALUES list (padded to `pad_to` with the last pair, so the SQL text never changes and the
+    driver prepares it once), joined to the table: one index probe per pair. Two IN lists (`first IN (…) AND second
+    IN (…)`) probed every first with every second: 250,000 probes for 500 sessions of 500 clients, 55 ms against
+    1 ms, a sixth of a large import. A padded pair repeats a row: the caller keeps the first of each.
     PostgreSQL: the pairs unnested from two array parameters, each looked up by a LATERAL subquery behind OFFSET 0
     (which the planner may not fold into a join), so every pair is one index probe whatever the statistics say. An
     import writes in one transaction, where nothing refreshes the statistics: planned from them, the two IN lists —
@@ -60,12 +62,12 @@ def select_by_pairs(session: Session, columns: Sequence[Any], first: Any, second
                            ).table_valued("a", "b").render_derived(name="k")
         found = select(*columns).where(first == keys.c.a, second == keys.c.b).offset(0).lateral("found")
         return select(*found.c).select_from(keys).join(found, true())
-    return select(*columns).where(first.in_(_padded({p[0] for p in pairs}, pad_to)),
-                                  second.in_(_padded({p[1] for p in pairs}, pad_to)))
+    wanted = values(column("a", first.type), column("b", second.type), name="k").data(
+        _padded(list(pairs), pad_to)).cte("k")
+    return select(*columns).select_from(wanted).join(first.table, and_(first == wanted.c.a, second == wanted.c.b))
 
 
-def _padded(values: set[T], size: int) -> list[T]:
-    listed = list(values)
+def _padded(listed: list[T], size: int) -> list[T]:
     return listed + [listed[-1]] * (size - len(listed))
 
 
