@@ -556,9 +556,9 @@ def _stored_sessions(session: Session, keys: list[tuple[int, datetime, int]]) ->
     ordered = sorted(wanted)
     for at in range(0, len(ordered), _STORED_KEY_CHUNK):
         chunk = ordered[at:at + _STORED_KEY_CHUNK]
-        rows = session.execute(dialect.select_by_pairs(
+        rows = dialect.rows_by_pairs(
             session, (table.c.id, table.c.client_id, table.c.started_at, table.c.practitioner_id), table.c.client_id,
-            table.c.started_at, [(k[0], k[1]) for k in chunk], _STORED_KEY_CHUNK))
+            table.c.started_at, [(k[0], k[1]) for k in chunk], _STORED_KEY_CHUNK)
         for sid, client_id, started, practitioner_id in rows:
             key = (client_id, started, practitioner_id)
             if key in wanted and key not in found:

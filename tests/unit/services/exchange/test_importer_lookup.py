@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import insert, text
 
-from clinic_log.db.dialect import select_by_pairs
+from clinic_log.db.dialect import rows_by_pairs
 from clinic_log.db.engine import Database
 from clinic_log.db.models import Client, TreatmentSession, table_of
 from clinic_log.domain.actor import Actor
@@ -40,8 +40,8 @@ def test_looking_up_500_sessions_reads_them_not_every_session_the_import_wrote(d
                                            "WHERE relname = 'sessions'")) or 0)
 
         before = scanned()
-        found = session.execute(select_by_pairs(session, (sessions.c.client_id, sessions.c.started_at),
-                                                sessions.c.client_id, sessions.c.started_at, wanted, 500)).all()
+        found = rows_by_pairs(session, (sessions.c.client_id, sessions.c.started_at), sessions.c.client_id,
+                              sessions.c.started_at, wanted, 500)
         read_by_scans = scanned() - before
     assert sorted(found) == sorted(wanted[:-1])
     assert read_by_scans < WRITTEN // 10  # by index: no pass over the 20,000 rows
@@ -73,8 +73,8 @@ def test_looking_up_500_sessions_of_500_clients_probes_the_index_once_each_on_sq
         raw = session.connection().connection.driver_connection
         raw.set_progress_handler(count, 100)  # every 100 virtual-machine instructions
         try:
-            found = session.execute(select_by_pairs(session, (sessions.c.client_id, sessions.c.started_at),
-                                                    sessions.c.client_id, sessions.c.started_at, wanted, 500)).all()
+            found = rows_by_pairs(session, (sessions.c.client_id, sessions.c.started_at), sessions.c.client_id,
+                                  sessions.c.started_at, wanted, 500)
         finally:
             raw.set_progress_handler(None, 0)
     assert sorted(set(found)) == sorted(wanted[:-1])
