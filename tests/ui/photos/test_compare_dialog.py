@@ -138,8 +138,9 @@ def choose_file(monkeypatch: pytest.MonkeyPatch, target: Path, offered: list[str
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
 
 
-def saved_audit(raw: sqlite3.Connection) -> list[dict[str, object]]:
-    rows = raw.execute("SELECT detail FROM audit_log WHERE action = 'saved' AND entity = 'client' ORDER BY id")
+def client_audit(raw: sqlite3.Connection, action: str) -> list[dict[str, object]]:
+    """The details of the audit rows of this action on a client ('saved', 'printed'), oldest first."""
+    rows = raw.execute("SELECT detail FROM audit_log WHERE action = ? AND entity = 'client' ORDER BY id", (action,))
     return [json.loads(detail) for (detail,) in rows]
 
 
@@ -168,13 +169,8 @@ def test_the_comparison_is_saved_as_the_client_pdf_and_as_the_png_on_screen_owne
     assert stat.S_IMODE(png.stat().st_mode) == 0o600
     with Image.open(io.BytesIO(png.read_bytes())) as image:
         assert image.size == (dialog.stack.width(), dialog.stack.height())
-    assert [(d["kind"], d["format"], d["photo_ids"]) for d in saved_audit(raw)] == [
+    assert [(d["kind"], d["format"], d["photo_ids"]) for d in client_audit(raw, "saved")] == [
         ("photo comparison", "pdf", [first, newest]), ("photo comparison", "png", [first, newest])]
-
-
-def printed_audit(raw: sqlite3.Connection) -> list[dict[str, object]]:
-    rows = raw.execute("SELECT detail FROM audit_log WHERE action = 'printed' AND entity = 'client' ORDER BY id")
-    return [json.loads(detail) for (detail,) in rows]
 
 
 def test_print_puts_the_client_pdf_page_on_the_printer_and_records_one_print(
@@ -201,7 +197,7 @@ def test_print_puts_the_client_pdf_page_on_the_printer_and_records_one_print(
     monkeypatch.setattr(QPrintDialog, "exec", answer(0))  # Cancel
     dialog.print_button.click()
     qtbot.waitUntil(lambda: len(asked) == 1)
-    assert not printed.exists() and printed_audit(raw) == []
+    assert not printed.exists() and client_audit(raw, "printed") == []
 
     monkeypatch.setattr(QPrintDialog, "exec", answer(1))  # Print
     dialog.print_button.click()
@@ -221,5 +217,5 @@ def test_print_puts_the_client_pdf_page_on_the_printer_and_records_one_print(
     reds = [x for x, c in enumerate(both[0]) if near(c, RED)]
     blues = [x for x, c in enumerate(both[0]) if near(c, BLUE)]
     assert max(reds) < min(blues)
-    assert [(d["kind"], d["format"], d["photo_ids"]) for d in printed_audit(raw)] == [
+    assert [(d["kind"], d["format"], d["photo_ids"]) for d in client_audit(raw, "printed")] == [
         ("photo comparison", "pdf", [first, newest])]
