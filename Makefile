@@ -36,11 +36,11 @@ contracts: $(STAMP)
 pytest: $(STAMP)
 	$(PY) -m pytest
 
-# The service suite, the CLI end-to-end test, the workstations seeing each other, libpq connection details and the
-# benchmarks' loader on PostgreSQL (each starts a throw-away server).
+# The service suite, the CLI end-to-end test, the workstations seeing each other, the engine and migrations (retries,
+# libpq connection details) and the benchmarks' loader on PostgreSQL (each starts a throw-away server).
 test-pg: $(STAMP)
 	$(PY) -m pytest --backend=postgres tests/unit/services tests/unit/test_postgres.py tests/ui/common/test_workstation_changes.py \
-		tests/unit/db/test_engine_libpq.py tests/unit/benchmarks
+		tests/unit/db tests/unit/benchmarks
 
 pytest-pg-if-available: $(STAMP)
 	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/dev/null 2>&1; \

@@ -187,10 +187,11 @@ class Database:
             except (DBAPIError, dbapi.DatabaseError) as exc:
                 error = exc.orig if isinstance(exc, DBAPIError) else exc
                 if isinstance(error, dbapi.OperationalError):
-                    if _is_busy(str(error)) and attempt + 1 < attempts:
+                    busy = is_busy(error)
+                    if busy and attempt + 1 < attempts:
                         time.sleep(0.05 * (attempt + 1))
                         continue
-                    raise database_problem(str(error)) from exc
+                    raise database_problem(str(error), busy) from exc
                 refusal = guard_refusal(str(error))
                 if refusal is None:
                     raise
@@ -290,23 +291,32 @@ _CONNECTION_LOST = ("server closed the connection", "connection refused", "termi
                     "the connection is lost", "no connection to the server", "server conn crashed")
 
 
-def _is_busy(message: str) -> bool:
-    lowered = message.lower()
+# PostgreSQL's "run the whole transaction again": a serialization failure, this transaction chosen as a deadlock's
+# victim, a lock not had in time. SQLite says "database is locked" (or busy).
+_BUSY_STATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_busy(error: BaseException | None) -> bool:
+    """Whether the driver's error says the database was busy (the write may be tried again as a whole)."""
+    if getattr(error, "sqlstate", None) in _BUSY_STATES:
+        return True
+    lowered = str(error).lower()
     return "locked" in lowered or "busy" in lowered
 
 
 def translate_operational_error(exc: OperationalError) -> DatabaseProblem:
-    return database_problem(str(exc.orig))
+    return database_problem(str(exc.orig), is_busy(exc.orig))
 
 
-def database_problem(message: str) -> DatabaseProblem:
-    """What a driver's operational error means for the user, who must know nothing was saved."""
+def database_problem(message: str, busy: bool = False) -> DatabaseProblem:
+    """What a driver's operational error means for the user, who must know nothing was saved; `busy` when the
+    database stayed busy through every try (is_busy)."""
     lowered = message.lower()
     if "disk" in lowered and "full" in lowered:
         return DatabaseProblem("the disk is full: nothing was saved; free some space and save again")
     if "readonly" in lowered or "read-only" in lowered:
         return DatabaseProblem("the database file is read-only: nothing was saved")
-    if "locked" in lowered or "busy" in lowered:
+    if busy:
         return DatabaseProblem("the database stayed busy (another workstation is saving): nothing was saved; try again")
     if any(sign in lowered for sign in _CONNECTION_LOST):
         first = message.strip().splitlines()[0] if message.strip() else message

@@ -68,6 +68,16 @@ def test_a_write_holds_the_write_lock_from_its_start_and_a_read_does_not(db: Dat
         other.close()
 
 
+def busy_error(db: Database) -> OperationalError:
+    """What the driver raises when the database is busy: SQLite's lock, or PostgreSQL choosing this transaction
+    as a deadlock's victim (a serialization failure and a lock timeout are alike: run the whole of it again)."""
+    if db.is_sqlite:
+        return OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+    from psycopg.errors import DeadlockDetected
+
+    return OperationalError("INSERT", {}, DeadlockDetected("deadlock detected"))
+
+
 def test_a_failing_write_leaves_nothing_and_a_busy_one_is_tried_again(db: Database) -> None:
     tries: list[int] = []
 
@@ -76,7 +86,7 @@ def test_a_failing_write_leaves_nothing_and_a_busy_one_is_tried_again(db: Databa
         tries.append(1)
         if len(tries) == 1:
             session.flush()
-            raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+            raise busy_error(db)
         return "saved"
 
     assert db.write(busy_once) == "saved"
@@ -88,7 +98,7 @@ def test_a_database_still_busy_after_the_last_try_says_nothing_was_saved(db: Dat
     def always_busy(session: Session) -> None:
         session.add(Setting(key="clinic.test", value="x"))
         session.flush()
-        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+        raise busy_error(db)
 
     with pytest.raises(DatabaseProblem) as refused:
         db.write(always_busy, attempts=2)
