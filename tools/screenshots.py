@@ -695,6 +695,22 @@ def client_photos(scene: Scene) -> QWidget:
     return scene.window
 
 
+def add_photos_other_use(scene: Scene) -> QWidget:
+    """Adding a photo for other uses for a client who never signed the consent to them: the dialog says so and
+    offers to record it, and the add waits."""
+    from clinic_log.domain.enums import PhotoUse
+    from clinic_log.ui.photos.add_photos_dialog import AddPhotosDialog
+
+    _client_id, ref, name = _photo_client(scene)
+    path = Path(tempfile.mkdtemp(prefix="clinic-log-shot-")) / "IMG_2041.jpg"
+    _drawn_face("front", 3).save(path, "JPEG", quality=88)
+    dialog = AddPhotosDialog(scene.db, scene.user, ref, name, [path], scene.window)
+    dialog.show()
+    dialog.use_combo.setCurrentIndex(dialog.use_combo.findData(PhotoUse.OTHER.value))
+    wait_until(scene.app, dialog.consent_label.isVisible, "the other-use consent line")
+    return dialog
+
+
 def _compare(scene: Scene) -> QWidget:
     from clinic_log.domain.enums import PhotoView
     from clinic_log.ui.photos.compare_dialog import CompareDialog
@@ -1149,6 +1165,7 @@ SCREENS: list[tuple[str, Callable[[Scene], QWidget]]] = [
     ("decision_dialog", decision_dialog),
     ("photo_capture", photo_capture),
     ("client_photos", client_photos),
+    ("add_photos_other_use", add_photos_other_use),
     ("photo_compare", photo_compare),
     ("photo_compare_wipe", photo_compare_wipe),
     ("photo_comparison_pdf", photo_comparison_pdf),
