@@ -105,7 +105,7 @@ class ClientPage(QWidget):
         self.born_edit.setPlaceholderText(DATE_HINT)
         grid = QGridLayout(contact)
         fields = (("Client &ref", self.ref_edit), ("Date of &birth", self.born_edit),
-                  ("&First name", self.first_edit), ("&Last name", self.last_edit),
+                  ("F&irst name", self.first_edit), ("&Last name", self.last_edit),
                   ("&Phone", self.phone_edit), ("E-&mail", self.email_edit))
         for n, (label, edit) in enumerate(fields):
             edit.setAccessibleName(label.replace("&", ""))

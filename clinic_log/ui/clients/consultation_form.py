@@ -180,7 +180,7 @@ class ConsultationForm(QWidget):
             self.fitzpatrick_combo.addItem(fitzpatrick_choice(value), value)
         self.fitzpatrick_combo.activated.connect(self._on_fitzpatrick)
         skin = QFormLayout()
-        skin.addRow("&Fitzpatrick skin type", self.fitzpatrick_combo)
+        skin.addRow("Fitzpatrick skin t&ype", self.fitzpatrick_combo)
         self.pretreatment_button = QPushButton("Pre-treatment sheet…")
         self.pretreatment_button.setAccessibleName("Pre-treatment sheet…")
         self.pretreatment_button.setToolTip("What this client stops and when before treatment, with their own "
@@ -219,7 +219,7 @@ class ConsultationForm(QWidget):
         self.kind_combo.currentIndexChanged.connect(self._on_kind)
         today = self._today()
         self.noted_edit = date_edit("Noted on", today)
-        self.ended_check = QCheckBox("&Stopped / done on")
+        self.ended_check = QCheckBox("Stopped / &done on")
         self.ended_check.setAccessibleName("Stopped / done on")
         self.ended_check.setToolTip("For time-bound ones: the day isotretinoin or retinoids were stopped, or the day "
                                     "of the peel, laser, toxin or filler; the window runs from it")

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text as sql
 
 from clinic_log.db.engine import Database
 from clinic_log.ui.common.user_session import UserSession
@@ -65,14 +66,18 @@ def alt_key(text: str) -> str | None:
     return text.replace("&&", "")[at + 1].lower() if 0 <= at < len(text.replace("&&", "")) - 1 else None
 
 
-@pytest.mark.parametrize("key", PAGES)
+@pytest.mark.parametrize("key", (*PAGES, "client"))
 def test_each_alt_key_on_a_page_reaches_one_control(qtbot: QtBot, user: UserSession, demo_db: Database,
                                                     db_path: Path, key: str) -> None:
     """Two controls under one Alt+letter (a menu and a filter's label) make the key jump between them or do
-    nothing: each letter shown underlined on a page and in the menu bar belongs to one control."""
+    nothing: each letter shown underlined on a page and in the menu bar belongs to one control ("client": the
+    Clients page with a client open)."""
     window: MainWindow = make_window(qtbot, demo_db, user, db_path)
     window.resize(1366, 768)
-    page = window.pages.show_page(key)
+    page = window.pages.show_page("clients" if key == "client" else key)
+    if key == "client":
+        with demo_db.reading() as session:
+            page.open_client(session.scalar(sql("SELECT min(id) FROM clients")))  # type: ignore[attr-defined]
     owners: dict[str, list[str]] = {}
     for menu in window.menuBar().actions():
         if menu.isVisible() and (letter := alt_key(menu.text())):
