@@ -69,7 +69,7 @@ screenshots: $(STAMP)
 # clean temporary folder (python -m build), so nothing left in build/ by an earlier run can slip into it.
 dist: $(STAMP)
 	rm -rf dist/clinic-log dist/clinic_log-*
-	$(PY) -m build --outdir dist .
+	$(PY) -m build --quiet --outdir dist .  # errors still print; the list of files copied does not
 	$(PY) resources/packaging/build_app.py
 	install -m 755 resources/packaging/install-desktop.sh dist/clinic-log/
 	@du -sm dist/clinic-log
