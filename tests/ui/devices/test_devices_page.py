@@ -65,6 +65,15 @@ def add_device_dialog(qtbot: QtBot, page: DevicesPage) -> AddDeviceDialog:
     return opened.widget
 
 
+def register_dermapen(qtbot: QtBot, page: DevicesPage, serial: str) -> None:
+    """A Dermapen 4 registered through the page's dialog, as the owner would."""
+    dialog = add_device_dialog(qtbot, page)
+    choose(dialog.model_combo, "Dermapen 4")
+    qtbot.keyClicks(dialog.serial_edit, serial)
+    save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
 def test_the_page_models_pass_the_model_tester(qtmodeltester: ModelTester, qtbot: QtBot, user: UserSession,
                                                db: Database, owner: Actor) -> None:
     devices.add_device(db, owner, "Dermapen 4", "DP4-1")
@@ -224,11 +233,7 @@ def test_the_devices_page_adds_a_device_that_the_session_form_then_offers(
     qtbot.waitUntil(lambda: not first.isVisible())
     page = window.pages.show_page("devices")
     assert isinstance(page, DevicesPage)
-    dialog = add_device_dialog(qtbot, page)
-    choose(dialog.model_combo, "Dermapen 4")
-    qtbot.keyClicks(dialog.serial_edit, "DP4-2291")
-    save(qtbot, dialog)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    register_dermapen(qtbot, page, "DP4-2291")
     form = window.new_session(new_clinic)
     assert isinstance(form, SessionFormDialog) and form is not first
     assert offered_devices(form) == ["—", "Dermapen 4 — DP4-2291 (0.2–3 mm)"]
@@ -248,11 +253,7 @@ def test_a_device_registered_on_the_page_appears_in_the_history_filter(
     assert [devices_list.itemText(i) for i in range(devices_list.count())] == ["All devices"]
     page = window.pages.show_page("devices")
     assert isinstance(page, DevicesPage)
-    dialog = add_device_dialog(qtbot, page)
-    choose(dialog.model_combo, "Dermapen 4")
-    qtbot.keyClicks(dialog.serial_edit, "DP4-2291")
-    save(qtbot, dialog)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    register_dermapen(qtbot, page, "DP4-2291")
     window.pages.show_page("sessions")  # a hidden page refreshes when it is next shown
     qtbot.waitUntil(lambda: devices_list.count() == 2)
     assert "DP4-2291" in devices_list.itemText(1)
