@@ -33,7 +33,7 @@ from clinic_log.domain.permissions import Permission
 from clinic_log.services.common import audit
 from clinic_log.services.common.audit import AuditEvent
 from clinic_log.services.common.authority import authorize
-from clinic_log.services.common.clock import from_utc_naive, to_utc_naive, utcnow
+from clinic_log.services.common.clock import from_utc_naive, in_period, utcnow
 from clinic_log.services.common.csv_output import safe_writer
 from clinic_log.services.common.files import output_target
 from clinic_log.services.common.progress import Progress, no_progress
@@ -130,10 +130,7 @@ def _rows(db: Database, date_from: date | None, date_to: date | None, zone: tzin
             .order_by(s.started_at, s.id, SessionArea.id)
         )
         started_from, started_before = local_day_bounds(date_from, date_to, zone)
-        if started_from is not None:
-            stmt = stmt.where(s.started_at >= to_utc_naive(started_from))
-        if started_before is not None:
-            stmt = stmt.where(s.started_at < to_utc_naive(started_before))
+        stmt = stmt.where(*in_period(s.started_at, started_from, started_before))
         # Core rows (no ORM row processing); the session's own fields are worked out once for all its areas.
         last_id: int | None = None
         head: tuple[Any, ...] = ()

@@ -76,7 +76,7 @@ from clinic_log.domain.errors import DomainError
 from clinic_log.domain.text import name_text
 from clinic_log.domain.values import energy_text, tip_name
 from clinic_log.paths import resources_dir
-from clinic_log.services.common.clock import from_utc_naive, to_utc_naive
+from clinic_log.services.common.clock import from_utc_naive, in_period
 from clinic_log.services.common.progress import Progress, no_progress
 from clinic_log.settings import FHIR_IDENTIFIER_SYSTEM, IDENTIFIER_SYSTEM, read
 
@@ -464,10 +464,7 @@ def _session_chunks(session: Session, started_from: datetime | None, started_bef
     while True:
         stmt = (select(s).where(s.id > last, s.status == SessionStatus.SIGNED.value)  # drafts never leave
                 .order_by(s.id).limit(CHUNK))
-        if started_from is not None:
-            stmt = stmt.where(s.started_at >= to_utc_naive(started_from))
-        if started_before is not None:
-            stmt = stmt.where(s.started_at < to_utc_naive(started_before))
+        stmt = stmt.where(*in_period(s.started_at, started_from, started_before))
         if client_id is not None:
             stmt = stmt.where(s.client_id == client_id)
         rows = list(session.scalars(stmt))
@@ -539,10 +536,7 @@ def bundle_entries(session: Session, systems: Systems, started_from: datetime | 
         s = TreatmentSession
         loose = _photos().where(or_(Photo.session_id.is_(None), Photo.session_id.in_(
             select(s.id).where(s.status != SessionStatus.SIGNED.value))))
-        if started_from is not None:
-            loose = loose.where(Photo.taken_at >= to_utc_naive(started_from))
-        if started_before is not None:
-            loose = loose.where(Photo.taken_at < to_utc_naive(started_before))
+        loose = loose.where(*in_period(Photo.taken_at, started_from, started_before))
         if client_id is not None:
             loose = loose.where(Photo.client_id == client_id)
         for owner_id, entry in _media(session, facts, loose, False):

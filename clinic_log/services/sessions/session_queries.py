@@ -30,7 +30,7 @@ from clinic_log.db.models import (
     TreatmentSession,
 )
 from clinic_log.domain.errors import NotFound
-from clinic_log.services.common.clock import from_utc_naive, to_utc_naive
+from clinic_log.services.common.clock import from_utc_naive, in_period, to_utc_naive
 from clinic_log.services.common.text_match import words_in
 from clinic_log.services.sessions.session_filter import (  # apart, so the UI imports them without SQLAlchemy
     SIGNED_OVER_STOP,
@@ -146,10 +146,7 @@ def _conditions(flt: SessionFilter, *, probe_complications: bool,
         conditions.append(s.practitioner_id == flt.practitioner_id)
     if flt.device_id is not None:
         conditions.append(s.device_id == flt.device_id)
-    if flt.started_from is not None:
-        conditions.append(s.started_at >= to_utc_naive(flt.started_from))
-    if flt.started_before is not None:
-        conditions.append(s.started_at < to_utc_naive(flt.started_before))
+    conditions += in_period(s.started_at, flt.started_from, flt.started_before)
     if flt.status is not None:
         conditions.append(s.status == flt.status)
     if flt.signed_over is not None:
