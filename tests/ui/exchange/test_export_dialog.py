@@ -12,8 +12,6 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import ConsentPurpose
-from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clinic.clinic_settings import save_settings
 from clinic_log.services.photos.photos import add_photos
 from clinic_log.ui.common.user_session import UserSession
@@ -22,7 +20,7 @@ from tests.ui.dialogs import opens
 from tests.ui.file_job_helpers import run_job
 from tests.ui.sessions.test_history_page import choose
 from tests.ui.window_helpers import make_window
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, make_clinic
+from tests.unit.services.helpers import clinic_with_photo_consent
 from tests.unit.services.photos.photo_files import plain
 
 
@@ -67,9 +65,7 @@ def test_a_read_only_target_is_refused_with_its_reason(qtbot: QtBot, user: UserS
 def test_photos_go_into_a_fhir_export_only_when_ticked(qtbot: QtBot, user: UserSession, db: Database, owner: Actor,
                                                        db_path: Path, tmp_path: Path) -> None:
     save_settings(db, owner, {"fhir.identifier_system": "https://clinic.example/fhir"})
-    clinic = make_clinic(db, owner)
-    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
-                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    clinic_with_photo_consent(db, owner)
     assert add_photos(db, owner, "P-1", [plain(tmp_path / "a.png", "PNG")]).summary == "1 stored, 0 refused"
     dialog = open_dialog(qtbot, user, db, db_path)
     assert dialog.photos_check.accessibleName() == "Photos" and not dialog.photos_check.isEnabled()  # CSV first

@@ -11,19 +11,12 @@ from PIL import Image
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import ConsentPurpose
-from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.photos.photos import add_photos
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic
+from tests.unit.services.helpers import clinic_with_photo_consent
+
+__all__ = ["add", "clinic_with_photo_consent", "day", "image_file"]
 
 EXIF_IFD, DATE_TIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x8769, 0x9003, 0x9011
-
-
-def clinic_with_photo_consent(db: Database, owner: Actor) -> Clinic:
-    clinic = make_clinic(db, owner)
-    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
-                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
-    return clinic
 
 
 def image_file(path: Path, color: tuple[int, int, int], taken: datetime | None = None,

@@ -15,8 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import ConsentPurpose, PhotoView, TakenAtSource
-from clinic_log.services.clients.consents import record_consent
+from clinic_log.domain.enums import PhotoView, TakenAtSource
 from clinic_log.services.photos.photos import PhotoInfo, add_photos, list_photos
 from clinic_log.ui.common.operations import runner_of
 from clinic_log.ui.common.user_session import UserSession
@@ -24,7 +23,7 @@ from clinic_log.ui.photos import capture_dialog
 from clinic_log.ui.photos.camera_source import NO_CAMERA, UNPLUGGED, QtCameraSource
 from clinic_log.ui.photos.capture_dialog import CaptureDialog
 from tests.ui.photos.camera_double import PictureCamera
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, make_clinic
+from tests.unit.services.helpers import clinic_with_photo_consent, make_clinic
 from tests.unit.services.photos.photo_files import BLUE, RED, plain
 
 LIVE = Image.new("RGB", (160, 120), RED)
@@ -32,9 +31,7 @@ LIVE = Image.new("RGB", (160, 120), RED)
 
 @pytest.fixture
 def consented(db: Database, owner: Actor) -> None:
-    clinic = make_clinic(db, owner)
-    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
-                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    clinic_with_photo_consent(db, owner)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import UserRole
+from clinic_log.domain.enums import ConsentPurpose, UserRole
 from clinic_log.domain.values import AreaInput, ComplicationInput, ProductInput, SessionInput
 from clinic_log.services.clients import clients
 from clinic_log.services.clients.consents import record_consent
@@ -29,6 +29,14 @@ class Clinic:
     client_id: int
     derm: Actor
     nurse: Actor
+
+
+def clinic_with_photo_consent(db: Database, owner: Actor) -> Clinic:
+    """The clinic of make_clinic, its client having signed the consent to clinical-record photos."""
+    clinic = make_clinic(db, owner)
+    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
+                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    return clinic
 
 
 def make_clinic(db: Database, owner: Actor) -> Clinic:

@@ -17,14 +17,12 @@ from fhir.resources.R4B.media import Media
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import ConsentPurpose
 from clinic_log.domain.errors import InvalidValue
-from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.clinic.clinic_settings import save_settings
 from clinic_log.services.exchange.exporter import export_sessions
 from clinic_log.services.photos.photos import add_photos, original, void_photo
 from clinic_log.services.sessions.sessions import log_session
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import Clinic, clinic_with_photo_consent, session_entry
 from tests.unit.services.photos.photo_files import plain
 
 SNOMED = "http://snomed.info/sct"
@@ -36,10 +34,7 @@ LATER = datetime(2026, 8, 10, 11, 0, tzinfo=UTC)
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
     save_settings(db, owner, {"fhir.identifier_system": "https://clinic.example/fhir"})
-    made = make_clinic(db, owner)
-    record_consent(db, owner, made.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
-                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
-    return made
+    return clinic_with_photo_consent(db, owner)
 
 
 def photo(db: Database, actor: Actor, path: Path, taken: datetime, **kwargs: Any) -> int:

@@ -15,13 +15,11 @@ import pytest
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import ConsentPurpose
 from clinic_log.domain.errors import DomainError, InvalidValue
-from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.exchange import subject_access
 from clinic_log.services.exchange.subject_access import export_client
 from clinic_log.services.photos.photos import add_photos, original, void_photo
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic
+from tests.unit.services.helpers import Clinic, clinic_with_photo_consent
 from tests.unit.services.photos.photo_files import phone_jpeg, plain
 
 MAY = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
@@ -30,10 +28,7 @@ JULY = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
 
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
-    made = make_clinic(db, owner)
-    record_consent(db, owner, made.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
-                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
-    return made
+    return clinic_with_photo_consent(db, owner)
 
 
 @pytest.fixture

@@ -14,13 +14,12 @@ from sqlalchemy import select
 from clinic_log.db.engine import Database
 from clinic_log.db.models import AuditEntry
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import ConsentPurpose, PhotoView
+from clinic_log.domain.enums import PhotoView
 from clinic_log.domain.errors import InvalidValue
-from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.photos import photos
 from clinic_log.services.photos.comparison import comparison, file_name, save_comparison_pdf, save_comparison_png
 from clinic_log.services.sessions import sessions
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import Clinic, clinic_with_photo_consent, session_entry
 from tests.unit.services.photos.photo_files import BLUE, RED, plain
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
@@ -28,8 +27,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
 
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
-    clinic = make_clinic(db, owner)
-    record_consent(db, owner, clinic.client_id, "Zofia", CONSENT_SIGNED_ON, purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    clinic = clinic_with_photo_consent(db, owner)
     return clinic
 
 

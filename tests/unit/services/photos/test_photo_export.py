@@ -13,19 +13,17 @@ import pytest
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import ConsentPurpose, UserRole
+from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import InvalidValue, PermissionDenied
-from clinic_log.services.clients.consents import record_consent
 from clinic_log.services.photos import photos
 from clinic_log.services.photos.photo_export import INDEX_COLUMNS, export_photos
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic
+from tests.unit.services.helpers import Clinic, clinic_with_photo_consent
 from tests.unit.services.photos.photo_files import phone_jpeg, plain
 
 
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
-    clinic = make_clinic(db, owner)
-    record_consent(db, owner, clinic.client_id, "Zofia", CONSENT_SIGNED_ON, purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    clinic = clinic_with_photo_consent(db, owner)
     return clinic
 
 

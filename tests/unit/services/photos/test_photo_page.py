@@ -11,23 +11,22 @@ import pytest
 
 from clinic_log.db.engine import Database
 from clinic_log.domain.actor import Actor
-from clinic_log.domain.enums import ConsentPurpose, UserRole
+from clinic_log.domain.enums import UserRole
 from clinic_log.domain.errors import PermissionDenied
 from clinic_log.domain.values import AreaInput
-from clinic_log.services.clients.consents import EXPIRED, NONE, VALID, record_consent
+from clinic_log.services.clients.consents import EXPIRED, NONE, VALID
 from clinic_log.services.photos import photos
 from clinic_log.services.photos.images import camera_time_of
 from clinic_log.services.photos.photo_page import add_choices, client_photos, thumbnails
 from clinic_log.services.sessions import sessions
 from clinic_log.services.sessions.amendments import void_session
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, clinic_with_photo_consent, session_entry
 from tests.unit.services.photos.photo_files import BLUE, RED, phone_jpeg, plain, text_file
 
 
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
-    clinic = make_clinic(db, owner)
-    record_consent(db, owner, clinic.client_id, "Zofia", CONSENT_SIGNED_ON, purpose=ConsentPurpose.PHOTOS_CLINICAL)
+    clinic = clinic_with_photo_consent(db, owner)
     return clinic
 
 

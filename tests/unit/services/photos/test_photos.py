@@ -27,16 +27,13 @@ from clinic_log.services.clinic.consent_texts import save_consent_text
 from clinic_log.services.photos import photos
 from clinic_log.services.photos.photos import ConsentMissing, add_photos
 from clinic_log.services.sessions import sessions
-from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, make_clinic, session_entry
+from tests.unit.services.helpers import CONSENT_SIGNED_ON, Clinic, clinic_with_photo_consent, make_clinic, session_entry
 from tests.unit.services.photos.photo_files import RED, phone_jpeg, plain, text_file, truncated_jpeg
 
 
 @pytest.fixture
 def clinic(db: Database, owner: Actor) -> Clinic:
-    clinic = make_clinic(db, owner)
-    record_consent(db, owner, clinic.client_id, "Zofia Łukasiewicz", CONSENT_SIGNED_ON,
-                   purpose=ConsentPurpose.PHOTOS_CLINICAL)
-    return clinic
+    return clinic_with_photo_consent(db, owner)
 
 
 def one(db: Database, actor: Actor, path: Path, **kwargs: object) -> photos.FileResult:
